@@ -1,0 +1,55 @@
+package io.drover.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * The position where a paged range continues: the revision the first page was read at and the key
+ * (relative to the prefix) to start from. Encoded as an opaque URL-safe string, as Kubernetes'
+ * continue parameter is.
+ *
+ * @param revision the revision all pages are read at
+ * @param startAfter the last key returned so far, relative to the prefix
+ */
+public record ContinueToken(long revision, String startAfter) {
+
+    private static final String VERSION = "d1";
+
+    public String encode() {
+        String plain = VERSION + ":" + revision + ":" + startAfter;
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The token for the page after {@code lastKey}, a key under {@code prefix}. */
+    public static ContinueToken after(String prefix, String lastKey, long revision) {
+        return new ContinueToken(revision, lastKey.substring(prefix.length()));
+    }
+
+    /** The absolute key after which the next page starts. */
+    public String startAfterKey(String prefix) {
+        return prefix + startAfter;
+    }
+
+    public static ContinueToken decode(String token) {
+        String plain;
+        try {
+            plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidContinueTokenException("continue token is not valid base64: " + e.getMessage());
+        }
+        String[] parts = plain.split(":", 3);
+        if (parts.length != 3 || !parts[0].equals(VERSION)) {
+            throw new InvalidContinueTokenException("continue token has an unknown format");
+        }
+        long revision;
+        try {
+            revision = Long.parseLong(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new InvalidContinueTokenException("continue token has an invalid revision: " + parts[1]);
+        }
+        if (revision <= 0) {
+            throw new InvalidContinueTokenException("continue token names no position");
+        }
+        return new ContinueToken(revision, parts[2]);
+    }
+}
