@@ -1,0 +1,172 @@
+package io.drover.store.sqlite;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The queries on one connection, with their prepared statements kept for reuse. Not thread-safe:
+ * one owner at a time (the writer thread, or a reader borrowed from the pool).
+ */
+final class Queries implements AutoCloseable {
+
+    // The unique index on (name, prev_revision) finds a key's newest row: prev_revision grows with
+    // id along the rows of one key.
+    private static final String LATEST =
+            "SELECT " + Row.COLUMNS + " FROM kv WHERE name = ? ORDER BY prev_revision DESC LIMIT 1";
+    private static final String LATEST_AT =
+            "SELECT " + Row.COLUMNS + " FROM kv WHERE name = ? AND id <= ? ORDER BY prev_revision DESC LIMIT 1";
+    private static final String BY_ID = "SELECT " + Row.COLUMNS + " FROM kv WHERE id = ?";
+    private static final String REVISION = "SELECT seq FROM sqlite_sequence WHERE name = 'kv'";
+    private static final String META = "SELECT value FROM meta WHERE name = ?";
+    private static final String HISTORY = "SELECT " + Row.COLUMNS
+            + " FROM kv WHERE id > ? AND id <= ? AND name >= ? AND name < ? ORDER BY id LIMIT ?";
+
+    private final Connection connection;
+    private final Map<String, PreparedStatement> statements = new HashMap<>();
+
+    Queries(Connection connection) {
+        this.connection = connection;
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    PreparedStatement statement(String sql) throws SQLException {
+        PreparedStatement ps = statements.get(sql);
+        if (ps == null) {
+            ps = connection.prepareStatement(sql);
+            statements.put(sql, ps);
+        }
+        return ps;
+    }
+
+    /** The newest row of {@code name}, tombstone or not, or null. */
+    Row latest(String name) throws SQLException {
+        PreparedStatement ps = statement(LATEST);
+        ps.setString(1, name);
+        return one(ps);
+    }
+
+    /** The newest row of {@code name} at or before {@code revision}, or null. */
+    Row latestAt(String name, long revision) throws SQLException {
+        PreparedStatement ps = statement(LATEST_AT);
+        ps.setString(1, name);
+        ps.setLong(2, revision);
+        return one(ps);
+    }
+
+    Row byId(long id) throws SQLException {
+        PreparedStatement ps = statement(BY_ID);
+        ps.setLong(1, id);
+        return one(ps);
+    }
+
+    /** The highest revision ever assigned, also when compaction removed its row. */
+    long revision() throws SQLException {
+        try (ResultSet rs = statement(REVISION).executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    long meta(String name) throws SQLException {
+        PreparedStatement ps = statement(META);
+        ps.setString(1, name);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    /**
+     * The rows with a revision in (after, upTo] and a name in [from, to), in revision order, at most
+     * {@code limit}.
+     */
+    List<Row> history(long after, long upTo, String from, String to, int limit) throws SQLException {
+        PreparedStatement ps = statement(HISTORY);
+        ps.setLong(1, after);
+        ps.setLong(2, upTo);
+        ps.setString(3, from);
+        ps.setString(4, to);
+        ps.setInt(5, limit);
+        return all(ps);
+    }
+
+    /**
+     * The live keys with a name in [from, to) (no upper bound when {@code to} is null) as of
+     * {@code revision}, in name order, at most {@code limit} (0: all).
+     */
+    List<Row> range(String from, String to, long revision, int limit) throws SQLException {
+        String sql = "SELECT k.id, k.name, k.deleted, k.create_revision, k.prev_revision, k.version, k.value"
+                + " FROM kv k JOIN (SELECT MAX(id) AS mid FROM kv WHERE name >= ?"
+                + (to == null ? "" : " AND name < ?")
+                + " AND id <= ? GROUP BY name) m ON k.id = m.mid WHERE k.deleted = 0 ORDER BY k.name"
+                + (limit > 0 ? " LIMIT ?" : "");
+        PreparedStatement ps = statement(sql);
+        int i = 1;
+        ps.setString(i++, from);
+        if (to != null) {
+            ps.setString(i++, to);
+        }
+        ps.setLong(i++, revision);
+        if (limit > 0) {
+            ps.setInt(i, limit);
+        }
+        return all(ps);
+    }
+
+    /** How many live keys have a name in [from, to) as of {@code revision}. */
+    long count(String from, String to, long revision) throws SQLException {
+        String sql = "SELECT COUNT(*) FROM kv k JOIN (SELECT MAX(id) AS mid FROM kv WHERE name >= ?"
+                + (to == null ? "" : " AND name < ?")
+                + " AND id <= ? GROUP BY name) m ON k.id = m.mid WHERE k.deleted = 0";
+        PreparedStatement ps = statement(sql);
+        int i = 1;
+        ps.setString(i++, from);
+        if (to != null) {
+            ps.setString(i++, to);
+        }
+        ps.setLong(i, revision);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static Row one(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? Row.read(rs) : null;
+        }
+    }
+
+    private static List<Row> all(PreparedStatement ps) throws SQLException {
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                rows.add(Row.read(rs));
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void close() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // Closing the connection below releases it anyway.
+            }
+        }
+        try {
+            connection.close();
+        } catch (SQLException ignored) {
+            // Nothing more to release.
+        }
+    }
+}
