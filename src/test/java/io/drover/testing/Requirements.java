@@ -1,0 +1,32 @@
+package io.drover.testing;
+
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * Guards for tests that need something from the machine. Off CI a missing requirement skips the
+ * test with the reason; with {@code CI=true} it fails it, because a skipped test on CI looks like a
+ * passing one and would hide a broken pipeline.
+ */
+public final class Requirements {
+    private Requirements() {}
+
+    /** Skips (or on CI fails) the calling test when no etcd binary is installed. */
+    public static void etcd() {
+        require(EtcdProcess.available(), "etcd binary not found on PATH or at /usr/bin/etcd");
+    }
+
+    static void require(boolean met, String missing) {
+        if (met) {
+            return;
+        }
+        if (onCi()) {
+            Assertions.fail(missing + " (CI=true: tests must run, not skip)");
+        }
+        Assumptions.abort(missing);
+    }
+
+    private static boolean onCi() {
+        return "true".equalsIgnoreCase(System.getenv("CI"));
+    }
+}
