@@ -1,0 +1,119 @@
+package io.drover.api.resource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The resources the API server serves, by group, version and plural name. The order of
+ * registration is the order of discovery documents; within a group the first version registered is
+ * the preferred one.
+ */
+public final class ResourceRegistry {
+
+    private final Map<String, ResourceType> byPath = new LinkedHashMap<>();
+
+    private ResourceRegistry() {}
+
+    /** Every built-in resource of drover, as Kubernetes defines them. */
+    public static ResourceRegistry builtin() {
+        ResourceRegistry r = new ResourceRegistry();
+        Set<String> status = Set.of(ResourceType.STATUS);
+        Set<String> none = Set.of();
+        List<String> all = List.of("all");
+        List<String> noNames = List.of();
+
+        // core/v1
+        r.add(new ResourceType("", "v1", "Namespace", "namespaces", "namespace", false, List.of("ns"), noNames,
+                Set.of(ResourceType.STATUS, "finalize"), "namespaces"));
+        r.add(new ResourceType("", "v1", "Pod", "pods", "pod", true, List.of("po"), all,
+                Set.of(ResourceType.STATUS, "log", "exec", "binding", "eviction"), "pods"));
+        r.add(new ResourceType("", "v1", "Service", "services", "service", true, List.of("svc"), all, status,
+                "services"));
+        r.add(new ResourceType("", "v1", "Endpoints", "endpoints", "endpoints", true, List.of("ep"), noNames, none,
+                "endpoints"));
+        r.add(new ResourceType("", "v1", "ConfigMap", "configmaps", "configmap", true, List.of("cm"), noNames, none,
+                "configmaps"));
+        r.add(new ResourceType("", "v1", "Secret", "secrets", "secret", true, noNames, noNames, none, "secrets"));
+        r.add(new ResourceType("", "v1", "Event", "events", "event", true, List.of("ev"), noNames, none, "events"));
+        r.add(new ResourceType("", "v1", "Node", "nodes", "node", false, List.of("no"), noNames, status, "nodes"));
+        r.add(new ResourceType("", "v1", "ResourceQuota", "resourcequotas", "resourcequota", true, List.of("quota"),
+                noNames, status, "resourcequotas"));
+        r.add(new ResourceType("", "v1", "LimitRange", "limitranges", "limitrange", true, List.of("limits"), noNames,
+                none, "limitranges"));
+        r.add(new ResourceType("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true, List.of("sa"),
+                noNames, none, "serviceaccounts"));
+
+        // apps/v1
+        Set<String> statusAndScale = Set.of(ResourceType.STATUS, ResourceType.SCALE);
+        r.add(new ResourceType("apps", "v1", "Deployment", "deployments", "deployment", true, List.of("deploy"), all,
+                statusAndScale, "deployments"));
+        r.add(new ResourceType("apps", "v1", "ReplicaSet", "replicasets", "replicaset", true, List.of("rs"), all,
+                statusAndScale, "replicasets"));
+
+        // autoscaling: v2 is stored and preferred; v1 is what `kubectl autoscale` posts.
+        r.add(new ResourceType("autoscaling", "v2", "HorizontalPodAutoscaler", "horizontalpodautoscalers",
+                "horizontalpodautoscaler", true, List.of("hpa"), all, status, "horizontalpodautoscalers"));
+        r.add(new ResourceType("autoscaling", "v1", "HorizontalPodAutoscaler", "horizontalpodautoscalers",
+                "horizontalpodautoscaler", true, List.of("hpa"), all, status, "horizontalpodautoscalers"));
+
+        r.add(new ResourceType("coordination.k8s.io", "v1", "Lease", "leases", "lease", true, noNames, noNames, none,
+                "leases"));
+        r.add(new ResourceType("discovery.k8s.io", "v1", "EndpointSlice", "endpointslices", "endpointslice", true,
+                noNames, noNames, none, "endpointslices"));
+        r.add(new ResourceType("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, noNames,
+                noNames, none, "runtimeclasses"));
+        return r;
+    }
+
+    private void add(ResourceType type) {
+        String path = path(type.group(), type.version(), type.plural());
+        if (byPath.putIfAbsent(path, type) != null) {
+            throw new IllegalStateException("resource registered twice: " + path);
+        }
+    }
+
+    private static String path(String group, String version, String plural) {
+        return group + "/" + version + "/" + plural;
+    }
+
+    public Optional<ResourceType> find(String group, String version, String plural) {
+        return Optional.ofNullable(byPath.get(path(group, version, plural)));
+    }
+
+    /** The resource of a kind in a group version, e.g. for an object's apiVersion and kind. */
+    public Optional<ResourceType> findKind(String apiVersion, String kind) {
+        return byPath.values().stream()
+                .filter(t -> t.apiVersion().equals(apiVersion) && t.kind().equals(kind))
+                .findFirst();
+    }
+
+    public List<ResourceType> all() {
+        return List.copyOf(byPath.values());
+    }
+
+    /** The groups, in registration order; "" is the core group. */
+    public List<String> groups() {
+        Set<String> groups = new LinkedHashSet<>();
+        byPath.values().forEach(t -> groups.add(t.group()));
+        return new ArrayList<>(groups);
+    }
+
+    /** The versions of a group, preferred first. */
+    public List<String> versions(String group) {
+        Set<String> versions = new LinkedHashSet<>();
+        byPath.values().stream().filter(t -> t.group().equals(group)).forEach(t -> versions.add(t.version()));
+        return new ArrayList<>(versions);
+    }
+
+    /** The resources of one group version, in registration order. */
+    public List<ResourceType> resources(String group, String version) {
+        return byPath.values().stream()
+                .filter(t -> t.group().equals(group) && t.version().equals(version))
+                .toList();
+    }
+}
