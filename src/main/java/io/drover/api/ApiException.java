@@ -1,0 +1,151 @@
+package io.drover.api;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.resource.ResourceType;
+import java.util.List;
+
+/**
+ * A request the API server refuses, with the HTTP code, the Kubernetes StatusReason and a message
+ * worded as Kubernetes words it, so kubectl prints the familiar "Error from server (NotFound): ...".
+ */
+public final class ApiException extends RuntimeException {
+
+    /** One field-level problem of an Invalid object. */
+    public record Cause(String reason, String message, String field) {}
+
+    private final int code;
+    private final String reason;
+    private final String name;
+    private final ResourceType type;
+    private final List<Cause> causes;
+
+    public ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
+        super(message);
+        this.code = code;
+        this.reason = reason;
+        this.type = type;
+        this.name = name;
+        this.causes = List.copyOf(causes);
+    }
+
+    public ApiException(int code, String reason, String message) {
+        this(code, reason, message, null, null, List.of());
+    }
+
+    public int code() {
+        return code;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    public static ApiException notFound(ResourceType type, String name) {
+        return new ApiException(404, "NotFound", type.qualifiedName() + " \"" + name + "\" not found", type, name,
+                List.of());
+    }
+
+    public static ApiException notFound(String message) {
+        return new ApiException(404, "NotFound", message);
+    }
+
+    public static ApiException alreadyExists(ResourceType type, String name) {
+        return new ApiException(409, "AlreadyExists", type.qualifiedName() + " \"" + name + "\" already exists", type,
+                name, List.of());
+    }
+
+    /** The optimistic-concurrency failure, worded as Kubernetes' storage layer words it. */
+    public static ApiException conflict(ResourceType type, String name) {
+        return new ApiException(409, "Conflict", "Operation cannot be fulfilled on " + type.qualifiedName() + " \""
+                + name + "\": the object has been modified; please apply your changes to the latest version and "
+                + "try again", type, name, List.of());
+    }
+
+    public static ApiException conflict(ResourceType type, String name, String why) {
+        return new ApiException(409, "Conflict", "Operation cannot be fulfilled on " + type.qualifiedName() + " \""
+                + name + "\": " + why, type, name, List.of());
+    }
+
+    public static ApiException invalid(ResourceType type, String name, List<Cause> causes) {
+        StringBuilder message = new StringBuilder(type.kind()).append(" \"").append(name).append("\" is invalid: ");
+        for (int i = 0; i < causes.size(); i++) {
+            Cause c = causes.get(i);
+            if (i > 0) {
+                message.append(", ");
+            }
+            message.append(c.field()).append(": ").append(c.message());
+        }
+        if (causes.size() > 1) {
+            message.insert(message.indexOf(": ") + 2, "[").append("]");
+        }
+        return new ApiException(422, "Invalid", message.toString(), type, name, causes);
+    }
+
+    public static ApiException badRequest(String message) {
+        return new ApiException(400, "BadRequest", message);
+    }
+
+    public static ApiException gone(String message) {
+        return new ApiException(410, "Expired", message);
+    }
+
+    public static ApiException methodNotAllowed(String message) {
+        return new ApiException(405, "MethodNotAllowed", message);
+    }
+
+    public static ApiException unsupportedMediaType(String contentType) {
+        return new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                + "accepted media types include: application/json, application/yaml");
+    }
+
+    public static ApiException tooLarge(String message) {
+        return new ApiException(413, "RequestEntityTooLarge", message);
+    }
+
+    public static ApiException unauthorized() {
+        return new ApiException(401, "Unauthorized", "Unauthorized");
+    }
+
+    public static ApiException unavailable(String message) {
+        return new ApiException(503, "ServiceUnavailable", message);
+    }
+
+    public static ApiException internal(String message) {
+        return new ApiException(500, "InternalError", "Internal error occurred: " + message);
+    }
+
+    /** The meta/v1 Status object sent as the response body. */
+    public ObjectNode toStatus() {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode status = f.objectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Failure");
+        status.put("message", getMessage());
+        status.put("reason", reason);
+        if (type != null || !causes.isEmpty()) {
+            ObjectNode details = status.putObject("details");
+            if (name != null) {
+                details.put("name", name);
+            }
+            if (type != null) {
+                details.put("group", type.group());
+                details.put("kind", type.plural());
+            }
+            if (!causes.isEmpty()) {
+                ArrayNode list = details.putArray("causes");
+                for (Cause c : causes) {
+                    ObjectNode cause = list.addObject();
+                    cause.put("reason", c.reason());
+                    cause.put("message", c.message());
+                    cause.put("field", c.field());
+                }
+            }
+        }
+        status.put("code", code);
+        return status;
+    }
+}

@@ -1,0 +1,37 @@
+package io.drover.api.http;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An HTTP request as the API layer sees it, independent of the HTTP server.
+ *
+ * @param method GET, POST, ...
+ * @param path the decoded path
+ * @param query the query parameters, each with all its values
+ * @param headers the request headers by lower-case name
+ * @param body the body bytes, read on demand and bounded
+ */
+public record ApiRequest(String method, String path, Map<String, List<String>> query,
+        Map<String, String> headers, BodySupplier body) {
+
+    /** Reads the request body; called at most once. */
+    @FunctionalInterface
+    public interface BodySupplier {
+        byte[] read() throws java.io.IOException;
+    }
+
+    public String param(String name) {
+        List<String> values = query.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
+
+    public boolean flag(String name) {
+        String value = param(name);
+        return value != null && (value.isEmpty() || value.equalsIgnoreCase("true") || value.equals("1"));
+    }
+
+    public String header(String name) {
+        return headers.get(name.toLowerCase());
+    }
+}

@@ -1,0 +1,17 @@
+package io.drover.api.http;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** Where the API layer writes its answer, independent of the HTTP server. */
+public interface ApiResponse {
+
+    /** Sends a complete response. */
+    void send(int status, String contentType, byte[] body) throws IOException;
+
+    /**
+     * Starts a streamed response (a watch): the headers go out now, the body is written and flushed
+     * piece by piece through the returned stream, and ends when it is closed.
+     */
+    OutputStream stream(int status, String contentType) throws IOException;
+}

@@ -1,0 +1,67 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.drover.api.ApiException;
+import java.io.IOException;
+import java.io.InputStream;
+
+/** Reads request bodies: bounded in size, JSON or YAML, with parse errors answered as 400. */
+final class Bodies {
+
+    /** Kubernetes refuses request bodies over 3 MiB. */
+    static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+    private final ObjectMapper json;
+    private final ObjectMapper yaml = new YAMLMapper();
+
+    Bodies(ObjectMapper json) {
+        this.json = json;
+    }
+
+    static byte[] readBounded(InputStream in) throws IOException {
+        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+        if (body.length > MAX_BODY_BYTES) {
+            throw ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
+        }
+        return body;
+    }
+
+    /** Parses a body of the given media type (parameters ignored) into a JSON tree. */
+    JsonNode parse(byte[] body, String contentType) {
+        String media = mediaType(contentType);
+        if (body.length == 0) {
+            throw ApiException.badRequest("the request body is empty");
+        }
+        ObjectMapper mapper = switch (media) {
+            case "application/json", "application/merge-patch+json", "application/json-patch+json",
+                    "application/strategic-merge-patch+json", "" -> json;
+            case "application/yaml", "application/apply-patch+yaml", "application/x-yaml", "text/yaml" -> yaml;
+            default -> throw ApiException.unsupportedMediaType(media);
+        };
+        try {
+            JsonNode node = mapper.readTree(body);
+            if (node == null || node.isMissingNode()) {
+                throw ApiException.badRequest("the request body is empty");
+            }
+            return node;
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+            throw ApiException.badRequest("the request body could not be decoded" + where + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
+        }
+    }
+
+    static String mediaType(String contentType) {
+        if (contentType == null) {
+            return "";
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase();
+    }
+}

@@ -1,0 +1,347 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceType;
+import io.drover.api.storage.DeleteOptions;
+import io.drover.api.storage.FieldSelector;
+import io.drover.api.storage.LabelSelector;
+import io.drover.api.storage.ListOptions;
+import io.drover.api.storage.ObjectStorage;
+import io.drover.api.storage.ObjectWatch;
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.fabric8.zjsonpatch.JsonPatchException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection. */
+final class ResourceHandler {
+
+    private static final String JSON = "application/json";
+    /** How long a watch without timeoutSeconds runs; clients re-watch after it ends. */
+    private static final long DEFAULT_WATCH_SECONDS = 1800;
+    /** Quiet time after which a watch that asked for bookmarks gets one. */
+    private static final long BOOKMARK_AFTER_MILLIS = 5_000;
+
+    private final ObjectStorage storage;
+    private final ObjectMapper json;
+    private final Bodies bodies;
+
+    ResourceHandler(ObjectStorage storage, ObjectMapper json) {
+        this.storage = storage;
+        this.json = json;
+        this.bodies = new Bodies(json);
+    }
+
+    void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        String sub = path.subresource();
+        if (sub != null && !path.type().hasSubresource(sub)) {
+            throw ApiException.notFound("the server could not find the requested resource");
+        }
+        if (sub != null && !sub.equals(ResourceType.STATUS) && !sub.equals(ResourceType.SCALE)) {
+            throw ApiException.notFound("the server could not find the requested resource (" + sub
+                    + " is not served yet)");
+        }
+        switch (request.method()) {
+            case "GET" -> get(request, path, response);
+            case "POST" -> create(request, path, response);
+            case "PUT" -> update(request, path, response);
+            case "PATCH" -> patch(request, path, response);
+            case "DELETE" -> delete(request, path, response);
+            default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested "
+                    + "resource");
+        }
+    }
+
+    private void get(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        if (path.isCollection()) {
+            ListOptions options = listOptions(request);
+            if (request.flag("watch")) {
+                watch(request, path, options, response);
+            } else {
+                send(response, 200, storage.list(path.type(), path.namespace(), options));
+            }
+            return;
+        }
+        ObjectNode object = storage.get(path.type(), path.namespace(), path.name());
+        send(response, 200, ResourceType.SCALE.equals(path.subresource()) ? Scale.of(object, json) : object);
+    }
+
+    private static ListOptions listOptions(ApiRequest request) {
+        int limit = 0;
+        String limitParam = request.param("limit");
+        if (limitParam != null && !limitParam.isEmpty()) {
+            try {
+                limit = Math.max(0, Integer.parseInt(limitParam));
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("limit: Invalid value: \"" + limitParam + "\": must be an integer");
+            }
+        }
+        String cont = request.param("continue");
+        return new ListOptions(
+                LabelSelector.parse(request.param("labelSelector")),
+                FieldSelector.parse(request.param("fieldSelector")),
+                limit,
+                cont == null || cont.isEmpty() ? null : cont,
+                request.param("resourceVersion") == null ? "" : request.param("resourceVersion"));
+    }
+
+    private void watch(ApiRequest request, ResourcePath path, ListOptions options, ApiResponse response)
+            throws IOException {
+        long seconds = DEFAULT_WATCH_SECONDS;
+        String timeout = request.param("timeoutSeconds");
+        if (timeout != null && !timeout.isEmpty()) {
+            try {
+                seconds = Long.parseLong(timeout);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("timeoutSeconds: Invalid value: \"" + timeout + "\"");
+            }
+        }
+        boolean bookmarks = request.flag("allowWatchBookmarks");
+        long deadline = System.currentTimeMillis() + seconds * 1000;
+        try (ObjectWatch watch = storage.watch(path.type(), path.namespace(), options);
+                OutputStream out = response.stream(200, JSON)) {
+            long quietSince = System.currentTimeMillis();
+            while (true) {
+                long left = deadline - System.currentTimeMillis();
+                if (left <= 0) {
+                    return;
+                }
+                List<ObjectWatch.Event> events = watch.next(Math.min(left, 1000));
+                if (events == null) {
+                    return;
+                }
+                for (ObjectWatch.Event e : events) {
+                    writeEvent(out, e.type(), e.object());
+                }
+                long now = System.currentTimeMillis();
+                if (!events.isEmpty()) {
+                    quietSince = now;
+                    out.flush();
+                } else if (bookmarks && now - quietSince >= BOOKMARK_AFTER_MILLIS) {
+                    writeEvent(out, ObjectWatch.Event.BOOKMARK, bookmark(path.type(), watch.lastRevision()));
+                    out.flush();
+                    quietSince = now;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private ObjectNode bookmark(ResourceType type, long revision) {
+        ObjectNode object = json.createObjectNode();
+        object.put("kind", type.kind());
+        object.put("apiVersion", type.apiVersion());
+        object.putObject("metadata").put("resourceVersion", Long.toString(revision));
+        return object;
+    }
+
+    private void writeEvent(OutputStream out, String type, ObjectNode object) throws IOException {
+        ObjectNode event = json.createObjectNode();
+        event.put("type", type);
+        event.set("object", object);
+        out.write(json.writeValueAsBytes(event));
+        out.write('\n');
+    }
+
+    private void create(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        if (!path.isCollection() || path.subresource() != null) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        ObjectNode object = objectBody(request, path);
+        send(response, 201, storage.create(path.type(), namespaceOf(path), object, dryRun(request)));
+    }
+
+    private String namespaceOf(ResourcePath path) {
+        if (path.type().namespaced() && path.namespace() == null) {
+            throw ApiException.notFound("the server could not find the requested resource");
+        }
+        return path.namespace();
+    }
+
+    private void update(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        requireItem(path);
+        ObjectNode body = (ObjectNode) requireObject(bodies.parse(request.body().read(),
+                request.header("content-type")));
+        if (ResourceType.SCALE.equals(path.subresource())) {
+            send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
+                    current -> Scale.applyTo(current, body), false, dryRun(request)), json));
+            return;
+        }
+        checkKindAndNamespace(body, path);
+        boolean status = ResourceType.STATUS.equals(path.subresource());
+        send(response, 200, storage.update(path.type(), path.namespace(), path.name(), current -> body, status,
+                dryRun(request)));
+    }
+
+    private void patch(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        requireItem(path);
+        String media = Bodies.mediaType(request.header("content-type"));
+        JsonNode patch = bodies.parse(request.body().read(), media);
+        UnaryOperator<JsonNode> apply = switch (media) {
+            case "application/merge-patch+json" -> {
+                requireObject(patch);
+                yield current -> MergePatch.apply(current, patch);
+            }
+            case "application/json-patch+json" -> current -> jsonPatch(path, patch, current);
+            default -> throw new ApiException(415, "UnsupportedMediaType", "the server does not yet support patch "
+                    + "type " + media + "; supported: application/merge-patch+json, application/json-patch+json");
+        };
+        boolean scale = ResourceType.SCALE.equals(path.subresource());
+        boolean status = ResourceType.STATUS.equals(path.subresource());
+        ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
+            if (scale) {
+                return Scale.applyTo(current, requireObject(apply.apply(Scale.of(current, json))));
+            }
+            ObjectNode patched = (ObjectNode) requireObject(apply.apply(current));
+            checkKindAndNamespace(patched, path);
+            return patched;
+        }, status, dryRun(request));
+        send(response, 200, scale ? Scale.of(result, json) : result);
+    }
+
+    private static JsonNode jsonPatch(ResourcePath path, JsonNode patch, JsonNode current) {
+        if (!patch.isArray()) {
+            throw ApiException.badRequest("json patch must be an array of operations");
+        }
+        try {
+            return JsonPatch.apply(patch, current);
+        } catch (JsonPatchException | IllegalArgumentException e) {
+            throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request: "
+                    + e.getMessage(), path.type(), path.name(), List.of());
+        }
+    }
+
+    private void delete(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        DeleteOptions options = deleteOptions(request);
+        if (path.isCollection()) {
+            ListOptions selection = listOptions(request);
+            ObjectNode list = storage.list(path.type(), namespaceOf(path), selection);
+            for (JsonNode item : list.path("items")) {
+                String ns = item.path("metadata").path("namespace").asText(null);
+                try {
+                    storage.delete(path.type(), ns, item.path("metadata").path("name").asText(), options);
+                } catch (ApiException e) {
+                    if (e.code() != 404) {
+                        throw e;
+                    }
+                }
+            }
+            send(response, 200, success(null, path.type(), null));
+            return;
+        }
+        if (path.subresource() != null) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        ObjectNode last = storage.delete(path.type(), path.namespace(), path.name(), options);
+        boolean pending = last.path("metadata").hasNonNull("deletionTimestamp");
+        send(response, 200, pending ? last
+                : success(path.name(), path.type(), last.path("metadata").path("uid").asText()));
+    }
+
+    private DeleteOptions deleteOptions(ApiRequest request) throws IOException {
+        String policy = request.param("propagationPolicy");
+        String uid = null;
+        String rv = null;
+        byte[] body = request.body().read();
+        if (body.length > 0) {
+            JsonNode options = bodies.parse(body, "application/json");
+            if (options.hasNonNull("propagationPolicy")) {
+                policy = options.get("propagationPolicy").asText();
+            }
+            if (options.has("orphanDependents") && options.get("orphanDependents").asBoolean() && policy == null) {
+                policy = "Orphan";
+            }
+            JsonNode preconditions = options.path("preconditions");
+            uid = preconditions.hasNonNull("uid") ? preconditions.get("uid").asText() : null;
+            rv = preconditions.hasNonNull("resourceVersion") ? preconditions.get("resourceVersion").asText() : null;
+        }
+        if (policy != null && !List.of("Foreground", "Background", "Orphan").contains(policy)) {
+            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
+                    + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        }
+        return new DeleteOptions(uid, rv, policy, dryRun(request));
+    }
+
+    private ObjectNode success(String name, ResourceType type, String uid) {
+        ObjectNode status = json.createObjectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        ObjectNode details = status.putObject("details");
+        if (name != null) {
+            details.put("name", name);
+        }
+        details.put("group", type.group());
+        details.put("kind", type.plural());
+        if (uid != null) {
+            details.put("uid", uid);
+        }
+        return status;
+    }
+
+    private ObjectNode objectBody(ApiRequest request, ResourcePath path) throws IOException {
+        ObjectNode body = (ObjectNode) requireObject(bodies.parse(request.body().read(),
+                request.header("content-type")));
+        checkKindAndNamespace(body, path);
+        return body;
+    }
+
+    private static void checkKindAndNamespace(ObjectNode body, ResourcePath path) {
+        ResourceType type = path.type();
+        String apiVersion = body.path("apiVersion").asText("");
+        if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {
+            throw ApiException.badRequest("the API version in the data (" + apiVersion
+                    + ") does not match the expected API version (" + type.apiVersion() + ")");
+        }
+        String kind = body.path("kind").asText("");
+        if (!kind.isEmpty() && !kind.equals(type.kind())) {
+            throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
+                    + type.kind() + ")");
+        }
+        JsonNode metadata = body.path("metadata");
+        if (!metadata.isMissingNode() && !metadata.isObject()) {
+            throw ApiException.badRequest("metadata must be an object");
+        }
+        String namespace = metadata.path("namespace").asText("");
+        if (type.namespaced() && !namespace.isEmpty() && path.namespace() != null
+                && !namespace.equals(path.namespace())) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent "
+                    + "on the request");
+        }
+    }
+
+    private static JsonNode requireObject(JsonNode node) {
+        if (!node.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        return node;
+    }
+
+    private static void requireItem(ResourcePath path) {
+        if (path.isCollection()) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+
+    private static boolean dryRun(ApiRequest request) {
+        String dryRun = request.param("dryRun");
+        if (dryRun == null) {
+            return false;
+        }
+        if (!dryRun.equals("All")) {
+            throw ApiException.badRequest("dryRun: Unsupported value: \"" + dryRun + "\": supported values: \"All\"");
+        }
+        return true;
+    }
+
+    private void send(ApiResponse response, int status, JsonNode body) throws IOException {
+        response.send(status, JSON, json.writeValueAsBytes(body));
+    }
+}

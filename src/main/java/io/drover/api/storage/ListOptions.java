@@ -1,0 +1,22 @@
+package io.drover.api.storage;
+
+/**
+ * The query parameters of a list or watch.
+ *
+ * @param labels the label selector
+ * @param fields the field selector
+ * @param limit at most this many items per page; 0 for all
+ * @param continueToken the continue token of the previous page, or null
+ * @param resourceVersion the resourceVersion parameter as given ("" when absent)
+ */
+public record ListOptions(LabelSelector labels, FieldSelector fields, int limit, String continueToken,
+        String resourceVersion) {
+
+    public static ListOptions everything() {
+        return new ListOptions(LabelSelector.EVERYTHING, FieldSelector.EVERYTHING, 0, null, "");
+    }
+
+    boolean selects(com.fasterxml.jackson.databind.JsonNode object) {
+        return labels.matches(object.path("metadata").get("labels")) && fields.matches(object);
+    }
+}

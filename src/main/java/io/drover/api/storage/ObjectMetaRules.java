@@ -1,0 +1,92 @@
+package io.drover.api.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceType;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The metadata rules every object follows: names, generateName, and what a write may not change. */
+final class ObjectMetaRules {
+
+    private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+    private static final Pattern DNS1123_SUBDOMAIN =
+            Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    /** Resources whose names must be DNS-1123 labels (they become DNS names or env var parts). */
+    private static final Set<String> LABEL_NAMED = Set.of("namespaces", "services");
+    private static final String GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private ObjectMetaRules() {}
+
+    /** Fills in a generated name, or fails when there is neither name nor generateName. */
+    static String nameForCreate(ResourceType type, ObjectNode metadata) {
+        String name = metadata.path("name").asText("");
+        if (name.isEmpty()) {
+            String prefix = metadata.path("generateName").asText("");
+            if (prefix.isEmpty()) {
+                throw ApiException.invalid(type, "", List.of(new ApiException.Cause("FieldValueRequired",
+                        "Required value: name or generateName is required", "metadata.name")));
+            }
+            StringBuilder generated = new StringBuilder(prefix.length() > 58 ? prefix.substring(0, 58) : prefix);
+            for (int i = 0; i < 5; i++) {
+                generated.append(GENERATE_ALPHABET.charAt(RANDOM.nextInt(GENERATE_ALPHABET.length())));
+            }
+            name = generated.toString();
+            metadata.put("name", name);
+        }
+        return name;
+    }
+
+    /** The causes that make a name invalid for this resource, empty when it is fine. */
+    static List<ApiException.Cause> validateName(ResourceType type, String name) {
+        List<ApiException.Cause> causes = new ArrayList<>();
+        boolean label = LABEL_NAMED.contains(type.plural());
+        int max = label ? 63 : 253;
+        if (name.length() > max) {
+            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + name
+                    + "\": must be no more than " + max + " characters", "metadata.name"));
+        }
+        if (label && !DNS1123_LABEL.matcher(name).matches()) {
+            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + name + "\": a lowercase "
+                    + "RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and "
+                    + "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "
+                    + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?')", "metadata.name"));
+        } else if (!label && !DNS1123_SUBDOMAIN.matcher(name).matches()) {
+            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + name + "\": a lowercase "
+                    + "RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must "
+                    + "start and end with an alphanumeric character (e.g. 'example.com', regex used for validation "
+                    + "is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')", "metadata.name"));
+        }
+        return causes;
+    }
+
+    /** Whether two versions of an object differ outside metadata and status: a spec change. */
+    static boolean specChanged(JsonNode before, JsonNode after) {
+        ObjectNode a = ((ObjectNode) before).deepCopy();
+        ObjectNode b = ((ObjectNode) after).deepCopy();
+        for (ObjectNode o : List.of(a, b)) {
+            o.remove(List.of("metadata", "status", "apiVersion", "kind"));
+        }
+        return !a.equals(b);
+    }
+
+    /** Copies what no update may change (uid, creation time, name, namespace) from the stored object. */
+    static void keepImmutable(ObjectNode stored, ObjectNode updated) {
+        ObjectNode from = (ObjectNode) stored.path("metadata");
+        ObjectNode to = (ObjectNode) updated.path("metadata");
+        for (String field : List.of("uid", "creationTimestamp", "name", "namespace", "deletionTimestamp",
+                "deletionGracePeriodSeconds", "generation")) {
+            JsonNode value = from.get(field);
+            if (value == null) {
+                to.remove(field);
+            } else {
+                to.set(field, value);
+            }
+        }
+    }
+}

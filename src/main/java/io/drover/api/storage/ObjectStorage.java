@@ -1,0 +1,321 @@
+package io.drover.api.storage;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceType;
+import io.drover.store.CompactedException;
+import io.drover.store.ConflictException;
+import io.drover.store.InvalidContinueTokenException;
+import io.drover.store.KeyExistsException;
+import io.drover.store.KeyValue;
+import io.drover.store.RangeOptions;
+import io.drover.store.RangeResult;
+import io.drover.store.Store;
+import io.drover.store.ValueTooLargeException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+/**
+ * Kubernetes object semantics over the {@link Store}: objects are JSON under
+ * {@code /registry/<resource>/<namespace>/<name>}, their resourceVersion is the store revision,
+ * and every write is a compare-and-swap (Kubernetes' GuaranteedUpdate), retried when nobody asked
+ * for a specific resourceVersion.
+ */
+public final class ObjectStorage {
+
+    /** Attempts of an update that named no resourceVersion before giving up with a conflict. */
+    private static final int UPDATE_ATTEMPTS = 8;
+
+    private final Store store;
+    private final ObjectCodec codec;
+    private final Clock clock;
+
+    public ObjectStorage(Store store, ObjectMapper json, Clock clock) {
+        this.store = store;
+        this.codec = new ObjectCodec(json);
+        this.clock = clock;
+    }
+
+    public long currentRevision() {
+        return store.currentRevision();
+    }
+
+    public ObjectNode get(ResourceType type, String namespace, String name) {
+        return codec.decode(read(type, namespace, name));
+    }
+
+    private KeyValue read(ResourceType type, String namespace, String name) {
+        return store.get(type.storageKey(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
+    }
+
+    /** A list object (kind XList) of the objects the options select, one page when limited. */
+    public ObjectNode list(ResourceType type, String namespace, ListOptions options) {
+        String prefix = type.storagePrefix(namespace);
+        List<ObjectNode> items = new ArrayList<>();
+        String token = options.continueToken();
+        long revision = 0;
+        String nextToken = null;
+        long remaining = 0;
+        try {
+            do {
+                int want = options.limit() == 0 ? 0 : Math.max(options.limit() - items.size(), 1);
+                RangeResult page = store.range(prefix, new RangeOptions(want, revision, token));
+                revision = page.revision();
+                for (KeyValue kv : page.kvs()) {
+                    ObjectNode object = codec.decode(kv);
+                    if (options.selects(object)) {
+                        items.add(object);
+                    }
+                }
+                token = page.continueToken();
+                nextToken = token;
+                remaining = page.remaining();
+                // With a selector a page may come back short: read on until it is full or done.
+            } while (token != null && options.limit() > 0 && items.size() < options.limit());
+        } catch (CompactedException e) {
+            throw ApiException.gone("The provided continue parameter is too old to display a consistent list "
+                    + "result. You can start a new list without the continue parameter, or use the continue token "
+                    + "in this response to retrieve the remainder of the results. Continuing with the provided token "
+                    + "results in an inconsistent list - objects that were created, modified, or deleted between the "
+                    + "time the first chunk was returned and now may show up in the list.");
+        } catch (InvalidContinueTokenException e) {
+            throw ApiException.badRequest("invalid continue token: " + e.getMessage());
+        }
+        ObjectNode list = codec.newObject();
+        list.put("apiVersion", type.apiVersion());
+        list.put("kind", type.listKind());
+        ObjectNode metadata = list.putObject("metadata");
+        metadata.put("resourceVersion", Long.toString(revision));
+        if (nextToken != null) {
+            metadata.put("continue", nextToken);
+            if (options.labels().isEverything() && options.fields().terms().isEmpty()) {
+                metadata.put("remainingItemCount", remaining);
+            }
+        }
+        ArrayNode array = list.putArray("items");
+        items.forEach(array::add);
+        return list;
+    }
+
+    /** Stores a new object; fills in uid, creationTimestamp, generation and a generated name. */
+    public ObjectNode create(ResourceType type, String namespace, ObjectNode object, boolean dryRun) {
+        ObjectNode metadata = object.withObject("metadata");
+        String name = ObjectMetaRules.nameForCreate(type, metadata);
+        List<ApiException.Cause> causes = ObjectMetaRules.validateName(type, name);
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid(type, name, causes);
+        }
+        if (type.namespaced()) {
+            metadata.put("namespace", namespace);
+            if (!type.plural().equals("namespaces") && store.get(namespaceKey(namespace)).isEmpty()) {
+                throw ApiException.notFound("namespaces \"" + namespace + "\" not found");
+            }
+        } else {
+            metadata.remove("namespace");
+        }
+        object.put("apiVersion", type.apiVersion());
+        object.put("kind", type.kind());
+        metadata.put("uid", UUID.randomUUID().toString());
+        metadata.put("creationTimestamp", now());
+        metadata.put("generation", 1);
+        metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
+        String key = type.storageKey(namespace, name);
+        if (dryRun) {
+            if (store.get(key).isPresent()) {
+                throw ApiException.alreadyExists(type, name);
+            }
+            return object;
+        }
+        try {
+            return codec.decode(store.create(key, codec.encode(object)));
+        } catch (KeyExistsException e) {
+            throw ApiException.alreadyExists(type, name);
+        } catch (ValueTooLargeException e) {
+            throw ApiException.tooLarge("object is too large: " + e.getMessage());
+        }
+    }
+
+    private static String namespaceKey(String namespace) {
+        return "/registry/namespaces/" + namespace;
+    }
+
+    /**
+     * Changes an object: {@code change} gets a copy of the stored object and returns the desired one.
+     * A resourceVersion in the desired object is a precondition; without one the change is retried
+     * on the newest version. What no write may change (uid, name, creation time) is kept; status
+     * is only taken from a status write, and spec only from a main write, for resources with a
+     * status subresource.
+     */
+    public ObjectNode update(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
+            boolean statusWrite, boolean dryRun) {
+        for (int attempt = 1; ; attempt++) {
+            KeyValue kv = read(type, namespace, name);
+            ObjectNode stored = codec.decode(kv);
+            ObjectNode desired = change.apply(stored.deepCopy());
+            String wantedVersion = desired.path("metadata").path("resourceVersion").asText("");
+            if (!wantedVersion.isEmpty() && !wantedVersion.equals(Long.toString(kv.modRevision()))) {
+                throw ApiException.conflict(type, name);
+            }
+            String desiredName = desired.path("metadata").path("name").asText("");
+            if (!desiredName.isEmpty() && !desiredName.equals(name)) {
+                throw ApiException.badRequest("the name of the object (" + desiredName
+                        + ") does not match the name on the URL (" + name + ")");
+            }
+            ObjectNode next = merge(type, stored, desired, statusWrite);
+            if (next.equals(stored)) {
+                return stored;
+            }
+            if (dryRun) {
+                return next;
+            }
+            try {
+                if (isDeleting(next) && next.path("metadata").path("finalizers").isEmpty()) {
+                    store.delete(kv.key(), kv.modRevision());
+                    return next;
+                }
+                return codec.decode(store.update(kv.key(), codec.encode(next), kv.modRevision()));
+            } catch (ConflictException e) {
+                if (!wantedVersion.isEmpty() || attempt >= UPDATE_ATTEMPTS || e.keyMissing()) {
+                    if (e.keyMissing()) {
+                        throw ApiException.notFound(type, name);
+                    }
+                    throw ApiException.conflict(type, name);
+                }
+            } catch (ValueTooLargeException e) {
+                throw ApiException.tooLarge("object is too large: " + e.getMessage());
+            }
+        }
+    }
+
+    private ObjectNode merge(ResourceType type, ObjectNode stored, ObjectNode desired, boolean statusWrite) {
+        ObjectNode next;
+        if (statusWrite) {
+            next = stored.deepCopy();
+            JsonNode status = desired.get("status");
+            if (status == null) {
+                next.remove("status");
+            } else {
+                next.set("status", status);
+            }
+        } else {
+            next = desired;
+            next.put("apiVersion", type.apiVersion());
+            next.put("kind", type.kind());
+            if (type.hasSubresource(ResourceType.STATUS)) {
+                JsonNode status = stored.get("status");
+                if (status == null) {
+                    next.remove("status");
+                } else {
+                    next.set("status", status);
+                }
+            }
+        }
+        ObjectMetaRules.keepImmutable(stored, next);
+        if (!statusWrite && ObjectMetaRules.specChanged(stored, next)) {
+            next.withObject("metadata").put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
+        }
+        next.withObject("metadata").put("resourceVersion", stored.path("metadata").path("resourceVersion").asText());
+        return next;
+    }
+
+    private static boolean isDeleting(JsonNode object) {
+        return object.path("metadata").hasNonNull("deletionTimestamp");
+    }
+
+    /**
+     * Deletes an object, or marks it for deletion when finalizers hold it (setting
+     * deletionTimestamp). Returns the object as it was last.
+     */
+    public ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options) {
+        while (true) {
+            KeyValue kv = read(type, namespace, name);
+            ObjectNode stored = codec.decode(kv);
+            checkPreconditions(type, name, stored, options);
+            ObjectNode metadata = stored.withObject("metadata");
+            List<String> finalizers = new ArrayList<>();
+            metadata.path("finalizers").forEach(f -> finalizers.add(f.asText()));
+            String policyFinalizer = switch (options.propagationPolicy() == null ? "" : options.propagationPolicy()) {
+                case "Foreground" -> "foregroundDeletion";
+                case "Orphan" -> "orphan";
+                default -> null;
+            };
+            if (policyFinalizer != null && !finalizers.contains(policyFinalizer) && !isDeleting(stored)) {
+                finalizers.add(policyFinalizer);
+            }
+            if (options.dryRun()) {
+                return stored;
+            }
+            try {
+                if (finalizers.isEmpty()) {
+                    store.delete(kv.key(), kv.modRevision());
+                    return stored;
+                }
+                if (isDeleting(stored) && finalizers.size() == metadata.path("finalizers").size()) {
+                    return stored;
+                }
+                ArrayNode list = metadata.putArray("finalizers");
+                finalizers.forEach(list::add);
+                if (!isDeleting(stored)) {
+                    metadata.put("deletionTimestamp", now());
+                    metadata.put("deletionGracePeriodSeconds", 0);
+                }
+                return codec.decode(store.update(kv.key(), codec.encode(stored), kv.modRevision()));
+            } catch (ConflictException e) {
+                if (e.keyMissing()) {
+                    throw ApiException.notFound(type, name);
+                }
+                // Changed meanwhile: decide again on the newest version.
+            }
+        }
+    }
+
+    private static void checkPreconditions(ResourceType type, String name, ObjectNode stored, DeleteOptions options) {
+        String uid = stored.path("metadata").path("uid").asText();
+        if (options.uid() != null && !options.uid().equals(uid)) {
+            throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: " + options.uid()
+                    + ", UID in object meta: " + uid);
+        }
+        String rv = stored.path("metadata").path("resourceVersion").asText();
+        if (options.resourceVersion() != null && !options.resourceVersion().equals(rv)) {
+            throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
+                    + options.resourceVersion() + ", ResourceVersion in object meta: " + rv);
+        }
+    }
+
+    /**
+     * Watches the objects the options select. resourceVersion "" or "0" starts with an ADDED event
+     * for every selected object; a number starts after that revision.
+     */
+    public ObjectWatch watch(ResourceType type, String namespace, ListOptions options) {
+        String prefix = type.storagePrefix(namespace);
+        String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
+        List<ObjectWatch.Event> initial = new ArrayList<>();
+        long after;
+        if (rv.isEmpty() || rv.equals("0")) {
+            ObjectNode list = list(type, namespace, new ListOptions(options.labels(), options.fields(), 0, null, ""));
+            after = Long.parseLong(list.path("metadata").path("resourceVersion").asText());
+            for (JsonNode item : list.path("items")) {
+                initial.add(new ObjectWatch.Event(ObjectWatch.Event.ADDED, (ObjectNode) item));
+            }
+        } else {
+            try {
+                after = Long.parseLong(rv);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("invalid resource version: " + rv);
+            }
+        }
+        return StoreObjectWatch.start(store, codec, prefix, after, options, initial);
+    }
+
+    private String now() {
+        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+}

@@ -1,0 +1,32 @@
+package io.drover.api.storage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+
+/**
+ * A watch over API objects, pulled by the connection that streams it: each call to {@link #next}
+ * waits for the next events. Closing it stops the underlying store watch.
+ */
+public interface ObjectWatch extends AutoCloseable {
+
+    /** One event as the watch API sends it. */
+    record Event(String type, ObjectNode object) {
+        public static final String ADDED = "ADDED";
+        public static final String MODIFIED = "MODIFIED";
+        public static final String DELETED = "DELETED";
+        public static final String BOOKMARK = "BOOKMARK";
+        public static final String ERROR = "ERROR";
+    }
+
+    /**
+     * The next events, waiting at most {@code timeoutMillis}; empty when none came in time. After an
+     * ERROR event or when the watch ended, returns null.
+     */
+    List<Event> next(long timeoutMillis) throws InterruptedException;
+
+    /** The newest revision this watch has seen, for bookmarks. */
+    long lastRevision();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,127 @@
+package io.drover.api.storage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.store.CompactedException;
+import io.drover.store.Store;
+import io.drover.store.StoreException;
+import io.drover.store.Watch;
+import io.drover.store.WatchEvent;
+import io.drover.store.WatchListener;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An {@link ObjectWatch} fed by a store watch: turns key changes into ADDED, MODIFIED and DELETED
+ * events of the selected objects. With a selector, an object that starts matching is ADDED and one
+ * that stops matching is DELETED, as the Kubernetes watch cache reports them.
+ *
+ * <p>The queue between the store and the connection is bounded: a client that does not keep up is
+ * ended (it re-watches from its last resourceVersion) instead of growing the server's memory.
+ */
+final class StoreObjectWatch implements ObjectWatch, WatchListener {
+
+    /** Events a slow client may have pending before its watch is ended. */
+    private static final int MAX_PENDING = 10_000;
+    private static final Object END = new Object();
+
+    private final ObjectCodec codec;
+    private final ListOptions options;
+    private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    private volatile Watch watch;
+    private volatile long lastRevision;
+    private boolean ended;
+
+    private StoreObjectWatch(ObjectCodec codec, ListOptions options, long after) {
+        this.codec = codec;
+        this.options = options;
+        this.lastRevision = after;
+    }
+
+    static StoreObjectWatch start(Store store, ObjectCodec codec, String prefix, long after, ListOptions options,
+            List<Event> initial) {
+        StoreObjectWatch w = new StoreObjectWatch(codec, options, after);
+        w.queue.addAll(initial);
+        w.watch = store.watch(prefix, after, w);
+        return w;
+    }
+
+    @Override
+    public void onEvents(List<WatchEvent> events) {
+        for (WatchEvent e : events) {
+            Event converted = convert(e);
+            lastRevision = e.revision();
+            if (converted != null) {
+                queue.add(converted);
+            }
+        }
+        if (queue.size() > MAX_PENDING) {
+            queue.add(END);
+            watch.close();
+        }
+    }
+
+    private Event convert(WatchEvent e) {
+        ObjectNode previous = e.previous() == null ? null : codec.decode(e.previous());
+        boolean wasSelected = previous != null && options.selects(previous);
+        if (e.type() == WatchEvent.Type.DELETE) {
+            return wasSelected ? new Event(Event.DELETED, codec.decode(e.current().value(), e.revision())) : null;
+        }
+        ObjectNode current = codec.decode(e.current());
+        boolean selected = options.selects(current);
+        if (selected) {
+            return new Event(wasSelected ? Event.MODIFIED : Event.ADDED, current);
+        }
+        return wasSelected ? new Event(Event.DELETED, current) : null;
+    }
+
+    @Override
+    public void onClose(StoreException cause) {
+        if (cause instanceof CompactedException c) {
+            ApiException gone = ApiException.gone("too old resource version: " + c.requestedRevision() + " ("
+                    + c.compactedRevision() + ")");
+            queue.add(new Event(Event.ERROR, gone.toStatus()));
+        } else if (cause != null) {
+            queue.add(new Event(Event.ERROR, ApiException.internal(cause.getMessage()).toStatus()));
+        }
+        queue.add(END);
+    }
+
+    @Override
+    public List<Event> next(long timeoutMillis) throws InterruptedException {
+        if (ended) {
+            return null;
+        }
+        Object first = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
+        if (first == null) {
+            return List.of();
+        }
+        List<Object> taken = new ArrayList<>();
+        taken.add(first);
+        queue.drainTo(taken, 256);
+        List<Event> events = new ArrayList<>(taken.size());
+        for (Object o : taken) {
+            if (o == END) {
+                ended = true;
+                break;
+            }
+            events.add((Event) o);
+        }
+        return events.isEmpty() && ended ? null : events;
+    }
+
+    @Override
+    public long lastRevision() {
+        return lastRevision;
+    }
+
+    @Override
+    public void close() {
+        Watch w = watch;
+        if (w != null) {
+            w.close();
+        }
+    }
+}
