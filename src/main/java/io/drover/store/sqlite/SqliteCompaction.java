@@ -14,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * superseded, and a tombstone deletes itself. What remains of revisions up to C is the newest
  * version of every key alive at C. Progress is recorded with each slice, so a compaction cut short
  * by a crash resumes where it stopped. Last, the freed pages are returned to the file system in
- * slices too, so the file shrinks back towards the live data.
+ * slices too, and the WAL is checkpointed and truncated, so the files shrink back towards the live
+ * data.
  */
 final class SqliteCompaction {
     private static final Logger log = LoggerFactory.getLogger(SqliteCompaction.class);
@@ -60,6 +61,7 @@ final class SqliteCompaction {
         }
         if (deleted > 0) {
             releaseFreePages();
+            truncateWal();
             log.debug("compacted to revision {}: {} rows removed", compactRevision, deleted);
         }
     }
@@ -92,6 +94,25 @@ final class SqliteCompaction {
         long now;
         while ((now = writer.maintain(SqliteCompaction::vacuumSlice)) > 0 && now < left) {
             left = now;
+        }
+    }
+
+    /**
+     * Copies the WAL into the database and truncates it to zero bytes. Compaction and the page
+     * release write every page they touch to the WAL; without this the WAL file keeps that size
+     * (journal_size_limit only trims it to 16 MiB on the next reset), which can be as large as the
+     * compacted database itself. A reader still using old WAL frames makes the checkpoint give up
+     * after the busy timeout; that is logged, not an error: the next compaction tries again.
+     */
+    private void truncateWal() {
+        long busy = writer.maintainOutsideTransaction(q -> {
+            try (var s = q.connection().createStatement();
+                    ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                return rs.next() ? rs.getLong(1) : 0;
+            }
+        });
+        if (busy != 0) {
+            log.debug("WAL of compacted database not truncated: readers still use it");
         }
     }
 

@@ -46,7 +46,7 @@ final class Writer implements AutoCloseable {
         T run(Queries queries) throws SQLException;
     }
 
-    private record MaintenanceTask<T>(Maintenance<T> work, CompletableFuture<T> outcome) {}
+    private record MaintenanceTask<T>(Maintenance<T> work, boolean transaction, CompletableFuture<T> outcome) {}
 
     private static final Object STOP = new Object();
 
@@ -88,7 +88,19 @@ final class Writer implements AutoCloseable {
 
     /** Runs {@code work} on the writer thread in its own transaction and waits for it. */
     <T> T maintain(Maintenance<T> work) {
-        MaintenanceTask<T> task = new MaintenanceTask<>(work, new CompletableFuture<>());
+        return runOnWriterThread(work, true);
+    }
+
+    /**
+     * Runs {@code work} on the writer thread outside any transaction, for statements SQLite refuses
+     * inside one (a WAL checkpoint), and waits for it.
+     */
+    <T> T maintainOutsideTransaction(Maintenance<T> work) {
+        return runOnWriterThread(work, false);
+    }
+
+    private <T> T runOnWriterThread(Maintenance<T> work, boolean transaction) {
+        MaintenanceTask<T> task = new MaintenanceTask<>(work, transaction, new CompletableFuture<>());
         submit(task);
         return await(task.outcome());
     }
@@ -161,6 +173,10 @@ final class Writer implements AutoCloseable {
 
     private <T> void runMaintenance(MaintenanceTask<T> task) {
         try {
+            if (!task.transaction()) {
+                task.outcome().complete(task.work().run(queries));
+                return;
+            }
             execute("BEGIN IMMEDIATE");
             T result;
             try {
