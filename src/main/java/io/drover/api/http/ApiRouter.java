@@ -1,0 +1,135 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.storage.ObjectStorage;
+import io.drover.store.StoreUnavailableException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The front of the API: authenticates, routes a request to health, version, discovery or a
+ * resource, and turns every refusal into a Kubernetes Status. Bad input never escapes as a 500.
+ */
+public final class ApiRouter {
+    private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
+
+    /** Paths anyone may read, as a Kubernetes API server allows anonymous health checks. */
+    private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version");
+
+    private final ObjectMapper json;
+    private final ResourceRegistry registry;
+    private final ResourceHandler resources;
+    private final DiscoveryHandler discovery;
+    private final Predicate<String> tokenAccepted;
+    private volatile boolean ready;
+
+    public ApiRouter(ObjectMapper json, ResourceRegistry registry, ObjectStorage storage, DiscoveryHandler discovery,
+            Predicate<String> tokenAccepted) {
+        this.json = json;
+        this.registry = registry;
+        this.resources = new ResourceHandler(storage, json);
+        this.discovery = discovery;
+        this.tokenAccepted = tokenAccepted;
+    }
+
+    /** From now on /readyz answers 200. */
+    public void markReady() {
+        ready = true;
+    }
+
+    public void handle(ApiRequest request, ApiResponse response) throws IOException {
+        try {
+            route(request, response);
+        } catch (ApiException e) {
+            sendStatus(response, e);
+        } catch (StoreUnavailableException e) {
+            log.warn("{} {}: store unavailable: {}", request.method(), request.path(), e.getMessage());
+            sendStatus(response, ApiException.unavailable("the datastore is unavailable: " + e.getMessage()));
+        } catch (RuntimeException e) {
+            log.error("{} {} failed", request.method(), request.path(), e);
+            sendStatus(response, ApiException.internal(e.getClass().getSimpleName()));
+        }
+    }
+
+    private void route(ApiRequest request, ApiResponse response) throws IOException {
+        String path = request.path().length() > 1 && request.path().endsWith("/")
+                ? request.path().substring(0, request.path().length() - 1) : request.path();
+        if (!PUBLIC_PATHS.contains(path)) {
+            authenticate(request);
+        }
+        switch (path) {
+            case "/healthz", "/livez" -> {
+                sendText(response, 200, "ok");
+                return;
+            }
+            case "/readyz" -> {
+                if (ready) {
+                    sendText(response, 200, "ok");
+                } else {
+                    sendText(response, 503, "not ready");
+                }
+                return;
+            }
+            case "/version" -> {
+                requireGet(request);
+                response.send(200, "application/json", json.writeValueAsBytes(version()));
+                return;
+            }
+            default -> { }
+        }
+        Optional<ResourcePath> resource = ResourcePath.parse(path, registry);
+        if (resource.isPresent()) {
+            resources.handle(request, resource.get(), response);
+            return;
+        }
+        requireGet(request);
+        if (!discovery.handle(request, path, response)) {
+            throw ApiException.notFound("the server could not find the requested resource");
+        }
+    }
+
+    private void authenticate(ApiRequest request) {
+        String header = request.header("authorization");
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
+                || !tokenAccepted.test(header.substring(7).trim())) {
+            throw ApiException.unauthorized();
+        }
+    }
+
+    private static void requireGet(ApiRequest request) {
+        if (!request.method().equals("GET") && !request.method().equals("HEAD")) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+    }
+
+    private ObjectNode version() {
+        ObjectNode v = json.createObjectNode();
+        // kubectl's dispatcher picks the client matching "minor": report the Kubernetes API level served.
+        v.put("major", "1");
+        v.put("minor", "32");
+        v.put("gitVersion", "v1.32.4-drover");
+        v.put("gitCommit", "");
+        v.put("gitTreeState", "clean");
+        v.put("buildDate", "");
+        v.put("goVersion", "java" + Runtime.version().feature());
+        v.put("compiler", "javac");
+        v.put("platform", "linux/amd64");
+        return v;
+    }
+
+    private void sendStatus(ApiResponse response, ApiException e) throws IOException {
+        response.send(e.code(), "application/json", json.writeValueAsBytes(e.toStatus()));
+    }
+
+    private static void sendText(ApiResponse response, int status, String text) throws IOException {
+        response.send(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+}
