@@ -1,0 +1,96 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.discovery.DiscoveryDocuments;
+import io.drover.api.discovery.OpenApiDocument;
+import io.drover.api.discovery.OpenApiDocuments;
+import io.drover.api.resource.ResourceRegistry;
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Serves /api, /apis, their group versions (aggregated discovery v2 when the client asks for it,
+ * the legacy documents otherwise) and the OpenAPI v3 documents kubectl needs for validation.
+ */
+public final class DiscoveryRoutes implements DiscoveryHandler {
+    private static final String JSON = "application/json";
+    private static final String OPENAPI_PREFIX = "/openapi/v3/";
+
+    private final ObjectMapper json;
+    private final DiscoveryDocuments documents;
+    private final OpenApiDocuments openApi;
+    private final String serverAddress;
+
+    public DiscoveryRoutes(ObjectMapper json, ResourceRegistry registry, String serverAddress) {
+        this.json = json;
+        this.documents = new DiscoveryDocuments(registry);
+        this.openApi = new OpenApiDocuments(registry);
+        this.serverAddress = serverAddress;
+    }
+
+    @Override
+    public boolean handle(ApiRequest request, String path, ApiResponse response) throws IOException {
+        boolean aggregated = DiscoveryDocuments.wantsAggregated(request.header("accept"));
+        if (path.equals("/api")) {
+            if (aggregated) {
+                send(response, DiscoveryDocuments.AGGREGATED_CONTENT_TYPE, documents.aggregated(true));
+            } else {
+                send(response, JSON, documents.coreVersions(serverAddress));
+            }
+            return true;
+        }
+        if (path.equals("/apis")) {
+            if (aggregated) {
+                send(response, DiscoveryDocuments.AGGREGATED_CONTENT_TYPE, documents.aggregated(false));
+            } else {
+                send(response, JSON, documents.groupList());
+            }
+            return true;
+        }
+        if (path.equals("/openapi/v3")) {
+            send(response, JSON, openApi.root());
+            return true;
+        }
+        if (path.startsWith(OPENAPI_PREFIX)) {
+            Optional<OpenApiDocument> doc = openApi.groupVersion(path.substring(OPENAPI_PREFIX.length()));
+            if (doc.isEmpty()) {
+                return false;
+            }
+            response.send(200, JSON, doc.get().bytes());
+            return true;
+        }
+        String[] parts = path.substring(1).split("/");
+        Optional<ObjectNode> document = Optional.empty();
+        if (parts.length == 2 && parts[0].equals("api")) {
+            document = documents.resourceList("", parts[1]);
+        } else if (parts.length == 3 && parts[0].equals("apis")) {
+            document = documents.resourceList(parts[1], parts[2]);
+        } else if (parts.length == 2 && parts[0].equals("apis")) {
+            document = group(parts[1]);
+        }
+        if (document.isEmpty()) {
+            return false;
+        }
+        send(response, JSON, document.get());
+        return true;
+    }
+
+    /** The APIGroup document of /apis/<group>, taken from the group list. */
+    private Optional<ObjectNode> group(String name) {
+        for (JsonNode group : documents.groupList().path("groups")) {
+            if (group.path("name").asText().equals(name)) {
+                ObjectNode doc = ((ObjectNode) group).deepCopy();
+                doc.put("kind", "APIGroup");
+                doc.put("apiVersion", "v1");
+                return Optional.of(doc);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private void send(ApiResponse response, String contentType, JsonNode body) throws IOException {
+        response.send(200, contentType, json.writeValueAsBytes(body));
+    }
+}
