@@ -20,7 +20,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ClusterCredentialsTest {
+class ClusterCredentialsIT {
     private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
 
     @TempDir

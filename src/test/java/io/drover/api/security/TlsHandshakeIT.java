@@ -15,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /** A real TLS handshake against the serving certificate, trusting nothing but the cluster CA. */
-class TlsHandshakeTest {
+class TlsHandshakeIT {
     @TempDir
     Path dataDir;
 
