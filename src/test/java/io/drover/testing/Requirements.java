@@ -1,5 +1,6 @@
 package io.drover.testing;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
@@ -14,6 +15,13 @@ public final class Requirements {
     /** Skips (or on CI fails) the calling test when no etcd binary is installed. */
     public static void etcd() {
         require(EtcdProcess.available(), "etcd binary not found on PATH or at /usr/bin/etcd");
+    }
+
+    /** Skips (or on CI fails) the calling test when kubectl is not installed; returns its path. */
+    public static Path kubectl() {
+        Path found = Executables.find("kubectl", Path.of("/usr/bin/kubectl"));
+        require(found != null, "kubectl not found on PATH or at /usr/bin/kubectl");
+        return found;
     }
 
     static void require(boolean met, String missing) {
