@@ -1,0 +1,77 @@
+package io.drover.api;
+
+import io.drover.api.http.ApiRouter;
+import io.drover.api.http.JettyAdapter;
+import io.drover.api.security.ClusterCredentials;
+import java.util.concurrent.Executors;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * The HTTPS listener of the API server, on Jetty 12. Requests run on virtual threads, so a watch
+ * that waits for events holds no platform thread.
+ */
+public final class ApiServer implements AutoCloseable {
+    private final Server server;
+    private final ServerConnector connector;
+
+    private ApiServer(Server server, ServerConnector connector) {
+        this.server = server;
+        this.connector = connector;
+    }
+
+    /**
+     * Starts listening on {@code host:port} (port 0 picks a free one).
+     *
+     * @throws Exception when the port cannot be bound
+     */
+    public static ApiServer start(String host, int port, ClusterCredentials credentials, ApiRouter router)
+            throws Exception {
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("api");
+        threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
+                Thread.ofVirtual().name("api-request-", 0).factory()));
+        Server server = new Server(threads);
+
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(credentials.serverKeyStore());
+        String password = new String(credentials.keyStorePassword());
+        ssl.setKeyStorePassword(password);
+        ssl.setKeyManagerPassword(password);
+
+        HttpConfiguration config = new HttpConfiguration();
+        config.setSendServerVersion(false);
+        // The certificate names this host by its addresses too; clients reach it by IP.
+        config.addCustomizer(new SecureRequestCustomizer(false));
+        HttpConnectionFactory http = new HttpConnectionFactory(config);
+        ServerConnector connector = new ServerConnector(server, new SslConnectionFactory(ssl, http.getProtocol()), http);
+        connector.setHost(host);
+        connector.setPort(port);
+        server.addConnector(connector);
+        server.setHandler(new JettyAdapter(router));
+        server.setStopTimeout(2_000);
+        try {
+            server.start();
+        } catch (Exception e) {
+            server.stop();
+            throw e;
+        }
+        return new ApiServer(server, connector);
+    }
+
+    /** The port actually bound. */
+    public int port() {
+        return connector.getLocalPort();
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+}
