@@ -1,32 +1,17 @@
 package io.drover.cli;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.drover.api.ApiServer;
-import io.drover.api.ClusterBootstrap;
-import io.drover.api.http.ApiRouter;
-import io.drover.api.http.DiscoveryRoutes;
-import io.drover.api.resource.ResourceRegistry;
-import io.drover.api.security.ClusterCredentials;
-import io.drover.api.security.Kubeconfig;
-import io.drover.api.storage.ObjectStorage;
-import io.drover.store.Compactor;
-import io.drover.store.Store;
-import io.drover.store.StoreConfig;
-import java.net.URI;
+import io.drover.server.DroverServer;
+import io.drover.server.ServerOptions;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code drover server}: runs the control plane of a cluster in this process. */
+/** {@code drover server}: runs the control plane of a cluster in this process until stopped. */
 @Command(name = "server", mixinStandardHelpOptions = true, description = "Run a drover server.")
 final class ServerCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
 
     @Option(names = "--data-dir", description = "Directory for the server's state (default: ~/.drover).")
     Path dataDir = Path.of(System.getProperty("user.home"), ".drover");
@@ -51,30 +36,13 @@ final class ServerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (apiPort < 0 || apiPort > 65535) {
-            throw new IllegalArgumentException("--api-port: " + apiPort + " (expected: 0-65535)");
-        }
-        StoreConfig config = StoreConfig.of(dataDir, datastoreEndpoint);
-        ClusterCredentials credentials = ClusterCredentials.loadOrCreate(dataDir);
-        ObjectMapper json = new ObjectMapper();
-        ResourceRegistry registry = ResourceRegistry.builtin();
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "drover-shutdown"));
-        try (Store store = config.open();
-                Compactor compactor = Compactor.start(store, compactionInterval, Compactor.DEFAULT_MIN_RETAINED)) {
-            ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
-            ClusterBootstrap.run(storage, registry, json);
-            ApiRouter router = new ApiRouter(json, registry, storage,
-                    new DiscoveryRoutes(json, registry, "127.0.0.1:" + apiPort), credentials::isAdminToken);
-            try (ApiServer server = ApiServer.start(bindAddress, apiPort, credentials, router)) {
-                URI url = URI.create("https://127.0.0.1:" + server.port());
-                Path kubeconfig = dataDir.resolve("kubeconfig");
-                Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
-                router.markReady();
-                log.info("drover API server ready at {} ({}); kubeconfig: {}", url, config.describe(), kubeconfig);
-                stopped.await();
-            }
-        }
+        ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
+                compactionInterval);
+        DroverServer server = DroverServer.start(options);
+        // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
+        // thread just waits.
+        Runtime.getRuntime().addShutdownHook(new Thread(server::closeQuietly, "drover-shutdown"));
+        new CountDownLatch(1).await();
         return 0;
     }
 }

@@ -1,0 +1,109 @@
+package io.drover.server;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.api.ApiServer;
+import io.drover.api.ClusterBootstrap;
+import io.drover.api.http.ApiRouter;
+import io.drover.api.http.DiscoveryRoutes;
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.security.ClusterCredentials;
+import io.drover.api.security.Kubeconfig;
+import io.drover.api.storage.ObjectStorage;
+import io.drover.store.Compactor;
+import io.drover.store.Store;
+import io.drover.store.StoreConfig;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One drover server: the store, its compactor and the API server, started in that order and
+ * stopped in reverse. Later components (controllers, node agent, proxy, DNS) join here and talk to
+ * the others through the API only.
+ */
+public final class DroverServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(DroverServer.class);
+
+    private final Store store;
+    private final Compactor compactor;
+    private final ApiServer api;
+    private final URI url;
+    private final Path kubeconfig;
+    private boolean closed;
+
+    private DroverServer(Store store, Compactor compactor, ApiServer api, URI url, Path kubeconfig) {
+        this.store = store;
+        this.compactor = compactor;
+        this.api = api;
+        this.url = url;
+        this.kubeconfig = kubeconfig;
+    }
+
+    /** Starts everything; when this returns, /readyz answers 200 and the kubeconfig is written. */
+    public static DroverServer start(ServerOptions options) throws Exception {
+        StoreConfig storeConfig = StoreConfig.of(options.dataDir(), options.datastoreEndpoint());
+        ClusterCredentials credentials = ClusterCredentials.loadOrCreate(options.dataDir());
+        ObjectMapper json = new ObjectMapper();
+        ResourceRegistry registry = ResourceRegistry.builtin();
+        Store store = storeConfig.open();
+        Compactor compactor = null;
+        try {
+            compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
+            ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
+            ClusterBootstrap.run(storage, registry, json);
+            ApiRouter router = new ApiRouter(json, registry, storage,
+                    new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
+                    credentials::isAdminToken);
+            ApiServer api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router);
+            URI url = URI.create("https://127.0.0.1:" + api.port());
+            Path kubeconfig = options.dataDir().resolve("kubeconfig");
+            Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
+            router.markReady();
+            log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
+            return new DroverServer(store, compactor, api, url, kubeconfig);
+        } catch (Exception | Error e) {
+            if (compactor != null) {
+                compactor.close();
+            }
+            store.close();
+            throw e;
+        }
+    }
+
+    public URI url() {
+        return url;
+    }
+
+    public int port() {
+        return api.port();
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    /** Stops the server, logging instead of throwing; for shutdown hooks. */
+    public void closeQuietly() {
+        try {
+            close();
+        } catch (Exception e) {
+            log.warn("stopping the server failed", e);
+        }
+    }
+
+    @Override
+    public synchronized void close() throws Exception {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            api.close();
+        } finally {
+            compactor.close();
+            store.close();
+        }
+    }
+}
