@@ -348,30 +348,26 @@ public final class StoreBench {
                 String.format(Locale.ROOT, "%,.1f = %s (%.2fx live)", before / 1048576.0, split(db),
                         (double) before / live));
 
-        // Writers running before and during compaction, flat out; each records its longest single
-        // write. They create distinct keys with small values so that they add little live data
-        // (and no history) next to the compacted set, which would flatter the size ratio.
+        // Writers running before and during compaction at a steady PROBE_RATE writes/s in all;
+        // each write's latency is recorded. They create distinct keys with small values so that
+        // they add little live data (and no history) next to the compacted set. A stall of the
+        // writer thread shows up in the writes queued behind it (at 1,000/s one arrives every ms).
         String probe = "/bench/probe/";
         byte[] small = Arrays.copyOf(values[0], 32);
-        LatencyRun baseline = timedWrites(store, probe + "before/", 4, 2, small);
-        log("  compacting to the current revision with 4 writers running");
-        AtomicBoolean stop = new AtomicBoolean();
-        Latencies[] during = new Latencies[4];
-        Thread[] ts = new Thread[4];
-        CountDownLatch started = new CountDownLatch(4);
-        for (int t = 0; t < ts.length; t++) {
-            Latencies l = during[t] = new Latencies();
-            int id = t;
-            ts[t] = Thread.ofPlatform().start(() -> {
-                started.countDown();
-                for (long i = 0; !stop.get(); i++) {
-                    long t0 = System.nanoTime();
-                    store.create(probe + "during/" + id + "/" + i, small);
-                    l.add(System.nanoTime() - t0);
-                }
-            });
+        AtomicBoolean stopBefore = new AtomicBoolean();
+        Thread[] beforeWriters = pacedWriters(store, probe + "before/", small, stopBefore);
+        Latencies[] before0 = latenciesOf(beforeWriters);
+        Thread.sleep(2000);
+        stopBefore.set(true);
+        for (Thread t : beforeWriters) {
+            t.join();
         }
-        started.await();
+        long[] baseline = Latencies.merge(before0).sorted();
+
+        log("  compacting to the current revision with " + PROBE_RATE + " writes/s running");
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread[] ts = pacedWriters(store, probe + "during/", small, stop);
+        Latencies[] during = latenciesOf(ts);
         Thread.sleep(200);
         long c0 = System.nanoTime();
         store.compact(store.currentRevision());
@@ -383,9 +379,10 @@ public final class StoreBench {
         Latencies merged = Latencies.merge(during);
         long[] d = merged.sorted();
         put("compaction to current revision: duration (s)", backend, compactNanos / 1e9, "%,.2f");
-        put("longest write during compaction (ms), 4 writers", backend, d[d.length - 1] / 1e6,
-                String.format(Locale.ROOT, "%,.1f (p99 %s, %,d writes; %,.1f without compaction)",
-                        d[d.length - 1] / 1e6, fmtMs(pct(d, 99)), d.length, baseline.max() / 1e6));
+        put("longest write during compaction (ms), " + PROBE_RATE + " writes/s", backend, d[d.length - 1] / 1e6,
+                String.format(Locale.ROOT, "%,.1f (p99 %s, %,d writes; before compaction: max %,.1f, p99 %s)",
+                        d[d.length - 1] / 1e6, fmtMs(pct(d, 99)), d.length,
+                        baseline[baseline.length - 1] / 1e6, fmtMs(pct(baseline, 99))));
 
         long liveAfter = liveBytes(store);
         long after = fileBytes(db);
@@ -396,6 +393,46 @@ public final class StoreBench {
                 .put(backend, (double) after / liveAfter);
         numbers.computeIfAbsent("max write during compaction ms", k -> new LinkedHashMap<>())
                 .put(backend, d[d.length - 1] / 1e6);
+    }
+
+    static final int PROBE_RATE = 1000;
+    static final Map<Thread, Latencies> PROBE_LATENCIES = new ConcurrentHashMap<>();
+
+    /**
+     * 4 writers creating keys under {@code prefix} at PROBE_RATE writes/s in all, on a fixed
+     * schedule (a late write is not followed by a burst), until {@code stop}.
+     */
+    static Thread[] pacedWriters(Store store, String prefix, byte[] value, AtomicBoolean stop) {
+        int writers = 4;
+        long interval = 1_000_000_000L * writers / PROBE_RATE;
+        long begin = System.nanoTime();
+        Thread[] ts = new Thread[writers];
+        for (int t = 0; t < writers; t++) {
+            int id = t;
+            Latencies l = new Latencies();
+            ts[t] = Thread.ofPlatform().unstarted(() -> {
+                long next = begin + id * interval / writers;
+                for (long i = 0; !stop.get(); i++) {
+                    long now = System.nanoTime();
+                    if (next > now) {
+                        sleepNanos(next - now);
+                    } else if (now - next > interval) {
+                        next = now; // fell behind (a slow write): skip the missed slots
+                    }
+                    long t0 = System.nanoTime();
+                    store.create(prefix + id + "/" + i, value);
+                    l.add(System.nanoTime() - t0);
+                    next += interval;
+                }
+            });
+            PROBE_LATENCIES.put(ts[t], l);
+            ts[t].start();
+        }
+        return ts;
+    }
+
+    static Latencies[] latenciesOf(Thread[] ts) {
+        return Arrays.stream(ts).map(PROBE_LATENCIES::get).toArray(Latencies[]::new);
     }
 
     /** The sum of UTF-8 key bytes and value bytes of every live key, paged. */
