@@ -377,6 +377,29 @@ public final class StoreBench {
             t.join();
         }
         Latencies merged = Latencies.merge(during);
+        Latencies startsMerged = Latencies.merge(Arrays.stream(ts).map(PROBE_STARTS::get).toArray(Latencies[]::new));
+        // When, within the compaction, the slowest write started: the vacuum steps run last.
+        int worst = 0;
+        for (int i = 1; i < merged.n; i++) {
+            if (merged.a[i] > merged.a[worst]) {
+                worst = i;
+            }
+        }
+        log(String.format(Locale.ROOT, "  slowest write started %.2f s into the %.2f s compaction",
+                (startsMerged.a[worst] - c0) / 1e9, compactNanos / 1e9));
+        long[] worstTimes = new long[merged.n];
+        int slow = 0;
+        for (int i = 0; i < merged.n; i++) {
+            if (merged.a[i] > 50_000_000L) {
+                worstTimes[slow++] = startsMerged.a[i] - c0;
+            }
+        }
+        Arrays.sort(worstTimes, 0, slow);
+        StringBuilder when = new StringBuilder();
+        for (int i = 0; i < slow; i++) {
+            when.append(String.format(Locale.ROOT, " %.1f", worstTimes[i] / 1e9));
+        }
+        log("  writes slower than 50 ms started at (s into compaction):" + when);
         long[] d = merged.sorted();
         put("compaction to current revision: duration (s)", backend, compactNanos / 1e9, "%,.2f");
         put("longest write during compaction (ms), " + PROBE_RATE + " writes/s", backend, d[d.length - 1] / 1e6,
@@ -397,6 +420,8 @@ public final class StoreBench {
 
     static final int PROBE_RATE = 1000;
     static final Map<Thread, Latencies> PROBE_LATENCIES = new ConcurrentHashMap<>();
+    /** The start time of each probe write, index-aligned with PROBE_LATENCIES. */
+    static final Map<Thread, Latencies> PROBE_STARTS = new ConcurrentHashMap<>();
 
     /**
      * 4 writers creating keys under {@code prefix} at PROBE_RATE writes/s in all, on a fixed
@@ -410,6 +435,7 @@ public final class StoreBench {
         for (int t = 0; t < writers; t++) {
             int id = t;
             Latencies l = new Latencies();
+            Latencies st = new Latencies();
             ts[t] = Thread.ofPlatform().unstarted(() -> {
                 long next = begin + id * interval / writers;
                 for (long i = 0; !stop.get(); i++) {
@@ -422,10 +448,12 @@ public final class StoreBench {
                     long t0 = System.nanoTime();
                     store.create(prefix + id + "/" + i, value);
                     l.add(System.nanoTime() - t0);
+                    st.add(t0);
                     next += interval;
                 }
             });
             PROBE_LATENCIES.put(ts[t], l);
+            PROBE_STARTS.put(ts[t], st);
             ts[t].start();
         }
         return ts;
