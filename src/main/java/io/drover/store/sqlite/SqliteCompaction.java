@@ -21,9 +21,9 @@ final class SqliteCompaction {
     private static final Logger log = LoggerFactory.getLogger(SqliteCompaction.class);
 
     /** Rows examined per transaction: small enough to stay in the low milliseconds. */
-    static final int SLICE_ROWS = 1000;
+    static final int SLICE_ROWS = 250;
     /** Pages released per transaction. */
-    static final int VACUUM_PAGES = 2048;
+    static final int VACUUM_PAGES = 512;
 
     private static final String SET_META = "INSERT INTO meta (name, value) VALUES (?, ?) "
             + "ON CONFLICT (name) DO UPDATE SET value = excluded.value";
