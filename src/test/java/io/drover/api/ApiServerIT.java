@@ -1,0 +1,334 @@
+package io.drover.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.ConfigMapList;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The API server through the fabric8 client and raw HTTPS, against a real server and store. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ApiServerIT {
+    private TestCluster cluster;
+    private KubernetesClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+    }
+
+    @AfterAll
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private String newNamespace(String prefix) {
+        Namespace ns = client.namespaces().resource(new NamespaceBuilder()
+                .withNewMetadata().withGenerateName(prefix + "-").endMetadata().build()).create();
+        return ns.getMetadata().getName();
+    }
+
+    private HttpResponse<String> raw(String method, String path, String contentType, String body, boolean auth)
+            throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.server().url() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        if (auth) {
+            request.header("Authorization", "Bearer " + cluster.token());
+        }
+        return cluster.httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void bootstrapNamespacesExist() {
+        assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+                .contains("default", "kube-system", "kube-public", "kube-node-lease");
+        assertThat(client.genericKubernetesResources("node.k8s.io/v1", "RuntimeClass").withName("process").get()
+                .get("handler").toString()).isEqualTo("process");
+    }
+
+    @Test
+    void configMapCrudWithOptimisticConcurrency() {
+        String ns = newNamespace("crud");
+        ConfigMap created = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("settings").addToLabels("app", "web").endMetadata()
+                .addToData("color", "blue").build()).create();
+        assertThat(created.getMetadata().getUid()).isNotBlank();
+        assertThat(created.getMetadata().getCreationTimestamp()).isNotBlank();
+        assertThat(created.getMetadata().getResourceVersion()).isNotBlank();
+
+        ConfigMap stale = client.configMaps().inNamespace(ns).withName("settings").get();
+        ConfigMap updated = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder(stale)
+                .addToData("color", "green").build()).update();
+        assertThat(updated.getData()).containsEntry("color", "green");
+        assertThat(Long.parseLong(updated.getMetadata().getResourceVersion()))
+                .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
+        assertThat(updated.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
+
+        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder(stale)
+                .addToData("color", "red").build()).update())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
+                });
+
+        List<StatusDetails> deleted = client.configMaps().inNamespace(ns).withName("settings").delete();
+        assertThat(deleted).hasSize(1);
+        assertThat(client.configMaps().inNamespace(ns).withName("settings").get()).isNull();
+    }
+
+    @Test
+    void createOfAnExistingNameIsAlreadyExists() {
+        String ns = newNamespace("exists");
+        ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("twice").endMetadata().build();
+        client.configMaps().inNamespace(ns).resource(cm).create();
+        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).resource(cm).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(409);
+                    assertThat(e.getStatus().getReason()).isEqualTo("AlreadyExists");
+                    assertThat(e.getStatus().getMessage()).isEqualTo("configmaps \"twice\" already exists");
+                });
+    }
+
+    @Test
+    void generationMovesOnSpecChangesOnly() {
+        String ns = newNamespace("gen");
+        Deployment d = client.apps().deployments().inNamespace(ns).resource(deployment("web", 1)).create();
+        assertThat(d.getMetadata().getGeneration()).isEqualTo(1);
+
+        Deployment relabelled = client.apps().deployments().inNamespace(ns).withName("web")
+                .edit(x -> new DeploymentBuilder(x).editMetadata().addToLabels("tier", "front").endMetadata().build());
+        assertThat(relabelled.getMetadata().getGeneration()).isEqualTo(1);
+
+        Deployment scaled = client.apps().deployments().inNamespace(ns).withName("web")
+                .edit(x -> new DeploymentBuilder(x).editSpec().withReplicas(3).endSpec().build());
+        assertThat(scaled.getMetadata().getGeneration()).isEqualTo(2);
+    }
+
+    @Test
+    void scaleSubresourceChangesReplicas() throws Exception {
+        String ns = newNamespace("scale");
+        client.apps().deployments().inNamespace(ns).resource(deployment("web", 1)).create();
+
+        HttpResponse<String> patched = raw("PATCH", "/apis/apps/v1/namespaces/" + ns + "/deployments/web/scale",
+                "application/merge-patch+json", "{\"spec\":{\"replicas\":10}}", true);
+        assertThat(patched.statusCode()).isEqualTo(200);
+        assertThat(patched.body()).contains("\"kind\":\"Scale\"").contains("\"replicas\":10")
+                .contains("\"selector\":\"app=web\"");
+        assertThat(client.apps().deployments().inNamespace(ns).withName("web").get().getSpec().getReplicas())
+                .isEqualTo(10);
+    }
+
+    @Test
+    void statusWritesGoThroughTheStatusSubresourceOnly() {
+        String ns = newNamespace("status");
+        client.apps().deployments().inNamespace(ns).resource(deployment("web", 2)).create();
+        Deployment withStatus = client.apps().deployments().inNamespace(ns).withName("web")
+                .editStatus(d -> new DeploymentBuilder(d).withNewStatus().withReplicas(2).endStatus().build());
+        assertThat(withStatus.getStatus().getReplicas()).isEqualTo(2);
+        assertThat(withStatus.getMetadata().getGeneration()).isEqualTo(1);
+
+        // A main-resource update cannot change status.
+        Deployment main = client.apps().deployments().inNamespace(ns).withName("web")
+                .edit(d -> new DeploymentBuilder(d).editStatus().withReplicas(99).endStatus().build());
+        assertThat(main.getStatus().getReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void mergeAndJsonPatches() {
+        String ns = newNamespace("patch");
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("p")
+                .endMetadata().addToData(Map.of("a", "1", "b", "2")).build()).create();
+
+        ConfigMap merged = client.configMaps().inNamespace(ns).withName("p").patch(
+                PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"a\":null,\"c\":\"3\"}}");
+        assertThat(merged.getData()).containsOnly(Map.entry("b", "2"), Map.entry("c", "3"));
+
+        ConfigMap jsonPatched = client.configMaps().inNamespace(ns).withName("p").patch(
+                PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/data/b\",\"value\":\"20\"}]");
+        assertThat(jsonPatched.getData()).containsEntry("b", "20");
+
+        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).withName("p").patch(
+                PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/data/missing\",\"value\":\"x\"}]"))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+    }
+
+    @Test
+    void labelSelectorsAndPagination() {
+        String ns = newNamespace("list");
+        for (int i = 0; i < 7; i++) {
+            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("cm-" + i).addToLabels("parity", i % 2 == 0 ? "even" : "odd").endMetadata()
+                    .build()).create();
+        }
+        assertThat(client.configMaps().inNamespace(ns).withLabel("parity", "even").list().getItems()).hasSize(4);
+        assertThat(client.configMaps().inNamespace(ns).withLabelIn("parity", "odd", "none").list().getItems())
+                .hasSize(3);
+        assertThat(client.configMaps().inNamespace(ns).withoutLabel("parity", "even").list().getItems()).hasSize(3);
+        assertThat(client.configMaps().inNamespace(ns).withField("metadata.name", "cm-3").list().getItems())
+                .extracting(c -> c.getMetadata().getName()).containsExactly("cm-3");
+
+        List<String> names = new ArrayList<>();
+        String token = null;
+        int pages = 0;
+        do {
+            ConfigMapList page = client.configMaps().inNamespace(ns)
+                    .list(new ListOptionsBuilder().withLimit(3L).withContinue(token).build());
+            page.getItems().forEach(c -> names.add(c.getMetadata().getName()));
+            token = page.getMetadata().getContinue();
+            pages++;
+        } while (token != null && !token.isEmpty());
+        assertThat(pages).isEqualTo(3);
+        assertThat(names).containsExactly("cm-0", "cm-1", "cm-2", "cm-3", "cm-4", "cm-5", "cm-6");
+    }
+
+    @Test
+    void watchFromAResourceVersion() {
+        String ns = newNamespace("watch");
+        ConfigMap first = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("w1").endMetadata().build()).create();
+        List<String> events = new CopyOnWriteArrayList<>();
+        try (Watch ignored = client.configMaps().inNamespace(ns).withResourceVersion(
+                first.getMetadata().getResourceVersion()).watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, ConfigMap cm) {
+                        events.add(action + " " + cm.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                })) {
+            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("w2")
+                    .endMetadata().build()).create();
+            client.configMaps().inNamespace(ns).withName("w1")
+                    .edit(c -> new ConfigMapBuilder(c).addToData("k", "v").build());
+            client.configMaps().inNamespace(ns).withName("w2").delete();
+            await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 3);
+        }
+        assertThat(events).containsExactly("ADDED w2", "MODIFIED w1", "DELETED w2");
+    }
+
+    @Test
+    void finalizersHoldDeletionUntilRemoved() {
+        String ns = newNamespace("fin");
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
+                .addToFinalizers("example.com/hold").endMetadata().build()).create();
+        client.configMaps().inNamespace(ns).withName("held").delete();
+
+        ConfigMap marked = client.configMaps().inNamespace(ns).withName("held").get();
+        assertThat(marked.getMetadata().getDeletionTimestamp()).isNotBlank();
+
+        client.configMaps().inNamespace(ns).withName("held")
+                .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
+        assertThat(client.configMaps().inNamespace(ns).withName("held").get()).isNull();
+    }
+
+    @Test
+    void invalidNameIsUnprocessableWithCauses() {
+        String ns = newNamespace("invalid");
+        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("Not_Valid").endMetadata().build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getReason()).isEqualTo("Invalid");
+                    assertThat(e.getStatus().getDetails().getCauses()).extracting(c -> c.getField())
+                            .contains("metadata.name");
+                });
+    }
+
+    @Test
+    void createInAMissingNamespaceIsNotFound() {
+        assertThatThrownBy(() -> client.configMaps().inNamespace("no-such-ns").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("x").endMetadata().build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+    }
+
+    @Test
+    void malformedJsonIsABadRequestNamingThePosition() throws Exception {
+        HttpResponse<String> response = raw("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+                "{\"metadata\": {\"name\": \"x\",}", true);
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"kind\":\"Status\"").contains("\"reason\":\"BadRequest\"")
+                .contains("line 1");
+    }
+
+    @Test
+    void oversizedBodyIsRefused() throws Exception {
+        String big = "{\"metadata\":{\"name\":\"big\"},\"data\":{\"x\":\"" + "a".repeat(3 * 1024 * 1024) + "\"}}";
+        HttpResponse<String> response = raw("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+                big, true);
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(client.configMaps().inNamespace("default").withName("big").get()).isNull();
+    }
+
+    @Test
+    void anonymousRequestsAreUnauthorizedExceptHealthAndVersion() throws Exception {
+        assertThat(raw("GET", "/api/v1/namespaces", null, null, false).statusCode()).isEqualTo(401);
+        for (String open : List.of("/healthz", "/livez", "/readyz", "/version")) {
+            assertThat(raw("GET", open, null, null, false).statusCode()).as(open).isEqualTo(200);
+        }
+        assertThat(raw("GET", "/version", null, null, false).body()).contains("\"minor\":\"32\"");
+    }
+
+    @Test
+    void unknownPathsAreNotFoundStatuses() throws Exception {
+        HttpResponse<String> response = raw("GET", "/apis/nosuch.example.com/v1/things", null, null, true);
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(response.body()).contains("\"kind\":\"Status\"");
+    }
+
+    @Test
+    void discoveryListsResourcesWithShortNames() {
+        assertThat(client.getApiGroups().getGroups()).extracting(g -> g.getName())
+                .contains("apps", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io");
+        var core = client.getApiResources("v1").getResources().stream()
+                .collect(Collectors.toMap(r -> r.getName(), r -> r, (a, b) -> a));
+        assertThat(core.get("pods").getShortNames()).contains("po");
+        assertThat(core.get("services").getShortNames()).contains("svc");
+    }
+
+    private static Deployment deployment(String name, int replicas) {
+        return new DeploymentBuilder()
+                .withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withReplicas(replicas)
+                .withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata()
+                .withNewSpec().addNewContainer().withName(name).withImage("nginx").endContainer().endSpec()
+                .endTemplate().endSpec().build();
+    }
+}
