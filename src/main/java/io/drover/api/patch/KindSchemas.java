@@ -1,0 +1,121 @@
+package io.drover.api.patch;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The patch schemas of drover's built-in kinds, transcribed from the {@code patchStrategy}/{@code patchMergeKey}
+ * struct tags of k8s.io/api (core/v1, apps/v1, autoscaling/v2) and k8s.io/apimachinery meta/v1. Only tagged
+ * fields appear: every other list in these types is {@code +listType=atomic} or untagged and so is replaced
+ * (tolerations, envFrom, resizePolicy, Endpoints subsets, LimitRange limits, EndpointSlice endpoints, …).
+ * {@code patchStrategy:"retainKeys"} (Deployment spec.strategy, PodSpec volumes) only shapes the patches a client
+ * computes; the {@code $retainKeys} directive it sends is honoured wherever it appears, so it needs no entry here.
+ */
+final class KindSchemas {
+    private KindSchemas() {}
+
+    /** ObjectMeta: finalizers are a set, owner references merge by uid. */
+    static final PatchSchema OBJECT_META = PatchSchema.builder()
+            .mergeValues("finalizers")
+            .mergeByKey("ownerReferences", "uid")
+            .build();
+
+    /** Container and EphemeralContainerCommon share these tags. */
+    static final PatchSchema CONTAINER = PatchSchema.builder()
+            .mergeByKey("ports", "containerPort")
+            .mergeByKey("env", "name")
+            .mergeByKey("volumeMounts", "mountPath")
+            .mergeByKey("volumeDevices", "devicePath")
+            .build();
+
+    static final PatchSchema POD_SPEC = PatchSchema.builder()
+            .mergeByKey("volumes", "name")
+            .mergeByKey("initContainers", "name", CONTAINER)
+            .mergeByKey("containers", "name", CONTAINER)
+            .mergeByKey("ephemeralContainers", "name", CONTAINER)
+            .mergeByKey("imagePullSecrets", "name")
+            .mergeByKey("hostAliases", "ip")
+            .mergeByKey("topologySpreadConstraints", "topologyKey")
+            .mergeByKey("schedulingGates", "name")
+            .mergeByKey("resourceClaims", "name")
+            .build();
+
+    /** Container statuses are atomic lists, but their elements carry merge lists of their own. */
+    static final PatchSchema CONTAINER_STATUS = PatchSchema.builder()
+            .mergeByKey("volumeMounts", "mountPath")
+            .mergeByKey("allocatedResourcesStatus", "name")
+            .build();
+
+    static final PatchSchema POD_STATUS = PatchSchema.builder()
+            .mergeByKey("conditions", "type")
+            .mergeByKey("hostIPs", "ip")
+            .mergeByKey("podIPs", "ip")
+            .mergeByKey("resourceClaimStatuses", "name")
+            .nested("containerStatuses", CONTAINER_STATUS)
+            .nested("initContainerStatuses", CONTAINER_STATUS)
+            .nested("ephemeralContainerStatuses", CONTAINER_STATUS)
+            .build();
+
+    static final PatchSchema POD_TEMPLATE = PatchSchema.builder()
+            .nested("metadata", OBJECT_META)
+            .nested("spec", POD_SPEC)
+            .build();
+
+    /** Status types whose only merge list is {@code conditions}, merged by type. */
+    static final PatchSchema CONDITIONS_STATUS = PatchSchema.builder().mergeByKey("conditions", "type").build();
+
+    /** Deployment and ReplicaSet: the spec holds a pod template. */
+    static final PatchSchema TEMPLATED_SPEC = PatchSchema.builder().nested("template", POD_TEMPLATE).build();
+
+    static final PatchSchema SERVICE_SPEC = PatchSchema.builder().mergeByKey("ports", "port").build();
+
+    static final PatchSchema NODE_SPEC = PatchSchema.builder().mergeValues("podCIDRs").build();
+
+    static final PatchSchema NODE_STATUS = PatchSchema.builder()
+            .mergeByKey("conditions", "type")
+            .mergeByKey("addresses", "type")
+            .build();
+
+    private static final Map<String, PatchSchema> BY_KIND = new HashMap<>();
+
+    static {
+        PatchSchema metaOnly = object(null, null).build();
+        register("v1", "Pod", object(POD_SPEC, POD_STATUS).build());
+        register("apps/v1", "Deployment", object(TEMPLATED_SPEC, CONDITIONS_STATUS).build());
+        register("apps/v1", "ReplicaSet", object(TEMPLATED_SPEC, CONDITIONS_STATUS).build());
+        register("v1", "Service", object(SERVICE_SPEC, CONDITIONS_STATUS).build());
+        register("v1", "Node", object(NODE_SPEC, NODE_STATUS).build());
+        register("v1", "Namespace", object(null, CONDITIONS_STATUS).build());
+        register("v1", "ServiceAccount", object(null, null).mergeByKey("secrets", "name").build());
+        register("autoscaling/v2", "HorizontalPodAutoscaler", object(null, CONDITIONS_STATUS).build());
+        // autoscaling/v1 keeps its conditions in an annotation, so it has no merge list.
+        register("autoscaling/v1", "HorizontalPodAutoscaler", metaOnly);
+        for (String kind : new String[] {"ConfigMap", "Secret", "Endpoints", "Event", "ResourceQuota", "LimitRange"}) {
+            register("v1", kind, metaOnly);
+        }
+        register("events.k8s.io/v1", "Event", metaOnly);
+        register("coordination.k8s.io/v1", "Lease", metaOnly);
+        register("discovery.k8s.io/v1", "EndpointSlice", metaOnly);
+        register("node.k8s.io/v1", "RuntimeClass", metaOnly);
+    }
+
+    static Optional<PatchSchema> find(String apiVersion, String kind) {
+        return Optional.ofNullable(BY_KIND.get(apiVersion + "/" + kind));
+    }
+
+    private static PatchSchema.Builder object(PatchSchema spec, PatchSchema status) {
+        PatchSchema.Builder b = PatchSchema.builder().nested("metadata", OBJECT_META);
+        if (spec != null) {
+            b.nested("spec", spec);
+        }
+        if (status != null) {
+            b.nested("status", status);
+        }
+        return b;
+    }
+
+    private static void register(String apiVersion, String kind, PatchSchema schema) {
+        BY_KIND.put(apiVersion + "/" + kind, schema);
+    }
+}

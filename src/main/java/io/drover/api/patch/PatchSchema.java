@@ -1,0 +1,95 @@
+package io.drover.api.patch;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * What strategic merge patch needs to know about an object's fields: which lists are merged (and by which key)
+ * rather than replaced, and the schema of nested objects and list elements. It mirrors the {@code patchStrategy}
+ * and {@code patchMergeKey} struct tags of the Kubernetes Go types; a field the schema does not name is a plain
+ * map (merged) or a plain list (replaced).
+ */
+public final class PatchSchema {
+    private static final PatchSchema NONE = new PatchSchema(Map.of(), Map.of());
+
+    private final Map<String, ListStrategy> lists;
+    private final Map<String, PatchSchema> children;
+
+    private PatchSchema(Map<String, ListStrategy> lists, Map<String, PatchSchema> children) {
+        this.lists = Map.copyOf(lists);
+        this.children = Map.copyOf(children);
+    }
+
+    /**
+     * The schema of one of drover's built-in kinds, taken from the Kubernetes struct tags; for any other kind
+     * {@link #none()}, so every list is replaced as in a JSON merge patch.
+     */
+    public static PatchSchema forKind(String apiVersion, String kind) {
+        return KindSchemas.find(apiVersion, kind).orElse(NONE);
+    }
+
+    /** The schema that knows no merge lists: maps merge, lists are replaced. */
+    public static PatchSchema none() {
+        return NONE;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The schema of the object held by {@code field}, or of the elements of the list held by it. */
+    PatchSchema child(String field) {
+        return children.getOrDefault(field, NONE);
+    }
+
+    /** How the list held by {@code field} is patched. */
+    ListStrategy list(String field) {
+        return lists.getOrDefault(field, ListStrategy.REPLACE);
+    }
+
+    /**
+     * A list's patch strategy: replaced wholesale, or merged. A merged list of objects matches elements by
+     * {@code mergeKey}; a merged list of values ({@code mergeKey} null) is a set union.
+     */
+    record ListStrategy(boolean merge, String mergeKey) {
+        static final ListStrategy REPLACE = new ListStrategy(false, null);
+    }
+
+    /** Builds a schema; later calls for the same field win. */
+    public static final class Builder {
+        private final Map<String, ListStrategy> lists = new HashMap<>();
+        private final Map<String, PatchSchema> children = new HashMap<>();
+
+        private Builder() {}
+
+        /** A list of objects merged by {@code mergeKey} ({@code patchStrategy:"merge" patchMergeKey:"…"}). */
+        public Builder mergeByKey(String field, String mergeKey) {
+            return mergeByKey(field, mergeKey, NONE);
+        }
+
+        /** As {@link #mergeByKey(String, String)}, with the schema of the list's elements. */
+        public Builder mergeByKey(String field, String mergeKey, PatchSchema elements) {
+            Objects.requireNonNull(mergeKey, "mergeKey");
+            lists.put(field, new ListStrategy(true, mergeKey));
+            children.put(field, elements);
+            return this;
+        }
+
+        /** A list of values merged as a set union ({@code patchStrategy:"merge"} without a key, e.g. finalizers). */
+        public Builder mergeValues(String field) {
+            lists.put(field, new ListStrategy(true, null));
+            return this;
+        }
+
+        /** The schema of a nested object, or of the elements of a replaced list. */
+        public Builder nested(String field, PatchSchema schema) {
+            children.put(field, Objects.requireNonNull(schema, "schema"));
+            return this;
+        }
+
+        public PatchSchema build() {
+            return new PatchSchema(lists, children);
+        }
+    }
+}
