@@ -1,0 +1,126 @@
+package io.drover.api.table;
+
+import static io.drover.api.table.Tables.NOW;
+import static io.drover.api.table.Tables.ago;
+import static io.drover.api.table.Tables.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class TableConverterTest {
+
+    private static final String KUBECTL_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,"
+            + "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
+
+    private final TableConverter converter = new TableConverter();
+
+    private static ObjectNode deploymentList() {
+        return json("""
+                {"kind": "DeploymentList", "apiVersion": "apps/v1",
+                 "metadata": {"resourceVersion": "118", "continue": "abc"},
+                 "items": [
+                   {"metadata": {"name": "a", "namespace": "default", "labels": {"app": "a"},
+                      "creationTimestamp": "%s", "resourceVersion": "100"},
+                    "spec": {"replicas": 2}, "status": {"readyReplicas": 2}},
+                   {"metadata": {"name": "b", "namespace": "prod", "creationTimestamp": "%s"},
+                    "spec": {"replicas": 1}}]}""".formatted(ago(300), ago(60)));
+    }
+
+    @Test
+    void listBecomesTableWithColumnsAndOneRowPerItem() {
+        ObjectNode table = converter.fromList("apps", "Deployment", deploymentList(), false, NOW);
+
+        assertThat(table.path("kind").asText()).isEqualTo("Table");
+        assertThat(table.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
+        assertThat(table.at("/metadata/resourceVersion").asText()).isEqualTo("118");
+        assertThat(table.at("/metadata/continue").asText()).isEqualTo("abc");
+        assertThat(table.at("/columnDefinitions/0").toString()).startsWith(
+                "{\"name\":\"Name\",\"type\":\"string\",\"format\":\"name\",\"description\":");
+        assertThat(table.at("/columnDefinitions/0/priority").isInt()).isTrue();
+        assertThat(table.at("/columnDefinitions/6/priority").asInt()).isEqualTo(1);
+        assertThat(table.path("rows")).hasSize(2);
+        assertThat(table.at("/rows/0/cells").toString()).isEqualTo("[\"a\",\"2/2\",0,0,\"5m\",\"\",\"\",\"\"]");
+        assertThat(table.at("/rows/1/cells/1").asText()).isEqualTo("0/1");
+    }
+
+    @Test
+    void rowsCarryPartialObjectMetadataByDefault() {
+        ObjectNode table = converter.fromList("apps", "Deployment", deploymentList(), false, NOW);
+
+        assertThat(table.at("/rows/0/object/kind").asText()).isEqualTo("PartialObjectMetadata");
+        assertThat(table.at("/rows/0/object/apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
+        assertThat(table.at("/rows/0/object/metadata")).isEqualTo(deploymentList().at("/items/0/metadata"));
+        assertThat(table.at("/rows/0/object/spec").isMissingNode()).isTrue();
+        assertThat(table.at("/rows/1/object/metadata/namespace").asText()).isEqualTo("prod");
+    }
+
+    @Test
+    void includeObjectEmbedsTheWholeObjectWithItsKind() {
+        ObjectNode table = converter.fromList("apps", "Deployment", deploymentList(), true, NOW);
+
+        assertThat(table.at("/rows/0/object/kind").asText()).isEqualTo("Deployment");
+        assertThat(table.at("/rows/0/object/apiVersion").asText()).isEqualTo("apps/v1");
+        assertThat(table.at("/rows/0/object/spec/replicas").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void inputIsNotModified() {
+        ObjectNode list = deploymentList();
+        converter.fromList("apps", "Deployment", list, true, NOW);
+        assertThat(list).isEqualTo(deploymentList());
+    }
+
+    @Test
+    void emptyListHasColumnsAndNoRows() {
+        ObjectNode table = converter.fromList("", "Pod",
+                json("{\"kind\": \"PodList\", \"apiVersion\": \"v1\", \"metadata\": {\"resourceVersion\": \"7\"}, \"items\": []}"),
+                false, NOW);
+        assertThat(table.path("rows")).isEmpty();
+        assertThat(table.path("columnDefinitions")).hasSize(9);
+        assertThat(table.at("/metadata/resourceVersion").asText()).isEqualTo("7");
+        assertThat(table.at("/metadata/continue").isMissingNode()).isTrue();
+    }
+
+    @Test
+    void singleObjectIsOneRowWithTheObjectsResourceVersion() {
+        ObjectNode cm = json("""
+                {"kind": "ConfigMap", "apiVersion": "v1",
+                 "metadata": {"name": "c", "resourceVersion": "42", "creationTimestamp": "%s"}, "data": {"k": "v"}}"""
+                .formatted(ago(5)));
+        ObjectNode table = converter.fromObject("", "ConfigMap", cm, false, NOW);
+
+        assertThat(table.at("/metadata/resourceVersion").asText()).isEqualTo("42");
+        assertThat(table.path("rows")).hasSize(1);
+        assertThat(table.at("/rows/0/cells").toString()).isEqualTo("[\"c\",1,\"5s\"]");
+        assertThat(table.at("/rows/0/object/metadata/name").asText()).isEqualTo("c");
+    }
+
+    @Test
+    void kubectlAcceptHeaderWantsTable() {
+        assertThat(TableConverter.wantsTable(KUBECTL_ACCEPT)).isTrue();
+    }
+
+    @Test
+    void plainJsonDoesNotWantTable() {
+        assertThat(TableConverter.wantsTable("application/json")).isFalse();
+        assertThat(TableConverter.wantsTable(null)).isFalse();
+        assertThat(TableConverter.wantsTable("")).isFalse();
+        assertThat(TableConverter.wantsTable("application/vnd.kubernetes.protobuf,application/json")).isFalse();
+    }
+
+    @Test
+    void tableParametersMayComeInAnyOrderWithSpaces() {
+        assertThat(TableConverter.wantsTable("application/json; g=meta.k8s.io; v=v1; as=Table")).isTrue();
+        assertThat(TableConverter.wantsTable("application/json, application/json;v=v1;as=Table;g=meta.k8s.io"))
+                .isTrue();
+    }
+
+    @Test
+    void otherTableVersionsOrMediaTypesDoNotWantTable() {
+        assertThat(TableConverter.wantsTable("application/json;as=Table;v=v1beta1;g=meta.k8s.io")).isFalse();
+        assertThat(TableConverter.wantsTable("application/yaml;as=Table;v=v1;g=meta.k8s.io")).isFalse();
+        assertThat(TableConverter.wantsTable("application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"))
+                .isFalse();
+    }
+}
