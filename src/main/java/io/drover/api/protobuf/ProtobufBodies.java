@@ -112,6 +112,9 @@ public final class ProtobufBodies {
         if (apiVersion.isEmpty() || kind.isEmpty()) {
             throw new IllegalArgumentException("protobuf envelope without apiVersion and kind");
         }
+        if (!envelope.hasField(UNKNOWN_RAW)) {
+            throw new IllegalArgumentException("protobuf envelope for " + apiVersion + " " + kind + " without an object");
+        }
         String contentEncoding = (String) envelope.getField(UNKNOWN_CONTENT_ENCODING);
         if (!contentEncoding.isEmpty()) {
             throw new IllegalArgumentException("unsupported protobuf content encoding \"" + contentEncoding + "\"");
@@ -185,7 +188,7 @@ public final class ProtobufBodies {
     private static JsonNode value(FieldDescriptor field, Object value) {
         return switch (field.getJavaType()) {
             case INT -> NODES.numberNode((Integer) value);
-            case LONG -> NODES.numberNode((Long) value);
+            case LONG -> number((Long) value);
             case FLOAT -> NODES.numberNode((Float) value);
             case DOUBLE -> NODES.numberNode((Double) value);
             case BOOLEAN -> NODES.booleanNode((Boolean) value);
@@ -194,6 +197,11 @@ public final class ProtobufBodies {
             case ENUM -> NODES.textNode(String.valueOf(value));
             case MESSAGE -> special((Message) value);
         };
+    }
+
+    /** An int64 as the node Jackson's parser makes of the same JSON number (int when it fits). */
+    private static JsonNode number(long value) {
+        return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
     }
 
     private static JsonNode special(Message value) {
