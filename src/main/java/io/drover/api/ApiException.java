@@ -97,7 +97,8 @@ public final class ApiException extends RuntimeException {
 
     public static ApiException unsupportedMediaType(String contentType) {
         return new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
-                + "accepted media types include: application/json, application/yaml");
+                + "accepted media types include: application/json, application/yaml, "
+                + "application/vnd.kubernetes.protobuf");
     }
 
     public static ApiException tooLarge(String message) {

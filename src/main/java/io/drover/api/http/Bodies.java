@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.drover.api.ApiException;
+import io.drover.api.protobuf.ProtobufBodies;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -39,8 +40,16 @@ final class Bodies {
             case "application/json", "application/merge-patch+json", "application/json-patch+json",
                     "application/strategic-merge-patch+json", "" -> json;
             case "application/yaml", "application/apply-patch+yaml", "application/x-yaml", "text/yaml" -> yaml;
+            case ProtobufBodies.MEDIA_TYPE -> null;
             default -> throw ApiException.unsupportedMediaType(media);
         };
+        if (mapper == null) {
+            try {
+                return ProtobufBodies.decode(body);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.badRequest("the protobuf request body could not be decoded: " + e.getMessage());
+            }
+        }
         try {
             JsonNode node = mapper.readTree(body);
             if (node == null || node.isMissingNode()) {

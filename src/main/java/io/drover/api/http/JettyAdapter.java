@@ -12,6 +12,8 @@ import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
+import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 
@@ -70,10 +72,13 @@ public final class JettyAdapter extends Handler.Abstract {
         public OutputStream stream(int status, String contentType) throws IOException {
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);
-            OutputStream out = Content.Sink.asOutputStream(response);
-            // Commit the headers now, so the client knows the watch started.
-            out.flush();
-            return out;
+            // Commit the headers now with an empty chunk, so the client knows the watch started
+            // before the first event.
+            try (Blocker.Callback committed = Blocker.callback()) {
+                response.write(false, BufferUtil.EMPTY_BUFFER, committed);
+                committed.block();
+            }
+            return Content.Sink.asOutputStream(response);
         }
     }
 }

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.patch.PatchException;
+import io.drover.api.patch.PatchSchema;
+import io.drover.api.patch.StrategicMergePatch;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.FieldSelector;
 import io.drover.api.storage.LabelSelector;
@@ -101,6 +104,11 @@ final class ResourceHandler {
                 throw ApiException.badRequest("timeoutSeconds: Invalid value: \"" + timeout + "\"");
             }
         }
+        if ("websocket".equalsIgnoreCase(request.header("upgrade"))) {
+            // Watches stream over plain HTTP here. Clients that try a WebSocket first (fabric8)
+            // fall back to a streaming GET on 503, as they do behind kubectl proxy.
+            throw ApiException.unavailable("watch over WebSocket is not supported; use a streaming GET");
+        }
         boolean bookmarks = request.flag("allowWatchBookmarks");
         long deadline = System.currentTimeMillis() + seconds * 1000;
         try (ObjectWatch watch = storage.watch(path.type(), path.namespace(), options);
@@ -189,8 +197,13 @@ final class ResourceHandler {
                 yield current -> MergePatch.apply(current, patch);
             }
             case "application/json-patch+json" -> current -> jsonPatch(path, patch, current);
+            case "application/strategic-merge-patch+json" -> {
+                requireObject(patch);
+                yield current -> strategicPatch(path, patch, current);
+            }
             default -> throw new ApiException(415, "UnsupportedMediaType", "the server does not yet support patch "
-                    + "type " + media + "; supported: application/merge-patch+json, application/json-patch+json");
+                    + "type " + media + "; supported: application/merge-patch+json, application/json-patch+json, "
+                    + "application/strategic-merge-patch+json");
         };
         boolean scale = ResourceType.SCALE.equals(path.subresource());
         boolean status = ResourceType.STATUS.equals(path.subresource());
@@ -214,6 +227,17 @@ final class ResourceHandler {
         } catch (JsonPatchException | IllegalArgumentException e) {
             throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request: "
                     + e.getMessage(), path.type(), path.name(), List.of());
+        }
+    }
+
+    private static JsonNode strategicPatch(ResourcePath path, JsonNode patch, JsonNode current) {
+        // The scale subresource is a Scale, whatever the workload's kind.
+        PatchSchema schema = ResourceType.SCALE.equals(path.subresource()) ? PatchSchema.none()
+                : PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
+        try {
+            return StrategicMergePatch.apply(current, patch, schema);
+        } catch (PatchException e) {
+            throw ApiException.badRequest("the strategic merge patch could not be applied: " + e.getMessage());
         }
     }
 
