@@ -16,8 +16,10 @@ import io.drover.api.storage.ObjectStorage;
 import io.drover.api.storage.ObjectWatch;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
+import io.drover.api.table.TableConverter;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.time.Clock;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -33,11 +35,14 @@ final class ResourceHandler {
     private final ObjectStorage storage;
     private final ObjectMapper json;
     private final Bodies bodies;
+    private final TableConverter tables = new TableConverter();
+    private final Clock clock;
 
-    ResourceHandler(ObjectStorage storage, ObjectMapper json) {
+    ResourceHandler(ObjectStorage storage, ObjectMapper json, Clock clock) {
         this.storage = storage;
         this.json = json;
         this.bodies = new Bodies(json);
+        this.clock = clock;
     }
 
     void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
@@ -61,17 +66,23 @@ final class ResourceHandler {
     }
 
     private void get(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        TableView table = TableView.of(request, path, tables, clock);
         if (path.isCollection()) {
             ListOptions options = listOptions(request);
             if (request.flag("watch")) {
-                watch(request, path, options, response);
+                watch(request, path, options, response, table);
             } else {
-                send(response, 200, storage.list(path.type(), path.namespace(), options));
+                ObjectNode list = storage.list(path.type(), path.namespace(), options);
+                send(response, 200, table == null ? list : table.ofList(list));
             }
             return;
         }
         ObjectNode object = storage.get(path.type(), path.namespace(), path.name());
-        send(response, 200, ResourceType.SCALE.equals(path.subresource()) ? Scale.of(object, json) : object);
+        if (ResourceType.SCALE.equals(path.subresource())) {
+            send(response, 200, Scale.of(object, json));
+        } else {
+            send(response, 200, table == null ? object : table.ofObject(object));
+        }
     }
 
     private static ListOptions listOptions(ApiRequest request) {
@@ -93,8 +104,8 @@ final class ResourceHandler {
                 request.param("resourceVersion") == null ? "" : request.param("resourceVersion"));
     }
 
-    private void watch(ApiRequest request, ResourcePath path, ListOptions options, ApiResponse response)
-            throws IOException {
+    private void watch(ApiRequest request, ResourcePath path, ListOptions options, ApiResponse response,
+            TableView table) throws IOException {
         long seconds = DEFAULT_WATCH_SECONDS;
         String timeout = request.param("timeoutSeconds");
         if (timeout != null && !timeout.isEmpty()) {
@@ -124,7 +135,8 @@ final class ResourceHandler {
                     return;
                 }
                 for (ObjectWatch.Event e : events) {
-                    writeEvent(out, e.type(), e.object());
+                    boolean asTable = table != null && !e.type().equals(ObjectWatch.Event.ERROR);
+                    writeEvent(out, e.type(), asTable ? table.ofObject(e.object()) : e.object());
                 }
                 long now = System.currentTimeMillis();
                 if (!events.isEmpty()) {
