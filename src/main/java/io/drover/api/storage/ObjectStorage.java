@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.strategy.ResourceStrategy;
+import io.drover.api.strategy.Strategies;
 import io.drover.store.CompactedException;
 import io.drover.store.ConflictException;
 import io.drover.store.InvalidContinueTokenException;
@@ -127,6 +129,12 @@ public final class ObjectStorage {
         metadata.put("creationTimestamp", now());
         metadata.put("generation", 1);
         metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
+        ResourceStrategy strategy = Strategies.forType(type);
+        strategy.applyDefaults(object);
+        List<ApiException.Cause> invalid = strategy.validateCreate(object);
+        if (!invalid.isEmpty()) {
+            throw ApiException.invalid(type, name, invalid);
+        }
         String key = type.storageKey(namespace, name);
         if (dryRun) {
             if (store.get(key).isPresent()) {
@@ -169,7 +177,14 @@ public final class ObjectStorage {
                 throw ApiException.badRequest("the name of the object (" + desiredName
                         + ") does not match the name on the URL (" + name + ")");
             }
+            ResourceStrategy strategy = Strategies.forType(type);
+            // Defaults go in before the comparison that decides whether the spec changed.
+            strategy.applyDefaults(desired);
             ObjectNode next = merge(type, stored, desired, statusWrite);
+            List<ApiException.Cause> invalid = strategy.validateUpdate(stored, next);
+            if (!invalid.isEmpty()) {
+                throw ApiException.invalid(type, name, invalid);
+            }
             if (next.equals(stored)) {
                 return stored;
             }

@@ -1,0 +1,40 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import java.util.List;
+
+/**
+ * What one kind adds to the generic object rules: Kubernetes' field defaults and validation. The
+ * storage layer calls it on every create and update, after the generic metadata rules and before
+ * the write.
+ */
+public interface ResourceStrategy {
+
+    /** Fills in Kubernetes' defaults for unset fields, in place. Called on create and update. */
+    void applyDefaults(ObjectNode object);
+
+    /** Why a new object is invalid; empty when it is valid. Field paths as Kubernetes names them. */
+    List<ApiException.Cause> validateCreate(ObjectNode object);
+
+    /**
+     * Why an update is invalid (the checks of a create, plus immutable fields); empty when valid.
+     */
+    List<ApiException.Cause> validateUpdate(ObjectNode oldObject, ObjectNode newObject);
+
+    /** A kind with no defaults and no rules of its own. */
+    ResourceStrategy NONE = new ResourceStrategy() {
+        @Override
+        public void applyDefaults(ObjectNode object) {}
+
+        @Override
+        public List<ApiException.Cause> validateCreate(ObjectNode object) {
+            return List.of();
+        }
+
+        @Override
+        public List<ApiException.Cause> validateUpdate(ObjectNode oldObject, ObjectNode newObject) {
+            return List.of();
+        }
+    };
+}
