@@ -9,6 +9,8 @@ import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.security.ClusterCredentials;
 import io.drover.api.security.Kubeconfig;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.controller.ApiClients;
+import io.drover.controller.ControllerManager;
 import io.drover.store.Compactor;
 import io.drover.store.Store;
 import io.drover.store.StoreConfig;
@@ -19,9 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One drover server: the store, its compactor and the API server, started in that order and
- * stopped in reverse. Later components (controllers, node agent, proxy, DNS) join here and talk to
- * the others through the API only.
+ * One drover server: the store, its compactor, the API server and the controllers, started in that
+ * order and stopped in reverse. The controllers (and later the node agent, proxy and DNS) talk to
+ * the others through the API only, over HTTPS, even in this one process.
  */
 public final class DroverServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DroverServer.class);
@@ -29,14 +31,17 @@ public final class DroverServer implements AutoCloseable {
     private final Store store;
     private final Compactor compactor;
     private final ApiServer api;
+    private final ControllerManager controllers;
     private final URI url;
     private final Path kubeconfig;
     private boolean closed;
 
-    private DroverServer(Store store, Compactor compactor, ApiServer api, URI url, Path kubeconfig) {
+    private DroverServer(Store store, Compactor compactor, ApiServer api, ControllerManager controllers, URI url,
+            Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
         this.api = api;
+        this.controllers = controllers;
         this.url = url;
         this.kubeconfig = kubeconfig;
     }
@@ -49,6 +54,8 @@ public final class DroverServer implements AutoCloseable {
         ResourceRegistry registry = ResourceRegistry.builtin();
         Store store = storeConfig.open();
         Compactor compactor = null;
+        ApiServer api = null;
+        ControllerManager controllers = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
@@ -56,14 +63,22 @@ public final class DroverServer implements AutoCloseable {
             ApiRouter router = new ApiRouter(json, registry, storage,
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
                     credentials::isAdminToken);
-            ApiServer api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router);
+            api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router);
             URI url = URI.create("https://127.0.0.1:" + api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
+            controllers = ControllerManager.start(
+                    ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()), registry);
             router.markReady();
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, api, url, kubeconfig);
+            return new DroverServer(store, compactor, api, controllers, url, kubeconfig);
         } catch (Exception | Error e) {
+            if (controllers != null) {
+                controllers.close();
+            }
+            if (api != null) {
+                api.close();
+            }
             if (compactor != null) {
                 compactor.close();
             }
@@ -100,6 +115,7 @@ public final class DroverServer implements AutoCloseable {
         }
         closed = true;
         try {
+            controllers.close();
             api.close();
         } finally {
             compactor.close();

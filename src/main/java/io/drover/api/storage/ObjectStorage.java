@@ -117,8 +117,8 @@ public final class ObjectStorage {
         }
         if (type.namespaced()) {
             metadata.put("namespace", namespace);
-            if (!type.plural().equals("namespaces") && store.get(namespaceKey(namespace)).isEmpty()) {
-                throw ApiException.notFound("namespaces \"" + namespace + "\" not found");
+            if (!type.plural().equals("namespaces")) {
+                requireActiveNamespace(namespace);
             }
         } else {
             metadata.remove("namespace");
@@ -151,8 +151,30 @@ public final class ObjectStorage {
         }
     }
 
-    private static String namespaceKey(String namespace) {
-        return "/registry/namespaces/" + namespace;
+    private void requireActiveNamespace(String namespace) {
+        KeyValue kv = store.get("/registry/namespaces/" + namespace)
+                .orElseThrow(() -> ApiException.notFound("namespaces \"" + namespace + "\" not found"));
+        if (isDeleting(codec.decode(kv))) {
+            throw new ApiException(403, "Forbidden", "unable to create new content in namespace " + namespace
+                    + " because it is being terminated");
+        }
+    }
+
+    /**
+     * The finalizers that hold an object's deletion: metadata.finalizers, and for a namespace also
+     * spec.finalizers (the namespace controller's "kubernetes").
+     */
+    private static List<String> finalizers(ResourceType type, JsonNode object) {
+        List<String> names = new ArrayList<>();
+        object.path("metadata").path("finalizers").forEach(f -> names.add(f.asText()));
+        if (isNamespace(type)) {
+            object.path("spec").path("finalizers").forEach(f -> names.add(f.asText()));
+        }
+        return names;
+    }
+
+    private static boolean isNamespace(ResourceType type) {
+        return type.group().isEmpty() && type.plural().equals("namespaces");
     }
 
     /**
@@ -192,7 +214,7 @@ public final class ObjectStorage {
                 return next;
             }
             try {
-                if (isDeleting(next) && next.path("metadata").path("finalizers").isEmpty()) {
+                if (isDeleting(next) && finalizers(type, next).isEmpty()) {
                     store.delete(kv.key(), kv.modRevision());
                     return next;
                 }
@@ -257,6 +279,7 @@ public final class ObjectStorage {
             ObjectNode metadata = stored.withObject("metadata");
             List<String> finalizers = new ArrayList<>();
             metadata.path("finalizers").forEach(f -> finalizers.add(f.asText()));
+            boolean heldBySpec = isNamespace(type) && !stored.path("spec").path("finalizers").isEmpty();
             String policyFinalizer = switch (options.propagationPolicy() == null ? "" : options.propagationPolicy()) {
                 case "Foreground" -> "foregroundDeletion";
                 case "Orphan" -> "orphan";
@@ -269,18 +292,23 @@ public final class ObjectStorage {
                 return stored;
             }
             try {
-                if (finalizers.isEmpty()) {
+                if (finalizers.isEmpty() && !heldBySpec) {
                     store.delete(kv.key(), kv.modRevision());
                     return stored;
                 }
                 if (isDeleting(stored) && finalizers.size() == metadata.path("finalizers").size()) {
                     return stored;
                 }
-                ArrayNode list = metadata.putArray("finalizers");
-                finalizers.forEach(list::add);
+                if (!finalizers.isEmpty()) {
+                    ArrayNode list = metadata.putArray("finalizers");
+                    finalizers.forEach(list::add);
+                }
                 if (!isDeleting(stored)) {
                     metadata.put("deletionTimestamp", now());
                     metadata.put("deletionGracePeriodSeconds", 0);
+                }
+                if (isNamespace(type)) {
+                    stored.withObject("status").put("phase", "Terminating");
                 }
                 return codec.decode(store.update(kv.key(), codec.encode(stored), kv.modRevision()));
             } catch (ConflictException e) {

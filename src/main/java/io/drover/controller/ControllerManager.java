@@ -1,0 +1,132 @@
+package io.drover.controller;
+
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.resource.ResourceType;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Starts the built-in controllers (namespace lifecycle, default service accounts, garbage
+ * collection) on informers over one API client, and stops them. Every read and write goes through
+ * the API server.
+ */
+public final class ControllerManager implements AutoCloseable {
+    private final KubernetesClient client;
+    private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+    private final List<Controller> controllers = new ArrayList<>();
+
+    private ControllerManager(KubernetesClient client) {
+        this.client = client;
+    }
+
+    public static ControllerManager start(KubernetesClient client, ResourceRegistry registry) throws Exception {
+        ControllerManager manager = new ControllerManager(client);
+        try {
+            manager.startAll(registry);
+        } catch (Exception | Error e) {
+            manager.close();
+            throw e;
+        }
+        return manager;
+    }
+
+    private void startAll(ResourceRegistry registry) throws Exception {
+        SharedIndexInformer<Namespace> namespaces = client.namespaces().runnableInformer(0);
+        informers.add(namespaces);
+        Controller namespaceController = controller("namespace-controller",
+                new NamespaceController(client, namespaces, registry));
+        Controller serviceAccounts = controller("serviceaccount-controller",
+                new ServiceAccountController(client, namespaces));
+        namespaces.addEventHandler(handler(ns -> {
+            namespaceController.enqueue(ns.getMetadata().getName());
+            serviceAccounts.enqueue(ns.getMetadata().getName());
+        }));
+        SharedIndexInformer<ServiceAccount> accounts = client.serviceAccounts().inAnyNamespace().runnableInformer(0);
+        informers.add(accounts);
+        accounts.addEventHandler(handler(sa -> {
+            if (ServiceAccountController.DEFAULT.equals(sa.getMetadata().getName())) {
+                serviceAccounts.enqueue(sa.getMetadata().getNamespace());
+            }
+        }));
+
+        OwnerGraph graph = new OwnerGraph();
+        Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));
+        for (ResourceType type : oneVersionPerResource(registry)) {
+            SharedIndexInformer<GenericKubernetesResource> informer = client
+                    .genericKubernetesResources(ApiClients.context(type)).inAnyNamespace().runnableInformer(0);
+            informer.addEventHandler(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(GenericKubernetesResource obj) {
+                    graph.upsert(type, obj).forEach(gc::enqueue);
+                }
+
+                @Override
+                public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                    graph.upsert(type, newObj).forEach(gc::enqueue);
+                }
+
+                @Override
+                public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {
+                    graph.remove(obj).forEach(gc::enqueue);
+                }
+            });
+            informers.add(informer);
+        }
+        for (SharedIndexInformer<?> informer : informers) {
+            informer.start();
+        }
+        // Act only on a complete picture: an owner not yet listed is not a missing owner.
+        for (SharedIndexInformer<?> informer : informers) {
+            informer.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        }
+        controllers.forEach(c -> c.start(2));
+    }
+
+    private Controller controller(String name, Reconciler reconciler) {
+        Controller c = new Controller(name, reconciler);
+        controllers.add(c);
+        return c;
+    }
+
+    private static List<ResourceType> oneVersionPerResource(ResourceRegistry registry) {
+        Map<String, ResourceType> byStorage = new LinkedHashMap<>();
+        registry.all().forEach(t -> byStorage.putIfAbsent(t.storageResource(), t));
+        return new ArrayList<>(byStorage.values());
+    }
+
+    private static <T> ResourceEventHandler<T> handler(Consumer<T> onChange) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                onChange.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                onChange.accept(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean finalStateUnknown) {
+                onChange.accept(obj);
+            }
+        };
+    }
+
+    @Override
+    public void close() {
+        controllers.forEach(Controller::close);
+        informers.forEach(SharedIndexInformer::close);
+        client.close();
+    }
+}

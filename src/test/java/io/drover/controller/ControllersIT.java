@@ -1,0 +1,135 @@
+package io.drover.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** The built-in controllers, against a real server: namespaces, service accounts, garbage collection. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ControllersIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private TestCluster cluster;
+    private KubernetesClient client;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+    }
+
+    @AfterAll
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    private String newNamespace(String prefix) {
+        return client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName(prefix + "-")
+                .endMetadata().build()).create().getMetadata().getName();
+    }
+
+    private ConfigMap configMap(String ns, String name) {
+        return client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                .endMetadata().build()).create();
+    }
+
+    private ConfigMap ownedConfigMap(String ns, String name, ConfigMap owner) {
+        return client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+                        .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+                        .withBlockOwnerDeletion(true).build())
+                .endMetadata().build()).create();
+    }
+
+    @Test
+    void everyNamespaceGetsADefaultServiceAccount() {
+        String ns = newNamespace("sa");
+        await().atMost(WAIT).until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+
+        client.serviceAccounts().inNamespace(ns).withName("default").delete();
+        await().atMost(WAIT).until(() -> {
+            var sa = client.serviceAccounts().inNamespace(ns).withName("default").get();
+            return sa != null && sa.getMetadata().getDeletionTimestamp() == null;
+        });
+    }
+
+    @Test
+    void deletingANamespaceRemovesEverythingInIt() {
+        String ns = newNamespace("doomed");
+        configMap(ns, "a");
+        configMap(ns, "b");
+        client.namespaces().withName(ns).delete();
+
+        await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aTerminatingNamespaceRefusesNewContentUntilItIsGone() {
+        String ns = newNamespace("held");
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
+                .addToFinalizers("example.com/hold").endMetadata().build()).create();
+        client.namespaces().withName(ns).delete();
+
+        await().atMost(WAIT).until(() -> "Terminating".equals(client.namespaces().withName(ns).get().getStatus()
+                .getPhase()));
+        assertThatThrownBy(() -> configMap(ns, "late"))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+
+        client.configMaps().inNamespace(ns).withName("held")
+                .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
+        await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
+    }
+
+    @Test
+    void dependentsOfADeletedOwnerAreCollected() {
+        String ns = newNamespace("gc");
+        ConfigMap owner = configMap(ns, "owner");
+        ownedConfigMap(ns, "child", owner);
+        client.configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.BACKGROUND)
+                .delete();
+
+        await().atMost(WAIT).until(() -> client.configMaps().inNamespace(ns).withName("child").get() == null);
+    }
+
+    @Test
+    void orphanDeletionKeepsDependentsWithoutTheOwnerReference() {
+        String ns = newNamespace("orphan");
+        ConfigMap owner = configMap(ns, "owner");
+        ownedConfigMap(ns, "child", owner);
+        client.configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.ORPHAN)
+                .delete();
+
+        await().atMost(WAIT).until(() -> client.configMaps().inNamespace(ns).withName("owner").get() == null);
+        ConfigMap child = client.configMaps().inNamespace(ns).withName("child").get();
+        assertThat(child).isNotNull();
+        assertThat(child.getMetadata().getOwnerReferences()).isEmpty();
+    }
+
+    @Test
+    void foregroundDeletionRemovesDependentsBeforeTheOwner() {
+        String ns = newNamespace("fg");
+        ConfigMap owner = configMap(ns, "owner");
+        ownedConfigMap(ns, "child", owner);
+        client.configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.FOREGROUND)
+                .delete();
+
+        await().atMost(WAIT).until(() -> client.configMaps().inNamespace(ns).withName("owner").get() == null);
+        assertThat(client.configMaps().inNamespace(ns).withName("child").get()).isNull();
+    }
+}
