@@ -1,0 +1,124 @@
+package io.drover.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drover.testing.Kubectl;
+import io.drover.testing.Requirements;
+import io.drover.testing.ServerProcess;
+import io.drover.testing.TempDirs;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The `drover server` process contract driven by the real kubectl: it starts on a free port, writes
+ * a kubeconfig that kubectl uses with no extra flags, and serves the everyday verbs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class KubectlIT {
+    private ServerProcess server;
+    private Kubectl kubectl;
+    private Path cache;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path binary = Requirements.kubectl();
+        server = ServerProcess.start();
+        cache = TempDirs.create("kubectl-cache");
+        kubectl = new Kubectl(binary, server.kubeconfig(), cache);
+    }
+
+    @AfterAll
+    void stop() {
+        if (server != null) {
+            server.close();
+        }
+        TempDirs.delete(cache);
+    }
+
+    @Test
+    void kubeconfigIsWrittenIntoTheDataDir() {
+        assertThat(server.kubeconfig()).isEqualTo(server.dataDir().resolve("kubeconfig"));
+        assertThat(Files.exists(server.kubeconfig())).isTrue();
+    }
+
+    @Test
+    void versionAndApiResources() throws Exception {
+        assertThat(kubectl.run("version", "-o", "json").requireSuccess().stdout()).contains("\"minor\": \"32\"");
+        String resources = kubectl.run("api-resources").requireSuccess().stdout();
+        assertThat(resources).contains("deployments", "deploy", "apps/v1", "pods", "po", "horizontalpodautoscalers");
+    }
+
+    @Test
+    void getShowsTheUsualColumns() throws Exception {
+        String out = kubectl.run("get", "namespaces").requireSuccess().stdout();
+        assertThat(out).contains("NAME", "STATUS", "AGE", "default", "Active", "kube-system");
+    }
+
+    @Test
+    void createWithTheTypedClientScaleAndDelete() throws Exception {
+        kubectl.run("create", "namespace", "typed").requireSuccess();
+        kubectl.run("-n", "typed", "create", "deployment", "web", "--image=nginx:1.25", "--replicas=2",
+                "--port=8080").requireSuccess();
+        kubectl.run("-n", "typed", "create", "configmap", "cfg", "--from-literal=a=b").requireSuccess();
+        kubectl.run("-n", "typed", "create", "secret", "generic", "s", "--from-literal=k=v").requireSuccess();
+
+        String deployments = kubectl.run("-n", "typed", "get", "deployments").requireSuccess().stdout();
+        assertThat(deployments).contains("READY", "UP-TO-DATE", "AVAILABLE", "web");
+
+        kubectl.run("-n", "typed", "scale", "deployment", "web", "--replicas=10").requireSuccess();
+        assertThat(kubectl.run("-n", "typed", "get", "deployment", "web", "-o", "jsonpath={.spec.replicas}")
+                .requireSuccess().stdout()).isEqualTo("10");
+
+        assertThat(kubectl.run("-n", "typed", "get", "secret", "s", "-o", "jsonpath={.data.k}").requireSuccess()
+                .stdout()).isEqualTo("dg==");
+
+        kubectl.run("-n", "typed", "delete", "configmap", "cfg").requireSuccess();
+        assertThat(kubectl.run("-n", "typed", "get", "configmap", "cfg").exitCode()).isNotZero();
+    }
+
+    @Test
+    void applyCreatesThenPatchesWithDefaultValidation() throws Exception {
+        String v1 = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: applied
+                  namespace: default
+                  labels:
+                    app: demo
+                data:
+                  color: blue
+                """;
+        assertThat(kubectl.runWithInput(v1, "apply", "-f", "-").requireSuccess().stdout()).contains("created");
+        String v2 = v1.replace("blue", "green").replace("  labels:\n    app: demo\n", "");
+        assertThat(kubectl.runWithInput(v2, "apply", "-f", "-").requireSuccess().stdout()).contains("configured");
+        String live = kubectl.run("get", "configmap", "applied", "-o", "json").requireSuccess().stdout();
+        assertThat(live).contains("\"color\": \"green\"").doesNotContain("\"app\": \"demo\"");
+        assertThat(kubectl.runWithInput(v2, "apply", "-f", "-").requireSuccess().stdout()).contains("unchanged");
+    }
+
+    @Test
+    void errorsReadAsKubernetesErrors() throws Exception {
+        Kubectl.Run missing = kubectl.run("get", "deployment", "nosuch");
+        assertThat(missing.exitCode()).isNotZero();
+        assertThat(missing.stderr()).contains("Error from server (NotFound): deployments.apps \"nosuch\" not found");
+
+        kubectl.run("create", "configmap", "twice").requireSuccess();
+        Kubectl.Run again = kubectl.run("create", "configmap", "twice");
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.stderr()).contains("configmaps \"twice\" already exists");
+    }
+
+    @Test
+    void stopsOnSigtermAndStartsAgainOnTheSameDataDir() throws Exception {
+        // Last in spirit: uses its own server, so the shared one stays up for the other tests.
+        try (ServerProcess other = ServerProcess.start()) {
+            assertThat(other.stop()).isIn(0, 143);
+            assertThat(other.process().isAlive()).isFalse();
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.drover.testing;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.awaitility.Awaitility;
+
+/**
+ * {@code drover server} as a child process (the same main class the launcher runs, on the test
+ * classpath), on a temporary data dir and a free port. Closing it sends SIGTERM, waits, and
+ * removes the data dir.
+ */
+public final class ServerProcess implements AutoCloseable {
+    private static final Pattern READY = Pattern.compile("API server ready at (https://\\S+) .*kubeconfig: (\\S+)");
+
+    private final Process process;
+    private final Path dataDir;
+    private final List<String> output = new CopyOnWriteArrayList<>();
+    private volatile String url;
+    private volatile Path kubeconfig;
+
+    private ServerProcess(Process process, Path dataDir) {
+        this.process = process;
+        this.dataDir = dataDir;
+    }
+
+    public static ServerProcess start(String... extraArgs) throws IOException {
+        Path dataDir = TempDirs.create("drover-server");
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "--enable-native-access=ALL-UNNAMED",
+                "-cp", System.getProperty("java.class.path"),
+                "io.drover.cli.Main", "server", "--data-dir", dataDir.toString(), "--api-port", "0",
+                "--bind-address", "127.0.0.1"));
+        command.addAll(List.of(extraArgs));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ServerProcess server = new ServerProcess(process, dataDir);
+        Thread.ofVirtual().name("server-output").start(server::readOutput);
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(60))
+                    .until(() -> server.url != null || !process.isAlive());
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        if (server.url == null) {
+            server.close();
+            throw new IllegalStateException("drover server did not start:\n" + String.join("\n", server.output));
+        }
+        return server;
+    }
+
+    private void readOutput() {
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = in.readLine()) != null) {
+                output.add(line);
+                Matcher m = READY.matcher(line);
+                if (m.find()) {
+                    kubeconfig = Path.of(m.group(2));
+                    url = m.group(1);
+                }
+            }
+        } catch (IOException ignored) {
+            // The process ended.
+        }
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public Process process() {
+        return process;
+    }
+
+    public List<String> output() {
+        return List.copyOf(output);
+    }
+
+    /** SIGTERM, then SIGKILL if it does not stop in time; returns the exit code. */
+    public int stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+        return process.exitValue();
+    }
+
+    @Override
+    public void close() {
+        try {
+            if (process.isAlive()) {
+                stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            process.destroyForcibly();
+        } finally {
+            TempDirs.delete(dataDir);
+        }
+    }
+}
