@@ -87,6 +87,11 @@ public final class DroverServer implements AutoCloseable {
         }
     }
 
+    /** Compacts the store to its current revision now, as the periodic compactor would later. */
+    public void compactStore() {
+        store.compact(store.currentRevision());
+    }
+
     public URI url() {
         return url;
     }

@@ -322,6 +322,68 @@ class ApiServerIT {
         assertThat(core.get("services").getShortNames()).contains("svc");
     }
 
+    @Test
+    void strategicMergePatchMergesContainersByName() {
+        String ns = newNamespace("smp");
+        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder(deployment("web", 1))
+                .editSpec().editTemplate().editSpec().addNewContainer().withName("sidecar").withImage("busybox")
+                .endContainer().endSpec().endTemplate().endSpec().build()).create();
+
+        Deployment patched = client.apps().deployments().inNamespace(ns).withName("web").patch(
+                PatchContext.of(PatchType.STRATEGIC_MERGE),
+                "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}");
+        assertThat(patched.getSpec().getTemplate().getSpec().getContainers())
+                .extracting(c -> c.getName() + "=" + c.getImage())
+                .containsExactlyInAnyOrder("web=nginx:1.28", "sidecar=busybox");
+    }
+
+    @Test
+    void dryRunCreatesNothing() throws Exception {
+        HttpResponse<String> response = raw("POST", "/api/v1/namespaces/default/configmaps?dryRun=All",
+                "application/json", "{\"metadata\":{\"name\":\"dry\"}}", true);
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(response.body()).contains("\"name\":\"dry\"");
+        assertThat(client.configMaps().inNamespace("default").withName("dry").get()).isNull();
+    }
+
+    @Test
+    void deleteCollectionRemovesTheSelectedObjects() {
+        String ns = newNamespace("dc");
+        for (String name : List.of("a", "b", "c")) {
+            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                    .addToLabels("drop", name.equals("c") ? "no" : "yes").endMetadata().build()).create();
+        }
+        client.configMaps().inNamespace(ns).withLabel("drop", "yes").delete();
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+                .containsExactly("c");
+    }
+
+    @Test
+    void watchFromACompactedResourceVersionIsGone() throws Exception {
+        String ns = newNamespace("gone");
+        ConfigMap first = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("old").endMetadata().build()).create();
+        client.configMaps().inNamespace(ns).withName("old").edit(c -> new ConfigMapBuilder(c).addToData("a", "b")
+                .build());
+        cluster.server().compactStore();
+
+        HttpResponse<String> response = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?watch=true"
+                + "&timeoutSeconds=2&resourceVersion=" + (Long.parseLong(first.getMetadata().getResourceVersion()) - 1),
+                null, null, true);
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).contains("\"type\":\"ERROR\"").contains("\"code\":410")
+                .contains("too old resource version");
+    }
+
+    @Test
+    void watchSendsBookmarksWhenAsked() throws Exception {
+        String ns = newNamespace("bm");
+        HttpResponse<String> response = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?watch=true"
+                + "&allowWatchBookmarks=true&timeoutSeconds=7&resourceVersion=" + client.namespaces().withName(ns).get()
+                .getMetadata().getResourceVersion(), null, null, true);
+        assertThat(response.body()).contains("\"type\":\"BOOKMARK\"");
+    }
+
     private static Deployment deployment(String name, int replicas) {
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).endMetadata()

@@ -1,0 +1,102 @@
+package io.drover.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.resource.ResourceType;
+import io.drover.controller.ApiClients;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Create, get, list, update and delete of every resource the server serves, through fabric8. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class EveryResourceCrudIT {
+    private TestCluster cluster;
+
+    @BeforeAll
+    void start() throws Exception {
+        cluster = TestCluster.start();
+    }
+
+    @AfterAll
+    void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    Stream<ResourceType> resources() {
+        return ResourceRegistry.builtin().all().stream();
+    }
+
+    /** A minimal valid object of each kind. */
+    private static Map<String, Object> body(ResourceType type) {
+        Map<String, Object> podSpec = Map.of("containers", java.util.List.of(Map.of("name", "app", "image",
+                "nginx:1.25")));
+        Map<String, Object> template = Map.of("metadata", Map.of("labels", Map.of("app", "crud")), "spec", podSpec);
+        return switch (type.kind()) {
+            case "Pod" -> Map.of("spec", podSpec);
+            case "Deployment", "ReplicaSet" -> Map.of("spec", Map.of("replicas", 1,
+                    "selector", Map.of("matchLabels", Map.of("app", "crud")), "template", template));
+            case "Service" -> Map.of("spec", Map.of("ports", java.util.List.of(Map.of("port", 80))));
+            case "ConfigMap" -> Map.of("data", Map.of("k", "v"));
+            case "Secret" -> Map.of("data", Map.of("k", "dg=="));
+            case "HorizontalPodAutoscaler" -> type.version().equals("v1")
+                    ? Map.of("spec", Map.of("scaleTargetRef", Map.of("apiVersion", "apps/v1", "kind", "Deployment",
+                            "name", "web"), "maxReplicas", 3))
+                    : Map.of("spec", Map.of("scaleTargetRef", Map.of("apiVersion", "apps/v1", "kind", "Deployment",
+                            "name", "web"), "maxReplicas", 3));
+            case "Lease" -> Map.of("spec", Map.of("holderIdentity", "me"));
+            case "EndpointSlice" -> Map.of("addressType", "IPv4", "endpoints", java.util.List.of());
+            case "RuntimeClass" -> Map.of("handler", "crud");
+            case "Event" -> Map.of("involvedObject", Map.of("kind", "Pod", "name", "x", "namespace", "default"),
+                    "reason", "Test", "message", "crud");
+            default -> Map.of();
+        };
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("resources")
+    void crud(ResourceType type) {
+        var op = cluster.client().genericKubernetesResources(ApiClients.context(type));
+        String name = "crud-" + type.version() + "-" + type.singular();
+        GenericKubernetesResource object = new GenericKubernetesResourceBuilder()
+                .withApiVersion(type.apiVersion()).withKind(type.kind())
+                .withNewMetadata().withName(name).addToLabels("suite", "crud").endMetadata()
+                .build();
+        object.setAdditionalProperties(new java.util.HashMap<>(body(type)));
+
+        NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+                Resource<GenericKubernetesResource>> scoped = type.namespaced() ? op.inNamespace("default") : op;
+        GenericKubernetesResource created = scoped.resource(object).create();
+        assertThat(created.getMetadata().getUid()).isNotBlank();
+        assertThat(created.getKind()).isEqualTo(type.kind());
+
+        GenericKubernetesResource fetched = scoped.withName(name).get();
+        assertThat(fetched.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
+        assertThat(scoped.withLabel("suite", "crud").list().getItems())
+                .extracting(o -> o.getMetadata().getName()).contains(name);
+
+        GenericKubernetesResource updated = scoped.withName(name).edit(o -> {
+            o.getMetadata().getLabels().put("updated", "yes");
+            return o;
+        });
+        assertThat(updated.getMetadata().getLabels()).containsEntry("updated", "yes");
+        assertThat(Long.parseLong(updated.getMetadata().getResourceVersion()))
+                .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
+
+        scoped.withName(name).delete();
+        assertThat(scoped.withName(name).get()).isNull();
+    }
+}
