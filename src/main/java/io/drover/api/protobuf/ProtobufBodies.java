@@ -22,6 +22,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Decodes Kubernetes protobuf request bodies ({@code application/vnd.kubernetes.protobuf}) into the JSON object
@@ -86,6 +87,14 @@ public final class ProtobufBodies {
     /** True when (apiVersion, kind) is one this decoder knows. */
     public static boolean supports(String apiVersion, String kind) {
         return ProtobufKinds.messageFor(apiVersion, kind) != null;
+    }
+
+    /**
+     * The protobuf message type of (apiVersion, kind), if this decoder knows it. Its field names are the JSON
+     * field names, which makes it a schema for other uses too (unknown-field detection).
+     */
+    public static Optional<Descriptor> messageType(String apiVersion, String kind) {
+        return Optional.ofNullable(ProtobufKinds.messageFor(apiVersion, kind));
     }
 
     /**

@@ -1,0 +1,456 @@
+package io.drover.api.convert;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+
+/**
+ * Converts HorizontalPodAutoscalers between autoscaling/v2 (what drover stores) and autoscaling/v1 (what
+ * {@code kubectl autoscale} posts and older clients read), as Kubernetes' pkg/apis/autoscaling/v1/conversion.go
+ * does.
+ *
+ * <p>v1 has one metric, {@code spec.targetCPUUtilizationPercentage}, the v2 metric
+ * {@code {type: Resource, resource: {name: cpu, target: {type: Utilization, averageUtilization: N}}}}. What v1
+ * cannot say travels in annotations of the v1 object so that a read-modify-write through v1 loses nothing:
+ * <ul>
+ *   <li>{@value #METRICS}: the other spec metrics, in the v1 (v2beta1-shaped) MetricSpec JSON;</li>
+ *   <li>{@value #CURRENT_METRICS}: all status.currentMetrics, in the v1 MetricStatus JSON;</li>
+ *   <li>{@value #CONDITIONS}: status.conditions;</li>
+ *   <li>{@value #BEHAVIOR}: spec.behavior, with Go field names as keys ({@code ScaleUp}, {@code Policies}, ...),
+ *       because upstream marshals its internal type, which has no JSON tags.</li>
+ * </ul>
+ * Converting to v2 lifts them back out and removes them. A v1 object with no metric at all gets the implicit
+ * v1 default, CPU at 80% utilization, as upstream. Both methods return new objects; their input is not changed.
+ */
+public final class HpaConversion {
+
+    public static final String V1 = "autoscaling/v1";
+    public static final String V2 = "autoscaling/v2";
+
+    public static final String METRICS = "autoscaling.alpha.kubernetes.io/metrics";
+    public static final String CURRENT_METRICS = "autoscaling.alpha.kubernetes.io/current-metrics";
+    public static final String CONDITIONS = "autoscaling.alpha.kubernetes.io/conditions";
+    public static final String BEHAVIOR = "autoscaling.alpha.kubernetes.io/behavior";
+
+    /** The target utilization of a v1 HPA without one (autoscaling.DefaultCPUUtilization). */
+    public static final int DEFAULT_CPU_UTILIZATION = 80;
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HpaConversion() {
+    }
+
+    /** The autoscaling/v2 form of an autoscaling/v1 HorizontalPodAutoscaler. */
+    public static ObjectNode toV2(ObjectNode v1) {
+        ObjectNode out = NODES.objectNode();
+        out.put("apiVersion", V2);
+        out.put("kind", "HorizontalPodAutoscaler");
+        ObjectNode metadata = v1.has("metadata") && v1.get("metadata").isObject()
+                ? ((ObjectNode) v1.get("metadata")).deepCopy() : NODES.objectNode();
+        out.set("metadata", metadata);
+        ObjectNode annotations = metadata.get("annotations") instanceof ObjectNode a ? a : NODES.objectNode();
+
+        JsonNode inSpec = v1.path("spec");
+        ObjectNode spec = out.putObject("spec");
+        copy(inSpec, spec, "scaleTargetRef", "minReplicas", "maxReplicas");
+        ArrayNode metrics = spec.putArray("metrics");
+        JsonNode other = annotation(annotations, METRICS);
+        if (other != null) {
+            for (JsonNode metric : other) {
+                metrics.add(metricSpecToV2(metric));
+            }
+        }
+        // Upstream puts the CPU target after the metrics from the annotation.
+        if (inSpec.path("targetCPUUtilizationPercentage").isNumber()) {
+            metrics.add(cpuSpec(inSpec.get("targetCPUUtilizationPercentage").intValue()));
+        }
+        if (metrics.isEmpty()) {
+            metrics.add(cpuSpec(DEFAULT_CPU_UTILIZATION));
+        }
+        JsonNode behavior = annotation(annotations, BEHAVIOR);
+        if (behavior != null) {
+            spec.set("behavior", renameKeys(behavior, HpaConversion::decapitalize));
+        }
+
+        if (v1.has("status")) {
+            JsonNode inStatus = v1.get("status");
+            ObjectNode status = out.putObject("status");
+            copy(inStatus, status, "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas");
+            JsonNode current = annotation(annotations, CURRENT_METRICS);
+            if (current != null) {
+                ArrayNode currentMetrics = status.putArray("currentMetrics");
+                for (JsonNode metric : current) {
+                    currentMetrics.add(metricStatusToV2(metric));
+                }
+            } else if (inStatus.path("currentCPUUtilizationPercentage").isNumber()) {
+                ObjectNode resource = NODES.objectNode().put("name", "cpu");
+                resource.putObject("current").put("averageUtilization",
+                        inStatus.get("currentCPUUtilizationPercentage").intValue());
+                status.putArray("currentMetrics").addObject().put("type", "Resource").set("resource", resource);
+            }
+            JsonNode conditions = annotation(annotations, CONDITIONS);
+            if (conditions != null) {
+                status.set("conditions", conditions);
+            }
+        }
+        annotations.remove(List.of(METRICS, CURRENT_METRICS, CONDITIONS, BEHAVIOR));
+        if (annotations.isEmpty()) {
+            metadata.remove("annotations");
+        }
+        return out;
+    }
+
+    /** The autoscaling/v1 form of an autoscaling/v2 HorizontalPodAutoscaler. */
+    public static ObjectNode toV1(ObjectNode v2) {
+        ObjectNode out = NODES.objectNode();
+        out.put("apiVersion", V1);
+        out.put("kind", "HorizontalPodAutoscaler");
+        ObjectNode metadata = v2.has("metadata") && v2.get("metadata").isObject()
+                ? ((ObjectNode) v2.get("metadata")).deepCopy() : NODES.objectNode();
+        out.set("metadata", metadata);
+        JsonNode inSpec = v2.path("spec");
+        JsonNode inStatus = v2.path("status");
+
+        ObjectNode spec = out.putObject("spec");
+        copy(inSpec, spec, "scaleTargetRef", "minReplicas", "maxReplicas");
+        ArrayNode otherMetrics = NODES.arrayNode();
+        boolean cpuSeen = false;
+        for (JsonNode metric : inSpec.path("metrics")) {
+            JsonNode utilization = isCpuResource(metric)
+                    ? metric.path("resource").path("target").path("averageUtilization") : null;
+            if (utilization != null && !cpuSeen) {
+                cpuSeen = true; // upstream takes the first cpu Resource metric only
+                if (utilization.isNumber()) {
+                    spec.put("targetCPUUtilizationPercentage", utilization.intValue());
+                }
+            }
+            if (utilization != null && utilization.isNumber()) {
+                continue;
+            }
+            otherMetrics.add(metricSpecToV1(metric));
+        }
+
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (!otherMetrics.isEmpty()) {
+            annotations.put(METRICS, write(otherMetrics));
+        }
+        if (inSpec.path("behavior").isObject()) {
+            annotations.put(BEHAVIOR, write(renameKeys(inSpec.get("behavior"), HpaConversion::capitalize)));
+        }
+
+        if (v2.has("status")) {
+            ObjectNode status = out.putObject("status");
+            copy(inStatus, status, "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas");
+            ArrayNode currentMetrics = NODES.arrayNode();
+            for (JsonNode metric : inStatus.path("currentMetrics")) {
+                if (isCpuResource(metric) && metric.path("resource").path("current").path("averageUtilization").isNumber()) {
+                    status.put("currentCPUUtilizationPercentage",
+                            metric.path("resource").path("current").path("averageUtilization").intValue());
+                }
+                currentMetrics.add(metricStatusToV1(metric));
+            }
+            if (!currentMetrics.isEmpty()) {
+                annotations.put(CURRENT_METRICS, write(currentMetrics));
+            }
+            if (inStatus.path("conditions").isArray() && !inStatus.get("conditions").isEmpty()) {
+                annotations.put(CONDITIONS, write(inStatus.get("conditions")));
+            }
+        }
+        if (!annotations.isEmpty()) {
+            ObjectNode existing = metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
+            annotations.forEach(existing::put);
+        }
+        return out;
+    }
+
+    private static boolean isCpuResource(JsonNode metric) {
+        return "Resource".equals(metric.path("type").asText()) && metric.path("resource").isObject()
+                && "cpu".equals(metric.path("resource").path("name").asText());
+    }
+
+    private static ObjectNode cpuSpec(int utilization) {
+        ObjectNode metric = NODES.objectNode().put("type", "Resource");
+        ObjectNode resource = metric.putObject("resource").put("name", "cpu");
+        resource.putObject("target").put("type", "Utilization").put("averageUtilization", utilization);
+        return metric;
+    }
+
+    // --- v2 → v1 (the v1 metric types, shaped like v2beta1, in Go field order) ---
+
+    private static ObjectNode metricSpecToV1(JsonNode in) {
+        String type = in.path("type").asText();
+        ObjectNode out = NODES.objectNode().put("type", type);
+        switch (type) {
+            case "Object" -> {
+                JsonNode source = in.path("object");
+                ObjectNode object = out.putObject("object");
+                copyAs(source, "describedObject", object, "target");
+                copyAs(source.path("metric"), "name", object, "metricName");
+                setOr(object, "targetValue", source.path("target").path("value"), "0");
+                copyAs(source.path("metric"), "selector", object, "selector");
+                copyAs(source.path("target"), "averageValue", object, "averageValue");
+            }
+            case "Pods" -> {
+                JsonNode source = in.path("pods");
+                ObjectNode pods = out.putObject("pods");
+                copyAs(source.path("metric"), "name", pods, "metricName");
+                setOr(pods, "targetAverageValue", source.path("target").path("averageValue"), "0");
+                copyAs(source.path("metric"), "selector", pods, "selector");
+            }
+            case "Resource", "ContainerResource" -> {
+                String field = type.equals("Resource") ? "resource" : "containerResource";
+                JsonNode source = in.path(field);
+                ObjectNode resource = out.putObject(field);
+                copy(source, resource, "name");
+                copyAs(source.path("target"), "averageUtilization", resource, "targetAverageUtilization");
+                copyAs(source.path("target"), "averageValue", resource, "targetAverageValue");
+                copy(source, resource, "container");
+            }
+            case "External" -> {
+                JsonNode source = in.path("external");
+                ObjectNode external = out.putObject("external");
+                copyAs(source.path("metric"), "name", external, "metricName");
+                copyAs(source.path("metric"), "selector", external, "metricSelector");
+                copyAs(source.path("target"), "value", external, "targetValue");
+                copyAs(source.path("target"), "averageValue", external, "targetAverageValue");
+            }
+            default -> {
+                return in.deepCopy(); // a type this converter does not know: kept as it is
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode metricStatusToV1(JsonNode in) {
+        String type = in.path("type").asText();
+        ObjectNode out = NODES.objectNode().put("type", type);
+        switch (type) {
+            case "Object" -> {
+                JsonNode source = in.path("object");
+                ObjectNode object = out.putObject("object");
+                copyAs(source, "describedObject", object, "target");
+                copyAs(source.path("metric"), "name", object, "metricName");
+                setOr(object, "currentValue", source.path("current").path("value"), "0");
+                copyAs(source.path("metric"), "selector", object, "selector");
+                copyAs(source.path("current"), "averageValue", object, "averageValue");
+            }
+            case "Pods" -> {
+                JsonNode source = in.path("pods");
+                ObjectNode pods = out.putObject("pods");
+                copyAs(source.path("metric"), "name", pods, "metricName");
+                setOr(pods, "currentAverageValue", source.path("current").path("averageValue"), "0");
+                copyAs(source.path("metric"), "selector", pods, "selector");
+            }
+            case "Resource", "ContainerResource" -> {
+                String field = type.equals("Resource") ? "resource" : "containerResource";
+                JsonNode source = in.path(field);
+                ObjectNode resource = out.putObject(field);
+                copy(source, resource, "name");
+                copyAs(source.path("current"), "averageUtilization", resource, "currentAverageUtilization");
+                setOr(resource, "currentAverageValue", source.path("current").path("averageValue"), "0");
+                copy(source, resource, "container");
+            }
+            case "External" -> {
+                JsonNode source = in.path("external");
+                ObjectNode external = out.putObject("external");
+                copyAs(source.path("metric"), "name", external, "metricName");
+                copyAs(source.path("metric"), "selector", external, "metricSelector");
+                setOr(external, "currentValue", source.path("current").path("value"), "0");
+                copyAs(source.path("current"), "averageValue", external, "currentAverageValue");
+            }
+            default -> {
+                return in.deepCopy();
+            }
+        }
+        return out;
+    }
+
+    // --- v1 annotation metrics → v2 ---
+
+    private static ObjectNode metricSpecToV2(JsonNode in) {
+        String type = in.path("type").asText();
+        ObjectNode out = NODES.objectNode().put("type", type);
+        switch (type) {
+            case "Object" -> {
+                JsonNode source = in.path("object");
+                ObjectNode object = out.putObject("object");
+                copyAs(source, "target", object, "describedObject");
+                object.set("target", target(source.has("averageValue") ? "AverageValue" : "Value",
+                        source.get("targetValue"), source.get("averageValue"), null));
+                object.set("metric", metric(source, "metricName", "selector"));
+            }
+            case "Pods" -> {
+                JsonNode source = in.path("pods");
+                ObjectNode pods = out.putObject("pods");
+                pods.set("metric", metric(source, "metricName", "selector"));
+                pods.set("target", target("AverageValue", null, source.get("targetAverageValue"), null));
+            }
+            case "Resource", "ContainerResource" -> {
+                String field = type.equals("Resource") ? "resource" : "containerResource";
+                JsonNode source = in.path(field);
+                ObjectNode resource = out.putObject(field);
+                copy(source, resource, "name");
+                JsonNode utilization = source.get("targetAverageUtilization");
+                resource.set("target", target(utilization != null ? "Utilization" : "AverageValue",
+                        null, source.get("targetAverageValue"), utilization));
+                copy(source, resource, "container");
+            }
+            case "External" -> {
+                JsonNode source = in.path("external");
+                ObjectNode external = out.putObject("external");
+                external.set("metric", metric(source, "metricName", "metricSelector"));
+                external.set("target", target(source.has("targetValue") ? "Value" : "AverageValue",
+                        source.get("targetValue"), source.get("targetAverageValue"), null));
+            }
+            default -> {
+                return in.deepCopy();
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode metricStatusToV2(JsonNode in) {
+        String type = in.path("type").asText();
+        ObjectNode out = NODES.objectNode().put("type", type);
+        switch (type) {
+            case "Object" -> {
+                JsonNode source = in.path("object");
+                ObjectNode object = out.putObject("object");
+                object.set("metric", metric(source, "metricName", "selector"));
+                object.set("current", current(source.get("currentValue"), source.get("averageValue"), null));
+                copyAs(source, "target", object, "describedObject");
+            }
+            case "Pods" -> {
+                JsonNode source = in.path("pods");
+                ObjectNode pods = out.putObject("pods");
+                pods.set("metric", metric(source, "metricName", "selector"));
+                pods.set("current", current(null, source.get("currentAverageValue"), null));
+            }
+            case "Resource", "ContainerResource" -> {
+                String field = type.equals("Resource") ? "resource" : "containerResource";
+                JsonNode source = in.path(field);
+                ObjectNode resource = out.putObject(field);
+                copy(source, resource, "name");
+                resource.set("current", current(null, source.get("currentAverageValue"),
+                        source.get("currentAverageUtilization")));
+                copy(source, resource, "container");
+            }
+            case "External" -> {
+                JsonNode source = in.path("external");
+                ObjectNode external = out.putObject("external");
+                external.set("metric", metric(source, "metricName", "metricSelector"));
+                external.set("current", current(source.get("currentValue"), source.get("currentAverageValue"), null));
+            }
+            default -> {
+                return in.deepCopy();
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode metric(JsonNode source, String nameField, String selectorField) {
+        ObjectNode metric = NODES.objectNode();
+        copyAs(source, nameField, metric, "name");
+        copyAs(source, selectorField, metric, "selector");
+        return metric;
+    }
+
+    private static ObjectNode target(String type, JsonNode value, JsonNode averageValue, JsonNode utilization) {
+        ObjectNode target = NODES.objectNode().put("type", type);
+        putIfPresent(target, "value", value);
+        putIfPresent(target, "averageValue", averageValue);
+        putIfPresent(target, "averageUtilization", utilization);
+        return target;
+    }
+
+    private static ObjectNode current(JsonNode value, JsonNode averageValue, JsonNode utilization) {
+        ObjectNode current = NODES.objectNode();
+        putIfPresent(current, "value", value);
+        putIfPresent(current, "averageValue", averageValue);
+        putIfPresent(current, "averageUtilization", utilization);
+        return current;
+    }
+
+    // --- small JSON helpers ---
+
+    private static void copy(JsonNode from, ObjectNode to, String... fields) {
+        for (String field : fields) {
+            copyAs(from, field, to, field);
+        }
+    }
+
+    private static void copyAs(JsonNode from, String field, ObjectNode to, String as) {
+        putIfPresent(to, as, from.get(field));
+    }
+
+    private static void putIfPresent(ObjectNode to, String field, JsonNode value) {
+        if (value != null && !value.isNull() && !value.isMissingNode()) {
+            to.set(field, value.deepCopy());
+        }
+    }
+
+    /** A Go non-pointer Quantity: always marshalled, "0" when unset. */
+    private static void setOr(ObjectNode to, String field, JsonNode value, String otherwise) {
+        if (value != null && !value.isNull() && !value.isMissingNode()) {
+            to.set(field, value.deepCopy());
+        } else {
+            to.put(field, otherwise);
+        }
+    }
+
+    /** The parsed JSON of an annotation, or null when absent. */
+    private static JsonNode annotation(ObjectNode annotations, String key) {
+        JsonNode value = annotations.get(key);
+        if (value == null || !value.isTextual()) {
+            return null;
+        }
+        try {
+            return JSON.readTree(value.asText());
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException(
+                    "annotation " + key + " is not valid JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static String write(JsonNode node) {
+        try {
+            return JSON.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e); // a tree always serializes
+        }
+    }
+
+    private static JsonNode renameKeys(JsonNode node, UnaryOperator<String> rename) {
+        if (node.isObject()) {
+            ObjectNode out = NODES.objectNode();
+            List<Map.Entry<String, JsonNode>> members = new ArrayList<>(node.properties());
+            for (Map.Entry<String, JsonNode> member : members) {
+                out.set(rename.apply(member.getKey()), renameKeys(member.getValue(), rename));
+            }
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = NODES.arrayNode();
+            node.forEach(element -> out.add(renameKeys(element, rename)));
+            return out;
+        }
+        return node.deepCopy();
+    }
+
+    private static String capitalize(String key) {
+        return key.isEmpty() ? key : Character.toUpperCase(key.charAt(0)) + key.substring(1);
+    }
+
+    private static String decapitalize(String key) {
+        return key.isEmpty() ? key : Character.toLowerCase(key.charAt(0)) + key.substring(1);
+    }
+}
