@@ -155,9 +155,9 @@ public final class ProtobufBodies {
                     continue;
                 }
                 if (field.isMapField()) {
-                    json.set(field.getName(), map(message, field));
+                    json.set(GoJsonFields.jsonName(field), map(message, field));
                 } else {
-                    ArrayNode array = json.putArray(field.getName());
+                    ArrayNode array = json.putArray(GoJsonFields.jsonName(field));
                     for (int i = 0; i < message.getRepeatedFieldCount(field); i++) {
                         JsonNode element = value(field, message.getRepeatedField(field, i));
                         array.add(element == null ? NODES.nullNode() : element);
@@ -165,8 +165,10 @@ public final class ProtobufBodies {
                 }
             } else if (message.hasField(field)) {
                 JsonNode value = value(field, message.getField(field));
-                if (value != null) {
-                    json.set(field.getName(), value);
+                if (value instanceof ObjectNode inline && GoJsonFields.isInline(field)) {
+                    json.setAll(inline);
+                } else if (value != null) {
+                    json.set(GoJsonFields.jsonName(field), value);
                 }
             }
         }

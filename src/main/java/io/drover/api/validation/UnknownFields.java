@@ -3,6 +3,7 @@ package io.drover.api.validation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.drover.api.protobuf.GoJsonFields;
 import io.drover.api.protobuf.ProtobufBodies;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,24 +44,6 @@ public final class UnknownFields {
             "k8s.io.apimachinery.pkg.util.intstr.IntOrString",
             "k8s.io.apimachinery.pkg.api.resource.Quantity",
             "k8s.io.apimachinery.pkg.runtime.RawExtension");
-
-    /**
-     * Go structs embedded with {@code json:""} (inline) that generated.proto turns into a named field:
-     * "proto field name/message type name". From k8s.io/api's types.go.
-     */
-    private static final Set<String> INLINE = Set.of(
-            "volumeSource/VolumeSource",
-            "persistentVolumeSource/PersistentVolumeSource",
-            "localObjectReference/LocalObjectReference",
-            "handler/ProbeHandler",
-            "ephemeralContainerCommon/EphemeralContainerCommon",
-            "ingressRuleValue/IngressRuleValue",
-            "ruleWithOperations/RuleWithOperations",
-            "rule/Rule",
-            "deviceConfiguration/DeviceConfiguration");
-
-    /** Proto field names that differ from the JSON name (Go's generator lower-cased only the first letter). */
-    private static final Map<String, String> JSON_NAMES = Map.of("uID", "uid", "aPIGroup", "apiGroup");
 
     private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS = new ConcurrentHashMap<>();
 
@@ -147,10 +130,10 @@ public final class UnknownFields {
     private static void collect(Descriptor type, Map<String, FieldDescriptor> into) {
         for (FieldDescriptor field : type.getFields()) {
             if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE && !field.isRepeated()
-                    && INLINE.contains(field.getName() + "/" + field.getMessageType().getName())) {
+                    && GoJsonFields.isInline(field)) {
                 collect(field.getMessageType(), into);
             } else {
-                into.put(JSON_NAMES.getOrDefault(field.getName(), field.getName()), field);
+                into.put(GoJsonFields.jsonName(field), field);
             }
         }
     }

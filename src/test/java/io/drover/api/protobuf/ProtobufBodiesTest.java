@@ -128,6 +128,29 @@ class ProtobufBodiesTest {
     }
 
     @Test
+    void inlineEmbeddedStructsAreLiftedIntoTheirParent() {
+        V1.Container container = V1.Container.newBuilder().setName("app").setImage("nginx")
+                .addEnv(V1.EnvVar.newBuilder().setName("COLOR").setValueFrom(V1.EnvVarSource.newBuilder()
+                        .setConfigMapKeyRef(V1.ConfigMapKeySelector.newBuilder().setKey("color")
+                                .setLocalObjectReference(V1.LocalObjectReference.newBuilder().setName("cfg")))))
+                .setLivenessProbe(V1.Probe.newBuilder().setHandler(V1.ProbeHandler.newBuilder()
+                        .setHttpGet(V1.HTTPGetAction.newBuilder().setPath("/healthz").setPort(intOrString(8080)))))
+                .build();
+        V1.Pod pod = V1.Pod.newBuilder().setMetadata(meta("p")).setSpec(V1.PodSpec.newBuilder()
+                .addContainers(container)
+                .addVolumes(V1.Volume.newBuilder().setName("scratch").setVolumeSource(V1.VolumeSource.newBuilder()
+                        .setEmptyDir(V1.EmptyDirVolumeSource.getDefaultInstance())))).build();
+
+        ObjectNode decoded = ProtobufBodies.decode(body("v1", "Pod", pod));
+
+        assertThat(decoded.at("/spec/volumes/0/emptyDir").isObject()).isTrue();
+        assertThat(decoded.at("/spec/volumes/0").has("volumeSource")).isFalse();
+        assertThat(decoded.at("/spec/containers/0/env/0/valueFrom/configMapKeyRef/name").asText()).isEqualTo("cfg");
+        assertThat(decoded.at("/spec/containers/0/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");
+        assertThat(decoded.at("/spec/containers/0/livenessProbe").has("handler")).isFalse();
+    }
+
+    @Test
     void configMapData() throws Exception {
         V1.ConfigMap configMap = V1.ConfigMap.newBuilder()
                 .setMetadata(meta("settings").setNamespace("team-a").putAnnotations("note", ""))
