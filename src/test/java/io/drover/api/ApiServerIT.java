@@ -384,6 +384,22 @@ class ApiServerIT {
         assertThat(response.body()).contains("\"type\":\"BOOKMARK\"");
     }
 
+    @Test
+    void unknownFieldsFailUnderStrictAndAreDroppedWithAWarningOtherwise() throws Exception {
+        String body = "{\"metadata\":{\"name\":\"fv\"},\"data\":{\"a\":\"b\"},\"dataa\":{\"x\":\"y\"}}";
+        HttpResponse<String> strict = raw("POST", "/api/v1/namespaces/default/configmaps?fieldValidation=Strict",
+                "application/json", body, true);
+        assertThat(strict.statusCode()).isEqualTo(400);
+        assertThat(strict.body()).contains("ConfigMap in version \\\"v1\\\" cannot be handled as a ConfigMap: "
+                + "strict decoding error: unknown field \\\"dataa\\\"");
+
+        HttpResponse<String> warned = raw("POST", "/api/v1/namespaces/default/configmaps", "application/json", body,
+                true);
+        assertThat(warned.statusCode()).isEqualTo(201);
+        assertThat(warned.headers().allValues("Warning")).containsExactly("299 - \"unknown field \\\"dataa\\\"\"");
+        assertThat(warned.body()).doesNotContain("dataa");
+    }
+
     private static Deployment deployment(String name, int replicas) {
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).endMetadata()

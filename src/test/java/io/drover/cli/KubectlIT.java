@@ -114,6 +114,32 @@ class KubectlIT {
     }
 
     @Test
+    void applyRefusesUnknownFields() throws Exception {
+        String manifest = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: typo
+                  namespace: default
+                spec:
+                  replicas: 1
+                  replicass: 2
+                  selector:
+                    matchLabels: {app: typo}
+                  template:
+                    metadata:
+                      labels: {app: typo}
+                    spec:
+                      containers:
+                      - name: app
+                        image: nginx
+                """;
+        Kubectl.Run run = kubectl.runWithInput(manifest, "apply", "-f", "-");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("unknown field \"spec.replicass\"");
+    }
+
+    @Test
     void stopsOnSigtermAndStartsAgainOnTheSameDataDir() throws Exception {
         // Last in spirit: uses its own server, so the shared one stays up for the other tests.
         try (ServerProcess other = ServerProcess.start()) {

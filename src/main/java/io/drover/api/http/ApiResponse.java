@@ -6,6 +6,9 @@ import java.io.OutputStream;
 /** Where the API layer writes its answer, independent of the HTTP server. */
 public interface ApiResponse {
 
+    /** Adds a header to the response that is sent next (e.g. a Warning). */
+    void addHeader(String name, String value);
+
     /** Sends a complete response. */
     void send(int status, String contentType, byte[] body) throws IOException;
 

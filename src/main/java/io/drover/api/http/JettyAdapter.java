@@ -57,6 +57,11 @@ public final class JettyAdapter extends Handler.Abstract {
 
     private record JettyResponse(Request request, Response response) implements ApiResponse {
         @Override
+        public void addHeader(String name, String value) {
+            response.getHeaders().add(name, value);
+        }
+
+        @Override
         public void send(int status, String contentType, byte[] body) throws IOException {
             response.setStatus(status);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, contentType);

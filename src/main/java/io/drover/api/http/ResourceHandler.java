@@ -174,6 +174,7 @@ final class ResourceHandler {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
         ObjectNode object = objectBody(request, path);
+        FieldChecks.apply(request, path.type(), object, response);
         send(response, 201, storage.create(path.type(), namespaceOf(path), object, dryRun(request)));
     }
 
@@ -194,6 +195,7 @@ final class ResourceHandler {
             return;
         }
         checkKindAndNamespace(body, path);
+        FieldChecks.apply(request, path.type(), body, response);
         boolean status = ResourceType.STATUS.equals(path.subresource());
         send(response, 200, storage.update(path.type(), path.namespace(), path.name(), current -> body, status,
                 dryRun(request)));
@@ -225,6 +227,7 @@ final class ResourceHandler {
             }
             ObjectNode patched = (ObjectNode) requireObject(apply.apply(current));
             checkKindAndNamespace(patched, path);
+            FieldChecks.apply(request, path.type(), patched, response);
             return patched;
         }, status, dryRun(request));
         send(response, 200, scale ? Scale.of(result, json) : result);

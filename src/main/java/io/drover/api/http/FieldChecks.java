@@ -1,0 +1,64 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceType;
+import io.drover.api.validation.FieldValidation;
+import io.drover.api.validation.UnknownFields;
+import java.util.List;
+
+/**
+ * The {@code fieldValidation} query parameter on writes: unknown fields fail the request under
+ * Strict, and under Warn (the default) or Ignore are dropped, as Kubernetes' typed decoding drops
+ * them, with one Warning header each under Warn.
+ */
+final class FieldChecks {
+    private FieldChecks() {}
+
+    static void apply(ApiRequest request, ResourceType type, ObjectNode object, ApiResponse response) {
+        FieldValidation mode;
+        try {
+            mode = FieldValidation.parse(request.param("fieldValidation"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
+        List<String> unknown = UnknownFields.find(type.apiVersion(), type.kind(), object);
+        if (unknown.isEmpty()) {
+            return;
+        }
+        if (mode == FieldValidation.STRICT) {
+            throw ApiException.badRequest(FieldValidation.strictErrorMessage(type.apiVersion(), type.kind(), unknown));
+        }
+        for (String path : unknown) {
+            if (mode == FieldValidation.WARN) {
+                response.addHeader("Warning", FieldValidation.warningHeader(path));
+            }
+            remove(object, path);
+        }
+    }
+
+    /** Removes the field at a path such as {@code spec.template.spec.containers[0].imagee}. */
+    static void remove(JsonNode root, String path) {
+        String[] parts = path.split("\\.");
+        JsonNode node = root;
+        for (int i = 0; i < parts.length && node != null; i++) {
+            String part = parts[i];
+            int bracket = part.indexOf('[');
+            String field = bracket < 0 ? part : part.substring(0, bracket);
+            boolean last = i == parts.length - 1;
+            if (last && bracket < 0) {
+                if (node instanceof ObjectNode o) {
+                    o.remove(field);
+                }
+                return;
+            }
+            node = node.get(field);
+            if (bracket >= 0 && node instanceof ArrayNode array) {
+                int index = Integer.parseInt(part.substring(bracket + 1, part.indexOf(']')));
+                node = array.get(index);
+            }
+        }
+    }
+}
