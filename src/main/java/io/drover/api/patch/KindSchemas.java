@@ -65,8 +65,11 @@ final class KindSchemas {
     /** Status types whose only merge list is {@code conditions}, merged by type. */
     static final PatchSchema CONDITIONS_STATUS = PatchSchema.builder().mergeByKey("conditions", "type").build();
 
-    /** Deployment and ReplicaSet: the spec holds a pod template. */
-    static final PatchSchema TEMPLATED_SPEC = PatchSchema.builder().nested("template", POD_TEMPLATE).build();
+    /** Deployment and ReplicaSet: the spec holds a pod template; the label selector is atomic. */
+    static final PatchSchema TEMPLATED_SPEC = PatchSchema.builder()
+            .nested("template", POD_TEMPLATE)
+            .atomic("selector")
+            .build();
 
     static final PatchSchema SERVICE_SPEC = PatchSchema.builder().mergeByKey("ports", "port").build();
 

@@ -1,8 +1,11 @@
 package io.drover.api.patch;
 
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * What strategic merge patch needs to know about an object's fields: which lists are merged (and by which key)
@@ -11,14 +14,16 @@ import java.util.Objects;
  * map (merged) or a plain list (replaced).
  */
 public final class PatchSchema {
-    private static final PatchSchema NONE = new PatchSchema(Map.of(), Map.of());
+    private static final PatchSchema NONE = new PatchSchema(Map.of(), Map.of(), Set.of());
 
     private final Map<String, ListStrategy> lists;
     private final Map<String, PatchSchema> children;
+    private final Set<String> atomic;
 
-    private PatchSchema(Map<String, ListStrategy> lists, Map<String, PatchSchema> children) {
+    private PatchSchema(Map<String, ListStrategy> lists, Map<String, PatchSchema> children, Set<String> atomic) {
         this.lists = Map.copyOf(lists);
         this.children = Map.copyOf(children);
+        this.atomic = Set.copyOf(atomic);
     }
 
     /**
@@ -48,6 +53,33 @@ public final class PatchSchema {
         return lists.getOrDefault(field, ListStrategy.REPLACE);
     }
 
+    /** The schema of the object held by {@code field}, or of the elements of the list held by it. */
+    public PatchSchema field(String field) {
+        return child(field);
+    }
+
+    /**
+     * The key that identifies the elements of the list held by {@code field} when that list is merged by key
+     * (server-side apply calls it an associative list, {@code +listType=map}); empty for any other list.
+     */
+    public Optional<String> listKey(String field) {
+        return Optional.ofNullable(list(field).mergeKey());
+    }
+
+    /** Whether the list held by {@code field} is merged as a set of values ({@code +listType=set}). */
+    public boolean isValueSet(String field) {
+        ListStrategy strategy = list(field);
+        return strategy.merge() && strategy.mergeKey() == null;
+    }
+
+    /**
+     * Whether the object held by {@code field} is replaced as a whole by server-side apply
+     * ({@code +structType=atomic}, e.g. a label selector). Strategic merge patch ignores this.
+     */
+    public boolean isAtomic(String field) {
+        return atomic.contains(field);
+    }
+
     /**
      * A list's patch strategy: replaced wholesale, or merged. A merged list of objects matches elements by
      * {@code mergeKey}; a merged list of values ({@code mergeKey} null) is a set union.
@@ -60,6 +92,7 @@ public final class PatchSchema {
     public static final class Builder {
         private final Map<String, ListStrategy> lists = new HashMap<>();
         private final Map<String, PatchSchema> children = new HashMap<>();
+        private final Set<String> atomic = new HashSet<>();
 
         private Builder() {}
 
@@ -88,8 +121,14 @@ public final class PatchSchema {
             return this;
         }
 
+        /** An object replaced as a whole by server-side apply ({@code +structType=atomic}). */
+        public Builder atomic(String field) {
+            atomic.add(field);
+            return this;
+        }
+
         public PatchSchema build() {
-            return new PatchSchema(lists, children);
+            return new PatchSchema(lists, children, atomic);
         }
     }
 }

@@ -43,4 +43,16 @@ class PatchSchemaTest {
         assertThat(PatchSchema.forKind("example.com/v1", "Widget")).isSameAs(PatchSchema.none());
         assertThat(PatchSchema.forKind("v1", "ConfigMap").child("data").list("x").merge()).isFalse();
     }
+
+    @Test
+    void publicAccessorsDescribeListsForServerSideApply() {
+        PatchSchema spec = PatchSchema.forKind("apps/v1", "Deployment").field("spec");
+        PatchSchema podSpec = spec.field("template").field("spec");
+
+        assertThat(podSpec.listKey("containers")).contains("name");
+        assertThat(podSpec.listKey("tolerations")).isEmpty();
+        assertThat(spec.isAtomic("selector")).isTrue();
+        assertThat(spec.isAtomic("template")).isFalse();
+        assertThat(PatchSchema.forKind("v1", "Pod").field("metadata").isValueSet("finalizers")).isTrue();
+    }
 }

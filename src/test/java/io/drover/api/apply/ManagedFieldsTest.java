@@ -1,0 +1,98 @@
+package io.drover.api.apply;
+
+import static io.drover.api.apply.ServerSideApplyTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class ManagedFieldsTest {
+    private static final Instant T0 = Instant.parse("2025-01-01T00:00:00Z");
+    private static final Instant T1 = Instant.parse("2025-01-01T00:01:00Z");
+
+    private static ObjectNode pod(String labels, String image) {
+        return json("{'apiVersion':'v1','kind':'Pod','metadata':{'name':'p','namespace':'default',"
+                + "'resourceVersion':'7','labels':" + labels + "},"
+                + "'spec':{'containers':[{'name':'web','image':'" + image + "'}]}}");
+    }
+
+    @Test
+    void createAttributesEveryFieldToTheManager() {
+        ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web'}", "a"), "kubectl-create", T0);
+
+        JsonNode entries = created.path("metadata").path("managedFields");
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0)).isEqualTo(json("""
+                {'manager':'kubectl-create','operation':'Update','apiVersion':'v1','time':'2025-01-01T00:00:00Z',
+                 'fieldsType':'FieldsV1','fieldsV1':{
+                   'f:metadata':{'f:labels':{'.':{},'f:app':{}}},
+                   'f:spec':{'f:containers':{'.':{},'K':{'.':{},'f:image':{},'f:name':{}}}}}}
+                """.replace("'K'", "'k:{\\\"name\\\":\\\"web\\\"}'")));
+    }
+
+    @Test
+    void anUpdateTakesTheChangedFieldFromTheOtherManager() {
+        ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web'}", "a"), "kubectl-create", T0);
+        ObjectNode next = pod("{'app':'web'}", "b");
+        next.withObjectProperty("metadata").set("managedFields", created.path("metadata").path("managedFields"));
+
+        ObjectNode updated = ManagedFields.recordUpdate(created, next, "kubectl-set", T1);
+
+        JsonNode entries = updated.path("metadata").path("managedFields");
+        assertThat(entries).extracting(e -> e.path("manager").asText())
+                .containsExactly("kubectl-create", "kubectl-set");
+        JsonNode webByCreate = entries.get(0).path("fieldsV1").path("f:spec").path("f:containers")
+                .path("k:{\"name\":\"web\"}");
+        assertThat(webByCreate.has("f:image")).isFalse();
+        assertThat(webByCreate.has("f:name")).isTrue();
+        assertThat(entries.get(1).get("fieldsV1")).isEqualTo(json(
+                "{'f:spec':{'f:containers':{'K':{'f:image':{}}}}}".replace("'K'", "'k:{\\\"name\\\":\\\"web\\\"}'")));
+    }
+
+    @Test
+    void aWriteThatChangesNothingRecordsNothing() {
+        ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web'}", "a"), "kubectl-create", T0);
+
+        ObjectNode same = ManagedFields.recordUpdate(created, created, "kubectl-replace", T1);
+
+        assertThat(same).isEqualTo(created);
+    }
+
+    @Test
+    void removedFieldsLeaveEveryManager() {
+        ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web','tier':'x'}", "a"), "kubectl-create",
+                T0);
+
+        ObjectNode updated = ManagedFields.recordUpdate(created, pod("{'app':'web'}", "a"), "kubectl-edit", T1);
+
+        JsonNode entries = updated.path("metadata").path("managedFields");
+        assertThat(entries).hasSize(1);
+        assertThat(entries.get(0).path("fieldsV1").path("f:metadata").path("f:labels").has("f:tier")).isFalse();
+    }
+
+    @Test
+    void managedFieldsSentWithTheRequestReplaceTheOldOnes() {
+        ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web'}", "a"), "kubectl-create", T0);
+        ObjectNode cleared = created.deepCopy();
+        cleared.withObjectProperty("metadata").putArray("managedFields").addObject();
+
+        ObjectNode updated = ManagedFields.recordUpdate(created, cleared, "kubectl", T1);
+
+        assertThat(updated.path("metadata").has("managedFields")).isFalse();
+    }
+
+    @Test
+    void applyThenUpdateKeepsBothEntriesApplyFirst() {
+        ObjectNode applied = ServerSideApply.apply(null, pod("{'app':'web'}", "a"), "kubectl", false,
+                io.drover.api.patch.PatchSchema.forKind("v1", "Pod"), T0).merged();
+        ObjectNode labelled = applied.deepCopy();
+        labelled.withObjectProperty("metadata").withObjectProperty("labels").put("extra", "1");
+
+        ObjectNode updated = ManagedFields.recordUpdate(applied, labelled, "kubectl-label", T1);
+
+        assertThat(updated.path("metadata").path("managedFields")).extracting(e -> e.path("operation").asText())
+                .containsExactly("Apply", "Update");
+    }
+}
