@@ -5,6 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.apply.ApplyResult;
+import io.drover.api.apply.InvalidApplyException;
+import io.drover.api.apply.ManagedFields;
+import io.drover.api.apply.ServerSideApply;
 import io.drover.api.patch.PatchException;
 import io.drover.api.patch.PatchSchema;
 import io.drover.api.patch.StrategicMergePatch;
@@ -175,6 +179,7 @@ final class ResourceHandler {
         }
         ObjectNode object = objectBody(request, path);
         FieldChecks.apply(request, path.type(), object, response);
+        object = recordUpdate(null, object, fieldManager(request));
         send(response, 201, storage.create(path.type(), namespaceOf(path), object, dryRun(request)));
     }
 
@@ -197,7 +202,9 @@ final class ResourceHandler {
         checkKindAndNamespace(body, path);
         FieldChecks.apply(request, path.type(), body, response);
         boolean status = ResourceType.STATUS.equals(path.subresource());
-        send(response, 200, storage.update(path.type(), path.namespace(), path.name(), current -> body, status,
+        String manager = fieldManager(request);
+        send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
+                current -> recordUpdate(current, body, manager), status,
                 dryRun(request)));
     }
 
@@ -205,6 +212,11 @@ final class ResourceHandler {
         requireItem(path);
         String media = Bodies.mediaType(request.header("content-type"));
         JsonNode patch = bodies.parse(request.body().read(), media);
+        if (media.equals("application/apply-patch+yaml")) {
+            serverSideApply(request, path, (ObjectNode) requireObject(patch), response);
+            return;
+        }
+        String manager = fieldManager(request);
         UnaryOperator<JsonNode> apply = switch (media) {
             case "application/merge-patch+json" -> {
                 requireObject(patch);
@@ -228,7 +240,7 @@ final class ResourceHandler {
             ObjectNode patched = (ObjectNode) requireObject(apply.apply(current));
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(request, path.type(), patched, response);
-            return patched;
+            return recordUpdate(current, patched, manager);
         }, status, dryRun(request));
         send(response, 200, scale ? Scale.of(result, json) : result);
     }
@@ -243,6 +255,92 @@ final class ResourceHandler {
             throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request: "
                     + e.getMessage(), path.type(), path.name(), List.of());
         }
+    }
+
+    /**
+     * Server-side apply: merges the applied configuration into the object (creating it when it
+     * does not exist), owning its fields for the field manager; a field owned by another manager
+     * with another value is a 409 conflict unless {@code force=true}.
+     */
+    private void serverSideApply(ApiRequest request, ResourcePath path, ObjectNode applied, ApiResponse response)
+            throws IOException {
+        String manager = request.param("fieldManager");
+        if (manager == null || manager.isEmpty()) {
+            throw ApiException.badRequest("fieldManager is required for apply requests");
+        }
+        checkKindAndNamespace(applied, path);
+        if (!applied.hasNonNull("apiVersion") || !applied.hasNonNull("kind")) {
+            throw ApiException.badRequest("apiVersion and kind are required in an apply request body");
+        }
+        FieldChecks.apply(request, path.type(), applied, response);
+        boolean force = request.flag("force");
+        PatchSchema schema = PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
+        boolean status = ResourceType.STATUS.equals(path.subresource());
+        try {
+            ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
+                ApplyResult first = attempt(path, () -> ServerSideApply.apply(current, applied, manager, force,
+                        schema, clock.instant()));
+                if (first.conflicted() && ClientSideApplyTakeover.allowed(current, first.conflicts())) {
+                    return applied(path, () -> ServerSideApply.apply(current, applied, manager, true, schema,
+                            clock.instant()));
+                }
+                return applied(path, () -> first);
+            }, status, dryRun(request));
+            send(response, 200, result);
+        } catch (ApiException e) {
+            if (e.code() != 404 || path.subresource() != null || !e.getMessage().startsWith(path.type().qualifiedName())) {
+                throw e;
+            }
+            ObjectNode created = applied(path, () -> ServerSideApply.apply(null, applied, manager, force, schema,
+                    clock.instant()));
+            created.withObject("metadata").put("name", path.name());
+            send(response, 201, storage.create(path.type(), namespaceOf(path), created, dryRun(request)));
+        }
+    }
+
+    private static ApplyResult attempt(ResourcePath path, java.util.function.Supplier<ApplyResult> apply) {
+        try {
+            return apply.get();
+        } catch (InvalidApplyException e) {
+            throw new ApiException(422, "Invalid", e.getMessage(), path.type(), path.name(), List.of());
+        }
+    }
+
+    private static ObjectNode applied(ResourcePath path, java.util.function.Supplier<ApplyResult> apply) {
+        ApplyResult result = attempt(path, apply);
+        if (result.conflicted()) {
+            List<ApiException.Cause> causes = result.conflicts().stream()
+                    .map(c -> new ApiException.Cause("FieldManagerConflict", c.causeMessage(), c.field()))
+                    .toList();
+            throw new ApiException(409, "Conflict", result.conflictMessage(), path.type(), path.name(), causes);
+        }
+        return result.merged();
+    }
+
+    /**
+     * Attributes the fields a write changed to its manager. An object whose lists cannot be keyed
+     * (a container without a name) is left as it is: validation reports the real problem.
+     */
+    private ObjectNode recordUpdate(ObjectNode current, ObjectNode desired, String manager) {
+        try {
+            return ManagedFields.recordUpdate(current, desired, manager, clock.instant());
+        } catch (InvalidApplyException e) {
+            return desired;
+        }
+    }
+
+    /** The manager of a write: the fieldManager parameter, or the client's name from its User-Agent. */
+    private static String fieldManager(ApiRequest request) {
+        String manager = request.param("fieldManager");
+        if (manager != null && !manager.isEmpty()) {
+            return manager;
+        }
+        String agent = request.header("user-agent");
+        if (agent == null || agent.isBlank()) {
+            return "unknown";
+        }
+        int slash = agent.indexOf('/');
+        return slash > 0 ? agent.substring(0, slash) : agent.trim();
     }
 
     private static JsonNode strategicPatch(ResourcePath path, JsonNode patch, JsonNode current) {
