@@ -11,6 +11,21 @@ public final class Strategies {
     }
 
     private static ResourceStrategy kind(ResourceType type) {
-        return ResourceStrategy.NONE;
+        return switch (type.group() + "/" + type.version() + "/" + type.kind()) {
+            case "/v1/Pod" -> new PodStrategy();
+            case "/v1/Service" -> new ServiceStrategy();
+            case "/v1/Secret" -> new SecretStrategy();
+            case "/v1/ConfigMap" -> new ConfigMapStrategy();
+            case "/v1/Namespace" -> new NamespaceStrategy();
+            case "/v1/Node" -> new SmallKinds.NodeStrategy();
+            case "/v1/Endpoints" -> new SmallKinds.EndpointsStrategy();
+            case "/v1/LimitRange" -> new SmallKinds.LimitRangeStrategy();
+            case "discovery.k8s.io/v1/EndpointSlice" -> new SmallKinds.EndpointSliceStrategy();
+            case "apps/v1/Deployment" -> new DeploymentStrategy();
+            case "apps/v1/ReplicaSet" -> new ReplicaSetStrategy();
+            case "autoscaling/v2/HorizontalPodAutoscaler" -> new HorizontalPodAutoscalerStrategy(true);
+            case "autoscaling/v1/HorizontalPodAutoscaler" -> new HorizontalPodAutoscalerStrategy(false);
+            default -> ResourceStrategy.NONE;
+        };
     }
 }
