@@ -54,14 +54,17 @@ final class Nodes {
         }
     }
 
-    static void defaultNumber(ObjectNode parent, String name, long value) {
+    static void defaultNumber(ObjectNode parent, String name, int value) {
         if (unsetOrZero(parent, name)) {
             parent.put(name, value);
         }
     }
 
+    // Defaults are ints, as numbers parsed from JSON are: Jackson's IntNode(30) does not equal LongNode(30), and
+    // the storage layer compares objects to find out whether an update changed anything.
+
     /** Sets a pointer field only when absent: an explicit 0 is a value, as it is for Go's *int32. */
-    static void defaultPointer(ObjectNode parent, String name, long value) {
+    static void defaultPointer(ObjectNode parent, String name, int value) {
         if (parent.get(name) == null || parent.get(name).isNull()) {
             parent.put(name, value);
         }
