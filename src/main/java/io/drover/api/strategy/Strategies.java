@@ -2,11 +2,30 @@ package io.drover.api.strategy;
 
 import io.drover.api.resource.ResourceType;
 
-/** The strategy of each built-in kind. */
+/** The strategy of each built-in kind, each with the metadata rules every kind follows. */
 public final class Strategies {
     private Strategies() {}
 
     public static ResourceStrategy forType(ResourceType type) {
-        return ResourceStrategy.NONE;
+        return new WithObjectMeta(kind(type));
+    }
+
+    private static ResourceStrategy kind(ResourceType type) {
+        return switch (type.group() + "/" + type.version() + "/" + type.kind()) {
+            case "/v1/Pod" -> new PodStrategy();
+            case "/v1/Service" -> new ServiceStrategy();
+            case "/v1/Secret" -> new SecretStrategy();
+            case "/v1/ConfigMap" -> new ConfigMapStrategy();
+            case "/v1/Namespace" -> new NamespaceStrategy();
+            case "/v1/Node" -> new SmallKinds.NodeStrategy();
+            case "/v1/Endpoints" -> new SmallKinds.EndpointsStrategy();
+            case "/v1/LimitRange" -> new SmallKinds.LimitRangeStrategy();
+            case "discovery.k8s.io/v1/EndpointSlice" -> new SmallKinds.EndpointSliceStrategy();
+            case "apps/v1/Deployment" -> new DeploymentStrategy();
+            case "apps/v1/ReplicaSet" -> new ReplicaSetStrategy();
+            case "autoscaling/v2/HorizontalPodAutoscaler" -> new HorizontalPodAutoscalerStrategy(true);
+            case "autoscaling/v1/HorizontalPodAutoscaler" -> new HorizontalPodAutoscalerStrategy(false);
+            default -> ResourceStrategy.NONE;
+        };
     }
 }

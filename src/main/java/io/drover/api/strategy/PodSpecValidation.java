@@ -1,0 +1,151 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Kubernetes' checks of a PodSpec (pkg/apis/core/validation: ValidatePodSpec and validateContainers), the part
+ * drover enforces: containers, their names, images, pull policies and ports; volumes' names; the restart and DNS
+ * policies.
+ */
+final class PodSpecValidation {
+    static final String PROCESS_RUNTIME = "process";
+    private static final List<String> RESTART_POLICIES = List.of("Always", "OnFailure", "Never");
+    private static final List<String> DNS_POLICIES = List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default",
+            "None");
+    private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
+    private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
+
+    private PodSpecValidation() {}
+
+    /** The problems of a pod spec at {@code path} ("spec" or "spec.template.spec"). */
+    static List<Cause> validate(JsonNode spec, String path) {
+        List<Cause> causes = new ArrayList<>();
+        if (spec == null || !spec.isObject()) {
+            causes.add(Causes.required(path + ".containers"));
+            return causes;
+        }
+        causes.addAll(volumes(spec, path + ".volumes"));
+        // drover: pods of the process runtime run a command on the host and need no image.
+        boolean imageRequired = !PROCESS_RUNTIME.equals(Nodes.text(spec, "runtimeClassName"));
+        Set<String> names = new HashSet<>();
+        causes.addAll(containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names,
+                imageRequired));
+        List<ObjectNode> containers = Nodes.objects(spec, "containers");
+        if (containers.isEmpty()) {
+            causes.add(Causes.required(path + ".containers"));
+        }
+        causes.addAll(containers(containers, path + ".containers", names, imageRequired));
+        String restart = Nodes.text(spec, "restartPolicy");
+        if (restart.isEmpty()) {
+            causes.add(Causes.required(path + ".restartPolicy"));
+        } else if (!RESTART_POLICIES.contains(restart)) {
+            causes.add(Causes.notSupported(path + ".restartPolicy", GoValues.quote(restart), RESTART_POLICIES));
+        }
+        String dns = Nodes.text(spec, "dnsPolicy");
+        if (dns.isEmpty()) {
+            causes.add(Causes.required(path + ".dnsPolicy"));
+        } else if (!DNS_POLICIES.contains(dns)) {
+            causes.add(Causes.notSupported(path + ".dnsPolicy", GoValues.quote(dns), DNS_POLICIES));
+        }
+        JsonNode deadline = spec.get("activeDeadlineSeconds");
+        if (deadline != null && !deadline.isNull() && (deadline.asLong() < 1 || deadline.asLong() > Integer.MAX_VALUE)) {
+            causes.add(Causes.invalid(path + ".activeDeadlineSeconds", deadline.asText(),
+                    NameRules.inclusiveRangeError(1, Integer.MAX_VALUE)));
+        }
+        return causes;
+    }
+
+    private static List<Cause> volumes(JsonNode spec, String path) {
+        List<Cause> causes = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        List<ObjectNode> volumes = Nodes.objects(spec, "volumes");
+        for (int i = 0; i < volumes.size(); i++) {
+            String name = Nodes.text(volumes.get(i), "name");
+            String field = path + "[" + i + "].name";
+            if (name.isEmpty()) {
+                causes.add(Causes.required(field));
+            } else {
+                NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(field, GoValues.quote(name), m)));
+                if (!names.add(name)) {
+                    causes.add(Causes.duplicate(field, GoValues.quote(name)));
+                }
+            }
+        }
+        return causes;
+    }
+
+    private static List<Cause> containers(List<ObjectNode> containers, String path, Set<String> names,
+            boolean imageRequired) {
+        List<Cause> causes = new ArrayList<>();
+        for (int i = 0; i < containers.size(); i++) {
+            ObjectNode c = containers.get(i);
+            String at = path + "[" + i + "]";
+            String name = Nodes.text(c, "name");
+            if (name.isEmpty()) {
+                causes.add(Causes.required(at + ".name"));
+            } else {
+                NameRules.dns1123Label(name)
+                        .forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+                if (!names.add(name)) {
+                    causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
+                }
+            }
+            if (imageRequired && Nodes.text(c, "image").isEmpty()) {
+                causes.add(Causes.required(at + ".image"));
+            }
+            String pull = Nodes.text(c, "imagePullPolicy");
+            if (!pull.isEmpty() && !PULL_POLICIES.contains(pull)) {
+                causes.add(Causes.notSupported(at + ".imagePullPolicy", GoValues.quote(pull), PULL_POLICIES));
+            }
+            causes.addAll(ports(Nodes.objects(c, "ports"), at + ".ports"));
+        }
+        return causes;
+    }
+
+    private static List<Cause> ports(List<ObjectNode> ports, String path) {
+        List<Cause> causes = new ArrayList<>();
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < ports.size(); i++) {
+            ObjectNode p = ports.get(i);
+            String at = path + "[" + i + "]";
+            String name = Nodes.text(p, "name");
+            if (!name.isEmpty()) {
+                List<String> errs = NameRules.portName(name);
+                errs.forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+                if (errs.isEmpty() && !names.add(name)) {
+                    causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
+                }
+            }
+            long containerPort = p.path("containerPort").asLong(0);
+            if (containerPort == 0) {
+                causes.add(Causes.required(at + ".containerPort"));
+            } else {
+                NameRules.portNumber(containerPort)
+                        .forEach(m -> causes.add(Causes.invalid(at + ".containerPort", "" + containerPort, m)));
+            }
+            long hostPort = p.path("hostPort").asLong(0);
+            if (hostPort != 0) {
+                NameRules.portNumber(hostPort)
+                        .forEach(m -> causes.add(Causes.invalid(at + ".hostPort", "" + hostPort, m)));
+            }
+            causes.addAll(protocol(p, at + ".protocol"));
+        }
+        return causes;
+    }
+
+    /** A port's protocol: required, and one of SCTP, TCP, UDP. */
+    static List<Cause> protocol(JsonNode port, String field) {
+        String protocol = Nodes.text(port, "protocol");
+        if (protocol.isEmpty()) {
+            return List.of(Causes.required(field));
+        }
+        return PROTOCOLS.contains(protocol) ? List.of()
+                : List.of(Causes.notSupported(field, GoValues.quote(protocol), PROTOCOLS));
+    }
+}

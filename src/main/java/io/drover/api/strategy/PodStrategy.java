@@ -1,0 +1,108 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Pods: the pod spec defaults and checks, and Kubernetes' rule that a pod's spec is all but immutable. */
+final class PodStrategy extends KindStrategy {
+    static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than "
+            + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
+            + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
+            + "(allow it to be set to 1 if it was previously negative)";
+
+    @Override
+    public void applyDefaults(ObjectNode pod) {
+        ObjectNode spec = Nodes.object(pod, "spec");
+        PodSpecDefaults.apply(spec);
+        PodSpecDefaults.applyPodOnly(spec);
+    }
+
+    @Override
+    public List<Cause> validateCreate(ObjectNode pod) {
+        return PodSpecValidation.validate(pod.get("spec"), "spec");
+    }
+
+    @Override
+    List<Cause> validateImmutable(ObjectNode oldPod, ObjectNode newPod) {
+        List<Cause> causes = new ArrayList<>();
+        ObjectNode oldSpec = Nodes.object(oldPod, "spec");
+        ObjectNode newSpec = Nodes.object(newPod, "spec");
+        if (oldSpec == null || newSpec == null) {
+            return causes;
+        }
+        // Kubernetes' way: take the old spec, carry over what may change, and any remaining difference is refused.
+        ObjectNode allowed = oldSpec.deepCopy();
+        for (String list : List.of("containers", "initContainers")) {
+            List<ObjectNode> from = Nodes.objects(newSpec, list);
+            List<ObjectNode> to = Nodes.objects(allowed, list);
+            if (from.size() == to.size()) {
+                for (int i = 0; i < from.size(); i++) {
+                    copy(from.get(i), to.get(i), "image");
+                }
+            }
+        }
+        causes.addAll(activeDeadline(oldSpec, newSpec));
+        copy(newSpec, allowed, "activeDeadlineSeconds");
+        if (containsAll(newSpec.get("tolerations"), oldSpec.get("tolerations"))) {
+            copy(newSpec, allowed, "tolerations");
+        }
+        if (oldSpec.path("terminationGracePeriodSeconds").asLong(0) < 0
+                && newSpec.path("terminationGracePeriodSeconds").asLong(0) == 1) {
+            copy(newSpec, allowed, "terminationGracePeriodSeconds");
+        }
+        // drover: the binding subresource sets spec.nodeName through an update (Kubernetes bypasses validation).
+        if (Nodes.text(oldSpec, "nodeName").isEmpty()) {
+            copy(newSpec, allowed, "nodeName");
+        }
+        if (!allowed.equals(newSpec)) {
+            causes.add(Causes.forbidden("spec", UPDATE_FORBIDDEN));
+        }
+        return causes;
+    }
+
+    private static List<Cause> activeDeadline(ObjectNode oldSpec, ObjectNode newSpec) {
+        JsonNode before = oldSpec.get("activeDeadlineSeconds");
+        JsonNode after = newSpec.get("activeDeadlineSeconds");
+        if (before == null || before.isNull()) {
+            return List.of();
+        }
+        if (after == null || after.isNull()) {
+            return List.of(Causes.invalid("spec.activeDeadlineSeconds", "null",
+                    "must not update from a positive integer to nil value"));
+        }
+        if (after.asLong() > before.asLong()) {
+            return List.of(Causes.invalid("spec.activeDeadlineSeconds", after.asText(),
+                    "must be less than or equal to previous value"));
+        }
+        return List.of();
+    }
+
+    private static void copy(ObjectNode from, ObjectNode to, String field) {
+        JsonNode value = from.get(field);
+        if (value == null) {
+            to.remove(field);
+        } else {
+            to.set(field, value.deepCopy());
+        }
+    }
+
+    private static boolean containsAll(JsonNode newList, JsonNode oldList) {
+        if (oldList == null || !oldList.isArray()) {
+            return true;
+        }
+        List<JsonNode> remaining = new ArrayList<>();
+        if (newList instanceof ArrayNode array) {
+            array.forEach(remaining::add);
+        }
+        for (JsonNode item : oldList) {
+            if (!remaining.remove(item)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,24 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.List;
+
+/** apps/v1 ReplicaSets: replicas 1 by default, the template rules, an immutable selector. */
+final class ReplicaSetStrategy extends KindStrategy {
+
+    @Override
+    public void applyDefaults(ObjectNode replicaSet) {
+        PodTemplateRules.applyDefaults(replicaSet);
+    }
+
+    @Override
+    public List<Cause> validateCreate(ObjectNode replicaSet) {
+        return PodTemplateRules.validate(replicaSet.get("spec"));
+    }
+
+    @Override
+    List<Cause> validateImmutable(ObjectNode oldObject, ObjectNode newObject) {
+        return PodTemplateRules.selectorImmutable(oldObject, newObject);
+    }
+}

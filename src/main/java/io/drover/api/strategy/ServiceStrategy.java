@@ -1,0 +1,146 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * v1 Services (SetDefaults_Service and ValidateService): type ClusterIP, no session affinity, TCP ports whose
+ * targetPort is the port, Cluster internal traffic policy, single-stack IPv4; valid ports, a clusterIP that does
+ * not change once set. Allocating the clusterIP is not done here.
+ */
+final class ServiceStrategy extends KindStrategy {
+    private static final List<String> TYPES = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
+    private static final List<String> AFFINITIES = List.of("ClientIP", "None");
+
+    @Override
+    public void applyDefaults(ObjectNode service) {
+        ObjectNode spec = Nodes.objectOrNew(service, "spec");
+        Nodes.dropZeros(spec, "publishNotReadyAddresses", "healthCheckNodePort");
+        Nodes.defaultText(spec, "sessionAffinity", "None");
+        if (Nodes.text(spec, "sessionAffinity").equals("None")) {
+            spec.remove("sessionAffinityConfig");
+        } else if (Nodes.text(spec, "sessionAffinity").equals("ClientIP")) {
+            ObjectNode clientIp = Nodes.objectOrNew(Nodes.objectOrNew(spec, "sessionAffinityConfig"), "clientIP");
+            Nodes.defaultPointer(clientIp, "timeoutSeconds", 10800);
+        }
+        Nodes.defaultText(spec, "type", "ClusterIP");
+        String type = Nodes.text(spec, "type");
+        for (ObjectNode port : Nodes.objects(spec, "ports")) {
+            Nodes.dropZeros(port, "nodePort");
+            Nodes.defaultText(port, "protocol", "TCP");
+            if (Nodes.unsetOrZero(port, "targetPort") && port.has("port")) {
+                port.set("targetPort", port.get("port"));
+            }
+        }
+        if ((type.equals("NodePort") || type.equals("LoadBalancer"))) {
+            Nodes.defaultText(spec, "externalTrafficPolicy", "Cluster");
+        }
+        if (type.equals("NodePort") || type.equals("LoadBalancer") || type.equals("ClusterIP")) {
+            Nodes.defaultText(spec, "internalTrafficPolicy", "Cluster");
+        }
+        if (type.equals("LoadBalancer") && !spec.has("allocateLoadBalancerNodePorts")) {
+            spec.put("allocateLoadBalancerNodePorts", true);
+        }
+        // Kubernetes' registry defaults the IP families; drover's clusters are single-stack IPv4.
+        if (!type.equals("ExternalName")) {
+            Nodes.defaultText(spec, "ipFamilyPolicy", "SingleStack");
+            if (spec.path("ipFamilies").isEmpty()) {
+                spec.putArray("ipFamilies").add("IPv4");
+            }
+        }
+    }
+
+    @Override
+    public List<Cause> validateCreate(ObjectNode service) {
+        List<Cause> causes = new ArrayList<>();
+        JsonNode spec = service.get("spec");
+        String type = Nodes.text(spec, "type");
+        if (!TYPES.contains(type)) {
+            causes.add(type.isEmpty() ? Causes.required("spec.type")
+                    : Causes.notSupported("spec.type", GoValues.quote(type), TYPES));
+        }
+        if (type.equals("ExternalName") && Nodes.text(spec, "externalName").isEmpty()) {
+            causes.add(Causes.required("spec.externalName"));
+        }
+        List<ObjectNode> ports = Nodes.objects(spec, "ports");
+        boolean headless = Nodes.text(spec, "clusterIP").equals("None");
+        if (ports.isEmpty() && !headless && !type.equals("ExternalName")) {
+            causes.add(Causes.required("spec.ports"));
+        }
+        Set<String> names = new HashSet<>();
+        for (int i = 0; i < ports.size(); i++) {
+            causes.addAll(port(ports.get(i), "spec.ports[" + i + "]", ports.size() > 1, names, type));
+        }
+        String affinity = Nodes.text(spec, "sessionAffinity");
+        if (!AFFINITIES.contains(affinity)) {
+            causes.add(affinity.isEmpty() ? Causes.required("spec.sessionAffinity")
+                    : Causes.notSupported("spec.sessionAffinity", GoValues.quote(affinity), AFFINITIES));
+        }
+        causes.addAll(ObjectMetaValidation.labels(spec == null ? null : spec.get("selector"), "spec.selector"));
+        return causes;
+    }
+
+    private static List<Cause> port(ObjectNode p, String at, boolean requireName, Set<String> names, String type) {
+        List<Cause> causes = new ArrayList<>();
+        String name = Nodes.text(p, "name");
+        if (requireName && name.isEmpty()) {
+            causes.add(Causes.required(at + ".name"));
+        } else if (!name.isEmpty()) {
+            List<String> errs = NameRules.dns1123Label(name);
+            errs.forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+            if (errs.isEmpty() && !names.add(name)) {
+                causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
+            }
+        }
+        long port = p.path("port").asLong(0);
+        NameRules.portNumber(port).forEach(m -> causes.add(Causes.invalid(at + ".port", "" + port, m)));
+        causes.addAll(PodSpecValidation.protocol(p, at + ".protocol"));
+        JsonNode target = p.get("targetPort");
+        if (target != null && target.isTextual()) {
+            NameRules.portName(target.asText()).forEach(m -> causes.add(Causes.invalid(at + ".targetPort",
+                    GoValues.quote(target.asText()), m)));
+        } else if (target != null && target.isNumber()) {
+            NameRules.portNumber(target.asLong()).forEach(m -> causes.add(Causes.invalid(at + ".targetPort",
+                    target.asText(), m)));
+        }
+        if (p.path("nodePort").asLong(0) != 0 && (type.equals("ClusterIP") || type.equals("ExternalName"))) {
+            causes.add(Causes.forbidden(at + ".nodePort", "may not be used when `type` is '" + type + "'"));
+        }
+        return causes;
+    }
+
+    @Override
+    List<Cause> validateImmutable(ObjectNode oldService, ObjectNode newService) {
+        JsonNode oldSpec = oldService.get("spec");
+        JsonNode newSpec = newService.get("spec");
+        if (Nodes.text(oldSpec, "type").equals("ExternalName") || Nodes.text(newSpec, "type").equals("ExternalName")) {
+            return List.of();
+        }
+        String before = primaryClusterIp(oldSpec);
+        // An update that leaves clusterIP out keeps it in Kubernetes (the registry carries it over); that belongs
+        // with clusterIP allocation, so only a different address is refused here.
+        JsonNode ips = newSpec == null ? null : newSpec.get("clusterIPs");
+        String first = ips != null && ips.isArray() && !ips.isEmpty() ? ips.get(0).asText() : "";
+        String single = Nodes.text(newSpec, "clusterIP");
+        String changed = !first.isEmpty() && !first.equals(before) ? first
+                : !single.isEmpty() && !single.equals(before) ? single : "";
+        if (before.isEmpty() || changed.isEmpty()) {
+            return List.of();
+        }
+        String value = ips != null && ips.isArray() ? GoValues.stringSlice(ips) : GoValues.stringSlice(List.of(changed));
+        return List.of(Causes.invalid("spec.clusterIPs[0]", value, "may not change once set"));
+    }
+
+    private static String primaryClusterIp(JsonNode spec) {
+        JsonNode ips = spec == null ? null : spec.get("clusterIPs");
+        if (ips != null && ips.isArray() && !ips.isEmpty()) {
+            return ips.get(0).asText();
+        }
+        return Nodes.text(spec, "clusterIP");
+    }
+}

@@ -1,0 +1,35 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A kind's strategy with the metadata rules every kind follows checked first. */
+final class WithObjectMeta implements ResourceStrategy {
+    private final ResourceStrategy kind;
+
+    WithObjectMeta(ResourceStrategy kind) {
+        this.kind = kind;
+    }
+
+    @Override
+    public void applyDefaults(ObjectNode object) {
+        kind.applyDefaults(object);
+    }
+
+    @Override
+    public List<Cause> validateCreate(ObjectNode object) {
+        List<Cause> causes = new ArrayList<>(ObjectMetaValidation.validate(object.get("metadata"), "metadata"));
+        causes.addAll(kind.validateCreate(object));
+        return causes;
+    }
+
+    @Override
+    public List<Cause> validateUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        List<Cause> causes = new ArrayList<>(ObjectMetaValidation.validate(newObject.get("metadata"), "metadata"));
+        causes.addAll(ObjectMetaValidation.noNewFinalizers(oldObject.get("metadata"), newObject.get("metadata")));
+        causes.addAll(kind.validateUpdate(oldObject, newObject));
+        return causes;
+    }
+}

@@ -1,0 +1,175 @@
+package io.drover.api.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class PodStrategyTest {
+    private final PodStrategy strategy = new PodStrategy();
+
+    private ObjectNode defaulted(String spec) {
+        ObjectNode pod = Json.parse("{metadata: {name: 'p'}, spec: " + spec + "}");
+        strategy.applyDefaults(pod);
+        return pod;
+    }
+
+    private List<String> create(String spec) {
+        return Json.printed(strategy.validateCreate(defaulted(spec)));
+    }
+
+    @Test
+    void fillsKubernetesDefaults() {
+        ObjectNode pod = defaulted("{containers: [{name: 'web', image: 'nginx', ports: [{containerPort: 80}],"
+                + " livenessProbe: {httpGet: {port: 80}}, readinessProbe: {exec: {command: ['true']}}}]}");
+        assertThat(pod.get("spec")).isEqualTo(Json.parse("{containers: [{name: 'web', image: 'nginx',"
+                + " ports: [{containerPort: 80, protocol: 'TCP'}],"
+                + " livenessProbe: {httpGet: {port: 80, path: '/', scheme: 'HTTP'}, timeoutSeconds: 1,"
+                + " periodSeconds: 10, successThreshold: 1, failureThreshold: 3},"
+                + " readinessProbe: {exec: {command: ['true']}, timeoutSeconds: 1, periodSeconds: 10,"
+                + " successThreshold: 1, failureThreshold: 3},"
+                + " imagePullPolicy: 'Always', terminationMessagePath: '/dev/termination-log',"
+                + " terminationMessagePolicy: 'File'}],"
+                + " dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', securityContext: {},"
+                + " terminationGracePeriodSeconds: 30, schedulerName: 'default-scheduler', enableServiceLinks: true}"));
+    }
+
+    @Test
+    void keepsGivenValues() {
+        ObjectNode spec = (ObjectNode) defaulted("{restartPolicy: 'Never', dnsPolicy: 'Default',"
+                + " terminationGracePeriodSeconds: 0, schedulerName: 'mine', securityContext: {runAsUser: 1},"
+                + " enableServiceLinks: false, containers: [{name: 'a', image: 'x:latest', imagePullPolicy: 'Never',"
+                + " terminationMessagePath: '/m', terminationMessagePolicy: 'FallbackToLogsOnError',"
+                + " ports: [{containerPort: 53, protocol: 'UDP'}], livenessProbe: {tcpSocket: {port: 1},"
+                + " timeoutSeconds: 5, periodSeconds: 6, successThreshold: 1, failureThreshold: 7}}]}").get("spec");
+        assertThat(spec).isEqualTo(Json.parse("{restartPolicy: 'Never', dnsPolicy: 'Default',"
+                + " terminationGracePeriodSeconds: 0, schedulerName: 'mine', securityContext: {runAsUser: 1},"
+                + " enableServiceLinks: false, containers: [{name: 'a', image: 'x:latest', imagePullPolicy: 'Never',"
+                + " terminationMessagePath: '/m', terminationMessagePolicy: 'FallbackToLogsOnError',"
+                + " ports: [{containerPort: 53, protocol: 'UDP'}], livenessProbe: {tcpSocket: {port: 1},"
+                + " timeoutSeconds: 5, periodSeconds: 6, successThreshold: 1, failureThreshold: 7}}]}"));
+    }
+
+    @Test
+    void pullPolicyFollowsTheTag() {
+        assertThat(pullPolicy("nginx")).isEqualTo("Always");
+        assertThat(pullPolicy("nginx:latest")).isEqualTo("Always");
+        assertThat(pullPolicy("nginx:1.27")).isEqualTo("IfNotPresent");
+        assertThat(pullPolicy("localhost:5000/app")).isEqualTo("Always");
+        assertThat(pullPolicy("localhost:5000/app:v2")).isEqualTo("IfNotPresent");
+        assertThat(pullPolicy("app@sha256:abc")).isEqualTo("IfNotPresent");
+        ObjectNode processPod = defaulted("{runtimeClassName: 'process', containers: [{name: 'a', command: ['sleep']}]}");
+        assertThat(processPod.path("spec").path("containers").get(0).has("imagePullPolicy")).isFalse();
+    }
+
+    private String pullPolicy(String image) {
+        return defaulted("{containers: [{name: 'a', image: '" + image + "'}]}")
+                .path("spec").path("containers").get(0).path("imagePullPolicy").asText();
+    }
+
+    @Test
+    void dropsTheZeroScalarsOfProtobufBodies() {
+        ObjectNode spec = (ObjectNode) defaulted("{hostNetwork: false, containers: [{name: 'a', image: 'x:1',"
+                + " stdin: false, stdinOnce: false, tty: false, ports: [{containerPort: 80, hostPort: 0}],"
+                + " livenessProbe: {tcpSocket: {port: 80}, timeoutSeconds: 0, initialDelaySeconds: 0}}]}").get("spec");
+        assertThat(spec.has("hostNetwork")).isFalse();
+        ObjectNode c = (ObjectNode) spec.get("containers").get(0);
+        assertThat(c.has("stdin") || c.has("stdinOnce") || c.has("tty")).isFalse();
+        assertThat(c.get("ports").get(0).has("hostPort")).isFalse();
+        assertThat(c.path("livenessProbe").path("timeoutSeconds").asInt()).isEqualTo(1);
+        assertThat(c.path("livenessProbe").has("initialDelaySeconds")).isFalse();
+    }
+
+    @Test
+    void hostNetworkPodsGetHostPortsAndRequestsComeFromLimits() {
+        ObjectNode c = (ObjectNode) defaulted("{hostNetwork: true, containers: [{name: 'a', image: 'x:1',"
+                + " ports: [{containerPort: 8080}], resources: {limits: {cpu: '1'}}}]}").path("spec").path("containers").get(0);
+        assertThat(c.path("ports").get(0).path("hostPort").asInt()).isEqualTo(8080);
+        assertThat(c.path("resources").path("requests")).isEqualTo(Json.parse("{cpu: '1'}"));
+    }
+
+    @Test
+    void volumesWithoutASourceAreEmptyDirsAndModesDefault() {
+        ObjectNode spec = (ObjectNode) defaulted("{containers: [{name: 'a', image: 'x:1'}],"
+                + " volumes: [{name: 'scratch'}, {name: 's', secret: {secretName: 's'}}]}").get("spec");
+        assertThat(spec.get("volumes")).isEqualTo(Json.parse("{v: [{name: 'scratch', emptyDir: {}},"
+                + " {name: 's', secret: {secretName: 's', defaultMode: 420}}]}").get("v"));
+    }
+
+    @Test
+    void requiresContainers() {
+        assertThat(create("{}")).containsExactly("spec.containers: Required value");
+        assertThat(strategy.validateCreate(Json.parse("{spec: {}}"))).extracting(Cause::reason)
+                .contains("FieldValueRequired");
+    }
+
+    @Test
+    void requiresUniqueValidContainerNamesAndImages() {
+        assertThat(create("{containers: [{image: 'x:1'}]}")).containsExactly("spec.containers[0].name: Required value");
+        assertThat(create("{containers: [{name: 'a', image: 'x:1'}, {name: 'a', image: 'x:1'}]}"))
+                .containsExactly("spec.containers[1].name: Duplicate value: \"a\"");
+        assertThat(create("{containers: [{name: 'A_b', image: 'x:1'}]}")).containsExactly("spec.containers[0].name: "
+                + "Invalid value: \"A_b\": a lowercase RFC 1123 label must consist of lower case alphanumeric "
+                + "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
+                + "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+        assertThat(create("{containers: [{name: 'a'}]}")).containsExactly("spec.containers[0].image: Required value");
+        assertThat(create("{runtimeClassName: 'process', containers: [{name: 'a', command: ['sleep', '1']}]}")).isEmpty();
+    }
+
+    @Test
+    void checksPoliciesAndPorts() {
+        assertThat(create("{restartPolicy: 'Sometimes', containers: [{name: 'a', image: 'x:1'}]}")).containsExactly(
+                "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", "
+                        + "\"Never\"");
+        assertThat(create("{containers: [{name: 'a', image: 'x:1', imagePullPolicy: 'Maybe'}]}")).containsExactly(
+                "spec.containers[0].imagePullPolicy: Unsupported value: \"Maybe\": supported values: \"Always\", "
+                        + "\"IfNotPresent\", \"Never\"");
+        assertThat(create("{containers: [{name: 'a', image: 'x:1', ports: [{containerPort: 70000},"
+                + " {containerPort: 81, protocol: 'ICMP'}, {containerPort: 82, name: 'http'}, {containerPort: 83,"
+                + " name: 'http'}]}]}")).containsExactly(
+                "spec.containers[0].ports[0].containerPort: Invalid value: 70000: must be between 1 and 65535, "
+                        + "inclusive",
+                "spec.containers[0].ports[1].protocol: Unsupported value: \"ICMP\": supported values: \"SCTP\", "
+                        + "\"TCP\", \"UDP\"",
+                "spec.containers[0].ports[3].name: Duplicate value: \"http\"");
+    }
+
+    @Test
+    void updatesMayChangeImagesDeadlineAndAddTolerations() {
+        ObjectNode old = defaulted("{containers: [{name: 'a', image: 'x:1'}], tolerations: [{key: 'k',"
+                + " operator: 'Exists'}], activeDeadlineSeconds: 100}");
+        ObjectNode updated = defaulted("{containers: [{name: 'a', image: 'x:2'}], tolerations: [{key: 'k',"
+                + " operator: 'Exists'}, {key: 'j', operator: 'Exists'}], activeDeadlineSeconds: 50,"
+                + " nodeName: 'node-1'}");
+        assertThat(strategy.validateUpdate(old, updated)).isEmpty();
+    }
+
+    @Test
+    void updatesOfOtherSpecFieldsAreForbidden() {
+        ObjectNode old = defaulted("{containers: [{name: 'a', image: 'x:1'}]}");
+        ObjectNode updated = defaulted("{containers: [{name: 'a', image: 'x:1', ports: [{containerPort: 80}]}]}");
+        List<Cause> causes = strategy.validateUpdate(old, updated);
+        assertThat(causes).containsExactly(new Cause("FieldValueForbidden", "Forbidden: pod updates may not change "
+                + "fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,"
+                + "`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),"
+                + "`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+                "spec"));
+        ObjectNode removedToleration = defaulted("{containers: [{name: 'a', image: 'x:1'}]}");
+        ObjectNode withToleration = defaulted("{containers: [{name: 'a', image: 'x:1'}], tolerations: [{key: 'k'}]}");
+        assertThat(strategy.validateUpdate(withToleration, removedToleration)).extracting(Cause::field)
+                .containsExactly("spec");
+        ObjectNode bound = defaulted("{nodeName: 'n1', containers: [{name: 'a', image: 'x:1'}]}");
+        ObjectNode rebound = defaulted("{nodeName: 'n2', containers: [{name: 'a', image: 'x:1'}]}");
+        assertThat(strategy.validateUpdate(bound, rebound)).extracting(Cause::field).containsExactly("spec");
+    }
+
+    @Test
+    void activeDeadlineMayOnlyShrink() {
+        ObjectNode old = defaulted("{activeDeadlineSeconds: 10, containers: [{name: 'a', image: 'x:1'}]}");
+        ObjectNode longer = defaulted("{activeDeadlineSeconds: 20, containers: [{name: 'a', image: 'x:1'}]}");
+        assertThat(Json.printed(strategy.validateUpdate(old, longer))).containsExactly(
+                "spec.activeDeadlineSeconds: Invalid value: 20: must be less than or equal to previous value");
+    }
+}

@@ -1,0 +1,81 @@
+package io.drover.api.strategy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServiceStrategyTest {
+    private final ServiceStrategy strategy = new ServiceStrategy();
+
+    private ObjectNode defaulted(String spec) {
+        ObjectNode svc = Json.parse("{metadata: {name: 's'}, spec: " + spec + "}");
+        strategy.applyDefaults(svc);
+        return svc;
+    }
+
+    private List<String> create(String spec) {
+        return Json.printed(strategy.validateCreate(defaulted(spec)));
+    }
+
+    @Test
+    void fillsKubernetesDefaults() {
+        assertThat(defaulted("{selector: {app: 'web'}, ports: [{port: 80}, {name: 'b', port: 81, targetPort: 0,"
+                + " nodePort: 0}]}").get("spec")).isEqualTo(Json.parse("{selector: {app: 'web'},"
+                + " ports: [{port: 80, protocol: 'TCP', targetPort: 80}, {name: 'b', port: 81, targetPort: 81,"
+                + " protocol: 'TCP'}], sessionAffinity: 'None', type: 'ClusterIP', internalTrafficPolicy: 'Cluster',"
+                + " ipFamilyPolicy: 'SingleStack', ipFamilies: ['IPv4']}"));
+    }
+
+    @Test
+    void keepsGivenValues() {
+        ObjectNode spec = (ObjectNode) defaulted("{type: 'NodePort', sessionAffinity: 'ClientIP', clusterIP: '10.0.0.5',"
+                + " ports: [{port: 53, protocol: 'UDP', targetPort: 'dns'}]}").get("spec");
+        assertThat(spec.path("ports").get(0)).isEqualTo(Json.parse("{port: 53, protocol: 'UDP', targetPort: 'dns'}"));
+        assertThat(spec.path("type").asText()).isEqualTo("NodePort");
+        assertThat(spec.path("externalTrafficPolicy").asText()).isEqualTo("Cluster");
+        assertThat(spec.path("sessionAffinityConfig").path("clientIP").path("timeoutSeconds").asInt()).isEqualTo(10800);
+        assertThat(spec.path("clusterIP").asText()).isEqualTo("10.0.0.5");
+    }
+
+    @Test
+    void validatesPorts() {
+        assertThat(create("{ports: [{port: 80}]}")).isEmpty();
+        assertThat(create("{}")).containsExactly("spec.ports: Required value");
+        assertThat(create("{clusterIP: 'None'}")).isEmpty();
+        assertThat(create("{ports: [{port: 0}]}")).containsExactly(
+                "spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+                "spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive");
+        assertThat(create("{ports: [{name: 'a', port: 80}, {port: 81}]}")).containsExactly(
+                "spec.ports[1].name: Required value");
+        assertThat(create("{ports: [{name: 'a', port: 80}, {name: 'a', port: 81}]}")).containsExactly(
+                "spec.ports[1].name: Duplicate value: \"a\"");
+        assertThat(create("{ports: [{port: 80, nodePort: 30000}]}")).containsExactly(
+                "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'");
+    }
+
+    @Test
+    void validatesTypeAffinityAndSelector() {
+        assertThat(create("{type: 'Magic', ports: [{port: 80}]}")).containsExactly("spec.type: Unsupported value: "
+                + "\"Magic\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
+        assertThat(create("{type: 'ExternalName'}")).containsExactly("spec.externalName: Required value");
+        assertThat(create("{sessionAffinity: 'Sticky', ports: [{port: 80}]}")).containsExactly(
+                "spec.sessionAffinity: Unsupported value: \"Sticky\": supported values: \"ClientIP\", \"None\"");
+        assertThat(create("{selector: {app: 'no way'}, ports: [{port: 80}]}")).singleElement().asString()
+                .startsWith("spec.selector: Invalid value: \"no way\": a valid label must be");
+    }
+
+    @Test
+    void theClusterIpMayNotChangeOnceSet() {
+        ObjectNode old = defaulted("{clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{port: 80}]}");
+        assertThat(strategy.validateUpdate(old, defaulted("{clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'],"
+                + " ports: [{port: 81}]}"))).isEmpty();
+        assertThat(strategy.validateUpdate(old, defaulted("{ports: [{port: 80}]}"))).isEmpty();
+        assertThat(Json.printed(strategy.validateUpdate(old, defaulted("{clusterIP: '10.96.0.11',"
+                + " clusterIPs: ['10.96.0.11'], ports: [{port: 80}]}")))).containsExactly(
+                "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.11\"}: may not change once set");
+        assertThat(Json.printed(strategy.validateUpdate(old, defaulted("{clusterIP: '10.96.0.12', ports: [{port: 80}]}"))))
+                .containsExactly("spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.12\"}: may not change once set");
+    }
+}
