@@ -400,6 +400,28 @@ class ApiServerIT {
         assertThat(warned.body()).doesNotContain("dataa");
     }
 
+    @Test
+    void horizontalPodAutoscalersAreServedAsV1AndStoredAsV2() throws Exception {
+        String ns = newNamespace("hpa");
+        HttpResponse<String> created = raw("POST", "/apis/autoscaling/v1/namespaces/" + ns + "/horizontalpodautoscalers",
+                "application/json", "{\"metadata\":{\"name\":\"web\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":"
+                        + "\"apps/v1\",\"kind\":\"Deployment\",\"name\":\"web\"},\"minReplicas\":2,\"maxReplicas\":10,"
+                        + "\"targetCPUUtilizationPercentage\":80}}", true);
+        assertThat(created.statusCode()).isEqualTo(201);
+        assertThat(created.body()).contains("\"apiVersion\":\"autoscaling/v1\"")
+                .contains("\"targetCPUUtilizationPercentage\":80");
+
+        var v2 = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("web").get();
+        assertThat(v2.getSpec().getMetrics()).singleElement().satisfies(m -> {
+            assertThat(m.getResource().getName()).isEqualTo("cpu");
+            assertThat(m.getResource().getTarget().getAverageUtilization()).isEqualTo(80);
+        });
+        HttpResponse<String> listed = raw("GET", "/apis/autoscaling/v1/namespaces/" + ns + "/horizontalpodautoscalers",
+                null, null, true);
+        assertThat(listed.body()).contains("\"kind\":\"HorizontalPodAutoscalerList\"")
+                .contains("\"targetCPUUtilizationPercentage\":80").doesNotContain("\"metrics\"");
+    }
+
     private static Deployment deployment(String name, int replicas) {
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).endMetadata()

@@ -34,4 +34,11 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
     public String header(String name) {
         return headers.get(name.toLowerCase());
     }
+
+    /** This request with one header replaced. */
+    public ApiRequest withHeader(String name, String value) {
+        Map<String, String> copy = new java.util.HashMap<>(headers);
+        copy.put(name.toLowerCase(), value);
+        return new ApiRequest(method, path, query, Map.copyOf(copy), body);
+    }
 }

@@ -35,7 +35,7 @@ public final class ApiRouter {
             Predicate<String> tokenAccepted) {
         this.json = json;
         this.registry = registry;
-        this.resources = new ResourceHandler(storage, json, java.time.Clock.systemUTC());
+        this.resources = new ResourceHandler(storage, json, java.time.Clock.systemUTC(), registry);
         this.discovery = discovery;
         this.tokenAccepted = tokenAccepted;
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.apply.ApplyResult;
 import io.drover.api.apply.InvalidApplyException;
@@ -36,13 +37,15 @@ final class ResourceHandler {
     /** Quiet time after which a watch that asked for bookmarks gets one. */
     private static final long BOOKMARK_AFTER_MILLIS = 5_000;
 
+    private final ResourceRegistry registry;
     private final ObjectStorage storage;
     private final ObjectMapper json;
     private final Bodies bodies;
     private final TableConverter tables = new TableConverter();
     private final Clock clock;
 
-    ResourceHandler(ObjectStorage storage, ObjectMapper json, Clock clock) {
+    ResourceHandler(ObjectStorage storage, ObjectMapper json, Clock clock, ResourceRegistry registry) {
+        this.registry = registry;
         this.storage = storage;
         this.json = json;
         this.bodies = new Bodies(json);
@@ -50,6 +53,17 @@ final class ResourceHandler {
     }
 
     void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        java.util.Optional<ServedVersion> conversion = ServedVersion.of(path.type(), registry, json);
+        if (conversion.isPresent()) {
+            ServedVersion served = conversion.get();
+            handleStored(served.storedRequest(request, bodies), served.storedPath(path),
+                    served.servedResponse(response));
+        } else {
+            handleStored(request, path, response);
+        }
+    }
+
+    private void handleStored(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         String sub = path.subresource();
         if (sub != null && !path.type().hasSubresource(sub)) {
             throw ApiException.notFound("the server could not find the requested resource");

@@ -131,6 +131,7 @@ public final class ObjectStorage {
         metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
         ResourceStrategy strategy = Strategies.forType(type);
         strategy.applyDefaults(object);
+        strategy.applyCreateDefaults(object);
         List<ApiException.Cause> invalid = strategy.validateCreate(object);
         if (!invalid.isEmpty()) {
             throw ApiException.invalid(type, name, invalid);

@@ -15,10 +15,14 @@ final class NamespaceStrategy extends KindStrategy {
             Nodes.objectOrNew(Nodes.objectOrNew(namespace, "metadata"), "labels")
                     .put("kubernetes.io/metadata.name", name);
         }
+        Nodes.defaultText(Nodes.objectOrNew(namespace, "status"), "phase", "Active");
+    }
+
+    @Override
+    public void applyCreateDefaults(ObjectNode namespace) {
         ObjectNode spec = Nodes.objectOrNew(namespace, "spec");
         if (!spec.has("finalizers")) {
             spec.putArray("finalizers").add("kubernetes");
         }
-        Nodes.defaultText(Nodes.objectOrNew(namespace, "status"), "phase", "Active");
     }
 }

@@ -31,8 +31,12 @@ final class PodSpecValidation {
             return causes;
         }
         causes.addAll(volumes(spec, path + ".volumes"));
-        // drover: pods of the process runtime run a command on the host and need no image.
-        boolean imageRequired = !PROCESS_RUNTIME.equals(Nodes.text(spec, "runtimeClassName"));
+        // drover: pods of the process runtime run a command on the host and need no image. Without a
+        // runtimeClassName the node picks its default runtime (process when no container engine is
+        // configured), so only a pod that names another runtime must have an image; a pod that needs
+        // an image the node cannot run fails there with a clear condition.
+        String runtime = Nodes.text(spec, "runtimeClassName");
+        boolean imageRequired = !runtime.isEmpty() && !PROCESS_RUNTIME.equals(runtime);
         Set<String> names = new HashSet<>();
         causes.addAll(containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names,
                 imageRequired));

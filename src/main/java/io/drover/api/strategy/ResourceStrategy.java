@@ -14,6 +14,13 @@ public interface ResourceStrategy {
     /** Fills in Kubernetes' defaults for unset fields, in place. Called on create and update. */
     void applyDefaults(ObjectNode object);
 
+    /**
+     * Fills in what only a new object gets (a namespace's "kubernetes" finalizer, which must not
+     * come back once the namespace controller released it). Called on create, after
+     * {@link #applyDefaults}.
+     */
+    default void applyCreateDefaults(ObjectNode object) {}
+
     /** Why a new object is invalid; empty when it is valid. Field paths as Kubernetes names them. */
     List<ApiException.Cause> validateCreate(ObjectNode object);
 

@@ -19,6 +19,11 @@ final class WithObjectMeta implements ResourceStrategy {
     }
 
     @Override
+    public void applyCreateDefaults(ObjectNode object) {
+        kind.applyCreateDefaults(object);
+    }
+
+    @Override
     public List<Cause> validateCreate(ObjectNode object) {
         List<Cause> causes = new ArrayList<>(ObjectMetaValidation.validate(object.get("metadata"), "metadata"));
         causes.addAll(kind.validateCreate(object));

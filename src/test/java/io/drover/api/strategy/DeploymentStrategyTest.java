@@ -77,7 +77,8 @@ class DeploymentStrategyTest {
     @Test
     void checksTheTemplateAndCounts() {
         assertThat(create("{replicas: -1, selector: {matchLabels: {app: 'web'}}, template: {metadata: {labels:"
-                + " {app: 'web'}}, spec: {restartPolicy: 'Never', containers: [{name: 'web'}]}}}")).containsExactly(
+                + " {app: 'web'}}, spec: {runtimeClassName: 'docker', restartPolicy: 'Never', containers: [{name: 'web'}]}}}"))
+                .containsExactly(
                 "spec.replicas: Invalid value: -1: must be greater than or equal to 0",
                 "spec.template.spec.containers[0].image: Required value",
                 "spec.template.spec.restartPolicy: Unsupported value: \"Never\": supported values: \"Always\"");

@@ -11,12 +11,18 @@ class OtherStrategiesTest {
     void namespacesGetTheKubernetesFinalizerPhaseAndNameLabel() {
         ObjectNode ns = Json.parse("{metadata: {name: 'team-a'}}");
         new NamespaceStrategy().applyDefaults(ns);
+        new NamespaceStrategy().applyCreateDefaults(ns);
         assertThat(ns).isEqualTo(Json.parse("{metadata: {name: 'team-a', labels: {'kubernetes.io/metadata.name':"
                 + " 'team-a'}}, spec: {finalizers: ['kubernetes']}, status: {phase: 'Active'}}"));
         ObjectNode given = Json.parse("{metadata: {name: 'b'}, spec: {finalizers: []}, status: {phase: 'Terminating'}}");
         new NamespaceStrategy().applyDefaults(given);
         assertThat(given.path("spec").path("finalizers").isEmpty()).isTrue();
         assertThat(given.path("status").path("phase").asText()).isEqualTo("Terminating");
+
+        // Once released by the namespace controller, an update must not bring the finalizer back.
+        ObjectNode released = Json.parse("{metadata: {name: 'c'}, spec: {}, status: {phase: 'Terminating'}}");
+        new NamespaceStrategy().applyDefaults(released);
+        assertThat(released.path("spec").has("finalizers")).isFalse();
     }
 
     @Test

@@ -114,7 +114,10 @@ class PodStrategyTest {
                 + "Invalid value: \"A_b\": a lowercase RFC 1123 label must consist of lower case alphanumeric "
                 + "characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or "
                 + "'123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
-        assertThat(create("{containers: [{name: 'a'}]}")).containsExactly("spec.containers[0].image: Required value");
+        assertThat(create("{runtimeClassName: 'docker', containers: [{name: 'a'}]}"))
+                .containsExactly("spec.containers[0].image: Required value");
+        // Without a runtimeClassName the node's default runtime decides; process needs no image.
+        assertThat(create("{containers: [{name: 'a', command: ['sleep', '1']}]}")).isEmpty();
         assertThat(create("{runtimeClassName: 'process', containers: [{name: 'a', command: ['sleep', '1']}]}")).isEmpty();
     }
 

@@ -1,0 +1,149 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.convert.HpaConversion;
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.resource.ResourceType;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * A resource served in a version other than the one it is stored in (autoscaling/v1
+ * HorizontalPodAutoscalers, stored as v2): the request is handled on the stored version, with the
+ * body converted on the way in and every object in the answer (single, list items, watch events)
+ * converted on the way out. Patches are applied to the stored version, so a patch must name v2
+ * fields; kubectl patches HPAs through v2, the preferred version.
+ */
+final class ServedVersion {
+    private final ResourceType stored;
+    private final String servedApiVersion;
+    private final String kind;
+    private final UnaryOperator<ObjectNode> toStored;
+    private final UnaryOperator<ObjectNode> toServed;
+    private final ObjectMapper json;
+
+    private ServedVersion(ResourceType stored, ResourceType served, UnaryOperator<ObjectNode> toStored,
+            UnaryOperator<ObjectNode> toServed, ObjectMapper json) {
+        this.stored = stored;
+        this.servedApiVersion = served.apiVersion();
+        this.kind = served.kind();
+        this.toStored = toStored;
+        this.toServed = toServed;
+        this.json = json;
+    }
+
+    /** The conversion a served resource needs, or empty when it is served as stored. */
+    static Optional<ServedVersion> of(ResourceType served, ResourceRegistry registry, ObjectMapper json) {
+        if (served.group().equals("autoscaling") && served.version().equals("v1")) {
+            ResourceType v2 = registry.find("autoscaling", "v2", served.plural()).orElseThrow();
+            return Optional.of(new ServedVersion(v2, served, HpaConversion::toV2, HpaConversion::toV1, json));
+        }
+        return Optional.empty();
+    }
+
+    ResourcePath storedPath(ResourcePath path) {
+        return new ResourcePath(stored, path.namespace(), path.name(), path.subresource());
+    }
+
+    /** The request with its body (a served-version object) converted to the stored version. */
+    ApiRequest storedRequest(ApiRequest request, Bodies bodies) {
+        if (!request.method().matches("POST|PUT")) {
+            return request;
+        }
+        return new ApiRequest(request.method(), request.path(), request.query(), request.headers(), () -> {
+            byte[] body = request.body().read();
+            String type = Bodies.mediaType(request.header("content-type"));
+            boolean object = type.isEmpty() || type.equals("application/json") || type.equals("application/yaml")
+                    || type.equals("application/vnd.kubernetes.protobuf");
+            if (body.length == 0 || !object) {
+                return body;
+            }
+            JsonNode node = bodies.parse(body, type);
+            return json.writeValueAsBytes(node instanceof ObjectNode o && kind.equals(o.path("kind").asText(kind))
+                    ? toStored.apply(o) : node);
+        }).withHeader("content-type", "application/json");
+    }
+
+    /** The response with every stored-version object in it converted to the served version. */
+    ApiResponse servedResponse(ApiResponse response) {
+        return new ApiResponse() {
+            @Override
+            public void addHeader(String name, String value) {
+                response.addHeader(name, value);
+            }
+
+            @Override
+            public void send(int status, String contentType, byte[] body) throws IOException {
+                response.send(status, contentType, convert(body));
+            }
+
+            @Override
+            public OutputStream stream(int status, String contentType) throws IOException {
+                return new LineConverter(response.stream(status, contentType));
+            }
+        };
+    }
+
+    private byte[] convert(byte[] body) throws IOException {
+        JsonNode node = json.readTree(body);
+        if (node instanceof ObjectNode o) {
+            convertInPlace(o);
+        }
+        return json.writeValueAsBytes(node);
+    }
+
+    /** Converts an object, the items of a list, or the object of a watch event. */
+    private void convertInPlace(ObjectNode node) {
+        if (node.has("type") && node.path("object") instanceof ObjectNode event) {
+            node.set("object", served(event));
+        } else if (node.path("kind").asText().equals(kind + "List")) {
+            node.put("apiVersion", servedApiVersion);
+            ArrayNode items = (ArrayNode) node.path("items");
+            for (int i = 0; i < items.size(); i++) {
+                items.set(i, served((ObjectNode) items.get(i)));
+            }
+        } else if (node.path("kind").asText().equals(kind)) {
+            ObjectNode converted = served(node.deepCopy());
+            node.removeAll();
+            node.setAll(converted);
+        }
+    }
+
+    private ObjectNode served(ObjectNode object) {
+        return object.path("kind").asText().equals(kind) ? toServed.apply(object) : object;
+    }
+
+    /** Converts a watch stream one event (one line) at a time. */
+    private final class LineConverter extends FilterOutputStream {
+        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+
+        LineConverter(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (b == '\n') {
+                out.write(convert(line.toByteArray()));
+                out.write('\n');
+                line.reset();
+            } else {
+                line.write(b);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            for (int i = off; i < off + len; i++) {
+                write(b[i]);
+            }
+        }
+    }
+}
