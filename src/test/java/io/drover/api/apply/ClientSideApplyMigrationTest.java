@@ -18,12 +18,16 @@ class ClientSideApplyMigrationTest {
     private static final Instant T2 = Instant.parse("2025-01-01T00:02:00Z");
     private static final PatchSchema CONFIG_MAP = PatchSchema.forKind("v1", "ConfigMap");
     private static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
+    /** The annotation as apiserver's lastAppliedUpdater rewrites it for the server-side apply of a: "2". */
+    private static final String SYNCED = "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"2\"},\"kind\":\"ConfigMap\","
+            + "\"metadata\":{\"name\":\"migrated\",\"namespace\":\"default\"}}";
 
     private static ObjectNode configMap(String a) {
         return json("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'migrated','namespace':'default'},"
                 + "'data':{'a':'" + a + "'}}");
     }
 
+    /** The annotation as kubectl's client-side apply writes it. */
     private static String lastApplied(String a) {
         return "{\"apiVersion\":\"v1\",\"data\":{\"a\":\"" + a + "\"},\"kind\":\"ConfigMap\",\"metadata\":{"
                 + "\"annotations\":{},\"name\":\"migrated\",\"namespace\":\"default\"}}\n";
@@ -48,12 +52,14 @@ class ClientSideApplyMigrationTest {
         assertThat(ServerSideApply.apply(live, configMap("2"), "kubectl", false, CONFIG_MAP, T1).conflicted())
                 .isTrue();
         live = apply(live, configMap("2"), "kubectl", true, T1);
+        LastApplied.sync(live, configMap("2"), "kubectl");
         assertThat(live.path("data").path("a").asText()).isEqualTo("2");
+        assertThat(live.path("metadata").path("annotations").path(LAST_APPLIED).asText()).isEqualTo(SYNCED);
 
         // 2: kubectl-last-applied applies the annotation.
         ObjectNode annotation = json("{'apiVersion':'v1','kind':'ConfigMap','metadata':{'name':'migrated',"
                 + "'namespace':'default','annotations':{}}}");
-        ((ObjectNode) annotation.path("metadata").path("annotations")).put(LAST_APPLIED, lastApplied("2"));
+        ((ObjectNode) annotation.path("metadata").path("annotations")).put(LAST_APPLIED, SYNCED);
         live = apply(live, annotation, "kubectl-last-applied", true, T1);
 
         // 3: a JSON patch by manager kubectl replaces managedFields (and resourceVersion, with the same value).
@@ -86,14 +92,30 @@ class ClientSideApplyMigrationTest {
 
         // 4: kubectl applies the same configuration again; it now leaves out the `.` markers and the annotation.
         ObjectNode result = apply(live, configMap("2"), "kubectl", false, T2);
+        LastApplied.sync(result, configMap("2"), "kubectl");
 
         assertThat(result.get("data")).isEqualTo(json("{'a':'2'}"));
         assertThat(result.path("metadata").path("annotations").path(LAST_APPLIED).asText())
-                .isEqualTo(lastApplied("2"));
+                .isEqualTo(SYNCED);
         assertThat(result.path("metadata").path("managedFields")).isEqualTo(json("{'list':[{'manager':"
                 + "'kubectl-last-applied','operation':'Apply','apiVersion':'v1','fieldsType':'FieldsV1',"
                 + "'fieldsV1':{'f:metadata':{'f:annotations':{'f:" + LAST_APPLIED + "':{}}}}},"
                 + "{'manager':'kubectl','operation':'Apply','apiVersion':'v1','time':'2025-01-01T00:01:00Z',"
                 + "'fieldsType':'FieldsV1','fieldsV1':{'f:data':{'f:a':{}}}}]}").get("list"));
+    }
+
+    @Test
+    void onlyKubectlsApplyRewritesAnExistingLastAppliedAnnotation() {
+        ObjectNode plain = configMap("2");
+        LastApplied.sync(plain, configMap("2"), "kubectl");
+        assertThat(plain.path("metadata").has("annotations")).isFalse();
+
+        ObjectNode other = configMap("2");
+        other.withObjectProperty("metadata").putObject("annotations").put(LAST_APPLIED, lastApplied("1"));
+        LastApplied.sync(other, configMap("2"), "helm");
+        assertThat(other.path("metadata").path("annotations").path(LAST_APPLIED).asText()).isEqualTo(lastApplied("1"));
+
+        LastApplied.sync(other, configMap("2"), "kubectl");
+        assertThat(other.path("metadata").path("annotations").path(LAST_APPLIED).asText()).isEqualTo(SYNCED);
     }
 }
