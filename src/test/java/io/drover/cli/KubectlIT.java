@@ -176,7 +176,6 @@ class KubectlIT {
     }
 
     @Test
-    @org.junit.jupiter.api.Disabled("being fixed: the re-sent apply after kubectl's managedFields migration drops data")
     void serverSideApplyTakesOverAnObjectMadeByClientSideApply() throws Exception {
         String manifest = """
                 apiVersion: v1
@@ -192,6 +191,13 @@ class KubectlIT {
                 .requireSuccess();
         assertThat(kubectl.run("get", "configmap", "migrated", "-o", "jsonpath={.data.a}").requireSuccess().stdout())
                 .isEqualTo("2");
+        // kubectl re-sends the apply after migrating managedFields: data and the last-applied annotation stay.
+        assertThat(kubectl.run("get", "configmap", "migrated", "-o",
+                "jsonpath={.metadata.annotations.kubectl\\.kubernetes\\.io/last-applied-configuration}")
+                .requireSuccess().stdout()).contains("\"a\":\"2\"");
+        assertThat(kubectl.run("get", "configmap", "migrated", "--show-managed-fields", "-o",
+                "jsonpath={.metadata.managedFields[*].manager}").requireSuccess().stdout())
+                .isEqualTo("kubectl-last-applied kubectl");
     }
 
     @Test

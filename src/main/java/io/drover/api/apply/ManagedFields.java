@@ -121,6 +121,11 @@ public final class ManagedFields {
                 : List.of(new Entry(BEFORE_FIRST_APPLY, UPDATE, fields.path("apiVersion").asText(), null, "", all));
     }
 
+    /** Whether {@code path} is one no manager can own. */
+    static boolean neverOwned(FieldPath path) {
+        return NEVER_OWNED.contains(path);
+    }
+
     /** Without the paths no manager can own. */
     static FieldSet ownable(FieldSet fields) {
         return fields.difference(NEVER_OWNED);

@@ -67,7 +67,7 @@ public final class ServerSideApply {
         FieldSet ownedByOthers = others.stream().map(Entry::fields).reduce(FieldSet.EMPTY, FieldSet::union);
         if (previous != null) {
             prune(merged, previous.fields().difference(appliedSet.union(ownedByOthers)),
-                    appliedSet.union(ownedByOthers));
+                    appliedSet.union(ownedByOthers), schema);
         }
 
         Fields.Comparison comparison = Fields.compare(before, merged, schema);
@@ -95,13 +95,22 @@ public final class ServerSideApply {
     }
 
     /**
-     * Removes the fields in {@code stale} from {@code merged}, then any object or list left empty by that which
-     * nobody owns (Kubernetes drops them when it serializes the typed object). Top-level fields stay.
+     * Removes the fields in {@code stale} from {@code merged}, with what lies below them, except what is still
+     * {@code owned} (by the new configuration or another manager) and the objects and lists holding it, as
+     * structured-merge-diff's prune does: it removes the stale items, then adds back the owned ones. So a map whose
+     * {@code .} marker this manager no longer applies stays while it applies a field of it. An object or list
+     * left empty by the removal which nobody owns goes too (Kubernetes drops them when it serializes the typed
+     * object); top-level fields and the paths no manager owns stay.
      */
-    private static void prune(ObjectNode merged, FieldSet stale, FieldSet owned) {
+    private static void prune(ObjectNode merged, FieldSet stale, FieldSet owned, PatchSchema schema) {
+        if (stale.isEmpty()) {
+            return;
+        }
+        FieldSet all = Fields.compare(JsonNodeFactory.instance.objectNode(), merged, schema).added();
         // Parents first: removing a list element's key field first would leave the element unfindable.
-        for (FieldPath path : stale.paths()) {
-            if (!Fields.remove(merged, path)) {
+        for (FieldPath path : all.paths()) {
+            if (!underAny(stale, path) || owned.containsOrBelow(path) || ManagedFields.neverOwned(path)
+                    || !Fields.remove(merged, path)) {
                 continue;
             }
             for (FieldPath up = path.parent(); up.elements().size() > 1; up = up.parent()) {
@@ -110,6 +119,18 @@ public final class ServerSideApply {
                     break;
                 }
                 Fields.remove(merged, up);
+            }
+        }
+    }
+
+    /** Whether {@code path} or one of the paths above it is in {@code set}. */
+    private static boolean underAny(FieldSet set, FieldPath path) {
+        for (FieldPath at = path; ; at = at.parent()) {
+            if (set.contains(at)) {
+                return true;
+            }
+            if (at.isRoot()) {
+                return false;
             }
         }
     }

@@ -8,6 +8,7 @@ import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.apply.ApplyResult;
 import io.drover.api.apply.InvalidApplyException;
+import io.drover.api.apply.LastApplied;
 import io.drover.api.apply.ManagedFields;
 import io.drover.api.apply.ServerSideApply;
 import io.drover.api.patch.PatchException;
@@ -294,11 +295,15 @@ final class ResourceHandler {
             ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
                 ApplyResult first = attempt(path, () -> ServerSideApply.apply(current, applied, manager, force,
                         schema, clock.instant()));
+                ObjectNode merged;
                 if (first.conflicted() && ClientSideApplyTakeover.allowed(current, first.conflicts())) {
-                    return applied(path, () -> ServerSideApply.apply(current, applied, manager, true, schema,
+                    merged = applied(path, () -> ServerSideApply.apply(current, applied, manager, true, schema,
                             clock.instant()));
+                } else {
+                    merged = applied(path, () -> first);
                 }
-                return applied(path, () -> first);
+                LastApplied.sync(merged, applied, manager);
+                return merged;
             }, status, dryRun(request));
             send(response, 200, result);
         } catch (ApiException e) {
@@ -307,6 +312,7 @@ final class ResourceHandler {
             }
             ObjectNode created = applied(path, () -> ServerSideApply.apply(null, applied, manager, force, schema,
                     clock.instant()));
+            LastApplied.sync(created, applied, manager);
             created.withObject("metadata").put("name", path.name());
             send(response, 201, storage.create(path.type(), namespaceOf(path), created, dryRun(request)));
         }

@@ -68,6 +68,18 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void aMapWhoseMarkerIsNoLongerAppliedStaysWithTheFieldsStillOwned() {
+        ObjectNode live = configMap("{'a':'1','b':'2'}");
+        live.withObjectProperty("metadata").set("managedFields", json("{'l':[{'manager':'kubectl',"
+                + "'operation':'Apply','apiVersion':'v1','time':'2025-01-01T00:00:00Z','fieldsType':'FieldsV1',"
+                + "'fieldsV1':{'f:data':{'.':{},'f:a':{},'f:b':{}}}}]}").get("l"));
+        ObjectNode v2 = apply(live, configMap("{'a':'1'}"), "kubectl", false, CONFIG_MAP, T1);
+
+        assertThat(v2.get("data")).isEqualTo(json("{'a':'1'}"));
+        assertThat(entry(v2, "kubectl", "Apply").get("fieldsV1")).isEqualTo(json("{'f:data':{'f:a':{}}}"));
+    }
+
+    @Test
     void removingTheLastLabelDropsTheEmptyMap() {
         ObjectNode labelled = configMap("{'a':'1'}");
         labelled.withObjectProperty("metadata").putObject("labels").put("app", "web");
