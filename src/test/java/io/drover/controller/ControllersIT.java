@@ -80,6 +80,15 @@ class ControllersIT {
     }
 
     @Test
+    void systemNamespacesCannotBeDeleted() {
+        assertThatThrownBy(() -> client.namespaces().withName("kube-system").delete())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(403);
+                    assertThat(e.getStatus().getMessage()).contains("this namespace may not be deleted");
+                });
+    }
+
+    @Test
     void aTerminatingNamespaceRefusesNewContentUntilItIsGone() {
         String ns = newNamespace("held");
         client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")

@@ -36,6 +36,10 @@ public final class ObjectStorage {
     /** Attempts of an update that named no resourceVersion before giving up with a conflict. */
     private static final int UPDATE_ATTEMPTS = 8;
 
+    /** Namespaces Kubernetes' namespace lifecycle admission never lets go. */
+    private static final java.util.Set<String> UNDELETABLE_NAMESPACES = java.util.Set.of("default", "kube-system",
+            "kube-public");
+
     private final Store store;
     private final ObjectCodec codec;
     private final Clock clock;
@@ -273,6 +277,10 @@ public final class ObjectStorage {
      * deletionTimestamp). Returns the object as it was last.
      */
     public ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options) {
+        if (isNamespace(type) && UNDELETABLE_NAMESPACES.contains(name)) {
+            throw new ApiException(403, "Forbidden", "namespaces \"" + name
+                    + "\" is forbidden: this namespace may not be deleted", type, name, List.of());
+        }
         while (true) {
             KeyValue kv = read(type, namespace, name);
             ObjectNode stored = codec.decode(kv);
