@@ -422,6 +422,32 @@ class ApiServerIT {
                 .contains("\"targetCPUUtilizationPercentage\":80").doesNotContain("\"metrics\"");
     }
 
+    @Test
+    void podsOnANodeAreDeletedGracefully() throws Exception {
+        String ns = newNamespace("grace");
+        client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("bound").endMetadata().withNewSpec().withNodeName("node-a").addNewContainer()
+                .withName("app").withImage("nginx").endContainer().endSpec().build()).create();
+        client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                .withName("unbound").endMetadata().withNewSpec().addNewContainer().withName("app").withImage("nginx")
+                .endContainer().endSpec().build()).create();
+
+        client.pods().inNamespace(ns).withName("unbound").delete();
+        assertThat(client.pods().inNamespace(ns).withName("unbound").get()).isNull();
+
+        client.pods().inNamespace(ns).withName("bound").delete();
+        var terminating = client.pods().inNamespace(ns).withName("bound").get();
+        assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotBlank();
+        assertThat(terminating.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30);
+
+        // Status writes by the node meanwhile do not remove it; a delete with grace period 0 does.
+        client.pods().inNamespace(ns).withName("bound").editStatus(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
+                .editOrNewStatus().withPhase("Running").endStatus().build());
+        assertThat(client.pods().inNamespace(ns).withName("bound").get()).isNotNull();
+        client.pods().inNamespace(ns).withName("bound").withGracePeriod(0).delete();
+        assertThat(client.pods().inNamespace(ns).withName("bound").get()).isNull();
+    }
+
     private static Deployment deployment(String name, int replicas) {
         return new DeploymentBuilder()
                 .withNewMetadata().withName(name).endMetadata()

@@ -405,9 +405,22 @@ final class ResourceHandler {
         String policy = request.param("propagationPolicy");
         String uid = null;
         String rv = null;
+        Long grace = null;
+        String graceParam = request.param("gracePeriodSeconds");
+        if (graceParam != null && !graceParam.isEmpty()) {
+            try {
+                grace = Long.parseLong(graceParam);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("gracePeriodSeconds: Invalid value: \"" + graceParam
+                        + "\": must be an integer");
+            }
+        }
         byte[] body = request.body().read();
         if (body.length > 0) {
-            JsonNode options = bodies.parse(body, "application/json");
+            JsonNode options = bodies.parse(body, request.header("content-type"));
+            if (options.hasNonNull("gracePeriodSeconds")) {
+                grace = options.get("gracePeriodSeconds").asLong();
+            }
             if (options.hasNonNull("propagationPolicy")) {
                 policy = options.get("propagationPolicy").asText();
             }
@@ -422,7 +435,10 @@ final class ResourceHandler {
             throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
                     + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
         }
-        return new DeleteOptions(uid, rv, policy, dryRun(request));
+        if (grace != null && grace < 0) {
+            grace = 0L;
+        }
+        return new DeleteOptions(uid, rv, policy, dryRun(request), grace);
     }
 
     private ObjectNode success(String name, ResourceType type, String uid) {

@@ -219,7 +219,8 @@ public final class ObjectStorage {
                 return next;
             }
             try {
-                if (isDeleting(next) && finalizers(type, next).isEmpty()) {
+                if (isDeleting(next) && finalizers(type, next).isEmpty()
+                        && next.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
                     store.delete(kv.key(), kv.modRevision());
                     return next;
                 }
@@ -289,6 +290,27 @@ public final class ObjectStorage {
             List<String> finalizers = new ArrayList<>();
             metadata.path("finalizers").forEach(f -> finalizers.add(f.asText()));
             boolean heldBySpec = isNamespace(type) && !stored.path("spec").path("finalizers").isEmpty();
+            long grace = PodGrace.seconds(type, stored, options.gracePeriodSeconds());
+            if (grace > 0 && !PodGrace.shortens(stored, grace)) {
+                return stored;
+            }
+            if (grace > 0) {
+                // A pod on a node is deleted by its node agent once its containers have stopped.
+                if (options.dryRun()) {
+                    return stored;
+                }
+                metadata.put("deletionTimestamp", Instant.now(clock).plusSeconds(grace)
+                        .truncatedTo(ChronoUnit.SECONDS).toString());
+                metadata.put("deletionGracePeriodSeconds", grace);
+                try {
+                    return codec.decode(store.update(kv.key(), codec.encode(stored), kv.modRevision()));
+                } catch (ConflictException e) {
+                    if (e.keyMissing()) {
+                        throw ApiException.notFound(type, name);
+                    }
+                    continue;
+                }
+            }
             String policyFinalizer = switch (options.propagationPolicy() == null ? "" : options.propagationPolicy()) {
                 case "Foreground" -> "foregroundDeletion";
                 case "Orphan" -> "orphan";
