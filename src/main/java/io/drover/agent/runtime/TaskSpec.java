@@ -1,0 +1,40 @@
+package io.drover.agent.runtime;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What to run: one container of a pod, with its command already expanded ({@code $(VAR)}
+ * references resolved, image entrypoint merged) and its environment complete.
+ *
+ * @param id the task's id, unique on the node, e.g. {@code <pod uid>/<container name>}
+ * @param command the program and its arguments; the program is looked up on the task's {@code PATH}
+ * @param env the task's whole environment: nothing is inherited from the agent
+ * @param workingDir the task's working directory, or {@code null} for a per-task directory the runtime creates
+ * @param stdoutLog the file the task's standard output is appended to
+ * @param stderrLog the file the task's standard error is appended to (may equal {@code stdoutLog})
+ */
+public record TaskSpec(
+        String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog, Path stderrLog) {
+
+    public TaskSpec {
+        if (id == null || id.isBlank()) {
+            throw new IllegalArgumentException("id: " + id + " (expected: non-blank)");
+        }
+        if (command == null || command.isEmpty() || command.get(0).isEmpty()) {
+            throw new IllegalArgumentException("command: " + command + " (expected: a program and its arguments)");
+        }
+        command = List.copyOf(command);
+        env = env == null ? Map.of() : Map.copyOf(env);
+        for (String name : env.keySet()) {
+            if (name.isEmpty() || name.indexOf('=') >= 0 || name.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("env name: '" + name + "' (expected: non-empty, without '=' or NUL)");
+            }
+        }
+        if (stdoutLog == null || stderrLog == null) {
+            throw new IllegalArgumentException(
+                    "stdoutLog, stderrLog: " + stdoutLog + ", " + stderrLog + " (expected: both set)");
+        }
+    }
+}

@@ -1,0 +1,495 @@
+package io.drover.agent.runtime.process;
+
+import io.drover.agent.runtime.Capabilities;
+import io.drover.agent.runtime.ExitResult;
+import io.drover.agent.runtime.Runtime;
+import io.drover.agent.runtime.TaskException;
+import io.drover.agent.runtime.TaskHandle;
+import io.drover.agent.runtime.TaskSpec;
+import io.drover.agent.runtime.TaskStatus;
+import io.drover.agent.runtime.process.ProcFs.Stat;
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * The {@code process} runtime: each task is a supervised host process in its own session and
+ * process group, so no container engine is needed.
+ *
+ * <h2>How a task is launched, and why this way</h2>
+ *
+ * <pre>
+ *   agent JVM
+ *    └─ setsid --wait sh -c MONITOR      the monitor: own session, survives the agent
+ *        └─ setsid env -i --default-signal NAME=VALUE... -- command...
+ *                                        the task: pid = process group id = session id
+ * </pre>
+ *
+ * <p><b>The task leads its own session and group</b>, so {@code kill -- -<pid>} reaches every
+ * process it starts and none of them shares a group with the agent. {@code setsid(1)} calls
+ * {@code setsid(2)} and then {@code exec}s, so the pid does not change; it would fork only if its
+ * caller already led a group, which a background job of a shell without job control never does.
+ *
+ * <p><b>Why a monitor and not just the task</b>: only a process's parent can read its exit status.
+ * If the agent JVM were the parent, a task recovered after an agent restart would have an unknown
+ * exit code. A wrapper in the task's own group ({@code sh -c 'cmd; echo $? > exit'}) would not
+ * do either: the group's SIGTERM and SIGKILL reach the wrapper too, which then dies before
+ * recording anything, and the task would no longer be the pid the agent signals. So a tiny
+ * {@code /bin/sh} monitor, in a session of its own (outside the task's group, untouched by its
+ * signals, and not killed with the agent's terminal or group), forks the task, {@code wait}s for
+ * it, writes the shell status ({@code 128+n} for signal {@code n}, as Kubernetes reports it) to
+ * {@code <task-dir>/exit} (write-then-rename), kills what is left of the task's group (a task
+ * ends when its main process ends, as in a container), and exits with the same status. The task
+ * itself {@code exec}s with nothing in between, so its signal semantics are its own.
+ *
+ * <p><b>Clean signal state and environment</b>: a shell starts background jobs with SIGINT and
+ * SIGQUIT ignored; {@code env --default-signal} (coreutils ≥ 8.31) restores every signal to its
+ * default before the command runs. {@code env -i} gives the task exactly {@link TaskSpec#env()}:
+ * the monitor itself runs with a fixed minimal environment, so nothing of the agent leaks in and
+ * no task variable (IFS...) can change how the monitor's script runs. stdin is {@code /dev/null}.
+ *
+ * <p><b>Identity</b>: the task's subshell prints its own {@code /proc/self/stat} before it
+ * {@code exec}s, so the agent learns the pid and start time even of a task that ends at once.
+ * Start time (clock ticks since boot) plus pid is the task's identity in the {@link TaskHandle};
+ * a pid now held by a process with another start time is not the task. The kernel does not hand
+ * out a pid while it is still some process's session or group id, so while any process of the
+ * task's session lives, the session id is the task's.
+ *
+ * <p><b>Waiting</b>: for tasks this instance started, {@link Process#waitFor} on the monitor
+ * (no polling); for recovered ones, polling {@code /proc} every {@value #POLL_MILLIS} ms until
+ * the exit file appears or both the task and its monitor are gone (then the status is {@link
+ * ExitResult#lost lost}).
+ *
+ * <p><b>Stopping</b>: SIGTERM to every process group of the task's session (the task's own group,
+ * plus any a process of it made with {@code setpgid}), wait until no process of the session is
+ * left or the grace period ends, then SIGKILL to the groups and to each remaining process.
+ *
+ * <p><b>One task per id at a time</b>: a task's directory is {@code <root>/<id>}; starting an id
+ * again (a container restart) clears the previous exit file, so the caller starts it only after
+ * the previous run has ended.
+ *
+ * <p><b>Limits</b>: a process that calls {@code setsid} itself leaves the task's session and is
+ * not found; cgroups will close that gap (and bring resource limits and OOM detection). If
+ * something kills the monitor too (e.g. systemd stopping the agent's unit with the default {@code
+ * KillMode=control-group}), the task's exit status is lost.
+ */
+public final class ProcessRuntime implements Runtime {
+
+    static final Capabilities CAPABILITIES = new Capabilities("process", false, false, true, false, false);
+
+    static final long POLL_MILLIS = 20;
+    private static final String EXIT_FILE = "exit";
+    private static final String MONITOR_LOG = "monitor.log";
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
+    private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    /**
+     * The monitor: {@code $1} task dir, {@code $2} stdout log, {@code $3} stderr log, then {@code
+     * env} arguments and the command. Prints its own stat line, then the task's, on stdout.
+     */
+    private static final String MONITOR = """
+            d=$1 o=$2 e=$3; shift 3
+            read -r m </proc/self/stat; printf '%s\\n' "$m"
+            ( read -r s </proc/self/stat; printf '%s\\n' "$s"
+              exec /usr/bin/setsid /usr/bin/env -i --default-signal "$@" </dev/null >>"$o" 2>>"$e" ) &
+            p=$!
+            exec >/dev/null
+            wait "$p"; c=$?
+            kill -s KILL -- "-$p" 2>/dev/null
+            printf '%s\\n' "$c" >"$d/exit.tmp" && mv -f "$d/exit.tmp" "$d/exit"
+            exit "$c"
+            """;
+
+    private final Path root;
+    private final String setsid;
+    private final String kill;
+    /** Monitors this instance started, by {@link #key}; recovered tasks have none. */
+    private final Map<String, Process> monitors = new ConcurrentHashMap<>();
+
+    private ProcessRuntime(Path root) {
+        this.root = root.toAbsolutePath();
+        this.setsid = executable("/usr/bin/setsid");
+        this.kill = executable("/usr/bin/kill", "/bin/kill");
+        executable("/usr/bin/env");
+    }
+
+    /**
+     * A process runtime keeping its per-task state under {@code root} (one directory per task:
+     * the exit file, the monitor's log, the default working directory).
+     */
+    public static ProcessRuntime create(Path root) {
+        return new ProcessRuntime(root);
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return CAPABILITIES;
+    }
+
+    @Override
+    public TaskHandle start(TaskSpec spec) {
+        if (spec.command().get(0).indexOf('=') >= 0) {
+            throw new IllegalArgumentException("command[0]: " + spec.command().get(0) + " (expected: no '=')");
+        }
+        Path dir = root.resolve(dirName(spec.id()));
+        Path workDir;
+        try {
+            Files.createDirectories(dir);
+            Files.deleteIfExists(dir.resolve(EXIT_FILE));
+            workDir = spec.workingDir() != null ? spec.workingDir() : Files.createDirectories(dir.resolve("work"));
+            if (!Files.isDirectory(workDir)) {
+                throw new TaskException("task " + spec.id() + ": working directory " + workDir + " does not exist");
+            }
+            touch(spec.stdoutLog());
+            touch(spec.stderrLog());
+        } catch (IOException e) {
+            throw new TaskException("task " + spec.id() + ": cannot prepare " + dir + ": " + e.getMessage(), e);
+        }
+
+        List<String> argv = new ArrayList<>(List.of(setsid, "--wait", "/bin/sh", "-c", MONITOR, "drover-monitor",
+                dir.toString(), spec.stdoutLog().toAbsolutePath().toString(), spec.stderrLog().toAbsolutePath().toString()));
+        Map<String, String> env = new java.util.TreeMap<>(spec.env());
+        env.putIfAbsent("PATH", DEFAULT_PATH);
+        argv.add("--");
+        env.forEach((k, v) -> argv.add(k + "=" + v));
+        argv.addAll(spec.command());
+
+        ProcessBuilder pb = new ProcessBuilder(argv)
+                .directory(workDir.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.PIPE)
+                .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve(MONITOR_LOG).toFile()));
+        pb.environment().clear();
+        pb.environment().put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        pb.environment().put("LC_ALL", "C");
+
+        Process monitor;
+        try {
+            monitor = pb.start();
+        } catch (IOException e) {
+            throw new TaskException("task " + spec.id() + ": cannot start its monitor: " + e.getMessage(), e);
+        }
+        Stat monitorStat;
+        Stat taskStat;
+        try {
+            List<String> lines = readLines(monitor, 2, START_TIMEOUT);
+            if (lines.size() < 2) {
+                monitor.destroyForcibly();
+                throw new TaskException("task " + spec.id() + ": monitor ended before starting it; see " + dir.resolve(MONITOR_LOG));
+            }
+            monitorStat = ProcFs.parse(lines.get(0));
+            taskStat = ProcFs.parse(lines.get(1));
+        } catch (InterruptedException e) {
+            monitor.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new TaskException("task " + spec.id() + ": interrupted while starting", e);
+        }
+        TaskHandle handle = new TaskHandle(CAPABILITIES.name(), spec.id(), taskStat.pid(), taskStat.startTime(), Map.of(
+                "dir", dir.toString(),
+                "monitorPid", Long.toString(monitorStat.pid()),
+                "monitorStart", Long.toString(monitorStat.startTime())));
+        monitors.put(key(handle), monitor);
+        awaitSessionLeader(handle);
+        return handle;
+    }
+
+    /**
+     * Waits until the task has called setsid, so that stopping it can signal its group. Takes a
+     * millisecond or two: the time to exec setsid(1).
+     */
+    private void awaitSessionLeader(TaskHandle h) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (true) {
+            Optional<Stat> s = ProcFs.stat(h.pid());
+            if (s.isEmpty() || s.get().startTime() != h.startTime() || s.get().ended() || s.get().session() == h.pid()) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                ProcessHandle.of(h.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                throw new TaskException("task " + h.taskId() + ": pid " + h.pid() + " did not become a session leader");
+            }
+            Thread.onSpinWait();
+            sleepQuietly(1);
+        }
+    }
+
+    @Override
+    public Optional<ExitResult> await(TaskHandle h, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Process monitor = monitors.get(key(h));
+        while (true) {
+            Optional<ExitResult> result = exitResult(h);
+            if (result.isPresent()) {
+                monitors.remove(key(h));
+                return result;
+            }
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return Optional.empty();
+            }
+            if (monitor != null && monitor.isAlive()) {
+                monitor.waitFor(left, TimeUnit.NANOSECONDS);
+            } else {
+                TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(POLL_MILLIS)));
+            }
+        }
+    }
+
+    /**
+     * How the task ended, or empty while it runs. Empty too in the instant between the task's
+     * end and the monitor's write of the exit file.
+     */
+    private Optional<ExitResult> exitResult(TaskHandle h) {
+        Path exitFile = dir(h).resolve(EXIT_FILE);
+        Optional<ExitResult> recorded = readExitFile(exitFile);
+        if (recorded.isPresent() || running(h) || monitorRunning(h)) {
+            return recorded;
+        }
+        // the monitor may have written the file after the first look and then exited
+        return readExitFile(exitFile).or(() -> Optional.of(ExitResult.lost(Instant.now())));
+    }
+
+    private static Optional<ExitResult> readExitFile(Path exitFile) {
+        try {
+            String text = Files.readString(exitFile).trim();
+            Instant finishedAt = Files.getLastModifiedTime(exitFile).toInstant();
+            return Optional.of(ExitResult.of(Integer.parseInt(text), finishedAt));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | NumberFormatException e) {
+            throw new TaskException("cannot read exit status " + exitFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void stop(TaskHandle h, Duration gracePeriod) throws InterruptedException {
+        if (!ours(h)) {
+            return;
+        }
+        List<Stat> left = ProcFs.session(h.pid());
+        if (left.isEmpty()) {
+            return;
+        }
+        signalGroups(left, "TERM");
+        long deadline = System.nanoTime() + gracePeriod.toNanos();
+        while (!(left = ProcFs.session(h.pid())).isEmpty() && System.nanoTime() < deadline) {
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+        }
+        long killDeadline = System.nanoTime() + KILL_TIMEOUT.toNanos();
+        while (!left.isEmpty()) {
+            if (System.nanoTime() > killDeadline) {
+                throw new TaskException("task " + h.taskId() + ": processes " + left + " survived SIGKILL");
+            }
+            signalGroups(left, "KILL");
+            signalProcesses(left, "KILL");
+            TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
+            left = ProcFs.session(h.pid());
+        }
+    }
+
+    /**
+     * Whether the session with the task's pid as id is the task's: its leader is the task, or is
+     * gone (then the kernel keeps the id reserved while any member lives, so members are the task's).
+     */
+    private static boolean ours(TaskHandle h) {
+        Optional<Stat> leader = ProcFs.stat(h.pid());
+        return leader.isEmpty() || leader.get().startTime() == h.startTime();
+    }
+
+    @Override
+    public Optional<TaskStatus> inspect(TaskHandle h) {
+        boolean running = running(h);
+        if (!running && !Files.isDirectory(dir(h))) {
+            return Optional.empty();
+        }
+        Instant startedAt = ProcFs.instantOfTicks(h.startTime());
+        if (running) {
+            return Optional.of(new TaskStatus(TaskStatus.State.RUNNING, h.pid(), startedAt, null));
+        }
+        try {
+            // the task is gone: give its monitor the moment it needs to record the status
+            Optional<ExitResult> exit = await(h, Duration.ofSeconds(1));
+            return Optional.of(exit
+                    .map(e -> new TaskStatus(TaskStatus.State.EXITED, h.pid(), startedAt, e))
+                    .orElseGet(() -> new TaskStatus(TaskStatus.State.RUNNING, h.pid(), startedAt, null)));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskException("interrupted while inspecting " + h.taskId(), e);
+        }
+    }
+
+    @Override
+    public Optional<TaskHandle> recover(TaskHandle persisted) {
+        if (!CAPABILITIES.name().equals(persisted.runtime())) {
+            throw new IllegalArgumentException("handle runtime: " + persisted.runtime() + " (expected: process)");
+        }
+        Optional<Stat> s = ProcFs.stat(persisted.pid());
+        if (s.isEmpty() || s.get().ended() || s.get().startTime() != persisted.startTime()
+                || s.get().session() != persisted.pid()) {
+            return Optional.empty();
+        }
+        return Optional.of(persisted);
+    }
+
+    @Override
+    public void destroy(TaskHandle h) throws InterruptedException {
+        stop(h, Duration.ZERO);
+        await(h, Duration.ofSeconds(5));
+        monitors.remove(key(h));
+        Path dir = dir(h);
+        if (!dir.startsWith(root) || dir.equals(root)) {
+            return; // not a directory this instance owns: leave it
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (NoSuchFileException e) {
+            // already gone
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** The task's main process is alive: same pid, same start time, not a zombie. */
+    private static boolean running(TaskHandle h) {
+        return alive(h.pid(), h.startTime());
+    }
+
+    private static boolean monitorRunning(TaskHandle h) {
+        String pid = h.state().get("monitorPid");
+        String start = h.state().get("monitorStart");
+        return pid != null && start != null && alive(Long.parseLong(pid), Long.parseLong(start));
+    }
+
+    private static boolean alive(long pid, long startTime) {
+        return ProcFs.stat(pid).filter(s -> s.startTime() == startTime && !s.ended()).isPresent();
+    }
+
+    private void signalGroups(List<Stat> members, String signal) {
+        List<String> targets = members.stream().map(s -> "-" + s.pgrp()).distinct().toList();
+        send(signal, targets);
+    }
+
+    private void signalProcesses(List<Stat> members, String signal) {
+        send(signal, members.stream().map(s -> Long.toString(s.pid())).toList());
+    }
+
+    /**
+     * Runs kill(1): Java 21 has no kill(2) for a process group. Failures (a group that ended in the
+     * meantime) are expected; the caller looks at /proc again.
+     */
+    private void send(String signal, List<String> targets) {
+        List<String> argv = new ArrayList<>(List.of(kill, "-s", signal, "--"));
+        argv.addAll(targets);
+        try {
+            Process p = new ProcessBuilder(argv)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            p.waitFor();
+        } catch (IOException e) {
+            throw new TaskException("cannot run " + argv + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskException("interrupted while running " + argv, e);
+        }
+    }
+
+    private Path dir(TaskHandle h) {
+        String dir = h.state().get("dir");
+        return dir != null ? Path.of(dir) : root.resolve(dirName(h.taskId()));
+    }
+
+    private static String key(TaskHandle h) {
+        return h.pid() + "@" + h.startTime();
+    }
+
+    /**
+     * The task's directory name: the id itself when it is a safe file name, else a cleaned id
+     * with a hash, so that {@code a/b} and {@code a_b} do not share a directory.
+     */
+    static String dirName(String id) {
+        if (id.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*") && id.length() <= 200) {
+            return id;
+        }
+        String clean = id.replaceAll("[^A-Za-z0-9._-]", "_").replaceFirst("^\\.", "_");
+        clean = clean.substring(0, Math.min(clean.length(), 180));
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(id.getBytes(StandardCharsets.UTF_8));
+            return clean + "-" + HexFormat.of().formatHex(sha, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void touch(Path log) throws IOException {
+        Path parent = log.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.write(log, new byte[0], StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    }
+
+    /** Reads up to {@code n} lines of the monitor's stdout, giving up after {@code timeout}. */
+    private static List<String> readLines(Process monitor, int n, Duration timeout) throws InterruptedException {
+        List<String> lines = new ArrayList<>();
+        Thread reader = Thread.ofVirtual().name("drover-monitor-reader").start(() -> {
+            try (BufferedReader r = new BufferedReader(
+                    new InputStreamReader(monitor.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while (lines.size() < n && (line = r.readLine()) != null) {
+                    synchronized (lines) {
+                        lines.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                // the monitor died; fewer lines tell the caller
+            }
+        });
+        if (!reader.join(timeout)) {
+            monitor.destroyForcibly(); // the reader is left to end with the pipe
+        }
+        synchronized (lines) {
+            return List.copyOf(lines);
+        }
+    }
+
+    private static String executable(String... candidates) {
+        for (String c : candidates) {
+            if (Files.isExecutable(Path.of(c))) {
+                return c;
+            }
+        }
+        throw new IllegalStateException(
+                "none of " + List.of(candidates) + " is executable (needs util-linux setsid, coreutils env, procps kill)");
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskException("interrupted", e);
+        }
+    }
+}

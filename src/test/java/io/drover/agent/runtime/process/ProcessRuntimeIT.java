@@ -1,0 +1,359 @@
+package io.drover.agent.runtime.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.agent.runtime.ExitResult;
+import io.drover.agent.runtime.TaskHandle;
+import io.drover.agent.runtime.TaskSpec;
+import io.drover.agent.runtime.TaskStatus;
+import io.drover.testing.TempDirs;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+
+/** The process runtime with real processes. Every test's tasks are killed by session in teardown. */
+@EnabledOnOs(OS.LINUX)
+class ProcessRuntimeIT {
+    private static final Duration LONG = Duration.ofSeconds(10);
+
+    private Path tmp;
+    private Path root;
+    private ProcessRuntime runtime;
+    private final List<TaskHandle> started = new ArrayList<>();
+    private int count;
+
+    @BeforeEach
+    void setUp() {
+        tmp = TempDirs.create("drover-process-runtime");
+        root = tmp.resolve("tasks");
+        runtime = ProcessRuntime.create(root);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        for (TaskHandle h : started) {
+            // kill by group (pgid = pid), then anything else left in the task's session
+            List<ProcFs.Stat> left = ProcFs.session(h.pid());
+            if (!left.isEmpty() && ProcFs.stat(h.pid()).map(s -> s.startTime() == h.startTime()).orElse(true)) {
+                new ProcessBuilder("kill", "-s", "KILL", "--", "-" + h.pid()).start().waitFor();
+                for (ProcFs.Stat s : left) {
+                    ProcessHandle.of(s.pid()).ifPresent(ProcessHandle::destroyForcibly);
+                }
+            }
+            await().atMost(LONG).until(() -> ProcFs.session(h.pid()).isEmpty());
+        }
+        TempDirs.delete(tmp);
+    }
+
+    @Test
+    void echoWritesItsLogAndExitsZero() throws Exception {
+        TaskSpec spec = spec("echo", "hello");
+        TaskHandle h = start(spec);
+
+        ExitResult exit = runtime.await(h, LONG).orElseThrow();
+
+        assertThat(exit.exitCode()).isZero();
+        assertThat(exit.signal()).isZero();
+        assertThat(exit.lost()).isFalse();
+        assertThat(exit.finishedAt()).isBeforeOrEqualTo(java.time.Instant.now());
+        assertThat(Files.readString(spec.stdoutLog())).isEqualTo("hello\n");
+        assertThat(runtime.inspect(h)).get().extracting(TaskStatus::state).isEqualTo(TaskStatus.State.EXITED);
+    }
+
+    @Test
+    void exitCodeAndStderrArePropagatedAndLogsAreAppended() throws Exception {
+        TaskSpec spec = spec("sh", "-c", "echo oops >&2; exit 3");
+        Files.createDirectories(spec.stderrLog().getParent());
+        Files.writeString(spec.stderrLog(), "before\n");
+
+        ExitResult exit = runtime.await(start(spec), LONG).orElseThrow();
+
+        assertThat(exit.exitCode()).isEqualTo(3);
+        assertThat(exit.signal()).isZero();
+        assertThat(Files.readString(spec.stderrLog())).isEqualTo("before\noops\n");
+    }
+
+    @Test
+    void missingProgramExits127() throws Exception {
+        TaskSpec spec = spec("drover-no-such-program");
+
+        assertThat(runtime.await(start(spec), LONG).orElseThrow().exitCode()).isEqualTo(127);
+        assertThat(Files.readString(spec.stderrLog())).contains("drover-no-such-program");
+    }
+
+    @Test
+    void environmentIsExactlyTheSpecsAndWorkingDirIsUsed() throws Exception {
+        Path work = Files.createDirectories(tmp.resolve("work dir"));
+        TaskSpec base = spec("sh", "-c", "echo \"$GREETING|$(pwd)\"; env");
+        TaskSpec spec = new TaskSpec(base.id(), base.command(), Map.of("GREETING", "hi there", "PATH", "/usr/bin:/bin"),
+                work, base.stdoutLog(), base.stderrLog());
+
+        assertThat(runtime.await(start(spec), LONG).orElseThrow().exitCode()).isZero();
+
+        List<String> out = Files.readAllLines(spec.stdoutLog());
+        assertThat(out.get(0)).isEqualTo("hi there|" + work.toRealPath());
+        assertThat(out).contains("GREETING=hi there", "PATH=/usr/bin:/bin");
+        assertThat(out).noneMatch(l -> l.startsWith("HOME=") || l.startsWith("JAVA_HOME=") || l.startsWith("LC_ALL="));
+    }
+
+    @Test
+    void defaultWorkingDirIsPerTaskAndDefaultPathIsSet() throws Exception {
+        TaskSpec spec = spec("sh", "-c", "pwd; echo \"$PATH\"");
+
+        assertThat(runtime.await(start(spec), LONG).orElseThrow().exitCode()).isZero();
+
+        List<String> out = Files.readAllLines(spec.stdoutLog());
+        assertThat(Path.of(out.get(0))).startsWith(root.toRealPath());
+        assertThat(out.get(1)).contains("/usr/bin");
+    }
+
+    @Test
+    void taskLeadsItsSessionWithDefaultSignalDispositions() throws Exception {
+        TaskSpec spec = spec("sh", "-c", "grep SigIgn /proc/self/status; exec sleep 4242");
+        TaskHandle h = start(spec);
+
+        ProcFs.Stat stat = ProcFs.stat(h.pid()).orElseThrow();
+        assertThat(stat.pgrp()).isEqualTo(h.pid());
+        assertThat(stat.session()).isEqualTo(h.pid());
+        assertThat(stat.startTime()).isEqualTo(h.startTime());
+        await().atMost(LONG).until(() -> !Files.readString(spec.stdoutLog()).isEmpty());
+        // signals 1-31 (the standard ones) at their defaults: the shell that forked the task
+        // ignored SIGINT and SIGQUIT in it. (32 and 33 are glibc's internal real-time signals.)
+        String sigIgn = Files.readString(spec.stdoutLog()).strip();
+        assertThat(sigIgn).startsWith("SigIgn:");
+        assertThat(Long.parseLong(sigIgn.substring("SigIgn:".length()).strip(), 16) & 0x7fffffffL).isZero();
+        // the agent (this JVM) is in another session, so the task's signals cannot reach it
+        assertThat(ProcFs.stat(ProcessHandle.current().pid()).orElseThrow().session()).isNotEqualTo(h.pid());
+        runtime.stop(h, LONG);
+    }
+
+    @Test
+    void stopIsGracefulWhenTheTaskHandlesTerm() throws Exception {
+        TaskSpec spec = spec("sh", "-c", "trap 'echo got TERM; exit 0' TERM; echo ready; sleep 4242 & wait");
+        TaskHandle h = start(spec);
+        awaitLog(spec, "ready");
+        assertThat(runtime.await(h, Duration.ZERO)).isEmpty();
+        assertThat(runtime.inspect(h)).get().extracting(TaskStatus::state).isEqualTo(TaskStatus.State.RUNNING);
+
+        long t0 = System.nanoTime();
+        runtime.stop(h, LONG);
+        ExitResult exit = runtime.await(h, LONG).orElseThrow();
+
+        assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(5));
+        assertThat(exit.exitCode()).isZero();
+        assertThat(Files.readString(spec.stdoutLog())).contains("got TERM");
+        assertThat(ProcFs.session(h.pid())).isEmpty();
+    }
+
+    @Test
+    void stopKillsATaskThatIgnoresTermAfterTheGracePeriod() throws Exception {
+        TaskSpec spec = spec("sh", "-c", "trap '' TERM; echo ready; sleep 4242");
+        TaskHandle h = start(spec);
+        awaitLog(spec, "ready");
+
+        long t0 = System.nanoTime();
+        runtime.stop(h, Duration.ofSeconds(1));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        ExitResult exit = runtime.await(h, LONG).orElseThrow();
+
+        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(6));
+        assertThat(exit.exitCode()).isEqualTo(137);
+        assertThat(exit.signal()).isEqualTo(9);
+        assertThat(ProcFs.session(h.pid())).isEmpty();
+    }
+
+    @Test
+    void stopKillsTheWholeProcessGroup() throws Exception {
+        TaskHandle h = start(spec("sh", "-c", "sleep 4242 & sleep 4242 & wait"));
+        await().atMost(LONG).until(() -> ProcFs.session(h.pid()).size() == 3);
+        List<ProcFs.Stat> children = ProcFs.session(h.pid()).stream().filter(s -> s.pid() != h.pid()).toList();
+        assertThat(children).hasSize(2).allMatch(s -> s.pgrp() == h.pid());
+
+        runtime.stop(h, LONG);
+
+        assertThat(ProcFs.session(h.pid())).isEmpty();
+        for (ProcFs.Stat child : children) {
+            assertThat(ProcFs.stat(child.pid()).filter(s -> s.startTime() == child.startTime() && !s.ended())).isEmpty();
+        }
+        ExitResult exit = runtime.await(h, LONG).orElseThrow();
+        assertThat(exit.exitCode()).isEqualTo(143);
+        assertThat(exit.signal()).isEqualTo(15);
+    }
+
+    @Test
+    void stopReachesProcessesThatMovedToAnotherGroupOfTheSession() throws Exception {
+        // bash's job control (dash refuses it without a tty) puts the background job in a group of its own
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs /bin/bash");
+        TaskHandle h = start(spec("/bin/bash", "-c", "set -m; sleep 4242 & wait"));
+        await().atMost(LONG).until(() -> ProcFs.session(h.pid()).size() == 2);
+        assertThat(ProcFs.session(h.pid())).anyMatch(s -> s.pgrp() != h.pid());
+
+        runtime.stop(h, LONG);
+
+        assertThat(ProcFs.session(h.pid())).isEmpty();
+    }
+
+    @Test
+    void aTaskOutlivesTheAgentThatStartedItAndItsExitCodeIsKnownAfterRecovery() throws Exception {
+        // the "agent" is a separate JVM that starts a task, prints the handle and exits
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Process agent = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                        StartTaskAndExit.class.getName(), root.toString(), tmp.resolve("agent.out").toString(),
+                        "sh", "-c", "trap 'exit 42' TERM; echo ready; sleep 4242 & wait")
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        String json = new String(agent.getInputStream().readAllBytes()).strip();
+        assertThat(agent.waitFor()).isZero();
+        TaskHandle h = TaskHandle.fromJson(json);
+        started.add(h);
+        awaitLog(tmp.resolve("agent.out"), "ready");
+
+        TaskHandle recovered = runtime.recover(h).orElseThrow();
+        assertThat(runtime.inspect(recovered)).get().extracting(TaskStatus::state).isEqualTo(TaskStatus.State.RUNNING);
+        runtime.stop(recovered, LONG);
+
+        ExitResult exit = runtime.await(recovered, LONG).orElseThrow();
+        assertThat(exit.exitCode()).isEqualTo(42);
+        assertThat(exit.lost()).isFalse();
+    }
+
+    /** The agent of the test above: starts a task, prints its handle, exits without stopping it. */
+    static final class StartTaskAndExit {
+        public static void main(String[] args) {
+            Path log = Path.of(args[1]);
+            TaskSpec spec = new TaskSpec("agent-restart/c", List.of(args).subList(2, args.length), Map.of(), null, log, log);
+            System.out.println(ProcessRuntime.create(Path.of(args[0])).start(spec).toJson());
+            System.exit(0);
+        }
+    }
+
+    @Test
+    void whenTheMainProcessEndsWhatItLeftBehindIsKilled() throws Exception {
+        TaskSpec spec = spec("sh", "-c", "sleep 4242 & echo $!; exit 0");
+        TaskHandle h = start(spec);
+
+        assertThat(runtime.await(h, LONG).orElseThrow().exitCode()).isZero();
+
+        await().atMost(LONG).until(() -> ProcFs.session(h.pid()).isEmpty());
+    }
+
+    @Test
+    void recoverFromAPersistedHandleInANewRuntime() throws Exception {
+        TaskHandle h = start(spec("sleep", "4242"));
+        String persisted = h.toJson();
+
+        ProcessRuntime restarted = ProcessRuntime.create(root);
+        TaskHandle recovered = restarted.recover(TaskHandle.fromJson(persisted)).orElseThrow();
+
+        assertThat(recovered).isEqualTo(h);
+        assertThat(recovered.pid()).isEqualTo(h.pid());
+        TaskStatus status = restarted.inspect(recovered).orElseThrow();
+        assertThat(status.state()).isEqualTo(TaskStatus.State.RUNNING);
+        assertThat(status.startedAt()).isBetween(java.time.Instant.now().minusSeconds(60), java.time.Instant.now().plusSeconds(1));
+        assertThat(restarted.await(recovered, Duration.ofMillis(100))).isEmpty();
+
+        restarted.stop(recovered, LONG);
+        ExitResult exit = restarted.await(recovered, LONG).orElseThrow();
+
+        assertThat(exit.exitCode()).isEqualTo(143);
+        assertThat(exit.lost()).isFalse();
+        assertThat(restarted.inspect(recovered)).get().extracting(TaskStatus::exit).isEqualTo(exit);
+    }
+
+    @Test
+    void recoverIsEmptyWhenTheTaskHasEndedButInspectStillKnowsHow() throws Exception {
+        TaskHandle h = start(spec("sh", "-c", "exit 7"));
+        runtime.await(h, LONG).orElseThrow();
+
+        ProcessRuntime restarted = ProcessRuntime.create(root);
+        TaskHandle persisted = TaskHandle.fromJson(h.toJson());
+
+        assertThat(restarted.recover(persisted)).isEmpty();
+        assertThat(restarted.inspect(persisted)).get().extracting(s -> s.exit().exitCode()).isEqualTo(7);
+    }
+
+    @Test
+    void aReusedPidIsNotTheTask() throws Exception {
+        TaskHandle h = start(spec("sleep", "4242"));
+        TaskHandle impostor = new TaskHandle(h.runtime(), h.taskId(), h.pid(), h.startTime() + 1, h.state());
+        TaskHandle jvm = new TaskHandle("process", "x", ProcessHandle.current().pid(), 1, Map.of());
+
+        ProcessRuntime restarted = ProcessRuntime.create(root);
+        assertThat(restarted.recover(impostor)).isEmpty();
+        assertThat(restarted.recover(jvm)).isEmpty();
+
+        // and stopping through a stale handle must not touch the process that now has the pid
+        restarted.stop(impostor, Duration.ZERO);
+        assertThat(runtime.inspect(h)).get().extracting(TaskStatus::state).isEqualTo(TaskStatus.State.RUNNING);
+        runtime.stop(h, LONG);
+    }
+
+    @Test
+    void destroyKillsAndForgets() throws Exception {
+        TaskHandle h = start(spec("sleep", "4242"));
+
+        runtime.destroy(h);
+
+        assertThat(ProcFs.session(h.pid())).isEmpty();
+        assertThat(runtime.inspect(h)).isEmpty();
+        assertThat(root.resolve(ProcessRuntime.dirName(h.taskId()))).doesNotExist();
+    }
+
+    @Test
+    void stopAndAwaitOfAnEndedTaskAreIdempotent() throws Exception {
+        TaskHandle h = start(spec("true"));
+        ExitResult first = runtime.await(h, LONG).orElseThrow();
+
+        runtime.stop(h, Duration.ofSeconds(1));
+
+        assertThat(runtime.await(h, Duration.ZERO)).contains(first);
+    }
+
+    @Test
+    void handleSurvivesAJsonRoundTrip() {
+        TaskHandle h = new TaskHandle("process", "uid-1/web", 1234, 98765, Map.of("dir", "/x y", "monitorPid", "12"));
+
+        assertThat(TaskHandle.fromJson(h.toJson())).isEqualTo(h);
+        assertThat(ProcessRuntime.dirName("uid-1/web")).doesNotContain("/").isNotEqualTo(ProcessRuntime.dirName("uid-1_web"));
+        assertThat(ProcessRuntime.dirName("..")).doesNotStartWith(".");
+    }
+
+    private TaskSpec spec(String... command) {
+        String id = "pod-" + (++count) + "/c";
+        Path logs = tmp.resolve("logs");
+        return new TaskSpec(id, List.of(command), Map.of(), null, logs.resolve(count + ".out"), logs.resolve(count + ".err"));
+    }
+
+    private TaskHandle start(TaskSpec spec) {
+        TaskHandle h = runtime.start(spec);
+        started.add(h);
+        return h;
+    }
+
+    private static void awaitLog(TaskSpec spec, String text) {
+        awaitLog(spec.stdoutLog(), text);
+    }
+
+    private static void awaitLog(Path log, String text) {
+        await().atMost(LONG).until(() -> read(log).contains(text));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
