@@ -2,6 +2,7 @@ package io.drover.controller;
 
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
+import io.drover.scheduler.SchedulerController;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -82,6 +83,7 @@ public final class ControllerManager implements AutoCloseable {
             });
             informers.add(informer);
         }
+        controllers.add(SchedulerController.create(client, informers));
         for (SharedIndexInformer<?> informer : informers) {
             informer.start();
         }

@@ -1,0 +1,92 @@
+package io.drover.scheduler;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * What the scheduler needs to know about a pod, copied out of the API object.
+ *
+ * @param nodeName "" when the pod is not bound
+ * @param controllerUid the uid of its controller owner reference, "" when it has none
+ * @param terminal Succeeded or Failed: it holds no resources any more
+ */
+public record PodInfo(String namespace, String name, String uid, String nodeName, String schedulerName,
+        Map<String, String> labels, String controllerUid, Resources requests, List<HostPort> hostPorts,
+        List<Toleration> tolerations, Map<String, String> nodeSelector, boolean terminal) {
+
+    public PodInfo {
+        labels = Map.copyOf(labels);
+        hostPorts = List.copyOf(hostPorts);
+        tolerations = List.copyOf(tolerations);
+        nodeSelector = Map.copyOf(nodeSelector);
+    }
+
+    /** A hostPort a container asks for; {@code ip} "0.0.0.0" means every address. */
+    public record HostPort(String ip, String protocol, int port) {
+        boolean conflictsWith(HostPort o) {
+            return port == o.port && protocol.equals(o.protocol)
+                    && (ip.equals(o.ip) || ip.equals(ANY) || o.ip.equals(ANY));
+        }
+
+        static final String ANY = "0.0.0.0";
+    }
+
+    public static PodInfo of(Pod pod) {
+        var meta = pod.getMetadata();
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());
+        String controllerUid = list(meta.getOwnerReferences()).stream()
+                .filter(r -> Boolean.TRUE.equals(r.getController())).map(OwnerReference::getUid)
+                .findFirst().orElse("");
+        List<HostPort> ports = new ArrayList<>();
+        Stream.concat(list(spec.getContainers()).stream(), list(spec.getInitContainers()).stream())
+                .map(Container::getPorts).flatMap(p -> list(p).stream())
+                .filter(p -> p.getHostPort() != null && p.getHostPort() > 0)
+                .map(PodInfo::hostPort).forEach(ports::add);
+        return new PodInfo(text(meta.getNamespace()), text(meta.getName()), text(meta.getUid()),
+                text(spec.getNodeName()), text(spec.getSchedulerName()), map(meta.getLabels()), text(controllerUid),
+                Resources.requestsOf(spec), ports,
+                list(spec.getTolerations()).stream().map(Toleration::of).toList(), map(spec.getNodeSelector()),
+                phase.equals("Succeeded") || phase.equals("Failed"));
+    }
+
+    private static HostPort hostPort(ContainerPort p) {
+        String ip = text(p.getHostIP());
+        String protocol = text(p.getProtocol());
+        return new HostPort(ip.isEmpty() ? HostPort.ANY : ip, protocol.isEmpty() ? "TCP" : protocol, p.getHostPort());
+    }
+
+    /** The same pod, as if bound to {@code node} (a binding the informer has not shown yet). */
+    public PodInfo withNodeName(String node) {
+        return new PodInfo(namespace, name, uid, node, schedulerName, labels, controllerUid, requests, hostPorts,
+                tolerations, nodeSelector, terminal);
+    }
+
+    /** Replicas of one workload: the same controller, or, without one, the same labels in the same namespace. */
+    public boolean sameOwnerAs(PodInfo o) {
+        if (!controllerUid.isEmpty()) {
+            return controllerUid.equals(o.controllerUid);
+        }
+        return o.controllerUid.isEmpty() && !labels.isEmpty() && namespace.equals(o.namespace)
+                && labels.equals(o.labels);
+    }
+
+    static String text(String s) {
+        return s == null ? "" : s;
+    }
+
+    static <T> List<T> list(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+
+    static Map<String, String> map(Map<String, String> m) {
+        return m == null ? Map.of() : m;
+    }
+}

@@ -1,0 +1,280 @@
+package io.drover.scheduler;
+
+import io.drover.controller.Controller;
+import io.drover.controller.Keys;
+import io.drover.controller.Reconciler;
+import io.drover.controller.Result;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.EventBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The default scheduler as a reconciler of pods: a pending pod without a node is placed by
+ * {@link Scheduler} on a snapshot of the informer caches and bound through the API.
+ *
+ * <p>The API server has no binding subresource yet, so a bind is an ordinary update of
+ * spec.nodeName carrying the pod's resourceVersion: a concurrent change fails it with 409 and the
+ * pod is retried. Until the informer shows a bind, the pod is "assumed" on its node (as in
+ * kube-scheduler's cache), so the next decision already counts it; deciding is serialized for the
+ * same reason. A pod that fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling
+ * event once per distinct message, and is looked at again when nodes or bound pods change and
+ * every {@link #RETRY}.
+ */
+public final class SchedulerController implements Reconciler {
+    public static final String NAME = "default-scheduler";
+    static final Duration RETRY = Duration.ofSeconds(10);
+    private static final Logger log = LoggerFactory.getLogger(SchedulerController.class);
+
+    private final KubernetesClient client;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Node> nodes;
+    private final Scheduler scheduler;
+    private final Clock clock;
+    private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
+    private final Object decisions = new Object();
+
+    private record Assumed(String uid, String node) {}
+
+    SchedulerController(KubernetesClient client, SharedIndexInformer<Pod> pods, SharedIndexInformer<Node> nodes,
+            Scheduler scheduler, Clock clock) {
+        this.client = client;
+        this.pods = pods;
+        this.nodes = nodes;
+        this.scheduler = scheduler;
+        this.clock = clock;
+    }
+
+    /**
+     * The scheduler's controller with its pod and node informers, which are added to {@code informers}
+     * for the caller to start (and wait for) with its own; the caller starts and closes the controller.
+     */
+    public static Controller create(KubernetesClient client, List<? super SharedIndexInformer<?>> informers) {
+        SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        SchedulerController scheduler = new SchedulerController(client, pods, nodes, Scheduler.defaults(),
+                Clock.systemUTC());
+        Controller controller = new Controller(NAME, scheduler);
+        pods.addEventHandler(scheduler.podHandler(controller));
+        nodes.addEventHandler(handler(node -> scheduler.pendingPods().forEach(controller::enqueue)));
+        informers.add(pods);
+        informers.add(nodes);
+        return controller;
+    }
+
+    @Override
+    public Result reconcile(String key) {
+        Pod pod = pods.getStore().getByKey(key);
+        if (pod == null || !isOurs(pod) || pod.getMetadata().getDeletionTimestamp() != null
+                || PodInfo.of(pod).terminal()) {
+            return Result.done();
+        }
+        if (!PodInfo.text(pod.getSpec().getNodeName()).isEmpty()) {
+            markScheduled(pod);
+            return Result.done();
+        }
+        Assumed bound = assumed.get(key);
+        if (bound != null && bound.uid().equals(pod.getMetadata().getUid())) {
+            return Result.done(); // bound already; the informer has not shown it yet
+        }
+        Placement placement;
+        synchronized (decisions) {
+            placement = scheduler.schedule(pod, snapshot());
+            if (placement instanceof Placement.Bound(String node)) {
+                assumed.put(key, new Assumed(pod.getMetadata().getUid(), node));
+            }
+        }
+        return switch (placement) {
+            case Placement.Bound(String node) -> bind(key, pod, node);
+            case Placement.Unschedulable(String message) -> markUnschedulable(pod, message);
+        };
+    }
+
+    /** The informer caches, with the binds they do not show yet. */
+    ClusterSnapshot snapshot() {
+        List<PodInfo> infos = new ArrayList<>();
+        for (Pod pod : pods.getStore().list()) {
+            PodInfo info = PodInfo.of(pod);
+            Assumed bound = assumed.get(Keys.of(pod));
+            if (info.nodeName().isEmpty() && bound != null && bound.uid().equals(info.uid())) {
+                info = info.withNodeName(bound.node());
+            }
+            infos.add(info);
+        }
+        return ClusterSnapshot.of(nodes.getStore().list().stream().map(NodeInfo::of).toList(), infos);
+    }
+
+    private Result bind(String key, Pod pod, String node) {
+        Pod bound;
+        try {
+            Pod copy = client.getKubernetesSerialization().clone(pod);
+            copy.getSpec().setNodeName(node);
+            bound = client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).update();
+        } catch (RuntimeException e) {
+            assumed.remove(key);
+            throw e;
+        }
+        event(pod, "Normal", "Scheduled", "Successfully assigned " + key + " to " + node);
+        markScheduled(bound);
+        return Result.done();
+    }
+
+    private void markScheduled(Pod pod) {
+        PodCondition current = condition(pod);
+        if (current != null && "True".equals(current.getStatus())) {
+            return;
+        }
+        writeCondition(pod, new PodConditionBuilder().withType("PodScheduled").withStatus("True")
+                .withLastTransitionTime(now()).build());
+    }
+
+    private Result markUnschedulable(Pod pod, String message) {
+        PodCondition current = condition(pod);
+        if (current != null && "False".equals(current.getStatus()) && "Unschedulable".equals(current.getReason())
+                && message.equals(current.getMessage())) {
+            return Result.requeueAfter(RETRY); // already said; say it again only when it changes
+        }
+        String since = current != null && "False".equals(current.getStatus()) ? current.getLastTransitionTime() : now();
+        writeCondition(pod, new PodConditionBuilder().withType("PodScheduled").withStatus("False")
+                .withReason("Unschedulable").withMessage(message).withLastTransitionTime(since).build());
+        event(pod, "Warning", "FailedScheduling", message);
+        return Result.requeueAfter(RETRY);
+    }
+
+    private void writeCondition(Pod pod, PodCondition condition) {
+        Pod copy = client.getKubernetesSerialization().clone(pod);
+        if (copy.getStatus() == null) {
+            copy.setStatus(new PodStatus());
+        }
+        PodStatus status = copy.getStatus();
+        if (PodInfo.text(status.getPhase()).isEmpty()) {
+            status.setPhase("Pending");
+        }
+        List<PodCondition> conditions = new ArrayList<>(PodInfo.list(status.getConditions()));
+        conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
+        conditions.add(condition);
+        status.setConditions(conditions);
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
+    }
+
+    /** Events are best effort, as in Kubernetes: a lost one is logged, never retried. */
+    private void event(Pod pod, String type, String reason, String message) {
+        Instant at = clock.instant();
+        String time = at.truncatedTo(ChronoUnit.SECONDS).toString();
+        String ns = pod.getMetadata().getNamespace();
+        long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
+        Event event = new EventBuilder()
+                .withNewMetadata().withName(pod.getMetadata().getName() + "." + Long.toHexString(nanos))
+                .withNamespace(ns).endMetadata()
+                .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(ns)
+                .withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid())
+                .withResourceVersion(pod.getMetadata().getResourceVersion()).endInvolvedObject()
+                .withType(type).withReason(reason).withMessage(message)
+                .withNewSource().withComponent(NAME).endSource()
+                .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
+                .withReportingComponent(NAME).withReportingInstance(NAME)
+                .build();
+        try {
+            client.v1().events().inNamespace(ns).resource(event).create();
+        } catch (KubernetesClientException e) {
+            log.warn("could not record event {} {} for pod {}/{}: {}", reason, message, ns,
+                    pod.getMetadata().getName(), e.getMessage());
+        }
+    }
+
+    private ResourceEventHandler<Pod> podHandler(Controller controller) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                changed(null, pod);
+            }
+
+            @Override
+            public void onUpdate(Pod oldPod, Pod newPod) {
+                changed(oldPod, newPod);
+            }
+
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                assumed.remove(Keys.of(pod));
+                if (holdsNode(pod)) {
+                    pendingPods().forEach(controller::enqueue); // its resources and ports are free again
+                }
+            }
+
+            private void changed(Pod oldPod, Pod pod) {
+                String key = Keys.of(pod);
+                if (!PodInfo.text(pod.getSpec().getNodeName()).isEmpty()) {
+                    assumed.remove(key);
+                }
+                if (oldPod != null && holdsNode(oldPod) && !holdsNode(pod)) {
+                    pendingPods().forEach(controller::enqueue);
+                }
+                if (isOurs(pod)) {
+                    controller.enqueue(key);
+                }
+            }
+        };
+    }
+
+    /** The keys of our pods that wait for a node. */
+    List<String> pendingPods() {
+        return pods.getStore().list().stream()
+                .filter(p -> isOurs(p) && PodInfo.text(p.getSpec().getNodeName()).isEmpty())
+                .map(Keys::of).toList();
+    }
+
+    private static boolean holdsNode(Pod pod) {
+        return !PodInfo.text(pod.getSpec().getNodeName()).isEmpty() && !PodInfo.of(pod).terminal();
+    }
+
+    static boolean isOurs(Pod pod) {
+        String name = pod.getSpec() == null ? "" : PodInfo.text(pod.getSpec().getSchedulerName());
+        return pod.getSpec() != null && (name.isEmpty() || name.equals(NAME));
+    }
+
+    private static PodCondition condition(Pod pod) {
+        return pod.getStatus() == null ? null : PodInfo.list(pod.getStatus().getConditions()).stream()
+                .filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);
+    }
+
+    private String now() {
+        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onChange) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T obj) {
+                onChange.accept(obj);
+            }
+
+            @Override
+            public void onUpdate(T oldObj, T newObj) {
+                onChange.accept(newObj);
+            }
+
+            @Override
+            public void onDelete(T obj, boolean finalStateUnknown) {
+                onChange.accept(obj);
+            }
+        };
+    }
+}

@@ -1,0 +1,16 @@
+package io.drover.scheduler;
+
+/** A node's taint: effect NoSchedule, PreferNoSchedule or NoExecute. */
+public record Taint(String key, String value, String effect) {
+    public static final String NO_SCHEDULE = "NoSchedule";
+    public static final String NO_EXECUTE = "NoExecute";
+
+    static Taint of(io.fabric8.kubernetes.api.model.Taint t) {
+        return new Taint(PodInfo.text(t.getKey()), PodInfo.text(t.getValue()), PodInfo.text(t.getEffect()));
+    }
+
+    /** Whether the scheduler refuses pods that do not tolerate it (PreferNoSchedule only lowers a score). */
+    boolean blocksScheduling() {
+        return effect.equals(NO_SCHEDULE) || effect.equals(NO_EXECUTE);
+    }
+}

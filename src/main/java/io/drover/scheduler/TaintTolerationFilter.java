@@ -1,0 +1,17 @@
+package io.drover.scheduler;
+
+import java.util.List;
+
+/** A node's NoSchedule and NoExecute taints must all be tolerated (the not-ready taint included). */
+final class TaintTolerationFilter implements Filter {
+
+    @Override
+    public List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
+        return node.taints().stream()
+                .filter(Taint::blocksScheduling)
+                .filter(taint -> pod.tolerations().stream().noneMatch(t -> t.tolerates(taint)))
+                .findFirst()
+                .map(t -> List.of("node(s) had untolerated taint {" + t.key() + ": " + t.value() + "}"))
+                .orElse(List.of());
+    }
+}
