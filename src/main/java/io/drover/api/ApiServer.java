@@ -20,10 +20,12 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class ApiServer implements AutoCloseable {
     private final Server server;
     private final ServerConnector connector;
+    private final ApiRouter router;
 
-    private ApiServer(Server server, ServerConnector connector) {
+    private ApiServer(Server server, ServerConnector connector, ApiRouter router) {
         this.server = server;
         this.connector = connector;
+        this.router = router;
     }
 
     /**
@@ -55,14 +57,14 @@ public final class ApiServer implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(new JettyAdapter(router));
-        server.setStopTimeout(2_000);
+        server.setStopTimeout(5_000);
         try {
             server.start();
         } catch (Exception e) {
             server.stop();
             throw e;
         }
-        return new ApiServer(server, connector);
+        return new ApiServer(server, connector, router);
     }
 
     /** The port actually bound. */
@@ -72,6 +74,8 @@ public final class ApiServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        // Watches end within a second of this, so the graceful stop has no request left to wait for.
+        router.shutdown();
         server.stop();
     }
 }

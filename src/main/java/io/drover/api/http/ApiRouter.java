@@ -40,6 +40,12 @@ public final class ApiRouter {
         this.tokenAccepted = tokenAccepted;
     }
 
+    /** The server is stopping: /readyz answers 503 and open watches end. */
+    public void shutdown() {
+        ready = false;
+        resources.close();
+    }
+
     /** From now on /readyz answers 200. */
     public void markReady() {
         ready = true;

@@ -39,6 +39,8 @@ final class ResourceHandler {
     private static final long BOOKMARK_AFTER_MILLIS = 5_000;
 
     private final ResourceRegistry registry;
+    /** Set when the server stops: open watches end so that the stop does not wait for them. */
+    private volatile boolean closing;
     private final ObjectStorage storage;
     private final ObjectMapper json;
     private final Bodies bodies;
@@ -51,6 +53,11 @@ final class ResourceHandler {
         this.json = json;
         this.bodies = new Bodies(json);
         this.clock = clock;
+    }
+
+    /** Ends every open watch within a second; clients re-watch elsewhere or after a restart. */
+    void close() {
+        closing = true;
     }
 
     void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
@@ -150,7 +157,7 @@ final class ResourceHandler {
                     return;
                 }
                 List<ObjectWatch.Event> events = watch.next(Math.min(left, 1000));
-                if (events == null) {
+                if (events == null || closing) {
                     return;
                 }
                 for (ObjectWatch.Event e : events) {
