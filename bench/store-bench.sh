@@ -19,13 +19,10 @@ cd "$here"
 etcd_bin="${ETCD:-$(command -v etcd || echo /usr/bin/etcd)}"
 [ -x "$etcd_bin" ] || { echo "store-bench: etcd not found (set ETCD)" >&2; exit 1; }
 
-# ./drover builds target/drover.jar when it is missing or stale and finds a JDK >= 21.
+# ./drover builds target/drover.jar when it is missing or stale; scripts/jdk.sh finds a JDK >= 21.
 ./drover --version >/dev/null
-if [ -z "${JAVA_HOME:-}" ] || [ ! -x "$JAVA_HOME/bin/java" ]; then
-  for d in $(ls -d /usr/lib/jvm/*/ 2>/dev/null | sort -rV); do
-    if [ -x "${d}bin/java" ]; then JAVA_HOME="${d%/}"; break; fi
-  done
-fi
+# shellcheck source=../scripts/jdk.sh
+. "$here/scripts/jdk.sh"
 java="$JAVA_HOME/bin/java"
 
 tmp="$(mktemp -d "${BENCH_DIR:-/tmp}/store-bench.XXXXXX")"

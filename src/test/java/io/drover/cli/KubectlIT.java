@@ -201,6 +201,25 @@ class KubectlIT {
     }
 
     @Test
+    void replaceAndDescribe() throws Exception {
+        String manifest = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: replaced
+                  namespace: default
+                data:
+                  v: "1"
+                """;
+        kubectl.runWithInput(manifest, "create", "-f", "-").requireSuccess();
+        kubectl.runWithInput(manifest.replace("\"1\"", "\"2\""), "replace", "-f", "-").requireSuccess();
+        assertThat(kubectl.run("get", "configmap", "replaced", "-o", "jsonpath={.data.v}").requireSuccess().stdout())
+                .isEqualTo("2");
+        assertThat(kubectl.run("describe", "configmap", "replaced").requireSuccess().stdout())
+                .contains("Name:", "replaced", "Namespace:", "default");
+    }
+
+    @Test
     void stopsOnSigtermAndStartsAgainOnTheSameDataDir() throws Exception {
         // Last in spirit: uses its own server, so the shared one stays up for the other tests.
         try (ServerProcess other = ServerProcess.start()) {
