@@ -70,14 +70,15 @@ final class ReplicaSetController implements Reconciler {
             }
         }
         ReplicaSetStatus status = ReplicaSetStatuses.calculate(rs, owned, manageError, clock.instant());
-        ReplicaSet updated = ReplicaSetStatuses.changed(rs, status) ? writeStatus(rs, status) : rs;
+        if (ReplicaSetStatuses.changed(rs, status)) {
+            writeStatus(rs, status);
+        }
         if (manageError != null) {
             throw manageError;
         }
         int minReady = rs.getSpec().getMinReadySeconds() == null ? 0 : rs.getSpec().getMinReadySeconds();
-        if (minReady > 0 && updated.getStatus().getReadyReplicas() != null
-                && Objects.equals(updated.getStatus().getReadyReplicas(), rs.getSpec().getReplicas())
-                && !Objects.equals(updated.getStatus().getAvailableReplicas(), rs.getSpec().getReplicas())) {
+        if (minReady > 0 && Objects.equals(status.getReadyReplicas(), rs.getSpec().getReplicas())
+                && !Objects.equals(status.getAvailableReplicas(), rs.getSpec().getReplicas())) {
             // Ready pods become available only with time: look again when they may have.
             return Result.requeueAfter(Duration.ofSeconds(minReady));
         }
@@ -186,22 +187,22 @@ final class ReplicaSetController implements Reconciler {
     }
 
     /** Through the status subresource; one retry on a fresh copy if the cached one was stale. */
-    private ReplicaSet writeStatus(ReplicaSet rs, ReplicaSetStatus status) {
+    private void writeStatus(ReplicaSet rs, ReplicaSetStatus status) {
         ReplicaSet copy = Copies.of(rs);
         copy.setStatus(status);
         var api = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace());
         try {
-            return api.resource(copy).updateStatus();
+            api.resource(copy).updateStatus();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
             }
             ReplicaSet fresh = api.withName(rs.getMetadata().getName()).get();
             if (fresh == null || !Objects.equals(fresh.getMetadata().getUid(), rs.getMetadata().getUid())) {
-                return rs;
+                return;
             }
             fresh.setStatus(status);
-            return api.resource(fresh).updateStatus();
+            api.resource(fresh).updateStatus();
         }
     }
 }
