@@ -20,14 +20,21 @@ public final class ApiException extends RuntimeException {
     private final String name;
     private final ResourceType type;
     private final List<Cause> causes;
+    private final boolean detailsNameKind;
 
     public ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
+        this(code, reason, message, type, name, causes, false);
+    }
+
+    private ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes,
+            boolean detailsNameKind) {
         super(message);
         this.code = code;
         this.reason = reason;
         this.type = type;
         this.name = name;
         this.causes = List.copyOf(causes);
+        this.detailsNameKind = detailsNameKind;
     }
 
     public ApiException(int code, String reason, String message) {
@@ -68,8 +75,13 @@ public final class ApiException extends RuntimeException {
                 + name + "\": " + why, type, name, List.of());
     }
 
+    /**
+     * 422 Invalid. As Kubernetes' NewInvalid, the message and details name the group-qualified kind
+     * ("Deployment.apps"), not the resource, so kubectl prints "The Deployment "x" is invalid".
+     */
     public static ApiException invalid(ResourceType type, String name, List<Cause> causes) {
-        StringBuilder message = new StringBuilder(type.kind()).append(" \"").append(name).append("\" is invalid: ");
+        String qualifiedKind = type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
+        StringBuilder message = new StringBuilder(qualifiedKind).append(" \"").append(name).append("\" is invalid: ");
         for (int i = 0; i < causes.size(); i++) {
             Cause c = causes.get(i);
             if (i > 0) {
@@ -80,7 +92,7 @@ public final class ApiException extends RuntimeException {
         if (causes.size() > 1) {
             message.insert(message.indexOf(": ") + 2, "[").append("]");
         }
-        return new ApiException(422, "Invalid", message.toString(), type, name, causes);
+        return new ApiException(422, "Invalid", message.toString(), type, name, causes, true);
     }
 
     public static ApiException badRequest(String message) {
@@ -134,7 +146,7 @@ public final class ApiException extends RuntimeException {
             }
             if (type != null) {
                 details.put("group", type.group());
-                details.put("kind", type.plural());
+                details.put("kind", detailsNameKind ? type.kind() : type.plural());
             }
             if (!causes.isEmpty()) {
                 ArrayNode list = details.putArray("causes");

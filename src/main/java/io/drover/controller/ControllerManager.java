@@ -3,9 +3,13 @@ package io.drover.controller;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.scheduler.SchedulerController;
+import io.drover.workload.WorkloadControllers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -18,7 +22,7 @@ import java.util.function.Consumer;
 
 /**
  * Starts the built-in controllers (namespace lifecycle, default service accounts, garbage
- * collection) on informers over one API client, and stops them. Every read and write goes through
+ * collection, ReplicaSets and Deployments) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
 public final class ControllerManager implements AutoCloseable {
@@ -59,6 +63,12 @@ public final class ControllerManager implements AutoCloseable {
                 serviceAccounts.enqueue(sa.getMetadata().getNamespace());
             }
         }));
+
+        SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<ReplicaSet> replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<Deployment> deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
+        informers.addAll(List.of(pods, replicaSets, deployments));
+        WorkloadControllers.register(client, pods, replicaSets, deployments, this::controller);
 
         OwnerGraph graph = new OwnerGraph();
         Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));

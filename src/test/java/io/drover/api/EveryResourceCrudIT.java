@@ -88,10 +88,21 @@ class EveryResourceCrudIT {
         assertThat(scoped.withLabel("suite", "crud").list().getItems())
                 .extracting(o -> o.getMetadata().getName()).contains(name);
 
-        GenericKubernetesResource updated = scoped.withName(name).edit(o -> {
-            o.getMetadata().getLabels().put("updated", "yes");
-            return o;
-        });
+        // Controllers may write the object meanwhile (the scheduler marks an unplaceable pod): an edit
+        // is a compare-and-swap, so a 409 means "read again and retry", as clients do.
+        GenericKubernetesResource updated = null;
+        for (int attempt = 0; updated == null; attempt++) {
+            try {
+                updated = scoped.withName(name).edit(o -> {
+                    o.getMetadata().getLabels().put("updated", "yes");
+                    return o;
+                });
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409 || attempt >= 5) {
+                    throw e;
+                }
+            }
+        }
         assertThat(updated.getMetadata().getLabels()).containsEntry("updated", "yes");
         assertThat(Long.parseLong(updated.getMetadata().getResourceVersion()))
                 .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));

@@ -220,6 +220,183 @@ class KubectlIT {
     }
 
     @Test
+    void applyOfAMultiDocumentManifestThenAChange() throws Exception {
+        String manifest = """
+                apiVersion: v1
+                kind: Namespace
+                metadata:
+                  name: shop
+                ---
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: web
+                  namespace: shop
+                spec:
+                  replicas: 2
+                  selector:
+                    matchLabels: {app: web}
+                  template:
+                    metadata:
+                      labels: {app: web}
+                    spec:
+                      containers:
+                      - name: web
+                        image: nginx:1.25
+                        ports:
+                        - containerPort: 8080
+                ---
+                apiVersion: v1
+                kind: Service
+                metadata:
+                  name: web
+                  namespace: shop
+                spec:
+                  selector: {app: web}
+                  ports:
+                  - port: 80
+                    targetPort: 8080
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: settings
+                  namespace: shop
+                data:
+                  color: blue
+                ---
+                apiVersion: v1
+                kind: Secret
+                metadata:
+                  name: creds
+                  namespace: shop
+                stringData:
+                  password: s3cret
+                """;
+        String first = kubectl.runWithInput(manifest, "apply", "-f", "-").requireSuccess().stdout();
+        assertThat(first).contains("namespace/shop created", "deployment.apps/web created", "service/web created",
+                "configmap/settings created", "secret/creds created");
+
+        String changed = kubectl.runWithInput(manifest.replace("nginx:1.25", "nginx:1.27").replace("blue", "green"),
+                "apply", "-f", "-").requireSuccess().stdout();
+        assertThat(changed).contains("deployment.apps/web configured", "configmap/settings configured",
+                "namespace/shop unchanged", "service/web unchanged");
+        assertThat(kubectl.run("-n", "shop", "get", "deployment", "web", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}").requireSuccess().stdout()).isEqualTo("nginx:1.27");
+        assertThat(kubectl.run("-n", "shop", "get", "secret", "creds", "-o", "jsonpath={.data.password}")
+                .requireSuccess().stdout()).isEqualTo("czNjcmV0");
+
+        String yaml = kubectl.run("-n", "shop", "get", "deployment", "web", "-o", "yaml").requireSuccess().stdout();
+        assertThat(yaml).contains("kind: Deployment", "maxSurge: 25%", "revisionHistoryLimit: 10",
+                "progressDeadlineSeconds: 600", "terminationGracePeriodSeconds: 30");
+        assertThat(kubectl.run("-n", "shop", "get", "all").requireSuccess().stdout())
+                .contains("service/web", "deployment.apps/web");
+        kubectl.run("delete", "namespace", "shop").requireSuccess();
+        assertThat(kubectl.run("get", "namespace", "shop").exitCode()).isNotZero();
+    }
+
+    @Test
+    void labelAnnotateAndEveryPatchType() throws Exception {
+        kubectl.run("create", "configmap", "patched", "--from-literal=a=1").requireSuccess();
+        kubectl.run("label", "configmap", "patched", "tier=web").requireSuccess();
+        kubectl.run("annotate", "configmap", "patched", "owner=me").requireSuccess();
+        kubectl.run("patch", "configmap", "patched", "--type=merge", "-p", "{\"data\":{\"b\":\"2\"}}").requireSuccess();
+        kubectl.run("patch", "configmap", "patched", "--type=json", "-p",
+                "[{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"10\"}]").requireSuccess();
+        kubectl.run("patch", "configmap", "patched", "--type=strategic", "-p", "{\"data\":{\"c\":\"3\"}}")
+                .requireSuccess();
+        String json = kubectl.run("get", "configmap", "patched", "-o", "json").requireSuccess().stdout();
+        assertThat(json).contains("\"tier\": \"web\"", "\"owner\": \"me\"", "\"a\": \"10\"", "\"b\": \"2\"",
+                "\"c\": \"3\"");
+    }
+
+    @Test
+    void replaceWithAStaleObjectConflicts() throws Exception {
+        kubectl.run("create", "configmap", "stale", "--from-literal=a=1").requireSuccess();
+        String old = kubectl.run("get", "configmap", "stale", "-o", "yaml").requireSuccess().stdout();
+        kubectl.run("patch", "configmap", "stale", "--type=merge", "-p", "{\"data\":{\"a\":\"2\"}}").requireSuccess();
+        Kubectl.Run run = kubectl.runWithInput(old.replace("a: \"1\"", "a: \"3\""), "replace", "-f", "-");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("Conflict").contains("the object has been modified");
+    }
+
+    @Test
+    void createNamespaceAndQuotaWithTheTypedClient() throws Exception {
+        kubectl.run("create", "namespace", "typed-ns").requireSuccess();
+        kubectl.run("-n", "typed-ns", "create", "quota", "q", "--hard=pods=10,cpu=4").requireSuccess();
+        assertThat(kubectl.run("-n", "typed-ns", "get", "resourcequota", "q", "-o", "jsonpath={.spec.hard.pods}")
+                .requireSuccess().stdout()).isEqualTo("10");
+    }
+
+    @Test
+    void dryRunServerStoresNothing() throws Exception {
+        kubectl.run("create", "configmap", "dry", "--from-literal=a=1", "--dry-run=server").requireSuccess();
+        assertThat(kubectl.run("get", "configmap", "dry").exitCode()).isNotZero();
+    }
+
+    @Test
+    void badManifestFailsWithAReadableMessage() throws Exception {
+        String bad = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: Bad_Name
+                spec:
+                  selector:
+                    matchLabels: {app: a}
+                  template:
+                    metadata:
+                      labels: {app: b}
+                    spec:
+                      containers:
+                      - name: app
+                        image: nginx
+                """;
+        Kubectl.Run run = kubectl.runWithInput(bad, "apply", "-f", "-");
+        assertThat(run.exitCode()).isNotZero();
+        assertThat(run.stderr()).contains("is invalid").contains("metadata.name").contains("selector");
+    }
+
+    @Test
+    void getWatchPrintsChanges() throws Exception {
+        kubectl.run("create", "configmap", "watched", "--from-literal=a=1").requireSuccess();
+        Process watch = new ProcessBuilder(Requirements.kubectl().toString(), "--kubeconfig",
+                server.kubeconfig().toString(), "--cache-dir", cache.toString(), "get", "configmaps", "-w",
+                "--request-timeout=20s").redirectErrorStream(true).start();
+        try {
+            StringBuilder seen = new StringBuilder();
+            Thread reader = Thread.ofVirtual().start(() -> {
+                try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(watch.getInputStream()))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        synchronized (seen) {
+                            seen.append(line).append('\n');
+                        }
+                    }
+                } catch (java.io.IOException ignored) {
+                    // The process was stopped.
+                }
+            });
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+                synchronized (seen) {
+                    return seen.toString().contains("watched");
+                }
+            });
+            kubectl.run("create", "configmap", "watched-later", "--from-literal=a=1").requireSuccess();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+                synchronized (seen) {
+                    return seen.toString().contains("watched-later");
+                }
+            });
+            watch.destroy();
+            reader.join(5000);
+        } finally {
+            watch.destroyForcibly();
+            watch.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void stopsOnSigtermAndStartsAgainOnTheSameDataDir() throws Exception {
         // Last in spirit: uses its own server, so the shared one stays up for the other tests.
         try (ServerProcess other = ServerProcess.start()) {

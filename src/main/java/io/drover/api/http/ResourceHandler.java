@@ -257,12 +257,13 @@ final class ResourceHandler {
         boolean status = ResourceType.STATUS.equals(path.subresource());
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
-                return Scale.applyTo(current, requireObject(apply.apply(Scale.of(current, json))));
+                return sameVersionIsNoPrecondition(current,
+                        Scale.applyTo(current, requireObject(apply.apply(Scale.of(current, json)))));
             }
             ObjectNode patched = (ObjectNode) requireObject(apply.apply(current));
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(request, path.type(), patched, response);
-            return recordUpdate(current, patched, manager);
+            return sameVersionIsNoPrecondition(current, recordUpdate(current, patched, manager));
         }, status, dryRun(request));
         send(response, 200, scale ? Scale.of(result, json) : result);
     }
@@ -310,7 +311,7 @@ final class ResourceHandler {
                     merged = applied(path, () -> first);
                 }
                 LastApplied.sync(merged, applied, manager);
-                return merged;
+                return sameVersionIsNoPrecondition(current, merged);
             }, status, dryRun(request));
             send(response, 200, result);
         } catch (ApiException e) {
@@ -342,6 +343,19 @@ final class ResourceHandler {
             throw new ApiException(409, "Conflict", result.conflictMessage(), path.type(), path.name(), causes);
         }
         return result.merged();
+    }
+
+    /**
+     * A patch is applied to the object as read, resourceVersion included; only a patch that sets
+     * another resourceVersion asks for a precondition. Without this a write racing the patch would
+     * fail it with 409, where Kubernetes re-applies the patch to the newer object.
+     */
+    private static ObjectNode sameVersionIsNoPrecondition(ObjectNode current, ObjectNode desired) {
+        JsonNode now = current.path("metadata").path("resourceVersion");
+        if (desired.path("metadata").path("resourceVersion").equals(now)) {
+            desired.withObject("metadata").remove("resourceVersion");
+        }
+        return desired;
     }
 
     /**

@@ -115,10 +115,7 @@ public final class ObjectStorage {
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object, boolean dryRun) {
         ObjectNode metadata = object.withObject("metadata");
         String name = ObjectMetaRules.nameForCreate(type, metadata);
-        List<ApiException.Cause> causes = ObjectMetaRules.validateName(type, name);
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid(type, name, causes);
-        }
+        List<ApiException.Cause> causes = new ArrayList<>(ObjectMetaRules.validateName(type, name));
         if (type.namespaced()) {
             metadata.put("namespace", namespace);
             if (!type.plural().equals("namespaces")) {
@@ -136,9 +133,10 @@ public final class ObjectStorage {
         ResourceStrategy strategy = Strategies.forType(type);
         strategy.applyDefaults(object);
         strategy.applyCreateDefaults(object);
-        List<ApiException.Cause> invalid = strategy.validateCreate(object);
-        if (!invalid.isEmpty()) {
-            throw ApiException.invalid(type, name, invalid);
+        // Every problem at once, as Kubernetes reports them: the name and the kind's own rules.
+        causes.addAll(strategy.validateCreate(object));
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid(type, name, causes);
         }
         String key = type.storageKey(namespace, name);
         if (dryRun) {
