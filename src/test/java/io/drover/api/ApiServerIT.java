@@ -127,17 +127,20 @@ class ApiServerIT {
 
     @Test
     void generationMovesOnSpecChangesOnly() {
-        String ns = newNamespace("gen");
-        Deployment d = client.apps().deployments().inNamespace(ns).resource(deployment("web", 1)).create();
-        assertThat(d.getMetadata().getGeneration()).isEqualTo(1);
+        // A Node: no controller writes to one the test made, so the edits below do not race.
+        String name = "gen-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        var node = client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+                .withName(name).endMetadata().build()).create();
+        assertThat(node.getMetadata().getGeneration()).isEqualTo(1);
 
-        Deployment relabelled = client.apps().deployments().inNamespace(ns).withName("web")
-                .edit(x -> new DeploymentBuilder(x).editMetadata().addToLabels("tier", "front").endMetadata().build());
+        var relabelled = client.nodes().withName(name).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                .editMetadata().addToLabels("tier", "front").endMetadata().build());
         assertThat(relabelled.getMetadata().getGeneration()).isEqualTo(1);
 
-        Deployment scaled = client.apps().deployments().inNamespace(ns).withName("web")
-                .edit(x -> new DeploymentBuilder(x).editSpec().withReplicas(3).endSpec().build());
-        assertThat(scaled.getMetadata().getGeneration()).isEqualTo(2);
+        var cordoned = client.nodes().withName(name).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                .editOrNewSpec().withUnschedulable(true).endSpec().build());
+        assertThat(cordoned.getMetadata().getGeneration()).isEqualTo(2);
+        client.nodes().withName(name).delete();
     }
 
     @Test
@@ -156,17 +159,21 @@ class ApiServerIT {
 
     @Test
     void statusWritesGoThroughTheStatusSubresourceOnly() {
-        String ns = newNamespace("status");
-        client.apps().deployments().inNamespace(ns).resource(deployment("web", 2)).create();
-        Deployment withStatus = client.apps().deployments().inNamespace(ns).withName("web")
-                .editStatus(d -> new DeploymentBuilder(d).withNewStatus().withReplicas(2).endStatus().build());
-        assertThat(withStatus.getStatus().getReplicas()).isEqualTo(2);
+        String name = "status-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
+                .endMetadata().build()).create();
+        var withStatus = client.nodes().withName(name).editStatus(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                .editOrNewStatus().addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("10"))
+                .endStatus().build());
+        assertThat(withStatus.getStatus().getAllocatable()).containsKey("pods");
         assertThat(withStatus.getMetadata().getGeneration()).isEqualTo(1);
 
         // A main-resource update cannot change status.
-        Deployment main = client.apps().deployments().inNamespace(ns).withName("web")
-                .edit(d -> new DeploymentBuilder(d).editStatus().withReplicas(99).endStatus().build());
-        assertThat(main.getStatus().getReplicas()).isEqualTo(2);
+        var main = client.nodes().withName(name).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                .editStatus().addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("99")).endStatus()
+                .build());
+        assertThat(main.getStatus().getAllocatable().get("pods").getAmount()).isEqualTo("10");
+        client.nodes().withName(name).delete();
     }
 
     @Test
