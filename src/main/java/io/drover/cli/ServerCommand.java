@@ -34,10 +34,13 @@ final class ServerCommand implements Callable<Integer> {
             description = "How often old store history is compacted (ISO-8601 duration, default: PT5M).")
     Duration compactionInterval = Duration.ofMinutes(5);
 
+    @Option(names = "--node-name", description = "Name of this machine's Node (default: the host name).")
+    String nodeName;
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
-                compactionInterval);
+                compactionInterval, nodeName, false);
         DroverServer server = DroverServer.start(options);
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.

@@ -29,7 +29,8 @@ public final class TestCluster implements AutoCloseable {
         Path dataDir = TempDirs.create("drover-cluster");
         DroverServer server = null;
         try {
-            server = DroverServer.start(ServerOptions.forDataDir(dataDir).withBindAddress("127.0.0.1"));
+            server = DroverServer.start(ServerOptions.forDataDir(dataDir).withBindAddress("127.0.0.1")
+                    .withStopPodsOnClose(true));
             Config config = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
             config.setRequestRetryBackoffLimit(0);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();
