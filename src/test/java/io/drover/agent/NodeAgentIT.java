@@ -95,6 +95,10 @@ class NodeAgentIT {
                 && Files.readString(dir.resolve("current.log")).equals("hi\nhello\n"));
         long pid = pidOf(dir);
         assertThat(alive(pid)).isTrue();
+        String version = client.pods().inNamespace("default").withName("hello").get().getMetadata()
+                .getResourceVersion();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> version.equals(client.pods()
+                .inNamespace("default").withName("hello").get().getMetadata().getResourceVersion()));
 
         client.pods().inNamespace("default").withName("hello").delete(); // default grace period
 
@@ -160,6 +164,57 @@ class NodeAgentIT {
         assertThat(status(pending).getState().getWaiting().getMessage()).contains("set command");
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream()
                 .anyMatch(e -> e.getType().equals("Warning") && e.getReason().equals("Failed")));
+    }
+
+    @Test
+    void restartedAgentAdoptsRunningTasksAndStopsThoseOfPodsDeletedMeanwhile() throws Exception {
+        String node = "adoption-node";
+        Path dataDir = Files.createTempDirectory("drover-agent");
+        NodeAgent first = agent(node, dataDir);
+        Pod pod;
+        long pid;
+        try {
+            pod = create(new PodBuilder(pod("adopted", "Always", "sleep", "1000")).editSpec().withNodeName(node)
+                    .endSpec().build());
+            Pod running = awaitPod("adopted", p -> status(p) != null && status(p).getState().getRunning() != null);
+            pid = pidOf(agentContainerDir(dataDir, running));
+            pids.add(pid);
+        } finally {
+            first.close();
+        }
+        assertThat(alive(pid)).as("a closed agent leaves its pods running").isTrue();
+
+        try (NodeAgent second = agent(node, dataDir)) {
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
+                Pod p = client.pods().inNamespace("default").withName("adopted").get();
+                return status(p).getState().getRunning() != null && status(p).getRestartCount() == 0
+                        && pidOf(agentContainerDir(dataDir, p)) == pid;
+            });
+            assertThat(events(pod).stream().filter(e -> e.getReason().equals("Started"))).hasSize(1);
+        }
+        client.pods().inNamespace("default").withName("adopted").withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace("default").withName("adopted")
+                .get() == null);
+        assertThat(alive(pid)).isTrue();
+
+        try (NodeAgent third = agent(node, dataDir)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
+        } finally {
+            client.nodes().withName(node).delete();
+            io.drover.testing.TempDirs.delete(dataDir);
+        }
+    }
+
+    private static NodeAgent agent(String node, Path dataDir) throws Exception {
+        String ca = new String(java.util.Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return NodeAgent.start(io.drover.controller.ApiClients.connect(cluster.server().url(), ca, cluster.token()),
+                node, dataDir, cluster.server().url(), false);
+    }
+
+    private static Path agentContainerDir(Path dataDir, Pod p) {
+        return dataDir.resolve("pods").resolve(p.getMetadata().getNamespace() + "_" + p.getMetadata().getName()
+                + "_" + p.getMetadata().getUid()).resolve("main");
     }
 
     private Pod create(Pod pod) {
