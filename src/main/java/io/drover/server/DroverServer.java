@@ -74,8 +74,11 @@ public final class DroverServer implements AutoCloseable {
             controllers = ControllerManager.start(
                     ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()), registry);
             router.markReady();
-            agent = NodeAgent.start(ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()),
-                    options.nodeName(), options.dataDir(), url, options.stopPodsOnClose());
+            if (options.nodeAgent()) {
+                agent = NodeAgent.start(
+                        ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()),
+                        options.nodeName(), options.dataDir(), url, options.stopPodsOnClose());
+            }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, url, kubeconfig);
         } catch (Exception | Error e) {
@@ -109,9 +112,9 @@ public final class DroverServer implements AutoCloseable {
         return api.port();
     }
 
-    /** The name of this machine's Node, run by the server's node agent. */
+    /** The name of this machine's Node, run by the server's node agent; null without one. */
     public String nodeName() {
-        return agent.nodeName();
+        return agent == null ? null : agent.nodeName();
     }
 
     public Path kubeconfig() {
@@ -134,7 +137,9 @@ public final class DroverServer implements AutoCloseable {
         }
         closed = true;
         try {
-            agent.close();
+            if (agent != null) {
+                agent.close();
+            }
             controllers.close();
             api.close();
         } finally {
