@@ -205,6 +205,23 @@ class NodeAgentIT {
         }
     }
 
+    @Test
+    void aTestClusterStopsItsPodsWhenClosed() throws Exception {
+        long pid;
+        try (TestCluster other = TestCluster.start()) {
+            other.client().pods().inNamespace("default").resource(pod("left", "Always", "sleep", "1000")).create();
+            Pod[] running = new Pod[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                running[0] = other.client().pods().inNamespace("default").withName("left").get();
+                return status(running[0]) != null && status(running[0]).getState().getRunning() != null;
+            });
+            pid = pidOf(agentContainerDir(other.dataDir(), running[0]));
+            pids.add(pid);
+            assertThat(alive(pid)).isTrue();
+        }
+        assertThat(alive(pid)).isFalse();
+    }
+
     private static NodeAgent agent(String node, Path dataDir) throws Exception {
         String ca = new String(java.util.Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
                 java.nio.charset.StandardCharsets.UTF_8);
