@@ -34,10 +34,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "How often old store history is compacted (ISO-8601 duration, default: PT5M).")
     Duration compactionInterval = Duration.ofMinutes(5);
 
+    @Option(names = "--node-name", description = "Name of this machine's Node (default: the host name).")
+    String nodeName;
+
+    @Option(names = "--disable-agent", description = "Run the control plane only, without a node agent.")
+    boolean disableAgent;
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
-                compactionInterval);
+                compactionInterval, !disableAgent, nodeName, false);
         DroverServer server = DroverServer.start(options);
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.

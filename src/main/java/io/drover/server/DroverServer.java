@@ -1,6 +1,7 @@
 package io.drover.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.agent.NodeAgent;
 import io.drover.api.ApiServer;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
@@ -21,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One drover server: the store, its compactor, the API server and the controllers, started in that
- * order and stopped in reverse. The controllers (and later the node agent, proxy and DNS) talk to
- * the others through the API only, over HTTPS, even in this one process.
+ * One drover server: the store, its compactor, the API server, the controllers and the node agent,
+ * started in that order and stopped in reverse. The controllers and the node agent (and later the
+ * proxy and DNS) talk to the others through the API only, over HTTPS, even in this one process.
  */
 public final class DroverServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DroverServer.class);
@@ -32,16 +33,18 @@ public final class DroverServer implements AutoCloseable {
     private final Compactor compactor;
     private final ApiServer api;
     private final ControllerManager controllers;
+    private final NodeAgent agent;
     private final URI url;
     private final Path kubeconfig;
     private boolean closed;
 
-    private DroverServer(Store store, Compactor compactor, ApiServer api, ControllerManager controllers, URI url,
-            Path kubeconfig) {
+    private DroverServer(Store store, Compactor compactor, ApiServer api, ControllerManager controllers,
+            NodeAgent agent, URI url, Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
         this.api = api;
         this.controllers = controllers;
+        this.agent = agent;
         this.url = url;
         this.kubeconfig = kubeconfig;
     }
@@ -56,6 +59,7 @@ public final class DroverServer implements AutoCloseable {
         Compactor compactor = null;
         ApiServer api = null;
         ControllerManager controllers = null;
+        NodeAgent agent = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
@@ -70,9 +74,17 @@ public final class DroverServer implements AutoCloseable {
             controllers = ControllerManager.start(
                     ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()), registry);
             router.markReady();
+            if (options.nodeAgent()) {
+                agent = NodeAgent.start(
+                        ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()),
+                        options.nodeName(), options.dataDir(), url, options.stopPodsOnClose());
+            }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, api, controllers, url, kubeconfig);
+            return new DroverServer(store, compactor, api, controllers, agent, url, kubeconfig);
         } catch (Exception | Error e) {
+            if (agent != null) {
+                agent.close();
+            }
             if (controllers != null) {
                 controllers.close();
             }
@@ -100,6 +112,11 @@ public final class DroverServer implements AutoCloseable {
         return api.port();
     }
 
+    /** The name of this machine's Node, run by the server's node agent; null without one. */
+    public String nodeName() {
+        return agent == null ? null : agent.nodeName();
+    }
+
     public Path kubeconfig() {
         return kubeconfig;
     }
@@ -120,6 +137,9 @@ public final class DroverServer implements AutoCloseable {
         }
         closed = true;
         try {
+            if (agent != null) {
+                agent.close();
+            }
             controllers.close();
             api.close();
         } finally {

@@ -11,9 +11,15 @@ import java.time.Duration;
  * @param bindAddress the address the API server listens on
  * @param datastoreEndpoint etcd endpoints, or null for the embedded SQLite store
  * @param compactionInterval how often store history is compacted
+ * @param nodeAgent whether this server runs a node agent (false: control plane only, as k3s's
+ *     {@code --disable-agent})
+ * @param nodeName the name of this machine's Node; null for the host name
+ * @param stopPodsOnClose whether closing the server stops the pods its node agent runs; false for a
+ *     real server, whose pods keep running to be adopted by the next start; true in tests, so that
+ *     no process outlives the test
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
-        Duration compactionInterval) {
+        Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
@@ -22,11 +28,27 @@ public record ServerOptions(Path dataDir, int apiPort, String bindAddress, Strin
     }
 
     public ServerOptions withBindAddress(String address) {
-        return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval);
+        return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
+                stopPodsOnClose);
+    }
+
+    public ServerOptions withNodeAgent(boolean run) {
+        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
+                stopPodsOnClose);
+    }
+
+    public ServerOptions withNodeName(String name) {
+        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
+                stopPodsOnClose);
+    }
+
+    public ServerOptions withStopPodsOnClose(boolean stop) {
+        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
+                nodeName, stop);
     }
 
     /** Defaults for a data dir: a free port on all addresses, SQLite, compaction every 5 minutes. */
     public static ServerOptions forDataDir(Path dataDir) {
-        return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5));
+        return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false);
     }
 }

@@ -32,7 +32,7 @@ class SchedulerIT {
 
     @BeforeAll
     void start() throws Exception {
-        cluster = TestCluster.start();
+        cluster = TestCluster.start(options -> options.withNodeAgent(false)); // only the test's node
         client = cluster.client();
         ns = client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName("sched-")
                 .endMetadata().build()).create().getMetadata().getName();

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /**
  * A real drover server in this JVM on a free port and a temporary data dir, with a fabric8 client
@@ -26,10 +27,16 @@ public final class TestCluster implements AutoCloseable {
     }
 
     public static TestCluster start() throws Exception {
+        return start(options -> options);
+    }
+
+    /** A cluster whose server options are the test defaults changed by {@code options}. */
+    public static TestCluster start(UnaryOperator<ServerOptions> options) throws Exception {
         Path dataDir = TempDirs.create("drover-cluster");
         DroverServer server = null;
         try {
-            server = DroverServer.start(ServerOptions.forDataDir(dataDir).withBindAddress("127.0.0.1"));
+            server = DroverServer.start(options.apply(ServerOptions.forDataDir(dataDir).withBindAddress("127.0.0.1")
+                    .withStopPodsOnClose(true)));
             Config config = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
             config.setRequestRetryBackoffLimit(0);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();

@@ -1,0 +1,48 @@
+package io.drover.agent;
+
+import io.drover.agent.runtime.TaskHandle;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import java.time.Instant;
+
+/**
+ * What the agent knows of one container of one pod: its task while it runs, how it last ended,
+ * and its back-off. Touched only by the reconcile of its pod (the work queue never runs two
+ * reconciles of one key at once).
+ */
+final class ContainerRun {
+    enum Mode {
+        /** Not started: about to start, or it cannot be ({@link #waitingReason}). */
+        WAITING,
+        /** Its task runs ({@link #handle}). */
+        RUNNING,
+        /** It ended and is not restarted ({@link #lastExit}). */
+        EXITED,
+        /** It ended and waits for {@link #restartAt} to be started again. */
+        BACKOFF
+    }
+
+    final String taskId;
+    Mode mode = Mode.WAITING;
+    TaskHandle handle;
+    Instant startedAt;
+    int restartCount;
+    /** The latest exit, and the one before it. */
+    ContainerStateTerminated lastExit;
+    ContainerStateTerminated priorExit;
+    final RestartBackoff backoff = new RestartBackoff();
+    Instant restartAt;
+    /** The restart the BackOff event was recorded for, so it is recorded once per wait. */
+    Instant backoffEventFor;
+    String waitingReason = "ContainerCreating";
+    String waitingMessage;
+    /** The message a Failed event was recorded for, so it is recorded once per distinct problem. */
+    String failedEventFor;
+
+    ContainerRun(String taskId) {
+        this.taskId = taskId;
+    }
+
+    boolean everExited() {
+        return lastExit != null;
+    }
+}

@@ -1,0 +1,112 @@
+package io.drover.agent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerState;
+import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.HostIP;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodIP;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A pod's status as the agent reports it, computed from what it knows of the containers: phase,
+ * the four conditions, IPs, start time and container statuses. Fields the agent does not own are
+ * kept from the current status, and a condition keeps its lastTransitionTime while its status
+ * stays, so an unchanged pod computes an equal status and is not written again.
+ */
+final class PodStatuses {
+    private static final List<String> OWN_CONDITIONS = List.of("Initialized", "Ready", "ContainersReady",
+            "PodScheduled");
+
+    private PodStatuses() {}
+
+    static PodStatus build(Pod pod, PodWorker.PodRun run, String nodeIp, Instant now) {
+        PodStatus current = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        PodStatus status = new io.fabric8.kubernetes.api.model.PodStatusBuilder(current).build();
+        List<PodPhase.Container> phases = new ArrayList<>();
+        List<ContainerStatus> statuses = new ArrayList<>();
+        boolean allRunning = true;
+        for (Container c : pod.getSpec().getContainers()) {
+            ContainerRun cr = run.containers.get(c.getName());
+            phases.add(phaseOf(cr));
+            allRunning &= cr.mode == ContainerRun.Mode.RUNNING;
+            statuses.add(containerStatus(c, cr));
+        }
+        String phase = PodPhase.of(pod.getSpec().getRestartPolicy(), phases);
+        status.setPhase(phase);
+        status.setHostIP(nodeIp);
+        status.setHostIPs(List.of(new HostIP(nodeIp)));
+        status.setPodIP(nodeIp);
+        status.setPodIPs(List.of(new PodIP(nodeIp)));
+        if (status.getStartTime() == null) {
+            status.setStartTime(PodWorker.time(now));
+        }
+        status.setContainerStatuses(statuses);
+        boolean completed = phase.equals("Succeeded");
+        String nowText = PodWorker.time(now);
+        List<PodCondition> conditions = new ArrayList<>();
+        conditions.add(condition(current, "Initialized", "True", null, nowText));
+        conditions.add(condition(current, "Ready", allRunning ? "True" : "False",
+                allRunning ? null : completed ? "PodCompleted" : "ContainersNotReady", nowText));
+        conditions.add(condition(current, "ContainersReady", allRunning ? "True" : "False",
+                allRunning ? null : completed ? "PodCompleted" : "ContainersNotReady", nowText));
+        conditions.add(condition(current, "PodScheduled", "True", null, nowText));
+        for (PodCondition other : PodWorker.list(current.getConditions())) {
+            if (!OWN_CONDITIONS.contains(other.getType())) {
+                conditions.add(other);
+            }
+        }
+        status.setConditions(conditions);
+        return status;
+    }
+
+    private static PodPhase.Container phaseOf(ContainerRun cr) {
+        return switch (cr.mode) {
+            case RUNNING -> PodPhase.Container.RUNNING;
+            case WAITING -> PodPhase.Container.WAITING;
+            case EXITED, BACKOFF -> cr.lastExit != null && Integer.valueOf(0).equals(cr.lastExit.getExitCode())
+                    ? PodPhase.Container.SUCCEEDED : PodPhase.Container.FAILED;
+        };
+    }
+
+    private static ContainerStatus containerStatus(Container c, ContainerRun cr) {
+        ContainerState state = switch (cr.mode) {
+            case RUNNING -> new ContainerStateBuilder().withNewRunning()
+                    .withStartedAt(PodWorker.time(cr.startedAt)).endRunning().build();
+            case EXITED -> new ContainerStateBuilder().withTerminated(cr.lastExit).build();
+            case WAITING, BACKOFF -> new ContainerStateBuilder().withNewWaiting().withReason(cr.waitingReason)
+                    .withMessage(cr.waitingMessage).endWaiting().build();
+        };
+        ContainerStateTerminated previous = cr.mode == ContainerRun.Mode.EXITED ? cr.priorExit : cr.lastExit;
+        ContainerState last = previous == null ? new ContainerState()
+                : new ContainerStateBuilder().withTerminated(previous).build();
+        boolean running = cr.mode == ContainerRun.Mode.RUNNING;
+        return new ContainerStatusBuilder().withName(c.getName()).withImage(text(c.getImage()))
+                .withImageID("").withContainerID(cr.lastExit == null && !running ? null : "process://" + cr.taskId)
+                .withReady(running).withStarted(running).withRestartCount(cr.restartCount)
+                .withState(state).withLastState(last).build();
+    }
+
+    private static String text(String s) {
+        return s == null ? "" : s;
+    }
+
+    private static PodCondition condition(PodStatus current, String type, String status, String reason, String now) {
+        String since = now;
+        for (PodCondition c : PodWorker.list(current.getConditions())) {
+            if (type.equals(c.getType()) && status.equals(c.getStatus()) && c.getLastTransitionTime() != null) {
+                since = c.getLastTransitionTime();
+            }
+        }
+        return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason)
+                .withLastTransitionTime(since).withLastProbeTime(null).build();
+    }
+}

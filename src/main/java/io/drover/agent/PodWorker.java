@@ -1,0 +1,512 @@
+package io.drover.agent;
+
+import io.drover.agent.runtime.ExitResult;
+import io.drover.agent.runtime.Runtime;
+import io.drover.agent.runtime.TaskException;
+import io.drover.agent.runtime.TaskHandle;
+import io.drover.agent.runtime.TaskSpec;
+import io.drover.agent.runtime.TaskStatus;
+import io.drover.controller.Keys;
+import io.drover.controller.Reconciler;
+import io.drover.controller.Result;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the pods bound to this node: one reconcile per pod key starts the containers that should
+ * run, notices the ones that ended, restarts them by the pod's restartPolicy with the kubelet's
+ * back-off, stops them when the pod is deleted, and writes the pod's status when it changed.
+ *
+ * <p>Every task's handle is persisted next to its log ({@link PodFiles}), so the first reconcile
+ * of a pod after an agent restart adopts its running tasks ({@link Runtime#recover}) instead of
+ * starting them again; the restart count then comes from the pod's status, where the previous
+ * run left it. A task's exit is noticed by a virtual thread per task blocked in {@link
+ * Runtime#await}, which re-queues the pod.
+ */
+final class PodWorker implements Reconciler {
+    static final String PROCESS_RUNTIME = "process";
+    static final Duration ORPHAN_GRACE = Duration.ofSeconds(2);
+    static final long DEFAULT_GRACE_SECONDS = 30;
+    /** A start that failed is looked at again at once, to enter its back-off. */
+    private static final Duration START_FAILED_RECHECK = Duration.ofMillis(10);
+    static final String IMAGE_WITHOUT_COMMAND = "the process runtime runs commands, not images: set command "
+            + "(drover has no container engine on this node)";
+    private static final Logger log = LoggerFactory.getLogger(PodWorker.class);
+
+    private final KubernetesClient client;
+    private final SharedIndexInformer<Pod> pods;
+    private final Runtime runtime;
+    private final PodFiles files;
+    private final HostFacts host;
+    private final Map<String, String> clusterEnv;
+    private final Clock clock;
+    private final PodEvents events;
+    private Consumer<String> requeue = key -> {};
+    /** The pods this agent runs, by key. */
+    private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
+    /** The threads waiting for tasks to end, by task id. */
+    private final Map<String, Thread> watchers = new ConcurrentHashMap<>();
+
+    /** The containers of one pod (one uid) this agent runs. */
+    static final class PodRun {
+        final String uid;
+        final String namespace;
+        final String name;
+        final Map<String, ContainerRun> containers = new LinkedHashMap<>();
+
+        PodRun(String uid, String namespace, String name) {
+            this.uid = uid;
+            this.namespace = namespace;
+            this.name = name;
+        }
+    }
+
+    PodWorker(KubernetesClient client, SharedIndexInformer<Pod> pods, Runtime runtime, PodFiles files,
+            HostFacts host, Map<String, String> clusterEnv, Clock clock) {
+        this.client = client;
+        this.pods = pods;
+        this.runtime = runtime;
+        this.files = files;
+        this.host = host;
+        this.clusterEnv = Map.copyOf(clusterEnv);
+        this.clock = clock;
+        this.events = new PodEvents(client, host.nodeName(), clock);
+    }
+
+    /** Where task exits are reported: the controller's enqueue. */
+    void onTaskExit(Consumer<String> enqueue) {
+        this.requeue = enqueue;
+    }
+
+    @Override
+    public Result reconcile(String key) throws Exception {
+        Pod pod = pods.getStore().getByKey(key);
+        PodRun run = runs.get(key);
+        if (pod == null) {
+            if (run != null) {
+                stopAll(run, ORPHAN_GRACE, null); // deleted elsewhere with grace 0
+                runs.remove(key);
+            }
+            return Result.done();
+        }
+        String uid = pod.getMetadata().getUid();
+        if (run != null && !run.uid.equals(uid)) {
+            stopAll(run, ORPHAN_GRACE, null); // a new pod of the same name
+            runs.remove(key);
+            run = null;
+        }
+        if (run == null) {
+            run = new PodRun(uid, pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+            runs.put(key, run);
+        }
+        for (Container c : pod.getSpec().getContainers()) {
+            if (!run.containers.containsKey(c.getName())) {
+                run.containers.put(c.getName(), adopt(key, pod, c));
+            }
+        }
+        if (pod.getMetadata().getDeletionTimestamp() != null) {
+            return terminate(key, pod, run);
+        }
+        boolean terminal = isTerminal(pod);
+        Duration next = null;
+        for (Container c : pod.getSpec().getContainers()) {
+            ContainerRun cr = run.containers.get(c.getName());
+            observe(cr);
+            if (terminal || cr.mode == ContainerRun.Mode.RUNNING) {
+                continue;
+            }
+            Duration wait = advance(key, pod, c, cr);
+            if (wait != null && (next == null || wait.compareTo(next) < 0)) {
+                next = wait;
+            }
+        }
+        writeStatus(pod, run);
+        return next == null ? Result.done() : Result.requeueAfter(next);
+    }
+
+    /** Brings a container that does not run one step on: start it, wait for its back-off, or leave it. */
+    private Duration advance(String key, Pod pod, Container c, ContainerRun cr) {
+        String problem = cannotRun(pod, c);
+        if (problem != null) {
+            if (cr.mode == ContainerRun.Mode.WAITING) {
+                cr.waitingReason = "CreateContainerError";
+                cr.waitingMessage = problem;
+                if (!problem.equals(cr.failedEventFor)) {
+                    cr.failedEventFor = problem;
+                    events.record(pod, "Warning", "Failed", "Error: " + problem);
+                }
+            }
+            return null;
+        }
+        if (cr.mode == ContainerRun.Mode.WAITING) {
+            start(key, pod, c, cr);
+            return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
+        }
+        if (!shouldRestart(pod, cr.lastExit)) {
+            cr.mode = ContainerRun.Mode.EXITED;
+            return null;
+        }
+        Instant now = clock.instant();
+        if (now.isBefore(cr.restartAt)) {
+            cr.mode = ContainerRun.Mode.BACKOFF;
+            cr.waitingReason = "CrashLoopBackOff";
+            Duration delay = Duration.between(cr.lastExit == null ? now : Instant.parse(cr.lastExit.getFinishedAt()),
+                    cr.restartAt);
+            cr.waitingMessage = "back-off " + delay.toSeconds() + "s restarting failed container=" + c.getName()
+                    + " pod=" + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
+                    + pod.getMetadata().getUid() + ")";
+            if (!cr.restartAt.equals(cr.backoffEventFor)) {
+                cr.backoffEventFor = cr.restartAt;
+                events.record(pod, "Warning", "BackOff", "Back-off restarting failed container " + c.getName()
+                        + " in pod " + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
+                        + pod.getMetadata().getUid() + ")");
+            }
+            return Duration.between(now, cr.restartAt);
+        }
+        cr.restartCount++;
+        start(key, pod, c, cr);
+        return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
+    }
+
+    private void start(String key, Pod pod, Container c, ContainerRun cr) {
+        Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                pod.getMetadata().getUid(), c.getName());
+        Path logFile = dir.resolve(PodFiles.LOG);
+        TaskHandle handle;
+        try {
+            Files.createDirectories(dir);
+            List<String> command = new ArrayList<>(list(c.getCommand()));
+            command.addAll(list(c.getArgs()));
+            Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
+            handle = runtime.start(new TaskSpec(cr.taskId, command, env(pod, c), workDir, logFile, logFile));
+        } catch (IOException | TaskException | IllegalArgumentException e) {
+            String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
+            Instant now = clock.instant();
+            exited(cr, new ContainerStateTerminatedBuilder().withExitCode(128).withReason("StartError")
+                    .withMessage(message).withStartedAt(time(now)).withFinishedAt(time(now)).build(), Duration.ZERO);
+            events.record(pod, "Warning", "Failed", "Error: " + message);
+            return;
+        }
+        files.saveHandle(dir, handle);
+        cr.handle = handle;
+        cr.mode = ContainerRun.Mode.RUNNING;
+        cr.startedAt = runtime.inspect(handle).map(TaskStatus::startedAt).orElse(clock.instant());
+        cr.waitingReason = null;
+        cr.waitingMessage = null;
+        watch(key, handle);
+        events.record(pod, "Normal", "Started", "Started container " + c.getName());
+    }
+
+    /** The first look at a container: adopt its task if a previous agent started it. */
+    private ContainerRun adopt(String key, Pod pod, Container c) throws InterruptedException {
+        String uid = pod.getMetadata().getUid();
+        ContainerRun cr = new ContainerRun(uid + "_" + c.getName());
+        ContainerStatus previous = statusOf(pod, c.getName());
+        if (previous != null && previous.getRestartCount() != null) {
+            cr.restartCount = previous.getRestartCount();
+        }
+        if (previous != null && previous.getLastState() != null) {
+            cr.lastExit = previous.getLastState().getTerminated();
+        }
+        Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), uid, c.getName());
+        Optional<TaskHandle> persisted = files.loadHandle(dir);
+        if (persisted.isEmpty()) {
+            if (previous != null && previous.getState() != null && previous.getState().getTerminated() != null) {
+                cr.priorExit = cr.lastExit;
+                cr.lastExit = previous.getState().getTerminated(); // ended before this agent's time
+                cr.mode = ContainerRun.Mode.EXITED;
+            }
+            return cr;
+        }
+        Optional<TaskHandle> recovered = runtime.recover(persisted.get());
+        if (recovered.isPresent()) {
+            cr.handle = recovered.get();
+            cr.mode = ContainerRun.Mode.RUNNING;
+            cr.startedAt = runtime.inspect(cr.handle).map(TaskStatus::startedAt).orElse(clock.instant());
+            cr.waitingReason = null;
+            log.info("adopted task {} of pod {} (pid {})", cr.taskId, key, cr.handle.pid());
+            watch(key, cr.handle);
+            return cr;
+        }
+        // It ended while no agent watched: learn how if the runtime can tell, then restart by policy.
+        ExitResult exit = runtime.inspect(persisted.get()).map(TaskStatus::exit)
+                .orElse(ExitResult.lost(clock.instant()));
+        cr.handle = persisted.get();
+        cr.startedAt = clock.instant();
+        cr.mode = ContainerRun.Mode.RUNNING;
+        finish(cr, exit);
+        return cr;
+    }
+
+    /** Notices the end of a running task. */
+    private void observe(ContainerRun cr) throws InterruptedException {
+        if (cr.mode != ContainerRun.Mode.RUNNING) {
+            return;
+        }
+        Optional<ExitResult> exit = runtime.await(cr.handle, Duration.ZERO);
+        if (exit.isPresent()) {
+            finish(cr, exit.get());
+        }
+    }
+
+    private void finish(ContainerRun cr, ExitResult exit) throws InterruptedException {
+        Instant started = cr.startedAt == null ? exit.finishedAt() : cr.startedAt;
+        String reason = exit.oomKilled() ? "OOMKilled" : exit.lost() ? "ContainerStatusUnknown"
+                : exit.exitCode() == 0 ? "Completed" : "Error";
+        ContainerStateTerminated terminated = new ContainerStateTerminatedBuilder().withExitCode(exit.exitCode())
+                .withSignal(exit.signal() == 0 ? null : exit.signal()).withReason(reason)
+                .withStartedAt(time(started)).withFinishedAt(time(exit.finishedAt())).build();
+        TaskHandle handle = cr.handle;
+        forget(handle);
+        exited(cr, terminated, Duration.between(started, exit.finishedAt()));
+    }
+
+    private void exited(ContainerRun cr, ContainerStateTerminated terminated, Duration ranFor) {
+        cr.priorExit = cr.lastExit;
+        cr.lastExit = terminated;
+        cr.handle = null;
+        cr.startedAt = null;
+        cr.mode = ContainerRun.Mode.EXITED;
+        cr.restartAt = Instant.parse(terminated.getFinishedAt()).plus(cr.backoff.afterExit(ranFor));
+    }
+
+    /** Destroys an ended task and its persisted handle; its log stays. */
+    private void forget(TaskHandle handle) throws InterruptedException {
+        Thread watcher = watchers.remove(handle.taskId());
+        if (watcher != null) {
+            watcher.interrupt();
+        }
+        runtime.destroy(handle);
+        runs.values().stream().filter(r -> handle.taskId().startsWith(r.uid + "_")).findFirst().ifPresent(r ->
+                files.deleteHandle(files.containerDir(r.namespace, r.name, r.uid,
+                        handle.taskId().substring(r.uid.length() + 1))));
+    }
+
+    private Result terminate(String key, Pod pod, PodRun run) throws InterruptedException {
+        Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
+        if (seconds == null) {
+            seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+        }
+        stopAll(run, Duration.ofSeconds(seconds == null ? DEFAULT_GRACE_SECONDS : seconds), pod);
+        runs.remove(key);
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+        return Result.done();
+    }
+
+    /** Stops every running task of a pod within {@code grace} and forgets them all. */
+    private void stopAll(PodRun run, Duration grace, Pod pod) throws InterruptedException {
+        List<ContainerRun> running = run.containers.values().stream()
+                .filter(cr -> cr.mode == ContainerRun.Mode.RUNNING).toList();
+        List<Thread> stops = new ArrayList<>();
+        for (ContainerRun cr : running) {
+            if (pod != null) {
+                events.record(pod, "Normal", "Killing", "Stopping container "
+                        + cr.taskId.substring(run.uid.length() + 1));
+            }
+            TaskHandle handle = cr.handle;
+            stops.add(Thread.ofVirtual().name("stop-" + cr.taskId).start(() -> {
+                try {
+                    runtime.stop(handle, grace);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }));
+        }
+        for (Thread stop : stops) {
+            stop.join();
+        }
+        for (ContainerRun cr : running) {
+            forget(cr.handle);
+            cr.handle = null;
+            cr.mode = ContainerRun.Mode.EXITED;
+        }
+        PodFiles.deleteTree(files.podDir(run.namespace, run.name, run.uid));
+    }
+
+    /** Stops every task this agent runs (for a server whose pods must not outlive it). */
+    void stopEverything(Duration grace) throws InterruptedException {
+        for (PodRun run : List.copyOf(runs.values())) {
+            stopAll(run, grace, null);
+        }
+        runs.clear();
+        destroyOrphans(Map.of());
+    }
+
+    /**
+     * Destroys the tasks persisted for pods not in {@code liveUids}: pods deleted while no agent
+     * ran. Called once the informer has listed this node's pods.
+     */
+    void destroyOrphans(Map<String, Pod> liveUids) throws InterruptedException {
+        for (Path podDir : files.podDirs()) {
+            if (liveUids.containsKey(PodFiles.uidOf(podDir))) {
+                continue;
+            }
+            for (TaskHandle persisted : PodFiles.handlesIn(podDir)) {
+                Optional<TaskHandle> live = runtime.recover(persisted);
+                if (live.isPresent()) {
+                    runtime.stop(live.get(), ORPHAN_GRACE);
+                }
+                runtime.destroy(persisted);
+            }
+            PodFiles.deleteTree(podDir);
+        }
+    }
+
+    /** Stops watching task exits; the tasks keep running. */
+    void close() {
+        watchers.values().forEach(Thread::interrupt);
+        watchers.clear();
+    }
+
+    private void watch(String key, TaskHandle handle) {
+        Thread previous = watchers.put(handle.taskId(), Thread.ofVirtual().name("await-" + handle.taskId())
+                .start(() -> {
+                    try {
+                        while (runtime.await(handle, Duration.ofHours(1)).isEmpty()) {
+                            // still running
+                        }
+                        requeue.accept(key);
+                    } catch (InterruptedException e) {
+                        // no longer watched
+                    } catch (RuntimeException e) {
+                        log.warn("waiting for task {} failed: {}", handle.taskId(), e.toString());
+                        requeue.accept(key);
+                    }
+                }));
+        if (previous != null) {
+            previous.interrupt();
+        }
+    }
+
+    /** Why this container cannot run on this node, or null when it can. */
+    private static String cannotRun(Pod pod, Container c) {
+        String runtimeClass = pod.getSpec().getRuntimeClassName();
+        if (runtimeClass != null && !runtimeClass.isEmpty() && !runtimeClass.equals(PROCESS_RUNTIME)) {
+            return "runtime class " + runtimeClass + " is not available on this node (it has: process)";
+        }
+        if (list(c.getCommand()).isEmpty()) {
+            return list(c.getArgs()).isEmpty() && c.getImage() != null && !c.getImage().isEmpty()
+                    ? IMAGE_WITHOUT_COMMAND
+                    : "the process runtime runs commands: set command";
+        }
+        for (EnvVar var : list(c.getEnv())) {
+            if (var.getValueFrom() != null && (var.getValueFrom().getFieldRef() == null
+                    || fieldValue(pod, var.getValueFrom().getFieldRef().getFieldPath(), "") == null)) {
+                return "env " + var.getName() + ": only value and valueFrom.fieldRef (metadata.name, "
+                        + "metadata.namespace, metadata.uid, spec.nodeName, spec.serviceAccountName, "
+                        + "status.hostIP, status.podIP) are supported yet";
+            }
+        }
+        return null;
+    }
+
+    private Map<String, String> env(Pod pod, Container c) {
+        Map<String, String> env = new LinkedHashMap<>();
+        String path = System.getenv("PATH");
+        env.put("PATH", path == null || path.isEmpty() ? "/usr/local/bin:/usr/bin:/bin" : path);
+        env.put("HOSTNAME", pod.getMetadata().getName());
+        env.putAll(clusterEnv);
+        for (EnvVar var : list(c.getEnv())) {
+            if (var.getValueFrom() != null) {
+                env.put(var.getName(), fieldValue(pod, var.getValueFrom().getFieldRef().getFieldPath(),
+                        host.internalIp()));
+            } else {
+                env.put(var.getName(), var.getValue() == null ? "" : var.getValue());
+            }
+        }
+        return env;
+    }
+
+    private static String fieldValue(Pod pod, String path, String ip) {
+        return switch (path == null ? "" : path) {
+            case "metadata.name" -> pod.getMetadata().getName();
+            case "metadata.namespace" -> pod.getMetadata().getNamespace();
+            case "metadata.uid" -> pod.getMetadata().getUid();
+            case "spec.nodeName" -> pod.getSpec().getNodeName();
+            case "spec.serviceAccountName" -> text(pod.getSpec().getServiceAccountName());
+            case "status.hostIP", "status.podIP" -> ip;
+            default -> null;
+        };
+    }
+
+    private static boolean shouldRestart(Pod pod, ContainerStateTerminated exit) {
+        String policy = text(pod.getSpec().getRestartPolicy());
+        return switch (policy) {
+            case "Never" -> false;
+            case "OnFailure" -> exit == null || exit.getExitCode() == null || exit.getExitCode() != 0;
+            default -> true;
+        };
+    }
+
+    private static boolean isTerminal(Pod pod) {
+        String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());
+        return phase.equals("Succeeded") || phase.equals("Failed");
+    }
+
+    private void writeStatus(Pod pod, PodRun run) {
+        PodStatus current = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+        PodStatus desired = PodStatuses.build(pod, run, host.internalIp(), clock.instant());
+        if (desired.equals(current)) {
+            return;
+        }
+        Pod copy = client.getKubernetesSerialization().clone(pod);
+        copy.setStatus(desired);
+        client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
+    }
+
+    static ContainerStatus statusOf(Pod pod, String container) {
+        if (pod.getStatus() == null) {
+            return null;
+        }
+        return list(pod.getStatus().getContainerStatuses()).stream()
+                .filter(s -> container.equals(s.getName())).findFirst().orElse(null);
+    }
+
+    static String time(Instant instant) {
+        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    static String text(String s) {
+        return s == null ? "" : s;
+    }
+
+    static <T> List<T> list(List<T> l) {
+        return l == null ? List.of() : l;
+    }
+
+    static String keyOf(Pod pod) {
+        return Keys.of(pod);
+    }
+}

@@ -1,0 +1,297 @@
+package io.drover.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.agent.runtime.TaskHandle;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The node agent inside a real server, running real processes. */
+class NodeAgentIT {
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+    private final List<Long> pids = new ArrayList<>();
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void deletePods() {
+        for (Pod pod : client.pods().inNamespace("default").list().getItems()) {
+            client.pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace("default").list()
+                .getItems().isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> pids.stream().noneMatch(NodeAgentIT::alive));
+    }
+
+    @Test
+    void registersAReadyNodeWithAllocatableAndRenewsItsLease() {
+        String node = cluster.server().nodeName();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            Node n = client.nodes().withName(node).get();
+            assertThat(n.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", node)
+                    .containsEntry("kubernetes.io/os", "linux").containsKey("kubernetes.io/arch");
+            assertThat(n.getStatus().getAllocatable()).containsKeys("cpu", "memory", "pods");
+            assertThat(n.getStatus().getAllocatable().get("pods").toString()).isEqualTo("110");
+            assertThat(n.getStatus().getAllocatable().get("memory").toString()).endsWith("Ki");
+            NodeCondition ready = n.getStatus().getConditions().stream()
+                    .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
+            assertThat(ready.getStatus()).isEqualTo("True");
+            assertThat(ready.getReason()).isEqualTo("KubeletReady");
+            assertThat(n.getStatus().getAddresses()).anyMatch(a -> a.getType().equals("InternalIP"));
+            assertThat(n.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo("v1.32.4-drover");
+        });
+        Lease lease = client.resources(Lease.class).inNamespace("kube-node-lease").withName(node).get();
+        assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(node);
+        assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
+        ZonedDateTime first = lease.getSpec().getRenewTime();
+        await().atMost(Duration.ofSeconds(25)).until(() -> client.resources(Lease.class)
+                .inNamespace("kube-node-lease").withName(node).get().getSpec().getRenewTime().isAfter(first));
+    }
+
+    @Test
+    void runsAPodAndStopsItsProcessOnGracefulDelete() throws Exception {
+        Pod pod = create(pod("hello", "Always", "sh", "-c", "echo hi; echo $HOSTNAME; sleep 1000"));
+        Pod running = awaitPod("hello", p -> "Running".equals(p.getStatus().getPhase())
+                && status(p).getState().getRunning() != null);
+        ContainerStatus status = status(running);
+        assertThat(status.getReady()).isTrue();
+        assertThat(status.getRestartCount()).isZero();
+        assertThat(running.getStatus().getPodIP()).isNotEmpty();
+        assertThat(running.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready")
+                && c.getStatus().equals("True"));
+        Path dir = containerDir(running, "main");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("current.log"))
+                && Files.readString(dir.resolve("current.log")).equals("hi\nhello\n"));
+        long pid = pidOf(dir);
+        assertThat(alive(pid)).isTrue();
+        String version = client.pods().inNamespace("default").withName("hello").get().getMetadata()
+                .getResourceVersion();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> version.equals(client.pods()
+                .inNamespace("default").withName("hello").get().getMetadata().getResourceVersion()));
+
+        client.pods().inNamespace("default").withName("hello").delete(); // default grace period
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace("default").withName("hello")
+                .get() == null);
+        assertThat(alive(pid)).isFalse();
+        assertThat(events(pod)).anyMatch(e -> e.getReason().equals("Started"))
+                .anyMatch(e -> e.getReason().equals("Killing") && e.getMessage().equals("Stopping container main"));
+    }
+
+    @Test
+    void failedContainerWithRestartPolicyNeverFailsThePod() {
+        create(pod("exit3", "Never", "sh", "-c", "exit 3"));
+        Pod failed = awaitPod("exit3", p -> "Failed".equals(p.getStatus().getPhase()));
+        ContainerStatus status = status(failed);
+        assertThat(status.getState().getTerminated().getExitCode()).isEqualTo(3);
+        assertThat(status.getState().getTerminated().getReason()).isEqualTo("Error");
+        assertThat(status.getRestartCount()).isZero();
+        assertThat(status.getReady()).isFalse();
+    }
+
+    @Test
+    void succeededContainerWithRestartPolicyNeverCompletesThePod() {
+        create(pod("done", "Never", "sh", "-c", "exit 0"));
+        Pod done = awaitPod("done", p -> "Succeeded".equals(p.getStatus().getPhase()));
+        assertThat(status(done).getState().getTerminated().getReason()).isEqualTo("Completed");
+    }
+
+    @Test
+    void failingContainerIsRestartedWithBackOff() {
+        Pod pod = create(pod("crash", "OnFailure", "sh", "-c", "exit 3"));
+        AtomicBoolean sawBackOff = new AtomicBoolean();
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Pod p = client.pods().inNamespace("default").withName("crash").get();
+            ContainerStatus s = status(p);
+            if (s != null && s.getState().getWaiting() != null
+                    && "CrashLoopBackOff".equals(s.getState().getWaiting().getReason())) {
+                sawBackOff.set(true);
+                assertThat(s.getLastState().getTerminated().getExitCode()).isEqualTo(3);
+            }
+            return sawBackOff.get() && s.getRestartCount() >= 2;
+        });
+        assertThat(client.pods().inNamespace("default").withName("crash").get().getStatus().getPhase())
+                .isEqualTo("Running");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream()
+                .anyMatch(e -> e.getReason().equals("BackOff")));
+    }
+
+    @Test
+    void alwaysRestartsAContainerThatExitsCleanly() {
+        create(pod("again", "Always", "sh", "-c", "exit 0"));
+        awaitPod("again", p -> status(p) != null && status(p).getRestartCount() >= 1);
+    }
+
+    @Test
+    void imageWithoutCommandStaysPendingWithCreateContainerError() {
+        Pod pod = client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("nginx")
+                .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("nginx").endContainer()
+                .endSpec().build()).create();
+        Pod pending = awaitPod("nginx", p -> status(p) != null && status(p).getState().getWaiting() != null
+                && "CreateContainerError".equals(status(p).getState().getWaiting().getReason()));
+        assertThat(pending.getStatus().getPhase()).isEqualTo("Pending");
+        assertThat(status(pending).getState().getWaiting().getMessage()).contains("set command");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream()
+                .anyMatch(e -> e.getType().equals("Warning") && e.getReason().equals("Failed")));
+    }
+
+    @Test
+    void restartedAgentAdoptsRunningTasksAndStopsThoseOfPodsDeletedMeanwhile() throws Exception {
+        String node = "adoption-node";
+        Path dataDir = Files.createTempDirectory("drover-agent");
+        NodeAgent first = agent(node, dataDir);
+        Pod pod;
+        long pid;
+        try {
+            pod = create(new PodBuilder(pod("adopted", "Always", "sleep", "1000")).editSpec().withNodeName(node)
+                    .endSpec().build());
+            Pod running = awaitPod("adopted", p -> status(p) != null && status(p).getState().getRunning() != null);
+            pid = pidOf(agentContainerDir(dataDir, running));
+            pids.add(pid);
+        } finally {
+            first.close();
+        }
+        assertThat(alive(pid)).as("a closed agent leaves its pods running").isTrue();
+
+        try (NodeAgent second = agent(node, dataDir)) {
+            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
+                Pod p = client.pods().inNamespace("default").withName("adopted").get();
+                return status(p).getState().getRunning() != null && status(p).getRestartCount() == 0
+                        && pidOf(agentContainerDir(dataDir, p)) == pid;
+            });
+            assertThat(events(pod).stream().filter(e -> e.getReason().equals("Started"))).hasSize(1);
+        }
+        client.pods().inNamespace("default").withName("adopted").withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace("default").withName("adopted")
+                .get() == null);
+        assertThat(alive(pid)).isTrue();
+
+        try (NodeAgent third = agent(node, dataDir)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
+        } finally {
+            client.nodes().withName(node).delete();
+            io.drover.testing.TempDirs.delete(dataDir);
+        }
+    }
+
+    @Test
+    void aTestClusterStopsItsPodsWhenClosed() throws Exception {
+        long pid;
+        try (TestCluster other = TestCluster.start()) {
+            other.client().pods().inNamespace("default").resource(pod("left", "Always", "sleep", "1000")).create();
+            Pod[] running = new Pod[1];
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                running[0] = other.client().pods().inNamespace("default").withName("left").get();
+                return status(running[0]) != null && status(running[0]).getState().getRunning() != null;
+            });
+            pid = pidOf(agentContainerDir(other.dataDir(), running[0]));
+            pids.add(pid);
+            assertThat(alive(pid)).isTrue();
+        }
+        assertThat(alive(pid)).isFalse();
+    }
+
+    private static NodeAgent agent(String node, Path dataDir) throws Exception {
+        String ca = new String(java.util.Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
+                java.nio.charset.StandardCharsets.UTF_8);
+        return NodeAgent.start(io.drover.controller.ApiClients.connect(cluster.server().url(), ca, cluster.token()),
+                node, dataDir, cluster.server().url(), false);
+    }
+
+    private static Path agentContainerDir(Path dataDir, Pod p) {
+        return dataDir.resolve("pods").resolve(p.getMetadata().getNamespace() + "_" + p.getMetadata().getName()
+                + "_" + p.getMetadata().getUid()).resolve("main");
+    }
+
+    private Pod create(Pod pod) {
+        return client.pods().inNamespace("default").resource(pod).create();
+    }
+
+    private static Pod pod(String name, String restartPolicy, String... command) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withRuntimeClassName("process").withRestartPolicy(restartPolicy)
+                .addNewContainer().withName("main").withCommand(command).endContainer().endSpec().build();
+    }
+
+    private Pod awaitPod(String name, java.util.function.Predicate<Pod> condition) {
+        Pod[] seen = new Pod[1];
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Pod p = client.pods().inNamespace("default").withName(name).get();
+            rememberPids(p);
+            seen[0] = p;
+            return p != null && p.getStatus() != null && condition.test(p);
+        });
+        return seen[0];
+    }
+
+    private void rememberPids(Pod p) {
+        if (p == null || p.getSpec().getNodeName() == null) {
+            return;
+        }
+        for (var c : p.getSpec().getContainers()) {
+            try {
+                pids.add(pidOf(containerDir(p, c.getName())));
+            } catch (Exception e) {
+                // not started (yet)
+            }
+        }
+    }
+
+    private static ContainerStatus status(Pod p) {
+        if (p == null || p.getStatus() == null || p.getStatus().getContainerStatuses() == null
+                || p.getStatus().getContainerStatuses().isEmpty()) {
+            return null;
+        }
+        return p.getStatus().getContainerStatuses().get(0);
+    }
+
+    private static Path containerDir(Pod p, String container) {
+        return cluster.dataDir().resolve("pods").resolve(p.getMetadata().getNamespace() + "_"
+                + p.getMetadata().getName() + "_" + p.getMetadata().getUid()).resolve(container);
+    }
+
+    private static long pidOf(Path containerDir) throws Exception {
+        return TaskHandle.fromJson(Files.readString(containerDir.resolve("handle.json"))).pid();
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                && Files.exists(Path.of("/proc/" + pid));
+    }
+
+    private static List<Event> events(Pod pod) {
+        return client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid())).toList();
+    }
+}
