@@ -94,6 +94,8 @@ public class ApiBench {
         double pacedCreateRate, pacedCreateAchieved, pacedCreateP50, pacedCreateP99;
         double pacedGetRate, pacedGetAchieved, pacedGetP50, pacedGetP99;
         long errors;
+        double createSrvCpuMs, createCliCpuMs, getSrvCpuMs, getCliCpuMs;
+        boolean hasSrvCpu;
     }
 
     static final class Target {
@@ -123,6 +125,10 @@ public class ApiBench {
             ssl = SSLContext.getInstance("TLS");
             ssl.init(null, tmf.getTrustManagers(), null);
             http = newClient();
+            Path pidFile = dataDir.resolve("bench.pids");
+            if (Files.exists(pidFile)) {
+                for (String p : Files.readString(pidFile).trim().split("\\s+")) pids.add(Long.parseLong(p));
+            }
             // ~1 KiB of data per ConfigMap.
             StringBuilder sb = new StringBuilder();
             Random rnd = new Random(42);
@@ -134,6 +140,28 @@ public class ApiBench {
         HttpClient newClient() {
             return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(ssl)
                     .connectTimeout(Duration.ofSeconds(10)).build();
+        }
+
+        /** CPU time (ms) of the server side: the processes listed in DATA_DIR/bench.pids, from /proc; -1 if unknown. */
+        final List<Long> pids = new ArrayList<>();
+
+        double serverCpuMs() {
+            if (pids.isEmpty()) return -1;
+            double total = 0;
+            for (long pid : pids) {
+                try {
+                    String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10.0; // utime + stime, 100 ticks/s
+                } catch (IOException | RuntimeException e) {
+                    return -1;
+                }
+            }
+            return total;
+        }
+
+        static double clientCpuMs() {
+            return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e6;
         }
 
         static String field(String yaml, String key) {
@@ -207,6 +235,7 @@ public class ApiBench {
             });
 
             // (a) creates/s, 16 concurrent clients.
+            double srv0 = serverCpuMs(), cli0 = clientCpuMs();
             List<String> created = new ArrayList<>();
             ConcurrentLinkedQueue<String> createdQ = new ConcurrentLinkedQueue<>();
             Lat a = closedLoop(clients, phaseSeconds, (t, i) -> {
@@ -216,18 +245,28 @@ public class ApiBench {
                 return true;
             });
             created.addAll(createdQ);
+            double srv1 = serverCpuMs(), cli1 = clientCpuMs();
+            r.hasSrvCpu = srv0 >= 0 && srv1 >= 0;
+            r.createSrvCpuMs = (srv1 - srv0) / a.count;
+            r.createCliCpuMs = (cli1 - cli0) / a.count;
             r.createsPerSec = a.rate();
             r.createP50 = a.pct(50);
             r.createP99 = a.pct(99);
-            log(String.format("creates: %,.0f/s (%d), p50 %.2f ms, p99 %.2f ms", r.createsPerSec, a.count, r.createP50, r.createP99));
+            log(String.format("creates: %,.0f/s (%d), p50 %.2f ms, p99 %.2f ms; CPU per create: server %.2f ms, bench client %.2f ms",
+                    r.createsPerSec, a.count, r.createP50, r.createP99, r.createSrvCpuMs, r.createCliCpuMs));
 
             // (b) gets/s of those objects, 16 concurrent clients, random names.
             String[] names = created.toArray(String[]::new);
             Lat b = closedLoop(clients, phaseSeconds, (t, i) -> get("bench-create", names[ThreadLocalRandom.current().nextInt(names.length)]));
+            double srv2 = serverCpuMs(), cli2 = clientCpuMs();
+            r.hasSrvCpu &= srv2 >= 0;
+            r.getSrvCpuMs = (srv2 - srv1) / b.count;
+            r.getCliCpuMs = (cli2 - cli1) / b.count;
             r.getsPerSec = b.rate();
             r.getP50 = b.pct(50);
             r.getP99 = b.pct(99);
-            log(String.format("gets: %,.0f/s (%d), p50 %.2f ms, p99 %.2f ms", r.getsPerSec, b.count, r.getP50, r.getP99));
+            log(String.format("gets: %,.0f/s (%d), p50 %.2f ms, p99 %.2f ms; CPU per get: server %.2f ms, bench client %.2f ms",
+                    r.getsPerSec, b.count, r.getP50, r.getP99, r.getSrvCpuMs, r.getCliCpuMs));
 
             // (c) LIST of 1,000 ConfigMaps: populate with 16 clients, then median of 5 full LISTs.
             AtomicInteger next = new AtomicInteger();
@@ -491,8 +530,12 @@ public class ApiBench {
         out.append("\n");
         row(out, rs, ratio, "creates/s, " + clients + " clients, " + fmt0(phaseSeconds) + " s", x -> fmtRate(x.createsPerSec), x -> x.createsPerSec);
         row(out, rs, ratio, "create latency p50 / p99 (ms), " + clients + " clients", x -> ms2(x.createP50, x.createP99), x -> x.createP50);
+        row(out, rs, ratio, "CPU per create, server (incl. etcd) / bench client (ms)",
+                x -> x.hasSrvCpu ? String.format("%.2f / %.2f", x.createSrvCpuMs, x.createCliCpuMs) : "n/a", x -> x.hasSrvCpu ? x.createSrvCpuMs : Double.NaN);
         row(out, rs, ratio, "gets/s, " + clients + " clients, " + fmt0(phaseSeconds) + " s", x -> fmtRate(x.getsPerSec), x -> x.getsPerSec);
         row(out, rs, ratio, "get latency p50 / p99 (ms), " + clients + " clients", x -> ms2(x.getP50, x.getP99), x -> x.getP50);
+        row(out, rs, ratio, "CPU per get, server (incl. etcd) / bench client (ms)",
+                x -> x.hasSrvCpu ? String.format("%.2f / %.2f", x.getSrvCpuMs, x.getCliCpuMs) : "n/a", x -> x.hasSrvCpu ? x.getSrvCpuMs : Double.NaN);
         row(out, rs, ratio, "LIST of " + String.format("%,d", listSize) + " ConfigMaps, median of 5 (ms)",
                 x -> String.format("%.1f (%d items, %.2f MiB)", x.listMedianMs, x.listItems, x.listMiB), x -> x.listMedianMs);
         row(out, rs, ratio, "watch fan-out, " + watchers + " watchers x " + watchEvents + " creates at " + fmt0(watchEventsPerSecond) + "/s: delivery p50 / p99 (ms)",

@@ -78,6 +78,9 @@ wait_ready() {
 }
 start_server "$tmp/srv-sqlite"; sqlite_pid=$server_pid
 start_server "$tmp/srv-etcd" --datastore-endpoint "$etcd_url"; etcdsrv_pid=$server_pid
+# ApiBench reads the CPU time of these processes from /proc (the etcd server's figure includes etcd).
+echo "$sqlite_pid" >"$tmp/srv-sqlite/bench.pids"
+echo "$etcdsrv_pid $etcd_pid" >"$tmp/srv-etcd/bench.pids"
 wait_ready "$tmp/srv-sqlite" "$sqlite_pid"
 wait_ready "$tmp/srv-etcd" "$etcdsrv_pid"
 
