@@ -436,8 +436,8 @@ class ApiServerIT {
                 .withName("bound").endMetadata().withNewSpec().withNodeName("node-a").addNewContainer()
                 .withName("app").withImage("nginx").endContainer().endSpec().build()).create();
         client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
-                .withName("unbound").endMetadata().withNewSpec().addNewContainer().withName("app").withImage("nginx")
-                .endContainer().endSpec().build()).create();
+                .withName("unbound").endMetadata().withNewSpec().withSchedulerName("nobody")
+                .addNewContainer().withName("app").withImage("nginx").endContainer().endSpec().build()).create();
 
         client.pods().inNamespace(ns).withName("unbound").delete();
         assertThat(client.pods().inNamespace(ns).withName("unbound").get()).isNull();
