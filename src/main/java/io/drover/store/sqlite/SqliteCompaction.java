@@ -1,5 +1,6 @@
 package io.drover.store.sqlite;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,9 +33,11 @@ final class SqliteCompaction {
     private static final String DELETE_TOMBSTONES = "DELETE FROM kv WHERE id > ? AND id <= ? AND deleted = 1";
 
     private final Writer writer;
+    private final SqliteDatabase db;
     private volatile long compactRevision;
 
-    SqliteCompaction(Writer writer, ReaderPool readers) {
+    SqliteCompaction(SqliteDatabase db, Writer writer, ReaderPool readers) {
+        this.db = db;
         this.writer = writer;
         this.compactRevision = readers.read(q -> q.meta(SqliteDatabase.META_COMPACT_REVISION));
     }
@@ -98,6 +101,19 @@ final class SqliteCompaction {
     }
 
     /**
+     * Copies the WAL into the database from a connection of its own (a PASSIVE checkpoint runs
+     * beside the writer instead of holding it up), so the truncating checkpoint that follows on the
+     * writer thread has almost nothing left to copy and stalls writes only briefly.
+     */
+    private void copyWalAside() {
+        try (Connection c = db.openWriter(); var s = c.createStatement()) {
+            s.execute("PRAGMA wal_checkpoint(PASSIVE)");
+        } catch (SQLException e) {
+            log.debug("passive checkpoint after compaction failed: {}", e.getMessage());
+        }
+    }
+
+    /**
      * Copies the WAL into the database and truncates it to zero bytes. Compaction and the page
      * release write every page they touch to the WAL; without this the WAL file keeps that size
      * (journal_size_limit only trims it to 16 MiB on the next reset), which can be as large as the
@@ -105,6 +121,7 @@ final class SqliteCompaction {
      * after the busy timeout; that is logged, not an error: the next compaction tries again.
      */
     private void truncateWal() {
+        copyWalAside();
         long busy = writer.maintainOutsideTransaction(q -> {
             try (var s = q.connection().createStatement();
                     ResultSet rs = s.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {

@@ -42,7 +42,7 @@ public final class SqliteStore implements Store {
         long committed = readers.read(Queries::revision);
         this.ring = new EventRing(RING_EVENTS, RING_BYTES, committed);
         this.writer = new Writer(db, ring);
-        this.compaction = new SqliteCompaction(writer, readers);
+        this.compaction = new SqliteCompaction(db, writer, readers);
     }
 
     /** Opens (creating if needed) the database at {@code file}. */
