@@ -1,5 +1,7 @@
 package io.drover.agent;
 
+import io.drover.controller.EventRecorder;
+
 import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskException;
@@ -65,7 +67,7 @@ final class PodWorker implements Reconciler {
     private final HostFacts host;
     private final Map<String, String> clusterEnv;
     private final Clock clock;
-    private final PodEvents events;
+    private final EventRecorder events;
     private Consumer<String> requeue = key -> {};
     /** The pods this agent runs, by key. */
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
@@ -95,7 +97,7 @@ final class PodWorker implements Reconciler {
         this.host = host;
         this.clusterEnv = Map.copyOf(clusterEnv);
         this.clock = clock;
-        this.events = new PodEvents(client, host.nodeName(), clock);
+        this.events = new EventRecorder(client, "kubelet", host.nodeName(), clock);
     }
 
     /** Where task exits are reported: the controller's enqueue. */
@@ -158,7 +160,7 @@ final class PodWorker implements Reconciler {
                 cr.waitingMessage = problem;
                 if (!problem.equals(cr.failedEventFor)) {
                     cr.failedEventFor = problem;
-                    events.record(pod, "Warning", "Failed", "Error: " + problem);
+                    events.warning(pod, "Failed", "Error: " + problem);
                 }
             }
             return null;
@@ -182,7 +184,7 @@ final class PodWorker implements Reconciler {
                     + pod.getMetadata().getUid() + ")";
             if (!cr.restartAt.equals(cr.backoffEventFor)) {
                 cr.backoffEventFor = cr.restartAt;
-                events.record(pod, "Warning", "BackOff", "Back-off restarting failed container " + c.getName()
+                events.warning(pod, "BackOff", "Back-off restarting failed container " + c.getName()
                         + " in pod " + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
                         + pod.getMetadata().getUid() + ")");
             }
@@ -209,7 +211,7 @@ final class PodWorker implements Reconciler {
             Instant now = clock.instant();
             exited(cr, new ContainerStateTerminatedBuilder().withExitCode(128).withReason("StartError")
                     .withMessage(message).withStartedAt(time(now)).withFinishedAt(time(now)).build(), Duration.ZERO);
-            events.record(pod, "Warning", "Failed", "Error: " + message);
+            events.warning(pod, "Failed", "Error: " + message);
             return;
         }
         files.saveHandle(dir, handle);
@@ -219,7 +221,7 @@ final class PodWorker implements Reconciler {
         cr.waitingReason = null;
         cr.waitingMessage = null;
         watch(key, handle);
-        events.record(pod, "Normal", "Started", "Started container " + c.getName());
+        events.normal(pod, "Started", "Started container " + c.getName());
     }
 
     /** The first look at a container: adopt its task if a previous agent started it. */
@@ -332,7 +334,7 @@ final class PodWorker implements Reconciler {
         List<Thread> stops = new ArrayList<>();
         for (ContainerRun cr : running) {
             if (pod != null) {
-                events.record(pod, "Normal", "Killing", "Stopping container "
+                events.normal(pod, "Killing", "Stopping container "
                         + cr.taskId.substring(run.uid.length() + 1));
             }
             TaskHandle handle = cr.handle;

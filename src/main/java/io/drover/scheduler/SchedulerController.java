@@ -1,23 +1,20 @@
 package io.drover.scheduler;
 
 import io.drover.controller.Controller;
+import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
-import io.fabric8.kubernetes.api.model.Event;
-import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,6 +45,7 @@ public final class SchedulerController implements Reconciler {
     private final SharedIndexInformer<Node> nodes;
     private final Scheduler scheduler;
     private final Clock clock;
+    private final EventRecorder events;
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
     private final Object decisions = new Object();
 
@@ -60,6 +58,7 @@ public final class SchedulerController implements Reconciler {
         this.nodes = nodes;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.events = new EventRecorder(client, NAME, null, clock);
     }
 
     /**
@@ -131,7 +130,7 @@ public final class SchedulerController implements Reconciler {
             assumed.remove(key);
             throw e;
         }
-        event(pod, "Normal", "Scheduled", "Successfully assigned " + key + " to " + node);
+        events.normal(pod, "Scheduled", "Successfully assigned " + key + " to " + node);
         markScheduled(bound);
         return Result.done();
     }
@@ -154,7 +153,7 @@ public final class SchedulerController implements Reconciler {
         String since = current != null && "False".equals(current.getStatus()) ? current.getLastTransitionTime() : now();
         writeCondition(pod, new PodConditionBuilder().withType("PodScheduled").withStatus("False")
                 .withReason("Unschedulable").withMessage(message).withLastTransitionTime(since).build());
-        event(pod, "Warning", "FailedScheduling", message);
+        events.warning(pod, "FailedScheduling", message);
         return Result.requeueAfter(RETRY);
     }
 
@@ -174,30 +173,6 @@ public final class SchedulerController implements Reconciler {
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
     }
 
-    /** Events are best effort, as in Kubernetes: a lost one is logged, never retried. */
-    private void event(Pod pod, String type, String reason, String message) {
-        Instant at = clock.instant();
-        String time = at.truncatedTo(ChronoUnit.SECONDS).toString();
-        String ns = pod.getMetadata().getNamespace();
-        long nanos = at.getEpochSecond() * 1_000_000_000L + at.getNano();
-        Event event = new EventBuilder()
-                .withNewMetadata().withName(pod.getMetadata().getName() + "." + Long.toHexString(nanos))
-                .withNamespace(ns).endMetadata()
-                .withNewInvolvedObject().withApiVersion("v1").withKind("Pod").withNamespace(ns)
-                .withName(pod.getMetadata().getName()).withUid(pod.getMetadata().getUid())
-                .withResourceVersion(pod.getMetadata().getResourceVersion()).endInvolvedObject()
-                .withType(type).withReason(reason).withMessage(message)
-                .withNewSource().withComponent(NAME).endSource()
-                .withFirstTimestamp(time).withLastTimestamp(time).withCount(1)
-                .withReportingComponent(NAME).withReportingInstance(NAME)
-                .build();
-        try {
-            client.v1().events().inNamespace(ns).resource(event).create();
-        } catch (KubernetesClientException e) {
-            log.warn("could not record event {} {} for pod {}/{}: {}", reason, message, ns,
-                    pod.getMetadata().getName(), e.getMessage());
-        }
-    }
 
     private ResourceEventHandler<Pod> podHandler(Controller controller) {
         return new ResourceEventHandler<>() {

@@ -1,5 +1,7 @@
 package io.drover.workload;
 
+import io.drover.controller.EventRecorder;
+
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
 import io.fabric8.kubernetes.api.model.LabelSelector;
@@ -74,7 +76,7 @@ final class DeploymentController implements Reconciler {
         this.client = client;
         this.deployments = deployments;
         this.replicaSets = replicaSets;
-        this.events = new EventRecorder(client, COMPONENT, clock);
+        this.events = new EventRecorder(client, COMPONENT, null, clock);
         this.clock = clock;
     }
 

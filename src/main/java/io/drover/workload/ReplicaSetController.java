@@ -1,5 +1,7 @@
 package io.drover.workload;
 
+import io.drover.controller.EventRecorder;
+
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
@@ -44,7 +46,7 @@ final class ReplicaSetController implements Reconciler {
         this.replicaSets = replicaSets;
         this.pods = pods;
         this.expectations = expectations;
-        this.events = new EventRecorder(client, "replicaset-controller", clock);
+        this.events = new EventRecorder(client, "replicaset-controller", null, clock);
         this.clock = clock;
     }
 
