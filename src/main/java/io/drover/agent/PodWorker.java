@@ -418,8 +418,10 @@ final class PodWorker implements Reconciler {
         if (runtimeClass != null && !runtimeClass.isEmpty() && !runtimeClass.equals(PROCESS_RUNTIME)) {
             return "runtime class " + runtimeClass + " is not available on this node (it has: process)";
         }
-        if (list(c.getCommand()).isEmpty()) {
-            return list(c.getArgs()).isEmpty() && c.getImage() != null && !c.getImage().isEmpty()
+        // With no image entrypoint to prepend, args alone are the command line (as `kubectl run
+        // NAME --image=x -- cmd` sends them).
+        if (list(c.getCommand()).isEmpty() && list(c.getArgs()).isEmpty()) {
+            return c.getImage() != null && !c.getImage().isEmpty()
                     ? IMAGE_WITHOUT_COMMAND
                     : "the process runtime runs commands: set command";
         }

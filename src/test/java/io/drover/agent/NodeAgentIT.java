@@ -110,6 +110,23 @@ class NodeAgentIT {
     }
 
     @Test
+    void aKilledProcessIsRestartedOnceAndArgsAloneAreTheCommand() throws Exception {
+        // What `kubectl run NAME --image=x -- sh -c ...` sends: args without command.
+        create(new PodBuilder().withNewMetadata().withName("killed").endMetadata()
+                .withNewSpec().withRestartPolicy("Always").addNewContainer().withName("main").withImage("busybox")
+                .withArgs("sh", "-c", "sleep 1000").endContainer().endSpec().build());
+        Pod running = awaitPod("killed", p -> status(p) != null && status(p).getState().getRunning() != null);
+        long pid = pidOf(containerDir(running, "main"));
+
+        new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
+
+        Pod restarted = awaitPod("killed", p -> status(p) != null && status(p).getRestartCount() == 1
+                && status(p).getState().getRunning() != null);
+        assertThat(status(restarted).getLastState().getTerminated().getExitCode()).isEqualTo(137);
+        assertThat(pidOf(containerDir(restarted, "main"))).isNotEqualTo(pid);
+    }
+
+    @Test
     void failedContainerWithRestartPolicyNeverFailsThePod() {
         create(pod("exit3", "Never", "sh", "-c", "exit 3"));
         Pod failed = awaitPod("exit3", p -> "Failed".equals(p.getStatus().getPhase()));
