@@ -48,7 +48,7 @@ public class ApiBench {
 
     static boolean quick;
     static int clients = 16;
-    static double phaseSeconds = 5;
+    static double phaseSeconds = 10;
     static int listSize = 1000;
     static int watchers = 500;
     static int watchEvents = 50;
@@ -228,8 +228,9 @@ public class ApiBench {
             log("server " + base);
             for (String ns : List.of("bench-warm", "bench-create", "bench-list", "bench-watch", "bench-paced")) namespace(ns);
 
-            // Warm-up (not reported): 4 clients create and get for 1 s, to JIT both sides.
-            closedLoop(4, quick ? 0.5 : 1.0, (t, i) -> {
+            // Warm-up (not reported): 16 clients create and get for 10 s, so that both JVMs run
+            // JIT-compiled code when the measured phases start (1 s measured a cold server).
+            closedLoop(clients, quick ? 0.5 : 10.0, (t, i) -> {
                 String n = "w-" + t + "-" + i;
                 return create(http, "bench-warm", n) != null && get("bench-warm", n);
             });
