@@ -93,7 +93,7 @@ public final class ControllerManager implements AutoCloseable {
             });
             informers.add(informer);
         }
-        controllers.add(SchedulerController.create(client, informers));
+        controllers.add(SchedulerController.create(client, pods, informers));
         for (SharedIndexInformer<?> informer : informers) {
             informer.start();
         }

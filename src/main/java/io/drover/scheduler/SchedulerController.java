@@ -62,18 +62,18 @@ public final class SchedulerController implements Reconciler {
     }
 
     /**
-     * The scheduler's controller with its pod and node informers, which are added to {@code informers}
-     * for the caller to start (and wait for) with its own; the caller starts and closes the controller.
+     * The scheduler's controller on the shared pod informer and a node informer of its own, which is
+     * added to {@code informers} for the caller to start (and wait for) with its own; the caller
+     * starts and closes the controller.
      */
-    public static Controller create(KubernetesClient client, List<? super SharedIndexInformer<?>> informers) {
-        SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
+    public static Controller create(KubernetesClient client, SharedIndexInformer<Pod> pods,
+            List<? super SharedIndexInformer<?>> informers) {
         SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
         SchedulerController scheduler = new SchedulerController(client, pods, nodes, Scheduler.defaults(),
                 Clock.systemUTC());
         Controller controller = new Controller(NAME, scheduler);
         pods.addEventHandler(scheduler.podHandler(controller));
         nodes.addEventHandler(handler(node -> scheduler.pendingPods().forEach(controller::enqueue)));
-        informers.add(pods);
         informers.add(nodes);
         return controller;
     }
