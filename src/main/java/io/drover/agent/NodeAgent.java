@@ -3,10 +3,9 @@ package io.drover.agent;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.process.ProcessRuntime;
 import io.drover.controller.Controller;
-import io.drover.controller.Keys;
+import io.drover.controller.EventHandlers;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.URI;
 import java.nio.file.Path;
@@ -90,22 +89,7 @@ public final class NodeAgent implements AutoCloseable {
         worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock);
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
-        pods.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Pod pod) {
-                controller.enqueue(Keys.of(pod));
-            }
-
-            @Override
-            public void onUpdate(Pod oldPod, Pod newPod) {
-                controller.enqueue(Keys.of(newPod));
-            }
-
-            @Override
-            public void onDelete(Pod pod, boolean finalStateUnknown) {
-                controller.enqueue(Keys.of(pod));
-            }
-        });
+        pods.addEventHandler(EventHandlers.enqueue(controller));
         pods.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
         // Tasks persisted for pods that were deleted while no agent ran.
         worker.destroyOrphans(pods.getStore().list().stream()

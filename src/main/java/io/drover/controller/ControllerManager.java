@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 
 /**
  * Starts the built-in controllers (namespace lifecycle, default service accounts, garbage
@@ -52,13 +51,13 @@ public final class ControllerManager implements AutoCloseable {
                 new NamespaceController(client, namespaces, registry));
         Controller serviceAccounts = controller("serviceaccount-controller",
                 new ServiceAccountController(client, namespaces));
-        namespaces.addEventHandler(handler(ns -> {
+        namespaces.addEventHandler(EventHandlers.onChange(ns -> {
             namespaceController.enqueue(ns.getMetadata().getName());
             serviceAccounts.enqueue(ns.getMetadata().getName());
         }));
         SharedIndexInformer<ServiceAccount> accounts = client.serviceAccounts().inAnyNamespace().runnableInformer(0);
         informers.add(accounts);
-        accounts.addEventHandler(handler(sa -> {
+        accounts.addEventHandler(EventHandlers.onChange(sa -> {
             if (ServiceAccountController.DEFAULT.equals(sa.getMetadata().getName())) {
                 serviceAccounts.enqueue(sa.getMetadata().getNamespace());
             }
@@ -116,24 +115,6 @@ public final class ControllerManager implements AutoCloseable {
         return new ArrayList<>(byStorage.values());
     }
 
-    private static <T> ResourceEventHandler<T> handler(Consumer<T> onChange) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                onChange.accept(obj);
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                onChange.accept(newObj);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean finalStateUnknown) {
-                onChange.accept(obj);
-            }
-        };
-    }
 
     @Override
     public void close() {

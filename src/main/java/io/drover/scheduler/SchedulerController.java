@@ -1,6 +1,7 @@
 package io.drover.scheduler;
 
 import io.drover.controller.Controller;
+import io.drover.controller.EventHandlers;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
@@ -73,7 +74,7 @@ public final class SchedulerController implements Reconciler {
                 Clock.systemUTC());
         Controller controller = new Controller(NAME, scheduler);
         pods.addEventHandler(scheduler.podHandler(controller));
-        nodes.addEventHandler(handler(node -> scheduler.pendingPods().forEach(controller::enqueue)));
+        nodes.addEventHandler(EventHandlers.onChange(node -> scheduler.pendingPods().forEach(controller::enqueue)));
         informers.add(nodes);
         return controller;
     }
@@ -234,22 +235,4 @@ public final class SchedulerController implements Reconciler {
         return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    private static <T> ResourceEventHandler<T> handler(java.util.function.Consumer<T> onChange) {
-        return new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(T obj) {
-                onChange.accept(obj);
-            }
-
-            @Override
-            public void onUpdate(T oldObj, T newObj) {
-                onChange.accept(newObj);
-            }
-
-            @Override
-            public void onDelete(T obj, boolean finalStateUnknown) {
-                onChange.accept(obj);
-            }
-        };
-    }
 }

@@ -1,6 +1,7 @@
 package io.drover.workload;
 
 import io.drover.controller.Controller;
+import io.drover.controller.EventHandlers;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -41,22 +42,7 @@ public final class WorkloadControllers {
         pods.addEventHandler(new PodHandler(rsController, replicaSets, expectations));
         replicaSets.addEventHandler(new ReplicaSetHandler(rsController, deploymentController, deployments,
                 expectations));
-        deployments.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Deployment d) {
-                deploymentController.enqueue(Keys.of(d));
-            }
-
-            @Override
-            public void onUpdate(Deployment oldD, Deployment d) {
-                deploymentController.enqueue(Keys.of(d));
-            }
-
-            @Override
-            public void onDelete(Deployment d, boolean finalStateUnknown) {
-                deploymentController.enqueue(Keys.of(d));
-            }
-        });
+        deployments.addEventHandler(EventHandlers.enqueue(deploymentController));
     }
 
     /** The owner named by {@code object}'s controller reference, if it is of {@code kind} and still the same object. */
