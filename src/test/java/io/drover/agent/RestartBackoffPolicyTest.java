@@ -14,7 +14,7 @@ class RestartBackoffPolicyTest {
         assertThat(RestartBackoffPolicy.parse("10s:5m:10m")).isEqualTo(new RestartBackoffPolicy(
                 Duration.ofSeconds(10), Duration.ofMinutes(5), Duration.ofMinutes(10)));
         assertThat(RestartBackoffPolicy.parse("200ms:2s:1h").toString()).isEqualTo("200ms:2s:1h");
-        assertThat(RestartBackoffPolicy.DEFAULT.toString()).isEqualTo("1s:60s:10m");
+        assertThat(RestartBackoffPolicy.DEFAULT.toString()).isEqualTo("1s:1m:10m");
     }
 
     @Test
