@@ -17,38 +17,45 @@ import java.time.Duration;
  * @param stopPodsOnClose whether closing the server stops the pods its node agent runs; false for a
  *     real server, whose pods keep running to be adopted by the next start; true in tests, so that
  *     no process outlives the test
+ * @param kubeletPort the node agent's kubelet endpoint port (HTTPS, all addresses); 0 picks a free one
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
-        Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose) {
+        Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose, int kubeletPort) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
             throw new IllegalArgumentException("--api-port: " + apiPort + " (expected: 0-65535)");
         }
+        if (kubeletPort < 0 || kubeletPort > 65535) {
+            throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " (expected: 0-65535)");
+        }
     }
 
     public ServerOptions withBindAddress(String address) {
         return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
-                stopPodsOnClose);
+                stopPodsOnClose, kubeletPort);
     }
 
     public ServerOptions withNodeAgent(boolean run) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
-                stopPodsOnClose);
+                stopPodsOnClose, kubeletPort);
     }
 
     public ServerOptions withNodeName(String name) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose);
+                stopPodsOnClose, kubeletPort);
     }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stop);
+                nodeName, stop, kubeletPort);
     }
 
-    /** Defaults for a data dir: a free port on all addresses, SQLite, compaction every 5 minutes. */
+    /**
+     * Defaults for a data dir: free ports (API server on all addresses, kubelet endpoint), SQLite,
+     * compaction every 5 minutes.
+     */
     public static ServerOptions forDataDir(Path dataDir) {
-        return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false);
+        return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false, 0);
     }
 }
