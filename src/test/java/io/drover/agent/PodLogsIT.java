@@ -190,12 +190,30 @@ class PodLogsIT {
             assertThat(Files.list(containerDir(dataDir)).map(p -> p.getFileName().toString()))
                     .filteredOn(n -> n.endsWith(".log")).containsExactly("0.log");
         } finally {
-            client.pods().inNamespace("default").withName("counter").withGracePeriod(0).delete();
-            await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace("default")
-                    .withName("counter").get() == null);
-            agent.close();
-            client.nodes().withName(node).delete();
-            TempDirs.delete(dataDir);
+            // A graceful delete: the agent stops the task before the pod disappears.
+            long pid = taskPid(dataDir);
+            client.pods().inNamespace("default").withName("counter").withGracePeriod(1).delete();
+            try {
+                await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace("default")
+                        .withName("counter").get() == null);
+            } finally {
+                agent.close();
+                if (pid > 0 && ProcessHandle.of(pid).isPresent()) {
+                    ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // the test failed midway
+                }
+                client.pods().inNamespace("default").withName("counter").withGracePeriod(0).delete();
+                client.nodes().withName(node).delete();
+                TempDirs.delete(dataDir);
+            }
+        }
+    }
+
+    private static long taskPid(Path dataDir) {
+        try {
+            return io.drover.agent.runtime.TaskHandle.fromJson(Files.readString(containerDir(dataDir)
+                    .resolve("handle.json"))).pid();
+        } catch (Exception | AssertionError e) {
+            return -1;
         }
     }
 
