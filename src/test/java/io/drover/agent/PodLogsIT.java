@@ -106,6 +106,25 @@ class PodLogsIT {
     }
 
     @Test
+    void theKubeletEndpointIsAdvertisedOnTheNodeAndWantsTheToken() throws Exception {
+        var node = client.nodes().withName(cluster.server().nodeName()).get();
+        int port = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
+        String address = node.getStatus().getAddresses().stream().filter(a -> a.getType().equals("InternalIP"))
+                .findFirst().orElseThrow().getAddress();
+        URI uri = URI.create("https://" + address + ":" + port + "/containerLogs/default/nope/main");
+        HttpResponse<String> anonymous = cluster.httpClient().send(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> wrong = cluster.httpClient().send(HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer not-the-token").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(wrong.statusCode()).isEqualTo(401);
+        HttpResponse<String> admitted = cluster.httpClient().send(HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + cluster.token()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(admitted.statusCode()).isEqualTo(404);
+        assertThat(admitted.body()).contains("pod \"nope\" does not exist");
+    }
+
+    @Test
     void anUnscheduledPodHasNoHost() {
         create(new PodBuilder(pod("nowhere", "Never", "sleep", "1000")).editSpec()
                 .withNodeSelector(java.util.Map.of("no-such", "node")).endSpec().build());
@@ -154,7 +173,7 @@ class PodLogsIT {
     }
 
     @Test
-    void aFollowerThatGoesAwayIsLetGo() throws Exception {
+    void abandonedFollowsDoNotStopTheServerAnswering() throws Exception {
         create(pod("chatty", "Never", "sh", "-c", "while true; do echo tick; sleep 0.1; done"));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> logsOf("chatty").contains("tick"));
         for (int i = 0; i < 3; i++) {
