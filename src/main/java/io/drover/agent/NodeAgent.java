@@ -1,7 +1,9 @@
 package io.drover.agent;
 
+import io.drover.agent.logs.LogPipeline;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.process.ProcessRuntime;
+import io.drover.agent.server.KubeletServer;
 import io.drover.controller.Controller;
 import io.drover.controller.EventHandlers;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -23,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The node agent (drover's kubelet): registers this machine's Node and keeps its status and Lease
  * fresh ({@link NodeStatusReporter}), and runs the pods bound to it through the process {@link
- * Runtime} ({@link PodWorker}), talking to the API server only.
+ * Runtime} ({@link PodWorker}), talking to the API server only. It serves its pods' logs to the
+ * API server on a kubelet-style endpoint ({@link KubeletServer}).
  *
  * <p>Closing it stops watching and reporting but leaves the pods running, so the next agent on
  * this node adopts them, unless it was started with {@code stopPodsOnClose} (tests).
@@ -39,6 +42,8 @@ public final class NodeAgent implements AutoCloseable {
     private Controller controller;
     private PodWorker worker;
     private ScheduledExecutorService heartbeats;
+    private LogPipeline logs;
+    private KubeletServer kubelet;
     private boolean closed;
 
     private NodeAgent(KubernetesClient client, String nodeName, boolean stopPodsOnClose) {
@@ -50,20 +55,15 @@ public final class NodeAgent implements AutoCloseable {
     /**
      * Starts the agent of node {@code nodeName} (null: the host name), keeping its state under
      * {@code dataDir}; the client is the agent's own, closed with it. {@code apiServer} is the URL
-     * pods reach the API server at (KUBERNETES_SERVICE_HOST/PORT).
+     * pods reach the API server at (KUBERNETES_SERVICE_HOST/PORT); {@code backoff} how container
+     * restarts are spaced; {@code kubelet} how its kubelet endpoint serves.
      */
     public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
-            boolean stopPodsOnClose) throws Exception {
-        return start(client, nodeName, dataDir, apiServer, stopPodsOnClose, RestartBackoffPolicy.DEFAULT);
-    }
-
-    /** As {@link #start(KubernetesClient, String, Path, URI, boolean)}, restarting containers with {@code backoff}. */
-    public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
-            boolean stopPodsOnClose, RestartBackoffPolicy backoff) throws Exception {
+            boolean stopPodsOnClose, RestartBackoffPolicy backoff, KubeletServer.Config kubelet) throws Exception {
         String name = nodeName == null || nodeName.isBlank() ? HostFacts.hostName() : nodeName;
         NodeAgent agent = new NodeAgent(client, name, stopPodsOnClose);
         try {
-            agent.startAll(dataDir, apiServer, backoff);
+            agent.startAll(dataDir, apiServer, backoff, kubelet);
         } catch (Exception | Error e) {
             agent.close();
             throw e;
@@ -75,10 +75,15 @@ public final class NodeAgent implements AutoCloseable {
         return nodeName;
     }
 
-    private void startAll(Path dataDir, URI apiServer, RestartBackoffPolicy backoff) throws Exception {
+    private void startAll(Path dataDir, URI apiServer, RestartBackoffPolicy backoff, KubeletServer.Config kubeletConfig)
+            throws Exception {
         Clock clock = Clock.systemUTC();
         HostFacts host = HostFacts.detect(nodeName);
-        NodeStatusReporter reporter = new NodeStatusReporter(client, host, clock);
+        PodFiles files = new PodFiles(dataDir.resolve("pods"));
+        pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        logs = LogPipeline.start(clock, LogPipeline.DEFAULT_MAX_SIZE, LogPipeline.DEFAULT_MAX_FILES);
+        kubelet = KubeletServer.start(kubeletConfig, new PodLogSource(pods, files), logs);
+        NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);
         reporter.register();
         heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "node-agent-heartbeat");
@@ -90,11 +95,10 @@ public final class NodeAgent implements AutoCloseable {
 
         Runtime runtime = ProcessRuntime.create(dataDir.resolve("runtime").resolve("process"));
         ResourceLimitsWarning.recordIfUnenforced(client, runtime, nodeName, clock);
-        pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
                 "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()));
-        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock,
-                backoff, HookPorts.CONTAINER_PORTS);
+        worker = new PodWorker(client, pods, runtime, files, logs, host, clusterEnv, clock, backoff,
+                HookPorts.CONTAINER_PORTS);
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
         pods.addEventHandler(EventHandlers.enqueue(controller));
@@ -103,8 +107,8 @@ public final class NodeAgent implements AutoCloseable {
         worker.destroyOrphans(pods.getStore().list().stream()
                 .collect(Collectors.toMap(p -> p.getMetadata().getUid(), Function.identity(), (a, b) -> a)));
         controller.start(WORKERS);
-        log.info("node agent for node {} started ({} CPUs, {}Ki memory, IP {})", nodeName, host.cpus(),
-                host.memoryKi(), host.internalIp());
+        log.info("node agent for node {} started ({} CPUs, {}Ki memory, IP {}, kubelet port {})", nodeName,
+                host.cpus(), host.memoryKi(), host.internalIp(), kubelet.port());
     }
 
     @Override
@@ -132,7 +136,22 @@ public final class NodeAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closeLogs();
             client.close();
+        }
+    }
+
+    /** Stops copying output (the runs go on) and the kubelet endpoint, ending the logs being followed. */
+    private void closeLogs() {
+        if (logs != null) {
+            logs.close();
+        }
+        if (kubelet != null) {
+            try {
+                kubelet.close();
+            } catch (Exception e) {
+                log.warn("stopping the kubelet endpoint of node {} failed: {}", nodeName, e.toString());
+            }
         }
     }
 }

@@ -41,11 +41,13 @@ final class NodeStatusReporter {
 
     private final KubernetesClient client;
     private final HostFacts host;
+    private final int kubeletPort;
     private final Clock clock;
 
-    NodeStatusReporter(KubernetesClient client, HostFacts host, Clock clock) {
+    NodeStatusReporter(KubernetesClient client, HostFacts host, int kubeletPort, Clock clock) {
         this.client = client;
         this.host = host;
+        this.kubeletPort = kubeletPort;
         this.clock = clock;
     }
 
@@ -110,6 +112,8 @@ final class NodeStatusReporter {
                         .withOperatingSystem("linux").withArchitecture(host.architecture())
                         .withMachineID("").withSystemUUID("").withBootID("").build())
                 .withConditions(conditions)
+                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint()
+                .endDaemonEndpoints()
                 .withPhase(null)
                 .build();
     }

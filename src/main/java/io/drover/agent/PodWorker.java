@@ -2,6 +2,7 @@ package io.drover.agent;
 
 import io.drover.controller.EventRecorder;
 
+import io.drover.agent.logs.LogPipeline;
 import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskException;
@@ -23,7 +24,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -64,6 +64,7 @@ final class PodWorker implements Reconciler {
     private final SharedIndexInformer<Pod> pods;
     private final Runtime runtime;
     private final PodFiles files;
+    private final LogPipeline logs;
     private final HostFacts host;
     private final Map<String, String> clusterEnv;
     private final Clock clock;
@@ -91,12 +92,13 @@ final class PodWorker implements Reconciler {
     }
 
     PodWorker(KubernetesClient client, SharedIndexInformer<Pod> pods, Runtime runtime, PodFiles files,
-            HostFacts host, Map<String, String> clusterEnv, Clock clock, RestartBackoffPolicy backoff,
-            HookPorts hookPorts) {
+            LogPipeline logs, HostFacts host, Map<String, String> clusterEnv, Clock clock,
+            RestartBackoffPolicy backoff, HookPorts hookPorts) {
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
         this.files = files;
+        this.logs = logs;
         this.host = host;
         this.clusterEnv = Map.copyOf(clusterEnv);
         this.clock = clock;
@@ -203,15 +205,14 @@ final class PodWorker implements Reconciler {
     private void start(String key, Pod pod, Container c, ContainerRun cr) throws InterruptedException {
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
-        Path logFile = dir.resolve(PodFiles.LOG);
         TaskHandle handle;
         try {
-            Files.createDirectories(dir);
+            LogPipeline.RunFiles output = logs.prepareRun(dir, cr.restartCount);
             List<String> command = new ArrayList<>(list(c.getCommand()));
             command.addAll(list(c.getArgs()));
             Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
-            handle = runtime.start(new TaskSpec(cr.taskId, command, env(pod, c), workDir, logFile, logFile,
-                    ContainerResources.of(c)));
+            handle = runtime.start(new TaskSpec(cr.taskId, command, env(pod, c), workDir, output.stdout(),
+                    output.stderr(), ContainerResources.of(c)));
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
@@ -221,6 +222,7 @@ final class PodWorker implements Reconciler {
             return;
         }
         files.saveHandle(dir, handle);
+        followLogs(dir);
         cr.handle = handle;
         cr.mode = ContainerRun.Mode.RUNNING;
         cr.startedAt = runtime.inspect(handle).map(TaskStatus::startedAt).orElse(clock.instant());
@@ -259,6 +261,7 @@ final class PodWorker implements Reconciler {
             cr.startedAt = runtime.inspect(cr.handle).map(TaskStatus::startedAt).orElse(clock.instant());
             cr.waitingReason = null;
             log.info("adopted task {} of pod {} (pid {})", cr.taskId, key, cr.handle.pid());
+            followLogs(dir);
             watch(key, cr.handle);
             return cr;
         }
@@ -304,16 +307,31 @@ final class PodWorker implements Reconciler {
         cr.restartAt = Instant.parse(terminated.getFinishedAt()).plus(cr.backoff.afterExit(ranFor));
     }
 
-    /** Destroys an ended task and its persisted handle; its log stays. */
+    /** Destroys an ended task and its persisted handle, and completes its log, which stays. */
     private void forget(TaskHandle handle) throws InterruptedException {
         Thread watcher = watchers.remove(handle.taskId());
         if (watcher != null) {
             watcher.interrupt();
         }
         runtime.destroy(handle);
-        runs.values().stream().filter(r -> handle.taskId().startsWith(r.uid + "_")).findFirst().ifPresent(r ->
-                files.deleteHandle(files.containerDir(r.namespace, r.name, r.uid,
-                        handle.taskId().substring(r.uid.length() + 1))));
+        runs.values().stream().filter(r -> handle.taskId().startsWith(r.uid + "_")).findFirst().ifPresent(r -> {
+            Path dir = files.containerDir(r.namespace, r.name, r.uid, handle.taskId().substring(r.uid.length() + 1));
+            try {
+                logs.ended(dir);
+            } catch (IOException e) {
+                log.warn("completing the log of task {} failed: {}", handle.taskId(), e.toString());
+            }
+            files.deleteHandle(dir);
+        });
+    }
+
+    /** Starts copying a running task's output into its run's log; a failure costs logs, not the task. */
+    private void followLogs(Path containerDir) {
+        try {
+            logs.follow(containerDir);
+        } catch (IOException e) {
+            log.warn("cannot follow the output in {}: {}", containerDir, e.toString());
+        }
     }
 
     private Result terminate(String key, Pod pod, PodRun run) throws InterruptedException {

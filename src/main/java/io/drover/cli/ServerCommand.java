@@ -38,6 +38,10 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--node-name", description = "Name of this machine's Node (default: the host name).")
     String nodeName;
 
+    @Option(names = "--kubelet-port",
+            description = "HTTPS port of the node agent's kubelet endpoint (logs); 0 picks a free one (default: 10250).")
+    int kubeletPort = 10250;
+
     @Option(names = "--disable-agent", description = "Run the control plane only, without a node agent.")
     boolean disableAgent;
 
@@ -51,7 +55,8 @@ final class ServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
-                compactionInterval, !disableAgent, nodeName, false, RestartBackoffPolicy.parse(restartBackoff));
+                compactionInterval, !disableAgent, nodeName, false, RestartBackoffPolicy.parse(restartBackoff),
+                kubeletPort);
         DroverServer server = DroverServer.start(options);
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.

@@ -19,46 +19,53 @@ import java.time.Duration;
  *     real server, whose pods keep running to be adopted by the next start; true in tests, so that
  *     no process outlives the test
  * @param restartBackoff how the node agent's back-off between container restarts grows
+ * @param kubeletPort the node agent's kubelet endpoint port (HTTPS, all addresses); 0 picks a free one
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
         Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose,
-        RestartBackoffPolicy restartBackoff) {
+        RestartBackoffPolicy restartBackoff, int kubeletPort) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
             throw new IllegalArgumentException("--api-port: " + apiPort + " (expected: 0-65535)");
+        }
+        if (kubeletPort < 0 || kubeletPort > 65535) {
+            throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " (expected: 0-65535)");
         }
         restartBackoff = restartBackoff == null ? RestartBackoffPolicy.DEFAULT : restartBackoff;
     }
 
     public ServerOptions withBindAddress(String address) {
         return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
-                stopPodsOnClose, restartBackoff);
+                stopPodsOnClose, restartBackoff, kubeletPort);
     }
 
     public ServerOptions withNodeAgent(boolean run) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
-                stopPodsOnClose, restartBackoff);
+                stopPodsOnClose, restartBackoff, kubeletPort);
     }
 
     public ServerOptions withNodeName(String name) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose, restartBackoff);
+                stopPodsOnClose, restartBackoff, kubeletPort);
     }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stop, restartBackoff);
+                nodeName, stop, restartBackoff, kubeletPort);
     }
 
     public ServerOptions withRestartBackoff(RestartBackoffPolicy backoff) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, backoff);
+                nodeName, stopPodsOnClose, backoff, kubeletPort);
     }
 
-    /** Defaults for a data dir: a free port on all addresses, SQLite, compaction every 5 minutes. */
+    /**
+     * Defaults for a data dir: free ports (API server on all addresses, kubelet endpoint), SQLite,
+     * compaction every 5 minutes.
+     */
     public static ServerOptions forDataDir(Path dataDir) {
         return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false,
-                RestartBackoffPolicy.DEFAULT);
+                RestartBackoffPolicy.DEFAULT, 0);
     }
 }
