@@ -1,5 +1,13 @@
 package io.drover.agent;
 
+import io.drover.agent.env.ApiEnvVarSources;
+import io.drover.agent.env.ContainerEnvironment;
+import io.drover.agent.env.NodeEnv;
+import io.drover.agent.ports.HostPortAllocator;
+import io.drover.agent.ports.PodPortAssigner;
+import io.drover.agent.ports.PortProbe;
+import io.drover.agent.ports.PortRange;
+import io.drover.agent.ports.PortReservation;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.process.ProcessRuntime;
 import io.drover.controller.Controller;
@@ -16,6 +24,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,14 +59,15 @@ public final class NodeAgent implements AutoCloseable {
     /**
      * Starts the agent of node {@code nodeName} (null: the host name), keeping its state under
      * {@code dataDir}; the client is the agent's own, closed with it. {@code apiServer} is the URL
-     * pods reach the API server at (KUBERNETES_SERVICE_HOST/PORT).
+     * pods reach the API server at (KUBERNETES_SERVICE_HOST/PORT); containerPorts get host ports
+     * from {@code hostPorts}.
      */
     public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
-            boolean stopPodsOnClose) throws Exception {
+            PortRange hostPorts, boolean stopPodsOnClose) throws Exception {
         String name = nodeName == null || nodeName.isBlank() ? HostFacts.hostName() : nodeName;
         NodeAgent agent = new NodeAgent(client, name, stopPodsOnClose);
         try {
-            agent.startAll(dataDir, apiServer);
+            agent.startAll(dataDir, apiServer, hostPorts);
         } catch (Exception | Error e) {
             agent.close();
             throw e;
@@ -69,7 +79,7 @@ public final class NodeAgent implements AutoCloseable {
         return nodeName;
     }
 
-    private void startAll(Path dataDir, URI apiServer) throws Exception {
+    private void startAll(Path dataDir, URI apiServer, PortRange hostPorts) throws Exception {
         Clock clock = Clock.systemUTC();
         HostFacts host = HostFacts.detect(nodeName);
         NodeStatusReporter reporter = new NodeStatusReporter(client, host, clock);
@@ -86,11 +96,20 @@ public final class NodeAgent implements AutoCloseable {
         pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
                 "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()));
-        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock);
+        String path = System.getenv("PATH");
+        NodeEnv nodeEnv = new NodeEnv(host.internalIp(), host.allocatable(NodeStatusReporter.MAX_PODS), clusterEnv,
+                path == null || path.isEmpty() ? "/usr/local/bin:/usr/bin:/bin" : path);
+        PortReservation.system().reserve(hostPorts);
+        PodPortAssigner ports = new PodPortAssigner(client,
+                new HostPortAllocator(hostPorts, PortProbe.bindTest(), RandomGenerator.getDefault()));
+        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, ports,
+                new ContainerEnvironment(nodeEnv, new ApiEnvVarSources(client)), clock);
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
         pods.addEventHandler(EventHandlers.enqueue(controller));
         pods.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        // Before any pod is reconciled, so that no new pod is given a port a running pod holds.
+        ports.restore(pods.getStore().list());
         // Tasks persisted for pods that were deleted while no agent ran.
         worker.destroyOrphans(pods.getStore().list().stream()
                 .collect(Collectors.toMap(p -> p.getMetadata().getUid(), Function.identity(), (a, b) -> a)));

@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.agent.ports.PortRange;
 import io.drover.server.DroverServer;
 import io.drover.server.ServerOptions;
 import java.nio.file.Path;
@@ -7,6 +8,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 
 /** {@code drover server}: runs the control plane of a cluster in this process until stopped. */
@@ -40,10 +43,30 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-agent", description = "Run the control plane only, without a node agent.")
     boolean disableAgent;
 
+    @Option(
+            names = "--host-port-range",
+            paramLabel = "FIRST-LAST",
+            converter = PortRangeConverter.class,
+            description = "Host ports given to pods' containerPorts (default: 20000-29999, outside the NodePort "
+                    + "and ephemeral ranges).")
+    PortRange hostPortRange = PortRange.DEFAULT;
+
+    /** Turns a bad range into picocli's usage error instead of a stack trace. */
+    static final class PortRangeConverter implements ITypeConverter<PortRange> {
+        @Override
+        public PortRange convert(String value) {
+            try {
+                return PortRange.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
-                compactionInterval, !disableAgent, nodeName, false);
+                compactionInterval, !disableAgent, nodeName, false, hostPortRange);
         DroverServer server = DroverServer.start(options);
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.

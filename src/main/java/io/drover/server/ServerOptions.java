@@ -1,5 +1,6 @@
 package io.drover.server;
 
+import io.drover.agent.ports.PortRange;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,9 +18,11 @@ import java.time.Duration;
  * @param stopPodsOnClose whether closing the server stops the pods its node agent runs; false for a
  *     real server, whose pods keep running to be adopted by the next start; true in tests, so that
  *     no process outlives the test
+ * @param hostPortRange the host ports the node agent gives containerPorts
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
-        Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose) {
+        Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose,
+        PortRange hostPortRange) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
@@ -29,26 +32,32 @@ public record ServerOptions(Path dataDir, int apiPort, String bindAddress, Strin
 
     public ServerOptions withBindAddress(String address) {
         return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
-                stopPodsOnClose);
+                stopPodsOnClose, hostPortRange);
     }
 
     public ServerOptions withNodeAgent(boolean run) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
-                stopPodsOnClose);
+                stopPodsOnClose, hostPortRange);
     }
 
     public ServerOptions withNodeName(String name) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose);
+                stopPodsOnClose, hostPortRange);
     }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stop);
+                nodeName, stop, hostPortRange);
+    }
+
+    public ServerOptions withHostPortRange(PortRange range) {
+        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
+                nodeName, stopPodsOnClose, range);
     }
 
     /** Defaults for a data dir: a free port on all addresses, SQLite, compaction every 5 minutes. */
     public static ServerOptions forDataDir(Path dataDir) {
-        return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false);
+        return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false,
+                PortRange.DEFAULT);
     }
 }

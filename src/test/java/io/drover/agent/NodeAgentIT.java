@@ -243,7 +243,7 @@ class NodeAgentIT {
         String ca = new String(java.util.Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
                 java.nio.charset.StandardCharsets.UTF_8);
         return NodeAgent.start(io.drover.controller.ApiClients.connect(cluster.server().url(), ca, cluster.token()),
-                node, dataDir, cluster.server().url(), false);
+                node, dataDir, cluster.server().url(), io.drover.agent.ports.PortRange.DEFAULT, false);
     }
 
     private static Path agentContainerDir(Path dataDir, Pod p) {
