@@ -172,6 +172,35 @@ class HostPortsIT {
         }
     }
 
+    @Test
+    void aMissingConfigMapHoldsTheContainerUntilItExists() throws Exception {
+        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("configured")
+                .endMetadata().withNewSpec().withRuntimeClassName("process").addNewContainer().withName("server")
+                .withCommand("sh", "-c", "echo \"$MODE $(MODE) $(PORT)\"; exec sleep 1000")
+                .addNewPort().withContainerPort(8080).endPort()
+                .addNewEnv().withName("MODE").withNewValueFrom().withNewConfigMapKeyRef().withName("settings")
+                .withKey("mode").endConfigMapKeyRef().endValueFrom().endEnv()
+                .endContainer().endSpec().build()).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            ContainerStatus s = status(pod("configured"));
+            return s != null && s.getState().getWaiting() != null
+                    && "CreateContainerConfigError".equals(s.getState().getWaiting().getReason())
+                    && "configmap \"settings\" not found".equals(s.getState().getWaiting().getMessage());
+        });
+        assertThat(pod("configured").getStatus().getPhase()).isEqualTo("Pending");
+
+        client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata().withName("settings").endMetadata().addToData("mode", "fast").build()).create();
+        try {
+            Path log = containerDir(pod("configured")).resolve("current.log");
+            await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(log) && !Files.readString(log).isEmpty());
+            int port = hostPort(pod("configured"));
+            assertThat(Files.readString(log)).isEqualTo("fast fast " + port + "\n");
+        } finally {
+            client.configMaps().inNamespace("default").withName("settings").delete();
+        }
+    }
+
     private static PodTemplateSpec template(String app) {
         String java = ProcessHandle.current().info().command().orElseThrow();
         return new PodTemplateSpecBuilder().withNewMetadata().addToLabels("app", app).endMetadata()
@@ -199,7 +228,7 @@ class HostPortsIT {
 
     private static int hostPort(Pod pod) {
         return PodPorts.of(pod).forTarget(new IntOrString(pod.getSpec().getContainers().get(0).getPorts().get(0)
-                .getName()), "TCP").orElseThrow();
+                .getContainerPort()), "TCP").orElseThrow();
     }
 
     private static String get(int port) throws IOException, InterruptedException {
