@@ -1,6 +1,9 @@
 package io.drover.agent.ports;
 
+import java.io.FileInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -10,11 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the kernel from giving the host-port range to outgoing connections and other automatic
- * binds: the range is added to {@code ip_local_reserved_ports} (merged with what is there, since a
- * write replaces the list) when the file is writable (root, or a writable /proc/sys in a
- * container). The default range lies outside the ephemeral range anyway; the reservation matters
- * when a user picks a range inside it, or an administrator widens the ephemeral range later.
+ * Keeps the kernel from giving host-port-range ports to outgoing connections and other automatic
+ * binds. The kernel picks such ports from the ephemeral range ({@code ip_local_port_range}) only,
+ * so a range outside it (the default) needs nothing, and the host's settings are left alone. A
+ * range that overlaps it is added to {@code ip_local_reserved_ports} (merged with the list there,
+ * since a write replaces it) when the file is writable (root, or a writable /proc/sys); else a
+ * warning says that connections may take ports pods need.
  */
 public final class PortReservation {
     private static final Logger log = LoggerFactory.getLogger(PortReservation.class);
@@ -33,36 +37,49 @@ public final class PortReservation {
         return new PortReservation(RESERVED, EPHEMERAL);
     }
 
-    /** Reserves {@code range}; returns whether it is reserved now. Logs once when it cannot be. */
+    /** Makes sure no ephemeral port falls in {@code range}; returns whether that holds now. */
     public boolean reserve(PortRange range) {
         Optional<PortRange> ephemeral = ephemeralRange();
+        if (ephemeral.isPresent() && !ephemeral.get().overlaps(range)) {
+            return true;
+        }
         try {
-            String current = Files.readString(reservedFile).trim();
+            String current = read(reservedFile);
             List<PortRange> reserved = parseList(current);
             if (reserved.stream().anyMatch(r -> r.first() <= range.first() && r.last() >= range.last())) {
                 return true;
             }
             Files.writeString(reservedFile, current.isEmpty() ? range.toString() : current + "," + range);
-            log.info("host port range {} added to {}", range, reservedFile);
+            log.info("host port range {} overlaps the ephemeral port range {}: added to {}", range,
+                    ephemeral.map(PortRange::toString).orElse("(unknown)"), reservedFile);
             return true;
         } catch (IOException | IllegalArgumentException e) {
-            if (ephemeral.isPresent() && ephemeral.get().overlaps(range)) {
-                log.warn("host port range {} overlaps the ephemeral port range {} and cannot be reserved in {} ({}): "
-                        + "outgoing connections may take ports pods need", range, ephemeral.get(), reservedFile, e);
-            } else {
-                log.info("host port range {} not reserved in {} ({}); it is outside the ephemeral port range {}",
-                        range, reservedFile, e.toString(), ephemeral.map(PortRange::toString).orElse("(unknown)"));
-            }
+            log.warn("host port range {} overlaps the ephemeral port range {} and cannot be reserved in {} ({}): "
+                    + "outgoing connections may take ports pods need", range,
+                    ephemeral.map(PortRange::toString).orElse("(unknown)"), reservedFile, e.toString());
             return false;
         }
     }
 
     private Optional<PortRange> ephemeralRange() {
         try {
-            String[] parts = Files.readString(ephemeralFile).trim().split("\\s+");
+            String[] parts = read(ephemeralFile).split("\\s+");
             return Optional.of(new PortRange(Integer.parseInt(parts[0]), Integer.parseInt(parts[1])));
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
+        }
+    }
+
+    /**
+     * One read(2) with a large buffer: the kernel's bitmap sysctls answer a read at a non-zero
+     * offset with nothing, and {@code Files.readString} of a /proc file (size 0) reads one byte
+     * first, which would turn "20000-29999" into "2".
+     */
+    private static String read(Path file) throws IOException {
+        try (InputStream in = new FileInputStream(file.toFile())) {
+            byte[] buffer = new byte[65536];
+            int n = in.read(buffer);
+            return n <= 0 ? "" : new String(buffer, 0, n, StandardCharsets.US_ASCII).trim();
         }
     }
 

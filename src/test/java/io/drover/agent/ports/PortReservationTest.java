@@ -20,8 +20,16 @@ class PortReservationTest {
     }
 
     @Test
-    void addsTheRangeToWhatIsReservedAlready() throws Exception {
+    void aRangeOutsideTheEphemeralRangeLeavesTheHostAlone() throws Exception {
         Files.writeString(ephemeral, "32768\t60999\n");
+        Files.writeString(reserved, "8080\n");
+        assertThat(new PortReservation(reserved, ephemeral).reserve(PortRange.DEFAULT)).isTrue();
+        assertThat(Files.readString(reserved)).isEqualTo("8080\n");
+    }
+
+    @Test
+    void anOverlappingRangeIsAddedToWhatIsReservedAlready() throws Exception {
+        Files.writeString(ephemeral, "10000\t60999\n");
         Files.writeString(reserved, "8080,9000-9100\n");
         assertThat(new PortReservation(reserved, ephemeral).reserve(PortRange.DEFAULT)).isTrue();
         assertThat(Files.readString(reserved)).isEqualTo("8080,9000-9100,20000-29999");
@@ -29,6 +37,7 @@ class PortReservationTest {
 
     @Test
     void aRangeAlreadyCoveredIsNotWrittenAgain() throws Exception {
+        Files.writeString(ephemeral, "10000\t60999\n");
         Files.writeString(reserved, "19000-30000\n");
         assertThat(new PortReservation(reserved, ephemeral).reserve(PortRange.DEFAULT)).isTrue();
         assertThat(Files.readString(reserved)).isEqualTo("19000-30000\n");
@@ -36,7 +45,7 @@ class PortReservationTest {
 
     @Test
     void anUnwritableFileIsReportedNotThrown() throws Exception {
-        Files.writeString(reserved, "");
+        Files.writeString(ephemeral, "10000\t60999\n");
         assertThat(new PortReservation(dir.resolve("missing/file"), ephemeral).reserve(PortRange.DEFAULT)).isFalse();
     }
 }
