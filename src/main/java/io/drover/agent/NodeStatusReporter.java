@@ -92,8 +92,7 @@ final class NodeStatusReporter {
 
     NodeStatus status(NodeStatus previous) {
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-        Map<String, Quantity> resources = Map.of("cpu", new Quantity(Integer.toString(host.cpus())),
-                "memory", new Quantity(host.memoryKi() + "Ki"), "pods", new Quantity(MAX_PODS));
+        Map<String, Quantity> resources = host.allocatable(MAX_PODS);
         List<NodeCondition> conditions = new ArrayList<>();
         conditions.add(condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",
                 "kubelet has sufficient memory available", now));

@@ -80,9 +80,10 @@ public final class DroverServer implements AutoCloseable {
             if (options.nodeAgent()) {
                 agent = NodeAgent.start(
                         ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()),
-                        options.nodeName(), options.dataDir(), url, options.stopPodsOnClose(), options.restartBackoff(),
-                        new KubeletServer.Config(options.kubeletPort(), credentials.serverKeyStore(),
-                                credentials.keyStorePassword(), credentials::isAdminToken));
+                        url, new NodeAgent.Settings(options.nodeName(), options.dataDir(), options.hostPortRange(),
+                                options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
+                                        credentials.serverKeyStore(), credentials.keyStorePassword(),
+                                        credentials::isAdminToken), options.stopPodsOnClose()));
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, url, kubeconfig);

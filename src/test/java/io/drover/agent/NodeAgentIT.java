@@ -244,8 +244,9 @@ class NodeAgentIT {
                 java.nio.charset.StandardCharsets.UTF_8);
         var credentials = io.drover.api.security.ClusterCredentials.loadOrCreate(cluster.dataDir());
         return NodeAgent.start(io.drover.controller.ApiClients.connect(cluster.server().url(), ca, cluster.token()),
-                node, dataDir, cluster.server().url(), false, RestartBackoffPolicy.DEFAULT, new io.drover.agent.server.KubeletServer.Config(0,
-                        credentials.serverKeyStore(), credentials.keyStorePassword(), credentials::isAdminToken));
+                cluster.server().url(), new NodeAgent.Settings(node, dataDir, io.drover.agent.ports.PortRange.DEFAULT,
+                        RestartBackoffPolicy.DEFAULT, new io.drover.agent.server.KubeletServer.Config(0,
+                        credentials.serverKeyStore(), credentials.keyStorePassword(), credentials::isAdminToken), false));
     }
 
     private static Path agentContainerDir(Path dataDir, Pod p) {
