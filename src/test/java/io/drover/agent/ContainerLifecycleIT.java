@@ -178,6 +178,8 @@ class ContainerLifecycleIT {
 
     @Test
     void httpGetPreStopReachesTheNamedPortBeforeSigterm() throws Exception {
+        // The test's server stands in for the container's endpoint: an explicit hostPort is the
+        // host port the named containerPort resolves to.
         AtomicLong hookAt = new AtomicLong();
         HttpServer server = HttpServer.create(new InetSocketAddress(0), 0);
         server.createContext("/stop", exchange -> {
@@ -190,7 +192,7 @@ class ContainerLifecycleIT {
             Path term = markers.resolve("term");
             Pod base = pod("Always", List.of("sh", "-c", "trap 'date +%s%N > " + term + "; exit 0' TERM; sleep 1000 & wait"));
             Pod pod = create(withPreStop(new PodBuilder(base).editSpec().editFirstContainer().addNewPort().withName("admin")
-                    .withContainerPort(server.getAddress().getPort()).endPort().endContainer().endSpec().build(), 10,
+                    .withContainerPort(8081).withHostPort(server.getAddress().getPort()).endPort().endContainer().endSpec().build(), 10,
                     new LifecycleHandlerBuilder().withNewHttpGet().withPath("/stop").withPort(new IntOrString("admin"))
                             .endHttpGet().build()));
             awaitRunning(pod);

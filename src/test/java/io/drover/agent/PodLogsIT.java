@@ -137,7 +137,7 @@ class PodLogsIT {
 
     @Test
     void previousIsTheRunBeforeARestart() throws Exception {
-        create(pod("restarts", "Always", "sh", "-c", "echo pid $$; sleep 1000"));
+        create(pod("restarts", "Always", "sh", "-c", "echo pid $$$$; sleep 1000"));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> logsOf("restarts").startsWith("pid "));
         String first = logsOf("restarts");
         assertThatThrownBy(() -> client.pods().inNamespace("default").withName("restarts").terminated().getLog())

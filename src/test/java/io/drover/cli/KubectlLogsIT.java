@@ -33,7 +33,7 @@ class KubectlLogsIT {
               runtimeClassName: process
               containers:
               - name: first
-                command: ["sh", "-c", "echo pid $$; for i in 1 2 3; do echo line $i; done; sleep 1000"]
+                command: ["sh", "-c", "echo pid $$$$; for i in 1 2 3; do echo line $i; done; sleep 1000"]
               - name: second
                 command: ["sh", "-c", "echo second says hi >&2; sleep 1000"]
             """;

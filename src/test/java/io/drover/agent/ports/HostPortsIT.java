@@ -192,10 +192,11 @@ class HostPortsIT {
         client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
                 .withNewMetadata().withName("settings").endMetadata().addToData("mode", "fast").build()).create();
         try {
-            Path log = containerDir(pod("configured")).resolve("current.log");
-            await().atMost(Duration.ofSeconds(40)).until(() -> Files.exists(log) && !Files.readString(log).isEmpty());
+            await().atMost(Duration.ofSeconds(40)).ignoreExceptions().until(() -> !client.pods().inNamespace("default")
+                    .withName("configured").getLog().isEmpty());
             int port = hostPort(pod("configured"));
-            assertThat(Files.readString(log)).isEqualTo("fast fast " + port + "\n");
+            assertThat(client.pods().inNamespace("default").withName("configured").getLog())
+                    .isEqualTo("fast fast " + port + "\n");
         } finally {
             client.configMaps().inNamespace("default").withName("settings").delete();
         }
