@@ -252,7 +252,7 @@ class WorkloadControllersIT {
             assertThat(dep.getStatus().getUpdatedReplicas()).isEqualTo(3);
         });
         assertThat(client.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getMessage())
-                .contains("Scaled down replica set " + first.getMetadata().getName() + " from 3 to 0");
+                .contains("Scaled down replica set " + first.getMetadata().getName() + " to 0 from 3");
     }
 
     @Test
