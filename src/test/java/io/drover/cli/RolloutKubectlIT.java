@@ -36,12 +36,24 @@ class RolloutKubectlIT {
         kubectl = new Kubectl(binary, server.kubeconfig(), cache);
     }
 
+    /**
+     * The pods' processes outlive the server by design (a restarted agent adopts them), so the
+     * Deployments go first and the server stops only once its agent has stopped every pod.
+     */
     @AfterAll
-    void stop() {
-        if (server != null) {
-            server.close();
+    void stop() throws Exception {
+        try {
+            if (kubectl != null) {
+                kubectl.run("delete", "deployments", "--all", "--all-namespaces");
+                await().atMost(Duration.ofSeconds(60)).until(() -> kubectl.run("get", "pods", "--all-namespaces",
+                        "-o", "name").stdout().isBlank());
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+            TempDirs.delete(cache);
         }
-        TempDirs.delete(cache);
     }
 
     /** Two replicas of a process that lives until SIGTERM; the command is what the template's changes leave alone. */
