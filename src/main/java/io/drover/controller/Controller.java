@@ -28,6 +28,11 @@ public final class Controller implements AutoCloseable {
         queue.add(key);
     }
 
+    /** Asks for the key to be reconciled once {@code delay} has passed (client-go's AddAfter). */
+    public void enqueueAfter(String key, java.time.Duration delay) {
+        queue.addAfter(key, delay);
+    }
+
     public void start(int workerCount) {
         for (int i = 0; i < workerCount; i++) {
             workers.add(Thread.ofVirtual().name(name + "-worker-" + i).start(this::work));

@@ -1,10 +1,10 @@
 package io.drover.workload;
 
 import io.drover.controller.EventRecorder;
-
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
 import io.fabric8.kubernetes.api.model.LabelSelector;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -19,64 +19,47 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalLong;
 
 /**
  * Keeps a Deployment's ReplicaSets in line with its spec (Kubernetes' pkg/controller/deployment:
- * deployment_controller.go syncDeployment, sync.go, progress.go, recreate.go).
+ * deployment_controller.go syncDeployment, sync.go, progress.go, recreate.go; rolling.go is
+ * {@link RollingUpdate}, rollback.go {@link Rollbacks}, proportional scaling
+ * {@link ProportionalScaling}).
  *
  * <p>One ReplicaSet per pod template, named {@code <deployment>-<pod-template-hash>}, carrying the
  * template plus the pod-template-hash label (in its selector too) and the revision annotations.
- * A changed replica count only scales; a changed template creates (or finds) the new ReplicaSet
- * and makes it the only one with replicas.
- *
- * <p><b>Interim rollout.</b> Kubernetes' rolling.go (surge and unavailability steps) is a later
- * issue. Until then both strategies switch over at once: RollingUpdate scales the new ReplicaSet
- * straight to {@code spec.replicas}, then the old ones to 0; Recreate scales the old ones to 0
- * first, then the new one up, without waiting for old pods to terminate. Where Kubernetes scales
- * several active ReplicaSets proportionally, the newest gets every replica and the others none.
+ * Each reconcile takes one step and writes the status; the ReplicaSets' status changes bring the
+ * next step. A changed replica count alone only scales (proportionally while a rollout is under
+ * way); a changed template rolls out by the strategy.
  */
 final class DeploymentController implements Reconciler {
     static final String COMPONENT = "deployment-controller";
 
-    /** The Deployment as last written in this reconcile, its new ReplicaSet (or null) and the old ones. */
-    record Sets(Deployment d, ReplicaSet newRS, List<ReplicaSet> old) {
-        List<ReplicaSet> all() {
-            List<ReplicaSet> all = new ArrayList<>(old);
-            if (newRS != null) {
-                all.add(newRS);
-            }
-            return all;
-        }
-
-        Sets with(ReplicaSet updated) {
-            String uid = updated.getMetadata().getUid();
-            if (newRS != null && uid.equals(newRS.getMetadata().getUid())) {
-                return new Sets(d, updated, old);
-            }
-            return new Sets(d, newRS, old.stream().map(o -> uid.equals(o.getMetadata().getUid()) ? updated : o).toList());
-        }
-
-        Sets with(Deployment updated) {
-            return new Sets(updated, newRS, old);
-        }
-    }
-
     private final KubernetesClient client;
     private final SharedIndexInformer<Deployment> deployments;
     private final SharedIndexInformer<ReplicaSet> replicaSets;
+    private final SharedIndexInformer<Pod> pods;
     private final EventRecorder events;
+    private final ReplicaSetScaler scaler;
+    private final RollingUpdate rolling;
+    private final Rollbacks rollbacks;
     private final Clock clock;
 
     DeploymentController(KubernetesClient client, SharedIndexInformer<Deployment> deployments,
-            SharedIndexInformer<ReplicaSet> replicaSets, Clock clock) {
+            SharedIndexInformer<ReplicaSet> replicaSets, SharedIndexInformer<Pod> pods, Clock clock) {
         this.client = client;
         this.deployments = deployments;
         this.replicaSets = replicaSets;
+        this.pods = pods;
         this.events = new EventRecorder(client, COMPONENT, null, clock);
+        this.scaler = new ReplicaSetScaler(client, events);
+        this.rolling = new RollingUpdate(scaler);
+        this.rollbacks = new Rollbacks(client, events);
         this.clock = clock;
     }
 
@@ -104,11 +87,20 @@ final class DeploymentController implements Reconciler {
         if (Boolean.TRUE.equals(d.getSpec().getPaused())) {
             return sync(getAll(d, rsList, false));
         }
+        OptionalLong rollbackTo = Rollbacks.requested(d);
+        if (rollbackTo.isPresent()) {
+            rollbacks.rollbackTo(getAll(d, rsList, true), rollbackTo.getAsLong());
+            return Result.done();
+        }
         Sets sets = getAll(d, rsList, false);
+        if (Rollbacks.failureRollbackDue(sets)) {
+            rollbacks.rollbackFailed(sets);
+            return Result.done();
+        }
         if (isScalingEvent(sets)) {
             return sync(sets);
         }
-        return rollout(sets);
+        return DeploymentStatuses.isRollingUpdate(d) ? rolloutRolling(sets) : rolloutRecreate(sets);
     }
 
     /** ControllerRefManager.ClaimReplicaSets over the namespace's ReplicaSets. */
@@ -153,7 +145,7 @@ final class DeploymentController implements Reconciler {
     /** sync(): scale only (a scaling event, or a paused Deployment), then the status. */
     private Result sync(Sets sets) {
         sets = scale(sets);
-        if (Boolean.TRUE.equals(sets.d().getSpec().getPaused())) {
+        if (Boolean.TRUE.equals(sets.d().getSpec().getPaused()) && Rollbacks.requested(sets.d()).isEmpty()) {
             cleanup(sets);
         }
         return syncStatus(sets);
@@ -167,22 +159,62 @@ final class DeploymentController implements Reconciler {
         return Result.done();
     }
 
-    /** The interim rollout (see the class comment), then the rollout status. */
-    private Result rollout(Sets sets) {
-        boolean recreate = !DeploymentStatuses.isRollingUpdate(sets.d());
-        if (recreate) {
-            sets = scaleDownOld(sets);
-        }
+    /** rolloutRolling: one step up or down, the cleanup once nothing moved and the rollout is complete. */
+    private Result rolloutRolling(Sets sets) {
         sets = getAll(sets.d(), sets.all(), true);
-        if (sets.newRS() != null) {
-            sets = sets.with(scaleReplicaSet(sets.newRS(), sets.d().getSpec().getReplicas(), sets.d()));
+        RollingUpdate.Step step = rolling.step(sets);
+        if (!step.scaled()) {
+            cleanupIfComplete(step.sets());
         }
-        if (!recreate) {
-            sets = scaleDownOld(sets);
+        return syncRolloutStatus(step.sets());
+    }
+
+    /**
+     * rolloutRecreate: old ReplicaSets to 0, then wait until none of their pods is left running
+     * (terminating pods count), and only then create or scale up the new ReplicaSet.
+     */
+    private Result rolloutRecreate(Sets sets) {
+        boolean scaledDown = false;
+        for (ReplicaSet old : Sets.active(sets.old())) {
+            sets = sets.with(scaler.scaleAndRecord(old, 0, sets.d()));
+            scaledDown = true;
         }
+        if (scaledDown || oldPodsRunning(sets)) {
+            return syncRolloutStatus(sets);
+        }
+        if (sets.newRS() == null) {
+            sets = getAll(sets.d(), sets.all(), true);
+        }
+        sets = sets.with(scaler.scaleAndRecord(sets.newRS(), sets.d().getSpec().getReplicas(), sets.d()));
+        cleanupIfComplete(sets);
+        return syncRolloutStatus(sets);
+    }
+
+    /** recreate.go oldPodsRunning: old ReplicaSets still report pods, or a pod of theirs is not finished. */
+    private boolean oldPodsRunning(Sets sets) {
+        if (Sets.actualReplicas(sets.old()) > 0) {
+            return true;
+        }
+        List<String> oldUids = sets.old().stream().map(rs -> rs.getMetadata().getUid()).toList();
+        return pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, sets.d().getMetadata().getNamespace()).stream()
+                .filter(p -> Selectors.matches(sets.d().getSpec().getSelector(), p.getMetadata().getLabels()))
+                .filter(p -> OwnerRefs.controllerOf(p).map(r -> oldUids.contains(r.getUid())).orElse(false))
+                .anyMatch(p -> p.getStatus() == null
+                        || !"Failed".equals(p.getStatus().getPhase()) && !"Succeeded".equals(p.getStatus().getPhase()));
+    }
+
+    /** The history cleanup runs only once the rollout completed (and then the failure mark goes). */
+    private void cleanupIfComplete(Sets sets) {
         if (DeploymentStatuses.isComplete(sets.d(), DeploymentStatuses.status(sets.d()))) {
+            if (sets.newRS() != null) {
+                rollbacks.clearFailedMark(sets.newRS());
+            }
             cleanup(sets);
         }
+    }
+
+    /** progress.go syncRolloutStatus: the status with the Progressing condition judged. */
+    private Result syncRolloutStatus(Sets sets) {
         Deployment d = sets.d();
         DeploymentStatus next = DeploymentStatuses.rollout(sets.all(), sets.newRS(), d, clock.instant());
         if (!DeploymentStatuses.same(DeploymentStatuses.status(d), next)) {
@@ -192,77 +224,57 @@ final class DeploymentController implements Reconciler {
         return requeueIfStuck(d, next);
     }
 
-    private Sets scaleDownOld(Sets sets) {
-        for (ReplicaSet old : sets.old()) {
-            if (old.getSpec().getReplicas() != 0) {
-                sets = sets.with(scaleReplicaSet(old, 0, sets.d()));
-            }
-        }
-        return sets;
-    }
-
     /** A scaling event: some active ReplicaSet was sized for a different spec.replicas. */
     private static boolean isScalingEvent(Sets sets) {
         int replicas = sets.d().getSpec().getReplicas();
-        return sets.all().stream().filter(rs -> rs.getSpec().getReplicas() > 0).map(Revisions::desiredReplicas)
+        return Sets.active(sets.all()).stream().map(Revisions::desiredReplicas)
                 .anyMatch(desired -> desired != null && desired != replicas);
     }
 
-    /** sync.go scale(), with the interim rule in place of proportional scaling. */
+    /** sync.go scale(). */
     private Sets scale(Sets sets) {
         Deployment d = sets.d();
         int replicas = d.getSpec().getReplicas();
-        List<ReplicaSet> active = sets.all().stream().filter(rs -> rs.getSpec().getReplicas() > 0).toList();
-        ReplicaSet target;
-        if (active.size() <= 1) {
-            target = active.size() == 1 ? active.get(0) : sets.newRS() != null ? sets.newRS() : newest(sets.old());
-            if (target == null || target.getSpec().getReplicas() == replicas) {
-                return sets;
+        ReplicaSet activeOrLatest = activeOrLatest(sets);
+        if (activeOrLatest != null) {
+            return activeOrLatest.getSpec().getReplicas() == replicas ? sets
+                    : sets.with(scaler.scaleAndRecord(activeOrLatest, replicas, d));
+        }
+        if (isSaturated(d, sets.newRS())) {
+            for (ReplicaSet old : Sets.active(sets.old())) {
+                sets = sets.with(scaler.scaleAndRecord(old, 0, d));
             }
-            return sets.with(scaleReplicaSet(target, replicas, d));
+            return sets;
         }
-        target = sets.newRS() != null ? sets.newRS() : newest(active);
-        boolean saturated = sets.newRS() != null && Integer.valueOf(replicas).equals(Revisions.desiredReplicas(sets.newRS()))
-                && sets.newRS().getSpec().getReplicas() == replicas && sets.newRS().getStatus() != null
-                && Objects.equals(sets.newRS().getStatus().getAvailableReplicas(), replicas);
-        if (!saturated) {
-            sets = sets.with(scaleReplicaSet(target, replicas, d));
-        }
-        for (ReplicaSet rs : active) {
-            if (!rs.getMetadata().getUid().equals(target.getMetadata().getUid())) {
-                sets = sets.with(scaleReplicaSet(rs, 0, d));
+        if (DeploymentStatuses.isRollingUpdate(d)) {
+            ProportionalScaling.Plan plan = ProportionalScaling.plan(d, Sets.active(sets.all()));
+            for (Map.Entry<ReplicaSet, Integer> e : plan.sizes().entrySet()) {
+                sets = sets.with(scaler.scale(e.getKey(), e.getValue(), d, plan.operation()));
             }
         }
         return sets;
     }
 
-    private static ReplicaSet newest(List<ReplicaSet> rss) {
-        return rss.stream().max(BY_CREATION).orElse(null);
+    /** FindActiveOrLatest: the one active ReplicaSet; with none, the new or else the newest; with several, null. */
+    private static ReplicaSet activeOrLatest(Sets sets) {
+        List<ReplicaSet> active = Sets.active(sets.all());
+        if (active.size() == 1) {
+            return active.get(0);
+        }
+        if (!active.isEmpty()) {
+            return null;
+        }
+        if (sets.newRS() != null) {
+            return sets.newRS();
+        }
+        return sets.old().stream().max(ReplicaSetOrder.BY_CREATION).orElse(null);
     }
 
-    private static final Comparator<ReplicaSet> BY_CREATION = Comparator
-            .comparing((ReplicaSet rs) -> Objects.toString(rs.getMetadata().getCreationTimestamp(), ""))
-            .thenComparing(rs -> rs.getMetadata().getName());
-
-    /** scaleReplicaSetAndRecordEvent: size and replica annotations, and a ScalingReplicaSet event. */
-    private ReplicaSet scaleReplicaSet(ReplicaSet rs, int scale, Deployment d) {
+    /** IsSaturated: the new ReplicaSet is sized, annotated and available for exactly spec.replicas. */
+    private static boolean isSaturated(Deployment d, ReplicaSet rs) {
         int replicas = d.getSpec().getReplicas();
-        int max = replicas + DeploymentStatuses.maxSurge(d);
-        int oldScale = rs.getSpec().getReplicas();
-        boolean resize = oldScale != scale;
-        if (!resize && !Revisions.replicasAnnotationsNeedUpdate(rs, replicas, max)) {
-            return rs;
-        }
-        ReplicaSet copy = Copies.of(rs);
-        copy.getSpec().setReplicas(scale);
-        Revisions.setReplicasAnnotations(copy, replicas, max);
-        ReplicaSet updated = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(copy)
-                .update();
-        if (resize) {
-            events.normal(d, "ScalingReplicaSet", "Scaled " + (oldScale < scale ? "up" : "down") + " replica set "
-                    + rs.getMetadata().getName() + " from " + oldScale + " to " + scale);
-        }
-        return updated;
+        return rs != null && Integer.valueOf(replicas).equals(Revisions.desiredReplicas(rs))
+                && rs.getSpec().getReplicas() == replicas && Sets.available(rs) == replicas;
     }
 
     /**
@@ -272,7 +284,7 @@ final class DeploymentController implements Reconciler {
      * asked and missing.
      */
     Sets getAll(Deployment d, List<ReplicaSet> rsList, boolean create) {
-        List<ReplicaSet> sorted = rsList.stream().sorted(BY_CREATION).toList();
+        List<ReplicaSet> sorted = rsList.stream().sorted(ReplicaSetOrder.BY_CREATION).toList();
         ReplicaSet existing = sorted.stream()
                 .filter(rs -> TemplateHash.equalIgnoreHash(d.getSpec().getTemplate(), rs.getSpec().getTemplate()))
                 .findFirst().orElse(null);
@@ -330,8 +342,8 @@ final class DeploymentController implements Reconciler {
         rs.getMetadata().setOwnerReferences(new ArrayList<>(List.of(OwnerRefs.controllerRef(d, "apps/v1", "Deployment"))));
         rs.getMetadata().setLabels(new HashMap<>(labels));
         ReplicaSetSpec spec = new ReplicaSetSpec();
-        // Interim rollout: the new ReplicaSet starts at the full count (Kubernetes: NewRSNewReplicas).
-        spec.setReplicas(d.getSpec().getReplicas());
+        // NewRSNewReplicas for a ReplicaSet of 0: as far as the surge allows (Recreate: everything).
+        spec.setReplicas(RollingUpdate.newReplicas(d, old, 0));
         spec.setMinReadySeconds(d.getSpec().getMinReadySeconds());
         spec.setSelector(selector);
         spec.setTemplate(template);
@@ -374,7 +386,7 @@ final class DeploymentController implements Reconciler {
             }
         }
         if (!alreadyExists && created.getSpec().getReplicas() > 0) {
-            events.normal(d, "ScalingReplicaSet", "Scaled up replica set " + created.getMetadata().getName()
+            events.normal(d, ReplicaSetScaler.SCALING_REPLICA_SET, "Scaled up replica set " + created.getMetadata().getName()
                     + " from 0 to " + created.getSpec().getReplicas());
         }
         Deployment current = writeRevision(d, Long.toString(newRevision));

@@ -65,8 +65,7 @@ final class DeploymentStatuses {
         DeploymentCondition current = condition(status(d), PROGRESSING).orElse(null);
         boolean complete = Objects.equals(s.getReplicas(), s.getUpdatedReplicas()) && current != null
                 && NEW_RS_AVAILABLE.equals(current.getReason());
-        String what = newRS == null ? "Deployment \"" + d.getMetadata().getName() + "\""
-                : "ReplicaSet \"" + newRS.getMetadata().getName() + "\"";
+        String what = subject(d, newRS);
         if (hasProgressDeadline(d) && !complete) {
             if (isComplete(d, s)) {
                 setCondition(s, condition(PROGRESSING, "True", NEW_RS_AVAILABLE, what + " has successfully progressed.", now));
@@ -80,7 +79,7 @@ final class DeploymentStatuses {
                 }
                 setCondition(s, c);
             } else if (timedOut(d, s, now)) {
-                setCondition(s, condition(PROGRESSING, "False", TIMED_OUT, what + " has timed out progressing.", now));
+                setCondition(s, condition(PROGRESSING, "False", TIMED_OUT, timedOutMessage(d, newRS), now));
             }
         }
         DeploymentCondition failure = all.stream().filter(Objects::nonNull).flatMap(rs -> rs.getStatus() == null
@@ -94,6 +93,16 @@ final class DeploymentStatuses {
             removeCondition(s, REPLICA_FAILURE);
         }
         return s;
+    }
+
+    /** What the Progressing messages name: the new ReplicaSet, or the Deployment while there is none. */
+    private static String subject(Deployment d, ReplicaSet newRS) {
+        return newRS == null ? "Deployment \"" + d.getMetadata().getName() + "\""
+                : "ReplicaSet \"" + newRS.getMetadata().getName() + "\"";
+    }
+
+    static String timedOutMessage(Deployment d, ReplicaSet newRS) {
+        return subject(d, newRS) + " has timed out progressing.";
     }
 
     /** DeploymentComplete: every replica updated and available, and the latest spec observed. */

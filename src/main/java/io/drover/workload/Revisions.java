@@ -19,10 +19,16 @@ final class Revisions {
     /** Kubernetes' default --deployment-controller revision-history length, in characters. */
     static final int MAX_HISTORY_CHARS = 2000;
 
+    /** Never copied between a Deployment and its ReplicaSets; drover's failure mark belongs to one ReplicaSet. */
     private static final Set<String> NOT_COPIED = Set.of(LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS,
-            MAX_REPLICAS, ROLLBACK_TO);
+            MAX_REPLICAS, ROLLBACK_TO, Rollbacks.ROLLOUT_FAILED);
 
     private Revisions() {}
+
+    /** skipCopyAnnotation. */
+    static boolean notCopied(String key) {
+        return NOT_COPIED.contains(key);
+    }
 
     /** The revision annotation as a number; 0 when absent or not a number. */
     static long of(ReplicaSet rs) {

@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.BiFunction;
@@ -38,8 +39,9 @@ public final class WorkloadControllers {
         Controller rsController = newController.apply("replicaset-controller",
                 new ReplicaSetController(client, replicaSets, pods, expectations, clock));
         Controller deploymentController = newController.apply("deployment-controller",
-                new DeploymentController(client, deployments, replicaSets, clock));
+                new DeploymentController(client, deployments, replicaSets, pods, clock));
         pods.addEventHandler(new PodHandler(rsController, replicaSets, expectations));
+        pods.addEventHandler(new RecreatePodHandler(deploymentController, replicaSets, deployments));
         replicaSets.addEventHandler(new ReplicaSetHandler(rsController, deploymentController, deployments,
                 expectations));
         deployments.addEventHandler(EventHandlers.enqueue(deploymentController));
@@ -95,6 +97,11 @@ public final class WorkloadControllers {
             }
             if (owner.isPresent()) {
                 rs.enqueue(Keys.of(owner.get()));
+                Integer minReady = owner.get().getSpec().getMinReadySeconds();
+                if (minReady != null && minReady > 0 && !Pods.isReady(old) && Pods.isReady(pod)) {
+                    // Ready now, available minReadySeconds later: look again then (updatePod).
+                    rs.enqueueAfter(Keys.of(owner.get()), Duration.ofSeconds(minReady + 1L));
+                }
             } else if (OwnerRefs.controllerOf(pod).isEmpty()
                     && (!Objects.equals(old.getMetadata().getLabels(), pod.getMetadata().getLabels())
                             || OwnerRefs.controllerOf(old).isPresent())) {
@@ -117,6 +124,27 @@ public final class WorkloadControllers {
                     rs.enqueue(Keys.of(candidate));
                 }
             }
+        }
+    }
+
+    /**
+     * deployment_controller.go deletePod: a Recreate Deployment waits for its old pods to be gone
+     * before it scales the new ReplicaSet up, so a pod's deletion is its cue.
+     */
+    private record RecreatePodHandler(Controller deployment, SharedIndexInformer<ReplicaSet> replicaSets,
+            SharedIndexInformer<Deployment> deployments) implements ResourceEventHandler<Pod> {
+        @Override
+        public void onAdd(Pod pod) { }
+
+        @Override
+        public void onUpdate(Pod old, Pod pod) { }
+
+        @Override
+        public void onDelete(Pod pod, boolean finalStateUnknown) {
+            controllingOwner(pod, "ReplicaSet", replicaSets)
+                    .flatMap(rs -> controllingOwner(rs, "Deployment", deployments))
+                    .filter(d -> !DeploymentStatuses.isRollingUpdate(d))
+                    .ifPresent(d -> deployment.enqueue(Keys.of(d)));
         }
     }
 

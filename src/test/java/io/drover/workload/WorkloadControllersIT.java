@@ -227,6 +227,13 @@ class WorkloadControllersIT {
     @Test
     void changingTheTemplateCreatesASecondRevisionAndScalesTheOldOneDown() {
         String ns = newNamespace("rollout");
+        // A rolling update waits for new pods to be available: something must mark them Ready.
+        try (FakeKubelet kubelet = new FakeKubelet(client, ns, image -> false)) {
+            rollOut(ns);
+        }
+    }
+
+    private void rollOut(String ns) {
         createDeployment(ns, "web", 3);
         ReplicaSet first = onlyReplicaSet(ns);
         await().atMost(WAIT).until(() -> activePodsOf(ns, first).size() == 3);
@@ -252,7 +259,7 @@ class WorkloadControllersIT {
             assertThat(dep.getStatus().getUpdatedReplicas()).isEqualTo(3);
         });
         assertThat(client.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getMessage())
-                .contains("Scaled down replica set " + first.getMetadata().getName() + " from 3 to 0");
+                .contains("Scaled down replica set " + first.getMetadata().getName() + " to 0 from 1");
     }
 
     @Test
