@@ -1,15 +1,15 @@
 package io.drover.agent.exec;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
  * The host command line that runs an exec'd command the way the container's own processes run
  * (see {@code ProcessRuntime}): {@code setsid} makes it lead its own session and process group, so
- * the whole tree can be signalled at once; {@code env -i --default-signal} gives it exactly the
+ * the whole tree can be signalled at once; {@code env -i --default-signal -- NAME=VALUE...} gives it exactly the
  * container's environment and default signal dispositions; it starts in the container's working
  * directory (set by the caller). With a cgroup, a tiny {@code sh} writes its own pid into the
  * cgroup's {@code cgroup.procs} before it {@code exec}s the rest, so the command is under the
@@ -27,6 +27,9 @@ final class ExecCommandLine {
     /** Where script(1) is; absolute, because the container's PATH need not contain it. */
     static final String SCRIPT = "/usr/bin/script";
 
+    /** The PATH a container without one gets, as the process runtime gives its tasks. */
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
     private static final String JOIN_CGROUP = "echo $$ > \"$0/cgroup.procs\" || exit 126; exec \"$@\"";
 
     private ExecCommandLine() {}
@@ -37,13 +40,14 @@ final class ExecCommandLine {
         if (target.cgroup() != null) {
             line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUP, target.cgroup().toString()));
         }
-        line.addAll(List.of("env", "-i", "--default-signal"));
-        Map<String, String> env = new LinkedHashMap<>(target.env());
+        // "--" ends env's options; the NAME=VALUE operands follow it, then the command.
+        line.addAll(List.of("env", "-i", "--default-signal", "--"));
+        Map<String, String> env = new TreeMap<>(target.env());
+        env.putIfAbsent("PATH", DEFAULT_PATH);
         if (options.tty()) {
             env.putIfAbsent("TERM", "xterm");
         }
         env.forEach((name, value) -> line.add(name + "=" + value));
-        line.add("--");
         if (options.tty()) {
             line.addAll(List.of(SCRIPT, "-q", "-f", "-e", "--echo", "always", "-c",
                     "exec " + shellQuoted(options.command()), "/dev/null"));
@@ -60,6 +64,6 @@ final class ExecCommandLine {
 
     /** A fixed environment for the launcher chain itself (setsid, sh), so nothing of the agent leaks. */
     static Map<String, String> launcherEnvironment() {
-        return Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL", "C");
+        return Map.of("PATH", DEFAULT_PATH, "LC_ALL", "C");
     }
 }

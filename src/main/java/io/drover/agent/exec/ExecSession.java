@@ -32,8 +32,10 @@ import org.slf4j.LoggerFactory;
  * <p>Input: stdin messages are written to the command's pipe on the receiving thread; WebSocket
  * demand is given only after that write, so a command that does not read stdin applies
  * back-pressure to the client. v5's close signal for stdin closes the pipe: the command sees EOF.
+ *
+ * <p>Public only because Jetty invokes its listener methods reflectively; it is created by {@link ExecHandler}.
  */
-final class ExecSession implements Session.Listener {
+public final class ExecSession implements Session.Listener {
     private static final Logger log = LoggerFactory.getLogger(ExecSession.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     /** The kubelet's default streamingConnectionIdleTimeout. */

@@ -92,7 +92,8 @@ class ExecProtocolTest {
         ExecTarget target = new ExecTarget(Map.of("A", "1"), Path.of("/tmp"), null);
         ExecOptions options = new ExecOptions(List.of("printenv", "A"), false, true, true, false);
         assertThat(ExecCommandLine.of(target, options))
-                .containsExactly("setsid", "env", "-i", "--default-signal", "A=1", "--", "printenv", "A");
+                .containsExactly("setsid", "env", "-i", "--default-signal", "--", "A=1",
+                        "PATH=" + ExecCommandLine.DEFAULT_PATH, "printenv", "A");
     }
 
     @Test
@@ -101,7 +102,8 @@ class ExecProtocolTest {
         List<String> line = ExecCommandLine.of(target, new ExecOptions(List.of("ls"), false, true, true, false));
         assertThat(line.subList(0, 5)).containsExactly("setsid", "/bin/sh", "-c",
                 "echo $$ > \"$0/cgroup.procs\" || exit 126; exec \"$@\"", "/sys/fs/cgroup/drover/pod1/c");
-        assertThat(line.subList(5, line.size())).containsExactly("env", "-i", "--default-signal", "--", "ls");
+        assertThat(line.subList(5, line.size())).containsExactly("env", "-i", "--default-signal", "--",
+                "PATH=" + ExecCommandLine.DEFAULT_PATH, "ls");
     }
 
     @Test
@@ -109,7 +111,7 @@ class ExecProtocolTest {
         ExecTarget target = new ExecTarget(Map.of(), Path.of("/tmp"), null);
         List<String> line = ExecCommandLine.of(target,
                 new ExecOptions(List.of("echo", "it's"), true, true, false, true));
-        assertThat(line).containsSubsequence("TERM=xterm", "--", ExecCommandLine.SCRIPT);
+        assertThat(line).containsSubsequence("--", "TERM=xterm", ExecCommandLine.SCRIPT);
         assertThat(line).contains("exec 'echo' 'it'\\''s'");
         assertThat(line.get(line.size() - 1)).isEqualTo("/dev/null");
     }
