@@ -3,6 +3,9 @@ package io.drover.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.agent.NodeAgent;
 import io.drover.api.ApiServer;
+import io.drover.api.exec.ClusterNodeConnections;
+import io.drover.api.exec.ExecRelayHandler;
+import io.drover.api.exec.NodeConnections;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.http.DiscoveryRoutes;
@@ -67,7 +70,9 @@ public final class DroverServer implements AutoCloseable {
             ApiRouter router = new ApiRouter(json, registry, storage,
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
                     credentials::isAdminToken);
-            api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router);
+            NodeConnections nodeConnections = new ClusterNodeConnections(credentials);
+            api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
+                    next -> new ExecRelayHandler(next, router::authorizes, storage, registry, nodeConnections));
             URI url = URI.create("https://127.0.0.1:" + api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
