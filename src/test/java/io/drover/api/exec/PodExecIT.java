@@ -168,6 +168,19 @@ class PodExecIT {
     }
 
     @Test
+    void kubectlForcedOntoSpdyGetsAClearError() throws Exception {
+        ProcessBuilder spdy = new ProcessBuilder(Requirements.kubectl().toString(), "--kubeconfig",
+                cluster.server().kubeconfig().toString(), "--cache-dir", cache.toString(), "exec", "web", "--", "ls")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        spdy.environment().put("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
+        Process kubectl = spdy.start();
+        String stderr = new String(kubectl.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(kubectl.exitValue()).isEqualTo(1);
+        assertThat(stderr).contains("SPDY/3.1 is not supported; drover serves exec over WebSocket");
+    }
+
+    @Test
     void answersWithoutUpgradeAndWithoutContainerAsKubeApiserverDoes() throws Exception {
         HttpResponse<String> twin = get("/api/v1/namespaces/default/pods/twin/exec?command=ls&stdout=true");
         assertThat(twin.statusCode()).isEqualTo(400);
