@@ -4,6 +4,8 @@ import io.drover.api.http.ApiRouter;
 import io.drover.api.http.JettyAdapter;
 import io.drover.api.security.ClusterCredentials;
 import java.util.concurrent.Executors;
+import java.util.function.UnaryOperator;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
@@ -35,6 +37,15 @@ public final class ApiServer implements AutoCloseable {
      */
     public static ApiServer start(String host, int port, ClusterCredentials credentials, ApiRouter router)
             throws Exception {
+        return start(host, port, credentials, router, UnaryOperator.identity());
+    }
+
+    /**
+     * Starts listening, with {@code front} wrapped around the API handler for requests that need
+     * Jetty itself (WebSocket upgrades: pods/exec).
+     */
+    public static ApiServer start(String host, int port, ClusterCredentials credentials, ApiRouter router,
+            UnaryOperator<Handler> front) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("api");
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
@@ -56,7 +67,7 @@ public final class ApiServer implements AutoCloseable {
         connector.setHost(host);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(new JettyAdapter(router));
+        server.setHandler(front.apply(new JettyAdapter(router)));
         server.setStopTimeout(5_000);
         try {
             server.start();

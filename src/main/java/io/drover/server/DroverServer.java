@@ -4,6 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.agent.NodeAgent;
 import io.drover.agent.server.KubeletServer;
 import io.drover.api.ApiServer;
+import io.drover.api.exec.ClusterNodeConnections;
+import io.drover.api.exec.ExecRelayHandler;
+import io.drover.api.exec.NodeConnections;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.http.DiscoveryRoutes;
@@ -70,7 +73,9 @@ public final class DroverServer implements AutoCloseable {
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
                     credentials::isAdminToken,
                     KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken()));
-            api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router);
+            NodeConnections nodeConnections = new ClusterNodeConnections(credentials);
+            api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
+                    next -> new ExecRelayHandler(next, router::authorizes, storage, registry, nodeConnections));
             URI url = URI.create("https://127.0.0.1:" + api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");

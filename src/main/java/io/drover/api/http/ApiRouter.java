@@ -105,11 +105,15 @@ public final class ApiRouter {
     }
 
     private void authenticate(ApiRequest request) {
-        String header = request.header("authorization");
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)
-                || !tokenAccepted.test(header.substring(7).trim())) {
+        if (!authorizes(request.header("authorization"))) {
             throw ApiException.unauthorized();
         }
+    }
+
+    /** Whether an {@code Authorization} header value (null when absent) identifies an accepted client. */
+    public boolean authorizes(String header) {
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+                && tokenAccepted.test(header.substring(7).trim());
     }
 
     private static void requireGet(ApiRequest request) {

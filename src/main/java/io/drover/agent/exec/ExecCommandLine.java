@@ -1,0 +1,69 @@
+package io.drover.agent.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The host command line that runs an exec'd command the way the container's own processes run
+ * (see {@code ProcessRuntime}): {@code setsid} makes it lead its own session and process group, so
+ * the whole tree can be signalled at once; {@code env -i --default-signal -- NAME=VALUE...} gives it exactly the
+ * container's environment and default signal dispositions; it starts in the container's working
+ * directory (set by the caller). With a cgroup, a tiny {@code sh} writes its own pid into the
+ * cgroup's {@code cgroup.procs} before it {@code exec}s the rest, so the command is under the
+ * container's limits from its first instruction on; the pid never changes along the chain.
+ *
+ * <p>TTY mode: Java has no pseudo-terminal API, so {@code script(1)} from util-linux provides one.
+ * {@code script -qfec CMD /dev/null} runs {@code $SHELL -c CMD} (the container's SHELL, else
+ * {@code /bin/sh}) on a new pty in a new session, copies our pipe to the pty master and the master
+ * to its stdout, flushes every write ({@code -f}), records nothing ({@code /dev/null}) and exits with
+ * the command's status ({@code -e}). The pty echoes input and merges stderr into stdout, as a
+ * container's terminal does. {@code TERM=xterm} is added when the container sets no TERM, as
+ * containerd does for a TTY exec.
+ */
+final class ExecCommandLine {
+    /** Where script(1) is; absolute, because the container's PATH need not contain it. */
+    static final String SCRIPT = "/usr/bin/script";
+
+    /** The PATH a container without one gets, as the process runtime gives its tasks. */
+    static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private static final String JOIN_CGROUP = "echo $$ > \"$0/cgroup.procs\" || exit 126; exec \"$@\"";
+
+    private ExecCommandLine() {}
+
+    static List<String> of(ExecTarget target, ExecOptions options) {
+        List<String> line = new ArrayList<>();
+        line.add("setsid");
+        if (target.cgroup() != null) {
+            line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUP, target.cgroup().toString()));
+        }
+        // "--" ends env's options; the NAME=VALUE operands follow it, then the command.
+        line.addAll(List.of("env", "-i", "--default-signal", "--"));
+        Map<String, String> env = new TreeMap<>(target.env());
+        env.putIfAbsent("PATH", DEFAULT_PATH);
+        if (options.tty()) {
+            env.putIfAbsent("TERM", "xterm");
+        }
+        env.forEach((name, value) -> line.add(name + "=" + value));
+        if (options.tty()) {
+            line.addAll(List.of(SCRIPT, "-q", "-f", "-e", "--echo", "always", "-c",
+                    "exec " + shellQuoted(options.command()), "/dev/null"));
+        } else {
+            line.addAll(options.command());
+        }
+        return line;
+    }
+
+    /** The words quoted for {@code sh -c}: each in single quotes, a quote inside as {@code '\''}. */
+    static String shellQuoted(List<String> words) {
+        return words.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
+    }
+
+    /** A fixed environment for the launcher chain itself (setsid, sh), so nothing of the agent leaks. */
+    static Map<String, String> launcherEnvironment() {
+        return Map.of("PATH", DEFAULT_PATH, "LC_ALL", "C");
+    }
+}

@@ -1,0 +1,132 @@
+package io.drover.agent.exec;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+
+/**
+ * The node's exec endpoint, kubelet-style: {@code GET|POST /exec/<namespace>/<pod>/<container>
+ * ?command=..&stdin&stdout&stderr&tty}, upgraded to a WebSocket speaking {@link StreamProtocol}.
+ * Mount it in the node's HTTPS server (behind its authentication) before the server starts; it
+ * declines (returns false) for every other path, so it can sit in a handler sequence.
+ *
+ * <p>Refusals are {@code metav1.Status} JSON, which the API server passes through and client-go
+ * reduces to its message: 400 for bad options or a request that is not a WebSocket upgrade (SPDY is
+ * not served), 404 {@code container not found ("c")} as the kubelet words it when no such container
+ * runs.
+ */
+public final class ExecHandler extends Handler.Abstract {
+    public static final String PATH_PREFIX = "/exec/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ExecTargets targets;
+    private ServerWebSocketContainer websockets;
+
+    public ExecHandler(ExecTargets targets) {
+        this.targets = targets;
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        websockets = ServerWebSocketContainer.ensure(getServer());
+        super.doStart();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        String path = Request.getPathInContext(request);
+        if (!path.startsWith(PATH_PREFIX)) {
+            return false;
+        }
+        List<String> parts = Arrays.stream(path.substring(PATH_PREFIX.length()).split("/"))
+                .filter(s -> !s.isEmpty()).toList();
+        if (parts.size() != 3) {
+            return refuse(response, callback, HttpStatus.NOT_FOUND_404, "NotFound",
+                    "expected /exec/<namespace>/<pod>/<container>");
+        }
+        if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
+            return refuse(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "MethodNotAllowed",
+                    "the server does not allow this method on the requested resource");
+        }
+        ExecOptions options;
+        try {
+            options = ExecOptions.fromQuery(query(request));
+        } catch (IllegalArgumentException e) {
+            return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest", e.getMessage());
+        }
+        String namespace = parts.get(0);
+        String pod = parts.get(1);
+        String container = parts.get(2);
+        Optional<ExecTarget> target = targets.find(namespace, pod, container);
+        if (target.isEmpty()) {
+            return refuse(response, callback, HttpStatus.NOT_FOUND_404, "NotFound",
+                    "container not found (\"" + container + "\")");
+        }
+        if (!isWebSocketUpgrade(request)) {
+            return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",
+                    "Upgrade request required: exec is served over WebSocket (" + String.join(", ",
+                            StreamProtocol.supported()) + ") only");
+        }
+        Optional<StreamProtocol> protocol = StreamProtocol.negotiate(
+                request.getHeaders().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true));
+        if (protocol.isEmpty()) {
+            return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",
+                    "requested protocol(s) are not supported: " + request.getHeaders().getCSV(
+                            HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true) + "; supports " + StreamProtocol.supported());
+        }
+        String name = namespace + "/" + pod + "/" + container;
+        boolean upgraded = websockets.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
+            upgradeResponse.setAcceptedSubProtocol(protocol.get().id());
+            return new ExecSession(target.get(), options, protocol.get(), name);
+        }, request, response, callback);
+        if (!upgraded) {
+            return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",
+                    "the WebSocket upgrade failed (expected: WebSocket version 13)");
+        }
+        return true;
+    }
+
+    /** {@code Upgrade: websocket} with {@code Connection: upgrade}, as Kubernetes' wsstream checks. */
+    static boolean isWebSocketUpgrade(Request request) {
+        String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+        return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket")
+                && request.getHeaders().getCSV(HttpHeader.CONNECTION, false).stream()
+                        .anyMatch(token -> token.equalsIgnoreCase("upgrade"));
+    }
+
+    private static Map<String, List<String>> query(Request request) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (Fields.Field field : Request.extractQueryParameters(request)) {
+            query.put(field.getName(), field.getValues());
+        }
+        return query;
+    }
+
+    private static boolean refuse(Response response, Callback callback, int code, String reason, String message) {
+        ObjectNode status = JSON.createObjectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Failure");
+        status.put("message", message);
+        status.put("reason", reason);
+        status.put("code", code);
+        response.setStatus(code);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, java.nio.ByteBuffer.wrap(status.toString().getBytes(StandardCharsets.UTF_8)), callback);
+        return true;
+    }
+}

@@ -1,0 +1,159 @@
+package io.drover.api.exec;
+
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.storage.ObjectStorage;
+import io.drover.store.StoreUnavailableException;
+import java.net.URI;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.transport.HttpClientTransportOverHTTP;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ClientConnector;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
+import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.websocket.client.WebSocketClient;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The API server's {@code pods/exec} subresource (GET and POST): authenticates, checks the request
+ * as kube-apiserver does ({@link PodExecLocator}), then opens a WebSocket to the node's exec
+ * endpoint with the client's subprotocols and, once the node accepted one, upgrades the client's
+ * connection with that same subprotocol and relays messages and closes both ways
+ * ({@link RelayEndpoint}). It sits in front of the Jetty-independent API handler because an upgrade
+ * needs Jetty's connection; every other request passes through.
+ *
+ * <p>SPDY (kubectl's fallback when the WebSocket attempt fails) is not served: such a request,
+ * once the pod checks pass, gets 400 with a message saying so, which kubectl prints as
+ * {@code Error from server (BadRequest): ...}. Failed pod checks answer both attempts alike.
+ */
+public final class ExecRelayHandler extends Handler.Wrapper {
+    private static final Logger log = LoggerFactory.getLogger(ExecRelayHandler.class);
+    private static final Pattern EXEC_PATH = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/exec/?$");
+    private static final long CONNECT_SECONDS = 30;
+
+    private final Predicate<String> authorized;
+    private final PodExecLocator locator;
+    private final NodeConnections connections;
+    private final WebSocketClient nodes;
+    private ServerWebSocketContainer websockets;
+
+    /**
+     * @param next the API handler for everything else
+     * @param authorized whether an {@code Authorization} header value (possibly null) is accepted
+     */
+    public ExecRelayHandler(Handler next, Predicate<String> authorized, ObjectStorage storage,
+            ResourceRegistry registry, NodeConnections connections) {
+        super(next);
+        this.authorized = authorized;
+        this.connections = connections;
+        this.locator = new PodExecLocator(storage, registry.find("", "v1", "pods").orElseThrow(),
+                registry.find("", "v1", "nodes").orElseThrow(), connections);
+        SslContextFactory.Client tls = new SslContextFactory.Client();
+        tls.setSslContext(connections.sslContext());
+        ClientConnector connector = new ClientConnector();
+        connector.setSslContextFactory(tls);
+        this.nodes = new WebSocketClient(new HttpClient(new HttpClientTransportOverHTTP(connector)));
+        addBean(nodes);
+    }
+
+    @Override
+    protected void doStart() throws Exception {
+        websockets = ServerWebSocketContainer.ensure(getServer());
+        super.doStart();
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
+        Matcher path = EXEC_PATH.matcher(Request.getPathInContext(request));
+        if (!path.matches()) {
+            return super.handle(request, response, callback);
+        }
+        try {
+            relay(request, response, callback, path.group(1), path.group(2));
+        } catch (ApiException e) {
+            writeStatus(response, callback, e);
+        } catch (StoreUnavailableException e) {
+            writeStatus(response, callback, ApiException.unavailable("the datastore is unavailable: " + e.getMessage()));
+        }
+        return true;
+    }
+
+    private void relay(Request request, Response response, Callback callback, String namespace, String name)
+            throws Exception {
+        if (!authorized.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            throw ApiException.unauthorized();
+        }
+        if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        URI target = locator.locate(namespace, name, query(request));
+        String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+        if (upgrade == null) {
+            throw ApiException.badRequest("Upgrade request required");
+        }
+        if (!upgrade.trim().equalsIgnoreCase("websocket")) {
+            throw ApiException.badRequest("unable to upgrade connection: " + upgrade + " is not supported; drover "
+                    + "serves exec over WebSocket (v5.channel.k8s.io) only");
+        }
+        URI wsTarget = URI.create(target.toString().replaceFirst("^http", "ws"));
+        websockets.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
+            RelayEndpoint[] pair = RelayEndpoint.pair();
+            ClientUpgradeRequest toNode = new ClientUpgradeRequest();
+            toNode.setSubProtocols(upgradeRequest.getSubProtocols());
+            connections.authorization().ifPresent(value -> toNode.setHeader("Authorization", value));
+            try {
+                nodes.connect(pair[1], wsTarget, toNode).get(CONNECT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                ApiException refusal = nodeRefusal(e.getCause(), target);
+                writeStatus(upgradeResponse, upgradeCallback, refusal);
+                return null;
+            }
+            upgradeResponse.setAcceptedSubProtocol(pair[1].acceptedSubProtocol());
+            return pair[0];
+        }, request, response, callback);
+    }
+
+    /** kube-apiserver's wording when the node cannot be reached or refuses. */
+    private static ApiException nodeRefusal(Throwable cause, URI target) {
+        if (cause instanceof UpgradeException upgrade && upgrade.getResponseStatusCode() > 0) {
+            int code = upgrade.getResponseStatusCode();
+            String message = code == 404 ? "unable to upgrade connection: the container is not running on the node"
+                    : "unable to upgrade connection: the node answered " + code;
+            return new ApiException(code >= 500 ? 500 : code, code == 404 ? "NotFound" : "BadRequest", message);
+        }
+        log.info("exec relay to {} failed: {}", target.getHost() + ":" + target.getPort(), cause.toString());
+        return ApiException.internal("error dialing backend: " + cause.getMessage());
+    }
+
+    private static Map<String, List<String>> query(Request request) {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        for (Fields.Field field : Request.extractQueryParameters(request)) {
+            query.put(field.getName(), field.getValues());
+        }
+        return query;
+    }
+
+    private static void writeStatus(Response response, Callback callback, ApiException e) {
+        response.setStatus(e.code());
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.write(true, ByteBuffer.wrap(e.toStatus().toString().getBytes(StandardCharsets.UTF_8)), callback);
+    }
+}
