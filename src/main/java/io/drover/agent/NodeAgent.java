@@ -105,17 +105,6 @@ public final class NodeAgent implements AutoCloseable {
         PodFiles files = new PodFiles(dataDir.resolve("pods"));
         pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         logs = LogPipeline.start(clock, LogPipeline.DEFAULT_MAX_SIZE, LogPipeline.DEFAULT_MAX_FILES);
-        kubelet = KubeletServer.start(settings.kubelet(), new PodLogSource(pods, files), logs);
-        NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);
-        reporter.register();
-        heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "node-agent-heartbeat");
-            t.setDaemon(true);
-            return t;
-        });
-        long period = NodeStatusReporter.HEARTBEAT.toMillis();
-        heartbeats.scheduleWithFixedDelay(reporter::heartbeatQuietly, period, period, TimeUnit.MILLISECONDS);
-
         Runtime runtime = ProcessRuntime.create(dataDir.resolve("runtime").resolve("process"));
         ResourceLimitsWarning.recordIfUnenforced(client, runtime, nodeName, clock);
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
@@ -129,6 +118,17 @@ public final class NodeAgent implements AutoCloseable {
         worker = new PodWorker(client, pods, runtime, files, logs, host, ports,
                 new ContainerEnvironment(nodeEnv, new ApiEnvVarSources(client)), clock, settings.restartBackoff(),
                 HookPorts.ALLOCATED);
+        kubelet = KubeletServer.start(settings.kubelet(), new PodLogSource(pods, files), logs, worker::execTarget);
+        NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);
+        reporter.register();
+        heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "node-agent-heartbeat");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = NodeStatusReporter.HEARTBEAT.toMillis();
+        heartbeats.scheduleWithFixedDelay(reporter::heartbeatQuietly, period, period, TimeUnit.MILLISECONDS);
+
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
         pods.addEventHandler(EventHandlers.enqueue(controller));

@@ -3,11 +3,13 @@ package io.drover.agent;
 import io.drover.agent.env.ContainerConfigException;
 import io.drover.agent.env.ContainerEnvironment;
 import io.drover.agent.ports.NoFreePortException;
+import io.drover.agent.exec.ExecTarget;
 import io.drover.agent.logs.LogPipeline;
 import io.drover.agent.ports.PodPortAssigner;
 import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskException;
+import io.drover.agent.runtime.TaskExec;
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.agent.runtime.TaskSpec;
 import io.drover.agent.runtime.TaskStatus;
@@ -454,6 +456,20 @@ final class PodWorker implements Reconciler {
             }
             PodFiles.deleteTree(podDir);
         }
+    }
+
+    /**
+     * Where a command exec'd in a running container runs: its task's environment, working
+     * directory and cgroup. Empty when the container does not run here (or the runtime cannot exec).
+     */
+    Optional<ExecTarget> execTarget(String namespace, String pod, String container) {
+        PodRun run = runs.get(namespace + "/" + pod);
+        ContainerRun cr = run == null ? null : run.containers.get(container);
+        TaskHandle handle = cr == null || cr.mode != ContainerRun.Mode.RUNNING ? null : cr.handle;
+        if (handle == null || !(runtime instanceof TaskExec exec)) {
+            return Optional.empty();
+        }
+        return exec.environment(handle).map(e -> new ExecTarget(e.env(), e.workingDir(), e.cgroupProcs()));
     }
 
     /** Stops watching task exits; the tasks keep running. */

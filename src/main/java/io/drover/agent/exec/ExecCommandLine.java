@@ -1,5 +1,6 @@
 package io.drover.agent.exec;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -30,15 +31,17 @@ final class ExecCommandLine {
     /** The PATH a container without one gets, as the process runtime gives its tasks. */
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    private static final String JOIN_CGROUP = "echo $$ > \"$0/cgroup.procs\" || exit 126; exec \"$@\"";
+    /** Writes its own pid ({@code 0}: the writer) to each cgroup.procs file in {@code $0}, then execs the rest. */
+    private static final String JOIN_CGROUP = "for f in $0; do printf '0\\n' > \"$f\" || exit 126; done; exec \"$@\"";
 
     private ExecCommandLine() {}
 
     static List<String> of(ExecTarget target, ExecOptions options) {
         List<String> line = new ArrayList<>();
         line.add("setsid");
-        if (target.cgroup() != null) {
-            line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUP, target.cgroup().toString()));
+        if (!target.cgroupProcs().isEmpty()) {
+            line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUP,
+                    String.join(" ", target.cgroupProcs().stream().map(Path::toString).toList())));
         }
         // "--" ends env's options; the NAME=VALUE operands follow it, then the command.
         line.addAll(List.of("env", "-i", "--default-signal", "--"));

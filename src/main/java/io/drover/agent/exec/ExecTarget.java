@@ -1,6 +1,7 @@
 package io.drover.agent.exec;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,13 +9,15 @@ import java.util.Map;
  *
  * @param env the container's whole environment (nothing of the agent's is inherited)
  * @param workingDir the container's working directory
- * @param cgroup the container's cgroup directory (cgroup v2, or the v1 hierarchy's leaf) the command
- *     joins, so it shares the container's limits; {@code null} when the container has none
+ * @param cgroupProcs the container's {@code cgroup.procs} files (one with cgroup v2, one per
+ *     hierarchy with v1) the command joins, so it shares the container's limits; empty when the
+ *     container has no cgroup
  */
-public record ExecTarget(Map<String, String> env, Path workingDir, Path cgroup) {
+public record ExecTarget(Map<String, String> env, Path workingDir, List<Path> cgroupProcs) {
 
     public ExecTarget {
         env = env == null ? Map.of() : Map.copyOf(env);
+        cgroupProcs = cgroupProcs == null ? List.of() : List.copyOf(cgroupProcs);
         if (workingDir == null) {
             throw new IllegalArgumentException("workingDir: null (expected: the container's working directory)");
         }

@@ -1,7 +1,10 @@
 package io.drover.agent.runtime;
 
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Runs a command inside a running task, with the task's environment, working directory and
@@ -17,6 +20,30 @@ public interface TaskExec {
      * @throws TaskException when the task does not run or the command cannot be started
      */
     ExecResult exec(TaskHandle handle, List<String> command, Duration timeout) throws InterruptedException;
+
+    /**
+     * What a command run inside the task needs when the caller runs it itself (an interactive
+     * {@code kubectl exec} streams its input and output): the task's environment, working
+     * directory and the {@code cgroup.procs} files that put a process under its limits.
+     *
+     * @return empty when the task does not run
+     */
+    Optional<TaskEnvironment> environment(TaskHandle handle);
+
+    /**
+     * How a task's processes run.
+     *
+     * @param env its whole environment
+     * @param workingDir its working directory
+     * @param cgroupProcs the {@code cgroup.procs} files a process writes its pid to, to join the
+     *     task's cgroup(s) (one per hierarchy with cgroup v1; empty without cgroups)
+     */
+    record TaskEnvironment(Map<String, String> env, Path workingDir, List<Path> cgroupProcs) {
+        public TaskEnvironment {
+            env = Map.copyOf(env);
+            cgroupProcs = List.copyOf(cgroupProcs);
+        }
+    }
 
     /**
      * How an exec ended.

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import io.drover.agent.exec.ExecHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -19,16 +20,18 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates and routes the kubelet endpoint's requests. Errors are plain text with the
- * kubelet's status codes; the API server turns them into Kubernetes Status objects.
+ * Authenticates and routes the kubelet endpoint's requests: container logs here, {@code /exec/}
+ * to the wrapped WebSocket {@link ExecHandler}. Errors are plain text with the kubelet's status
+ * codes; the API server turns them into Kubernetes Status objects.
  */
-final class KubeletHandler extends Handler.Abstract {
+final class KubeletHandler extends Handler.Wrapper {
     private static final Logger log = LoggerFactory.getLogger(KubeletHandler.class);
 
     private final Predicate<String> tokenAccepted;
     private final ContainerLogsEndpoint logs;
 
-    KubeletHandler(Predicate<String> tokenAccepted, ContainerLogsEndpoint logs) {
+    KubeletHandler(Predicate<String> tokenAccepted, ContainerLogsEndpoint logs, ExecHandler exec) {
+        super(exec);
         this.tokenAccepted = tokenAccepted;
         this.logs = logs;
     }
@@ -42,13 +45,15 @@ final class KubeletHandler extends Handler.Abstract {
     }
 
     @Override
-    public boolean handle(Request request, Response response, Callback callback) {
+    public boolean handle(Request request, Response response, Callback callback) throws Exception {
         Answer answer = new JettyAnswer(response);
         try {
             String auth = request.getHeaders().get(HttpHeader.AUTHORIZATION);
             if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)
                     || !tokenAccepted.test(auth.substring(7).trim())) {
                 answer.fail(401, "Unauthorized");
+            } else if (Request.getPathInContext(request).startsWith(ExecHandler.PATH_PREFIX)) {
+                return super.handle(request, response, callback);
             } else {
                 route(request, answer);
             }

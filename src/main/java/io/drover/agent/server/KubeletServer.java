@@ -1,5 +1,7 @@
 package io.drover.agent.server;
 
+import io.drover.agent.exec.ExecHandler;
+import io.drover.agent.exec.ExecTargets;
 import io.drover.agent.logs.LogPipeline;
 import java.security.KeyStore;
 import java.util.concurrent.Executors;
@@ -55,7 +57,8 @@ public final class KubeletServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    public static KubeletServer start(Config config, ContainerLogSource pods, LogPipeline logs) throws Exception {
+    public static KubeletServer start(Config config, ContainerLogSource pods, LogPipeline logs, ExecTargets execTargets)
+            throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("kubelet");
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
@@ -76,7 +79,8 @@ public final class KubeletServer implements AutoCloseable {
                 factory);
         connector.setPort(config.port());
         server.addConnector(connector);
-        server.setHandler(new KubeletHandler(config.tokenAccepted(), new ContainerLogsEndpoint(pods, logs)));
+        server.setHandler(new KubeletHandler(config.tokenAccepted(), new ContainerLogsEndpoint(pods, logs),
+                new ExecHandler(execTargets)));
         server.setStopTimeout(2_000);
         try {
             server.start();

@@ -41,8 +41,8 @@ class ExecHandlerIT {
         workDir = TempDirs.create("drover-exec");
         Map<String, String> env = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "GREETING", "hello from the pod");
         ExecTargets targets = (ns, pod, container) -> ns.equals("default") && pod.equals("web") && container.equals("app")
-                ? Optional.of(new ExecTarget(env, workDir, null))
-                : ns.equals("default") && pod.equals("gone") ? Optional.of(new ExecTarget(env, workDir.resolve("missing"), null))
+                ? Optional.of(new ExecTarget(env, workDir, List.of()))
+                : ns.equals("default") && pod.equals("gone") ? Optional.of(new ExecTarget(env, workDir.resolve("missing"), List.of()))
                 : Optional.empty();
         server = new Server();
         ServerConnector connector = new ServerConnector(server);

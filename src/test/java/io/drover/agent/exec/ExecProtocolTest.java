@@ -89,7 +89,7 @@ class ExecProtocolTest {
 
     @Test
     void commandLineRunsInANewSessionWithExactlyTheContainersEnvironment() {
-        ExecTarget target = new ExecTarget(Map.of("A", "1"), Path.of("/tmp"), null);
+        ExecTarget target = new ExecTarget(Map.of("A", "1"), Path.of("/tmp"), List.of());
         ExecOptions options = new ExecOptions(List.of("printenv", "A"), false, true, true, false);
         assertThat(ExecCommandLine.of(target, options))
                 .containsExactly("setsid", "env", "-i", "--default-signal", "--", "A=1",
@@ -98,17 +98,19 @@ class ExecProtocolTest {
 
     @Test
     void commandLineJoinsTheCgroupBeforeTheCommandRuns() {
-        ExecTarget target = new ExecTarget(Map.of(), Path.of("/tmp"), Path.of("/sys/fs/cgroup/drover/pod1/c"));
+        ExecTarget target = new ExecTarget(Map.of(), Path.of("/tmp"), List.of(
+                Path.of("/sys/fs/cgroup/memory/drover/c/cgroup.procs"), Path.of("/sys/fs/cgroup/cpu/drover/c/cgroup.procs")));
         List<String> line = ExecCommandLine.of(target, new ExecOptions(List.of("ls"), false, true, true, false));
         assertThat(line.subList(0, 5)).containsExactly("setsid", "/bin/sh", "-c",
-                "echo $$ > \"$0/cgroup.procs\" || exit 126; exec \"$@\"", "/sys/fs/cgroup/drover/pod1/c");
+                "for f in $0; do printf '0\\n' > \"$f\" || exit 126; done; exec \"$@\"",
+                "/sys/fs/cgroup/memory/drover/c/cgroup.procs /sys/fs/cgroup/cpu/drover/c/cgroup.procs");
         assertThat(line.subList(5, line.size())).containsExactly("env", "-i", "--default-signal", "--",
                 "PATH=" + ExecCommandLine.DEFAULT_PATH, "ls");
     }
 
     @Test
     void ttyCommandLineRunsTheQuotedCommandOnScriptsPty() {
-        ExecTarget target = new ExecTarget(Map.of(), Path.of("/tmp"), null);
+        ExecTarget target = new ExecTarget(Map.of(), Path.of("/tmp"), List.of());
         List<String> line = ExecCommandLine.of(target,
                 new ExecOptions(List.of("echo", "it's"), true, true, false, true));
         assertThat(line).containsSubsequence("--", "TERM=xterm", ExecCommandLine.SCRIPT);

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -55,7 +56,7 @@ class PodExecIT {
         workDir = TempDirs.create("drover-exec-pod");
         cache = TempDirs.create("drover-kubectl-cache");
         ExecTargets targets = (ns, pod, container) -> ns.equals("default") && pod.equals("web")
-                ? Optional.of(new ExecTarget(Map.of("GREETING", "hi from " + container), workDir, null))
+                ? Optional.of(new ExecTarget(Map.of("GREETING", "hi from " + container), workDir, List.of()))
                 : Optional.empty();
         kubelet = startKubelet(ClusterCredentials.loadOrCreate(cluster.dataDir()), targets);
         int port = ((ServerConnector) kubelet.getConnectors()[0]).getLocalPort();

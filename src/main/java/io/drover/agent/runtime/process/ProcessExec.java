@@ -2,19 +2,23 @@ package io.drover.agent.runtime.process;
 
 import io.drover.agent.runtime.TaskException;
 import io.drover.agent.runtime.TaskExec.ExecResult;
+import io.drover.agent.runtime.TaskExec.TaskEnvironment;
 import io.drover.agent.runtime.TaskHandle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -56,6 +60,25 @@ final class ProcessExec {
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
         Files.move(tmp, taskDir.resolve(ENV_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.writeString(taskDir.resolve(WORKDIR_FILE), workDir.toAbsolutePath().toString(), StandardCharsets.UTF_8);
+    }
+
+    /** The environment and working directory {@link #saveEnv} kept, with the cgroup files to join. */
+    static Optional<TaskEnvironment> environment(TaskHandle h, Path taskDir, List<Path> cgroupProcs) {
+        try {
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String entry : Files.readString(taskDir.resolve(ENV_FILE), StandardCharsets.UTF_8).split("\0")) {
+                int eq = entry.indexOf('=');
+                if (eq > 0) {
+                    env.put(entry.substring(0, eq), entry.substring(eq + 1));
+                }
+            }
+            Path cwd = Path.of(Files.readString(taskDir.resolve(WORKDIR_FILE), StandardCharsets.UTF_8));
+            return Optional.of(new TaskEnvironment(env, cwd, cgroupProcs));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new TaskException("task " + h.taskId() + ": cannot read its environment: " + e.getMessage(), e);
+        }
     }
 
     ExecResult run(TaskHandle h, Path taskDir, TaskCgroup cgroup, List<String> command, Duration timeout)

@@ -472,6 +472,15 @@ public final class ProcessRuntime implements Runtime, TaskExec {
     }
 
     @Override
+    public Optional<TaskEnvironment> environment(TaskHandle h) {
+        if (!running(h)) {
+            return Optional.empty();
+        }
+        TaskCgroup cgroup = cgroupOf(h);
+        return ProcessExec.environment(h, dir(h), cgroup == null ? List.of() : cgroup.procsFiles());
+    }
+
+    @Override
     public void destroy(TaskHandle h) throws InterruptedException {
         stop(h, Duration.ZERO);
         await(h, Duration.ofSeconds(5));
