@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.agent.probe.ProbePorts;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.process.ProcessRuntime;
 import io.drover.controller.Controller;
@@ -86,7 +87,8 @@ public final class NodeAgent implements AutoCloseable {
         pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
                 "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()));
-        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock);
+        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv,
+                ProbePorts.containerPorts(), clock);
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
         pods.addEventHandler(EventHandlers.enqueue(controller));

@@ -2,6 +2,10 @@ package io.drover.agent;
 
 import io.drover.controller.EventRecorder;
 
+import io.drover.agent.probe.ContainerHealth;
+import io.drover.agent.probe.ContainerInstance;
+import io.drover.agent.probe.ProbeManager;
+import io.drover.agent.probe.ProbePorts;
 import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskException;
@@ -56,6 +60,8 @@ final class PodWorker implements Reconciler {
     static final long DEFAULT_GRACE_SECONDS = 30;
     /** A start that failed is looked at again at once, to enter its back-off. */
     private static final Duration START_FAILED_RECHECK = Duration.ofMillis(10);
+    /** How long a container killed for a failed probe may take to have its exit recorded once it is gone. */
+    private static final Duration PROBE_KILL_EXIT_WAIT = Duration.ofSeconds(5);
     static final String IMAGE_WITHOUT_COMMAND = "the process runtime runs commands, not images: set command "
             + "(drover has no container engine on this node)";
     private static final Logger log = LoggerFactory.getLogger(PodWorker.class);
@@ -68,6 +74,7 @@ final class PodWorker implements Reconciler {
     private final Map<String, String> clusterEnv;
     private final Clock clock;
     private final EventRecorder events;
+    private final ProbeManager probes;
     private Consumer<String> requeue = key -> {};
     /** The pods this agent runs, by key. */
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
@@ -89,7 +96,7 @@ final class PodWorker implements Reconciler {
     }
 
     PodWorker(KubernetesClient client, SharedIndexInformer<Pod> pods, Runtime runtime, PodFiles files,
-            HostFacts host, Map<String, String> clusterEnv, Clock clock) {
+            HostFacts host, Map<String, String> clusterEnv, ProbePorts probePorts, Clock clock) {
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
@@ -98,11 +105,13 @@ final class PodWorker implements Reconciler {
         this.clusterEnv = Map.copyOf(clusterEnv);
         this.clock = clock;
         this.events = new EventRecorder(client, "kubelet", host.nodeName(), clock);
+        this.probes = new ProbeManager(probePorts, events, clock, host.internalIp());
     }
 
-    /** Where task exits are reported: the controller's enqueue. */
+    /** Where task exits and changed probe verdicts are reported: the controller's enqueue. */
     void onTaskExit(Consumer<String> enqueue) {
         this.requeue = enqueue;
+        probes.onChange(enqueue);
     }
 
     @Override
@@ -139,6 +148,7 @@ final class PodWorker implements Reconciler {
         for (Container c : pod.getSpec().getContainers()) {
             ContainerRun cr = run.containers.get(c.getName());
             observe(cr);
+            killIfProbeFailed(pod, c, cr);
             if (terminal || cr.mode == ContainerRun.Mode.RUNNING) {
                 continue;
             }
@@ -147,8 +157,49 @@ final class PodWorker implements Reconciler {
                 next = wait;
             }
         }
+        probes.sync(pod, instances(pod, run));
         writeStatus(pod, run);
         return next == null ? Result.done() : Result.requeueAfter(next);
+    }
+
+    /**
+     * Kills a container whose liveness or startup probe failed, with kubelet's Killing event; the
+     * restart that follows is the ordinary one, by restartPolicy and back-off.
+     */
+    private void killIfProbeFailed(Pod pod, Container c, ContainerRun cr) throws InterruptedException {
+        ContainerHealth health = health(pod, c, cr);
+        if (health.failed() == null) {
+            return;
+        }
+        events.normal(pod, "Killing", health.killMessage(c.getName(), !"Never".equals(pod.getSpec().getRestartPolicy())));
+        runtime.stop(cr.handle, health.killGrace());
+        Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
+        if (exit.isPresent()) {
+            finish(cr, exit.get());
+        }
+    }
+
+    private ContainerHealth health(Pod pod, Container c, ContainerRun cr) {
+        return cr.mode != ContainerRun.Mode.RUNNING ? ContainerHealth.NOT_RUNNING
+                : probes.health(pod.getMetadata().getUid(), c.getName(), instanceId(cr.handle));
+    }
+
+    /** The running containers as the probes see them; a restart is a new instance id. */
+    private Map<String, ContainerInstance> instances(Pod pod, PodRun run) {
+        Map<String, ContainerInstance> running = new LinkedHashMap<>();
+        for (Container c : pod.getSpec().getContainers()) {
+            ContainerRun cr = run.containers.get(c.getName());
+            if (cr.mode == ContainerRun.Mode.RUNNING) {
+                Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
+                running.put(c.getName(), new ContainerInstance(instanceId(cr.handle), cr.startedAt, cr.handle.pid(),
+                        env(pod, c), workDir));
+            }
+        }
+        return running;
+    }
+
+    private static String instanceId(TaskHandle handle) {
+        return handle.taskId() + "@" + handle.pid() + "." + handle.startTime();
     }
 
     /** Brings a container that does not run one step on: start it, wait for its back-off, or leave it. */
@@ -329,6 +380,7 @@ final class PodWorker implements Reconciler {
 
     /** Stops every running task of a pod within {@code grace} and forgets them all. */
     private void stopAll(PodRun run, Duration grace, Pod pod) throws InterruptedException {
+        probes.forget(run.uid);
         List<ContainerRun> running = run.containers.values().stream()
                 .filter(cr -> cr.mode == ContainerRun.Mode.RUNNING).toList();
         List<Thread> stops = new ArrayList<>();
@@ -388,6 +440,7 @@ final class PodWorker implements Reconciler {
 
     /** Stops watching task exits; the tasks keep running. */
     void close() {
+        probes.close();
         watchers.values().forEach(Thread::interrupt);
         watchers.clear();
     }
@@ -481,7 +534,8 @@ final class PodWorker implements Reconciler {
 
     private void writeStatus(Pod pod, PodRun run) {
         PodStatus current = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
-        PodStatus desired = PodStatuses.build(pod, run, host.internalIp(), clock.instant());
+        PodStatus desired = PodStatuses.build(pod, run, host.internalIp(), clock.instant(),
+                (c, cr) -> health(pod, c, cr));
         if (desired.equals(current)) {
             return;
         }
