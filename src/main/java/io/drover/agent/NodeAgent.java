@@ -55,10 +55,16 @@ public final class NodeAgent implements AutoCloseable {
      */
     public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
             boolean stopPodsOnClose) throws Exception {
+        return start(client, nodeName, dataDir, apiServer, stopPodsOnClose, RestartBackoffPolicy.DEFAULT);
+    }
+
+    /** As {@link #start(KubernetesClient, String, Path, URI, boolean)}, restarting containers with {@code backoff}. */
+    public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
+            boolean stopPodsOnClose, RestartBackoffPolicy backoff) throws Exception {
         String name = nodeName == null || nodeName.isBlank() ? HostFacts.hostName() : nodeName;
         NodeAgent agent = new NodeAgent(client, name, stopPodsOnClose);
         try {
-            agent.startAll(dataDir, apiServer);
+            agent.startAll(dataDir, apiServer, backoff);
         } catch (Exception | Error e) {
             agent.close();
             throw e;
@@ -70,7 +76,7 @@ public final class NodeAgent implements AutoCloseable {
         return nodeName;
     }
 
-    private void startAll(Path dataDir, URI apiServer) throws Exception {
+    private void startAll(Path dataDir, URI apiServer, RestartBackoffPolicy backoff) throws Exception {
         Clock clock = Clock.systemUTC();
         HostFacts host = HostFacts.detect(nodeName);
         NodeStatusReporter reporter = new NodeStatusReporter(client, host, clock);
@@ -84,11 +90,12 @@ public final class NodeAgent implements AutoCloseable {
         heartbeats.scheduleWithFixedDelay(reporter::heartbeatQuietly, period, period, TimeUnit.MILLISECONDS);
 
         Runtime runtime = ProcessRuntime.create(dataDir.resolve("runtime").resolve("process"));
+        ResourceLimitsWarning.recordIfUnenforced(client, runtime, nodeName, clock);
         pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
                 "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()));
-        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv,
-                ProbePorts.containerPorts(), clock);
+        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock,
+                backoff, HookPorts.CONTAINER_PORTS, ProbePorts.containerPorts());
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
         pods.addEventHandler(EventHandlers.enqueue(controller));

@@ -74,6 +74,8 @@ final class PodWorker implements Reconciler {
     private final Map<String, String> clusterEnv;
     private final Clock clock;
     private final EventRecorder events;
+    private final RestartBackoffPolicy backoff;
+    private final LifecycleHooks hooks;
     private final ProbeManager probes;
     private Consumer<String> requeue = key -> {};
     /** The pods this agent runs, by key. */
@@ -96,7 +98,8 @@ final class PodWorker implements Reconciler {
     }
 
     PodWorker(KubernetesClient client, SharedIndexInformer<Pod> pods, Runtime runtime, PodFiles files,
-            HostFacts host, Map<String, String> clusterEnv, ProbePorts probePorts, Clock clock) {
+            HostFacts host, Map<String, String> clusterEnv, Clock clock, RestartBackoffPolicy backoff,
+            HookPorts hookPorts, ProbePorts probePorts) {
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
@@ -105,7 +108,9 @@ final class PodWorker implements Reconciler {
         this.clusterEnv = Map.copyOf(clusterEnv);
         this.clock = clock;
         this.events = new EventRecorder(client, "kubelet", host.nodeName(), clock);
-        this.probes = new ProbeManager(probePorts, events, clock, host.internalIp());
+        this.backoff = backoff;
+        this.hooks = new LifecycleHooks(runtime, hookPorts, events, host.internalIp(), clock);
+        this.probes = new ProbeManager(probePorts, runtime, events, clock, host.internalIp());
     }
 
     /** Where task exits and changed probe verdicts are reported: the controller's enqueue. */
@@ -163,8 +168,8 @@ final class PodWorker implements Reconciler {
     }
 
     /**
-     * Kills a container whose liveness or startup probe failed, with kubelet's Killing event; the
-     * restart that follows is the ordinary one, by restartPolicy and back-off.
+     * Kills a container whose liveness or startup probe failed, with kubelet's Killing event and its
+     * preStop hook; the restart that follows is the ordinary one, by restartPolicy and back-off.
      */
     private void killIfProbeFailed(Pod pod, Container c, ContainerRun cr) throws InterruptedException {
         ContainerHealth health = health(pod, c, cr);
@@ -172,7 +177,7 @@ final class PodWorker implements Reconciler {
             return;
         }
         events.normal(pod, "Killing", health.killMessage(c.getName(), !"Never".equals(pod.getSpec().getRestartPolicy())));
-        runtime.stop(cr.handle, health.killGrace());
+        runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, health.killGrace())); // preStop first, as kubelet
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {
             finish(cr, exit.get());
@@ -190,9 +195,7 @@ final class PodWorker implements Reconciler {
         for (Container c : pod.getSpec().getContainers()) {
             ContainerRun cr = run.containers.get(c.getName());
             if (cr.mode == ContainerRun.Mode.RUNNING) {
-                Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
-                running.put(c.getName(), new ContainerInstance(instanceId(cr.handle), cr.startedAt, cr.handle.pid(),
-                        env(pod, c), workDir));
+                running.put(c.getName(), new ContainerInstance(instanceId(cr.handle), cr.startedAt, cr.handle));
             }
         }
         return running;
@@ -203,7 +206,7 @@ final class PodWorker implements Reconciler {
     }
 
     /** Brings a container that does not run one step on: start it, wait for its back-off, or leave it. */
-    private Duration advance(String key, Pod pod, Container c, ContainerRun cr) {
+    private Duration advance(String key, Pod pod, Container c, ContainerRun cr) throws InterruptedException {
         String problem = cannotRun(pod, c);
         if (problem != null) {
             if (cr.mode == ContainerRun.Mode.WAITING) {
@@ -246,7 +249,7 @@ final class PodWorker implements Reconciler {
         return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
     }
 
-    private void start(String key, Pod pod, Container c, ContainerRun cr) {
+    private void start(String key, Pod pod, Container c, ContainerRun cr) throws InterruptedException {
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
         Path logFile = dir.resolve(PodFiles.LOG);
@@ -256,7 +259,8 @@ final class PodWorker implements Reconciler {
             List<String> command = new ArrayList<>(list(c.getCommand()));
             command.addAll(list(c.getArgs()));
             Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
-            handle = runtime.start(new TaskSpec(cr.taskId, command, env(pod, c), workDir, logFile, logFile));
+            handle = runtime.start(new TaskSpec(cr.taskId, command, env(pod, c), workDir, logFile, logFile,
+                    ContainerResources.of(c)));
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
@@ -273,12 +277,13 @@ final class PodWorker implements Reconciler {
         cr.waitingMessage = null;
         watch(key, handle);
         events.normal(pod, "Started", "Started container " + c.getName());
+        hooks.postStart(pod, c, handle, gracePeriod(pod));
     }
 
     /** The first look at a container: adopt its task if a previous agent started it. */
     private ContainerRun adopt(String key, Pod pod, Container c) throws InterruptedException {
         String uid = pod.getMetadata().getUid();
-        ContainerRun cr = new ContainerRun(uid + "_" + c.getName());
+        ContainerRun cr = new ContainerRun(uid + "_" + c.getName(), backoff);
         ContainerStatus previous = statusOf(pod, c.getName());
         if (previous != null && previous.getRestartCount() != null) {
             cr.restartCount = previous.getRestartCount();
@@ -361,11 +366,7 @@ final class PodWorker implements Reconciler {
     }
 
     private Result terminate(String key, Pod pod, PodRun run) throws InterruptedException {
-        Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
-        if (seconds == null) {
-            seconds = pod.getSpec().getTerminationGracePeriodSeconds();
-        }
-        stopAll(run, Duration.ofSeconds(seconds == null ? DEFAULT_GRACE_SECONDS : seconds), pod);
+        stopAll(run, gracePeriod(pod), pod);
         runs.remove(key);
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
@@ -378,7 +379,16 @@ final class PodWorker implements Reconciler {
         return Result.done();
     }
 
-    /** Stops every running task of a pod within {@code grace} and forgets them all. */
+    /** The deletion's grace period, else the pod's terminationGracePeriodSeconds, else 30 s. */
+    private static Duration gracePeriod(Pod pod) {
+        Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
+        if (seconds == null) {
+            seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+        }
+        return Duration.ofSeconds(seconds == null ? DEFAULT_GRACE_SECONDS : seconds);
+    }
+
+    /** Stops every running task of a pod within {@code grace} (preStop hooks first) and forgets them all. */
     private void stopAll(PodRun run, Duration grace, Pod pod) throws InterruptedException {
         probes.forget(run.uid);
         List<ContainerRun> running = run.containers.values().stream()
@@ -390,9 +400,11 @@ final class PodWorker implements Reconciler {
                         + cr.taskId.substring(run.uid.length() + 1));
             }
             TaskHandle handle = cr.handle;
+            Container spec = pod == null ? null : pod.getSpec().getContainers().stream()
+                    .filter(c -> cr.taskId.equals(run.uid + "_" + c.getName())).findFirst().orElse(null);
             stops.add(Thread.ofVirtual().name("stop-" + cr.taskId).start(() -> {
                 try {
-                    runtime.stop(handle, grace);
+                    runtime.stop(handle, spec == null ? grace : hooks.preStop(pod, spec, handle, grace));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

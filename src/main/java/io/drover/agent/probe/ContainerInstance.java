@@ -1,23 +1,20 @@
 package io.drover.agent.probe;
 
-import java.nio.file.Path;
+import io.drover.agent.runtime.TaskHandle;
 import java.time.Instant;
-import java.util.Map;
 
 /**
  * One run of a container, as the probes need to know it.
  *
  * @param id unique for this run (a restart is a new id)
  * @param startedAt when it started
- * @param pid its main process on this host, for its working directory
- * @param env its environment, which exec probes run with
- * @param workingDir its working directory from the spec, or null for the runtime's own
+ * @param handle its task, which exec probes run in
  */
-public record ContainerInstance(String id, Instant startedAt, long pid, Map<String, String> env, Path workingDir) {
+public record ContainerInstance(String id, Instant startedAt, TaskHandle handle) {
     public ContainerInstance {
-        if (id == null || startedAt == null) {
-            throw new IllegalArgumentException("id, startedAt: " + id + ", " + startedAt + " (expected: both set)");
+        if (id == null || startedAt == null || handle == null) {
+            throw new IllegalArgumentException("id, startedAt, handle: " + id + ", " + startedAt + ", " + handle
+                    + " (expected: all set)");
         }
-        env = env == null ? Map.of() : Map.copyOf(env);
     }
 }

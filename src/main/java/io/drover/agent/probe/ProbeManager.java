@@ -1,5 +1,6 @@
 package io.drover.agent.probe;
 
+import io.drover.agent.runtime.Runtime;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.fabric8.kubernetes.api.model.Container;
@@ -37,11 +38,12 @@ public final class ProbeManager implements AutoCloseable {
 
     /**
      * @param ports where probes find the ports they name
+     * @param runtime the runtime exec probes run in
      * @param events the kubelet's event recorder
      * @param podIp the address pods are reached at (the node's: pods use the host network)
      */
-    public ProbeManager(ProbePorts ports, EventRecorder events, Clock clock, String podIp) {
-        this.prober = new Prober(ports);
+    public ProbeManager(ProbePorts ports, Runtime runtime, EventRecorder events, Clock clock, String podIp) {
+        this.prober = new Prober(ports, runtime);
         this.events = events;
         this.clock = clock;
         this.podIp = podIp;

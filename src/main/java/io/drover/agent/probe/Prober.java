@@ -1,5 +1,6 @@
 package io.drover.agent.probe;
 
+import io.drover.agent.runtime.Runtime;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.time.Duration;
 
@@ -7,10 +8,11 @@ import java.time.Duration;
 final class Prober {
     private final HttpGetProber http;
     private final TcpSocketProber tcp;
-    private final ExecProber exec = new ExecProber();
+    private final ExecProber exec;
     private final GrpcProber grpc;
 
-    Prober(ProbePorts ports) {
+    Prober(ProbePorts ports, Runtime runtime) {
+        this.exec = new ExecProber(runtime);
         this.http = new HttpGetProber(ports);
         this.tcp = new TcpSocketProber(ports);
         this.grpc = new GrpcProber();

@@ -81,7 +81,7 @@ class HttpGetProberIT {
     private ProbeResult probe(HTTPGetAction action, Duration timeout) {
         Container c = new ContainerBuilder().withName("main").addNewPort().withName("web").withContainerPort(port)
                 .endPort().build();
-        ProbeTarget target = new ProbeTarget(pod, c, new ContainerInstance("i", Instant.now(), 1, Map.of(), null),
+        ProbeTarget target = new ProbeTarget(pod, c, new ContainerInstance("i", Instant.now(), new io.drover.agent.runtime.TaskHandle("process", "t", 1, 1, Map.of())),
                 "127.0.0.1");
         return new HttpGetProber(ProbePorts.containerPorts()).probe(target, action, timeout);
     }
