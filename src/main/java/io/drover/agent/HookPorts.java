@@ -4,12 +4,12 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.drover.ports.PodPorts;
+import java.util.OptionalInt;
 
 /**
- * Where an httpGet lifecycle hook connects: the port its {@code port} field names. The seam for
- * port allocation: once containerPorts are mapped to allocated host ports (PodPorts), the agent
- * passes a resolver that answers with the host port; until then {@link #CONTAINER_PORTS} answers
- * as the kubelet's resolvePort does, with the containerPort number itself.
+ * Where an httpGet lifecycle hook connects: the port its {@code port} field names. The agent uses
+ * {@link #ALLOCATED}: the host port allocated to that containerPort, where the process listens.
  */
 @FunctionalInterface
 interface HookPorts {
@@ -42,5 +42,14 @@ interface HookPorts {
             }
         }
         throw new IllegalArgumentException("couldn't find port: " + name + " in container " + c.getName());
+    };
+
+    /**
+     * The host port allocated to the containerPort the hook names (by number or name, {@link
+     * PodPorts#forProbe}); a number that is no declared containerPort is itself, as in the kubelet.
+     */
+    HookPorts ALLOCATED = (pod, c, port) -> {
+        OptionalInt allocated = PodPorts.of(pod).forProbe(c, port);
+        return allocated.isPresent() ? allocated.getAsInt() : CONTAINER_PORTS.resolve(pod, c, port);
     };
 }

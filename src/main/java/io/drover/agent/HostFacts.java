@@ -7,8 +7,10 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What this machine is, as its Node reports it: read once at agent start from /proc, /etc and
@@ -29,6 +31,12 @@ record HostFacts(String nodeName, String internalIp, int cpus, long memoryKi, St
         return new HostFacts(nodeName, detectInternalIp(), java.lang.Runtime.getRuntime().availableProcessors(),
                 detectMemTotalKi(), firstLine(Path.of("/proc/sys/kernel/osrelease"), "unknown"), detectOsImage(),
                 kubernetesArch());
+    }
+
+    /** The Node's capacity and allocatable: all CPUs and memory, and the pod limit. */
+    Map<String, Quantity> allocatable(String maxPods) {
+        return Map.of("cpu", new Quantity(Integer.toString(cpus)), "memory", new Quantity(memoryKi + "Ki"),
+                "pods", new Quantity(maxPods));
     }
 
     /** The host name, lower-cased as a Node name must be. */

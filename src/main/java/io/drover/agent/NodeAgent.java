@@ -1,8 +1,18 @@
 package io.drover.agent;
 
+import io.drover.agent.logs.LogPipeline;
+import io.drover.agent.env.ApiEnvVarSources;
+import io.drover.agent.env.ContainerEnvironment;
+import io.drover.agent.env.NodeEnv;
+import io.drover.agent.ports.HostPortAllocator;
+import io.drover.agent.ports.PodPortAssigner;
+import io.drover.agent.ports.PortProbe;
+import io.drover.agent.ports.PortRange;
+import io.drover.agent.ports.PortReservation;
 import io.drover.agent.probe.ProbePorts;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.process.ProcessRuntime;
+import io.drover.agent.server.KubeletServer;
 import io.drover.controller.Controller;
 import io.drover.controller.EventHandlers;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,12 +35,28 @@ import org.slf4j.LoggerFactory;
 /**
  * The node agent (drover's kubelet): registers this machine's Node and keeps its status and Lease
  * fresh ({@link NodeStatusReporter}), and runs the pods bound to it through the process {@link
- * Runtime} ({@link PodWorker}), talking to the API server only.
+ * Runtime} ({@link PodWorker}), talking to the API server only. It serves its pods' logs to the
+ * API server on a kubelet-style endpoint ({@link KubeletServer}).
  *
  * <p>Closing it stops watching and reporting but leaves the pods running, so the next agent on
  * this node adopts them, unless it was started with {@code stopPodsOnClose} (tests).
  */
 public final class NodeAgent implements AutoCloseable {
+
+    /**
+     * How an agent runs.
+     *
+     * @param nodeName the Node's name; null or blank for the host name
+     * @param dataDir where it keeps its pods' files (logs, task handles) and its runtime's state
+     * @param hostPorts the host ports given to containerPorts
+     * @param restartBackoff how container restarts are spaced
+     * @param kubelet how its kubelet endpoint serves
+     * @param stopPodsOnClose whether closing it stops its pods (tests) instead of leaving them to
+     *     the next agent
+     */
+    public record Settings(String nodeName, Path dataDir, PortRange hostPorts, RestartBackoffPolicy restartBackoff,
+            KubeletServer.Config kubelet, boolean stopPodsOnClose) {}
+
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
     private static final int WORKERS = 4;
 
@@ -40,6 +67,8 @@ public final class NodeAgent implements AutoCloseable {
     private Controller controller;
     private PodWorker worker;
     private ScheduledExecutorService heartbeats;
+    private LogPipeline logs;
+    private KubeletServer kubelet;
     private boolean closed;
 
     private NodeAgent(KubernetesClient client, String nodeName, boolean stopPodsOnClose) {
@@ -49,22 +78,16 @@ public final class NodeAgent implements AutoCloseable {
     }
 
     /**
-     * Starts the agent of node {@code nodeName} (null: the host name), keeping its state under
-     * {@code dataDir}; the client is the agent's own, closed with it. {@code apiServer} is the URL
+     * Starts the agent of node {@code settings.nodeName()}; the client is the agent's own, closed
+     * with it. {@code apiServer} is the URL
      * pods reach the API server at (KUBERNETES_SERVICE_HOST/PORT).
      */
-    public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
-            boolean stopPodsOnClose) throws Exception {
-        return start(client, nodeName, dataDir, apiServer, stopPodsOnClose, RestartBackoffPolicy.DEFAULT);
-    }
-
-    /** As {@link #start(KubernetesClient, String, Path, URI, boolean)}, restarting containers with {@code backoff}. */
-    public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
-            boolean stopPodsOnClose, RestartBackoffPolicy backoff) throws Exception {
+    public static NodeAgent start(KubernetesClient client, URI apiServer, Settings settings) throws Exception {
+        String nodeName = settings.nodeName();
         String name = nodeName == null || nodeName.isBlank() ? HostFacts.hostName() : nodeName;
-        NodeAgent agent = new NodeAgent(client, name, stopPodsOnClose);
+        NodeAgent agent = new NodeAgent(client, name, settings.stopPodsOnClose());
         try {
-            agent.startAll(dataDir, apiServer, backoff);
+            agent.startAll(apiServer, settings);
         } catch (Exception | Error e) {
             agent.close();
             throw e;
@@ -76,10 +99,15 @@ public final class NodeAgent implements AutoCloseable {
         return nodeName;
     }
 
-    private void startAll(Path dataDir, URI apiServer, RestartBackoffPolicy backoff) throws Exception {
+    private void startAll(URI apiServer, Settings settings) throws Exception {
+        Path dataDir = settings.dataDir();
         Clock clock = Clock.systemUTC();
         HostFacts host = HostFacts.detect(nodeName);
-        NodeStatusReporter reporter = new NodeStatusReporter(client, host, clock);
+        PodFiles files = new PodFiles(dataDir.resolve("pods"));
+        pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        logs = LogPipeline.start(clock, LogPipeline.DEFAULT_MAX_SIZE, LogPipeline.DEFAULT_MAX_FILES);
+        kubelet = KubeletServer.start(settings.kubelet(), new PodLogSource(pods, files), logs);
+        NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);
         reporter.register();
         heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "node-agent-heartbeat");
@@ -91,21 +119,29 @@ public final class NodeAgent implements AutoCloseable {
 
         Runtime runtime = ProcessRuntime.create(dataDir.resolve("runtime").resolve("process"));
         ResourceLimitsWarning.recordIfUnenforced(client, runtime, nodeName, clock);
-        pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
                 "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()));
-        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock,
-                backoff, HookPorts.CONTAINER_PORTS, ProbePorts.containerPorts());
+        String path = System.getenv("PATH");
+        NodeEnv nodeEnv = new NodeEnv(host.internalIp(), host.allocatable(NodeStatusReporter.MAX_PODS), clusterEnv,
+                path == null || path.isEmpty() ? "/usr/local/bin:/usr/bin:/bin" : path);
+        PortReservation.system().reserve(settings.hostPorts());
+        PodPortAssigner ports = new PodPortAssigner(client,
+                new HostPortAllocator(settings.hostPorts(), PortProbe.bindTest(), RandomGenerator.getDefault()));
+        worker = new PodWorker(client, pods, runtime, files, logs, host, ports,
+                new ContainerEnvironment(nodeEnv, new ApiEnvVarSources(client)), clock, settings.restartBackoff(),
+                HookPorts.ALLOCATED, ProbePorts.allocated());
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
         pods.addEventHandler(EventHandlers.enqueue(controller));
         pods.start().toCompletableFuture().get(60, TimeUnit.SECONDS);
+        // Before any pod is reconciled, so that no new pod is given a port a running pod holds.
+        ports.restore(pods.getStore().list());
         // Tasks persisted for pods that were deleted while no agent ran.
         worker.destroyOrphans(pods.getStore().list().stream()
                 .collect(Collectors.toMap(p -> p.getMetadata().getUid(), Function.identity(), (a, b) -> a)));
         controller.start(WORKERS);
-        log.info("node agent for node {} started ({} CPUs, {}Ki memory, IP {})", nodeName, host.cpus(),
-                host.memoryKi(), host.internalIp());
+        log.info("node agent for node {} started ({} CPUs, {}Ki memory, IP {}, kubelet port {})", nodeName,
+                host.cpus(), host.memoryKi(), host.internalIp(), kubelet.port());
     }
 
     @Override
@@ -133,7 +169,22 @@ public final class NodeAgent implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
+            closeLogs();
             client.close();
+        }
+    }
+
+    /** Stops copying output (the runs go on) and the kubelet endpoint, ending the logs being followed. */
+    private void closeLogs() {
+        if (logs != null) {
+            logs.close();
+        }
+        if (kubelet != null) {
+            try {
+                kubelet.close();
+            } catch (Exception e) {
+                log.warn("stopping the kubelet endpoint of node {} failed: {}", nodeName, e.toString());
+            }
         }
     }
 }

@@ -41,11 +41,13 @@ final class NodeStatusReporter {
 
     private final KubernetesClient client;
     private final HostFacts host;
+    private final int kubeletPort;
     private final Clock clock;
 
-    NodeStatusReporter(KubernetesClient client, HostFacts host, Clock clock) {
+    NodeStatusReporter(KubernetesClient client, HostFacts host, int kubeletPort, Clock clock) {
         this.client = client;
         this.host = host;
+        this.kubeletPort = kubeletPort;
         this.clock = clock;
     }
 
@@ -90,8 +92,7 @@ final class NodeStatusReporter {
 
     NodeStatus status(NodeStatus previous) {
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-        Map<String, Quantity> resources = Map.of("cpu", new Quantity(Integer.toString(host.cpus())),
-                "memory", new Quantity(host.memoryKi() + "Ki"), "pods", new Quantity(MAX_PODS));
+        Map<String, Quantity> resources = host.allocatable(MAX_PODS);
         List<NodeCondition> conditions = new ArrayList<>();
         conditions.add(condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",
                 "kubelet has sufficient memory available", now));
@@ -110,6 +111,8 @@ final class NodeStatusReporter {
                         .withOperatingSystem("linux").withArchitecture(host.architecture())
                         .withMachineID("").withSystemUUID("").withBootID("").build())
                 .withConditions(conditions)
+                .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint()
+                .endDaemonEndpoints()
                 .withPhase(null)
                 .build();
     }

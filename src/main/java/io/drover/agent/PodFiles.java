@@ -15,11 +15,10 @@ import java.util.stream.Stream;
 
 /**
  * The agent's files for its pods: {@code <root>/<namespace>_<name>_<uid>/<container>/} holds the
- * container's log ({@code current.log}, stdout and stderr together) and its persisted task handle
- * ({@code handle.json}), from which a restarted agent adopts the task.
+ * container's logs (one per run, see {@link io.drover.agent.logs.LogPipeline}) and its persisted
+ * task handle ({@code handle.json}), from which a restarted agent adopts the task.
  */
 final class PodFiles {
-    static final String LOG = "current.log";
     static final String HANDLE = "handle.json";
 
     private final Path root;

@@ -1,7 +1,10 @@
 package io.drover.agent;
 
-import io.drover.controller.EventRecorder;
-
+import io.drover.agent.env.ContainerConfigException;
+import io.drover.agent.env.ContainerEnvironment;
+import io.drover.agent.ports.NoFreePortException;
+import io.drover.agent.logs.LogPipeline;
+import io.drover.agent.ports.PodPortAssigner;
 import io.drover.agent.probe.ContainerHealth;
 import io.drover.agent.probe.ContainerInstance;
 import io.drover.agent.probe.ProbeManager;
@@ -12,6 +15,7 @@ import io.drover.agent.runtime.TaskException;
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.agent.runtime.TaskSpec;
 import io.drover.agent.runtime.TaskStatus;
+import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
@@ -19,7 +23,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,7 +30,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,6 +62,8 @@ final class PodWorker implements Reconciler {
     static final long DEFAULT_GRACE_SECONDS = 30;
     /** A start that failed is looked at again at once, to enter its back-off. */
     private static final Duration START_FAILED_RECHECK = Duration.ofMillis(10);
+    /** A configuration that could not be resolved is tried again after the kubelet's worker back-off. */
+    private static final Duration CONFIG_RECHECK = Duration.ofSeconds(10);
     /** How long a container killed for a failed probe may take to have its exit recorded once it is gone. */
     private static final Duration PROBE_KILL_EXIT_WAIT = Duration.ofSeconds(5);
     static final String IMAGE_WITHOUT_COMMAND = "the process runtime runs commands, not images: set command "
@@ -70,8 +74,10 @@ final class PodWorker implements Reconciler {
     private final SharedIndexInformer<Pod> pods;
     private final Runtime runtime;
     private final PodFiles files;
+    private final LogPipeline logs;
     private final HostFacts host;
-    private final Map<String, String> clusterEnv;
+    private final PodPortAssigner ports;
+    private final ContainerEnvironment environment;
     private final Clock clock;
     private final EventRecorder events;
     private final RestartBackoffPolicy backoff;
@@ -98,14 +104,16 @@ final class PodWorker implements Reconciler {
     }
 
     PodWorker(KubernetesClient client, SharedIndexInformer<Pod> pods, Runtime runtime, PodFiles files,
-            HostFacts host, Map<String, String> clusterEnv, Clock clock, RestartBackoffPolicy backoff,
-            HookPorts hookPorts, ProbePorts probePorts) {
+            LogPipeline logs, HostFacts host, PodPortAssigner ports, ContainerEnvironment environment, Clock clock,
+            RestartBackoffPolicy backoff, HookPorts hookPorts, ProbePorts probePorts) {
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
         this.files = files;
+        this.logs = logs;
         this.host = host;
-        this.clusterEnv = Map.copyOf(clusterEnv);
+        this.ports = ports;
+        this.environment = environment;
         this.clock = clock;
         this.events = new EventRecorder(client, "kubelet", host.nodeName(), clock);
         this.backoff = backoff;
@@ -128,12 +136,14 @@ final class PodWorker implements Reconciler {
                 stopAll(run, ORPHAN_GRACE, null); // deleted elsewhere with grace 0
                 runs.remove(key);
             }
+            ports.release(key);
             return Result.done();
         }
         String uid = pod.getMetadata().getUid();
         if (run != null && !run.uid.equals(uid)) {
             stopAll(run, ORPHAN_GRACE, null); // a new pod of the same name
             runs.remove(key);
+            ports.release(key);
             run = null;
         }
         if (run == null) {
@@ -149,6 +159,9 @@ final class PodWorker implements Reconciler {
             return terminate(key, pod, run);
         }
         boolean terminal = isTerminal(pod);
+        if (terminal) {
+            ports.release(key);
+        }
         Duration next = null;
         for (Container c : pod.getSpec().getContainers()) {
             ContainerRun cr = run.containers.get(c.getName());
@@ -220,7 +233,11 @@ final class PodWorker implements Reconciler {
             return null;
         }
         if (cr.mode == ContainerRun.Mode.WAITING) {
-            start(key, pod, c, cr);
+            ContainerEnvironment.Resolved resolved = resolve(pod, c, cr);
+            if (resolved == null) {
+                return CONFIG_RECHECK;
+            }
+            start(key, pod, c, cr, resolved);
             return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
         }
         if (!shouldRestart(pod, cr.lastExit)) {
@@ -244,23 +261,44 @@ final class PodWorker implements Reconciler {
             }
             return Duration.between(now, cr.restartAt);
         }
+        ContainerEnvironment.Resolved resolved = resolve(pod, c, cr);
+        if (resolved == null) {
+            cr.mode = ContainerRun.Mode.BACKOFF; // waits with CreateContainerConfigError
+            return CONFIG_RECHECK;
+        }
         cr.restartCount++;
-        start(key, pod, c, cr);
+        start(key, pod, c, cr, resolved);
         return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
     }
 
-    private void start(String key, Pod pod, Container c, ContainerRun cr) throws InterruptedException {
+    /**
+     * The container's environment and command line, its pod's host ports allocated first; null
+     * when they cannot be resolved, which the container shows as CreateContainerConfigError.
+     */
+    private ContainerEnvironment.Resolved resolve(Pod pod, Container c, ContainerRun cr) {
+        try {
+            return environment.resolve(pod, c, ports.ensure(pod));
+        } catch (ContainerConfigException | NoFreePortException e) {
+            cr.waitingReason = ContainerConfigException.REASON;
+            cr.waitingMessage = e.getMessage();
+            if (!e.getMessage().equals(cr.failedEventFor)) {
+                cr.failedEventFor = e.getMessage();
+                events.warning(pod, "Failed", "Error: " + e.getMessage());
+            }
+            return null;
+        }
+    }
+
+    private void start(String key, Pod pod, Container c, ContainerRun cr, ContainerEnvironment.Resolved resolved)
+            throws InterruptedException {
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
-        Path logFile = dir.resolve(PodFiles.LOG);
         TaskHandle handle;
         try {
-            Files.createDirectories(dir);
-            List<String> command = new ArrayList<>(list(c.getCommand()));
-            command.addAll(list(c.getArgs()));
+            LogPipeline.RunFiles output = logs.prepareRun(dir, cr.restartCount);
             Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
-            handle = runtime.start(new TaskSpec(cr.taskId, command, env(pod, c), workDir, logFile, logFile,
-                    ContainerResources.of(c)));
+            handle = runtime.start(new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
+                    output.stdout(), output.stderr(), ContainerResources.of(c)));
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
@@ -270,6 +308,7 @@ final class PodWorker implements Reconciler {
             return;
         }
         files.saveHandle(dir, handle);
+        followLogs(dir);
         cr.handle = handle;
         cr.mode = ContainerRun.Mode.RUNNING;
         cr.startedAt = runtime.inspect(handle).map(TaskStatus::startedAt).orElse(clock.instant());
@@ -308,6 +347,7 @@ final class PodWorker implements Reconciler {
             cr.startedAt = runtime.inspect(cr.handle).map(TaskStatus::startedAt).orElse(clock.instant());
             cr.waitingReason = null;
             log.info("adopted task {} of pod {} (pid {})", cr.taskId, key, cr.handle.pid());
+            followLogs(dir);
             watch(key, cr.handle);
             return cr;
         }
@@ -353,21 +393,37 @@ final class PodWorker implements Reconciler {
         cr.restartAt = Instant.parse(terminated.getFinishedAt()).plus(cr.backoff.afterExit(ranFor));
     }
 
-    /** Destroys an ended task and its persisted handle; its log stays. */
+    /** Destroys an ended task and its persisted handle, and completes its log, which stays. */
     private void forget(TaskHandle handle) throws InterruptedException {
         Thread watcher = watchers.remove(handle.taskId());
         if (watcher != null) {
             watcher.interrupt();
         }
         runtime.destroy(handle);
-        runs.values().stream().filter(r -> handle.taskId().startsWith(r.uid + "_")).findFirst().ifPresent(r ->
-                files.deleteHandle(files.containerDir(r.namespace, r.name, r.uid,
-                        handle.taskId().substring(r.uid.length() + 1))));
+        runs.values().stream().filter(r -> handle.taskId().startsWith(r.uid + "_")).findFirst().ifPresent(r -> {
+            Path dir = files.containerDir(r.namespace, r.name, r.uid, handle.taskId().substring(r.uid.length() + 1));
+            try {
+                logs.ended(dir);
+            } catch (IOException e) {
+                log.warn("completing the log of task {} failed: {}", handle.taskId(), e.toString());
+            }
+            files.deleteHandle(dir);
+        });
+    }
+
+    /** Starts copying a running task's output into its run's log; a failure costs logs, not the task. */
+    private void followLogs(Path containerDir) {
+        try {
+            logs.follow(containerDir);
+        } catch (IOException e) {
+            log.warn("cannot follow the output in {}: {}", containerDir, e.toString());
+        }
     }
 
     private Result terminate(String key, Pod pod, PodRun run) throws InterruptedException {
         stopAll(run, gracePeriod(pod), pod);
         runs.remove(key);
+        ports.release(key);
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .withGracePeriod(0).delete();
@@ -490,44 +546,7 @@ final class PodWorker implements Reconciler {
                     ? IMAGE_WITHOUT_COMMAND
                     : "the process runtime runs commands: set command";
         }
-        for (EnvVar var : list(c.getEnv())) {
-            if (var.getValueFrom() != null && (var.getValueFrom().getFieldRef() == null
-                    || fieldValue(pod, var.getValueFrom().getFieldRef().getFieldPath(), "") == null)) {
-                return "env " + var.getName() + ": only value and valueFrom.fieldRef (metadata.name, "
-                        + "metadata.namespace, metadata.uid, spec.nodeName, spec.serviceAccountName, "
-                        + "status.hostIP, status.podIP) are supported yet";
-            }
-        }
         return null;
-    }
-
-    private Map<String, String> env(Pod pod, Container c) {
-        Map<String, String> env = new LinkedHashMap<>();
-        String path = System.getenv("PATH");
-        env.put("PATH", path == null || path.isEmpty() ? "/usr/local/bin:/usr/bin:/bin" : path);
-        env.put("HOSTNAME", pod.getMetadata().getName());
-        env.putAll(clusterEnv);
-        for (EnvVar var : list(c.getEnv())) {
-            if (var.getValueFrom() != null) {
-                env.put(var.getName(), fieldValue(pod, var.getValueFrom().getFieldRef().getFieldPath(),
-                        host.internalIp()));
-            } else {
-                env.put(var.getName(), var.getValue() == null ? "" : var.getValue());
-            }
-        }
-        return env;
-    }
-
-    private static String fieldValue(Pod pod, String path, String ip) {
-        return switch (path == null ? "" : path) {
-            case "metadata.name" -> pod.getMetadata().getName();
-            case "metadata.namespace" -> pod.getMetadata().getNamespace();
-            case "metadata.uid" -> pod.getMetadata().getUid();
-            case "spec.nodeName" -> pod.getSpec().getNodeName();
-            case "spec.serviceAccountName" -> text(pod.getSpec().getServiceAccountName());
-            case "status.hostIP", "status.podIP" -> ip;
-            default -> null;
-        };
     }
 
     private static boolean shouldRestart(Pod pod, ContainerStateTerminated exit) {

@@ -1,6 +1,7 @@
 package io.drover.cli;
 
 import io.drover.agent.RestartBackoffPolicy;
+import io.drover.agent.ports.PortRange;
 import io.drover.server.DroverServer;
 import io.drover.server.ServerOptions;
 import java.nio.file.Path;
@@ -8,6 +9,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ITypeConverter;
+import picocli.CommandLine.TypeConversionException;
 import picocli.CommandLine.Option;
 
 /** {@code drover server}: runs the control plane of a cluster in this process until stopped. */
@@ -38,20 +41,57 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--node-name", description = "Name of this machine's Node (default: the host name).")
     String nodeName;
 
+    @Option(names = "--kubelet-port",
+            description = "HTTPS port of the node agent's kubelet endpoint (logs); 0 picks a free one (default: 10250).")
+    int kubeletPort = 10250;
+
     @Option(names = "--disable-agent", description = "Run the control plane only, without a node agent.")
     boolean disableAgent;
 
     @Option(
             names = "--restart-backoff",
             paramLabel = "INITIAL:MAX[:RESET]",
+            converter = BackoffConverter.class,
             description = "Back-off between restarts of a failing container: the first wait, doubling up to MAX, "
                     + "starting over after a run of RESET (units ms, s, m, h; default: 1s:60s:10m).")
-    String restartBackoff = RestartBackoffPolicy.DEFAULT.toString();
+    RestartBackoffPolicy restartBackoff = RestartBackoffPolicy.DEFAULT;
+
+    @Option(
+            names = "--host-port-range",
+            paramLabel = "FIRST-LAST",
+            converter = PortRangeConverter.class,
+            description = "Host ports given to pods' containerPorts (default: 20000-29999, outside the NodePort "
+                    + "and ephemeral ranges).")
+    PortRange hostPortRange = PortRange.DEFAULT;
+
+    /** Turns a bad range into picocli's usage error instead of a stack trace. */
+    static final class PortRangeConverter implements ITypeConverter<PortRange> {
+        @Override
+        public PortRange convert(String value) {
+            try {
+                return PortRange.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    /** Turns a bad back-off into picocli's usage error instead of a stack trace. */
+    static final class BackoffConverter implements ITypeConverter<RestartBackoffPolicy> {
+        @Override
+        public RestartBackoffPolicy convert(String value) {
+            try {
+                return RestartBackoffPolicy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
 
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
-                compactionInterval, !disableAgent, nodeName, false, RestartBackoffPolicy.parse(restartBackoff));
+                compactionInterval, !disableAgent, nodeName, false, restartBackoff, kubeletPort, hostPortRange);
         DroverServer server = DroverServer.start(options);
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.

@@ -2,10 +2,12 @@ package io.drover.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.agent.NodeAgent;
+import io.drover.agent.server.KubeletServer;
 import io.drover.api.ApiServer;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.http.DiscoveryRoutes;
+import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.security.ClusterCredentials;
 import io.drover.api.security.Kubeconfig;
@@ -66,7 +68,8 @@ public final class DroverServer implements AutoCloseable {
             ClusterBootstrap.run(storage, registry, json);
             ApiRouter router = new ApiRouter(json, registry, storage,
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
-                    credentials::isAdminToken);
+                    credentials::isAdminToken,
+                    KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken()));
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router);
             URI url = URI.create("https://127.0.0.1:" + api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
@@ -77,7 +80,10 @@ public final class DroverServer implements AutoCloseable {
             if (options.nodeAgent()) {
                 agent = NodeAgent.start(
                         ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()),
-                        options.nodeName(), options.dataDir(), url, options.stopPodsOnClose(), options.restartBackoff());
+                        url, new NodeAgent.Settings(options.nodeName(), options.dataDir(), options.hostPortRange(),
+                                options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
+                                        credentials.serverKeyStore(), credentials.keyStorePassword(),
+                                        credentials::isAdminToken), options.stopPodsOnClose()));
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, url, kubeconfig);

@@ -1,6 +1,7 @@
 package io.drover.server;
 
 import io.drover.agent.RestartBackoffPolicy;
+import io.drover.agent.ports.PortRange;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -19,46 +20,60 @@ import java.time.Duration;
  *     real server, whose pods keep running to be adopted by the next start; true in tests, so that
  *     no process outlives the test
  * @param restartBackoff how the node agent's back-off between container restarts grows
+ * @param kubeletPort the node agent's kubelet endpoint port (HTTPS, all addresses); 0 picks a free one
+ * @param hostPortRange the host ports the node agent gives containerPorts
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
         Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose,
-        RestartBackoffPolicy restartBackoff) {
+        RestartBackoffPolicy restartBackoff, int kubeletPort, PortRange hostPortRange) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
             throw new IllegalArgumentException("--api-port: " + apiPort + " (expected: 0-65535)");
         }
+        if (kubeletPort < 0 || kubeletPort > 65535) {
+            throw new IllegalArgumentException("--kubelet-port: " + kubeletPort + " (expected: 0-65535)");
+        }
         restartBackoff = restartBackoff == null ? RestartBackoffPolicy.DEFAULT : restartBackoff;
+        hostPortRange = hostPortRange == null ? PortRange.DEFAULT : hostPortRange;
     }
 
     public ServerOptions withBindAddress(String address) {
         return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
-                stopPodsOnClose, restartBackoff);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange);
     }
 
     public ServerOptions withNodeAgent(boolean run) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
-                stopPodsOnClose, restartBackoff);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange);
     }
 
     public ServerOptions withNodeName(String name) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose, restartBackoff);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange);
     }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stop, restartBackoff);
+                nodeName, stop, restartBackoff, kubeletPort, hostPortRange);
     }
 
     public ServerOptions withRestartBackoff(RestartBackoffPolicy backoff) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, backoff);
+                nodeName, stopPodsOnClose, backoff, kubeletPort, hostPortRange);
     }
 
-    /** Defaults for a data dir: a free port on all addresses, SQLite, compaction every 5 minutes. */
+    public ServerOptions withHostPortRange(PortRange range) {
+        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, range);
+    }
+
+    /**
+     * Defaults for a data dir: free ports (API server on all addresses, kubelet endpoint), SQLite,
+     * compaction every 5 minutes, host ports from {@link PortRange#DEFAULT}.
+     */
     public static ServerOptions forDataDir(Path dataDir) {
         return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false,
-                RestartBackoffPolicy.DEFAULT);
+                RestartBackoffPolicy.DEFAULT, 0, PortRange.DEFAULT);
     }
 }

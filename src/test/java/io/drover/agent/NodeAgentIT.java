@@ -91,8 +91,8 @@ class NodeAgentIT {
         assertThat(running.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready")
                 && c.getStatus().equals("True"));
         Path dir = containerDir(running, "main");
-        await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(dir.resolve("current.log"))
-                && Files.readString(dir.resolve("current.log")).equals("hi\nhello\n"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace("default").withName("hello")
+                .getLog().equals("hi\nhello\n"));
         long pid = pidOf(dir);
         assertThat(alive(pid)).isTrue();
         String version = client.pods().inNamespace("default").withName("hello").get().getMetadata()
@@ -242,8 +242,11 @@ class NodeAgentIT {
     private static NodeAgent agent(String node, Path dataDir) throws Exception {
         String ca = new String(java.util.Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
                 java.nio.charset.StandardCharsets.UTF_8);
+        var credentials = io.drover.api.security.ClusterCredentials.loadOrCreate(cluster.dataDir());
         return NodeAgent.start(io.drover.controller.ApiClients.connect(cluster.server().url(), ca, cluster.token()),
-                node, dataDir, cluster.server().url(), false);
+                cluster.server().url(), new NodeAgent.Settings(node, dataDir, io.drover.agent.ports.PortRange.DEFAULT,
+                        RestartBackoffPolicy.DEFAULT, new io.drover.agent.server.KubeletServer.Config(0,
+                        credentials.serverKeyStore(), credentials.keyStorePassword(), credentials::isAdminToken), false));
     }
 
     private static Path agentContainerDir(Path dataDir, Pod p) {

@@ -35,6 +35,11 @@ public final class HealthServer {
 
     /** The command line that runs this server with the test JVM's java. */
     public static List<String> command(int port, Path healthyFile) {
+        return command(Integer.toString(port), healthyFile);
+    }
+
+    /** The same with the port as text, e.g. {@code $(PORT)} for the pod's allocated host port. */
+    public static List<String> command(String port, Path healthyFile) {
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.add("-Xshare:auto");
@@ -46,7 +51,7 @@ public final class HealthServer {
             throw new IllegalStateException(e);
         }
         command.add(HealthServer.class.getName());
-        command.add(Integer.toString(port));
+        command.add(port);
         command.add(healthyFile.toString());
         return command;
     }

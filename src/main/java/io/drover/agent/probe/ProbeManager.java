@@ -67,17 +67,19 @@ public final class ProbeManager implements AutoCloseable {
                 return;
             }
             probes = new PodProbes(Keys.of(pod), uid, pod);
-            pods.put(uid, probes);
             probes.update(pod, running);
             for (Container c : pod.getSpec().getContainers()) {
                 for (ProbeKind kind : ProbeKind.values()) {
                     if (kind.of(c) != null) {
-                        ProbeWorker worker = new ProbeWorker(this, probes, c, kind, clock);
-                        probes.workers.computeIfAbsent(c.getName(), n -> new EnumMap<>(ProbeKind.class)).put(kind, worker);
-                        worker.start();
+                        probes.workers.computeIfAbsent(c.getName(), n -> new EnumMap<>(ProbeKind.class))
+                                .put(kind, new ProbeWorker(this, probes, c, kind, clock));
                     }
                 }
             }
+            // Every worker is in place before any runs: a liveness worker that looked before the
+            // startup worker existed would take the container for started.
+            pods.put(uid, probes);
+            probes.workers.values().forEach(m -> m.values().forEach(ProbeWorker::start));
             return;
         }
         for (String container : probes.update(pod, running)) {

@@ -1,14 +1,15 @@
 package io.drover.agent.probe;
 
+import io.drover.ports.PodPorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.util.OptionalInt;
 
 /**
- * Where a probe's {@code port} (a number or a containerPort's name) is reached on this node. The
- * default passes numbers through and maps names to their containerPort; a node that allocates
- * host ports for containerPorts resolves to the allocated port instead.
+ * Where a probe's {@code port} (a number or a containerPort's name) is reached on this node: the
+ * agent uses {@link #allocated()}, the host port allocated to the containerPort.
  */
 @FunctionalInterface
 public interface ProbePorts {
@@ -19,6 +20,19 @@ public interface ProbePorts {
      * @throws IllegalArgumentException when the port is a name no containerPort has, or out of range
      */
     int resolve(Pod pod, Container container, IntOrString port);
+
+    /**
+     * The host port allocated to the containerPort the probe names, by number or name ({@link
+     * PodPorts#forProbe}), where the process listens; a number that is no declared containerPort
+     * is itself, as in the kubelet.
+     */
+    static ProbePorts allocated() {
+        ProbePorts declared = containerPorts();
+        return (pod, container, port) -> {
+            OptionalInt allocated = PodPorts.of(pod).forProbe(container, port);
+            return allocated.isPresent() ? allocated.getAsInt() : declared.resolve(pod, container, port);
+        };
+    }
 
     /** Numbers as they are, names by the container's {@code ports} (kubelet's extractPort). */
     static ProbePorts containerPorts() {

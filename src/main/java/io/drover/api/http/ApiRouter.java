@@ -3,6 +3,7 @@ package io.drover.api.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.store.StoreUnavailableException;
@@ -32,10 +33,11 @@ public final class ApiRouter {
     private volatile boolean ready;
 
     public ApiRouter(ObjectMapper json, ResourceRegistry registry, ObjectStorage storage, DiscoveryHandler discovery,
-            Predicate<String> tokenAccepted) {
+            Predicate<String> tokenAccepted, KubeletClient kubelets) {
         this.json = json;
         this.registry = registry;
-        this.resources = new ResourceHandler(storage, json, java.time.Clock.systemUTC(), registry);
+        this.resources = new ResourceHandler(storage, json, java.time.Clock.systemUTC(), registry,
+                new PodLogHandler(storage, registry, kubelets));
         this.discovery = discovery;
         this.tokenAccepted = tokenAccepted;
     }

@@ -46,9 +46,12 @@ final class ResourceHandler {
     private final Bodies bodies;
     private final TableConverter tables = new TableConverter();
     private final Clock clock;
+    private final PodLogHandler podLogs;
 
-    ResourceHandler(ObjectStorage storage, ObjectMapper json, Clock clock, ResourceRegistry registry) {
+    ResourceHandler(ObjectStorage storage, ObjectMapper json, Clock clock, ResourceRegistry registry,
+            PodLogHandler podLogs) {
         this.registry = registry;
+        this.podLogs = podLogs;
         this.storage = storage;
         this.json = json;
         this.bodies = new Bodies(json);
@@ -75,6 +78,10 @@ final class ResourceHandler {
         String sub = path.subresource();
         if (sub != null && !path.type().hasSubresource(sub)) {
             throw ApiException.notFound("the server could not find the requested resource");
+        }
+        if ("log".equals(sub)) {
+            podLogs.handle(request, path, response);
+            return;
         }
         if (sub != null && !sub.equals(ResourceType.STATUS) && !sub.equals(ResourceType.SCALE)) {
             throw ApiException.notFound("the server could not find the requested resource (" + sub

@@ -65,12 +65,13 @@ class ProbesIT {
 
     @Test
     void aFailingLivenessProbeRestartsTheContainer() throws Exception {
-        int port = HealthServer.freePort();
         Path healthy = Files.createFile(dir.resolve("healthy"));
+        // The probe names the port; the agent resolves it to the host port allocated to it, which the
+        // server learns from $(PORT_HTTP).
         Probe http = new ProbeBuilder().withNewHttpGet().withPath("/healthz").withPort(new IntOrString("http"))
                 .endHttpGet().withPeriodSeconds(1).withTimeoutSeconds(PROBE_TIMEOUT).withFailureThreshold(2).build();
-        Pod pod = create(new PodBuilder(pod("liveness", HealthServer.command(port, healthy))).editSpec()
-                .editFirstContainer().addNewPort().withName("http").withContainerPort(port).endPort()
+        Pod pod = create(new PodBuilder(pod("liveness", HealthServer.command("$(PORT_HTTP)", healthy)))
+                .editSpec().editFirstContainer().addNewPort().withName("http").withContainerPort(8080).endPort()
                 .withLivenessProbe(http)
                 // The JVM takes a moment to listen: a startup probe holds liveness back until it does.
                 .withStartupProbe(new ProbeBuilder(http).withFailureThreshold(60).build())
