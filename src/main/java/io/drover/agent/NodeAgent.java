@@ -9,6 +9,7 @@ import io.drover.agent.ports.PodPortAssigner;
 import io.drover.agent.ports.PortProbe;
 import io.drover.agent.ports.PortRange;
 import io.drover.agent.ports.PortReservation;
+import io.drover.agent.probe.ProbePorts;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.process.ProcessRuntime;
 import io.drover.agent.server.KubeletServer;
@@ -117,7 +118,7 @@ public final class NodeAgent implements AutoCloseable {
                 new HostPortAllocator(settings.hostPorts(), PortProbe.bindTest(), RandomGenerator.getDefault()));
         worker = new PodWorker(client, pods, runtime, files, logs, host, ports,
                 new ContainerEnvironment(nodeEnv, new ApiEnvVarSources(client)), clock, settings.restartBackoff(),
-                HookPorts.ALLOCATED);
+                HookPorts.ALLOCATED, ProbePorts.allocated());
         kubelet = KubeletServer.start(settings.kubelet(), new PodLogSource(pods, files), logs, worker::execTarget);
         NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);
         reporter.register();

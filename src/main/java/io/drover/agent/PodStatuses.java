@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.agent.probe.ContainerHealth;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.api.model.PodStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 
 /**
  * A pod's status as the agent reports it, computed from what it knows of the containers: phase,
@@ -28,17 +30,17 @@ final class PodStatuses {
 
     private PodStatuses() {}
 
-    static PodStatus build(Pod pod, PodWorker.PodRun run, String nodeIp, Instant now) {
+    /** @param health what the probes say of a container (started, ready) */
+    static PodStatus build(Pod pod, PodWorker.PodRun run, String nodeIp, Instant now,
+            BiFunction<Container, ContainerRun, ContainerHealth> health) {
         PodStatus current = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         PodStatus status = new io.fabric8.kubernetes.api.model.PodStatusBuilder(current).build();
         List<PodPhase.Container> phases = new ArrayList<>();
         List<ContainerStatus> statuses = new ArrayList<>();
-        boolean allRunning = true;
         for (Container c : pod.getSpec().getContainers()) {
             ContainerRun cr = run.containers.get(c.getName());
             phases.add(phaseOf(cr));
-            allRunning &= cr.mode == ContainerRun.Mode.RUNNING;
-            statuses.add(containerStatus(c, cr));
+            statuses.add(containerStatus(c, cr, health.apply(c, cr)));
         }
         String phase = PodPhase.of(pod.getSpec().getRestartPolicy(), phases);
         status.setPhase(phase);
@@ -50,15 +52,13 @@ final class PodStatuses {
             status.setStartTime(PodWorker.time(now));
         }
         status.setContainerStatuses(statuses);
-        boolean completed = phase.equals("Succeeded");
+        ReadyConditions.Verdict ready = ReadyConditions.containersReady(pod.getSpec(), statuses, phase);
         String nowText = PodWorker.time(now);
         List<PodCondition> conditions = new ArrayList<>();
-        conditions.add(condition(current, "Initialized", "True", null, nowText));
-        conditions.add(condition(current, "Ready", allRunning ? "True" : "False",
-                allRunning ? null : completed ? "PodCompleted" : "ContainersNotReady", nowText));
-        conditions.add(condition(current, "ContainersReady", allRunning ? "True" : "False",
-                allRunning ? null : completed ? "PodCompleted" : "ContainersNotReady", nowText));
-        conditions.add(condition(current, "PodScheduled", "True", null, nowText));
+        conditions.add(condition(current, "Initialized", ReadyConditions.TRUE, nowText));
+        conditions.add(condition(current, "Ready", ready, nowText));
+        conditions.add(condition(current, "ContainersReady", ready, nowText));
+        conditions.add(condition(current, "PodScheduled", ReadyConditions.TRUE, nowText));
         for (PodCondition other : PodWorker.list(current.getConditions())) {
             if (!OWN_CONDITIONS.contains(other.getType())) {
                 conditions.add(other);
@@ -77,7 +77,7 @@ final class PodStatuses {
         };
     }
 
-    private static ContainerStatus containerStatus(Container c, ContainerRun cr) {
+    private static ContainerStatus containerStatus(Container c, ContainerRun cr, ContainerHealth health) {
         ContainerState state = switch (cr.mode) {
             case RUNNING -> new ContainerStateBuilder().withNewRunning()
                     .withStartedAt(PodWorker.time(cr.startedAt)).endRunning().build();
@@ -91,7 +91,7 @@ final class PodStatuses {
         boolean running = cr.mode == ContainerRun.Mode.RUNNING;
         return new ContainerStatusBuilder().withName(c.getName()).withImage(text(c.getImage()))
                 .withImageID("").withContainerID(cr.lastExit == null && !running ? null : "process://" + cr.taskId)
-                .withReady(running).withStarted(running).withRestartCount(cr.restartCount)
+                .withReady(running && health.ready()).withStarted(running && health.started()).withRestartCount(cr.restartCount)
                 .withState(state).withLastState(last).build();
     }
 
@@ -99,14 +99,14 @@ final class PodStatuses {
         return s == null ? "" : s;
     }
 
-    private static PodCondition condition(PodStatus current, String type, String status, String reason, String now) {
+    private static PodCondition condition(PodStatus current, String type, ReadyConditions.Verdict verdict, String now) {
         String since = now;
         for (PodCondition c : PodWorker.list(current.getConditions())) {
-            if (type.equals(c.getType()) && status.equals(c.getStatus()) && c.getLastTransitionTime() != null) {
+            if (type.equals(c.getType()) && verdict.status().equals(c.getStatus()) && c.getLastTransitionTime() != null) {
                 since = c.getLastTransitionTime();
             }
         }
-        return new PodConditionBuilder().withType(type).withStatus(status).withReason(reason)
-                .withLastTransitionTime(since).withLastProbeTime(null).build();
+        return new PodConditionBuilder().withType(type).withStatus(verdict.status()).withReason(verdict.reason())
+                .withMessage(verdict.message()).withLastTransitionTime(since).withLastProbeTime(null).build();
     }
 }

@@ -6,6 +6,10 @@ import io.drover.agent.ports.NoFreePortException;
 import io.drover.agent.exec.ExecTarget;
 import io.drover.agent.logs.LogPipeline;
 import io.drover.agent.ports.PodPortAssigner;
+import io.drover.agent.probe.ContainerHealth;
+import io.drover.agent.probe.ContainerInstance;
+import io.drover.agent.probe.ProbeManager;
+import io.drover.agent.probe.ProbePorts;
 import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskException;
@@ -62,6 +66,8 @@ final class PodWorker implements Reconciler {
     private static final Duration START_FAILED_RECHECK = Duration.ofMillis(10);
     /** A configuration that could not be resolved is tried again after the kubelet's worker back-off. */
     private static final Duration CONFIG_RECHECK = Duration.ofSeconds(10);
+    /** How long a container killed for a failed probe may take to have its exit recorded once it is gone. */
+    private static final Duration PROBE_KILL_EXIT_WAIT = Duration.ofSeconds(5);
     static final String IMAGE_WITHOUT_COMMAND = "the process runtime runs commands, not images: set command "
             + "(drover has no container engine on this node)";
     private static final Logger log = LoggerFactory.getLogger(PodWorker.class);
@@ -78,6 +84,7 @@ final class PodWorker implements Reconciler {
     private final EventRecorder events;
     private final RestartBackoffPolicy backoff;
     private final LifecycleHooks hooks;
+    private final ProbeManager probes;
     private Consumer<String> requeue = key -> {};
     /** The pods this agent runs, by key. */
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
@@ -100,7 +107,7 @@ final class PodWorker implements Reconciler {
 
     PodWorker(KubernetesClient client, SharedIndexInformer<Pod> pods, Runtime runtime, PodFiles files,
             LogPipeline logs, HostFacts host, PodPortAssigner ports, ContainerEnvironment environment, Clock clock,
-            RestartBackoffPolicy backoff, HookPorts hookPorts) {
+            RestartBackoffPolicy backoff, HookPorts hookPorts, ProbePorts probePorts) {
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
@@ -113,11 +120,13 @@ final class PodWorker implements Reconciler {
         this.events = new EventRecorder(client, "kubelet", host.nodeName(), clock);
         this.backoff = backoff;
         this.hooks = new LifecycleHooks(runtime, hookPorts, events, host.internalIp(), clock);
+        this.probes = new ProbeManager(probePorts, runtime, events, clock, host.internalIp());
     }
 
-    /** Where task exits are reported: the controller's enqueue. */
+    /** Where task exits and changed probe verdicts are reported: the controller's enqueue. */
     void onTaskExit(Consumer<String> enqueue) {
         this.requeue = enqueue;
+        probes.onChange(enqueue);
     }
 
     @Override
@@ -159,6 +168,7 @@ final class PodWorker implements Reconciler {
         for (Container c : pod.getSpec().getContainers()) {
             ContainerRun cr = run.containers.get(c.getName());
             observe(cr);
+            killIfProbeFailed(pod, c, cr);
             if (terminal || cr.mode == ContainerRun.Mode.RUNNING) {
                 continue;
             }
@@ -167,8 +177,47 @@ final class PodWorker implements Reconciler {
                 next = wait;
             }
         }
+        probes.sync(pod, instances(pod, run));
         writeStatus(pod, run);
         return next == null ? Result.done() : Result.requeueAfter(next);
+    }
+
+    /**
+     * Kills a container whose liveness or startup probe failed, with kubelet's Killing event and its
+     * preStop hook; the restart that follows is the ordinary one, by restartPolicy and back-off.
+     */
+    private void killIfProbeFailed(Pod pod, Container c, ContainerRun cr) throws InterruptedException {
+        ContainerHealth health = health(pod, c, cr);
+        if (health.failed() == null) {
+            return;
+        }
+        events.normal(pod, "Killing", health.killMessage(c.getName(), !"Never".equals(pod.getSpec().getRestartPolicy())));
+        runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, health.killGrace())); // preStop first, as kubelet
+        Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
+        if (exit.isPresent()) {
+            finish(cr, exit.get());
+        }
+    }
+
+    private ContainerHealth health(Pod pod, Container c, ContainerRun cr) {
+        return cr.mode != ContainerRun.Mode.RUNNING ? ContainerHealth.NOT_RUNNING
+                : probes.health(pod.getMetadata().getUid(), c.getName(), instanceId(cr.handle));
+    }
+
+    /** The running containers as the probes see them; a restart is a new instance id. */
+    private Map<String, ContainerInstance> instances(Pod pod, PodRun run) {
+        Map<String, ContainerInstance> running = new LinkedHashMap<>();
+        for (Container c : pod.getSpec().getContainers()) {
+            ContainerRun cr = run.containers.get(c.getName());
+            if (cr.mode == ContainerRun.Mode.RUNNING) {
+                running.put(c.getName(), new ContainerInstance(instanceId(cr.handle), cr.startedAt, cr.handle));
+            }
+        }
+        return running;
+    }
+
+    private static String instanceId(TaskHandle handle) {
+        return handle.taskId() + "@" + handle.pid() + "." + handle.startTime();
     }
 
     /** Brings a container that does not run one step on: start it, wait for its back-off, or leave it. */
@@ -399,6 +448,7 @@ final class PodWorker implements Reconciler {
 
     /** Stops every running task of a pod within {@code grace} (preStop hooks first) and forgets them all. */
     private void stopAll(PodRun run, Duration grace, Pod pod) throws InterruptedException {
+        probes.forget(run.uid);
         List<ContainerRun> running = run.containers.values().stream()
                 .filter(cr -> cr.mode == ContainerRun.Mode.RUNNING).toList();
         List<Thread> stops = new ArrayList<>();
@@ -474,6 +524,7 @@ final class PodWorker implements Reconciler {
 
     /** Stops watching task exits; the tasks keep running. */
     void close() {
+        probes.close();
         watchers.values().forEach(Thread::interrupt);
         watchers.clear();
     }
@@ -530,7 +581,8 @@ final class PodWorker implements Reconciler {
 
     private void writeStatus(Pod pod, PodRun run) {
         PodStatus current = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
-        PodStatus desired = PodStatuses.build(pod, run, host.internalIp(), clock.instant());
+        PodStatus desired = PodStatuses.build(pod, run, host.internalIp(), clock.instant(),
+                (c, cr) -> health(pod, c, cr));
         if (desired.equals(current)) {
             return;
         }

@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Kubernetes' checks of a PodSpec (pkg/apis/core/validation: ValidatePodSpec and validateContainers), the part
- * drover enforces: containers, their names, images, pull policies and ports; volumes' names; the restart and DNS
- * policies.
+ * drover enforces: containers, their names, images, pull policies, ports and probes; volumes' names; the restart
+ * and DNS policies.
  */
 final class PodSpecValidation {
     static final String PROCESS_RUNTIME = "process";
@@ -108,6 +108,7 @@ final class PodSpecValidation {
                 causes.add(Causes.notSupported(at + ".imagePullPolicy", GoValues.quote(pull), PULL_POLICIES));
             }
             causes.addAll(ports(Nodes.objects(c, "ports"), at + ".ports"));
+            causes.addAll(ProbeValidation.validate(c, at));
         }
         return causes;
     }

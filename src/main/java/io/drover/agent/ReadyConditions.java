@@ -1,0 +1,58 @@
+package io.drover.agent;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The pod's ContainersReady and Ready conditions from its containers' {@code ready}, as kubelet
+ * words them (pkg/kubelet/status/generate.go): False with reason ContainersNotReady and
+ * "containers with unready status: [a b]", PodCompleted or PodFailed once the pod is terminal.
+ * Ready follows ContainersReady (drover has no readiness gates yet).
+ */
+final class ReadyConditions {
+    static final String CONTAINERS_NOT_READY = "ContainersNotReady";
+
+    /** A condition's status, reason and message (null when absent). */
+    record Verdict(String status, String reason, String message) {}
+
+    static final Verdict TRUE = new Verdict("True", null, null);
+
+    private ReadyConditions() {}
+
+    static Verdict containersReady(PodSpec spec, List<ContainerStatus> statuses, String phase) {
+        List<String> unknown = new ArrayList<>();
+        List<String> unready = new ArrayList<>();
+        for (Container c : spec.getContainers()) {
+            ContainerStatus status = statuses.stream().filter(s -> c.getName().equals(s.getName())).findFirst()
+                    .orElse(null);
+            if (status == null) {
+                unknown.add(c.getName());
+            } else if (!Boolean.TRUE.equals(status.getReady())) {
+                unready.add(c.getName());
+            }
+        }
+        if (phase.equals("Succeeded") && unknown.isEmpty()) {
+            return new Verdict("False", "PodCompleted", null);
+        }
+        if (phase.equals("Failed")) {
+            return new Verdict("False", "PodFailed", null);
+        }
+        List<String> messages = new ArrayList<>();
+        if (!unknown.isEmpty()) {
+            messages.add("containers with unknown status: " + goList(unknown));
+        }
+        if (!unready.isEmpty()) {
+            messages.add("containers with unready status: " + goList(unready));
+        }
+        return messages.isEmpty() ? TRUE
+                : new Verdict("False", CONTAINERS_NOT_READY, String.join(", ", messages));
+    }
+
+    /** Go's {@code %s} of a string slice: {@code [a b]}. */
+    private static String goList(List<String> names) {
+        return "[" + String.join(" ", names) + "]";
+    }
+}

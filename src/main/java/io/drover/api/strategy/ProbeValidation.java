@@ -1,0 +1,99 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Kubernetes' checks of a container's probes (pkg/apis/core/validation: validateProbe, validateHandler
+ * and the successThreshold rule of validateContainers): exactly one handler, non-negative timings,
+ * successThreshold 1 for liveness and startup probes, a positive probe-level grace period, ports in range.
+ */
+final class ProbeValidation {
+    private static final List<String> PROBES = List.of("livenessProbe", "readinessProbe", "startupProbe");
+    private static final List<String> HANDLERS = List.of("exec", "httpGet", "tcpSocket", "grpc");
+    private static final List<String> NON_NEGATIVE = List.of("initialDelaySeconds", "timeoutSeconds", "periodSeconds",
+            "successThreshold", "failureThreshold");
+    private static final List<String> SCHEMES = List.of("HTTP", "HTTPS");
+
+    private ProbeValidation() {}
+
+    /** The problems of the probes of the container at {@code path}. */
+    static List<Cause> validate(ObjectNode container, String path) {
+        List<Cause> causes = new ArrayList<>();
+        for (String kind : PROBES) {
+            ObjectNode probe = Nodes.object(container, kind);
+            if (probe != null) {
+                causes.addAll(probe(probe, kind, path + "." + kind));
+            }
+        }
+        return causes;
+    }
+
+    private static List<Cause> probe(ObjectNode probe, String kind, String at) {
+        List<Cause> causes = new ArrayList<>(handler(probe, at));
+        for (String field : NON_NEGATIVE) {
+            JsonNode value = probe.get(field);
+            if (value != null && value.isNumber() && value.asLong() < 0) {
+                causes.add(Causes.invalid(at + "." + field, value.asText(), "must be greater than or equal to 0"));
+            }
+        }
+        JsonNode success = probe.get("successThreshold");
+        if (!kind.equals("readinessProbe") && success != null && success.isNumber() && success.asLong() != 1) {
+            causes.add(Causes.invalid(at + ".successThreshold", success.asText(), "must be 1"));
+        }
+        JsonNode grace = probe.get("terminationGracePeriodSeconds");
+        if (grace != null && grace.isNumber() && grace.asLong() <= 0) {
+            causes.add(Causes.invalid(at + ".terminationGracePeriodSeconds", grace.asText(), "must be greater than 0"));
+        }
+        return causes;
+    }
+
+    private static List<Cause> handler(ObjectNode probe, String at) {
+        List<Cause> causes = new ArrayList<>();
+        int found = 0;
+        for (String name : HANDLERS) {
+            ObjectNode h = Nodes.object(probe, name);
+            if (h == null) {
+                continue;
+            }
+            if (++found > 1) {
+                causes.add(Causes.forbidden(at + "." + name, "may not specify more than 1 handler type"));
+                continue;
+            }
+            String hat = at + "." + name;
+            switch (name) {
+                case "exec" -> {
+                    if (h.get("command") == null || !h.get("command").isArray() || h.get("command").isEmpty()) {
+                        causes.add(Causes.required(hat + ".command"));
+                    }
+                }
+                case "httpGet" -> {
+                    causes.addAll(port(h.get("port"), hat + ".port"));
+                    String scheme = Nodes.text(h, "scheme");
+                    if (!scheme.isEmpty() && !SCHEMES.contains(scheme)) {
+                        causes.add(Causes.notSupported(hat + ".scheme", GoValues.quote(scheme), SCHEMES));
+                    }
+                }
+                case "tcpSocket", "grpc" -> causes.addAll(port(h.get("port"), hat + ".port"));
+                default -> throw new IllegalStateException("handler " + name);
+            }
+        }
+        if (found == 0) {
+            causes.add(Causes.required(at, "must specify a handler type"));
+        }
+        return causes;
+    }
+
+    private static List<Cause> port(JsonNode port, String at) {
+        if (port == null || port.isNull() || (port.isTextual() && port.asText().isEmpty())) {
+            return List.of(Causes.required(at));
+        }
+        if (port.isNumber() && (port.asLong() < 1 || port.asLong() > 65535)) {
+            return List.of(Causes.invalid(at, port.asText(), "must be between 1 and 65535, inclusive"));
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,40 @@
+package io.drover.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReadyConditionsTest {
+    private static final PodSpec SPEC = new PodSpecBuilder().addNewContainer().withName("a").endContainer()
+            .addNewContainer().withName("b").endContainer().addNewContainer().withName("c").endContainer().build();
+
+    private static ContainerStatus status(String name, boolean ready) {
+        return new ContainerStatusBuilder().withName(name).withReady(ready).build();
+    }
+
+    @Test
+    void namesTheUnreadyAndUnknownContainersAsKubeletDoes() {
+        var verdict = ReadyConditions.containersReady(SPEC, List.of(status("a", false), status("b", false)), "Running");
+        assertThat(verdict).isEqualTo(new ReadyConditions.Verdict("False", "ContainersNotReady",
+                "containers with unknown status: [c], containers with unready status: [a b]"));
+    }
+
+    @Test
+    void trueWhenEveryContainerIsReady() {
+        var verdict = ReadyConditions.containersReady(SPEC, List.of(status("a", true), status("b", true),
+                status("c", true)), "Running");
+        assertThat(verdict).isEqualTo(ReadyConditions.TRUE);
+    }
+
+    @Test
+    void terminalPodsSayWhyTheyAreNotReady() {
+        List<ContainerStatus> done = List.of(status("a", false), status("b", false), status("c", false));
+        assertThat(ReadyConditions.containersReady(SPEC, done, "Succeeded").reason()).isEqualTo("PodCompleted");
+        assertThat(ReadyConditions.containersReady(SPEC, done, "Failed").reason()).isEqualTo("PodFailed");
+    }
+}
