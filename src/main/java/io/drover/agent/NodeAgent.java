@@ -84,8 +84,10 @@ public final class NodeAgent implements AutoCloseable {
 
         Runtime runtime = ProcessRuntime.create(dataDir.resolve("runtime").resolve("process"));
         pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        // PATH here replaces the host's PATH that PodWorker starts from: `drover` first (SelfLauncher).
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
-                "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()));
+                "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()),
+                "PATH", SelfLauncher.install(dataDir.resolve("bin"), System.getenv("PATH")));
         worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock);
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
