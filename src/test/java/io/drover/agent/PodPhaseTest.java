@@ -33,9 +33,10 @@ class PodPhaseTest {
     }
 
     @Test
-    void backOffDoublesUpToTheMaximumAndResetsAfterALongRun() {
+    void backOffRestartsTheFirstExitAtOnceThenDoublesUpToTheMaximumAndResetsAfterALongRun() {
         RestartBackoff backoff = new RestartBackoff();
         Duration quick = Duration.ofSeconds(1);
+        assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ZERO);
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(1));
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(2));
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(4));
@@ -43,6 +44,7 @@ class PodPhaseTest {
             backoff.afterExit(quick);
         }
         assertThat(backoff.afterExit(quick)).isEqualTo(RestartBackoff.MAX);
-        assertThat(backoff.afterExit(RestartBackoff.RESET)).isEqualTo(RestartBackoff.INITIAL);
+        assertThat(backoff.afterExit(RestartBackoff.RESET)).isEqualTo(Duration.ZERO);
+        assertThat(backoff.afterExit(quick)).isEqualTo(RestartBackoff.INITIAL);
     }
 }
