@@ -76,7 +76,7 @@ mkdir -p "$tmp/data" "$tmp/loop"
 server_pid=$!
 for _ in $(seq 600); do
   grep -q 'drover API server ready at' "$tmp/server.log" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "workload-bench: server exited:" >&2; grep -v "^\s*at " "$tmp/server.log" | tail -20 >&2; exit 1; }
+  kill -0 "$server_pid" 2>/dev/null || { echo "workload-bench: server exited:" >&2; grep -v "^\s*at " "$tmp/server.log" | grep -v INFO | head -12 >&2; exit 1; }
   sleep 0.1
 done
 grep -q 'drover API server ready at' "$tmp/server.log" || { echo "workload-bench: server not ready after 60 s" >&2; exit 1; }
@@ -91,7 +91,7 @@ for ((i = 0; i < n; i++)); do
   t0=$EPOCHREALTIME
   PORT=0 sh -c "$app" >"$tmp/loop/$i.log" 2>&1 &
   echo $! >>"$tmp/loop/pids"
-  until port=$(sed -n 's/^Serving HTTP on [^ ]* port \([0-9]*\).*/\1/p' "$tmp/loop/$i.log") && [ -n "$port" ] \
+  until port=$(sed -n 's/^Serving HTTP on [^ ]* port \([0-9]*\).*/\1/p' "$tmp/loop/$i.log" 2>/dev/null) && [ -n "$port" ] \
       && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
     sleep 0.01
   done
