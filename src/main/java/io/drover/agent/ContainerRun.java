@@ -29,7 +29,7 @@ final class ContainerRun {
     /** The latest exit, and the one before it. */
     ContainerStateTerminated lastExit;
     ContainerStateTerminated priorExit;
-    final RestartBackoff backoff = new RestartBackoff();
+    final RestartBackoff backoff;
     Instant restartAt;
     /** The restart the BackOff event was recorded for, so it is recorded once per wait. */
     Instant backoffEventFor;
@@ -38,8 +38,9 @@ final class ContainerRun {
     /** The message a Failed event was recorded for, so it is recorded once per distinct problem. */
     String failedEventFor;
 
-    ContainerRun(String taskId) {
+    ContainerRun(String taskId, RestartBackoffPolicy backoff) {
         this.taskId = taskId;
+        this.backoff = new RestartBackoff(backoff);
     }
 
     boolean everExited() {

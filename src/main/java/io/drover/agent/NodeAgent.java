@@ -54,10 +54,16 @@ public final class NodeAgent implements AutoCloseable {
      */
     public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
             boolean stopPodsOnClose) throws Exception {
+        return start(client, nodeName, dataDir, apiServer, stopPodsOnClose, RestartBackoffPolicy.DEFAULT);
+    }
+
+    /** As {@link #start(KubernetesClient, String, Path, URI, boolean)}, restarting containers with {@code backoff}. */
+    public static NodeAgent start(KubernetesClient client, String nodeName, Path dataDir, URI apiServer,
+            boolean stopPodsOnClose, RestartBackoffPolicy backoff) throws Exception {
         String name = nodeName == null || nodeName.isBlank() ? HostFacts.hostName() : nodeName;
         NodeAgent agent = new NodeAgent(client, name, stopPodsOnClose);
         try {
-            agent.startAll(dataDir, apiServer);
+            agent.startAll(dataDir, apiServer, backoff);
         } catch (Exception | Error e) {
             agent.close();
             throw e;
@@ -69,7 +75,7 @@ public final class NodeAgent implements AutoCloseable {
         return nodeName;
     }
 
-    private void startAll(Path dataDir, URI apiServer) throws Exception {
+    private void startAll(Path dataDir, URI apiServer, RestartBackoffPolicy backoff) throws Exception {
         Clock clock = Clock.systemUTC();
         HostFacts host = HostFacts.detect(nodeName);
         NodeStatusReporter reporter = new NodeStatusReporter(client, host, clock);
@@ -83,12 +89,14 @@ public final class NodeAgent implements AutoCloseable {
         heartbeats.scheduleWithFixedDelay(reporter::heartbeatQuietly, period, period, TimeUnit.MILLISECONDS);
 
         Runtime runtime = ProcessRuntime.create(dataDir.resolve("runtime").resolve("process"));
+        ResourceLimitsWarning.recordIfUnenforced(client, runtime, nodeName, clock);
         pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
         // PATH here replaces the host's PATH that PodWorker starts from: `drover` first (SelfLauncher).
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
                 "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()),
                 "PATH", SelfLauncher.install(dataDir.resolve("bin"), System.getenv("PATH")));
-        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock);
+        worker = new PodWorker(client, pods, runtime, new PodFiles(dataDir.resolve("pods")), host, clusterEnv, clock,
+                backoff, HookPorts.CONTAINER_PORTS);
         controller = new Controller("node-agent", worker);
         worker.onTaskExit(controller::enqueue);
         pods.addEventHandler(EventHandlers.enqueue(controller));

@@ -68,6 +68,8 @@ final class PodWorker implements Reconciler {
     private final Map<String, String> clusterEnv;
     private final Clock clock;
     private final EventRecorder events;
+    private final RestartBackoffPolicy backoff;
+    private final LifecycleHooks hooks;
     private Consumer<String> requeue = key -> {};
     /** The pods this agent runs, by key. */
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
@@ -89,7 +91,8 @@ final class PodWorker implements Reconciler {
     }
 
     PodWorker(KubernetesClient client, SharedIndexInformer<Pod> pods, Runtime runtime, PodFiles files,
-            HostFacts host, Map<String, String> clusterEnv, Clock clock) {
+            HostFacts host, Map<String, String> clusterEnv, Clock clock, RestartBackoffPolicy backoff,
+            HookPorts hookPorts) {
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
@@ -98,6 +101,8 @@ final class PodWorker implements Reconciler {
         this.clusterEnv = Map.copyOf(clusterEnv);
         this.clock = clock;
         this.events = new EventRecorder(client, "kubelet", host.nodeName(), clock);
+        this.backoff = backoff;
+        this.hooks = new LifecycleHooks(runtime, hookPorts, events, host.internalIp(), clock);
     }
 
     /** Where task exits are reported: the controller's enqueue. */
@@ -152,7 +157,7 @@ final class PodWorker implements Reconciler {
     }
 
     /** Brings a container that does not run one step on: start it, wait for its back-off, or leave it. */
-    private Duration advance(String key, Pod pod, Container c, ContainerRun cr) {
+    private Duration advance(String key, Pod pod, Container c, ContainerRun cr) throws InterruptedException {
         String problem = cannotRun(pod, c);
         if (problem != null) {
             if (cr.mode == ContainerRun.Mode.WAITING) {
@@ -195,7 +200,7 @@ final class PodWorker implements Reconciler {
         return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
     }
 
-    private void start(String key, Pod pod, Container c, ContainerRun cr) {
+    private void start(String key, Pod pod, Container c, ContainerRun cr) throws InterruptedException {
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
         Path logFile = dir.resolve(PodFiles.LOG);
@@ -205,7 +210,8 @@ final class PodWorker implements Reconciler {
             List<String> command = new ArrayList<>(list(c.getCommand()));
             command.addAll(list(c.getArgs()));
             Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
-            handle = runtime.start(new TaskSpec(cr.taskId, command, env(pod, c), workDir, logFile, logFile));
+            handle = runtime.start(new TaskSpec(cr.taskId, command, env(pod, c), workDir, logFile, logFile,
+                    ContainerResources.of(c)));
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
@@ -222,12 +228,13 @@ final class PodWorker implements Reconciler {
         cr.waitingMessage = null;
         watch(key, handle);
         events.normal(pod, "Started", "Started container " + c.getName());
+        hooks.postStart(pod, c, handle, gracePeriod(pod));
     }
 
     /** The first look at a container: adopt its task if a previous agent started it. */
     private ContainerRun adopt(String key, Pod pod, Container c) throws InterruptedException {
         String uid = pod.getMetadata().getUid();
-        ContainerRun cr = new ContainerRun(uid + "_" + c.getName());
+        ContainerRun cr = new ContainerRun(uid + "_" + c.getName(), backoff);
         ContainerStatus previous = statusOf(pod, c.getName());
         if (previous != null && previous.getRestartCount() != null) {
             cr.restartCount = previous.getRestartCount();
@@ -310,11 +317,7 @@ final class PodWorker implements Reconciler {
     }
 
     private Result terminate(String key, Pod pod, PodRun run) throws InterruptedException {
-        Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
-        if (seconds == null) {
-            seconds = pod.getSpec().getTerminationGracePeriodSeconds();
-        }
-        stopAll(run, Duration.ofSeconds(seconds == null ? DEFAULT_GRACE_SECONDS : seconds), pod);
+        stopAll(run, gracePeriod(pod), pod);
         runs.remove(key);
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
@@ -327,7 +330,16 @@ final class PodWorker implements Reconciler {
         return Result.done();
     }
 
-    /** Stops every running task of a pod within {@code grace} and forgets them all. */
+    /** The deletion's grace period, else the pod's terminationGracePeriodSeconds, else 30 s. */
+    private static Duration gracePeriod(Pod pod) {
+        Long seconds = pod.getMetadata().getDeletionGracePeriodSeconds();
+        if (seconds == null) {
+            seconds = pod.getSpec().getTerminationGracePeriodSeconds();
+        }
+        return Duration.ofSeconds(seconds == null ? DEFAULT_GRACE_SECONDS : seconds);
+    }
+
+    /** Stops every running task of a pod within {@code grace} (preStop hooks first) and forgets them all. */
     private void stopAll(PodRun run, Duration grace, Pod pod) throws InterruptedException {
         List<ContainerRun> running = run.containers.values().stream()
                 .filter(cr -> cr.mode == ContainerRun.Mode.RUNNING).toList();
@@ -338,9 +350,11 @@ final class PodWorker implements Reconciler {
                         + cr.taskId.substring(run.uid.length() + 1));
             }
             TaskHandle handle = cr.handle;
+            Container spec = pod == null ? null : pod.getSpec().getContainers().stream()
+                    .filter(c -> cr.taskId.equals(run.uid + "_" + c.getName())).findFirst().orElse(null);
             stops.add(Thread.ofVirtual().name("stop-" + cr.taskId).start(() -> {
                 try {
-                    runtime.stop(handle, grace);
+                    runtime.stop(handle, spec == null ? grace : hooks.preStop(pod, spec, handle, grace));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

@@ -1,5 +1,6 @@
 package io.drover.cli;
 
+import io.drover.agent.RestartBackoffPolicy;
 import io.drover.server.DroverServer;
 import io.drover.server.ServerOptions;
 import java.nio.file.Path;
@@ -40,10 +41,17 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-agent", description = "Run the control plane only, without a node agent.")
     boolean disableAgent;
 
+    @Option(
+            names = "--restart-backoff",
+            paramLabel = "INITIAL:MAX[:RESET]",
+            description = "Back-off between restarts of a failing container: the first wait, doubling up to MAX, "
+                    + "starting over after a run of RESET (units ms, s, m, h; default: 1s:60s:10m).")
+    String restartBackoff = RestartBackoffPolicy.DEFAULT.toString();
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
-                compactionInterval, !disableAgent, nodeName, false);
+                compactionInterval, !disableAgent, nodeName, false, RestartBackoffPolicy.parse(restartBackoff));
         DroverServer server = DroverServer.start(options);
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.

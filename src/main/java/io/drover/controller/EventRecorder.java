@@ -45,14 +45,15 @@ public final class EventRecorder {
     private void record(HasMetadata about, String type, String reason, String message) {
         Instant now = clock.instant();
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        String ns = about.getMetadata().getNamespace();
+        // events about cluster-scoped objects (Nodes) live in "default", as Kubernetes keeps them
+        String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
         // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
         Event event = new EventBuilder()
                 .withNewMetadata().withName(about.getMetadata().getName() + "." + Long.toHexString(nanos))
                 .withNamespace(ns).endMetadata()
                 .withNewInvolvedObject().withApiVersion(about.getApiVersion()).withKind(about.getKind())
-                .withNamespace(ns).withName(about.getMetadata().getName())
+                .withNamespace(about.getMetadata().getNamespace()).withName(about.getMetadata().getName())
                 .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
                 .endInvolvedObject()
                 .withType(type).withReason(reason).withMessage(message)

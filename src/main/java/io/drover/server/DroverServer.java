@@ -77,7 +77,7 @@ public final class DroverServer implements AutoCloseable {
             if (options.nodeAgent()) {
                 agent = NodeAgent.start(
                         ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()),
-                        options.nodeName(), options.dataDir(), url, options.stopPodsOnClose());
+                        options.nodeName(), options.dataDir(), url, options.stopPodsOnClose(), options.restartBackoff());
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, url, kubeconfig);

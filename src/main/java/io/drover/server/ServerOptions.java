@@ -1,5 +1,6 @@
 package io.drover.server;
 
+import io.drover.agent.RestartBackoffPolicy;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -17,38 +18,47 @@ import java.time.Duration;
  * @param stopPodsOnClose whether closing the server stops the pods its node agent runs; false for a
  *     real server, whose pods keep running to be adopted by the next start; true in tests, so that
  *     no process outlives the test
+ * @param restartBackoff how the node agent's back-off between container restarts grows
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
-        Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose) {
+        Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose,
+        RestartBackoffPolicy restartBackoff) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
             throw new IllegalArgumentException("--api-port: " + apiPort + " (expected: 0-65535)");
         }
+        restartBackoff = restartBackoff == null ? RestartBackoffPolicy.DEFAULT : restartBackoff;
     }
 
     public ServerOptions withBindAddress(String address) {
         return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
-                stopPodsOnClose);
+                stopPodsOnClose, restartBackoff);
     }
 
     public ServerOptions withNodeAgent(boolean run) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
-                stopPodsOnClose);
+                stopPodsOnClose, restartBackoff);
     }
 
     public ServerOptions withNodeName(String name) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose);
+                stopPodsOnClose, restartBackoff);
     }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stop);
+                nodeName, stop, restartBackoff);
+    }
+
+    public ServerOptions withRestartBackoff(RestartBackoffPolicy backoff) {
+        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
+                nodeName, stopPodsOnClose, backoff);
     }
 
     /** Defaults for a data dir: a free port on all addresses, SQLite, compaction every 5 minutes. */
     public static ServerOptions forDataDir(Path dataDir) {
-        return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false);
+        return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false,
+                RestartBackoffPolicy.DEFAULT);
     }
 }

@@ -34,7 +34,7 @@ class PodPhaseTest {
 
     @Test
     void backOffRestartsTheFirstExitAtOnceThenDoublesUpToTheMaximumAndResetsAfterALongRun() {
-        RestartBackoff backoff = new RestartBackoff();
+        RestartBackoff backoff = new RestartBackoff(RestartBackoffPolicy.DEFAULT);
         Duration quick = Duration.ofSeconds(1);
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ZERO);
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(1));
@@ -43,8 +43,8 @@ class PodPhaseTest {
         for (int i = 0; i < 10; i++) {
             backoff.afterExit(quick);
         }
-        assertThat(backoff.afterExit(quick)).isEqualTo(RestartBackoff.MAX);
-        assertThat(backoff.afterExit(RestartBackoff.RESET)).isEqualTo(Duration.ZERO);
-        assertThat(backoff.afterExit(quick)).isEqualTo(RestartBackoff.INITIAL);
+        assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(60));
+        assertThat(backoff.afterExit(Duration.ofMinutes(10))).isEqualTo(Duration.ZERO);
+        assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(1));
     }
 }

@@ -16,7 +16,8 @@ import org.awaitility.Awaitility;
 
 /**
  * {@code drover server} as a child process (the same main class the launcher runs, on the test
- * classpath), on a temporary data dir and a free port. Closing it sends SIGTERM, waits, and
+ * classpath), on a temporary data dir and a free port. Closing it sends SIGTERM, waits, stops
+ * the pods its node agent left running (a real server leaves them to the next agent), and
  * removes the data dir.
  */
 public final class ServerProcess implements AutoCloseable {
@@ -34,7 +35,21 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(String... extraArgs) throws IOException {
-        Path dataDir = TempDirs.create("drover-server");
+        return startOn(TempDirs.create("drover-server"), extraArgs);
+    }
+
+    /**
+     * Starts a server on the data dir of this one, which must have ended (after {@link #kill9()}):
+     * the restart of a crashed server. The returned instance owns the data dir from then on.
+     */
+    public ServerProcess restart(String... extraArgs) throws IOException {
+        if (process.isAlive()) {
+            throw new IllegalStateException("the server still runs (pid " + process.pid() + ")");
+        }
+        return startOn(dataDir, extraArgs);
+    }
+
+    private static ServerProcess startOn(Path dataDir, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "--enable-native-access=ALL-UNNAMED",
@@ -96,6 +111,12 @@ public final class ServerProcess implements AutoCloseable {
         return List.copyOf(output);
     }
 
+    /** SIGKILL, as a crash: nothing of the server runs its shutdown; its pods keep running. */
+    public void kill9() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(20, TimeUnit.SECONDS);
+    }
+
     /** SIGTERM, then SIGKILL if it does not stop in time; returns the exit code. */
     public int stop() throws InterruptedException {
         process.destroy();
@@ -117,6 +138,7 @@ public final class ServerProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
         } finally {
+            PodProcesses.stopAll(dataDir);
             TempDirs.delete(dataDir);
         }
     }

@@ -14,9 +14,16 @@ import java.util.Map;
  * @param workingDir the task's working directory, or {@code null} for a per-task directory the runtime creates
  * @param stdoutLog the file the task's standard output is appended to
  * @param stderrLog the file the task's standard error is appended to (may equal {@code stdoutLog})
+ * @param resources its limits and requests, enforced where the runtime can ({@link Capabilities#supportsResourceLimits()})
  */
-public record TaskSpec(
-        String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog, Path stderrLog) {
+public record TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
+        Path stderrLog, Resources resources) {
+
+    /** A task without limits or requests. */
+    public TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
+            Path stderrLog) {
+        this(id, command, env, workingDir, stdoutLog, stderrLog, Resources.NONE);
+    }
 
     public TaskSpec {
         if (id == null || id.isBlank()) {
@@ -36,5 +43,6 @@ public record TaskSpec(
             throw new IllegalArgumentException(
                     "stdoutLog, stderrLog: " + stdoutLog + ", " + stderrLog + " (expected: both set)");
         }
+        resources = resources == null ? Resources.NONE : resources;
     }
 }

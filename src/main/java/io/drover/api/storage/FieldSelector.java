@@ -50,6 +50,10 @@ public record FieldSelector(List<Term> terms) {
         return new FieldSelector(List.copyOf(terms));
     }
 
+    public boolean isEverything() {
+        return terms.isEmpty();
+    }
+
     public boolean matches(JsonNode object) {
         for (Term t : terms) {
             if (!t.matches(object)) {

@@ -16,6 +16,11 @@ public record ListOptions(LabelSelector labels, FieldSelector fields, int limit,
         return new ListOptions(LabelSelector.EVERYTHING, FieldSelector.EVERYTHING, 0, null, "");
     }
 
+    /** Whether every object is selected (no label or field selector). */
+    boolean selectsEverything() {
+        return labels.isEverything() && fields.isEverything();
+    }
+
     boolean selects(com.fasterxml.jackson.databind.JsonNode object) {
         return labels.matches(object.path("metadata").get("labels")) && fields.matches(object);
     }

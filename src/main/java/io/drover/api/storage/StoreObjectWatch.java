@@ -64,13 +64,15 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
     }
 
     private Event convert(WatchEvent e) {
-        ObjectNode previous = e.previous() == null ? null : codec.decode(e.previous());
-        boolean wasSelected = previous != null && options.selects(previous);
+        // Without a selector every object is selected: the previous value need not be decoded
+        // (most watches have none, and decoding is most of a watch event's cost).
+        boolean everything = options.selectsEverything();
+        boolean wasSelected = e.previous() != null && (everything || options.selects(codec.decode(e.previous())));
         if (e.type() == WatchEvent.Type.DELETE) {
             return wasSelected ? new Event(Event.DELETED, codec.decode(e.current().value(), e.revision())) : null;
         }
         ObjectNode current = codec.decode(e.current());
-        boolean selected = options.selects(current);
+        boolean selected = everything || options.selects(current);
         if (selected) {
             return new Event(wasSelected ? Event.MODIFIED : Event.ADDED, current);
         }

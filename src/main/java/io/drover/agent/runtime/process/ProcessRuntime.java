@@ -3,6 +3,7 @@ package io.drover.agent.runtime.process;
 import io.drover.agent.runtime.Capabilities;
 import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.Runtime;
+import io.drover.agent.runtime.TaskExec;
 import io.drover.agent.runtime.TaskException;
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.agent.runtime.TaskSpec;
@@ -31,6 +32,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The {@code process} runtime: each task is a supervised host process in its own session and
@@ -88,14 +91,25 @@ import java.util.stream.Stream;
  * again (a container restart) clears the previous exit file, so the caller starts it only after
  * the previous run has ended.
  *
- * <p><b>Limits</b>: a process that calls {@code setsid} itself leaves the task's session and is
- * not found; cgroups will close that gap (and bring resource limits and OOM detection). If
- * something kills the monitor too (e.g. systemd stopping the agent's unit with the default {@code
- * KillMode=control-group}), the task's exit status is lost.
+ * <p><b>Cgroups</b> ({@link Cgroups}, when this machine's are writable): each task gets a cgroup
+ * of its own, created with the task's limits before it starts. The task's subshell moves itself
+ * into it (writing {@code 0} to {@code cgroup.procs}) before it {@code exec}s, so the task and
+ * everything it ever starts are inside from their first instruction, while the monitor stays
+ * outside (a memory limit never kills the monitor, and the monitor survives to record the exit).
+ * The cgroup lists processes that {@code setsid} or double-fork away from the task's session, so
+ * stopping and the monitor's clean-up reach them too; its OOM kill count turns an exit into
+ * {@link ExitResult#oomKilled()}. Its name is in the handle's state, so a recovered task keeps
+ * it; {@link #destroy} removes it. Without usable cgroups the runtime logs one warning and runs
+ * tasks without limits, as before.
+ *
+ * <p><b>Limits</b>: without cgroups a process that calls {@code setsid} itself leaves the task's
+ * session and is not found. If something kills the monitor too (e.g. systemd stopping the agent's
+ * unit with the default {@code KillMode=control-group}), the task's exit status is lost.
  */
-public final class ProcessRuntime implements Runtime {
+public final class ProcessRuntime implements Runtime, TaskExec {
 
-    static final Capabilities CAPABILITIES = new Capabilities("process", false, false, true, false, false);
+    static final String NAME = "process";
+    private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
 
     static final long POLL_MILLIS = 20;
     private static final String EXIT_FILE = "exit";
@@ -105,18 +119,26 @@ public final class ProcessRuntime implements Runtime {
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /**
-     * The monitor: {@code $1} task dir, {@code $2} stdout log, {@code $3} stderr log, then {@code
-     * env} arguments and the command. Prints its own stat line, then the task's, on stdout.
+     * The monitor: {@code $1} task dir, {@code $2} stdout log, {@code $3} stderr log, {@code $4}
+     * the task cgroup's {@code cgroup.procs} files separated by spaces (empty without cgroups),
+     * then {@code env} arguments and the command. Prints its own stat line, then the task's, on
+     * stdout. When the task ends it kills what is left of its group and, up to 50 rounds, of its
+     * cgroup (a process may fork while it is being killed).
      */
     private static final String MONITOR = """
-            d=$1 o=$2 e=$3; shift 3
+            d=$1 o=$2 e=$3 g=$4; shift 4
             read -r m </proc/self/stat; printf '%s\\n' "$m"
-            ( read -r s </proc/self/stat; printf '%s\\n' "$s"
+            ( for f in $g; do printf '0\\n' >"$f" || exit 125; done
+              read -r s </proc/self/stat; printf '%s\\n' "$s"
               exec /usr/bin/setsid /usr/bin/env -i --default-signal "$@" </dev/null >>"$o" 2>>"$e" ) &
             p=$!
             exec >/dev/null
             wait "$p"; c=$?
             kill -s KILL -- "-$p" 2>/dev/null
+            n=0
+            while [ -n "$g" ] && [ "$n" -lt 50 ] && q=$(cat "${g%% *}" 2>/dev/null) && [ -n "$q" ]; do
+              kill -s KILL $q 2>/dev/null; n=$((n+1))
+            done
             printf '%s\\n' "$c" >"$d/exit.tmp" && mv -f "$d/exit.tmp" "$d/exit"
             exit "$c"
             """;
@@ -124,14 +146,22 @@ public final class ProcessRuntime implements Runtime {
     private final Path root;
     private final String setsid;
     private final String kill;
+    /** This machine's cgroups, or null when they cannot be used. */
+    private final Cgroups cgroups;
+    private final Capabilities capabilities;
+    private final ProcessExec exec;
     /** Monitors this instance started, by {@link #key}; recovered tasks have none. */
     private final Map<String, Process> monitors = new ConcurrentHashMap<>();
 
-    private ProcessRuntime(Path root) {
+    private ProcessRuntime(Path root, Cgroups cgroups) {
         this.root = root.toAbsolutePath();
         this.setsid = executable("/usr/bin/setsid");
         this.kill = executable("/usr/bin/kill", "/bin/kill");
         executable("/usr/bin/env");
+        this.cgroups = cgroups;
+        boolean limits = cgroups != null && cgroups.limitsEnforced();
+        this.capabilities = new Capabilities(NAME, false, true, true, limits, limits);
+        this.exec = new ProcessExec(setsid, kill);
     }
 
     /**
@@ -139,12 +169,34 @@ public final class ProcessRuntime implements Runtime {
      * the exit file, the monitor's log, the default working directory).
      */
     public static ProcessRuntime create(Path root) {
-        return new ProcessRuntime(root);
+        Path absolute = root.toAbsolutePath();
+        Cgroups.Detection found = Cgroups.detect(instanceName(absolute));
+        if (found.cgroups().isEmpty()) {
+            log.warn("process runtime: no usable cgroups, so CPU and memory limits are not enforced, OOM kills are "
+                    + "not reported, and processes that leave their task's session are not stopped with it: {}",
+                    found.problem());
+        } else if (found.problem() != null) {
+            log.warn("process runtime: {} tracks task processes, but CPU and memory limits are not enforced and OOM "
+                    + "kills are not reported: {}", found.cgroups().get().describe(), found.problem());
+        } else {
+            log.info("process runtime: tasks run in their own cgroups, {}", found.cgroups().get().describe());
+        }
+        return new ProcessRuntime(absolute, found.cgroups().orElse(null));
+    }
+
+    /** A short name for this runtime's cgroups, the same for every runtime on the same root. */
+    private static String instanceName(Path root) {
+        try {
+            byte[] sha = MessageDigest.getInstance("SHA-256").digest(root.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(sha, 0, 6);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override
     public Capabilities capabilities() {
-        return CAPABILITIES;
+        return capabilities;
     }
 
     @Override
@@ -154,6 +206,8 @@ public final class ProcessRuntime implements Runtime {
         }
         Path dir = root.resolve(dirName(spec.id()));
         Path workDir;
+        Map<String, String> env = new java.util.TreeMap<>(spec.env());
+        env.putIfAbsent("PATH", DEFAULT_PATH);
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(EXIT_FILE));
@@ -163,14 +217,15 @@ public final class ProcessRuntime implements Runtime {
             }
             touch(spec.stdoutLog());
             touch(spec.stderrLog());
+            ProcessExec.saveEnv(dir, env, workDir);
         } catch (IOException e) {
             throw new TaskException("task " + spec.id() + ": cannot prepare " + dir + ": " + e.getMessage(), e);
         }
+        TaskCgroup cgroup = createCgroup(spec);
 
         List<String> argv = new ArrayList<>(List.of(setsid, "--wait", "/bin/sh", "-c", MONITOR, "drover-monitor",
-                dir.toString(), spec.stdoutLog().toAbsolutePath().toString(), spec.stderrLog().toAbsolutePath().toString()));
-        Map<String, String> env = new java.util.TreeMap<>(spec.env());
-        env.putIfAbsent("PATH", DEFAULT_PATH);
+                dir.toString(), spec.stdoutLog().toAbsolutePath().toString(), spec.stderrLog().toAbsolutePath().toString(),
+                cgroup == null ? "" : String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList())));
         argv.add("--");
         env.forEach((k, v) -> argv.add(k + "=" + v));
         argv.addAll(spec.command());
@@ -205,13 +260,47 @@ public final class ProcessRuntime implements Runtime {
             Thread.currentThread().interrupt();
             throw new TaskException("task " + spec.id() + ": interrupted while starting", e);
         }
-        TaskHandle handle = new TaskHandle(CAPABILITIES.name(), spec.id(), taskStat.pid(), taskStat.startTime(), Map.of(
+        Map<String, String> state = new java.util.HashMap<>(Map.of(
                 "dir", dir.toString(),
                 "monitorPid", Long.toString(monitorStat.pid()),
                 "monitorStart", Long.toString(monitorStat.startTime())));
+        if (cgroup != null) {
+            state.put("cgroup", cgroup.name());
+        }
+        TaskHandle handle = new TaskHandle(NAME, spec.id(), taskStat.pid(), taskStat.startTime(), state);
         monitors.put(key(handle), monitor);
         awaitSessionLeader(handle);
         return handle;
+    }
+
+    /**
+     * A fresh cgroup for the task with its limits, or null without cgroups. A cgroup left by an
+     * earlier run of the same id is removed first, so its OOM count starts at zero.
+     */
+    private TaskCgroup createCgroup(TaskSpec spec) {
+        if (cgroups == null) {
+            return null;
+        }
+        TaskCgroup cgroup = cgroups.open(cgroups.nameFor(dirName(spec.id())));
+        try {
+            if (cgroup.exists() && !cgroup.remove(Duration.ofSeconds(1))) {
+                throw new TaskException("task " + spec.id() + ": its cgroup " + cgroup.dirs().get(0)
+                        + " still has processes " + cgroup.pids());
+            }
+            return cgroups.create(cgroup.name(), spec.resources());
+        } catch (IOException e) {
+            throw new TaskException("task " + spec.id() + ": cannot create its cgroup " + cgroup.dirs().get(0)
+                    + " with " + spec.resources() + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new TaskException("task " + spec.id() + ": interrupted while creating its cgroup", e);
+        }
+    }
+
+    /** The task's cgroup, or null when it has none. */
+    TaskCgroup cgroupOf(TaskHandle h) {
+        String name = h.state().get("cgroup");
+        return name == null || cgroups == null ? null : cgroups.open(name);
     }
 
     /**
@@ -264,10 +353,19 @@ public final class ProcessRuntime implements Runtime {
         Path exitFile = dir(h).resolve(EXIT_FILE);
         Optional<ExitResult> recorded = readExitFile(exitFile);
         if (recorded.isPresent() || running(h) || monitorRunning(h)) {
-            return recorded;
+            return recorded.map(e -> withOom(h, e));
         }
         // the monitor may have written the file after the first look and then exited
-        return readExitFile(exitFile).or(() -> Optional.of(ExitResult.lost(Instant.now())));
+        return readExitFile(exitFile).map(e -> withOom(h, e)).or(() -> Optional.of(ExitResult.lost(Instant.now())));
+    }
+
+    /** Marks an exit OOM-killed when the kernel's OOM killer acted in the task's cgroup. */
+    private ExitResult withOom(TaskHandle h, ExitResult e) {
+        TaskCgroup cgroup = cgroupOf(h);
+        if (cgroup == null || !cgroup.oomKilled(e.signal())) {
+            return e;
+        }
+        return new ExitResult(e.exitCode(), e.signal(), e.finishedAt(), true, e.lost());
     }
 
     private static Optional<ExitResult> readExitFile(Path exitFile) {
@@ -287,13 +385,16 @@ public final class ProcessRuntime implements Runtime {
         if (!ours(h)) {
             return;
         }
-        List<Stat> left = ProcFs.session(h.pid());
+        TaskCgroup cgroup = cgroupOf(h);
+        List<Stat> left = members(h, cgroup);
         if (left.isEmpty()) {
             return;
         }
-        signalGroups(left, "TERM");
+        // SIGTERM goes to the task's session, as a container's init gets it; processes that left
+        // the session go when the main process ends (the monitor kills its cgroup) or at SIGKILL.
+        signalGroups(left.stream().filter(s -> s.session() == h.pid()).toList(), "TERM");
         long deadline = System.nanoTime() + gracePeriod.toNanos();
-        while (!(left = ProcFs.session(h.pid())).isEmpty() && System.nanoTime() < deadline) {
+        while (!(left = members(h, cgroup)).isEmpty() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }
         long killDeadline = System.nanoTime() + KILL_TIMEOUT.toNanos();
@@ -304,8 +405,21 @@ public final class ProcessRuntime implements Runtime {
             signalGroups(left, "KILL");
             signalProcesses(left, "KILL");
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-            left = ProcFs.session(h.pid());
+            left = members(h, cgroup);
         }
+    }
+
+    /** The live processes of the task: its session, and with cgroups every process in its cgroup. */
+    private static List<Stat> members(TaskHandle h, TaskCgroup cgroup) {
+        List<Stat> members = new ArrayList<>(ProcFs.session(h.pid()));
+        if (cgroup != null) {
+            for (long pid : cgroup.pids()) {
+                if (members.stream().noneMatch(s -> s.pid() == pid)) {
+                    ProcFs.stat(pid).filter(s -> !s.ended()).ifPresent(members::add);
+                }
+            }
+        }
+        return members;
     }
 
     /**
@@ -341,7 +455,7 @@ public final class ProcessRuntime implements Runtime {
 
     @Override
     public Optional<TaskHandle> recover(TaskHandle persisted) {
-        if (!CAPABILITIES.name().equals(persisted.runtime())) {
+        if (!NAME.equals(persisted.runtime())) {
             throw new IllegalArgumentException("handle runtime: " + persisted.runtime() + " (expected: process)");
         }
         Optional<Stat> s = ProcFs.stat(persisted.pid());
@@ -353,10 +467,20 @@ public final class ProcessRuntime implements Runtime {
     }
 
     @Override
+    public ExecResult exec(TaskHandle h, List<String> command, Duration timeout) throws InterruptedException {
+        return exec.run(h, dir(h), cgroupOf(h), command, timeout);
+    }
+
+    @Override
     public void destroy(TaskHandle h) throws InterruptedException {
         stop(h, Duration.ZERO);
         await(h, Duration.ofSeconds(5));
         monitors.remove(key(h));
+        TaskCgroup cgroup = cgroupOf(h);
+        if (cgroup != null && !cgroup.remove(KILL_TIMEOUT)) {
+            log.warn("task {}: cgroup {} could not be removed (processes {} are still in it)", h.taskId(),
+                    cgroup.dirs().get(0), cgroup.pids());
+        }
         Path dir = dir(h);
         if (!dir.startsWith(root) || dir.equals(root)) {
             return; // not a directory this instance owns: leave it
@@ -386,6 +510,9 @@ public final class ProcessRuntime implements Runtime {
     }
 
     private void signalGroups(List<Stat> members, String signal) {
+        if (members.isEmpty()) {
+            return;
+        }
         List<String> targets = members.stream().map(s -> "-" + s.pgrp()).distinct().toList();
         send(signal, targets);
     }

@@ -52,6 +52,7 @@ class ProcessRuntimeIT {
                 }
             }
             await().atMost(LONG).until(() -> ProcFs.session(h.pid()).isEmpty());
+            runtime.destroy(h); // removes the task's cgroup where there is one
         }
         TempDirs.delete(tmp);
     }

@@ -1,0 +1,338 @@
+package io.drover.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.drover.agent.runtime.TaskHandle;
+import io.drover.agent.runtime.process.ProcessRuntime;
+import io.drover.testing.TempDirs;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LifecycleHandler;
+import io.fabric8.kubernetes.api.model.LifecycleHandlerBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Resource limits, OOM kills and graceful termination with lifecycle hooks, end to end: a real
+ * server, real processes. After every test no process of its pods is left: each pod's processes
+ * are found by the HOSTNAME=<pod name> every one of them inherits ({@code /proc/<pid>/environ}).
+ */
+class ContainerLifecycleIT {
+    private static final Duration WAIT = Duration.ofSeconds(40);
+    private static final AtomicInteger names = new AtomicInteger();
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+    private static boolean cgroupsWritable;
+
+    private final List<String> podNames = new ArrayList<>();
+    private Path markers;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TestCluster.start(o -> o.withRestartBackoff(RestartBackoffPolicy.parse("200ms:1s")));
+        client = cluster.client();
+        Path probe = TempDirs.create("drover-cgroup-probe");
+        try {
+            cgroupsWritable = ProcessRuntime.create(probe).capabilities().supportsResourceLimits();
+        } finally {
+            TempDirs.delete(probe);
+        }
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void createMarkerDir() {
+        markers = TempDirs.create("drover-lifecycle");
+    }
+
+    @AfterEach
+    void deletePodsAndCheckNoProcessIsLeft() {
+        for (Pod pod : client.pods().inNamespace("default").list().getItems()) {
+            client.pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+        }
+        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").list().getItems().isEmpty());
+        for (String name : podNames) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(processesOf(name)).as("processes of pod %s", name).isEmpty());
+        }
+        TempDirs.delete(markers);
+    }
+
+    @Test
+    void aContainerOverItsMemoryLimitIsOomKilledWithExitCode137AndRestarted() {
+        requireCgroups();
+        Pod pod = create(new PodBuilder(pod("Always", List.of("tail", "/dev/zero"))).editSpec().editFirstContainer()
+                .withNewResources().addToLimits("memory", new Quantity("64Mi")).endResources()
+                .endContainer().endSpec().build());
+
+        Pod restarted = awaitPod(pod, p -> status(p) != null && status(p).getRestartCount() >= 1
+                && status(p).getLastState().getTerminated() != null);
+
+        ContainerStateTerminated last = status(restarted).getLastState().getTerminated();
+        assertThat(last.getReason()).isEqualTo("OOMKilled");
+        assertThat(last.getExitCode()).isEqualTo(137);
+        assertThat(last.getSignal()).isEqualTo(9);
+    }
+
+    @Test
+    void cpuLimitAndRequestAreWrittenToTheContainersCgroup() throws Exception {
+        requireCgroups();
+        Pod pod = create(new PodBuilder(pod("Always", List.of("sleep", "1000"))).editSpec().editFirstContainer()
+                .withNewResources().addToLimits("cpu", new Quantity("250m")).addToRequests("cpu", new Quantity("0.1"))
+                .endResources().endContainer().endSpec().build());
+        Pod running = awaitRunning(pod);
+        long pid = pidOf(running);
+
+        String cgroups = Files.readString(Path.of("/proc", Long.toString(pid), "cgroup"));
+        String v1cpu = cgroups.lines().filter(l -> l.matches("\\d+:[^:]*\\bcpu\\b[^:]*:.*")).findFirst().orElse(null);
+        if (v1cpu != null) {
+            Path dir = Path.of("/sys/fs/cgroup/cpu" + v1cpu.substring(v1cpu.lastIndexOf(':') + 1));
+            assertThat(Files.readString(dir.resolve("cpu.cfs_quota_us")).strip()).isEqualTo("25000");
+            assertThat(Files.readString(dir.resolve("cpu.shares")).strip()).isEqualTo("102");
+        } else {
+            String v2 = cgroups.lines().filter(l -> l.startsWith("0::")).findFirst().orElseThrow();
+            Path dir = Path.of("/sys/fs/cgroup" + v2.substring(3));
+            assertThat(Files.readString(dir.resolve("cpu.max")).strip()).isEqualTo("25000 100000");
+        }
+    }
+
+    @Test
+    void preStopRunsBeforeSigtermAndBothEndWithinTheGracePeriod() throws Exception {
+        Path prestop = markers.resolve("prestop");
+        Path term = markers.resolve("term");
+        Pod pod = create(withPreStop(pod("Always", List.of("sh", "-c",
+                        "trap 'date +%s%N > " + term + "; exit 0' TERM; echo ready; sleep 1000 & wait")), 10,
+                exec("sh", "-c", "date +%s%N > " + prestop + "; sleep 1")));
+        awaitRunning(pod);
+
+        long deleteAt = System.nanoTime();
+        long deleteWall = System.currentTimeMillis();
+        client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        awaitGone(pod);
+        Duration took = Duration.ofNanos(System.nanoTime() - deleteAt);
+
+        long preStopAt = Long.parseLong(Files.readString(prestop).strip()) / 1_000_000;
+        long termAt = Long.parseLong(Files.readString(term).strip()) / 1_000_000;
+        assertThat(preStopAt).isGreaterThanOrEqualTo(deleteWall - 1000);
+        assertThat(termAt - preStopAt).as("SIGTERM waits for the hook (1 s)").isGreaterThanOrEqualTo(900);
+        assertThat(took).isLessThan(Duration.ofSeconds(10));
+        assertThat(events(pod)).extracting(Event::getReason).contains("Killing").doesNotContain("FailedPreStopHook");
+    }
+
+    @Test
+    void aProcessIgnoringSigtermIsKilledWhenTheGracePeriodEnds() throws Exception {
+        Pod pod = create(withGrace(pod("Always", List.of("sh", "-c", "trap '' TERM; sleep 1000 & wait")), 3));
+        awaitRunning(pod);
+
+        long deleteAt = System.nanoTime();
+        client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        awaitGone(pod);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - deleteAt)).isBetween(Duration.ofMillis(2900), Duration.ofSeconds(15));
+        assertThat(processesOf(pod.getMetadata().getName())).isEmpty();
+    }
+
+    @Test
+    void aGrandchildThatCalledSetsidDiesWithItsPod() throws Exception {
+        requireCgroups(); // without a cgroup, a process that leaves the session is not found
+        Pod pod = create(pod("Always", List.of("sh", "-c", "setsid sleep 1001 & sleep 1000 & wait")));
+        awaitRunning(pod);
+        await().atMost(WAIT).until(() -> processesOf(pod.getMetadata().getName()).size() >= 3);
+
+        client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        awaitGone(pod);
+
+        assertThat(processesOf(pod.getMetadata().getName())).isEmpty();
+    }
+
+    @Test
+    void httpGetPreStopReachesTheNamedPortBeforeSigterm() throws Exception {
+        AtomicLong hookAt = new AtomicLong();
+        HttpServer server = HttpServer.create(new InetSocketAddress(0), 0);
+        server.createContext("/stop", exchange -> {
+            hookAt.set(System.currentTimeMillis());
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            Path term = markers.resolve("term");
+            Pod base = pod("Always", List.of("sh", "-c", "trap 'date +%s%N > " + term + "; exit 0' TERM; sleep 1000 & wait"));
+            Pod pod = create(withPreStop(new PodBuilder(base).editSpec().editFirstContainer().addNewPort().withName("admin")
+                    .withContainerPort(server.getAddress().getPort()).endPort().endContainer().endSpec().build(), 10,
+                    new LifecycleHandlerBuilder().withNewHttpGet().withPath("/stop").withPort(new IntOrString("admin"))
+                            .endHttpGet().build()));
+            awaitRunning(pod);
+
+            client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+            awaitGone(pod);
+
+            assertThat(hookAt.get()).isPositive();
+            assertThat(Long.parseLong(Files.readString(term).strip()) / 1_000_000).isGreaterThanOrEqualTo(hookAt.get());
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void aFailedPreStopHookIsAnEventAndTheContainerStillStops() {
+        Pod pod = create(withPreStop(pod("Always", List.of("sleep", "1000")), 10, exec("sh", "-c", "exit 3")));
+        awaitRunning(pod);
+
+        client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        awaitGone(pod);
+
+        assertThat(events(pod)).anyMatch(e -> e.getType().equals("Warning") && e.getReason().equals("FailedPreStopHook")
+                && e.getMessage().equals("PreStopHook failed"));
+    }
+
+    @Test
+    void postStartRunsInTheContainerAndItsFailureKillsAndRestartsIt() throws Exception {
+        Path started = markers.resolve("poststart");
+        Pod ok = create(new PodBuilder(pod("Always", List.of("sleep", "1000"))).editSpec().editFirstContainer()
+                .withNewLifecycle().withPostStart(exec("sh", "-c", "echo \"$HOSTNAME\" > " + started)).endLifecycle()
+                .endContainer().endSpec().build());
+        awaitRunning(ok);
+        assertThat(Files.readString(started).strip()).isEqualTo(ok.getMetadata().getName());
+
+        Pod failing = create(withGrace(new PodBuilder(pod("Always", List.of("sleep", "1000"))).editSpec().editFirstContainer()
+                .withNewLifecycle().withPostStart(exec("sh", "-c", "exit 1")).endLifecycle()
+                .endContainer().endSpec().build(), 2));
+        awaitPod(failing, p -> status(p) != null && status(p).getRestartCount() >= 1);
+        assertThat(events(failing)).anyMatch(e -> e.getReason().equals("FailedPostStartHook")
+                && e.getMessage().equals("PostStartHook failed"));
+        assertThat(events(failing)).anyMatch(e -> e.getReason().equals("Killing")
+                && e.getMessage().equals("FailedPostStartHook"));
+    }
+
+    private static void requireCgroups() {
+        Assumptions.assumeTrue(cgroupsWritable,
+                "cgroups are not writable on this machine (see the process runtime's warning): skipping");
+    }
+
+    private Pod pod(String restartPolicy, List<String> command) {
+        String name = "lc-" + names.incrementAndGet() + "-" + Long.toHexString(System.nanoTime() & 0xffffff);
+        podNames.add(name);
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withRuntimeClassName("process").withRestartPolicy(restartPolicy)
+                .addNewContainer().withName("main").withCommand(command).endContainer().endSpec().build();
+    }
+
+    private static Pod withGrace(Pod pod, long seconds) {
+        return new PodBuilder(pod).editSpec().withTerminationGracePeriodSeconds(seconds).endSpec().build();
+    }
+
+    private static Pod withPreStop(Pod pod, long grace, LifecycleHandler handler) {
+        return withGrace(new PodBuilder(pod).editSpec().editFirstContainer().withNewLifecycle().withPreStop(handler)
+                .endLifecycle().endContainer().endSpec().build(), grace);
+    }
+
+    private static LifecycleHandler exec(String... command) {
+        return new LifecycleHandlerBuilder().withNewExec().withCommand(command).endExec().build();
+    }
+
+    private static Pod create(Pod pod) {
+        return client.pods().inNamespace("default").resource(pod).create();
+    }
+
+    private static Pod awaitRunning(Pod pod) {
+        return awaitPod(pod, p -> status(p) != null && status(p).getState().getRunning() != null);
+    }
+
+    private static Pod awaitPod(Pod pod, java.util.function.Predicate<Pod> condition) {
+        Pod[] seen = new Pod[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            seen[0] = client.pods().inNamespace("default").withName(pod.getMetadata().getName()).get();
+            return seen[0] != null && seen[0].getStatus() != null && condition.test(seen[0]);
+        });
+        return seen[0];
+    }
+
+    private static void awaitGone(Pod pod) {
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
+                .until(() -> client.pods().inNamespace("default").withName(pod.getMetadata().getName()).get() == null);
+    }
+
+    private static ContainerStatus status(Pod p) {
+        return p.getStatus().getContainerStatuses() == null || p.getStatus().getContainerStatuses().isEmpty()
+                ? null : p.getStatus().getContainerStatuses().get(0);
+    }
+
+    private static long pidOf(Pod p) throws IOException {
+        Path dir = cluster.dataDir().resolve("pods").resolve(p.getMetadata().getNamespace() + "_"
+                + p.getMetadata().getName() + "_" + p.getMetadata().getUid()).resolve("main");
+        return TaskHandle.fromJson(Files.readString(dir.resolve(PodFiles.HANDLE))).pid();
+    }
+
+    private static List<Event> events(Pod pod) {
+        return client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid())).toList();
+    }
+
+    /** The live processes whose environment says they belong to the pod (HOSTNAME is the pod name). */
+    private static List<Long> processesOf(String podName) throws IOException {
+        byte[] needle = ("\0HOSTNAME=" + podName + "\0").getBytes(StandardCharsets.UTF_8);
+        List<Long> found = new ArrayList<>();
+        try (DirectoryStream<Path> procs = Files.newDirectoryStream(Path.of("/proc"), p -> p.getFileName().toString()
+                .chars().allMatch(Character::isDigit))) {
+            for (Path proc : procs) {
+                try {
+                    byte[] env = ("\0" + new String(Files.readAllBytes(proc.resolve("environ")), StandardCharsets.UTF_8))
+                            .getBytes(StandardCharsets.UTF_8);
+                    String stat = Files.readString(proc.resolve("stat"));
+                    char state = stat.charAt(stat.lastIndexOf(')') + 2);
+                    if (state != 'Z' && indexOf(env, needle) >= 0) {
+                        found.add(Long.parseLong(proc.getFileName().toString()));
+                    }
+                } catch (IOException e) {
+                    // ended while looking, or not readable: not a live process of the pod
+                }
+            }
+        }
+        return found;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
