@@ -110,9 +110,10 @@ public final class NodeAgent implements AutoCloseable {
         ResourceLimitsWarning.recordIfUnenforced(client, runtime, nodeName, clock);
         Map<String, String> clusterEnv = Map.of("KUBERNETES_SERVICE_HOST", apiServer.getHost(),
                 "KUBERNETES_SERVICE_PORT", Integer.toString(apiServer.getPort()));
-        String path = System.getenv("PATH");
+        // Pods find `drover` first on their PATH (SelfLauncher), e.g. for `command: [drover, demo-app]`.
+        String path = SelfLauncher.install(dataDir.resolve("bin"), System.getenv("PATH"));
         NodeEnv nodeEnv = new NodeEnv(host.internalIp(), host.allocatable(NodeStatusReporter.MAX_PODS), clusterEnv,
-                path == null || path.isEmpty() ? "/usr/local/bin:/usr/bin:/bin" : path);
+                path);
         PortReservation.system().reserve(settings.hostPorts());
         PodPortAssigner ports = new PodPortAssigner(client,
                 new HostPortAllocator(settings.hostPorts(), PortProbe.bindTest(), RandomGenerator.getDefault()));

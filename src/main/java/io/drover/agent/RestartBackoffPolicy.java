@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * how long a container must run for the wait to start over. The default is KEP-4603's curve (1 s
  * doubling to 60 s, reset after 10 minutes), faster than the kubelet's older 10 s to 5 min.
  *
- * @param initial the wait after the first exit
+ * @param initial the wait after the second exit (the first is restarted at once, as by the kubelet)
  * @param max the longest wait
  * @param reset how long a run must last for the next wait to be {@code initial} again
  */

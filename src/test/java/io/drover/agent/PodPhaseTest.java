@@ -33,9 +33,10 @@ class PodPhaseTest {
     }
 
     @Test
-    void backOffDoublesUpToTheMaximumAndResetsAfterALongRun() {
+    void backOffRestartsTheFirstExitAtOnceThenDoublesUpToTheMaximumAndResetsAfterALongRun() {
         RestartBackoff backoff = new RestartBackoff(RestartBackoffPolicy.DEFAULT);
         Duration quick = Duration.ofSeconds(1);
+        assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ZERO);
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(1));
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(2));
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(4));
@@ -43,6 +44,7 @@ class PodPhaseTest {
             backoff.afterExit(quick);
         }
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(60));
-        assertThat(backoff.afterExit(Duration.ofMinutes(10))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(backoff.afterExit(Duration.ofMinutes(10))).isEqualTo(Duration.ZERO);
+        assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofSeconds(1));
     }
 }

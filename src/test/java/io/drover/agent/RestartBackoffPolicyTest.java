@@ -30,9 +30,11 @@ class RestartBackoffPolicyTest {
         RestartBackoff backoff = new RestartBackoff(RestartBackoffPolicy.parse("100ms:300ms:5s"));
         Duration quick = Duration.ofMillis(10);
 
+        assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ZERO);
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofMillis(100));
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofMillis(200));
         assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofMillis(300));
-        assertThat(backoff.afterExit(Duration.ofSeconds(5))).isEqualTo(Duration.ofMillis(100));
+        assertThat(backoff.afterExit(Duration.ofSeconds(5))).isEqualTo(Duration.ZERO);
+        assertThat(backoff.afterExit(quick)).isEqualTo(Duration.ofMillis(100));
     }
 }
