@@ -63,7 +63,7 @@ start_server() {
   local dir="$1"; shift
   # shellcheck disable=SC2086
   "$java" --enable-native-access=ALL-UNNAMED ${DROVER_JAVA_OPTS:--Xmx1g} -jar target/drover.jar server \
-    --data-dir "$dir" --api-port 0 --bind-address 127.0.0.1 "$@" >"$dir/server.log" 2>&1 &
+    --data-dir "$dir" --api-port 0 --kubelet-port 0 --bind-address 127.0.0.1 "$@" >"$dir/server.log" 2>&1 &
   server_pid=$!
 }
 wait_ready() {

@@ -72,7 +72,7 @@ echo "workload-bench: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CP
 
 # The server, as a user starts it (the launcher execs java, so $! is the JVM).
 mkdir -p "$tmp/data" "$tmp/loop"
-./drover server --data-dir "$tmp/data" --api-port 0 --bind-address 127.0.0.1 >"$tmp/server.log" 2>&1 &
+./drover server --data-dir "$tmp/data" --api-port 0 --kubelet-port 0 --bind-address 127.0.0.1 >"$tmp/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 600); do
   grep -q 'drover API server ready at' "$tmp/server.log" 2>/dev/null && break
