@@ -9,8 +9,8 @@
 //   java -cp target/drover.jar bench/WorkloadBench.java --data-dir DIR --server-pid PID \
 //       --baseline FILE --app 'SHELL COMMAND' [--replicas N] [--kills K] [--readiness-probe]
 //
-// A replica's port is read from its log ("Serving HTTP on 127.0.0.1 port N"), so the app may bind
-// $PORT when the agent allocates one and port 0 otherwise. Not a test; not part of `mvn test`.
+// A replica listens on $PORT, the host port the node agent allocated to its containerPort "http"
+// (read from the pod's drover.io/host-ports annotation). Not a test; not part of `mvn test`.
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -24,7 +24,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,7 +38,6 @@ import java.util.regex.Pattern;
 public class WorkloadBench {
     static final String NS = "default";
     static final String NAME = "tiny";
-    static final Pattern PORT = Pattern.compile("Serving HTTP on \\S+ port (\\d+)");
     static final Pattern PID = Pattern.compile("\"pid\"\\s*:\\s*(\\d+)");
     static final long POLL_MS = 10;
     static final long TIMEOUT_MS = 300_000;
@@ -130,7 +128,7 @@ public class WorkloadBench {
                 if (answering.containsKey(name) || pod.getMetadata().getDeletionTimestamp() != null || !ready(pod)) {
                     continue;
                 }
-                Integer port = lastPort(logOf(pod), 0);
+                Integer port = hostPort(pod);
                 if (port != null && accepts(port)) {
                     answering.put(name, port);
                 }
@@ -144,17 +142,15 @@ public class WorkloadBench {
     /** kill -9 of the replica's process; ms until the restarted one is Ready and accepts a connection. */
     static double killAndAwait(String name) throws Exception {
         Pod pod = pods.getStore().getByKey(NS + "/" + name);
-        Path log = logOf(pod);
         long pid = pidOf(pod);
         int restarts = pod.getStatus().getContainerStatuses().get(0).getRestartCount();
-        long logLength = Files.size(log);
         long t0 = System.nanoTime();
         new ProcessBuilder("kill", "-9", Long.toString(pid)).start().waitFor();
         long deadline = System.currentTimeMillis() + TIMEOUT_MS;
         while (true) {
             Pod now = pods.getStore().getByKey(NS + "/" + name);
             if (now != null && ready(now) && now.getStatus().getContainerStatuses().get(0).getRestartCount() > restarts) {
-                Integer port = lastPort(log, logLength);
+                Integer port = hostPort(now);
                 if (port != null && accepts(port)) {
                     return (System.nanoTime() - t0) / 1e6;
                 }
@@ -182,8 +178,10 @@ public class WorkloadBench {
                 .resolve("app");
     }
 
-    static Path logOf(Pod pod) {
-        return containerDir(pod).resolve("current.log");
+    /** The host port the node agent allocated to the app's containerPort "http" (it listens on $PORT). */
+    static Integer hostPort(Pod pod) {
+        java.util.OptionalInt port = io.drover.ports.PodPorts.of(pod).forTarget(new IntOrString("http"), "TCP");
+        return port.isPresent() ? port.getAsInt() : null;
     }
 
     static long pidOf(Pod pod) throws IOException {
@@ -192,25 +190,6 @@ public class WorkloadBench {
             throw new IllegalStateException("no pid in the handle of " + pod.getMetadata().getName());
         }
         return Long.parseLong(m.group(1));
-    }
-
-    /** The port of the last "Serving HTTP" line written at or after {@code offset}, or null. */
-    static Integer lastPort(Path log, long offset) throws IOException {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(log);
-        } catch (NoSuchFileException e) {
-            return null;
-        }
-        if (bytes.length <= offset) {
-            return null;
-        }
-        Matcher m = PORT.matcher(new String(bytes, (int) offset, bytes.length - (int) offset));
-        Integer port = null;
-        while (m.find()) {
-            port = Integer.valueOf(m.group(1));
-        }
-        return port;
     }
 
     static boolean accepts(int port) {
