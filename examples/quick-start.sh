@@ -33,7 +33,7 @@ export KUBECONFIG="$data/kubeconfig"
 pid_of() {
   local p
   for p in /proc/[0-9]*; do
-    if tr '\0' '\n' <"$p/environ" 2>/dev/null | grep -qx "HOSTNAME=$1"; then echo "${p#/proc/}"; return; fi
+    if tr '\0' '\n' 2>/dev/null <"$p/environ" | grep -qx "HOSTNAME=$1"; then echo "${p#/proc/}"; return; fi
   done
 }
 get() { # GET / on a local port, without curl
