@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.testing.Kubectl;
+import io.drover.testing.PodProcesses;
 import io.drover.testing.Requirements;
 import io.drover.testing.ServerProcess;
 import io.drover.testing.TempDirs;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -80,6 +82,15 @@ class KubectlExecIT {
         Kubectl.Run run = kubectl.run("exec", "deploy/shell", "--", "sh", "-c", "echo $GREETING $WHO $PORT; pwd");
         assertThat(run.exitCode()).as(run.stderr()).isZero();
         assertThat(run.stdout()).isEqualTo("hello from $(HOSTNAME) world " + port + "\n/tmp\n");
+    }
+
+    @Test
+    void runsInTheContainersCgroupsSoUnderItsLimits() throws Exception {
+        long pid = PodProcesses.handles(server.dataDir()).get(0).pid();
+        String containers = Files.readString(Path.of("/proc/" + pid + "/cgroup"));
+        Kubectl.Run run = kubectl.run("exec", "deploy/shell", "--", "cat", "/proc/self/cgroup");
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).isEqualTo(containers);
     }
 
     @Test
