@@ -1,0 +1,106 @@
+package io.drover.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.agent.runtime.TaskHandle;
+import io.drover.testing.PodProcesses;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A Deployment's replicas as real processes: scaling moves the number of running processes, and
+ * a deleted pod's process is stopped while a replacement starts.
+ */
+class DeploymentProcessesIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void scalingFromZeroToFiveToTwoStartsAndStopsProcesses() {
+        client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
+                .withNewMetadata().withName("counted").endMetadata()
+                .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "counted").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "counted").endMetadata()
+                .withNewSpec().withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("main").withCommand("sleep", "1000").endContainer()
+                .endSpec().endTemplate().endSpec().build()).create();
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> runningPods("counted").isEmpty());
+
+        client.apps().deployments().inNamespace("default").withName("counted").scale(5);
+        await().atMost(WAIT).until(() -> runningPods("counted").size() == 5 && livePids().size() == 5);
+        Set<Long> fivePids = livePids();
+
+        client.apps().deployments().inNamespace("default").withName("counted").scale(2);
+        await().atMost(WAIT).until(() -> runningPods("counted").size() == 2 && livePids().size() == 2);
+        Set<Long> twoPids = livePids();
+        assertThat(fivePids).containsAll(twoPids);
+        assertThat(fivePids.stream().filter(pid -> !twoPids.contains(pid))).hasSize(3).noneMatch(this::alive);
+
+        client.apps().deployments().inNamespace("default").withName("counted").delete();
+        await().atMost(WAIT).until(() -> fivePids.stream().noneMatch(this::alive));
+    }
+
+    @Test
+    void aDeletedPodsProcessStopsAndAReplacementRuns() {
+        client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
+                .withNewMetadata().withName("replaced").endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "replaced").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "replaced").endMetadata()
+                .withNewSpec().withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("main").withCommand("sleep", "1000").endContainer()
+                .endSpec().endTemplate().endSpec().build()).create();
+        await().atMost(WAIT).until(() -> runningPods("replaced").size() == 1 && livePids().size() == 1);
+        Pod victim = runningPods("replaced").get(0);
+        long victimPid = livePids().iterator().next();
+
+        client.pods().inNamespace("default").withName(victim.getMetadata().getName()).delete();
+
+        await().atMost(WAIT).until(() -> !alive(victimPid) && runningPods("replaced").size() == 1
+                && !runningPods("replaced").get(0).getMetadata().getName().equals(victim.getMetadata().getName())
+                && livePids().size() == 1);
+        client.apps().deployments().inNamespace("default").withName("replaced").delete();
+        await().atMost(WAIT).until(() -> livePids().isEmpty());
+    }
+
+    private static List<Pod> runningPods(String app) {
+        return client.pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
+                        && p.getStatus().getContainerStatuses() != null
+                        && p.getStatus().getContainerStatuses().stream().allMatch(s -> s.getState().getRunning() != null))
+                .toList();
+    }
+
+    /** The pids of the pod processes of this cluster's node agent that are alive. */
+    private Set<Long> livePids() {
+        return PodProcesses.handles(cluster.dataDir()).stream().map(TaskHandle::pid).filter(this::alive)
+                .collect(Collectors.toSet());
+    }
+
+    private boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+}
