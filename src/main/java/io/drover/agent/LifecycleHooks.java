@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.agent.probe.InsecureTls;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskExec;
 import io.drover.agent.runtime.TaskHandle;
@@ -10,22 +11,15 @@ import io.fabric8.kubernetes.api.model.HTTPHeader;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.SecureRandom;
-import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,7 +63,7 @@ final class LifecycleHooks {
         this.events = events;
         this.podIp = podIp;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().sslContext(trustAll()).followRedirects(HttpClient.Redirect.NORMAL)
+        this.http = HttpClient.newBuilder().sslContext(InsecureTls.context()).followRedirects(HttpClient.Redirect.NORMAL)
                 .connectTimeout(Duration.ofSeconds(10)).build();
     }
 
@@ -172,40 +166,5 @@ final class LifecycleHooks {
             request.setHeader(header.getName(), header.getValue());
         }
         http.send(request.build(), HttpResponse.BodyHandlers.discarding());
-    }
-
-    /** The kubelet does not verify a hook's HTTPS certificate (InsecureSkipVerify). */
-    private static SSLContext trustAll() {
-        try {
-            SSLContext ssl = SSLContext.getInstance("TLS");
-            // an X509ExtendedTrustManager, so that the JDK does not add its own host name check
-            ssl.init(null, new TrustManager[] {new X509ExtendedTrustManager() {
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-                @Override
-                public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-                @Override
-                public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-                @Override
-                public X509Certificate[] getAcceptedIssuers() {
-                    return new X509Certificate[0];
-                }
-            }}, new SecureRandom());
-            return ssl;
-        } catch (java.security.GeneralSecurityException e) {
-            throw new IllegalStateException("cannot set up TLS for lifecycle hooks", e);
-        }
     }
 }

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.agent.NodeAgent;
 import io.drover.agent.server.KubeletServer;
 import io.drover.api.ApiServer;
-import io.drover.api.exec.ClusterNodeConnections;
 import io.drover.api.exec.ExecRelayHandler;
-import io.drover.api.exec.NodeConnections;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.http.DiscoveryRoutes;
@@ -69,13 +67,12 @@ public final class DroverServer implements AutoCloseable {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
             ClusterBootstrap.run(storage, registry, json);
+            KubeletClient kubelets = KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken());
             ApiRouter router = new ApiRouter(json, registry, storage,
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
-                    credentials::isAdminToken,
-                    KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken()));
-            NodeConnections nodeConnections = new ClusterNodeConnections(credentials);
+                    credentials::isAdminToken, kubelets);
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
-                    next -> new ExecRelayHandler(next, router::authorizes, storage, registry, nodeConnections));
+                    next -> new ExecRelayHandler(next, router::authorizes, storage, registry, kubelets));
             URI url = URI.create("https://127.0.0.1:" + api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");

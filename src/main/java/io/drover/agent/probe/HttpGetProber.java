@@ -12,18 +12,13 @@ import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * kubelet's httpGet probe (pkg/probe/http): a GET with {@code User-Agent: kube-probe/1.32} and
@@ -43,7 +38,8 @@ final class HttpGetProber {
     private static final int MAX_HEADER_LINE = 16 * 1024;
 
     private final ProbePorts ports;
-    private final SSLSocketFactory tls = trustingEveryone();
+    /** kubelet probes HTTPS with InsecureSkipVerify: no certificate or host name is checked. */
+    private final SSLSocketFactory tls = InsecureTls.context().getSocketFactory();
 
     HttpGetProber(ProbePorts ports) {
         this.ports = ports;
@@ -284,40 +280,5 @@ final class HttpGetProber {
 
     static String lower(String message) {
         return message == null ? "" : message.toLowerCase(Locale.ROOT).replace(" (connection refused)", "");
-    }
-
-    /** kubelet probes HTTPS with InsecureSkipVerify: no certificate or host name is checked. */
-    private static SSLSocketFactory trustingEveryone() {
-        X509ExtendedTrustManager trustAll = new X509ExtendedTrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {}
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        };
-        try {
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, new javax.net.ssl.TrustManager[] {trustAll}, null);
-            return context.getSocketFactory();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("no TLS in this JDK", e);
-        }
     }
 }

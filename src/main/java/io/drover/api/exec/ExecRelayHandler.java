@@ -1,5 +1,6 @@
 package io.drover.api.exec;
 
+import io.drover.api.kubelet.NodeConnections;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.storage.ObjectStorage;

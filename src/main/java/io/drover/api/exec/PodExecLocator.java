@@ -1,5 +1,6 @@
 package io.drover.api.exec;
 
+import io.drover.api.kubelet.NodeConnections;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;

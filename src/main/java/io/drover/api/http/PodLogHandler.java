@@ -10,6 +10,7 @@ import io.drover.api.storage.ObjectStorage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -28,10 +29,6 @@ import java.util.Map;
  * kube-apiserver's pods/log response checker makes them.
  */
 final class PodLogHandler {
-    /** kube-apiserver's default --kubelet-port, used when a Node advertises none. */
-    static final int DEFAULT_KUBELET_PORT = 10250;
-    /** Node address types tried in order (see docs: InternalIP first, as drover's Hostname is the node name). */
-    private static final List<String> ADDRESS_TYPES = List.of("InternalIP", "Hostname", "ExternalIP");
     private static final int MAX_ERROR_BYTES = 4096;
     private static final int CHUNK = 8192;
 
@@ -57,15 +54,14 @@ final class PodLogHandler {
             throw ApiException.badRequest("pod " + path.name() + " does not have a host assigned");
         }
         ObjectNode node = storage.get(nodes, null, nodeName);
-        String host = address(node);
-        int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
+        URI kubelet = kubelets.kubeletBase(node);
         String target = "/containerLogs/" + segment(path.namespace()) + "/" + segment(path.name()) + "/"
                 + segment(container) + encode(query);
         HttpResponse<InputStream> answer;
         try {
-            answer = kubelets.get(host, port == 0 ? DEFAULT_KUBELET_PORT : port, target);
+            answer = kubelets.get(kubelet, target);
         } catch (IOException e) {
-            throw ApiException.unavailable("Get \"https://" + host + ":" + port + "/containerLogs/...\": "
+            throw ApiException.unavailable("Get \"" + kubelet + "/containerLogs/...\": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -179,19 +175,6 @@ final class PodLogHandler {
             throw ApiException.badRequest("container " + requested + " is not valid for pod " + name);
         }
         return requested;
-    }
-
-    private String address(ObjectNode node) {
-        JsonNode addresses = node.path("status").path("addresses");
-        for (String type : ADDRESS_TYPES) {
-            for (JsonNode a : addresses) {
-                if (type.equals(a.path("type").asText()) && !a.path("address").asText("").isEmpty()) {
-                    return a.path("address").asText();
-                }
-            }
-        }
-        throw ApiException.unavailable("no preferred addresses found for node "
-                + node.path("metadata").path("name").asText() + "; known addresses: " + addresses);
     }
 
     private static ApiException refusal(int code, InputStream body) throws IOException {

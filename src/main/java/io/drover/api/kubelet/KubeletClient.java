@@ -1,5 +1,10 @@
 package io.drover.api.kubelet;
 
+import java.util.Optional;
+import java.util.List;
+import io.drover.api.ApiException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -21,14 +26,21 @@ import javax.net.ssl.TrustManagerFactory;
  * trusts only the cluster CA and checks the certificate against the node address it dials, and
  * the bearer token the agents accept. Responses are streamed: a followed log can last for hours.
  */
-public final class KubeletClient {
+public final class KubeletClient implements NodeConnections {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** kube-apiserver's default --kubelet-port, used when a Node advertises none. */
+    static final int DEFAULT_KUBELET_PORT = 10250;
+    /** Node address types tried in order: InternalIP first, as drover's Hostname is the node name. */
+    private static final List<String> ADDRESS_TYPES = List.of("InternalIP", "Hostname", "ExternalIP");
+
     private final HttpClient http;
+    private final SSLContext tls;
     private final String token;
 
-    private KubeletClient(HttpClient http, String token) {
+    private KubeletClient(HttpClient http, SSLContext tls, String token) {
         this.http = http;
+        this.tls = tls;
         this.token = token;
     }
 
@@ -46,7 +58,7 @@ public final class KubeletClient {
             tls.init(null, tmf.getTrustManagers(), null);
             HttpClient http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
                     .connectTimeout(CONNECT_TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
-            return new KubeletClient(http, token);
+            return new KubeletClient(http, tls, token);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalStateException("cannot set up TLS for the kubelet client", e);
         }
@@ -58,11 +70,36 @@ public final class KubeletClient {
      *
      * @throws IOException when the kubelet cannot be reached
      */
-    public HttpResponse<InputStream> get(String host, int port, String pathAndQuery)
-            throws IOException, InterruptedException {
-        String authority = host.indexOf(':') >= 0 ? "[" + host + "]:" + port : host + ":" + port;
-        HttpRequest request = HttpRequest.newBuilder(URI.create("https://" + authority + pathAndQuery))
+    public HttpResponse<InputStream> get(URI kubeletBase, String pathAndQuery) throws IOException, InterruptedException {
+        HttpRequest request = HttpRequest.newBuilder(kubeletBase.resolve(pathAndQuery))
                 .header("Authorization", "Bearer " + token).GET().build();
         return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    @Override
+    public URI kubeletBase(ObjectNode node) {
+        JsonNode addresses = node.path("status").path("addresses");
+        int port = node.path("status").path("daemonEndpoints").path("kubeletEndpoint").path("Port").asInt(0);
+        for (String type : ADDRESS_TYPES) {
+            for (JsonNode a : addresses) {
+                String address = a.path("address").asText("");
+                if (type.equals(a.path("type").asText()) && !address.isEmpty()) {
+                    String host = address.indexOf(':') >= 0 ? "[" + address + "]" : address;
+                    return URI.create("https://" + host + ":" + (port == 0 ? DEFAULT_KUBELET_PORT : port));
+                }
+            }
+        }
+        throw ApiException.unavailable("no preferred addresses found for node "
+                + node.path("metadata").path("name").asText() + "; known addresses: " + addresses);
+    }
+
+    @Override
+    public SSLContext sslContext() {
+        return tls;
+    }
+
+    @Override
+    public Optional<String> authorization() {
+        return Optional.of("Bearer " + token);
     }
 }

@@ -1,11 +1,11 @@
-package io.drover.api.exec;
+package io.drover.api.kubelet;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URI;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
-/** How the API server reaches a node's kubelet-style server (for exec; logs use the same). */
+/** How the API server reaches a node's kubelet-style server (logs and exec). */
 public interface NodeConnections {
 
     /** {@code https://<address>:<daemonEndpoints.kubeletEndpoint.Port>} of {@code node}. */
