@@ -17,6 +17,8 @@ import io.drover.api.security.Kubeconfig;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.controller.ApiClients;
 import io.drover.controller.ControllerManager;
+import io.drover.dns.ClusterDns;
+import io.drover.dns.ClusterDnsStarter;
 import io.drover.store.Compactor;
 import io.drover.store.Store;
 import io.drover.store.StoreConfig;
@@ -27,9 +29,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One drover server: the store, its compactor, the API server, the controllers and the node agent,
- * started in that order and stopped in reverse. The controllers and the node agent (and later the
- * proxy and DNS) talk to the others through the API only, over HTTPS, even in this one process.
+ * One drover server: the store, its compactor, the API server, the controllers, the node agent and
+ * its cluster DNS, started in that order and stopped in reverse. The controllers, the node agent and
+ * the DNS (and later the proxy) talk to the others through the API only, over HTTPS, even in this
+ * one process.
  */
 public final class DroverServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DroverServer.class);
@@ -39,17 +42,19 @@ public final class DroverServer implements AutoCloseable {
     private final ApiServer api;
     private final ControllerManager controllers;
     private final NodeAgent agent;
+    private final ClusterDns dns;
     private final URI url;
     private final Path kubeconfig;
     private boolean closed;
 
     private DroverServer(Store store, Compactor compactor, ApiServer api, ControllerManager controllers,
-            NodeAgent agent, URI url, Path kubeconfig) {
+            NodeAgent agent, ClusterDns dns, URI url, Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
         this.api = api;
         this.controllers = controllers;
         this.agent = agent;
+        this.dns = dns;
         this.url = url;
         this.kubeconfig = kubeconfig;
     }
@@ -65,6 +70,7 @@ public final class DroverServer implements AutoCloseable {
         ApiServer api = null;
         ControllerManager controllers = null;
         NodeAgent agent = null;
+        ClusterDns dns = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
@@ -89,10 +95,15 @@ public final class DroverServer implements AutoCloseable {
                                 options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
                                         credentials.serverKeyStore(), credentials.keyStorePassword(),
                                         credentials::isAdminToken), options.stopPodsOnClose()));
+                dns = ClusterDnsStarter.start(options.clusterDns(), agent.nodeName(),
+                        () -> ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()));
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, api, controllers, agent, url, kubeconfig);
+            return new DroverServer(store, compactor, api, controllers, agent, dns, url, kubeconfig);
         } catch (Exception | Error e) {
+            if (dns != null) {
+                dns.close();
+            }
             if (agent != null) {
                 agent.close();
             }
@@ -128,6 +139,11 @@ public final class DroverServer implements AutoCloseable {
         return agent == null ? null : agent.nodeName();
     }
 
+    /** The node's cluster DNS server; null when it is disabled or could not start. */
+    public ClusterDns clusterDns() {
+        return dns;
+    }
+
     public Path kubeconfig() {
         return kubeconfig;
     }
@@ -148,6 +164,9 @@ public final class DroverServer implements AutoCloseable {
         }
         closed = true;
         try {
+            if (dns != null) {
+                dns.close();
+            }
             if (agent != null) {
                 agent.close();
             }
