@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
@@ -81,11 +82,16 @@ final class ClusterRecords implements AutoCloseable {
     }
 
     private void changed() {
-        if (rebuildPending.compareAndSet(false, true)) {
+        if (rebuilder.isShutdown() || !rebuildPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
             rebuilder.execute(() -> {
                 rebuildPending.set(false);
                 rebuild();
             });
+        } catch (RejectedExecutionException e) {
+            // closed between the check and here: the index is no longer served
         }
     }
 
@@ -105,12 +111,12 @@ final class ClusterRecords implements AutoCloseable {
 
     @Override
     public void close() {
-        rebuilder.shutdownNow();
         if (services != null) {
             services.close();
         }
         if (slices != null) {
             slices.close();
         }
+        rebuilder.shutdownNow();
     }
 }

@@ -24,7 +24,7 @@ final class KubeDnsService {
     static final String CLUSTER_IP = "10.43.0.10";
     static final String NAMESPACE = "kube-system";
     static final String NAME = "kube-dns";
-    static final String MANAGER = "drover.io/cluster-dns";
+    static final String MANAGER = "cluster-dns.drover.io";
 
     private final KubernetesClient client;
 
