@@ -1,5 +1,6 @@
 package io.drover.dns;
 
+import io.drover.agent.runtime.process.PodResolvConfMount;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,21 +44,7 @@ public record ClusterDnsOptions(boolean enabled, String address, int port, List<
     }
 
     public static int defaultPort() {
-        return effectiveUidIsRoot() ? 53 : ROOTLESS_PORT;
-    }
-
-    /** The effective uid from /proc/self/status ("Uid: real effective saved fs"). */
-    static boolean effectiveUidIsRoot() {
-        try {
-            for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("Uid:")) {
-                    return line.split("\\s+")[2].equals("0");
-                }
-            }
-        } catch (java.io.IOException | ArrayIndexOutOfBoundsException e) {
-            // not Linux: fall through to the user name
-        }
-        return "root".equals(System.getProperty("user.name"));
+        return PodResolvConfMount.effectiveUidIsRoot() ? 53 : ROOTLESS_PORT;
     }
 
     public ClusterDnsOptions withAddress(String listenAddress, int listenPort) {
