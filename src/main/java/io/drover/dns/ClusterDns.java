@@ -26,14 +26,16 @@ public final class ClusterDns implements AutoCloseable {
     private final DnsServer server;
     private final KubeDnsService publication;
     private final String nodeName;
+    private final String published;
 
     private ClusterDns(KubernetesClient client, ClusterRecords records, DnsServer server,
-            KubeDnsService publication, String nodeName) {
+            KubeDnsService publication, String nodeName, String published) {
         this.client = client;
         this.records = records;
         this.server = server;
         this.publication = publication;
         this.nodeName = nodeName;
+        this.published = published;
     }
 
     /**
@@ -59,7 +61,7 @@ public final class ClusterDns implements AutoCloseable {
             publication.publishEndpoint(nodeName, published, server.address().getPort());
             log.info("cluster DNS for {} on {} (UDP and TCP), forwarding other names to {}", zone, server.address(),
                     upstreams);
-            return new ClusterDns(client, records, server, publication, nodeName);
+            return new ClusterDns(client, records, server, publication, nodeName, published);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -70,6 +72,15 @@ public final class ClusterDns implements AutoCloseable {
             client.close();
             throw e;
         }
+    }
+
+    /**
+     * The address pods' resolv.conf names as nameserver: the server's own, when it is on port 53
+     * (resolv.conf has no port); null otherwise. The kube-dns ClusterIP takes its place once the
+     * service proxy makes ClusterIPs reachable.
+     */
+    public String podNameserver() {
+        return server.address().getPort() == 53 ? published : null;
     }
 
     /** Where the server listens (UDP and TCP). */

@@ -25,6 +25,7 @@ import io.drover.store.StoreConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +72,9 @@ public final class DroverServer implements AutoCloseable {
         ControllerManager controllers = null;
         NodeAgent agent = null;
         ClusterDns dns = null;
+        // The agent starts first (the DNS publishes the agent's Node address); its pods ask this
+        // for their nameserver at each container start.
+        AtomicReference<ClusterDns> podDns = new AtomicReference<>();
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
@@ -94,9 +98,11 @@ public final class DroverServer implements AutoCloseable {
                         url, new NodeAgent.Settings(options.nodeName(), options.dataDir(), options.hostPortRange(),
                                 options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
                                         credentials.serverKeyStore(), credentials.keyStorePassword(),
-                                        credentials::isAdminToken), options.stopPodsOnClose()));
+                                        credentials::isAdminToken), options.stopPodsOnClose(),
+                                () -> podDns.get() == null ? null : podDns.get().podNameserver()));
                 dns = ClusterDnsStarter.start(options.clusterDns(), agent.nodeName(),
                         () -> ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()));
+                podDns.set(dns);
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, dns, url, kubeconfig);
