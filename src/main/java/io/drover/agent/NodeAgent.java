@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -53,9 +54,17 @@ public final class NodeAgent implements AutoCloseable {
      * @param kubelet how its kubelet endpoint serves
      * @param stopPodsOnClose whether closing it stops its pods (tests) instead of leaving them to
      *     the next agent
+     * @param clusterDns the address pods' resolv.conf names as nameserver (the cluster DNS on port
+     *     53), asked at each container start; null while there is none
      */
     public record Settings(String nodeName, Path dataDir, PortRange hostPorts, RestartBackoffPolicy restartBackoff,
-            KubeletServer.Config kubelet, boolean stopPodsOnClose) {}
+            KubeletServer.Config kubelet, boolean stopPodsOnClose, Supplier<String> clusterDns) {
+        /** Settings for an agent whose pods have no cluster DNS. */
+        public Settings(String nodeName, Path dataDir, PortRange hostPorts, RestartBackoffPolicy restartBackoff,
+                KubeletServer.Config kubelet, boolean stopPodsOnClose) {
+            this(nodeName, dataDir, hostPorts, restartBackoff, kubelet, stopPodsOnClose, () -> null);
+        }
+    }
 
     private static final Logger log = LoggerFactory.getLogger(NodeAgent.class);
     private static final int WORKERS = 4;
@@ -119,7 +128,7 @@ public final class NodeAgent implements AutoCloseable {
                 new HostPortAllocator(settings.hostPorts(), PortProbe.bindTest(), RandomGenerator.getDefault()));
         worker = new PodWorker(client, pods, runtime, files, logs, host, ports,
                 new ContainerEnvironment(nodeEnv, new ApiEnvVarSources(client)), clock, settings.restartBackoff(),
-                HookPorts.ALLOCATED, ProbePorts.allocated());
+                HookPorts.ALLOCATED, ProbePorts.allocated(), new PodDnsFiles(settings.clusterDns()));
         kubelet = KubeletServer.start(settings.kubelet(), new PodLogSource(pods, files), logs, worker::execTarget);
         NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);
         reporter.register();

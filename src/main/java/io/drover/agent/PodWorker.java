@@ -85,6 +85,7 @@ final class PodWorker implements Reconciler {
     private final RestartBackoffPolicy backoff;
     private final LifecycleHooks hooks;
     private final ProbeManager probes;
+    private final PodDnsFiles dns;
     private Consumer<String> requeue = key -> {};
     /** The pods this agent runs, by key. */
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
@@ -107,7 +108,7 @@ final class PodWorker implements Reconciler {
 
     PodWorker(KubernetesClient client, SharedIndexInformer<Pod> pods, Runtime runtime, PodFiles files,
             LogPipeline logs, HostFacts host, PodPortAssigner ports, ContainerEnvironment environment, Clock clock,
-            RestartBackoffPolicy backoff, HookPorts hookPorts, ProbePorts probePorts) {
+            RestartBackoffPolicy backoff, HookPorts hookPorts, ProbePorts probePorts, PodDnsFiles dns) {
         this.client = client;
         this.pods = pods;
         this.runtime = runtime;
@@ -121,6 +122,7 @@ final class PodWorker implements Reconciler {
         this.backoff = backoff;
         this.hooks = new LifecycleHooks(runtime, hookPorts, events, host.internalIp(), clock);
         this.probes = new ProbeManager(probePorts, runtime, events, clock, host.internalIp());
+        this.dns = dns;
     }
 
     /** Where task exits and changed probe verdicts are reported: the controller's enqueue. */
@@ -299,8 +301,10 @@ final class PodWorker implements Reconciler {
         try {
             LogPipeline.RunFiles output = logs.prepareRun(dir, cr.restartCount);
             Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
+            Path resolvConf = dns.prepare(pod, files.podDir(pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), pod.getMetadata().getUid()));
             handle = runtime.start(new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
-                    output.stdout(), output.stderr(), ContainerResources.of(c)));
+                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf));
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();

@@ -2,6 +2,7 @@ package io.drover.cli;
 
 import io.drover.agent.RestartBackoffPolicy;
 import io.drover.agent.ports.PortRange;
+import io.drover.dns.ClusterDnsOptions;
 import io.drover.server.DroverServer;
 import io.drover.server.ServerOptions;
 import java.nio.file.Path;
@@ -48,6 +49,18 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-agent", description = "Run the control plane only, without a node agent.")
     boolean disableAgent;
 
+    @Option(names = "--cluster-dns-port",
+            description = "UDP and TCP port of the node's cluster DNS server; 0 picks a free one "
+                    + "(default: 53 as root, else 10053).")
+    Integer clusterDnsPort;
+
+    @Option(names = "--cluster-dns-address",
+            description = "Address the cluster DNS server listens on (default: the node's InternalIP).")
+    String clusterDnsAddress;
+
+    @Option(names = "--disable-cluster-dns", description = "Run no cluster DNS server on this node.")
+    boolean disableClusterDns;
+
     @Option(
             names = "--restart-backoff",
             paramLabel = "INITIAL:MAX[:RESET]",
@@ -88,10 +101,16 @@ final class ServerCommand implements Callable<Integer> {
         }
     }
 
+    private ClusterDnsOptions clusterDns() {
+        ClusterDnsOptions dns = disableClusterDns ? ClusterDnsOptions.disabled() : ClusterDnsOptions.defaults();
+        return dns.withAddress(clusterDnsAddress, clusterDnsPort == null ? dns.port() : clusterDnsPort);
+    }
+
     @Override
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
-                compactionInterval, !disableAgent, nodeName, false, restartBackoff, kubeletPort, hostPortRange);
+                compactionInterval, !disableAgent, nodeName, false, restartBackoff, kubeletPort, hostPortRange,
+                clusterDns());
         DroverServer server = DroverServer.start(options);
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.

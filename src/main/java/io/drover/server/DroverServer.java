@@ -15,19 +15,23 @@ import io.drover.api.security.Kubeconfig;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.controller.ApiClients;
 import io.drover.controller.ControllerManager;
+import io.drover.dns.ClusterDns;
+import io.drover.dns.ClusterDnsStarter;
 import io.drover.store.Compactor;
 import io.drover.store.Store;
 import io.drover.store.StoreConfig;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One drover server: the store, its compactor, the API server, the controllers and the node agent,
- * started in that order and stopped in reverse. The controllers and the node agent (and later the
- * proxy and DNS) talk to the others through the API only, over HTTPS, even in this one process.
+ * One drover server: the store, its compactor, the API server, the controllers, the node agent and
+ * its cluster DNS, started in that order and stopped in reverse. The controllers, the node agent and
+ * the DNS (and later the proxy) talk to the others through the API only, over HTTPS, even in this
+ * one process.
  */
 public final class DroverServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DroverServer.class);
@@ -37,17 +41,19 @@ public final class DroverServer implements AutoCloseable {
     private final ApiServer api;
     private final ControllerManager controllers;
     private final NodeAgent agent;
+    private final ClusterDns dns;
     private final URI url;
     private final Path kubeconfig;
     private boolean closed;
 
     private DroverServer(Store store, Compactor compactor, ApiServer api, ControllerManager controllers,
-            NodeAgent agent, URI url, Path kubeconfig) {
+            NodeAgent agent, ClusterDns dns, URI url, Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
         this.api = api;
         this.controllers = controllers;
         this.agent = agent;
+        this.dns = dns;
         this.url = url;
         this.kubeconfig = kubeconfig;
     }
@@ -63,6 +69,10 @@ public final class DroverServer implements AutoCloseable {
         ApiServer api = null;
         ControllerManager controllers = null;
         NodeAgent agent = null;
+        ClusterDns dns = null;
+        // The agent starts first (the DNS publishes the agent's Node address); its pods ask this
+        // for their nameserver at each container start.
+        AtomicReference<ClusterDns> podDns = new AtomicReference<>();
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
@@ -85,11 +95,18 @@ public final class DroverServer implements AutoCloseable {
                         url, new NodeAgent.Settings(options.nodeName(), options.dataDir(), options.hostPortRange(),
                                 options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
                                         credentials.serverKeyStore(), credentials.keyStorePassword(),
-                                        credentials::isAdminToken), options.stopPodsOnClose()));
+                                        credentials::isAdminToken), options.stopPodsOnClose(),
+                                () -> podDns.get() == null ? null : podDns.get().podNameserver()));
+                dns = ClusterDnsStarter.start(options.clusterDns(), agent.nodeName(),
+                        () -> ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()));
+                podDns.set(dns);
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, api, controllers, agent, url, kubeconfig);
+            return new DroverServer(store, compactor, api, controllers, agent, dns, url, kubeconfig);
         } catch (Exception | Error e) {
+            if (dns != null) {
+                dns.close();
+            }
             if (agent != null) {
                 agent.close();
             }
@@ -125,6 +142,11 @@ public final class DroverServer implements AutoCloseable {
         return agent == null ? null : agent.nodeName();
     }
 
+    /** The node's cluster DNS server; null when it is disabled or could not start. */
+    public ClusterDns clusterDns() {
+        return dns;
+    }
+
     public Path kubeconfig() {
         return kubeconfig;
     }
@@ -145,6 +167,9 @@ public final class DroverServer implements AutoCloseable {
         }
         closed = true;
         try {
+            if (dns != null) {
+                dns.close();
+            }
             if (agent != null) {
                 agent.close();
             }

@@ -55,7 +55,9 @@ public final class ServerProcess implements AutoCloseable {
                 "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"),
                 "io.drover.cli.Main", "server", "--data-dir", dataDir.toString(), "--api-port", "0",
-                "--bind-address", "127.0.0.1", "--kubelet-port", "0"));
+                "--bind-address", "127.0.0.1", "--kubelet-port", "0",
+                // a free port: port 53 is one per machine, and pods then keep the host's resolv.conf
+                "--cluster-dns-port", "0"));
         command.addAll(List.of(extraArgs));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         ServerProcess server = new ServerProcess(process, dataDir);

@@ -1,5 +1,6 @@
 package io.drover.testing;
 
+import io.drover.dns.ClusterDnsOptions;
 import io.drover.server.DroverServer;
 import io.drover.server.ServerOptions;
 import io.fabric8.kubernetes.client.Config;
@@ -30,13 +31,16 @@ public final class TestCluster implements AutoCloseable {
         return start(options -> options);
     }
 
-    /** A cluster whose server options are the test defaults changed by {@code options}. */
+    /**
+     * A cluster whose server options are the test defaults changed by {@code options}. The defaults
+     * run no cluster DNS (it would want port 53 as root); tests that need it turn it on.
+     */
     public static TestCluster start(UnaryOperator<ServerOptions> options) throws Exception {
         Path dataDir = TempDirs.create("drover-cluster");
         DroverServer server = null;
         try {
             server = DroverServer.start(options.apply(ServerOptions.forDataDir(dataDir).withBindAddress("127.0.0.1")
-                    .withStopPodsOnClose(true)));
+                    .withStopPodsOnClose(true).withClusterDns(ClusterDnsOptions.disabled())));
             Config config = Config.fromKubeconfig(Files.readString(server.kubeconfig()));
             config.setRequestRetryBackoffLimit(0);
             KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build();

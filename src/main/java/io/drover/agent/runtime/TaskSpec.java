@@ -15,9 +15,17 @@ import java.util.Map;
  * @param stdoutLog the file the task's standard output is appended to
  * @param stderrLog the file the task's standard error is appended to (may equal {@code stdoutLog})
  * @param resources its limits and requests, enforced where the runtime can ({@link Capabilities#supportsResourceLimits()})
+ * @param resolvConf a file the task sees as {@code /etc/resolv.conf} (the pod's DNS settings), or
+ *     {@code null} for the host's; the process runtime applies it as root only
  */
 public record TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
-        Path stderrLog, Resources resources) {
+        Path stderrLog, Resources resources, Path resolvConf) {
+
+    /** A task that sees the host's /etc/resolv.conf. */
+    public TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
+            Path stderrLog, Resources resources) {
+        this(id, command, env, workingDir, stdoutLog, stderrLog, resources, null);
+    }
 
     /** A task without limits or requests. */
     public TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,

@@ -121,15 +121,20 @@ public final class ProcessRuntime implements Runtime, TaskExec {
     /**
      * The monitor: {@code $1} task dir, {@code $2} stdout log, {@code $3} stderr log, {@code $4}
      * the task cgroup's {@code cgroup.procs} files separated by spaces (empty without cgroups),
-     * then {@code env} arguments and the command. Prints its own stat line, then the task's, on
+     * {@code $5} the file to bind over /etc/resolv.conf in a mount namespace of the task's own
+     * (empty: the host's; unshare and sh exec, so the task keeps the pid printed before), then
+     * {@code env} arguments and the command. Prints its own stat line, then the task's, on
      * stdout. When the task ends it kills what is left of its group and, up to 50 rounds, of its
      * cgroup (a process may fork while it is being killed).
      */
     private static final String MONITOR = """
-            d=$1 o=$2 e=$3 g=$4; shift 4
+            d=$1 o=$2 e=$3 g=$4 r=$5; shift 5
             read -r m </proc/self/stat; printf '%s\\n' "$m"
             ( for f in $g; do printf '0\\n' >"$f" || exit 125; done
               read -r s </proc/self/stat; printf '%s\\n' "$s"
+              [ -z "$r" ] || exec /usr/bin/unshare --mount --propagation private /bin/sh -c \
+                'mount --bind "$0" /etc/resolv.conf || exit 125; exec "$@"' "$r" \
+                /usr/bin/setsid /usr/bin/env -i --default-signal "$@" </dev/null >>"$o" 2>>"$e"
               exec /usr/bin/setsid /usr/bin/env -i --default-signal "$@" </dev/null >>"$o" 2>>"$e" ) &
             p=$!
             exec >/dev/null
@@ -225,7 +230,8 @@ public final class ProcessRuntime implements Runtime, TaskExec {
 
         List<String> argv = new ArrayList<>(List.of(setsid, "--wait", "/bin/sh", "-c", MONITOR, "drover-monitor",
                 dir.toString(), spec.stdoutLog().toAbsolutePath().toString(), spec.stderrLog().toAbsolutePath().toString(),
-                cgroup == null ? "" : String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList())));
+                cgroup == null ? "" : String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList()),
+                PodResolvConfMount.argument(spec)));
         argv.add("--");
         env.forEach((k, v) -> argv.add(k + "=" + v));
         argv.addAll(spec.command());

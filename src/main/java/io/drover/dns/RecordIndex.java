@@ -1,0 +1,121 @@
+package io.drover.dns;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.Type;
+
+/**
+ * An immutable snapshot of every record the cluster zone answers with, keyed by owner name and
+ * type, built once per change so that a query is two hash lookups. Names that only exist as the
+ * parent of other names ({@code svc.cluster.local}, {@code default.svc.cluster.local}) are kept
+ * too, so that they answer NOERROR with no records rather than NXDOMAIN, as CoreDNS does.
+ * Records outside the zones (PTR records of cluster IPs under in-addr.arpa) are answered where they
+ * exist and otherwise forwarded.
+ */
+final class RecordIndex {
+    /** What the zone says about one question. */
+    sealed interface Answer {
+        /** The name has records of the asked type. */
+        record Records(List<Record> records) implements Answer {}
+
+        /** The name exists but has no records of the asked type: NOERROR, SOA in authority. */
+        record NoData() implements Answer {}
+
+        /** The name does not exist in the zone: NXDOMAIN, SOA in authority. */
+        record NxDomain() implements Answer {}
+
+        /** The name is outside the zones this index serves: forward it. */
+        record NotOurs() implements Answer {}
+    }
+
+    private static final Answer NO_DATA = new Answer.NoData();
+    private static final Answer NX_DOMAIN = new Answer.NxDomain();
+    private static final Answer NOT_OURS = new Answer.NotOurs();
+
+    private final List<Name> zones;
+    private final Map<Name, Map<Integer, List<Record>>> records;
+    private final Set<Name> names;
+    private final SOARecord soa;
+
+    RecordIndex(List<Name> zones, Map<Name, Map<Integer, List<Record>>> records, SOARecord soa) {
+        this.zones = List.copyOf(zones);
+        this.records = Map.copyOf(records);
+        this.soa = soa;
+        Set<Name> all = new HashSet<>();
+        for (Name name : records.keySet()) {
+            // Every ancestor of a record's name inside its zone exists (an "empty non-terminal").
+            Name zone = zoneOf(name);
+            if (zone == null) {
+                all.add(name);
+                continue;
+            }
+            for (Name n = name; n.labels() >= zone.labels(); n = parent(n)) {
+                if (!all.add(n)) {
+                    break;
+                }
+            }
+        }
+        for (Name zone : zones) {
+            all.add(zone);
+        }
+        this.names = Set.copyOf(all);
+    }
+
+    static RecordIndex empty(List<Name> zones, SOARecord soa) {
+        return new RecordIndex(zones, new HashMap<>(), soa);
+    }
+
+    Answer lookup(Name name, int type) {
+        if (zoneOf(name) == null && !records.containsKey(name)) {
+            // Reverse names of cluster IPs are answered here; any other name outside the cluster
+            // zone falls through to the upstream resolvers (CoreDNS's "fallthrough in-addr.arpa").
+            return NOT_OURS;
+        }
+        if (!names.contains(name)) {
+            return NX_DOMAIN;
+        }
+        Map<Integer, List<Record>> byType = records.getOrDefault(name, Map.of());
+        List<Record> found = type == Type.ANY ? byType.values().stream().flatMap(List::stream).toList()
+                : byType.get(type);
+        if (found == null || found.isEmpty()) {
+            // A CNAME answers every type, as for ExternalName services.
+            List<Record> cname = byType.get(Type.CNAME);
+            return cname == null ? NO_DATA : new Answer.Records(cname);
+        }
+        return new Answer.Records(found);
+    }
+
+    /** The SOA of the zone {@code name} falls in, with the owner renamed to that zone. */
+    SOARecord soaFor(Name name) {
+        Name zone = zoneOf(name);
+        if (zone == null || zone.equals(soa.getName())) {
+            return soa;
+        }
+        return new SOARecord(zone, DClass.IN, soa.getTTL(), soa.getHost(), soa.getAdmin(), soa.getSerial(),
+                soa.getRefresh(), soa.getRetry(), soa.getExpire(), soa.getMinimum());
+    }
+
+    int size() {
+        return records.size();
+    }
+
+    private Name zoneOf(Name name) {
+        for (Name zone : zones) {
+            if (name.subdomain(zone)) {
+                return zone;
+            }
+        }
+        return null;
+    }
+
+    private static Name parent(Name name) {
+        return new Name(name, 1);
+    }
+}

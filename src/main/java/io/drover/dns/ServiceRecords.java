@@ -1,0 +1,228 @@
+package io.drover.dns;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.ReverseMap;
+import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
+
+/**
+ * Builds the cluster zone from Services and EndpointSlices, record for record as the Kubernetes
+ * DNS-based service discovery specification (kubernetes/dns docs/specification.md, schema 1.1.0):
+ * <ul>
+ *   <li>ClusterIP services: A/AAAA {@code <svc>.<ns>.svc.<zone>} to the ClusterIPs, SRV
+ *       {@code _<port>._<proto>.<svc>.<ns>.svc.<zone>} per named port pointing at the service name,
+ *       PTR for each ClusterIP;
+ *   <li>headless services: A/AAAA to each ready endpoint, A/AAAA and PTR for
+ *       {@code <hostname>.<svc>.<ns>.svc.<zone>} (the endpoint's hostname, else its address with
+ *       dashes, as CoreDNS), SRV per named port per ready endpoint pointing at that name;
+ *   <li>ExternalName services: CNAME to the external name;
+ *   <li>{@code dns-version.<zone>} TXT "1.1.0".
+ * </ul>
+ * Every record has the same TTL (5 s by default, as CoreDNS's kubernetes plugin).
+ */
+final class ServiceRecords {
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServiceRecords.class);
+    static final String SCHEMA_VERSION = "1.1.0";
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+    private final Name zone;
+    private final long ttl;
+    private final Map<Name, Map<Integer, List<Record>>> records = new HashMap<>();
+
+    private ServiceRecords(Name zone, long ttl) {
+        this.zone = zone;
+        this.ttl = ttl;
+    }
+
+    /** The index for these objects; {@code serial} goes into the zone's SOA (a revision of the data). */
+    static RecordIndex build(Name zone, long ttl, long serial, Collection<Service> services,
+            Collection<EndpointSlice> slices) {
+        ServiceRecords builder = new ServiceRecords(zone, ttl);
+        Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
+        for (EndpointSlice slice : slices) {
+            String service = slice.getMetadata().getLabels() == null ? null
+                    : slice.getMetadata().getLabels().get(SERVICE_NAME_LABEL);
+            if (service != null) {
+                slicesByService.computeIfAbsent(slice.getMetadata().getNamespace() + "/" + service,
+                        k -> new ArrayList<>()).add(slice);
+            }
+        }
+        for (Service service : services) {
+            String key = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+            try {
+                builder.addService(service, slicesByService.getOrDefault(key, List.of()));
+            } catch (IllegalArgumentException e) {
+                // One object the API let through with a name DNS cannot carry must not hide the rest.
+                log.warn("no DNS records for service {}: {}", key, e.getMessage());
+            }
+        }
+        builder.add(new TXTRecord(builder.name("dns-version"), DClass.IN, ttl, SCHEMA_VERSION));
+        return new RecordIndex(List.of(zone), builder.records, soa(zone, ttl, serial));
+    }
+
+    /** The zone's SOA, with CoreDNS's timers; its minimum (the negative-caching TTL) is the record TTL. */
+    static SOARecord soa(Name zone, long ttl, long serial) {
+        try {
+            return new SOARecord(zone, DClass.IN, ttl, Name.fromString("ns.dns", zone),
+                    Name.fromString("hostmaster", zone), serial & 0xFFFFFFFFL, 7200, 1800, 86400, ttl);
+        } catch (TextParseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void addService(Service service, List<EndpointSlice> slices) {
+        String ns = service.getMetadata().getNamespace();
+        Name serviceName = name(service.getMetadata().getName() + "." + ns + ".svc");
+        var spec = service.getSpec();
+        if (spec == null) {
+            return;
+        }
+        if ("ExternalName".equals(spec.getType())) {
+            if (spec.getExternalName() != null && !spec.getExternalName().isBlank()) {
+                add(new CNAMERecord(serviceName, DClass.IN, ttl, absolute(spec.getExternalName())));
+            }
+            return;
+        }
+        if ("None".equals(spec.getClusterIP())) {
+            addHeadless(serviceName, slices, Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()));
+            return;
+        }
+        List<String> clusterIps = spec.getClusterIPs() == null || spec.getClusterIPs().isEmpty()
+                ? (spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP()))
+                : spec.getClusterIPs();
+        boolean any = false;
+        for (String ip : clusterIps) {
+            InetAddress address = parseAddress(ip);
+            if (address != null) {
+                add(addressRecord(serviceName, address));
+                add(new PTRRecord(ReverseMap.fromAddress(address), DClass.IN, ttl, serviceName));
+                any = true;
+            }
+        }
+        if (!any) {
+            // No ClusterIP yet: the name exists (NOERROR, no records) until one is allocated.
+            records.computeIfAbsent(serviceName, k -> new LinkedHashMap<>());
+        }
+        for (ServicePort port : spec.getPorts() == null ? List.<ServicePort>of() : spec.getPorts()) {
+            if (port.getName() != null && !port.getName().isEmpty() && port.getPort() != null) {
+                add(new SRVRecord(srvName(port.getName(), port.getProtocol(), serviceName), DClass.IN, ttl, 0, 100,
+                        port.getPort(), serviceName));
+            }
+        }
+    }
+
+    private void addHeadless(Name serviceName, List<EndpointSlice> slices, boolean publishNotReady) {
+        records.computeIfAbsent(serviceName, k -> new LinkedHashMap<>());
+        for (EndpointSlice slice : slices) {
+            if ("FQDN".equals(slice.getAddressType()) || slice.getEndpoints() == null) {
+                continue;
+            }
+            for (Endpoint endpoint : slice.getEndpoints()) {
+                if (!publishNotReady && !ready(endpoint)) {
+                    continue;
+                }
+                for (String ip : endpoint.getAddresses() == null ? List.<String>of() : endpoint.getAddresses()) {
+                    InetAddress address = parseAddress(ip);
+                    if (address == null) {
+                        continue;
+                    }
+                    String label = endpoint.getHostname() != null && !endpoint.getHostname().isEmpty()
+                            ? endpoint.getHostname() : dashed(address);
+                    Name endpointName = child(label, serviceName);
+                    add(addressRecord(serviceName, address));
+                    add(addressRecord(endpointName, address));
+                    if (endpoint.getHostname() != null && !endpoint.getHostname().isEmpty()) {
+                        add(new PTRRecord(ReverseMap.fromAddress(address), DClass.IN, ttl, endpointName));
+                    }
+                    for (EndpointPort port : slice.getPorts() == null ? List.<EndpointPort>of() : slice.getPorts()) {
+                        if (port.getName() != null && !port.getName().isEmpty() && port.getPort() != null) {
+                            add(new SRVRecord(srvName(port.getName(), port.getProtocol(), serviceName), DClass.IN,
+                                    ttl, 0, 100, port.getPort(), endpointName));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Unknown readiness counts as ready, as the EndpointSlice API says consumers should. */
+    private static boolean ready(Endpoint endpoint) {
+        return endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
+                || endpoint.getConditions().getReady();
+    }
+
+    private Record addressRecord(Name owner, InetAddress address) {
+        return address.getAddress().length == 4 ? new ARecord(owner, DClass.IN, ttl, address)
+                : new AAAARecord(owner, DClass.IN, ttl, address);
+    }
+
+    private void add(Record record) {
+        List<Record> list = records.computeIfAbsent(record.getName(), k -> new LinkedHashMap<>())
+                .computeIfAbsent(record.getType(), k -> new ArrayList<>());
+        if (!list.contains(record)) {
+            list.add(record);
+        }
+    }
+
+    private Name srvName(String port, String protocol, Name serviceName) {
+        String proto = (protocol == null ? "TCP" : protocol).toLowerCase(Locale.ROOT);
+        return child("_" + port + "._" + proto, serviceName);
+    }
+
+    private Name name(String relative) {
+        return child(relative, zone);
+    }
+
+    private static Name child(String relative, Name origin) {
+        try {
+            return Name.fromString(relative, origin);
+        } catch (TextParseException e) {
+            throw new IllegalArgumentException("not a DNS name: " + relative, e);
+        }
+    }
+
+    private static Name absolute(String name) {
+        return child(name.endsWith(".") ? name : name + ".", Name.root);
+    }
+
+    private static String dashed(InetAddress address) {
+        String text = address.getHostAddress();
+        return address.getAddress().length == 4 ? text.replace('.', '-') : text.replace(':', '-');
+    }
+
+    /** A literal address, never a host name to look up; null for anything else ("None", ""). */
+    static InetAddress parseAddress(String ip) {
+        boolean literal = ip != null && !ip.isEmpty()
+                && (ip.indexOf(':') >= 0 || ip.chars().allMatch(c -> c == '.' || Character.isDigit(c)));
+        if (!literal) {
+            return null;
+        }
+        try {
+            return InetAddress.getByName(ip);
+        } catch (java.net.UnknownHostException e) {
+            return null;
+        }
+    }
+}

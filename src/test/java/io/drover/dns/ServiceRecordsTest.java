@@ -1,0 +1,124 @@
+package io.drover.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.CNAMERecord;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.PTRRecord;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.TXTRecord;
+import org.xbill.DNS.Type;
+
+class ServiceRecordsTest {
+    private static final Name ZONE = Name.fromConstantString("cluster.local.");
+
+    @Test
+    void clusterIpServiceHasAddressSrvAndPtrRecords() {
+        RecordIndex index = build(List.of(service("web", "shop", "10.43.0.50", "http", "TCP", 80)), List.of());
+
+        assertThat(records(index, "web.shop.svc.cluster.local.", Type.A))
+                .singleElement().satisfies(r -> {
+                    assertThat(((ARecord) r).getAddress().getHostAddress()).isEqualTo("10.43.0.50");
+                    assertThat(r.getTTL()).isEqualTo(5);
+                });
+        SRVRecord srv = (SRVRecord) records(index, "_http._tcp.web.shop.svc.cluster.local.", Type.SRV).get(0);
+        assertThat(srv.getPort()).isEqualTo(80);
+        assertThat(srv.getPriority()).isZero();
+        assertThat(srv.getWeight()).isEqualTo(100);
+        assertThat(srv.getTarget()).isEqualTo(Name.fromConstantString("web.shop.svc.cluster.local."));
+        assertThat(((PTRRecord) records(index, "50.0.43.10.in-addr.arpa.", Type.PTR).get(0)).getTarget())
+                .isEqualTo(Name.fromConstantString("web.shop.svc.cluster.local."));
+    }
+
+    @Test
+    void unknownNamesAreNxDomainAndParentsAndOtherTypesAreNoData() {
+        RecordIndex index = build(List.of(service("web", "shop", "10.43.0.50", "http", "TCP", 80)), List.of());
+
+        assertThat(lookup(index, "nope.shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "web.shop.svc.cluster.local.", Type.AAAA)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "example.com.", Type.A)).isInstanceOf(RecordIndex.Answer.NotOurs.class);
+        assertThat(lookup(index, "1.2.0.192.in-addr.arpa.", Type.PTR)).isInstanceOf(RecordIndex.Answer.NotOurs.class);
+        assertThat(lookup(index, "WEB.Shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.Records.class);
+        assertThat(((TXTRecord) records(index, "dns-version.cluster.local.", Type.TXT).get(0)).getStrings())
+                .containsExactly("1.1.0");
+    }
+
+    @Test
+    void headlessServiceAnswersWithReadyEndpointsAndTheirHostnames() {
+        Service db = service("db", "shop", "None", "pg", "TCP", 5432);
+        EndpointSlice slice = new EndpointSliceBuilder()
+                .withNewMetadata().withName("db-abc").withNamespace("shop")
+                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, "db")).endMetadata()
+                .withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("10.0.0.1").withHostname("db-0").endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.0.2").withNewConditions().withReady(true).endConditions()
+                .endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.0.3").withNewConditions().withReady(false).endConditions()
+                .endEndpoint()
+                .addNewPort().withName("pg").withProtocol("TCP").withPort(25432).endPort()
+                .build();
+        RecordIndex index = build(List.of(db), List.of(slice));
+
+        assertThat(records(index, "db.shop.svc.cluster.local.", Type.A))
+                .extracting(r -> ((ARecord) r).getAddress().getHostAddress()).containsExactly("10.0.0.1", "10.0.0.2");
+        assertThat(records(index, "db-0.db.shop.svc.cluster.local.", Type.A))
+                .extracting(r -> ((ARecord) r).getAddress().getHostAddress()).containsExactly("10.0.0.1");
+        assertThat(records(index, "10-0-0-2.db.shop.svc.cluster.local.", Type.A)).hasSize(1);
+        assertThat(records(index, "_pg._tcp.db.shop.svc.cluster.local.", Type.SRV))
+                .extracting(r -> ((SRVRecord) r).getTarget().toString() + ":" + ((SRVRecord) r).getPort())
+                .containsExactly("db-0.db.shop.svc.cluster.local.:25432", "10-0-0-2.db.shop.svc.cluster.local.:25432");
+        assertThat(((PTRRecord) records(index, "1.0.0.10.in-addr.arpa.", Type.PTR).get(0)).getTarget())
+                .isEqualTo(Name.fromConstantString("db-0.db.shop.svc.cluster.local."));
+        assertThat(lookup(index, "3.0.0.10.in-addr.arpa.", Type.PTR)).isInstanceOf(RecordIndex.Answer.NotOurs.class);
+    }
+
+    @Test
+    void externalNameServiceIsACname() {
+        Service ext = new ServiceBuilder().withNewMetadata().withName("search").withNamespace("shop").endMetadata()
+                .withNewSpec().withType("ExternalName").withExternalName("search.example.com").endSpec().build();
+        RecordIndex index = build(List.of(ext), List.of());
+
+        assertThat(((CNAMERecord) records(index, "search.shop.svc.cluster.local.", Type.A).get(0)).getTarget())
+                .isEqualTo(Name.fromConstantString("search.example.com."));
+    }
+
+    @Test
+    void serviceWithoutClusterIpYetExistsWithoutAddresses() {
+        RecordIndex index = build(List.of(service("new", "shop", null, "http", "TCP", 80)), List.of());
+
+        assertThat(lookup(index, "new.shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+    }
+
+    static Service service(String name, String namespace, String clusterIp, String portName, String protocol,
+            int port) {
+        return new ServiceBuilder().withNewMetadata().withName(name).withNamespace(namespace).endMetadata()
+                .withNewSpec().withType("ClusterIP").withClusterIP(clusterIp)
+                .addNewPort().withName(portName).withProtocol(protocol).withPort(port).endPort()
+                .endSpec().build();
+    }
+
+    private static RecordIndex build(List<Service> services, List<EndpointSlice> slices) {
+        return ServiceRecords.build(ZONE, 5, 1, services, slices);
+    }
+
+    private static RecordIndex.Answer lookup(RecordIndex index, String name, int type) {
+        return index.lookup(Name.fromConstantString(name), type);
+    }
+
+    private static List<Record> records(RecordIndex index, String name, int type) {
+        RecordIndex.Answer answer = lookup(index, name, type);
+        assertThat(answer).as("%s %s", name, Type.string(type)).isInstanceOf(RecordIndex.Answer.Records.class);
+        return ((RecordIndex.Answer.Records) answer).records();
+    }
+}
