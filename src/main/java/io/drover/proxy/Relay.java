@@ -1,0 +1,49 @@
+package io.drover.proxy;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+
+/**
+ * Copies what one side reads to the other side, unchanged and without copying the buffers; the
+ * next read is asked for only once the write has gone out, so a slow reader slows its writer down
+ * instead of filling memory (auto-read off on both sides: Netty's HexDumpProxy pattern).
+ */
+final class Relay extends ChannelInboundHandlerAdapter {
+    private final Channel peer;
+
+    Relay(Channel peer) {
+        this.peer = peer;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        peer.writeAndFlush(msg).addListener((ChannelFutureListener) future -> {
+            if (future.isSuccess()) {
+                ctx.channel().read();
+            } else {
+                future.channel().close();
+                ctx.channel().close();
+            }
+        });
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        closeOnFlush(peer);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        closeOnFlush(ctx.channel());
+    }
+
+    /** Closes a channel after what was written to it has gone out. */
+    static void closeOnFlush(Channel channel) {
+        if (channel.isActive()) {
+            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+        }
+    }
+}
