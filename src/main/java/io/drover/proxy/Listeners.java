@@ -8,9 +8,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -20,7 +20,8 @@ import java.util.function.Supplier;
 final class Listeners implements AutoCloseable {
     private final Transport transport;
     private final Duration udpIdleTimeout;
-    private final Map<ListenerKey, Channel> open = new HashMap<>();
+    /** Concurrent only so that {@link #keys()} can be read from outside the sync thread. */
+    private final Map<ListenerKey, Channel> open = new ConcurrentHashMap<>();
 
     Listeners(Transport transport, Duration udpIdleTimeout) {
         this.transport = transport;

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -99,6 +100,12 @@ public final class ServiceProxy implements AutoCloseable {
      */
     public String appliedSliceVersion(String namespace, String name) {
         return appliedSlices.get(namespace + "/" + name);
+    }
+
+    /** Whether the proxy listens on this address and port (a ClusterIP's listen address or 0.0.0.0 for a NodePort). */
+    boolean serving(InetSocketAddress address) {
+        return listeners.keys().stream().anyMatch(
+                k -> k.address().equals(address.getAddress()) && k.port() == address.getPort());
     }
 
     private <T extends HasMetadata> ResourceEventHandler<T> handler(java.util.function.Function<T, String> serviceName) {
