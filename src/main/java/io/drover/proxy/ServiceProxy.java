@@ -46,6 +46,7 @@ public final class ServiceProxy implements AutoCloseable {
         }
     }
 
+    private final KubernetesClient client;
     private final Transport transport;
     private final ServiceAddresses addresses;
     private final Listeners listeners;
@@ -55,7 +56,8 @@ public final class ServiceProxy implements AutoCloseable {
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<EndpointSlice> slices;
 
-    private ServiceProxy(Settings settings) {
+    private ServiceProxy(KubernetesClient client, Settings settings) {
+        this.client = client;
         this.addresses = ServiceAddresses.setUp(settings.serviceCidr());
         this.transport = Transport.create();
         this.listeners = new Listeners(transport, settings.udpIdleTimeout());
@@ -63,9 +65,9 @@ public final class ServiceProxy implements AutoCloseable {
         this.syncThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("service-proxy-sync").factory());
     }
 
-    /** Starts watching; returns once the informers have listed what exists. The client stays the caller's. */
+    /** Starts watching; returns once the informers have listed what exists. The proxy owns the client from here on. */
     public static ServiceProxy start(KubernetesClient client, Settings settings) {
-        ServiceProxy proxy = new ServiceProxy(settings);
+        ServiceProxy proxy = new ServiceProxy(client, settings);
         try {
             // Both informers exist before either runs, so every sync finds both caches.
             proxy.services = client.services().inAnyNamespace().runnableInformer(0);
@@ -174,5 +176,6 @@ public final class ServiceProxy implements AutoCloseable {
         listeners.close();
         transport.shutdown();
         addresses.close();
+        client.close();
     }
 }

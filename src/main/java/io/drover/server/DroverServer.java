@@ -17,6 +17,7 @@ import io.drover.api.security.Kubeconfig;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.controller.ApiClients;
 import io.drover.controller.ControllerManager;
+import io.drover.proxy.ServiceProxy;
 import io.drover.store.Compactor;
 import io.drover.store.Store;
 import io.drover.store.StoreConfig;
@@ -39,17 +40,19 @@ public final class DroverServer implements AutoCloseable {
     private final ApiServer api;
     private final ControllerManager controllers;
     private final NodeAgent agent;
+    private final ServiceProxy proxy;
     private final URI url;
     private final Path kubeconfig;
     private boolean closed;
 
     private DroverServer(Store store, Compactor compactor, ApiServer api, ControllerManager controllers,
-            NodeAgent agent, URI url, Path kubeconfig) {
+            NodeAgent agent, ServiceProxy proxy, URI url, Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
         this.api = api;
         this.controllers = controllers;
         this.agent = agent;
+        this.proxy = proxy;
         this.url = url;
         this.kubeconfig = kubeconfig;
     }
@@ -65,6 +68,7 @@ public final class DroverServer implements AutoCloseable {
         ApiServer api = null;
         ControllerManager controllers = null;
         NodeAgent agent = null;
+        ServiceProxy proxy = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
@@ -89,10 +93,16 @@ public final class DroverServer implements AutoCloseable {
                                 options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
                                         credentials.serverKeyStore(), credentials.keyStorePassword(),
                                         credentials::isAdminToken), options.stopPodsOnClose()));
+                // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
+                proxy = ServiceProxy.start(ApiClients.connect(url, credentials.caCertificatePem(),
+                        credentials.adminToken()), ServiceProxy.Settings.defaults());
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, api, controllers, agent, url, kubeconfig);
+            return new DroverServer(store, compactor, api, controllers, agent, proxy, url, kubeconfig);
         } catch (Exception | Error e) {
+            if (proxy != null) {
+                proxy.close();
+            }
             if (agent != null) {
                 agent.close();
             }
@@ -148,6 +158,9 @@ public final class DroverServer implements AutoCloseable {
         }
         closed = true;
         try {
+            if (proxy != null) {
+                proxy.close();
+            }
             if (agent != null) {
                 agent.close();
             }

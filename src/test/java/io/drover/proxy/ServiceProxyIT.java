@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -223,7 +224,8 @@ class ServiceProxyIT {
     // --- helpers ---
 
     private void startProxy() {
-        proxy = ServiceProxy.start(client, new ServiceProxy.Settings(cidrPrefix + ".0.0/16", Duration.ofSeconds(5)));
+        proxy = ServiceProxy.start(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build(),
+                new ServiceProxy.Settings(cidrPrefix + ".0.0/16", Duration.ofSeconds(5)));
     }
 
     /** A Service the test created: its name, protocol and the address the proxy serves it on. */
