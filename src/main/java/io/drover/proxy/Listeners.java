@@ -3,9 +3,12 @@ package io.drover.proxy;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.SocketChannel;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Map;
@@ -32,16 +35,20 @@ final class Listeners implements AutoCloseable {
         return Set.copyOf(open.keySet());
     }
 
-    /** Listens on this socket unless it already does; the backends are looked up per connection. */
+    /**
+     * Listens on this socket unless it already does; the backends are looked up per connection.
+     *
+     * @throws UncheckedIOException when the socket cannot be bound (address in use, not local)
+     */
     void ensure(ListenerKey key, Supplier<Backends> backends) {
         if (open.containsKey(key)) {
             return;
         }
         InetSocketAddress address = new InetSocketAddress(key.address(), key.port());
-        Channel channel = "UDP".equals(key.protocol())
+        ChannelFuture bound = "UDP".equals(key.protocol())
                 ? new Bootstrap().group(transport.group()).channel(transport.datagramChannel())
                         .handler(new UdpRelay(backends, transport.datagramChannel(), udpIdleTimeout))
-                        .bind(address).syncUninterruptibly().channel()
+                        .bind(address)
                 : new ServerBootstrap().group(transport.group()).channel(transport.serverChannel())
                         .option(ChannelOption.SO_REUSEADDR, true)
                         .option(ChannelOption.SO_BACKLOG, 1024)
@@ -53,8 +60,13 @@ final class Listeners implements AutoCloseable {
                                 child.pipeline().addLast(new TcpFrontend(backends, transport.socketChannel()));
                             }
                         })
-                        .bind(address).syncUninterruptibly().channel();
-        open.put(key, channel);
+                        .bind(address);
+        if (!bound.awaitUninterruptibly().isSuccess()) {
+            // Netty's bind failure is a checked IOException thrown undeclared; callers get it declared.
+            throw new UncheckedIOException(key + ": " + bound.cause().getMessage(),
+                    bound.cause() instanceof IOException io ? io : new IOException(bound.cause()));
+        }
+        open.put(key, bound.channel());
     }
 
     void close(ListenerKey key) {

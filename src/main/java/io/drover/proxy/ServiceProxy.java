@@ -1,5 +1,6 @@
 package io.drover.proxy;
 
+import io.drover.controller.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -61,7 +62,8 @@ public final class ServiceProxy implements AutoCloseable {
         this.addresses = ServiceAddresses.setUp(settings.serviceCidr());
         this.transport = Transport.create();
         this.listeners = new Listeners(transport, settings.udpIdleTimeout());
-        this.sync = new ServiceSync(addresses, listeners, Clock.systemUTC());
+        this.sync = new ServiceSync(addresses, listeners, Clock.systemUTC(),
+                new EventRecorder(client, "kube-proxy", null, Clock.systemUTC()));
         this.syncThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("service-proxy-sync").factory());
     }
 

@@ -1,13 +1,16 @@
 package io.drover.proxy;
 
+import io.drover.controller.EventRecorder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -29,20 +32,25 @@ final class ServiceSync {
     private final ServiceAddresses addresses;
     private final Listeners listeners;
     private final Clock clock;
+    private final EventRecorder events;
+    /** Sockets that failed to open and for which Service, so each failure is reported once, not on every sync. */
+    private final Map<ListenerKey, String> failed = new HashMap<>();
     private final Map<ServicePortKey, Backends> backends = new ConcurrentHashMap<>();
     /** The listeners each Service ("namespace/name") has open. */
     private final Map<String, Set<ListenerKey>> listenersByService = new HashMap<>();
 
-    ServiceSync(ServiceAddresses addresses, Listeners listeners, Clock clock) {
+    ServiceSync(ServiceAddresses addresses, Listeners listeners, Clock clock, EventRecorder events) {
         this.addresses = addresses;
         this.listeners = listeners;
         this.clock = clock;
+        this.events = events;
     }
 
     /** Applies the Service (null: gone) with the EndpointSlices labelled for it. */
     void sync(String namespace, String name, Service service, List<EndpointSlice> slices) {
         String serviceKey = namespace + "/" + name;
         Set<ListenerKey> wanted = new HashSet<>();
+        Set<ListenerKey> attempted = new HashSet<>();
         Set<ServicePortKey> ports = new HashSet<>();
         if (service != null && proxied(service.getSpec())) {
             ServiceSpec spec = service.getSpec();
@@ -62,14 +70,21 @@ final class ServiceSync {
                 portBackends.update(EndpointSelection.select(slices, key.portName(), protocol));
                 ports.add(key);
                 ListenerKey clusterIp = clusterIpListener(serviceKey, spec.getClusterIP(), port.getPort(), protocol);
+                List<ListenerKey> sockets = new ArrayList<>();
                 if (clusterIp != null) {
-                    listen(serviceKey, clusterIp, key, wanted);
+                    sockets.add(clusterIp);
                 }
                 if (port.getNodePort() != null && port.getNodePort() > 0) {
-                    listen(serviceKey, new ListenerKey(anyAddress(), port.getNodePort(), protocol), key, wanted);
+                    sockets.add(new ListenerKey(anyAddress(), port.getNodePort(), protocol));
+                }
+                for (ListenerKey socket : sockets) {
+                    attempted.add(socket);
+                    listen(service, socket, key, wanted);
                 }
             }
         }
+        // A socket this Service no longer asks for is no longer failing (reported again if asked for anew).
+        failed.entrySet().removeIf(f -> f.getValue().equals(serviceKey) && !attempted.contains(f.getKey()));
         Set<ListenerKey> had = listenersByService.getOrDefault(serviceKey, Set.of());
         for (ListenerKey key : had) {
             if (!wanted.contains(key)) {
@@ -91,12 +106,18 @@ final class ServiceSync {
         return portBackends == null ? List.of() : portBackends.endpoints();
     }
 
-    private void listen(String serviceKey, ListenerKey listener, ServicePortKey port, Set<ListenerKey> wanted) {
+    private void listen(Service service, ListenerKey listener, ServicePortKey port, Set<ListenerKey> wanted) {
         try {
             listeners.ensure(listener, () -> backends.get(port));
             wanted.add(listener);
-        } catch (RuntimeException e) {
-            log.warn("service {}: cannot listen on {}: {}", serviceKey, listener, e.toString());
+            failed.remove(listener);
+        } catch (UncheckedIOException e) {
+            // Retried on the Service's next sync; reported once.
+            String message = "cannot listen on " + e.getMessage();
+            log.warn("service {}/{}: {}", port.namespace(), port.service(), message);
+            if (failed.putIfAbsent(listener, port.namespace() + "/" + port.service()) == null) {
+                events.warning(service, "FailedToListen", message);
+            }
         }
     }
 

@@ -55,6 +55,13 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         });
     }
 
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        // The Service port is gone: its sessions end with it instead of idling out.
+        sessions.values().forEach(session -> session.channel().close());
+        ctx.fireChannelInactive();
+    }
+
     private ChannelFuture open(Channel listener, InetSocketAddress client) {
         Backends current = backends.get();
         Endpoint endpoint = current == null ? null : current.pick(client.getAddress(), Set.of());

@@ -206,6 +206,20 @@ class ServiceProxyIT {
     }
 
     @Test
+    void portInUseIsReportedAsAnEventAndTheClusterIpStillWorks() throws Exception {
+        startProxy();
+        int nodePort = freeNodePort();
+        try (ServerSocket squatter = new ServerSocket(nodePort)) {
+            TestService service = service("TCP", Map.of(), nodePort, List.of(backend("a")));
+            assertThat(get(service.address())).isEqualTo("a");
+            await().atMost(WAIT).until(() -> client.v1().events().inNamespace("default").list().getItems()
+                    .stream().anyMatch(e -> e.getInvolvedObject().getName().equals(service.name())
+                            && e.getReason().equals("FailedToListen") && e.getType().equals("Warning")
+                            && e.getMessage().contains(":" + nodePort + "/TCP")));
+        }
+    }
+
+    @Test
     void closingTheProxyLeavesNoListenerAndNoRoute() throws Exception {
         startProxy();
         int nodePort = freeNodePort();
