@@ -110,6 +110,18 @@ class ServiceProxyIT {
     }
 
     @Test
+    void clientThatShutsItsOutputStillGetsTheResponse() throws Exception {
+        startProxy();
+        InetSocketAddress service = service("TCP", Map.of(), null, List.of(backend("a"))).address();
+        try (Socket socket = new Socket(service.getAddress(), service.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            assertThat(body(socket.getInputStream())).isEqualTo("a");
+        }
+    }
+
+    @Test
     void killedBackendCostsNoFailedRequest() throws Exception {
         startProxy();
         List<Integer> ports = List.of(backend("a"), backend("b"), backend("c"));
