@@ -17,6 +17,7 @@ import io.drover.controller.ApiClients;
 import io.drover.controller.ControllerManager;
 import io.drover.dns.ClusterDns;
 import io.drover.dns.ClusterDnsStarter;
+import io.drover.proxy.ServiceProxy;
 import io.drover.store.Compactor;
 import io.drover.store.Store;
 import io.drover.store.StoreConfig;
@@ -42,18 +43,20 @@ public final class DroverServer implements AutoCloseable {
     private final ControllerManager controllers;
     private final NodeAgent agent;
     private final ClusterDns dns;
+    private final ServiceProxy proxy;
     private final URI url;
     private final Path kubeconfig;
     private boolean closed;
 
     private DroverServer(Store store, Compactor compactor, ApiServer api, ControllerManager controllers,
-            NodeAgent agent, ClusterDns dns, URI url, Path kubeconfig) {
+            NodeAgent agent, ClusterDns dns, ServiceProxy proxy, URI url, Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
         this.api = api;
         this.controllers = controllers;
         this.agent = agent;
         this.dns = dns;
+        this.proxy = proxy;
         this.url = url;
         this.kubeconfig = kubeconfig;
     }
@@ -73,6 +76,7 @@ public final class DroverServer implements AutoCloseable {
         // The agent starts first (the DNS publishes the agent's Node address); its pods ask this
         // for their nameserver at each container start.
         AtomicReference<ClusterDns> podDns = new AtomicReference<>();
+        ServiceProxy proxy = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
@@ -100,10 +104,16 @@ public final class DroverServer implements AutoCloseable {
                 dns = ClusterDnsStarter.start(options.clusterDns(), agent.nodeName(),
                         () -> ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()));
                 podDns.set(dns);
+                // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
+                proxy = ServiceProxy.start(ApiClients.connect(url, credentials.caCertificatePem(),
+                        credentials.adminToken()), ServiceProxy.Settings.defaults());
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, api, controllers, agent, dns, url, kubeconfig);
+            return new DroverServer(store, compactor, api, controllers, agent, dns, proxy, url, kubeconfig);
         } catch (Exception | Error e) {
+            if (proxy != null) {
+                proxy.close();
+            }
             if (dns != null) {
                 dns.close();
             }
@@ -167,6 +177,9 @@ public final class DroverServer implements AutoCloseable {
         }
         closed = true;
         try {
+            if (proxy != null) {
+                proxy.close();
+            }
             if (dns != null) {
                 dns.close();
             }

@@ -1,0 +1,183 @@
+package io.drover.proxy;
+
+import io.drover.controller.EventRecorder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The service proxy of one node, as kube-proxy is: it watches Services and EndpointSlices through
+ * the API and serves every ClusterIP:port and NodePort of this machine, forwarding each new TCP
+ * connection (or UDP session) to a ready endpoint.
+ *
+ * <p>Informer events only name a Service; one sync thread brings that Service's listeners and
+ * endpoints in line with the informer caches, so events for one Service never race each other.
+ */
+public final class ServiceProxy implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ServiceProxy.class);
+    static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+    /**
+     * @param serviceCidr the range ClusterIPs come from (served through a local route as root, on 127.x twins otherwise)
+     * @param udpIdleTimeout how long a UDP session lives without a datagram either way
+     */
+    public record Settings(String serviceCidr, Duration udpIdleTimeout) {
+        public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
+
+        public static Settings defaults() {
+            return new Settings(DEFAULT_SERVICE_CIDR, Duration.ofSeconds(60));
+        }
+    }
+
+    private final KubernetesClient client;
+    private final Transport transport;
+    private final ServiceAddresses addresses;
+    private final Listeners listeners;
+    private final ServiceSync sync;
+    private final ExecutorService syncThread;
+    private final Map<String, String> appliedSlices = new ConcurrentHashMap<>();
+    private SharedIndexInformer<Service> services;
+    private SharedIndexInformer<EndpointSlice> slices;
+
+    private ServiceProxy(KubernetesClient client, Settings settings) {
+        this.client = client;
+        this.addresses = ServiceAddresses.setUp(settings.serviceCidr());
+        this.transport = Transport.create();
+        this.listeners = new Listeners(transport, settings.udpIdleTimeout());
+        this.sync = new ServiceSync(addresses, listeners, Clock.systemUTC(),
+                new EventRecorder(client, "kube-proxy", null, Clock.systemUTC()));
+        this.syncThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("service-proxy-sync").factory());
+    }
+
+    /** Starts watching; returns once the informers have listed what exists. The proxy owns the client from here on. */
+    public static ServiceProxy start(KubernetesClient client, Settings settings) {
+        ServiceProxy proxy = new ServiceProxy(client, settings);
+        try {
+            // Both informers exist before either runs, so every sync finds both caches.
+            proxy.services = client.services().inAnyNamespace().runnableInformer(0);
+            proxy.slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+            proxy.services.addEventHandler(proxy.handler(s -> s.getMetadata().getName()));
+            proxy.slices.addEventHandler(proxy.handler(
+                    s -> s.getMetadata().getLabels() == null ? null : s.getMetadata().getLabels().get(SERVICE_NAME_LABEL)));
+            proxy.services.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            proxy.slices.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            log.info("service proxy started ({} transport, ClusterIPs {})",
+                    proxy.transport.nativeEpoll() ? "epoll" : "NIO",
+                    proxy.addresses.routed() ? "on a local route" : "on their 127.x twins");
+            return proxy;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            proxy.close();
+            throw new IllegalStateException("interrupted while the service proxy started", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            proxy.close();
+            throw new IllegalStateException("the service proxy could not list Services and EndpointSlices", e);
+        }
+    }
+
+    /** The address this proxy listens on for a Service with this clusterIP (itself as root, its 127.x twin rootless). */
+    public InetAddress listenAddress(String clusterIp) throws UnknownHostException {
+        return addresses.listenAddress(clusterIp);
+    }
+
+    /**
+     * The resourceVersion of an EndpointSlice this proxy has applied (new connections follow it), or
+     * null; the seam through which a rollout learns that no new connection goes to a replaced pod.
+     */
+    public String appliedSliceVersion(String namespace, String name) {
+        return appliedSlices.get(namespace + "/" + name);
+    }
+
+    /** Whether the proxy listens on this address and port (a ClusterIP's listen address or 0.0.0.0 for a NodePort). */
+    boolean serving(InetSocketAddress address) {
+        return listeners.keys().stream().anyMatch(
+                k -> k.address().equals(address.getAddress()) && k.port() == address.getPort());
+    }
+
+    private <T extends HasMetadata> ResourceEventHandler<T> handler(java.util.function.Function<T, String> serviceName) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                enqueue(object.getMetadata().getNamespace(), serviceName.apply(object));
+            }
+
+            @Override
+            public void onUpdate(T old, T object) {
+                String before = serviceName.apply(old);
+                String after = serviceName.apply(object);
+                if (before != null && !before.equals(after)) {
+                    enqueue(old.getMetadata().getNamespace(), before);
+                }
+                enqueue(object.getMetadata().getNamespace(), after);
+            }
+
+            @Override
+            public void onDelete(T object, boolean unknownFinalState) {
+                enqueue(object.getMetadata().getNamespace(), serviceName.apply(object));
+            }
+        };
+    }
+
+    private void enqueue(String namespace, String service) {
+        if (service == null || syncThread.isShutdown()) {
+            return;
+        }
+        syncThread.execute(() -> {
+            try {
+                syncService(namespace, service);
+            } catch (RuntimeException e) {
+                log.warn("service {}/{}: sync failed", namespace, service, e);
+            }
+        });
+    }
+
+    private void syncService(String namespace, String name) {
+        Service service = services.getIndexer().getByKey(namespace + "/" + name);
+        List<EndpointSlice> own = slices.getIndexer().list().stream()
+                .filter(s -> EndpointSelection.sameService(s, namespace, name))
+                .toList();
+        sync.sync(namespace, name, service, own);
+        for (EndpointSlice slice : own) {
+            appliedSlices.put(namespace + "/" + slice.getMetadata().getName(), slice.getMetadata().getResourceVersion());
+        }
+        appliedSlices.keySet().removeIf(key -> slices.getIndexer().getByKey(key) == null);
+    }
+
+    @Override
+    public void close() {
+        if (services != null) {
+            services.close();
+        }
+        if (slices != null) {
+            slices.close();
+        }
+        syncThread.shutdown();
+        try {
+            syncThread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        listeners.close();
+        transport.shutdown();
+        addresses.close();
+        client.close();
+    }
+}

@@ -1,0 +1,156 @@
+package io.drover.proxy;
+
+import io.drover.controller.EventRecorder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the proxy in line with one Service and its EndpointSlices, level-triggered: from the
+ * objects as they are now, never from the event that woke it. Runs on the proxy's one sync thread.
+ */
+final class ServiceSync {
+    private static final Logger log = LoggerFactory.getLogger(ServiceSync.class);
+    /** Kubernetes' default sessionAffinityConfig.clientIP.timeoutSeconds (3 hours). */
+    static final int DEFAULT_AFFINITY_SECONDS = 10800;
+
+    private final ServiceAddresses addresses;
+    private final Listeners listeners;
+    private final Clock clock;
+    private final EventRecorder events;
+    /** Sockets that failed to open and for which Service, so each failure is reported once, not on every sync. */
+    private final Map<ListenerKey, String> failed = new HashMap<>();
+    private final Map<ServicePortKey, Backends> backends = new ConcurrentHashMap<>();
+    /** The listeners each Service ("namespace/name") has open. */
+    private final Map<String, Set<ListenerKey>> listenersByService = new HashMap<>();
+
+    ServiceSync(ServiceAddresses addresses, Listeners listeners, Clock clock, EventRecorder events) {
+        this.addresses = addresses;
+        this.listeners = listeners;
+        this.clock = clock;
+        this.events = events;
+    }
+
+    /** Applies the Service (null: gone) with the EndpointSlices labelled for it. */
+    void sync(String namespace, String name, Service service, List<EndpointSlice> slices) {
+        String serviceKey = namespace + "/" + name;
+        Set<ListenerKey> wanted = new HashSet<>();
+        Set<ListenerKey> attempted = new HashSet<>();
+        Set<ServicePortKey> ports = new HashSet<>();
+        if (service != null && proxied(service.getSpec())) {
+            ServiceSpec spec = service.getSpec();
+            BalancingPolicy policy = BalancingPolicy.of(service.getMetadata().getAnnotations());
+            Duration affinity = affinityTimeout(spec);
+            for (ServicePort port : spec.getPorts()) {
+                String protocol = port.getProtocol() == null ? "TCP" : port.getProtocol();
+                if (!"TCP".equals(protocol) && !"UDP".equals(protocol)) {
+                    log.warn("service {} port {}: protocol {} is not proxied (TCP and UDP are)", serviceKey,
+                            port.getPort(), protocol);
+                    continue;
+                }
+                ServicePortKey key = new ServicePortKey(namespace, name,
+                        port.getName() == null ? "" : port.getName(), protocol);
+                Backends portBackends = backends.computeIfAbsent(key, k -> new Backends(clock));
+                portBackends.configure(policy, affinity);
+                portBackends.update(EndpointSelection.select(slices, key.portName(), protocol));
+                ports.add(key);
+                ListenerKey clusterIp = clusterIpListener(serviceKey, spec.getClusterIP(), port.getPort(), protocol);
+                List<ListenerKey> sockets = new ArrayList<>();
+                if (clusterIp != null) {
+                    sockets.add(clusterIp);
+                }
+                if (port.getNodePort() != null && port.getNodePort() > 0) {
+                    sockets.add(new ListenerKey(anyAddress(), port.getNodePort(), protocol));
+                }
+                for (ListenerKey socket : sockets) {
+                    attempted.add(socket);
+                    listen(service, socket, key, wanted);
+                }
+            }
+        }
+        // A socket this Service no longer asks for is no longer failing (reported again if asked for anew).
+        failed.entrySet().removeIf(f -> f.getValue().equals(serviceKey) && !attempted.contains(f.getKey()));
+        Set<ListenerKey> had = listenersByService.getOrDefault(serviceKey, Set.of());
+        for (ListenerKey key : had) {
+            if (!wanted.contains(key)) {
+                listeners.close(key);
+            }
+        }
+        if (wanted.isEmpty()) {
+            listenersByService.remove(serviceKey);
+        } else {
+            listenersByService.put(serviceKey, wanted);
+        }
+        backends.keySet().removeIf(k -> k.namespace().equals(namespace) && k.service().equals(name)
+                && !ports.contains(k));
+    }
+
+    /** The endpoints a Service port currently sends new connections to; for tests and diagnostics. */
+    List<Endpoint> endpoints(ServicePortKey key) {
+        Backends portBackends = backends.get(key);
+        return portBackends == null ? List.of() : portBackends.endpoints();
+    }
+
+    private void listen(Service service, ListenerKey listener, ServicePortKey port, Set<ListenerKey> wanted) {
+        try {
+            listeners.ensure(listener, () -> backends.get(port));
+            wanted.add(listener);
+            failed.remove(listener);
+        } catch (UncheckedIOException e) {
+            // Retried on the Service's next sync; reported once.
+            String message = "cannot listen on " + e.getMessage();
+            log.warn("service {}/{}: {}", port.namespace(), port.service(), message);
+            if (failed.putIfAbsent(listener, port.namespace() + "/" + port.service()) == null) {
+                events.warning(service, "FailedToListen", message);
+            }
+        }
+    }
+
+    private ListenerKey clusterIpListener(String serviceKey, String clusterIp, int port, String protocol) {
+        try {
+            return new ListenerKey(addresses.listenAddress(clusterIp), port, protocol);
+        } catch (UnknownHostException e) {
+            log.warn("service {}: clusterIP {} is not an address", serviceKey, clusterIp);
+            return null;
+        }
+    }
+
+    /** ClusterIP Services with an address get proxied; headless and ExternalName ones do not, as in kube-proxy. */
+    private static boolean proxied(ServiceSpec spec) {
+        return spec != null && spec.getPorts() != null && !"ExternalName".equals(spec.getType())
+                && spec.getClusterIP() != null && !spec.getClusterIP().isEmpty()
+                && !"None".equals(spec.getClusterIP()) && spec.getClusterIP().indexOf(':') < 0;
+    }
+
+    private static Duration affinityTimeout(ServiceSpec spec) {
+        if (!"ClientIP".equals(spec.getSessionAffinity())) {
+            return null;
+        }
+        var config = spec.getSessionAffinityConfig();
+        Integer seconds = config == null || config.getClientIP() == null ? null : config.getClientIP().getTimeoutSeconds();
+        return Duration.ofSeconds(seconds == null ? DEFAULT_AFFINITY_SECONDS : seconds);
+    }
+
+    private static InetAddress anyAddress() {
+        try {
+            return InetAddress.getByAddress(new byte[4]);
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

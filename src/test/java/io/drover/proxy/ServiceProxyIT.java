@@ -1,0 +1,365 @@
+package io.drover.proxy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import com.sun.net.httpserver.HttpServer;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The service proxy against a real API server, real backend HTTP servers and real sockets. The
+ * server runs without a node agent, so the only proxy is the one each test starts, on a service
+ * CIDR of its own (a random 10.x.0.0/16), which it must leave behind no route for.
+ */
+class ServiceProxyIT {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final AtomicInteger NEXT_SERVICE = new AtomicInteger(1);
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+
+    private final String cidrPrefix = "10." + ThreadLocalRandom.current().nextInt(200, 250);
+    private final List<HttpServer> backends = new ArrayList<>();
+    private final List<AutoCloseable> closers = new ArrayList<>();
+    private ServiceProxy proxy;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TestCluster.start(options -> options.withNodeAgent(false));
+        client = cluster.client();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @AfterEach
+    void stopEverything() throws Exception {
+        if (proxy != null) {
+            proxy.close();
+        }
+        backends.forEach(server -> server.stop(0));
+        for (AutoCloseable closer : closers) {
+            closer.close();
+        }
+        assertThat(ServiceAddresses.routeExists(cidrPrefix + ".0.0/16")).as("route left behind").isFalse();
+    }
+
+    @Test
+    void roundRobinSpreadsRequestsOverEveryEndpoint() throws Exception {
+        startProxy();
+        List<Integer> ports = List.of(backend("a"), backend("b"), backend("c"));
+        InetSocketAddress service = service("TCP", Map.of(), null, ports).address();
+        Map<String, Integer> hits = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            hits.merge(get(service), 1, Integer::sum);
+        }
+        assertThat(hits).containsOnlyKeys("a", "b", "c");
+        assertThat(hits.values()).allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(60));
+    }
+
+    @Test
+    void removedEndpointGetsNoNewConnectionsWhileAnEstablishedOneCompletes() throws Exception {
+        startProxy();
+        int a = backend("a");
+        int b = backend("b");
+        TestService service = service("TCP", Map.of(), null, List.of(a));
+        try (Socket established = new Socket(service.address().getAddress(), service.address().getPort())) {
+            OutputStream out = established.getOutputStream();
+            out.write("GET / HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            addEndpoint(service, b);
+            terminate(service, a);
+            for (int i = 0; i < 20; i++) {
+                assertThat(get(service.address())).isEqualTo("b");
+            }
+            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            assertThat(body(established.getInputStream())).isEqualTo("a");
+        }
+    }
+
+    @Test
+    void clientThatShutsItsOutputStillGetsTheResponse() throws Exception {
+        startProxy();
+        InetSocketAddress service = service("TCP", Map.of(), null, List.of(backend("a"))).address();
+        try (Socket socket = new Socket(service.getAddress(), service.getPort())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.shutdownOutput();
+            assertThat(body(socket.getInputStream())).isEqualTo("a");
+        }
+    }
+
+    @Test
+    void killedBackendCostsNoFailedRequest() throws Exception {
+        startProxy();
+        List<Integer> ports = List.of(backend("a"), backend("b"), backend("c"));
+        InetSocketAddress service = service("TCP", Map.of(), null, ports).address();
+        Map<String, Integer> hits = new HashMap<>();
+        for (int i = 0; i < 150; i++) {
+            if (i == 30) {
+                backends.get(1).stop(0);
+            }
+            hits.merge(get(service), 1, Integer::sum);
+        }
+        assertThat(hits.get("a") + hits.get("c")).isGreaterThanOrEqualTo(120);
+    }
+
+    @Test
+    void nodePortIsReachableOnTheNodeAddress() throws Exception {
+        startProxy();
+        int nodePort = freeNodePort();
+        InetSocketAddress service = service("TCP", Map.of(), nodePort, List.of(backend("a"))).address();
+        assertThat(get(service)).isEqualTo("a");
+        assertThat(get(new InetSocketAddress(InetAddress.getLoopbackAddress(), nodePort))).isEqualTo("a");
+    }
+
+    @Test
+    void clientIpAffinitySticksToOneEndpoint() throws Exception {
+        startProxy();
+        List<Integer> ports = List.of(backend("a"), backend("b"), backend("c"));
+        InetSocketAddress service = service("TCP", Map.of(), null, ports, true).address();
+        String first = get(service);
+        for (int i = 0; i < 30; i++) {
+            assertThat(get(service)).isEqualTo(first);
+        }
+    }
+
+    @Test
+    void leastConnectionsAvoidsTheBusyEndpoint() throws Exception {
+        startProxy();
+        List<Integer> ports = List.of(backend("a"), backend("b"));
+        InetSocketAddress service =
+                service("TCP", Map.of(BalancingPolicy.ANNOTATION, "least-connections"), null, ports).address();
+        try (Socket busy = new Socket(service.getAddress(), service.getPort())) {
+            busy.getOutputStream().write("GET / HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
+            busy.getOutputStream().flush();
+            // The held connection is on one endpoint; every request now goes to the other.
+            String other = get(service);
+            for (int i = 0; i < 20; i++) {
+                assertThat(get(service)).isEqualTo(other);
+            }
+            busy.getOutputStream().write("\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(body(busy.getInputStream())).isNotEqualTo(other);
+        }
+    }
+
+    @Test
+    void udpDatagramsAreEchoedThroughTheProxy() throws Exception {
+        startProxy();
+        DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        Thread echoThread = Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[1500];
+            try {
+                while (true) {
+                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                    echo.receive(packet);
+                    echo.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+        closers.add(() -> {
+            echo.close();
+            echoThread.join();
+        });
+        InetSocketAddress service = service("UDP", Map.of(), null, List.of(echo.getLocalPort())).address();
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(500);
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            await().atMost(WAIT).ignoreExceptions().until(() -> {
+                socket.send(new DatagramPacket(hello, hello.length, service));
+                DatagramPacket reply = new DatagramPacket(new byte[100], 100);
+                socket.receive(reply);
+                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).equals("hello");
+            });
+        }
+    }
+
+    @Test
+    void serviceWithoutEndpointsWorksOnceItGetsOne() throws Exception {
+        startProxy();
+        TestService service = service("TCP", Map.of(), null, List.of());
+        assertThatThrownBy(() -> get(service.address())).isInstanceOf(IOException.class);
+        addEndpoint(service, backend("a"));
+        assertThat(get(service.address())).isEqualTo("a");
+    }
+
+    @Test
+    void portInUseIsReportedAsAnEventAndTheClusterIpStillWorks() throws Exception {
+        startProxy();
+        int nodePort = freeNodePort();
+        try (ServerSocket squatter = new ServerSocket(nodePort)) {
+            TestService service = service("TCP", Map.of(), nodePort, List.of(backend("a")));
+            assertThat(get(service.address())).isEqualTo("a");
+            await().atMost(WAIT).until(() -> client.v1().events().inNamespace("default").list().getItems()
+                    .stream().anyMatch(e -> e.getInvolvedObject().getName().equals(service.name())
+                            && e.getReason().equals("FailedToListen") && e.getType().equals("Warning")
+                            && e.getMessage().contains(":" + nodePort + "/TCP")));
+        }
+    }
+
+    @Test
+    void closingTheProxyLeavesNoListenerAndNoRoute() throws Exception {
+        startProxy();
+        int nodePort = freeNodePort();
+        InetSocketAddress service = service("TCP", Map.of(), nodePort, List.of(backend("a"))).address();
+        boolean routed = !service.getAddress().isLoopbackAddress();
+        assertThat(ServiceAddresses.routeExists(cidrPrefix + ".0.0/16")).isEqualTo(routed);
+        assertThat(get(service)).isEqualTo("a");
+        proxy.close();
+        proxy = null;
+        // Off the route, a ClusterIP would go to the default gateway, so the NodePort on loopback shows the
+        // listeners are gone (refused at once); the route itself is checked after every test.
+        assertThatThrownBy(() -> get(new InetSocketAddress(InetAddress.getLoopbackAddress(), nodePort)))
+                .isInstanceOf(IOException.class);
+    }
+
+    // --- helpers ---
+
+    private void startProxy() {
+        proxy = ServiceProxy.start(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build(),
+                new ServiceProxy.Settings(cidrPrefix + ".0.0/16", Duration.ofSeconds(5)));
+    }
+
+    /** A Service the test created: its name, protocol and the address the proxy serves it on. */
+    private record TestService(String name, String protocol, InetSocketAddress address) {}
+
+    private TestService service(String protocol, Map<String, String> annotations, Integer nodePort,
+            List<Integer> endpointPorts) throws Exception {
+        return service(protocol, annotations, nodePort, endpointPorts, false);
+    }
+
+    /**
+     * Creates a Service with an explicit clusterIP and an EndpointSlice per endpoint, and waits
+     * until the proxy has applied them.
+     */
+    private TestService service(String protocol, Map<String, String> annotations, Integer nodePort,
+            List<Integer> endpointPorts, boolean clientIpAffinity) throws Exception {
+        int n = NEXT_SERVICE.getAndIncrement();
+        String name = "svc-" + n;
+        String clusterIp = cidrPrefix + ".0." + (10 + n % 200);
+        client.services().inNamespace("default").resource(new ServiceBuilder()
+                .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
+                .withNewSpec().withType(nodePort == null ? "ClusterIP" : "NodePort").withClusterIP(clusterIp)
+                .withSessionAffinity(clientIpAffinity ? "ClientIP" : "None")
+                .addNewPort().withName("web").withProtocol(protocol).withPort(80).withNodePort(nodePort).endPort()
+                .endSpec().build()).create();
+        closers.add(() -> client.services().inNamespace("default").withName(name).delete());
+        TestService service = new TestService(name, protocol, new InetSocketAddress(proxy.listenAddress(clusterIp), 80));
+        for (int port : endpointPorts) {
+            addEndpoint(service, port);
+        }
+        await().atMost(WAIT).until(() -> proxy.serving(service.address()));
+        return service;
+    }
+
+    /**
+     * Adds an endpoint 127.0.0.1:port in a slice of its own (a slice has one port list, and drover
+     * endpoints differ by port) and waits until the proxy has applied it.
+     */
+    private void addEndpoint(TestService service, int port) {
+        String slice = service.name() + "-" + port;
+        EndpointSlice created = client.discovery().v1().endpointSlices().inNamespace("default").resource(
+                new EndpointSliceBuilder()
+                        .withNewMetadata().withName(slice).addToLabels("kubernetes.io/service-name", service.name())
+                        .endMetadata()
+                        .withAddressType("IPv4")
+                        .addNewPort().withName("web").withProtocol(service.protocol()).withPort(port).endPort()
+                        .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true)
+                        .withServing(true).withTerminating(false).endConditions().endEndpoint()
+                        .build()).create();
+        closers.add(() -> client.discovery().v1().endpointSlices().inNamespace("default").withName(slice).delete());
+        awaitApplied(slice, created.getMetadata().getResourceVersion());
+    }
+
+    /** Marks the endpoint on this port terminating (ready false, serving true), as for a pod being replaced. */
+    private void terminate(TestService service, int port) {
+        String slice = service.name() + "-" + port;
+        EndpointSlice updated = client.discovery().v1().endpointSlices().inNamespace("default").withName(slice)
+                .edit(s -> new EndpointSliceBuilder(s).editFirstEndpoint().editConditions().withReady(false)
+                        .withServing(true).withTerminating(true).endConditions().endEndpoint().build());
+        awaitApplied(slice, updated.getMetadata().getResourceVersion());
+    }
+
+    private void awaitApplied(String slice, String version) {
+        await().atMost(WAIT).until(() -> version.equals(proxy.appliedSliceVersion("default", slice)));
+    }
+
+    private int backend(String name) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", exchange -> {
+            byte[] body = name.getBytes(StandardCharsets.US_ASCII);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        backends.add(server);
+        return server.getAddress().getPort();
+    }
+
+    /** One HTTP/1.0 request on a connection of its own (so every request is a new proxied connection). */
+    private static String get(InetSocketAddress address) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(address, 2000);
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            return body(socket.getInputStream());
+        }
+    }
+
+    private static String body(InputStream in) throws IOException {
+        String response = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        int start = response.indexOf("\r\n\r\n");
+        if (!response.startsWith("HTTP/1.1 200") || start < 0) {
+            throw new SocketException("no HTTP response: " + response);
+        }
+        return response.substring(start + 4);
+    }
+
+    private static int freeNodePort() {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(30000, 32768);
+            try (ServerSocket probe = new ServerSocket(port)) {
+                return port;
+            } catch (IOException inUse) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port in 30000-32767");
+    }
+}
