@@ -3,6 +3,7 @@ package io.drover.controller;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.scheduler.SchedulerController;
+import io.drover.service.ServiceControllers;
 import io.drover.workload.WorkloadControllers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -68,6 +69,7 @@ public final class ControllerManager implements AutoCloseable {
         SharedIndexInformer<Deployment> deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
         informers.addAll(List.of(pods, replicaSets, deployments));
         WorkloadControllers.register(client, pods, replicaSets, deployments, this::controller);
+        informers.addAll(ServiceControllers.register(client, pods, this::controller));
 
         OwnerGraph graph = new OwnerGraph();
         Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));
