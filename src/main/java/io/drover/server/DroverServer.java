@@ -1,6 +1,7 @@
 package io.drover.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.agent.HostFacts;
 import io.drover.agent.NodeAgent;
 import io.drover.agent.server.KubeletServer;
 import io.drover.api.ApiServer;
@@ -9,6 +10,8 @@ import io.drover.api.exec.ExecRelayHandler;
 import io.drover.api.exec.NodeConnections;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
+import io.drover.api.service.KubernetesService;
+import io.drover.api.service.ServiceCidr;
 import io.drover.api.http.DiscoveryRoutes;
 import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
@@ -77,6 +80,8 @@ public final class DroverServer implements AutoCloseable {
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
                     next -> new ExecRelayHandler(next, router::authorizes, storage, registry, nodeConnections));
             URI url = URI.create("https://127.0.0.1:" + api.port());
+            KubernetesService.ensure(storage, registry, json, ServiceCidr.DEFAULT, HostFacts.detectInternalIp(),
+                    api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
             controllers = ControllerManager.start(

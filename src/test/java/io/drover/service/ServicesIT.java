@@ -141,6 +141,19 @@ class ServicesIT {
         assertThat(second.getSpec().getPorts().get(0).getNodePort()).isEqualTo(nodePort);
     }
 
+    @Test
+    void theKubernetesServiceHasTheFirstAddressAndPointsAtTheApiServer() {
+        Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
+        assertThat(kubernetes.getSpec().getClusterIP()).isEqualTo("10.43.0.1");
+        assertThat(kubernetes.getSpec().getPorts().get(0).getPort()).isEqualTo(443);
+        int apiPort = client.getMasterUrl().getPort();
+        assertThat(kubernetes.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(apiPort);
+        Endpoints ep = client.endpoints().inNamespace("default").withName("kubernetes").get();
+        assertThat(ep.getSubsets().get(0).getPorts().get(0).getPort()).isEqualTo(apiPort);
+        assertThat(slices("kubernetes")).singleElement().satisfies(s -> assertThat(s.getPorts().get(0).getPort())
+                .isEqualTo(apiPort));
+    }
+
     private List<Endpoint> endpoints(String service) {
         return slices(service).stream().filter(s -> s.getEndpoints() != null)
                 .flatMap(s -> s.getEndpoints().stream()).toList();
