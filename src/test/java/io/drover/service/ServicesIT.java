@@ -154,6 +154,21 @@ class ServicesIT {
                 .isEqualTo(apiPort));
     }
 
+    @Test
+    void podsStartedAfterAServiceGetItsVariables() {
+        Service db = client.services().inNamespace("default").resource(new ServiceBuilder(service("my-db", false))
+                .editSpec().editFirstPort().withName("sql").withPort(5432).endPort().endSpec().build()).create();
+        Path out = dir.resolve("env");
+        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("env").endMetadata()
+                .withNewSpec().withRuntimeClassName("process").withTerminationGracePeriodSeconds(5L)
+                .addNewContainer().withName("main").withCommand("sh", "-c",
+                        "echo \"$MY_DB_SERVICE_HOST $MY_DB_SERVICE_PORT_SQL $MY_DB_PORT\" > " + out + "; sleep 1000")
+                .endContainer().endSpec().build()).create();
+        String ip = db.getSpec().getClusterIP();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(out).exists().content()
+                .isEqualTo(ip + " 5432 tcp://" + ip + ":5432\n"));
+    }
+
     private List<Endpoint> endpoints(String service) {
         return slices(service).stream().filter(s -> s.getEndpoints() != null)
                 .flatMap(s -> s.getEndpoints().stream()).toList();
