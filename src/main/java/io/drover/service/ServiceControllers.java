@@ -5,6 +5,7 @@ import io.drover.controller.EventHandlers;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.fabric8.kubernetes.api.model.Endpoints;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -18,7 +19,7 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * Wires the endpoints and endpointslice controllers to their informers: a Service change enqueues
+ * Wires the endpoints, endpointslice and LoadBalancer-status controllers to their informers: a Service change enqueues
  * it; a pod change enqueues every Service of its namespace that selects it before or after; a
  * change to a controller-managed slice (or the deletion of an Endpoints) enqueues its Service, so
  * edits by others are undone.
@@ -27,7 +28,7 @@ public final class ServiceControllers {
     private ServiceControllers() {}
 
     /**
-     * Registers both controllers and returns the informers it made, for the caller to start and
+     * Registers the controllers and returns the informers it made, for the caller to start and
      * close with the others; {@code pods} is shared.
      */
     public static List<SharedIndexInformer<?>> register(KubernetesClient client, SharedIndexInformer<Pod> pods,
@@ -37,15 +38,25 @@ public final class ServiceControllers {
         SharedIndexInformer<EndpointSlice> slices = client.discovery().v1().endpointSlices().inAnyNamespace()
                 .runnableInformer(0);
         SharedIndexInformer<Endpoints> endpoints = client.endpoints().inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
         Controller sliceController = newController.apply("endpointslice-controller",
                 new EndpointSliceController(client, services, pods, slices, clock));
         Controller endpointsController = newController.apply("endpoints-controller",
                 new EndpointsController(client, services, pods, endpoints, clock));
+        Controller loadBalancers = newController.apply("service-lb-controller",
+                new LoadBalancerController(client, services, nodes));
         Consumer<String> enqueue = key -> {
             sliceController.enqueue(key);
             endpointsController.enqueue(key);
         };
-        services.addEventHandler(EventHandlers.onChange(s -> enqueue.accept(Keys.of(s))));
+        services.addEventHandler(EventHandlers.onChange(s -> {
+            enqueue.accept(Keys.of(s));
+            loadBalancers.enqueue(Keys.of(s));
+        }));
+        // A node's address or readiness changes every LoadBalancer's ingress.
+        nodes.addEventHandler(EventHandlers.onChange(n -> services.getStore().list().stream()
+                .filter(s -> "LoadBalancer".equals(s.getSpec().getType())).map(Keys::of)
+                .forEach(loadBalancers::enqueue)));
         pods.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Pod pod) {
@@ -83,7 +94,7 @@ public final class ServiceControllers {
                 endpointsController.enqueue(Keys.of(obj));
             }
         });
-        return List.of(services, slices, endpoints);
+        return List.of(services, slices, endpoints, nodes);
     }
 
     private static List<String> selecting(SharedIndexInformer<Service> services, Pod pod) {

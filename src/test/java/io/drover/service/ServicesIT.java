@@ -169,6 +169,20 @@ class ServicesIT {
                 .isEqualTo(ip + " 5432 tcp://" + ip + ":5432\n"));
     }
 
+    @Test
+    void aLoadBalancerIsAnsweredWithTheNodesAddress() {
+        client.services().inNamespace("default").resource(new ServiceBuilder(service("lb", false)).editSpec()
+                .withType("LoadBalancer").endSpec().build()).create();
+        String nodeIp = client.nodes().list().getItems().get(0).getStatus().getAddresses().stream()
+                .filter(a -> a.getType().equals("InternalIP")).findFirst().orElseThrow().getAddress();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Service lb = client.services().inNamespace("default").withName("lb").get();
+            assertThat(lb.getSpec().getPorts().get(0).getNodePort()).isBetween(30000, 32767);
+            assertThat(lb.getStatus().getLoadBalancer().getIngress()).singleElement()
+                    .satisfies(i -> assertThat(i.getIp()).isEqualTo(nodeIp));
+        });
+    }
+
     private List<Endpoint> endpoints(String service) {
         return slices(service).stream().filter(s -> s.getEndpoints() != null)
                 .flatMap(s -> s.getEndpoints().stream()).toList();
