@@ -1,0 +1,91 @@
+package io.drover.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.testing.Kubectl;
+import io.drover.testing.Requirements;
+import io.drover.testing.ServerProcess;
+import io.drover.testing.TempDirs;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/** kubectl expose, get svc/endpoints/endpointslices and describe svc against a `drover server` process. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ServicesKubectlIT {
+    private ServerProcess server;
+    private Kubectl kubectl;
+    private Path cache;
+    private Path marker;
+
+    @BeforeAll
+    void start() throws Exception {
+        Path binary = Requirements.kubectl();
+        server = ServerProcess.start();
+        cache = TempDirs.create("kubectl-cache");
+        marker = TempDirs.create("drover-svc-kubectl");
+        kubectl = new Kubectl(binary, server.kubeconfig(), cache);
+    }
+
+    @AfterAll
+    void stop() throws Exception {
+        if (kubectl != null) {
+            kubectl.run("delete", "deployment", "web", "--ignore-not-found");
+            await().atMost(Duration.ofSeconds(60)).until(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info()
+                    .commandLine().map(c -> c.contains(marker.toString())).orElse(false)));
+        }
+        if (server != null) {
+            server.close();
+        }
+        TempDirs.delete(cache);
+        TempDirs.delete(marker);
+    }
+
+    @Test
+    void exposeGetAndDescribe() throws Exception {
+        String deployment = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata: {name: web}
+                spec:
+                  replicas: 2
+                  selector: {matchLabels: {app: web}}
+                  template:
+                    metadata: {labels: {app: web}}
+                    spec:
+                      runtimeClassName: process
+                      terminationGracePeriodSeconds: 2
+                      containers:
+                      - name: main
+                        command: [sleep, "1000", "%s"]
+                        ports: [{name: http, containerPort: 8080}]
+                """.formatted(marker);
+        kubectl.runWithInput(deployment, "apply", "-f", "-").requireSuccess();
+        kubectl.run("expose", "deployment", "web", "--port=80", "--target-port=http").requireSuccess();
+
+        String svc = kubectl.run("get", "svc", "web").requireSuccess().stdout();
+        assertThat(svc.lines().findFirst().orElseThrow().split("\\s+"))
+                .containsExactly("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE");
+        assertThat(svc).containsPattern("web\\s+ClusterIP\\s+10\\.43\\.\\d+\\.\\d+\\s+<none>\\s+80/TCP");
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(kubectl.run("get", "endpoints", "web")
+                .requireSuccess().stdout()).containsPattern("web\\s+\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+,\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+\\s"));
+        String ep = kubectl.run("get", "endpoints", "web").requireSuccess().stdout();
+        assertThat(ep.lines().findFirst().orElseThrow().split("\\s+")).containsExactly("NAME", "ENDPOINTS", "AGE");
+
+        String slices = kubectl.run("get", "endpointslices", "-l", "kubernetes.io/service-name=web").requireSuccess()
+                .stdout();
+        assertThat(slices.lines().findFirst().orElseThrow().split("\\s+"))
+                .containsExactly("NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE");
+        assertThat(slices.lines().skip(1)).hasSize(2).allMatch(l -> l.matches("web-\\S+\\s+IPv4\\s+\\d+\\s+\\S+\\s+.*"));
+
+        String described = kubectl.run("describe", "svc", "web").requireSuccess().stdout();
+        assertThat(described).containsPattern("Type:\\s+ClusterIP").containsPattern("IP:\\s+10\\.43\\.")
+                .containsPattern("Port:\\s+<unset>\\s+80/TCP").containsPattern("TargetPort:\\s+http/TCP")
+                .containsPattern("Endpoints:\\s+\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+");
+    }
+}
