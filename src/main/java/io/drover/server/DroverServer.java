@@ -11,7 +11,7 @@ import io.drover.api.exec.NodeConnections;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.service.KubernetesService;
-import io.drover.api.service.ServiceCidr;
+import io.drover.api.service.ServiceAllocations;
 import io.drover.api.http.DiscoveryRoutes;
 import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
@@ -70,7 +70,8 @@ public final class DroverServer implements AutoCloseable {
         NodeAgent agent = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
-            ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
+            ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC(),
+                    new ServiceAllocations(options.serviceRanges()));
             ClusterBootstrap.run(storage, registry, json);
             ApiRouter router = new ApiRouter(json, registry, storage,
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
@@ -80,7 +81,7 @@ public final class DroverServer implements AutoCloseable {
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
                     next -> new ExecRelayHandler(next, router::authorizes, storage, registry, nodeConnections));
             URI url = URI.create("https://127.0.0.1:" + api.port());
-            KubernetesService.ensure(storage, registry, json, ServiceCidr.DEFAULT, HostFacts.detectInternalIp(),
+            KubernetesService.ensure(storage, registry, json, options.serviceRanges().cidr(), HostFacts.detectInternalIp(),
                     api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");

@@ -2,6 +2,7 @@ package io.drover.server;
 
 import io.drover.agent.RestartBackoffPolicy;
 import io.drover.agent.ports.PortRange;
+import io.drover.api.service.ServiceRanges;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -22,10 +23,11 @@ import java.time.Duration;
  * @param restartBackoff how the node agent's back-off between container restarts grows
  * @param kubeletPort the node agent's kubelet endpoint port (HTTPS, all addresses); 0 picks a free one
  * @param hostPortRange the host ports the node agent gives containerPorts
+ * @param serviceRanges the ClusterIP range and NodePort range of Services
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
         Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose,
-        RestartBackoffPolicy restartBackoff, int kubeletPort, PortRange hostPortRange) {
+        RestartBackoffPolicy restartBackoff, int kubeletPort, PortRange hostPortRange, ServiceRanges serviceRanges) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
@@ -36,36 +38,37 @@ public record ServerOptions(Path dataDir, int apiPort, String bindAddress, Strin
         }
         restartBackoff = restartBackoff == null ? RestartBackoffPolicy.DEFAULT : restartBackoff;
         hostPortRange = hostPortRange == null ? PortRange.DEFAULT : hostPortRange;
+        serviceRanges = serviceRanges == null ? ServiceRanges.DEFAULT : serviceRanges;
     }
 
     public ServerOptions withBindAddress(String address) {
         return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, serviceRanges);
     }
 
     public ServerOptions withNodeAgent(boolean run) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, serviceRanges);
     }
 
     public ServerOptions withNodeName(String name) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, serviceRanges);
     }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stop, restartBackoff, kubeletPort, hostPortRange);
+                nodeName, stop, restartBackoff, kubeletPort, hostPortRange, serviceRanges);
     }
 
     public ServerOptions withRestartBackoff(RestartBackoffPolicy backoff) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, backoff, kubeletPort, hostPortRange);
+                nodeName, stopPodsOnClose, backoff, kubeletPort, hostPortRange, serviceRanges);
     }
 
     public ServerOptions withHostPortRange(PortRange range) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, range);
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, range, serviceRanges);
     }
 
     /**
@@ -74,6 +77,6 @@ public record ServerOptions(Path dataDir, int apiPort, String bindAddress, Strin
      */
     public static ServerOptions forDataDir(Path dataDir) {
         return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false,
-                RestartBackoffPolicy.DEFAULT, 0, PortRange.DEFAULT);
+                RestartBackoffPolicy.DEFAULT, 0, PortRange.DEFAULT, ServiceRanges.DEFAULT);
     }
 }

@@ -25,7 +25,8 @@ class ServicesKubectlIT {
     @BeforeAll
     void start() throws Exception {
         Path binary = Requirements.kubectl();
-        server = ServerProcess.start();
+        // Non-default ranges, so the flags are seen to reach the allocators.
+        server = ServerProcess.start("--service-cidr", "10.44.0.0/24", "--service-node-port-range", "31000-31010");
         cache = TempDirs.create("kubectl-cache");
         marker = TempDirs.create("drover-svc-kubectl");
         kubectl = new Kubectl(binary, server.kubeconfig(), cache);
@@ -61,7 +62,7 @@ class ServicesKubectlIT {
                       terminationGracePeriodSeconds: 2
                       containers:
                       - name: main
-                        command: [sleep, "1000", "%s"]
+                        command: [sh, -c, "sleep 1000; : %s"]
                         ports: [{name: http, containerPort: 8080}]
                 """.formatted(marker);
         kubectl.runWithInput(deployment, "apply", "-f", "-").requireSuccess();
@@ -70,7 +71,7 @@ class ServicesKubectlIT {
         String svc = kubectl.run("get", "svc", "web").requireSuccess().stdout();
         assertThat(svc.lines().findFirst().orElseThrow().split("\\s+"))
                 .containsExactly("NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE");
-        assertThat(svc).containsPattern("web\\s+ClusterIP\\s+10\\.43\\.\\d+\\.\\d+\\s+<none>\\s+80/TCP");
+        assertThat(svc).containsPattern("web\\s+ClusterIP\\s+10\\.44\\.0\\.\\d+\\s+<none>\\s+80/TCP");
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(kubectl.run("get", "endpoints", "web")
                 .requireSuccess().stdout()).containsPattern("web\\s+\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+,\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+\\s"));
@@ -83,8 +84,19 @@ class ServicesKubectlIT {
                 .containsExactly("NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE");
         assertThat(slices.lines().skip(1)).hasSize(2).allMatch(l -> l.matches("web-\\S+\\s+IPv4\\s+\\d+\\s+\\S+\\s+.*"));
 
+        assertThat(kubectl.run("get", "svc", "kubernetes", "-o", "jsonpath={.spec.clusterIP}").requireSuccess()
+                .stdout()).isEqualTo("10.44.0.1");
+        kubectl.run("create", "service", "nodeport", "np", "--tcp=80:8080").requireSuccess();
+        assertThat(kubectl.run("get", "svc", "np", "-o", "jsonpath={.spec.ports[0].nodePort}").requireSuccess()
+                .stdout()).matches("310(0\\d|10)");
+        Kubectl.Run refused = kubectl.run("create", "service", "nodeport", "np2", "--tcp=80:8080",
+                "--node-port=30080");
+        assertThat(refused.exitCode()).isNotZero();
+        assertThat(refused.stderr()).contains("spec.ports[0].nodePort: Invalid value: 30080: provided port is not in "
+                + "the valid range. The range of valid ports is 31000-31010");
+
         String described = kubectl.run("describe", "svc", "web").requireSuccess().stdout();
-        assertThat(described).containsPattern("Type:\\s+ClusterIP").containsPattern("IP:\\s+10\\.43\\.")
+        assertThat(described).containsPattern("Type:\\s+ClusterIP").containsPattern("IP:\\s+10\\.44\\.0\\.")
                 .containsPattern("Port:\\s+<unset>\\s+80/TCP").containsPattern("TargetPort:\\s+http/TCP")
                 .containsPattern("Endpoints:\\s+\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+");
     }

@@ -31,17 +31,13 @@ public final class ServiceAllocations {
     private final PortRange nodePorts;
     private final ReentrantLock lock = new ReentrantLock();
 
-    public ServiceAllocations(ServiceCidr cidr, PortRange nodePorts) {
-        this.cidr = cidr;
-        this.nodePorts = nodePorts;
+    public ServiceAllocations(ServiceRanges ranges) {
+        this.cidr = ranges.cidr();
+        this.nodePorts = ranges.nodePorts();
     }
 
     public static ServiceAllocations defaults() {
-        return new ServiceAllocations(ServiceCidr.DEFAULT, NodePortAllocator.DEFAULT_RANGE);
-    }
-
-    public ServiceCidr cidr() {
-        return cidr;
+        return new ServiceAllocations(ServiceRanges.DEFAULT);
     }
 
     /** Whether writes of {@code type} go through {@link #write}. */

@@ -95,7 +95,7 @@ class ServiceAllocationsTest {
     @Test
     void aNewAllocatorReadsWhatIsTakenFromTheStoredServices() {
         ObjectNode a = create(service("a", "NodePort"));
-        ServiceAllocations restarted = new ServiceAllocations(ServiceCidr.DEFAULT, new PortRange(30000, 32767));
+        ServiceAllocations restarted = new ServiceAllocations(new ServiceRanges(ServiceCidr.DEFAULT, new PortRange(30000, 32767)));
         ObjectNode b = service("b", "NodePort");
         restarted.write(SERVICES, b, () -> stored, () -> b);
         assertThat(b.path("spec").path("clusterIP").asText()).isNotEqualTo(a.path("spec").path("clusterIP").asText());
