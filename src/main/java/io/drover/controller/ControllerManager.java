@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the built-in controllers (namespace lifecycle, default service accounts, garbage
- * collection, ReplicaSets and Deployments) on informers over one API client, and stops them. Every read and write goes through
+ * collection, ReplicaSets and Deployments, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
 public final class ControllerManager implements AutoCloseable {
