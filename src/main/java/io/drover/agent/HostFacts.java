@@ -24,7 +24,7 @@ import java.util.Map;
  * @param osImage PRETTY_NAME from /etc/os-release
  * @param architecture the Kubernetes name of the CPU architecture (amd64, arm64)
  */
-record HostFacts(String nodeName, String internalIp, int cpus, long memoryKi, String kernelVersion, String osImage,
+public record HostFacts(String nodeName, String internalIp, int cpus, long memoryKi, String kernelVersion, String osImage,
         String architecture) {
 
     static HostFacts detect(String nodeName) {
@@ -61,7 +61,8 @@ record HostFacts(String nodeName, String internalIp, int cpus, long memoryKi, St
         };
     }
 
-    private static String detectInternalIp() {
+    /** The first non-loopback IPv4 address of an interface that is up; 127.0.0.1 when there is none. */
+    public static String detectInternalIp() {
         try {
             for (NetworkInterface nic : Collections.list(NetworkInterface.getNetworkInterfaces())) {
                 if (!nic.isUp() || nic.isLoopback()) {

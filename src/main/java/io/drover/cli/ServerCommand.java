@@ -3,6 +3,8 @@ package io.drover.cli;
 import io.drover.agent.RestartBackoffPolicy;
 import io.drover.agent.ports.PortRange;
 import io.drover.dns.ClusterDnsOptions;
+import io.drover.api.service.ServiceCidr;
+import io.drover.api.service.ServiceRanges;
 import io.drover.server.DroverServer;
 import io.drover.server.ServerOptions;
 import java.nio.file.Path;
@@ -77,6 +79,26 @@ final class ServerCommand implements Callable<Integer> {
                     + "and ephemeral ranges).")
     PortRange hostPortRange = PortRange.DEFAULT;
 
+    @Option(names = "--service-cidr", paramLabel = "A.B.C.D/N", converter = CidrConverter.class,
+            description = "Range of Services' ClusterIPs (default: 10.43.0.0/16).")
+    ServiceCidr serviceCidr = ServiceCidr.DEFAULT;
+
+    @Option(names = "--service-node-port-range", paramLabel = "FIRST-LAST", converter = PortRangeConverter.class,
+            description = "Range of Services' NodePorts (default: 30000-32767).")
+    PortRange serviceNodePortRange = ServiceRanges.DEFAULT.nodePorts();
+
+    /** Turns a bad CIDR into picocli's usage error instead of a stack trace. */
+    static final class CidrConverter implements ITypeConverter<ServiceCidr> {
+        @Override
+        public ServiceCidr convert(String value) {
+            try {
+                return ServiceCidr.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
     /** Turns a bad range into picocli's usage error instead of a stack trace. */
     static final class PortRangeConverter implements ITypeConverter<PortRange> {
         @Override
@@ -110,7 +132,7 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
                 compactionInterval, !disableAgent, nodeName, false, restartBackoff, kubeletPort, hostPortRange,
-                clusterDns());
+                clusterDns(), new ServiceRanges(serviceCidr, serviceNodePortRange));
         DroverServer server = DroverServer.start(options);
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.

@@ -3,6 +3,7 @@ package io.drover.controller;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.scheduler.SchedulerController;
+import io.drover.service.ServiceControllers;
 import io.drover.workload.WorkloadControllers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -21,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the built-in controllers (namespace lifecycle, default service accounts, garbage
- * collection, ReplicaSets and Deployments) on informers over one API client, and stops them. Every read and write goes through
+ * collection, ReplicaSets and Deployments, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
 public final class ControllerManager implements AutoCloseable {
@@ -68,6 +69,7 @@ public final class ControllerManager implements AutoCloseable {
         SharedIndexInformer<Deployment> deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
         informers.addAll(List.of(pods, replicaSets, deployments));
         WorkloadControllers.register(client, pods, replicaSets, deployments, this::controller);
+        informers.addAll(ServiceControllers.register(client, pods, this::controller));
 
         OwnerGraph graph = new OwnerGraph();
         Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));

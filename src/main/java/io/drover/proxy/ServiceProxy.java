@@ -41,9 +41,10 @@ public final class ServiceProxy implements AutoCloseable {
      */
     public record Settings(String serviceCidr, Duration udpIdleTimeout) {
         public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
+        public static final Duration DEFAULT_UDP_IDLE = Duration.ofSeconds(60);
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_SERVICE_CIDR, Duration.ofSeconds(60));
+            return new Settings(DEFAULT_SERVICE_CIDR, DEFAULT_UDP_IDLE);
         }
     }
 

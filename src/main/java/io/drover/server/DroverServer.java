@@ -1,12 +1,15 @@
 package io.drover.server;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.agent.HostFacts;
 import io.drover.agent.NodeAgent;
 import io.drover.agent.server.KubeletServer;
 import io.drover.api.ApiServer;
 import io.drover.api.exec.ExecRelayHandler;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
+import io.drover.api.service.KubernetesService;
+import io.drover.api.service.ServiceAllocations;
 import io.drover.api.http.DiscoveryRoutes;
 import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
@@ -79,7 +82,8 @@ public final class DroverServer implements AutoCloseable {
         ServiceProxy proxy = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
-            ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC());
+            ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC(),
+                    new ServiceAllocations(options.serviceRanges()));
             ClusterBootstrap.run(storage, registry, json);
             KubeletClient kubelets = KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken());
             ApiRouter router = new ApiRouter(json, registry, storage,
@@ -88,6 +92,8 @@ public final class DroverServer implements AutoCloseable {
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
                     next -> new ExecRelayHandler(next, router::authorizes, storage, registry, kubelets));
             URI url = URI.create("https://127.0.0.1:" + api.port());
+            KubernetesService.ensure(storage, registry, json, options.serviceRanges().cidr(), HostFacts.detectInternalIp(),
+                    api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
             controllers = ControllerManager.start(
@@ -106,7 +112,8 @@ public final class DroverServer implements AutoCloseable {
                 podDns.set(dns);
                 // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
                 proxy = ServiceProxy.start(ApiClients.connect(url, credentials.caCertificatePem(),
-                        credentials.adminToken()), ServiceProxy.Settings.defaults());
+                        credentials.adminToken()), new ServiceProxy.Settings(
+                                options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE));
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, dns, proxy, url, kubeconfig);

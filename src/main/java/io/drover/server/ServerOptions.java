@@ -2,6 +2,7 @@ package io.drover.server;
 
 import io.drover.agent.RestartBackoffPolicy;
 import io.drover.agent.ports.PortRange;
+import io.drover.api.service.ServiceRanges;
 import io.drover.dns.ClusterDnsOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,10 +25,12 @@ import java.time.Duration;
  * @param kubeletPort the node agent's kubelet endpoint port (HTTPS, all addresses); 0 picks a free one
  * @param hostPortRange the host ports the node agent gives containerPorts
  * @param clusterDns the node's cluster DNS server (runs with the node agent)
+ * @param serviceRanges the ClusterIP range and NodePort range of Services
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
         Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose,
-        RestartBackoffPolicy restartBackoff, int kubeletPort, PortRange hostPortRange, ClusterDnsOptions clusterDns) {
+        RestartBackoffPolicy restartBackoff, int kubeletPort, PortRange hostPortRange, ClusterDnsOptions clusterDns,
+        ServiceRanges serviceRanges) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
@@ -39,49 +42,56 @@ public record ServerOptions(Path dataDir, int apiPort, String bindAddress, Strin
         restartBackoff = restartBackoff == null ? RestartBackoffPolicy.DEFAULT : restartBackoff;
         hostPortRange = hostPortRange == null ? PortRange.DEFAULT : hostPortRange;
         clusterDns = clusterDns == null ? ClusterDnsOptions.defaults() : clusterDns;
+        serviceRanges = serviceRanges == null ? ServiceRanges.DEFAULT : serviceRanges;
     }
 
     public ServerOptions withBindAddress(String address) {
         return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
     }
 
     public ServerOptions withNodeAgent(boolean run) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
     }
 
     public ServerOptions withNodeName(String name) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
     }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stop, restartBackoff, kubeletPort, hostPortRange, clusterDns);
+                nodeName, stop, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
     }
 
     public ServerOptions withRestartBackoff(RestartBackoffPolicy backoff) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, backoff, kubeletPort, hostPortRange, clusterDns);
+                nodeName, stopPodsOnClose, backoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
     }
 
     public ServerOptions withHostPortRange(PortRange range) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, range, clusterDns);
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, range, clusterDns, serviceRanges);
     }
 
     public ServerOptions withClusterDns(ClusterDnsOptions dns) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, dns);
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, dns, serviceRanges);
+    }
+
+    public ServerOptions withServiceRanges(ServiceRanges ranges) {
+        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, ranges);
     }
 
     /**
      * Defaults for a data dir: free ports (API server on all addresses, kubelet endpoint), SQLite,
-     * compaction every 5 minutes, host ports from {@link PortRange#DEFAULT}, cluster DNS on.
+     * compaction every 5 minutes, host ports from {@link PortRange#DEFAULT}, cluster DNS on, the
+     * default Service ranges.
      */
     public static ServerOptions forDataDir(Path dataDir) {
         return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false,
-                RestartBackoffPolicy.DEFAULT, 0, PortRange.DEFAULT, ClusterDnsOptions.defaults());
+                RestartBackoffPolicy.DEFAULT, 0, PortRange.DEFAULT, ClusterDnsOptions.defaults(), ServiceRanges.DEFAULT);
     }
 }

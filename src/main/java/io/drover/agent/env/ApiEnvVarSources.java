@@ -2,16 +2,18 @@ package io.drover.agent.env;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * Reads ConfigMaps and Secrets through the API at each container start, as the kubelet's
+ * Reads ConfigMaps, Secrets and Services through the API at each container start, as the kubelet's
  * configMapManager does (a change shows in the next start, not in a running container's env).
  */
 public final class ApiEnvVarSources implements EnvVarSources {
@@ -48,6 +50,15 @@ public final class ApiEnvVarSources implements EnvVarSources {
             return Optional.of(data);
         } catch (KubernetesClientException e) {
             throw new ContainerConfigException("couldn't get secret " + namespace + "/" + name + ": " + e.getMessage());
+        }
+    }
+
+    @Override
+    public List<Service> services(String namespace) throws ContainerConfigException {
+        try {
+            return client.services().inNamespace(namespace).list().getItems();
+        } catch (KubernetesClientException e) {
+            throw new ContainerConfigException("failed to list services when setting up env vars: " + e.getMessage());
         }
     }
 }

@@ -26,7 +26,8 @@ import java.util.function.UnaryOperator;
  * <ol>
  *   <li>what the runtime gives every process: PATH and HOSTNAME (the pod name, as a container's
  *       host name is); like an image's env, {@code $(VAR)} cannot reference them;
- *   <li>the "service" variables: the cluster's (KUBERNETES_SERVICE_HOST/PORT), then PORT (the host
+ *   <li>the "service" variables: those of the namespace's Services ({@link ServiceLinks}, unless
+ *       enableServiceLinks is false), the cluster's (KUBERNETES_SERVICE_HOST/PORT), then PORT (the host
  *       port of the container's first containerPort) and PORT_&lt;NAME&gt; for each named port of the
  *       container, then of the pod's other containers (so a sidecar finds the app's port);
  *   <li>the declared variables: envFrom in order, then env in order, each value expanded against
@@ -49,7 +50,12 @@ public final class ContainerEnvironment {
 
     public Resolved resolve(Pod pod, Container container, List<PortAssignment> ports)
             throws ContainerConfigException {
-        Map<String, String> service = new LinkedHashMap<>(node.clusterEnv());
+        Map<String, String> service = new LinkedHashMap<>();
+        if (!Boolean.FALSE.equals(pod.getSpec().getEnableServiceLinks())) {
+            String namespace = pod.getMetadata().getNamespace();
+            service.putAll(ServiceLinks.of(sources.services(namespace), namespace));
+        }
+        service.putAll(node.clusterEnv());
         service.putAll(portVariables(pod, container, ports));
         Map<String, String> declared = declared(pod, container, service);
 

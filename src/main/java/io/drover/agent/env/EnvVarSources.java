@@ -1,5 +1,7 @@
 package io.drover.agent.env;
 
+import io.fabric8.kubernetes.api.model.Service;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -11,4 +13,9 @@ public interface EnvVarSources {
 
     /** The Secret's data, decoded; empty when it does not exist. */
     Optional<Map<String, String>> secret(String namespace, String name) throws ContainerConfigException;
+
+    /** The Services of a namespace, for the Service environment variables; none unless overridden. */
+    default List<Service> services(String namespace) throws ContainerConfigException {
+        return List.of();
+    }
 }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.service.ServiceAllocations;
 import io.drover.api.strategy.ResourceStrategy;
 import io.drover.api.strategy.Strategies;
 import io.drover.store.CompactedException;
@@ -23,6 +24,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -43,11 +45,17 @@ public final class ObjectStorage {
     private final Store store;
     private final ObjectCodec codec;
     private final Clock clock;
+    private final ServiceAllocations services;
 
     public ObjectStorage(Store store, ObjectMapper json, Clock clock) {
+        this(store, json, clock, ServiceAllocations.defaults());
+    }
+
+    public ObjectStorage(Store store, ObjectMapper json, Clock clock, ServiceAllocations services) {
         this.store = store;
         this.codec = new ObjectCodec(json);
         this.clock = clock;
+        this.services = services;
     }
 
     public long currentRevision() {
@@ -143,15 +151,31 @@ public final class ObjectStorage {
             if (store.get(key).isPresent()) {
                 throw ApiException.alreadyExists(type, name);
             }
-            return object;
+            return allocating(type, object, () -> object);
         }
         try {
-            return codec.decode(store.create(key, codec.encode(object)));
+            return allocating(type, object, () -> codec.decode(store.create(key, codec.encode(object))));
         } catch (KeyExistsException e) {
             throw ApiException.alreadyExists(type, name);
         } catch (ValueTooLargeException e) {
             throw ApiException.tooLarge("object is too large: " + e.getMessage());
         }
+    }
+
+    /**
+     * Runs a write; a Service's ClusterIP and NodePorts are allocated first, under the allocation
+     * lock that the write also holds.
+     */
+    private ObjectNode allocating(ResourceType type, ObjectNode object, Supplier<ObjectNode> write) {
+        if (!ServiceAllocations.handles(type)) {
+            return write.get();
+        }
+        return services.write(type, object, () -> {
+            List<JsonNode> stored = new ArrayList<>();
+            store.range(type.storagePrefix(), new RangeOptions(0, 0, null)).kvs()
+                    .forEach(kv -> stored.add(codec.decode(kv)));
+            return stored;
+        }, write);
     }
 
     private void requireActiveNamespace(String namespace) {
@@ -206,6 +230,9 @@ public final class ObjectStorage {
             // Defaults go in before the comparison that decides whether the spec changed.
             strategy.applyDefaults(desired);
             ObjectNode next = merge(type, stored, desired, statusWrite);
+            if (ServiceAllocations.handles(type) && !statusWrite) {
+                ServiceAllocations.carryOver(stored, next);
+            }
             List<ApiException.Cause> invalid = strategy.validateUpdate(stored, next);
             if (!invalid.isEmpty()) {
                 throw ApiException.invalid(type, name, invalid);
@@ -214,7 +241,7 @@ public final class ObjectStorage {
                 return stored;
             }
             if (dryRun) {
-                return next;
+                return allocating(type, next, () -> next);
             }
             try {
                 if (isDeleting(next) && finalizers(type, next).isEmpty()
@@ -222,7 +249,8 @@ public final class ObjectStorage {
                     store.delete(kv.key(), kv.modRevision());
                     return next;
                 }
-                return codec.decode(store.update(kv.key(), codec.encode(next), kv.modRevision()));
+                return allocating(type, next,
+                        () -> codec.decode(store.update(kv.key(), codec.encode(next), kv.modRevision())));
             } catch (ConflictException e) {
                 if (!wantedVersion.isEmpty() || attempt >= UPDATE_ATTEMPTS || e.keyMissing()) {
                     if (e.keyMissing()) {

@@ -11,7 +11,7 @@ import java.util.Set;
 /**
  * v1 Services (SetDefaults_Service and ValidateService): type ClusterIP, no session affinity, TCP ports whose
  * targetPort is the port, Cluster internal traffic policy, single-stack IPv4; valid ports, a clusterIP that does
- * not change once set. Allocating the clusterIP is not done here.
+ * not change once set. ClusterIPs and NodePorts are allocated by {@link io.drover.api.service.ServiceAllocations}.
  */
 final class ServiceStrategy extends KindStrategy {
     private static final List<String> TYPES = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");

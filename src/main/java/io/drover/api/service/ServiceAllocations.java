@@ -1,0 +1,195 @@
+package io.drover.api.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.agent.ports.PortRange;
+import io.drover.api.ApiException;
+import io.drover.api.ApiException.Cause;
+import io.drover.api.resource.ResourceType;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+
+/**
+ * ClusterIPs and NodePorts of Services, allocated in the API server's Service create and update as
+ * kube-apiserver's service registry does.
+ *
+ * <p>There is no allocation record: what is taken is read from the stored Services at every
+ * allocation, so a restarted server cannot hand out an address twice, and deleting a Service (or
+ * changing its type) releases what it held with no further step. Allocation and the write that
+ * records it run under one lock, so two creates in this server cannot pick the same address.
+ * Several servers sharing an etcd would need a store-level reservation; drover's HA mode does not
+ * run its API servers concurrently against one Service yet (see docs/ARCHITECTURE.md).
+ */
+public final class ServiceAllocations {
+    private final ServiceCidr cidr;
+    private final PortRange nodePorts;
+    private final ReentrantLock lock = new ReentrantLock();
+
+    public ServiceAllocations(ServiceRanges ranges) {
+        this.cidr = ranges.cidr();
+        this.nodePorts = ranges.nodePorts();
+    }
+
+    public static ServiceAllocations defaults() {
+        return new ServiceAllocations(ServiceRanges.DEFAULT);
+    }
+
+    /** Whether writes of {@code type} go through {@link #write}. */
+    public static boolean handles(ResourceType type) {
+        return type.group().isEmpty() && type.plural().equals("services");
+    }
+
+    /**
+     * What an update keeps from the stored Service (Kubernetes' patchAllocatedValues) and what a type
+     * change drops (dropTypeDependentFields), before the update is validated: an update that leaves
+     * out clusterIP or a nodePort keeps them; a change to ClusterIP drops unchanged nodePorts, a
+     * change to ExternalName the clusterIPs too.
+     */
+    public static void carryOver(ObjectNode stored, ObjectNode next) {
+        ObjectNode oldSpec = (ObjectNode) stored.path("spec");
+        ObjectNode spec = next.withObject("spec");
+        String type = spec.path("type").asText("ClusterIP");
+        String oldType = oldSpec.path("type").asText("ClusterIP");
+        if (!type.equals("ExternalName") && !oldType.equals("ExternalName")) {
+            if (spec.path("clusterIP").asText("").isEmpty() && oldSpec.has("clusterIP")) {
+                spec.set("clusterIP", oldSpec.get("clusterIP"));
+            }
+            if (spec.path("clusterIPs").isEmpty() && oldSpec.has("clusterIPs")) {
+                spec.set("clusterIPs", oldSpec.get("clusterIPs"));
+            }
+        }
+        if (type.equals("ExternalName") && !oldType.equals("ExternalName")) {
+            if (spec.path("clusterIP").asText().equals(oldSpec.path("clusterIP").asText())) {
+                spec.remove(List.of("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"));
+            }
+        }
+        boolean wantsNodePorts = type.equals("NodePort") || type.equals("LoadBalancer");
+        for (JsonNode port : spec.path("ports")) {
+            int oldNodePort = oldNodePort(oldSpec, port);
+            if (wantsNodePorts && port.path("nodePort").asInt(0) == 0 && oldNodePort != 0) {
+                ((ObjectNode) port).put("nodePort", oldNodePort);
+            } else if (!wantsNodePorts && port.path("nodePort").asInt(0) == oldNodePort) {
+                ((ObjectNode) port).remove("nodePort");
+            }
+        }
+    }
+
+    private static int oldNodePort(JsonNode oldSpec, JsonNode port) {
+        for (JsonNode old : oldSpec.path("ports")) {
+            if (old.path("port").asInt() == port.path("port").asInt()
+                    && old.path("protocol").asText("TCP").equals(port.path("protocol").asText("TCP"))) {
+                return old.path("nodePort").asInt(0);
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Fills in the Service's clusterIP(s) and nodePorts (keeping those it asks for, when free) and
+     * then runs {@code write}, all while no other Service is allocated.
+     *
+     * @param service the Service to be stored, changed in place
+     * @param others the Services stored now; the one being written may be among them
+     * @throws ApiException 422 when a requested address or port is outside its range or taken
+     */
+    public <T> T write(ResourceType type, ObjectNode service, Supplier<List<JsonNode>> others, Supplier<T> write) {
+        lock.lock();
+        try {
+            allocate(type, service, others.get());
+            return write.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    void allocate(ResourceType type, ObjectNode service, List<JsonNode> stored) {
+        String namespace = service.path("metadata").path("namespace").asText();
+        String name = service.path("metadata").path("name").asText();
+        Set<String> ips = new HashSet<>();
+        Set<Integer> ports = new HashSet<>();
+        for (JsonNode other : stored) {
+            JsonNode meta = other.path("metadata");
+            if (meta.path("namespace").asText().equals(namespace) && meta.path("name").asText().equals(name)) {
+                continue;
+            }
+            other.path("spec").path("clusterIPs").forEach(ip -> ips.add(ip.asText()));
+            ips.add(other.path("spec").path("clusterIP").asText());
+            for (JsonNode port : other.path("spec").path("ports")) {
+                ports.add(port.path("nodePort").asInt(0));
+            }
+            ports.add(other.path("spec").path("healthCheckNodePort").asInt(0));
+        }
+        List<Cause> causes = new ArrayList<>();
+        ObjectNode spec = service.withObject("spec");
+        String serviceType = spec.path("type").asText("ClusterIP");
+        if (!serviceType.equals("ExternalName")) {
+            clusterIp(spec, new ClusterIpAllocator(cidr, ips)).ifPresent(causes::add);
+        }
+        if (serviceType.equals("NodePort") || serviceType.equals("LoadBalancer")) {
+            causes.addAll(nodePorts(spec, new NodePortAllocator(nodePorts, ports)));
+        }
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid(type, name, causes);
+        }
+    }
+
+    private Optional<Cause> clusterIp(ObjectNode spec, ClusterIpAllocator allocator) {
+        JsonNode ips = spec.path("clusterIPs");
+        String requested = !ips.isEmpty() ? ips.get(0).asText() : spec.path("clusterIP").asText("");
+        if (requested.equals("None")) {
+            setClusterIp(spec, "None");
+            return Optional.empty();
+        }
+        if (requested.isEmpty()) {
+            Optional<String> ip = allocator.next();
+            if (ip.isEmpty()) {
+                throw ApiException.internal("failed to allocate a serviceIP: range is full");
+            }
+            setClusterIp(spec, ip.get());
+            return Optional.empty();
+        }
+        Optional<String> refused = allocator.refuse(requested);
+        if (refused.isPresent()) {
+            String value = "[]string{\"" + requested + "\"}";
+            return Optional.of(new Cause("FieldValueInvalid", "Invalid value: " + value + ": failed to allocate IP "
+                    + requested + ": " + refused.get(), "spec.clusterIPs"));
+        }
+        setClusterIp(spec, requested);
+        return Optional.empty();
+    }
+
+    private static void setClusterIp(ObjectNode spec, String ip) {
+        spec.put("clusterIP", ip);
+        ArrayNode list = spec.putArray("clusterIPs");
+        list.add(ip);
+    }
+
+    private static List<Cause> nodePorts(ObjectNode spec, NodePortAllocator allocator) {
+        List<Cause> causes = new ArrayList<>();
+        List<ObjectNode> wanting = new ArrayList<>();
+        int i = 0;
+        for (JsonNode port : spec.path("ports")) {
+            int requested = port.path("nodePort").asInt(0);
+            if (requested == 0) {
+                wanting.add((ObjectNode) port);
+            } else {
+                String at = "spec.ports[" + i + "].nodePort";
+                allocator.claim(requested).ifPresent(why -> causes.add(new Cause("FieldValueInvalid",
+                        "Invalid value: " + requested + ": " + why, at)));
+            }
+            i++;
+        }
+        for (ObjectNode port : wanting) {
+            int allocated = allocator.next().orElseThrow(
+                    () -> ApiException.internal("failed to allocate a nodePort: range is full"));
+            port.put("nodePort", allocated);
+        }
+        return causes;
+    }
+}

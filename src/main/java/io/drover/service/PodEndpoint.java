@@ -1,0 +1,19 @@
+package io.drover.service;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.List;
+
+/**
+ * One pod as an endpoint of one Service: its address (the node's, since pods use the host network),
+ * its conditions as the endpointslice controller sets them, and the Service's ports resolved to the
+ * pod's allocated host ports.
+ *
+ * @param ready serving and not terminating, or the Service publishes not-ready addresses
+ * @param serving the pod is Ready (or the Service publishes not-ready addresses), terminating or not
+ * @param ports one per Service port the pod has a host port for, in the Service's order
+ */
+record PodEndpoint(Pod pod, String ip, boolean ready, boolean serving, boolean terminating, List<Port> ports) {
+
+    /** A Service port on this pod: the Service port's name, the pod's host port, the protocol. */
+    record Port(String name, int port, String protocol, String appProtocol) {}
+}

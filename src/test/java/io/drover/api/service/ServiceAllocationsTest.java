@@ -1,0 +1,140 @@
+package io.drover.api.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.agent.ports.PortRange;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.resource.ResourceType;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ServiceAllocationsTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ResourceType SERVICES = ResourceRegistry.builtin().find("", "v1", "services").orElseThrow();
+
+    private final ServiceAllocations allocations = ServiceAllocations.defaults();
+    private final List<JsonNode> stored = new ArrayList<>();
+
+    private ObjectNode service(String name, String type) {
+        ObjectNode svc = JSON.createObjectNode();
+        svc.putObject("metadata").put("name", name).put("namespace", "default");
+        ObjectNode spec = svc.putObject("spec").put("type", type);
+        spec.putArray("ports").addObject().put("port", 80).put("protocol", "TCP");
+        return svc;
+    }
+
+    private ObjectNode create(ObjectNode svc) {
+        return allocations.write(SERVICES, svc, () -> stored, () -> {
+            stored.add(svc);
+            return svc;
+        });
+    }
+
+    @Test
+    void dynamicClusterIpsComeFromTheUpperBandSoTheFirstAndTenthStayFree() {
+        ObjectNode a = create(service("a", "ClusterIP"));
+        ObjectNode b = create(service("b", "ClusterIP"));
+        assertThat(a.path("spec").path("clusterIP").asText()).isEqualTo("10.43.1.1");
+        assertThat(a.path("spec").path("clusterIPs").toString()).isEqualTo("[\"10.43.1.1\"]");
+        assertThat(b.path("spec").path("clusterIP").asText()).isEqualTo("10.43.1.2");
+        ObjectNode kubernetes = service("kubernetes", "ClusterIP");
+        kubernetes.withObject("spec").put("clusterIP", "10.43.0.1");
+        assertThat(create(kubernetes).path("spec").path("clusterIPs").get(0).asText()).isEqualTo("10.43.0.1");
+    }
+
+    @Test
+    void aTakenClusterIpIsRefusedWithKubernetesMessage() {
+        ObjectNode first = service("first", "ClusterIP");
+        first.withObject("spec").put("clusterIP", "10.43.0.10");
+        create(first);
+        ObjectNode second = service("second", "ClusterIP");
+        second.withObject("spec").put("clusterIP", "10.43.0.10");
+        assertThatThrownBy(() -> create(second)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.code()).isEqualTo(422);
+            assertThat(e.getMessage()).isEqualTo("Service \"second\" is invalid: spec.clusterIPs: Invalid value: "
+                    + "[]string{\"10.43.0.10\"}: failed to allocate IP 10.43.0.10: provided IP is already allocated");
+        });
+        assertThat(stored).hasSize(1);
+    }
+
+    @Test
+    void aClusterIpOutsideTheRangeIsRefused() {
+        ObjectNode svc = service("out", "ClusterIP");
+        svc.withObject("spec").put("clusterIP", "10.96.0.5");
+        assertThatThrownBy(() -> create(svc)).hasMessageEndingWith("failed to allocate IP 10.96.0.5: the provided "
+                + "IP (10.96.0.5) is not in the valid range. The range of valid IPs is 10.43.0.0/16");
+    }
+
+    @Test
+    void headlessServicesGetNoAddress() {
+        ObjectNode svc = service("headless", "ClusterIP");
+        svc.withObject("spec").put("clusterIP", "None");
+        assertThat(create(svc).path("spec").path("clusterIPs").toString()).isEqualTo("[\"None\"]");
+    }
+
+    @Test
+    void nodePortsAreAllocatedAndATakenOneIsRefused() {
+        ObjectNode a = create(service("a", "NodePort"));
+        int port = a.path("spec").path("ports").get(0).path("nodePort").asInt();
+        assertThat(port).isBetween(30000 + 86, 32767);
+        ObjectNode b = service("b", "NodePort");
+        ((ObjectNode) b.path("spec").path("ports").get(0)).put("nodePort", port);
+        assertThatThrownBy(() -> create(b)).hasMessage("Service \"b\" is invalid: spec.ports[0].nodePort: Invalid value: "
+                + port + ": provided port is already allocated");
+        ((ObjectNode) b.path("spec").path("ports").get(0)).put("nodePort", 80);
+        assertThatThrownBy(() -> create(b)).hasMessageEndingWith("Invalid value: 80: provided port is not in the "
+                + "valid range. The range of valid ports is 30000-32767");
+    }
+
+    @Test
+    void aNewAllocatorReadsWhatIsTakenFromTheStoredServices() {
+        ObjectNode a = create(service("a", "NodePort"));
+        ServiceAllocations restarted = new ServiceAllocations(new ServiceRanges(ServiceCidr.DEFAULT, new PortRange(30000, 32767)));
+        ObjectNode b = service("b", "NodePort");
+        restarted.write(SERVICES, b, () -> stored, () -> b);
+        assertThat(b.path("spec").path("clusterIP").asText()).isNotEqualTo(a.path("spec").path("clusterIP").asText());
+        assertThat(b.path("spec").path("ports").get(0).path("nodePort").asInt())
+                .isNotEqualTo(a.path("spec").path("ports").get(0).path("nodePort").asInt());
+    }
+
+    @Test
+    void deletingAServiceFreesItsAddressAndPort() {
+        ObjectNode a = create(service("a", "NodePort"));
+        stored.clear();
+        ObjectNode b = service("b", "NodePort");
+        b.withObject("spec").put("clusterIP", a.path("spec").path("clusterIP").asText());
+        ((ObjectNode) b.path("spec").path("ports").get(0)).set("nodePort", a.path("spec").path("ports").get(0).get("nodePort"));
+        assertThat(create(b).path("spec").path("clusterIP")).isEqualTo(a.path("spec").path("clusterIP"));
+    }
+
+    @Test
+    void anUpdateKeepsItsValuesAndATypeChangeToClusterIpDropsNodePorts() {
+        ObjectNode stored = create(service("a", "NodePort"));
+        ObjectNode update = service("a", "NodePort");
+        ServiceAllocations.carryOver(stored, update);
+        assertThat(update.path("spec").path("clusterIP")).isEqualTo(stored.path("spec").path("clusterIP"));
+        assertThat(update.path("spec").path("ports").get(0).path("nodePort"))
+                .isEqualTo(stored.path("spec").path("ports").get(0).path("nodePort"));
+        ObjectNode toClusterIp = stored.deepCopy();
+        toClusterIp.withObject("spec").put("type", "ClusterIP");
+        ServiceAllocations.carryOver(stored, toClusterIp);
+        assertThat(toClusterIp.path("spec").path("ports").get(0).has("nodePort")).isFalse();
+    }
+
+    @Test
+    void cidrArithmetic() {
+        ServiceCidr cidr = ServiceCidr.parse("10.43.0.0/16");
+        assertThat(cidr.size()).isEqualTo(65534);
+        assertThat(cidr.address(0)).isEqualTo("10.43.0.1");
+        assertThat(cidr.offset("10.43.255.255")).isEqualTo(-1);
+        assertThat(cidr.offset("10.43.0.0")).isEqualTo(-1);
+        assertThat(cidr.offset("10.43.1.0")).isEqualTo(255);
+        assertThat(cidr.offset("bogus")).isEqualTo(-1);
+    }
+}
