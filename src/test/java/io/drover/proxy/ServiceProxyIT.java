@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
+import io.drover.api.service.ServiceCidr;
+import io.drover.api.service.ServiceRanges;
 import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -45,14 +47,16 @@ class ServiceProxyIT {
     private static TestCluster cluster;
     private static KubernetesClient client;
 
-    private final String cidrPrefix = "10." + ThreadLocalRandom.current().nextInt(200, 250);
+    private static final String CIDR_PREFIX = "10." + ThreadLocalRandom.current().nextInt(200, 250);
     private final List<HttpServer> backends = new ArrayList<>();
     private final List<AutoCloseable> closers = new ArrayList<>();
     private ServiceProxy proxy;
 
     @BeforeAll
     static void startCluster() throws Exception {
-        cluster = TestCluster.start(options -> options.withNodeAgent(false));
+        // The API server allocates and validates ClusterIPs in the proxy's CIDR.
+        cluster = TestCluster.start(options -> options.withNodeAgent(false).withServiceRanges(new ServiceRanges(
+                ServiceCidr.parse(CIDR_PREFIX + ".0.0/16"), ServiceRanges.DEFAULT.nodePorts())));
         client = cluster.client();
     }
 
@@ -72,7 +76,7 @@ class ServiceProxyIT {
         for (AutoCloseable closer : closers) {
             closer.close();
         }
-        assertThat(ServiceAddresses.routeExists(cidrPrefix + ".0.0/16")).as("route left behind").isFalse();
+        assertThat(ServiceAddresses.routeExists(CIDR_PREFIX + ".0.0/16")).as("route left behind").isFalse();
     }
 
     @Test
@@ -237,7 +241,7 @@ class ServiceProxyIT {
         int nodePort = freeNodePort();
         InetSocketAddress service = service("TCP", Map.of(), nodePort, List.of(backend("a"))).address();
         boolean routed = !service.getAddress().isLoopbackAddress();
-        assertThat(ServiceAddresses.routeExists(cidrPrefix + ".0.0/16")).isEqualTo(routed);
+        assertThat(ServiceAddresses.routeExists(CIDR_PREFIX + ".0.0/16")).isEqualTo(routed);
         assertThat(get(service)).isEqualTo("a");
         proxy.close();
         proxy = null;
@@ -251,7 +255,7 @@ class ServiceProxyIT {
 
     private void startProxy() {
         proxy = ServiceProxy.start(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build(),
-                new ServiceProxy.Settings(cidrPrefix + ".0.0/16", Duration.ofSeconds(5)));
+                new ServiceProxy.Settings(CIDR_PREFIX + ".0.0/16", Duration.ofSeconds(5)));
     }
 
     /** A Service the test created: its name, protocol and the address the proxy serves it on. */
@@ -270,7 +274,7 @@ class ServiceProxyIT {
             List<Integer> endpointPorts, boolean clientIpAffinity) throws Exception {
         int n = NEXT_SERVICE.getAndIncrement();
         String name = "svc-" + n;
-        String clusterIp = cidrPrefix + ".0." + (10 + n % 200);
+        String clusterIp = CIDR_PREFIX + ".0." + (10 + n % 200);
         client.services().inNamespace("default").resource(new ServiceBuilder()
                 .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
                 .withNewSpec().withType(nodePort == null ? "ClusterIP" : "NodePort").withClusterIP(clusterIp)
