@@ -13,6 +13,8 @@
 // (read from the pod's drover.io/host-ports annotation). Not a test; not part of `mvn test`.
 
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -77,7 +79,10 @@ public class WorkloadBench {
             Map<String, Integer> answering = awaitAnswering(1, Map.of());
             log("1 replica answering; scaling to %d", replicas);
             long t0 = System.nanoTime();
-            client.apps().deployments().inNamespace(NS).withName(NAME).scale(replicas);
+            // kubectl scale's request: a merge patch of /scale without a resourceVersion, so the
+            // controller's concurrent status writes cannot make it conflict.
+            client.apps().deployments().inNamespace(NS).withName(NAME).subresource("scale")
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
             answering = awaitAnswering(replicas, answering);
             double scaleMs = (System.nanoTime() - t0) / 1e6;
             log("%d replicas Ready and answering after %.0f ms (shell loop: %.0f ms for %d processes)", replicas,
