@@ -9,6 +9,8 @@ import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -50,13 +52,13 @@ class DeploymentProcessesIT {
                 .endSpec().endTemplate().endSpec().build()).create();
         await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> runningPods("counted").isEmpty());
 
-        client.apps().deployments().inNamespace("default").withName("counted").scale(5);
-        await().atMost(WAIT).until(() -> runningPods("counted").size() == 5 && livePids().size() == 5);
-        Set<Long> fivePids = livePids();
+        scale("counted", 5);
+        await().atMost(WAIT).until(() -> runningPods("counted").size() == 5 && livePids("counted").size() == 5);
+        Set<Long> fivePids = livePids("counted");
 
-        client.apps().deployments().inNamespace("default").withName("counted").scale(2);
-        await().atMost(WAIT).until(() -> runningPods("counted").size() == 2 && livePids().size() == 2);
-        Set<Long> twoPids = livePids();
+        scale("counted", 2);
+        await().atMost(WAIT).until(() -> runningPods("counted").size() == 2 && livePids("counted").size() == 2);
+        Set<Long> twoPids = livePids("counted");
         assertThat(fivePids).containsAll(twoPids);
         assertThat(fivePids.stream().filter(pid -> !twoPids.contains(pid))).hasSize(3).noneMatch(this::alive);
 
@@ -73,17 +75,18 @@ class DeploymentProcessesIT {
                 .withNewSpec().withTerminationGracePeriodSeconds(1L)
                 .addNewContainer().withName("main").withCommand("sleep", "1000").endContainer()
                 .endSpec().endTemplate().endSpec().build()).create();
-        await().atMost(WAIT).until(() -> runningPods("replaced").size() == 1 && livePids().size() == 1);
+        await().atMost(WAIT).until(() -> runningPods("replaced").size() == 1 && livePids("replaced").size() == 1);
         Pod victim = runningPods("replaced").get(0);
-        long victimPid = livePids().iterator().next();
+        long victimPid = livePids("replaced").iterator().next();
 
         client.pods().inNamespace("default").withName(victim.getMetadata().getName()).delete();
 
         await().atMost(WAIT).until(() -> !alive(victimPid) && runningPods("replaced").size() == 1
                 && !runningPods("replaced").get(0).getMetadata().getName().equals(victim.getMetadata().getName())
-                && livePids().size() == 1);
+                && livePids("replaced").size() == 1);
+        Set<Long> replacement = livePids("replaced");
         client.apps().deployments().inNamespace("default").withName("replaced").delete();
-        await().atMost(WAIT).until(() -> livePids().isEmpty());
+        await().atMost(WAIT).until(() -> replacement.stream().noneMatch(this::alive));
     }
 
     private static List<Pod> runningPods(String app) {
@@ -94,10 +97,19 @@ class DeploymentProcessesIT {
                 .toList();
     }
 
-    /** The pids of the pod processes of this cluster's node agent that are alive. */
-    private Set<Long> livePids() {
-        return PodProcesses.handles(cluster.dataDir()).stream().map(TaskHandle::pid).filter(this::alive)
-                .collect(Collectors.toSet());
+    /** What {@code kubectl scale} sends: a merge patch of /scale, without a resourceVersion. */
+    private static void scale(String name, int replicas) {
+        client.apps().deployments().inNamespace("default").withName(name).subresource("scale")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
+    }
+
+    /** The live processes of the pods labelled app=APP (also those being deleted), by their task handles. */
+    private Set<Long> livePids(String app) {
+        Set<String> uids = client.pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
+                .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
+        return PodProcesses.handles(cluster.dataDir()).stream()
+                .filter(h -> uids.contains(h.taskId().substring(0, h.taskId().indexOf('_'))))
+                .map(TaskHandle::pid).filter(this::alive).collect(Collectors.toSet());
     }
 
     private boolean alive(long pid) {

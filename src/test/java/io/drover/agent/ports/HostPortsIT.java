@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpecBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -144,7 +146,9 @@ class HostPortsIT {
                         && e.getMessage().startsWith("Error: no free host port in range " + range));
 
         // Scaling alpha to zero deletes its pod, which releases its port for gamma.
-        client.apps().deployments().inNamespace("default").withName("alpha").scale(0);
+        // kubectl scale's merge patch of /scale: no resourceVersion to conflict with status writes
+        client.apps().deployments().inNamespace("default").withName("alpha").subresource("scale")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":0}}");
         await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace("default")
                 .withLabel("app", "alpha").list().getItems().isEmpty());
         Pod gamma = awaitServing("gamma");
