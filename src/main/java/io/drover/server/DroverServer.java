@@ -118,26 +118,32 @@ public final class DroverServer implements AutoCloseable {
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, dns, proxy, url, kubeconfig);
         } catch (Exception | Error e) {
-            if (proxy != null) {
-                proxy.close();
+            try {
+                stop(proxy, dns, agent, controllers, api, compactor, store);
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
             }
-            if (dns != null) {
-                dns.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Stops what was started, the latest first (null: not started); the compactor and the store
+     * last, whatever failed before them.
+     */
+    private static void stop(ServiceProxy proxy, ClusterDns dns, NodeAgent agent, ControllerManager controllers,
+            ApiServer api, Compactor compactor, Store store) throws Exception {
+        try {
+            for (AutoCloseable part : new AutoCloseable[] {proxy, dns, agent, controllers, api}) {
+                if (part != null) {
+                    part.close();
+                }
             }
-            if (agent != null) {
-                agent.close();
-            }
-            if (controllers != null) {
-                controllers.close();
-            }
-            if (api != null) {
-                api.close();
-            }
+        } finally {
             if (compactor != null) {
                 compactor.close();
             }
             store.close();
-            throw e;
         }
     }
 
@@ -183,21 +189,6 @@ public final class DroverServer implements AutoCloseable {
             return;
         }
         closed = true;
-        try {
-            if (proxy != null) {
-                proxy.close();
-            }
-            if (dns != null) {
-                dns.close();
-            }
-            if (agent != null) {
-                agent.close();
-            }
-            controllers.close();
-            api.close();
-        } finally {
-            compactor.close();
-            store.close();
-        }
+        stop(proxy, dns, agent, controllers, api, compactor, store);
     }
 }
