@@ -1,5 +1,6 @@
 package io.drover.service;
 
+import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -39,8 +40,8 @@ final class EndpointSliceController implements Reconciler {
 
     @Override
     public Result reconcile(String key) {
-        String namespace = key.substring(0, key.indexOf('/'));
-        String name = key.substring(key.indexOf('/') + 1);
+        String namespace = Keys.namespace(key);
+        String name = Keys.name(key);
         Service service = services.getStore().getByKey(key);
         List<EndpointSlice> existing = new ArrayList<>(managed(namespace, name));
         if (service == null || !ServiceBackends.selects(service)
