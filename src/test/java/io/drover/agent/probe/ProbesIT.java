@@ -126,11 +126,14 @@ class ProbesIT {
 
     @Test
     void aTcpSocketReadinessProbePassesOnlyWhereSomethingListens() throws Exception {
-        int port = HealthServer.freePort();
+        // The listening pod uses its allocated host port (outside the ephemeral range): a port picked
+        // from the ephemeral range could be taken as the source port of some client connection
+        // before the server binds it.
         int closed = HealthServer.freePort();
         Path healthy = Files.createFile(dir.resolve("healthy"));
-        create(new PodBuilder(pod("tcp-open", HealthServer.command(port, healthy))).editSpec().editFirstContainer()
-                .withReadinessProbe(new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString(port))
+        create(new PodBuilder(pod("tcp-open", HealthServer.command("$(PORT_TCP)", healthy))).editSpec()
+                .editFirstContainer().addNewPort().withName("tcp").withContainerPort(9000).endPort()
+                .withReadinessProbe(new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString("tcp"))
                         .endTcpSocket().withPeriodSeconds(1).withTimeoutSeconds(PROBE_TIMEOUT).build())
                 .endContainer().endSpec().build());
         create(new PodBuilder(pod("tcp-closed", List.of("sleep", "1000", dir.toString()))).editSpec()
