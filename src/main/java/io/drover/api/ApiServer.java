@@ -48,6 +48,9 @@ public final class ApiServer implements AutoCloseable {
             UnaryOperator<Handler> front) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("api");
+        // Requests run on virtual threads; the pool only runs the acceptor and selector, so it need
+        // not keep Jetty's default 8 idle platform threads.
+        threads.setMinThreads(4);
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("api-request-", 0).factory()));
         Server server = new Server(threads);

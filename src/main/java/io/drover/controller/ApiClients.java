@@ -6,13 +6,53 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.net.URI;
+import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
-/** The API client the controllers use: HTTPS to the API server, like any other client. */
+/**
+ * The API clients of the server's own components (controllers, node agent, proxy, DNS): HTTPS to
+ * the API server, like any other client. Each component gets a client of its own, so it can close
+ * it alone; what costs memory without serving isolation is shared between them: one Jackson
+ * serialization (its bean caches cover the whole Kubernetes model) and the HTTP clients' executor.
+ */
 public final class ApiClients {
+    /**
+     * fabric8's default of 10 s failed a server's start on a busy machine: at start every informer
+     * lists at once from a JVM that is still compiling, and a list that times out stops its informer.
+     * The API server is in this process, so a slow answer means a busy CPU, not a lost peer.
+     */
+    private static final int REQUEST_TIMEOUT_MILLIS = 60_000;
+
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    /**
+     * fabric8 gives each client two cached pools (the JDK HTTP client's and the one that runs watch
+     * and informer callbacks, in order per informer) whose idle threads live a minute: about thirty
+     * platform threads across the server's clients. Their tasks are short, so virtual threads serve
+     * them with no idle thread at all. Never shut down: it holds no thread.
+     */
+    private static final ExecutorService CALLBACKS =
+            Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("api-client-", 0).factory());
+
+    private static final JdkHttpClientFactory HTTP = new JdkHttpClientFactory() {
+        @Override
+        protected void additionalConfig(HttpClient.Builder builder) {
+            builder.executor(CALLBACKS);
+        }
+    };
+
     private ApiClients() {}
+
+    /** The serialization the clients share; copies of cached objects go through it too. */
+    public static KubernetesSerialization serialization() {
+        return SERIALIZATION;
+    }
 
     public static KubernetesClient connect(URI server, String caPem, String token) {
         Config config = new ConfigBuilder(Config.empty())
@@ -20,8 +60,14 @@ public final class ApiClients {
                 .withCaCertData(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
                 .withOauthToken(token)
                 .withRequestRetryBackoffLimit(3)
+                .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
                 .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
+        return new KubernetesClientBuilder()
+                .withConfig(config)
+                .withHttpClientFactory(HTTP)
+                .withTaskExecutor(CALLBACKS)
+                .withKubernetesSerialization(SERIALIZATION)
+                .build();
     }
 
     /** How the generic fabric8 client addresses a drover resource, without a discovery call. */

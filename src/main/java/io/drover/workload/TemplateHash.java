@@ -3,6 +3,7 @@ package io.drover.workload;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.controller.ApiClients;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -65,7 +66,7 @@ final class TemplateHash {
     }
 
     private static JsonNode normalized(PodTemplateSpec template, boolean dropHashLabel) {
-        JsonNode tree = Copies.SERIALIZATION.convertValue(template == null ? new PodTemplateSpec() : template,
+        JsonNode tree = ApiClients.serialization().convertValue(template == null ? new PodTemplateSpec() : template,
                 JsonNode.class);
         if (dropHashLabel && tree.path("metadata").path("labels") instanceof ObjectNode labels) {
             labels.remove(LABEL);

@@ -61,6 +61,9 @@ public final class KubeletServer implements AutoCloseable {
             throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("kubelet");
+        // Requests run on virtual threads; the pool runs the acceptor and selector of a port that
+        // only the API server calls, so two idle threads are enough.
+        threads.setMinThreads(2);
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("kubelet-request-", 0).factory()));
         Server server = new Server(threads);

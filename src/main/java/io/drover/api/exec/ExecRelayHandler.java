@@ -28,6 +28,7 @@ import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.websocket.client.WebSocketClient;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 import org.slf4j.Logger;
@@ -71,14 +72,37 @@ public final class ExecRelayHandler extends Handler.Wrapper {
         tls.setSslContext(connections.sslContext());
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls);
-        this.nodes = new WebSocketClient(new HttpClient(new HttpClientTransportOverHTTP(connector)));
-        addBean(nodes);
+        HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
+        // exec sessions are rare: the client keeps one idle thread besides its selector, not Jetty's 8.
+        QueuedThreadPool threads = new QueuedThreadPool();
+        threads.setName("exec-relay");
+        threads.setMinThreads(2);
+        http.setExecutor(threads);
+        this.nodes = new WebSocketClient(http);
+        // Unmanaged: the first exec starts it (its WebSocket components keep a pool of 8 threads, which
+        // a server that never relays an exec need not pay for); stopped with this handler.
+        addBean(nodes, false);
+    }
+
+    private synchronized WebSocketClient startedNodes() throws Exception {
+        if (!nodes.isStarted()) {
+            nodes.start();
+        }
+        return nodes;
     }
 
     @Override
     protected void doStart() throws Exception {
         websockets = ServerWebSocketContainer.ensure(getServer());
         super.doStart();
+    }
+
+    @Override
+    protected void doStop() throws Exception {
+        super.doStop();
+        synchronized (this) {
+            nodes.stop();
+        }
     }
 
     @Override
@@ -121,7 +145,7 @@ public final class ExecRelayHandler extends Handler.Wrapper {
             toNode.setSubProtocols(upgradeRequest.getSubProtocols());
             connections.authorization().ifPresent(value -> toNode.setHeader("Authorization", value));
             try {
-                nodes.connect(pair[1], wsTarget, toNode).get(CONNECT_SECONDS, TimeUnit.SECONDS);
+                startedNodes().connect(pair[1], wsTarget, toNode).get(CONNECT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 ApiException refusal = nodeRefusal(e.getCause(), target);
                 writeStatus(upgradeResponse, upgradeCallback, refusal);
