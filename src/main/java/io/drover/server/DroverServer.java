@@ -170,6 +170,11 @@ public final class DroverServer implements AutoCloseable {
         return dns;
     }
 
+    /** The node's service proxy; null without a node agent. */
+    public ServiceProxy serviceProxy() {
+        return proxy;
+    }
+
     public Path kubeconfig() {
         return kubeconfig;
     }
