@@ -387,7 +387,9 @@ class ServiceTrafficIT {
                 .withImage("process").withCommand("drover", "demo-app")
                 .addNewPort().withName("http").withContainerPort(8080).endPort()
                 .addNewEnv().withName("READY_FILE").withValue(dir.resolve(name).toString()).endEnv()
-                .withNewReadinessProbe().withNewExec().withCommand("sh", "-c", "test -f \"$READY_FILE\"").endExec()
+                // Ready while the test's file exists and the app accepts connections on its port.
+                .withNewReadinessProbe().withNewExec().withCommand("bash", "-c",
+                        "test -f \"$READY_FILE\" && exec 3<>\"/dev/tcp/127.0.0.1/$PORT\"").endExec()
                 .withPeriodSeconds(1).endReadinessProbe()
                 .endContainer().endSpec().build();
     }
