@@ -54,8 +54,8 @@ public final class NodeAgent implements AutoCloseable {
      * @param kubelet how its kubelet endpoint serves
      * @param stopPodsOnClose whether closing it stops its pods (tests) instead of leaving them to
      *     the next agent
-     * @param clusterDns the address pods' resolv.conf names as nameserver (the cluster DNS on port
-     *     53), asked at each container start; null while there is none
+     * @param clusterDns the address pods' resolv.conf names as nameserver (the kube-dns ClusterIP, or
+     *     the cluster DNS's own address on port 53), asked at each container start; null while there is none
      */
     public record Settings(String nodeName, Path dataDir, PortRange hostPorts, RestartBackoffPolicy restartBackoff,
             KubeletServer.Config kubelet, boolean stopPodsOnClose, Supplier<String> clusterDns) {

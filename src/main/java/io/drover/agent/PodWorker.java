@@ -523,7 +523,8 @@ final class PodWorker implements Reconciler {
         if (handle == null || !(runtime instanceof TaskExec exec)) {
             return Optional.empty();
         }
-        return exec.environment(handle).map(e -> new ExecTarget(e.env(), e.workingDir(), e.cgroupProcs()));
+        return exec.environment(handle).map(e -> new ExecTarget(e.env(), e.workingDir(), e.cgroupProcs(),
+                e.mountNamespace()));
     }
 
     /** Stops watching task exits; the tasks keep running. */

@@ -27,15 +27,17 @@ public final class ClusterDns implements AutoCloseable {
     private final KubeDnsService publication;
     private final String nodeName;
     private final String published;
+    private final String serviceIp;
 
     private ClusterDns(KubernetesClient client, ClusterRecords records, DnsServer server,
-            KubeDnsService publication, String nodeName, String published) {
+            KubeDnsService publication, String nodeName, String published, String serviceIp) {
         this.client = client;
         this.records = records;
         this.server = server;
         this.publication = publication;
         this.nodeName = nodeName;
         this.published = published;
+        this.serviceIp = serviceIp;
     }
 
     /**
@@ -56,12 +58,12 @@ public final class ClusterDns implements AutoCloseable {
                     ? Forwarder.fromResolvConf(ClusterDnsOptions.HOST_RESOLV_CONF, bind) : options.upstreams();
             server = DnsServer.start(bind, new QueryHandler(records::index, new Forwarder(upstreams, UPSTREAM_TIMEOUT)));
             KubeDnsService publication = new KubeDnsService(client);
-            publication.ensureService();
+            String serviceIp = publication.ensureService().getSpec().getClusterIP();
             String published = listen.isAnyLocalAddress() ? nodeIp : listen.getHostAddress();
             publication.publishEndpoint(nodeName, published, server.address().getPort());
             log.info("cluster DNS for {} on {} (UDP and TCP), forwarding other names to {}", zone, server.address(),
                     upstreams);
-            return new ClusterDns(client, records, server, publication, nodeName, published);
+            return new ClusterDns(client, records, server, publication, nodeName, published, serviceIp);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
                 server.close();
@@ -75,12 +77,25 @@ public final class ClusterDns implements AutoCloseable {
     }
 
     /**
-     * The address pods' resolv.conf names as nameserver: the server's own, when it is on port 53
-     * (resolv.conf has no port); null otherwise. The kube-dns ClusterIP takes its place once the
-     * service proxy makes ClusterIPs reachable.
+     * The address pods' resolv.conf names as nameserver. When this node's service proxy serves
+     * ClusterIPs as they are (root: a local route), it is the kube-dns ClusterIP, as the kubelet's
+     * {@code --cluster-dns}: the proxy forwards its port 53 (UDP and TCP) to the DNS servers in the
+     * kube-dns EndpointSlices, whatever port they listen on. Otherwise it is the server's own
+     * address when that is on port 53 (resolv.conf has no port), else null (pods keep the host's
+     * resolv.conf).
+     *
+     * @param clusterIpsReachable whether the node's proxy serves ClusterIPs at their own addresses
      */
-    public String podNameserver() {
+    public String podNameserver(boolean clusterIpsReachable) {
+        if (clusterIpsReachable && serviceIp != null && !serviceIp.isEmpty() && !"None".equals(serviceIp)) {
+            return serviceIp;
+        }
         return server.address().getPort() == 53 ? published : null;
+    }
+
+    /** The ClusterIP of kube-system/kube-dns as this server found or created the Service. */
+    public String serviceIp() {
+        return serviceIp;
     }
 
     /** Where the server listens (UDP and TCP). */

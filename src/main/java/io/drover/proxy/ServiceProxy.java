@@ -99,6 +99,11 @@ public final class ServiceProxy implements AutoCloseable {
         return addresses.listenAddress(clusterIp);
     }
 
+    /** Whether ClusterIPs are served at their own addresses (root: a local route) rather than their 127.x twins. */
+    public boolean servesClusterIps() {
+        return addresses.routed();
+    }
+
     /**
      * The resourceVersion of an EndpointSlice this proxy has applied (new connections follow it), or
      * null; the seam through which a rollout learns that no new connection goes to a replaced pod.

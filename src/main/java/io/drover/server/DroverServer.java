@@ -77,8 +77,8 @@ public final class DroverServer implements AutoCloseable {
         NodeAgent agent = null;
         ClusterDns dns = null;
         // The agent starts first (the DNS publishes the agent's Node address); its pods ask this
-        // for their nameserver at each container start.
-        AtomicReference<ClusterDns> podDns = new AtomicReference<>();
+        // for their nameserver at each container start, and get none until DNS and proxy run.
+        AtomicReference<String> podNameserver = new AtomicReference<>();
         ServiceProxy proxy = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
@@ -106,14 +106,14 @@ public final class DroverServer implements AutoCloseable {
                                 options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
                                         credentials.serverKeyStore(), credentials.keyStorePassword(),
                                         credentials::isAdminToken), options.stopPodsOnClose(),
-                                () -> podDns.get() == null ? null : podDns.get().podNameserver()));
+                                podNameserver::get));
                 dns = ClusterDnsStarter.start(options.clusterDns(), agent.nodeName(),
                         () -> ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()));
-                podDns.set(dns);
                 // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
                 proxy = ServiceProxy.start(ApiClients.connect(url, credentials.caCertificatePem(),
                         credentials.adminToken()), new ServiceProxy.Settings(
                                 options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE));
+                podNameserver.set(dns == null ? null : dns.podNameserver(proxy.servesClusterIps()));
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, dns, proxy, url, kubeconfig);
@@ -168,6 +168,11 @@ public final class DroverServer implements AutoCloseable {
     /** The node's cluster DNS server; null when it is disabled or could not start. */
     public ClusterDns clusterDns() {
         return dns;
+    }
+
+    /** The node's service proxy; null without a node agent. */
+    public ServiceProxy serviceProxy() {
+        return proxy;
     }
 
     public Path kubeconfig() {

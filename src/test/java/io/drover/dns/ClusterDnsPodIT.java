@@ -4,26 +4,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.agent.runtime.process.PodResolvConfMount;
+import io.drover.api.service.ServiceCidr;
+import io.drover.api.service.ServiceRanges;
 import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
  * A process pod on a root node resolves cluster names with its host's ordinary resolver: its
- * /etc/resolv.conf (private to the pod) names the cluster DNS on 127.0.0.1:53.
+ * /etc/resolv.conf (private to the pod) names the kube-dns ClusterIP, whose port 53 the node's
+ * service proxy forwards to the DNS server (here on a free port of 127.0.0.1). The cluster has a
+ * service CIDR of its own, so another drover on the machine cannot hold that ClusterIP.
  */
 class ClusterDnsPodIT {
     private FakeUpstreamDns upstream;
@@ -50,14 +51,18 @@ class ClusterDnsPodIT {
     void podResolvesServiceNamesThroughItsOwnResolvConf() throws Exception {
         Assumptions.assumeTrue(PodResolvConfMount.supported(),
                 "a pod's own resolv.conf needs root (mount namespace); running as non-root");
-        Assumptions.assumeTrue(port53Free(), "127.0.0.1:53 is taken on this machine");
         String hostResolvConf = Files.readString(Path.of("/etc/resolv.conf"));
         upstream = new FakeUpstreamDns(Map.of("www.example.test.", "192.0.2.7"));
-        cluster = TestCluster.start(o -> o.withClusterDns(ClusterDnsOptions.defaults().withAddress("127.0.0.1", 53)
-                .withUpstreams(List.of(upstream.address()))));
+        String prefix = "10." + ThreadLocalRandom.current().nextInt(100, 200);
+        cluster = TestCluster.start(o -> o.withClusterDns(ClusterDnsOptions.defaults().withAddress("127.0.0.1", 0)
+                .withUpstreams(List.of(upstream.address()))).withServiceRanges(new ServiceRanges(
+                        ServiceCidr.parse(prefix + ".0.0/16"), ServiceRanges.DEFAULT.nodePorts())));
+        Assumptions.assumeTrue(cluster.server().serviceProxy().servesClusterIps(),
+                "the service proxy could not add the service CIDR's local route");
+        String kubeDns = cluster.server().clusterDns().serviceIp();
         KubernetesClient client = cluster.client();
         client.services().inNamespace("default")
-                .resource(ServiceRecordsTest.service("web", "default", "10.43.0.50", "http", "TCP", 80)).create();
+                .resource(ServiceRecordsTest.service("web", "default", prefix + ".0.50", "http", "TCP", 80)).create();
 
         Pod pod = new PodBuilder().withNewMetadata().withName("resolver").withNamespace("default").endMetadata()
                 .withNewSpec().withRestartPolicy("Never").addNewContainer().withName("c").withImage("process")
@@ -68,18 +73,12 @@ class ClusterDnsPodIT {
 
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             String log = client.pods().inNamespace("default").withName("resolver").getLog();
-            assertThat(log).contains("nameserver 127.0.0.1\n",
+            assertThat(log).contains("nameserver " + kubeDns + "\n",
                     "search default.svc.cluster.local svc.cluster.local cluster.local", "options ndots:5",
-                    "10.43.0.50      web.default.svc.cluster.local", "192.0.2.7       www.example.test");
+                    "192.0.2.7       www.example.test");
+            // getent pads the address to 15 columns; the prefix's length varies.
+            assertThat(log).containsPattern(prefix.replace(".", "\\.") + "\\.0\\.50 +web\\.default\\.svc\\.cluster\\.local");
         });
         assertThat(Files.readString(Path.of("/etc/resolv.conf"))).isEqualTo(hostResolvConf);
-    }
-
-    private static boolean port53Free() {
-        try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53))) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.drover.agent.exec;
 
+import io.drover.agent.runtime.MountNamespace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,7 +15,9 @@ import java.util.stream.Collectors;
  * container's environment and default signal dispositions; it starts in the container's working
  * directory (set by the caller). With a cgroup, a tiny {@code sh} writes its own pid into the
  * cgroup's {@code cgroup.procs} before it {@code exec}s the rest, so the command is under the
- * container's limits from its first instruction on; the pid never changes along the chain.
+ * container's limits from its first instruction on; the pid never changes along the chain. A
+ * container in a mount namespace of its own (a pod's resolv.conf, as root) is entered first with
+ * {@code nsenter --mount}, which also execs in place.
  *
  * <p>TTY mode: Java has no pseudo-terminal API, so {@code script(1)} from util-linux provides one.
  * {@code script -qfec CMD /dev/null} runs {@code $SHELL -c CMD} (the container's SHELL, else
@@ -37,7 +40,7 @@ final class ExecCommandLine {
     private ExecCommandLine() {}
 
     static List<String> of(ExecTarget target, ExecOptions options) {
-        List<String> line = new ArrayList<>();
+        List<String> line = new ArrayList<>(MountNamespace.enter(target.mountNamespace(), target.workingDir()));
         line.add("setsid");
         if (!target.cgroupProcs().isEmpty()) {
             line.addAll(List.of("/bin/sh", "-c", JOIN_CGROUP,

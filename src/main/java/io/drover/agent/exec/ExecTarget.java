@@ -3,6 +3,7 @@ package io.drover.agent.exec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Where and how an exec'd command runs: as the container's own processes do.
@@ -12,14 +13,23 @@ import java.util.Map;
  * @param cgroupProcs the container's {@code cgroup.procs} files (one with cgroup v2, one per
  *     hierarchy with v1) the command joins, so it shares the container's limits; empty when the
  *     container has no cgroup
+ * @param mountNamespace the container's mount namespace ({@code /proc/<pid>/ns/mnt}) when it is
+ *     not the agent's, which the command then enters; empty otherwise
  */
-public record ExecTarget(Map<String, String> env, Path workingDir, List<Path> cgroupProcs) {
+public record ExecTarget(Map<String, String> env, Path workingDir, List<Path> cgroupProcs,
+        Optional<Path> mountNamespace) {
 
     public ExecTarget {
         env = env == null ? Map.of() : Map.copyOf(env);
         cgroupProcs = cgroupProcs == null ? List.of() : List.copyOf(cgroupProcs);
+        mountNamespace = mountNamespace == null ? Optional.empty() : mountNamespace;
         if (workingDir == null) {
             throw new IllegalArgumentException("workingDir: null (expected: the container's working directory)");
         }
+    }
+
+    /** A target in the agent's own mount namespace. */
+    public ExecTarget(Map<String, String> env, Path workingDir, List<Path> cgroupProcs) {
+        this(env, workingDir, cgroupProcs, Optional.empty());
     }
 }

@@ -37,11 +37,15 @@ public interface TaskExec {
      * @param workingDir its working directory
      * @param cgroupProcs the {@code cgroup.procs} files a process writes its pid to, to join the
      *     task's cgroup(s) (one per hierarchy with cgroup v1; empty without cgroups)
+     * @param mountNamespace the task's mount namespace ({@code /proc/<pid>/ns/mnt}) when it differs
+     *     from the agent's (a pod's own resolv.conf), else empty
      */
-    record TaskEnvironment(Map<String, String> env, Path workingDir, List<Path> cgroupProcs) {
+    record TaskEnvironment(Map<String, String> env, Path workingDir, List<Path> cgroupProcs,
+            Optional<Path> mountNamespace) {
         public TaskEnvironment {
             env = Map.copyOf(env);
             cgroupProcs = List.copyOf(cgroupProcs);
+            mountNamespace = mountNamespace == null ? Optional.empty() : mountNamespace;
         }
     }
 

@@ -3,6 +3,7 @@ package io.drover.agent.runtime.process;
 import io.drover.agent.runtime.TaskException;
 import io.drover.agent.runtime.TaskExec.ExecResult;
 import io.drover.agent.runtime.TaskExec.TaskEnvironment;
+import io.drover.agent.runtime.MountNamespace;
 import io.drover.agent.runtime.TaskHandle;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,8 +27,9 @@ import java.util.concurrent.TimeUnit;
  * it at start; the main process's {@code /proc/<pid>/environ} is not it until setsid and env have
  * exec'd the command, and a hook may run before that), in its working directory, in its cgroup (so
  * it counts against the task's limits and dies with it), in a session of its own (so a timeout
- * kills all it started). This is what a container runtime's exec gives, minus the namespaces the
- * process runtime does not have.
+ * kills all it started), and in its mount namespace when it has one (a pod's own resolv.conf).
+ * This is what a container runtime's exec gives, minus the namespaces the process runtime does
+ * not have.
  */
 final class ProcessExec {
     /** Joins the cgroup ({@code $1}: procs files), then execs {@code env} with the rest. */
@@ -73,7 +75,7 @@ final class ProcessExec {
                 }
             }
             Path cwd = Path.of(Files.readString(taskDir.resolve(WORKDIR_FILE), StandardCharsets.UTF_8));
-            return Optional.of(new TaskEnvironment(env, cwd, cgroupProcs));
+            return Optional.of(new TaskEnvironment(env, cwd, cgroupProcs, MountNamespace.of(h.pid())));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -97,7 +99,8 @@ final class ProcessExec {
         if (ProcFs.stat(h.pid()).filter(s -> s.startTime() == h.startTime() && !s.ended()).isEmpty()) {
             throw new TaskException("task " + h.taskId() + " is not running");
         }
-        List<String> argv = new ArrayList<>(List.of(setsid, "/bin/sh", "-c", ENTER, "drover-exec",
+        List<String> argv = new ArrayList<>(MountNamespace.enter(MountNamespace.of(h.pid()), cwd));
+        argv.addAll(List.of(setsid, "/bin/sh", "-c", ENTER, "drover-exec",
                 cgroup == null ? "" : String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList()), "--"));
         env.stream().filter(v -> !v.isEmpty()).forEach(argv::add);
         argv.addAll(command);
