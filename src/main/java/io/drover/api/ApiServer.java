@@ -48,9 +48,12 @@ public final class ApiServer implements AutoCloseable {
             UnaryOperator<Handler> front) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("api");
-        // Requests run on virtual threads; the pool only runs the acceptor and selector, so it need
-        // not keep Jetty's default 8 idle platform threads.
+        // Requests run on virtual threads; the pool only runs the acceptor, the selector and TLS
+        // work, so it need not keep Jetty's default 8 idle platform threads, nor let the ones a burst
+        // added go one a minute.
         threads.setMinThreads(4);
+        threads.setIdleTimeout(10_000);
+        threads.setMaxEvictCount(4);
         threads.setVirtualThreadsExecutor(Executors.newThreadPerTaskExecutor(
                 Thread.ofVirtual().name("api-request-", 0).factory()));
         Server server = new Server(threads);
