@@ -113,7 +113,8 @@ public final class DroverServer implements AutoCloseable {
                 // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
                 proxy = ServiceProxy.start(ApiClients.connect(url, credentials.caCertificatePem(),
                         credentials.adminToken()), new ServiceProxy.Settings(
-                                options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE));
+                                options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE),
+                        agent.nodeName());
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, dns, proxy, url, kubeconfig);
