@@ -59,6 +59,9 @@ final class EndpointDrain {
      * again.
      */
     Duration holdOff(Pod pod, Duration grace) {
+        if (!grace.isPositive()) {
+            return null; // a kill without grace waits for nothing
+        }
         Instant now = clock.instant();
         drains.values().removeIf(d -> d.started.plus(FORGET_AFTER).isBefore(now));
         Drain drain = drains.computeIfAbsent(pod.getMetadata().getUid(),
