@@ -95,7 +95,7 @@ class RolloutDrainIT {
     }
 
     /**
-     * The strict app: it stops the way Tomcat does ({@code graceful_app.py}: at SIGTERM it stops
+     * The strict app: it stops the way Tomcat does ({@code bench/rollout-app.py}: at SIGTERM it stops
      * accepting but keeps its socket open while it finishes, then exits), so a connection the proxy
      * gives an old pod after its SIGTERM is never answered, and the proxy's failover (which covers
      * refused connections) cannot save it. On one node the proxy in the server's JVM usually applies
@@ -106,17 +106,11 @@ class RolloutDrainIT {
     void oldPodsGetNoConnectionAfterTheirSigterm() throws Exception {
         Path python = Path.of("/usr/bin/python3");
         Assumptions.assumeTrue(Files.isExecutable(python), "needs " + python);
-        Path dir = TempDirs.create("drover-rollout");
-        try (InputStream app = RolloutDrainIT.class.getResourceAsStream("/rollout/graceful_app.py")) {
-            Path script = dir.resolve("graceful_app.py");
-            Files.copy(app, script);
-            Deployment deployment = deployment(new ContainerBuilder().withName("web")
-                    .withCommand(python.toString(), script.toString(), "$(PORT)", "version 1"), "/");
-            rollOutUnderLoad(deployment, "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\","
-                    + "\"command\":[\"" + python + "\",\"" + script + "\",\"$(PORT)\",\"version 2\"]}]}}}}", false);
-        } finally {
-            TempDirs.delete(dir);
-        }
+        Path script = Path.of("bench/rollout-app.py").toAbsolutePath();
+        Deployment deployment = deployment(new ContainerBuilder().withName("web")
+                .withCommand(python.toString(), script.toString(), "$(PORT)", "version 1"), "/");
+        rollOutUnderLoad(deployment, "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\","
+                + "\"command\":[\"" + python + "\",\"" + script + "\",\"$(PORT)\",\"version 2\"]}]}}}}", false);
     }
 
     /** Rolls {@code deployment}, whose pods answer "version 1", to {@code patch}, whose pods answer "version 2". */

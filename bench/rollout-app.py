@@ -1,3 +1,4 @@
+# The tiny app of bench/rollout-bench.sh and RolloutDrainIT: python3 rollout-app.py PORT BODY.
 import http.server, signal, sys, threading, time
 
 # A graceful app the Tomcat way: at SIGTERM it stops accepting but its listening socket stays open
