@@ -153,13 +153,15 @@ url="http://$ip:8080/"
 until curl -s -o /dev/null "$url"; do sleep 0.1; done
 echo "rollout-bench: $replicas replicas ready behind $url" >&2
 
-load() { wrk -t2 -c8 -d"$1" --latency -H 'Connection: close' "$url"; }
-load 3s >/dev/null # warm-up
+wrk_args=(-t2 -c8 --latency -H 'Connection: close' "$url")
+wrk -d3s "${wrk_args[@]}" >/dev/null # warm-up
 echo "rollout-bench: ${seconds}s of load before the rollout" >&2
-load "${seconds}s" >"$tmp/before.txt"
+wrk -d"${seconds}s" "${wrk_args[@]}" >"$tmp/before.txt"
 
 echo "rollout-bench: rolling update under load" >&2
-load 900s >"$tmp/during.txt" &
+# wrk itself in the background (not a function's subshell), so that its SIGINT reaches it: it then
+# stops and prints what it measured.
+wrk -d900s "${wrk_args[@]}" >"$tmp/during.txt" &
 wrk_pid=$!
 sleep 2
 t0=$EPOCHREALTIME
@@ -183,11 +185,11 @@ p99_during=$(p99 "$tmp/during.txt")
 failed=$(failures "$tmp/during.txt")
 ratio=$(awk -v a="$p99_during" -v b="$p99_before" 'BEGIN { printf "%.2f", a / b }')
 time_ratio=$(awk -v r="$rollout_ms" -v s="$start_ms" -v n="$replicas" 'BEGIN { printf "%.2f", r / (n * s) }')
-verdict() { [ "$1" = 1 ] && echo PASS || echo FAIL; }
+verdict() { [ "$1" = 1 ] && echo PASS || echo FAIL; } # 1: met
 echo "rollout-bench: load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2
 
 echo "| rollout of $replicas replicas ($app app) | value | target | |"
 echo "|---|---|---|---|"
-echo "| failed requests during the rollout | $failed of $(requests "$tmp/during.txt") | 0 | $(verdict $([ "$failed" -eq 0 ] && echo 1)) |"
-echo "| p99 latency before / during | ${p99_before} ms / ${p99_during} ms (${ratio}x) | <= 1.5x | $(verdict $(awk -v r="$ratio" 'BEGIN { print (r <= 1.5) }')) |"
-echo "| rollout time / ($replicas x app start ${start_ms} ms) | ${rollout_ms} ms (${time_ratio}x) | <= 1x | $(verdict $(awk -v r="$time_ratio" 'BEGIN { print (r <= 1) }')) |"
+echo "| failed requests during the rollout | $failed of $(requests "$tmp/during.txt") | 0 | $(verdict "$([ "$failed" -eq 0 ] && echo 1 || echo 0)") |"
+echo "| p99 latency before / during | ${p99_before} ms / ${p99_during} ms (${ratio}x) | <= 1.5x | $(verdict "$(awk -v r="$ratio" 'BEGIN { print (r <= 1.5) }')") |"
+echo "| rollout time / ($replicas x app start ${start_ms} ms) | ${rollout_ms} ms (${time_ratio}x) | <= 1x | $(verdict "$(awk -v r="$time_ratio" 'BEGIN { print (r <= 1) }')") |"
