@@ -89,16 +89,16 @@ case "$app" in
   python)
     command_json="[\"$python\", \"$here/bench/rollout-app.py\", \"\$(PORT)\", \"version \$(VERSION)\"]"
     probe=/
-    start_app() { "$python" "$here/bench/rollout-app.py" "$1" "version 1"; } ;;
+    start_app() { exec "$python" "$here/bench/rollout-app.py" "$1" "version 1"; } ;;
   demo)
     command_json='["drover", "demo-app"]'
     probe=/healthz
     # The launcher the agent wrote for its pods: the same JVM and flags a replica gets.
-    start_app() { PORT="$1" "$tmp/data/bin/drover" demo-app; } ;;
+    start_app() { PORT="$1" exec "$tmp/data/bin/drover" demo-app; } ;;
   *) echo "rollout-bench: --app $app (expected python or demo)" >&2; exit 2 ;;
 esac
 
-# The app's start time, outside drover.
+# The app's start time, outside drover. start_app execs, so that $! is the app itself and is stopped.
 free_port() { "$python" -c 'import socket; s = socket.socket(); s.bind(("", 0)); print(s.getsockname()[1])'; }
 for i in 1 2 3 4 5; do
   port=$(free_port)

@@ -244,7 +244,7 @@ class RolloutDrainIT {
     }
 
     private static boolean running(Pod pod) {
-        return pod != null && pod.getStatus().getContainerStatuses() != null
+        return pod != null && pod.getStatus() != null && pod.getStatus().getContainerStatuses() != null
                 && pod.getStatus().getContainerStatuses().stream().allMatch(s -> s.getState().getRunning() != null);
     }
 
