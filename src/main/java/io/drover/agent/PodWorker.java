@@ -86,6 +86,7 @@ final class PodWorker implements Reconciler {
     private final LifecycleHooks hooks;
     private final ProbeManager probes;
     private final PodDnsFiles dns;
+    private final EndpointDrain drain;
     private Consumer<String> requeue = key -> {};
     /** The pods this agent runs, by key. */
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
@@ -123,6 +124,7 @@ final class PodWorker implements Reconciler {
         this.hooks = new LifecycleHooks(runtime, hookPorts, events, host.internalIp(), clock);
         this.probes = new ProbeManager(probePorts, runtime, events, clock, host.internalIp());
         this.dns = dns;
+        this.drain = new EndpointDrain(DrainSource.of(client), clock);
     }
 
     /** Where task exits and changed probe verdicts are reported: the controller's enqueue. */
@@ -160,7 +162,9 @@ final class PodWorker implements Reconciler {
             }
         }
         if (pod.getMetadata().getDeletionTimestamp() != null) {
-            return terminate(key, pod, run);
+            // Out of every service proxy first (bounded), then preStop and SIGTERM.
+            Duration drainWait = drain.holdOff(pod, gracePeriod(pod));
+            return drainWait != null ? Result.requeueAfter(drainWait) : terminate(key, pod, run);
         }
         boolean terminal = isTerminal(pod);
         if (terminal) {
@@ -427,7 +431,7 @@ final class PodWorker implements Reconciler {
     }
 
     private Result terminate(String key, Pod pod, PodRun run) throws InterruptedException {
-        stopAll(run, gracePeriod(pod), pod);
+        stopAll(run, drain.graceLeft(pod, gracePeriod(pod)), pod);
         runs.remove(key);
         ports.release(key);
         try {

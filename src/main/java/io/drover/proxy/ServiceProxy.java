@@ -13,13 +13,12 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,12 +53,16 @@ public final class ServiceProxy implements AutoCloseable {
     private final Listeners listeners;
     private final ServiceSync sync;
     private final ExecutorService syncThread;
-    private final Map<String, String> appliedSlices = new ConcurrentHashMap<>();
+    /** The newest EndpointSlice revision whose change new connections follow. */
+    private final AtomicLong appliedRevision = new AtomicLong(-1);
+    /** Publishes {@link #appliedRevision} for the node agents; null for a proxy of no node (tests). */
+    private final AppliedRevisionPublisher acks;
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<EndpointSlice> slices;
 
-    private ServiceProxy(KubernetesClient client, Settings settings) {
+    private ServiceProxy(KubernetesClient client, Settings settings, String nodeName) {
         this.client = client;
+        this.acks = nodeName == null ? null : new AppliedRevisionPublisher(client, nodeName, Clock.systemUTC());
         this.addresses = ServiceAddresses.setUp(settings.serviceCidr());
         this.transport = Transport.create();
         this.listeners = new Listeners(transport, settings.udpIdleTimeout());
@@ -68,18 +71,33 @@ public final class ServiceProxy implements AutoCloseable {
         this.syncThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("service-proxy-sync").factory());
     }
 
-    /** Starts watching; returns once the informers have listed what exists. The proxy owns the client from here on. */
+    /** Starts a proxy that publishes nothing (see the other {@code start}). */
     public static ServiceProxy start(KubernetesClient client, Settings settings) {
-        ServiceProxy proxy = new ServiceProxy(client, settings);
+        return start(client, settings, null);
+    }
+
+    /**
+     * Starts watching; returns once the informers have listed what exists. The proxy owns the client
+     * from here on. With a {@code nodeName} it publishes how far it has applied EndpointSlice changes
+     * on that node's {@link AppliedRevisionLease}, which node agents wait for before stopping a pod.
+     */
+    public static ServiceProxy start(KubernetesClient client, Settings settings, String nodeName) {
+        ServiceProxy proxy = new ServiceProxy(client, settings, nodeName);
         try {
             // Both informers exist before either runs, so every sync finds both caches.
             proxy.services = client.services().inAnyNamespace().runnableInformer(0);
             proxy.slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
-            proxy.services.addEventHandler(proxy.handler(s -> s.getMetadata().getName()));
+            proxy.services.addEventHandler(proxy.handler(s -> s.getMetadata().getName(), false));
             proxy.slices.addEventHandler(proxy.handler(
-                    s -> s.getMetadata().getLabels() == null ? null : s.getMetadata().getLabels().get(SERVICE_NAME_LABEL)));
+                    s -> s.getMetadata().getLabels() == null ? null : s.getMetadata().getLabels().get(SERVICE_NAME_LABEL),
+                    true));
             proxy.services.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
             proxy.slices.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            // Queued behind the syncs of the listed slices: once they ran, the list's revision is applied.
+            proxy.enqueue(null, null, revision(proxy.slices.lastSyncResourceVersion()));
+            if (proxy.acks != null) {
+                proxy.acks.start();
+            }
             log.info("service proxy started ({} transport, ClusterIPs {})",
                     proxy.transport.nativeEpoll() ? "epoll" : "NIO",
                     proxy.addresses.routed() ? "on a local route" : "on their 127.x twins");
@@ -105,11 +123,11 @@ public final class ServiceProxy implements AutoCloseable {
     }
 
     /**
-     * The resourceVersion of an EndpointSlice this proxy has applied (new connections follow it), or
-     * null; the seam through which a rollout learns that no new connection goes to a replaced pod.
+     * The store revision up to which this proxy has applied EndpointSlice changes (new connections
+     * follow every slice at or before it), or -1 before the first; what it publishes.
      */
-    public String appliedSliceVersion(String namespace, String name) {
-        return appliedSlices.get(namespace + "/" + name);
+    public long appliedRevision() {
+        return appliedRevision.get();
     }
 
     /** Whether the proxy listens on this address and port (a ClusterIP's listen address or 0.0.0.0 for a NodePort). */
@@ -118,11 +136,18 @@ public final class ServiceProxy implements AutoCloseable {
                 k -> k.address().equals(address.getAddress()) && k.port() == address.getPort());
     }
 
-    private <T extends HasMetadata> ResourceEventHandler<T> handler(java.util.function.Function<T, String> serviceName) {
+    /**
+     * Informer events to syncs. A slice event also carries its revision, applied once its sync ran
+     * (the sync thread runs in event order, so every earlier slice event is applied too); Service
+     * events do not, as their watch may run ahead of the slices'.
+     */
+    private <T extends HasMetadata> ResourceEventHandler<T> handler(java.util.function.Function<T, String> serviceName,
+            boolean slices) {
+        java.util.function.ToLongFunction<T> revision = o -> slices ? revision(o.getMetadata().getResourceVersion()) : -1;
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {
-                enqueue(object.getMetadata().getNamespace(), serviceName.apply(object));
+                enqueue(object.getMetadata().getNamespace(), serviceName.apply(object), revision.applyAsLong(object));
             }
 
             @Override
@@ -130,29 +155,46 @@ public final class ServiceProxy implements AutoCloseable {
                 String before = serviceName.apply(old);
                 String after = serviceName.apply(object);
                 if (before != null && !before.equals(after)) {
-                    enqueue(old.getMetadata().getNamespace(), before);
+                    enqueue(old.getMetadata().getNamespace(), before, -1);
                 }
-                enqueue(object.getMetadata().getNamespace(), after);
+                enqueue(object.getMetadata().getNamespace(), after, revision.applyAsLong(object));
             }
 
             @Override
             public void onDelete(T object, boolean unknownFinalState) {
-                enqueue(object.getMetadata().getNamespace(), serviceName.apply(object));
+                enqueue(object.getMetadata().getNamespace(), serviceName.apply(object), revision.applyAsLong(object));
             }
         };
     }
 
-    private void enqueue(String namespace, String service) {
-        if (service == null || syncThread.isShutdown()) {
+    /** Syncs the Service (if named), then records {@code revision} (if >= 0) as applied. */
+    private void enqueue(String namespace, String service, long revision) {
+        if ((service == null && revision < 0) || syncThread.isShutdown()) {
             return;
         }
         syncThread.execute(() -> {
             try {
-                syncService(namespace, service);
+                if (service != null) {
+                    syncService(namespace, service);
+                }
             } catch (RuntimeException e) {
                 log.warn("service {}/{}: sync failed", namespace, service, e);
             }
+            // Acknowledged even after a failed sync (which is not retried either): agents would
+            // otherwise wait their whole bound for every pod of that Service.
+            if (revision > appliedRevision.getAndAccumulate(revision, Math::max) && acks != null) {
+                acks.applied(revision);
+            }
         });
+    }
+
+    /** A resourceVersion as the store revision it is in drover (see {@link AppliedRevisionLease}); -1 if none. */
+    private static long revision(String resourceVersion) {
+        try {
+            return resourceVersion == null ? -1 : Long.parseLong(resourceVersion);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     private void syncService(String namespace, String name) {
@@ -161,10 +203,6 @@ public final class ServiceProxy implements AutoCloseable {
                 .filter(s -> EndpointSelection.sameService(s, namespace, name))
                 .toList();
         sync.sync(namespace, name, service, own);
-        for (EndpointSlice slice : own) {
-            appliedSlices.put(namespace + "/" + slice.getMetadata().getName(), slice.getMetadata().getResourceVersion());
-        }
-        appliedSlices.keySet().removeIf(key -> slices.getIndexer().getByKey(key) == null);
     }
 
     @Override
@@ -180,6 +218,9 @@ public final class ServiceProxy implements AutoCloseable {
             syncThread.awaitTermination(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (acks != null) {
+            acks.close(); // after the sync thread, which feeds it
         }
         listeners.close();
         transport.shutdown();

@@ -250,10 +250,7 @@ class ServiceTrafficIT {
                     s -> s != null && !Boolean.TRUE.equals(s.getEndpoints().get(0).getConditions().getReady()));
             long version = Long.parseLong(slice.getMetadata().getResourceVersion());
             // The proxy has applied that slice (or a newer one): from now on web-2 gets nothing.
-            await().atMost(Duration.ofSeconds(10)).until(() -> {
-                String applied = proxy.appliedSliceVersion("default", slice.getMetadata().getName());
-                return applied != null && Long.parseLong(applied) >= version;
-            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> proxy.appliedRevision() >= version);
             Map<String, Integer> hits = new HashMap<>();
             for (int i = 0; i < 100; i++) {
                 hits.merge(get(web), 1, Integer::sum);

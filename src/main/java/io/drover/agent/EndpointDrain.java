@@ -1,0 +1,129 @@
+package io.drover.agent;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Holds back the stop of a deleted pod until no service proxy sends it new connections, so a
+ * rollout fails no request without a preStop sleep in every app (issue #6). In Kubernetes the
+ * kubelet's SIGTERM and the endpoint removal race; here the agent first waits until the
+ * EndpointSlices no longer offer the pod ({@link DrainCheck}) and every live proxy has published,
+ * on its {@link io.drover.proxy.AppliedRevisionLease}, that it applied them.
+ *
+ * <p>Bounded: at most {@link #MAX_WAIT}, never longer than the pod's grace period, which the wait
+ * counts against (as a preStop hook's time is). A pod no slice lists is stopped at once, after one
+ * list of its namespace's slices. The wait does not hold an agent worker: the pod's reconcile asks
+ * again after {@link #RECHECK}.
+ */
+final class EndpointDrain {
+    static final Duration MAX_WAIT = Duration.ofSeconds(5);
+    static final Duration RECHECK = Duration.ofMillis(50);
+    /** A drain whose pod vanished (force-deleted meanwhile) is forgotten after this long. */
+    private static final Duration FORGET_AFTER = Duration.ofMinutes(10);
+    private static final Logger log = LoggerFactory.getLogger(EndpointDrain.class);
+
+    private final DrainSource source;
+    private final Clock clock;
+    private final Map<String, Drain> drains = new ConcurrentHashMap<>();
+
+    /** One pod's drain. */
+    private static final class Drain {
+        final Instant started;
+        final Duration limit;
+        final Set<String> services = new HashSet<>();
+        /** How long the drain took, once it is over. */
+        Duration took;
+
+        Drain(Instant started, Duration limit) {
+            this.started = started;
+            this.limit = limit;
+        }
+    }
+
+    EndpointDrain(DrainSource source, Clock clock) {
+        this.source = source;
+        this.clock = clock;
+    }
+
+    /**
+     * Null when the deleted {@code pod} may be stopped now; otherwise how long to wait before asking
+     * again.
+     */
+    Duration holdOff(Pod pod, Duration grace) {
+        if (!grace.isPositive()) {
+            return null; // a kill without grace waits for nothing
+        }
+        Instant now = clock.instant();
+        drains.values().removeIf(d -> d.started.plus(FORGET_AFTER).isBefore(now));
+        Drain drain = drains.computeIfAbsent(pod.getMetadata().getUid(),
+                uid -> new Drain(now, grace.compareTo(MAX_WAIT) < 0 ? grace : MAX_WAIT));
+        if (drain.took != null) {
+            return null;
+        }
+        Duration elapsed = Duration.between(drain.started, now);
+        DrainCheck.Verdict verdict;
+        try {
+            verdict = DrainCheck.check(pod.getMetadata().getUid(), drain.services,
+                    source.slices(pod.getMetadata().getNamespace(), Set.copyOf(drain.services)),
+                    source::proxyLeases, now);
+        } catch (KubernetesClientException e) {
+            verdict = new DrainCheck.Verdict.Listed("?", "the API could not be read: " + e.getMessage());
+        }
+        String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        switch (verdict) {
+            case DrainCheck.Verdict.NotBehindService v -> {
+                drain.took = elapsed;
+                return null;
+            }
+            case DrainCheck.Verdict.Drained v -> {
+                drain.took = elapsed;
+                log.debug("pod {}: out of every service proxy after {} ms (revision {})", key, elapsed.toMillis(),
+                        v.revision());
+                return null;
+            }
+            default -> {
+                if (elapsed.compareTo(drain.limit) >= 0) {
+                    drain.took = elapsed;
+                    log.warn("pod {}: stopping it after waiting {} ms for the service proxies: {}", key,
+                            elapsed.toMillis(), describe(verdict));
+                    return null;
+                }
+                Duration left = drain.limit.minus(elapsed);
+                return left.compareTo(RECHECK) < 0 ? left : RECHECK;
+            }
+        }
+    }
+
+    /**
+     * The grace period left to stop the pod once its drain is over (the wait is counted in it, but
+     * the containers keep at least the kubelet's minimum, or the whole grace period if shorter), and
+     * forgets the drain.
+     */
+    Duration graceLeft(Pod pod, Duration grace) {
+        Drain drain = drains.remove(pod.getMetadata().getUid());
+        if (drain == null || drain.took == null) {
+            return grace;
+        }
+        Duration left = grace.minus(drain.took);
+        Duration floor = grace.compareTo(LifecycleHooks.MIN_STOP_GRACE) < 0 ? grace : LifecycleHooks.MIN_STOP_GRACE;
+        return left.compareTo(floor) < 0 ? floor : left;
+    }
+
+    private static String describe(DrainCheck.Verdict verdict) {
+        return switch (verdict) {
+            case DrainCheck.Verdict.Listed l -> "Service " + l.service() + ": " + l.why();
+            case DrainCheck.Verdict.AwaitingProxies a -> "the proxies of " + a.nodes() + " have not applied revision "
+                    + a.revision();
+            default -> verdict.toString();
+        };
+    }
+}

@@ -1,0 +1,191 @@
+package io.drover.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drover.proxy.AppliedRevisionLease;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** The drain's decisions against slices and proxy Leases held in memory, on a clock the test moves. */
+class EndpointDrainTest {
+    private static final Duration GRACE = Duration.ofSeconds(30);
+    private final MutableClock clock = new MutableClock();
+    private final List<EndpointSlice> slices = new ArrayList<>();
+    private final List<Lease> leases = new ArrayList<>();
+    private int sliceLists;
+    private final EndpointDrain drain = new EndpointDrain(new DrainSource() {
+        @Override
+        public List<EndpointSlice> slices(String namespace, Set<String> services) {
+            sliceLists++;
+            return slices.stream().filter(s -> services.isEmpty()
+                    || services.contains(s.getMetadata().getLabels().get(DrainSource.SERVICE_NAME_LABEL))).toList();
+        }
+
+        @Override
+        public List<Lease> proxyLeases() {
+            return leases;
+        }
+    }, clock);
+
+    @Test
+    void aPodNoSliceListsIsStoppedAtOnceWithItsWholeGracePeriod() {
+        slices.add(slice("other", 10, endpoint("other-uid", true, true, false)));
+        Pod pod = pod("lonely-uid");
+
+        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(sliceLists).isEqualTo(1);
+        assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(GRACE);
+    }
+
+    @Test
+    void waitsWhileListedReadyThenUntilEveryLiveProxyAppliedTheRevisionThatDroppedIt() {
+        slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
+        slices.add(slice("web-b", 11, endpoint("b", true, true, false)));
+        leases.add(lease("node-1", 11, clock.instant()));
+        leases.add(lease("node-2", 11, clock.instant()));
+        leases.add(lease("dead-node", 1, clock.instant().minusSeconds(60))); // expired: not waited for
+        Pod pod = pod("a");
+
+        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+
+        clock.advance(Duration.ofMillis(40));
+        slices.set(0, slice("web-a", 12, endpoint("a", false, true, true)));
+        assertThat(drain.holdOff(pod, GRACE)).as("node proxies still at 11").isEqualTo(EndpointDrain.RECHECK);
+
+        leases.set(0, lease("node-1", 12, clock.instant()));
+        assertThat(drain.holdOff(pod, GRACE)).as("node-2 still at 11").isEqualTo(EndpointDrain.RECHECK);
+
+        clock.advance(Duration.ofMillis(60));
+        leases.set(1, lease("node-2", 15, clock.instant()));
+        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(drain.holdOff(pod, GRACE)).as("asked again: still over").isNull();
+        assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(GRACE.minusMillis(100));
+    }
+
+    @Test
+    void theLastServingEndpointKeepsItsTrafficUntilAnotherIsReady() {
+        slices.add(slice("web-a", 20, endpoint("a", false, true, true)));
+        slices.add(slice("web-b", 21, endpoint("b", false, false, false)));
+        leases.add(lease("node-1", 25, clock.instant()));
+        Pod pod = pod("a");
+
+        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+
+        slices.set(1, slice("web-b", 26, endpoint("b", true, true, false)));
+        assertThat(drain.holdOff(pod, GRACE)).as("the proxy has not seen b ready").isEqualTo(EndpointDrain.RECHECK);
+        leases.set(0, lease("node-1", 26, clock.instant()));
+        assertThat(drain.holdOff(pod, GRACE)).isNull();
+    }
+
+    @Test
+    void aNotServingEndpointNeedsNoOtherReadyOne() {
+        slices.add(slice("web-a", 20, endpoint("a", false, false, true)));
+        leases.add(lease("node-1", 20, clock.instant()));
+
+        assertThat(drain.holdOff(pod("a"), GRACE)).isNull();
+    }
+
+    @Test
+    void givesUpAfterFiveSecondsAndCountsTheWaitInTheGracePeriod() {
+        slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
+        Pod pod = pod("a");
+
+        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+        clock.advance(Duration.ofMillis(4_980));
+        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(Duration.ofMillis(20));
+        clock.advance(Duration.ofMillis(20));
+        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(Duration.ofSeconds(25));
+    }
+
+    @Test
+    void neverWaitsLongerThanAShortGracePeriodAndLeavesTheContainersTheKubeletMinimum() {
+        slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
+        Pod pod = pod("a");
+        Duration grace = Duration.ofSeconds(3);
+
+        assertThat(drain.holdOff(pod, grace)).isEqualTo(EndpointDrain.RECHECK);
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(drain.holdOff(pod, grace)).isNull();
+        assertThat(drain.graceLeft(pod, grace)).isEqualTo(LifecycleHooks.MIN_STOP_GRACE);
+
+        Pod quick = pod("b");
+        slices.add(slice("web-b", 11, endpoint("b", true, true, false)));
+        assertThat(drain.holdOff(quick, Duration.ZERO)).as("grace 0: no wait").isNull();
+        assertThat(drain.graceLeft(quick, Duration.ZERO)).isEqualTo(Duration.ZERO);
+    }
+
+    @Test
+    void aServiceDeletedDuringTheWaitReleasesThePod() {
+        slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
+        leases.add(lease("node-1", 5, clock.instant()));
+        Pod pod = pod("a");
+
+        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+        slices.clear();
+        assertThat(drain.holdOff(pod, GRACE)).isNull();
+    }
+
+    private static Pod pod(String uid) {
+        return new PodBuilder().withNewMetadata().withNamespace("default").withName("pod-" + uid).withUid(uid)
+                .endMetadata().build();
+    }
+
+    private static EndpointSlice slice(String name, long revision, io.fabric8.kubernetes.api.model.discovery.v1.Endpoint e) {
+        return new EndpointSliceBuilder().withNewMetadata().withNamespace("default").withName(name)
+                .withResourceVersion(Long.toString(revision)).addToLabels(DrainSource.SERVICE_NAME_LABEL, "web")
+                .endMetadata().withAddressType("IPv4").withEndpoints(e).build();
+    }
+
+    private static io.fabric8.kubernetes.api.model.discovery.v1.Endpoint endpoint(String uid, boolean ready,
+            boolean serving, boolean terminating) {
+        return new io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder().withAddresses("10.0.0.1")
+                .withNewConditions().withReady(ready).withServing(serving).withTerminating(terminating).endConditions()
+                .withNewTargetRef().withKind("Pod").withUid(uid).endTargetRef().build();
+    }
+
+    private static Lease lease(String node, long applied, Instant renewed) {
+        return new LeaseBuilder().withNewMetadata().withNamespace(AppliedRevisionLease.NAMESPACE)
+                .withName(AppliedRevisionLease.name(node)).addToLabels(AppliedRevisionLease.LABEL, node)
+                .addToAnnotations(AppliedRevisionLease.ANNOTATION, Long.toString(applied)).endMetadata()
+                .withNewSpec().withHolderIdentity(node).withLeaseDurationSeconds(40)
+                .withRenewTime(ZonedDateTime.ofInstant(renewed, ZoneOffset.UTC)).endSpec().build();
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2025-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+}
