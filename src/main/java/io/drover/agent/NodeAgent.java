@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.random.RandomGenerator;
@@ -58,11 +59,12 @@ public final class NodeAgent implements AutoCloseable {
      *     the cluster DNS's own address on port 53), asked at each container start; null while there is none
      */
     public record Settings(String nodeName, Path dataDir, PortRange hostPorts, RestartBackoffPolicy restartBackoff,
-            KubeletServer.Config kubelet, boolean stopPodsOnClose, Supplier<String> clusterDns) {
-        /** Settings for an agent whose pods have no cluster DNS. */
+            KubeletServer.Config kubelet, boolean stopPodsOnClose, Supplier<String> clusterDns,
+            BooleanSupplier clusterIpsServed) {
+        /** Settings for an agent whose pods have no cluster DNS and whose node serves no ClusterIPs. */
         public Settings(String nodeName, Path dataDir, PortRange hostPorts, RestartBackoffPolicy restartBackoff,
                 KubeletServer.Config kubelet, boolean stopPodsOnClose) {
-            this(nodeName, dataDir, hostPorts, restartBackoff, kubelet, stopPodsOnClose, () -> null);
+            this(nodeName, dataDir, hostPorts, restartBackoff, kubelet, stopPodsOnClose, () -> null, () -> false);
         }
     }
 
@@ -127,7 +129,7 @@ public final class NodeAgent implements AutoCloseable {
         PodPortAssigner ports = new PodPortAssigner(client,
                 new HostPortAllocator(settings.hostPorts(), PortProbe.bindTest(), RandomGenerator.getDefault()));
         worker = new PodWorker(client, pods, runtime, files, logs, host, ports,
-                new ContainerEnvironment(nodeEnv, new ApiEnvVarSources(client)), clock, settings.restartBackoff(),
+                new ContainerEnvironment(nodeEnv, new ApiEnvVarSources(client), settings.clusterIpsServed()), clock, settings.restartBackoff(),
                 HookPorts.ALLOCATED, ProbePorts.allocated(), new PodDnsFiles(settings.clusterDns()));
         kubelet = KubeletServer.start(settings.kubelet(), new PodLogSource(pods, files), logs, worker::execTarget);
         NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);

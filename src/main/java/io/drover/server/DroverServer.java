@@ -24,9 +24,11 @@ import io.drover.proxy.ServiceProxy;
 import io.drover.store.Compactor;
 import io.drover.store.Store;
 import io.drover.store.StoreConfig;
+import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -67,7 +69,8 @@ public final class DroverServer implements AutoCloseable {
     /** Starts everything; when this returns, /readyz answers 200 and the kubeconfig is written. */
     public static DroverServer start(ServerOptions options) throws Exception {
         StoreConfig storeConfig = StoreConfig.of(options.dataDir(), options.datastoreEndpoint());
-        ClusterCredentials credentials = ClusterCredentials.loadOrCreate(options.dataDir());
+        ClusterCredentials credentials = ClusterCredentials.loadOrCreate(options.dataDir(),
+                InetAddress.getByName(options.serviceRanges().cidr().address(0)));
         ObjectMapper json = new ObjectMapper();
         ResourceRegistry registry = ResourceRegistry.builtin();
         Store store = storeConfig.open();
@@ -79,6 +82,8 @@ public final class DroverServer implements AutoCloseable {
         // The agent starts first (the DNS publishes the agent's Node address); its pods ask this
         // for their nameserver at each container start, and get none until DNS and proxy run.
         AtomicReference<String> podNameserver = new AtomicReference<>();
+        // Likewise whether pods reach the API server through the kubernetes Service's ClusterIP.
+        AtomicBoolean clusterIpsServed = new AtomicBoolean();
         ServiceProxy proxy = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
@@ -92,8 +97,11 @@ public final class DroverServer implements AutoCloseable {
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
                     next -> new ExecRelayHandler(next, router::authorizes, storage, registry, kubelets));
             URI url = URI.create("https://127.0.0.1:" + api.port());
-            KubernetesService.ensure(storage, registry, json, options.serviceRanges().cidr(), HostFacts.detectInternalIp(),
-                    api.port());
+            // kube-apiserver's --advertise-address: the bind address unless it is a wildcard, so pods
+            // reaching the kubernetes Service through the proxy get to a server bound to loopback too.
+            InetAddress bind = InetAddress.getByName(options.bindAddress());
+            KubernetesService.ensure(storage, registry, json, options.serviceRanges().cidr(),
+                    bind.isAnyLocalAddress() ? HostFacts.detectInternalIp() : bind.getHostAddress(), api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
             controllers = ControllerManager.start(
@@ -106,7 +114,7 @@ public final class DroverServer implements AutoCloseable {
                                 options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
                                         credentials.serverKeyStore(), credentials.keyStorePassword(),
                                         credentials::isAdminToken), options.stopPodsOnClose(),
-                                podNameserver::get));
+                                podNameserver::get, clusterIpsServed::get));
                 dns = ClusterDnsStarter.start(options.clusterDns(), agent.nodeName(),
                         () -> ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()));
                 // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
@@ -115,6 +123,7 @@ public final class DroverServer implements AutoCloseable {
                                 options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE),
                         agent.nodeName());
                 podNameserver.set(dns == null ? null : dns.podNameserver(proxy.servesClusterIps()));
+                clusterIpsServed.set(proxy.servesClusterIps());
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
             return new DroverServer(store, compactor, api, controllers, agent, dns, proxy, url, kubeconfig);

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,7 +28,8 @@ import java.util.function.UnaryOperator;
  *   <li>what the runtime gives every process: PATH and HOSTNAME (the pod name, as a container's
  *       host name is); like an image's env, {@code $(VAR)} cannot reference them;
  *   <li>the "service" variables: those of the namespace's Services ({@link ServiceLinks}, unless
- *       enableServiceLinks is false), the cluster's (KUBERNETES_SERVICE_HOST/PORT), then PORT (the host
+ *       enableServiceLinks is false), the cluster's (KUBERNETES_SERVICE_HOST/PORT: see
+ *       {@link #apiServerVariables}), then PORT (the host
  *       port of the container's first containerPort) and PORT_&lt;NAME&gt; for each named port of the
  *       container, then of the pod's other containers (so a sidecar finds the app's port);
  *   <li>the declared variables: envFrom in order, then env in order, each value expanded against
@@ -39,13 +41,19 @@ import java.util.function.UnaryOperator;
 public final class ContainerEnvironment {
     private final NodeEnv node;
     private final EnvVarSources sources;
+    private final BooleanSupplier clusterIpsServed;
 
     /** The result: the process' whole environment and its expanded command line. */
     public record Resolved(Map<String, String> env, List<String> command) {}
 
-    public ContainerEnvironment(NodeEnv node, EnvVarSources sources) {
+    /**
+     * @param clusterIpsServed whether the node's proxy serves ClusterIPs now, so that pods reach the
+     *     API server through the {@code kubernetes} Service as in Kubernetes
+     */
+    public ContainerEnvironment(NodeEnv node, EnvVarSources sources, BooleanSupplier clusterIpsServed) {
         this.node = node;
         this.sources = sources;
+        this.clusterIpsServed = clusterIpsServed;
     }
 
     public Resolved resolve(Pod pod, Container container, List<PortAssignment> ports)
@@ -55,7 +63,7 @@ public final class ContainerEnvironment {
             String namespace = pod.getMetadata().getNamespace();
             service.putAll(ServiceLinks.of(sources.services(namespace), namespace));
         }
-        service.putAll(node.clusterEnv());
+        service.putAll(apiServerVariables());
         service.putAll(portVariables(pod, container, ports));
         Map<String, String> declared = declared(pod, container, service);
 
@@ -69,6 +77,21 @@ public final class ContainerEnvironment {
         env.putAll(service);
         env.putAll(declared);
         return new Resolved(env, command);
+    }
+
+    /**
+     * KUBERNETES_SERVICE_HOST/PORT and the master Service's link variables: the {@code kubernetes}
+     * Service's ClusterIP and port 443 where the proxy serves ClusterIPs (and the Service exists),
+     * the API server's real address and port otherwise.
+     */
+    private Map<String, String> apiServerVariables() throws ContainerConfigException {
+        if (clusterIpsServed.getAsBoolean()) {
+            Map<String, String> master = ServiceLinks.master(sources.services("default"));
+            if (!master.isEmpty()) {
+                return master;
+            }
+        }
+        return node.clusterEnv();
     }
 
     /** PORT and PORT_NAME; the container's own ports first, so they win over a sidecar's of one name. */

@@ -50,6 +50,16 @@ public final class ClusterCredentials {
         return loadOrCreate(dataDir, Clock.systemUTC(), SubjectNames.ofThisHost());
     }
 
+    /**
+     * As {@link #loadOrCreate(Path)}, with a serving certificate that also names the {@code
+     * default/kubernetes} Service (its ClusterIP and DNS names), which pods use to reach the server.
+     */
+    public static ClusterCredentials loadOrCreate(Path dataDir, java.net.InetAddress kubernetesServiceIp)
+            throws IOException {
+        return loadOrCreate(dataDir, Clock.systemUTC(), SubjectNames.ofThisHost().withKubernetesService(
+                kubernetesServiceIp));
+    }
+
     static ClusterCredentials loadOrCreate(Path dataDir, Clock clock, SubjectNames names) throws IOException {
         Path pki = dataDir.resolve("pki");
         SecureFiles.createDirectory(pki, SecureFiles.PRIVATE_DIRECTORY);

@@ -41,6 +41,20 @@ record SubjectNames(Set<String> dnsNames, Set<InetAddress> addresses) {
         return new SubjectNames(dns, ips);
     }
 
+    /**
+     * These names and those pods reach the API server by through the {@code default/kubernetes}
+     * Service: its ClusterIP and kubernetes[.default[.svc[.cluster.local]]], as kube-apiserver's
+     * serving certificate lists them.
+     */
+    SubjectNames withKubernetesService(InetAddress clusterIp) {
+        Set<String> dns = new LinkedHashSet<>(dnsNames);
+        dns.addAll(List.of("kubernetes", "kubernetes.default", "kubernetes.default.svc",
+                "kubernetes.default.svc.cluster.local"));
+        Set<InetAddress> ips = new LinkedHashSet<>(addresses);
+        ips.add(clusterIp);
+        return new SubjectNames(dns, ips);
+    }
+
     /** Whether {@code certificate} lists every one of these names. */
     boolean coveredBy(X509Certificate certificate) throws CertificateParsingException {
         Collection<List<?>> sans = certificate.getSubjectAlternativeNames();

@@ -4,7 +4,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Picks and checks ClusterIPs against the addresses already taken, as kube-apiserver's ipallocator
+ * Picks and checks ClusterIPs against the addresses already taken (a set this allocator adds to), as
+ * kube-apiserver's ipallocator
  * (KEP-3070): a dynamic allocation prefers the upper band of the range and falls back to the lower
  * one, which stays free for addresses asked for by name: 10.43.0.1 for the {@code kubernetes}
  * Service and 10.43.0.10 for kube-dns in the default range.
@@ -25,6 +26,11 @@ final class ClusterIpAllocator {
                     + cidr);
         }
         return taken.contains(ip) ? Optional.of("provided IP is already allocated") : Optional.empty();
+    }
+
+    /** Counts {@code ip} as taken from now on (another server claimed it). */
+    void markTaken(String ip) {
+        taken.add(ip);
     }
 
     /** A free address, upper band first; empty when the range is full. */

@@ -7,6 +7,8 @@ import io.drover.agent.ports.PortRange;
 import io.drover.api.ApiException;
 import io.drover.api.ApiException.Cause;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.service.ServiceClaims.Kind;
+import io.drover.store.StoreUnavailableException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,12 +21,11 @@ import java.util.function.Supplier;
  * ClusterIPs and NodePorts of Services, allocated in the API server's Service create and update as
  * kube-apiserver's service registry does.
  *
- * <p>There is no allocation record: what is taken is read from the stored Services at every
+ * <p>The stored Services are the allocation record: what is taken is read from them at every
  * allocation, so a restarted server cannot hand out an address twice, and deleting a Service (or
  * changing its type) releases what it held with no further step. Allocation and the write that
- * records it run under one lock, so two creates in this server cannot pick the same address.
- * Several servers sharing an etcd would need a store-level reservation; drover's HA mode does not
- * run its API servers concurrently against one Service yet (see docs/ARCHITECTURE.md).
+ * records it run under one lock, so two creates in this server cannot pick the same address; a
+ * store claim per new value ({@link ServiceClaims}) keeps servers that share the store apart.
  */
 public final class ServiceAllocations {
     private final ServiceCidr cidr;
@@ -92,54 +93,70 @@ public final class ServiceAllocations {
 
     /**
      * Fills in the Service's clusterIP(s) and nodePorts (keeping those it asks for, when free) and
-     * then runs {@code write}, all while no other Service is allocated.
+     * then runs {@code write}, all while no other Service is allocated in this server; values new to
+     * the Service are claimed in the store first, so that other servers sharing it skip them
+     * ({@link ServiceClaims}).
      *
      * @param service the Service to be stored, changed in place
      * @param others the Services stored now; the one being written may be among them
+     * @param claims the store's claims; null for a dry run, which claims nothing
      * @throws ApiException 422 when a requested address or port is outside its range or taken
      */
-    public <T> T write(ResourceType type, ObjectNode service, Supplier<List<JsonNode>> others, Supplier<T> write) {
+    public <T> T write(ResourceType type, ObjectNode service, Supplier<List<JsonNode>> others, ServiceClaims claims,
+            Supplier<T> write) {
         lock.lock();
         try {
-            allocate(type, service, others.get());
-            return write.get();
+            ClaimRound round = allocate(type, service, others.get(), claims);
+            T written;
+            try {
+                round.requireFresh();
+                written = write.get();
+            } catch (StoreUnavailableException e) {
+                // The write may still be applied: its claims stay, unconfirmed, until they lapse.
+                throw e;
+            } catch (RuntimeException | Error e) {
+                round.release();
+                throw e;
+            }
+            round.confirm();
+            return written;
         } finally {
             lock.unlock();
         }
     }
 
-    void allocate(ResourceType type, ObjectNode service, List<JsonNode> stored) {
+    ClaimRound allocate(ResourceType type, ObjectNode service, List<JsonNode> stored, ServiceClaims claims) {
         String namespace = service.path("metadata").path("namespace").asText();
         String name = service.path("metadata").path("name").asText();
-        Set<String> ips = new HashSet<>();
-        Set<Integer> ports = new HashSet<>();
+        HeldValues taken = new HeldValues(new HashSet<>(), new HashSet<>());
+        HeldValues own = new HeldValues(new HashSet<>(), new HashSet<>());
         for (JsonNode other : stored) {
             JsonNode meta = other.path("metadata");
-            if (meta.path("namespace").asText().equals(namespace) && meta.path("name").asText().equals(name)) {
-                continue;
+            boolean self = meta.path("namespace").asText().equals(namespace) && meta.path("name").asText().equals(name);
+            (self ? own : taken).add(other);
+        }
+        ClaimRound round = new ClaimRound(claims, type, namespace, name, own);
+        try {
+            List<Cause> causes = new ArrayList<>();
+            ObjectNode spec = service.withObject("spec");
+            String serviceType = spec.path("type").asText("ClusterIP");
+            if (!serviceType.equals("ExternalName")) {
+                clusterIp(spec, new ClusterIpAllocator(cidr, taken.ips()), round).ifPresent(causes::add);
             }
-            other.path("spec").path("clusterIPs").forEach(ip -> ips.add(ip.asText()));
-            ips.add(other.path("spec").path("clusterIP").asText());
-            for (JsonNode port : other.path("spec").path("ports")) {
-                ports.add(port.path("nodePort").asInt(0));
+            if (serviceType.equals("NodePort") || serviceType.equals("LoadBalancer")) {
+                causes.addAll(nodePorts(spec, new NodePortAllocator(nodePorts, taken.ports()), round));
             }
-            ports.add(other.path("spec").path("healthCheckNodePort").asInt(0));
-        }
-        List<Cause> causes = new ArrayList<>();
-        ObjectNode spec = service.withObject("spec");
-        String serviceType = spec.path("type").asText("ClusterIP");
-        if (!serviceType.equals("ExternalName")) {
-            clusterIp(spec, new ClusterIpAllocator(cidr, ips)).ifPresent(causes::add);
-        }
-        if (serviceType.equals("NodePort") || serviceType.equals("LoadBalancer")) {
-            causes.addAll(nodePorts(spec, new NodePortAllocator(nodePorts, ports)));
-        }
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid(type, name, causes);
+            if (!causes.isEmpty()) {
+                throw ApiException.invalid(type, name, causes);
+            }
+            return round;
+        } catch (RuntimeException | Error e) {
+            round.release();
+            throw e;
         }
     }
 
-    private Optional<Cause> clusterIp(ObjectNode spec, ClusterIpAllocator allocator) {
+    private Optional<Cause> clusterIp(ObjectNode spec, ClusterIpAllocator allocator, ClaimRound round) {
         JsonNode ips = spec.path("clusterIPs");
         String requested = !ips.isEmpty() ? ips.get(0).asText() : spec.path("clusterIP").asText("");
         if (requested.equals("None")) {
@@ -147,14 +164,20 @@ public final class ServiceAllocations {
             return Optional.empty();
         }
         if (requested.isEmpty()) {
-            Optional<String> ip = allocator.next();
-            if (ip.isEmpty()) {
-                throw ApiException.internal("failed to allocate a serviceIP: range is full");
+            // A candidate another server claimed meanwhile is skipped like a taken one.
+            while (true) {
+                String ip = allocator.next()
+                        .orElseThrow(() -> ApiException.internal("failed to allocate a serviceIP: range is full"));
+                if (round.take(Kind.CLUSTER_IP, ip)) {
+                    setClusterIp(spec, ip);
+                    return Optional.empty();
+                }
+                allocator.markTaken(ip);
             }
-            setClusterIp(spec, ip.get());
-            return Optional.empty();
         }
-        Optional<String> refused = allocator.refuse(requested);
+        Optional<String> refused = allocator.refuse(requested)
+                .or(() -> round.take(Kind.CLUSTER_IP, requested) ? Optional.empty()
+                        : Optional.of("provided IP is already allocated"));
         if (refused.isPresent()) {
             String value = "[]string{\"" + requested + "\"}";
             return Optional.of(new Cause("FieldValueInvalid", "Invalid value: " + value + ": failed to allocate IP "
@@ -170,7 +193,7 @@ public final class ServiceAllocations {
         list.add(ip);
     }
 
-    private static List<Cause> nodePorts(ObjectNode spec, NodePortAllocator allocator) {
+    private static List<Cause> nodePorts(ObjectNode spec, NodePortAllocator allocator, ClaimRound round) {
         List<Cause> causes = new ArrayList<>();
         List<ObjectNode> wanting = new ArrayList<>();
         int i = 0;
@@ -180,14 +203,21 @@ public final class ServiceAllocations {
                 wanting.add((ObjectNode) port);
             } else {
                 String at = "spec.ports[" + i + "].nodePort";
-                allocator.claim(requested).ifPresent(why -> causes.add(new Cause("FieldValueInvalid",
-                        "Invalid value: " + requested + ": " + why, at)));
+                allocator.claim(requested)
+                        .or(() -> round.take(Kind.NODE_PORT, Integer.toString(requested)) ? Optional.empty()
+                                : Optional.of("provided port is already allocated"))
+                        .ifPresent(why -> causes.add(new Cause("FieldValueInvalid",
+                                "Invalid value: " + requested + ": " + why, at)));
             }
             i++;
         }
         for (ObjectNode port : wanting) {
-            int allocated = allocator.next().orElseThrow(
-                    () -> ApiException.internal("failed to allocate a nodePort: range is full"));
+            int allocated;
+            do {
+                // next() marks the port taken, so one another server claimed meanwhile is not offered again.
+                allocated = allocator.next().orElseThrow(
+                        () -> ApiException.internal("failed to allocate a nodePort: range is full"));
+            } while (!round.take(Kind.NODE_PORT, Integer.toString(allocated)));
             port.put("nodePort", allocated);
         }
         return causes;

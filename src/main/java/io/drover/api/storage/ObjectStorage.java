@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.service.ServiceAllocations;
+import io.drover.api.service.ServiceClaims;
 import io.drover.api.strategy.ResourceStrategy;
 import io.drover.api.strategy.Strategies;
 import io.drover.store.CompactedException;
@@ -46,6 +47,7 @@ public final class ObjectStorage {
     private final ObjectCodec codec;
     private final Clock clock;
     private final ServiceAllocations services;
+    private final ServiceClaims serviceClaims;
 
     public ObjectStorage(Store store, ObjectMapper json, Clock clock) {
         this(store, json, clock, ServiceAllocations.defaults());
@@ -56,6 +58,7 @@ public final class ObjectStorage {
         this.codec = new ObjectCodec(json);
         this.clock = clock;
         this.services = services;
+        this.serviceClaims = new ServiceClaims(store, json, clock);
     }
 
     public long currentRevision() {
@@ -151,10 +154,10 @@ public final class ObjectStorage {
             if (store.get(key).isPresent()) {
                 throw ApiException.alreadyExists(type, name);
             }
-            return allocating(type, object, () -> object);
+            return allocating(type, object, true, () -> object);
         }
         try {
-            return allocating(type, object, () -> codec.decode(store.create(key, codec.encode(object))));
+            return allocating(type, object, false, () -> codec.decode(store.create(key, codec.encode(object))));
         } catch (KeyExistsException e) {
             throw ApiException.alreadyExists(type, name);
         } catch (ValueTooLargeException e) {
@@ -163,10 +166,10 @@ public final class ObjectStorage {
     }
 
     /**
-     * Runs a write; a Service's ClusterIP and NodePorts are allocated first, under the allocation
-     * lock that the write also holds.
+     * Runs a write; a Service's ClusterIP and NodePorts are allocated first (claimed in the store
+     * unless this is a dry run), under the allocation lock that the write also holds.
      */
-    private ObjectNode allocating(ResourceType type, ObjectNode object, Supplier<ObjectNode> write) {
+    private ObjectNode allocating(ResourceType type, ObjectNode object, boolean dryRun, Supplier<ObjectNode> write) {
         if (!ServiceAllocations.handles(type)) {
             return write.get();
         }
@@ -175,7 +178,7 @@ public final class ObjectStorage {
             store.range(type.storagePrefix(), new RangeOptions(0, 0, null)).kvs()
                     .forEach(kv -> stored.add(codec.decode(kv)));
             return stored;
-        }, write);
+        }, dryRun ? null : serviceClaims, write);
     }
 
     private void requireActiveNamespace(String namespace) {
@@ -241,7 +244,7 @@ public final class ObjectStorage {
                 return stored;
             }
             if (dryRun) {
-                return allocating(type, next, () -> next);
+                return allocating(type, next, true, () -> next);
             }
             try {
                 if (isDeleting(next) && finalizers(type, next).isEmpty()
@@ -249,7 +252,7 @@ public final class ObjectStorage {
                     store.delete(kv.key(), kv.modRevision());
                     return next;
                 }
-                return allocating(type, next,
+                return allocating(type, next, false,
                         () -> codec.decode(store.update(kv.key(), codec.encode(next), kv.modRevision())));
             } catch (ConflictException e) {
                 if (!wantedVersion.isEmpty() || attempt >= UPDATE_ATTEMPTS || e.keyMissing()) {

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,7 +55,7 @@ class ContainerEnvironmentTest {
     }
 
     private ContainerEnvironment.Resolved resolve(Container c) throws ContainerConfigException {
-        return new ContainerEnvironment(NODE, sources).resolve(pod(c), c, PORTS);
+        return new ContainerEnvironment(NODE, sources, () -> false).resolve(pod(c), c, PORTS);
     }
 
     private static EnvVar field(String name, String path) {
@@ -168,8 +170,48 @@ class ContainerEnvironmentTest {
         Container plain = new ContainerBuilder().withName("plain").withCommand("true").build();
         Pod pod = pod(app().build());
         pod.getSpec().getContainers().add(plain);
-        Map<String, String> env = new ContainerEnvironment(NODE, sources).resolve(pod, plain, PORTS).env();
+        Map<String, String> env = new ContainerEnvironment(NODE, sources, () -> false).resolve(pod, plain, PORTS).env();
         assertThat(env).doesNotContainKey("PORT").containsEntry("PORT_HTTP", "20001")
                 .containsEntry("PORT_SIDE_METRICS", "20003");
+    }
+
+    @Test
+    void podsReachTheApiServerThroughTheKubernetesServiceWhereClusterIpsAreServed() throws Exception {
+        Service kubernetes = new ServiceBuilder().withNewMetadata().withName("kubernetes").withNamespace("default")
+                .endMetadata().withNewSpec().withClusterIP("10.43.0.1").addNewPort().withName("https").withPort(443)
+                .withProtocol("TCP").endPort().endSpec().build();
+        EnvVarSources withMaster = new EnvVarSources() {
+            @Override
+            public Optional<Map<String, String>> configMap(String namespace, String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public Optional<Map<String, String>> secret(String namespace, String name) {
+                return Optional.empty();
+            }
+
+            @Override
+            public List<Service> services(String namespace) {
+                return namespace.equals("default") ? List.of(kubernetes) : List.of();
+            }
+        };
+        Container c = app().build();
+        Pod pod = pod(c);
+        // The kubelet sets the master Service's variables even when enableServiceLinks is false.
+        pod.getSpec().setEnableServiceLinks(false);
+
+        Map<String, String> served = new ContainerEnvironment(NODE, withMaster, () -> true).resolve(pod, c, PORTS).env();
+        assertThat(served).containsEntry("KUBERNETES_SERVICE_HOST", "10.43.0.1")
+                .containsEntry("KUBERNETES_SERVICE_PORT", "443").containsEntry("KUBERNETES_SERVICE_PORT_HTTPS", "443")
+                .containsEntry("KUBERNETES_PORT", "tcp://10.43.0.1:443")
+                .containsEntry("KUBERNETES_PORT_443_TCP", "tcp://10.43.0.1:443")
+                .containsEntry("KUBERNETES_PORT_443_TCP_PROTO", "tcp").containsEntry("KUBERNETES_PORT_443_TCP_PORT", "443")
+                .containsEntry("KUBERNETES_PORT_443_TCP_ADDR", "10.43.0.1");
+
+        Map<String, String> rootless = new ContainerEnvironment(NODE, withMaster, () -> false).resolve(pod, c, PORTS)
+                .env();
+        assertThat(rootless).containsEntry("KUBERNETES_SERVICE_HOST", "10.0.0.5")
+                .containsEntry("KUBERNETES_SERVICE_PORT", "6443").doesNotContainKey("KUBERNETES_PORT");
     }
 }

@@ -10,8 +10,14 @@ import io.drover.agent.ports.PortRange;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
+import io.drover.store.sqlite.SqliteStore;
+import io.drover.testing.TempDirs;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class ServiceAllocationsTest {
@@ -20,6 +26,22 @@ class ServiceAllocationsTest {
 
     private final ServiceAllocations allocations = ServiceAllocations.defaults();
     private final List<JsonNode> stored = new ArrayList<>();
+    private Path dir;
+    private SqliteStore store;
+    private ServiceClaims claims;
+
+    @BeforeEach
+    void openStore() {
+        dir = TempDirs.create("drover-alloc");
+        store = SqliteStore.open(dir.resolve("state.db"));
+        claims = new ServiceClaims(store, JSON, Clock.systemUTC());
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+        TempDirs.delete(dir);
+    }
 
     private ObjectNode service(String name, String type) {
         ObjectNode svc = JSON.createObjectNode();
@@ -30,7 +52,7 @@ class ServiceAllocationsTest {
     }
 
     private ObjectNode create(ObjectNode svc) {
-        return allocations.write(SERVICES, svc, () -> stored, () -> {
+        return allocations.write(SERVICES, svc, () -> stored, claims, () -> {
             stored.add(svc);
             return svc;
         });
@@ -97,7 +119,7 @@ class ServiceAllocationsTest {
         ObjectNode a = create(service("a", "NodePort"));
         ServiceAllocations restarted = new ServiceAllocations(new ServiceRanges(ServiceCidr.DEFAULT, new PortRange(30000, 32767)));
         ObjectNode b = service("b", "NodePort");
-        restarted.write(SERVICES, b, () -> stored, () -> b);
+        restarted.write(SERVICES, b, () -> stored, claims, () -> b);
         assertThat(b.path("spec").path("clusterIP").asText()).isNotEqualTo(a.path("spec").path("clusterIP").asText());
         assertThat(b.path("spec").path("ports").get(0).path("nodePort").asInt())
                 .isNotEqualTo(a.path("spec").path("ports").get(0).path("nodePort").asInt());
