@@ -72,6 +72,10 @@ public class WorkloadBench {
         client = new KubernetesClientBuilder().withConfig(config).build();
         pods = client.pods().inNamespace(NS).withLabel("app", NAME).inform();
         try {
+            // Measured as the N-pod figure below is: after 10 s in which the server does nothing
+            // (the informer above has just listed and opened its watch).
+            log("settling 10 s before measuring memory");
+            Thread.sleep(10_000);
             long rss0 = rssKb(serverPid);
             log("server VmRSS with 0 pods: %d MiB", rss0 / 1024);
 
