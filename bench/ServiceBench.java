@@ -53,7 +53,10 @@ public class ServiceBench {
     static final long POLL_MS = 50;
     static final long TIMEOUT_MS = 120_000;
 
+    static String mode = "";
+
     public static void main(String[] args) throws Exception {
+        mode = args.length == 0 ? "" : args[0];
         Path dataDir = null;
         String backend = null;
         String dns = null;
@@ -73,7 +76,7 @@ public class ServiceBench {
         }
         Config config = Config.fromKubeconfig(Files.readString(dataDir.resolve("kubeconfig")));
         try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
-            switch (args.length == 0 ? "" : args[0]) {
+            switch (mode) {
                 case "proxy" -> proxy(client, backend);
                 case "dns" -> dns(client, dns, queries, namespaces, services);
                 default -> throw new IllegalArgumentException("first argument: proxy or dns");
@@ -218,6 +221,6 @@ public class ServiceBench {
     }
 
     static void log(String format, Object... args) {
-        System.err.printf("service-bench: " + format + "%n", args);
+        System.err.printf((mode.equals("dns") ? "dns-bench: " : "service-bench: ") + format + "%n", args);
     }
 }
