@@ -109,6 +109,8 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
                 return;
             }
             outbound = connected;
+            // From here on every read goes straight to the relay, one handler fewer per message.
+            inbound.pipeline().remove(this);
             inbound.pipeline().addLast(new Relay(outbound));
             if (!early.isEmpty()) {
                 early.forEach(inbound.pipeline()::fireChannelRead);
