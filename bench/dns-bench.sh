@@ -48,7 +48,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_server
-  rm -rf "$tmp"
+  remove_tmp
   exit "$rc"
 }
 trap cleanup EXIT

@@ -47,3 +47,13 @@ stop_server() {
     kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
   done
 }
+
+# The runtime's per-pod monitors write a pod's exit status into $tmp once its task is gone, so the
+# first attempt can race with them.
+remove_tmp() {
+  for _ in $(seq 50); do
+    rm -rf "$tmp" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  rm -rf "$tmp"
+}

@@ -67,7 +67,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$haproxy_pid"
   stop_server
-  rm -rf "$tmp"
+  remove_tmp
   exit "$rc"
 }
 trap cleanup EXIT
