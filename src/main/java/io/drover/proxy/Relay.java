@@ -9,12 +9,21 @@ import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.DuplexChannel;
 
 /**
- * Copies what one side reads to the other side, unchanged and without copying the buffers; the
- * next read is asked for only once the write has gone out, so a slow reader slows its writer down
- * instead of filling memory (auto-read off on both sides: Netty's HexDumpProxy pattern).
+ * Copies what one side reads to the other side, unchanged and without copying the buffers.
+ *
+ * <p>Both sides read on their own (auto-read) and a read burst goes out with one flush when it
+ * ends; writes carry no promise, so relaying a message allocates nothing beyond its buffer (a
+ * failed write reaches the writing side's {@link #exceptionCaught}, which closes it, and its
+ * channelInactive then closes this side). Back-pressure follows the peer's writability: once the
+ * peer holds more unsent bytes than its high water mark this side stops reading, and when the
+ * peer has drained below the low mark it reads again. Netty's HexDumpProxy instead asks for each
+ * read after the previous write went out, which costs a promise, a listener and an epoll
+ * interest change per message and held the proxy below HAProxy's throughput
+ * (docs/BENCHMARKS.md, "Service proxy benchmark").
  */
 final class Relay extends ChannelInboundHandlerAdapter {
     private final Channel peer;
+    private boolean wrote;
 
     Relay(Channel peer) {
         this.peer = peer;
@@ -22,17 +31,34 @@ final class Relay extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        peer.writeAndFlush(msg).addListener((ChannelFutureListener) future -> {
-            if (future.isSuccess()) {
-                // Not after this side's FIN: epoll no longer watches a shut input and fails the read.
-                if (!(ctx.channel() instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
-                    ctx.channel().read();
-                }
-            } else {
-                future.channel().close();
-                ctx.channel().close();
-            }
-        });
+        peer.write(msg, peer.voidPromise());
+        wrote = true;
+        if (!peer.isWritable()) {
+            // Stop reading before the flush: a flush that drains the peer below its low water mark
+            // announces that at once (channelWritabilityChanged), and that must find reading off.
+            ctx.channel().config().setAutoRead(false);
+            wrote = false;
+            peer.flush();
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (wrote) {
+            wrote = false;
+            peer.flush();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    /** This side drained below its low water mark: its peer, held back while it was full, reads again. */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        // Not after the peer's FIN: epoll no longer watches a shut input and fails the read.
+        if (ctx.channel().isWritable() && !(peer instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+            peer.config().setAutoRead(true);
+        }
+        ctx.fireChannelWritabilityChanged();
     }
 
     /**

@@ -20,8 +20,9 @@ import java.util.function.Supplier;
 /**
  * One client connection to a Service port: connects to an endpoint on the client's own event loop
  * (no thread hand-off on the data path), tries the next endpoint when a connect fails, and then
- * relays both ways. The client is not read from until a backend is connected; what the transport
- * delivers before that (data, or the client's FIN) is kept and passed on once it is.
+ * relays both ways ({@link Relay}). The client is not read from until a backend is connected (both
+ * sides start with auto-read off and turn it on then); what the transport delivers before that
+ * (data, or the client's FIN) is kept and passed on once it is.
  */
 final class TcpFrontend extends ChannelInboundHandlerAdapter {
     static final int CONNECT_TIMEOUT_MILLIS = 1000;
@@ -108,17 +109,20 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
                 return;
             }
             outbound = connected;
+            // From here on every read goes straight to the relay, one handler fewer per message.
+            inbound.pipeline().remove(this);
             inbound.pipeline().addLast(new Relay(outbound));
-            for (Object msg : early) {
-                inbound.pipeline().fireChannelRead(msg);
+            if (!early.isEmpty()) {
+                early.forEach(inbound.pipeline()::fireChannelRead);
+                early.clear();
+                inbound.pipeline().fireChannelReadComplete();
             }
-            early.clear();
             if (earlyInputShutdown) {
                 inbound.pipeline().fireUserEventTriggered(ChannelInputShutdownEvent.INSTANCE);
             } else {
-                inbound.read();
+                inbound.config().setAutoRead(true);
             }
-            outbound.read();
+            outbound.config().setAutoRead(true);
         });
     }
 
