@@ -15,11 +15,13 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -190,10 +192,18 @@ class ProbesIT {
 
     private static Pod awaitPod(String name, Predicate<Pod> condition) {
         Pod[] found = new Pod[1];
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            found[0] = client.pods().inNamespace("default").withName(name).get();
-            return found[0] != null && found[0].getStatus() != null && condition.test(found[0]);
-        });
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                found[0] = client.pods().inNamespace("default").withName(name).get();
+                return found[0] != null && found[0].getStatus() != null && condition.test(found[0]);
+            });
+        } catch (ConditionTimeoutException e) {
+            // Rare in a full run, never alone so far: say what the pod went through.
+            throw new AssertionError("pod " + name + " never met the condition; last status: "
+                    + (found[0] == null ? "none" : Serialization.asYaml(found[0].getStatus())) + "events: "
+                    + (found[0] == null ? "none" : events(found[0]).stream()
+                            .map(ev -> ev.getReason() + ": " + ev.getMessage()).toList()), e);
+        }
         return found[0];
     }
 
