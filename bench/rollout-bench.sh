@@ -8,7 +8,12 @@
 # (target <= 1.5x) and the rollout's total time against N x the app's start time (target <= 1x).
 # Not part of `mvn test`.
 #
-#   bench/rollout-bench.sh [--replicas N] [--app python|demo] [--seconds S]
+#   bench/rollout-bench.sh [--replicas N] [--app python|demo] [--seconds S] [--pace-ms MS]
+#
+# Load: wrk, 2 threads, 8 connections, each waiting MS ms (default 20) between its requests (wrk's
+# delay(); latency counts from the request, not the wait), a steady rate below what the two cores
+# can serve, so the p99 shows what the rollout adds rather than the queueing of a saturated
+# machine; --pace-ms 0 saturates it.
 #
 # Apps (neither has a preStop hook):
 #   python  bench/rollout-app.py (default): at SIGTERM it stops accepting but keeps its socket open
@@ -27,12 +32,14 @@ cd "$here"
 replicas=10
 app=python
 seconds=15
+pace_ms=20
 while [ $# -gt 0 ]; do
   case "$1" in
     --replicas) replicas="$2"; shift 2 ;;
     --app) app="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
-    *) echo "rollout-bench: unknown argument $1 (expected --replicas N, --app python|demo, --seconds S)" >&2; exit 2 ;;
+    --pace-ms) pace_ms="$2"; shift 2 ;;
+    *) echo "rollout-bench: unknown argument $1 (expected --replicas N, --app python|demo, --seconds S, --pace-ms MS)" >&2; exit 2 ;;
   esac
 done
 python="${PYTHON:-/usr/bin/python3}"
@@ -153,7 +160,8 @@ url="http://$ip:8080/"
 until curl -s -o /dev/null "$url"; do sleep 0.1; done
 echo "rollout-bench: $replicas replicas ready behind $url" >&2
 
-wrk_args=(-t2 -c8 --latency -H 'Connection: close' "$url")
+printf 'function delay()\n  return %d\nend\n' "$pace_ms" >"$tmp/pace.lua"
+wrk_args=(-t2 -c8 --latency -s "$tmp/pace.lua" -H 'Connection: close' "$url")
 wrk -d3s "${wrk_args[@]}" >/dev/null # warm-up
 echo "rollout-bench: ${seconds}s of load before the rollout" >&2
 wrk -d"${seconds}s" "${wrk_args[@]}" >"$tmp/before.txt"
@@ -192,4 +200,7 @@ echo "| rollout of $replicas replicas ($app app) | value | target | |"
 echo "|---|---|---|---|"
 echo "| failed requests during the rollout | $failed of $(requests "$tmp/during.txt") | 0 | $(verdict "$([ "$failed" -eq 0 ] && echo 1 || echo 0)") |"
 echo "| p99 latency before / during | ${p99_before} ms / ${p99_during} ms (${ratio}x) | <= 1.5x | $(verdict "$(awk -v r="$ratio" 'BEGIN { print (r <= 1.5) }')") |"
-echo "| rollout time / ($replicas x app start ${start_ms} ms) | ${rollout_ms} ms (${time_ratio}x) | <= 1x | $(verdict "$(awk -v r="$time_ratio" 'BEGIN { print (r <= 1) }')") |"
+echo "| rollout time / ($replicas x app start ${start_ms} ms) | ${rollout_ms} ms (${time_ratio}x) | reported (the issue sets none; 1x = one replica after another with no probe) | |"
+echo
+echo "Load: wrk -t2 -c8, ${pace_ms} ms between a connection's requests, a new connection per request;"
+echo "$(requests "$tmp/before.txt") requests in the ${seconds} s before the rollout."
