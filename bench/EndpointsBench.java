@@ -97,6 +97,9 @@ public class EndpointsBench {
                 @Override
                 public void eventReceived(Action action, Pod pod) {
                     long now = System.nanoTime();
+                    if (action == Action.BOOKMARK) {
+                        return; // names no pod
+                    }
                     boolean ready = pod.getStatus() != null && pod.getStatus().getConditions() != null && pod.getStatus()
                             .getConditions().stream().anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True"));
                     podSeen.put(pod.getMetadata().getName(), new Seen(ready, now));
