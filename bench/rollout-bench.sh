@@ -53,27 +53,16 @@ command -v kubectl >/dev/null || { echo "rollout-bench: kubectl not found" >&2; 
 . "$here/scripts/jdk.sh"
 
 tmp="$(mktemp -d "${BENCH_DIR:-/tmp}/rollout-bench.XXXXXX")"
-server_pid=""
+bench=rollout-bench
+# shellcheck source=lib-server.sh
+. "$here/bench/lib-server.sh"
 wrk_pid=""
-stop_pid() { # SIGTERM, then SIGKILL after 15 s
-  local pid="$1"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-  local rc=$? f pid
+  local rc=$?
   trap - EXIT INT TERM
   stop_pid "$wrk_pid"
-  stop_pid "$server_pid"
-  # A drover server leaves its pods running for the next start to adopt: stop what is left.
-  for f in $(find "$tmp/data/pods" -name handle.json 2>/dev/null); do
-    pid=$(sed -n 's/.*"pid" *: *\([0-9]*\).*/\1/p' "$f")
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
+  stop_server
+  remove_tmp
   exit "$rc"
 }
 trap cleanup EXIT
@@ -81,15 +70,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "rollout-bench: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs" >&2
-mkdir -p "$tmp/data"
-./drover server --data-dir "$tmp/data" --api-port 0 --kubelet-port 0 --bind-address 127.0.0.1 >"$tmp/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 600); do
-  grep -q 'drover API server ready at' "$tmp/server.log" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "rollout-bench: server exited:" >&2; grep -v "^\s*at " "$tmp/server.log" | grep -v INFO | head -12 >&2; exit 1; }
-  sleep 0.1
-done
-grep -q 'drover API server ready at' "$tmp/server.log" || { echo "rollout-bench: server not ready after 60 s" >&2; exit 1; }
+start_server
 export KUBECONFIG="$tmp/data/kubeconfig"
 
 case "$app" in

@@ -33,16 +33,10 @@ app="exec $python -u -m http.server \"\${PORT:-0}\" --bind 127.0.0.1"
 . "$here/scripts/jdk.sh"
 
 tmp="$(mktemp -d "${BENCH_DIR:-/tmp}/workload-bench.XXXXXX")"
-server_pid=""
+bench=workload-bench
+# shellcheck source=lib-server.sh
+. "$here/bench/lib-server.sh"
 java_pid=""
-stop_pid() { # SIGTERM, then SIGKILL after 15 s
-  local pid="$1"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 stop_loop() {
   local pid
   [ -f "$tmp/loop/pids" ] || return 0
@@ -51,17 +45,12 @@ stop_loop() {
   rm -f "$tmp/loop/pids"
 }
 cleanup() {
-  local rc=$? f pid
+  local rc=$?
   trap - EXIT INT TERM
   stop_pid "$java_pid"
   stop_loop
-  stop_pid "$server_pid"
-  # A drover server leaves its pods running for the next start to adopt: stop what is left.
-  for f in $(find "$tmp/data/pods" -name handle.json 2>/dev/null); do
-    pid=$(sed -n 's/.*"pid" *: *\([0-9]*\).*/\1/p' "$f")
-    [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-  done
-  rm -rf "$tmp"
+  stop_server
+  remove_tmp
   exit "$rc"
 }
 trap cleanup EXIT
@@ -70,17 +59,8 @@ trap 'exit 143' TERM
 
 echo "workload-bench: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs" >&2
 
-# The server, as a user starts it (the launcher execs java, so $! is the JVM).
-mkdir -p "$tmp/data" "$tmp/loop"
-./drover server --data-dir "$tmp/data" --api-port 0 --kubelet-port 0 --bind-address 127.0.0.1 >"$tmp/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 600); do
-  grep -q 'drover API server ready at' "$tmp/server.log" 2>/dev/null && break
-  kill -0 "$server_pid" 2>/dev/null || { echo "workload-bench: server exited:" >&2; grep -v "^\s*at " "$tmp/server.log" | grep -v INFO | head -12 >&2; exit 1; }
-  sleep 0.1
-done
-grep -q 'drover API server ready at' "$tmp/server.log" || { echo "workload-bench: server not ready after 60 s" >&2; exit 1; }
-echo "workload-bench: $(grep -o 'drover API server ready at [^;]*' "$tmp/server.log")" >&2
+mkdir -p "$tmp/loop"
+start_server
 
 # The baseline: as many new processes as the scale-up starts, one after another, each polled
 # every 10 ms (as WorkloadBench polls) until its port is printed and accepts a connection.
