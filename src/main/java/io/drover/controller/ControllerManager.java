@@ -76,6 +76,7 @@ public final class ControllerManager implements AutoCloseable {
         for (ResourceType type : oneVersionPerResource(registry)) {
             SharedIndexInformer<GenericKubernetesResource> informer = client
                     .genericKubernetesResources(ApiClients.context(type)).inAnyNamespace().runnableInformer(0);
+            informer.itemStore(new MetadataOnlyStore());
             informer.addEventHandler(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(GenericKubernetesResource obj) {
