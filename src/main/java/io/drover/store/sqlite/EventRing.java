@@ -13,15 +13,20 @@ import java.util.concurrent.locks.ReentrantLock;
  * change's slot is its revision modulo the capacity. The ring holds at most {@code capacity}
  * changes and about {@code maxBytes} of values; older changes are read from the database.
  *
- * <p>Watchers wait on the ring for revisions past their position; the writer appends after each
- * commit and wakes them.
+ * <p>Watchers wait on the ring for a change under their prefix; the writer appends after each
+ * commit and wakes only the watchers whose prefix one of the new keys is under. Waking every
+ * watcher on every commit cost more server CPU than the write itself once a few dozen watches
+ * were open (the garbage collector alone watches every resource): each woke, took the lock, and
+ * found nothing of its own. A watcher that was not woken catches up on the changes it skipped at
+ * its next wake-up, at the latest after its wait times out.
  */
 final class EventRing {
 
     private final WatchEvent[] slots;
     private final long maxBytes;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition advanced = lock.newCondition();
+    /** The watchers waiting now, each with its own condition; guarded by {@link #lock}. */
+    private final List<Waiter> waiters = new ArrayList<>();
 
     /** The oldest revision held, when head >= first. */
     private long first;
@@ -55,7 +60,11 @@ final class EventRing {
             while (bytes > maxBytes && first < head) {
                 evictOldest();
             }
-            advanced.signalAll();
+            for (Waiter waiter : waiters) {
+                if (!waiter.woken && anyUnder(events, waiter.prefix)) {
+                    waiter.wake();
+                }
+            }
         } finally {
             lock.unlock();
         }
@@ -90,13 +99,26 @@ final class EventRing {
         }
     }
 
-    /** Waits until the head passes {@code position}, the ring closes, or the timeout ends. */
-    void awaitBeyond(long position, long timeout, TimeUnit unit) throws InterruptedException {
+    /**
+     * Waits until a change under {@code prefix} follows {@code position}, the ring closes, the
+     * watcher is woken ({@link #wakeAll}), or the timeout ends. Returns at once when the head is
+     * already past {@code position}: the caller has changes to read first.
+     */
+    void awaitBeyond(long position, String prefix, long timeout, TimeUnit unit) throws InterruptedException {
         lock.lock();
         try {
-            long nanos = unit.toNanos(timeout);
-            while (head <= position && !closed && nanos > 0) {
-                nanos = advanced.awaitNanos(nanos);
+            if (head > position || closed) {
+                return;
+            }
+            Waiter waiter = new Waiter(prefix, lock.newCondition());
+            waiters.add(waiter);
+            try {
+                long nanos = unit.toNanos(timeout);
+                while (!waiter.woken && !closed && nanos > 0) {
+                    nanos = waiter.condition.awaitNanos(nanos);
+                }
+            } finally {
+                waiters.remove(waiter);
             }
         } finally {
             lock.unlock();
@@ -108,7 +130,7 @@ final class EventRing {
         lock.lock();
         try {
             closed = true;
-            advanced.signalAll();
+            waiters.forEach(Waiter::wake);
         } finally {
             lock.unlock();
         }
@@ -118,9 +140,45 @@ final class EventRing {
     void wakeAll() {
         lock.lock();
         try {
-            advanced.signalAll();
+            waiters.forEach(Waiter::wake);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** How many watchers wait now; for tests. */
+    int waiting() {
+        lock.lock();
+        try {
+            return waiters.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static boolean anyUnder(List<WatchEvent> events, String prefix) {
+        for (WatchEvent e : events) {
+            if (e.key().startsWith(prefix)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One waiting watcher: the prefix it watches and the condition it waits on. */
+    private static final class Waiter {
+        final String prefix;
+        final Condition condition;
+        boolean woken;
+
+        Waiter(String prefix, Condition condition) {
+            this.prefix = prefix;
+            this.condition = condition;
+        }
+
+        void wake() {
+            woken = true;
+            condition.signal();
         }
     }
 

@@ -72,7 +72,7 @@ final class SqliteWatch implements Watch {
                     listener.onEvents(mine);
                 }
                 if (next.isEmpty()) {
-                    ring.awaitBeyond(position, 1, TimeUnit.SECONDS);
+                    ring.awaitBeyond(position, prefix, 1, TimeUnit.SECONDS);
                 }
             }
         } catch (StoreException e) {
