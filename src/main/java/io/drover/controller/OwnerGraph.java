@@ -45,11 +45,26 @@ final class OwnerGraph {
         return affected(old);
     }
 
+    /**
+     * The objects around a change that the collector has work on: those with owners (their owners
+     * may be gone) and those being deleted (their dependents may be orphaned or waited for).
+     * Objects with neither, most of a cluster's ConfigMaps, Secrets and Events, are left out: the
+     * collector has nothing to do for them, and queueing each of their changes cost the API server
+     * a hand-off per write.
+     */
     private Set<String> affected(Node node) {
-        Set<String> out = new HashSet<>(dependents.getOrDefault(node.uid(), Set.of()));
-        out.add(node.uid());
-        node.owners().forEach(o -> out.add(o.getUid()));
+        Set<String> out = new HashSet<>();
+        dependents.getOrDefault(node.uid(), Set.of()).forEach(uid -> addIfCollectable(out, uid));
+        addIfCollectable(out, node.uid());
+        node.owners().forEach(o -> addIfCollectable(out, o.getUid()));
         return out;
+    }
+
+    private void addIfCollectable(Set<String> out, String uid) {
+        Node node = nodes.get(uid);
+        if (node != null && (!node.owners().isEmpty() || node.deleting())) {
+            out.add(uid);
+        }
     }
 
     private void unlink(String owner, String dependent) {
