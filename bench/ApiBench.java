@@ -80,6 +80,7 @@ public class ApiBench {
             results.put(e.getKey(), new Target(e.getKey(), e.getValue()).run());
         }
         print(results);
+        if (TRACE != null) java.nio.file.Files.write(java.nio.file.Path.of(System.getenv("API_BENCH_TRACE")), TRACE);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -483,6 +484,10 @@ public class ApiBench {
      * Open-loop load at a fixed rate: request i is due at t0 + i/rate; 32 workers take the next due
      * request. Latency is from the request's start (its due time or later, if every worker was busy).
      */
+    /** With API_BENCH_TRACE=FILE, each paced request as "start-epoch-ms latency-ms", to line up with GC logs. */
+    static final java.util.Queue<String> TRACE = System.getenv("API_BENCH_TRACE") == null ? null
+            : new java.util.concurrent.ConcurrentLinkedQueue<>();
+
     static Lat paced(double rate, double seconds, PacedOp op) throws Exception {
         int n = 32;
         long total = (long) (rate * seconds);
@@ -501,6 +506,7 @@ public class ApiBench {
                 boolean ok = op.run(i);
                 long d = System.nanoTime() - s;
                 if (ok && part[0] + 1 < part.length) part[(int) ++part[0]] = d;
+                if (TRACE != null) TRACE.add(String.format("%d %.3f", System.currentTimeMillis() - d / 1_000_000, d / 1e6));
             }
         });
         return new Lat(parts, (System.nanoTime() - t0) / 1e9);

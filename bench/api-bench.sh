@@ -11,6 +11,9 @@
 #              etcd server's data dir (its PKI and kubeconfig) and etcd's data dir, on one disk.
 #   ETCD       the etcd binary (default: etcd on PATH, else /usr/bin/etcd).
 #   DROVER_JAVA_OPTS  extra JVM options for the two servers (default -Xmx1g).
+#   API_BENCH_JAVA_OPTS  extra JVM options for the benchmark client (e.g. -Xlog:gc:file=...).
+#   API_BENCH_TRACE   a file to get every paced request as "start-epoch-ms latency-ms" (to line
+#              the tail up with GC logs).
 # Everything started here (etcd, both servers, the benchmark JVM) is stopped and the temp dir
 # removed on exit, Ctrl-C or failure.
 set -euo pipefail
@@ -84,6 +87,6 @@ echo "$etcdsrv_pid $etcd_pid" >"$tmp/srv-etcd/bench.pids"
 wait_ready "$tmp/srv-sqlite" "$sqlite_pid"
 wait_ready "$tmp/srv-etcd" "$etcdsrv_pid"
 
-"$java" -Xmx1g bench/ApiBench.java --target "sqlite=$tmp/srv-sqlite" --target "etcd=$tmp/srv-etcd" "$@" &
+"$java" -Xmx1g ${API_BENCH_JAVA_OPTS:-} bench/ApiBench.java --target "sqlite=$tmp/srv-sqlite" --target "etcd=$tmp/srv-etcd" "$@" &
 java_pid=$!
 wait "$java_pid"
