@@ -382,6 +382,53 @@ class ApiServerIT {
                 .contains("too old resource version");
     }
 
+    private HttpResponse<String> getAccepting(String path, String accept) throws Exception {
+        return cluster.httpClient().send(HttpRequest.newBuilder(URI.create(cluster.server().url() + path))
+                .header("Authorization", "Bearer " + cluster.token()).header("Accept", accept).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void partialObjectMetadataIsServedForGetListAndWatch() throws Exception {
+        String ns = newNamespace("pom");
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("one")
+                .addToLabels("app", "web").endMetadata().addToData("secret-ish", "payload").build()).create();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        // What client-go's metadata client sends (protobuf first, which drover answers as JSON).
+        String accept = "application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,"
+                + "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
+
+        var one = json.readTree(getAccepting("/api/v1/namespaces/" + ns + "/configmaps/one", accept).body());
+        assertThat(one.path("kind").asText()).isEqualTo("PartialObjectMetadata");
+        assertThat(one.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
+        assertThat(one.path("metadata").path("name").asText()).isEqualTo("one");
+        assertThat(one.path("metadata").path("labels").path("app").asText()).isEqualTo("web");
+        assertThat(one.has("data")).isFalse();
+
+        var list = json.readTree(getAccepting("/api/v1/namespaces/" + ns + "/configmaps",
+                accept.replace("as=PartialObjectMetadata;", "as=PartialObjectMetadataList;")).body());
+        assertThat(list.path("kind").asText()).isEqualTo("PartialObjectMetadataList");
+        assertThat(list.path("metadata").path("resourceVersion").asText()).isNotEmpty();
+        assertThat(list.path("items")).hasSize(1);
+        assertThat(list.path("items").get(0).path("kind").asText()).isEqualTo("PartialObjectMetadata");
+        assertThat(list.path("items").get(0).path("metadata").path("uid").asText()).isNotEmpty();
+        assertThat(list.path("items").get(0).has("data")).isFalse();
+
+        String from = list.path("metadata").path("resourceVersion").asText();
+        var watch = cluster.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(cluster.server().url()
+                + "/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=3&resourceVersion=" + from))
+                .header("Authorization", "Bearer " + cluster.token()).header("Accept", accept).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("two")
+                .endMetadata().addToData("k", "v").build()).create();
+        String events = watch.get(30, java.util.concurrent.TimeUnit.SECONDS).body();
+        var added = json.readTree(events.lines().filter(l -> l.contains("\"two\"")).findFirst().orElseThrow());
+        assertThat(added.path("type").asText()).isEqualTo("ADDED");
+        assertThat(added.path("object").path("kind").asText()).isEqualTo("PartialObjectMetadata");
+        assertThat(added.path("object").path("metadata").path("name").asText()).isEqualTo("two");
+        assertThat(added.path("object").has("data")).isFalse();
+    }
+
     @Test
     void watchSendsBookmarksWhenAsked() throws Exception {
         String ns = newNamespace("bm");

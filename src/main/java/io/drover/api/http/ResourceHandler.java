@@ -99,14 +99,14 @@ final class ResourceHandler {
     }
 
     private void get(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
-        TableView table = TableView.of(request, path, tables, clock);
+        ResponseView view = ResponseView.of(request, path, tables, clock);
         if (path.isCollection()) {
             ListOptions options = listOptions(request);
             if (request.flag("watch")) {
-                watch(request, path, options, response, table);
+                watch(request, path, options, response, view);
             } else {
                 ObjectNode list = storage.list(path.type(), path.namespace(), options);
-                send(response, 200, table == null ? list : table.ofList(list));
+                send(response, 200, view == null ? list : view.ofList(list));
             }
             return;
         }
@@ -114,7 +114,7 @@ final class ResourceHandler {
         if (ResourceType.SCALE.equals(path.subresource())) {
             send(response, 200, Scale.of(object, json));
         } else {
-            send(response, 200, table == null ? object : table.ofObject(object));
+            send(response, 200, view == null ? object : view.ofObject(object));
         }
     }
 
@@ -138,7 +138,7 @@ final class ResourceHandler {
     }
 
     private void watch(ApiRequest request, ResourcePath path, ListOptions options, ApiResponse response,
-            TableView table) throws IOException {
+            ResponseView view) throws IOException {
         long seconds = DEFAULT_WATCH_SECONDS;
         String timeout = request.param("timeoutSeconds");
         if (timeout != null && !timeout.isEmpty()) {
@@ -168,8 +168,8 @@ final class ResourceHandler {
                     return;
                 }
                 for (ObjectWatch.Event e : events) {
-                    boolean asTable = table != null && !e.type().equals(ObjectWatch.Event.ERROR);
-                    writeEvent(out, e.type(), asTable ? table.ofObject(e.object()) : e.object());
+                    boolean asView = view != null && !e.type().equals(ObjectWatch.Event.ERROR);
+                    writeEvent(out, e.type(), asView ? view.ofObject(e.object()) : e.object());
                 }
                 long now = System.currentTimeMillis();
                 if (!events.isEmpty()) {

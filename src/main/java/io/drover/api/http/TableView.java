@@ -9,21 +9,16 @@ import java.time.Clock;
  * A GET that asked for a meta.k8s.io/v1 Table (what {@code kubectl get} asks for) and how to
  * render its answer; bookmark events of a watch have no rows and go out as they are.
  */
-record TableView(TableConverter tables, ResourceType type, boolean includeObject, Clock clock) {
+record TableView(TableConverter tables, ResourceType type, boolean includeObject, Clock clock)
+        implements ResponseView {
 
-    /** The view the request asked for, or null for plain objects. */
-    static TableView of(ApiRequest request, ResourcePath path, TableConverter tables, Clock clock) {
-        if (path.subresource() != null || !TableConverter.wantsTable(request.header("accept"))) {
-            return null;
-        }
-        return new TableView(tables, path.type(), "Object".equals(request.param("includeObject")), clock);
-    }
-
-    ObjectNode ofList(ObjectNode list) {
+    @Override
+    public ObjectNode ofList(ObjectNode list) {
         return tables.fromList(type.group(), type.kind(), list, includeObject, clock.instant());
     }
 
-    ObjectNode ofObject(ObjectNode object) {
+    @Override
+    public ObjectNode ofObject(ObjectNode object) {
         if (!object.path("kind").asText().equals(type.kind())) {
             return object;
         }

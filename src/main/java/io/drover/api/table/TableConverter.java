@@ -83,6 +83,23 @@ public final class TableConverter {
      * plain JSON; a server may answer with any, and we answer v1 or plain JSON.
      */
     public static boolean wantsTable(String acceptHeader) {
+        return acceptsMetaKind(acceptHeader, "Table");
+    }
+
+    /**
+     * Whether an Accept header asks for objects as meta.k8s.io/v1 PartialObjectMetadata (their
+     * metadata alone), what client-go's metadata client and controller-runtime's metadata-only
+     * watches send: {@code as=PartialObjectMetadata} for one object or a watch,
+     * {@code as=PartialObjectMetadataList} for a list. Either is taken for either, as lenient as
+     * the Table check.
+     */
+    public static boolean wantsPartialMetadata(String acceptHeader) {
+        return acceptsMetaKind(acceptHeader, "PartialObjectMetadata")
+                || acceptsMetaKind(acceptHeader, "PartialObjectMetadataList");
+    }
+
+    /** Whether some media range is {@code application/json} with {@code as=<kind>}, {@code v=v1}, {@code g=meta.k8s.io}. */
+    private static boolean acceptsMetaKind(String acceptHeader, String kind) {
         if (acceptHeader == null) {
             return false;
         }
@@ -108,7 +125,7 @@ public final class TableConverter {
                     default -> { }
                 }
             }
-            if ("Table".equals(as) && "v1".equals(version) && "meta.k8s.io".equals(group)) {
+            if (kind.equals(as) && "v1".equals(version) && "meta.k8s.io".equals(group)) {
                 return true;
             }
         }
@@ -151,7 +168,8 @@ public final class TableConverter {
         return copy;
     }
 
-    private static ObjectNode partialMetadata(JsonNode item) {
+    /** An object as meta.k8s.io/v1 PartialObjectMetadata: its metadata alone. */
+    public static ObjectNode partialMetadata(JsonNode item) {
         ObjectNode partial = JSON.objectNode();
         partial.put("kind", "PartialObjectMetadata");
         partial.put("apiVersion", META_V1);

@@ -123,4 +123,20 @@ class TableConverterTest {
         assertThat(TableConverter.wantsTable("application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"))
                 .isFalse();
     }
+
+    @Test
+    void partialObjectMetadataIsRecognisedForObjectsAndLists() {
+        assertThat(TableConverter.wantsPartialMetadata(
+                "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json")).isTrue();
+        assertThat(TableConverter.wantsPartialMetadata(
+                "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1")).isTrue();
+        assertThat(TableConverter.wantsPartialMetadata("application/json")).isFalse();
+        assertThat(TableConverter.wantsPartialMetadata(KUBECTL_ACCEPT)).isFalse();
+        assertThat(TableConverter.wantsTable(
+                "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1")).isFalse();
+        ObjectNode partial = TableConverter.partialMetadata(json("{\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"v\"}}"));
+        assertThat(partial.path("kind").asText()).isEqualTo("PartialObjectMetadata");
+        assertThat(partial.path("metadata").path("name").asText()).isEqualTo("a");
+        assertThat(partial.has("data")).isFalse();
+    }
 }

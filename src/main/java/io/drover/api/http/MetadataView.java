@@ -1,0 +1,35 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.resource.ResourceType;
+import io.drover.api.table.TableConverter;
+
+/**
+ * Objects as meta.k8s.io/v1 PartialObjectMetadata and lists as PartialObjectMetadataList, for
+ * clients that only need metadata (client-go's metadata informers, controller-runtime's
+ * metadata-only watches): the list keeps its own metadata (resourceVersion, continue), each item
+ * only its metadata. Bookmarks and error Status objects go out as they are.
+ */
+record MetadataView(ResourceType type) implements ResponseView {
+    private static final String META_V1 = "meta.k8s.io/v1";
+
+    @Override
+    public ObjectNode ofList(ObjectNode list) {
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("kind", "PartialObjectMetadataList");
+        out.put("apiVersion", META_V1);
+        out.set("metadata", list.path("metadata").isObject() ? list.get("metadata") : out.objectNode());
+        var items = out.putArray("items");
+        list.path("items").forEach(item -> items.add(TableConverter.partialMetadata(item)));
+        return out;
+    }
+
+    @Override
+    public ObjectNode ofObject(ObjectNode object) {
+        if (!object.path("kind").asText().equals(type.kind())) {
+            return object;
+        }
+        return TableConverter.partialMetadata(object);
+    }
+}
