@@ -98,8 +98,8 @@ public final class ServiceProxy implements AutoCloseable {
             if (proxy.acks != null) {
                 proxy.acks.start();
             }
-            log.info("service proxy started ({} transport, ClusterIPs {})",
-                    proxy.transport.nativeEpoll() ? "epoll" : "NIO",
+            log.info("service proxy started ({} transport, {} event loops, ClusterIPs {})",
+                    proxy.transport.kind(), proxy.transport.loops(),
                     proxy.addresses.routed() ? "on a local route" : "on their 127.x twins");
             return proxy;
         } catch (InterruptedException e) {

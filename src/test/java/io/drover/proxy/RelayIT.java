@@ -15,14 +15,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The TCP data path alone (a listener, {@link TcpFrontend} and {@link Relay} on the proxy's
  * transport) between real loopback sockets: that many small exchanges on one connection each go
  * out at once, and that a client that does not read holds its backend back instead of filling the
- * proxy's memory.
+ * proxy's memory. On every transport this machine can run (io_uring, epoll, NIO), since the proxy
+ * picks the best one the kernel allows.
  */
 class RelayIT {
     private static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
@@ -33,9 +34,12 @@ class RelayIT {
     private Thread backendThread;
     private InetSocketAddress proxied;
 
-    @BeforeEach
-    void startProxy() throws IOException {
-        transport = Transport.create();
+    static List<Transport.Kind> transports() {
+        return Transport.Kind.available();
+    }
+
+    private void startProxy(Transport.Kind kind) throws IOException {
+        transport = Transport.create(kind, 1);
         listeners = new Listeners(transport, Duration.ofSeconds(60));
         backend = new ServerSocket(0, 50, LOOPBACK);
         Backends backends = new Backends(Clock.systemUTC());
@@ -50,6 +54,9 @@ class RelayIT {
 
     @AfterEach
     void stopProxy() throws Exception {
+        if (transport == null) {
+            return;
+        }
         backend.close();
         if (backendThread != null) {
             backendThread.interrupt();
@@ -59,8 +66,10 @@ class RelayIT {
         transport.shutdown();
     }
 
-    @Test
-    void eachSmallExchangeOnOneConnectionGoesOutAtOnce() throws Exception {
+    @ParameterizedTest
+    @MethodSource("transports")
+    void eachSmallExchangeOnOneConnectionGoesOutAtOnce(Transport.Kind kind) throws Exception {
+        startProxy(kind);
         serveBackend(socket -> {
             // An echo server: what arrives goes back as it arrives.
             InputStream in = socket.getInputStream();
@@ -84,8 +93,10 @@ class RelayIT {
         }
     }
 
-    @Test
-    void clientThatDoesNotReadHoldsTheBackendBack() throws Exception {
+    @ParameterizedTest
+    @MethodSource("transports")
+    void clientThatDoesNotReadHoldsTheBackendBack(Transport.Kind kind) throws Exception {
+        startProxy(kind);
         long total = 256L << 20;
         AtomicLong written = new AtomicLong();
         serveBackend(socket -> {
