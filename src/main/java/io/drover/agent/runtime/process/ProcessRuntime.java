@@ -415,15 +415,19 @@ public final class ProcessRuntime implements Runtime, TaskExec {
         }
     }
 
-    /** The live processes of the task: its session, and with cgroups every process in its cgroup. */
+    /**
+     * The live processes of the task. With a cgroup that is every process in it (the task joins it
+     * before it execs, and whatever it starts inherits it): one file to read, where the session
+     * needs every {@code /proc/<pid>/stat} of the machine, and {@link #stop} asks every 20 ms.
+     * Without one, its session.
+     */
     private static List<Stat> members(TaskHandle h, TaskCgroup cgroup) {
-        List<Stat> members = new ArrayList<>(ProcFs.session(h.pid()));
-        if (cgroup != null) {
-            for (long pid : cgroup.pids()) {
-                if (members.stream().noneMatch(s -> s.pid() == pid)) {
-                    ProcFs.stat(pid).filter(s -> !s.ended()).ifPresent(members::add);
-                }
-            }
+        if (cgroup == null) {
+            return ProcFs.session(h.pid());
+        }
+        List<Stat> members = new ArrayList<>();
+        for (long pid : cgroup.pids()) {
+            ProcFs.stat(pid).filter(s -> !s.ended()).ifPresent(members::add);
         }
         return members;
     }
