@@ -36,15 +36,26 @@ start_server() {
 }
 
 stop_server() {
-  local f pid
+  local f pid cgroup dir
+  local cgroups=()
   stop_pid "$server_pid"
   # A drover server leaves its pods running for the next start to adopt: stop what is left. A
   # task's pid leads its own process group (the process runtime starts it under setsid), so the
   # group goes too (nginx's workers).
   for f in $(find "$tmp/data/pods" -name handle.json 2>/dev/null); do
     pid=$(sed -n 's/.*"pid" *: *\([0-9]*\).*/\1/p' "$f")
+    cgroup=$(sed -n 's/.*"cgroup" *: *"\([^"]*\)".*/\1/p' "$f")
+    [ -n "$cgroup" ] && cgroups+=("$cgroup")
     [ -n "$pid" ] || continue
     kill -9 -- "-$pid" 2>/dev/null || kill -9 "$pid" 2>/dev/null || true
+  done
+  # And their cgroups (as root), which the next start would have reused; the kernel lets a cgroup
+  # go once its last process is reaped.
+  for cgroup in "${cgroups[@]}"; do
+    for dir in /sys/fs/cgroup/drover/"$cgroup" /sys/fs/cgroup/*/drover/"$cgroup"; do
+      [ -d "$dir" ] || continue
+      for _ in $(seq 50); do rmdir "$dir" 2>/dev/null && break; sleep 0.1; done
+    done
   done
 }
 

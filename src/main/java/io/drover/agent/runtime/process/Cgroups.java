@@ -26,6 +26,10 @@ import java.util.Optional;
  * least 1 ms), cpu.shares {@code request * 1024 / 1000} clamped to [2, 262144] (2 without a
  * request, as for a BestEffort pod), v2 cpu.weight converted from shares as runc does; the
  * memory limit with swap forbidden (v1 memsw when the kernel accounts swap, v2 memory.swap.max 0).
+ * The {@code drover} directory itself weighs what the node offers its pods, as the kubelet's
+ * kubepods cgroup does: the shares of the node's allocatable CPU (2048 on 2 cores), so that under
+ * contention the pods together get their CPU before the server's own threads (which sit at the
+ * default weight of 1024).
  */
 final class Cgroups {
     static final long CPU_PERIOD_MICROS = 100_000;
@@ -106,6 +110,9 @@ final class Cgroups {
                 return none("cannot create " + base + " (" + describe(ex) + ")");
             }
         }
+        if (v1.containsKey("cpu")) {
+            writeQuietly(v1.get("cpu").resolve(BASE).resolve("cpu.shares"), Long.toString(podsShares()));
+        }
         boolean limits = v1.containsKey("memory") && v1.containsKey("cpu");
         return new Detection(Optional.of(new Cgroups(Version.V1, v1, instance, limits)),
                 limits ? null : "cgroup v1 without " + (v1.containsKey("memory") ? "the cpu" : "the memory") + " hierarchy");
@@ -125,6 +132,7 @@ final class Cgroups {
             enable(mount, controller);
             enable(base, controller);
         }
+        writeQuietly(base.resolve("cpu.weight"), Long.toString(weight(podsShares())));
         String offered = readOrEmpty(base.resolve("cgroup.controllers"));
         boolean limits = offered.contains("memory") && offered.contains("cpu");
         Map<String, Path> all = new LinkedHashMap<>();
@@ -143,6 +151,19 @@ final class Cgroups {
             }
         } catch (IOException e) {
             // not offered or refused: prepareV2 reads what the base really has
+        }
+    }
+
+    /** The shares of all pods together: the node's allocatable CPU, which is all its cores. */
+    static long podsShares() {
+        return shares(Runtime.getRuntime().availableProcessors() * 1000L);
+    }
+
+    private static void writeQuietly(Path file, String value) {
+        try {
+            Files.writeString(file, value);
+        } catch (IOException e) {
+            // no cpu controller here: the pods share the CPU at the default weight
         }
     }
 

@@ -98,9 +98,14 @@ class ProcessRuntimeCgroupIT {
             assertThat(Files.readString(cpu.resolve("cpu.cfs_quota_us")).strip()).isEqualTo("25000");
             assertThat(Files.readString(cpu.resolve("cpu.cfs_period_us")).strip()).isEqualTo("100000");
             assertThat(Files.readString(cpu.resolve("cpu.shares")).strip()).isEqualTo("102");
+            // the pods' parent, like the kubelet's kubepods: 1024 shares per core of the node
+            assertThat(Files.readString(cpu.getParent().resolve("cpu.shares")).strip())
+                    .isEqualTo(Long.toString(1024L * Runtime.getRuntime().availableProcessors()));
         } else {
             assertThat(Files.readString(cpu.resolve("cpu.max")).strip()).isEqualTo("25000 100000");
             assertThat(Files.readString(cpu.resolve("cpu.weight")).strip()).isEqualTo(Long.toString(Cgroups.weight(102)));
+            assertThat(Files.readString(cpu.getParent().resolve("cpu.weight")).strip())
+                    .isEqualTo(Long.toString(Cgroups.weight(1024L * Runtime.getRuntime().availableProcessors())));
         }
         assertThat(cgroup.pids()).contains(h.pid());
         awaitLog(spec.stdoutLog(), cgroup.name());
