@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * rollout fails no request without a preStop sleep in every app (issue #6). In Kubernetes the
  * kubelet's SIGTERM and the endpoint removal race; here the agent first waits until the
  * EndpointSlices no longer offer the pod ({@link DrainCheck}) and every live proxy has published,
- * on its {@link io.drover.proxy.AppliedRevisionLease}, that it applied them.
+ * on its {@link io.drover.proxy.AppliedRevisionLease}, that it applied them; then until the pod has
+ * accepted the connections the proxies opened to it before that ({@link AcceptBacklog}), which an
+ * app that stops accepting at SIGTERM would otherwise leave unanswered.
  *
  * <p>Bounded: at most {@link #MAX_WAIT}, never longer than the pod's grace period, which the wait
  * counts against (as a preStop hook's time is). A pod no slice lists is stopped at once, after one
@@ -32,6 +35,7 @@ final class EndpointDrain {
     private static final Logger log = LoggerFactory.getLogger(EndpointDrain.class);
 
     private final DrainSource source;
+    private final ToIntFunction<Pod> backlog;
     private final Clock clock;
     private final Map<String, Drain> drains = new ConcurrentHashMap<>();
 
@@ -40,6 +44,8 @@ final class EndpointDrain {
         final Instant started;
         final Duration limit;
         final Set<String> services = new HashSet<>();
+        /** Every proxy applied the slices without the pod; what is left is its accept backlog. */
+        boolean proxiesDone;
         /** How long the drain took, once it is over. */
         Duration took;
 
@@ -49,8 +55,10 @@ final class EndpointDrain {
         }
     }
 
-    EndpointDrain(DrainSource source, Clock clock) {
+    /** @param backlog the connections waiting for a pod to accept them ({@link AcceptBacklog#of}) */
+    EndpointDrain(DrainSource source, ToIntFunction<Pod> backlog, Clock clock) {
         this.source = source;
+        this.backlog = backlog;
         this.clock = clock;
     }
 
@@ -70,6 +78,10 @@ final class EndpointDrain {
             return null;
         }
         Duration elapsed = Duration.between(drain.started, now);
+        String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+        if (drain.proxiesDone) {
+            return awaitBacklog(pod, key, drain, elapsed);
+        }
         DrainCheck.Verdict verdict;
         try {
             verdict = DrainCheck.check(pod.getMetadata().getUid(), drain.services,
@@ -78,17 +90,16 @@ final class EndpointDrain {
         } catch (KubernetesClientException e) {
             verdict = new DrainCheck.Verdict.Listed("?", "the API could not be read: " + e.getMessage());
         }
-        String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
         switch (verdict) {
             case DrainCheck.Verdict.NotBehindService v -> {
                 drain.took = elapsed;
                 return null;
             }
             case DrainCheck.Verdict.Drained v -> {
-                drain.took = elapsed;
+                drain.proxiesDone = true;
                 log.debug("pod {}: out of every service proxy after {} ms (revision {})", key, elapsed.toMillis(),
                         v.revision());
-                return null;
+                return awaitBacklog(pod, key, drain, elapsed);
             }
             default -> {
                 if (elapsed.compareTo(drain.limit) >= 0) {
@@ -101,6 +112,23 @@ final class EndpointDrain {
                 return left.compareTo(RECHECK) < 0 ? left : RECHECK;
             }
         }
+    }
+
+    /** Null once the pod has accepted every connection the proxies opened to it, or the wait is up. */
+    private Duration awaitBacklog(Pod pod, String key, Drain drain, Duration elapsed) {
+        int waiting = backlog.applyAsInt(pod);
+        if (waiting == 0) {
+            drain.took = elapsed;
+            return null;
+        }
+        if (elapsed.compareTo(drain.limit) >= 0) {
+            drain.took = elapsed;
+            log.warn("pod {}: stopping it after waiting {} ms with {} connections it has not accepted", key,
+                    elapsed.toMillis(), waiting);
+            return null;
+        }
+        Duration left = drain.limit.minus(elapsed);
+        return left.compareTo(RECHECK) < 0 ? left : RECHECK;
     }
 
     /**

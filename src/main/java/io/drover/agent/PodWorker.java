@@ -124,7 +124,7 @@ final class PodWorker implements Reconciler {
         this.hooks = new LifecycleHooks(runtime, hookPorts, events, host.internalIp(), clock);
         this.probes = new ProbeManager(probePorts, runtime, events, clock, host.internalIp());
         this.dns = dns;
-        this.drain = new EndpointDrain(DrainSource.of(client), clock);
+        this.drain = new EndpointDrain(DrainSource.of(client), AcceptBacklog::of, clock);
     }
 
     /** Where task exits and changed probe verdicts are reported: the controller's enqueue. */

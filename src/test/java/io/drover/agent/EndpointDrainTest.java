@@ -27,6 +27,7 @@ class EndpointDrainTest {
     private final List<EndpointSlice> slices = new ArrayList<>();
     private final List<Lease> leases = new ArrayList<>();
     private int sliceLists;
+    private int backlog;
     private final EndpointDrain drain = new EndpointDrain(new DrainSource() {
         @Override
         public List<EndpointSlice> slices(String namespace, Set<String> services) {
@@ -39,7 +40,7 @@ class EndpointDrainTest {
         public List<Lease> proxyLeases() {
             return leases;
         }
-    }, clock);
+    }, pod -> backlog, clock);
 
     @Test
     void aPodNoSliceListsIsStoppedAtOnceWithItsWholeGracePeriod() {
@@ -74,6 +75,44 @@ class EndpointDrainTest {
         assertThat(drain.holdOff(pod, GRACE)).isNull();
         assertThat(drain.holdOff(pod, GRACE)).as("asked again: still over").isNull();
         assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(GRACE.minusMillis(100));
+    }
+
+    @Test
+    void afterTheProxiesItWaitsForThePodToAcceptTheConnectionsTheyOpenedBefore() {
+        slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
+        slices.add(slice("web-b", 11, endpoint("b", true, true, false)));
+        leases.add(lease("node-1", 10, clock.instant()));
+        backlog = 2;
+        Pod pod = pod("a");
+
+        assertThat(drain.holdOff(pod, GRACE)).as("still listed ready").isEqualTo(EndpointDrain.RECHECK);
+        slices.set(0, slice("web-a", 12, endpoint("a", false, true, true)));
+        leases.set(0, lease("node-1", 12, clock.instant()));
+        assertThat(drain.holdOff(pod, GRACE)).as("two connections not yet accepted").isEqualTo(EndpointDrain.RECHECK);
+        int listed = sliceLists;
+        clock.advance(Duration.ofMillis(50));
+        backlog = 0;
+        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(sliceLists).as("the proxies' part is not asked again").isEqualTo(listed);
+        assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(GRACE.minusMillis(50));
+    }
+
+    @Test
+    void aPodThatNeverAcceptsIsStoppedWhenTheWaitIsUp() {
+        slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
+        slices.add(slice("web-b", 11, endpoint("b", true, true, false)));
+        leases.add(lease("node-1", 10, clock.instant()));
+        backlog = 1;
+        Pod pod = pod("a");
+
+        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+        slices.set(0, slice("web-a", 12, endpoint("a", false, true, true)));
+        leases.set(0, lease("node-1", 12, clock.instant()));
+        assertThat(drain.holdOff(pod, GRACE)).as("drained from the proxies, not accepted").isEqualTo(EndpointDrain.RECHECK);
+        clock.advance(EndpointDrain.MAX_WAIT.minusMillis(20));
+        assertThat(drain.holdOff(pod, GRACE)).as("the rest of the wait").isEqualTo(Duration.ofMillis(20));
+        clock.advance(Duration.ofMillis(20));
+        assertThat(drain.holdOff(pod, GRACE)).isNull();
     }
 
     @Test
