@@ -3,6 +3,7 @@ package io.drover.agent;
 import io.drover.ports.PodPorts;
 import io.drover.ports.PortAssignment;
 import io.fabric8.kubernetes.api.model.Pod;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,8 +41,8 @@ final class AcceptBacklog {
     static int waiting(Set<Integer> ports) {
         int waiting = 0;
         for (Path table : TABLES) {
-            try {
-                waiting += waiting(Files.readString(table), ports);
+            try (BufferedReader reader = Files.newBufferedReader(table)) {
+                waiting += waiting(reader, ports);
             } catch (IOException e) {
                 // no IPv6 (tcp6 missing) or no procfs: nothing known to wait for
             }
@@ -52,21 +53,24 @@ final class AcceptBacklog {
     /**
      * Sums {@code rx_queue} over the LISTEN sockets of one {@code /proc/net/tcp}-format table whose
      * local port is in {@code ports}. A line: {@code sl local_address rem_address st
-     * tx_queue:rx_queue ...}, addresses as {@code HEXIP:HEXPORT}.
+     * tx_queue:rx_queue ...}, addresses as {@code HEXIP:HEXPORT}. The kernel lists every listener
+     * before the first connection, so reading stops there: a busy node has tens of thousands of
+     * connections (TIME_WAIT included) after its few listeners, and the kernel formats only what
+     * is read.
      */
-    static int waiting(String table, Set<Integer> ports) {
+    static int waiting(BufferedReader table, Set<Integer> ports) throws IOException {
         int waiting = 0;
-        for (String line : table.split("\n")) {
-            String[] f = line.trim().split("\\s+");
+        table.readLine(); // the header
+        for (String line; (line = table.readLine()) != null; ) {
+            String[] f = line.trim().split(" +", 6);
             if (f.length < 5 || !f[3].equals(LISTEN)) {
-                continue; // the header, or a socket that does not listen
+                break;
             }
             int colon = f[1].lastIndexOf(':');
             int queues = f[4].indexOf(':');
-            if (colon < 0 || queues < 0 || !ports.contains(Integer.parseInt(f[1].substring(colon + 1), 16))) {
-                continue;
+            if (colon >= 0 && queues >= 0 && ports.contains(Integer.parseInt(f[1].substring(colon + 1), 16))) {
+                waiting += Integer.parseInt(f[4].substring(queues + 1), 16);
             }
-            waiting += Integer.parseInt(f[4].substring(queues + 1), 16);
         }
         return waiting;
     }
