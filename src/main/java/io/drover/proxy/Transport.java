@@ -24,6 +24,8 @@ import io.netty.util.concurrent.DefaultThreadFactory;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The proxy's one event loop group and the channel classes that go with it.
@@ -37,6 +39,8 @@ import java.util.concurrent.TimeUnit;
  */
 record Transport(Kind kind, int loops, EventLoopGroup group, Class<? extends ServerSocketChannel> serverChannel,
         Class<? extends SocketChannel> socketChannel, Class<? extends DatagramChannel> datagramChannel) {
+
+    private static final Logger log = LoggerFactory.getLogger(Transport.class);
 
     enum Kind {
         IO_URING("io_uring"), EPOLL("epoll"), NIO("NIO");
@@ -67,8 +71,22 @@ record Transport(Kind kind, int loops, EventLoopGroup group, Class<? extends Ser
         }
     }
 
+    /**
+     * The best transport that starts here. A kernel can offer io_uring and still refuse the loops'
+     * rings (before Linux 5.12 their memory counts against RLIMIT_MEMLOCK), so a transport whose
+     * group fails to start gives way to the next.
+     */
     static Transport create() {
-        return create(Kind.available().getFirst(), Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        List<Kind> kinds = Kind.available();
+        for (Kind kind : kinds.subList(0, kinds.size() - 1)) {
+            try {
+                return create(kind, threads);
+            } catch (RuntimeException e) {
+                log.warn("the {} transport did not start ({}); trying the next", kind, e.toString());
+            }
+        }
+        return create(kinds.getLast(), threads);
     }
 
     static Transport create(Kind kind, int threads) {
