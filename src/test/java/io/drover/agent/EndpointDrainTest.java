@@ -79,16 +79,8 @@ class EndpointDrainTest {
 
     @Test
     void afterTheProxiesItWaitsForThePodToAcceptTheConnectionsTheyOpenedBefore() {
-        slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
-        slices.add(slice("web-b", 11, endpoint("b", true, true, false)));
-        leases.add(lease("node-1", 10, clock.instant()));
         backlog = 2;
-        Pod pod = pod("a");
-
-        assertThat(drain.holdOff(pod, GRACE)).as("still listed ready").isEqualTo(EndpointDrain.RECHECK);
-        slices.set(0, slice("web-a", 12, endpoint("a", false, true, true)));
-        leases.set(0, lease("node-1", 12, clock.instant()));
-        assertThat(drain.holdOff(pod, GRACE)).as("two connections not yet accepted").isEqualTo(EndpointDrain.RECHECK);
+        Pod pod = drainedFromTheProxies("a");
         int listed = sliceLists;
         clock.advance(Duration.ofMillis(50));
         backlog = 0;
@@ -99,16 +91,8 @@ class EndpointDrainTest {
 
     @Test
     void aPodThatNeverAcceptsIsStoppedWhenTheWaitIsUp() {
-        slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
-        slices.add(slice("web-b", 11, endpoint("b", true, true, false)));
-        leases.add(lease("node-1", 10, clock.instant()));
         backlog = 1;
-        Pod pod = pod("a");
-
-        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
-        slices.set(0, slice("web-a", 12, endpoint("a", false, true, true)));
-        leases.set(0, lease("node-1", 12, clock.instant()));
-        assertThat(drain.holdOff(pod, GRACE)).as("drained from the proxies, not accepted").isEqualTo(EndpointDrain.RECHECK);
+        Pod pod = drainedFromTheProxies("a");
         clock.advance(EndpointDrain.MAX_WAIT.minusMillis(20));
         assertThat(drain.holdOff(pod, GRACE)).as("the rest of the wait").isEqualTo(Duration.ofMillis(20));
         clock.advance(Duration.ofMillis(20));
@@ -177,6 +161,24 @@ class EndpointDrainTest {
         assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
         slices.clear();
         assertThat(drain.holdOff(pod, GRACE)).isNull();
+    }
+
+    /**
+     * A pod listed ready next to another ready one, then dropped from its slice and every proxy
+     * acknowledging that: asked in between and after, the drain holds it while {@link #backlog} is
+     * not 0.
+     */
+    private Pod drainedFromTheProxies(String uid) {
+        slices.add(slice("web-a", 10, endpoint(uid, true, true, false)));
+        slices.add(slice("web-b", 11, endpoint("other", true, true, false)));
+        leases.add(lease("node-1", 10, clock.instant()));
+        Pod pod = pod(uid);
+        assertThat(drain.holdOff(pod, GRACE)).as("still listed ready").isEqualTo(EndpointDrain.RECHECK);
+        slices.set(0, slice("web-a", 12, endpoint(uid, false, true, true)));
+        leases.set(0, lease("node-1", 12, clock.instant()));
+        assertThat(drain.holdOff(pod, GRACE)).as("out of every proxy, connections not accepted")
+                .isEqualTo(EndpointDrain.RECHECK);
+        return pod;
     }
 
     private static Pod pod(String uid) {
