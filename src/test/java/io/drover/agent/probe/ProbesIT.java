@@ -138,7 +138,7 @@ class ProbesIT {
                 .withReadinessProbe(new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString("tcp"))
                         .endTcpSocket().withPeriodSeconds(1).withTimeoutSeconds(PROBE_TIMEOUT).build())
                 .endContainer().endSpec().build());
-        create(new PodBuilder(pod("tcp-closed", List.of("sleep", "1000", dir.toString()))).editSpec()
+        create(new PodBuilder(pod("tcp-closed", List.of("sleep", "1000"))).editSpec()
                 .editFirstContainer().withReadinessProbe(new ProbeBuilder().withNewTcpSocket()
                         .withPort(new IntOrString(closed)).endTcpSocket().withPeriodSeconds(1).withTimeoutSeconds(PROBE_TIMEOUT).withFailureThreshold(1)
                         .build())
