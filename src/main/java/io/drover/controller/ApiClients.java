@@ -1,6 +1,7 @@
 package io.drover.controller;
 
 import io.drover.api.resource.ResourceType;
+import io.drover.json.Mappers;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -29,7 +30,7 @@ public final class ApiClients {
      */
     private static final int REQUEST_TIMEOUT_MILLIS = 60_000;
 
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(Mappers.json(), true);
 
     /**
      * fabric8 gives each client two cached pools (the JDK HTTP client's and the one that runs watch

@@ -20,6 +20,7 @@ import io.drover.controller.ApiClients;
 import io.drover.controller.ControllerManager;
 import io.drover.dns.ClusterDns;
 import io.drover.dns.ClusterDnsStarter;
+import io.drover.json.Mappers;
 import io.drover.proxy.ServiceProxy;
 import io.drover.store.Compactor;
 import io.drover.store.Store;
@@ -71,7 +72,7 @@ public final class DroverServer implements AutoCloseable {
         StoreConfig storeConfig = StoreConfig.of(options.dataDir(), options.datastoreEndpoint());
         ClusterCredentials credentials = ClusterCredentials.loadOrCreate(options.dataDir(),
                 InetAddress.getByName(options.serviceRanges().cidr().address(0)));
-        ObjectMapper json = new ObjectMapper();
+        ObjectMapper json = Mappers.json();
         ResourceRegistry registry = ResourceRegistry.builtin();
         Store store = storeConfig.open();
         Compactor compactor = null;

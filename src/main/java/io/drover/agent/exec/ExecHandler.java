@@ -2,6 +2,7 @@ package io.drover.agent.exec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.json.Mappers;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,7 +31,7 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  */
 public final class ExecHandler extends Handler.Abstract {
     public static final String PATH_PREFIX = "/exec/";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     private final ExecTargets targets;
     private ServerWebSocketContainer websockets;

@@ -2,6 +2,7 @@ package io.drover.agent.exec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExecSession implements Session.Listener {
     private static final Logger log = LoggerFactory.getLogger(ExecSession.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
     /** The kubelet's default streamingConnectionIdleTimeout. */
     static final Duration IDLE_TIMEOUT = Duration.ofHours(4);
     /**

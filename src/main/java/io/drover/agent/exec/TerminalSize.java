@@ -2,11 +2,12 @@ package io.drover.agent.exec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.json.Mappers;
 import java.io.IOException;
 
 /** A terminal size as the resize channel carries it: {@code {"Width":cols,"Height":rows}}. */
 public record TerminalSize(int width, int height) {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     /** Parses one resize message; {@code null} when it is not a size (the kubelet ignores those too). */
     public static TerminalSize parse(byte[] message) {

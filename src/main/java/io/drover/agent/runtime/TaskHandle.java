@@ -3,6 +3,7 @@ package io.drover.agent.runtime;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.json.Mappers;
 import java.util.Map;
 
 /**
@@ -21,7 +22,7 @@ import java.util.Map;
 public record TaskHandle(String runtime, String taskId, long pid, long startTime, Map<String, String> state) {
 
     private static final ObjectMapper JSON =
-            new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+            Mappers.json().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     public TaskHandle {
         if (runtime == null || taskId == null) {

@@ -5,13 +5,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.json.Mappers;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** The few JSON helpers the apply package needs: compact text for fieldsV1 keys, and sorted copies of keys. */
 final class Json {
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Mappers.json();
 
     private Json() {}
 

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
+import io.drover.json.Mappers;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
@@ -50,7 +51,7 @@ public final class OpenApiDocuments {
             "application/apply-patch+yaml");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final ObjectMapper MAPPER = Mappers.json();
 
     private final Map<String, OpenApiDocument> byPath;
     private final List<String> order;

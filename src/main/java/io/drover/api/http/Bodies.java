@@ -3,9 +3,9 @@ package io.drover.api.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.drover.api.ApiException;
 import io.drover.api.protobuf.ProtobufBodies;
+import io.drover.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
 
@@ -16,7 +16,7 @@ final class Bodies {
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
     private final ObjectMapper json;
-    private final ObjectMapper yaml = new YAMLMapper();
+    private final ObjectMapper yaml = Mappers.yaml();
 
     Bodies(ObjectMapper json) {
         this.json = json;

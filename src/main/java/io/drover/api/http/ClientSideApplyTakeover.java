@@ -3,6 +3,7 @@ package io.drover.api.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.api.apply.Conflict;
+import io.drover.json.Mappers;
 import java.io.IOException;
 import java.util.List;
 
@@ -15,7 +16,7 @@ import java.util.List;
  */
 final class ClientSideApplyTakeover {
     static final String LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     private ClientSideApplyTakeover() {}
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
+import io.drover.json.Mappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -15,7 +16,7 @@ import java.util.List;
  * keys each built-in type requires; type never changes, data not once {@code immutable: true}.
  */
 final class SecretStrategy extends KindStrategy {
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = Mappers.json();
 
     @Override
     public void applyDefaults(ObjectNode secret) {
