@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
-import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 
 /** The metadata rules every object follows: names, generateName, and what a write may not change. */
@@ -19,12 +19,19 @@ final class ObjectMetaRules {
     /** Resources whose names must be DNS-1123 labels (they become DNS names or env var parts). */
     private static final Set<String> LABEL_NAMED = Set.of("namespaces", "services");
     private static final String GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ObjectMetaRules() {}
 
-    /** Fills in a generated name, or fails when there is neither name nor generateName. */
-    static String nameForCreate(ResourceType type, ObjectNode metadata) {
+    /** Whether the server picks this object's name: generateName without a name. */
+    static boolean generatesName(JsonNode metadata) {
+        return metadata.path("name").asText("").isEmpty() && !metadata.path("generateName").asText("").isEmpty();
+    }
+
+    /**
+     * Fills in a generated name (the prefix, cut to 58 characters, and 5 random characters, as
+     * Kubernetes' SimpleNameGenerator does), or fails when there is neither name nor generateName.
+     */
+    static String nameForCreate(ResourceType type, ObjectNode metadata, RandomGenerator random) {
         String name = metadata.path("name").asText("");
         if (name.isEmpty()) {
             String prefix = metadata.path("generateName").asText("");
@@ -34,7 +41,7 @@ final class ObjectMetaRules {
             }
             StringBuilder generated = new StringBuilder(prefix.length() > 58 ? prefix.substring(0, 58) : prefix);
             for (int i = 0; i < 5; i++) {
-                generated.append(GENERATE_ALPHABET.charAt(RANDOM.nextInt(GENERATE_ALPHABET.length())));
+                generated.append(GENERATE_ALPHABET.charAt(random.nextInt(GENERATE_ALPHABET.length())));
             }
             name = generated.toString();
             metadata.put("name", name);

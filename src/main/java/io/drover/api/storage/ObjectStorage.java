@@ -19,6 +19,7 @@ import io.drover.store.RangeOptions;
 import io.drover.store.RangeResult;
 import io.drover.store.Store;
 import io.drover.store.ValueTooLargeException;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
+import java.util.random.RandomGenerator;
 
 /**
  * Kubernetes object semantics over the {@link Store}: objects are JSON under
@@ -43,6 +45,10 @@ public final class ObjectStorage {
     private static final java.util.Set<String> UNDELETABLE_NAMESPACES = java.util.Set.of("default", "kube-system",
             "kube-public");
 
+    /** kube-apiserver's maxNameGenerationCreateAttempts. */
+    static final int GENERATE_NAME_ATTEMPTS = 8;
+
+    private final RandomGenerator names;
     private final Store store;
     private final ObjectCodec codec;
     private final Clock clock;
@@ -54,6 +60,12 @@ public final class ObjectStorage {
     }
 
     public ObjectStorage(Store store, ObjectMapper json, Clock clock, ServiceAllocations services) {
+        this(store, json, clock, services, new SecureRandom());
+    }
+
+    /** With the random source of generated names given (a test's, to make them collide). */
+    ObjectStorage(Store store, ObjectMapper json, Clock clock, ServiceAllocations services, RandomGenerator names) {
+        this.names = names;
         this.store = store;
         this.codec = new ObjectCodec(json);
         this.clock = clock;
@@ -122,10 +134,31 @@ public final class ObjectStorage {
         return list;
     }
 
-    /** Stores a new object; fills in uid, creationTimestamp, generation and a generated name. */
+    /**
+     * Stores a new object; fills in uid, creationTimestamp, generation and a generated name. A
+     * generated name that is taken is replaced by a new one, up to {@link #GENERATE_NAME_ATTEMPTS}
+     * attempts in all, as kube-apiserver does (RetryGenerateName, on by default since 1.31): with 27^5
+     * suffixes, a prefix shared by ten thousand objects would otherwise fail about one create in
+     * 1,400 with AlreadyExists. A dry run makes one attempt, as there.
+     */
     public ObjectNode create(ResourceType type, String namespace, ObjectNode object, boolean dryRun) {
+        if (dryRun || !ObjectMetaRules.generatesName(object.path("metadata"))) {
+            return createOnce(type, namespace, object, dryRun);
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return createOnce(type, namespace, object.deepCopy(), false);
+            } catch (ApiException e) {
+                if (attempt == GENERATE_NAME_ATTEMPTS || !e.reason().equals("AlreadyExists")) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private ObjectNode createOnce(ResourceType type, String namespace, ObjectNode object, boolean dryRun) {
         ObjectNode metadata = object.withObject("metadata");
-        String name = ObjectMetaRules.nameForCreate(type, metadata);
+        String name = ObjectMetaRules.nameForCreate(type, metadata, names);
         List<ApiException.Cause> causes = new ArrayList<>(ObjectMetaRules.validateName(type, name));
         if (type.namespaced()) {
             metadata.put("namespace", namespace);
