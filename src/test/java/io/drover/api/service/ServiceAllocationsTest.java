@@ -11,8 +11,7 @@ import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.store.sqlite.SqliteStore;
-import io.drover.testing.TempDirs;
-import java.nio.file.Path;
+import io.drover.testing.TempSqliteStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,21 +25,20 @@ class ServiceAllocationsTest {
 
     private final ServiceAllocations allocations = ServiceAllocations.defaults();
     private final List<JsonNode> stored = new ArrayList<>();
-    private Path dir;
+    private TempSqliteStore temp;
     private SqliteStore store;
     private ServiceClaims claims;
 
     @BeforeEach
     void openStore() {
-        dir = TempDirs.create("drover-alloc");
-        store = SqliteStore.open(dir.resolve("state.db"));
+        temp = TempSqliteStore.open("drover-alloc");
+        store = temp.store();
         claims = new ServiceClaims(store, JSON, Clock.systemUTC());
     }
 
     @AfterEach
     void closeStore() {
-        store.close();
-        TempDirs.delete(dir);
+        temp.close();
     }
 
     private ObjectNode service(String name, String type) {

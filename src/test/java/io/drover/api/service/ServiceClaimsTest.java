@@ -14,8 +14,7 @@ import io.drover.api.service.ServiceClaims.Kind;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.store.sqlite.SqliteStore;
-import io.drover.testing.TempDirs;
-import java.nio.file.Path;
+import io.drover.testing.TempSqliteStore;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,20 +45,19 @@ class ServiceClaimsTest {
     private static final String FIRST = "10.43.1.1";
 
     private final MutableClock clock = new MutableClock();
-    private Path dir;
+    private TempSqliteStore temp;
     private SqliteStore store;
 
     @BeforeEach
     void openStore() {
-        dir = TempDirs.create("drover-claims");
-        store = SqliteStore.open(dir.resolve("state.db"));
+        temp = TempSqliteStore.open("drover-claims");
+        store = temp.store();
         ClusterBootstrap.run(server(), REGISTRY, JSON);
     }
 
     @AfterEach
     void closeStore() {
-        store.close();
-        TempDirs.delete(dir);
+        temp.close();
     }
 
     private ObjectStorage server() {

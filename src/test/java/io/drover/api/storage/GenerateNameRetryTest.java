@@ -11,8 +11,7 @@ import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.service.ServiceAllocations;
 import io.drover.store.sqlite.SqliteStore;
-import io.drover.testing.TempDirs;
-import java.nio.file.Path;
+import io.drover.testing.TempSqliteStore;
 import java.time.Clock;
 import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterEach;
@@ -46,20 +45,19 @@ class GenerateNameRetryTest {
         }
     }
 
-    private Path dir;
+    private TempSqliteStore temp;
     private SqliteStore store;
 
     @BeforeEach
     void openStore() {
-        dir = TempDirs.create("drover-generate-name");
-        store = SqliteStore.open(dir.resolve("state.db"));
+        temp = TempSqliteStore.open("drover-generate-name");
+        store = temp.store();
         ClusterBootstrap.run(storage(new Scripted(Integer.MAX_VALUE)), REGISTRY, JSON);
     }
 
     @AfterEach
     void closeStore() {
-        store.close();
-        TempDirs.delete(dir);
+        temp.close();
     }
 
     private ObjectStorage storage(RandomGenerator names) {
