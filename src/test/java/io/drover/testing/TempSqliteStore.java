@@ -2,22 +2,28 @@ package io.drover.testing;
 
 import io.drover.store.sqlite.SqliteStore;
 import java.nio.file.Path;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real SQLite store in a temporary directory, for unit tests of the layers above the store.
- * Closing it closes the store and removes the directory.
+ * A real SQLite store in a temporary directory for each test, for unit tests of the layers above
+ * the store: register it as an instance field ({@code @RegisterExtension}); it is open in the
+ * test's {@code @BeforeEach} methods, and closed and removed after the test.
  */
-public final class TempSqliteStore implements AutoCloseable {
-    private final Path dir;
-    private final SqliteStore store;
+public final class TempSqliteStore implements BeforeEachCallback, AfterEachCallback {
+    private final String prefix;
+    private Path dir;
+    private SqliteStore store;
 
-    private TempSqliteStore(Path dir) {
-        this.dir = dir;
-        this.store = SqliteStore.open(dir.resolve("state.db"));
+    public TempSqliteStore(String prefix) {
+        this.prefix = prefix;
     }
 
-    public static TempSqliteStore open(String prefix) {
-        return new TempSqliteStore(TempDirs.create(prefix));
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        dir = TempDirs.create(prefix);
+        store = SqliteStore.open(dir.resolve("state.db"));
     }
 
     public SqliteStore store() {
@@ -25,11 +31,14 @@ public final class TempSqliteStore implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterEach(ExtensionContext context) {
         try {
-            store.close();
+            if (store != null) {
+                store.close();
+            }
         } finally {
             TempDirs.delete(dir);
+            store = null;
         }
     }
 }

@@ -10,14 +10,13 @@ import io.drover.agent.ports.PortRange;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
-import io.drover.store.sqlite.SqliteStore;
 import io.drover.testing.TempSqliteStore;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class ServiceAllocationsTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -25,20 +24,13 @@ class ServiceAllocationsTest {
 
     private final ServiceAllocations allocations = ServiceAllocations.defaults();
     private final List<JsonNode> stored = new ArrayList<>();
-    private TempSqliteStore temp;
-    private SqliteStore store;
+    @RegisterExtension
+    final TempSqliteStore temp = new TempSqliteStore("drover-alloc");
     private ServiceClaims claims;
 
     @BeforeEach
-    void openStore() {
-        temp = TempSqliteStore.open("drover-alloc");
-        store = temp.store();
-        claims = new ServiceClaims(store, JSON, Clock.systemUTC());
-    }
-
-    @AfterEach
-    void closeStore() {
-        temp.close();
+    void createClaims() {
+        claims = new ServiceClaims(temp.store(), JSON, Clock.systemUTC());
     }
 
     private ObjectNode service(String name, String type) {

@@ -13,7 +13,6 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.service.ServiceClaims.Kind;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
-import io.drover.store.sqlite.SqliteStore;
 import io.drover.testing.TempSqliteStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,9 +27,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The claims that keep API servers sharing one store apart, against a real SQLite store: each
@@ -45,23 +44,16 @@ class ServiceClaimsTest {
     private static final String FIRST = "10.43.1.1";
 
     private final MutableClock clock = new MutableClock();
-    private TempSqliteStore temp;
-    private SqliteStore store;
+    @RegisterExtension
+    final TempSqliteStore temp = new TempSqliteStore("drover-claims");
 
     @BeforeEach
-    void openStore() {
-        temp = TempSqliteStore.open("drover-claims");
-        store = temp.store();
+    void bootstrap() {
         ClusterBootstrap.run(server(), REGISTRY, JSON);
     }
 
-    @AfterEach
-    void closeStore() {
-        temp.close();
-    }
-
     private ObjectStorage server() {
-        return new ObjectStorage(store, JSON, clock, ServiceAllocations.defaults());
+        return new ObjectStorage(temp.store(), JSON, clock, ServiceAllocations.defaults());
     }
 
     private static ObjectNode service(String name, String type) {
@@ -80,7 +72,7 @@ class ServiceClaimsTest {
     /** A write by a server whose list of stored Services is empty: it listed before anyone wrote. */
     private ObjectNode writeWithStaleList(ObjectNode svc) {
         svc.withObject("metadata").put("namespace", "default");
-        return ServiceAllocations.defaults().write(SERVICES, svc, List::of, new ServiceClaims(store, JSON, clock),
+        return ServiceAllocations.defaults().write(SERVICES, svc, List::of, new ServiceClaims(temp.store(), JSON, clock),
                 () -> svc);
     }
 
@@ -90,7 +82,7 @@ class ServiceClaimsTest {
 
     @Test
     void aClaimInFlightOnAnotherServerIsSkippedUntilItLapses() {
-        assertThat(new ServiceClaims(store, JSON, clock).take(Kind.CLUSTER_IP, FIRST, SERVICES, "default", "slow"))
+        assertThat(new ServiceClaims(temp.store(), JSON, clock).take(Kind.CLUSTER_IP, FIRST, SERVICES, "default", "slow"))
                 .isPresent();
 
         assertThat(clusterIp(writeWithStaleList(service("b", "ClusterIP")))).isNotEqualTo(FIRST);
@@ -152,15 +144,15 @@ class ServiceClaimsTest {
         assertThatThrownBy(() -> server().create(SERVICES, "default", refused, false))
                 .hasMessageContaining("provided port is already allocated");
 
-        assertThat(store.get(ServiceClaims.key(Kind.CLUSTER_IP, "10.43.0.50"))).isEmpty();
+        assertThat(temp.store().get(ServiceClaims.key(Kind.CLUSTER_IP, "10.43.0.50"))).isEmpty();
         assertThat(clusterIp(server().create(SERVICES, "default", withClusterIp(service("other", "ClusterIP"),
                 "10.43.0.50"), false))).isEqualTo("10.43.0.50");
     }
 
     @Test
     void ofTwoServersTakingOverOneStaleClaimOnlyOneWins() {
-        ServiceClaims first = new ServiceClaims(store, JSON, clock);
-        ServiceClaims second = new ServiceClaims(store, JSON, clock);
+        ServiceClaims first = new ServiceClaims(temp.store(), JSON, clock);
+        ServiceClaims second = new ServiceClaims(temp.store(), JSON, clock);
         assertThat(first.take(Kind.NODE_PORT, "31000", SERVICES, "default", "crashed")).isPresent();
         clock.advance(ServiceClaims.GRACE.plusSeconds(1));
 

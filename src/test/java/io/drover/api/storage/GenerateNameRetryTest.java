@@ -10,13 +10,12 @@ import io.drover.api.ClusterBootstrap;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.service.ServiceAllocations;
-import io.drover.store.sqlite.SqliteStore;
 import io.drover.testing.TempSqliteStore;
 import java.time.Clock;
 import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A generated name that is taken is replaced, up to kube-apiserver's 8 attempts (RetryGenerateName). */
 class GenerateNameRetryTest {
@@ -45,23 +44,16 @@ class GenerateNameRetryTest {
         }
     }
 
-    private TempSqliteStore temp;
-    private SqliteStore store;
+    @RegisterExtension
+    final TempSqliteStore temp = new TempSqliteStore("drover-generate-name");
 
     @BeforeEach
-    void openStore() {
-        temp = TempSqliteStore.open("drover-generate-name");
-        store = temp.store();
+    void bootstrap() {
         ClusterBootstrap.run(storage(new Scripted(Integer.MAX_VALUE)), REGISTRY, JSON);
     }
 
-    @AfterEach
-    void closeStore() {
-        temp.close();
-    }
-
     private ObjectStorage storage(RandomGenerator names) {
-        return new ObjectStorage(store, JSON, Clock.systemUTC(), ServiceAllocations.defaults(), names);
+        return new ObjectStorage(temp.store(), JSON, Clock.systemUTC(), ServiceAllocations.defaults(), names);
     }
 
     private static ObjectNode generated(String prefix) {
