@@ -13,6 +13,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -29,6 +30,11 @@ public final class ApiClients {
      * The API server is in this process, so a slow answer means a busy CPU, not a lost peer.
      */
     private static final int REQUEST_TIMEOUT_MILLIS = 60_000;
+
+    /** Both forms kube-apiserver knows (one object or watch, list), and plain JSON as the fallback. */
+    private static final String PARTIAL_OBJECT_METADATA =
+            "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,"
+                    + "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(Mappers.json(), true);
 
@@ -56,13 +62,29 @@ public final class ApiClients {
     }
 
     public static KubernetesClient connect(URI server, String caPem, String token) {
-        Config config = new ConfigBuilder(Config.empty())
+        return build(new ConfigBuilder(Config.empty())
                 .withMasterUrl(server.toString())
                 .withCaCertData(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
                 .withOauthToken(token)
                 .withRequestRetryBackoffLimit(3)
                 .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
-                .build();
+                .build());
+    }
+
+    /**
+     * A second client to the same server whose every answer is meta.k8s.io/v1 PartialObjectMetadata
+     * (lists PartialObjectMetadataList, watch events too): what client-go's metadata client asks
+     * for, for informers that read metadata alone. The objects arrive as GenericKubernetesResources
+     * of that kind with the whole metadata; the server encodes, and the client decodes, none of
+     * their data or spec.
+     */
+    public static KubernetesClient metadataOnly(KubernetesClient client) {
+        return build(new ConfigBuilder(client.getConfiguration())
+                .withCustomHeaders(Map.of("Accept", PARTIAL_OBJECT_METADATA))
+                .build());
+    }
+
+    private static KubernetesClient build(Config config) {
         return new KubernetesClientBuilder()
                 .withConfig(config)
                 .withHttpClientFactory(HTTP)

@@ -27,11 +27,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ControllerManager implements AutoCloseable {
     private final KubernetesClient client;
+    /** The garbage collector's informers' client: it judges owners by metadata alone. */
+    private final KubernetesClient metadataClient;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<Controller> controllers = new ArrayList<>();
 
     private ControllerManager(KubernetesClient client) {
         this.client = client;
+        this.metadataClient = ApiClients.metadataOnly(client);
     }
 
     public static ControllerManager start(KubernetesClient client, ResourceRegistry registry) throws Exception {
@@ -74,7 +77,7 @@ public final class ControllerManager implements AutoCloseable {
         OwnerGraph graph = new OwnerGraph();
         Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));
         for (ResourceType type : oneVersionPerResource(registry)) {
-            SharedIndexInformer<GenericKubernetesResource> informer = client
+            SharedIndexInformer<GenericKubernetesResource> informer = metadataClient
                     .genericKubernetesResources(ApiClients.context(type)).inAnyNamespace().runnableInformer(0);
             informer.itemStore(new MetadataOnlyStore());
             informer.addEventHandler(new ResourceEventHandler<>() {
@@ -123,6 +126,7 @@ public final class ControllerManager implements AutoCloseable {
     public void close() {
         controllers.forEach(Controller::close);
         informers.forEach(SharedIndexInformer::close);
+        metadataClient.close();
         client.close();
     }
 }

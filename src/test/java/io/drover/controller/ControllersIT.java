@@ -12,7 +12,12 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -140,5 +145,46 @@ class ControllersIT {
 
         await().atMost(WAIT).until(() -> client.configMaps().inNamespace(ns).withName("owner").get() == null);
         assertThat(client.configMaps().inNamespace(ns).withName("child").get()).isNull();
+    }
+
+    @Test
+    void theMetadataOnlyClientListsAndWatchesMetadataAlone() {
+        String ns = newNamespace("meta");
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("listed")
+                .addToLabels("app", "x").endMetadata().addToData("secret-ish", "payload").build()).create();
+        ResourceDefinitionContext configMaps = new ResourceDefinitionContext.Builder().withVersion("v1")
+                .withKind("ConfigMap").withPlural("configmaps").withNamespaced(true).build();
+        List<GenericKubernetesResource> events = new CopyOnWriteArrayList<>();
+        try (KubernetesClient metadata = ApiClients.metadataOnly(client);
+                var informer = metadata.genericKubernetesResources(configMaps).inNamespace(ns)
+                        .inform(new ResourceEventHandler<>() {
+                            @Override
+                            public void onAdd(GenericKubernetesResource obj) {
+                                events.add(obj);
+                            }
+
+                            @Override
+                            public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
+                                events.add(newObj);
+                            }
+
+                            @Override
+                            public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {}
+                        })) {
+            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("watched")
+                    .endMetadata().addToData("k", "v").build()).create();
+
+            await().atMost(WAIT).until(() -> events.size() >= 2);
+            assertThat(events).extracting(e -> e.getMetadata().getName()).containsExactly("listed", "watched");
+            assertThat(events).allSatisfy(e -> {
+                assertThat(e.getKind()).isEqualTo("PartialObjectMetadata");
+                assertThat(e.getApiVersion()).isEqualTo("meta.k8s.io/v1");
+                assertThat(e.getMetadata().getUid()).isNotEmpty();
+                assertThat(e.getAdditionalProperties()).doesNotContainKey("data");
+            });
+            assertThat(events.get(0).getMetadata().getLabels()).containsEntry("app", "x");
+        }
+        assertThat(client.configMaps().inNamespace(ns).withName("listed").get().getData())
+                .containsEntry("secret-ish", "payload");
     }
 }
