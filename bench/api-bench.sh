@@ -10,7 +10,7 @@
 #   BENCH_DIR  where the temporary data dirs go (default /tmp): the SQLite server's data dir, the
 #              etcd server's data dir (its PKI and kubeconfig) and etcd's data dir, on one disk.
 #   ETCD       the etcd binary (default: etcd on PATH, else /usr/bin/etcd).
-#   DROVER_JAVA_OPTS  extra JVM options for the two servers (default -Xmx1g).
+#   DROVER_JAVA_OPTS  extra JVM options for the two servers, after the launcher's (default -Xmx1g).
 #   API_BENCH_JAVA_OPTS  extra JVM options for the benchmark client (e.g. -Xlog:gc:file=...).
 #   API_BENCH_TRACE   a file to get every paced request as "start-epoch-ms latency-ms" (to line
 #              the tail up with GC logs).
@@ -60,12 +60,11 @@ trap 'exit 143' TERM
 mkdir -p "$tmp/etcd" "$tmp/srv-sqlite" "$tmp/srv-etcd"
 etcd_start "$tmp/etcd/data" "$tmp/etcd/etcd.log" api-bench
 
-# Starts a drover server in the background (java directly, so that $! is the JVM and SIGTERM
-# reaches it) and waits for its "ready" log line.
+# Starts a drover server in the background the way users start it, through the launcher and its
+# JVM flags (it execs the JVM, so $! is the JVM and SIGTERM reaches it).
 start_server() {
   local dir="$1"; shift
-  # shellcheck disable=SC2086
-  "$java" --enable-native-access=ALL-UNNAMED ${DROVER_JAVA_OPTS:--Xmx1g} -jar target/drover.jar server \
+  DROVER_JAVA_OPTS="${DROVER_JAVA_OPTS:--Xmx1g}" ./drover server \
     --data-dir "$dir" --api-port 0 --kubelet-port 0 --bind-address 127.0.0.1 "$@" >"$dir/server.log" 2>&1 &
   server_pid=$!
 }
