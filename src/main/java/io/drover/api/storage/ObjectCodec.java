@@ -1,6 +1,7 @@
 package io.drover.api.storage;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
@@ -36,13 +37,31 @@ final class ObjectCodec {
         return json.createObjectNode();
     }
 
+    /**
+     * The bytes to store: the object without its resourceVersion. It is taken out for the write and
+     * put back, not written from a copy of the whole object (a copy per write was a tenth of a
+     * create's CPU).
+     */
     byte[] encode(ObjectNode object) {
-        ObjectNode copy = object.deepCopy();
-        ((ObjectNode) copy.path("metadata")).remove("resourceVersion");
+        ObjectNode metadata = (ObjectNode) object.path("metadata");
+        JsonNode resourceVersion = metadata.remove("resourceVersion");
         try {
-            return json.writeValueAsBytes(copy);
+            return json.writeValueAsBytes(object);
         } catch (JsonProcessingException e) {
             throw ApiException.internal("cannot encode object: " + e.getMessage());
+        } finally {
+            if (resourceVersion != null) {
+                metadata.set("resourceVersion", resourceVersion);
+            }
         }
+    }
+
+    /**
+     * The object just written from {@link #encode}, as the store now holds it: the same nodes with
+     * the write's revision as resourceVersion, instead of the stored bytes parsed again.
+     */
+    ObjectNode written(ObjectNode object, KeyValue kv) {
+        ((ObjectNode) object.path("metadata")).put("resourceVersion", Long.toString(kv.modRevision()));
+        return object;
     }
 }

@@ -190,7 +190,8 @@ public final class ObjectStorage {
             return allocating(type, object, true, () -> object);
         }
         try {
-            return allocating(type, object, false, () -> codec.decode(store.create(key, codec.encode(object))));
+            return allocating(type, object, false,
+                    () -> codec.written(object, store.create(key, codec.encode(object))));
         } catch (KeyExistsException e) {
             throw ApiException.alreadyExists(type, name);
         } catch (ValueTooLargeException e) {
@@ -286,7 +287,7 @@ public final class ObjectStorage {
                     return next;
                 }
                 return allocating(type, next, false,
-                        () -> codec.decode(store.update(kv.key(), codec.encode(next), kv.modRevision())));
+                        () -> codec.written(next, store.update(kv.key(), codec.encode(next), kv.modRevision())));
             } catch (ConflictException e) {
                 if (!wantedVersion.isEmpty() || attempt >= UPDATE_ATTEMPTS || e.keyMissing()) {
                     if (e.keyMissing()) {
@@ -365,7 +366,7 @@ public final class ObjectStorage {
                         .truncatedTo(ChronoUnit.SECONDS).toString());
                 metadata.put("deletionGracePeriodSeconds", grace);
                 try {
-                    return codec.decode(store.update(kv.key(), codec.encode(stored), kv.modRevision()));
+                    return codec.written(stored, store.update(kv.key(), codec.encode(stored), kv.modRevision()));
                 } catch (ConflictException e) {
                     if (e.keyMissing()) {
                         throw ApiException.notFound(type, name);
@@ -403,7 +404,7 @@ public final class ObjectStorage {
                 if (isNamespace(type)) {
                     stored.withObject("status").put("phase", "Terminating");
                 }
-                return codec.decode(store.update(kv.key(), codec.encode(stored), kv.modRevision()));
+                return codec.written(stored, store.update(kv.key(), codec.encode(stored), kv.modRevision()));
             } catch (ConflictException e) {
                 if (e.keyMissing()) {
                     throw ApiException.notFound(type, name);
