@@ -21,7 +21,8 @@ import java.util.concurrent.Executors;
  * The API clients of the server's own components (controllers, node agent, proxy, DNS): HTTPS to
  * the API server, like any other client. Each component gets a client of its own, so it can close
  * it alone; what costs memory without serving isolation is shared between them: one Jackson
- * serialization (its bean caches cover the whole Kubernetes model) and the HTTP clients' executor.
+ * serialization ({@link ClientSerialization}; its bean caches cover the whole Kubernetes model) and
+ * the HTTP clients' executor.
  */
 public final class ApiClients {
     /**
@@ -36,7 +37,7 @@ public final class ApiClients {
             "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,"
                     + "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 
-    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization(Mappers.json(), true);
+    private static final KubernetesSerialization SERIALIZATION = new ClientSerialization(Mappers.json());
 
     /**
      * fabric8 gives each client two cached pools (the JDK HTTP client's and the one that runs watch
