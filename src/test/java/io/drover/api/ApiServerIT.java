@@ -21,9 +21,11 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.io.ByteArrayInputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -301,6 +303,22 @@ class ApiServerIT {
                 big, true);
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(client.configMaps().inNamespace("default").withName("big").get()).isNull();
+    }
+
+    @Test
+    void oversizedChunkedBodyIsRefused() throws Exception {
+        // No Content-Length: the body is read up to the limit and refused there.
+        byte[] big = ("{\"metadata\":{\"name\":\"big-chunked\"},\"data\":{\"x\":\"" + "a".repeat(3 * 1024 * 1024)
+                + "\"}}").getBytes(StandardCharsets.UTF_8);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server().url()
+                        + "/api/v1/namespaces/default/configmaps"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + cluster.token())
+                .build();
+        HttpResponse<String> response = cluster.httpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("\"reason\":\"RequestEntityTooLarge\"");
+        assertThat(client.configMaps().inNamespace("default").withName("big-chunked").get()).isNull();
     }
 
     @Test

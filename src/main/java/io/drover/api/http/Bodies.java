@@ -22,8 +22,16 @@ final class Bodies {
         this.json = json;
     }
 
-    static byte[] readBounded(InputStream in) throws IOException {
-        byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+    /**
+     * The whole body, refused over 3 MiB. {@code declaredLength} is the Content-Length, or -1 when
+     * the body is chunked. A body declared within the limit is read into an array of its size (the
+     * server ends the request if fewer bytes come); reading "up to 3 MiB" starts with a 16 KiB
+     * buffer, the largest allocation of a small write. Any other body is read up to the limit, also
+     * one declared over it: refused unread, its client is cut off before it can read the 413.
+     */
+    static byte[] readBounded(InputStream in, long declaredLength) throws IOException {
+        boolean declaredWithin = declaredLength >= 0 && declaredLength <= MAX_BODY_BYTES;
+        byte[] body = in.readNBytes(declaredWithin ? (int) declaredLength : MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
             throw ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
         }

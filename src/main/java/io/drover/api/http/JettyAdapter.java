@@ -52,7 +52,7 @@ public final class JettyAdapter extends Handler.Abstract {
         }
         String path = request.getHttpURI().getDecodedPath();
         return new ApiRequest(request.getMethod(), path == null ? "/" : path, query, headers,
-                () -> Bodies.readBounded(Content.Source.asInputStream(request)));
+                () -> Bodies.readBounded(Content.Source.asInputStream(request), request.getLength()));
     }
 
     private record JettyResponse(Request request, Response response) implements ApiResponse {
