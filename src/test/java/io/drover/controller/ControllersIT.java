@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -157,20 +156,7 @@ class ControllersIT {
         List<GenericKubernetesResource> events = new CopyOnWriteArrayList<>();
         try (KubernetesClient metadata = ApiClients.metadataOnly(client);
                 var informer = metadata.genericKubernetesResources(configMaps).inNamespace(ns)
-                        .inform(new ResourceEventHandler<>() {
-                            @Override
-                            public void onAdd(GenericKubernetesResource obj) {
-                                events.add(obj);
-                            }
-
-                            @Override
-                            public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-                                events.add(newObj);
-                            }
-
-                            @Override
-                            public void onDelete(GenericKubernetesResource obj, boolean finalStateUnknown) {}
-                        })) {
+                        .inform(EventHandlers.onChange(events::add))) {
             client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("watched")
                     .endMetadata().addToData("k", "v").build()).create();
 
