@@ -6,6 +6,7 @@ import io.drover.dns.ClusterDnsOptions;
 import io.drover.api.service.ServiceCidr;
 import io.drover.api.service.ServiceRanges;
 import io.drover.server.DroverServer;
+import io.drover.server.HeapSizing;
 import io.drover.server.ServerOptions;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -134,6 +135,8 @@ final class ServerCommand implements Callable<Integer> {
                 compactionInterval, !disableAgent, nodeName, false, restartBackoff, kubeletPort, hostPortRange,
                 clusterDns(), new ServiceRanges(serviceCidr, serviceNodePortRange));
         DroverServer server = DroverServer.start(options);
+        // Process-wide, so here and not in DroverServer (tests run several servers in one JVM).
+        HeapSizing.start();
         // On SIGTERM or Ctrl-C the hook stops the server before the JVM exits; until then this
         // thread just waits.
         Runtime.getRuntime().addShutdownHook(new Thread(server::closeQuietly, "drover-shutdown"));
