@@ -14,8 +14,8 @@ import org.slf4j.LoggerFactory;
  * Lets G1 keep the heap a busy server grew, and gives it back once the server is quiet again.
  *
  * <p>The launcher starts the server with tight heap-free ratios (MinHeapFreeRatio=10,
- * MaxHeapFreeRatio=20; docs/ARCHITECTURE.md "Server memory"): after each marking cycle G1 uncommits
- * all but 20% free, which keeps an idle server small. Under load the same ratios shrink the heap at
+ * MaxHeapFreeRatio=10; docs/ARCHITECTURE.md "Server memory"): after each marking cycle G1 uncommits
+ * all but 10% free, which keeps an idle server small. Under load the same ratios shrink the heap at
  * every Remark, so young collections come sooner and start the next marking cycle at once: under
  * paced creates a young pause every 0.3 s and a marking cycle every 2 s. Both flags are manageable,
  * so this sets the JVM's defaults (40/70) while the server allocates at least
