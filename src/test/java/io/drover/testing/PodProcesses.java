@@ -5,8 +5,10 @@ import io.drover.agent.runtime.process.ProcessRuntime;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -20,12 +22,26 @@ public final class PodProcesses {
     /** The persisted task handles under {@code DATA_DIR/pods}. */
     public static List<TaskHandle> handles(Path dataDir) {
         Path pods = dataDir.resolve("pods");
+        // The agent removes a deleted pod's directory whenever it is done with it, also while this
+        // walks the tree: then the walk fails on the vanished directory and is simply done again.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return walk(pods);
+            } catch (UncheckedIOException e) {
+                if (!(e.getCause() instanceof NoSuchFileException) || attempt == 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static List<TaskHandle> walk(Path pods) {
         if (!Files.isDirectory(pods)) {
             return List.of();
         }
         try (Stream<Path> files = Files.walk(pods)) {
             return files.filter(f -> f.getFileName().toString().equals("handle.json")).map(PodProcesses::read)
-                    .toList();
+                    .flatMap(Optional::stream).toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -44,9 +60,12 @@ public final class PodProcesses {
         }
     }
 
-    private static TaskHandle read(Path file) {
+    /** The handle in the file; empty when the file went since the walk listed it. */
+    private static Optional<TaskHandle> read(Path file) {
         try {
-            return TaskHandle.fromJson(Files.readString(file));
+            return Optional.of(TaskHandle.fromJson(Files.readString(file)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
