@@ -52,7 +52,6 @@ public final class HeapSizing {
     private long lastAllocated;
     private int quietTicks;
     private boolean busy;
-    private ScheduledExecutorService ticker;
 
     HeapSizing(LongSupplier allocatedBytes, Flags flags) {
         this.allocatedBytes = allocatedBytes;
@@ -63,27 +62,26 @@ public final class HeapSizing {
     }
 
     /**
-     * Adjusts this JVM's ratios every second from now until it exits (a daemon thread); false when
-     * there is nothing to adjust: ratios already as loose as the defaults (a server started without
-     * the launcher), or a JVM that does not count allocation.
+     * Adjusts this JVM's ratios every second from now until it exits (a daemon thread). Does nothing
+     * when there is nothing to adjust: ratios already as loose as the defaults (a server started
+     * without the launcher), or a JVM that does not count allocation.
      */
-    public static boolean start() {
+    public static void start() {
         ThreadMXBean threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
-        if (!threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()
-                || threads.getTotalThreadAllocatedBytes() < 0) {
-            return false;
+        // -1: counting is switched off.
+        if (!threads.isThreadAllocatedMemorySupported() || threads.getTotalThreadAllocatedBytes() < 0) {
+            return;
         }
         HeapSizing sizing = new HeapSizing(threads::getTotalThreadAllocatedBytes, new JvmFlags());
         if (!sizing.tighterThanBusy()) {
-            return false;
+            return;
         }
-        sizing.ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "heap-sizing");
             t.setDaemon(true);
             return t;
         });
-        sizing.ticker.scheduleWithFixedDelay(sizing::tickSafely, 1, 1, TimeUnit.SECONDS);
-        return true;
+        ticker.scheduleWithFixedDelay(sizing::tickOrStop, 1, 1, TimeUnit.SECONDS);
     }
 
     boolean tighterThanBusy() {
@@ -114,13 +112,13 @@ public final class HeapSizing {
         }
     }
 
-    private void tickSafely() {
+    /** A tick that throws ends the schedule: a refused flag leaves the launcher's sizing in place. */
+    private void tickOrStop() {
         try {
             tick();
         } catch (RuntimeException e) {
-            // A refused flag (a JVM where it is not manageable) leaves the launcher's sizing in place.
             log.warn("heap sizing stopped: {}", e.toString());
-            ticker.shutdown();
+            throw e;
         }
     }
 
