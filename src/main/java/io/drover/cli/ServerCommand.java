@@ -2,6 +2,7 @@ package io.drover.cli;
 
 import io.drover.agent.RestartBackoffPolicy;
 import io.drover.agent.ports.PortRange;
+import io.drover.agent.runtime.process.ServerCgroup;
 import io.drover.dns.ClusterDnsOptions;
 import io.drover.api.service.ServiceCidr;
 import io.drover.api.service.ServiceRanges;
@@ -134,6 +135,10 @@ final class ServerCommand implements Callable<Integer> {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
                 compactionInterval, !disableAgent, nodeName, false, restartBackoff, kubeletPort, hostPortRange,
                 clusterDns(), new ServiceRanges(serviceCidr, serviceNodePortRange));
+        if (!disableAgent) {
+            // Before the server starts its threads and pods; process-wide, like HeapSizing.
+            ServerCgroup.joinFromRoot();
+        }
         DroverServer server = DroverServer.start(options);
         // Process-wide, so here and not in DroverServer (tests run several servers in one JVM).
         HeapSizing.start();

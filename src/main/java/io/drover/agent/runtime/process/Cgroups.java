@@ -29,7 +29,7 @@ import java.util.Optional;
  * The {@code drover} directory itself weighs what the node offers its pods, as the kubelet's
  * kubepods cgroup does: the shares of the node's allocatable CPU (2048 on 2 cores), so that under
  * contention the pods together get their CPU before the server's own threads (which sit at the
- * default weight of 1024).
+ * default weight of 1024, in {@link ServerCgroup}'s cgroup when the server started in the root).
  */
 final class Cgroups {
     static final long CPU_PERIOD_MICROS = 100_000;
@@ -74,31 +74,58 @@ final class Cgroups {
         } catch (IOException e) {
             return none("cannot read " + MOUNTS + ": " + e.getMessage());
         }
-        Map<String, Path> v1 = new LinkedHashMap<>();
-        Path v2 = null;
-        for (String line : mountLines) {
-            String[] f = line.split(" ");
-            if (f.length < 4) {
-                continue;
+        Optional<Hierarchies> found = Hierarchies.find(mountLines);
+        if (found.isEmpty()) {
+            return none("no cgroup v2 hierarchy with the memory controller and no v1 memory, cpu or pids hierarchy is mounted");
+        }
+        Hierarchies h = found.get();
+        return h.version() == Version.V2 ? prepareV2(h.mounts(), instance) : prepareV1(h.mounts(), instance);
+    }
+
+    /**
+     * The hierarchies drover puts tasks in, with their mount points by controller (v2: every
+     * controller maps to the one mount).
+     */
+    record Hierarchies(Version version, Map<String, Path> mounts) {
+
+        /** Reads them from this process's mount table. */
+        static Optional<Hierarchies> mounted() {
+            try {
+                return find(Files.readAllLines(MOUNTS));
+            } catch (IOException e) {
+                return Optional.empty();
             }
-            Path mountPoint = Path.of(f[1].replace("\\040", " "));
-            if (f[2].equals("cgroup2") && readOrEmpty(mountPoint.resolve("cgroup.controllers")).contains("memory")) {
-                v2 = mountPoint;
-            } else if (f[2].equals("cgroup")) {
-                for (String option : f[3].split(",")) {
-                    if (option.equals("memory") || option.equals("cpu") || option.equals("pids")) {
-                        v1.putIfAbsent(option, mountPoint);
+        }
+
+        /** Finds them in {@code /proc/self/mounts} lines; empty when none is mounted. */
+        static Optional<Hierarchies> find(List<String> mountLines) {
+            Map<String, Path> v1 = new LinkedHashMap<>();
+            Path v2 = null;
+            for (String line : mountLines) {
+                String[] f = line.split(" ");
+                if (f.length < 4) {
+                    continue;
+                }
+                Path mountPoint = Path.of(f[1].replace("\\040", " "));
+                if (f[2].equals("cgroup2") && readOrEmpty(mountPoint.resolve("cgroup.controllers")).contains("memory")) {
+                    v2 = mountPoint;
+                } else if (f[2].equals("cgroup")) {
+                    for (String option : f[3].split(",")) {
+                        if (option.equals("memory") || option.equals("cpu") || option.equals("pids")) {
+                            v1.putIfAbsent(option, mountPoint);
+                        }
                     }
                 }
             }
+            if (v2 != null && !v1.containsKey("memory")) {
+                Map<String, Path> all = new LinkedHashMap<>();
+                for (String controller : List.of("memory", "cpu", "pids")) {
+                    all.put(controller, v2);
+                }
+                return Optional.of(new Hierarchies(Version.V2, all));
+            }
+            return v1.isEmpty() ? Optional.empty() : Optional.of(new Hierarchies(Version.V1, v1));
         }
-        if (v2 != null && !v1.containsKey("memory")) {
-            return prepareV2(v2, instance);
-        }
-        if (v1.isEmpty()) {
-            return none("no cgroup v2 hierarchy with the memory controller and no v1 memory, cpu or pids hierarchy is mounted");
-        }
-        return prepareV1(v1, instance);
     }
 
     private static Detection prepareV1(Map<String, Path> v1, String instance) {
@@ -118,7 +145,8 @@ final class Cgroups {
                 limits ? null : "cgroup v1 without " + (v1.containsKey("memory") ? "the cpu" : "the memory") + " hierarchy");
     }
 
-    private static Detection prepareV2(Path mount, String instance) {
+    private static Detection prepareV2(Map<String, Path> all, String instance) {
+        Path mount = all.get("cpu");
         Path base = mount.resolve(BASE);
         try {
             Files.createDirectories(base);
@@ -135,10 +163,6 @@ final class Cgroups {
         writeQuietly(base.resolve("cpu.weight"), Long.toString(weight(podsShares())));
         String offered = readOrEmpty(base.resolve("cgroup.controllers"));
         boolean limits = offered.contains("memory") && offered.contains("cpu");
-        Map<String, Path> all = new LinkedHashMap<>();
-        for (String controller : List.of("memory", "cpu", "pids")) {
-            all.put(controller, mount);
-        }
         return new Detection(Optional.of(new Cgroups(Version.V2, all, instance, limits)),
                 limits ? null : "cgroup v2: the memory and cpu controllers cannot be enabled for " + base
                         + " (offered: '" + offered.strip() + "')");
