@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.EndpointAddressBuilder;
 import io.fabric8.kubernetes.api.model.EndpointPortBuilder;
 import io.fabric8.kubernetes.api.model.EndpointSubset;
 import io.fabric8.kubernetes.api.model.EndpointSubsetBuilder;
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,19 +49,7 @@ final class DesiredEndpoints {
     }
 
     private static EndpointAddress address(Service service, PodEndpoint e) {
-        var pod = e.pod();
-        EndpointAddressBuilder b = new EndpointAddressBuilder().withIp(e.ip())
-                .withTargetRef(new ObjectReferenceBuilder().withKind("Pod")
-                        .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                        .withUid(pod.getMetadata().getUid()).build());
-        String node = pod.getSpec().getNodeName();
-        if (node != null && !node.isEmpty()) {
-            b.withNodeName(node);
-        }
-        String hostname = pod.getSpec().getHostname();
-        if (hostname != null && !hostname.isEmpty() && service.getMetadata().getName().equals(pod.getSpec().getSubdomain())) {
-            b.withHostname(hostname);
-        }
-        return b.build();
+        return new EndpointAddressBuilder().withIp(e.ip()).withTargetRef(e.targetRef())
+                .withNodeName(e.nodeName()).withHostname(e.hostnameFor(service)).build();
     }
 }

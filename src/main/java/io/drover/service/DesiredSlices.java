@@ -1,6 +1,5 @@
 package io.drover.service;
 
-import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointBuilder;
@@ -54,21 +53,9 @@ final class DesiredSlices {
 
     /** Kubernetes' podToEndpoint. */
     private static Endpoint endpoint(Service service, PodEndpoint e) {
-        var pod = e.pod();
-        EndpointBuilder b = new EndpointBuilder().withAddresses(e.ip())
+        return new EndpointBuilder().withAddresses(e.ip())
                 .withConditions(new EndpointConditionsBuilder().withReady(e.ready()).withServing(e.serving())
                         .withTerminating(e.terminating()).build())
-                .withTargetRef(new ObjectReferenceBuilder().withKind("Pod")
-                        .withNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                        .withUid(pod.getMetadata().getUid()).build());
-        String node = pod.getSpec().getNodeName();
-        if (node != null && !node.isEmpty()) {
-            b.withNodeName(node);
-        }
-        String hostname = pod.getSpec().getHostname();
-        if (hostname != null && !hostname.isEmpty() && service.getMetadata().getName().equals(pod.getSpec().getSubdomain())) {
-            b.withHostname(hostname);
-        }
-        return b.build();
+                .withTargetRef(e.targetRef()).withNodeName(e.nodeName()).withHostname(e.hostnameFor(service)).build();
     }
 }

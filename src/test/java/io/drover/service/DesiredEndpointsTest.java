@@ -96,4 +96,26 @@ class DesiredEndpointsTest {
         List<EndpointSubset> subsets = DesiredEndpoints.subsets(service(true), ServiceBackends.of(service(true), pods, true));
         assertThat(subsets).allMatch(s -> s.getAddresses().size() == 1 && s.getNotReadyAddresses().isEmpty());
     }
+
+    @Test
+    void aPodWhoseSubdomainIsTheServiceCarriesItsHostnameInBothShapes() {
+        Pod named = new PodBuilder(pod("a", 20001, true, false)).editSpec().withHostname("a-0").withSubdomain("web")
+                .endSpec().build();
+        Pod otherSubdomain = new PodBuilder(pod("b", 20002, true, false)).editSpec().withHostname("b-0")
+                .withSubdomain("db").endSpec().build();
+        Pod unscheduled = new PodBuilder(pod("c", 20003, true, false)).editSpec().withNodeName("").endSpec().build();
+        List<PodEndpoint> backends = ServiceBackends.of(service(false), List.of(named, otherSubdomain, unscheduled), true);
+
+        List<DesiredSlices.Slice> slices = DesiredSlices.of(service(false), backends);
+        assertThat(slices.get(0).endpoints().get(0).getHostname()).isEqualTo("a-0");
+        assertThat(slices.get(1).endpoints().get(0).getHostname()).isNull();
+        assertThat(slices.get(2).endpoints().get(0).getNodeName()).isNull();
+        assertThat(slices.get(2).endpoints().get(0).getTargetRef().getUid()).isEqualTo("uid-c");
+
+        List<EndpointSubset> subsets = DesiredEndpoints.subsets(service(false), backends);
+        assertThat(subsets.get(0).getAddresses().get(0).getHostname()).isEqualTo("a-0");
+        assertThat(subsets.get(1).getAddresses().get(0).getHostname()).isNull();
+        assertThat(subsets.get(2).getAddresses().get(0).getNodeName()).isNull();
+        assertThat(subsets.get(2).getAddresses().get(0).getTargetRef().getKind()).isEqualTo("Pod");
+    }
 }
