@@ -57,7 +57,7 @@ public final class ServerCgroup {
             // (pods move on to their own cgroup before they exec) begin here.
             Files.writeString(dir.resolve("cgroup.procs"), Long.toString(ProcessHandle.current().pid()));
             log.info("drover runs in the CPU cgroup {}, beside its pods' cgroup", dir);
-        } catch (IOException | SecurityException e) {
+        } catch (IOException e) {
             log.debug("drover stays in the root cgroup: cannot join {}: {}", dir, e.toString());
         }
     }
