@@ -53,6 +53,12 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--disable-agent", description = "Run the control plane only, without a node agent.")
     boolean disableAgent;
 
+    @Option(names = "--server-cpu-cgroup", description = "As root, when started in the root of the CPU cgroup"
+            + " hierarchy, run the server in a CPU cgroup of its own (drover-server) beside its pods', as the"
+            + " kubelet's --kubelet-cgroups does: other programs wait less for a CPU while pods start and stop, but"
+            + " the service proxy, which runs in the server, gets less CPU when the machine is saturated.")
+    boolean serverCpuCgroup;
+
     @Option(names = "--cluster-dns-port",
             description = "UDP and TCP port of the node's cluster DNS server; 0 picks a free one "
                     + "(default: 53 as root, else 10053).")
@@ -135,7 +141,7 @@ final class ServerCommand implements Callable<Integer> {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
                 compactionInterval, !disableAgent, nodeName, false, restartBackoff, kubeletPort, hostPortRange,
                 clusterDns(), new ServiceRanges(serviceCidr, serviceNodePortRange));
-        if (!disableAgent) {
+        if (serverCpuCgroup && !disableAgent) {
             // Before the server starts its threads and pods; process-wide, like HeapSizing.
             ServerCgroup.joinFromRoot();
         }

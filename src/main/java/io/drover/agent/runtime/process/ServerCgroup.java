@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Puts the drover process in a CPU cgroup of its own, {@value #NAME} beside the pods' {@code
- * drover} cgroup, when it runs in the root of the CPU hierarchy.
+ * drover} cgroup, when it runs in the root of the CPU hierarchy ({@code drover server
+ * --server-cpu-cgroup}; off by default, see the cost below).
  *
  * <p>Why: in the root, each of the server's threads competes with the pods' cgroup as a task of its
  * own, and on Linux 6.18 (cgroup v1, where nothing else groups the host's processes) that mix gave
@@ -22,8 +23,13 @@ import org.slf4j.LoggerFactory;
  * {@code perf sched latency} during a rollout; docs/BENCHMARKS.md, rollout section). With the
  * server in a cgroup of its own the same processes waited a few milliseconds. The server's
  * threads together then weigh one default share (v1 cpu.shares 1024, v2 cpu.weight 100) against
- * the pods' share of the node's allocatable CPU, as the kubelet's system-reserved cgroup sits
- * beside kubepods.
+ * the pods' share of the node's allocatable CPU, as the kubelet's own cgroup ({@code
+ * --kubelet-cgroups}) sits beside kubepods.
+ *
+ * <p>The cost: the service proxy runs in the server, so on a saturated machine it gets that one share
+ * too. In interleaved rollout benchmarks the requests through the proxy then had a p99 of 34-57 ms
+ * against 21-43 ms with the server in the root, while a program next to drover went from 34-71 ms to
+ * 11-22 ms. Hence opt-in, until the data path no longer runs in the server's JVM.
  *
  * <p>Only from the root: a server that a service manager or a container runtime already placed
  * (a systemd unit, a Docker container, a login session) stays where it is, so that the manager

@@ -24,15 +24,16 @@ import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 
 /**
- * A real {@code drover server} started from the root of the CPU hierarchy runs in {@value
- * ServerCgroup#NAME}, and the pods it starts still move on to their own cgroups under {@code drover}.
+ * A real {@code drover server --server-cpu-cgroup} started from the root of the CPU hierarchy runs
+ * in {@value ServerCgroup#NAME}, and the pods it starts still move on to their own cgroups under
+ * {@code drover}; without the option it stays where it started.
  * Skipped with the reason where this JVM is not in the root of a writable CPU hierarchy.
  */
 @EnabledOnOs(OS.LINUX)
 class ServerCgroupIT {
 
     @Test
-    void serverStartedInTheRootRunsBesideItsPods() throws Exception {
+    void withTheOptionAServerStartedInTheRootRunsBesideItsPods() throws Exception {
         Optional<Hierarchies> hierarchies = Hierarchies.mounted();
         Assumptions.assumeTrue(hierarchies.isPresent() && hierarchies.get().mounts().containsKey("cpu"),
                 "no cgroup CPU hierarchy is mounted: skipping");
@@ -41,7 +42,7 @@ class ServerCgroupIT {
         Assumptions.assumeTrue(ServerCgroup.target(hierarchies.get(), cgroupLines(ProcessHandle.current().pid())).isPresent(),
                 "this JVM is not in the root of the CPU hierarchy (a service manager placed it), so neither is its child server: skipping");
 
-        try (ServerProcess server = ServerProcess.start()) {
+        try (ServerProcess server = ServerProcess.start("--server-cpu-cgroup")) {
             assertThat(cpuCgroup(server.process().pid())).isEqualTo("/" + ServerCgroup.NAME);
             assertThat(server.output()).anyMatch(line -> line.contains("drover runs in the CPU cgroup"));
 
@@ -54,6 +55,18 @@ class ServerCgroupIT {
                 client.pods().inNamespace("default").withName("sleeper").delete();
                 await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.of(pod.pid()).isEmpty());
             }
+        }
+    }
+
+    @Test
+    void withoutTheOptionTheServerStaysWhereItStarted() throws Exception {
+        Optional<Hierarchies> hierarchies = Hierarchies.mounted();
+        Assumptions.assumeTrue(hierarchies.isPresent() && hierarchies.get().mounts().containsKey("cpu"),
+                "no cgroup CPU hierarchy is mounted: skipping");
+        String own = cpuCgroup(ProcessHandle.current().pid());
+        try (ServerProcess server = ServerProcess.start()) {
+            assertThat(cpuCgroup(server.process().pid())).isEqualTo(own);
+            assertThat(server.output()).noneMatch(line -> line.contains("drover runs in the CPU cgroup"));
         }
     }
 
