@@ -6,6 +6,9 @@
 # (`kubectl set env deployment/web VERSION=2`) under the same load, and prints a Markdown table on
 # stdout (progress on stderr): failed requests (target 0), p99 during the rollout against before it
 # (target <= 1.5x) and the rollout's total time against N x the app's start time (target <= 1x).
+# It also reports the p99 of a neighbour: one more copy of the python app, started outside drover
+# and loaded directly (no proxy) by its own wrk with the same pacing, which shows what a rollout
+# does to the other programs on the machine (docs/BENCHMARKS.md, rollout section).
 # Not part of `mvn test`.
 #
 #   bench/rollout-bench.sh [--replicas N] [--app python|demo] [--seconds S] [--pace-ms MS]
@@ -57,10 +60,14 @@ bench=rollout-bench
 # shellcheck source=lib-server.sh
 . "$here/bench/lib-server.sh"
 wrk_pid=""
+neighbour_pid=""
+neighbour_wrk_pid=""
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_pid "$wrk_pid"
+  stop_pid "$neighbour_wrk_pid"
+  stop_pid "$neighbour_pid"
   stop_server
   remove_tmp
   exit "$rc"
@@ -143,15 +150,26 @@ echo "rollout-bench: $replicas replicas ready behind $url" >&2
 
 printf 'function delay()\n  return %d\nend\n' "$pace_ms" >"$tmp/pace.lua"
 wrk_args=(-t2 -c8 --latency -s "$tmp/pace.lua" -H 'Connection: close' "$url")
+# The neighbour: the python app outside drover (whatever --app is), on a free port.
+neighbour_port=$(free_port)
+"$python" "$here/bench/rollout-app.py" "$neighbour_port" neighbour >/dev/null 2>&1 &
+neighbour_pid=$!
+until curl -s -o /dev/null "http://127.0.0.1:$neighbour_port/"; do sleep 0.01; done
+neighbour_args=(-t1 -c2 --latency -s "$tmp/pace.lua" -H 'Connection: close' "http://127.0.0.1:$neighbour_port/")
 wrk -d3s "${wrk_args[@]}" >/dev/null # warm-up
 echo "rollout-bench: ${seconds}s of load before the rollout" >&2
+wrk -d"${seconds}s" "${neighbour_args[@]}" >"$tmp/neighbour-before.txt" &
+neighbour_wrk_pid=$!
 wrk -d"${seconds}s" "${wrk_args[@]}" >"$tmp/before.txt"
+wait "$neighbour_wrk_pid" || true
 
 echo "rollout-bench: rolling update under load" >&2
 # wrk itself in the background (not a function's subshell), so that its SIGINT reaches it: it then
 # stops and prints what it measured.
 wrk -d900s "${wrk_args[@]}" >"$tmp/during.txt" &
 wrk_pid=$!
+wrk -d900s "${neighbour_args[@]}" >"$tmp/neighbour-during.txt" &
+neighbour_wrk_pid=$!
 sleep 2
 t0=$EPOCHREALTIME
 kubectl set env deployment/web VERSION=2 >/dev/null
@@ -160,9 +178,11 @@ t1=$EPOCHREALTIME
 # Until the replaced pods are gone (stopped after their drain) and a little longer.
 until [ "$(kubectl get pods -l app=web --no-headers 2>/dev/null | wc -l)" -eq "$replicas" ]; do sleep 0.1; done
 sleep 2
-kill -INT "$wrk_pid"
+kill -INT "$wrk_pid" "$neighbour_wrk_pid"
 wait "$wrk_pid" || true
+wait "$neighbour_wrk_pid" || true
 wrk_pid=""
+neighbour_wrk_pid=""
 rollout_ms=$(echo "$t0 $t1" | awk '{printf "%.0f", ($2 - $1) * 1000}')
 
 # wrk's figures: p99 in ms, requests, and failures (socket errors and non-2xx answers).
@@ -181,6 +201,7 @@ echo "| rollout of $replicas replicas ($app app) | value | target | |"
 echo "|---|---|---|---|"
 echo "| failed requests during the rollout | $failed of $(requests "$tmp/during.txt") | 0 | $(verdict "$([ "$failed" -eq 0 ] && echo 1 || echo 0)") |"
 echo "| p99 latency before / during | ${p99_before} ms / ${p99_during} ms (${ratio}x) | <= 1.5x | $(verdict "$(awk -v r="$ratio" 'BEGIN { print (r <= 1.5) }')") |"
+echo "| neighbour outside drover (no proxy): p99 before / during | $(p99 "$tmp/neighbour-before.txt") ms / $(p99 "$tmp/neighbour-during.txt") ms | reported | |"
 echo "| rollout time / ($replicas x app start ${start_ms} ms) | ${rollout_ms} ms (${time_ratio}x) | reported (the issue sets none; 1x = one replica after another with no probe) | |"
 echo
 echo "Load: wrk -t2 -c8, ${pace_ms} ms between a connection's requests, a new connection per request;"
