@@ -34,12 +34,10 @@ class ServerCgroupIT {
 
     @Test
     void withTheOptionAServerStartedInTheRootRunsBesideItsPods() throws Exception {
-        Optional<Hierarchies> hierarchies = Hierarchies.mounted();
-        Assumptions.assumeTrue(hierarchies.isPresent() && hierarchies.get().mounts().containsKey("cpu"),
-                "no cgroup CPU hierarchy is mounted: skipping");
-        Path cpuMount = hierarchies.get().mounts().get("cpu");
+        Hierarchies hierarchies = assumeCpuHierarchy();
+        Path cpuMount = hierarchies.mounts().get("cpu");
         Assumptions.assumeTrue(Files.isWritable(cpuMount), cpuMount + " is not writable (not root?): skipping");
-        Assumptions.assumeTrue(ServerCgroup.target(hierarchies.get(), cgroupLines(ProcessHandle.current().pid())).isPresent(),
+        Assumptions.assumeTrue(ServerCgroup.target(hierarchies, cgroupLines(ProcessHandle.current().pid())).isPresent(),
                 "this JVM is not in the root of the CPU hierarchy (a service manager placed it), so neither is its child server: skipping");
 
         try (ServerProcess server = ServerProcess.start("--server-cpu-cgroup")) {
@@ -60,14 +58,19 @@ class ServerCgroupIT {
 
     @Test
     void withoutTheOptionTheServerStaysWhereItStarted() throws Exception {
-        Optional<Hierarchies> hierarchies = Hierarchies.mounted();
-        Assumptions.assumeTrue(hierarchies.isPresent() && hierarchies.get().mounts().containsKey("cpu"),
-                "no cgroup CPU hierarchy is mounted: skipping");
+        assumeCpuHierarchy();
         String own = cpuCgroup(ProcessHandle.current().pid());
         try (ServerProcess server = ServerProcess.start()) {
             assertThat(cpuCgroup(server.process().pid())).isEqualTo(own);
             assertThat(server.output()).noneMatch(line -> line.contains("drover runs in the CPU cgroup"));
         }
+    }
+
+    private static Hierarchies assumeCpuHierarchy() {
+        Optional<Hierarchies> hierarchies = Hierarchies.mounted();
+        Assumptions.assumeTrue(hierarchies.isPresent() && hierarchies.get().mounts().containsKey("cpu"),
+                "no cgroup CPU hierarchy is mounted: skipping");
+        return hierarchies.get();
     }
 
     /** The path of {@code pid}'s cgroup in the CPU hierarchy. */
