@@ -12,6 +12,7 @@
 # Not part of `mvn test`.
 #
 #   bench/rollout-bench.sh [--replicas N] [--app python|demo] [--seconds S] [--pace-ms MS]
+#                          [--server-option OPTION]...
 #
 # Load: wrk, 2 threads, 8 connections, each waiting MS ms (default 20) between its requests (wrk's
 # delay(); latency counts from the request, not the wait), a steady rate below what the two cores
@@ -36,13 +37,15 @@ replicas=10
 app=python
 seconds=15
 pace_ms=20
+server_options=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --replicas) replicas="$2"; shift 2 ;;
     --app) app="$2"; shift 2 ;;
     --seconds) seconds="$2"; shift 2 ;;
     --pace-ms) pace_ms="$2"; shift 2 ;;
-    *) echo "rollout-bench: unknown argument $1 (expected --replicas N, --app python|demo, --seconds S, --pace-ms MS)" >&2; exit 2 ;;
+    --server-option) server_options+=("$2"); shift 2 ;;
+    *) echo "rollout-bench: unknown argument $1 (expected --replicas N, --app python|demo, --seconds S, --pace-ms MS, --server-option OPTION)" >&2; exit 2 ;;
   esac
 done
 python="${PYTHON:-/usr/bin/python3}"
@@ -77,7 +80,8 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 echo "rollout-bench: load average $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs" >&2
-start_server
+start_server "${server_options[@]}"
+echo "rollout-bench: $(grep -o 'service proxy started.*' "$tmp/server.log" | head -1)" >&2
 export KUBECONFIG="$tmp/data/kubeconfig"
 
 case "$app" in
@@ -204,5 +208,5 @@ echo "| p99 latency before / during | ${p99_before} ms / ${p99_during} ms (${rat
 echo "| neighbour outside drover (no proxy): p99 before / during | $(p99 "$tmp/neighbour-before.txt") ms / $(p99 "$tmp/neighbour-during.txt") ms | reported | |"
 echo "| rollout time / ($replicas x app start ${start_ms} ms) | ${rollout_ms} ms (${time_ratio}x) | reported (the issue sets none; 1x = one replica after another with no probe) | |"
 echo
-echo "Load: wrk -t2 -c8, ${pace_ms} ms between a connection's requests, a new connection per request;"
+echo "Load: wrk -t2 -c8, ${pace_ms} ms between a connection's requests, a new connection per request; server options: ${server_options[*]:-none};"
 echo "$(requests "$tmp/before.txt") requests in the ${seconds} s before the rollout."

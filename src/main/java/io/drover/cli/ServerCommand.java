@@ -95,6 +95,16 @@ final class ServerCommand implements Callable<Integer> {
             description = "Range of Services' NodePorts (default: 30000-32767).")
     PortRange serviceNodePortRange = ServiceRanges.DEFAULT.nodePorts();
 
+    @Option(names = "--proxy-mode", paramLabel = "MODE",
+            description = "How the node's service proxy forwards TCP connections to ClusterIPs: userspace (it relays"
+                    + " them; a refused connect is retried on another endpoint) or nftables (as root, the kernel"
+                    + " forwards them, as kube-proxy's nftables mode; round-robin Services without session"
+                    + " affinity; the others, UDP and NodePorts stay in userspace) (default: ${DEFAULT-VALUE}).")
+    ProxyMode proxyMode = ProxyMode.userspace;
+
+    /** The values of --proxy-mode, spelled as kube-proxy's. */
+    enum ProxyMode { userspace, nftables }
+
     /** Turns a bad CIDR into picocli's usage error instead of a stack trace. */
     static final class CidrConverter implements ITypeConverter<ServiceCidr> {
         @Override
@@ -140,7 +150,7 @@ final class ServerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         ServerOptions options = new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint,
                 compactionInterval, !disableAgent, nodeName, false, restartBackoff, kubeletPort, hostPortRange,
-                clusterDns(), new ServiceRanges(serviceCidr, serviceNodePortRange));
+                clusterDns(), new ServiceRanges(serviceCidr, serviceNodePortRange), proxyMode == ProxyMode.nftables);
         if (serverCpuCgroup && !disableAgent) {
             // Before the server starts its threads and pods; process-wide, like HeapSizing.
             ServerCgroup.joinFromRoot();

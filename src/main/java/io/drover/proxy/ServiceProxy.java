@@ -37,10 +37,17 @@ public final class ServiceProxy implements AutoCloseable {
     /**
      * @param serviceCidr the range ClusterIPs come from (served through a local route as root, on 127.x twins otherwise)
      * @param udpIdleTimeout how long a UDP session lives without a datagram either way
+     * @param kernelForwarding whether TCP ClusterIP connections are forwarded by the kernel (nftables)
+     *        where it can, rather than relayed by the proxy ({@link KernelForwarding})
      */
-    public record Settings(String serviceCidr, Duration udpIdleTimeout) {
+    public record Settings(String serviceCidr, Duration udpIdleTimeout, boolean kernelForwarding) {
         public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
         public static final Duration DEFAULT_UDP_IDLE = Duration.ofSeconds(60);
+
+        /** Settings of a proxy that relays every connection itself. */
+        public Settings(String serviceCidr, Duration udpIdleTimeout) {
+            this(serviceCidr, udpIdleTimeout, false);
+        }
 
         public static Settings defaults() {
             return new Settings(DEFAULT_SERVICE_CIDR, DEFAULT_UDP_IDLE);
@@ -51,6 +58,8 @@ public final class ServiceProxy implements AutoCloseable {
     private final Transport transport;
     private final ServiceAddresses addresses;
     private final Listeners listeners;
+    /** Null where the proxy relays every connection itself. */
+    private final KernelForwarding kernel;
     private final ServiceSync sync;
     private final ExecutorService syncThread;
     /** The newest EndpointSlice revision whose change new connections follow. */
@@ -66,7 +75,9 @@ public final class ServiceProxy implements AutoCloseable {
         this.addresses = ServiceAddresses.setUp(settings.serviceCidr());
         this.transport = Transport.create();
         this.listeners = new Listeners(transport, settings.udpIdleTimeout());
-        this.sync = new ServiceSync(addresses, listeners, Clock.systemUTC(),
+        this.kernel = settings.kernelForwarding() && addresses.routed()
+                ? KernelForwarding.open(settings.serviceCidr()) : null;
+        this.sync = new ServiceSync(addresses, listeners, kernel, Clock.systemUTC(),
                 new EventRecorder(client, "kube-proxy", null, Clock.systemUTC()));
         this.syncThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("service-proxy-sync").factory());
     }
@@ -98,9 +109,10 @@ public final class ServiceProxy implements AutoCloseable {
             if (proxy.acks != null) {
                 proxy.acks.start();
             }
-            log.info("service proxy started ({} transport, {} event loops, ClusterIPs {})",
+            log.info("service proxy started ({} transport, {} event loops, ClusterIPs {}{})",
                     proxy.transport.kind(), proxy.transport.loops(),
-                    proxy.addresses.routed() ? "on a local route" : "on their 127.x twins");
+                    proxy.addresses.routed() ? "on a local route" : "on their 127.x twins",
+                    proxy.kernel != null ? ", TCP ClusterIP connections forwarded by nftables" : "");
             return proxy;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -221,6 +233,9 @@ public final class ServiceProxy implements AutoCloseable {
         }
         if (acks != null) {
             acks.close(); // after the sync thread, which feeds it
+        }
+        if (kernel != null) {
+            kernel.close(); // before the listeners, so no connection is forwarded to a closed port meanwhile
         }
         listeners.close();
         transport.shutdown();

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
@@ -33,15 +34,21 @@ final class ServiceSync {
     private final Listeners listeners;
     private final Clock clock;
     private final EventRecorder events;
+    /** Forwards TCP ClusterIP ports in the kernel; null where the proxy relays every connection itself. */
+    private final KernelForwarding kernel;
     /** Sockets that failed to open and for which Service, so each failure is reported once, not on every sync. */
     private final Map<ListenerKey, String> failed = new HashMap<>();
     private final Map<ServicePortKey, Backends> backends = new ConcurrentHashMap<>();
     /** The listeners each Service ("namespace/name") has open. */
     private final Map<String, Set<ListenerKey>> listenersByService = new HashMap<>();
+    /** The ClusterIP ports each Service ("namespace/name") has forwarded in the kernel. */
+    private final Map<String, Set<ListenerKey>> forwardedByService = new HashMap<>();
 
-    ServiceSync(ServiceAddresses addresses, Listeners listeners, Clock clock, EventRecorder events) {
+    ServiceSync(ServiceAddresses addresses, Listeners listeners, KernelForwarding kernel, Clock clock,
+            EventRecorder events) {
         this.addresses = addresses;
         this.listeners = listeners;
+        this.kernel = kernel;
         this.clock = clock;
         this.events = events;
     }
@@ -52,6 +59,7 @@ final class ServiceSync {
         Set<ListenerKey> wanted = new HashSet<>();
         Set<ListenerKey> attempted = new HashSet<>();
         Set<ServicePortKey> ports = new HashSet<>();
+        Map<ListenerKey, List<InetSocketAddress>> forward = new HashMap<>();
         if (service != null && proxied(service.getSpec())) {
             ServiceSpec spec = service.getSpec();
             BalancingPolicy policy = BalancingPolicy.of(service.getMetadata().getAnnotations());
@@ -73,6 +81,10 @@ final class ServiceSync {
                 List<ListenerKey> sockets = new ArrayList<>();
                 if (clusterIp != null) {
                     sockets.add(clusterIp);
+                    List<InetSocketAddress> endpoints = portBackends.endpoints().stream().map(Endpoint::address).toList();
+                    if (kernelForwards(clusterIp, policy, affinity, endpoints)) {
+                        forward.put(clusterIp, endpoints);
+                    }
                 }
                 if (port.getNodePort() != null && port.getNodePort() > 0) {
                     sockets.add(new ListenerKey(anyAddress(), port.getNodePort(), protocol));
@@ -98,6 +110,39 @@ final class ServiceSync {
         }
         backends.keySet().removeIf(k -> k.namespace().equals(namespace) && k.service().equals(name)
                 && !ports.contains(k));
+        if (kernel != null) {
+            forwardInKernel(serviceKey, forward);
+        }
+    }
+
+    /**
+     * Whether the kernel forwards this ClusterIP port: TCP, round robin and no ClientIP affinity (what
+     * one DNAT rule expresses), on a ClusterIP that is itself a local address (the local route), to
+     * endpoints none of which is on loopback (the kernel does not route a ClusterIP-sourced packet to
+     * 127.0.0.0/8 without route_localnet, which exposes loopback services to the network; kube-proxy's
+     * CVE-2020-8558). Least-connections, affinity, UDP and NodePorts stay with the userspace relay.
+     */
+    private boolean kernelForwards(ListenerKey clusterIp, BalancingPolicy policy, Duration affinity,
+            List<InetSocketAddress> endpoints) {
+        return kernel != null && addresses.routed() && "TCP".equals(clusterIp.protocol())
+                && policy == BalancingPolicy.ROUND_ROBIN && affinity == null
+                && endpoints.stream().noneMatch(e -> e.getAddress().isLoopbackAddress());
+    }
+
+    /** Brings the kernel's rules for this Service in line: its forwarded ports, and none it no longer has. */
+    private void forwardInKernel(String serviceKey, Map<ListenerKey, List<InetSocketAddress>> forward) {
+        Map<ListenerKey, List<InetSocketAddress>> change = new HashMap<>(forward);
+        for (ListenerKey port : forwardedByService.getOrDefault(serviceKey, Set.of())) {
+            change.putIfAbsent(port, List.of());
+        }
+        kernel.apply(change);
+        Set<ListenerKey> now = new HashSet<>(change.keySet());
+        now.retainAll(kernel.forwarded().keySet());
+        if (now.isEmpty()) {
+            forwardedByService.remove(serviceKey);
+        } else {
+            forwardedByService.put(serviceKey, now);
+        }
     }
 
     /** The endpoints a Service port currently sends new connections to; for tests and diagnostics. */

@@ -121,7 +121,8 @@ public final class DroverServer implements AutoCloseable {
                 // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
                 proxy = ServiceProxy.start(ApiClients.connect(url, credentials.caCertificatePem(),
                         credentials.adminToken()), new ServiceProxy.Settings(
-                                options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE),
+                                options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE,
+                                options.kernelForwarding()),
                         agent.nodeName());
                 podNameserver.set(dns == null ? null : dns.podNameserver(proxy.servesClusterIps()));
                 clusterIpsServed.set(proxy.servesClusterIps());

@@ -26,11 +26,13 @@ import java.time.Duration;
  * @param hostPortRange the host ports the node agent gives containerPorts
  * @param clusterDns the node's cluster DNS server (runs with the node agent)
  * @param serviceRanges the ClusterIP range and NodePort range of Services
+ * @param kernelForwarding whether the node's service proxy has the kernel (nftables) forward TCP
+ *     ClusterIP connections where it can, rather than relaying them itself
  */
 public record ServerOptions(Path dataDir, int apiPort, String bindAddress, String datastoreEndpoint,
         Duration compactionInterval, boolean nodeAgent, String nodeName, boolean stopPodsOnClose,
         RestartBackoffPolicy restartBackoff, int kubeletPort, PortRange hostPortRange, ClusterDnsOptions clusterDns,
-        ServiceRanges serviceRanges) {
+        ServiceRanges serviceRanges, boolean kernelForwarding) {
 
     public ServerOptions {
         if (apiPort < 0 || apiPort > 65535) {
@@ -47,42 +49,56 @@ public record ServerOptions(Path dataDir, int apiPort, String bindAddress, Strin
 
     public ServerOptions withBindAddress(String address) {
         return new ServerOptions(dataDir, apiPort, address, datastoreEndpoint, compactionInterval, nodeAgent, nodeName,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges,
+                kernelForwarding);
     }
 
     public ServerOptions withNodeAgent(boolean run) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, run, nodeName,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges,
+                kernelForwarding);
     }
 
     public ServerOptions withNodeName(String name) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
+                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges,
+                kernelForwarding);
     }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stop, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
+                nodeName, stop, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges,
+                kernelForwarding);
     }
 
     public ServerOptions withRestartBackoff(RestartBackoffPolicy backoff) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, backoff, kubeletPort, hostPortRange, clusterDns, serviceRanges);
+                nodeName, stopPodsOnClose, backoff, kubeletPort, hostPortRange, clusterDns, serviceRanges,
+                kernelForwarding);
     }
 
     public ServerOptions withHostPortRange(PortRange range) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, range, clusterDns, serviceRanges);
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, range, clusterDns, serviceRanges,
+                kernelForwarding);
     }
 
     public ServerOptions withClusterDns(ClusterDnsOptions dns) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, dns, serviceRanges);
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, dns, serviceRanges,
+                kernelForwarding);
     }
 
     public ServerOptions withServiceRanges(ServiceRanges ranges) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
-                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, ranges);
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, ranges,
+                kernelForwarding);
+    }
+
+    public ServerOptions withKernelForwarding(boolean kernel) {
+        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,
+                nodeName, stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges,
+                kernel);
     }
 
     /**
@@ -92,6 +108,7 @@ public record ServerOptions(Path dataDir, int apiPort, String bindAddress, Strin
      */
     public static ServerOptions forDataDir(Path dataDir) {
         return new ServerOptions(dataDir, 0, "0.0.0.0", null, Duration.ofMinutes(5), true, null, false,
-                RestartBackoffPolicy.DEFAULT, 0, PortRange.DEFAULT, ClusterDnsOptions.defaults(), ServiceRanges.DEFAULT);
+                RestartBackoffPolicy.DEFAULT, 0, PortRange.DEFAULT, ClusterDnsOptions.defaults(), ServiceRanges.DEFAULT,
+                false);
     }
 }

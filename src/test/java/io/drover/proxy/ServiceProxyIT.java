@@ -3,6 +3,7 @@ package io.drover.proxy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import io.drover.api.service.ServiceCidr;
@@ -29,11 +30,14 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,8 +52,14 @@ class ServiceProxyIT {
     private static KubernetesClient client;
 
     private static final String CIDR_PREFIX = "10." + ThreadLocalRandom.current().nextInt(200, 250);
+    /** The nftables table a kernel-forwarding proxy on this CIDR keeps. */
+    private static final String TABLE = "drover_" + CIDR_PREFIX.replace('.', '_') + "_0_0_16";
     private final List<HttpServer> backends = new ArrayList<>();
     private final List<AutoCloseable> closers = new ArrayList<>();
+    /** The address of the last client each backend (by name) saw: the proxy, or the ClusterIP when the kernel forwarded. */
+    private final Map<String, InetAddress> lastClients = new ConcurrentHashMap<>();
+    /** Where backends listen and endpoints point: loopback, or the node's address for the kernel's forwarding. */
+    private InetAddress backendAddress = InetAddress.getLoopbackAddress();
     private ServiceProxy proxy;
 
     @BeforeAll
@@ -77,6 +87,8 @@ class ServiceProxyIT {
             closer.close();
         }
         assertThat(ServiceAddresses.routeExists(CIDR_PREFIX + ".0.0/16")).as("route left behind").isFalse();
+        // Where nft cannot run, listing fails as well: the check holds trivially there.
+        assertThat(KernelForwarding.nft("list table ip " + TABLE + "\n")).as("nftables table left behind").isNotNull();
     }
 
     @Test
@@ -251,11 +263,100 @@ class ServiceProxyIT {
                 .isInstanceOf(IOException.class);
     }
 
+    /**
+     * {@code Settings.kernelForwarding}: nftables DNAT forwards TCP ClusterIP connections. A
+     * connection the kernel forwarded reaches its backend from the ClusterIP itself (the address the
+     * client's connect chose), one the proxy relayed from the node's address: that is how these
+     * tests tell the two apart. Backends listen on the node's address, as pods' host ports do
+     * (the kernel does not forward to loopback).
+     */
+    @Nested
+    class KernelForwardingTest {
+        @BeforeEach
+        void nodeAddressAndNftables() throws Exception {
+            assumeTrue(KernelForwarding.nft("list tables\n") == null,
+                    "nftables cannot be used here (needs root, nft and nf_tables): " + KernelForwarding.nft("list tables\n"));
+            backendAddress = InetAddress.getByName(io.drover.agent.HostFacts.detectInternalIp());
+            assumeTrue(!backendAddress.isLoopbackAddress(), "this machine has no address but loopback");
+            startProxy(true);
+            assumeTrue(proxy.servesClusterIps(), "no local route for the service CIDR (needs root and ip)");
+        }
+
+        @Test
+        void newConnectionsGoRoundRobinThroughTheKernel() throws Exception {
+            List<Integer> ports = List.of(backend("a"), backend("b"), backend("c"));
+            TestService service = service("TCP", Map.of(), null, ports);
+            Map<String, Integer> hits = new HashMap<>();
+            for (int i = 0; i < 300; i++) {
+                hits.merge(get(service.address()), 1, Integer::sum);
+            }
+            assertThat(hits).containsOnlyKeys("a", "b", "c");
+            assertThat(hits.values()).allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(60));
+            assertThat(lastClients).containsOnlyKeys("a", "b", "c")
+                    .allSatisfy((name, client) -> assertThat(client).isEqualTo(service.address().getAddress()));
+        }
+
+        @Test
+        void removedEndpointGetsNoNewConnectionsWhileAnEstablishedOneCompletes() throws Exception {
+            int a = backend("a");
+            int b = backend("b");
+            TestService service = service("TCP", Map.of(), null, List.of(a));
+            try (Socket established = new Socket(service.address().getAddress(), service.address().getPort())) {
+                OutputStream out = established.getOutputStream();
+                out.write("GET / HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                addEndpoint(service, b);
+                terminate(service, a);
+                for (int i = 0; i < 20; i++) {
+                    assertThat(get(service.address())).isEqualTo("b");
+                }
+                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+                assertThat(body(established.getInputStream())).isEqualTo("a");
+            }
+            assertThat(lastClients.get("a")).isEqualTo(service.address().getAddress());
+        }
+
+        @Test
+        void portWithoutEndpointsIsLeftToTheListenerUntilItGetsOne() throws Exception {
+            TestService service = service("TCP", Map.of(), null, List.of());
+            assertThatThrownBy(() -> get(service.address())).isInstanceOf(IOException.class);
+            addEndpoint(service, backend("a"));
+            assertThat(get(service.address())).isEqualTo("a");
+            assertThat(lastClients.get("a")).isEqualTo(service.address().getAddress());
+        }
+
+        @Test
+        void leastConnectionsAndClientIpAffinityStayWithTheProxy() throws Exception {
+            TestService least = service("TCP", Map.of(BalancingPolicy.ANNOTATION, "least-connections"), null,
+                    List.of(backend("least")));
+            TestService sticky = service("TCP", Map.of(), null, List.of(backend("sticky")), true);
+            assertThat(get(least.address())).isEqualTo("least");
+            assertThat(get(sticky.address())).isEqualTo("sticky");
+            assertThat(lastClients.get("least")).isNotEqualTo(least.address().getAddress());
+            assertThat(lastClients.get("sticky")).isNotEqualTo(sticky.address().getAddress());
+        }
+
+        @Test
+        void closingTheProxyRemovesItsTable() throws Exception {
+            TestService service = service("TCP", Map.of(), null, List.of(backend("a")));
+            assertThat(KernelForwarding.nft("list table ip " + TABLE + "\n")).isNull();
+            assertThat(get(service.address())).isEqualTo("a");
+            proxy.close();
+            proxy = null;
+            assertThat(KernelForwarding.nft("list table ip " + TABLE + "\n")).isNotNull();
+        }
+    }
+
     // --- helpers ---
 
     private void startProxy() {
+        startProxy(false);
+    }
+
+    private void startProxy(boolean kernelForwarding) {
         proxy = ServiceProxy.start(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build(),
-                new ServiceProxy.Settings(CIDR_PREFIX + ".0.0/16", Duration.ofSeconds(5)));
+                new ServiceProxy.Settings(CIDR_PREFIX + ".0.0/16", Duration.ofSeconds(5), kernelForwarding));
     }
 
     /** A Service the test created: its name, protocol and the address the proxy serves it on. */
@@ -291,7 +392,7 @@ class ServiceProxyIT {
     }
 
     /**
-     * Adds an endpoint 127.0.0.1:port in a slice of its own (a slice has one port list, and drover
+     * Adds an endpoint backendAddress:port in a slice of its own (a slice has one port list, and drover
      * endpoints differ by port) and waits until the proxy has applied it.
      */
     private void addEndpoint(TestService service, int port) {
@@ -302,7 +403,7 @@ class ServiceProxyIT {
                         .endMetadata()
                         .withAddressType("IPv4")
                         .addNewPort().withName("web").withProtocol(service.protocol()).withPort(port).endPort()
-                        .addNewEndpoint().withAddresses("127.0.0.1").withNewConditions().withReady(true)
+                        .addNewEndpoint().withAddresses(backendAddress.getHostAddress()).withNewConditions().withReady(true)
                         .withServing(true).withTerminating(false).endConditions().endEndpoint()
                         .build()).create();
         closers.add(() -> client.discovery().v1().endpointSlices().inNamespace("default").withName(slice).delete());
@@ -323,8 +424,9 @@ class ServiceProxyIT {
     }
 
     private int backend(String name) throws IOException {
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(backendAddress, 0), 0);
         server.createContext("/", exchange -> {
+            lastClients.put(name, exchange.getRemoteAddress().getAddress());
             byte[] body = name.getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);

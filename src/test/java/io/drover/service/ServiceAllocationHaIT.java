@@ -47,7 +47,7 @@ class ServiceAllocationHaIT {
     private static ServerOptions onEtcd(ServerOptions o) {
         return new ServerOptions(o.dataDir(), o.apiPort(), o.bindAddress(), etcd.endpoint().toString(),
                 o.compactionInterval(), false, o.nodeName(), o.stopPodsOnClose(), o.restartBackoff(), o.kubeletPort(),
-                o.hostPortRange(), o.clusterDns(), o.serviceRanges());
+                o.hostPortRange(), o.clusterDns(), o.serviceRanges(), o.kernelForwarding());
     }
 
     @AfterAll
