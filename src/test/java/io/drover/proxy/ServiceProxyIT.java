@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -31,8 +30,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -107,22 +109,7 @@ class ServiceProxyIT {
     @Test
     void removedEndpointGetsNoNewConnectionsWhileAnEstablishedOneCompletes() throws Exception {
         startProxy();
-        int a = backend("a");
-        int b = backend("b");
-        TestService service = service("TCP", Map.of(), null, List.of(a));
-        try (Socket established = new Socket(service.address().getAddress(), service.address().getPort())) {
-            OutputStream out = established.getOutputStream();
-            out.write("GET / HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            addEndpoint(service, b);
-            terminate(service, a);
-            for (int i = 0; i < 20; i++) {
-                assertThat(get(service.address())).isEqualTo("b");
-            }
-            out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            assertThat(body(established.getInputStream())).isEqualTo("a");
-        }
+        establishedConnectionOutlivesItsEndpoint();
     }
 
     @Test
@@ -175,19 +162,21 @@ class ServiceProxyIT {
     @Test
     void leastConnectionsAvoidsTheBusyEndpoint() throws Exception {
         startProxy();
-        List<Integer> ports = List.of(backend("a"), backend("b"));
-        InetSocketAddress service =
-                service("TCP", Map.of(BalancingPolicy.ANNOTATION, "least-connections"), null, ports).address();
-        try (Socket busy = new Socket(service.getAddress(), service.getPort())) {
-            busy.getOutputStream().write("GET / HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
-            busy.getOutputStream().flush();
-            // The held connection is on one endpoint; every request now goes to the other.
-            String other = get(service);
-            for (int i = 0; i < 20; i++) {
-                assertThat(get(service)).isEqualTo(other);
+        try (HeldRequest held = new HeldRequest()) {
+            List<Integer> ports = List.of(backend("a", held), backend("b", held));
+            InetSocketAddress service =
+                    service("TCP", Map.of(BalancingPolicy.ANNOTATION, "least-connections"), null, ports).address();
+            try (Socket busy = new Socket(service.getAddress(), service.getPort())) {
+                busy.setSoTimeout(5000);
+                busy.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                // The held connection is on one endpoint; every request now goes to the other.
+                String busyEndpoint = held.awaitHeld();
+                for (int i = 0; i < 20; i++) {
+                    assertThat(get(service)).isNotEqualTo(busyEndpoint);
+                }
+                held.close();
+                assertThat(body(busy.getInputStream())).isEqualTo(busyEndpoint);
             }
-            busy.getOutputStream().write("\r\n".getBytes(StandardCharsets.US_ASCII));
-            assertThat(body(busy.getInputStream())).isNotEqualTo(other);
         }
     }
 
@@ -298,22 +287,7 @@ class ServiceProxyIT {
 
         @Test
         void removedEndpointGetsNoNewConnectionsWhileAnEstablishedOneCompletes() throws Exception {
-            int a = backend("a");
-            int b = backend("b");
-            TestService service = service("TCP", Map.of(), null, List.of(a));
-            try (Socket established = new Socket(service.address().getAddress(), service.address().getPort())) {
-                OutputStream out = established.getOutputStream();
-                out.write("GET / HTTP/1.0\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                addEndpoint(service, b);
-                terminate(service, a);
-                for (int i = 0; i < 20; i++) {
-                    assertThat(get(service.address())).isEqualTo("b");
-                }
-                out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                assertThat(body(established.getInputStream())).isEqualTo("a");
-            }
+            TestService service = establishedConnectionOutlivesItsEndpoint();
             assertThat(lastClients.get("a")).isEqualTo(service.address().getAddress());
         }
 
@@ -349,6 +323,36 @@ class ServiceProxyIT {
     }
 
     // --- helpers ---
+
+    /**
+     * A request in flight on endpoint "a" when "a" is replaced by "b": new connections go to "b" only,
+     * and the request in flight still gets its answer from "a". The request waits in a's handler
+     * until released, and "b" is added only once it is there: the proxy picks a connection's
+     * endpoint when its event loop takes the connection, which on a loaded machine can come after
+     * the test has changed the endpoints (and a JDK HttpServer's one dispatcher thread, held by an
+     * unfinished request, would then hang "b").
+     */
+    private TestService establishedConnectionOutlivesItsEndpoint() throws Exception {
+        TestService service;
+        try (HeldRequest held = new HeldRequest()) {
+            int a = backend("a", held);
+            int b = backend("b");
+            service = service("TCP", Map.of(), null, List.of(a));
+            try (Socket established = new Socket(service.address().getAddress(), service.address().getPort())) {
+                established.setSoTimeout(5000);
+                established.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(held.awaitHeld()).isEqualTo("a");
+                addEndpoint(service, b);
+                terminate(service, a);
+                for (int i = 0; i < 20; i++) {
+                    assertThat(get(service.address())).isEqualTo("b");
+                }
+                held.close();
+                assertThat(body(established.getInputStream())).isEqualTo("a");
+            }
+        }
+        return service;
+    }
 
     private void startProxy() {
         startProxy(false);
@@ -423,10 +427,50 @@ class ServiceProxyIT {
         await().atMost(WAIT).until(() -> proxy.appliedRevision() >= Long.parseLong(version));
     }
 
+    /**
+     * Holds the first request that reaches any backend sharing it in that backend's handler until
+     * released, so a test knows the request is in flight, and on which backend.
+     */
+    private static final class HeldRequest implements AutoCloseable {
+        private final AtomicReference<String> backend = new AtomicReference<>();
+        private final CountDownLatch reached = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+
+        void holdIfFirst(String name) {
+            if (backend.compareAndSet(null, name)) {
+                reached.countDown();
+                try {
+                    release.await(WAIT.toSeconds(), TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        /** The backend holding the request, once it is there. */
+        String awaitHeld() throws InterruptedException {
+            assertThat(reached.await(WAIT.toSeconds(), TimeUnit.SECONDS)).as("held request reached a backend").isTrue();
+            return backend.get();
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
+        }
+    }
+
     private int backend(String name) throws IOException {
+        return backend(name, null);
+    }
+
+    /** A backend answering its name; with {@code held}, the first request it and its peers see waits there. */
+    private int backend(String name, HeldRequest held) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(backendAddress, 0), 0);
         server.createContext("/", exchange -> {
             lastClients.put(name, exchange.getRemoteAddress().getAddress());
+            if (held != null) {
+                held.holdIfFirst(name);
+            }
             byte[] body = name.getBytes(StandardCharsets.US_ASCII);
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
