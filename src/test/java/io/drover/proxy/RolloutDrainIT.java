@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.testing.TempDirs;
+import io.drover.server.ServerOptions;
 import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -44,6 +45,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
 
 /**
@@ -54,20 +56,26 @@ import org.junit.jupiter.api.Timeout;
  * connections.
  */
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS) // one cluster per class, options chosen by the class
 class RolloutDrainIT {
     private static final String CIDR = ServiceProxy.Settings.DEFAULT_SERVICE_CIDR;
     private static final Duration WAIT = Duration.ofSeconds(180);
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    private TestCluster cluster;
+    private KubernetesClient client;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
+    void startCluster() throws Exception {
+        cluster = TestCluster.start(this::serverOptions);
         client = cluster.client();
     }
 
+    /** The server's options for this class's cluster; a subclass runs the same tests on other ones. */
+    ServerOptions serverOptions(ServerOptions defaults) {
+        return defaults;
+    }
+
     @AfterAll
-    static void stopCluster() {
+    void stopCluster() {
         if (cluster != null) {
             cluster.close();
             // Every demo-app JVM runs the launcher the agent wrote into the data dir.
@@ -125,6 +133,7 @@ class RolloutDrainIT {
                 : "127" + clusterIp.substring(clusterIp.indexOf('.')), 8080);
         await().atMost(WAIT).ignoreExceptions().until(() -> readyPods().size() == 4
                 && get(service).contains("version 1"));
+        checkForwarding(clusterIp);
         assertThat(proxyLease().getMetadata().getAnnotations().get(AppliedRevisionLease.ANNOTATION))
                 .as("the proxy publishes what it applied").matches("[0-9]+");
 
@@ -142,6 +151,9 @@ class RolloutDrainIT {
             }
         }
     }
+
+    /** What a subclass checks of how the proxy serves this ClusterIP (nothing here: the userspace relay). */
+    void checkForwarding(String clusterIp) throws Exception {}
 
     /**
      * A second node's proxy that lags (its Lease written by the test) holds the SIGTERM of a deleted
@@ -225,7 +237,7 @@ class RolloutDrainIT {
                 .endSpec().endTemplate().endSpec().build();
     }
 
-    private static List<Pod> readyPods() {
+    private List<Pod> readyPods() {
         return client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getConditions() != null
                         && p.getStatus().getConditions().stream().anyMatch(
@@ -233,7 +245,7 @@ class RolloutDrainIT {
                 .toList();
     }
 
-    private static boolean rolledOut() {
+    private boolean rolledOut() {
         Deployment d = client.apps().deployments().inNamespace("default").withName("web").get();
         var status = d.getStatus();
         return status != null && d.getMetadata().getGeneration().equals(status.getObservedGeneration())
@@ -248,7 +260,7 @@ class RolloutDrainIT {
                 && pod.getStatus().getContainerStatuses().stream().allMatch(s -> s.getState().getRunning() != null);
     }
 
-    private static Lease proxyLease() {
+    private Lease proxyLease() {
         return client.resources(Lease.class).inNamespace(AppliedRevisionLease.NAMESPACE)
                 .withName(AppliedRevisionLease.name(cluster.server().nodeName())).get();
     }
