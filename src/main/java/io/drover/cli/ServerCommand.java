@@ -56,7 +56,8 @@ final class ServerCommand implements Callable<Integer> {
     @Option(names = "--server-cpu-cgroup", description = "As root, when started in the root of the CPU cgroup"
             + " hierarchy, run the server in a CPU cgroup of its own (drover-server) beside its pods', as the"
             + " kubelet's --kubelet-cgroups does: other programs wait less for a CPU while pods start and stop, but"
-            + " the service proxy, which runs in the server, gets less CPU when the machine is saturated.")
+            + " the service proxy, which runs in the server, gets less CPU when the machine is saturated (not the"
+            + " TCP ClusterIP connections the kernel forwards with --proxy-mode nftables).")
     boolean serverCpuCgroup;
 
     @Option(names = "--cluster-dns-port",
