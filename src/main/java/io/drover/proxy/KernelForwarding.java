@@ -50,7 +50,7 @@ final class KernelForwarding implements AutoCloseable {
      * nftables cannot be used: no {@code nft}, no privilege, no nf_tables in the kernel.
      */
     static KernelForwarding open(String cidr) {
-        KernelForwarding forwarding = new KernelForwarding("drover_" + cidr.replaceAll("[./]", "_"), cidr);
+        KernelForwarding forwarding = new KernelForwarding(tableName(cidr), cidr);
         // "add" first so that the delete of a table that is not there cannot fail the transaction.
         String failure = nft("add table ip " + forwarding.table + "\n"
                 + "delete table ip " + forwarding.table + "\n"
@@ -63,6 +63,27 @@ final class KernelForwarding implements AutoCloseable {
         log.info("service CIDR {}: TCP ClusterIP connections are forwarded by the kernel (nftables table ip {})",
                 cidr, forwarding.table);
         return forwarding;
+    }
+
+    /**
+     * Removes the table a proxy in nftables mode left for this CIDR when it died, so that a proxy
+     * started without kernel forwarding is not bypassed by stale rules; nothing where there is none
+     * or nft cannot run.
+     */
+    static void removeLeftover(String cidr) {
+        String table = tableName(cidr);
+        if (nft("list table ip " + table + "\n") == null) {
+            String failure = nft("delete table ip " + table + "\n");
+            if (failure == null) {
+                log.info("service CIDR {}: removed the nftables table ip {} a proxy in nftables mode left", cidr, table);
+            } else {
+                log.warn("service CIDR {}: cannot remove the nftables table ip {} left behind: {}", cidr, table, failure);
+            }
+        }
+    }
+
+    private static String tableName(String cidr) {
+        return "drover_" + cidr.replaceAll("[./]", "_");
     }
 
     /** The kernel's table: an empty dispatch map, and the hooks that consult it for the service CIDR. */

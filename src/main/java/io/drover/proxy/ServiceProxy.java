@@ -75,6 +75,9 @@ public final class ServiceProxy implements AutoCloseable {
         this.addresses = ServiceAddresses.setUp(settings.serviceCidr());
         this.transport = Transport.create();
         this.listeners = new Listeners(transport, settings.udpIdleTimeout());
+        if (!settings.kernelForwarding() && addresses.routed()) {
+            KernelForwarding.removeLeftover(settings.serviceCidr());
+        }
         this.kernel = settings.kernelForwarding() && addresses.routed()
                 ? KernelForwarding.open(settings.serviceCidr()) : null;
         this.sync = new ServiceSync(addresses, listeners, kernel, Clock.systemUTC(),

@@ -252,6 +252,14 @@ class ServiceProxyIT {
                 .isInstanceOf(IOException.class);
     }
 
+    @Test
+    void tableLeftByADeadKernelForwardingProxyIsRemovedByTheNextProxy() throws Exception {
+        assumeTrue(KernelForwarding.nft("list tables\n") == null, "nftables cannot be used here (needs root, nft and nf_tables)");
+        assertThat(KernelForwarding.nft("add table ip " + TABLE + "\n")).isNull();
+        startProxy();
+        assertThat(KernelForwarding.nft("list table ip " + TABLE + "\n")).as("the leftover table").isNotNull();
+    }
+
     /**
      * {@code Settings.kernelForwarding}: nftables DNAT forwards TCP ClusterIP connections. A
      * connection the kernel forwarded reaches its backend from the ClusterIP itself (the address the
