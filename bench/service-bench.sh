@@ -15,6 +15,7 @@
 # Progress on stderr. Not part of `mvn test`.
 #
 #   bench/service-bench.sh [--rounds R] [--duration SECONDS] [--connections C] [--threads T] [--pin]
+#                          [--server-option OPTION]...
 #
 # --pin: the balancer under test (the drover server JVM, or HAProxy) on CPU 1, wrk and nginx on
 # CPU 0, so each balancer gets one whole core and the client and backends the other (both need
@@ -35,6 +36,7 @@ duration=10
 connections=64
 threads=2
 pin=false
+server_options=() # passed to drover server, e.g. --proxy-mode=nftables
 while [ $# -gt 0 ]; do
   case "$1" in
     --rounds) rounds="$2"; shift 2 ;;
@@ -42,6 +44,7 @@ while [ $# -gt 0 ]; do
     --connections) connections="$2"; shift 2 ;;
     --threads) threads="$2"; shift 2 ;;
     --pin) pin=true; shift ;;
+    --server-option) server_options+=("$2"); shift 2 ;;
     *) echo "$bench: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -85,7 +88,8 @@ fi
 
 # A service CIDR of its own (10.1xx.0.0/16): as root the proxy routes the whole range to loopback,
 # and another drover on this machine may use the default one. The DNS server takes a free port.
-start_server --service-cidr "10.$((100 + RANDOM % 100)).0.0/16" --cluster-dns-port 0
+start_server --service-cidr "10.$((100 + RANDOM % 100)).0.0/16" --cluster-dns-port 0 "${server_options[@]}"
+echo "$bench: $(grep -o 'service proxy started.*' "$tmp/server.log" | head -1)" >&2
 
 # The backend: nginx with one worker, answering every GET with its own port (ServiceBench checks
 # that the proxy reaches all three); a connection may carry any number of requests, so wrk's
