@@ -72,13 +72,10 @@ final class KernelForwarding implements AutoCloseable {
      */
     static void removeLeftover(String cidr) {
         String table = tableName(cidr);
-        if (nft("list table ip " + table + "\n") == null) {
-            String failure = nft("delete table ip " + table + "\n");
-            if (failure == null) {
-                log.info("service CIDR {}: removed the nftables table ip {} a proxy in nftables mode left", cidr, table);
-            } else {
-                log.warn("service CIDR {}: cannot remove the nftables table ip {} left behind: {}", cidr, table, failure);
-            }
+        // "add" first, so that one transaction removes the table whether or not it is there.
+        String failure = nft("add table ip " + table + "\ndelete table ip " + table + "\n");
+        if (failure != null) {
+            log.debug("service CIDR {}: no nftables table ip {} removed: {}", cidr, table, failure);
         }
     }
 
@@ -104,11 +101,10 @@ final class KernelForwarding implements AutoCloseable {
     /**
      * Forwards each ClusterIP port in {@code ports} to its endpoints (round robin), or stops
      * forwarding it when its list is empty, in one transaction; ports not named are left as they are.
-     *
-     * @return whether the kernel now does what was asked (false: logged, and those ports are left
-     *         to the userspace listener)
+     * When nft refuses, the transaction changed nothing: it is logged, and those ports are taken out
+     * of the kernel so that the userspace listener serves them.
      */
-    boolean apply(Map<ListenerKey, List<InetSocketAddress>> ports) {
+    void apply(Map<ListenerKey, List<InetSocketAddress>> ports) {
         StringBuilder transaction = new StringBuilder();
         Map<ListenerKey, List<InetSocketAddress>> changed = new HashMap<>();
         ports.forEach((port, endpoints) -> {
@@ -117,51 +113,53 @@ final class KernelForwarding implements AutoCloseable {
                 return;
             }
             changed.put(port, endpoints);
-            String chain = chainName(port);
-            String element = port.address().getHostAddress() + " . " + port.port();
+            String chain = table + " " + chainName(port);
             if (endpoints.isEmpty()) {
-                transaction.append("delete element ip ").append(table).append(" services { ").append(element)
-                        .append(" }\n").append("delete chain ip ").append(table).append(' ').append(chain).append('\n');
+                transaction.append(removal(port));
             } else {
-                transaction.append("add chain ip ").append(table).append(' ').append(chain).append('\n')
-                        .append("flush chain ip ").append(table).append(' ').append(chain).append('\n')
-                        .append("add rule ip ").append(table).append(' ').append(chain).append(' ')
-                        .append(dnat(endpoints)).append('\n');
+                transaction.append("add chain ip ").append(chain).append("\nflush chain ip ").append(chain)
+                        .append("\nadd rule ip ").append(chain).append(' ').append(dnat(endpoints)).append('\n');
                 if (current.isEmpty()) {
-                    transaction.append("add element ip ").append(table).append(" services { ").append(element)
-                            .append(" : goto ").append(chain).append(" }\n");
+                    transaction.append("add element ip ").append(table).append(" services { ").append(element(port))
+                            .append(" : goto ").append(chainName(port)).append(" }\n");
                 }
             }
         });
         if (changed.isEmpty()) {
-            return true;
+            return;
         }
         String failure = nft(transaction.toString());
-        if (failure == null) {
-            changed.forEach((port, endpoints) -> {
-                if (endpoints.isEmpty()) {
-                    forwarded.remove(port);
-                } else {
-                    forwarded.put(port, List.copyOf(endpoints));
-                }
-            });
-            return true;
+        if (failure != null) {
+            log.warn("nftables: {} (ports {}); leaving them to the userspace proxy", failure, changed.keySet());
+            stopForwarding(changed.keySet());
+            return;
         }
-        log.warn("nftables: {} (ports {}); leaving them to the userspace proxy", failure, changed.keySet());
-        // The transaction changed nothing; take these ports out of the kernel so the listener serves them.
-        stopForwarding(changed.keySet());
-        return false;
+        changed.forEach((port, endpoints) -> {
+            if (endpoints.isEmpty()) {
+                forwarded.remove(port);
+            } else {
+                forwarded.put(port, List.copyOf(endpoints));
+            }
+        });
     }
 
     /** Best effort, port by port: a port whose removal fails stays recorded, and is retried next time. */
     private void stopForwarding(Iterable<ListenerKey> ports) {
         for (ListenerKey port : ports) {
-            if (forwarded.containsKey(port) && nft("delete element ip " + table + " services { "
-                    + port.address().getHostAddress() + " . " + port.port() + " }\n"
-                    + "delete chain ip " + table + " " + chainName(port) + "\n") == null) {
+            if (forwarded.containsKey(port) && nft(removal(port)) == null) {
                 forwarded.remove(port);
             }
         }
+    }
+
+    /** The statements that take a forwarded port out of the kernel: its map element, then its chain. */
+    private String removal(ListenerKey port) {
+        return "delete element ip " + table + " services { " + element(port) + " }\n"
+                + "delete chain ip " + table + " " + chainName(port) + "\n";
+    }
+
+    private static String element(ListenerKey port) {
+        return port.address().getHostAddress() + " . " + port.port();
     }
 
     static String dnat(List<InetSocketAddress> endpoints) {

@@ -320,6 +320,15 @@ class ServiceProxyIT {
         }
 
         @Test
+        void portWhoseRuleCannotBeWrittenIsServedByTheListener() throws Exception {
+            // Someone flushed the ruleset under the proxy: nft refuses the Service's rule.
+            assertThat(KernelForwarding.nft("delete table ip " + TABLE + "\n")).isNull();
+            TestService service = service("TCP", Map.of(), null, List.of(backend("a")));
+            assertThat(get(service.address())).isEqualTo("a");
+            assertThat(lastClients.get("a")).isNotEqualTo(service.address().getAddress());
+        }
+
+        @Test
         void closingTheProxyRemovesItsTable() throws Exception {
             TestService service = service("TCP", Map.of(), null, List.of(backend("a")));
             assertThat(KernelForwarding.nft("list table ip " + TABLE + "\n")).isNull();
