@@ -78,6 +78,10 @@ public final class ServiceProxy implements AutoCloseable {
         if (!settings.kernelForwarding() && addresses.routed()) {
             KernelForwarding.removeLeftover(settings.serviceCidr());
         }
+        if (settings.kernelForwarding() && !addresses.routed()) {
+            log.warn("service CIDR {}: kernel forwarding needs the ClusterIPs on a local route (root); the proxy "
+                    + "relays ClusterIP connections itself", settings.serviceCidr());
+        }
         this.kernel = settings.kernelForwarding() && addresses.routed()
                 ? KernelForwarding.open(settings.serviceCidr()) : null;
         this.sync = new ServiceSync(addresses, listeners, kernel, Clock.systemUTC(),
@@ -238,7 +242,7 @@ public final class ServiceProxy implements AutoCloseable {
             acks.close(); // after the sync thread, which feeds it
         }
         if (kernel != null) {
-            kernel.close(); // before the listeners, so no connection is forwarded to a closed port meanwhile
+            kernel.close(); // before the listeners: new connections meet the relay until it closes too
         }
         listeners.close();
         transport.shutdown();
