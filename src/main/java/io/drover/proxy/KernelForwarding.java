@@ -175,9 +175,9 @@ final class KernelForwarding implements AutoCloseable {
         return "svc_" + port.address().getHostAddress().replace('.', '_') + "_" + port.port();
     }
 
-    /** The ClusterIP ports the kernel forwards now; for tests and diagnostics. */
-    Map<ListenerKey, List<InetSocketAddress>> forwarded() {
-        return Map.copyOf(forwarded);
+    /** Whether the kernel forwards this ClusterIP port now. */
+    boolean forwards(ListenerKey port) {
+        return forwarded.containsKey(port);
     }
 
     @Override

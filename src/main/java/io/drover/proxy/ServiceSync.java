@@ -75,13 +75,13 @@ final class ServiceSync {
                         port.getName() == null ? "" : port.getName(), protocol);
                 Backends portBackends = backends.computeIfAbsent(key, k -> new Backends(clock));
                 portBackends.configure(policy, affinity);
-                portBackends.update(EndpointSelection.select(slices, key.portName(), protocol));
+                List<InetSocketAddress> endpoints = EndpointSelection.select(slices, key.portName(), protocol);
+                portBackends.update(endpoints);
                 ports.add(key);
                 ListenerKey clusterIp = clusterIpListener(serviceKey, spec.getClusterIP(), port.getPort(), protocol);
                 List<ListenerKey> sockets = new ArrayList<>();
                 if (clusterIp != null) {
                     sockets.add(clusterIp);
-                    List<InetSocketAddress> endpoints = portBackends.endpoints().stream().map(Endpoint::address).toList();
                     if (kernelForwards(clusterIp, policy, affinity, endpoints)) {
                         forward.put(clusterIp, endpoints);
                     }
@@ -137,7 +137,7 @@ final class ServiceSync {
         }
         kernel.apply(change);
         Set<ListenerKey> now = new HashSet<>(change.keySet());
-        now.retainAll(kernel.forwarded().keySet());
+        now.removeIf(port -> !kernel.forwards(port));
         if (now.isEmpty()) {
             forwardedByService.remove(serviceKey);
         } else {
