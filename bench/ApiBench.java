@@ -1,7 +1,9 @@
 // The API server benchmark, run by bench/api-bench.sh: drives one or more running drover API
-// servers over HTTPS (JDK HttpClient, HTTP/1.1, bearer token, TLS trusting the kubeconfig's CA)
-// and prints a Markdown table on stdout (progress on stderr). JDK only; runs as a single-file
-// source program:
+// servers over HTTPS and prints a Markdown table on stdout (progress on stderr). The throughput
+// and paced-latency phases run wrk (bench/api-bench.lua, C and OpenSSL: a fraction of the CPU per
+// request the JDK client needs, which shares the 2 cores with the server); set-up, the LIST and
+// the watch fan-out use the JDK HttpClient (HTTP/1.1, bearer token, TLS trusting the
+// kubeconfig's CA). Needs wrk on PATH; otherwise JDK only; runs as a single-file source program:
 //
 //   java bench/ApiBench.java --target sqlite=DATA_DIR --target etcd=DATA_DIR [--quick]
 //
@@ -33,7 +35,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,8 @@ public class ApiBench {
     static boolean quick;
     static int clients = 16;
     static double phaseSeconds = 10;
+    /** wrk's threads: one per core of the 2-core machine the benchmark was written for. */
+    static final int WRK_THREADS = 2;
     static int listSize = 1000;
     static int watchers = 500;
     static int watchEvents = 50;
@@ -80,7 +83,6 @@ public class ApiBench {
             results.put(e.getKey(), new Target(e.getKey(), e.getValue()).run());
         }
         print(results);
-        if (TRACE != null) java.nio.file.Files.write(java.nio.file.Path.of(System.getenv("API_BENCH_TRACE")), TRACE);
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -108,6 +110,8 @@ public class ApiBench {
         final Results r = new Results();
         final AtomicLong errors = new AtomicLong();
         final String payload;
+        /** A ConfigMap with generateName and the payload: the body of every create wrk sends. */
+        final Path bodyFile;
 
         Target(String name, Path dataDir) throws Exception {
             this.name = name;
@@ -136,6 +140,10 @@ public class ApiBench {
             String alphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
             for (int i = 0; i < 1024; i++) sb.append(alphabet.charAt(rnd.nextInt(alphabet.length())));
             payload = sb.toString();
+            bodyFile = Files.createTempFile("api-bench-configmap", ".json");
+            bodyFile.toFile().deleteOnExit();
+            Files.writeString(bodyFile, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"generateName\":\"c-\"},"
+                    + "\"data\":{\"payload\":\"" + payload + "\"}}");
         }
 
         HttpClient newClient() {
@@ -229,52 +237,40 @@ public class ApiBench {
             log("server " + base);
             for (String ns : List.of("bench-warm", "bench-create", "bench-list", "bench-watch", "bench-paced")) namespace(ns);
 
-            // Warm-up (not reported): 16 clients create and get for 10 s, so that both JVMs run
-            // JIT-compiled code when the measured phases start (1 s measured a cold server).
-            closedLoop(clients, quick ? 0.5 : 10.0, (t, i) -> {
-                String n = "w-" + t + "-" + i;
-                return create(http, "bench-warm", n) != null && get("bench-warm", n);
-            });
-
-            // (a) creates/s, 16 concurrent clients.
-            double srv0 = serverCpuMs(), cli0 = clientCpuMs();
-            List<String> created = new ArrayList<>();
-            ConcurrentLinkedQueue<String> createdQ = new ConcurrentLinkedQueue<>();
-            Lat a = closedLoop(clients, phaseSeconds, (t, i) -> {
-                String n = "c-" + t + "-" + i;
-                if (create(http, "bench-create", n) == null) return false;
-                createdQ.add(n);
-                return true;
-            });
-            created.addAll(createdQ);
-            double srv1 = serverCpuMs(), cli1 = clientCpuMs();
-            r.hasSrvCpu = srv0 >= 0 && srv1 >= 0;
-            r.createSrvCpuMs = (srv1 - srv0) / a.count;
-            r.createCliCpuMs = (cli1 - cli0) / a.count;
-            r.createsPerSec = a.rate();
-            r.createP50 = a.pct(50);
-            r.createP99 = a.pct(99);
-            log(String.format("creates: %,.0f/s (%d), p50 %.2f ms, p99 %.2f ms; CPU per create: server %.2f ms, bench client %.2f ms",
-                    r.createsPerSec, a.count, r.createP50, r.createP99, r.createSrvCpuMs, r.createCliCpuMs));
-
-            // (b) gets/s of those objects, 16 concurrent clients, random names.
-            String[] names = created.toArray(String[]::new);
-            Lat b = closedLoop(clients, phaseSeconds, (t, i) -> get("bench-create", names[ThreadLocalRandom.current().nextInt(names.length)]));
-            double srv2 = serverCpuMs(), cli2 = clientCpuMs();
-            r.hasSrvCpu &= srv2 >= 0;
-            r.getSrvCpuMs = (srv2 - srv1) / b.count;
-            r.getCliCpuMs = (cli2 - cli1) / b.count;
-            r.getsPerSec = b.rate();
-            r.getP50 = b.pct(50);
-            r.getP99 = b.pct(99);
-            log(String.format("gets: %,.0f/s (%d), p50 %.2f ms, p99 %.2f ms; CPU per get: server %.2f ms, bench client %.2f ms",
-                    r.getsPerSec, b.count, r.getP50, r.getP99, r.getSrvCpuMs, r.getCliCpuMs));
-
-            // (c) LIST of 1,000 ConfigMaps: populate with 16 clients, then median of 5 full LISTs.
+            // The 1,000 ConfigMaps of the LIST phase, also the objects every GET phase reads.
             AtomicInteger next = new AtomicInteger();
             runWorkers(clients, t -> {
                 for (int i; (i = next.getAndIncrement()) < listSize; ) create(http, "bench-list", "l-" + i);
             });
+
+            // Warm-up (not reported): creates, then gets, so that the server's JIT has compiled both
+            // paths when the measured phases start (a first phase runs at a third of the warm rate).
+            wrk("create", "bench-warm", 0, quick ? 1 : 10);
+            wrk("get", null, 0, quick ? 1 : 5);
+
+            // (a) creates/s, 16 connections, closed loop.
+            WrkResult a = wrk("create", "bench-create", 0, phaseSeconds);
+            r.createsPerSec = a.rate();
+            r.createP50 = a.p50Ms;
+            r.createP99 = a.p99Ms;
+            r.createSrvCpuMs = a.serverCpuMs / a.requests;
+            r.createCliCpuMs = a.clientCpuMs / a.requests;
+            r.hasSrvCpu = a.serverCpuMs >= 0;
+            log(String.format("creates: %,.0f/s (%d), p50 %.2f ms, p99 %.2f ms; CPU per create: server %.2f ms, wrk %.2f ms",
+                    r.createsPerSec, a.requests, r.createP50, r.createP99, r.createSrvCpuMs, r.createCliCpuMs));
+
+            // (b) gets/s of random objects of bench-list, 16 connections, closed loop.
+            WrkResult b = wrk("get", null, 0, phaseSeconds);
+            r.getsPerSec = b.rate();
+            r.getP50 = b.p50Ms;
+            r.getP99 = b.p99Ms;
+            r.getSrvCpuMs = b.serverCpuMs / b.requests;
+            r.getCliCpuMs = b.clientCpuMs / b.requests;
+            r.hasSrvCpu &= b.serverCpuMs >= 0;
+            log(String.format("gets: %,.0f/s (%d), p50 %.2f ms, p99 %.2f ms; CPU per get: server %.2f ms, wrk %.2f ms",
+                    r.getsPerSec, b.requests, r.getP50, r.getP99, r.getSrvCpuMs, r.getCliCpuMs));
+
+            // (c) LIST of the 1,000 ConfigMaps: median of 5 full LISTs.
             double[] listMs = new double[5];
             for (int k = 0; k < listMs.length; k++) {
                 long t0 = System.nanoTime();
@@ -293,21 +289,66 @@ public class ApiBench {
 
             // (e) latency at half the measured maximum: creates paced at 50% of (a), then gets at 50% of (b).
             r.pacedCreateRate = r.createsPerSec / 2;
-            Lat e1 = paced(r.pacedCreateRate, phaseSeconds, i -> create(http, "bench-paced", "p-" + i) != null);
+            WrkResult e1 = wrk("create", "bench-paced", r.pacedCreateRate, phaseSeconds);
             r.pacedCreateAchieved = e1.rate();
-            r.pacedCreateP50 = e1.pct(50);
-            r.pacedCreateP99 = e1.pct(99);
+            r.pacedCreateP50 = e1.p50Ms;
+            r.pacedCreateP99 = e1.p99Ms;
             log(String.format("paced creates at %,.0f/s: achieved %,.0f/s, p50 %.2f ms, p99 %.2f ms", r.pacedCreateRate, r.pacedCreateAchieved, r.pacedCreateP50, r.pacedCreateP99));
             r.pacedGetRate = r.getsPerSec / 2;
-            Lat e2 = paced(r.pacedGetRate, phaseSeconds, i -> get("bench-create", names[ThreadLocalRandom.current().nextInt(names.length)]));
+            WrkResult e2 = wrk("get", null, r.pacedGetRate, phaseSeconds);
             r.pacedGetAchieved = e2.rate();
-            r.pacedGetP50 = e2.pct(50);
-            r.pacedGetP99 = e2.pct(99);
+            r.pacedGetP50 = e2.p50Ms;
+            r.pacedGetP99 = e2.p99Ms;
             log(String.format("paced gets at %,.0f/s: achieved %,.0f/s, p50 %.2f ms, p99 %.2f ms", r.pacedGetRate, r.pacedGetAchieved, r.pacedGetP50, r.pacedGetP99));
 
             r.errors = errors.get();
             http.close();
             return r;
+        }
+
+        /**
+         * One wrk phase (bench/api-bench.lua): "create" POSTs ConfigMaps with generateName into
+         * namespace ns, "get" GETs random objects of bench-list. rate 0 is a closed loop of
+         * {@link #clients} connections; a rate paces 32 connections open-loop. Failed requests
+         * count into the errors; the result carries the CPU the server (and etcd) and wrk used.
+         */
+        WrkResult wrk(String mode, String ns, double rate, double seconds) throws Exception {
+            String path = "create".equals(mode) ? "/api/v1/namespaces/" + ns + "/configmaps" : "/api/v1/namespaces/bench-list/configmaps/";
+            int connections = rate > 0 ? 32 : clients;
+            // sh prints its own /proc stat after wrk exits: cutime + cstime are then wrk's CPU time.
+            ProcessBuilder pb = new ProcessBuilder("sh", "-c", "wrk \"$@\"; rc=$?; echo \"benchstat $(cat /proc/$$/stat)\"; exit $rc", "sh",
+                    "-t", String.valueOf(WRK_THREADS), "-c", String.valueOf(connections), "-d", fmt0(seconds) + "s",
+                    "--timeout", "30s", "-s", "bench/api-bench.lua", base.resolve(path).toString());
+            pb.environment().put("BENCH_TOKEN", token);
+            pb.environment().put("BENCH_MODE", mode);
+            pb.environment().put("BENCH_BODY", bodyFile.toString());
+            pb.environment().put("BENCH_PREFIX", "l-");
+            pb.environment().put("BENCH_NAMES", String.valueOf(listSize));
+            pb.environment().put("BENCH_RATE", String.valueOf(rate));
+            pb.environment().put("BENCH_THREADS", String.valueOf(WRK_THREADS));
+            pb.redirectErrorStream(true);
+            double srv0 = serverCpuMs();
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            int rc = p.waitFor();
+            double srv1 = serverCpuMs();
+            Matcher m = Pattern.compile("bench requests=(\\d+) duration_us=(\\d+) p50_us=(\\d+) p99_us=(\\d+) max_us=(\\d+) status_errors=(\\d+) socket_errors=(\\d+)").matcher(out);
+            Matcher stat = Pattern.compile("benchstat .*\\) (.*)").matcher(out);
+            if (rc != 0 || !m.find() || !stat.find()) throw new IllegalStateException("wrk " + mode + " failed (exit " + rc + "): " + out);
+            String[] f = stat.group(1).trim().split(" ");
+            WrkResult w = new WrkResult();
+            long failed = Long.parseLong(m.group(6)) + Long.parseLong(m.group(7));
+            w.requests = Long.parseLong(m.group(1)) - Long.parseLong(m.group(6));
+            w.seconds = Long.parseLong(m.group(2)) / 1e6;
+            w.p50Ms = Long.parseLong(m.group(3)) / 1e3;
+            w.p99Ms = Long.parseLong(m.group(4)) / 1e3;
+            w.serverCpuMs = srv0 >= 0 && srv1 >= 0 ? srv1 - srv0 : -1;
+            w.clientCpuMs = (Long.parseLong(f[13]) + Long.parseLong(f[14])) * 10.0; // cutime + cstime, 100 ticks/s
+            if (failed > 0) {
+                errors.addAndGet(failed);
+                log("wrk " + mode + ": " + failed + " failed requests:\n" + out);
+            }
+            return w;
         }
 
         // (d) watch fan-out: `watchers` watches from one resourceVersion on one namespace; a warm-up
@@ -413,33 +454,14 @@ public class ApiBench {
 
     // ---------------------------------------------------------------------------------------------
 
-    interface Op { boolean run(int thread, long i) throws Exception; }
-    interface PacedOp { boolean run(long i) throws Exception; }
     interface Worker { void run(int thread) throws Exception; }
 
-    /** Latencies (ns) of successful operations over a measured wall time. */
-    static final class Lat {
-        long[] ns;
-        int count;
-        double seconds;
+    /** What one wrk phase measured: successful requests, and the CPU time (ms) both sides used. */
+    static final class WrkResult {
+        long requests;
+        double seconds, p50Ms, p99Ms, serverCpuMs, clientCpuMs;
 
-        Lat(List<long[]> parts, double seconds) {
-            int total = 0;
-            for (long[] p : parts) total += (int) p[0];
-            ns = new long[total];
-            int k = 0;
-            for (long[] p : parts) {
-                int c = (int) p[0];
-                System.arraycopy(p, 1, ns, k, c);
-                k += c;
-            }
-            Arrays.sort(ns);
-            count = total;
-            this.seconds = seconds;
-        }
-
-        double rate() { return count / seconds; }
-        double pct(double p) { return pctOf(ns, p); }
+        double rate() { return requests / seconds; }
     }
 
     static double pctOf(long[] sorted, double p) {
@@ -459,57 +481,6 @@ public class ApiBench {
         }
         for (Thread t : threads) t.join();
         if (!failures.isEmpty()) throw new RuntimeException(failures.peek());
-    }
-
-    /** n closed-loop clients for the given time; each records the latency of its successful calls. */
-    static Lat closedLoop(int n, double seconds, Op op) throws Exception {
-        List<long[]> parts = new ArrayList<>();
-        for (int t = 0; t < n; t++) parts.add(new long[1 << 18]);
-        long t0 = System.nanoTime();
-        long end = t0 + (long) (seconds * 1e9);
-        runWorkers(n, t -> {
-            long[] part = parts.get(t);
-            long i = 0;
-            while (System.nanoTime() < end) {
-                long s = System.nanoTime();
-                boolean ok = op.run(t, i++);
-                long d = System.nanoTime() - s;
-                if (ok && part[0] + 1 < part.length) part[(int) ++part[0]] = d;
-            }
-        });
-        return new Lat(parts, (System.nanoTime() - t0) / 1e9);
-    }
-
-    /**
-     * Open-loop load at a fixed rate: request i is due at t0 + i/rate; 32 workers take the next due
-     * request. Latency is from the request's start (its due time or later, if every worker was busy).
-     */
-    /** With API_BENCH_TRACE=FILE, each paced request as "start-epoch-ms latency-ms", to line up with GC logs. */
-    static final java.util.Queue<String> TRACE = System.getenv("API_BENCH_TRACE") == null ? null
-            : new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-    static Lat paced(double rate, double seconds, PacedOp op) throws Exception {
-        int n = 32;
-        long total = (long) (rate * seconds);
-        long interval = (long) (1e9 / rate);
-        AtomicLong next = new AtomicLong();
-        List<long[]> parts = new ArrayList<>();
-        for (int t = 0; t < n; t++) parts.add(new long[(int) Math.min(total + 1, 1 << 20)]);
-        long t0 = System.nanoTime();
-        runWorkers(n, t -> {
-            long[] part = parts.get(t);
-            for (long i; (i = next.getAndIncrement()) < total; ) {
-                long due = t0 + i * interval;
-                long wait;
-                while ((wait = due - System.nanoTime()) > 0) TimeUnit.NANOSECONDS.sleep(wait);
-                long s = System.nanoTime();
-                boolean ok = op.run(i);
-                long d = System.nanoTime() - s;
-                if (ok && part[0] + 1 < part.length) part[(int) ++part[0]] = d;
-                if (TRACE != null) TRACE.add(String.format("%d %.3f", System.currentTimeMillis() - d / 1_000_000, d / 1e6));
-            }
-        });
-        return new Lat(parts, (System.nanoTime() - t0) / 1e9);
     }
 
     static int count(String s, String needle) {
@@ -535,13 +506,13 @@ public class ApiBench {
         for (int i = 0; i < names.size(); i++) out.append("---:|");
         if (ratio) out.append("---:|");
         out.append("\n");
-        row(out, rs, ratio, "creates/s, " + clients + " clients, " + fmt0(phaseSeconds) + " s", x -> fmtRate(x.createsPerSec), x -> x.createsPerSec);
-        row(out, rs, ratio, "create latency p50 / p99 (ms), " + clients + " clients", x -> ms2(x.createP50, x.createP99), x -> x.createP50);
-        row(out, rs, ratio, "CPU per create, server (incl. etcd) / bench client (ms)",
+        row(out, rs, ratio, "creates/s, wrk, " + clients + " connections, " + fmt0(phaseSeconds) + " s", x -> fmtRate(x.createsPerSec), x -> x.createsPerSec);
+        row(out, rs, ratio, "create latency p50 / p99 (ms), " + clients + " connections", x -> ms2(x.createP50, x.createP99), x -> x.createP50);
+        row(out, rs, ratio, "CPU per create, server (incl. etcd) / wrk (ms)",
                 x -> x.hasSrvCpu ? String.format("%.2f / %.2f", x.createSrvCpuMs, x.createCliCpuMs) : "n/a", x -> x.hasSrvCpu ? x.createSrvCpuMs : Double.NaN);
-        row(out, rs, ratio, "gets/s, " + clients + " clients, " + fmt0(phaseSeconds) + " s", x -> fmtRate(x.getsPerSec), x -> x.getsPerSec);
-        row(out, rs, ratio, "get latency p50 / p99 (ms), " + clients + " clients", x -> ms2(x.getP50, x.getP99), x -> x.getP50);
-        row(out, rs, ratio, "CPU per get, server (incl. etcd) / bench client (ms)",
+        row(out, rs, ratio, "gets/s, wrk, " + clients + " connections, " + fmt0(phaseSeconds) + " s", x -> fmtRate(x.getsPerSec), x -> x.getsPerSec);
+        row(out, rs, ratio, "get latency p50 / p99 (ms), " + clients + " connections", x -> ms2(x.getP50, x.getP99), x -> x.getP50);
+        row(out, rs, ratio, "CPU per get, server (incl. etcd) / wrk (ms)",
                 x -> x.hasSrvCpu ? String.format("%.2f / %.2f", x.getSrvCpuMs, x.getCliCpuMs) : "n/a", x -> x.hasSrvCpu ? x.getSrvCpuMs : Double.NaN);
         row(out, rs, ratio, "LIST of " + String.format("%,d", listSize) + " ConfigMaps, median of 5 (ms)",
                 x -> String.format("%.1f (%d items, %.2f MiB)", x.listMedianMs, x.listItems, x.listMiB), x -> x.listMedianMs);
@@ -549,10 +520,10 @@ public class ApiBench {
                 x -> ms2(x.watchP50, x.watchP99), x -> x.watchP50);
         row(out, rs, ratio, "watch fan-out: events delivered, max latency (ms)",
                 x -> String.format("%,d / %,d, max %.1f", x.watchDelivered, x.watchExpected, x.watchMax), x -> Double.NaN);
-        row(out, rs, ratio, "creates paced at 50% of max: target / achieved rate (/s)",
+        row(out, rs, ratio, "creates paced at 50% of max, 32 connections: target / achieved rate (/s)",
                 x -> fmtRate(x.pacedCreateRate) + " / " + fmtRate(x.pacedCreateAchieved), x -> Double.NaN);
         row(out, rs, ratio, "create latency p50 / p99 at 50% of max (ms)", x -> ms2(x.pacedCreateP50, x.pacedCreateP99), x -> x.pacedCreateP99);
-        row(out, rs, ratio, "gets paced at 50% of max: target / achieved rate (/s)",
+        row(out, rs, ratio, "gets paced at 50% of max, 32 connections: target / achieved rate (/s)",
                 x -> fmtRate(x.pacedGetRate) + " / " + fmtRate(x.pacedGetAchieved), x -> Double.NaN);
         row(out, rs, ratio, "get latency p50 / p99 at 50% of max (ms)", x -> ms2(x.pacedGetP50, x.pacedGetP99), x -> x.pacedGetP99);
         row(out, rs, ratio, "failed requests (all phases)", x -> String.valueOf(x.errors), x -> Double.NaN);

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The API server benchmark: starts a real etcd and two drover servers (one on the embedded SQLite
 # store, one on that etcd) on free loopback ports, runs bench/ApiBench.java against both over
-# HTTPS and prints the results as a Markdown table on stdout (progress on stderr). Not part of
+# HTTPS (wrk for throughput and paced latency, the JDK client for the rest) and prints the results
+# as a Markdown table on stdout (progress on stderr). Not part of
 # `mvn test`.
 #
 #   bench/api-bench.sh [--quick]
@@ -12,8 +13,6 @@
 #   ETCD       the etcd binary (default: etcd on PATH, else /usr/bin/etcd).
 #   DROVER_JAVA_OPTS  extra JVM options for the two servers, after the launcher's (default -Xmx1g).
 #   API_BENCH_JAVA_OPTS  extra JVM options for the benchmark client (e.g. -Xlog:gc:file=...).
-#   API_BENCH_TRACE   a file to get every paced request as "start-epoch-ms latency-ms" (to line
-#              the tail up with GC logs).
 # Everything started here (etcd, both servers, the benchmark JVM) is stopped and the temp dir
 # removed on exit, Ctrl-C or failure.
 set -euo pipefail
@@ -24,6 +23,8 @@ cd "$here"
 # shellcheck source=lib-etcd.sh
 . "$here/bench/lib-etcd.sh"
 [ -x "$etcd_bin" ] || { echo "api-bench: etcd not found (set ETCD)" >&2; exit 1; }
+# The creates/s, gets/s and paced phases run wrk (the Debian package wrk).
+command -v wrk >/dev/null || { echo "api-bench: wrk not found (apt-get install wrk)" >&2; exit 1; }
 
 # ./drover builds target/drover.jar when it is missing or stale; scripts/jdk.sh finds a JDK >= 21.
 ./drover --version >/dev/null
