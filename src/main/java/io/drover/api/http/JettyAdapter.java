@@ -1,5 +1,6 @@
 package io.drover.api.http;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.HashMap;
@@ -23,6 +24,9 @@ import org.eclipse.jetty.util.Fields;
  * keeps the API code free of Jetty's callback model.
  */
 public final class JettyAdapter extends Handler.Abstract {
+    /** What a streamed response holds until its writer flushes; larger writes go straight out. */
+    private static final int STREAM_BUFFER = 16 * 1024;
+
     private final ApiRouter router;
 
     public JettyAdapter(ApiRouter router) {
@@ -83,7 +87,10 @@ public final class JettyAdapter extends Handler.Abstract {
                 response.write(false, BufferUtil.EMPTY_BUFFER, committed);
                 committed.block();
             }
-            return Content.Sink.asOutputStream(response);
+            // Buffered until the caller flushes: a watch writes each event and its newline, and
+            // unbuffered every write was a chunk of its own (two TLS records and two socket writes
+            // per event); now one flush sends all the events the watch had ready.
+            return new BufferedOutputStream(Content.Sink.asOutputStream(response), STREAM_BUFFER);
         }
     }
 }
