@@ -8,7 +8,6 @@ import io.drover.store.StoreUnavailableException;
 import io.drover.store.WatchEvent;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -287,10 +286,9 @@ final class Writer implements AutoCloseable {
         ps.executeUpdate();
     }
 
+    /** BEGIN, COMMIT and ROLLBACK, prepared once instead of compiled again for every batch. */
     private void execute(String sql) throws SQLException {
-        try (Statement s = queries.connection().createStatement()) {
-            s.execute(sql);
-        }
+        queries.statement(sql).execute();
     }
 
     private void rollback() {
