@@ -54,6 +54,8 @@ public final class ObjectStorage {
     private final Clock clock;
     private final ServiceAllocations services;
     private final ServiceClaims serviceClaims;
+    /** Which namespaces a create may go into without reading the namespace (see ActiveNamespaces). */
+    private final ActiveNamespaces activeNamespaces;
 
     public ObjectStorage(Store store, ObjectMapper json, Clock clock) {
         this(store, json, clock, ServiceAllocations.defaults());
@@ -71,6 +73,7 @@ public final class ObjectStorage {
         this.clock = clock;
         this.services = services;
         this.serviceClaims = new ServiceClaims(store, json, clock);
+        this.activeNamespaces = new ActiveNamespaces(store, codec);
     }
 
     public long currentRevision() {
@@ -216,6 +219,9 @@ public final class ObjectStorage {
     }
 
     private void requireActiveNamespace(String namespace) {
+        if (activeNamespaces.isActive(namespace)) {
+            return;
+        }
         KeyValue kv = store.get("/registry/namespaces/" + namespace)
                 .orElseThrow(() -> ApiException.notFound("namespaces \"" + namespace + "\" not found"));
         if (isDeleting(codec.decode(kv))) {
