@@ -25,8 +25,15 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class SqliteStore implements Store {
 
     private static final int READERS = 4;
-    private static final int RING_EVENTS = 16_384;
-    private static final long RING_BYTES = 64L * 1024 * 1024;
+    /**
+     * The ring's size: recent changes kept in memory for watches; one that fell further behind
+     * reads the log table. A change lives in the ring until 4,096 newer ones push it out, about
+     * 1.3 s at 3,000 creates/s: at 16,384 (5 s) each change was copied through the survivor
+     * spaces of several young collections, which made every young pause of a busy server 4 ms
+     * longer (docs/BENCHMARKS.md, API).
+     */
+    private static final int RING_EVENTS = 4_096;
+    private static final long RING_BYTES = 16L * 1024 * 1024;
 
     private final SqliteDatabase db;
     private final ReaderPool readers;
