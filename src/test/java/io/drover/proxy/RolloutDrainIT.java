@@ -145,11 +145,19 @@ class RolloutDrainIT {
             int atRollout = load.ok();
             await().atMost(WAIT).until(() -> load.ok() >= atRollout + 20);
             load.stop();
-            assertThat(load.failures).as("failed requests (of %s)", load.ok()).isEmpty();
+            assertThat(unexplained(List.copyOf(load.failures), load.ok())).as("failed requests (of %s)", load.ok()).isEmpty();
             if (keepAlive) {
                 assertThat(load.keepAliveOk.get()).as("keep-alive requests").isPositive();
             }
         }
+    }
+
+    /**
+     * The failed requests of a rollout that this proxy mode has no excuse for: every one, with the
+     * relay, which tries the next endpoint when a connect is refused.
+     */
+    List<String> unexplained(List<String> failures, int ok) {
+        return failures;
     }
 
     /** What a subclass checks of how the proxy serves this ClusterIP (nothing here: the userspace relay). */
