@@ -1,5 +1,8 @@
 package io.drover.controller;
 
+import io.drover.api.http.ApiRouter;
+import io.drover.api.loopback.LoopbackHttpClient;
+import io.drover.api.loopback.LoopbackHttpClientFactory;
 import io.drover.api.resource.ResourceType;
 import io.drover.json.Mappers;
 import io.fabric8.kubernetes.client.Config;
@@ -7,10 +10,10 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.http.HttpClient;
 import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
@@ -18,8 +21,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The API clients of the server's own components (controllers, node agent, proxy, DNS): HTTPS to
- * the API server, like any other client. Each component gets a client of its own, so it can close
+ * The API clients of the server's own components (controllers, node agent, proxy, DNS): the API
+ * server's requests and answers like any other client's, over HTTPS to another machine's server and
+ * without a socket to this process's ({@link #inProcess}). Each component gets a client of its own, so it can close
  * it alone; what costs memory without serving isolation is shared between them: one Jackson
  * serialization ({@link ClientSerialization}; its bean caches cover the whole Kubernetes model) and
  * the HTTP clients' executor.
@@ -50,7 +54,7 @@ public final class ApiClients {
 
     private static final JdkHttpClientFactory HTTP = new JdkHttpClientFactory() {
         @Override
-        protected void additionalConfig(HttpClient.Builder builder) {
+        protected void additionalConfig(java.net.http.HttpClient.Builder builder) {
             builder.executor(CALLBACKS);
         }
     };
@@ -69,7 +73,21 @@ public final class ApiClients {
                 .withOauthToken(token)
                 .withRequestRetryBackoffLimit(3)
                 .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
-                .build());
+                .build(), HTTP);
+    }
+
+    /**
+     * A client of the API server in this process ({@link LoopbackHttpClientFactory}): the same
+     * requests, token and answers as over HTTPS, without the socket. {@code server} is the API
+     * server's URL, which the client's request URLs are built on.
+     */
+    public static KubernetesClient inProcess(ApiRouter router, URI server, String token) {
+        return build(new ConfigBuilder(Config.empty())
+                .withMasterUrl(server.toString())
+                .withOauthToken(token)
+                .withRequestRetryBackoffLimit(3)
+                .withRequestTimeout(REQUEST_TIMEOUT_MILLIS)
+                .build(), new LoopbackHttpClientFactory(router));
     }
 
     /**
@@ -80,15 +98,17 @@ public final class ApiClients {
      * their data or spec.
      */
     public static KubernetesClient metadataOnly(KubernetesClient client) {
+        HttpClient.Factory transport = client.getHttpClient() instanceof LoopbackHttpClient loopback
+                ? loopback.factory() : HTTP;
         return build(new ConfigBuilder(client.getConfiguration())
                 .withCustomHeaders(Map.of("Accept", PARTIAL_OBJECT_METADATA))
-                .build());
+                .build(), transport);
     }
 
-    private static KubernetesClient build(Config config) {
+    private static KubernetesClient build(Config config, HttpClient.Factory transport) {
         return new KubernetesClientBuilder()
                 .withConfig(config)
-                .withHttpClientFactory(HTTP)
+                .withHttpClientFactory(transport)
                 .withTaskExecutor(CALLBACKS)
                 .withKubernetesSerialization(SERIALIZATION)
                 .build();

@@ -106,21 +106,21 @@ public final class DroverServer implements AutoCloseable {
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
             controllers = ControllerManager.start(
-                    ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()), registry);
+                    ApiClients.inProcess(router, url, credentials.adminToken()), registry);
             router.markReady();
             if (options.nodeAgent()) {
                 agent = NodeAgent.start(
-                        ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()),
+                        ApiClients.inProcess(router, url, credentials.adminToken()),
                         url, new NodeAgent.Settings(options.nodeName(), options.dataDir(), options.hostPortRange(),
                                 options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
                                         credentials.serverKeyStore(), credentials.keyStorePassword(),
                                         credentials::isAdminToken), options.stopPodsOnClose(),
                                 podNameserver::get, clusterIpsServed::get));
                 dns = ClusterDnsStarter.start(options.clusterDns(), agent.nodeName(),
-                        () -> ApiClients.connect(url, credentials.caCertificatePem(), credentials.adminToken()));
+                        () -> ApiClients.inProcess(router, url, credentials.adminToken()));
                 // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
-                proxy = ServiceProxy.start(ApiClients.connect(url, credentials.caCertificatePem(),
-                        credentials.adminToken()), new ServiceProxy.Settings(
+                proxy = ServiceProxy.start(ApiClients.inProcess(router, url, credentials.adminToken()),
+                        new ServiceProxy.Settings(
                                 options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE,
                                 options.kernelForwarding()),
                         agent.nodeName());

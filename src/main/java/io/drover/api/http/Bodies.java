@@ -10,7 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 
 /** Reads request bodies: bounded in size, JSON or YAML, with parse errors answered as 400. */
-final class Bodies {
+public final class Bodies {
 
     /** Kubernetes refuses request bodies over 3 MiB. */
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -29,7 +29,7 @@ final class Bodies {
      * buffer, the largest allocation of a small write. Any other body is read up to the limit, also
      * one declared over it: refused unread, its client is cut off before it can read the 413.
      */
-    static byte[] readBounded(InputStream in, long declaredLength) throws IOException {
+    public static byte[] readBounded(InputStream in, long declaredLength) throws IOException {
         boolean declaredWithin = declaredLength >= 0 && declaredLength <= MAX_BODY_BYTES;
         byte[] body = in.readNBytes(declaredWithin ? (int) declaredLength : MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
