@@ -87,6 +87,10 @@ final class LoopbackExchange implements ApiResponse {
     public OutputStream stream(int status, String contentType) throws IOException {
         startResponse(status, contentType);
         streaming = true;
+        if (body.done().isDone()) {
+            // Cancelled before the stream began: the interrupt that ends a waiting writer came too early.
+            throw new IOException("the API client closed the response");
+        }
         complete(status);
         return new ChunkStream();
     }
