@@ -36,20 +36,14 @@ done
 command -v wrk >/dev/null || { echo "paced-ab: needs wrk (Debian package wrk)" >&2; exit 1; }
 
 tmp="$(mktemp -d "${BENCH_DIR:-/tmp}/drover-paced-ab.XXXXXX")"
-server_pid=""
 # shellcheck source=lib-etcd.sh
 . "$here/bench/lib-etcd.sh"
-stop_server() {
-  [ -n "$server_pid" ] || return 0
-  kill "$server_pid" 2>/dev/null || true
-  for _ in $(seq 600); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$server_pid" 2>/dev/null || true
-  wait "$server_pid" 2>/dev/null || true
-  server_pid=""
-}
+# shellcheck source=lib-server.sh
+. "$here/bench/lib-server.sh" # for stop_pid; the servers here start from a launcher copy
 cleanup() {
   local rc=$?
-  stop_server
+  trap - EXIT INT TERM
+  stop_pid "$server_pid"
   etcd_stop
   rm -rf "$tmp"
   exit "$rc"
@@ -109,7 +103,8 @@ run_build() {
       "$(bc -l <<<"$p99 / 1000")" "$rate" "$requests" "$gc" \
       "$(bc -l <<<"($cpu1 - $cpu0) * 1000 / $(getconf CLK_TCK) / $requests")"
   done
-  stop_server
+  stop_pid "$server_pid"
+  server_pid=""
   [ -z "$use_etcd" ] || etcd_stop
 }
 
