@@ -5,6 +5,12 @@ import java.io.OutputStream;
 
 /** Where the API layer writes its answer, independent of the HTTP server. */
 public interface ApiResponse {
+    /**
+     * What a streamed response holds until its writer flushes; larger writes go straight out. A
+     * watch writes each event and its newline, and one flush then sends all the events it had ready
+     * as one piece (one chunk, one TLS record over HTTP).
+     */
+    int STREAM_BUFFER = 16 * 1024;
 
     /** Adds a header to the response that is sent next (e.g. a Warning). */
     void addHeader(String name, String value);

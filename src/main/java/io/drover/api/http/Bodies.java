@@ -31,7 +31,11 @@ public final class Bodies {
      */
     public static byte[] readBounded(InputStream in, long declaredLength) throws IOException {
         boolean declaredWithin = declaredLength >= 0 && declaredLength <= MAX_BODY_BYTES;
-        byte[] body = in.readNBytes(declaredWithin ? (int) declaredLength : MAX_BODY_BYTES + 1);
+        return withinLimit(in.readNBytes(declaredWithin ? (int) declaredLength : MAX_BODY_BYTES + 1));
+    }
+
+    /** A body already in memory (the in-process transport's), refused over 3 MiB as one read would be. */
+    public static byte[] withinLimit(byte[] body) {
         if (body.length > MAX_BODY_BYTES) {
             throw ApiException.tooLarge("Request entity too large: limit is " + MAX_BODY_BYTES);
         }

@@ -24,9 +24,6 @@ import org.eclipse.jetty.util.Fields;
  * keeps the API code free of Jetty's callback model.
  */
 public final class JettyAdapter extends Handler.Abstract {
-    /** What a streamed response holds until its writer flushes; larger writes go straight out. */
-    private static final int STREAM_BUFFER = 16 * 1024;
-
     private final ApiRouter router;
 
     public JettyAdapter(ApiRouter router) {

@@ -5,10 +5,12 @@ import io.drover.api.http.ApiRouter;
 import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.StandardHttpRequest;
-import java.io.ByteArrayOutputStream;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +25,6 @@ import org.slf4j.LoggerFactory;
  */
 final class LoopbackExchange implements ApiResponse {
     private static final Logger log = LoggerFactory.getLogger(LoopbackExchange.class);
-    /** What a stream holds until its writer flushes, as the HTTP server's stream does. */
-    private static final int STREAM_BUFFER = 16 * 1024;
 
     private final StandardHttpRequest request;
     private final CompletableFuture<HttpResponse<AsyncBody>> response = new CompletableFuture<>();
@@ -69,7 +69,7 @@ final class LoopbackExchange implements ApiResponse {
     @Override
     public void addHeader(String name, String value) {
         synchronized (headers) {
-            headers.computeIfAbsent(name.toLowerCase(), k -> new java.util.ArrayList<>()).add(value);
+            headers.computeIfAbsent(name.toLowerCase(), k -> new ArrayList<>()).add(value);
         }
     }
 
@@ -92,7 +92,7 @@ final class LoopbackExchange implements ApiResponse {
             throw new IOException("the API client closed the response");
         }
         complete(status);
-        return new ChunkStream();
+        return new BufferedOutputStream(new ChunkSink(), STREAM_BUFFER);
     }
 
     private void startResponse(int status, String contentType) {
@@ -122,50 +122,24 @@ final class LoopbackExchange implements ApiResponse {
         }
     }
 
-    /** A streamed body: writes collect until a flush, which hands them to the client as one chunk. */
-    private final class ChunkStream extends OutputStream {
-        private final ByteArrayOutputStream pending = new ByteArrayOutputStream(STREAM_BUFFER);
-        private boolean closed;
-
+    /**
+     * A streamed body's sink: each write that reaches it (a flush of the buffer in front of it, or
+     * a write larger than that buffer) is one chunk for the client; closing it ends the body.
+     */
+    private final class ChunkSink extends OutputStream {
         @Override
         public void write(int b) throws IOException {
-            ensureOpen();
-            pending.write(b);
+            write(new byte[] {(byte) b}, 0, 1);
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) throws IOException {
-            ensureOpen();
-            pending.write(bytes, offset, length);
+            body.offer(ByteBuffer.wrap(Arrays.copyOfRange(bytes, offset, offset + length)));
         }
 
         @Override
-        public void flush() throws IOException {
-            ensureOpen();
-            if (pending.size() > 0) {
-                byte[] chunk = pending.toByteArray();
-                pending.reset();
-                body.offer(ByteBuffer.wrap(chunk));
-            }
-        }
-
-        @Override
-        public void close() throws IOException {
-            if (closed) {
-                return;
-            }
-            try {
-                flush();
-            } finally {
-                closed = true;
-                body.end();
-            }
-        }
-
-        private void ensureOpen() throws IOException {
-            if (closed) {
-                throw new IOException("stream closed");
-            }
+        public void close() {
+            body.end();
         }
     }
 }

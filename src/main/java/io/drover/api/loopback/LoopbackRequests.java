@@ -3,7 +3,6 @@ package io.drover.api.loopback;
 import io.drover.api.http.ApiRequest;
 import io.drover.api.http.Bodies;
 import io.fabric8.kubernetes.client.http.StandardHttpRequest;
-import java.io.ByteArrayInputStream;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.URLDecoder;
@@ -56,15 +55,11 @@ final class LoopbackRequests {
     private static byte[] body(StandardHttpRequest.BodyContent content) throws java.io.IOException {
         return switch (content) {
             case null -> new byte[0];
-            case StandardHttpRequest.StringBodyContent s -> bounded(s.getContent().getBytes(StandardCharsets.UTF_8));
-            case StandardHttpRequest.ByteArrayBodyContent b -> bounded(b.getContent());
+            case StandardHttpRequest.StringBodyContent s -> Bodies.withinLimit(s.getContent().getBytes(StandardCharsets.UTF_8));
+            case StandardHttpRequest.ByteArrayBodyContent b -> Bodies.withinLimit(b.getContent());
             case StandardHttpRequest.InputStreamBodyContent in -> read(in.getContent(), in.getLength());
             default -> throw new IllegalArgumentException("unknown request body " + content.getClass().getName());
         };
-    }
-
-    private static byte[] bounded(byte[] bytes) throws java.io.IOException {
-        return Bodies.readBounded(new ByteArrayInputStream(bytes), bytes.length);
     }
 
     private static byte[] read(InputStream in, long length) throws java.io.IOException {
