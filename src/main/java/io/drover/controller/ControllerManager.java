@@ -79,7 +79,10 @@ public final class ControllerManager implements AutoCloseable {
         for (ResourceType type : oneVersionPerResource(registry)) {
             SharedIndexInformer<GenericKubernetesResource> informer = metadataClient
                     .genericKubernetesResources(ApiClients.context(type)).inAnyNamespace().runnableInformer(0);
-            informer.itemStore(new MetadataOnlyStore());
+            // The collector looks objects up by key and uid only; fabric8's namespace index would
+            // keep one more hash entry per object in the cluster, and dirty one more old-gen card
+            // for G1 to scan at each young pause per object created.
+            informer.itemStore(new MetadataOnlyStore(type.apiVersion(), type.kind())).removeNamespaceIndex();
             informer.addEventHandler(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(GenericKubernetesResource obj) {

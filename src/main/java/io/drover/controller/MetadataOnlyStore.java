@@ -8,20 +8,32 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The garbage collector's informer cache: per object only what addresses it (kind, namespace,
- * name, uid, resourceVersion), not the object. The collector keeps what it judges owners by in its
- * {@link OwnerGraph} and reads objects back from the API, so the whole objects an informer caches
- * by default (every ConfigMap, Secret and Event in the cluster, a second time) were only old-gen
- * heap for G1 to copy and mark; Kubernetes' collector watches metadata only for the same reason.
+ * The garbage collector's informer cache, one per resource type: per object only what addresses
+ * it (namespace, name, uid, resourceVersion; the type's apiVersion and kind once), not the object.
+ * The collector keeps what it judges owners by in its {@link OwnerGraph} and reads objects back
+ * from the API, so the whole objects an informer caches by default (every ConfigMap, Secret and
+ * Event in the cluster, a second time) were only old-gen heap for G1 to copy and mark; Kubernetes'
+ * collector watches metadata only for the same reason.
  *
  * <p>Objects handed back (an update's old state, a relist's deletion) carry that metadata alone,
  * which is all the collector's event handlers read from them.
  */
 final class MetadataOnlyStore implements ItemStore<GenericKubernetesResource> {
-    private record Kept(String apiVersion, String kind, String namespace, String name, String uid,
-            String resourceVersion) {}
+    private record Kept(String namespace, String name, String uid, String resourceVersion) {}
 
+    private final String apiVersion;
+    private final String kind;
     private final ConcurrentHashMap<String, Kept> items = new ConcurrentHashMap<>();
+
+    /**
+     * A store for one resource type's informer. Its objects are handed back with this apiVersion
+     * and kind: each watch event decodes them as new strings, which kept per object were two of
+     * the seven strings the store held for every object in the cluster.
+     */
+    MetadataOnlyStore(String apiVersion, String kind) {
+        this.apiVersion = apiVersion;
+        this.kind = kind;
+    }
 
     @Override
     public String getKey(GenericKubernetesResource object) {
@@ -31,8 +43,8 @@ final class MetadataOnlyStore implements ItemStore<GenericKubernetesResource> {
     @Override
     public GenericKubernetesResource put(String key, GenericKubernetesResource object) {
         var meta = object.getMetadata();
-        return restore(items.put(key, new Kept(object.getApiVersion(), object.getKind(), meta.getNamespace(),
-                meta.getName(), meta.getUid(), meta.getResourceVersion())));
+        return restore(items.put(key, new Kept(meta.getNamespace(), meta.getName(), meta.getUid(),
+                meta.getResourceVersion())));
     }
 
     @Override
@@ -47,7 +59,7 @@ final class MetadataOnlyStore implements ItemStore<GenericKubernetesResource> {
 
     @Override
     public Stream<GenericKubernetesResource> values() {
-        return items.values().stream().map(MetadataOnlyStore::restore);
+        return items.values().stream().map(this::restore);
     }
 
     @Override
@@ -66,13 +78,13 @@ final class MetadataOnlyStore implements ItemStore<GenericKubernetesResource> {
         return false;
     }
 
-    private static GenericKubernetesResource restore(Kept kept) {
+    private GenericKubernetesResource restore(Kept kept) {
         if (kept == null) {
             return null;
         }
         GenericKubernetesResource object = new GenericKubernetesResource();
-        object.setApiVersion(kept.apiVersion());
-        object.setKind(kept.kind());
+        object.setApiVersion(apiVersion);
+        object.setKind(kind);
         object.setMetadata(new ObjectMetaBuilder().withNamespace(kept.namespace()).withName(kept.name())
                 .withUid(kept.uid()).withResourceVersion(kept.resourceVersion()).build());
         return object;

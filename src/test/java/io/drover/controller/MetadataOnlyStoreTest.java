@@ -20,7 +20,7 @@ class MetadataOnlyStoreTest {
 
     @Test
     void keepsOnlyTheMetadataThatAddressesAnObject() {
-        MetadataOnlyStore store = new MetadataOnlyStore();
+        MetadataOnlyStore store = new MetadataOnlyStore("v1", "ConfigMap");
         GenericKubernetesResource object = configMap("a", "uid-a", "7");
         String key = store.getKey(object);
 
@@ -41,7 +41,7 @@ class MetadataOnlyStoreTest {
 
     @Test
     void putAndRemoveReturnWhatWasKeptBefore() {
-        MetadataOnlyStore store = new MetadataOnlyStore();
+        MetadataOnlyStore store = new MetadataOnlyStore("v1", "ConfigMap");
         store.put("default/a", configMap("a", "uid-a", "7"));
 
         assertThat(store.put("default/a", configMap("a", "uid-a", "8")).getMetadata().getResourceVersion())
@@ -53,5 +53,20 @@ class MetadataOnlyStoreTest {
         assertThat(store.get("default/a")).isNull();
         assertThat(store.remove("default/a")).isNull();
         assertThat(store.size()).isZero();
+    }
+
+    @Test
+    void handsObjectsBackWithItsTypesApiVersionAndKind() {
+        MetadataOnlyStore store = new MetadataOnlyStore("apps/v1", "Deployment");
+        GenericKubernetesResource partial = new GenericKubernetesResourceBuilder()
+                .withApiVersion("meta.k8s.io/v1").withKind("PartialObjectMetadata")
+                .withNewMetadata().withNamespace("default").withName("web").withUid("uid-w")
+                .withResourceVersion("3").endMetadata()
+                .build();
+        store.put("default/web", partial);
+
+        assertThat(store.get("default/web").getApiVersion()).isEqualTo("apps/v1");
+        assertThat(store.get("default/web").getKind()).isEqualTo("Deployment");
+        assertThat(store.get("default/web").getMetadata().getUid()).isEqualTo("uid-w");
     }
 }
