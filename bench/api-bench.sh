@@ -22,6 +22,8 @@ cd "$here"
 
 # shellcheck source=lib-etcd.sh
 . "$here/bench/lib-etcd.sh"
+# shellcheck source=lib-server.sh
+. "$here/bench/lib-server.sh" # for stop_pid and cleanup_on_exit
 [ -x "$etcd_bin" ] || { echo "api-bench: etcd not found (set ETCD)" >&2; exit 1; }
 # The creates/s, gets/s and paced phases run wrk (the Debian package wrk).
 command -v wrk >/dev/null || { echo "api-bench: wrk not found (apt-get install wrk)" >&2; exit 1; }
@@ -36,27 +38,7 @@ tmp="$(mktemp -d "${BENCH_DIR:-/tmp}/api-bench.XXXXXX")"
 sqlite_pid=""
 etcdsrv_pid=""
 java_pid=""
-stop_pid() { # SIGTERM, then SIGKILL after 15 s
-  local pid="$1"
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_pid "$java_pid"
-  stop_pid "$sqlite_pid"
-  stop_pid "$etcdsrv_pid"
-  etcd_stop
-  rm -rf "$tmp"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit java_pid sqlite_pid etcdsrv_pid
 
 mkdir -p "$tmp/etcd" "$tmp/srv-sqlite" "$tmp/srv-etcd"
 etcd_start "$tmp/etcd/data" "$tmp/etcd/etcd.log" api-bench

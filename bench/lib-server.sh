@@ -1,7 +1,8 @@
 # Shared by the benchmarks that run one `./drover server` on a temp data dir (sourced, not run):
 # start_server waits for it to be ready, stop_server stops it and the pods it leaves running.
 # The caller sets $tmp (its temp dir) and $bench (its name, for messages) and calls stop_server
-# from its EXIT trap.
+# from its EXIT trap. The benchmarks that start their servers themselves use stop_pid, and
+# cleanup_on_exit for their traps.
 
 server_pid=""
 server_prefix=() # a command the server runs under, e.g. (taskset -c 1)
@@ -13,6 +14,25 @@ stop_pid() { # SIGTERM, then SIGKILL after 15 s
   for _ in $(seq 150); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   kill -9 "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+}
+
+# cleanup_on_exit VAR...: on exit, and on INT or TERM (status 130, 143), stops the processes whose
+# pids the variables VAR... hold by then, in that order, then etcd when lib-etcd.sh is sourced;
+# removes $tmp; and exits with the script's status.
+cleanup_vars=()
+cleanup_on_exit() {
+  cleanup_vars=("$@")
+  trap run_cleanup EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+run_cleanup() {
+  local rc=$? var
+  trap - EXIT INT TERM
+  for var in "${cleanup_vars[@]}"; do stop_pid "${!var}"; done
+  if declare -F etcd_stop >/dev/null; then etcd_stop; fi
+  rm -rf "$tmp"
+  exit "$rc"
 }
 
 # start_server [SERVER OPTIONS...]: the server, as a user starts it (the launcher execs java, and

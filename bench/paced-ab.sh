@@ -39,18 +39,8 @@ tmp="$(mktemp -d "${BENCH_DIR:-/tmp}/drover-paced-ab.XXXXXX")"
 # shellcheck source=lib-etcd.sh
 . "$here/bench/lib-etcd.sh"
 # shellcheck source=lib-server.sh
-. "$here/bench/lib-server.sh" # for stop_pid; the servers here start from a launcher copy
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  stop_pid "$server_pid"
-  etcd_stop
-  rm -rf "$tmp"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+. "$here/bench/lib-server.sh" # for stop_pid and cleanup_on_exit; the servers here start from a launcher copy
+cleanup_on_exit server_pid
 
 # The body of every create: a ConfigMap with generateName and 1 KiB of data, as api-bench's.
 printf '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"generateName":"c-"},"data":{"k":"%s"}}' \

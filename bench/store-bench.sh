@@ -18,6 +18,8 @@ cd "$here"
 
 # shellcheck source=lib-etcd.sh
 . "$here/bench/lib-etcd.sh"
+# shellcheck source=lib-server.sh
+. "$here/bench/lib-server.sh" # for cleanup_on_exit
 [ -x "$etcd_bin" ] || { echo "store-bench: etcd not found (set ETCD)" >&2; exit 1; }
 
 # ./drover builds target/drover.jar when it is missing or stale; scripts/jdk.sh finds a JDK >= 21.
@@ -28,20 +30,7 @@ java="$JAVA_HOME/bin/java"
 
 tmp="$(mktemp -d "${BENCH_DIR:-/tmp}/store-bench.XXXXXX")"
 java_pid=""
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if [ -n "$java_pid" ] && kill -0 "$java_pid" 2>/dev/null; then
-    kill "$java_pid" 2>/dev/null || true
-    wait "$java_pid" 2>/dev/null || true
-  fi
-  etcd_stop
-  rm -rf "$tmp"
-  exit "$rc"
-}
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+cleanup_on_exit java_pid
 
 mkdir -p "$tmp/etcd" "$tmp/sqlite"
 etcd_start "$tmp/etcd/data" "$tmp/etcd/etcd.log" store-bench
