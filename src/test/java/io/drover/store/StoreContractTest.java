@@ -7,7 +7,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
@@ -292,6 +294,48 @@ public abstract class StoreContractTest {
 
         assertThat(old.kvs()).containsExactly(a);
         assertThat(old.revision()).isEqualTo(a.modRevision());
+    }
+
+    @Test
+    void rangeAtEachRevisionAcrossDeleteAndRecreateShowsTheKeysLiveThen() {
+        KeyValue a1 = store.create(key("a"), bytes("a1"));
+        KeyValue b1 = store.create(key("b"), bytes("b1"));
+        KeyValue a2 = store.update(key("a"), bytes("a2"), a1.modRevision());
+        long aDeleted = store.delete(key("a"), a2.modRevision());
+        long bDeleted = store.delete(key("b"), b1.modRevision());
+        KeyValue a3 = store.create(key("a"), bytes("a3"));
+
+        Map<Long, List<String>> expected = new LinkedHashMap<>();
+        expected.put(a1.modRevision(), List.of("a1"));
+        expected.put(b1.modRevision(), List.of("a1", "b1"));
+        expected.put(a2.modRevision(), List.of("a2", "b1"));
+        expected.put(aDeleted, List.of("b1"));
+        expected.put(bDeleted, List.of());
+        expected.put(a3.modRevision(), List.of("a3"));
+        expected.forEach((revision, values) -> {
+            RangeResult all = store.range(prefix, RangeOptions.all().atRevision(revision));
+            assertThat(all.kvs()).as("at revision %d", revision).extracting(StoreContractTest::text)
+                    .containsExactlyElementsOf(values);
+            RangeResult one = store.range(prefix, RangeOptions.limit(1).atRevision(revision));
+            assertThat(one.kvs()).extracting(StoreContractTest::text)
+                    .containsExactlyElementsOf(values.stream().limit(1).toList());
+        });
+    }
+
+    @Test
+    void aRangeThatDoesNotCountPagesAsOneThatDoes() {
+        for (int i = 0; i < 5; i++) {
+            store.create(key("k" + i), bytes("v" + i));
+        }
+        RangeResult counted = store.range(prefix, new RangeOptions(2, 0, null, true));
+        RangeResult uncounted = store.range(prefix, new RangeOptions(2, counted.revision(), null, false));
+
+        assertThat(counted.remaining()).isEqualTo(3);
+        assertThat(uncounted.kvs()).extracting(KeyValue::key).containsExactly(key("k0"), key("k1"));
+        assertThat(uncounted.continueToken()).isEqualTo(counted.continueToken());
+        RangeResult rest = store.range(prefix, new RangeOptions(5, 0, uncounted.continueToken(), false));
+        assertThat(rest.kvs()).extracting(KeyValue::key).containsExactly(key("k2"), key("k3"), key("k4"));
+        assertThat(rest.hasMore()).isFalse();
     }
 
     @Test

@@ -35,7 +35,12 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(String... extraArgs) throws IOException {
-        return startOn(TempDirs.create("drover-server"), extraArgs);
+        return startOn(TempDirs.create("drover-server"), List.of(), extraArgs);
+    }
+
+    /** A server whose JVM runs with these options as well (e.g. a small {@code -Xmx}). */
+    public static ServerProcess startWithJvmOptions(List<String> jvmOptions, String... extraArgs) throws IOException {
+        return startOn(TempDirs.create("drover-server"), jvmOptions, extraArgs);
     }
 
     /**
@@ -46,13 +51,15 @@ public final class ServerProcess implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("the server still runs (pid " + process.pid() + ")");
         }
-        return startOn(dataDir, extraArgs);
+        return startOn(dataDir, List.of(), extraArgs);
     }
 
-    private static ServerProcess startOn(Path dataDir, String... extraArgs) throws IOException {
+    private static ServerProcess startOn(Path dataDir, List<String> jvmOptions, String... extraArgs)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "--enable-native-access=ALL-UNNAMED",
+                ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED"));
+        command.addAll(jvmOptions);
+        command.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "io.drover.cli.Main", "server", "--data-dir", dataDir.toString(), "--api-port", "0",
                 "--bind-address", "127.0.0.1", "--kubelet-port", "0",

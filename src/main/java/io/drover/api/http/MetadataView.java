@@ -15,14 +15,11 @@ record MetadataView(ResourceType type) implements ResponseView {
     private static final String META_V1 = "meta.k8s.io/v1";
 
     @Override
-    public ObjectNode ofList(ObjectNode list) {
-        ObjectNode out = JsonNodeFactory.instance.objectNode();
-        out.put("kind", "PartialObjectMetadataList");
-        out.put("apiVersion", META_V1);
-        out.set("metadata", list.path("metadata").isObject() ? list.get("metadata") : out.objectNode());
-        var items = out.putArray("items");
-        list.path("items").forEach(item -> items.add(TableConverter.partialMetadata(item)));
-        return out;
+    public ListForm listForm() {
+        ObjectNode head = JsonNodeFactory.instance.objectNode();
+        head.put("kind", "PartialObjectMetadataList");
+        head.put("apiVersion", META_V1);
+        return new ListForm(head, "items", TableConverter::partialMetadata);
     }
 
     @Override

@@ -17,6 +17,7 @@ import io.drover.api.patch.StrategicMergePatch;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.FieldSelector;
 import io.drover.api.storage.LabelSelector;
+import io.drover.api.storage.ListCursor;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.storage.ObjectWatch;
@@ -44,6 +45,7 @@ final class ResourceHandler {
     private final ObjectStorage storage;
     private final ObjectMapper json;
     private final Bodies bodies;
+    private final ListWriter lists;
     private final TableConverter tables = new TableConverter();
     private final Clock clock;
     private final PodLogHandler podLogs;
@@ -55,6 +57,7 @@ final class ResourceHandler {
         this.storage = storage;
         this.json = json;
         this.bodies = new Bodies(json);
+        this.lists = new ListWriter(json, JSON);
         this.clock = clock;
     }
 
@@ -105,8 +108,9 @@ final class ResourceHandler {
             if (request.flag("watch")) {
                 watch(request, path, options, response, view);
             } else {
-                ObjectNode list = storage.list(path.type(), path.namespace(), options);
-                send(response, 200, view == null ? list : view.ofList(list));
+                ListForm form = view == null ? ListForm.plain(path.type()) : view.listForm();
+                lists.write(storage.list(path.type(), path.namespace(), options), form, options.limit() > 0,
+                        response);
             }
             return;
         }
@@ -406,8 +410,8 @@ final class ResourceHandler {
         DeleteOptions options = deleteOptions(request);
         if (path.isCollection()) {
             ListOptions selection = listOptions(request);
-            ObjectNode list = storage.list(path.type(), namespaceOf(path), selection);
-            for (JsonNode item : list.path("items")) {
+            ListCursor items = storage.list(path.type(), namespaceOf(path), selection);
+            for (ObjectNode item = items.next(); item != null; item = items.next()) {
                 String ns = item.path("metadata").path("namespace").asText(null);
                 try {
                     storage.delete(path.type(), ns, item.path("metadata").path("name").asText(), options);

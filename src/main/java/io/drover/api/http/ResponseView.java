@@ -7,11 +7,13 @@ import java.time.Clock;
 /**
  * How a GET renders what it read when the client asked for another form than the objects
  * themselves (the Accept header's {@code as=} parameter): a Table ({@link TableView}) or the
- * objects' metadata alone ({@link MetadataView}). Watch events go through {@link #ofObject}.
+ * objects' metadata alone ({@link MetadataView}). Watch events go through {@link #ofObject}, lists
+ * through {@link #listForm}.
  */
 sealed interface ResponseView permits TableView, MetadataView {
 
-    ObjectNode ofList(ObjectNode list);
+    /** How a list is written in this view. */
+    ListForm listForm();
 
     ObjectNode ofObject(ObjectNode object);
 

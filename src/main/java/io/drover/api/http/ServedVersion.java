@@ -120,7 +120,10 @@ final class ServedVersion {
         return object.path("kind").asText().equals(kind) ? toServed.apply(object) : object;
     }
 
-    /** Converts a watch stream one event (one line) at a time. */
+    /**
+     * Converts a watch stream one event (one line) at a time, and a streamed list (one line with
+     * no newline, {@link ListWriter}) whole when it ends.
+     */
     private final class LineConverter extends FilterOutputStream {
         private final ByteArrayOutputStream line = new ByteArrayOutputStream();
 
@@ -144,6 +147,15 @@ final class ServedVersion {
             for (int i = off; i < off + len; i++) {
                 write(b[i]);
             }
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (line.size() > 0) {
+                out.write(convert(line.toByteArray()));
+                line.reset();
+            }
+            super.close();
         }
     }
 }

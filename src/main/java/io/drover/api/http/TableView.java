@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.table.TableConverter;
 import java.time.Clock;
+import java.time.Instant;
 
 /**
  * A GET that asked for a meta.k8s.io/v1 Table (what {@code kubectl get} asks for) and how to
@@ -13,8 +14,10 @@ record TableView(TableConverter tables, ResourceType type, boolean includeObject
         implements ResponseView {
 
     @Override
-    public ObjectNode ofList(ObjectNode list) {
-        return tables.fromList(type.group(), type.kind(), list, includeObject, clock.instant());
+    public ListForm listForm() {
+        Instant now = clock.instant();
+        return new ListForm(tables.tableHead(type.group(), type.kind()), "rows",
+                item -> tables.row(type.group(), type.kind(), type.apiVersion(), item, includeObject, now));
     }
 
     @Override

@@ -10,13 +10,10 @@ import io.drover.api.service.ServiceAllocations;
 import io.drover.api.service.ServiceClaims;
 import io.drover.api.strategy.ResourceStrategy;
 import io.drover.api.strategy.Strategies;
-import io.drover.store.CompactedException;
 import io.drover.store.ConflictException;
-import io.drover.store.InvalidContinueTokenException;
 import io.drover.store.KeyExistsException;
 import io.drover.store.KeyValue;
 import io.drover.store.RangeOptions;
-import io.drover.store.RangeResult;
 import io.drover.store.Store;
 import io.drover.store.ValueTooLargeException;
 import java.security.SecureRandom;
@@ -88,53 +85,9 @@ public final class ObjectStorage {
         return store.get(type.storageKey(namespace, name)).orElseThrow(() -> ApiException.notFound(type, name));
     }
 
-    /** A list object (kind XList) of the objects the options select, one page when limited. */
-    public ObjectNode list(ResourceType type, String namespace, ListOptions options) {
-        String prefix = type.storagePrefix(namespace);
-        List<ObjectNode> items = new ArrayList<>();
-        String token = options.continueToken();
-        long revision = 0;
-        String nextToken = null;
-        long remaining = 0;
-        try {
-            do {
-                int want = options.limit() == 0 ? 0 : Math.max(options.limit() - items.size(), 1);
-                RangeResult page = store.range(prefix, new RangeOptions(want, revision, token));
-                revision = page.revision();
-                for (KeyValue kv : page.kvs()) {
-                    ObjectNode object = codec.decode(kv);
-                    if (options.selects(object)) {
-                        items.add(object);
-                    }
-                }
-                token = page.continueToken();
-                nextToken = token;
-                remaining = page.remaining();
-                // With a selector a page may come back short: read on until it is full or done.
-            } while (token != null && options.limit() > 0 && items.size() < options.limit());
-        } catch (CompactedException e) {
-            throw ApiException.gone("The provided continue parameter is too old to display a consistent list "
-                    + "result. You can start a new list without the continue parameter, or use the continue token "
-                    + "in this response to retrieve the remainder of the results. Continuing with the provided token "
-                    + "results in an inconsistent list - objects that were created, modified, or deleted between the "
-                    + "time the first chunk was returned and now may show up in the list.");
-        } catch (InvalidContinueTokenException e) {
-            throw ApiException.badRequest("invalid continue token: " + e.getMessage());
-        }
-        ObjectNode list = codec.newObject();
-        list.put("apiVersion", type.apiVersion());
-        list.put("kind", type.listKind());
-        ObjectNode metadata = list.putObject("metadata");
-        metadata.put("resourceVersion", Long.toString(revision));
-        if (nextToken != null) {
-            metadata.put("continue", nextToken);
-            if (options.labels().isEverything() && options.fields().terms().isEmpty()) {
-                metadata.put("remainingItemCount", remaining);
-            }
-        }
-        ArrayNode array = list.putArray("items");
-        items.forEach(array::add);
-        return list;
+    /** The objects the options select, read page by page as they are taken (one page when limited). */
+    public ListCursor list(ResourceType type, String namespace, ListOptions options) {
+        return new ListCursor(store, codec, type.storagePrefix(namespace), options);
     }
 
     /**
@@ -443,11 +396,11 @@ public final class ObjectStorage {
         List<ObjectWatch.Event> initial = new ArrayList<>();
         long after;
         if (rv.isEmpty() || rv.equals("0")) {
-            ObjectNode list = list(type, namespace, new ListOptions(options.labels(), options.fields(), 0, null, ""));
-            after = Long.parseLong(list.path("metadata").path("resourceVersion").asText());
-            for (JsonNode item : list.path("items")) {
-                initial.add(new ObjectWatch.Event(ObjectWatch.Event.ADDED, (ObjectNode) item));
+            ListCursor items = list(type, namespace, new ListOptions(options.labels(), options.fields(), 0, null, ""));
+            for (ObjectNode item = items.next(); item != null; item = items.next()) {
+                initial.add(new ObjectWatch.Event(ObjectWatch.Event.ADDED, item));
             }
+            after = items.revision();
         } else {
             try {
                 after = Long.parseLong(rv);

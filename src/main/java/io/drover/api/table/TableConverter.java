@@ -38,29 +38,34 @@ public final class TableConverter {
     }
 
     /**
-     * A Table with one row per item of {@code list}.
+     * The fields of a Table that come before its metadata and rows: kind, apiVersion and the
+     * columns of {@code kind}'s printer. A list's Table is this, the list's metadata, and one
+     * {@link #row} per item.
      *
      * @param group the items' API group, "" for core
      * @param kind the items' kind, e.g. "Pod" (not "PodList")
-     * @param list a List object; its metadata.resourceVersion, continue and remainingItemCount are
-     *     copied to the Table's, so {@code kubectl get -w} and paging keep working
-     * @param includeObject whether each row carries the whole item instead of its metadata
+     */
+    public ObjectNode tableHead(String group, String kind) {
+        Printer printer = printers.forKind(group, kind);
+        ObjectNode table = JSON.objectNode();
+        table.put("kind", "Table");
+        table.put("apiVersion", META_V1);
+        ArrayNode columns = table.putArray("columnDefinitions");
+        printer.columns().forEach(c -> columns.add(c.toJson()));
+        return table;
+    }
+
+    /**
+     * One item's row in a Table of {@code kind}.
+     *
+     * @param apiVersion the item's apiVersion, for the row's object when the item has none (list
+     *     items usually do not)
+     * @param includeObject whether the row carries the whole item instead of its metadata
      * @param now the reference time for Age cells
      */
-    public ObjectNode fromList(String group, String kind, ObjectNode list, boolean includeObject, Instant now) {
-        Printer printer = printers.forKind(group, kind);
-        ObjectNode table = newTable(printer);
-        JsonNode listMeta = list.path("metadata");
-        ObjectNode metadata = (ObjectNode) table.get("metadata");
-        copyIfPresent(listMeta, metadata, "resourceVersion");
-        copyIfPresent(listMeta, metadata, "continue");
-        copyIfPresent(listMeta, metadata, "remainingItemCount");
-        ArrayNode rows = (ArrayNode) table.get("rows");
-        String apiVersion = list.path("apiVersion").asText("");
-        for (JsonNode item : list.path("items")) {
-            rows.add(row(printer, item, kind, apiVersion, includeObject, now));
-        }
-        return table;
+    public ObjectNode row(String group, String kind, String apiVersion, JsonNode item, boolean includeObject,
+            Instant now) {
+        return row(printers.forKind(group, kind), item, kind, apiVersion, includeObject, now);
     }
 
     /**
@@ -68,11 +73,14 @@ public final class TableConverter {
      * metadata.resourceVersion is the object's.
      */
     public ObjectNode fromObject(String group, String kind, ObjectNode object, boolean includeObject, Instant now) {
-        Printer printer = printers.forKind(group, kind);
-        ObjectNode table = newTable(printer);
-        copyIfPresent(object.path("metadata"), (ObjectNode) table.get("metadata"), "resourceVersion");
+        ObjectNode table = tableHead(group, kind);
+        ObjectNode metadata = table.putObject("metadata");
+        JsonNode resourceVersion = object.path("metadata").path("resourceVersion");
+        if (resourceVersion.isTextual() && !resourceVersion.asText().isEmpty()) {
+            metadata.set("resourceVersion", resourceVersion);
+        }
         String apiVersion = object.path("apiVersion").asText("");
-        ((ArrayNode) table.get("rows")).add(row(printer, object, kind, apiVersion, includeObject, now));
+        table.putArray("rows").add(row(group, kind, apiVersion, object, includeObject, now));
         return table;
     }
 
@@ -132,17 +140,6 @@ public final class TableConverter {
         return false;
     }
 
-    private static ObjectNode newTable(Printer printer) {
-        ObjectNode table = JSON.objectNode();
-        table.put("kind", "Table");
-        table.put("apiVersion", META_V1);
-        table.putObject("metadata");
-        ArrayNode columns = table.putArray("columnDefinitions");
-        printer.columns().forEach(c -> columns.add(c.toJson()));
-        table.putArray("rows");
-        return table;
-    }
-
     private static ObjectNode row(
             Printer printer, JsonNode item, String kind, String apiVersion, boolean includeObject, Instant now) {
         ObjectNode row = JSON.objectNode();
@@ -176,13 +173,6 @@ public final class TableConverter {
         JsonNode metadata = item.path("metadata");
         partial.set("metadata", metadata.isObject() ? metadata.deepCopy() : JSON.objectNode());
         return partial;
-    }
-
-    private static void copyIfPresent(JsonNode from, ObjectNode to, String field) {
-        JsonNode value = from.path(field);
-        if (!value.isMissingNode() && !value.isNull() && !(value.isTextual() && value.asText().isEmpty())) {
-            to.set(field, value.deepCopy());
-        }
     }
 
     private static String unquote(String value) {

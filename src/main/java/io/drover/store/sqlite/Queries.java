@@ -102,10 +102,15 @@ final class Queries implements AutoCloseable {
      * {@code revision}, in name order, at most {@code limit} (0: all).
      */
     List<Row> range(String from, String to, long revision, int limit) throws SQLException {
-        String sql = "SELECT k.id, k.name, k.deleted, k.create_revision, k.prev_revision, k.version, k.value"
-                + " FROM kv k JOIN (SELECT MAX(id) AS mid FROM kv WHERE name >= ?"
+        // One pass over the (name, prev_revision) index in name order that stops at the limit: with
+        // MAX(id) as its only aggregate, SQLite takes the other columns of each group from the row
+        // that has the maximum (its "bare columns"), so HAVING drops the names whose latest row is
+        // a deletion. Joining a GROUP BY subquery instead made SQLite build the whole rest of the
+        // range before the limit, 43 ms for a page of 500 out of 18,000 keys against 3.
+        String sql = "SELECT MAX(id), name, deleted, create_revision, prev_revision, version, value"
+                + " FROM kv WHERE name >= ?"
                 + (to == null ? "" : " AND name < ?")
-                + " AND id <= ? GROUP BY name) m ON k.id = m.mid WHERE k.deleted = 0 ORDER BY k.name"
+                + " AND id <= ? GROUP BY name HAVING deleted = 0 ORDER BY name"
                 + (limit > 0 ? " LIMIT ?" : "");
         PreparedStatement ps = statement(sql);
         int i = 1;

@@ -121,7 +121,8 @@ public final class SqliteStore implements Store {
                 return new RangeResult(kvs, revision, null, 0);
             }
             String last = kvs.get(kvs.size() - 1).key();
-            long remaining = q.count(last + "\0", end, revision);
+            // Counting scans the rest of the range: a list read page by page would be quadratic.
+            long remaining = options.countRemaining() ? q.count(last + "\0", end, revision) : 0;
             return new RangeResult(kvs, revision, ContinueToken.after(prefix, last, revision).encode(), remaining);
         });
     }

@@ -27,59 +27,50 @@ class TableConverterTest {
                     "spec": {"replicas": 1}}]}""".formatted(ago(300), ago(60)));
     }
 
-    @Test
-    void listBecomesTableWithColumnsAndOneRowPerItem() {
-        ObjectNode table = converter.fromList("apps", "Deployment", deploymentList(), false, NOW);
+    private ObjectNode row(int item, boolean includeObject) {
+        return converter.row("apps", "Deployment", "apps/v1", deploymentList().at("/items/" + item), includeObject, NOW);
+    }
 
-        assertThat(table.path("kind").asText()).isEqualTo("Table");
-        assertThat(table.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
-        assertThat(table.at("/metadata/resourceVersion").asText()).isEqualTo("118");
-        assertThat(table.at("/metadata/continue").asText()).isEqualTo("abc");
-        assertThat(table.at("/columnDefinitions/0").toString()).startsWith(
+    @Test
+    void tableHeadHasTheKindsColumns() {
+        ObjectNode head = converter.tableHead("apps", "Deployment");
+
+        assertThat(head.path("kind").asText()).isEqualTo("Table");
+        assertThat(head.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
+        assertThat(head.at("/columnDefinitions/0").toString()).startsWith(
                 "{\"name\":\"Name\",\"type\":\"string\",\"format\":\"name\",\"description\":");
-        assertThat(table.at("/columnDefinitions/0/priority").isInt()).isTrue();
-        assertThat(table.at("/columnDefinitions/6/priority").asInt()).isEqualTo(1);
-        assertThat(table.path("rows")).hasSize(2);
-        assertThat(table.at("/rows/0/cells").toString()).isEqualTo("[\"a\",\"2/2\",0,0,\"5m\",\"\",\"\",\"\"]");
-        assertThat(table.at("/rows/1/cells/1").asText()).isEqualTo("0/1");
+        assertThat(head.at("/columnDefinitions/0/priority").isInt()).isTrue();
+        assertThat(head.at("/columnDefinitions/6/priority").asInt()).isEqualTo(1);
+        assertThat(converter.tableHead("", "Pod").path("columnDefinitions")).hasSize(9);
+    }
+
+    @Test
+    void rowHasOneCellPerColumn() {
+        assertThat(row(0, false).path("cells").toString()).isEqualTo("[\"a\",\"2/2\",0,0,\"5m\",\"\",\"\",\"\"]");
+        assertThat(row(1, false).at("/cells/1").asText()).isEqualTo("0/1");
     }
 
     @Test
     void rowsCarryPartialObjectMetadataByDefault() {
-        ObjectNode table = converter.fromList("apps", "Deployment", deploymentList(), false, NOW);
-
-        assertThat(table.at("/rows/0/object/kind").asText()).isEqualTo("PartialObjectMetadata");
-        assertThat(table.at("/rows/0/object/apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
-        assertThat(table.at("/rows/0/object/metadata")).isEqualTo(deploymentList().at("/items/0/metadata"));
-        assertThat(table.at("/rows/0/object/spec").isMissingNode()).isTrue();
-        assertThat(table.at("/rows/1/object/metadata/namespace").asText()).isEqualTo("prod");
+        assertThat(row(0, false).at("/object/kind").asText()).isEqualTo("PartialObjectMetadata");
+        assertThat(row(0, false).at("/object/apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
+        assertThat(row(0, false).at("/object/metadata")).isEqualTo(deploymentList().at("/items/0/metadata"));
+        assertThat(row(0, false).at("/object/spec").isMissingNode()).isTrue();
+        assertThat(row(1, false).at("/object/metadata/namespace").asText()).isEqualTo("prod");
     }
 
     @Test
     void includeObjectEmbedsTheWholeObjectWithItsKind() {
-        ObjectNode table = converter.fromList("apps", "Deployment", deploymentList(), true, NOW);
-
-        assertThat(table.at("/rows/0/object/kind").asText()).isEqualTo("Deployment");
-        assertThat(table.at("/rows/0/object/apiVersion").asText()).isEqualTo("apps/v1");
-        assertThat(table.at("/rows/0/object/spec/replicas").asInt()).isEqualTo(2);
+        assertThat(row(0, true).at("/object/kind").asText()).isEqualTo("Deployment");
+        assertThat(row(0, true).at("/object/apiVersion").asText()).isEqualTo("apps/v1");
+        assertThat(row(0, true).at("/object/spec/replicas").asInt()).isEqualTo(2);
     }
 
     @Test
     void inputIsNotModified() {
         ObjectNode list = deploymentList();
-        converter.fromList("apps", "Deployment", list, true, NOW);
+        converter.row("apps", "Deployment", "apps/v1", list.at("/items/0"), true, NOW);
         assertThat(list).isEqualTo(deploymentList());
-    }
-
-    @Test
-    void emptyListHasColumnsAndNoRows() {
-        ObjectNode table = converter.fromList("", "Pod",
-                json("{\"kind\": \"PodList\", \"apiVersion\": \"v1\", \"metadata\": {\"resourceVersion\": \"7\"}, \"items\": []}"),
-                false, NOW);
-        assertThat(table.path("rows")).isEmpty();
-        assertThat(table.path("columnDefinitions")).hasSize(9);
-        assertThat(table.at("/metadata/resourceVersion").asText()).isEqualTo("7");
-        assertThat(table.at("/metadata/continue").isMissingNode()).isTrue();
     }
 
     @Test
