@@ -2,6 +2,7 @@ package io.drover.api;
 
 import io.drover.api.http.ApiRouter;
 import io.drover.api.http.JettyAdapter;
+import io.drover.api.http.StatusErrorHandler;
 import io.drover.api.security.ClusterCredentials;
 import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
@@ -74,6 +75,7 @@ public final class ApiServer implements AutoCloseable {
         connector.setPort(port);
         server.addConnector(connector);
         server.setHandler(front.apply(new JettyAdapter(router)));
+        server.setErrorHandler(new StatusErrorHandler());
         server.setStopTimeout(5_000);
         try {
             server.start();
