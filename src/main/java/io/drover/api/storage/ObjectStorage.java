@@ -393,22 +393,17 @@ public final class ObjectStorage {
     public ObjectWatch watch(ResourceType type, String namespace, ListOptions options) {
         String prefix = type.storagePrefix(namespace);
         String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
-        List<ObjectWatch.Event> initial = new ArrayList<>();
-        long after;
         if (rv.isEmpty() || rv.equals("0")) {
-            ListCursor items = list(type, namespace, new ListOptions(options.labels(), options.fields(), 0, null, ""));
-            for (ObjectNode item = items.next(); item != null; item = items.next()) {
-                initial.add(new ObjectWatch.Event(ObjectWatch.Event.ADDED, item));
-            }
-            after = items.revision();
-        } else {
-            try {
-                after = Long.parseLong(rv);
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("invalid resource version: " + rv);
-            }
+            ListCursor existing = list(type, namespace, new ListOptions(options.labels(), options.fields(), 0, null, ""));
+            return StoreObjectWatch.start(store, codec, prefix, existing.revision(), options, existing);
         }
-        return StoreObjectWatch.start(store, codec, prefix, after, options, initial);
+        long after;
+        try {
+            after = Long.parseLong(rv);
+        } catch (NumberFormatException e) {
+            throw ApiException.badRequest("invalid resource version: " + rv);
+        }
+        return StoreObjectWatch.start(store, codec, prefix, after, options, null);
     }
 
     private String now() {

@@ -19,12 +19,17 @@ import java.util.concurrent.TimeUnit;
  * that stops matching is DELETED, as the Kubernetes watch cache reports them.
  *
  * <p>The queue between the store and the connection is bounded: a client that does not keep up is
- * ended (it re-watches from its last resourceVersion) instead of growing the server's memory.
+ * ended (it re-watches from its last resourceVersion) instead of growing the server's memory. A
+ * watch from "" or "0" first sends the objects that exist as ADDED events, read from a
+ * {@link ListCursor} as the client takes them, so they need the memory of one page and do not
+ * count against that bound.
  */
 final class StoreObjectWatch implements ObjectWatch, WatchListener {
 
     /** Events a slow client may have pending before its watch is ended. */
     private static final int MAX_PENDING = 10_000;
+    /** Events handed over per {@link #next} call. */
+    private static final int BATCH = 256;
     private static final Object END = new Object();
 
     private final ObjectCodec codec;
@@ -33,6 +38,8 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
     private volatile Watch watch;
     private volatile long lastRevision;
     private boolean ended;
+    /** The objects that existed when the watch started, not yet sent; null once they all are. */
+    private ListCursor existing;
 
     private StoreObjectWatch(ObjectCodec codec, ListOptions options, long after) {
         this.codec = codec;
@@ -40,10 +47,14 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
         this.lastRevision = after;
     }
 
+    /**
+     * Watches the changes after revision {@code after}, sending first, as ADDED events, the objects
+     * of {@code existing} (read at that revision), when not null.
+     */
     static StoreObjectWatch start(Store store, ObjectCodec codec, String prefix, long after, ListOptions options,
-            List<Event> initial) {
+            ListCursor existing) {
         StoreObjectWatch w = new StoreObjectWatch(codec, options, after);
-        w.queue.addAll(initial);
+        w.existing = existing;
         w.watch = store.watch(prefix, after, w);
         return w;
     }
@@ -96,13 +107,19 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
         if (ended) {
             return null;
         }
+        if (existing != null) {
+            List<Event> added = nextExisting();
+            if (!added.isEmpty()) {
+                return added;
+            }
+        }
         Object first = queue.poll(timeoutMillis, TimeUnit.MILLISECONDS);
         if (first == null) {
             return List.of();
         }
         List<Object> taken = new ArrayList<>();
         taken.add(first);
-        queue.drainTo(taken, 256);
+        queue.drainTo(taken, BATCH);
         List<Event> events = new ArrayList<>(taken.size());
         for (Object o : taken) {
             if (o == END) {
@@ -112,6 +129,30 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
             events.add((Event) o);
         }
         return events.isEmpty() && ended ? null : events;
+    }
+
+    /**
+     * Up to a batch of the existing objects as ADDED events. The list's revision compacted away
+     * before they were all read (a client slower than a compaction interval) ends the watch with
+     * the 410 Gone a client answers by listing again.
+     */
+    private List<Event> nextExisting() {
+        List<Event> added = new ArrayList<>();
+        try {
+            for (ObjectNode object = existing.next(); object != null; object = existing.next()) {
+                added.add(new Event(Event.ADDED, object));
+                if (added.size() == BATCH) {
+                    return added;
+                }
+            }
+            existing = null;
+        } catch (ApiException e) {
+            existing = null;
+            added.add(new Event(Event.ERROR, e.toStatus()));
+            ended = true;
+            close();
+        }
+        return added;
     }
 
     @Override
