@@ -300,18 +300,24 @@ public abstract class StoreContractTest {
     void rangeAtEachRevisionAcrossDeleteAndRecreateShowsTheKeysLiveThen() {
         KeyValue a1 = store.create(key("a"), bytes("a1"));
         KeyValue b1 = store.create(key("b"), bytes("b1"));
+        KeyValue c1 = store.create(key("c"), bytes("c1"));
         KeyValue a2 = store.update(key("a"), bytes("a2"), a1.modRevision());
         long aDeleted = store.delete(key("a"), a2.modRevision());
         long bDeleted = store.delete(key("b"), b1.modRevision());
         KeyValue a3 = store.create(key("a"), bytes("a3"));
+        KeyValue b2 = store.create(key("b"), bytes("b2"));
+        long cDeleted = store.delete(key("c"), c1.modRevision());
 
         Map<Long, List<String>> expected = new LinkedHashMap<>();
         expected.put(a1.modRevision(), List.of("a1"));
         expected.put(b1.modRevision(), List.of("a1", "b1"));
-        expected.put(a2.modRevision(), List.of("a2", "b1"));
-        expected.put(aDeleted, List.of("b1"));
-        expected.put(bDeleted, List.of());
-        expected.put(a3.modRevision(), List.of("a3"));
+        expected.put(c1.modRevision(), List.of("a1", "b1", "c1"));
+        expected.put(a2.modRevision(), List.of("a2", "b1", "c1"));
+        expected.put(aDeleted, List.of("b1", "c1"));
+        expected.put(bDeleted, List.of("c1"));
+        expected.put(a3.modRevision(), List.of("a3", "c1"));
+        expected.put(b2.modRevision(), List.of("a3", "b2", "c1"));
+        expected.put(cDeleted, List.of("a3", "b2"));
         expected.forEach((revision, values) -> {
             RangeResult all = store.range(prefix, RangeOptions.all().atRevision(revision));
             assertThat(all.kvs()).as("at revision %d", revision).extracting(StoreContractTest::text)
@@ -319,6 +325,7 @@ public abstract class StoreContractTest {
             RangeResult one = store.range(prefix, RangeOptions.limit(1).atRevision(revision));
             assertThat(one.kvs()).extracting(StoreContractTest::text)
                     .containsExactlyElementsOf(values.stream().limit(1).toList());
+            assertThat(one.remaining()).as("remaining at revision %d", revision).isEqualTo(Math.max(0, values.size() - 1));
         });
     }
 
