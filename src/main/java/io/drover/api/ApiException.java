@@ -81,18 +81,40 @@ public final class ApiException extends RuntimeException {
      */
     public static ApiException invalid(ResourceType type, String name, List<Cause> causes) {
         String qualifiedKind = type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
+        return new ApiException(422, "Invalid", invalidMessage(qualifiedKind, name, causes), type, name, causes, true);
+    }
+
+    /**
+     * 422 Invalid for something that is not a resource: a request's options ("PodLogOptions",
+     * "ListOptions.meta.k8s.io"), as Kubernetes validates them.
+     */
+    public static ApiException invalid(String qualifiedKind, String name, List<Cause> causes) {
+        return new ApiException(422, "Invalid", invalidMessage(qualifiedKind, name, causes), null, name, causes);
+    }
+
+    /** NewInvalid's message: {@code Kind "name" is invalid: field: message}, several in brackets. */
+    private static String invalidMessage(String qualifiedKind, String name, List<Cause> causes) {
         StringBuilder message = new StringBuilder(qualifiedKind).append(" \"").append(name).append("\" is invalid: ");
+        if (causes.size() > 1) {
+            message.append('[');
+        }
         for (int i = 0; i < causes.size(); i++) {
             Cause c = causes.get(i);
-            if (i > 0) {
-                message.append(", ");
-            }
-            message.append(c.field()).append(": ").append(c.message());
+            message.append(i > 0 ? ", " : "").append(c.field().isEmpty() ? "" : c.field() + ": ").append(c.message());
         }
         if (causes.size() > 1) {
-            message.insert(message.indexOf(": ") + 2, "[").append("]");
+            message.append(']');
         }
-        return new ApiException(422, "Invalid", message.toString(), type, name, causes, true);
+        return message.toString();
+    }
+
+    /**
+     * A read at a resourceVersion the store has not reached, worded as Kubernetes' storage layer
+     * words it (504, reason Timeout, a ResourceVersionTooLarge cause).
+     */
+    public static ApiException resourceVersionTooLarge(long requested, long current) {
+        return new ApiException(504, "Timeout", "Too large resource version: " + requested + ", current: " + current,
+                null, null, List.of(new Cause("ResourceVersionTooLarge", "Too large resource version", "")));
     }
 
     public static ApiException badRequest(String message) {

@@ -413,6 +413,74 @@ class ApiServerIT {
                 .contains("too old resource version");
     }
 
+    @Test
+    void aListAtAnExactResourceVersionShowsTheObjectsAsTheyWereThen() throws Exception {
+        String ns = newNamespace("exact");
+        ConfigMap a = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("a").endMetadata().addToData("v", "1").build()).create();
+        String then = a.getMetadata().getResourceVersion();
+        client.configMaps().inNamespace(ns).withName("a").edit(c -> new ConfigMapBuilder(c).addToData("v", "2").build());
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("b").endMetadata().build()).create();
+
+        ConfigMapList exact = client.configMaps().inNamespace(ns).list(new ListOptionsBuilder()
+                .withResourceVersion(then).withResourceVersionMatch("Exact").build());
+        ConfigMapList notOlder = client.configMaps().inNamespace(ns).list(new ListOptionsBuilder()
+                .withResourceVersion(then).withResourceVersionMatch("NotOlderThan").build());
+
+        assertThat(exact.getMetadata().getResourceVersion()).isEqualTo(then);
+        assertThat(exact.getItems()).extracting(c -> c.getData().get("v")).containsExactly("1");
+        assertThat(notOlder.getItems()).extracting(c -> c.getMetadata().getName()).containsExactly("a", "b");
+        assertThat(notOlder.getItems().get(0).getData()).containsEntry("v", "2");
+
+        cluster.server().compactStore();
+        HttpResponse<String> compacted = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?resourceVersion="
+                + then + "&resourceVersionMatch=Exact", null, null, true);
+        assertThat(compacted.statusCode()).isEqualTo(410);
+        assertThat(compacted.body()).contains("\"reason\":\"Expired\"")
+                .contains("The resourceVersion for the provided list is too old.");
+    }
+
+    @Test
+    void listResourceVersionOptionsAreCheckedAsKubernetesDoes() throws Exception {
+        String configmaps = "/api/v1/namespaces/default/configmaps";
+
+        HttpResponse<String> noVersion = raw("GET", configmaps + "?resourceVersionMatch=Exact", null, null, true);
+        assertThat(noVersion.statusCode()).isEqualTo(422);
+        assertThat(noVersion.body()).contains("ListOptions.meta.k8s.io \\\"\\\" is invalid: resourceVersionMatch: "
+                + "Forbidden: resourceVersionMatch is forbidden unless resourceVersion is provided");
+
+        HttpResponse<String> unknown = raw("GET", configmaps + "?resourceVersion=5&resourceVersionMatch=Newest", null,
+                null, true);
+        assertThat(unknown.statusCode()).isEqualTo(422);
+        assertThat(unknown.body()).contains("\"reason\":\"FieldValueNotSupported\"")
+                .contains("supported values: \\\"Exact\\\", \\\"NotOlderThan\\\"");
+
+        HttpResponse<String> exactZero = raw("GET", configmaps + "?resourceVersion=0&resourceVersionMatch=Exact", null,
+                null, true);
+        assertThat(exactZero.statusCode()).isEqualTo(422);
+        assertThat(exactZero.body()).contains("resourceVersionMatch \\\"exact\\\" is forbidden for resourceVersion");
+
+        String token = client.configMaps().inNamespace("kube-system").list(new ListOptionsBuilder().withLimit(1L)
+                .build()).getMetadata().getContinue();
+        HttpResponse<String> continued = raw("GET", "/api/v1/configmaps?limit=1&resourceVersion=5&continue="
+                + java.net.URLEncoder.encode(String.valueOf(token), StandardCharsets.UTF_8), null, null, true);
+        assertThat(continued.statusCode()).isEqualTo(400);
+        assertThat(continued.body()).contains("specifying resource version is not allowed when using continue");
+
+        HttpResponse<String> future = raw("GET", configmaps + "?resourceVersion=999999999", null, null, true);
+        assertThat(future.statusCode()).isEqualTo(504);
+        assertThat(future.body()).contains("\"reason\":\"Timeout\"").contains("Too large resource version: 999999999")
+                .contains("\"reason\":\"ResourceVersionTooLarge\"");
+
+        for (String bad : List.of("abc", "-5")) {
+            HttpResponse<String> invalid = raw("GET", configmaps + "?resourceVersion=" + bad, null, null, true);
+            assertThat(invalid.statusCode()).as(bad).isEqualTo(400);
+            HttpResponse<String> watch = raw("GET", configmaps + "?watch=true&resourceVersion=" + bad, null, null, true);
+            assertThat(watch.statusCode()).as("watch " + bad).isEqualTo(400);
+        }
+    }
+
     private HttpResponse<String> getAccepting(String path, String accept) throws Exception {
         return cluster.httpClient().send(HttpRequest.newBuilder(URI.create(cluster.server().url() + path))
                 .header("Authorization", "Bearer " + cluster.token()).header("Accept", accept).GET().build(),

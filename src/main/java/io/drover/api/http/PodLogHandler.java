@@ -131,19 +131,7 @@ final class PodLogHandler {
             query.put("sinceTime", sinceTime);
         }
         if (!causes.isEmpty()) {
-            StringBuilder message = new StringBuilder("PodLogOptions \"" + podName + "\" is invalid: ");
-            if (causes.size() > 1) {
-                message.append('[');
-            }
-            for (int i = 0; i < causes.size(); i++) {
-                ApiException.Cause c = causes.get(i);
-                message.append(i > 0 ? ", " : "").append(c.field().isEmpty() ? "" : c.field() + ": ")
-                        .append(c.message());
-            }
-            if (causes.size() > 1) {
-                message.append(']');
-            }
-            throw new ApiException(422, "Invalid", message.toString(), null, podName, causes);
+            throw ApiException.invalid("PodLogOptions", podName, causes);
         }
         return query;
     }

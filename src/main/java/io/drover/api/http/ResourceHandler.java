@@ -27,6 +27,7 @@ import io.drover.api.table.TableConverter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -34,6 +35,8 @@ import java.util.function.UnaryOperator;
 final class ResourceHandler {
 
     private static final String JSON = "application/json";
+    private static final String RESOURCE_VERSION_MATCH = "resourceVersionMatch";
+    private static final String EXACT = "Exact";
     /** How long a watch without timeoutSeconds runs; clients re-watch after it ends. */
     private static final long DEFAULT_WATCH_SECONDS = 1800;
     /** Quiet time after which a watch that asked for bookmarks gets one. */
@@ -109,8 +112,9 @@ final class ResourceHandler {
                 watch(request, path, options, response, view);
             } else {
                 ListForm form = view == null ? ListForm.plain(path.type()) : view.listForm();
-                lists.write(storage.list(path.type(), path.namespace(), options), form, options.limit() > 0,
-                        response);
+                long revision = listRevision(options, request.param("resourceVersionMatch"));
+                lists.write(storage.list(path.type(), path.namespace(), options, revision), form,
+                        options.limit() > 0, response);
             }
             return;
         }
@@ -139,6 +143,64 @@ final class ResourceHandler {
                 limit,
                 cont == null || cont.isEmpty() ? null : cont,
                 request.param("resourceVersion") == null ? "" : request.param("resourceVersion"));
+    }
+
+    /**
+     * The revision a list reads at, from its resourceVersion and resourceVersionMatch as Kubernetes
+     * takes them: unset, "0" or a continue token: the current state (drover reads the store, which
+     * is never behind); N with resourceVersionMatch=Exact: as of N (410 once compacted); N alone or
+     * with NotOlderThan: the current state, which is N or newer unless N is ahead of the store (504).
+     * The combinations Kubernetes' ValidateListOptions forbids are 422 Invalid.
+     */
+    private long listRevision(ListOptions options, String matchParam) {
+        String rv = options.resourceVersion();
+        String match = matchParam == null ? "" : matchParam;
+        List<ApiException.Cause> causes = new ArrayList<>();
+        if (!match.isEmpty()) {
+            if (rv.isEmpty()) {
+                causes.add(forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided"));
+            }
+            if (options.continueToken() != null) {
+                causes.add(forbidden("resourceVersionMatch is forbidden when continue is provided"));
+            }
+            if (!match.equals(EXACT) && !match.equals("NotOlderThan")) {
+                causes.add(new ApiException.Cause("FieldValueNotSupported", "Unsupported value: \"" + match
+                        + "\": supported values: \"Exact\", \"NotOlderThan\", \"\"", RESOURCE_VERSION_MATCH));
+            }
+            if (match.equals(EXACT) && rv.equals("0")) {
+                causes.add(forbidden("resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
+            }
+        }
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid("ListOptions.meta.k8s.io", "", causes);
+        }
+        if (options.continueToken() != null) {
+            if (!rv.isEmpty() && !rv.equals("0")) {
+                throw ApiException.badRequest("specifying resource version is not allowed when using continue");
+            }
+            return 0;
+        }
+        if (rv.isEmpty() || rv.equals("0")) {
+            return 0;
+        }
+        long requested;
+        try {
+            requested = Long.parseLong(rv);
+        } catch (NumberFormatException e) {
+            requested = -1;
+        }
+        if (requested < 0) {
+            throw ApiException.badRequest("invalid resource version: " + rv);
+        }
+        long current = storage.currentRevision();
+        if (requested > current) {
+            throw ApiException.resourceVersionTooLarge(requested, current);
+        }
+        return match.equals(EXACT) ? requested : 0;
+    }
+
+    private static ApiException.Cause forbidden(String detail) {
+        return new ApiException.Cause("FieldValueForbidden", "Forbidden: " + detail, RESOURCE_VERSION_MATCH);
     }
 
     private void watch(ApiRequest request, ResourcePath path, ListOptions options, ApiResponse response,

@@ -39,13 +39,20 @@ public final class ListCursor {
     private int returned;
     private int pageKeys = FIRST_PAGE_KEYS;
 
-    /** Reads the first page, so that a bad continue token fails before any answer is sent. */
-    ListCursor(Store store, ObjectCodec codec, String prefix, ListOptions options) {
+    /**
+     * Reads the first page, so that a bad continue token or a compacted revision fails before any
+     * answer is sent.
+     *
+     * @param revision the revision to read at (resourceVersionMatch=Exact), 0 for the current one
+     *     or the continue token's
+     */
+    ListCursor(Store store, ObjectCodec codec, String prefix, ListOptions options, long revision) {
         this.store = store;
         this.codec = codec;
         this.prefix = prefix;
         this.options = options;
         this.pageToken = options.continueToken();
+        this.revision = revision;
         readPage();
     }
 
@@ -103,6 +110,11 @@ public final class ListCursor {
         try {
             result = store.range(prefix, new RangeOptions(want, revision, pageToken, lastPageOfLimit));
         } catch (CompactedException e) {
+            if (options.continueToken() == null) {
+                // A list at a given revision (resourceVersionMatch=Exact), or one whose own first
+                // page's revision went between two pages: etcd3's expiredErrorMsg.
+                throw ApiException.gone("The resourceVersion for the provided list is too old.");
+            }
             throw ApiException.gone("The provided continue parameter is too old to display a consistent list "
                     + "result. You can start a new list without the continue parameter, or use the continue token "
                     + "in this response to retrieve the remainder of the results. Continuing with the provided token "

@@ -87,7 +87,12 @@ public final class ObjectStorage {
 
     /** The objects the options select, read page by page as they are taken (one page when limited). */
     public ListCursor list(ResourceType type, String namespace, ListOptions options) {
-        return new ListCursor(store, codec, type.storagePrefix(namespace), options);
+        return list(type, namespace, options, 0);
+    }
+
+    /** The same, as of {@code revision} (0: the current one, or the continue token's). */
+    public ListCursor list(ResourceType type, String namespace, ListOptions options, long revision) {
+        return new ListCursor(store, codec, type.storagePrefix(namespace), options, revision);
     }
 
     /**
@@ -401,6 +406,9 @@ public final class ObjectStorage {
         try {
             after = Long.parseLong(rv);
         } catch (NumberFormatException e) {
+            after = -1;
+        }
+        if (after < 0) {
             throw ApiException.badRequest("invalid resource version: " + rv);
         }
         return StoreObjectWatch.start(store, codec, prefix, after, options, null);
