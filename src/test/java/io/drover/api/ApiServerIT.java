@@ -481,6 +481,23 @@ class ApiServerIT {
         }
     }
 
+    @Test
+    void aFieldSelectorOnAFieldTheKindCannotBeSelectedByIsRefused() throws Exception {
+        HttpResponse<String> data = raw("GET", "/api/v1/namespaces/default/configmaps?fieldSelector=data.k%3Dv", null,
+                null, true);
+        assertThat(data.statusCode()).isEqualTo(400);
+        assertThat(data.body()).contains("\\\"data.k\\\" is not a known field selector");
+
+        HttpResponse<String> hostIp = raw("GET", "/api/v1/pods?watch=true&fieldSelector=status.hostIP%3Dx", null,
+                null, true);
+        assertThat(hostIp.statusCode()).isEqualTo(400);
+        assertThat(hostIp.body()).contains("field label not supported: status.hostIP");
+
+        HttpResponse<String> huge = raw("GET", "/api/v1/namespaces/default/configmaps?limit=99999999999", null, null,
+                true);
+        assertThat(huge.statusCode()).isEqualTo(200);
+    }
+
     private HttpResponse<String> getAccepting(String path, String accept) throws Exception {
         return cluster.httpClient().send(HttpRequest.newBuilder(URI.create(cluster.server().url() + path))
                 .header("Authorization", "Bearer " + cluster.token()).header("Accept", accept).GET().build(),

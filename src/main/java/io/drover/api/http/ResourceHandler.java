@@ -15,6 +15,7 @@ import io.drover.api.patch.PatchException;
 import io.drover.api.patch.PatchSchema;
 import io.drover.api.patch.StrategicMergePatch;
 import io.drover.api.storage.DeleteOptions;
+import io.drover.api.storage.FieldLabels;
 import io.drover.api.storage.FieldSelector;
 import io.drover.api.storage.LabelSelector;
 import io.drover.api.storage.ListCursor;
@@ -107,7 +108,7 @@ final class ResourceHandler {
     private void get(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         ResponseView view = ResponseView.of(request, path, tables, clock);
         if (path.isCollection()) {
-            ListOptions options = listOptions(request);
+            ListOptions options = listOptions(request, path.type());
             if (request.flag("watch")) {
                 watch(request, path, options, response, view);
             } else {
@@ -126,12 +127,13 @@ final class ResourceHandler {
         }
     }
 
-    private static ListOptions listOptions(ApiRequest request) {
+    private static ListOptions listOptions(ApiRequest request, ResourceType type) {
         int limit = 0;
         String limitParam = request.param("limit");
         if (limitParam != null && !limitParam.isEmpty()) {
             try {
-                limit = Math.max(0, Integer.parseInt(limitParam));
+                // An int64 in Kubernetes; 0 or less means no limit.
+                limit = (int) Math.clamp(Long.parseLong(limitParam), 0, Integer.MAX_VALUE);
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("limit: Invalid value: \"" + limitParam + "\": must be an integer");
             }
@@ -139,7 +141,7 @@ final class ResourceHandler {
         String cont = request.param("continue");
         return new ListOptions(
                 LabelSelector.parse(request.param("labelSelector")),
-                FieldSelector.parse(request.param("fieldSelector")),
+                FieldLabels.check(type, FieldSelector.parse(request.param("fieldSelector"))),
                 limit,
                 cont == null || cont.isEmpty() ? null : cont,
                 request.param("resourceVersion") == null ? "" : request.param("resourceVersion"));
@@ -471,7 +473,7 @@ final class ResourceHandler {
     private void delete(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         DeleteOptions options = deleteOptions(request);
         if (path.isCollection()) {
-            ListOptions selection = listOptions(request);
+            ListOptions selection = listOptions(request, path.type());
             ListCursor items = storage.list(path.type(), namespaceOf(path), selection);
             for (ObjectNode item = items.next(); item != null; item = items.next()) {
                 String ns = item.path("metadata").path("namespace").asText(null);
