@@ -31,11 +31,21 @@ public final class FieldLabels {
             "Secret", Set.of("type", "metadata.namespace", "metadata.name"),
             "Service", Set.of("metadata.namespace", "metadata.name", "spec.clusterIP", "spec.type"));
 
+    /**
+     * Selectable fields that are not the object's field of that path: Kubernetes selects an
+     * Event's "source" by its source.component.
+     */
+    private static final Map<String, String> EVENT_PATHS = Map.of("source", "source.component");
+
+    /** Booleans that Kubernetes' field sets hold as "false" when they are absent. */
+    private static final Set<String> FALSE_WHEN_ABSENT = Set.of("spec.unschedulable", "spec.hostNetwork");
+
     private FieldLabels() {}
 
     /**
-     * The selector with each field checked for the type, and old clients' {@code spec.host} on
-     * pods read as {@code spec.nodeName}, as Kubernetes converts it.
+     * The selector with each field checked for the type, and read as Kubernetes reads it: old
+     * clients' {@code spec.host} on pods as {@code spec.nodeName}, an Event's {@code source} as its
+     * source.component, an absent boolean as "false".
      *
      * @throws ApiException 400 naming the first field the type cannot be selected by
      */
@@ -57,7 +67,11 @@ public final class FieldLabels {
             } else if (!own.contains(path)) {
                 throw ApiException.badRequest("field label not supported: " + path);
             }
-            terms.add(new FieldSelector.Term(path, term.equal(), term.value()));
+            if (type.kind().equals("Event")) {
+                path = EVENT_PATHS.getOrDefault(path, path);
+            }
+            terms.add(new FieldSelector.Term(path, term.equal(), term.value(),
+                    own != null && FALSE_WHEN_ABSENT.contains(path) ? "false" : ""));
         }
         return new FieldSelector(List.copyOf(terms));
     }

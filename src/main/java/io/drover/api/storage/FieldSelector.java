@@ -12,14 +12,23 @@ import java.util.List;
  */
 public record FieldSelector(List<Term> terms) {
 
-    /** One comparison. */
-    public record Term(String path, boolean equal, String value) {
+    /**
+     * One comparison.
+     *
+     * @param missingAs what an absent field compares as: "" for most, "false" for a boolean that
+     *     defaults to false (a node's spec.unschedulable), as Kubernetes' field sets hold it
+     */
+    public record Term(String path, boolean equal, String value, String missingAs) {
+        public Term(String path, boolean equal, String value) {
+            this(path, equal, value, "");
+        }
+
         boolean matches(JsonNode object) {
             JsonNode node = object;
             for (String part : path.split("\\.")) {
                 node = node == null ? null : node.get(part);
             }
-            String actual = node == null || node.isNull() ? "" : node.asText();
+            String actual = node == null || node.isNull() ? missingAs : node.asText();
             return actual.equals(value) == equal;
         }
     }

@@ -3,6 +3,8 @@ package io.drover.api.storage;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
@@ -11,6 +13,7 @@ import org.junit.jupiter.api.Test;
 /** Field selectors are checked against the fields Kubernetes lets each kind be selected by. */
 class FieldLabelsTest {
     private static final ResourceRegistry REGISTRY = ResourceRegistry.builtin();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static ResourceType type(String group, String plural) {
         String version = group.isEmpty() ? "v1" : group.equals("apps") ? "v1" : "v2";
@@ -52,6 +55,21 @@ class FieldLabelsTest {
         assertThat(check("", "namespaces", "status.phase=Active").terms()).hasSize(1);
         refused("", "pods", "status.hostIP=10.0.0.1", "field label not supported: status.hostIP");
         refused("", "nodes", "metadata.namespace=x", "field label not supported: metadata.namespace");
+    }
+
+    @Test
+    void fieldsAreReadAsKubernetesReadsThem() {
+        ObjectNode node = JSON.createObjectNode();
+        node.putObject("metadata").put("name", "n");
+        assertThat(check("", "nodes", "spec.unschedulable=false").matches(node)).isTrue();
+        assertThat(check("", "nodes", "spec.unschedulable=true").matches(node)).isFalse();
+        node.putObject("spec").put("unschedulable", true);
+        assertThat(check("", "nodes", "spec.unschedulable=true").matches(node)).isTrue();
+
+        ObjectNode event = JSON.createObjectNode();
+        event.putObject("source").put("component", "kubelet");
+        assertThat(check("", "events", "source=kubelet").matches(event)).isTrue();
+        assertThat(check("", "events", "source=scheduler").matches(event)).isFalse();
     }
 
     @Test
