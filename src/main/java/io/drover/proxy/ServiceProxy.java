@@ -12,10 +12,13 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -54,6 +57,10 @@ public final class ServiceProxy implements AutoCloseable {
         }
     }
 
+    /** The first retry of a Service whose sockets did not all open, doubled up to {@link #MAX_RETRY}. */
+    static final Duration FIRST_RETRY = Duration.ofSeconds(1);
+    static final Duration MAX_RETRY = Duration.ofSeconds(30);
+
     private final KubernetesClient client;
     private final Transport transport;
     private final ServiceAddresses addresses;
@@ -61,7 +68,13 @@ public final class ServiceProxy implements AutoCloseable {
     /** Null where the proxy relays every connection itself. */
     private final KernelForwarding kernel;
     private final ServiceSync sync;
-    private final ExecutorService syncThread;
+    private final ScheduledThreadPoolExecutor syncThread;
+    /**
+     * The delay before the next retry of each Service ("namespace/name") whose sockets did not all
+     * open; only the sync thread touches it.
+     */
+    private final Map<String, Duration> retryDelays = new HashMap<>();
+    private final Set<String> retryScheduled = new HashSet<>();
     /** The newest EndpointSlice revision whose change new connections follow. */
     private final AtomicLong appliedRevision = new AtomicLong(-1);
     /** Publishes {@link #appliedRevision} for the node agents; null for a proxy of no node (tests). */
@@ -86,7 +99,9 @@ public final class ServiceProxy implements AutoCloseable {
                 ? KernelForwarding.open(settings.serviceCidr()) : null;
         this.sync = new ServiceSync(addresses, listeners, kernel, Clock.systemUTC(),
                 new EventRecorder(client, "kube-proxy", null, Clock.systemUTC()));
-        this.syncThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("service-proxy-sync").factory());
+        this.syncThread = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("service-proxy-sync").factory());
+        // Pending retries are dropped at close rather than holding it up.
+        syncThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Starts a proxy that publishes nothing (see the other {@code start}). */
@@ -217,11 +232,29 @@ public final class ServiceProxy implements AutoCloseable {
     }
 
     private void syncService(String namespace, String name) {
-        Service service = services.getIndexer().getByKey(namespace + "/" + name);
+        String key = namespace + "/" + name;
+        Service service = services.getIndexer().getByKey(key);
         List<EndpointSlice> own = slices.getIndexer().list().stream()
                 .filter(s -> EndpointSelection.sameService(s, namespace, name))
                 .toList();
-        sync.sync(namespace, name, service, own);
+        if (sync.sync(namespace, name, service, own)) {
+            retryDelays.remove(key);
+            return;
+        }
+        // A socket that did not open (its port still held by a proxy that is stopping, or by
+        // another program) is retried on its own: the Service itself may not change for days.
+        if (!retryScheduled.add(key)) {
+            return; // one retry at a time per Service; the one pending syncs from the objects then
+        }
+        Duration delay = retryDelays.merge(key, FIRST_RETRY, (last, first) -> min(last.multipliedBy(2), MAX_RETRY));
+        syncThread.schedule(() -> {
+            retryScheduled.remove(key);
+            enqueue(namespace, name, -1);
+        }, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
     }
 
     @Override

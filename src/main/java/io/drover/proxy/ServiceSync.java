@@ -53,8 +53,12 @@ final class ServiceSync {
         this.events = events;
     }
 
-    /** Applies the Service (null: gone) with the EndpointSlices labelled for it. */
-    void sync(String namespace, String name, Service service, List<EndpointSlice> slices) {
+    /**
+     * Applies the Service (null: gone) with the EndpointSlices labelled for it.
+     *
+     * @return whether every socket the Service needs is open (false: retry later)
+     */
+    boolean sync(String namespace, String name, Service service, List<EndpointSlice> slices) {
         String serviceKey = namespace + "/" + name;
         Set<ListenerKey> wanted = new HashSet<>();
         Set<ListenerKey> attempted = new HashSet<>();
@@ -113,6 +117,7 @@ final class ServiceSync {
         if (kernel != null) {
             forwardInKernel(serviceKey, forward);
         }
+        return wanted.containsAll(attempted);
     }
 
     /**
@@ -157,11 +162,13 @@ final class ServiceSync {
             wanted.add(listener);
             failed.remove(listener);
         } catch (UncheckedIOException e) {
-            // Retried on the Service's next sync; reported once.
+            // Retried (ServiceProxy schedules the Service again); reported once, until it opens.
             String message = "cannot listen on " + e.getMessage();
-            log.warn("service {}/{}: {}", port.namespace(), port.service(), message);
             if (failed.putIfAbsent(listener, port.namespace() + "/" + port.service()) == null) {
+                log.warn("service {}/{}: {} (retrying)", port.namespace(), port.service(), message);
                 events.warning(service, "FailedToListen", message);
+            } else {
+                log.debug("service {}/{}: still {}", port.namespace(), port.service(), message);
             }
         }
     }
