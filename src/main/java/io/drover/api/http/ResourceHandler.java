@@ -185,15 +185,7 @@ final class ResourceHandler {
         if (rv.isEmpty() || rv.equals("0")) {
             return 0;
         }
-        long requested;
-        try {
-            requested = Long.parseLong(rv);
-        } catch (NumberFormatException e) {
-            requested = -1;
-        }
-        if (requested < 0) {
-            throw ApiException.badRequest("invalid resource version: " + rv);
-        }
+        long requested = options.revision();
         long current = storage.currentRevision();
         if (requested > current) {
             throw ApiException.resourceVersionTooLarge(requested, current);

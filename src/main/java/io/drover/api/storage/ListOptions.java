@@ -1,5 +1,7 @@
 package io.drover.api.storage;
 
+import io.drover.api.ApiException;
+
 /**
  * The query parameters of a list or watch.
  *
@@ -14,6 +16,25 @@ public record ListOptions(LabelSelector labels, FieldSelector fields, int limit,
 
     public static ListOptions everything() {
         return new ListOptions(LabelSelector.EVERYTHING, FieldSelector.EVERYTHING, 0, null, "");
+    }
+
+    /**
+     * The resourceVersion parameter as a store revision (drover's resourceVersions are its store's
+     * revisions).
+     *
+     * @throws ApiException 400 when it is not a number of zero or more
+     */
+    public long revision() {
+        long revision;
+        try {
+            revision = Long.parseLong(resourceVersion);
+        } catch (NumberFormatException e) {
+            revision = -1;
+        }
+        if (revision < 0) {
+            throw ApiException.badRequest("invalid resource version: " + resourceVersion);
+        }
+        return revision;
     }
 
     /** Whether every object is selected (no label or field selector). */

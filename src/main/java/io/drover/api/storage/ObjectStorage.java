@@ -402,16 +402,7 @@ public final class ObjectStorage {
             ListCursor existing = list(type, namespace, new ListOptions(options.labels(), options.fields(), 0, null, ""));
             return StoreObjectWatch.start(store, codec, prefix, existing.revision(), options, existing);
         }
-        long after;
-        try {
-            after = Long.parseLong(rv);
-        } catch (NumberFormatException e) {
-            after = -1;
-        }
-        if (after < 0) {
-            throw ApiException.badRequest("invalid resource version: " + rv);
-        }
-        return StoreObjectWatch.start(store, codec, prefix, after, options, null);
+        return StoreObjectWatch.start(store, codec, prefix, options.revision(), options, null);
     }
 
     private String now() {
