@@ -1,5 +1,6 @@
 package io.drover.dns;
 
+import io.drover.controller.BoundedCall;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddress;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -117,10 +118,16 @@ public final class ClusterDns implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
-        try {
-            publication.withdrawEndpoint(nodeName);
-        } catch (RuntimeException e) {
-            log.warn("could not remove the kube-dns EndpointSlice of {}: {}", nodeName, e.getMessage());
+        boolean withdrawn = BoundedCall.run("cluster-dns-withdraw", BoundedCall.ON_STOP, () -> {
+            try {
+                publication.withdrawEndpoint(nodeName);
+            } catch (RuntimeException e) {
+                log.warn("could not remove the kube-dns EndpointSlice of {}: {}", nodeName, e.getMessage());
+            }
+        });
+        if (!withdrawn) {
+            log.warn("the kube-dns EndpointSlice of {} was not removed within {} s; it stays until this node's DNS "
+                    + "starts again", nodeName, BoundedCall.ON_STOP.toSeconds());
         }
         try {
             server.close();

@@ -1,5 +1,6 @@
 package io.drover.proxy;
 
+import io.drover.controller.BoundedCall;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -30,6 +31,8 @@ import org.slf4j.LoggerFactory;
 final class AppliedRevisionPublisher implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(AppliedRevisionPublisher.class);
     static final Duration RENEW = Duration.ofSeconds(10);
+    /** How long stopping waits for the write in flight, then for the Lease's deletion. */
+    private static final Duration CLOSE_WAIT = BoundedCall.ON_STOP;
 
     private final KubernetesClient client;
     private final String node;
@@ -92,14 +95,27 @@ final class AppliedRevisionPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops the renewals and deletes the Lease, each waited for at most {@link #CLOSE_WAIT}: an
+     * undeleted Lease expires after its duration ({@link BoundedCall}).
+     */
     @Override
     public void close() {
         writer.shutdown();
         try {
-            writer.awaitTermination(5, TimeUnit.SECONDS);
+            if (!writer.awaitTermination(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                writer.shutdownNow();
+            }
+            if (!BoundedCall.run("service-proxy-lease-delete", CLOSE_WAIT, this::deleteLease)) {
+                log.info("service proxy of node {}: its Lease was not deleted within {} s; it expires by itself",
+                        node, CLOSE_WAIT.toSeconds());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private void deleteLease() {
         try {
             client.resources(Lease.class).inNamespace(AppliedRevisionLease.NAMESPACE)
                     .withName(AppliedRevisionLease.name(node)).delete();

@@ -1,0 +1,42 @@
+package io.drover.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.drover.testing.EtcdProcess;
+import io.drover.testing.Requirements;
+import io.drover.testing.ServerProcess;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A server stops promptly at SIGTERM even when its store is gone: what its components still say
+ * to the API on the way out (the proxy deleting its Lease) is best effort, bounded, and does not
+ * wait for the store's timeouts and the clients' retries, which took the server 1-2 minutes to
+ * stop before.
+ */
+class ServerShutdownIT {
+
+    /** The server's own bound on its shutdown calls is a few seconds; the store's timeout is 10 s. */
+    private static final long STOP_SECONDS = 12;
+
+    @Test
+    void serverWhoseEtcdIsGoneStopsWithinSecondsOfSigterm() throws Exception {
+        Requirements.etcd();
+        EtcdProcess etcd = EtcdProcess.start();
+        try (ServerProcess server = ServerProcess.start("--datastore-endpoint", etcd.endpoint().toString())) {
+            etcd.close();
+
+            long started = System.nanoTime();
+            server.process().destroy();
+            boolean exited = server.process().waitFor(STOP_SECONDS, TimeUnit.SECONDS);
+            long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+
+            assertThat(exited)
+                    .as("server still running %d ms after SIGTERM; its output:%n%s", tookMillis,
+                            String.join("\n", server.output()))
+                    .isTrue();
+        } finally {
+            etcd.close();
+        }
+    }
+}
