@@ -391,9 +391,36 @@ class ApiServerIT {
             client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                     .addToLabels("drop", name.equals("c") ? "no" : "yes").endMetadata().build()).create();
         }
-        client.configMaps().inNamespace(ns).withLabel("drop", "yes").delete();
+        List<StatusDetails> deleted = client.configMaps().inNamespace(ns).withLabel("drop", "yes").delete();
+        assertThat(deleted).extracting(StatusDetails::getName).containsExactlyInAnyOrder("a", "b");
         assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
                 .containsExactly("c");
+    }
+
+    @Test
+    void deleteCollectionAnswersTheListOfWhatItDeletedAndHonoursItsLimit() throws Exception {
+        String ns = newNamespace("dcl");
+        for (String name : List.of("a", "b", "c")) {
+            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                    .endMetadata().addToData("k", name).build()).create();
+        }
+
+        HttpResponse<String> page = raw("DELETE", "/api/v1/namespaces/" + ns + "/configmaps?limit=2", null, null,
+                true);
+        assertThat(page.statusCode()).isEqualTo(200);
+        ConfigMapList first = client.getKubernetesSerialization().unmarshal(page.body(), ConfigMapList.class);
+        assertThat(first.getKind()).isEqualTo("ConfigMapList");
+        assertThat(first.getItems()).extracting(c -> c.getMetadata().getName()).containsExactly("a", "b");
+        assertThat(first.getItems()).extracting(c -> c.getData().get("k")).containsExactly("a", "b");
+        assertThat(first.getMetadata().getContinue()).isNotEmpty();
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+                .containsExactly("c");
+
+        HttpResponse<String> dryRun = raw("DELETE", "/api/v1/namespaces/" + ns + "/configmaps?dryRun=All", null,
+                null, true);
+        assertThat(client.getKubernetesSerialization().unmarshal(dryRun.body(), ConfigMapList.class).getItems())
+                .extracting(c -> c.getMetadata().getName()).containsExactly("c");
+        assertThat(client.configMaps().inNamespace(ns).withName("c").get()).isNotNull();
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.drover.api.storage.ListCursor;
 import java.io.IOException;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * Writes a list answer item by item as the {@link ListCursor} reads them, so that a list of any
@@ -44,6 +45,15 @@ final class ListWriter {
      * answer off, and is thrown as an IOException.
      */
     void write(ListCursor cursor, ListForm form, boolean limited, ApiResponse response) throws IOException {
+        write(cursor, UnaryOperator.identity(), form, limited, response);
+    }
+
+    /**
+     * Writes the list, each item as {@code visit} returns it once it is read: deletecollection
+     * deletes the item there, and answers the list of what it deleted, as Kubernetes does.
+     */
+    void write(ListCursor cursor, UnaryOperator<ObjectNode> visit, ListForm form, boolean limited,
+            ApiResponse response) throws IOException {
         SpillingResponseStream out = new SpillingResponseStream(response, contentType, heldBytes);
         try {
             JsonGenerator generator = json.createGenerator(out);
@@ -60,7 +70,7 @@ final class ListWriter {
             }
             generator.writeArrayFieldStart(form.itemsField());
             for (ObjectNode item = cursor.next(); item != null; item = cursor.next()) {
-                json.writeTree(generator, form.item().apply(item));
+                json.writeTree(generator, form.item().apply(visit.apply(item)));
             }
             generator.writeEndArray();
             if (limited) {

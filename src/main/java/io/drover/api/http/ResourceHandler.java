@@ -18,7 +18,6 @@ import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.FieldLabels;
 import io.drover.api.storage.FieldSelector;
 import io.drover.api.storage.LabelSelector;
-import io.drover.api.storage.ListCursor;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.storage.ObjectWatch;
@@ -465,19 +464,7 @@ final class ResourceHandler {
     private void delete(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         DeleteOptions options = deleteOptions(request);
         if (path.isCollection()) {
-            ListOptions selection = listOptions(request, path.type());
-            ListCursor items = storage.list(path.type(), namespaceOf(path), selection);
-            for (ObjectNode item = items.next(); item != null; item = items.next()) {
-                String ns = item.path("metadata").path("namespace").asText(null);
-                try {
-                    storage.delete(path.type(), ns, item.path("metadata").path("name").asText(), options);
-                } catch (ApiException e) {
-                    if (e.code() != 404) {
-                        throw e;
-                    }
-                }
-            }
-            send(response, 200, success(null, path.type(), null));
+            deleteCollection(request, path, options, response);
             return;
         }
         if (path.subresource() != null) {
@@ -487,6 +474,29 @@ final class ResourceHandler {
         boolean pending = last.path("metadata").hasNonNull("deletionTimestamp");
         send(response, 200, pending ? last
                 : success(path.name(), path.type(), last.path("metadata").path("uid").asText()));
+    }
+
+    /**
+     * Deletes what the list selects (one page of it when the request has a limit) and answers that
+     * list, each item as it was listed, as Kubernetes' DeleteCollection does. An object deleted
+     * by someone else in the meantime is skipped, as there.
+     */
+    private void deleteCollection(ApiRequest request, ResourcePath path, DeleteOptions options,
+            ApiResponse response) throws IOException {
+        ListOptions selection = listOptions(request, path.type());
+        ResponseView view = ResponseView.of(request, path, tables, clock);
+        ListForm form = view == null ? ListForm.plain(path.type()) : view.listForm();
+        lists.write(storage.list(path.type(), namespaceOf(path), selection), item -> {
+            String ns = item.path("metadata").path("namespace").asText(null);
+            try {
+                storage.delete(path.type(), ns, item.path("metadata").path("name").asText(), options);
+            } catch (ApiException e) {
+                if (e.code() != 404) {
+                    throw e;
+                }
+            }
+            return item;
+        }, form, selection.limit() > 0, response);
     }
 
     private DeleteOptions deleteOptions(ApiRequest request) throws IOException {
@@ -529,6 +539,7 @@ final class ResourceHandler {
         return new DeleteOptions(uid, rv, policy, dryRun(request), grace);
     }
 
+    /** What a delete that removed the object at once answers (Kubernetes' finalizeDelete). */
     private ObjectNode success(String name, ResourceType type, String uid) {
         ObjectNode status = json.createObjectNode();
         status.put("kind", "Status");
@@ -536,14 +547,10 @@ final class ResourceHandler {
         status.putObject("metadata");
         status.put("status", "Success");
         ObjectNode details = status.putObject("details");
-        if (name != null) {
-            details.put("name", name);
-        }
+        details.put("name", name);
         details.put("group", type.group());
         details.put("kind", type.plural());
-        if (uid != null) {
-            details.put("uid", uid);
-        }
+        details.put("uid", uid);
         return status;
     }
 
