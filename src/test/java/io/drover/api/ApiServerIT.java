@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -395,6 +397,26 @@ class ApiServerIT {
         assertThat(deleted).extracting(StatusDetails::getName).containsExactlyInAnyOrder("a", "b");
         assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
                 .containsExactly("c");
+    }
+
+    @Test
+    void deletingAServiceAnswersTheServiceAndDeletingAConfigMapAStatus() throws Exception {
+        String ns = newNamespace("del");
+        client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("web")
+                .endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("cm")
+                .endMetadata().build()).create();
+
+        HttpResponse<String> service = raw("DELETE", "/api/v1/namespaces/" + ns + "/services/web", null, null, true);
+        HttpResponse<String> configMap = raw("DELETE", "/api/v1/namespaces/" + ns + "/configmaps/cm", null, null,
+                true);
+
+        assertThat(service.statusCode()).isEqualTo(200);
+        Service deleted = client.getKubernetesSerialization().unmarshal(service.body(), Service.class);
+        assertThat(deleted.getKind()).isEqualTo("Service");
+        assertThat(deleted.getSpec().getClusterIP()).isNotEmpty();
+        assertThat(configMap.statusCode()).isEqualTo(200);
+        assertThat(configMap.body()).contains("\"kind\":\"Status\"", "\"name\":\"cm\"");
     }
 
     @Test

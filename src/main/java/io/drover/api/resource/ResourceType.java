@@ -61,6 +61,14 @@ public record ResourceType(
         return group.isEmpty() ? plural : plural + "." + group;
     }
 
+    /**
+     * Whether a delete that removes the object at once answers the deleted object rather than a
+     * Status: Kubernetes' registries of pods and services do (ReturnDeletedObject).
+     */
+    public boolean deleteAnswersObject() {
+        return group.isEmpty() && (plural.equals("pods") || plural.equals("services"));
+    }
+
     public boolean hasSubresource(String name) {
         return subresources.contains(name);
     }
