@@ -23,10 +23,13 @@ import java.util.Iterator;
 public final class ListCursor {
     /** The most keys read per page. */
     static final int MAX_PAGE_KEYS = 500;
-    /** Keys in the first page, before the objects' size is known. */
-    static final int FIRST_PAGE_KEYS = 100;
     /** The stored bytes a page aims at: a page of 1 MiB Secrets has 8 keys, one of small objects 500. */
     static final long PAGE_BYTES = 8L << 20;
+    /**
+     * Keys in the first page, before the objects' size is known: as many of the largest objects
+     * the store takes as fit {@link #PAGE_BYTES} (5). A first page of 100 keys could hold 150 MiB.
+     */
+    static final int FIRST_PAGE_KEYS = (int) (PAGE_BYTES / Store.MAX_VALUE_BYTES);
 
     private final Store store;
     private final ObjectCodec codec;
