@@ -142,6 +142,30 @@ class ServicesIT {
     }
 
     @Test
+    void dryRunsOfServiceWritesAllocateNothingAndStoreNothing() {
+        Service dryCreated = client.services().inNamespace("default").resource(service("dry", false)).dryRun()
+                .create();
+        assertThat(dryCreated.getSpec().getClusterIP()).startsWith("10.43.");
+        assertThat(client.services().inNamespace("default").withName("dry").get()).isNull();
+
+        Service stored = client.services().inNamespace("default").resource(service("dry", false)).create();
+        // What kubectl diff and apply --dry-run=server send for a Service that exists: a dry-run
+        // update, and with --server-side a dry-run apply patch.
+        Service dryUpdated = client.services().inNamespace("default").withName("dry").dryRun()
+                .edit(s -> new ServiceBuilder(s).editMetadata().addToLabels("dry", "run").endMetadata().build());
+        assertThat(dryUpdated.getMetadata().getLabels()).containsEntry("dry", "run");
+        Service applied = client.services().inNamespace("default").resource(new ServiceBuilder(service("dry", false))
+                .editMetadata().addToLabels("dry", "apply").endMetadata().build()).dryRun()
+                .fieldManager("dry-test").forceConflicts().serverSideApply();
+        assertThat(applied.getMetadata().getLabels()).containsEntry("dry", "apply");
+        assertThat(applied.getSpec().getClusterIP()).isEqualTo(stored.getSpec().getClusterIP());
+
+        Service after = client.services().inNamespace("default").withName("dry").get();
+        assertThat(after.getMetadata().getLabels()).doesNotContainKey("dry");
+        assertThat(after.getMetadata().getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
+    }
+
+    @Test
     void theKubernetesServiceHasTheFirstAddressAndPointsAtTheApiServer() {
         Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
         assertThat(kubernetes.getSpec().getClusterIP()).isEqualTo("10.43.0.1");

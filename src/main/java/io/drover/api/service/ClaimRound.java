@@ -60,12 +60,19 @@ final class ClaimRound {
         }
     }
 
+    // Loops, not made.forEach(claims::confirm): a method reference dereferences claims at once, and a
+    // dry run has none (nor any claim made).
+
     void confirm() {
-        made.forEach(claims::confirm);
+        for (Claim claim : made) {
+            claims.confirm(claim);
+        }
     }
 
     void release() {
-        made.forEach(claims::release);
+        for (Claim claim : made) {
+            claims.release(claim);
+        }
         made.clear();
     }
 }
