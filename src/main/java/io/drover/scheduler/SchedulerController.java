@@ -28,9 +28,9 @@ import org.slf4j.LoggerFactory;
  * The default scheduler as a reconciler of pods: a pending pod without a node is placed by
  * {@link Scheduler} on a snapshot of the informer caches and bound through the API.
  *
- * <p>The API server has no binding subresource yet, so a bind is an ordinary update of
- * spec.nodeName carrying the pod's resourceVersion: a concurrent change fails it with 409 and the
- * pod is retried. Until the informer shows a bind, the pod is "assumed" on its node (as in
+ * <p>A bind is an ordinary update of spec.nodeName carrying the pod's resourceVersion (fabric8 has
+ * no call for the pods/binding subresource, which other schedulers can use): a concurrent change
+ * fails it with 409 and the pod is retried. Until the informer shows a bind, the pod is "assumed" on its node (as in
  * kube-scheduler's cache), so the next decision already counts it; deciding is serialized for the
  * same reason. A pod that fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling
  * event once per distinct message, and is looked at again when nodes or bound pods change and

@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.ConfigMapList;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetails;
@@ -417,6 +419,72 @@ class ApiServerIT {
         assertThat(deleted.getSpec().getClusterIP()).isNotEmpty();
         assertThat(configMap.statusCode()).isEqualTo(200);
         assertThat(configMap.body()).contains("\"kind\":\"Status\"", "\"name\":\"cm\"");
+    }
+
+    /** A pod that drover's scheduler leaves alone, so these tests place it themselves. */
+    private Pod unscheduledPod(String ns, String name) {
+        return client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withSchedulerName("other-scheduler").addNewContainer().withName("main")
+                .withImage("busybox").withCommand("sleep", "600").endContainer().endSpec().build()).create();
+    }
+
+    @Test
+    void bindingAssignsAPodToANodeOnce() throws Exception {
+        String ns = newNamespace("bind");
+        unscheduledPod(ns, "p");
+        String url = "/api/v1/namespaces/" + ns + "/pods/p/binding";
+
+        HttpResponse<String> wrongName = raw("POST", url, "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"q\"},"
+                        + "\"target\":{\"kind\":\"Node\",\"name\":\"elsewhere\"}}", true);
+        assertThat(wrongName.statusCode()).isEqualTo(400);
+        assertThat(wrongName.body()).contains("name in URL does not match name in Binding object");
+        HttpResponse<String> noTarget = raw("POST", url, "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},\"target\":{}}", true);
+        assertThat(noTarget.statusCode()).isEqualTo(422);
+        assertThat(noTarget.body()).contains("target.name");
+
+        HttpResponse<String> bound = raw("POST", url, "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\","
+                        + "\"annotations\":{\"bound-by\":\"test\"}},\"target\":{\"kind\":\"Node\",\"name\":\"elsewhere\"}}",
+                true);
+        assertThat(bound.statusCode()).isEqualTo(201);
+        assertThat(bound.body()).contains("\"status\":\"Success\"", "\"code\":201");
+        Pod pod = client.pods().inNamespace(ns).withName("p").get();
+        assertThat(pod.getSpec().getNodeName()).isEqualTo("elsewhere");
+        assertThat(pod.getMetadata().getAnnotations()).containsEntry("bound-by", "test");
+        assertThat(pod.getStatus().getConditions()).anyMatch(c -> c.getType().equals("PodScheduled")
+                && c.getStatus().equals("True"));
+
+        HttpResponse<String> again = raw("POST", url, "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},"
+                        + "\"target\":{\"name\":\"other\"}}", true);
+        assertThat(again.statusCode()).isEqualTo(409);
+        assertThat(again.body()).contains("Operation cannot be fulfilled on pods/binding \\\"p\\\": "
+                + "pod p is already assigned to node \\\"elsewhere\\\"");
+    }
+
+    @Test
+    void evictionDeletesThePodWithTheEvictionsDeleteOptions() throws Exception {
+        String ns = newNamespace("evict");
+        unscheduledPod(ns, "p");
+        String url = "/api/v1/namespaces/" + ns + "/pods/p/eviction";
+        String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"p\"},"
+                + "\"deleteOptions\":{\"gracePeriodSeconds\":0%s}}";
+
+        HttpResponse<String> dryRun = raw("POST", url, "application/json",
+                String.format(eviction, ",\"dryRun\":[\"All\"]"), true);
+        assertThat(dryRun.statusCode()).isEqualTo(201);
+        assertThat(client.pods().inNamespace(ns).withName("p").get()).isNotNull();
+
+        HttpResponse<String> evicted = raw("POST", url, "application/json", String.format(eviction, ""), true);
+        assertThat(evicted.statusCode()).isEqualTo(201);
+        assertThat(evicted.body()).contains("\"status\":\"Success\"");
+        assertThat(client.pods().inNamespace(ns).withName("p").get()).isNull();
+
+        HttpResponse<String> gone = raw("POST", url, "application/json", String.format(eviction, ""), true);
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(raw("GET", url, null, null, true).statusCode()).isEqualTo(405);
     }
 
     @Test

@@ -49,6 +49,7 @@ final class ResourceHandler {
     private final ObjectMapper json;
     private final Bodies bodies;
     private final ListWriter lists;
+    private final PodActions podActions;
     private final TableConverter tables = new TableConverter();
     private final Clock clock;
     private final PodLogHandler podLogs;
@@ -62,6 +63,7 @@ final class ResourceHandler {
         this.bodies = new Bodies(json);
         this.lists = new ListWriter(json, JSON);
         this.clock = clock;
+        this.podActions = new PodActions(storage, json, bodies, clock);
     }
 
     /** Ends every open watch within a second; clients re-watch elsewhere or after a restart. */
@@ -87,6 +89,10 @@ final class ResourceHandler {
         }
         if ("log".equals(sub)) {
             podLogs.handle(request, path, response);
+            return;
+        }
+        if (PodActions.serves(sub)) {
+            podActions.handle(request, path, dryRun(request), response);
             return;
         }
         if (sub != null && !sub.equals(ResourceType.STATUS) && !sub.equals(ResourceType.SCALE)) {
@@ -500,43 +506,10 @@ final class ResourceHandler {
     }
 
     private DeleteOptions deleteOptions(ApiRequest request) throws IOException {
-        String policy = request.param("propagationPolicy");
-        String uid = null;
-        String rv = null;
-        Long grace = null;
-        String graceParam = request.param("gracePeriodSeconds");
-        if (graceParam != null && !graceParam.isEmpty()) {
-            try {
-                grace = Long.parseLong(graceParam);
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("gracePeriodSeconds: Invalid value: \"" + graceParam
-                        + "\": must be an integer");
-            }
-        }
         byte[] body = request.body().read();
-        if (body.length > 0) {
-            JsonNode options = bodies.parse(body, request.header("content-type"));
-            if (options.hasNonNull("gracePeriodSeconds")) {
-                grace = options.get("gracePeriodSeconds").asLong();
-            }
-            if (options.hasNonNull("propagationPolicy")) {
-                policy = options.get("propagationPolicy").asText();
-            }
-            if (options.has("orphanDependents") && options.get("orphanDependents").asBoolean() && policy == null) {
-                policy = "Orphan";
-            }
-            JsonNode preconditions = options.path("preconditions");
-            uid = preconditions.hasNonNull("uid") ? preconditions.get("uid").asText() : null;
-            rv = preconditions.hasNonNull("resourceVersion") ? preconditions.get("resourceVersion").asText() : null;
-        }
-        if (policy != null && !List.of("Foreground", "Background", "Orphan").contains(policy)) {
-            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
-                    + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
-        }
-        if (grace != null && grace < 0) {
-            grace = 0L;
-        }
-        return new DeleteOptions(uid, rv, policy, dryRun(request), grace);
+        JsonNode options = body.length > 0 ? bodies.parse(body, request.header("content-type")) : json.nullNode();
+        return DeleteOptions.of(options, request.param("propagationPolicy"), request.param("gracePeriodSeconds"),
+                dryRun(request));
     }
 
     /** What a delete that removed the object at once answers (Kubernetes' finalizeDelete). */

@@ -1,5 +1,9 @@
 package io.drover.api.storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.drover.api.ApiException;
+import java.util.List;
+
 /**
  * What a DELETE asked for.
  *
@@ -14,5 +18,44 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
         Long gracePeriodSeconds) {
     public static DeleteOptions defaults() {
         return new DeleteOptions(null, null, null, false, null);
+    }
+
+    /**
+     * The options of a DeleteOptions object (a DELETE's body, an Eviction's deleteOptions; a
+     * missing node for none) and the query parameters, which the body's values override.
+     *
+     * @throws ApiException 400 for a grace period that is not an integer or an unknown policy
+     */
+    public static DeleteOptions of(JsonNode options, String policyParam, String graceParam, boolean dryRun) {
+        String policy = policyParam;
+        Long grace = null;
+        if (graceParam != null && !graceParam.isEmpty()) {
+            try {
+                grace = Long.parseLong(graceParam);
+            } catch (NumberFormatException e) {
+                throw ApiException.badRequest("gracePeriodSeconds: Invalid value: \"" + graceParam
+                        + "\": must be an integer");
+            }
+        }
+        if (options.hasNonNull("gracePeriodSeconds")) {
+            grace = options.get("gracePeriodSeconds").asLong();
+        }
+        if (options.hasNonNull("propagationPolicy")) {
+            policy = options.get("propagationPolicy").asText();
+        }
+        if (options.path("orphanDependents").asBoolean(false) && policy == null) {
+            policy = "Orphan";
+        }
+        JsonNode preconditions = options.path("preconditions");
+        String uid = preconditions.hasNonNull("uid") ? preconditions.get("uid").asText() : null;
+        String rv = preconditions.hasNonNull("resourceVersion") ? preconditions.get("resourceVersion").asText() : null;
+        if (policy != null && !List.of("Foreground", "Background", "Orphan").contains(policy)) {
+            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
+                    + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
+        }
+        if (grace != null && grace < 0) {
+            grace = 0L;
+        }
+        return new DeleteOptions(uid, rv, policy, dryRun, grace);
     }
 }

@@ -54,7 +54,8 @@ final class PodStrategy extends KindStrategy {
                 && newSpec.path("terminationGracePeriodSeconds").asLong(0) == 1) {
             copy(newSpec, allowed, "terminationGracePeriodSeconds");
         }
-        // drover: the binding subresource sets spec.nodeName through an update (Kubernetes bypasses validation).
+        // drover: its scheduler sets spec.nodeName through an update; Kubernetes allows that only
+        // through pods/binding, which drover serves too (PodActions).
         if (Nodes.text(oldSpec, "nodeName").isEmpty()) {
             copy(newSpec, allowed, "nodeName");
         }

@@ -1,0 +1,162 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.api.storage.DeleteOptions;
+import io.drover.api.storage.ObjectStorage;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The pods' create-only subresources: {@code eviction}, which {@code kubectl drain} posts, and
+ * {@code binding}, which schedulers post. Each answers a Status with code 201, as Kubernetes does.
+ *
+ * <p>An eviction deletes the pod with the Eviction's deleteOptions. drover serves no
+ * PodDisruptionBudgets, and Kubernetes evicts a pod that no budget covers in the same way. A
+ * binding sets the spec.nodeName of a pod that has none, adds the Binding's annotations and sets
+ * PodScheduled, as Kubernetes' BindingREST does.
+ */
+final class PodActions {
+    static final String EVICTION = "eviction";
+    static final String BINDING = "binding";
+    private static final String JSON = "application/json";
+
+    private final ObjectStorage storage;
+    private final ObjectMapper json;
+    private final Bodies bodies;
+    private final Clock clock;
+
+    PodActions(ObjectStorage storage, ObjectMapper json, Bodies bodies, Clock clock) {
+        this.storage = storage;
+        this.json = json;
+        this.bodies = bodies;
+        this.clock = clock;
+    }
+
+    static boolean serves(String subresource) {
+        return EVICTION.equals(subresource) || BINDING.equals(subresource);
+    }
+
+    void handle(ApiRequest request, ResourcePath path, boolean dryRun, ApiResponse response) throws IOException {
+        if (!request.method().equals("POST") || path.isCollection()) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        JsonNode body = bodies.parse(request.body().read(), request.header("content-type"));
+        if (!body.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        String kind = EVICTION.equals(path.subresource()) ? "Eviction" : "Binding";
+        if (!body.path("metadata").path("name").asText("").equals(path.name())) {
+            throw ApiException.badRequest("name in URL does not match name in " + kind + " object");
+        }
+        if (EVICTION.equals(path.subresource())) {
+            evict(path, (ObjectNode) body, dryRun);
+        } else {
+            bind(path, (ObjectNode) body, dryRun);
+        }
+        ObjectNode status = json.createObjectNode();
+        status.put("kind", "Status");
+        status.put("apiVersion", "v1");
+        status.putObject("metadata");
+        status.put("status", "Success");
+        status.put("code", 201);
+        response.send(201, JSON, json.writeValueAsBytes(status));
+    }
+
+    private void evict(ResourcePath path, ObjectNode eviction, boolean dryRun) {
+        JsonNode options = eviction.path("deleteOptions");
+        boolean optionsDryRun = false;
+        for (JsonNode value : options.path("dryRun")) {
+            if (!value.asText().equals("All")) {
+                throw ApiException.badRequest("deleteOptions.dryRun: Unsupported value: \"" + value.asText()
+                        + "\": supported values: \"All\"");
+            }
+            optionsDryRun = true;
+        }
+        storage.delete(path.type(), path.namespace(), path.name(),
+                DeleteOptions.of(options, null, null, dryRun || optionsDryRun));
+    }
+
+    private void bind(ResourcePath path, ObjectNode binding, boolean dryRun) {
+        String targetKind = binding.path("target").path("kind").asText("");
+        String target = binding.path("target").path("name").asText("");
+        if (!targetKind.isEmpty() && !targetKind.equals("Node")) {
+            throw ApiException.invalid("Binding", path.name(), List.of(new ApiException.Cause("FieldValueNotSupported",
+                    "Unsupported value: \"" + targetKind + "\": supported values: \"Node\", \"<empty>\"",
+                    "target.kind")));
+        }
+        if (target.isEmpty()) {
+            throw ApiException.invalid("Binding", path.name(), List.of(new ApiException.Cause("FieldValueRequired",
+                    "Required value", "target.name")));
+        }
+        JsonNode preconditions = binding.path("metadata");
+        storage.update(path.type(), path.namespace(), path.name(), pod -> {
+            ObjectNode metadata = pod.withObject("metadata");
+            String uid = preconditions.path("uid").asText("");
+            if (!uid.isEmpty() && !uid.equals(metadata.path("uid").asText())) {
+                throw conflict(path, "Precondition failed: UID in precondition: " + uid + ", UID in object meta: "
+                        + metadata.path("uid").asText());
+            }
+            if (metadata.hasNonNull("deletionTimestamp")) {
+                throw conflict(path, "pod " + path.name() + " is being deleted, cannot be assigned to a host");
+            }
+            String node = pod.path("spec").path("nodeName").asText("");
+            if (!node.isEmpty()) {
+                throw conflict(path, "pod " + path.name() + " is already assigned to node \"" + node + "\"");
+            }
+            pod.withObject("spec").put("nodeName", target);
+            for (Iterator<Map.Entry<String, JsonNode>> it = binding.path("metadata").path("annotations").fields();
+                    it.hasNext(); ) {
+                Map.Entry<String, JsonNode> annotation = it.next();
+                metadata.withObject("annotations").put(annotation.getKey(), annotation.getValue().asText());
+            }
+            String resourceVersion = preconditions.path("resourceVersion").asText("");
+            if (!resourceVersion.isEmpty()) {
+                metadata.put("resourceVersion", resourceVersion);
+            } else {
+                metadata.remove("resourceVersion");
+            }
+            return pod;
+        }, false, dryRun);
+        if (!dryRun) {
+            storage.update(path.type(), path.namespace(), path.name(), this::markScheduled, true, false);
+        }
+    }
+
+    /** PodScheduled=True, as Kubernetes' binding sets it in the same write. */
+    private ObjectNode markScheduled(ObjectNode pod) {
+        pod.withObject("metadata").remove("resourceVersion");
+        ObjectNode status = pod.withObject("status");
+        if (status.path("phase").asText("").isEmpty()) {
+            status.put("phase", "Pending");
+        }
+        ArrayNode conditions = status.withArray("conditions");
+        for (int i = conditions.size() - 1; i >= 0; i--) {
+            if ("PodScheduled".equals(conditions.get(i).path("type").asText())) {
+                if ("True".equals(conditions.get(i).path("status").asText())) {
+                    return pod;
+                }
+                conditions.remove(i);
+            }
+        }
+        ObjectNode scheduled = conditions.addObject();
+        scheduled.put("type", "PodScheduled");
+        scheduled.put("status", "True");
+        scheduled.putNull("lastProbeTime");
+        scheduled.put("lastTransitionTime", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        return pod;
+    }
+
+    private static ApiException conflict(ResourcePath path, String why) {
+        return new ApiException(409, "Conflict", "Operation cannot be fulfilled on pods/binding \"" + path.name()
+                + "\": " + why, path.type(), path.name(), List.of());
+    }
+}
