@@ -329,6 +329,32 @@ class KubectlIT {
     }
 
     @Test
+    void drainEvictsTheNodesPodsAndUncordonLetsPodsBack() throws Exception {
+        String node = kubectl.run("get", "nodes", "-o", "jsonpath={.items[0].metadata.name}").requireSuccess()
+                .stdout();
+        kubectl.run("create", "namespace", "drain-ns").requireSuccess();
+        kubectl.run("-n", "drain-ns", "run", "lone", "--image=busybox", "--restart=Never", "--", "sleep", "600")
+                .requireSuccess();
+        kubectl.run("-n", "drain-ns", "wait", "--for=condition=Ready", "pod/lone", "--timeout=60s").requireSuccess();
+        try {
+            Kubectl.Run drain = kubectl.run("drain", node, "--force", "--ignore-daemonsets", "--timeout=60s")
+                    .requireSuccess();
+
+            assertThat(drain.stderr() + drain.stdout()).contains("evicting pod drain-ns/lone", "node/" + node
+                    + " drained");
+            // drain returns once the pod is gone, not merely asked to go.
+            assertThat(kubectl.run("-n", "drain-ns", "get", "pod", "lone").stderr()).contains("NotFound");
+            assertThat(kubectl.run("get", "node", node, "-o", "jsonpath={.spec.unschedulable}").requireSuccess()
+                    .stdout()).isEqualTo("true");
+        } finally {
+            kubectl.run("uncordon", node).requireSuccess();
+            kubectl.run("delete", "namespace", "drain-ns", "--wait=false");
+        }
+        assertThat(kubectl.run("get", "node", node, "-o", "jsonpath={.spec.unschedulable}").requireSuccess()
+                .stdout()).isEmpty();
+    }
+
+    @Test
     void dryRunServerStoresNothing() throws Exception {
         kubectl.run("create", "configmap", "dry", "--from-literal=a=1", "--dry-run=server").requireSuccess();
         assertThat(kubectl.run("get", "configmap", "dry").exitCode()).isNotZero();
