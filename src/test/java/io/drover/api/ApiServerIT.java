@@ -301,6 +301,33 @@ class ApiServerIT {
     }
 
     @Test
+    void aValueOfTheWrongTypeIsABadRequestAndNothingIsStored() throws Exception {
+        String ns = newNamespace("types");
+        HttpResponse<String> labels = raw("POST", "/api/v1/namespaces/" + ns + "/configmaps", "application/json",
+                "{\"metadata\":{\"name\":\"x\",\"labels\":[]}}", true);
+        assertThat(labels.statusCode()).isEqualTo(400);
+        assertThat(labels.body()).contains("\"reason\":\"BadRequest\"", "ConfigMap in version \\\"v1\\\" cannot be "
+                + "handled as a ConfigMap: json: cannot unmarshal array into Go struct field ObjectMeta.metadata.labels "
+                + "of type map[string]string");
+        HttpResponse<String> cpu = raw("POST", "/api/v1/namespaces/" + ns + "/pods", "application/json",
+                "{\"metadata\":{\"name\":\"p\"},\"spec\":{\"containers\":[{\"name\":\"c\",\"image\":\"i\","
+                        + "\"resources\":{\"limits\":{\"cpu\":\"abc\"}}}]}}", true);
+        assertThat(cpu.statusCode()).isEqualTo(400);
+        assertThat(cpu.body()).contains("quantities must match the regular expression");
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("y")
+                .endMetadata().build()).create();
+        HttpResponse<String> patched = raw("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/y",
+                "application/merge-patch+json", "{\"metadata\":{\"annotations\":{\"a\":true}}}", true);
+        assertThat(patched.statusCode()).isEqualTo(400);
+        assertThat(patched.body()).contains("cannot unmarshal bool into Go struct field "
+                + "ObjectMeta.metadata.annotations of type string");
+
+        assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+                .containsExactly("y");
+        assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
     void whatJettyRefusesItselfIsAStatusToo() throws Exception {
         // Headers over Jetty's 8 KiB never reach the router: Jetty answers, in a Status, not its HTML page.
         HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server().url() + "/api/v1/namespaces"))

@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.validation.FieldTypes;
 import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.UnknownFields;
 import java.util.List;
 
 /**
- * The {@code fieldValidation} query parameter on writes: unknown fields fail the request under
+ * What Kubernetes' typed decoding checks on writes: a value of the wrong type is a 400 whatever
+ * the mode ({@link FieldTypes}); and the {@code fieldValidation} query parameter: unknown fields fail the request under
  * Strict, and under Warn (the default) or Ignore are dropped, as Kubernetes' typed decoding drops
  * them, with one Warning header each under Warn.
  */
@@ -24,6 +26,9 @@ final class FieldChecks {
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
+        FieldTypes.decodingError(type.apiVersion(), type.kind(), object).ifPresent(error -> {
+            throw ApiException.badRequest(error);
+        });
         List<String> unknown = UnknownFields.find(type.apiVersion(), type.kind(), object);
         if (unknown.isEmpty()) {
             return;

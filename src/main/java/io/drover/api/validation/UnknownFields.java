@@ -64,7 +64,7 @@ public final class UnknownFields {
             return List.of();
         }
         List<String> unknown = new ArrayList<>();
-        Map<String, FieldDescriptor> fields = fields(type);
+        Map<String, FieldDescriptor> fields = fieldsOf(type);
         for (Map.Entry<String, JsonNode> member : object.properties()) {
             String name = member.getKey();
             if (name.equals("apiVersion") || name.equals("kind")) {
@@ -76,7 +76,7 @@ public final class UnknownFields {
     }
 
     private static void message(Descriptor type, JsonNode object, String path, List<String> unknown) {
-        Map<String, FieldDescriptor> fields = fields(type);
+        Map<String, FieldDescriptor> fields = fieldsOf(type);
         for (Map.Entry<String, JsonNode> member : object.properties()) {
             String name = member.getKey();
             field(fields.get(name), member.getValue(), path + "." + name, unknown);
@@ -116,7 +116,7 @@ public final class UnknownFields {
     }
 
     /** The JSON field names of a message, with the fields of inline-embedded structs lifted into it. */
-    private static Map<String, FieldDescriptor> fields(Descriptor type) {
+    static Map<String, FieldDescriptor> fieldsOf(Descriptor type) {
         Map<String, FieldDescriptor> fields = FIELDS.get(type);
         if (fields == null) {
             fields = new LinkedHashMap<>();
