@@ -17,6 +17,10 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewBuilder;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
+import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -325,6 +329,40 @@ class ApiServerIT {
         assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
                 .containsExactly("y");
         assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
+    }
+
+    @Test
+    void selfReviewsAnswerThatTheAdminMayDoEverything() throws Exception {
+        SelfSubjectAccessReview access = client.authorization().v1().selfSubjectAccessReview().create(
+                new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes().withVerb("delete")
+                        .withResource("pods").withNamespace("default").endResourceAttributes().endSpec().build());
+        assertThat(access.getStatus().getAllowed()).isTrue();
+        assertThat(access.getSpec().getResourceAttributes().getVerb()).isEqualTo("delete");
+
+        SelfSubjectRulesReview rules = client.authorization().v1().selfSubjectRulesReview().create(
+                new SelfSubjectRulesReviewBuilder().withNewSpec().withNamespace("default").endSpec().build());
+        assertThat(rules.getStatus().getResourceRules()).singleElement().satisfies(r -> {
+            assertThat(r.getVerbs()).containsExactly("*");
+            assertThat(r.getResources()).containsExactly("*");
+        });
+        assertThat(rules.getStatus().getIncomplete()).isFalse();
+
+        HttpResponse<String> neither = raw("POST", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+                "application/json", "{\"spec\":{}}", true);
+        assertThat(neither.statusCode()).isEqualTo(422);
+        assertThat(neither.body()).contains("spec.resourceAttributes: Invalid value: \\\"null\\\": exactly one of "
+                + "nonResourceAttributes or resourceAttributes must be specified");
+
+        HttpResponse<String> whoami = raw("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                "application/json", "{\"apiVersion\":\"authentication.k8s.io/v1\",\"kind\":\"SelfSubjectReview\"}",
+                true);
+        assertThat(whoami.statusCode()).isEqualTo(201);
+        assertThat(whoami.body()).contains("\"username\":\"admin\"", "\"system:masters\"");
+
+        assertThat(raw("GET", "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", null, null, true)
+                .statusCode()).isEqualTo(405);
+        assertThat(raw("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", "application/json", "{}", false)
+                .statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -355,6 +355,17 @@ class KubectlIT {
     }
 
     @Test
+    void authCanIAndWhoami() throws Exception {
+        assertThat(kubectl.run("auth", "can-i", "create", "pods").requireSuccess().stdout().trim()).isEqualTo("yes");
+        assertThat(kubectl.run("auth", "can-i", "get", "/healthz").requireSuccess().stdout().trim()).isEqualTo("yes");
+        assertThat(kubectl.run("auth", "can-i", "--list", "-n", "default").requireSuccess().stdout())
+                .contains("*.*", "[*]");
+        assertThat(kubectl.run("auth", "whoami").requireSuccess().stdout()).contains("admin", "system:masters");
+        assertThat(kubectl.run("api-resources", "--api-group=authorization.k8s.io", "-o", "wide").requireSuccess()
+                .stdout()).containsPattern("selfsubjectaccessreviews .* SelfSubjectAccessReview +create");
+    }
+
+    @Test
     void dryRunServerStoresNothing() throws Exception {
         kubectl.run("create", "configmap", "dry", "--from-literal=a=1", "--dry-run=server").requireSuccess();
         assertThat(kubectl.run("get", "configmap", "dry").exitCode()).isNotZero();

@@ -27,10 +27,6 @@ public final class DiscoveryDocuments {
     public static final String AGGREGATED_CONTENT_TYPE =
             "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
 
-    /** The verbs of every top-level resource drover serves. */
-    static final List<String> RESOURCE_VERBS =
-            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
-
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
     private final ResourceRegistry registry;
@@ -91,7 +87,7 @@ public final class DiscoveryDocuments {
             r.put("singularName", type.singular());
             r.put("namespaced", type.namespaced());
             r.put("kind", type.kind());
-            stringArray(r, "verbs", RESOURCE_VERBS);
+            stringArray(r, "verbs", type.verbs());
             putIfNotEmpty(r, "shortNames", type.shortNames());
             putIfNotEmpty(r, "categories", type.categories());
             for (Subresource sub : subresources(type)) {
@@ -185,7 +181,7 @@ public final class DiscoveryDocuments {
         r.set("responseKind", gvk(type.group(), type.version(), type.kind()));
         r.put("scope", type.namespaced() ? "Namespaced" : "Cluster");
         r.put("singularResource", type.singular());
-        stringArray(r, "verbs", RESOURCE_VERBS);
+        stringArray(r, "verbs", type.verbs());
         putIfNotEmpty(r, "shortNames", type.shortNames());
         putIfNotEmpty(r, "categories", type.categories());
         List<Subresource> subs = subresources(type);

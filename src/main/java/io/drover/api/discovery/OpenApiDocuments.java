@@ -99,6 +99,11 @@ public final class OpenApiDocuments {
         ObjectNode paths = doc.putObject("paths");
         for (ResourceType type : types) {
             String collection = "/" + path + (type.namespaced() ? "/namespaces/{namespace}/" : "/") + type.plural();
+            if (!type.stored()) {
+                // A self-review is only ever created, and answered at once.
+                paths.set(collection, createPath(type));
+                continue;
+            }
             paths.set(collection, collectionPath(type));
             paths.set(collection + "/{name}", itemPath(type));
         }
@@ -107,11 +112,15 @@ public final class OpenApiDocuments {
     }
 
     private static ObjectNode collectionPath(ResourceType type) {
-        ObjectNode item = JSON.objectNode();
+        ObjectNode item = createPath(type);
         ObjectNode list = operation(type, "list", "list");
         list.putObject("responses").putObject("200").put("description", "OK");
         item.set("get", list);
+        return item;
+    }
 
+    private static ObjectNode createPath(ResourceType type) {
+        ObjectNode item = JSON.objectNode();
         ObjectNode post = operation(type, "create", "post");
         ArrayNode params = post.putArray("parameters");
         writeParameters(params);

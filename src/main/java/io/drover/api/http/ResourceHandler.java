@@ -50,6 +50,7 @@ final class ResourceHandler {
     private final Bodies bodies;
     private final ListWriter lists;
     private final PodActions podActions;
+    private final SelfReviews selfReviews;
     private final TableConverter tables = new TableConverter();
     private final Clock clock;
     private final PodLogHandler podLogs;
@@ -64,6 +65,7 @@ final class ResourceHandler {
         this.lists = new ListWriter(json, JSON);
         this.clock = clock;
         this.podActions = new PodActions(storage, json, bodies, clock);
+        this.selfReviews = new SelfReviews(json, bodies);
     }
 
     /** Ends every open watch within a second; clients re-watch elsewhere or after a restart. */
@@ -72,6 +74,10 @@ final class ResourceHandler {
     }
 
     void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        if (!path.type().stored()) {
+            selfReviews.handle(request, path, response);
+            return;
+        }
         java.util.Optional<ServedVersion> conversion = ServedVersion.of(path.type(), registry, json);
         if (conversion.isPresent()) {
             ServedVersion served = conversion.get();

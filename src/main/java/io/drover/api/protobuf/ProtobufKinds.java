@@ -5,6 +5,7 @@ import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Authentication;
+import io.kubernetes.client.proto.V1Authorization;
 import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Batch;
 import io.kubernetes.client.proto.V1Coordination;
@@ -50,6 +51,9 @@ final class ProtobufKinds {
         add("discovery.k8s.io/v1", V1Discovery.EndpointSlice.getDescriptor());
         add("node.k8s.io/v1", V1Node.RuntimeClass.getDescriptor());
         add("events.k8s.io/v1", V1Events.Event.getDescriptor());
+        add("authorization.k8s.io/v1", V1Authorization.SelfSubjectAccessReview.getDescriptor());
+        add("authorization.k8s.io/v1", V1Authorization.SelfSubjectRulesReview.getDescriptor());
+        add("authentication.k8s.io/v1", V1Authentication.SelfSubjectReview.getDescriptor());
         // Other kinds kubectl's typed generators post (create job|cronjob|ingress|role|...|token); decoding them
         // costs nothing, serving them is up to the resource registry.
         add("apps/v1", V1Apps.DaemonSet.getDescriptor());

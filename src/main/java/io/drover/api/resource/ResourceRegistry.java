@@ -67,6 +67,14 @@ public final class ResourceRegistry {
                 noNames, noNames, none, "endpointslices"));
         r.add(new ResourceType("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, noNames,
                 noNames, none, "runtimeclasses"));
+
+        // What a client may do and who it is (kubectl auth can-i, auth whoami): answered, never stored.
+        r.add(new ResourceType("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews",
+                "selfsubjectaccessreview", false, noNames, noNames, none, ""));
+        r.add(new ResourceType("authorization.k8s.io", "v1", "SelfSubjectRulesReview", "selfsubjectrulesreviews",
+                "selfsubjectrulesreview", false, noNames, noNames, none, ""));
+        r.add(new ResourceType("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
+                "selfsubjectreview", false, noNames, noNames, none, ""));
         return r;
     }
 
@@ -92,8 +100,9 @@ public final class ResourceRegistry {
                 .findFirst();
     }
 
+    /** The stored resources: what controllers list, watch, collect and delete with a namespace. */
     public List<ResourceType> all() {
-        return List.copyOf(byPath.values());
+        return byPath.values().stream().filter(ResourceType::stored).toList();
     }
 
     /** The groups, in registration order; "" is the core group. */

@@ -18,7 +18,7 @@ import java.util.Set;
  * @param categories categories such as "all"
  * @param subresources the subresources served, e.g. "status", "scale"
  * @param storageResource the resource name under /registry/ in the store; versions of one resource
- *     share it
+ *     share it; "" for a resource that is never stored (the self-reviews, answered at once)
  */
 public record ResourceType(
         String group,
@@ -35,6 +35,12 @@ public record ResourceType(
     public static final String STATUS = "status";
     public static final String SCALE = "scale";
 
+    /** The verbs of every stored resource, as discovery lists them. */
+    private static final List<String> STORED_VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+    /** What a resource that is never stored serves: a create that answers at once. */
+    private static final List<String> CREATE_ONLY = List.of("create");
+
     public ResourceType {
         Objects.requireNonNull(group, "group");
         Objects.requireNonNull(version, "version");
@@ -45,6 +51,16 @@ public record ResourceType(
         categories = List.copyOf(categories);
         subresources = Set.copyOf(subresources);
         Objects.requireNonNull(storageResource, "storageResource");
+    }
+
+    /** Whether objects of this resource are kept in the store; the self-reviews are not. */
+    public boolean stored() {
+        return !storageResource.isEmpty();
+    }
+
+    /** The verbs discovery lists for the resource. */
+    public List<String> verbs() {
+        return stored() ? STORED_VERBS : CREATE_ONLY;
     }
 
     /** "v1" for the core group, "group/version" otherwise, as in an object's apiVersion. */

@@ -38,7 +38,8 @@ class DiscoveryDocumentsTest {
         assertThat(doc.path("kind").asText()).isEqualTo("APIGroupList");
         List<String> names = new ArrayList<>();
         doc.path("groups").forEach(g -> names.add(g.path("name").asText()));
-        assertThat(names).containsExactly("apps", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io");
+        assertThat(names).containsExactly("apps", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io",
+                "authorization.k8s.io", "authentication.k8s.io");
 
         JsonNode autoscaling = find(doc.path("groups"), "name", "autoscaling");
         List<String> groupVersions = new ArrayList<>();
@@ -46,6 +47,28 @@ class DiscoveryDocumentsTest {
         assertThat(groupVersions).containsExactly("autoscaling/v2", "autoscaling/v1");
         assertThat(autoscaling.path("preferredVersion").path("groupVersion").asText()).isEqualTo("autoscaling/v2");
         assertThat(autoscaling.path("preferredVersion").path("version").asText()).isEqualTo("v2");
+    }
+
+    private static final List<String> STORED_VERBS =
+            List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+
+    @Test
+    void theSelfReviewsAreListedWithCreateAlone() {
+        JsonNode access = find(docs.resourceList("authorization.k8s.io", "v1").orElseThrow().path("resources"),
+                "name", "selfsubjectaccessreviews");
+        assertThat(access.path("kind").asText()).isEqualTo("SelfSubjectAccessReview");
+        assertThat(access.path("namespaced").asBoolean()).isFalse();
+        assertThat(strings(access.path("verbs"))).containsExactly("create");
+        JsonNode authentication = find(docs.aggregated(false).path("items"), "metadata", "authentication.k8s.io");
+        JsonNode review = find(find(authentication.path("versions"), "version", "v1").path("resources"), "resource",
+                "selfsubjectreviews");
+        assertThat(review.path("scope").asText()).isEqualTo("Cluster");
+        assertThat(strings(review.path("verbs"))).containsExactly("create");
+        JsonNode whoami = find(docs.resourceList("authentication.k8s.io", "v1").orElseThrow().path("resources"),
+                "name", "selfsubjectreviews");
+        assertThat(strings(whoami.path("verbs"))).containsExactly("create");
+        assertThat(registry.all()).noneMatch(t -> t.group().startsWith("authorization")
+                || t.group().startsWith("authentication"));
     }
 
     @Test
@@ -57,7 +80,7 @@ class DiscoveryDocumentsTest {
             assertThat(r.path("singularName").asText()).isEqualTo(type.singular());
             assertThat(r.path("namespaced").asBoolean()).isEqualTo(type.namespaced());
             assertThat(r.path("kind").asText()).isEqualTo(type.kind());
-            assertThat(strings(r.path("verbs"))).isEqualTo(DiscoveryDocuments.RESOURCE_VERBS);
+            assertThat(strings(r.path("verbs"))).isEqualTo(STORED_VERBS);
             assertThat(strings(r.path("shortNames"))).isEqualTo(type.shortNames());
             assertThat(strings(r.path("categories"))).isEqualTo(type.categories());
             assertThat(r.has("categories")).isEqualTo(!type.categories().isEmpty());
@@ -132,7 +155,8 @@ class DiscoveryDocumentsTest {
 
         List<String> names = new ArrayList<>();
         doc.path("items").forEach(i -> names.add(i.path("metadata").path("name").asText()));
-        assertThat(names).containsExactly("apps", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io");
+        assertThat(names).containsExactly("apps", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io",
+                "authorization.k8s.io", "authentication.k8s.io");
         for (JsonNode item : doc.path("items")) {
             for (JsonNode version : item.path("versions")) {
                 assertThat(resourceNames(version)).doesNotContain("pods", "services", "namespaces");
@@ -153,7 +177,7 @@ class DiscoveryDocumentsTest {
             assertThat(r.path("responseKind").path("kind").asText()).isEqualTo(type.kind());
             assertThat(r.path("scope").asText()).isEqualTo(type.namespaced() ? "Namespaced" : "Cluster");
             assertThat(r.path("singularResource").asText()).isEqualTo(type.singular());
-            assertThat(strings(r.path("verbs"))).isEqualTo(DiscoveryDocuments.RESOURCE_VERBS);
+            assertThat(strings(r.path("verbs"))).isEqualTo(STORED_VERBS);
             assertThat(strings(r.path("shortNames"))).isEqualTo(type.shortNames());
             assertThat(strings(r.path("categories"))).isEqualTo(type.categories());
             List<String> subs = new ArrayList<>();

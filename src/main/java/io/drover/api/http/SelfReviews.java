@@ -1,0 +1,107 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The reviews a client makes of itself, which are answered at once and never stored:
+ * SelfSubjectAccessReview ({@code kubectl auth can-i VERB RESOURCE}), SelfSubjectRulesReview
+ * ({@code kubectl auth can-i --list}) and SelfSubjectReview ({@code kubectl auth whoami}).
+ *
+ * <p>drover authenticates one identity, the admin token of the kubeconfig it writes, and authorizes
+ * every authenticated request, as kube-apiserver's AlwaysAllow mode does. So an access review is
+ * allowed, the rules are every verb on everything, as AlwaysAllow's RulesFor gives them, and the
+ * identity is the kubeconfig's user, {@code admin}, in the groups Kubernetes gives a cluster
+ * administrator.
+ */
+final class SelfReviews {
+    static final String USER = "admin";
+    static final List<String> GROUPS = List.of("system:masters", "system:authenticated");
+    private static final String JSON = "application/json";
+
+    private final ObjectMapper json;
+    private final Bodies bodies;
+
+    SelfReviews(ObjectMapper json, Bodies bodies) {
+        this.json = json;
+        this.bodies = bodies;
+    }
+
+    void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        if (!request.method().equals("POST") || !path.isCollection() || path.subresource() != null) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        JsonNode body = bodies.parse(request.body().read(), request.header("content-type"));
+        if (!body.isObject()) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        ObjectNode review = (ObjectNode) body;
+        String apiVersion = review.path("apiVersion").asText("");
+        String kind = review.path("kind").asText("");
+        if (!apiVersion.isEmpty() && !apiVersion.equals(path.type().apiVersion())
+                || !kind.isEmpty() && !kind.equals(path.type().kind())) {
+            throw ApiException.badRequest("the body of the request was a " + apiVersion + ", Kind=" + kind
+                    + ", not a " + path.type().apiVersion() + ", Kind=" + path.type().kind());
+        }
+        FieldChecks.apply(request, path.type(), review, response);
+        review.put("apiVersion", path.type().apiVersion());
+        review.put("kind", path.type().kind());
+        if (!review.path("metadata").isObject()) {
+            review.putObject("metadata");
+        }
+        ObjectNode status = switch (path.type().kind()) {
+            case "SelfSubjectAccessReview" -> accessStatus(review);
+            case "SelfSubjectRulesReview" -> rulesStatus();
+            default -> identityStatus();
+        };
+        review.set("status", status);
+        response.send(201, JSON, json.writeValueAsBytes(review));
+    }
+
+    /** Kubernetes' ValidateSelfSubjectAccessReviewSpec, then AlwaysAllow's answer. */
+    private ObjectNode accessStatus(ObjectNode review) {
+        JsonNode spec = review.path("spec");
+        boolean resource = spec.path("resourceAttributes").isObject();
+        boolean nonResource = spec.path("nonResourceAttributes").isObject();
+        if (resource && nonResource) {
+            throw ApiException.invalid("SelfSubjectAccessReview.authorization.k8s.io", "", List.of(
+                    new ApiException.Cause("FieldValueInvalid", "Invalid value: " + spec.path("nonResourceAttributes")
+                            + ": cannot be specified in combination with resourceAttributes",
+                            "spec.nonResourceAttributes")));
+        }
+        if (!resource && !nonResource) {
+            throw ApiException.invalid("SelfSubjectAccessReview.authorization.k8s.io", "", List.of(
+                    new ApiException.Cause("FieldValueInvalid", "Invalid value: \"null\": exactly one of "
+                            + "nonResourceAttributes or resourceAttributes must be specified",
+                            "spec.resourceAttributes")));
+        }
+        ObjectNode status = json.createObjectNode();
+        status.put("allowed", true);
+        return status;
+    }
+
+    private ObjectNode rulesStatus() {
+        ObjectNode status = json.createObjectNode();
+        ObjectNode resourceRule = status.putArray("resourceRules").addObject();
+        resourceRule.putArray("verbs").add("*");
+        resourceRule.putArray("apiGroups").add("*");
+        resourceRule.putArray("resources").add("*");
+        ObjectNode nonResourceRule = status.putArray("nonResourceRules").addObject();
+        nonResourceRule.putArray("verbs").add("*");
+        nonResourceRule.putArray("nonResourceURLs").add("*");
+        status.put("incomplete", false);
+        return status;
+    }
+
+    private ObjectNode identityStatus() {
+        ObjectNode status = json.createObjectNode();
+        ObjectNode user = status.putObject("userInfo");
+        user.put("username", USER);
+        GROUPS.forEach(user.putArray("groups")::add);
+        return status;
+    }
+}
