@@ -50,12 +50,12 @@ final class ProtobufKinds {
         add("coordination.k8s.io/v1", V1Coordination.Lease.getDescriptor());
         add("discovery.k8s.io/v1", V1Discovery.EndpointSlice.getDescriptor());
         add("node.k8s.io/v1", V1Node.RuntimeClass.getDescriptor());
-        add("events.k8s.io/v1", V1Events.Event.getDescriptor());
         add("authorization.k8s.io/v1", V1Authorization.SelfSubjectAccessReview.getDescriptor());
         add("authorization.k8s.io/v1", V1Authorization.SelfSubjectRulesReview.getDescriptor());
         add("authentication.k8s.io/v1", V1Authentication.SelfSubjectReview.getDescriptor());
         // Other kinds kubectl's typed generators post (create job|cronjob|ingress|role|...|token); decoding them
         // costs nothing, serving them is up to the resource registry.
+        add("events.k8s.io/v1", V1Events.Event.getDescriptor());
         add("apps/v1", V1Apps.DaemonSet.getDescriptor());
         add("apps/v1", V1Apps.StatefulSet.getDescriptor());
         add("batch/v1", V1Batch.Job.getDescriptor());
