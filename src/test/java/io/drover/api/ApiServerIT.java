@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -363,6 +364,45 @@ class ApiServerIT {
                 .statusCode()).isEqualTo(405);
         assertThat(raw("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews", "application/json", "{}", false)
                 .statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void aWatchListSendsTheInitialEventsThenABookmarkMarkingTheirEnd() throws Exception {
+        String ns = newNamespace("wl");
+        for (String name : List.of("a", "b")) {
+            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                    .endMetadata().build()).create();
+        }
+        String url = "/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=2";
+
+        HttpResponse<String> watchList = raw("GET", url + "&sendInitialEvents=true&resourceVersionMatch=NotOlderThan"
+                + "&allowWatchBookmarks=true", null, null, true);
+        List<JsonNode> events = new ArrayList<>();
+        for (String line : watchList.body().split("\n")) {
+            events.add(client.getKubernetesSerialization().unmarshal(line, JsonNode.class));
+        }
+        assertThat(events).extracting(e -> e.path("type").asText()).startsWith("ADDED", "ADDED", "BOOKMARK");
+        JsonNode end = events.get(2).path("object").path("metadata");
+        assertThat(end.path("annotations").path("k8s.io/initial-events-end").asText()).isEqualTo("true");
+        assertThat(end.path("resourceVersion").asLong()).isGreaterThanOrEqualTo(
+                events.get(1).path("object").path("metadata").path("resourceVersion").asLong());
+
+        HttpResponse<String> noInitial = raw("GET", url + "&sendInitialEvents=false&resourceVersionMatch=NotOlderThan",
+                null, null, true);
+        assertThat(noInitial.statusCode()).isEqualTo(200);
+        assertThat(noInitial.body()).doesNotContain("ADDED");
+
+        HttpResponse<String> noMatch = raw("GET", url + "&sendInitialEvents=true", null, null, true);
+        assertThat(noMatch.statusCode()).isEqualTo(422);
+        assertThat(noMatch.body()).contains("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan");
+        HttpResponse<String> matchAlone = raw("GET", url + "&resourceVersionMatch=NotOlderThan", null, null, true);
+        assertThat(matchAlone.statusCode()).isEqualTo(422);
+        assertThat(matchAlone.body()).contains("resourceVersionMatch is forbidden for watch unless sendInitialEvents "
+                + "is provided");
+        HttpResponse<String> onList = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?sendInitialEvents=true",
+                null, null, true);
+        assertThat(onList.statusCode()).isEqualTo(422);
+        assertThat(onList.body()).contains("sendInitialEvents is forbidden for list");
     }
 
     @Test

@@ -121,10 +121,13 @@ final class ResourceHandler {
         if (path.isCollection()) {
             ListOptions options = listOptions(request, path.type());
             if (request.flag("watch")) {
-                watch(request, path, options, response, view);
+                Boolean initialEvents = sendInitialEvents(options, request.param("resourceVersionMatch"),
+                        request.param("sendInitialEvents"));
+                watch(request, path, options, initialEvents, response, view);
             } else {
                 ListForm form = view == null ? ListForm.plain(path.type()) : view.listForm();
-                long revision = listRevision(options, request.param("resourceVersionMatch"));
+                long revision = listRevision(options, request.param("resourceVersionMatch"),
+                        request.param("sendInitialEvents"));
                 lists.write(storage.list(path.type(), path.namespace(), options, revision), form,
                         options.limit() > 0, response);
             }
@@ -165,10 +168,14 @@ final class ResourceHandler {
      * with NotOlderThan: the current state, which is N or newer unless N is ahead of the store (504).
      * The combinations Kubernetes' ValidateListOptions forbids are 422 Invalid.
      */
-    private long listRevision(ListOptions options, String matchParam) {
+    private long listRevision(ListOptions options, String matchParam, String sendInitialEventsParam) {
         String rv = options.resourceVersion();
         String match = matchParam == null ? "" : matchParam;
         List<ApiException.Cause> causes = new ArrayList<>();
+        if (sendInitialEventsParam != null) {
+            causes.add(new ApiException.Cause("FieldValueForbidden",
+                    "Forbidden: sendInitialEvents is forbidden for list", "sendInitialEvents"));
+        }
         if (!match.isEmpty()) {
             if (rv.isEmpty()) {
                 causes.add(forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided"));
@@ -208,8 +215,8 @@ final class ResourceHandler {
         return new ApiException.Cause("FieldValueForbidden", "Forbidden: " + detail, RESOURCE_VERSION_MATCH);
     }
 
-    private void watch(ApiRequest request, ResourcePath path, ListOptions options, ApiResponse response,
-            ResponseView view) throws IOException {
+    private void watch(ApiRequest request, ResourcePath path, ListOptions options, Boolean sendInitialEvents,
+            ApiResponse response, ResponseView view) throws IOException {
         long seconds = DEFAULT_WATCH_SECONDS;
         String timeout = request.param("timeoutSeconds");
         if (timeout != null && !timeout.isEmpty()) {
@@ -226,7 +233,7 @@ final class ResourceHandler {
         }
         boolean bookmarks = request.flag("allowWatchBookmarks");
         long deadline = System.currentTimeMillis() + seconds * 1000;
-        try (ObjectWatch watch = storage.watch(path.type(), path.namespace(), options);
+        try (ObjectWatch watch = storage.watch(path.type(), path.namespace(), options, sendInitialEvents);
                 OutputStream out = response.stream(200, JSON)) {
             long quietSince = System.currentTimeMillis();
             while (true) {
@@ -239,6 +246,12 @@ final class ResourceHandler {
                     return;
                 }
                 for (ObjectWatch.Event e : events) {
+                    if (e.type().equals(ObjectWatch.Event.INITIAL_EVENTS_END)) {
+                        if (bookmarks) {
+                            writeEvent(out, ObjectWatch.Event.BOOKMARK, initialEventsEnd(path.type(), e.object()));
+                        }
+                        continue;
+                    }
                     boolean asView = view != null && !e.type().equals(ObjectWatch.Event.ERROR);
                     writeEvent(out, e.type(), asView ? view.ofObject(e.object()) : e.object());
                 }
@@ -255,6 +268,60 @@ final class ResourceHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A watch's sendInitialEvents (WatchList, served as by Kubernetes 1.32 with the feature on):
+     * null when not asked, after Kubernetes' checks of it with resourceVersionMatch (422 on
+     * ListOptions.meta.k8s.io), and 504 for a resourceVersion the store has not reached.
+     */
+    private Boolean sendInitialEvents(ListOptions options, String matchParam, String sendParam) {
+        String match = matchParam == null ? "" : matchParam;
+        Boolean send = null;
+        if (sendParam != null) {
+            if (sendParam.equalsIgnoreCase("true") || sendParam.equals("1") || sendParam.equalsIgnoreCase("t")) {
+                send = true;
+            } else if (sendParam.equalsIgnoreCase("false") || sendParam.equals("0") || sendParam.equalsIgnoreCase("f")) {
+                send = false;
+            } else {
+                throw ApiException.badRequest("sendInitialEvents: Invalid value: \"" + sendParam
+                        + "\": must be a boolean");
+            }
+        }
+        List<ApiException.Cause> causes = new ArrayList<>();
+        if (send != null && !match.equals("NotOlderThan")) {
+            causes.add(forbidden("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
+        }
+        if (!match.isEmpty()) {
+            if (send == null) {
+                causes.add(forbidden("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
+            }
+            if (!match.equals("NotOlderThan")) {
+                causes.add(new ApiException.Cause("FieldValueNotSupported", "Unsupported value: \"" + match
+                        + "\": supported values: \"NotOlderThan\"", RESOURCE_VERSION_MATCH));
+            }
+            if (options.continueToken() != null) {
+                causes.add(forbidden("resourceVersionMatch is forbidden when continue is provided"));
+            }
+        }
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid("ListOptions.meta.k8s.io", "", causes);
+        }
+        String rv = options.resourceVersion();
+        if (Boolean.TRUE.equals(send) && !rv.isEmpty() && !rv.equals("0")) {
+            long current = storage.currentRevision();
+            if (options.revision() > current) {
+                throw ApiException.resourceVersionTooLarge(options.revision(), current);
+            }
+        }
+        return send;
+    }
+
+    /** The bookmark that ends a watch's initial events, at the revision they were read at. */
+    private ObjectNode initialEventsEnd(ResourceType type, ObjectNode marker) {
+        ObjectNode object = bookmark(type, Long.parseLong(marker.path("metadata").path("resourceVersion").asText()));
+        object.withObject("metadata").putObject("annotations").put("k8s.io/initial-events-end", "true");
+        return object;
     }
 
     private ObjectNode bookmark(ResourceType type, long revision) {

@@ -396,13 +396,26 @@ public final class ObjectStorage {
      * for every selected object; a number starts after that revision.
      */
     public ObjectWatch watch(ResourceType type, String namespace, ListOptions options) {
+        return watch(type, namespace, options, null);
+    }
+
+    /**
+     * A watch, with the existing objects first as ADDED events when {@code sendInitialEvents} is
+     * true, or when it is null (not asked) and the resourceVersion is "" or "0", as before
+     * WatchList. Asked for, the initial events end with {@link ObjectWatch.Event#INITIAL_EVENTS_END};
+     * with sendInitialEvents false a watch from "" or "0" starts at the current revision.
+     */
+    public ObjectWatch watch(ResourceType type, String namespace, ListOptions options, Boolean sendInitialEvents) {
         String prefix = type.storagePrefix(namespace);
         String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
-        if (rv.isEmpty() || rv.equals("0")) {
+        boolean fromNothing = rv.isEmpty() || rv.equals("0");
+        if (sendInitialEvents == null ? fromNothing : sendInitialEvents) {
             ListCursor existing = list(type, namespace, new ListOptions(options.labels(), options.fields(), 0, null, ""));
-            return StoreObjectWatch.start(store, codec, prefix, existing.revision(), options, existing);
+            return StoreObjectWatch.start(store, codec, prefix, existing.revision(), options, existing,
+                    sendInitialEvents != null);
         }
-        return StoreObjectWatch.start(store, codec, prefix, options.revision(), options, null);
+        long after = fromNothing ? store.currentRevision() : options.revision();
+        return StoreObjectWatch.start(store, codec, prefix, after, options, null, false);
     }
 
     private String now() {

@@ -16,6 +16,12 @@ public interface ObjectWatch extends AutoCloseable {
         public static final String DELETED = "DELETED";
         public static final String BOOKMARK = "BOOKMARK";
         public static final String ERROR = "ERROR";
+        /**
+         * Not sent as such: the initial events a watch asked for (sendInitialEvents=true) are all
+         * sent. Its object carries the snapshot's resourceVersion; a watch that allows bookmarks
+         * sends a BOOKMARK annotated {@code k8s.io/initial-events-end}.
+         */
+        public static final String INITIAL_EVENTS_END = "INITIAL_EVENTS_END";
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.drover.api.storage;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.store.CompactedException;
@@ -40,6 +41,8 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
     private boolean ended;
     /** The objects that existed when the watch started, not yet sent; null once they all are. */
     private ListCursor existing;
+    /** Whether to mark the end of {@link #existing} with {@link Event#INITIAL_EVENTS_END}. */
+    private boolean markInitialEnd;
 
     private StoreObjectWatch(ObjectCodec codec, ListOptions options, long after) {
         this.codec = codec;
@@ -49,12 +52,14 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
 
     /**
      * Watches the changes after revision {@code after}, sending first, as ADDED events, the objects
-     * of {@code existing} (read at that revision), when not null.
+     * of {@code existing} (read at that revision), when not null, and then, with {@code
+     * markInitialEnd}, an {@link Event#INITIAL_EVENTS_END}.
      */
     static StoreObjectWatch start(Store store, ObjectCodec codec, String prefix, long after, ListOptions options,
-            ListCursor existing) {
+            ListCursor existing, boolean markInitialEnd) {
         StoreObjectWatch w = new StoreObjectWatch(codec, options, after);
         w.existing = existing;
+        w.markInitialEnd = existing != null && markInitialEnd;
         w.watch = store.watch(prefix, after, w);
         return w;
     }
@@ -144,6 +149,11 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
                 if (added.size() == BATCH) {
                     return added;
                 }
+            }
+            if (markInitialEnd) {
+                ObjectNode end = JsonNodeFactory.instance.objectNode();
+                end.putObject("metadata").put("resourceVersion", Long.toString(existing.revision()));
+                added.add(new Event(Event.INITIAL_EVENTS_END, end));
             }
             existing = null;
         } catch (ApiException e) {
