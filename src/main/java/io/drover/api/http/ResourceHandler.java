@@ -15,9 +15,6 @@ import io.drover.api.patch.PatchException;
 import io.drover.api.patch.PatchSchema;
 import io.drover.api.patch.StrategicMergePatch;
 import io.drover.api.storage.DeleteOptions;
-import io.drover.api.storage.FieldLabels;
-import io.drover.api.storage.FieldSelector;
-import io.drover.api.storage.LabelSelector;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.storage.ObjectWatch;
@@ -27,7 +24,6 @@ import io.drover.api.table.TableConverter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -35,8 +31,6 @@ import java.util.function.UnaryOperator;
 final class ResourceHandler {
 
     private static final String JSON = "application/json";
-    private static final String RESOURCE_VERSION_MATCH = "resourceVersionMatch";
-    private static final String EXACT = "Exact";
     /** How long a watch without timeoutSeconds runs; clients re-watch after it ends. */
     private static final long DEFAULT_WATCH_SECONDS = 1800;
     /** Quiet time after which a watch that asked for bookmarks gets one. */
@@ -51,6 +45,7 @@ final class ResourceHandler {
     private final ListWriter lists;
     private final PodActions podActions;
     private final SelfReviews selfReviews;
+    private final ListParameters listParameters;
     private final TableConverter tables = new TableConverter();
     private final Clock clock;
     private final PodLogHandler podLogs;
@@ -66,6 +61,7 @@ final class ResourceHandler {
         this.clock = clock;
         this.podActions = new PodActions(storage, json, bodies, clock);
         this.selfReviews = new SelfReviews(json, bodies);
+        this.listParameters = new ListParameters(storage::currentRevision);
     }
 
     /** Ends every open watch within a second; clients re-watch elsewhere or after a restart. */
@@ -119,15 +115,13 @@ final class ResourceHandler {
     private void get(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         ResponseView view = ResponseView.of(request, path, tables, clock);
         if (path.isCollection()) {
-            ListOptions options = listOptions(request, path.type());
+            ListOptions options = ListParameters.options(request, path.type());
             if (request.flag("watch")) {
-                Boolean initialEvents = sendInitialEvents(options, request.param("resourceVersionMatch"),
-                        request.param("sendInitialEvents"));
+                Boolean initialEvents = listParameters.sendInitialEvents(options, request);
                 watch(request, path, options, initialEvents, response, view);
             } else {
                 ListForm form = view == null ? ListForm.plain(path.type()) : view.listForm();
-                long revision = listRevision(options, request.param("resourceVersionMatch"),
-                        request.param("sendInitialEvents"));
+                long revision = listParameters.listRevision(options, request);
                 lists.write(storage.list(path.type(), path.namespace(), options, revision), form,
                         options.limit() > 0, response);
             }
@@ -139,80 +133,6 @@ final class ResourceHandler {
         } else {
             send(response, 200, view == null ? object : view.ofObject(object));
         }
-    }
-
-    private static ListOptions listOptions(ApiRequest request, ResourceType type) {
-        int limit = 0;
-        String limitParam = request.param("limit");
-        if (limitParam != null && !limitParam.isEmpty()) {
-            try {
-                // An int64 in Kubernetes; 0 or less means no limit.
-                limit = (int) Math.clamp(Long.parseLong(limitParam), 0, Integer.MAX_VALUE);
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("limit: Invalid value: \"" + limitParam + "\": must be an integer");
-            }
-        }
-        String cont = request.param("continue");
-        return new ListOptions(
-                LabelSelector.parse(request.param("labelSelector")),
-                FieldLabels.check(type, FieldSelector.parse(request.param("fieldSelector"))),
-                limit,
-                cont == null || cont.isEmpty() ? null : cont,
-                request.param("resourceVersion") == null ? "" : request.param("resourceVersion"));
-    }
-
-    /**
-     * The revision a list reads at, from its resourceVersion and resourceVersionMatch as Kubernetes
-     * takes them: unset, "0" or a continue token: the current state (drover reads the store, which
-     * is never behind); N with resourceVersionMatch=Exact: as of N (410 once compacted); N alone or
-     * with NotOlderThan: the current state, which is N or newer unless N is ahead of the store (504).
-     * The combinations Kubernetes' ValidateListOptions forbids are 422 Invalid.
-     */
-    private long listRevision(ListOptions options, String matchParam, String sendInitialEventsParam) {
-        String rv = options.resourceVersion();
-        String match = matchParam == null ? "" : matchParam;
-        List<ApiException.Cause> causes = new ArrayList<>();
-        if (sendInitialEventsParam != null) {
-            causes.add(new ApiException.Cause("FieldValueForbidden",
-                    "Forbidden: sendInitialEvents is forbidden for list", "sendInitialEvents"));
-        }
-        if (!match.isEmpty()) {
-            if (rv.isEmpty()) {
-                causes.add(forbidden("resourceVersionMatch is forbidden unless resourceVersion is provided"));
-            }
-            if (options.continueToken() != null) {
-                causes.add(forbidden("resourceVersionMatch is forbidden when continue is provided"));
-            }
-            if (!match.equals(EXACT) && !match.equals("NotOlderThan")) {
-                causes.add(new ApiException.Cause("FieldValueNotSupported", "Unsupported value: \"" + match
-                        + "\": supported values: \"Exact\", \"NotOlderThan\", \"\"", RESOURCE_VERSION_MATCH));
-            }
-            if (match.equals(EXACT) && rv.equals("0")) {
-                causes.add(forbidden("resourceVersionMatch \"exact\" is forbidden for resourceVersion \"0\""));
-            }
-        }
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid("ListOptions.meta.k8s.io", "", causes);
-        }
-        if (options.continueToken() != null) {
-            if (!rv.isEmpty() && !rv.equals("0")) {
-                throw ApiException.badRequest("specifying resource version is not allowed when using continue");
-            }
-            return 0;
-        }
-        if (rv.isEmpty() || rv.equals("0")) {
-            return 0;
-        }
-        long requested = options.revision();
-        long current = storage.currentRevision();
-        if (requested > current) {
-            throw ApiException.resourceVersionTooLarge(requested, current);
-        }
-        return match.equals(EXACT) ? requested : 0;
-    }
-
-    private static ApiException.Cause forbidden(String detail) {
-        return new ApiException.Cause("FieldValueForbidden", "Forbidden: " + detail, RESOURCE_VERSION_MATCH);
     }
 
     private void watch(ApiRequest request, ResourcePath path, ListOptions options, Boolean sendInitialEvents,
@@ -268,53 +188,6 @@ final class ResourceHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /**
-     * A watch's sendInitialEvents (WatchList, served as by Kubernetes 1.32 with the feature on):
-     * null when not asked, after Kubernetes' checks of it with resourceVersionMatch (422 on
-     * ListOptions.meta.k8s.io), and 504 for a resourceVersion the store has not reached.
-     */
-    private Boolean sendInitialEvents(ListOptions options, String matchParam, String sendParam) {
-        String match = matchParam == null ? "" : matchParam;
-        Boolean send = null;
-        if (sendParam != null) {
-            if (sendParam.equalsIgnoreCase("true") || sendParam.equals("1") || sendParam.equalsIgnoreCase("t")) {
-                send = true;
-            } else if (sendParam.equalsIgnoreCase("false") || sendParam.equals("0") || sendParam.equalsIgnoreCase("f")) {
-                send = false;
-            } else {
-                throw ApiException.badRequest("sendInitialEvents: Invalid value: \"" + sendParam
-                        + "\": must be a boolean");
-            }
-        }
-        List<ApiException.Cause> causes = new ArrayList<>();
-        if (send != null && !match.equals("NotOlderThan")) {
-            causes.add(forbidden("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
-        }
-        if (!match.isEmpty()) {
-            if (send == null) {
-                causes.add(forbidden("resourceVersionMatch is forbidden for watch unless sendInitialEvents is provided"));
-            }
-            if (!match.equals("NotOlderThan")) {
-                causes.add(new ApiException.Cause("FieldValueNotSupported", "Unsupported value: \"" + match
-                        + "\": supported values: \"NotOlderThan\"", RESOURCE_VERSION_MATCH));
-            }
-            if (options.continueToken() != null) {
-                causes.add(forbidden("resourceVersionMatch is forbidden when continue is provided"));
-            }
-        }
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid("ListOptions.meta.k8s.io", "", causes);
-        }
-        String rv = options.resourceVersion();
-        if (Boolean.TRUE.equals(send) && !rv.isEmpty() && !rv.equals("0")) {
-            long current = storage.currentRevision();
-            if (options.revision() > current) {
-                throw ApiException.resourceVersionTooLarge(options.revision(), current);
-            }
-        }
-        return send;
     }
 
     /** The bookmark that ends a watch's initial events, at the revision they were read at. */
@@ -562,7 +435,7 @@ final class ResourceHandler {
      */
     private void deleteCollection(ApiRequest request, ResourcePath path, DeleteOptions options,
             ApiResponse response) throws IOException {
-        ListOptions selection = listOptions(request, path.type());
+        ListOptions selection = ListParameters.options(request, path.type());
         ResponseView view = ResponseView.of(request, path, tables, clock);
         ListForm form = view == null ? ListForm.plain(path.type()) : view.listForm();
         lists.write(storage.list(path.type(), namespaceOf(path), selection), item -> {
