@@ -132,7 +132,9 @@ final class ServiceStrategy extends KindStrategy {
         if (before.isEmpty() || changed.isEmpty()) {
             return List.of();
         }
-        String value = ips != null && ips.isArray() ? GoValues.stringSlice(ips) : GoValues.stringSlice(List.of(changed));
+        // Kubernetes normalizes clusterIPs to a changed clusterIP before it validates, so the value
+        // shown is the new address when clusterIPs itself was left as it was.
+        String value = changed.equals(first) ? GoValues.stringSlice(ips) : GoValues.stringSlice(List.of(changed));
         return List.of(Causes.invalid("spec.clusterIPs[0]", value, "may not change once set"));
     }
 

@@ -77,5 +77,9 @@ class ServiceStrategyTest {
                 "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.11\"}: may not change once set");
         assertThat(Json.printed(strategy.validateUpdate(old, defaulted("{clusterIP: '10.96.0.12', ports: [{port: 80}]}"))))
                 .containsExactly("spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.12\"}: may not change once set");
+        // A patch of clusterIP alone leaves the old clusterIPs in the object: the new address is the one named.
+        assertThat(Json.printed(strategy.validateUpdate(old, defaulted("{clusterIP: '10.96.0.13',"
+                + " clusterIPs: ['10.96.0.10'], ports: [{port: 80}]}")))).containsExactly(
+                "spec.clusterIPs[0]: Invalid value: []string{\"10.96.0.13\"}: may not change once set");
     }
 }
