@@ -9,6 +9,8 @@ import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -403,6 +405,40 @@ class ApiServerIT {
                 null, null, true);
         assertThat(onList.statusCode()).isEqualTo(422);
         assertThat(onList.body()).contains("sendInitialEvents is forbidden for list");
+    }
+
+    @Test
+    void eventsAreServedAsEventsK8sIoV1Too() throws Exception {
+        String ns = newNamespace("ev");
+        io.fabric8.kubernetes.api.model.events.v1.Event written = client.events().v1().events().inNamespace(ns)
+                .resource(new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withNewMetadata()
+                        .withName("started").endMetadata().withNewRegarding().withKind("Pod").withName("p")
+                        .withNamespace(ns).endRegarding().withReason("Started").withNote("it started")
+                        .withAction("Starting").withType("Normal").withReportingController("drover.io/test")
+                        .withReportingInstance("test-1").withEventTime(new MicroTime("2026-01-01T00:00:00.000000Z"))
+                        .build()).create();
+        assertThat(written.getApiVersion()).isEqualTo("events.k8s.io/v1");
+        assertThat(written.getNote()).isEqualTo("it started");
+
+        Event core = client.v1().events().inNamespace(ns).withName("started").get();
+        assertThat(core.getMessage()).isEqualTo("it started");
+        assertThat(core.getInvolvedObject().getName()).isEqualTo("p");
+        assertThat(core.getReportingComponent()).isEqualTo("drover.io/test");
+
+        assertThat(client.events().v1().events().inNamespace(ns).withField("regarding.name", "p").list().getItems())
+                .extracting(e -> e.getRegarding().getName()).containsExactly("p");
+        assertThat(client.events().v1().events().inNamespace(ns).withField("regarding.name", "q").list().getItems())
+                .isEmpty();
+        HttpResponse<String> coreLabel = raw("GET", "/apis/events.k8s.io/v1/namespaces/" + ns
+                + "/events?fieldSelector=involvedObject.name%3Dp", null, null, true);
+        assertThat(coreLabel.statusCode()).isEqualTo(400);
+        assertThat(coreLabel.body()).contains("field label not supported: involvedObject.name");
+
+        io.fabric8.kubernetes.api.model.events.v1.Event patched = client.events().v1().events().inNamespace(ns)
+                .withName("started").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"note\":\"it started again\"}");
+        assertThat(patched.getNote()).isEqualTo("it started again");
+        assertThat(client.v1().events().inNamespace(ns).withName("started").get().getMessage())
+                .isEqualTo("it started again");
     }
 
     @Test

@@ -60,8 +60,12 @@ class EveryResourceCrudIT {
             case "Lease" -> Map.of("spec", Map.of("holderIdentity", "me"));
             case "EndpointSlice" -> Map.of("addressType", "IPv4", "endpoints", java.util.List.of());
             case "RuntimeClass" -> Map.of("handler", "crud");
-            case "Event" -> Map.of("involvedObject", Map.of("kind", "Pod", "name", "x", "namespace", "default"),
-                    "reason", "Test", "message", "crud");
+            case "Event" -> type.group().equals("events.k8s.io")
+                    ? Map.of("regarding", Map.of("kind", "Pod", "name", "x", "namespace", "default"),
+                            "reason", "Test", "note", "crud", "action", "Testing", "eventTime", "2026-01-01T00:00:00.000000Z",
+                            "reportingController", "drover.io/crud", "reportingInstance", "crud-1")
+                    : Map.of("involvedObject", Map.of("kind", "Pod", "name", "x", "namespace", "default"),
+                            "reason", "Test", "message", "crud");
             default -> Map.of();
         };
     }

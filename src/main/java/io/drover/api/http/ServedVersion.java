@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.convert.EventConversion;
 import io.drover.api.convert.HpaConversion;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
@@ -11,15 +12,20 @@ import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
  * A resource served in a version other than the one it is stored in (autoscaling/v1
- * HorizontalPodAutoscalers, stored as v2): the request is handled on the stored version, with the
- * body converted on the way in and every object in the answer (single, list items, watch events)
- * converted on the way out. Patches are applied to the stored version, so a patch must name v2
- * fields; kubectl patches HPAs through v2, the preferred version.
+ * HorizontalPodAutoscalers, stored as v2; events.k8s.io/v1 Events, stored as core/v1): the request
+ * is handled on the stored version, with the body and the fieldSelector converted on the way in
+ * and every object in the answer (single, list items, watch events) converted on the way out.
+ * Patches are applied to the stored version: a merge or strategic merge patch of an Event has its
+ * field names converted; any other patch must name the stored version's fields (kubectl patches
+ * HPAs through v2, the preferred version).
  */
 final class ServedVersion {
     private final ResourceType stored;
@@ -27,15 +33,22 @@ final class ServedVersion {
     private final String kind;
     private final UnaryOperator<ObjectNode> toStored;
     private final UnaryOperator<ObjectNode> toServed;
+    /** A merge or strategic merge patch in the stored version's names; identity when they are the same. */
+    private final UnaryOperator<ObjectNode> patchToStored;
+    /** A fieldSelector in the stored version's labels. */
+    private final UnaryOperator<String> selectorToStored;
     private final ObjectMapper json;
 
     private ServedVersion(ResourceType stored, ResourceType served, UnaryOperator<ObjectNode> toStored,
-            UnaryOperator<ObjectNode> toServed, ObjectMapper json) {
+            UnaryOperator<ObjectNode> toServed, UnaryOperator<ObjectNode> patchToStored,
+            UnaryOperator<String> selectorToStored, ObjectMapper json) {
         this.stored = stored;
         this.servedApiVersion = served.apiVersion();
         this.kind = served.kind();
         this.toStored = toStored;
         this.toServed = toServed;
+        this.patchToStored = patchToStored;
+        this.selectorToStored = selectorToStored;
         this.json = json;
     }
 
@@ -43,7 +56,13 @@ final class ServedVersion {
     static Optional<ServedVersion> of(ResourceType served, ResourceRegistry registry, ObjectMapper json) {
         if (served.group().equals("autoscaling") && served.version().equals("v1")) {
             ResourceType v2 = registry.find("autoscaling", "v2", served.plural()).orElseThrow();
-            return Optional.of(new ServedVersion(v2, served, HpaConversion::toV2, HpaConversion::toV1, json));
+            return Optional.of(new ServedVersion(v2, served, HpaConversion::toV2, HpaConversion::toV1,
+                    UnaryOperator.identity(), UnaryOperator.identity(), json));
+        }
+        if (served.group().equals("events.k8s.io")) {
+            ResourceType core = registry.find("", "v1", served.plural()).orElseThrow();
+            return Optional.of(new ServedVersion(core, served, EventConversion::toCore, EventConversion::toEvents,
+                    EventConversion::patchToCore, EventConversion::coreFieldSelector, json));
         }
         return Optional.empty();
     }
@@ -54,12 +73,20 @@ final class ServedVersion {
 
     /** The request with its body (a served-version object) converted to the stored version. */
     ApiRequest storedRequest(ApiRequest request, Bodies bodies) {
-        if (!request.method().matches("POST|PUT")) {
-            return request;
+        ApiRequest selected = withStoredFieldSelector(request);
+        String type = Bodies.mediaType(request.header("content-type"));
+        if (request.method().equals("PATCH")
+                && (type.equals("application/merge-patch+json") || type.equals("application/strategic-merge-patch+json"))) {
+            return new ApiRequest(selected.method(), selected.path(), selected.query(), selected.headers(), () -> {
+                JsonNode patch = bodies.parse(request.body().read(), "application/json");
+                return json.writeValueAsBytes(patch instanceof ObjectNode o ? patchToStored.apply(o) : patch);
+            });
         }
-        return new ApiRequest(request.method(), request.path(), request.query(), request.headers(), () -> {
+        if (!request.method().matches("POST|PUT")) {
+            return selected;
+        }
+        return new ApiRequest(selected.method(), selected.path(), selected.query(), selected.headers(), () -> {
             byte[] body = request.body().read();
-            String type = Bodies.mediaType(request.header("content-type"));
             boolean object = type.isEmpty() || type.equals("application/json") || type.equals("application/yaml")
                     || type.equals("application/vnd.kubernetes.protobuf");
             if (body.length == 0 || !object) {
@@ -69,6 +96,16 @@ final class ServedVersion {
             return json.writeValueAsBytes(node instanceof ObjectNode o && kind.equals(o.path("kind").asText(kind))
                     ? toStored.apply(o) : node);
         }).withHeader("content-type", "application/json");
+    }
+
+    private ApiRequest withStoredFieldSelector(ApiRequest request) {
+        String selector = request.param("fieldSelector");
+        if (selector == null) {
+            return request;
+        }
+        Map<String, List<String>> query = new LinkedHashMap<>(request.query());
+        query.put("fieldSelector", List.of(selectorToStored.apply(selector)));
+        return new ApiRequest(request.method(), request.path(), query, request.headers(), request.body());
     }
 
     /** The response with every stored-version object in it converted to the served version. */

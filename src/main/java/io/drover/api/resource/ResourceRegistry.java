@@ -67,6 +67,9 @@ public final class ResourceRegistry {
                 noNames, noNames, none, "endpointslices"));
         r.add(new ResourceType("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, noNames,
                 noNames, none, "runtimeclasses"));
+        // The core Events under the names of client-go's newer event recorder (ServedVersion converts).
+        r.add(new ResourceType("events.k8s.io", "v1", "Event", "events", "event", true, List.of("ev"), noNames, none,
+                "events"));
 
         // What a client may do and who it is (kubectl auth can-i, auth whoami): answered, never stored.
         r.add(new ResourceType("authorization.k8s.io", "v1", "SelfSubjectAccessReview", "selfsubjectaccessreviews",
