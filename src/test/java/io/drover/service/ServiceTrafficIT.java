@@ -176,6 +176,34 @@ class ServiceTrafficIT {
     }
 
     @Test
+    void theServicesProxySubresourceReachesAReadyReplica() throws Exception {
+        java.net.http.HttpClient http = cluster.httpClient();
+        String token = cluster.token();
+        java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
+            try {
+                return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.server().url()
+                        + "/api/v1/namespaces/default/services/" + path)).header("Authorization", "Bearer " + token)
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        };
+
+        for (String id : List.of("web:http", "web:8080", "http:web:http")) {
+            java.net.http.HttpResponse<String> answer = get.apply(id + "/proxy/");
+            assertThat(answer.statusCode()).as(id).isEqualTo(200);
+            assertThat(answer.body()).as(id).startsWith("Hello from web-");
+        }
+        assertThat(get.apply("web:9999/proxy/").body()).contains("no service port 9999 found for service \\\"web\\\"");
+        assertThat(get.apply("nothing:http/proxy/").statusCode()).isEqualTo(404);
+        assertThat(get.apply("a:b:c:d/proxy/").statusCode()).isEqualTo(400);
+        client.services().inNamespace("default").resource(service("lonely", "nobody", "ClusterIP")).create();
+        java.net.http.HttpResponse<String> lonely = get.apply("lonely:http/proxy/");
+        assertThat(lonely.statusCode()).isEqualTo(503);
+        assertThat(lonely.body()).contains("no endpoints available for service \\\"lonely\\\"");
+    }
+
+    @Test
     void kubeDnsClusterIpAnswersOverUdpAndTcp() throws Exception {
         Assumptions.assumeTrue(proxy.servesClusterIps(), "ClusterIPs are served at their own addresses only as root");
         String kubeDns = cluster.server().clusterDns().serviceIp();

@@ -52,9 +52,11 @@ record Subresource(String name, String group, String version, String kind, List<
             case "binding" -> new Subresource(name, g, v, "Binding", CREATE);
             case "eviction" -> new Subresource(name, "policy", "v1", "Eviction", CREATE);
             case "finalize" -> new Subresource(name, g, v, parent.kind(), List.of("update"));
+            case "proxy" -> new Subresource(name, g, v, parent.kind() + "ProxyOptions",
+                    List.of("create", "delete", "get", "patch", "update"));
             default -> throw new IllegalArgumentException(
                     "subresource: " + parent.qualifiedName() + "/" + name
-                            + " (expected: status, scale, log, exec, attach, portforward, binding, eviction, finalize)");
+                            + " (expected: status, scale, log, exec, attach, portforward, binding, eviction, finalize, proxy)");
         };
     }
 }

@@ -29,6 +29,7 @@ public final class ApiRouter {
     private final ResourceRegistry registry;
     private final ResourceHandler resources;
     private final DiscoveryHandler discovery;
+    private final ServiceProxyHandler serviceProxy;
     private final Predicate<String> tokenAccepted;
     private volatile boolean ready;
 
@@ -39,6 +40,7 @@ public final class ApiRouter {
         this.resources = new ResourceHandler(storage, json, java.time.Clock.systemUTC(), registry,
                 new PodLogHandler(storage, registry, kubelets));
         this.discovery = discovery;
+        this.serviceProxy = new ServiceProxyHandler(storage, registry);
         this.tokenAccepted = tokenAccepted;
     }
 
@@ -92,6 +94,10 @@ public final class ApiRouter {
                 return;
             }
             default -> { }
+        }
+        if (ServiceProxyHandler.handles(request.path())) {
+            serviceProxy.handle(request, response);
+            return;
         }
         Optional<ResourcePath> resource = ResourcePath.parse(path, registry);
         if (resource.isPresent()) {

@@ -32,8 +32,8 @@ public final class ResourceRegistry {
                 Set.of(ResourceType.STATUS, "finalize"), "namespaces"));
         r.add(new ResourceType("", "v1", "Pod", "pods", "pod", true, List.of("po"), all,
                 Set.of(ResourceType.STATUS, "log", "exec", "binding", "eviction"), "pods"));
-        r.add(new ResourceType("", "v1", "Service", "services", "service", true, List.of("svc"), all, status,
-                "services"));
+        r.add(new ResourceType("", "v1", "Service", "services", "service", true, List.of("svc"), all,
+                Set.of(ResourceType.STATUS, "proxy"), "services"));
         r.add(new ResourceType("", "v1", "Endpoints", "endpoints", "endpoints", true, List.of("ep"), noNames, none,
                 "endpoints"));
         r.add(new ResourceType("", "v1", "ConfigMap", "configmaps", "configmap", true, List.of("cm"), noNames, none,

@@ -1,0 +1,192 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.resource.ResourceType;
+import io.drover.api.storage.ObjectStorage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The services/proxy subresource: {@code /api/v1/namespaces/NS/services/[SCHEME:]NAME[:PORT]/proxy/PATH}
+ * forwards the request to one ready endpoint of the Service, as kube-apiserver does (the URLs
+ * {@code kubectl cluster-info} prints, and {@code kubectl get --raw} or {@code kubectl proxy}
+ * through them). The port is a Service port's name or number; without one, the Service's unnamed
+ * port. The endpoint is picked at random from the Service's Endpoints, as Kubernetes' ResourceLocation
+ * picks it; the client's Authorization header is not forwarded, and hop-by-hop headers are not either.
+ *
+ * <p>Deviations: links in HTML answers are not rewritten to go through the proxy, and protocol
+ * upgrades (WebSockets) are refused.
+ */
+final class ServiceProxyHandler {
+    private static final Pattern PATH =
+            Pattern.compile("^/api/v1/namespaces/([^/]+)/services/([^/]+)/proxy(/.*)?$");
+    /** Headers that belong to one connection (RFC 9110 7.6.1), plus what the proxy sets itself. */
+    private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
+            "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
+            "authorization", "expect", "http2-settings");
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final ObjectStorage storage;
+    private final ResourceType services;
+    private final ResourceType endpoints;
+    private final HttpClient http;
+
+    ServiceProxyHandler(ObjectStorage storage, ResourceRegistry registry) {
+        this.storage = storage;
+        this.services = registry.find("", "v1", "services").orElseThrow();
+        this.endpoints = registry.find("", "v1", "endpoints").orElseThrow();
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER).build();
+    }
+
+    /** Whether {@code path} (as requested, with its trailing slash) is a services/proxy path. */
+    static boolean handles(String path) {
+        return PATH.matcher(path).matches();
+    }
+
+    void handle(ApiRequest request, ApiResponse response) throws IOException {
+        Matcher m = PATH.matcher(request.path());
+        if (!m.matches()) {
+            throw ApiException.notFound("the server could not find the requested resource");
+        }
+        if (request.header("upgrade") != null) {
+            throw ApiException.badRequest("upgrading the connection is not supported by the services/proxy of "
+                    + "this server");
+        }
+        URI target = location(m.group(1), m.group(2)).resolve(m.group(3) == null ? "/" : m.group(3));
+        String query = rawQuery(request);
+        if (!query.isEmpty()) {
+            target = URI.create(target + "?" + query);
+        }
+        forward(request, target, m.group(2), response);
+    }
+
+    /** Kubernetes' ResourceLocation for a service: scheme, a ready endpoint's address and port. */
+    private URI location(String namespace, String id) {
+        String[] parts = id.split(":", -1);
+        String scheme = parts.length == 3 ? parts[0] : "";
+        String name = parts.length == 3 ? parts[1] : parts[0];
+        String port = parts.length == 3 ? parts[2] : parts.length == 2 ? parts[1] : "";
+        if (parts.length > 3 || name.isEmpty() || !Set.of("", "http", "https").contains(scheme)) {
+            throw ApiException.badRequest("invalid service request \"" + id + "\"");
+        }
+        ObjectNode service = storage.get(services, namespace, name);
+        if (port.matches("\\d+")) {
+            String named = null;
+            for (JsonNode p : service.path("spec").path("ports")) {
+                if (p.path("port").asText().equals(port)) {
+                    named = p.path("name").asText("");
+                    break;
+                }
+            }
+            if (named == null) {
+                throw ApiException.unavailable("no service port " + port + " found for service \"" + name + "\"");
+            }
+            port = named;
+        }
+        JsonNode subsets;
+        try {
+            subsets = storage.get(endpoints, namespace, name).path("subsets");
+        } catch (ApiException e) {
+            if (e.code() != 404) {
+                throw e;
+            }
+            subsets = null;
+        }
+        if (subsets == null || subsets.isEmpty()) {
+            throw ApiException.unavailable("no endpoints available for service \"" + name + "\"");
+        }
+        List<String> hosts = new ArrayList<>();
+        for (JsonNode subset : subsets) {
+            for (JsonNode p : subset.path("ports")) {
+                if (p.path("name").asText("").equals(port)) {
+                    for (JsonNode address : subset.path("addresses")) {
+                        hosts.add(hostPort(address.path("ip").asText(), p.path("port").asInt()));
+                    }
+                }
+            }
+        }
+        if (hosts.isEmpty()) {
+            throw ApiException.unavailable("no endpoints available for service \"" + id + "\"");
+        }
+        String host = hosts.get(ThreadLocalRandom.current().nextInt(hosts.size()));
+        return URI.create((scheme.isEmpty() ? "http" : scheme) + "://" + host);
+    }
+
+    private static String hostPort(String ip, int port) {
+        return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
+    }
+
+    private static String rawQuery(ApiRequest request) {
+        StringBuilder query = new StringBuilder();
+        for (Map.Entry<String, List<String>> param : request.query().entrySet()) {
+            for (String value : param.getValue()) {
+                if (!query.isEmpty()) {
+                    query.append('&');
+                }
+                query.append(encode(param.getKey())).append('=').append(encode(value));
+            }
+        }
+        return query.toString();
+    }
+
+    private static String encode(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    private void forward(ApiRequest request, URI target, String id, ApiResponse response) throws IOException {
+        byte[] body = request.body().read();
+        HttpRequest.Builder out = HttpRequest.newBuilder(target).method(request.method(),
+                body.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        for (Map.Entry<String, String> header : request.headers().entrySet()) {
+            if (!NOT_FORWARDED.contains(header.getKey())) {
+                try {
+                    out.header(header.getKey(), header.getValue());
+                } catch (IllegalArgumentException restricted) {
+                    // A header the JDK client sets itself.
+                }
+            }
+        }
+        HttpResponse<InputStream> answer;
+        try {
+            answer = http.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException | HttpTimeoutException e) {
+            throw ApiException.unavailable("error trying to reach service: " + target.getAuthority() + ": "
+                    + e.getClass().getSimpleName());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw ApiException.unavailable("interrupted while proxying to service \"" + id + "\"");
+        } catch (IOException e) {
+            throw ApiException.unavailable("error trying to reach service: " + target.getAuthority() + ": "
+                    + e.getMessage());
+        }
+        answer.headers().map().forEach((name, values) -> {
+            String lower = name.toLowerCase(java.util.Locale.ROOT);
+            if (!NOT_FORWARDED.contains(lower) && !lower.equals("content-type") && !lower.startsWith(":")) {
+                values.forEach(v -> response.addHeader(name, v));
+            }
+        });
+        String contentType = answer.headers().firstValue("content-type").orElse(null);
+        try (InputStream in = answer.body(); OutputStream stream = response.stream(answer.statusCode(), contentType)) {
+            in.transferTo(stream);
+        }
+    }
+}
