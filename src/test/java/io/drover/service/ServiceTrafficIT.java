@@ -176,18 +176,27 @@ class ServiceTrafficIT {
     }
 
     @Test
-    void theServicesProxySubresourceReachesAReadyReplica() throws Exception {
+    void theServicesAndPodsProxySubresourcesReachTheApp() throws Exception {
         java.net.http.HttpClient http = cluster.httpClient();
         String token = cluster.token();
         java.util.function.Function<String, java.net.http.HttpResponse<String>> get = path -> {
             try {
                 return http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(cluster.server().url()
-                        + "/api/v1/namespaces/default/services/" + path)).header("Authorization", "Bearer " + token)
+                        + "/api/v1/namespaces/default/" + (path.startsWith("pods/") ? path : "services/" + path)))
+                        .header("Authorization", "Bearer " + token)
                         .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
             } catch (IOException | InterruptedException e) {
                 throw new AssertionError(e);
             }
         };
+        String replica = REPLICAS.get(0);
+        // The pod's container port 8080 is reached at the host port the agent mapped it to.
+        for (String id : List.of(replica + ":8080", replica)) {
+            java.net.http.HttpResponse<String> answer = get.apply("pods/" + id + "/proxy/");
+            assertThat(answer.statusCode()).as(id).isEqualTo(200);
+            assertThat(answer.body()).as(id).startsWith("Hello from " + replica);
+        }
+        assertThat(get.apply("pods/" + replica + ":http/proxy/").statusCode()).isEqualTo(400);
 
         for (String id : List.of("web:http", "web:8080", "http:web:http")) {
             java.net.http.HttpResponse<String> answer = get.apply(id + "/proxy/");

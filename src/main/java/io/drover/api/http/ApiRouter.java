@@ -29,7 +29,7 @@ public final class ApiRouter {
     private final ResourceRegistry registry;
     private final ResourceHandler resources;
     private final DiscoveryHandler discovery;
-    private final ServiceProxyHandler serviceProxy;
+    private final ProxySubresources proxies;
     private final Predicate<String> tokenAccepted;
     private volatile boolean ready;
 
@@ -40,7 +40,7 @@ public final class ApiRouter {
         this.resources = new ResourceHandler(storage, json, java.time.Clock.systemUTC(), registry,
                 new PodLogHandler(storage, registry, kubelets));
         this.discovery = discovery;
-        this.serviceProxy = new ServiceProxyHandler(storage, registry);
+        this.proxies = new ProxySubresources(storage, registry);
         this.tokenAccepted = tokenAccepted;
     }
 
@@ -95,8 +95,8 @@ public final class ApiRouter {
             }
             default -> { }
         }
-        if (ServiceProxyHandler.handles(request.path())) {
-            serviceProxy.handle(request, response);
+        if (ProxySubresources.handles(request.path())) {
+            proxies.handle(request, response);
             return;
         }
         Optional<ResourcePath> resource = ResourcePath.parse(path, registry);

@@ -6,6 +6,8 @@ import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.ports.HostPortAnnotation;
+import io.drover.ports.PortAssignment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,19 +27,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The services/proxy subresource: {@code /api/v1/namespaces/NS/services/[SCHEME:]NAME[:PORT]/proxy/PATH}
- * forwards the request to one ready endpoint of the Service, as kube-apiserver does (the URLs
- * {@code kubectl cluster-info} prints, and {@code kubectl get --raw} or {@code kubectl proxy}
- * through them). The port is a Service port's name or number; without one, the Service's unnamed
- * port. The endpoint is picked at random from the Service's Endpoints, as Kubernetes' ResourceLocation
- * picks it; the client's Authorization header is not forwarded, and hop-by-hop headers are not either.
+ * The services/proxy and pods/proxy subresources:
+ * {@code /api/v1/namespaces/NS/(services|pods)/[SCHEME:]NAME[:PORT]/proxy/PATH} forwards the
+ * request, as kube-apiserver does (the URLs {@code kubectl cluster-info} prints, and
+ * {@code kubectl get --raw} or {@code kubectl proxy} through them).
  *
- * <p>Deviations: links in HTML answers are not rewritten to go through the proxy, and protocol
- * upgrades (WebSockets) are refused.
+ * <p>For a Service the port is a Service port's name or number, without one the Service's unnamed
+ * port, and the endpoint is picked at random from the Service's Endpoints, as Kubernetes'
+ * ResourceLocation picks it. For a pod the port is a container port, without one the pod's first
+ * declared port, at the pod's IP; a container port the node agent mapped to a host port (the
+ * {@code drover.io/host-ports} annotation) is reached at that host port. The client's
+ * Authorization header is not forwarded, nor are hop-by-hop headers.
+ *
+ * <p>Deviations: links in HTML answers are not rewritten to go through the proxy, protocol upgrades
+ * (WebSockets) are refused, and a pod IP is not required to be a global unicast address (a pod of
+ * the process runtime has its node's address).
  */
-final class ServiceProxyHandler {
+final class ProxySubresources {
     private static final Pattern PATH =
-            Pattern.compile("^/api/v1/namespaces/([^/]+)/services/([^/]+)/proxy(/.*)?$");
+            Pattern.compile("^/api/v1/namespaces/([^/]+)/(services|pods)/([^/]+)/proxy(/.*)?$");
     /** Headers that belong to one connection (RFC 9110 7.6.1), plus what the proxy sets itself. */
     private static final Set<String> NOT_FORWARDED = Set.of("connection", "keep-alive", "proxy-authenticate",
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
@@ -47,17 +55,19 @@ final class ServiceProxyHandler {
     private final ObjectStorage storage;
     private final ResourceType services;
     private final ResourceType endpoints;
+    private final ResourceType pods;
     private final HttpClient http;
 
-    ServiceProxyHandler(ObjectStorage storage, ResourceRegistry registry) {
+    ProxySubresources(ObjectStorage storage, ResourceRegistry registry) {
         this.storage = storage;
         this.services = registry.find("", "v1", "services").orElseThrow();
         this.endpoints = registry.find("", "v1", "endpoints").orElseThrow();
+        this.pods = registry.find("", "v1", "pods").orElseThrow();
         this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    /** Whether {@code path} (as requested, with its trailing slash) is a services/proxy path. */
+    /** Whether {@code path} (as requested, with its trailing slash) is a services/proxy or pods/proxy path. */
     static boolean handles(String path) {
         return PATH.matcher(path).matches();
     }
@@ -71,23 +81,57 @@ final class ServiceProxyHandler {
             throw ApiException.badRequest("upgrading the connection is not supported by the services/proxy of "
                     + "this server");
         }
-        URI target = location(m.group(1), m.group(2)).resolve(m.group(3) == null ? "/" : m.group(3));
-        String query = rawQuery(request);
-        if (!query.isEmpty()) {
-            target = URI.create(target + "?" + query);
-        }
-        forward(request, target, m.group(2), response);
-    }
-
-    /** Kubernetes' ResourceLocation for a service: scheme, a ready endpoint's address and port. */
-    private URI location(String namespace, String id) {
-        String[] parts = id.split(":", -1);
+        boolean service = m.group(2).equals("services");
+        String[] parts = m.group(3).split(":", -1);
         String scheme = parts.length == 3 ? parts[0] : "";
         String name = parts.length == 3 ? parts[1] : parts[0];
         String port = parts.length == 3 ? parts[2] : parts.length == 2 ? parts[1] : "";
         if (parts.length > 3 || name.isEmpty() || !Set.of("", "http", "https").contains(scheme)) {
-            throw ApiException.badRequest("invalid service request \"" + id + "\"");
+            throw ApiException.badRequest("invalid " + (service ? "service" : "pod") + " request \"" + m.group(3)
+                    + "\"");
         }
+        String host = service ? serviceEndpoint(m.group(1), m.group(3), name, port)
+                : podAddress(m.group(1), name, port);
+        URI target = URI.create((scheme.isEmpty() ? "http" : scheme) + "://" + host)
+                .resolve(m.group(4) == null ? "/" : m.group(4));
+        String query = rawQuery(request);
+        if (!query.isEmpty()) {
+            target = URI.create(target + "?" + query);
+        }
+        forward(request, target, m.group(3), response);
+    }
+
+    /** Kubernetes' pod ResourceLocation: the pod's IP and the port asked for or its first one. */
+    private String podAddress(String namespace, String name, String port) {
+        ObjectNode pod = storage.get(pods, namespace, name);
+        if (port.isEmpty()) {
+            for (JsonNode container : pod.path("spec").path("containers")) {
+                if (!container.path("ports").isEmpty()) {
+                    port = container.path("ports").get(0).path("containerPort").asText();
+                    break;
+                }
+            }
+        }
+        String ip = pod.path("status").path("podIP").asText("");
+        if (ip.isEmpty()) {
+            throw ApiException.badRequest("address not allowed");
+        }
+        if (port.isEmpty()) {
+            return hostPort(ip, 80);
+        }
+        if (!port.matches("\\d{1,5}")) {
+            throw ApiException.badRequest("invalid pod request port \"" + port + "\"");
+        }
+        int containerPort = Integer.parseInt(port);
+        int reached = HostPortAnnotation.parse(pod.path("metadata").path("annotations").path(HostPortAnnotation.KEY)
+                        .asText(null)).orElse(List.of()).stream()
+                .filter(a -> a.isFor(containerPort, "TCP")).mapToInt(PortAssignment::hostPort).findFirst()
+                .orElse(containerPort);
+        return hostPort(ip, reached);
+    }
+
+    /** Kubernetes' service ResourceLocation: a ready endpoint's address and port. */
+    private String serviceEndpoint(String namespace, String id, String name, String port) {
         ObjectNode service = storage.get(services, namespace, name);
         if (port.matches("\\d+")) {
             String named = null;
@@ -127,8 +171,7 @@ final class ServiceProxyHandler {
         if (hosts.isEmpty()) {
             throw ApiException.unavailable("no endpoints available for service \"" + id + "\"");
         }
-        String host = hosts.get(ThreadLocalRandom.current().nextInt(hosts.size()));
-        return URI.create((scheme.isEmpty() ? "http" : scheme) + "://" + host);
+        return hosts.get(ThreadLocalRandom.current().nextInt(hosts.size()));
     }
 
     private static String hostPort(String ip, int port) {
@@ -169,13 +212,13 @@ final class ServiceProxyHandler {
         try {
             answer = http.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (ConnectException | HttpTimeoutException e) {
-            throw ApiException.unavailable("error trying to reach service: " + target.getAuthority() + ": "
+            throw ApiException.unavailable("error trying to reach " + target.getAuthority() + ": "
                     + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ApiException.unavailable("interrupted while proxying to service \"" + id + "\"");
+            throw ApiException.unavailable("interrupted while proxying to \"" + id + "\"");
         } catch (IOException e) {
-            throw ApiException.unavailable("error trying to reach service: " + target.getAuthority() + ": "
+            throw ApiException.unavailable("error trying to reach " + target.getAuthority() + ": "
                     + e.getMessage());
         }
         answer.headers().map().forEach((name, values) -> {
