@@ -395,10 +395,6 @@ public final class ObjectStorage {
      * Watches the objects the options select. resourceVersion "" or "0" starts with an ADDED event
      * for every selected object; a number starts after that revision.
      */
-    public ObjectWatch watch(ResourceType type, String namespace, ListOptions options) {
-        return watch(type, namespace, options, null);
-    }
-
     /**
      * A watch, with the existing objects first as ADDED events when {@code sendInitialEvents} is
      * true, or when it is null (not asked) and the resourceVersion is "" or "0", as before

@@ -65,7 +65,7 @@ class WatchFromNothingTest {
 
     @Test
     void existingObjectsComeFirstThenTheChangesSinceTheWatchStarted() throws Exception {
-        try (ObjectWatch watch = storage.watch(CONFIGMAPS, "default", ListOptions.everything())) {
+        try (ObjectWatch watch = storage.watch(CONFIGMAPS, "default", ListOptions.everything(), null)) {
             create("zz-after-the-start");
 
             List<ObjectWatch.Event> events = take(watch, EXISTING + 1);
@@ -79,7 +79,7 @@ class WatchFromNothingTest {
 
     @Test
     void existingObjectsCompactedAwayBeforeTheyAreSentEndTheWatchWithGone() throws Exception {
-        try (ObjectWatch watch = storage.watch(CONFIGMAPS, "default", ListOptions.everything())) {
+        try (ObjectWatch watch = storage.watch(CONFIGMAPS, "default", ListOptions.everything(), null)) {
             List<ObjectWatch.Event> first = watch.next(100);
             create("zz-after-the-start");
             temp.store().compact(temp.store().currentRevision());
