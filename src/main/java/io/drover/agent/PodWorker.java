@@ -4,6 +4,7 @@ import io.drover.agent.env.ContainerConfigException;
 import io.drover.agent.env.ContainerEnvironment;
 import io.drover.agent.ports.NoFreePortException;
 import io.drover.agent.exec.ExecTarget;
+import io.drover.agent.portforward.PortForwardTarget;
 import io.drover.agent.logs.LogPipeline;
 import io.drover.agent.ports.PodPortAssigner;
 import io.drover.agent.probe.ContainerHealth;
@@ -21,6 +22,7 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.drover.ports.PodPorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
@@ -529,6 +531,22 @@ final class PodWorker implements Reconciler {
         }
         return exec.environment(handle).map(e -> new ExecTarget(e.env(), e.workingDir(), e.cgroupProcs(),
                 e.mountNamespace()));
+    }
+
+    /**
+     * Where port-forward connections to a pod go: the host ports its containerPorts were given.
+     * Empty when none of the pod's containers runs here.
+     */
+    Optional<PortForwardTarget> portForwardTarget(String namespace, String pod) {
+        String key = namespace + "/" + pod;
+        PodRun run = runs.get(key);
+        Pod current = pods.getStore().getByKey(key);
+        if (run == null || current == null || !current.getMetadata().getUid().equals(run.uid)
+                || run.containers.values().stream().noneMatch(cr -> cr.mode == ContainerRun.Mode.RUNNING)) {
+            return Optional.empty();
+        }
+        PodPorts ports = PodPorts.of(current);
+        return Optional.of(new PortForwardTarget(key, run.uid, port -> ports.assigned(port, "TCP").orElse(port)));
     }
 
     /** Stops watching task exits; the tasks keep running. */

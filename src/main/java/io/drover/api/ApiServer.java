@@ -43,7 +43,7 @@ public final class ApiServer implements AutoCloseable {
 
     /**
      * Starts listening, with {@code front} wrapped around the API handler for requests that need
-     * Jetty itself (WebSocket upgrades: pods/exec).
+     * Jetty itself (WebSocket upgrades: pods/exec, pods/portforward).
      */
     public static ApiServer start(String host, int port, ClusterCredentials credentials, ApiRouter router,
             UnaryOperator<Handler> front) throws Exception {

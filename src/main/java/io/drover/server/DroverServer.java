@@ -5,7 +5,7 @@ import io.drover.agent.HostFacts;
 import io.drover.agent.NodeAgent;
 import io.drover.agent.server.KubeletServer;
 import io.drover.api.ApiServer;
-import io.drover.api.exec.ExecRelayHandler;
+import io.drover.api.exec.StreamRelayHandler;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.service.KubernetesService;
@@ -96,7 +96,7 @@ public final class DroverServer implements AutoCloseable {
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
                     credentials::isAdminToken, kubelets);
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
-                    next -> new ExecRelayHandler(next, router::authorizes, storage, registry, kubelets));
+                    next -> new StreamRelayHandler(next, router::authorizes, storage, registry, kubelets));
             URI url = URI.create("https://127.0.0.1:" + api.port());
             // kube-apiserver's --advertise-address: the bind address unless it is a wildcard, so pods
             // reaching the kubernetes Service through the proxy get to a server bound to loopback too.

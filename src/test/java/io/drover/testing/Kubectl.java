@@ -34,10 +34,7 @@ public final class Kubectl {
     }
 
     public Run runWithInput(String stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(),
-                "--cache-dir", cacheDir.toString()));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).start();
+        Process p = new ProcessBuilder(command(args)).start();
         if (stdin != null) {
             p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
         }
@@ -53,6 +50,22 @@ public final class Kubectl {
         readErr.join();
         return new Run(p.exitValue(), new String(streams[0], StandardCharsets.UTF_8),
                 new String(streams[1], StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Starts a kubectl that runs until stopped (port-forward, get -w), with no input; the caller
+     * reads its output and destroys it.
+     */
+    public Process start(String... args) throws IOException {
+        return new ProcessBuilder(command(args)).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+    }
+
+    private List<String> command(String... args) {
+        List<String> command = new ArrayList<>(List.of(binary.toString(), "--kubeconfig", kubeconfig.toString(),
+                "--cache-dir", cacheDir.toString()));
+        command.addAll(List.of(args));
+        return command;
     }
 
     private static byte[] readAll(java.io.InputStream in) {

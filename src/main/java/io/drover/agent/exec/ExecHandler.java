@@ -1,13 +1,11 @@
 package io.drover.agent.exec;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.json.Mappers;
-import java.nio.charset.StandardCharsets;
+import static io.drover.agent.streaming.StreamingRequests.isWebSocketUpgrade;
+import static io.drover.agent.streaming.StreamingRequests.query;
+import static io.drover.agent.streaming.StreamingRequests.refuse;
+
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
@@ -15,7 +13,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
@@ -31,7 +28,6 @@ import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
  */
 public final class ExecHandler extends Handler.Abstract {
     public static final String PATH_PREFIX = "/exec/";
-    private static final ObjectMapper JSON = Mappers.json();
 
     private final ExecTargets targets;
     private ServerWebSocketContainer websockets;
@@ -97,37 +93,6 @@ public final class ExecHandler extends Handler.Abstract {
             return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",
                     "the WebSocket upgrade failed (expected: WebSocket version 13)");
         }
-        return true;
-    }
-
-    /** {@code Upgrade: websocket} with {@code Connection: upgrade}, as Kubernetes' wsstream checks. */
-    static boolean isWebSocketUpgrade(Request request) {
-        String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
-        return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket")
-                && request.getHeaders().getCSV(HttpHeader.CONNECTION, false).stream()
-                        .anyMatch(token -> token.equalsIgnoreCase("upgrade"));
-    }
-
-    private static Map<String, List<String>> query(Request request) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        for (Fields.Field field : Request.extractQueryParameters(request)) {
-            query.put(field.getName(), field.getValues());
-        }
-        return query;
-    }
-
-    private static boolean refuse(Response response, Callback callback, int code, String reason, String message) {
-        ObjectNode status = JSON.createObjectNode();
-        status.put("kind", "Status");
-        status.put("apiVersion", "v1");
-        status.putObject("metadata");
-        status.put("status", "Failure");
-        status.put("message", message);
-        status.put("reason", reason);
-        status.put("code", code);
-        response.setStatus(code);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.write(true, java.nio.ByteBuffer.wrap(status.toString().getBytes(StandardCharsets.UTF_8)), callback);
         return true;
     }
 }

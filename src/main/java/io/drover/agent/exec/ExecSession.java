@@ -2,6 +2,7 @@ package io.drover.agent.exec;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.agent.streaming.Channels;
 import io.drover.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;

@@ -9,6 +9,7 @@ import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
 import io.drover.agent.exec.ExecHandler;
+import io.drover.agent.portforward.PortForwardHandler;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -21,7 +22,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates and routes the kubelet endpoint's requests: container logs here, {@code /exec/}
- * to the wrapped WebSocket {@link ExecHandler}. Errors are plain text with the kubelet's status
+ * and {@code /portForward/} to the wrapped WebSocket handlers ({@link ExecHandler}, {@link
+ * PortForwardHandler}). Errors are plain text with the kubelet's status
  * codes; the API server turns them into Kubernetes Status objects.
  */
 final class KubeletHandler extends Handler.Wrapper {
@@ -30,8 +32,9 @@ final class KubeletHandler extends Handler.Wrapper {
     private final Predicate<String> tokenAccepted;
     private final ContainerLogsEndpoint logs;
 
-    KubeletHandler(Predicate<String> tokenAccepted, ContainerLogsEndpoint logs, ExecHandler exec) {
-        super(exec);
+    KubeletHandler(Predicate<String> tokenAccepted, ContainerLogsEndpoint logs, ExecHandler exec,
+            PortForwardHandler portForward) {
+        super(new Handler.Sequence(exec, portForward));
         this.tokenAccepted = tokenAccepted;
         this.logs = logs;
     }
@@ -52,7 +55,7 @@ final class KubeletHandler extends Handler.Wrapper {
             if (auth == null || !auth.regionMatches(true, 0, "Bearer ", 0, 7)
                     || !tokenAccepted.test(auth.substring(7).trim())) {
                 answer.fail(401, "Unauthorized");
-            } else if (Request.getPathInContext(request).startsWith(ExecHandler.PATH_PREFIX)) {
+            } else if (streaming(Request.getPathInContext(request))) {
                 return super.handle(request, response, callback);
             } else {
                 route(request, answer);
@@ -65,6 +68,10 @@ final class KubeletHandler extends Handler.Wrapper {
             callback.failed(t);
         }
         return true;
+    }
+
+    private static boolean streaming(String path) {
+        return path.startsWith(ExecHandler.PATH_PREFIX) || path.startsWith(PortForwardHandler.PATH_PREFIX);
     }
 
     private void route(Request request, Answer answer) throws IOException, InterruptedException {

@@ -3,6 +3,8 @@ package io.drover.agent.server;
 import io.drover.agent.exec.ExecHandler;
 import io.drover.agent.exec.ExecTargets;
 import io.drover.agent.logs.LogPipeline;
+import io.drover.agent.portforward.PortForwardHandler;
+import io.drover.agent.portforward.PortForwardTargets;
 import java.security.KeyStore;
 import java.util.concurrent.Executors;
 import java.util.function.Predicate;
@@ -17,7 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
  * The node agent's kubelet-style HTTPS endpoint, which the API server calls for what only the node
- * has (container logs now; exec, port-forward and stats later), as kube-apiserver calls the
+ * has (container logs, exec, port-forward), as kube-apiserver calls the
  * kubelet on port 10250. Its port is advertised in the Node's {@code
  * status.daemonEndpoints.kubeletEndpoint.Port}.
  *
@@ -57,8 +59,8 @@ public final class KubeletServer implements AutoCloseable {
         this.connector = connector;
     }
 
-    public static KubeletServer start(Config config, ContainerLogSource pods, LogPipeline logs, ExecTargets execTargets)
-            throws Exception {
+    public static KubeletServer start(Config config, ContainerLogSource pods, LogPipeline logs, ExecTargets execTargets,
+            PortForwardTargets portForwardTargets) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("kubelet");
         // Requests run on virtual threads; the pool runs the acceptor and selector of a port that
@@ -83,7 +85,7 @@ public final class KubeletServer implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
         server.setHandler(new KubeletHandler(config.tokenAccepted(), new ContainerLogsEndpoint(pods, logs),
-                new ExecHandler(execTargets)));
+                new ExecHandler(execTargets), new PortForwardHandler(portForwardTargets)));
         server.setStopTimeout(2_000);
         try {
             server.start();

@@ -1,4 +1,4 @@
-package io.drover.agent.exec;
+package io.drover.agent.streaming;
 
 import java.nio.ByteBuffer;
 

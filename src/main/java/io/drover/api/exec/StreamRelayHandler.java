@@ -35,24 +35,30 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API server's {@code pods/exec} subresource (GET and POST): authenticates, checks the request
- * as kube-apiserver does ({@link PodExecLocator}), then opens a WebSocket to the node's exec
- * endpoint with the client's subprotocols and, once the node accepted one, upgrades the client's
- * connection with that same subprotocol and relays messages and closes both ways
- * ({@link RelayEndpoint}). It sits in front of the Jetty-independent API handler because an upgrade
- * needs Jetty's connection; every other request passes through.
+ * The API server's streaming pod subresources, {@code pods/exec} and {@code pods/portforward} (GET
+ * and POST): authenticates, checks the request as kube-apiserver does ({@link PodStreamLocator}),
+ * then opens a WebSocket to the node's endpoint with the client's subprotocols and, once the node
+ * accepted one, upgrades the client's connection with that same subprotocol and relays messages and
+ * closes both ways ({@link RelayEndpoint}). It sits in front of the Jetty-independent API handler
+ * because an upgrade needs Jetty's connection; every other request passes through.
  *
- * <p>SPDY (kubectl's fallback when the WebSocket attempt fails) is not served: such a request,
- * once the pod checks pass, gets 400 with a message saying so, which kubectl prints as
+ * <p>kubectl's port-forward tunnels SPDY through the WebSocket ({@code SPDY/3.1+portforward.k8s.io});
+ * kube-apiserver turns that into a SPDY upgrade to the kubelet, while drover's node speaks the
+ * tunnel itself, so both subresources relay alike.
+ *
+ * <p>Plain SPDY (kubectl's fallback when the WebSocket attempt fails) is not served: such a
+ * request, once the pod checks pass, gets 400 with a message saying so, which kubectl prints as
  * {@code Error from server (BadRequest): ...}. Failed pod checks answer both attempts alike.
  */
-public final class ExecRelayHandler extends Handler.Wrapper {
-    private static final Logger log = LoggerFactory.getLogger(ExecRelayHandler.class);
-    private static final Pattern EXEC_PATH = Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/exec/?$");
+public final class StreamRelayHandler extends Handler.Wrapper {
+    private static final Logger log = LoggerFactory.getLogger(StreamRelayHandler.class);
+    private static final Pattern STREAM_PATH =
+            Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/(exec|portforward)/?$");
+    private static final String SPDY_TUNNEL_PREFIX = "SPDY/3.1+";
     private static final long CONNECT_SECONDS = 30;
 
     private final Predicate<String> authorized;
-    private final PodExecLocator locator;
+    private final PodStreamLocator locator;
     private final NodeConnections connections;
     private final WebSocketClient nodes;
     private ServerWebSocketContainer websockets;
@@ -61,25 +67,25 @@ public final class ExecRelayHandler extends Handler.Wrapper {
      * @param next the API handler for everything else
      * @param authorized whether an {@code Authorization} header value (possibly null) is accepted
      */
-    public ExecRelayHandler(Handler next, Predicate<String> authorized, ObjectStorage storage,
+    public StreamRelayHandler(Handler next, Predicate<String> authorized, ObjectStorage storage,
             ResourceRegistry registry, NodeConnections connections) {
         super(next);
         this.authorized = authorized;
         this.connections = connections;
-        this.locator = new PodExecLocator(storage, registry.find("", "v1", "pods").orElseThrow(),
+        this.locator = new PodStreamLocator(storage, registry.find("", "v1", "pods").orElseThrow(),
                 registry.find("", "v1", "nodes").orElseThrow(), connections);
         SslContextFactory.Client tls = new SslContextFactory.Client();
         tls.setSslContext(connections.sslContext());
         ClientConnector connector = new ClientConnector();
         connector.setSslContextFactory(tls);
         HttpClient http = new HttpClient(new HttpClientTransportOverHTTP(connector));
-        // exec sessions are rare: the client keeps one idle thread besides its selector, not Jetty's 8.
+        // Streams are rare: the client keeps one idle thread besides its selector, not Jetty's 8.
         QueuedThreadPool threads = new QueuedThreadPool();
-        threads.setName("exec-relay");
+        threads.setName("stream-relay");
         threads.setMinThreads(2);
         http.setExecutor(threads);
         this.nodes = new WebSocketClient(http);
-        // Unmanaged: the first exec starts it (its WebSocket components keep a pool of 8 threads, which
+        // Unmanaged: the first stream starts it (its WebSocket components keep a pool of 8 threads, which
         // a server that never relays an exec need not pay for); stopped with this handler.
         addBean(nodes, false);
     }
@@ -107,12 +113,12 @@ public final class ExecRelayHandler extends Handler.Wrapper {
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) throws Exception {
-        Matcher path = EXEC_PATH.matcher(Request.getPathInContext(request));
+        Matcher path = STREAM_PATH.matcher(Request.getPathInContext(request));
         if (!path.matches()) {
             return super.handle(request, response, callback);
         }
         try {
-            relay(request, response, callback, path.group(1), path.group(2));
+            relay(request, response, callback, path.group(1), path.group(2), path.group(3));
         } catch (ApiException e) {
             writeStatus(response, callback, e);
         } catch (StoreUnavailableException e) {
@@ -121,22 +127,26 @@ public final class ExecRelayHandler extends Handler.Wrapper {
         return true;
     }
 
-    private void relay(Request request, Response response, Callback callback, String namespace, String name)
-            throws Exception {
+    private void relay(Request request, Response response, Callback callback, String namespace, String name,
+            String subresource) throws Exception {
         if (!authorized.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
             throw ApiException.unauthorized();
         }
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
-        URI target = locator.locate(namespace, name, query(request));
         String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+        boolean websocket = upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
+        boolean exec = subresource.equals("exec");
+        URI target = exec ? locator.exec(namespace, name, query(request))
+                : locator.portForward(namespace, name, query(request), websocket && !spdyTunnel(request));
         if (upgrade == null) {
             throw ApiException.badRequest("Upgrade request required");
         }
-        if (!upgrade.trim().equalsIgnoreCase("websocket")) {
+        if (!websocket) {
             throw ApiException.badRequest("unable to upgrade connection: " + upgrade + " is not supported; drover "
-                    + "serves exec over WebSocket (v5.channel.k8s.io) only");
+                    + "serves " + (exec ? "exec over WebSocket (v5.channel.k8s.io)"
+                            : "port-forward over WebSocket (SPDY/3.1+portforward.k8s.io, v4.channel.k8s.io)") + " only");
         }
         URI wsTarget = URI.create(target.toString().replaceFirst("^http", "ws"));
         websockets.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
@@ -147,7 +157,7 @@ public final class ExecRelayHandler extends Handler.Wrapper {
             try {
                 startedNodes().connect(pair[1], wsTarget, toNode).get(CONNECT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                ApiException refusal = nodeRefusal(e.getCause(), target);
+                ApiException refusal = nodeRefusal(e.getCause(), target, exec);
                 writeStatus(upgradeResponse, upgradeCallback, refusal);
                 return null;
             }
@@ -156,15 +166,22 @@ public final class ExecRelayHandler extends Handler.Wrapper {
         }, request, response, callback);
     }
 
+    /** Whether the client tunnels SPDY through the WebSocket (kubectl's port-forward). */
+    private static boolean spdyTunnel(Request request) {
+        return request.getHeaders().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true).stream()
+                .anyMatch(protocol -> protocol.startsWith(SPDY_TUNNEL_PREFIX));
+    }
+
     /** kube-apiserver's wording when the node cannot be reached or refuses. */
-    private static ApiException nodeRefusal(Throwable cause, URI target) {
+    private static ApiException nodeRefusal(Throwable cause, URI target, boolean exec) {
         if (cause instanceof UpgradeException upgrade && upgrade.getResponseStatusCode() > 0) {
             int code = upgrade.getResponseStatusCode();
-            String message = code == 404 ? "unable to upgrade connection: the container is not running on the node"
-                    : "unable to upgrade connection: the node answered " + code;
+            String message = code != 404 ? "unable to upgrade connection: the node answered " + code
+                    : exec ? "unable to upgrade connection: the container is not running on the node"
+                    : "unable to upgrade connection: pod does not exist";
             return new ApiException(code >= 500 ? 500 : code, code == 404 ? "NotFound" : "BadRequest", message);
         }
-        log.info("exec relay to {} failed: {}", target.getHost() + ":" + target.getPort(), cause.toString());
+        log.info("stream relay to {} failed: {}", target.getHost() + ":" + target.getPort(), cause.toString());
         return ApiException.internal("error dialing backend: " + cause.getMessage());
     }
 

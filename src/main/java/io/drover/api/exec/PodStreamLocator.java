@@ -14,19 +14,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Where a pods/exec request goes: the node's {@code /exec/<ns>/<pod>/<container>} URL, after the
- * checks kube-apiserver makes in its streamLocation (pkg/registry/core/pod/strategy.go), with its
- * messages: the pod exists, the container is named when the pod has several and is one of the
- * pod's, the pod has a node. drover also refuses a container that is not running, as the kubelet
- * would ({@code container not found}), because kubectl's SPDY fallback would hide the node's answer.
+ * Where a pod's streaming subresource goes on its node, after the checks kube-apiserver makes
+ * (pkg/registry/core/pod/strategy.go), with its messages.
+ *
+ * <p>pods/exec: the node's {@code /exec/<ns>/<pod>/<container>} URL (streamLocation): the pod
+ * exists, the container is named when the pod has several and is one of the pod's, the pod has a
+ * node. drover also refuses a container that is not running, as the kubelet would ({@code container
+ * not found}), because kubectl's SPDY fallback would hide the node's answer.
+ *
+ * <p>pods/portforward: the node's {@code /portForward/<ns>/<pod>} URL (PortForwardLocation): the
+ * pod exists and has a node; the {@code ports} become the kubelet's {@code port}. The checks the
+ * kubelet makes of the ports are made here too, with its messages, since a node's refusal of a
+ * WebSocket upgrade reaches the client as a status code only.
  */
-final class PodExecLocator {
+final class PodStreamLocator {
     private final ObjectStorage storage;
     private final ResourceType pods;
     private final ResourceType nodes;
     private final NodeConnections connections;
 
-    PodExecLocator(ObjectStorage storage, ResourceType pods, ResourceType nodes, NodeConnections connections) {
+    PodStreamLocator(ObjectStorage storage, ResourceType pods, ResourceType nodes, NodeConnections connections) {
         this.storage = storage;
         this.pods = pods;
         this.nodes = nodes;
@@ -34,7 +41,7 @@ final class PodExecLocator {
     }
 
     /** @throws ApiException with Kubernetes' code and message when the exec cannot go anywhere */
-    URI locate(String namespace, String name, Map<String, List<String>> query) {
+    URI exec(String namespace, String name, Map<String, List<String>> query) {
         ObjectNode pod = storage.get(pods, namespace, name);
         JsonNode spec = pod.path("spec");
         List<String> containers = names(spec.path("containers"));
@@ -57,17 +64,59 @@ final class PodExecLocator {
                 && !names(spec.path("ephemeralContainers")).contains(container)) {
             throw ApiException.badRequest("container " + container + " is not valid for pod " + name);
         }
-        String nodeName = spec.path("nodeName").asText("");
-        if (nodeName.isEmpty()) {
-            throw ApiException.badRequest("pod " + name + " does not have a host assigned");
-        }
+        String nodeName = nodeName(pod, name);
         if (!running(pod, container)) {
             throw ApiException.badRequest("container not found (\"" + container + "\")");
         }
-        ObjectNode node = storage.get(nodes, null, nodeName);
-        URI base = connections.kubeletBase(node);
-        return base.resolve("/exec/" + segment(namespace) + "/" + segment(name) + "/" + segment(container)
+        return kubeletBase(nodeName).resolve("/exec/" + segment(namespace) + "/" + segment(name) + "/" + segment(container)
                 + "?" + forwardedQuery(query));
+    }
+
+    /**
+     * @param portsRequired whether the client speaks the channel protocol, whose ports are in the
+     *     request (the SPDY tunnel names them per stream instead)
+     * @throws ApiException with Kubernetes' code and message when the port-forward cannot go anywhere
+     */
+    URI portForward(String namespace, String name, Map<String, List<String>> query, boolean portsRequired) {
+        List<Integer> ports = ports(query.getOrDefault("ports", List.of()));
+        if (portsRequired && ports.isEmpty()) {
+            throw ApiException.badRequest("query parameter \"port\" is required");
+        }
+        URI base = kubeletBase(nodeName(storage.get(pods, namespace, name), name));
+        String forwarded = ports.isEmpty() ? ""
+                : "?port=" + String.join(",", ports.stream().map(String::valueOf).toList());
+        return base.resolve("/portForward/" + segment(namespace) + "/" + segment(name) + forwarded);
+    }
+
+    /** PodPortForwardOptions' ports as kube-apiserver converts them, then as the kubelet checks them. */
+    private static List<Integer> ports(List<String> values) {
+        List<Integer> ports = new ArrayList<>();
+        for (String value : values) {
+            for (String p : value.split(",", -1)) {
+                long port = p.matches("\\d{1,10}") ? Long.parseLong(p) : -1;
+                if (port < 0 || port > 65535) {
+                    throw ApiException.badRequest("cannot convert to []int32: strconv.ParseUint: parsing \"" + p
+                            + "\": " + (port < 0 ? "invalid syntax" : "value out of range"));
+                }
+                if (port == 0) {
+                    throw ApiException.badRequest("port \"" + p + "\" must be > 0");
+                }
+                ports.add((int) port);
+            }
+        }
+        return ports;
+    }
+
+    private static String nodeName(ObjectNode pod, String name) {
+        String nodeName = pod.path("spec").path("nodeName").asText("");
+        if (nodeName.isEmpty()) {
+            throw ApiException.badRequest("pod " + name + " does not have a host assigned");
+        }
+        return nodeName;
+    }
+
+    private URI kubeletBase(String nodeName) {
+        return connections.kubeletBase(storage.get(nodes, null, nodeName));
     }
 
     private static boolean running(ObjectNode pod, String container) {
