@@ -1,19 +1,26 @@
 package io.drover.api;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.json.Mappers;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
  * The objects every cluster starts with, as Kubernetes has them: the namespaces default,
- * kube-system, kube-public and kube-node-lease, and the RuntimeClass "process" that selects
- * drover's host-process runtime. Creating what already exists is skipped, so this runs on every
- * start.
+ * kube-system, kube-public and kube-node-lease, the RuntimeClass "process" that selects drover's
+ * host-process runtime, and the default ClusterRoles and ClusterRoleBindings ({@code
+ * bootstrap-rbac.yaml}). Creating what already exists is skipped, so this runs on every start and
+ * leaves what a user changed alone.
  */
 public final class ClusterBootstrap {
+    private static final String RBAC_API_VERSION = "rbac.authorization.k8s.io/v1";
     static final List<String> NAMESPACES = List.of("default", "kube-system", "kube-public", "kube-node-lease");
 
     private ClusterBootstrap() {}
@@ -32,6 +39,27 @@ public final class ClusterBootstrap {
         process.putObject("metadata").put("name", "process");
         process.put("handler", "process");
         createIfMissing(storage, runtimeClasses, null, process);
+        for (JsonNode item : bootstrapRbac()) {
+            ObjectNode object = (ObjectNode) item;
+            String kind = object.path("kind").asText();
+            ResourceType type = registry.findKind(RBAC_API_VERSION, kind).orElseThrow();
+            object.put("apiVersion", RBAC_API_VERSION);
+            ObjectNode metadata = (ObjectNode) object.path("metadata");
+            metadata.withObject("labels").put("kubernetes.io/bootstrapping", "rbac-defaults");
+            metadata.withObject("annotations").put("rbac.authorization.kubernetes.io/autoupdate", "true");
+            createIfMissing(storage, type, null, object);
+        }
+    }
+
+    private static JsonNode bootstrapRbac() {
+        try (InputStream in = ClusterBootstrap.class.getResourceAsStream("bootstrap-rbac.yaml")) {
+            if (in == null) {
+                throw new IllegalStateException("bootstrap-rbac.yaml is missing from the class path");
+            }
+            return Mappers.yaml().readTree(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read bootstrap-rbac.yaml", e);
+        }
     }
 
     private static void createIfMissing(ObjectStorage storage, ResourceType type, String namespace, ObjectNode object) {

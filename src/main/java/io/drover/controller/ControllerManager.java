@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -21,8 +22,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the built-in controllers (namespace lifecycle, default service accounts, garbage
- * collection, ReplicaSets and Deployments, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
+ * Starts the built-in controllers (namespace lifecycle, default service accounts, ClusterRole
+ * aggregation, garbage collection, ReplicaSets and Deployments, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
 public final class ControllerManager implements AutoCloseable {
@@ -66,6 +67,13 @@ public final class ControllerManager implements AutoCloseable {
                 serviceAccounts.enqueue(sa.getMetadata().getNamespace());
             }
         }));
+
+        SharedIndexInformer<ClusterRole> clusterRoles = client.rbac().clusterRoles().runnableInformer(0);
+        informers.add(clusterRoles);
+        ClusterRoleAggregator aggregator = new ClusterRoleAggregator(client, clusterRoles);
+        Controller aggregation = controller("clusterrole-aggregation-controller", aggregator);
+        clusterRoles.addEventHandler(EventHandlers.onChange(role -> aggregator.aggregatedRoles()
+                .forEach(aggregation::enqueue)));
 
         SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
         SharedIndexInformer<ReplicaSet> replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);

@@ -3,6 +3,7 @@ package io.drover.workload;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.drover.controller.Selectors;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;

@@ -1,5 +1,6 @@
 package io.drover.workload;
 
+import io.drover.controller.Selectors;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.OwnerReference;

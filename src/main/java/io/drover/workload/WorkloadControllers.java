@@ -4,6 +4,7 @@ import io.drover.controller.Controller;
 import io.drover.controller.EventHandlers;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
+import io.drover.controller.Selectors;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;

@@ -60,6 +60,11 @@ class EveryResourceCrudIT {
             case "Lease" -> Map.of("spec", Map.of("holderIdentity", "me"));
             case "EndpointSlice" -> Map.of("addressType", "IPv4", "endpoints", java.util.List.of());
             case "RuntimeClass" -> Map.of("handler", "crud");
+            case "Role", "ClusterRole" -> Map.of("rules", java.util.List.of(Map.of("apiGroups", java.util.List.of(""),
+                    "resources", java.util.List.of("pods"), "verbs", java.util.List.of("get"))));
+            case "RoleBinding", "ClusterRoleBinding" -> Map.of("roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io",
+                    "kind", "ClusterRole", "name", "view"), "subjects", java.util.List.of(Map.of("kind", "User",
+                    "name", "crud")));
             case "Event" -> type.group().equals("events.k8s.io")
                     ? Map.of("regarding", Map.of("kind", "Pod", "name", "x", "namespace", "default"),
                             "reason", "Test", "note", "crud", "action", "Testing", "eventTime", "2026-01-01T00:00:00.000000Z",

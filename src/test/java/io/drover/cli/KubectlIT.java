@@ -366,6 +366,43 @@ class KubectlIT {
     }
 
     @Test
+    void rbacObjectsFromTheTypedClientAndManifests() throws Exception {
+        kubectl.run("create", "namespace", "rbac").requireSuccess();
+        kubectl.run("-n", "rbac", "create", "role", "pod-reader", "--verb=get,list", "--resource=pods").requireSuccess();
+        kubectl.run("-n", "rbac", "create", "rolebinding", "read", "--role=pod-reader", "--user=alice",
+                "--serviceaccount=rbac:ci").requireSuccess();
+        String wide = kubectl.run("-n", "rbac", "get", "rolebindings", "-o", "wide").requireSuccess().stdout();
+        assertThat(wide.lines().findFirst().orElse("")).containsPattern("NAME +ROLE +AGE +USERS +GROUPS +SERVICEACCOUNTS");
+        assertThat(wide).containsPattern("read +Role/pod-reader +\\S+ +alice +rbac/ci");
+        assertThat(kubectl.run("get", "clusterroles", "view", "cluster-admin").requireSuccess().stdout())
+                .containsPattern("NAME +CREATED AT");
+
+        String manifest = """
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: Role
+                metadata: {name: leases, namespace: rbac}
+                rules:
+                - {apiGroups: [coordination.k8s.io], resources: [leases], verbs: [get, create, update]}
+                ---
+                apiVersion: rbac.authorization.k8s.io/v1
+                kind: RoleBinding
+                metadata: {name: leases, namespace: rbac}
+                roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: leases}
+                subjects:
+                - {kind: ServiceAccount, name: ci}
+                """;
+        assertThat(kubectl.runWithInput(manifest, "apply", "-f", "-").requireSuccess().stdout())
+                .contains("role.rbac.authorization.k8s.io/leases created", "rolebinding.rbac.authorization.k8s.io/leases created");
+        assertThat(kubectl.runWithInput(manifest, "auth", "reconcile", "-f", "-").requireSuccess().stdout())
+                .contains("role.rbac.authorization.k8s.io/leases reconciled");
+        Kubectl.Run changed = kubectl.run("-n", "rbac", "patch", "rolebinding", "leases", "--type=merge", "-p",
+                "{\"roleRef\":{\"name\":\"other\"}}");
+        assertThat(changed.exitCode()).isNotZero();
+        assertThat(changed.stderr()).contains("cannot change roleRef");
+        kubectl.run("delete", "namespace", "rbac", "--wait=true").requireSuccess();
+    }
+
+    @Test
     void dryRunServerStoresNothing() throws Exception {
         kubectl.run("create", "configmap", "dry", "--from-literal=a=1", "--dry-run=server").requireSuccess();
         assertThat(kubectl.run("get", "configmap", "dry").exitCode()).isNotZero();

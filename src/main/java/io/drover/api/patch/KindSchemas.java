@@ -101,6 +101,10 @@ final class KindSchemas {
         register("coordination.k8s.io/v1", "Lease", metaOnly);
         register("discovery.k8s.io/v1", "EndpointSlice", metaOnly);
         register("node.k8s.io/v1", "RuntimeClass", metaOnly);
+        // rules, subjects and roleRef have no merge keys: lists are replaced whole.
+        for (String kind : new String[] {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}) {
+            register("rbac.authorization.k8s.io/v1", kind, metaOnly);
+        }
     }
 
     static Optional<PatchSchema> find(String apiVersion, String kind) {

@@ -67,6 +67,16 @@ public final class ResourceRegistry {
                 noNames, noNames, none, "endpointslices"));
         r.add(new ResourceType("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, noNames,
                 noNames, none, "runtimeclasses"));
+        // RBAC objects are stored and served as Kubernetes serves them; drover authorizes every
+        // authenticated request (kube-apiserver's AlwaysAllow mode), so they grant nothing yet.
+        String rbac = "rbac.authorization.k8s.io";
+        r.add(new ResourceType(rbac, "v1", "ClusterRoleBinding", "clusterrolebindings", "clusterrolebinding", false,
+                noNames, noNames, none, "clusterrolebindings"));
+        r.add(new ResourceType(rbac, "v1", "ClusterRole", "clusterroles", "clusterrole", false, noNames, noNames, none,
+                "clusterroles"));
+        r.add(new ResourceType(rbac, "v1", "RoleBinding", "rolebindings", "rolebinding", true, noNames, noNames, none,
+                "rolebindings"));
+        r.add(new ResourceType(rbac, "v1", "Role", "roles", "role", true, noNames, noNames, none, "roles"));
         // The core Events under the names of client-go's newer event recorder (ServedVersion converts).
         r.add(new ResourceType("events.k8s.io", "v1", "Event", "events", "event", true, List.of("ev"), noNames, none,
                 "events"));

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.strategy.NameRules;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -18,6 +19,8 @@ final class ObjectMetaRules {
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
     /** Resources whose names must be DNS-1123 labels (they become DNS names or env var parts). */
     private static final Set<String> LABEL_NAMED = Set.of("namespaces", "services");
+    /** Roles and bindings are named by path segments only. */
+    private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
     private static final String GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
 
     private ObjectMetaRules() {}
@@ -52,6 +55,14 @@ final class ObjectMetaRules {
     /** The causes that make a name invalid for this resource, empty when it is fine. */
     static List<ApiException.Cause> validateName(ResourceType type, String name) {
         List<ApiException.Cause> causes = new ArrayList<>();
+        if (type.group().equals(RBAC_GROUP)) {
+            // ValidateRBACName: any path segment (e.g. "system:controller:x"), as in Kubernetes.
+            for (String message : NameRules.pathSegmentName(name)) {
+                causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + name + "\": " + message,
+                        "metadata.name"));
+            }
+            return causes;
+        }
         boolean label = LABEL_NAMED.contains(type.plural());
         int max = label ? 63 : 253;
         if (name.length() > max) {

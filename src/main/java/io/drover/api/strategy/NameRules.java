@@ -9,8 +9,22 @@ import java.util.regex.Pattern;
  * The string formats of Kubernetes' {@code k8s.io/apimachinery/pkg/util/validation}: each check returns the
  * messages Kubernetes gives, empty when the value is fine.
  */
-final class NameRules {
+public final class NameRules {
     private NameRules() {}
+
+    /** apimachinery's IsValidPathSegmentName: what may not be a name in a URL path (RBAC names). */
+    public static List<String> pathSegmentName(String name) {
+        if (name.equals(".") || name.equals("..")) {
+            return List.of("may not be '" + name + "'");
+        }
+        List<String> messages = new ArrayList<>();
+        for (String illegal : List.of("/", "%")) {
+            if (name.contains(illegal)) {
+                messages.add("may not contain '" + illegal + "'");
+            }
+        }
+        return messages;
+    }
 
     private static final String LABEL_KEY_FMT = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
     private static final Pattern LABEL_KEY = Pattern.compile(LABEL_KEY_FMT);

@@ -31,13 +31,18 @@ final class Printers {
         printers.put(new GroupKind("", "Node"), new NodePrinter());
         printers.put(new GroupKind("", "Event"), new EventPrinter());
         printers.put(new GroupKind("", "ResourceQuota"), new QuotaPrinters.ResourceQuota());
-        printers.put(new GroupKind("", "LimitRange"), new QuotaPrinters.LimitRange());
+        printers.put(new GroupKind("", "LimitRange"), new CreatedAtPrinter());
         printers.put(new GroupKind("apps", "Deployment"), new WorkloadPrinters.Deployment());
         printers.put(new GroupKind("apps", "ReplicaSet"), new WorkloadPrinters.ReplicaSet());
         printers.put(new GroupKind("discovery.k8s.io", "EndpointSlice"), new EndpointPrinters.EndpointSlice());
         printers.put(new GroupKind("autoscaling", "HorizontalPodAutoscaler"), new HpaPrinter());
         printers.put(new GroupKind("coordination.k8s.io", "Lease"), SimplePrinters.lease());
         printers.put(new GroupKind("node.k8s.io", "RuntimeClass"), SimplePrinters.runtimeClass());
+        printers.put(new GroupKind("rbac.authorization.k8s.io", "Role"), new CreatedAtPrinter());
+        printers.put(new GroupKind("rbac.authorization.k8s.io", "ClusterRole"), new CreatedAtPrinter());
+        printers.put(new GroupKind("rbac.authorization.k8s.io", "RoleBinding"), RoleBindingPrinter.roleBinding());
+        printers.put(new GroupKind("rbac.authorization.k8s.io", "ClusterRoleBinding"),
+                RoleBindingPrinter.clusterRoleBinding());
         return new Printers(printers);
     }
 

@@ -3,14 +3,11 @@ package io.drover.api.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** ResourceQuotas and LimitRanges. */
+/** ResourceQuotas (LimitRanges have no printer of their own: {@link CreatedAtPrinter}). */
 final class QuotaPrinters {
 
     private QuotaPrinters() {}
@@ -51,31 +48,6 @@ final class QuotaPrinters {
             cells.add(HumanDuration.since(Fields.creationTimestamp(quota), now));
             cells.add(String.join(", ", requests));
             cells.add(String.join(", ", limits));
-        }
-    }
-
-    /**
-     * Name, Created At. Kubernetes has no printer for LimitRange; its server falls back to the
-     * generic table, whose second column is the creation time in RFC 3339, not an age.
-     */
-    static final class LimitRange implements Printer {
-
-        private static final List<Column> COLUMNS = List.of(
-                Column.objectName(),
-                new Column("Created At", "date", "", Column.CREATION_DESCRIPTION, 0));
-
-        @Override
-        public List<Column> columns() {
-            return COLUMNS;
-        }
-
-        @Override
-        public void cells(JsonNode limitRange, Instant now, ArrayNode cells) {
-            cells.add(Fields.name(limitRange));
-            Instant created = Fields.creationTimestamp(limitRange);
-            // Go formats the zero time as 0001-01-01T00:00:00Z.
-            Instant shown = created == null ? Instant.parse("0001-01-01T00:00:00Z") : created;
-            cells.add(DateTimeFormatter.ISO_INSTANT.format(shown.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)));
         }
     }
 }

@@ -126,6 +126,25 @@ class OtherPrintersTest {
     }
 
     @Test
+    void rolesShowCreationTimeAndBindingsTheirRoleAndSubjects() {
+        assertThat(columnNames("rbac.authorization.k8s.io", "Role", 0)).containsExactly("Name", "Created At");
+        assertThat(cells("rbac.authorization.k8s.io", "ClusterRole", """
+                {"metadata": {"name": "system:x", "creationTimestamp": "2025-05-01T08:30:00Z"}}"""))
+                .containsExactly("system:x", "2025-05-01T08:30:00Z");
+
+        assertThat(columnNames("rbac.authorization.k8s.io", "RoleBinding", 0)).containsExactly("Name", "Role", "Age");
+        assertThat(columnNames("rbac.authorization.k8s.io", "ClusterRoleBinding", 1))
+                .containsExactly("Users", "Groups", "ServiceAccounts");
+        String binding = """
+                {"metadata": {"name": "rb", "creationTimestamp": "%s"},
+                 "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "view"},
+                 "subjects": [{"kind": "User", "name": "alice"}, {"kind": "ServiceAccount", "name": "ci", "namespace": "build"},
+                              {"kind": "Group", "name": "devs"}, {"kind": "User", "name": "bob"}]}""".formatted(ago(60));
+        assertThat(cells("rbac.authorization.k8s.io", "RoleBinding", binding))
+                .containsExactly("rb", "ClusterRole/view", "60s", "alice, bob", "devs", "build/ci");
+    }
+
+    @Test
     void hpaShowsNamedResourceTargets() {
         String v2 = """
                 {"metadata": {"name": "web", "creationTimestamp": "%s"},

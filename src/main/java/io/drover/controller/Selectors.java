@@ -1,15 +1,15 @@
-package io.drover.workload;
+package io.drover.controller;
 
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import java.util.Map;
 
 /** metav1.LabelSelector matching: matchLabels and matchExpressions, all of which must hold. */
-final class Selectors {
+public final class Selectors {
     private Selectors() {}
 
     /** Whether {@code selector} selects {@code labels}; a null selector selects nothing, an empty one everything. */
-    static boolean matches(LabelSelector selector, Map<String, String> labels) {
+    public static boolean matches(LabelSelector selector, Map<String, String> labels) {
         if (selector == null) {
             return false;
         }
@@ -32,7 +32,7 @@ final class Selectors {
     }
 
     /** Whether the selector has no requirement at all (it would select every pod). */
-    static boolean isEmpty(LabelSelector selector) {
+    public static boolean isEmpty(LabelSelector selector) {
         return selector != null && (selector.getMatchLabels() == null || selector.getMatchLabels().isEmpty())
                 && (selector.getMatchExpressions() == null || selector.getMatchExpressions().isEmpty());
     }
