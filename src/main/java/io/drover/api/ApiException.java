@@ -21,6 +21,8 @@ public final class ApiException extends RuntimeException {
     private final ResourceType type;
     private final List<Cause> causes;
     private final boolean detailsNameKind;
+    /** details.retryAfterSeconds (and the Retry-After header), 0 for none. */
+    private final int retryAfterSeconds;
 
     public ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
         this(code, reason, message, type, name, causes, false);
@@ -28,7 +30,13 @@ public final class ApiException extends RuntimeException {
 
     private ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes,
             boolean detailsNameKind) {
+        this(code, reason, message, type, name, causes, detailsNameKind, 0);
+    }
+
+    private ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes,
+            boolean detailsNameKind, int retryAfterSeconds) {
         super(message);
+        this.retryAfterSeconds = retryAfterSeconds;
         this.code = code;
         this.reason = reason;
         this.type = type;
@@ -147,6 +155,11 @@ public final class ApiException extends RuntimeException {
         return new ApiException(503, "ServiceUnavailable", message);
     }
 
+    /** 429 TooManyRequests, as apierrors.NewTooManyRequests: a client should try again after a while. */
+    public static ApiException tooManyRequests(String message, int retryAfterSeconds, List<Cause> causes) {
+        return new ApiException(429, "TooManyRequests", message, null, null, causes, false, retryAfterSeconds);
+    }
+
     public static ApiException internal(String message) {
         return new ApiException(500, "InternalError", "Internal error occurred: " + message);
     }
@@ -161,7 +174,7 @@ public final class ApiException extends RuntimeException {
         status.put("status", "Failure");
         status.put("message", getMessage());
         status.put("reason", reason);
-        if (type != null || !causes.isEmpty()) {
+        if (type != null || !causes.isEmpty() || retryAfterSeconds > 0) {
             ObjectNode details = status.putObject("details");
             if (name != null) {
                 details.put("name", name);
@@ -176,8 +189,13 @@ public final class ApiException extends RuntimeException {
                     ObjectNode cause = list.addObject();
                     cause.put("reason", c.reason());
                     cause.put("message", c.message());
-                    cause.put("field", c.field());
+                    if (c.field() != null) {
+                        cause.put("field", c.field());
+                    }
                 }
+            }
+            if (retryAfterSeconds > 0) {
+                details.put("retryAfterSeconds", retryAfterSeconds);
             }
         }
         status.put("code", code);

@@ -4,6 +4,7 @@ import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.scheduler.SchedulerController;
 import io.drover.service.ServiceControllers;
+import io.drover.workload.DisruptionControllers;
 import io.drover.workload.WorkloadControllers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the built-in controllers (namespace lifecycle, default service accounts, ClusterRole
- * aggregation, garbage collection, ReplicaSets and Deployments, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
+ * aggregation, garbage collection, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
 public final class ControllerManager implements AutoCloseable {
@@ -80,6 +81,7 @@ public final class ControllerManager implements AutoCloseable {
         SharedIndexInformer<Deployment> deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
         informers.addAll(List.of(pods, replicaSets, deployments));
         WorkloadControllers.register(client, pods, replicaSets, deployments, this::controller);
+        informers.add(DisruptionControllers.register(client, pods, replicaSets, deployments, this::controller));
         informers.addAll(ServiceControllers.register(client, pods, this::controller));
 
         OwnerGraph graph = new OwnerGraph();

@@ -60,6 +60,8 @@ class EveryResourceCrudIT {
             case "Lease" -> Map.of("spec", Map.of("holderIdentity", "me"));
             case "EndpointSlice" -> Map.of("addressType", "IPv4", "endpoints", java.util.List.of());
             case "RuntimeClass" -> Map.of("handler", "crud");
+            case "PodDisruptionBudget" -> Map.of("spec", Map.of("minAvailable", 1,
+                    "selector", Map.of("matchLabels", Map.of("app", "crud"))));
             case "Role", "ClusterRole" -> Map.of("rules", java.util.List.of(Map.of("apiGroups", java.util.List.of(""),
                     "resources", java.util.List.of("pods"), "verbs", java.util.List.of("get"))));
             case "RoleBinding", "ClusterRoleBinding" -> Map.of("roleRef", Map.of("apiGroup", "rbac.authorization.k8s.io",

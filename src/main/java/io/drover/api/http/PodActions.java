@@ -19,9 +19,8 @@ import java.util.Map;
  * The pods' create-only subresources: {@code eviction}, which {@code kubectl drain} posts, and
  * {@code binding}, which schedulers post. Each answers a Status with code 201, as Kubernetes does.
  *
- * <p>An eviction deletes the pod with the Eviction's deleteOptions. drover serves no
- * PodDisruptionBudgets, and Kubernetes evicts a pod that no budget covers in the same way. A
- * binding sets the spec.nodeName of a pod that has none, adds the Binding's annotations and sets
+ * <p>An eviction deletes the pod with the Eviction's deleteOptions when its PodDisruptionBudget
+ * allows ({@link Evictions}). A binding sets the spec.nodeName of a pod that has none, adds the Binding's annotations and sets
  * PodScheduled, as Kubernetes' BindingREST does.
  */
 final class PodActions {
@@ -33,12 +32,14 @@ final class PodActions {
     private final ObjectMapper json;
     private final Bodies bodies;
     private final Clock clock;
+    private final Evictions evictions;
 
-    PodActions(ObjectStorage storage, ObjectMapper json, Bodies bodies, Clock clock) {
+    PodActions(ObjectStorage storage, ObjectMapper json, Bodies bodies, Clock clock, Evictions evictions) {
         this.storage = storage;
         this.json = json;
         this.bodies = bodies;
         this.clock = clock;
+        this.evictions = evictions;
     }
 
     static boolean serves(String subresource) {
@@ -81,7 +82,7 @@ final class PodActions {
             }
             optionsDryRun = true;
         }
-        storage.delete(path.type(), path.namespace(), path.name(),
+        evictions.evict(path.type(), path.namespace(), path.name(),
                 DeleteOptions.of(options, null, null, dryRun || optionsDryRun));
     }
 

@@ -59,7 +59,8 @@ final class ResourceHandler {
         this.bodies = new Bodies(json);
         this.lists = new ListWriter(json, JSON);
         this.clock = clock;
-        this.podActions = new PodActions(storage, json, bodies, clock);
+        this.podActions = new PodActions(storage, json, bodies, clock, new Evictions(storage,
+                registry.find("policy", "v1", "poddisruptionbudgets").orElseThrow(), clock));
         this.selfReviews = new SelfReviews(json, bodies);
         this.listParameters = new ListParameters(storage::currentRevision);
     }

@@ -67,6 +67,9 @@ public final class ResourceRegistry {
                 noNames, noNames, none, "endpointslices"));
         r.add(new ResourceType("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, noNames,
                 noNames, none, "runtimeclasses"));
+        // Guarded by the eviction subresource (PodActions); status from the disruption controller.
+        r.add(new ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget",
+                true, List.of("pdb"), noNames, status, "poddisruptionbudgets"));
         // RBAC objects are stored and served as Kubernetes serves them; drover authorizes every
         // authenticated request (kube-apiserver's AlwaysAllow mode), so they grant nothing yet.
         String rbac = "rbac.authorization.k8s.io";

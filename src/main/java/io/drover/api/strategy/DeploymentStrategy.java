@@ -77,31 +77,13 @@ final class DeploymentStrategy extends KindStrategy {
             return causes;
         }
         String at = "spec.strategy.rollingUpdate";
-        causes.addAll(intOrPercent(rolling.get("maxUnavailable"), at + ".maxUnavailable"));
-        causes.addAll(intOrPercent(rolling.get("maxSurge"), at + ".maxSurge"));
+        causes.addAll(IntOrPercent.positive(rolling.get("maxUnavailable"), at + ".maxUnavailable"));
+        causes.addAll(IntOrPercent.positive(rolling.get("maxSurge"), at + ".maxSurge"));
         if (isZero(rolling.get("maxUnavailable")) && isZero(rolling.get("maxSurge"))) {
             causes.add(Causes.invalid(at + ".maxUnavailable", GoValues.intOrString(rolling.get("maxUnavailable")),
                     "may not be 0 when `maxSurge` is 0"));
         }
-        JsonNode unavailable = rolling.get("maxUnavailable");
-        if (unavailable != null && unavailable.isTextual() && NameRules.percent(unavailable.asText()).isEmpty()
-                && Long.parseLong(unavailable.asText().replace("%", "")) > 100) {
-            causes.add(Causes.invalid(at + ".maxUnavailable", unavailable.asText(), "must not be greater than 100%"));
-        }
-        return causes;
-    }
-
-    /** Kubernetes' {@code ValidatePositiveIntOrPercent}. */
-    private static List<Cause> intOrPercent(JsonNode value, String field) {
-        if (value == null || value.isNull()) {
-            return List.of();
-        }
-        List<Cause> causes = new ArrayList<>();
-        if (value.isTextual()) {
-            NameRules.percent(value.asText()).forEach(m -> causes.add(Causes.invalid(field, value.asText(), m)));
-        } else if (value.asLong() < 0) {
-            causes.add(Causes.invalid(field, value.asText(), "must be greater than or equal to 0"));
-        }
+        causes.addAll(IntOrPercent.notMoreThan100Percent(rolling.get("maxUnavailable"), at + ".maxUnavailable"));
         return causes;
     }
 

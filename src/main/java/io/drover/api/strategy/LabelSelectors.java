@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Set;
 
 /** A meta/v1 LabelSelector: its validation (apimachinery's {@code ValidateLabelSelector}), matching and rendering. */
-final class LabelSelectors {
+public final class LabelSelectors {
     private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
     private LabelSelectors() {}
@@ -56,7 +56,7 @@ final class LabelSelectors {
     }
 
     /** Whether labels (a metadata.labels node, or null) satisfy the selector; an empty selector matches all. */
-    static boolean matches(JsonNode selector, JsonNode labels) {
+    public static boolean matches(JsonNode selector, JsonNode labels) {
         if (selector == null) {
             return true;
         }

@@ -25,6 +25,7 @@ public final class Strategies {
             case "apps/v1/ReplicaSet" -> new ReplicaSetStrategy();
             case "autoscaling/v2/HorizontalPodAutoscaler" -> new HorizontalPodAutoscalerStrategy(true);
             case "autoscaling/v1/HorizontalPodAutoscaler" -> new HorizontalPodAutoscalerStrategy(false);
+            case "policy/v1/PodDisruptionBudget" -> new PodDisruptionBudgetStrategy();
             case "rbac.authorization.k8s.io/v1/Role" -> new RbacStrategies.RoleStrategy(true);
             case "rbac.authorization.k8s.io/v1/ClusterRole" -> new RbacStrategies.RoleStrategy(false);
             case "rbac.authorization.k8s.io/v1/RoleBinding" -> new RbacStrategies.BindingStrategy(true);

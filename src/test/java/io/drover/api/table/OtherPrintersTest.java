@@ -126,6 +126,16 @@ class OtherPrintersTest {
     }
 
     @Test
+    void disruptionBudgetsShowTheirBoundsAndAllowedDisruptions() {
+        assertThat(columnNames("policy", "PodDisruptionBudget", 0))
+                .containsExactly("Name", "Min Available", "Max Unavailable", "Allowed Disruptions", "Age");
+        assertThat(cells("policy", "PodDisruptionBudget", """
+                {"metadata": {"name": "web", "creationTimestamp": "%s"}, "spec": {"maxUnavailable": "25%%"},
+                 "status": {"disruptionsAllowed": 2}}""".formatted(ago(60))))
+                .containsExactly("web", "N/A", "25%", 2L, "60s");
+    }
+
+    @Test
     void rolesShowCreationTimeAndBindingsTheirRoleAndSubjects() {
         assertThat(columnNames("rbac.authorization.k8s.io", "Role", 0)).containsExactly("Name", "Created At");
         assertThat(cells("rbac.authorization.k8s.io", "ClusterRole", """

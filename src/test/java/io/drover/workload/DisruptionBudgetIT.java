@@ -1,0 +1,181 @@
+package io.drover.workload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.testing.Kubectl;
+import io.drover.testing.Requirements;
+import io.drover.testing.TempDirs;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.readiness.Readiness;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * PodDisruptionBudgets with real pods: the disruption controller's status from a Deployment's
+ * Ready pods and scale, and the eviction subresource that consults it (fabric8's evict and
+ * {@code kubectl drain}).
+ */
+class DisruptionBudgetIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void threeReadyReplicas() {
+        client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder().withNewMetadata()
+                .withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector()
+                .addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()
+                .addToLabels("app", "web").endMetadata().withNewSpec().withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("app").withImage("process").withCommand("sleep", "3600").endContainer()
+                .endSpec().endTemplate().endSpec().build()).create();
+        await().atMost(WAIT).until(() -> readyPods().size() == 3);
+    }
+
+    @AfterEach
+    void removeEverything() {
+        client.policy().v1().podDisruptionBudget().inNamespace("default").delete();
+        client.apps().deployments().inNamespace("default").withName("web").delete();
+        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").list().getItems().isEmpty());
+        // kubectl drain cordons the node.
+        client.nodes().list().getItems().stream()
+                .filter(n -> n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+                .forEach(n -> client.nodes().withName(n.getMetadata().getName()).edit(node -> {
+                    node.getSpec().setUnschedulable(null);
+                    return node;
+                }));
+    }
+
+    @Test
+    void aBudgetAllowsOneEvictionAtATimeUntilTheReplacementIsReady() {
+        budget(new IntOrString(2), null);
+        PodDisruptionBudgetStatus status = awaitStatus(s -> s.getDisruptionsAllowed() == 1);
+        assertThat(List.of(status.getCurrentHealthy(), status.getDesiredHealthy(), status.getExpectedPods()))
+                .containsExactly(3, 2, 3);
+        assertThat(status.getConditions()).anySatisfy(c -> {
+            assertThat(c.getType()).isEqualTo("DisruptionAllowed");
+            assertThat(c.getStatus()).isEqualTo("True");
+            assertThat(c.getReason()).isEqualTo("SufficientPods");
+        });
+
+        List<Pod> pods = readyPods();
+        assertThat(client.pods().inNamespace("default").withName(pods.get(0).getMetadata().getName()).evict())
+                .isTrue();
+        // The first eviction used the budget up: fabric8 reports the 429 as false.
+        assertThat(client.pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).evict())
+                .isFalse();
+        assertThat(client.pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).get()
+                .getMetadata().getDeletionTimestamp()).isNull();
+        // Once the Deployment's replacement is Ready, the budget allows one more.
+        awaitStatus(s -> s.getDisruptionsAllowed() == 1 && s.getCurrentHealthy() == 3);
+        assertThat(client.pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).evict())
+                .isTrue();
+    }
+
+    @Test
+    void aPercentageCountsTheControllersScale() {
+        budget(null, new IntOrString("50%"));
+        awaitStatus(s -> s.getExpectedPods() == 3 && s.getDesiredHealthy() == 1 && s.getDisruptionsAllowed() == 2);
+        client.apps().deployments().inNamespace("default").withName("web").scale(4);
+        // The scale counts at once; the fourth pod counts once it is Ready.
+        awaitStatus(s -> s.getExpectedPods() == 4 && s.getDesiredHealthy() == 2 && s.getDisruptionsAllowed() == 2
+                && s.getCurrentHealthy() == 4);
+    }
+
+    @Test
+    void refusesTwoBudgetsForOnePodAndAnInvalidBudget() {
+        budget(new IntOrString(1), null);
+        client.policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName("second").endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1))
+                .withNewSelector().addToMatchLabels("app", "web").endSelector().endSpec().build()).create();
+        String pod = readyPods().get(0).getMetadata().getName();
+        assertThatThrownBy(() -> client.pods().inNamespace("default").withName(pod).evict())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(500);
+                    assertThat(e.getStatus().getMessage()).isEqualTo(
+                            "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
+                });
+
+        assertThatThrownBy(() -> client.policy().v1().podDisruptionBudget().inNamespace("default")
+                .resource(new PodDisruptionBudgetBuilder().withNewMetadata().withName("both").endMetadata()
+                        .withNewSpec().withMinAvailable(new IntOrString(1)).withMaxUnavailable(new IntOrString("120%"))
+                        .withNewSelector().addToMatchLabels("app", "web").endSelector().endSpec().build()).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getMessage()).contains("minAvailable and maxUnavailable cannot be both set",
+                            "spec.maxUnavailable: Invalid value: 120%: must not be greater than 100%");
+                });
+    }
+
+    @Test
+    void kubectlDrainWaitsForTheBudget() throws Exception {
+        Path kubectlBinary = Requirements.kubectl();
+        Path cache = TempDirs.create("kubectl-cache");
+        try {
+            budget(new IntOrString(3), null);
+            awaitStatus(s -> s.getCurrentHealthy() == 3 && s.getDisruptionsAllowed() == 0);
+            Kubectl kubectl = new Kubectl(kubectlBinary, cluster.server().kubeconfig(), cache);
+            String node = client.nodes().list().getItems().get(0).getMetadata().getName();
+            Kubectl.Run drain = kubectl.run("drain", node, "--timeout=7s");
+            assertThat(drain.exitCode()).isNotZero();
+            assertThat(drain.stdout() + drain.stderr()).contains(
+                    "(will retry after 5s): Cannot evict pod as it would violate the pod's disruption budget.");
+            assertThat(readyPods()).hasSize(3);
+        } finally {
+            TempDirs.delete(cache);
+        }
+    }
+
+    private static void budget(IntOrString minAvailable, IntOrString maxUnavailable) {
+        client.policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName("web").endMetadata().withNewSpec().withMinAvailable(minAvailable)
+                .withMaxUnavailable(maxUnavailable).withNewSelector().addToMatchLabels("app", "web").endSelector()
+                .endSpec().build()).create();
+    }
+
+    private static PodDisruptionBudgetStatus awaitStatus(java.util.function.Predicate<PodDisruptionBudgetStatus> wanted) {
+        PodDisruptionBudgetStatus[] seen = new PodDisruptionBudgetStatus[1];
+        await().atMost(WAIT).until(() -> {
+            PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace("default")
+                    .withName("web").get();
+            seen[0] = pdb.getStatus();
+            return seen[0] != null && pdb.getMetadata().getGeneration().equals(seen[0].getObservedGeneration())
+                    && wanted.test(seen[0]);
+        });
+        return seen[0];
+    }
+
+    private static List<Pod> readyPods() {
+        return client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null && Readiness.isPodReady(p)).toList();
+    }
+}
