@@ -4,60 +4,37 @@ import static io.drover.agent.streaming.StreamingRequests.isWebSocketUpgrade;
 import static io.drover.agent.streaming.StreamingRequests.query;
 import static io.drover.agent.streaming.StreamingRequests.refuse;
 
-import java.util.Arrays;
+import io.drover.agent.streaming.StreamingEndpoint;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * The node's exec endpoint, kubelet-style: {@code GET|POST /exec/<namespace>/<pod>/<container>
  * ?command=..&stdin&stdout&stderr&tty}, upgraded to a WebSocket speaking {@link StreamProtocol}.
- * Mount it in the node's HTTPS server (behind its authentication) before the server starts; it
- * declines (returns false) for every other path, so it can sit in a handler sequence.
+ * Mounted in the node's HTTPS server like every {@link StreamingEndpoint}.
  *
  * <p>Refusals are {@code metav1.Status} JSON, which the API server passes through and client-go
  * reduces to its message: 400 for bad options or a request that is not a WebSocket upgrade (SPDY is
  * not served), 404 {@code container not found ("c")} as the kubelet words it when no such container
  * runs.
  */
-public final class ExecHandler extends Handler.Abstract {
+public final class ExecHandler extends StreamingEndpoint {
     public static final String PATH_PREFIX = "/exec/";
 
     private final ExecTargets targets;
-    private ServerWebSocketContainer websockets;
 
     public ExecHandler(ExecTargets targets) {
+        super(PATH_PREFIX, 3, "/exec/<namespace>/<pod>/<container>");
         this.targets = targets;
     }
 
     @Override
-    protected void doStart() throws Exception {
-        websockets = ServerWebSocketContainer.ensure(getServer());
-        super.doStart();
-    }
-
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        if (!path.startsWith(PATH_PREFIX)) {
-            return false;
-        }
-        List<String> parts = Arrays.stream(path.substring(PATH_PREFIX.length()).split("/"))
-                .filter(s -> !s.isEmpty()).toList();
-        if (parts.size() != 3) {
-            return refuse(response, callback, HttpStatus.NOT_FOUND_404, "NotFound",
-                    "expected /exec/<namespace>/<pod>/<container>");
-        }
-        if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
-            return refuse(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "MethodNotAllowed",
-                    "the server does not allow this method on the requested resource");
-        }
+    protected boolean serve(Request request, Response response, Callback callback, List<String> parts) {
         ExecOptions options;
         try {
             options = ExecOptions.fromQuery(query(request));
@@ -85,7 +62,7 @@ public final class ExecHandler extends Handler.Abstract {
                             HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true) + "; supports " + StreamProtocol.supported());
         }
         String name = namespace + "/" + pod + "/" + container;
-        boolean upgraded = websockets.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
+        boolean upgraded = websockets().upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
             upgradeResponse.setAcceptedSubProtocol(protocol.get().id());
             return new ExecSession(target.get(), options, protocol.get(), name);
         }, request, response, callback);

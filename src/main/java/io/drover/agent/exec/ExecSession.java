@@ -3,16 +3,13 @@ package io.drover.agent.exec;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.agent.streaming.Channels;
+import io.drover.agent.streaming.MessageSender;
 import io.drover.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -53,7 +50,7 @@ public final class ExecSession implements Session.Listener {
     private final ExecOptions options;
     private final StreamProtocol protocol;
     private final String name;
-    private final ReentrantLock sending = new ReentrantLock();
+    private final MessageSender sender;
     private volatile Session session;
     private volatile ExecProcess process;
     private volatile boolean finished;
@@ -63,11 +60,13 @@ public final class ExecSession implements Session.Listener {
         this.options = options;
         this.protocol = protocol;
         this.name = name;
+        this.sender = new MessageSender("exec " + name, IDLE_TIMEOUT);
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        sender.open(session);
         session.setIdleTimeout(IDLE_TIMEOUT);
         try {
             process = ExecProcess.start(target, options);
@@ -138,24 +137,7 @@ public final class ExecSession implements Session.Listener {
 
     /** Sends one message and waits until it is written; false when the connection is gone. */
     private boolean send(ByteBuffer frame) {
-        sending.lock();
-        try {
-            if (!session.isOpen()) {
-                return false;
-            }
-            Callback.Completable sent = new Callback.Completable();
-            session.sendBinary(frame, sent);
-            sent.get(IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            return true;
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("exec {}: send failed: {}", name, e.getMessage());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            sending.unlock();
-        }
+        return sender.send(frame);
     }
 
     @Override

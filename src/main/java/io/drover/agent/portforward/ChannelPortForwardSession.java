@@ -1,6 +1,7 @@
 package io.drover.agent.portforward;
 
 import io.drover.agent.streaming.Channels;
+import io.drover.agent.streaming.MessageSender;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -9,11 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -40,7 +37,7 @@ public final class ChannelPortForwardSession implements Session.Listener {
     private final List<Integer> ports;
     private final List<CompletableFuture<ForwardedConnection>> connections = new ArrayList<>();
     private final AtomicInteger forwarding;
-    private final ReentrantLock sending = new ReentrantLock();
+    private final MessageSender sender;
     private volatile Session session;
     private volatile boolean closed;
 
@@ -48,12 +45,14 @@ public final class ChannelPortForwardSession implements Session.Listener {
         this.target = target;
         this.ports = List.copyOf(ports);
         this.forwarding = new AtomicInteger(ports.size());
+        this.sender = new MessageSender("port-forward " + target.name(), IDLE_TIMEOUT);
         ports.forEach(p -> connections.add(new CompletableFuture<>()));
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        sender.open(session);
         session.setIdleTimeout(IDLE_TIMEOUT);
         // Sends and connects block, which the thread delivering this event must not do.
         Thread.ofVirtual().name("port-forward-" + target.name()).start(() -> {
@@ -128,25 +127,7 @@ public final class ChannelPortForwardSession implements Session.Listener {
 
     /** Sends one message on {@code channel} and waits until it is written; false when the connection is gone. */
     private boolean send(int channel, ByteBuffer bytes) {
-        ByteBuffer frame = ByteBuffer.allocate(1 + bytes.remaining()).put((byte) channel).put(bytes).flip();
-        sending.lock();
-        try {
-            if (!session.isOpen()) {
-                return false;
-            }
-            Callback.Completable sent = new Callback.Completable();
-            session.sendBinary(frame, sent);
-            sent.get(IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            return true;
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("port-forward {}: send failed: {}", target.name(), e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            sending.unlock();
-        }
+        return sender.send(ByteBuffer.allocate(1 + bytes.remaining()).put((byte) channel).put(bytes).flip());
     }
 
     @Override

@@ -3,61 +3,39 @@ package io.drover.agent.portforward;
 import static io.drover.agent.streaming.StreamingRequests.isWebSocketUpgrade;
 import static io.drover.agent.streaming.StreamingRequests.refuse;
 
+import io.drover.agent.streaming.StreamingEndpoint;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
-import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * The node's port-forward endpoint, kubelet-style: {@code GET|POST /portForward/<namespace>/<pod>},
  * upgraded to a WebSocket that speaks either SPDY/3.1 tunnelled in it ({@link
  * SpdyPortForwardSession}, what kubectl sends) or the channel protocol with the ports in {@code
- * ?port=} ({@link ChannelPortForwardSession}, what the fabric8 client sends). It declines (returns
- * false) for every other path, so it can sit in a handler sequence.
+ * ?port=} ({@link ChannelPortForwardSession}, what the fabric8 client sends); a {@link
+ * StreamingEndpoint}.
  *
  * <p>Refusals are {@code metav1.Status} JSON with the kubelet's messages: 404 {@code pod does not
  * exist} when the pod does not run here, 400 for a missing or malformed port, and 400 for a request
  * that is not a WebSocket upgrade (plain SPDY, kubectl's fallback, is not served).
  */
-public final class PortForwardHandler extends Handler.Abstract {
+public final class PortForwardHandler extends StreamingEndpoint {
     public static final String PATH_PREFIX = "/portForward/";
 
     private final PortForwardTargets targets;
-    private ServerWebSocketContainer websockets;
 
     public PortForwardHandler(PortForwardTargets targets) {
+        super(PATH_PREFIX, 2, "/portForward/<namespace>/<pod>");
         this.targets = targets;
     }
 
     @Override
-    protected void doStart() throws Exception {
-        websockets = ServerWebSocketContainer.ensure(getServer());
-        super.doStart();
-    }
-
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-        String path = Request.getPathInContext(request);
-        if (!path.startsWith(PATH_PREFIX)) {
-            return false;
-        }
-        List<String> parts = Arrays.stream(path.substring(PATH_PREFIX.length()).split("/"))
-                .filter(s -> !s.isEmpty()).toList();
-        if (parts.size() != 2) {
-            return refuse(response, callback, HttpStatus.NOT_FOUND_404, "NotFound",
-                    "expected /portForward/<namespace>/<pod>");
-        }
-        if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
-            return refuse(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "MethodNotAllowed",
-                    "the server does not allow this method on the requested resource");
-        }
+    protected boolean serve(Request request, Response response, Callback callback, List<String> parts) {
         Optional<PortForwardTarget> target = targets.find(parts.get(0), parts.get(1));
         if (target.isEmpty()) {
             return refuse(response, callback, HttpStatus.NOT_FOUND_404, "NotFound", "pod does not exist");
@@ -87,7 +65,7 @@ public final class PortForwardHandler extends Handler.Abstract {
                     "requested protocol(s) are not supported: " + offered + "; supports ["
                             + SpdyPortForwardSession.PROTOCOL + " " + ChannelPortForwardSession.PROTOCOL + "]");
         }
-        boolean upgraded = websockets.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
+        boolean upgraded = websockets().upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
             if (protocol != null) {
                 upgradeResponse.setAcceptedSubProtocol(protocol);
             }

@@ -1,5 +1,6 @@
 package io.drover.agent.portforward;
 
+import io.drover.agent.streaming.MessageSender;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.spdy.DefaultSpdyDataFrame;
 import io.netty.handler.codec.spdy.DefaultSpdyPingFrame;
@@ -14,6 +15,7 @@ import io.netty.handler.codec.spdy.SpdyStreamStatus;
 import io.netty.handler.codec.spdy.SpdySynReplyFrame;
 import io.netty.handler.codec.spdy.SpdySynStreamFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.ReferenceCounted;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,10 +23,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -60,19 +58,21 @@ public final class SpdyPortForwardSession implements Session.Listener {
 
     private final PortForwardTarget target;
     private final SpdyFrames frames = new SpdyFrames();
-    private final ReentrantLock sending = new ReentrantLock();
+    private final MessageSender sender;
     private final Map<Integer, StreamPair> byStream = new ConcurrentHashMap<>();
     private final Map<String, StreamPair> byRequest = new ConcurrentHashMap<>();
     private volatile Session session;
-    private boolean closed;
+    private volatile boolean closed;
 
     SpdyPortForwardSession(PortForwardTarget target) {
         this.target = target;
+        this.sender = new MessageSender("port-forward " + target.name(), IDLE_TIMEOUT);
     }
 
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        sender.open(session);
         session.setIdleTimeout(IDLE_TIMEOUT);
         session.demand();
     }
@@ -236,25 +236,12 @@ public final class SpdyPortForwardSession implements Session.Listener {
 
     /** Sends one frame and waits until it is written; false when the connection is gone. */
     private boolean send(SpdyFrame frame) {
-        sending.lock();
-        try {
-            if (closed || !session.isOpen()) {
-                ReferenceCountUtil.release(frame);
-                return false;
-            }
-            Callback.Completable sent = new Callback.Completable();
-            session.sendBinary(frames.encode(frame), sent);
-            sent.get(IDLE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            return true;
-        } catch (ExecutionException | TimeoutException e) {
-            log.debug("port-forward {}: send failed: {}", target.name(), e.toString());
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } finally {
-            sending.unlock();
+        // Encoded in the order sent: the header blocks share one compression stream.
+        boolean sent = sender.send(() -> closed ? null : frames.encode(frame));
+        if (!sent && frame instanceof ReferenceCounted counted && counted.refCnt() > 0) {
+            counted.release();
         }
+        return sent;
     }
 
     @Override
@@ -272,14 +259,11 @@ public final class SpdyPortForwardSession implements Session.Listener {
         byRequest.values().forEach(StreamPair::close);
         byRequest.clear();
         byStream.clear();
-        sending.lock();
-        try {
+        sender.whileIdle(() -> {
             if (!closed) {
                 closed = true;
                 frames.close();
             }
-        } finally {
-            sending.unlock();
-        }
+        });
     }
 }
