@@ -21,7 +21,7 @@ public final class ApiException extends RuntimeException {
     private final ResourceType type;
     private final List<Cause> causes;
     private final boolean detailsNameKind;
-    /** details.retryAfterSeconds (and the Retry-After header), 0 for none. */
+    /** details.retryAfterSeconds (and the Retry-After header the router adds), 0 for none. */
     private final int retryAfterSeconds;
 
     public ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
@@ -55,6 +55,11 @@ public final class ApiException extends RuntimeException {
 
     public String reason() {
         return reason;
+    }
+
+    /** How long a client should wait before trying again; 0 for no advice. */
+    public int retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 
     public static ApiException notFound(ResourceType type, String name) {

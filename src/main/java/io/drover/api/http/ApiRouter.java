@@ -144,6 +144,10 @@ public final class ApiRouter {
     }
 
     private void sendStatus(ApiResponse response, ApiException e) throws IOException {
+        if (e.retryAfterSeconds() > 0) {
+            // As kube-apiserver's responsewriters: client-go waits this long and tries again by itself.
+            response.addHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
+        }
         response.send(e.code(), "application/json", json.writeValueAsBytes(e.toStatus()));
     }
 
