@@ -139,21 +139,34 @@ class ApiServerIT {
     }
 
     @Test
-    void generationMovesOnSpecChangesOnly() {
-        // A Node: no controller writes to one the test made, so the edits below do not race.
+    void generationMovesOnSpecChangesOnlyAndOnlyForKindsThatHaveOne() {
+        // An EndpointSlice no Service owns: no controller writes to it, so the edits below do not race.
         String name = "gen-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        var node = client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
-                .withName(name).endMetadata().build()).create();
-        assertThat(node.getMetadata().getGeneration()).isEqualTo(1);
+        var slices = client.discovery().v1().endpointSlices().inNamespace("default");
+        var slice = slices.resource(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
+                .withNewMetadata().withName(name).endMetadata().withAddressType("IPv4").build()).create();
+        assertThat(slice.getMetadata().getGeneration()).isEqualTo(1);
 
-        var relabelled = client.nodes().withName(name).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
-                .editMetadata().addToLabels("tier", "front").endMetadata().build());
+        var relabelled = slices.withName(name).edit(s -> new io.fabric8.kubernetes.api.model.discovery.v1
+                .EndpointSliceBuilder(s).editMetadata().addToLabels("tier", "front").endMetadata().build());
         assertThat(relabelled.getMetadata().getGeneration()).isEqualTo(1);
 
-        var cordoned = client.nodes().withName(name).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
-                .editOrNewSpec().withUnschedulable(true).endSpec().build());
-        assertThat(cordoned.getMetadata().getGeneration()).isEqualTo(2);
-        client.nodes().withName(name).delete();
+        var changed = slices.withName(name).edit(s -> new io.fabric8.kubernetes.api.model.discovery.v1
+                .EndpointSliceBuilder(s).addNewEndpoint().withAddresses("10.0.0.9").endEndpoint().build());
+        assertThat(changed.getMetadata().getGeneration()).isEqualTo(2);
+        slices.withName(name).delete();
+
+        // A ConfigMap has none, as in Kubernetes, whatever the client sends.
+        var cm = client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model
+                .ConfigMapBuilder().withNewMetadata().withName(name).withGeneration(7L).endMetadata()
+                .addToData("a", "1").build()).create();
+        assertThat(cm.getMetadata().getGeneration()).isNull();
+        var edited = client.configMaps().inNamespace("default").withName(name).edit(c -> {
+            c.getData().put("a", "2");
+            return c;
+        });
+        assertThat(edited.getMetadata().getGeneration()).isNull();
+        client.configMaps().inNamespace("default").withName(name).delete();
     }
 
     @Test
@@ -179,7 +192,6 @@ class ApiServerIT {
                 .editOrNewStatus().addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("10"))
                 .endStatus().build());
         assertThat(withStatus.getStatus().getAllocatable()).containsKey("pods");
-        assertThat(withStatus.getMetadata().getGeneration()).isEqualTo(1);
 
         // A main-resource update cannot change status.
         var main = client.nodes().withName(name).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)

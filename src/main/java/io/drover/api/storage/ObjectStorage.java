@@ -133,9 +133,12 @@ public final class ObjectStorage {
         object.put("kind", type.kind());
         metadata.put("uid", UUID.randomUUID().toString());
         metadata.put("creationTimestamp", now());
-        metadata.put("generation", 1);
-        metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink"));
+        metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
+                "generation"));
         ResourceStrategy strategy = Strategies.forType(type);
+        if (strategy.tracksGeneration()) {
+            metadata.put("generation", 1);
+        }
         strategy.applyDefaults(object);
         strategy.applyCreateDefaults(object);
         // Every problem at once, as Kubernetes reports them: the name and the kind's own rules.
@@ -289,7 +292,8 @@ public final class ObjectStorage {
             }
         }
         ObjectMetaRules.keepImmutable(stored, next);
-        if (!statusWrite && ObjectMetaRules.specChanged(stored, next)) {
+        if (!statusWrite && Strategies.forType(type).tracksGeneration()
+                && ObjectMetaRules.specChanged(stored, next)) {
             next.withObject("metadata").put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
         }
         next.withObject("metadata").put("resourceVersion", stored.path("metadata").path("resourceVersion").asText());

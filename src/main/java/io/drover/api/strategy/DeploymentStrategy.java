@@ -15,6 +15,11 @@ final class DeploymentStrategy extends KindStrategy {
     private static final List<String> TYPES = List.of("Recreate", "RollingUpdate");
 
     @Override
+    public boolean tracksGeneration() {
+        return true;
+    }
+
+    @Override
     public void applyDefaults(ObjectNode deployment) {
         PodTemplateRules.applyDefaults(deployment);
         ObjectNode spec = Nodes.object(deployment, "spec");

@@ -15,6 +15,11 @@ final class PodDisruptionBudgetStrategy extends KindStrategy {
     private static final List<String> EVICTION_POLICIES = List.of("AlwaysAllow", "IfHealthyBudget");
 
     @Override
+    public boolean tracksGeneration() {
+        return true;
+    }
+
+    @Override
     public List<Cause> validateCreate(ObjectNode pdb) {
         List<Cause> causes = new ArrayList<>();
         JsonNode spec = pdb.path("spec");

@@ -8,6 +8,11 @@ import java.util.List;
 final class ReplicaSetStrategy extends KindStrategy {
 
     @Override
+    public boolean tracksGeneration() {
+        return true;
+    }
+
+    @Override
     public void applyDefaults(ObjectNode replicaSet) {
         PodTemplateRules.applyDefaults(replicaSet);
     }

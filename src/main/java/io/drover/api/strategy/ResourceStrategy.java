@@ -29,6 +29,16 @@ public interface ResourceStrategy {
      */
     List<ApiException.Cause> validateUpdate(ObjectNode oldObject, ObjectNode newObject);
 
+    /**
+     * Whether the kind's objects have a metadata.generation: 1 on create, one more at each change
+     * outside metadata and status. Kubernetes' strategies set it for the kinds whose controllers
+     * report an observedGeneration (Deployments, ReplicaSets, PodDisruptionBudgets, EndpointSlices,
+     * ...); the others (ConfigMaps, Services, Nodes, ...) have none.
+     */
+    default boolean tracksGeneration() {
+        return false;
+    }
+
     /** A kind with no defaults and no rules of its own. */
     ResourceStrategy NONE = new ResourceStrategy() {
         @Override

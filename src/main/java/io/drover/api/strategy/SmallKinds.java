@@ -29,8 +29,13 @@ final class SmallKinds {
         }
     }
 
-    /** discovery.k8s.io/v1 EndpointSlices: ports are TCP and named "" by default. */
+    /** discovery.k8s.io/v1 EndpointSlices: ports are TCP and named "" by default; they have a generation. */
     static final class EndpointSliceStrategy extends KindStrategy {
+        @Override
+        public boolean tracksGeneration() {
+            return true;
+        }
+
         @Override
         public void applyDefaults(ObjectNode slice) {
             for (ObjectNode port : Nodes.objects(slice, "ports")) {

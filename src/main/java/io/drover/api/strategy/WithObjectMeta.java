@@ -19,6 +19,11 @@ final class WithObjectMeta implements ResourceStrategy {
     }
 
     @Override
+    public boolean tracksGeneration() {
+        return kind.tracksGeneration();
+    }
+
+    @Override
     public void applyCreateDefaults(ObjectNode object) {
         kind.applyCreateDefaults(object);
     }
