@@ -6,6 +6,9 @@ import io.drover.agent.NodeAgent;
 import io.drover.agent.server.KubeletServer;
 import io.drover.api.ApiServer;
 import io.drover.api.exec.StreamRelayHandler;
+import io.drover.api.security.ClusterAuthenticator;
+import io.drover.api.security.ServiceAccountTokens;
+import io.drover.api.storage.StoredUids;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.service.KubernetesService;
@@ -92,9 +95,12 @@ public final class DroverServer implements AutoCloseable {
                     new ServiceAllocations(options.serviceRanges()));
             ClusterBootstrap.run(storage, registry, json);
             KubeletClient kubelets = KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken());
+            ServiceAccountTokens serviceAccountTokens = ServiceAccountTokens.loadOrCreate(options.dataDir());
             ApiRouter router = new ApiRouter(json, registry, storage,
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
-                    credentials::isAdminToken, kubelets);
+                    new ClusterAuthenticator(credentials, serviceAccountTokens, new StoredUids(storage, registry),
+                            Clock.systemUTC()),
+                    serviceAccountTokens, kubelets);
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
                     next -> new StreamRelayHandler(next, router::authorizes, storage, registry, kubelets));
             URI url = URI.create("https://127.0.0.1:" + api.port());

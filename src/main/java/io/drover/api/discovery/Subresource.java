@@ -50,13 +50,14 @@ record Subresource(String name, String group, String version, String kind, List<
             case "attach" -> new Subresource(name, g, v, "PodAttachOptions", CREATE_GET);
             case "portforward" -> new Subresource(name, g, v, "PodPortForwardOptions", CREATE_GET);
             case "binding" -> new Subresource(name, g, v, "Binding", CREATE);
+            case "token" -> new Subresource(name, "authentication.k8s.io", "v1", "TokenRequest", CREATE);
             case "eviction" -> new Subresource(name, "policy", "v1", "Eviction", CREATE);
             case "finalize" -> new Subresource(name, g, v, parent.kind(), List.of("update"));
             case "proxy" -> new Subresource(name, g, v, parent.kind() + "ProxyOptions",
                     List.of("create", "delete", "get", "patch", "update"));
             default -> throw new IllegalArgumentException(
                     "subresource: " + parent.qualifiedName() + "/" + name
-                            + " (expected: status, scale, log, exec, attach, portforward, binding, eviction, finalize, proxy)");
+                            + " (expected: status, scale, log, exec, attach, portforward, binding, token, eviction, finalize, proxy)");
         };
     }
 }

@@ -5,13 +5,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.security.Authenticator;
+import io.drover.api.security.ServiceAccountTokens;
+import io.drover.api.security.UserInfo;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.store.StoreUnavailableException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,18 +32,22 @@ public final class ApiRouter {
     private final ResourceHandler resources;
     private final DiscoveryHandler discovery;
     private final ProxySubresources proxies;
-    private final Predicate<String> tokenAccepted;
+    private final Authenticator authenticator;
     private volatile boolean ready;
 
+    /**
+     * @param authenticator who a request's bearer token stands for
+     * @param tokens what signs the service account tokens the API issues (serviceaccounts/token)
+     */
     public ApiRouter(ObjectMapper json, ResourceRegistry registry, ObjectStorage storage, DiscoveryHandler discovery,
-            Predicate<String> tokenAccepted, KubeletClient kubelets) {
+            Authenticator authenticator, ServiceAccountTokens tokens, KubeletClient kubelets) {
         this.json = json;
         this.registry = registry;
         this.resources = new ResourceHandler(storage, json, java.time.Clock.systemUTC(), registry,
-                new PodLogHandler(storage, registry, kubelets));
+                new PodLogHandler(storage, registry, kubelets), authenticator, tokens);
         this.discovery = discovery;
         this.proxies = new ProxySubresources(storage, registry);
-        this.tokenAccepted = tokenAccepted;
+        this.authenticator = authenticator;
     }
 
     /** The server is stopping: /readyz answers 503 and open watches end. */
@@ -118,8 +124,15 @@ public final class ApiRouter {
 
     /** Whether an {@code Authorization} header value (null when absent) identifies an accepted client. */
     public boolean authorizes(String header) {
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
-                && tokenAccepted.test(header.substring(7).trim());
+        return user(authenticator, header).isPresent();
+    }
+
+    /** The user an {@code Authorization} header value (null when absent) authenticates. */
+    static Optional<UserInfo> user(Authenticator authenticator, String header) {
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            return Optional.empty();
+        }
+        return authenticator.authenticate(header.substring(7).trim());
     }
 
     private static void requireGet(ApiRequest request) {

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.security.Authenticator;
+import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.apply.ApplyResult;
 import io.drover.api.apply.InvalidApplyException;
 import io.drover.api.apply.LastApplied;
@@ -45,13 +47,14 @@ final class ResourceHandler {
     private final ListWriter lists;
     private final PodActions podActions;
     private final SelfReviews selfReviews;
+    private final TokenRequests tokenRequests;
     private final ListParameters listParameters;
     private final TableConverter tables = new TableConverter();
     private final Clock clock;
     private final PodLogHandler podLogs;
 
     ResourceHandler(ObjectStorage storage, ObjectMapper json, Clock clock, ResourceRegistry registry,
-            PodLogHandler podLogs) {
+            PodLogHandler podLogs, Authenticator authenticator, ServiceAccountTokens tokens) {
         this.registry = registry;
         this.podLogs = podLogs;
         this.storage = storage;
@@ -61,7 +64,8 @@ final class ResourceHandler {
         this.clock = clock;
         this.podActions = new PodActions(storage, json, bodies, clock, new Evictions(storage,
                 registry.find("policy", "v1", "poddisruptionbudgets").orElseThrow(), clock));
-        this.selfReviews = new SelfReviews(json, bodies);
+        this.selfReviews = new SelfReviews(json, bodies, authenticator);
+        this.tokenRequests = new TokenRequests(storage, registry, json, bodies, tokens, clock);
         this.listParameters = new ListParameters(storage::currentRevision);
     }
 
@@ -96,6 +100,10 @@ final class ResourceHandler {
         }
         if (PodActions.serves(sub)) {
             podActions.handle(request, path, dryRun(request), response);
+            return;
+        }
+        if (TokenRequests.serves(path)) {
+            tokenRequests.handle(request, path, response);
             return;
         }
         if (sub != null && !sub.equals(ResourceType.STATUS) && !sub.equals(ResourceType.SCALE)) {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.security.Authenticator;
+import io.drover.api.security.UserInfo;
 import java.io.IOException;
 import java.util.List;
 
@@ -12,23 +14,22 @@ import java.util.List;
  * SelfSubjectAccessReview ({@code kubectl auth can-i VERB RESOURCE}), SelfSubjectRulesReview
  * ({@code kubectl auth can-i --list}) and SelfSubjectReview ({@code kubectl auth whoami}).
  *
- * <p>drover authenticates one identity, the admin token of the kubeconfig it writes, and authorizes
- * every authenticated request, as kube-apiserver's AlwaysAllow mode does. So an access review is
- * allowed, the rules are every verb on everything, as AlwaysAllow's RulesFor gives them, and the
- * identity is the kubeconfig's user, {@code admin}, in the groups Kubernetes gives a cluster
- * administrator.
+ * <p>drover authorizes every authenticated request, as kube-apiserver's AlwaysAllow mode does. So
+ * an access review is allowed, and the rules are every verb on everything, as AlwaysAllow's RulesFor
+ * gives them. The identity is who the request's token authenticates: the kubeconfig's user, {@code
+ * admin}, in the groups Kubernetes gives a cluster administrator, or a service account.
  */
 final class SelfReviews {
-    static final String USER = "admin";
-    static final List<String> GROUPS = List.of("system:masters", "system:authenticated");
     private static final String JSON = "application/json";
 
     private final ObjectMapper json;
     private final Bodies bodies;
+    private final Authenticator authenticator;
 
-    SelfReviews(ObjectMapper json, Bodies bodies) {
+    SelfReviews(ObjectMapper json, Bodies bodies, Authenticator authenticator) {
         this.json = json;
         this.bodies = bodies;
+        this.authenticator = authenticator;
     }
 
     void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
@@ -56,7 +57,8 @@ final class SelfReviews {
         ObjectNode status = switch (path.type().kind()) {
             case "SelfSubjectAccessReview" -> accessStatus(review);
             case "SelfSubjectRulesReview" -> rulesStatus();
-            default -> identityStatus();
+            default -> identityStatus(ApiRouter.user(authenticator, request.header("authorization"))
+                    .orElseThrow(ApiException::unauthorized));
         };
         review.set("status", status);
         response.send(201, JSON, json.writeValueAsBytes(review));
@@ -97,11 +99,14 @@ final class SelfReviews {
         return status;
     }
 
-    private ObjectNode identityStatus() {
+    private ObjectNode identityStatus(UserInfo who) {
         ObjectNode status = json.createObjectNode();
         ObjectNode user = status.putObject("userInfo");
-        user.put("username", USER);
-        GROUPS.forEach(user.putArray("groups")::add);
+        user.put("username", who.username());
+        if (!who.uid().isEmpty()) {
+            user.put("uid", who.uid());
+        }
+        who.groups().forEach(user.putArray("groups")::add);
         return status;
     }
 }

@@ -46,7 +46,7 @@ public final class ResourceRegistry {
         r.add(new ResourceType("", "v1", "LimitRange", "limitranges", "limitrange", true, List.of("limits"), noNames,
                 none, "limitranges"));
         r.add(new ResourceType("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true, List.of("sa"),
-                noNames, none, "serviceaccounts"));
+                noNames, Set.of("token"), "serviceaccounts"));
 
         // apps/v1
         Set<String> statusAndScale = Set.of(ResourceType.STATUS, ResourceType.SCALE);

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Files in {@code DATA_DIR/pki}: {@code ca.crt}, {@code ca.key}, {@code server.crt},
  * {@code server.key}, {@code admin.token}; keys and token have mode 0600 where POSIX modes exist.
+ * The service-account signing key beside them is {@link ServiceAccountTokens}'.
  */
 public final class ClusterCredentials {
     private static final Logger log = LoggerFactory.getLogger(ClusterCredentials.class);

@@ -10,7 +10,9 @@ import io.drover.api.http.ApiRouter;
 import io.drover.api.http.DiscoveryRoutes;
 import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.security.Authenticator;
 import io.drover.api.security.ClusterCredentials;
+import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.controller.ApiClients;
 import io.drover.json.Mappers;
@@ -63,7 +65,7 @@ class LoopbackHttpClientTest {
         credentialsDir = TempDirs.create("drover-loopback-credentials");
         credentials = ClusterCredentials.loadOrCreate(credentialsDir);
         router = new ApiRouter(json, registry, storage, new DiscoveryRoutes(json, registry, "127.0.0.1:1"),
-                credentials::isAdminToken,
+                Authenticator.adminOnly(credentials), ServiceAccountTokens.loadOrCreate(credentialsDir),
                 KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken()));
         router.markReady();
         client = ApiClients.inProcess(router, NO_SERVER, credentials.adminToken());

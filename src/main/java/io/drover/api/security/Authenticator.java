@@ -1,0 +1,16 @@
+package io.drover.api.security;
+
+import java.util.Optional;
+
+/** Turns a request's bearer token into the user it stands for. */
+@FunctionalInterface
+public interface Authenticator {
+
+    /** The user {@code token} (possibly null) authenticates; empty when it authenticates nobody. */
+    Optional<UserInfo> authenticate(String token);
+
+    /** The admin token of {@code credentials} and nothing else. */
+    static Authenticator adminOnly(ClusterCredentials credentials) {
+        return token -> credentials.isAdminToken(token) ? Optional.of(UserInfo.ADMIN) : Optional.empty();
+    }
+}

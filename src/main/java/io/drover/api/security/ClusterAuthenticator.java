@@ -1,0 +1,54 @@
+package io.drover.api.security;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * The API server's authenticators: the admin token of the kubeconfig, and service account tokens
+ * (kube-apiserver's service-account JWT authenticator): signed by this cluster, for the API
+ * server's audience, unexpired, and naming a service account, and a bound object if any, that
+ * still exists with the uid the token names, so that deleting either revokes the token.
+ */
+public final class ClusterAuthenticator implements Authenticator {
+
+    /** An object's uid by kind (ServiceAccount, Pod, Secret, Node), namespace (null for a Node) and name; empty when it does not exist. */
+    @FunctionalInterface
+    public interface Uids {
+        Optional<String> of(String kind, String namespace, String name);
+    }
+
+    private final ClusterCredentials credentials;
+    private final ServiceAccountTokens tokens;
+    private final Uids uids;
+    private final Clock clock;
+
+    public ClusterAuthenticator(ClusterCredentials credentials, ServiceAccountTokens tokens, Uids uids, Clock clock) {
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.uids = uids;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<UserInfo> authenticate(String token) {
+        if (credentials.isAdminToken(token)) {
+            return Optional.of(UserInfo.ADMIN);
+        }
+        Optional<ServiceAccountTokens.Claims> verified = tokens.verify(token, ServiceAccountTokens.ISSUER, clock.instant());
+        if (verified.isEmpty()) {
+            return Optional.empty();
+        }
+        ServiceAccountTokens.Claims claims = verified.get();
+        if (!uids.of("ServiceAccount", claims.namespace(), claims.serviceAccount())
+                .map(claims.serviceAccountUid()::equals).orElse(false)) {
+            return Optional.empty();
+        }
+        ServiceAccountTokens.BoundObject bound = claims.bound();
+        if (bound != null && !uids.of(bound.kind(), bound.kind().equals("Node") ? null : claims.namespace(), bound.name())
+                .map(bound.uid()::equals).orElse(false)) {
+            return Optional.empty();
+        }
+        return Optional.of(UserInfo.serviceAccount(claims.namespace(), claims.serviceAccount(),
+                claims.serviceAccountUid()));
+    }
+}

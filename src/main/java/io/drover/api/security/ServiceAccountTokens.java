@@ -1,0 +1,168 @@
+package io.drover.api.security;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.json.Mappers;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.Signature;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Service account tokens as kube-apiserver issues them for TokenRequests: JWTs signed with the
+ * cluster's service-account key (ES256, P-256), issued by {@link #ISSUER} for the audiences asked
+ * for, with Kubernetes' private claims ({@code kubernetes.io}: namespace, service account name and
+ * uid, and the pod, secret or node the token is bound to).
+ *
+ * <p>The key pair is created at the first start and kept in {@code DATA_DIR/pki} as {@code sa.key}
+ * (PKCS#8, mode 0600) and {@code sa.pub}, as kubeadm keeps it, so tokens outlive a restart.
+ */
+public final class ServiceAccountTokens {
+    /** The issuer, and the audience the API server accepts: kubeadm's defaults. */
+    public static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
+    private static final ObjectMapper JSON = Mappers.json();
+    private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
+    private static final String ALGORITHM = "SHA256withECDSAinP1363Format";
+
+    /** What a token says about its service account and the object it is bound to. */
+    public record Claims(String namespace, String serviceAccount, String serviceAccountUid, BoundObject bound,
+            List<String> audiences, Instant issuedAt, Instant expires) {}
+
+    /** The object a token is bound to (kind Pod, Secret or Node); the token is valid while it exists. */
+    public record BoundObject(String kind, String name, String uid) {}
+
+    private final PrivateKey signing;
+    private final PublicKey verifying;
+    private final String keyId;
+
+    private ServiceAccountTokens(KeyPair keys) throws GeneralSecurityException {
+        this.signing = keys.getPrivate();
+        this.verifying = keys.getPublic();
+        // As kube-apiserver's kid: the key's SHA-256, base64url.
+        this.keyId = B64.encodeToString(MessageDigest.getInstance("SHA-256").digest(verifying.getEncoded()));
+    }
+
+    /** Loads the key pair from {@code dataDir/pki}, creating it at the first start. */
+    public static ServiceAccountTokens loadOrCreate(Path dataDir) throws IOException {
+        Path pki = dataDir.resolve("pki");
+        Path keyFile = pki.resolve("sa.key");
+        Path publicFile = pki.resolve("sa.pub");
+        try {
+            if (Files.exists(keyFile) && Files.exists(publicFile)) {
+                return new ServiceAccountTokens(new KeyPair(Pem.readEcPublicKey(publicFile), Pem.readEcPrivateKey(keyFile)));
+            }
+            SecureFiles.createDirectory(pki, SecureFiles.PRIVATE_DIRECTORY);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            KeyPair keys = generator.generateKeyPair();
+            SecureFiles.write(publicFile, Pem.publicKey(keys.getPublic()).getBytes(StandardCharsets.US_ASCII),
+                    SecureFiles.PUBLIC);
+            SecureFiles.write(keyFile, Pem.privateKey(keys.getPrivate()).getBytes(StandardCharsets.US_ASCII),
+                    SecureFiles.SECRET);
+            return new ServiceAccountTokens(keys);
+        } catch (GeneralSecurityException e) {
+            throw new IOException("cannot load or create the service-account key in " + pki, e);
+        }
+    }
+
+    /** A signed token carrying {@code claims}. */
+    public String issue(Claims claims) {
+        ObjectNode header = JSON.createObjectNode().put("alg", "ES256").put("kid", keyId);
+        ObjectNode payload = JSON.createObjectNode();
+        payload.putArray("aud").addAll(claims.audiences().stream().map(JSON.getNodeFactory()::textNode).toList());
+        payload.put("exp", claims.expires().getEpochSecond());
+        payload.put("iat", claims.issuedAt().getEpochSecond());
+        payload.put("iss", ISSUER);
+        ObjectNode kubernetes = payload.putObject("kubernetes.io");
+        kubernetes.put("namespace", claims.namespace());
+        if (claims.bound() != null) {
+            kubernetes.putObject(claims.bound().kind().toLowerCase(Locale.ROOT))
+                    .put("name", claims.bound().name()).put("uid", claims.bound().uid());
+        }
+        kubernetes.putObject("serviceaccount").put("name", claims.serviceAccount()).put("uid", claims.serviceAccountUid());
+        payload.put("nbf", claims.issuedAt().getEpochSecond());
+        payload.put("sub", "system:serviceaccount:" + claims.namespace() + ":" + claims.serviceAccount());
+        String signed = B64.encodeToString(bytes(header)) + "." + B64.encodeToString(bytes(payload));
+        try {
+            Signature signature = Signature.getInstance(ALGORITHM);
+            signature.initSign(signing);
+            signature.update(signed.getBytes(StandardCharsets.US_ASCII));
+            return signed + "." + B64.encodeToString(signature.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign a service account token", e);
+        }
+    }
+
+    /**
+     * The claims of a token this cluster signed, issued for {@code audience}, and valid at {@code
+     * now}; empty for anything else (another issuer's, expired, not yet valid, altered, not a JWT).
+     */
+    public Optional<Claims> verify(String token, String audience, Instant now) {
+        if (token == null) {
+            return Optional.empty();
+        }
+        String[] parts = token.split("\\.", -1);
+        if (parts.length != 3) {
+            return Optional.empty();
+        }
+        try {
+            JsonNode header = JSON.readTree(UNB64.decode(parts[0]));
+            if (!"ES256".equals(header.path("alg").asText())) {
+                return Optional.empty();
+            }
+            Signature signature = Signature.getInstance(ALGORITHM);
+            signature.initVerify(verifying);
+            signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+            if (!signature.verify(UNB64.decode(parts[2]))) {
+                return Optional.empty();
+            }
+            JsonNode payload = JSON.readTree(UNB64.decode(parts[1]));
+            List<String> audiences = new ArrayList<>();
+            payload.path("aud").forEach(a -> audiences.add(a.asText()));
+            Instant expires = Instant.ofEpochSecond(payload.path("exp").asLong(0));
+            Instant notBefore = Instant.ofEpochSecond(payload.path("nbf").asLong(0));
+            if (!ISSUER.equals(payload.path("iss").asText()) || !audiences.contains(audience)
+                    || !now.isBefore(expires) || now.isBefore(notBefore)) {
+                return Optional.empty();
+            }
+            JsonNode kubernetes = payload.path("kubernetes.io");
+            BoundObject bound = null;
+            for (String kind : List.of("Pod", "Secret", "Node")) {
+                JsonNode object = kubernetes.get(kind.toLowerCase(Locale.ROOT));
+                if (object != null) {
+                    bound = new BoundObject(kind, object.path("name").asText(), object.path("uid").asText());
+                }
+            }
+            return Optional.of(new Claims(kubernetes.path("namespace").asText(),
+                    kubernetes.path("serviceaccount").path("name").asText(),
+                    kubernetes.path("serviceaccount").path("uid").asText(), bound, audiences,
+                    Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires));
+        } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static byte[] bytes(ObjectNode node) {
+        try {
+            return JSON.writeValueAsBytes(node);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

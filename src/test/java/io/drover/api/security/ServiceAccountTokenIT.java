@@ -1,0 +1,131 @@
+package io.drover.api.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.drover.testing.Kubectl;
+import io.drover.testing.Requirements;
+import io.drover.testing.TempDirs;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
+import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequest;
+import io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * serviceaccounts/token and the tokens it issues: a client with one is its service account
+ * (kubectl auth whoami), until the account or the object the token is bound to is deleted.
+ */
+class ServiceAccountTokenIT {
+    private static TestCluster cluster;
+    private static KubernetesClient admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start(options -> options.withNodeAgent(false));
+        admin = cluster.client();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    void aTokenAuthenticatesItsServiceAccountUntilTheAccountIsDeleted() {
+        admin.serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("ci").endMetadata().build()).create();
+        TokenRequest issued = admin.serviceAccounts().inNamespace("default").withName("ci")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().endSpec().build());
+        assertThat(issued.getSpec().getExpirationSeconds()).isEqualTo(3600);
+        assertThat(issued.getSpec().getAudiences()).containsExactly(ServiceAccountTokens.ISSUER);
+        assertThat(issued.getStatus().getExpirationTimestamp()).isNotBlank();
+
+        try (KubernetesClient ci = clientWith(issued.getStatus().getToken())) {
+            assertThat(ci.namespaces().withName("default").get()).isNotNull();
+            SelfSubjectReview review = ci.resource(new io.fabric8.kubernetes.api.model.authentication
+                    .SelfSubjectReviewBuilder().build()).create();
+            assertThat(review.getStatus().getUserInfo().getUsername()).isEqualTo("system:serviceaccount:default:ci");
+            assertThat(review.getStatus().getUserInfo().getGroups()).containsExactly("system:serviceaccounts",
+                    "system:serviceaccounts:default", "system:authenticated");
+
+            admin.serviceAccounts().inNamespace("default").withName("ci").delete();
+            assertThatThrownBy(() -> ci.namespaces().withName("default").get())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+        }
+    }
+
+    @Test
+    void aTokenBoundToAPodLastsAsLongAsThePod() {
+        String uid = admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("holder")
+                .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("process")
+                .withCommand("sleep", "1").endContainer().endSpec().build()).create().getMetadata().getUid();
+        TokenRequest issued = admin.serviceAccounts().inNamespace("default").withName("default")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withNewBoundObjectRef().withKind("Pod")
+                        .withApiVersion("v1").withName("holder").withUid(uid).endBoundObjectRef()
+                        .withExpirationSeconds(7200L).endSpec().build());
+        try (KubernetesClient bound = clientWith(issued.getStatus().getToken())) {
+            assertThat(bound.namespaces().withName("default").get()).isNotNull();
+            admin.pods().inNamespace("default").withName("holder").withGracePeriod(0).delete();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                    admin.pods().inNamespace("default").withName("holder").get() == null);
+            assertThatThrownBy(() -> bound.namespaces().withName("default").get())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+        }
+    }
+
+    @Test
+    void refusesShortDurationsAndMissingObjects() {
+        assertThatThrownBy(() -> admin.serviceAccounts().inNamespace("default").withName("default")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(599L).endSpec().build()))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getMessage()).contains(
+                            "spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes");
+                });
+        assertThatThrownBy(() -> admin.serviceAccounts().inNamespace("default").withName("nobody")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().endSpec().build()))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
+        assertThatThrownBy(() -> admin.serviceAccounts().inNamespace("default").withName("default")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withNewBoundObjectRef().withKind("Pod")
+                        .withName("missing").endBoundObjectRef().endSpec().build()))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(404);
+                    assertThat(e.getStatus().getMessage()).contains("pods \"missing\" not found");
+                });
+    }
+
+    @Test
+    void kubectlCreateTokenGivesAWorkingToken() throws Exception {
+        Path binary = Requirements.kubectl();
+        Path cache = TempDirs.create("kubectl-cache");
+        try {
+            Kubectl kubectl = new Kubectl(binary, cluster.server().kubeconfig(), cache);
+            String token = kubectl.run("create", "token", "default").requireSuccess().stdout().trim();
+            assertThat(kubectl.run("--token", token, "auth", "whoami").requireSuccess().stdout())
+                    .contains("system:serviceaccount:default:default");
+            assertThat(kubectl.run("--token", token + "x", "get", "namespaces").stderr())
+                    .contains("You must be logged in to the server");
+        } finally {
+            TempDirs.delete(cache);
+        }
+    }
+
+    private static KubernetesClient clientWith(String token) {
+        Config config = new ConfigBuilder(admin.getConfiguration()).withOauthToken(token).withRequestRetryBackoffLimit(0)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+}
