@@ -190,12 +190,17 @@ class ContainerLifecycleIT {
         server.start();
         try {
             Path term = markers.resolve("term");
-            Pod base = pod("Always", List.of("sh", "-c", "trap 'date +%s%N > " + term + "; exit 0' TERM; sleep 1000 & wait"));
+            Path trapped = markers.resolve("trapped");
+            Pod base = pod("Always", List.of("sh", "-c", "trap 'date +%s%N > " + term + "; exit 0' TERM; touch "
+                    + trapped + "; sleep 1000 & wait"));
             Pod pod = create(withPreStop(new PodBuilder(base).editSpec().editFirstContainer().addNewPort().withName("admin")
                     .withContainerPort(8081).withHostPort(server.getAddress().getPort()).endPort().endContainer().endSpec().build(), 10,
                     new LifecycleHandlerBuilder().withNewHttpGet().withPath("/stop").withPort(new IntOrString("admin"))
                             .endHttpGet().build()));
             awaitRunning(pod);
+            // Running means started: the shell may not have set its trap yet, and the HTTP hook is
+            // quick, so a SIGTERM could come first and kill the shell without the marker.
+            await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(trapped));
 
             client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
             awaitGone(pod);
