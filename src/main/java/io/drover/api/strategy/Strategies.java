@@ -20,6 +20,7 @@ public final class Strategies {
             case "/v1/Node" -> new SmallKinds.NodeStrategy();
             case "/v1/Endpoints" -> new SmallKinds.EndpointsStrategy();
             case "/v1/LimitRange" -> new SmallKinds.LimitRangeStrategy();
+            case "/v1/Event" -> new EventStrategy();
             case "discovery.k8s.io/v1/EndpointSlice" -> new SmallKinds.EndpointSliceStrategy();
             case "apps/v1/Deployment" -> new DeploymentStrategy();
             case "apps/v1/ReplicaSet" -> new ReplicaSetStrategy();
