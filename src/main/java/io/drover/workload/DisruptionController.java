@@ -1,6 +1,7 @@
 package io.drover.workload;
 
 import io.drover.controller.EventRecorder;
+import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
 import io.drover.controller.Selectors;
@@ -27,6 +28,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * kube-controller-manager's disruption controller (pkg/controller/disruption): keeps each
@@ -53,6 +55,8 @@ final class DisruptionController implements Reconciler {
     private final SharedIndexInformer<Deployment> deployments;
     private final EventRecorder events;
     private final Clock clock;
+    /** The unmanaged pods last warned about, by budget key. */
+    private final Map<String, List<String>> unmanagedReported = new ConcurrentHashMap<>();
 
     DisruptionController(KubernetesClient client, SharedIndexInformer<PodDisruptionBudget> budgets,
             SharedIndexInformer<Pod> pods, SharedIndexInformer<ReplicaSet> replicaSets,
@@ -80,6 +84,7 @@ final class DisruptionController implements Reconciler {
     public Result reconcile(String key) {
         PodDisruptionBudget pdb = budgets.getStore().getByKey(key);
         if (pdb == null || pdb.getMetadata().getDeletionTimestamp() != null) {
+            unmanagedReported.remove(key);
             return Result.done();
         }
         Instant now = Instant.now(clock);
@@ -155,7 +160,10 @@ final class DisruptionController implements Reconciler {
             scaleByController.put(ref.getUid(), 0);
             scaleByController.put(scale.getKey(), scale.getValue());
         }
-        if (!unmanaged.isEmpty()) {
+        // Said once per budget and set of pods, not at every sync (each pod change is one): client-go's
+        // event correlator would fold the repeats into one Event's count.
+        List<String> reported = unmanagedReported.put(Keys.of(pdb), unmanaged);
+        if (!unmanaged.isEmpty() && !unmanaged.equals(reported)) {
             events.warning(pdb, "UnmanagedPods", "Pods selected by this PodDisruptionBudget (selector: "
                     + pdb.getSpec().getSelector() + ") were found to be unmanaged. As a result, the status of the PDB "
                     + "cannot be calculated correctly, which may result in undefined behavior. To account for these pods "

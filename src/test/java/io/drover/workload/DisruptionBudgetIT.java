@@ -137,6 +137,40 @@ class DisruptionBudgetIT {
     }
 
     @Test
+    void podsWithoutAControllerAreLeftOutWithOneWarning() {
+        client.pods().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("bare").addToLabels("app", "bare").endMetadata().withNewSpec()
+                .withTerminationGracePeriodSeconds(1L).addNewContainer().withName("app").withImage("process")
+                .withCommand("sleep", "3600").endContainer().endSpec().build()).create();
+        client.policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName("bare").endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1))
+                .withNewSelector().addToMatchLabels("app", "bare").endSelector().endSpec().build()).create();
+        await().atMost(WAIT).until(() -> {
+            PodDisruptionBudgetStatus s = client.policy().v1().podDisruptionBudget().inNamespace("default")
+                    .withName("bare").get().getStatus();
+            return s != null && s.getExpectedPods() == 0 && s.getDisruptionsAllowed() == 0;
+        });
+        // Every change of the pod is a sync of the budget; the warning is given once.
+        for (int i = 0; i < 3; i++) {
+            String value = "v" + i;
+            client.pods().inNamespace("default").withName("bare").edit(p -> {
+                p.getMetadata().getLabels().put("touch", value);
+                return p;
+            });
+        }
+        await().atMost(WAIT).until(() -> unmanagedWarnings() >= 1);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> unmanagedWarnings() == 1);
+        client.pods().inNamespace("default").withName("bare").withGracePeriod(0).delete();
+    }
+
+    private static long unmanagedWarnings() {
+        return client.v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> "UnmanagedPods".equals(e.getReason())
+                        && "bare".equals(e.getInvolvedObject().getName()))
+                .count();
+    }
+
+    @Test
     void kubectlDrainWaitsForTheBudget() throws Exception {
         Path kubectlBinary = Requirements.kubectl();
         Path cache = TempDirs.create("kubectl-cache");
