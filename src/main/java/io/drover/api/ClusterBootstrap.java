@@ -15,7 +15,8 @@ import java.util.List;
 /**
  * The objects every cluster starts with, as Kubernetes has them: the namespaces default,
  * kube-system, kube-public and kube-node-lease, the RuntimeClass "process" that selects drover's
- * host-process runtime, and the default ClusterRoles and ClusterRoleBindings ({@code
+ * host-process runtime, the system PriorityClasses system-node-critical and system-cluster-critical,
+ * and the default ClusterRoles and ClusterRoleBindings ({@code
  * bootstrap-rbac.yaml}). Creating what already exists is skipped, so this runs on every start and
  * leaves what a user changed alone.
  */
@@ -39,6 +40,12 @@ public final class ClusterBootstrap {
         process.putObject("metadata").put("name", "process");
         process.put("handler", "process");
         createIfMissing(storage, runtimeClasses, null, process);
+        ResourceType priorityClasses = registry.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
+        createIfMissing(storage, priorityClasses, null, priorityClass(json, "system-node-critical", 2_000_001_000L,
+                "Used for system critical pods that must not be moved from their current node."));
+        createIfMissing(storage, priorityClasses, null, priorityClass(json, "system-cluster-critical", 2_000_000_000L,
+                "Used for system critical pods that must run in the cluster, but can be moved to another node if "
+                        + "necessary."));
         for (JsonNode item : bootstrapRbac()) {
             ObjectNode object = (ObjectNode) item;
             String kind = object.path("kind").asText();
@@ -49,6 +56,14 @@ public final class ClusterBootstrap {
             metadata.withObject("annotations").put("rbac.authorization.kubernetes.io/autoupdate", "true");
             createIfMissing(storage, type, null, object);
         }
+    }
+
+    private static ObjectNode priorityClass(ObjectMapper json, String name, long value, String description) {
+        ObjectNode pc = json.createObjectNode();
+        pc.putObject("metadata").put("name", name);
+        pc.put("value", value);
+        pc.put("description", description);
+        return pc;
     }
 
     private static JsonNode bootstrapRbac() {

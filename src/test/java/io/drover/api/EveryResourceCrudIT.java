@@ -60,6 +60,7 @@ class EveryResourceCrudIT {
             case "Lease" -> Map.of("spec", Map.of("holderIdentity", "me"));
             case "EndpointSlice" -> Map.of("addressType", "IPv4", "endpoints", java.util.List.of());
             case "RuntimeClass" -> Map.of("handler", "crud");
+            case "PriorityClass" -> Map.of("value", 1000);
             case "PodDisruptionBudget" -> Map.of("spec", Map.of("minAvailable", 1,
                     "selector", Map.of("matchLabels", Map.of("app", "crud"))));
             case "Role", "ClusterRole" -> Map.of("rules", java.util.List.of(Map.of("apiGroups", java.util.List.of(""),

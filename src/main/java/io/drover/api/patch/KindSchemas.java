@@ -102,6 +102,7 @@ final class KindSchemas {
         register("discovery.k8s.io/v1", "EndpointSlice", metaOnly);
         register("node.k8s.io/v1", "RuntimeClass", metaOnly);
         register("policy/v1", "PodDisruptionBudget", object(null, CONDITIONS_STATUS).build());
+        register("scheduling.k8s.io/v1", "PriorityClass", metaOnly);
         // rules, subjects and roleRef have no merge keys: lists are replaced whole.
         for (String kind : new String[] {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}) {
             register("rbac.authorization.k8s.io/v1", kind, metaOnly);

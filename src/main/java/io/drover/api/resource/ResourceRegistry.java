@@ -67,6 +67,9 @@ public final class ResourceRegistry {
                 noNames, noNames, none, "endpointslices"));
         r.add(new ResourceType("node.k8s.io", "v1", "RuntimeClass", "runtimeclasses", "runtimeclass", false, noNames,
                 noNames, none, "runtimeclasses"));
+        // Pods' priorities (PodPriorityAdmission); drover's scheduler does not preempt.
+        r.add(new ResourceType("scheduling.k8s.io", "v1", "PriorityClass", "priorityclasses", "priorityclass", false,
+                List.of("pc"), noNames, none, "priorityclasses"));
         // Guarded by the eviction subresource (PodActions); status from the disruption controller.
         r.add(new ResourceType("policy", "v1", "PodDisruptionBudget", "poddisruptionbudgets", "poddisruptionbudget",
                 true, List.of("pdb"), noNames, status, "poddisruptionbudgets"));

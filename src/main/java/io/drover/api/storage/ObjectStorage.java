@@ -53,6 +53,7 @@ public final class ObjectStorage {
     private final ServiceClaims serviceClaims;
     /** Which namespaces a create may go into without reading the namespace (see ActiveNamespaces). */
     private final ActiveNamespaces activeNamespaces;
+    private final PriorityAdmission priorities;
 
     public ObjectStorage(Store store, ObjectMapper json, Clock clock) {
         this(store, json, clock, ServiceAllocations.defaults());
@@ -71,6 +72,7 @@ public final class ObjectStorage {
         this.services = services;
         this.serviceClaims = new ServiceClaims(store, json, clock);
         this.activeNamespaces = new ActiveNamespaces(store, codec);
+        this.priorities = new PriorityAdmission(store, codec);
     }
 
     public long currentRevision() {
@@ -141,6 +143,11 @@ public final class ObjectStorage {
         }
         strategy.applyDefaults(object);
         strategy.applyCreateDefaults(object);
+        if (type.group().isEmpty() && type.plural().equals("pods")) {
+            priorities.admitPod(object);
+        } else if (type.plural().equals("priorityclasses")) {
+            priorities.admitClass(object);
+        }
         // Every problem at once, as Kubernetes reports them: the name and the kind's own rules.
         causes.addAll(strategy.validateCreate(object));
         if (!causes.isEmpty()) {

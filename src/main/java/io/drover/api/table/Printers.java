@@ -39,6 +39,7 @@ final class Printers {
         printers.put(new GroupKind("coordination.k8s.io", "Lease"), SimplePrinters.lease());
         printers.put(new GroupKind("node.k8s.io", "RuntimeClass"), SimplePrinters.runtimeClass());
         printers.put(new GroupKind("policy", "PodDisruptionBudget"), new PodDisruptionBudgetPrinter());
+        printers.put(new GroupKind("scheduling.k8s.io", "PriorityClass"), new PriorityClassPrinter());
         printers.put(new GroupKind("rbac.authorization.k8s.io", "Role"), new CreatedAtPrinter());
         printers.put(new GroupKind("rbac.authorization.k8s.io", "ClusterRole"), new CreatedAtPrinter());
         printers.put(new GroupKind("rbac.authorization.k8s.io", "RoleBinding"), RoleBindingPrinter.roleBinding());

@@ -39,7 +39,7 @@ class DiscoveryDocumentsTest {
         List<String> names = new ArrayList<>();
         doc.path("groups").forEach(g -> names.add(g.path("name").asText()));
         assertThat(names).containsExactly("apps", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io",
-                "policy", "rbac.authorization.k8s.io", "events.k8s.io", "authorization.k8s.io", "authentication.k8s.io");
+                "scheduling.k8s.io", "policy", "rbac.authorization.k8s.io", "events.k8s.io", "authorization.k8s.io", "authentication.k8s.io");
 
         JsonNode autoscaling = find(doc.path("groups"), "name", "autoscaling");
         List<String> groupVersions = new ArrayList<>();
@@ -156,7 +156,7 @@ class DiscoveryDocumentsTest {
         List<String> names = new ArrayList<>();
         doc.path("items").forEach(i -> names.add(i.path("metadata").path("name").asText()));
         assertThat(names).containsExactly("apps", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io",
-                "policy", "rbac.authorization.k8s.io", "events.k8s.io", "authorization.k8s.io", "authentication.k8s.io");
+                "scheduling.k8s.io", "policy", "rbac.authorization.k8s.io", "events.k8s.io", "authorization.k8s.io", "authentication.k8s.io");
         for (JsonNode item : doc.path("items")) {
             for (JsonNode version : item.path("versions")) {
                 assertThat(resourceNames(version)).doesNotContain("pods", "services", "namespaces");

@@ -28,7 +28,7 @@ class OpenApiDocumentsTest {
         paths.fieldNames().forEachRemaining(names::add);
         assertThat(names).containsExactly("api/v1", "apis/apps/v1", "apis/autoscaling/v2", "apis/autoscaling/v1",
                 "apis/coordination.k8s.io/v1", "apis/discovery.k8s.io/v1", "apis/node.k8s.io/v1",
-                "apis/policy/v1", "apis/rbac.authorization.k8s.io/v1", "apis/events.k8s.io/v1", "apis/authorization.k8s.io/v1", "apis/authentication.k8s.io/v1");
+                "apis/scheduling.k8s.io/v1", "apis/policy/v1", "apis/rbac.authorization.k8s.io/v1", "apis/events.k8s.io/v1", "apis/authorization.k8s.io/v1", "apis/authentication.k8s.io/v1");
         for (Map.Entry<String, JsonNode> entry : paths.properties()) {
             OpenApiDocument doc = docs.groupVersion(entry.getKey()).orElseThrow();
             String url = entry.getValue().path("serverRelativeURL").asText();

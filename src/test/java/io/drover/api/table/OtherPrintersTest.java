@@ -126,6 +126,16 @@ class OtherPrintersTest {
     }
 
     @Test
+    void priorityClassesShowValueDefaultAndPolicy() {
+        assertThat(columnNames("scheduling.k8s.io", "PriorityClass", 0))
+                .containsExactly("Name", "Value", "Global-Default", "Age", "PreemptionPolicy");
+        assertThat(cells("scheduling.k8s.io", "PriorityClass", """
+                {"metadata": {"name": "high", "creationTimestamp": "%s"}, "value": 1000,
+                 "preemptionPolicy": "Never"}""".formatted(ago(60))))
+                .containsExactly("high", 1000L, "false", "60s", "Never");
+    }
+
+    @Test
     void disruptionBudgetsShowTheirBoundsAndAllowedDisruptions() {
         assertThat(columnNames("policy", "PodDisruptionBudget", 0))
                 .containsExactly("Name", "Min Available", "Max Unavailable", "Allowed Disruptions", "Age");
