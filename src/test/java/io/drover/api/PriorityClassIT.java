@@ -73,6 +73,16 @@ class PriorityClassIT {
                     assertThat(e.getStatus().getMessage()).isEqualTo("priorityclasses.scheduling.k8s.io \"another\" is "
                             + "forbidden: PriorityClass everyday is already marked as default. Only one default can exist");
                 });
+        priorityClass("later", 30, false, null);
+        assertThatThrownBy(() -> client.scheduling().v1().priorityClasses().withName("later").edit(pc -> {
+            pc.setGlobalDefault(true);
+            return pc;
+        })).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+        // The default itself may be written again.
+        client.scheduling().v1().priorityClasses().withName("everyday").edit(pc -> {
+            pc.setDescription("the usual");
+            return pc;
+        });
     }
 
     @Test

@@ -248,6 +248,9 @@ public final class ObjectStorage {
             if (!invalid.isEmpty()) {
                 throw ApiException.invalid(type, name, invalid);
             }
+            if (type.plural().equals("priorityclasses")) {
+                priorities.admitClass(next);
+            }
             if (next.equals(stored)) {
                 return stored;
             }

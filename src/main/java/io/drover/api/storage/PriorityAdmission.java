@@ -14,7 +14,7 @@ import java.util.Optional;
  * class's value and preemptionPolicy, written into spec.priority and spec.preemptionPolicy; a pod
  * that names none gets the globalDefault class, or priority 0 when there is none. A class that
  * does not exist, or a priority or policy the pod sets itself that differs from the class's, is
- * 403 Forbidden with the plugin's messages. For a new PriorityClass: at most one may be the
+ * 403 Forbidden with the plugin's messages. For a PriorityClass written: at most one may be the
  * globalDefault.
  */
 final class PriorityAdmission {
@@ -63,13 +63,15 @@ final class PriorityAdmission {
         spec.put("preemptionPolicy", policy);
     }
 
+    /** On a create or an update: another class is already the global default. */
     void admitClass(ObjectNode priorityClass) {
         if (!priorityClass.path("globalDefault").asBoolean(false)) {
             return;
         }
-        Optional<ObjectNode> existing = globalDefault();
+        String name = priorityClass.path("metadata").path("name").asText("");
+        Optional<ObjectNode> existing = globalDefault()
+                .filter(other -> !other.path("metadata").path("name").asText().equals(name));
         if (existing.isPresent()) {
-            String name = priorityClass.path("metadata").path("name").asText("");
             throw new ApiException(403, "Forbidden", "priorityclasses.scheduling.k8s.io \"" + name + "\" is forbidden: "
                     + "PriorityClass " + existing.get().path("metadata").path("name").asText()
                     + " is already marked as default. Only one default can exist");
