@@ -70,7 +70,8 @@ class EveryResourceCrudIT {
                     "name", "crud")));
             case "Event" -> type.group().equals("events.k8s.io")
                     ? Map.of("regarding", Map.of("kind", "Pod", "name", "x", "namespace", "default"),
-                            "reason", "Test", "note", "crud", "action", "Testing", "eventTime", "2026-01-01T00:00:00.000000Z",
+                            "reason", "Test", "note", "crud", "action", "Testing", "type", "Normal",
+                            "eventTime", "2026-01-01T00:00:00.000000Z",
                             "reportingController", "drover.io/crud", "reportingInstance", "crud-1")
                     : Map.of("involvedObject", Map.of("kind", "Pod", "name", "x", "namespace", "default"),
                             "reason", "Test", "message", "crud");

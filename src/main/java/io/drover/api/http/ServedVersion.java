@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -38,10 +39,13 @@ final class ServedVersion {
     /** A fieldSelector in the stored version's labels. */
     private final UnaryOperator<String> selectorToStored;
     private final ObjectMapper json;
+    /** The served version's own checks of a create, before it is converted (none for most). */
+    private final Consumer<ObjectNode> createChecks;
 
     private ServedVersion(ResourceType stored, ResourceType served, UnaryOperator<ObjectNode> toStored,
             UnaryOperator<ObjectNode> toServed, UnaryOperator<ObjectNode> patchToStored,
-            UnaryOperator<String> selectorToStored, ObjectMapper json) {
+            UnaryOperator<String> selectorToStored, Consumer<ObjectNode> createChecks, ObjectMapper json) {
+        this.createChecks = createChecks;
         this.stored = stored;
         this.servedApiVersion = served.apiVersion();
         this.kind = served.kind();
@@ -57,12 +61,13 @@ final class ServedVersion {
         if (served.group().equals("autoscaling") && served.version().equals("v1")) {
             ResourceType v2 = registry.find("autoscaling", "v2", served.plural()).orElseThrow();
             return Optional.of(new ServedVersion(v2, served, HpaConversion::toV2, HpaConversion::toV1,
-                    UnaryOperator.identity(), UnaryOperator.identity(), json));
+                    UnaryOperator.identity(), UnaryOperator.identity(), object -> { }, json));
         }
         if (served.group().equals("events.k8s.io")) {
             ResourceType core = registry.find("", "v1", served.plural()).orElseThrow();
             return Optional.of(new ServedVersion(core, served, EventConversion::toCore, EventConversion::toEvents,
-                    EventConversion::patchToCore, EventConversion::coreFieldSelector, json));
+                    EventConversion::patchToCore, EventConversion::coreFieldSelector, EventConversion::validateCreate,
+                    json));
         }
         return Optional.empty();
     }
@@ -93,8 +98,13 @@ final class ServedVersion {
                 return body;
             }
             JsonNode node = bodies.parse(body, type);
-            return json.writeValueAsBytes(node instanceof ObjectNode o && kind.equals(o.path("kind").asText(kind))
-                    ? toStored.apply(o) : node);
+            if (!(node instanceof ObjectNode o && kind.equals(o.path("kind").asText(kind)))) {
+                return json.writeValueAsBytes(node);
+            }
+            if (request.method().equals("POST")) {
+                createChecks.accept(o);
+            }
+            return json.writeValueAsBytes(toStored.apply(o));
         }).withHeader("content-type", "application/json");
     }
 
