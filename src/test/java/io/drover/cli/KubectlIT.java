@@ -361,6 +361,8 @@ class KubectlIT {
         assertThat(kubectl.run("auth", "can-i", "--list", "-n", "default").requireSuccess().stdout())
                 .contains("*.*", "[*]");
         assertThat(kubectl.run("auth", "whoami").requireSuccess().stdout()).contains("admin", "system:masters");
+        assertThat(kubectl.run("auth", "whoami", "--as=jane", "--as-group=devs").requireSuccess().stdout())
+                .contains("jane", "[devs system:authenticated]").doesNotContain("system:masters");
         assertThat(kubectl.run("api-resources", "--api-group=authorization.k8s.io", "-o", "wide").requireSuccess()
                 .stdout()).containsPattern("selfsubjectaccessreviews .* SelfSubjectAccessReview +create");
     }

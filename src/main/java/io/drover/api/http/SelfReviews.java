@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.security.Authenticator;
+import io.drover.api.security.Impersonation;
 import io.drover.api.security.UserInfo;
 import java.io.IOException;
 import java.util.List;
@@ -16,8 +17,9 @@ import java.util.List;
  *
  * <p>drover authorizes every authenticated request, as kube-apiserver's AlwaysAllow mode does. So
  * an access review is allowed, and the rules are every verb on everything, as AlwaysAllow's RulesFor
- * gives them. The identity is who the request's token authenticates: the kubeconfig's user, {@code
- * admin}, in the groups Kubernetes gives a cluster administrator, or a service account.
+ * gives them. The identity is who the request's token authenticates (the kubeconfig's user, {@code
+ * admin}, in the groups Kubernetes gives a cluster administrator, or a service account), or whom
+ * it impersonates.
  */
 final class SelfReviews {
     private static final String JSON = "application/json";
@@ -57,8 +59,7 @@ final class SelfReviews {
         ObjectNode status = switch (path.type().kind()) {
             case "SelfSubjectAccessReview" -> accessStatus(review);
             case "SelfSubjectRulesReview" -> rulesStatus();
-            default -> identityStatus(ApiRouter.user(authenticator, request.header("authorization"))
-                    .orElseThrow(ApiException::unauthorized));
+            default -> identityStatus(actingUser(request));
         };
         review.set("status", status);
         response.send(201, JSON, json.writeValueAsBytes(review));
@@ -97,6 +98,17 @@ final class SelfReviews {
         nonResourceRule.putArray("nonResourceURLs").add("*");
         status.put("incomplete", false);
         return status;
+    }
+
+    /** Who the request acts as: its token's user, or the one it impersonates ({@code kubectl --as}). */
+    private UserInfo actingUser(ApiRequest request) {
+        UserInfo authenticated = ApiRouter.user(authenticator, request.header("authorization"))
+                .orElseThrow(ApiException::unauthorized);
+        try {
+            return Impersonation.effective(authenticated, request::header);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     private ObjectNode identityStatus(UserInfo who) {

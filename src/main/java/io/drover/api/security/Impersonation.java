@@ -1,0 +1,70 @@
+package io.drover.api.security;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/**
+ * kube-apiserver's impersonation filter ({@code kubectl --as}, {@code --as-group}, {@code --as-uid}):
+ * a request with Impersonate-User acts as that user, in the Impersonate-Group groups, and in
+ * {@code system:authenticated} (and a service account's groups, for a service account's name).
+ * Under AlwaysAllow every authenticated user may impersonate anyone.
+ */
+public final class Impersonation {
+    private static final String SERVICE_ACCOUNT_PREFIX = "system:serviceaccount:";
+
+    private Impersonation() {}
+
+    /**
+     * The user the request acts as.
+     *
+     * @param header the request's header by name (repeated headers joined with commas)
+     * @throws IllegalArgumentException for groups or a uid without a user to impersonate, worded as
+     *     Kubernetes words it
+     */
+    public static UserInfo effective(UserInfo authenticated, UnaryOperator<String> header) {
+        String user = header.apply("Impersonate-User");
+        List<String> groups = values(header.apply("Impersonate-Group"));
+        String uid = header.apply("Impersonate-Uid");
+        if (user == null || user.isBlank()) {
+            if (!groups.isEmpty() || uid != null) {
+                throw new IllegalArgumentException("requested " + describe(groups, uid)
+                        + " without impersonating a user");
+            }
+            return authenticated;
+        }
+        List<String> all = new ArrayList<>(groups);
+        if (user.startsWith(SERVICE_ACCOUNT_PREFIX)) {
+            String[] parts = user.substring(SERVICE_ACCOUNT_PREFIX.length()).split(":", 2);
+            addIfMissing(all, "system:serviceaccounts");
+            addIfMissing(all, "system:serviceaccounts:" + parts[0]);
+        }
+        if (!user.equals("system:anonymous")) {
+            addIfMissing(all, "system:authenticated");
+        }
+        return new UserInfo(user, uid == null ? "" : uid, all);
+    }
+
+    private static List<String> values(String joined) {
+        if (joined == null || joined.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(joined.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+    }
+
+    private static void addIfMissing(List<String> groups, String group) {
+        if (!groups.contains(group)) {
+            groups.add(group);
+        }
+    }
+
+    private static String describe(List<String> groups, String uid) {
+        List<String> requested = new ArrayList<>();
+        groups.forEach(g -> requested.add("{Group  " + g + "  }"));
+        if (uid != null) {
+            requested.add("{UID  " + uid + "  }");
+        }
+        return requested.toString().replace(", ", " ");
+    }
+}

@@ -1,0 +1,37 @@
+package io.drover.api.security;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Impersonate-* headers as kube-apiserver's impersonation filter reads them. */
+class ImpersonationTest {
+
+    private static UserInfo effective(Map<String, String> headers) {
+        return Impersonation.effective(UserInfo.ADMIN, headers::get);
+    }
+
+    @Test
+    void withoutHeadersTheTokensUserActs() {
+        assertThat(effective(Map.of())).isEqualTo(UserInfo.ADMIN);
+    }
+
+    @Test
+    void aUserIsImpersonatedWithItsGroupsAndTheAuthenticatedOne() {
+        UserInfo jane = effective(Map.of("Impersonate-User", "jane", "Impersonate-Group", "devs,ops",
+                "Impersonate-Uid", "42"));
+        assertThat(jane).isEqualTo(new UserInfo("jane", "42", java.util.List.of("devs", "ops", "system:authenticated")));
+        assertThat(effective(Map.of("Impersonate-User", "system:serviceaccount:team:ci")).groups())
+                .containsExactly("system:serviceaccounts", "system:serviceaccounts:team", "system:authenticated");
+        assertThat(effective(Map.of("Impersonate-User", "system:anonymous")).groups()).isEmpty();
+    }
+
+    @Test
+    void groupsWithoutAUserAreRefused() {
+        assertThatThrownBy(() -> effective(Map.of("Impersonate-Group", "devs")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("requested [{Group  devs  }] without impersonating a user");
+    }
+}
