@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.api.validation.FieldTypes;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -55,6 +56,11 @@ final class PodActions {
             throw ApiException.badRequest("the request body must be a JSON object");
         }
         String kind = EVICTION.equals(path.subresource()) ? "Eviction" : "Binding";
+        // A value of the wrong type is refused as kube-apiserver's decoder refuses it.
+        FieldTypes.decodingError(EVICTION.equals(path.subresource()) ? "policy/v1" : "v1", kind, body)
+                .ifPresent(error -> {
+                    throw ApiException.badRequest(error);
+                });
         if (!body.path("metadata").path("name").asText("").equals(path.name())) {
             throw ApiException.badRequest("name in URL does not match name in " + kind + " object");
         }

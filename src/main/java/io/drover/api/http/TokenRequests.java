@@ -8,6 +8,7 @@ import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.api.validation.FieldTypes;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -61,6 +62,9 @@ final class TokenRequests {
             throw ApiException.badRequest("the request body must be a JSON object");
         }
         ObjectNode tokenRequest = (ObjectNode) body;
+        FieldTypes.decodingError("authentication.k8s.io/v1", "TokenRequest", tokenRequest).ifPresent(error -> {
+            throw ApiException.badRequest(error);
+        });
         String requestName = tokenRequest.path("metadata").path("name").asText("");
         if (!requestName.isEmpty() && !requestName.equals(path.name())) {
             throw ApiException.badRequest("name in URL does not match name in TokenRequest object");

@@ -42,6 +42,7 @@ final class ProtobufKinds {
         add("v1", V1.LimitRange.getDescriptor());
         add("v1", V1.ServiceAccount.getDescriptor());
         add("v1", V1.Binding.getDescriptor());
+        add("policy/v1", V1Policy.Eviction.getDescriptor());
         add("apps/v1", V1Apps.Deployment.getDescriptor());
         add("apps/v1", V1Apps.ReplicaSet.getDescriptor());
         add("autoscaling/v1", V1Autoscaling.HorizontalPodAutoscaler.getDescriptor());

@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -105,6 +107,26 @@ class ServiceAccountTokenIT {
                     assertThat(e.getCode()).isEqualTo(404);
                     assertThat(e.getStatus().getMessage()).contains("pods \"missing\" not found");
                 });
+    }
+
+    @Test
+    void aValueOfTheWrongTypeIsADecodingError() throws Exception {
+        HttpResponse<String> token = post("/api/v1/namespaces/default/serviceaccounts/default/token",
+                "{\"spec\":{\"expirationSeconds\":\"soon\"}}");
+        assertThat(token.statusCode()).isEqualTo(400);
+        assertThat(token.body()).contains("TokenRequest in version \\\"v1\\\" cannot be handled as a TokenRequest: json: "
+                + "cannot unmarshal string into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64");
+        HttpResponse<String> eviction = post("/api/v1/namespaces/default/pods/any/eviction",
+                "{\"metadata\":{\"name\":\"any\"},\"deleteOptions\":{\"gracePeriodSeconds\":\"soon\"}}");
+        assertThat(eviction.statusCode()).isEqualTo(400);
+        assertThat(eviction.body()).contains("cannot unmarshal string into Go struct field "
+                + "DeleteOptions.deleteOptions.gracePeriodSeconds of type int64");
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return cluster.httpClient().send(HttpRequest.newBuilder(cluster.server().url().resolve(path))
+                .header("Authorization", "Bearer " + cluster.token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
