@@ -46,7 +46,7 @@ final class ResourceHandler {
     private final Bodies bodies;
     private final ListWriter lists;
     private final PodActions podActions;
-    private final SelfReviews selfReviews;
+    private final Reviews selfReviews;
     private final TokenRequests tokenRequests;
     private final ListParameters listParameters;
     private final TableConverter tables = new TableConverter();
@@ -64,7 +64,7 @@ final class ResourceHandler {
         this.clock = clock;
         this.podActions = new PodActions(storage, json, bodies, clock, new Evictions(storage,
                 registry.find("policy", "v1", "poddisruptionbudgets").orElseThrow(), clock));
-        this.selfReviews = new SelfReviews(json, bodies, authenticator);
+        this.selfReviews = new Reviews(json, bodies, authenticator);
         this.tokenRequests = new TokenRequests(storage, registry, json, bodies, tokens, clock);
         this.listParameters = new ListParameters(storage::currentRevision);
     }

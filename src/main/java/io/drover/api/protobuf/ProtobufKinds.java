@@ -54,6 +54,9 @@ final class ProtobufKinds {
         add("authorization.k8s.io/v1", V1Authorization.SelfSubjectAccessReview.getDescriptor());
         add("authorization.k8s.io/v1", V1Authorization.SelfSubjectRulesReview.getDescriptor());
         add("authentication.k8s.io/v1", V1Authentication.SelfSubjectReview.getDescriptor());
+        add("authentication.k8s.io/v1", V1Authentication.TokenReview.getDescriptor());
+        add("authorization.k8s.io/v1", V1Authorization.SubjectAccessReview.getDescriptor());
+        add("authorization.k8s.io/v1", V1Authorization.LocalSubjectAccessReview.getDescriptor());
         // Other kinds kubectl's typed generators post (create job|cronjob|ingress|role|...|token); decoding them
         // costs nothing, serving them is up to the resource registry.
         add("events.k8s.io/v1", V1Events.Event.getDescriptor());

@@ -94,6 +94,13 @@ public final class ResourceRegistry {
                 "selfsubjectrulesreview", false, noNames, noNames, none, ""));
         r.add(new ResourceType("authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
                 "selfsubjectreview", false, noNames, noNames, none, ""));
+        // What a service asks about its own clients (an authenticating proxy's token and access checks).
+        r.add(new ResourceType("authentication.k8s.io", "v1", "TokenReview", "tokenreviews", "tokenreview", false,
+                noNames, noNames, none, ""));
+        r.add(new ResourceType("authorization.k8s.io", "v1", "SubjectAccessReview", "subjectaccessreviews",
+                "subjectaccessreview", false, noNames, noNames, none, ""));
+        r.add(new ResourceType("authorization.k8s.io", "v1", "LocalSubjectAccessReview", "localsubjectaccessreviews",
+                "localsubjectaccessreview", true, noNames, noNames, none, ""));
         return r;
     }
 

@@ -31,10 +31,15 @@ public final class ClusterAuthenticator implements Authenticator {
 
     @Override
     public Optional<UserInfo> authenticate(String token) {
+        return authenticate(token, ServiceAccountTokens.ISSUER);
+    }
+
+    @Override
+    public Optional<UserInfo> authenticate(String token, String audience) {
         if (credentials.isAdminToken(token)) {
             return Optional.of(UserInfo.ADMIN);
         }
-        Optional<ServiceAccountTokens.Claims> verified = tokens.verify(token, ServiceAccountTokens.ISSUER, clock.instant());
+        Optional<ServiceAccountTokens.Claims> verified = tokens.verify(token, audience, clock.instant());
         if (verified.isEmpty()) {
             return Optional.empty();
         }

@@ -110,6 +110,38 @@ class ServiceAccountTokenIT {
     }
 
     @Test
+    void aTokenReviewSaysWhoATokenIsForTheAudiencesAsked() {
+        TokenRequest issued = admin.serviceAccounts().inNamespace("default").withName("default")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().withAudiences(ServiceAccountTokens.ISSUER, "vault")
+                        .endSpec().build());
+        var review = admin.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
+                .withNewSpec().withToken(issued.getStatus().getToken()).withAudiences("vault", "other").endSpec().build())
+                .create();
+        assertThat(review.getStatus().getAuthenticated()).isTrue();
+        assertThat(review.getStatus().getUser().getUsername()).isEqualTo("system:serviceaccount:default:default");
+        assertThat(review.getStatus().getAudiences()).containsExactly("vault");
+
+        var forged = admin.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
+                .withNewSpec().withToken(issued.getStatus().getToken() + "x").endSpec().build()).create();
+        assertThat(forged.getStatus().getAuthenticated()).isFalse();
+
+        var access = admin.resource(new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder()
+                .withNewSpec().withUser("jane").withNewResourceAttributes().withVerb("get").withResource("pods")
+                .withNamespace("default").endResourceAttributes().endSpec().build()).create();
+        assertThat(access.getStatus().getAllowed()).isTrue();
+        assertThatThrownBy(() -> admin.resource(new io.fabric8.kubernetes.api.model.authorization.v1
+                .LocalSubjectAccessReviewBuilder().withNewMetadata().withNamespace("default").endMetadata()
+                .withNewSpec().withNewResourceAttributes().withVerb("get").withResource("pods").withNamespace("other")
+                .endResourceAttributes().endSpec().build()).inNamespace("default").create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getMessage()).contains(
+                            "spec.resourceAttributes.namespace: Invalid value: \"other\": must match metadata.namespace",
+                            "spec.user,spec.groups: Invalid value: \"\": at least one of user or group must be specified");
+                });
+    }
+
+    @Test
     void aValueOfTheWrongTypeIsADecodingError() throws Exception {
         HttpResponse<String> token = post("/api/v1/namespaces/default/serviceaccounts/default/token",
                 "{\"spec\":{\"expirationSeconds\":\"soon\"}}");

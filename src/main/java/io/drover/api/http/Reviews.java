@@ -6,14 +6,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.security.Authenticator;
 import io.drover.api.security.Impersonation;
+import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.security.UserInfo;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
- * The reviews a client makes of itself, which are answered at once and never stored:
+ * The reviews, which are answered at once and never stored: those a client makes of itself,
  * SelfSubjectAccessReview ({@code kubectl auth can-i VERB RESOURCE}), SelfSubjectRulesReview
- * ({@code kubectl auth can-i --list}) and SelfSubjectReview ({@code kubectl auth whoami}).
+ * ({@code kubectl auth can-i --list}) and SelfSubjectReview ({@code kubectl auth whoami}); and
+ * those a service makes for its own clients (an authenticating proxy's): TokenReview,
+ * SubjectAccessReview and LocalSubjectAccessReview.
  *
  * <p>drover authorizes every authenticated request, as kube-apiserver's AlwaysAllow mode does. So
  * an access review is allowed, and the rules are every verb on everything, as AlwaysAllow's RulesFor
@@ -21,14 +26,14 @@ import java.util.List;
  * admin}, in the groups Kubernetes gives a cluster administrator, or a service account), or whom
  * it impersonates.
  */
-final class SelfReviews {
+final class Reviews {
     private static final String JSON = "application/json";
 
     private final ObjectMapper json;
     private final Bodies bodies;
     private final Authenticator authenticator;
 
-    SelfReviews(ObjectMapper json, Bodies bodies, Authenticator authenticator) {
+    Reviews(ObjectMapper json, Bodies bodies, Authenticator authenticator) {
         this.json = json;
         this.bodies = bodies;
         this.authenticator = authenticator;
@@ -59,6 +64,8 @@ final class SelfReviews {
         ObjectNode status = switch (path.type().kind()) {
             case "SelfSubjectAccessReview" -> accessStatus(review);
             case "SelfSubjectRulesReview" -> rulesStatus();
+            case "SubjectAccessReview", "LocalSubjectAccessReview" -> subjectAccessStatus(review, path);
+            case "TokenReview" -> tokenStatus(review);
             default -> identityStatus(actingUser(request));
         };
         review.set("status", status);
@@ -84,6 +91,82 @@ final class SelfReviews {
         }
         ObjectNode status = json.createObjectNode();
         status.put("allowed", true);
+        return status;
+    }
+
+    /**
+     * ValidateSubjectAccessReviewSpec (a user or a group; exactly one kind of attributes) and, for a
+     * LocalSubjectAccessReview, its namespace rules; then AlwaysAllow's answer.
+     */
+    private ObjectNode subjectAccessStatus(ObjectNode review, ResourcePath path) {
+        JsonNode spec = review.path("spec");
+        String kind = path.type().kind() + ".authorization.k8s.io";
+        List<ApiException.Cause> causes = new ArrayList<>();
+        boolean resource = spec.path("resourceAttributes").isObject();
+        boolean nonResource = spec.path("nonResourceAttributes").isObject();
+        if (resource && nonResource) {
+            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: " + spec.path("nonResourceAttributes")
+                    + ": cannot be specified in combination with resourceAttributes", "spec.nonResourceAttributes"));
+        } else if (!resource && !nonResource) {
+            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"null\": exactly one of "
+                    + "nonResourceAttributes or resourceAttributes must be specified", "spec.resourceAttributes"));
+        }
+        if (spec.path("user").asText("").isEmpty() && spec.path("groups").isEmpty()) {
+            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"\": at least one of user or group "
+                    + "must be specified", "spec.user,spec.groups"));
+        }
+        if (path.type().namespaced()) {
+            if (nonResource) {
+                causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: " + spec.path("nonResourceAttributes")
+                        + ": disallowed on this kind of request", "spec.nonResourceAttributes"));
+            }
+            String namespace = spec.path("resourceAttributes").path("namespace").asText("");
+            if (resource && !namespace.equals(path.namespace())) {
+                causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + namespace
+                        + "\": must match metadata.namespace", "spec.resourceAttributes.namespace"));
+            }
+            review.withObject("metadata").put("namespace", path.namespace());
+        }
+        if (!causes.isEmpty()) {
+            throw ApiException.invalid(kind, "", causes);
+        }
+        ObjectNode status = json.createObjectNode();
+        status.put("allowed", true);
+        return status;
+    }
+
+    /**
+     * A TokenReview: whether the token authenticates someone, who, and for which of the audiences
+     * asked for (the API server's own when none), as kube-apiserver's TokenReview REST answers it.
+     */
+    private ObjectNode tokenStatus(ObjectNode review) {
+        String token = review.path("spec").path("token").asText("");
+        if (token.isEmpty()) {
+            throw ApiException.badRequest("token is required for TokenReview in authentication");
+        }
+        List<String> wanted = new ArrayList<>();
+        review.path("spec").path("audiences").forEach(a -> wanted.add(a.asText()));
+        List<String> audiences = wanted.isEmpty() ? List.of(ServiceAccountTokens.ISSUER) : wanted;
+        ObjectNode status = json.createObjectNode();
+        UserInfo user = null;
+        List<String> matched = new ArrayList<>();
+        for (String audience : audiences) {
+            Optional<UserInfo> found = authenticator.authenticate(token, audience);
+            if (found.isPresent()) {
+                user = found.get();
+                matched.add(audience);
+            }
+        }
+        status.put("authenticated", user != null);
+        ObjectNode userInfo = status.putObject("user");
+        if (user != null) {
+            userInfo.put("username", user.username());
+            if (!user.uid().isEmpty()) {
+                userInfo.put("uid", user.uid());
+            }
+            user.groups().forEach(userInfo.putArray("groups")::add);
+            matched.forEach(status.putArray("audiences")::add);
+        }
         return status;
     }
 
