@@ -240,7 +240,7 @@ public final class ObjectStorage {
             ResourceStrategy strategy = Strategies.forType(type);
             // Defaults go in before the comparison that decides whether the spec changed.
             strategy.applyDefaults(desired);
-            ObjectNode next = merge(type, stored, desired, statusWrite);
+            ObjectNode next = merge(type, strategy, stored, desired, statusWrite);
             if (ServiceAllocations.handles(type) && !statusWrite) {
                 ServiceAllocations.carryOver(stored, next);
             }
@@ -278,7 +278,8 @@ public final class ObjectStorage {
         }
     }
 
-    private ObjectNode merge(ResourceType type, ObjectNode stored, ObjectNode desired, boolean statusWrite) {
+    private ObjectNode merge(ResourceType type, ResourceStrategy strategy, ObjectNode stored, ObjectNode desired,
+            boolean statusWrite) {
         ObjectNode next;
         if (statusWrite) {
             next = stored.deepCopy();
@@ -302,8 +303,7 @@ public final class ObjectStorage {
             }
         }
         ObjectMetaRules.keepImmutable(stored, next);
-        if (!statusWrite && Strategies.forType(type).tracksGeneration()
-                && ObjectMetaRules.specChanged(stored, next)) {
+        if (!statusWrite && strategy.tracksGeneration() && ObjectMetaRules.specChanged(stored, next)) {
             next.withObject("metadata").put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
         }
         next.withObject("metadata").put("resourceVersion", stored.path("metadata").path("resourceVersion").asText());
