@@ -13,11 +13,14 @@ import io.drover.agent.probe.ProbeManager;
 import io.drover.agent.probe.ProbePorts;
 import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.Runtime;
+import io.drover.agent.runtime.TaskAttach;
 import io.drover.agent.runtime.TaskException;
 import io.drover.agent.runtime.TaskExec;
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.agent.runtime.TaskSpec;
 import io.drover.agent.runtime.TaskStatus;
+import io.drover.agent.runtime.TaskStdio;
+import io.drover.agent.runtime.TaskStreams;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
@@ -310,7 +313,7 @@ final class PodWorker implements Reconciler {
             Path resolvConf = dns.prepare(pod, files.podDir(pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), pod.getMetadata().getUid()));
             handle = runtime.start(new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
-                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf));
+                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c)));
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
@@ -531,6 +534,25 @@ final class PodWorker implements Reconciler {
         }
         return exec.environment(handle).map(e -> new ExecTarget(e.env(), e.workingDir(), e.cgroupProcs(),
                 e.mountNamespace()));
+    }
+
+    /**
+     * Attaches to a running container's task (kubectl attach); empty when it does not run here or
+     * the runtime cannot attach.
+     */
+    Optional<TaskStreams> attach(String namespace, String pod, String container) throws IOException {
+        PodRun run = runs.get(namespace + "/" + pod);
+        ContainerRun cr = run == null ? null : run.containers.get(container);
+        TaskHandle handle = cr == null || cr.mode != ContainerRun.Mode.RUNNING ? null : cr.handle;
+        if (handle == null || !(runtime instanceof TaskAttach attachable)) {
+            return Optional.empty();
+        }
+        return attachable.attach(handle);
+    }
+
+    private static TaskStdio stdio(Container c) {
+        return new TaskStdio(Boolean.TRUE.equals(c.getStdin()), Boolean.TRUE.equals(c.getStdinOnce()),
+                Boolean.TRUE.equals(c.getTty()));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.drover.agent.exec;
 
 import io.drover.agent.runtime.MountNamespace;
+import io.drover.agent.runtime.Pty;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,18 +20,10 @@ import java.util.stream.Collectors;
  * container in a mount namespace of its own (a pod's resolv.conf, as root) is entered first with
  * {@code nsenter --mount}, which also execs in place.
  *
- * <p>TTY mode: Java has no pseudo-terminal API, so {@code script(1)} from util-linux provides one.
- * {@code script -qfec CMD /dev/null} runs {@code $SHELL -c CMD} (the container's SHELL, else
- * {@code /bin/sh}) on a new pty in a new session, copies our pipe to the pty master and the master
- * to its stdout, flushes every write ({@code -f}), records nothing ({@code /dev/null}) and exits with
- * the command's status ({@code -e}). The pty echoes input and merges stderr into stdout, as a
- * container's terminal does. {@code TERM=xterm} is added when the container sets no TERM, as
- * containerd does for a TTY exec.
+ * <p>TTY mode: the command runs on a pty of its own ({@link Pty#wrap}, with the container's SHELL).
+ * {@code TERM=xterm} is added when the container sets no TERM, as containerd does for a TTY exec.
  */
 final class ExecCommandLine {
-    /** Where script(1) is; absolute, because the container's PATH need not contain it. */
-    static final String SCRIPT = "/usr/bin/script";
-
     /** The PATH a container without one gets, as the process runtime gives its tasks. */
     static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -55,17 +48,11 @@ final class ExecCommandLine {
         }
         env.forEach((name, value) -> line.add(name + "=" + value));
         if (options.tty()) {
-            line.addAll(List.of(SCRIPT, "-q", "-f", "-e", "--echo", "always", "-c",
-                    "exec " + shellQuoted(options.command()), "/dev/null"));
+            line.addAll(Pty.wrap(options.command()));
         } else {
             line.addAll(options.command());
         }
         return line;
-    }
-
-    /** The words quoted for {@code sh -c}: each in single quotes, a quote inside as {@code '\''}. */
-    static String shellQuoted(List<String> words) {
-        return words.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").collect(Collectors.joining(" "));
     }
 
     /** A fixed environment for the launcher chain itself (setsid, sh), so nothing of the agent leaks. */

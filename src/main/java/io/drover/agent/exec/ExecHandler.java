@@ -1,13 +1,11 @@
 package io.drover.agent.exec;
 
-import static io.drover.agent.streaming.StreamingRequests.isWebSocketUpgrade;
 import static io.drover.agent.streaming.StreamingRequests.query;
 import static io.drover.agent.streaming.StreamingRequests.refuse;
 
 import io.drover.agent.streaming.StreamingEndpoint;
 import java.util.List;
 import java.util.Optional;
-import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -49,22 +47,15 @@ public final class ExecHandler extends StreamingEndpoint {
             return refuse(response, callback, HttpStatus.NOT_FOUND_404, "NotFound",
                     "container not found (\"" + container + "\")");
         }
-        if (!isWebSocketUpgrade(request)) {
-            return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",
-                    "Upgrade request required: exec is served over WebSocket (" + String.join(", ",
-                            StreamProtocol.supported()) + ") only");
-        }
-        Optional<StreamProtocol> protocol = StreamProtocol.negotiate(
-                request.getHeaders().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true));
+        Optional<StreamProtocol> protocol = StreamProtocol.forUpgrade(request, response, callback, "exec");
         if (protocol.isEmpty()) {
-            return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",
-                    "requested protocol(s) are not supported: " + request.getHeaders().getCSV(
-                            HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true) + "; supports " + StreamProtocol.supported());
+            return true;
         }
         String name = namespace + "/" + pod + "/" + container;
         boolean upgraded = websockets().upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
             upgradeResponse.setAcceptedSubProtocol(protocol.get().id());
-            return new ExecSession(target.get(), options, protocol.get(), name);
+            return new RemoteCommandSession("exec", () -> ExecProcess.start(target.get(), options),
+                    "failed to exec in container: ", options.stdout(), options.stderr(), protocol.get(), name);
         }, request, response, callback);
         if (!upgraded) {
             return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",

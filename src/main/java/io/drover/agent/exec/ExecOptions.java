@@ -25,27 +25,7 @@ public record ExecOptions(List<String> command, boolean stdin, boolean stdout, b
         if (command.isEmpty() || command.get(0).isEmpty()) {
             throw new IllegalArgumentException("you must specify at least one command for the container");
         }
-        boolean stdin = flag(query, "stdin");
-        boolean stdout = flag(query, "stdout");
-        boolean stderr = flag(query, "stderr");
-        boolean tty = flag(query, "tty");
-        if (!stdin && !stdout && !stderr) {
-            throw new IllegalArgumentException("you must specify at least 1 of stdin, stdout, stderr");
-        }
-        return new ExecOptions(command, stdin, stdout, stderr && !tty, tty);
-    }
-
-    /** Go's strconv.ParseBool, which the API's query parameter conversion uses. */
-    private static boolean flag(Map<String, List<String>> query, String name) {
-        List<String> values = query.get(name);
-        if (values == null || values.isEmpty()) {
-            return false;
-        }
-        return switch (values.get(0)) {
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False", "" -> false;
-            default -> throw new IllegalArgumentException(
-                    "invalid value for " + name + ": \"" + values.get(0) + "\" (expected: true or false)");
-        };
+        AttachOptions streams = AttachOptions.fromQuery(query);
+        return new ExecOptions(command, streams.stdin(), streams.stdout(), streams.stderr(), QueryFlags.flag(query, "tty"));
     }
 }

@@ -1,16 +1,13 @@
 package io.drover.agent.exec;
 
+import io.drover.agent.runtime.Pty;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,17 +16,19 @@ import org.slf4j.LoggerFactory;
  * One exec'd command running on the host (command line in {@link ExecCommandLine}): its pipes,
  * its exit status, terminal resizing and killing its whole process tree.
  */
-final class ExecProcess {
+final class ExecProcess implements RemoteStreams {
     private static final Logger log = LoggerFactory.getLogger(ExecProcess.class);
-    /** How long a resize waits for script(1) to have started the command on its pty. */
-    private static final Duration PTY_WAIT = Duration.ofSeconds(2);
 
     private final Process process;
+    private final List<String> command;
+    private final boolean stdin;
     private final boolean tty;
 
-    private ExecProcess(Process process, boolean tty) {
+    private ExecProcess(Process process, ExecOptions options) {
         this.process = process;
-        this.tty = tty;
+        this.command = options.command();
+        this.stdin = options.stdin();
+        this.tty = options.tty();
     }
 
     /**
@@ -57,80 +56,65 @@ final class ExecProcess {
         } else if (!options.stderr()) {
             builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         }
-        return new ExecProcess(builder.start(), options.tty());
+        return new ExecProcess(builder.start(), options);
     }
 
     long pid() {
         return process.pid();
     }
 
-    OutputStream stdin() {
-        return process.getOutputStream();
-    }
-
-    InputStream stdout() {
+    @Override
+    public InputStream stdout() {
         return process.getInputStream();
     }
 
-    InputStream stderr() {
+    @Override
+    public InputStream stderr() {
         return process.getErrorStream();
     }
 
-    int waitFor() throws InterruptedException {
-        return process.waitFor();
-    }
-
-    boolean isAlive() {
-        return process.isAlive();
-    }
-
-    /**
-     * Sets the size of the command's terminal: {@code stty} on the pty's slave side, which the
-     * command's first process (script's child) has as stdin. The kernel sends SIGWINCH to the
-     * terminal's foreground group, as for a local terminal. No-op without a TTY.
-     */
-    void resize(TerminalSize size) throws IOException, InterruptedException {
-        if (!tty) {
-            return;
+    @Override
+    public void writeStdin(byte[] data) throws IOException {
+        if (stdin) {
+            OutputStream pipe = process.getOutputStream();
+            pipe.write(data);
+            pipe.flush();
         }
-        Optional<Path> pty = awaitPty();
-        if (pty.isEmpty()) {
+    }
+
+    /** The command reads end of file. */
+    @Override
+    public void endStdin() throws IOException {
+        process.getOutputStream().close();
+    }
+
+    /** The exit status: success, or client-go's NonZeroExitCode. */
+    @Override
+    public ObjectNode awaitEnd() throws InterruptedException {
+        int code = process.waitFor();
+        return code == 0 ? ExecStatus.success() : ExecStatus.exitCode(command, code);
+    }
+
+    /** An exec'd command does not outlive its client: its whole tree is killed. */
+    @Override
+    public void abandon() {
+        if (process.isAlive()) {
+            log.info("exec {}: killing {}", process.pid(), command);
+            killTree();
+        }
+    }
+
+    @Override
+    public void release() {
+        // The pipes close with the pumps and the process.
+    }
+
+    /** Sets the size of the command's terminal ({@link Pty#resize}); no-op without a TTY. */
+    @Override
+    public void resize(TerminalSize size) throws IOException, InterruptedException {
+        if (tty && !Pty.resize(process.toHandle(), size.width(), size.height())) {
             log.debug("exec {}: no pty to resize (command gone or not started)", process.pid());
-            return;
         }
-        Process stty = new ProcessBuilder("stty", "-F", pty.get().toString(),
-                "cols", Integer.toString(size.width()), "rows", Integer.toString(size.height()))
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        stty.waitFor(5, TimeUnit.SECONDS);
-        stty.destroyForcibly();
-    }
-
-    /**
-     * The pty's slave device, once script(1) has forked the command. The first size arrives right
-     * after the connection opens, so it may race with that fork: poll briefly and boundedly.
-     */
-    private Optional<Path> awaitPty() throws InterruptedException {
-        Instant deadline = Instant.now().plus(PTY_WAIT);
-        while (process.isAlive()) {
-            Optional<Path> pty = process.children()
-                    .map(child -> Path.of("/proc", Long.toString(child.pid()), "fd", "0"))
-                    .flatMap(fd -> {
-                        try {
-                            return java.util.stream.Stream.of(Files.readSymbolicLink(fd));
-                        } catch (IOException e) {
-                            return java.util.stream.Stream.empty();
-                        }
-                    })
-                    .filter(p -> p.startsWith("/dev/pts/"))
-                    .findFirst();
-            if (pty.isPresent() || Instant.now().isAfter(deadline)) {
-                return pty;
-            }
-            Thread.sleep(10);
-        }
-        return Optional.empty();
     }
 
     /**

@@ -1,7 +1,15 @@
 package io.drover.agent.exec;
 
+import static io.drover.agent.streaming.StreamingRequests.isWebSocketUpgrade;
+import static io.drover.agent.streaming.StreamingRequests.refuse;
+
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 
 /**
  * The WebSocket subprotocols of Kubernetes' remote command streams that drover speaks. Both put the
@@ -39,6 +47,26 @@ public enum StreamProtocol {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The subprotocol a remote command request ({@code what}: exec or attach) is to be upgraded
+     * to, or empty once it was refused with 400: not a WebSocket upgrade (SPDY is not served), or
+     * none of the offered subprotocols is spoken.
+     */
+    static Optional<StreamProtocol> forUpgrade(Request request, Response response, Callback callback, String what) {
+        List<String> offered = request.getHeaders().getCSV(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL, true);
+        if (!isWebSocketUpgrade(request)) {
+            refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest", "Upgrade request required: " + what
+                    + " is served over WebSocket (" + String.join(", ", supported()) + ") only");
+            return Optional.empty();
+        }
+        Optional<StreamProtocol> protocol = negotiate(offered);
+        if (protocol.isEmpty()) {
+            refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",
+                    "requested protocol(s) are not supported: " + offered + "; supports " + supported());
+        }
+        return protocol;
     }
 
     /** The names drover accepts, for error messages. */

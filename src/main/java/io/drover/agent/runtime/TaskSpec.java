@@ -17,9 +17,16 @@ import java.util.Map;
  * @param resources its limits and requests, enforced where the runtime can ({@link Capabilities#supportsResourceLimits()})
  * @param resolvConf a file the task sees as {@code /etc/resolv.conf} (the pod's DNS settings), or
  *     {@code null} for the host's; the process runtime applies it as root only
+ * @param stdio its standard input and terminal
  */
 public record TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
-        Path stderrLog, Resources resources, Path resolvConf) {
+        Path stderrLog, Resources resources, Path resolvConf, TaskStdio stdio) {
+
+    /** A task without stdin or terminal. */
+    public TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
+            Path stderrLog, Resources resources, Path resolvConf) {
+        this(id, command, env, workingDir, stdoutLog, stderrLog, resources, resolvConf, TaskStdio.NONE);
+    }
 
     /** A task that sees the host's /etc/resolv.conf. */
     public TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
@@ -52,5 +59,6 @@ public record TaskSpec(String id, List<String> command, Map<String, String> env,
                     "stdoutLog, stderrLog: " + stdoutLog + ", " + stderrLog + " (expected: both set)");
         }
         resources = resources == null ? Resources.NONE : resources;
+        stdio = stdio == null ? TaskStdio.NONE : stdio;
     }
 }

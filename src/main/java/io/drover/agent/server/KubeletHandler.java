@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import io.drover.agent.exec.AttachHandler;
 import io.drover.agent.exec.ExecHandler;
 import io.drover.agent.portforward.PortForwardHandler;
 import org.eclipse.jetty.server.Handler;
@@ -21,9 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Authenticates and routes the kubelet endpoint's requests: container logs here, {@code /exec/}
- * and {@code /portForward/} to the wrapped WebSocket handlers ({@link ExecHandler}, {@link
- * PortForwardHandler}). Errors are plain text with the kubelet's status
+ * Authenticates and routes the kubelet endpoint's requests: container logs here, {@code /exec/},
+ * {@code /attach/} and {@code /portForward/} to the wrapped WebSocket handlers ({@link ExecHandler},
+ * {@link AttachHandler}, {@link PortForwardHandler}). Errors are plain text with the kubelet's status
  * codes; the API server turns them into Kubernetes Status objects.
  */
 final class KubeletHandler extends Handler.Wrapper {
@@ -32,9 +33,9 @@ final class KubeletHandler extends Handler.Wrapper {
     private final Predicate<String> tokenAccepted;
     private final ContainerLogsEndpoint logs;
 
-    KubeletHandler(Predicate<String> tokenAccepted, ContainerLogsEndpoint logs, ExecHandler exec,
+    KubeletHandler(Predicate<String> tokenAccepted, ContainerLogsEndpoint logs, ExecHandler exec, AttachHandler attach,
             PortForwardHandler portForward) {
-        super(new Handler.Sequence(exec, portForward));
+        super(new Handler.Sequence(exec, attach, portForward));
         this.tokenAccepted = tokenAccepted;
         this.logs = logs;
     }
@@ -71,7 +72,8 @@ final class KubeletHandler extends Handler.Wrapper {
     }
 
     private static boolean streaming(String path) {
-        return path.startsWith(ExecHandler.PATH_PREFIX) || path.startsWith(PortForwardHandler.PATH_PREFIX);
+        return path.startsWith(ExecHandler.PATH_PREFIX) || path.startsWith(AttachHandler.PATH_PREFIX)
+                || path.startsWith(PortForwardHandler.PATH_PREFIX);
     }
 
     private void route(Request request, Answer answer) throws IOException, InterruptedException {

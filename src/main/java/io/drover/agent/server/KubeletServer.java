@@ -1,5 +1,7 @@
 package io.drover.agent.server;
 
+import io.drover.agent.exec.AttachHandler;
+import io.drover.agent.exec.AttachTargets;
 import io.drover.agent.exec.ExecHandler;
 import io.drover.agent.exec.ExecTargets;
 import io.drover.agent.logs.LogPipeline;
@@ -60,7 +62,7 @@ public final class KubeletServer implements AutoCloseable {
     }
 
     public static KubeletServer start(Config config, ContainerLogSource pods, LogPipeline logs, ExecTargets execTargets,
-            PortForwardTargets portForwardTargets) throws Exception {
+            AttachTargets attachTargets, PortForwardTargets portForwardTargets) throws Exception {
         QueuedThreadPool threads = new QueuedThreadPool();
         threads.setName("kubelet");
         // Requests run on virtual threads; the pool runs the acceptor and selector of a port that
@@ -85,7 +87,7 @@ public final class KubeletServer implements AutoCloseable {
         connector.setPort(config.port());
         server.addConnector(connector);
         server.setHandler(new KubeletHandler(config.tokenAccepted(), new ContainerLogsEndpoint(pods, logs),
-                new ExecHandler(execTargets), new PortForwardHandler(portForwardTargets)));
+                new ExecHandler(execTargets), new AttachHandler(attachTargets), new PortForwardHandler(portForwardTargets)));
         server.setStopTimeout(2_000);
         try {
             server.start();

@@ -17,10 +17,11 @@ import java.util.Map;
  * Where a pod's streaming subresource goes on its node, after the checks kube-apiserver makes
  * (pkg/registry/core/pod/strategy.go), with its messages.
  *
- * <p>pods/exec: the node's {@code /exec/<ns>/<pod>/<container>} URL (streamLocation): the pod
- * exists, the container is named when the pod has several and is one of the pod's, the pod has a
- * node. drover also refuses a container that is not running, as the kubelet would ({@code container
- * not found}), because kubectl's SPDY fallback would hide the node's answer.
+ * <p>pods/exec and pods/attach: the node's {@code /exec/<ns>/<pod>/<container>} or {@code
+ * /attach/...} URL (streamLocation): the pod exists, the container is named when the pod has
+ * several and is one of the pod's, the pod has a node. drover also refuses a container that is not
+ * running, as the kubelet would ({@code container not found}), because kubectl's SPDY fallback
+ * would hide the node's answer.
  *
  * <p>pods/portforward: the node's {@code /portForward/<ns>/<pod>} URL (PortForwardLocation): the
  * pod exists and has a node; the {@code ports} become the kubelet's {@code port}. The checks the
@@ -40,8 +41,11 @@ final class PodStreamLocator {
         this.connections = connections;
     }
 
-    /** @throws ApiException with Kubernetes' code and message when the exec cannot go anywhere */
-    URI exec(String namespace, String name, Map<String, List<String>> query) {
+    /**
+     * @param subresource {@code exec} or {@code attach}
+     * @throws ApiException with Kubernetes' code and message when the stream cannot go anywhere
+     */
+    URI remoteCommand(String subresource, String namespace, String name, Map<String, List<String>> query) {
         ObjectNode pod = storage.get(pods, namespace, name);
         JsonNode spec = pod.path("spec");
         List<String> containers = names(spec.path("containers"));
@@ -68,8 +72,8 @@ final class PodStreamLocator {
         if (!running(pod, container)) {
             throw ApiException.badRequest("container not found (\"" + container + "\")");
         }
-        return kubeletBase(nodeName).resolve("/exec/" + segment(namespace) + "/" + segment(name) + "/" + segment(container)
-                + "?" + forwardedQuery(query));
+        return kubeletBase(nodeName).resolve("/" + subresource + "/" + segment(namespace) + "/" + segment(name) + "/"
+                + segment(container) + "?" + forwardedQuery(query, subresource.equals("exec")));
     }
 
     /**
@@ -130,10 +134,15 @@ final class PodStreamLocator {
         return false;
     }
 
-    /** PodExecOptions as the node reads them; everything else (container is in the path) is dropped. */
-    private static String forwardedQuery(Map<String, List<String>> query) {
+    /**
+     * PodExecOptions or PodAttachOptions as the node reads them; everything else (container is in
+     * the path) is dropped.
+     */
+    private static String forwardedQuery(Map<String, List<String>> query, boolean command) {
         List<String> pairs = new ArrayList<>();
-        for (String key : List.of("command", "stdin", "stdout", "stderr", "tty")) {
+        List<String> keys = command ? List.of("command", "stdin", "stdout", "stderr", "tty")
+                : List.of("stdin", "stdout", "stderr", "tty");
+        for (String key : keys) {
             for (String value : query.getOrDefault(key, List.of())) {
                 pairs.add(key + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8));
             }

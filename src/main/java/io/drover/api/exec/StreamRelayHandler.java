@@ -35,8 +35,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The API server's streaming pod subresources, {@code pods/exec} and {@code pods/portforward} (GET
- * and POST): authenticates, checks the request as kube-apiserver does ({@link PodStreamLocator}),
+ * The API server's streaming pod subresources, {@code pods/exec}, {@code pods/attach} and {@code
+ * pods/portforward} (GET and POST): authenticates, checks the request as kube-apiserver does ({@link PodStreamLocator}),
  * then opens a WebSocket to the node's endpoint with the client's subprotocols and, once the node
  * accepted one, upgrades the client's connection with that same subprotocol and relays messages and
  * closes both ways ({@link RelayEndpoint}). It sits in front of the Jetty-independent API handler
@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
 public final class StreamRelayHandler extends Handler.Wrapper {
     private static final Logger log = LoggerFactory.getLogger(StreamRelayHandler.class);
     private static final Pattern STREAM_PATH =
-            Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/(exec|portforward)/?$");
+            Pattern.compile("^/api/v1/namespaces/([^/]+)/pods/([^/]+)/(exec|attach|portforward)/?$");
     private static final String SPDY_TUNNEL_PREFIX = "SPDY/3.1+";
     private static final long CONNECT_SECONDS = 30;
 
@@ -137,15 +137,15 @@ public final class StreamRelayHandler extends Handler.Wrapper {
         }
         String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
         boolean websocket = upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
-        boolean exec = subresource.equals("exec");
-        URI target = exec ? locator.exec(namespace, name, query(request))
+        boolean remoteCommand = !subresource.equals("portforward");
+        URI target = remoteCommand ? locator.remoteCommand(subresource, namespace, name, query(request))
                 : locator.portForward(namespace, name, query(request), websocket && !spdyTunnel(request));
         if (upgrade == null) {
             throw ApiException.badRequest("Upgrade request required");
         }
         if (!websocket) {
             throw ApiException.badRequest("unable to upgrade connection: " + upgrade + " is not supported; drover "
-                    + "serves " + (exec ? "exec over WebSocket (v5.channel.k8s.io)"
+                    + "serves " + (remoteCommand ? subresource + " over WebSocket (v5.channel.k8s.io)"
                             : "port-forward over WebSocket (SPDY/3.1+portforward.k8s.io, v4.channel.k8s.io)") + " only");
         }
         URI wsTarget = URI.create(target.toString().replaceFirst("^http", "ws"));
@@ -157,7 +157,7 @@ public final class StreamRelayHandler extends Handler.Wrapper {
             try {
                 startedNodes().connect(pair[1], wsTarget, toNode).get(CONNECT_SECONDS, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
-                ApiException refusal = nodeRefusal(e.getCause(), target, exec);
+                ApiException refusal = nodeRefusal(e.getCause(), target, remoteCommand);
                 writeStatus(upgradeResponse, upgradeCallback, refusal);
                 return null;
             }
@@ -173,11 +173,11 @@ public final class StreamRelayHandler extends Handler.Wrapper {
     }
 
     /** kube-apiserver's wording when the node cannot be reached or refuses. */
-    private static ApiException nodeRefusal(Throwable cause, URI target, boolean exec) {
+    private static ApiException nodeRefusal(Throwable cause, URI target, boolean remoteCommand) {
         if (cause instanceof UpgradeException upgrade && upgrade.getResponseStatusCode() > 0) {
             int code = upgrade.getResponseStatusCode();
             String message = code != 404 ? "unable to upgrade connection: the node answered " + code
-                    : exec ? "unable to upgrade connection: the container is not running on the node"
+                    : remoteCommand ? "unable to upgrade connection: the container is not running on the node"
                     : "unable to upgrade connection: pod does not exist";
             return new ApiException(code >= 500 ? 500 : code, code == 404 ? "NotFound" : "BadRequest", message);
         }

@@ -114,7 +114,7 @@ class ExecProtocolTest {
         ExecTarget target = new ExecTarget(Map.of(), Path.of("/tmp"), List.of());
         List<String> line = ExecCommandLine.of(target,
                 new ExecOptions(List.of("echo", "it's"), true, true, false, true));
-        assertThat(line).containsSubsequence("--", "TERM=xterm", ExecCommandLine.SCRIPT);
+        assertThat(line).containsSubsequence("--", "TERM=xterm", io.drover.agent.runtime.Pty.SCRIPT);
         assertThat(line).contains("exec 'echo' 'it'\\''s'");
         assertThat(line.get(line.size() - 1)).isEqualTo("/dev/null");
     }

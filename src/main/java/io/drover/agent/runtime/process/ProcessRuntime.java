@@ -1,6 +1,9 @@
 package io.drover.agent.runtime.process;
 
 import io.drover.agent.runtime.Capabilities;
+import io.drover.agent.runtime.Pty;
+import io.drover.agent.runtime.TaskAttach;
+import io.drover.agent.runtime.TaskStreams;
 import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskExec;
@@ -106,7 +109,7 @@ import org.slf4j.LoggerFactory;
  * session and is not found. If something kills the monitor too (e.g. systemd stopping the agent's
  * unit with the default {@code KillMode=control-group}), the task's exit status is lost.
  */
-public final class ProcessRuntime implements Runtime, TaskExec {
+public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
 
     static final String NAME = "process";
     private static final Logger log = LoggerFactory.getLogger(ProcessRuntime.class);
@@ -114,6 +117,7 @@ public final class ProcessRuntime implements Runtime, TaskExec {
     static final long POLL_MILLIS = 20;
     private static final String EXIT_FILE = "exit";
     private static final String MONITOR_LOG = "monitor.log";
+    private static final String STDIN_FIFO = "stdin";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
     private static final Duration KILL_TIMEOUT = Duration.ofSeconds(10);
     private static final String DEFAULT_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
@@ -122,23 +126,40 @@ public final class ProcessRuntime implements Runtime, TaskExec {
      * The monitor: {@code $1} task dir, {@code $2} stdout log, {@code $3} stderr log, {@code $4}
      * the task cgroup's {@code cgroup.procs} files separated by spaces (empty without cgroups),
      * {@code $5} the file to bind over /etc/resolv.conf in a mount namespace of the task's own
-     * (empty: the host's; unshare and sh exec, so the task keeps the pid printed before), then
-     * {@code env} arguments and the command. Prints its own stat line, then the task's, on
-     * stdout. When the task ends it kills what is left of its group and, up to 50 rounds, of its
-     * cgroup (a process may fork while it is being killed).
+     * (empty: the host's; unshare and sh exec, so the task keeps the pid printed before), {@code
+     * $6} the FIFO the task reads as stdin (empty: /dev/null), then {@code env} arguments and the
+     * command. Prints its own stat line, then the task's, on stdout. When the task ends it kills
+     * what is left of its group and, up to 50 rounds, of its cgroup (a process may fork while it is
+     * being killed).
+     *
+     * <p>The stdin FIFO is made afresh for each run. The monitor holds it open read-write on fd 3
+     * for as long as the task's stdin is to stay open: the task's read-only open then does not
+     * block, and the task never reads end of file while no client is attached (as a container's
+     * stdin, held by its shim). SIGUSR1 makes the monitor close fd 3 (stdinOnce: the first
+     * attached client is gone), and the task reads end of file once the attached writers are gone
+     * too. The trapped signal interrupts {@code wait} (status 128 + 10), so then the monitor waits
+     * again; the shell keeps the task's status until it is waited for.
      */
     private static final String MONITOR = """
-            d=$1 o=$2 e=$3 g=$4 r=$5; shift 5
+            d=$1 o=$2 e=$3 g=$4 r=$5 i=$6; shift 6
             read -r m </proc/self/stat; printf '%s\\n' "$m"
-            ( for f in $g; do printf '0\\n' >"$f" || exit 125; done
+            if [ -n "$i" ]; then
+              rm -f "$i" && mkfifo -m 600 "$i" && exec 3<>"$i" || exit 125
+              trap 'exec 3>&-; u=1' USR1
+            else
+              i=/dev/null
+            fi
+            ( exec 3>&-
+              for f in $g; do printf '0\\n' >"$f" || exit 125; done
               read -r s </proc/self/stat; printf '%s\\n' "$s"
               [ -z "$r" ] || exec /usr/bin/unshare --mount --propagation private /bin/sh -c \
                 'mount --bind "$0" /etc/resolv.conf || exit 125; exec "$@"' "$r" \
-                /usr/bin/setsid /usr/bin/env -i --default-signal "$@" </dev/null >>"$o" 2>>"$e"
-              exec /usr/bin/setsid /usr/bin/env -i --default-signal "$@" </dev/null >>"$o" 2>>"$e" ) &
+                /usr/bin/setsid /usr/bin/env -i --default-signal "$@" <"$i" >>"$o" 2>>"$e"
+              exec /usr/bin/setsid /usr/bin/env -i --default-signal "$@" <"$i" >>"$o" 2>>"$e" ) &
             p=$!
             exec >/dev/null
-            wait "$p"; c=$?
+            u=; wait "$p"; c=$?
+            while [ -n "$u" ] && [ "$c" -eq 138 ]; do u=; wait "$p"; c=$?; done
             kill -s KILL -- "-$p" 2>/dev/null
             n=0
             while [ -n "$g" ] && [ "$n" -lt 50 ] && q=$(cat "${g%% *}" 2>/dev/null) && [ -n "$q" ]; do
@@ -231,10 +252,15 @@ public final class ProcessRuntime implements Runtime, TaskExec {
         List<String> argv = new ArrayList<>(List.of(setsid, "--wait", "/bin/sh", "-c", MONITOR, "drover-monitor",
                 dir.toString(), spec.stdoutLog().toAbsolutePath().toString(), spec.stderrLog().toAbsolutePath().toString(),
                 cgroup == null ? "" : String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList()),
-                PodResolvConfMount.argument(spec)));
+                PodResolvConfMount.argument(spec),
+                spec.stdio().opensStream() ? dir.resolve(STDIN_FIFO).toString() : ""));
         argv.add("--");
+        if (spec.stdio().tty()) {
+            // containerd sets TERM for a container with a terminal too.
+            env.putIfAbsent("TERM", "xterm");
+        }
         env.forEach((k, v) -> argv.add(k + "=" + v));
-        argv.addAll(spec.command());
+        argv.addAll(spec.stdio().tty() ? Pty.wrap(spec.command()) : spec.command());
 
         ProcessBuilder pb = new ProcessBuilder(argv)
                 .directory(workDir.toFile())
@@ -272,6 +298,12 @@ public final class ProcessRuntime implements Runtime, TaskExec {
                 "monitorStart", Long.toString(monitorStat.startTime())));
         if (cgroup != null) {
             state.put("cgroup", cgroup.name());
+        }
+        if (spec.stdio().opensStream()) {
+            state.put("stdin", !spec.stdio().stdin() ? "none" : spec.stdio().stdinOnce() ? "once" : "open");
+        }
+        if (spec.stdio().tty()) {
+            state.put("tty", "true");
         }
         TaskHandle handle = new TaskHandle(NAME, spec.id(), taskStat.pid(), taskStat.startTime(), state);
         monitors.put(key(handle), monitor);
@@ -488,6 +520,39 @@ public final class ProcessRuntime implements Runtime, TaskExec {
         }
         TaskCgroup cgroup = cgroupOf(h);
         return ProcessExec.environment(h, dir(h), cgroup == null ? List.of() : cgroup.procsFiles());
+    }
+
+    /**
+     * Follows the files the task's stdout and stderr are open on (its current run's raw output,
+     * wherever the caller put them) from their current end, and writes to its stdin FIFO. The
+     * task's stdin is open while its monitor still holds the FIFO ({@link #MONITOR}).
+     */
+    @Override
+    public Optional<TaskStreams> attach(TaskHandle h) throws IOException {
+        if (!ours(h) || !running(h)) {
+            return Optional.empty();
+        }
+        String stdin = h.state().getOrDefault("stdin", "none");
+        Path fifo = stdin.equals("none") || !stdinHeld(h) ? null : dir(h).resolve(STDIN_FIFO);
+        try {
+            return Optional.of(ProcessAttachment.open(h, fifo, stdin.equals("once"), "true".equals(h.state().get("tty")),
+                    () -> running(h), () -> releaseStdin(h)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // ended meanwhile: its /proc entry is gone
+        }
+    }
+
+    /** Whether the monitor still holds the task's stdin open (fd 3; closed once a stdinOnce client left). */
+    private static boolean stdinHeld(TaskHandle h) {
+        String pid = h.state().get("monitorPid");
+        return monitorRunning(h) && Files.exists(Path.of("/proc", pid, "fd", "3"));
+    }
+
+    /** Makes the monitor let go of the task's stdin, so the task reads end of file. */
+    private void releaseStdin(TaskHandle h) {
+        if (monitorRunning(h)) {
+            send("USR1", List.of(h.state().get("monitorPid")));
+        }
     }
 
     @Override

@@ -7,8 +7,11 @@ import io.drover.agent.runtime.ExitResult;
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.agent.runtime.TaskSpec;
 import io.drover.agent.runtime.TaskStatus;
+import io.drover.agent.runtime.TaskStdio;
+import io.drover.agent.runtime.TaskStreams;
 import io.drover.testing.TempDirs;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -328,6 +331,104 @@ class ProcessRuntimeIT {
         assertThat(TaskHandle.fromJson(h.toJson())).isEqualTo(h);
         assertThat(ProcessRuntime.dirName("uid-1/web")).doesNotContain("/").isNotEqualTo(ProcessRuntime.dirName("uid-1_web"));
         assertThat(ProcessRuntime.dirName("..")).doesNotStartWith(".");
+    }
+
+    @Test
+    void anAttachedClientWritesToStdinAndReadsOnlyNewOutputWhileStdinStaysOpenBetweenAttachments() throws Exception {
+        TaskSpec spec = withStdio(spec("sh", "-c", "echo before; while read l; do echo \"got $l\"; done; echo eof"),
+                new TaskStdio(true, false, false));
+        TaskHandle h = start(spec);
+        awaitLog(spec, "before");
+
+        try (TaskStreams first = runtime.attach(h).orElseThrow()) {
+            StringBuffer out = collect(first.stdout());
+            first.writeStdin("a\n".getBytes());
+            await().atMost(LONG).until(() -> out.toString().contains("got a"));
+            assertThat(out.toString()).isEqualTo("got a\n");
+        }
+        // Detached: the task runs on and still reads its stdin.
+        assertThat(runtime.await(h, Duration.ofMillis(200))).isEmpty();
+        try (TaskStreams second = runtime.attach(h).orElseThrow()) {
+            StringBuffer out = collect(second.stdout());
+            second.writeStdin("b\n".getBytes());
+            await().atMost(LONG).until(() -> out.toString().contains("got b"));
+            assertThat(out.toString()).isEqualTo("got b\n");
+            assertThat(second.tty()).isFalse();
+            assertThat(second.stdinOnce()).isFalse();
+        }
+    }
+
+    @Test
+    void closingAStdinOnceTasksStdinEndsItsInputAndTheOutputStreamEndsWithTheTask() throws Exception {
+        TaskSpec spec = withStdio(spec("sh", "-c", "cat; echo done"), new TaskStdio(true, true, false));
+        TaskHandle h = start(spec);
+
+        TaskStreams attached = runtime.attach(h).orElseThrow();
+        StringBuffer out = collect(attached.stdout());
+        attached.writeStdin("x\n".getBytes());
+        attached.closeTaskStdin();
+
+        assertThat(runtime.await(h, LONG).orElseThrow().exitCode()).isZero();
+        await().atMost(LONG).until(() -> out.toString().equals("x\ndone\n"));
+        attached.close();
+        assertThat(runtime.attach(h)).isEmpty();
+    }
+
+    @Test
+    void aTaskWithoutStdinIgnoresAttachedInputAndReadsEndOfFile() throws Exception {
+        TaskSpec spec = spec("sh", "-c", "cat; echo \"read all\"; sleep 30");
+        TaskHandle h = start(spec);
+        awaitLog(spec, "read all");
+
+        try (TaskStreams attached = runtime.attach(h).orElseThrow()) {
+            attached.writeStdin("ignored\n".getBytes());
+            assertThat(attached.running()).isTrue();
+        }
+        runtime.stop(h, Duration.ofSeconds(1));
+        assertThat(read(spec.stdoutLog())).isEqualTo("read all\n");
+    }
+
+    @Test
+    void aTtyTaskRunsOnATerminalThatAttachedClientsResize() throws Exception {
+        TaskSpec spec = withStdio(spec("sh", "-c", "while read l; do eval \"$l\"; done"), new TaskStdio(true, false, true));
+        TaskHandle h = start(spec);
+
+        try (TaskStreams attached = runtime.attach(h).orElseThrow()) {
+            assertThat(attached.tty()).isTrue();
+            StringBuffer out = collect(attached.stdout());
+            attached.resize(123, 45);
+            attached.writeStdin("tty; stty size; echo \"term=$TERM\"\n".getBytes());
+            await().atMost(LONG).until(() -> out.toString().contains("term=xterm"));
+            // The terminal echoes the input and ends lines with CR LF.
+            assertThat(out.toString()).contains("/dev/pts/").contains("45 123\r\n").contains("tty; stty size");
+        }
+        // script(1) passes SIGTERM on to the command on the terminal, so stopping ends it within the
+        // grace period instead of by SIGKILL after it.
+        runtime.stop(h, LONG);
+        ExitResult exit = runtime.await(h, LONG).orElseThrow();
+        assertThat(exit.exitCode()).isNotEqualTo(128 + 9);
+    }
+
+    private static TaskSpec withStdio(TaskSpec spec, TaskStdio stdio) {
+        return new TaskSpec(spec.id(), spec.command(), spec.env(), spec.workingDir(), spec.stdoutLog(), spec.stderrLog(),
+                spec.resources(), spec.resolvConf(), stdio);
+    }
+
+    /** Reads {@code in} to its end on a thread of its own. */
+    private static StringBuffer collect(InputStream in) {
+        StringBuffer text = new StringBuffer();
+        Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[4096];
+            try {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    text.append(new String(buffer, 0, n, java.nio.charset.StandardCharsets.UTF_8));
+                }
+            } catch (IOException e) {
+                text.append("<").append(e).append(">");
+            }
+        });
+        return text;
     }
 
     private TaskSpec spec(String... command) {

@@ -1,0 +1,201 @@
+package io.drover.api.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.testing.Kubectl;
+import io.drover.testing.Requirements;
+import io.drover.testing.TempDirs;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * pods/attach end to end with the node agent's real processes: the fabric8 client's attach, and
+ * kubectl's {@code attach} and {@code run -i}/{@code -it} (the latter on a terminal script(1) gives
+ * kubectl).
+ */
+class PodAttachIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+    private static Path cache;
+
+    @BeforeAll
+    static void start() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+        cache = TempDirs.create("drover-kubectl-cache");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (cluster != null) {
+            cluster.close();
+        }
+        TempDirs.delete(cache);
+    }
+
+    @AfterEach
+    void deletePods() {
+        client.pods().inNamespace("default").withGracePeriod(0).delete();
+        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").list().getItems().isEmpty());
+    }
+
+    @Test
+    void fabric8AttachesToTheContainersOwnStdinAndReadsWhatItWritesFromThenOn() throws Exception {
+        create(pod("echo", "Always", true, false, false,
+                "sh", "-c", "echo before; while read l; do echo \"out: $l\"; echo \"err: $l\" >&2; done"));
+        awaitRunning("echo");
+        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("echo").getLog().contains("before"));
+
+        for (String word : List.of("first", "second")) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            try (ExecWatch watch = client.pods().inNamespace("default").withName("echo")
+                    .redirectingInput().writingOutput(out).writingError(err).attach()) {
+                OutputStream in = watch.getInput();
+                in.write((word + "\n").getBytes(StandardCharsets.UTF_8));
+                in.flush();
+                await().atMost(WAIT).until(() -> text(out).contains("out: " + word) && text(err).contains("err: " + word));
+            }
+            // Only output written while attached, and stdin stays open from one attachment to the next.
+            assertThat(text(out)).isEqualTo("out: " + word + "\n");
+            assertThat(text(err)).isEqualTo("err: " + word + "\n");
+        }
+        assertThat(client.pods().inNamespace("default").withName("echo").get().getStatus().getContainerStatuses()
+                .get(0).getRestartCount()).isZero();
+    }
+
+    @Test
+    void attachingToAContainerThatDoesNotRunIsRefused() throws Exception {
+        create(pod("done", "Never", false, false, false, "true"));
+        await().atMost(WAIT).until(() -> "Succeeded".equals(
+                client.pods().inNamespace("default").withName("done").get().getStatus().getPhase()));
+
+        assertThatThrownBy(() -> {
+            try (ExecWatch watch = client.pods().inNamespace("default").withName("done")
+                    .writingOutput(new ByteArrayOutputStream()).attach()) {
+                watch.exitCode().get();
+            }
+        }).hasStackTraceContaining("400");
+        HttpResponse<String> refusal = cluster.httpClient().send(HttpRequest.newBuilder(URI.create(
+                        cluster.server().url() + "/api/v1/namespaces/default/pods/done/attach?stdout=true"))
+                .header("Authorization", "Bearer " + cluster.token()).timeout(WAIT).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(refusal.statusCode()).isEqualTo(400);
+        assertThat(refusal.body()).contains("\"reason\":\"BadRequest\"", "container not found (\\\"main\\\")");
+    }
+
+    @Test
+    void kubectlRunWithStdinFeedsTheContainerAndReportsItsExitCode() throws Exception {
+        Kubectl.Run run = kubectl().runWithInput("hello\n", "run", "-i", "--rm", "--restart=Never", "greeter",
+                "--image=busybox", "--", "sh", "-c", "read l; echo \"got $l\"; exit 3");
+
+        assertThat(run.stdout()).contains("got hello\n").contains("pod \"greeter\" deleted");
+        assertThat(run.exitCode()).as(run.stderr()).isEqualTo(3);
+        assertThat(run.stderr()).contains("pod default/greeter terminated (Error)");
+    }
+
+    @Test
+    void kubectlAttachFollowsOutputAndSaysWhenTheContainerIsGone() throws Exception {
+        create(pod("ticker", "Never", false, false, false,
+                "sh", "-c", "sleep 2; for i in 1 2 3; do echo tick $i; sleep 0.3; done"));
+        awaitRunning("ticker");
+
+        Kubectl.Run run = kubectl().run("attach", "ticker");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).endsWith("tick 3\n");
+        Kubectl.Run again = kubectl().run("attach", "ticker");
+        assertThat(again.exitCode()).isNotZero();
+        assertThat(again.stderr()).contains("cannot attach a container in a completed pod; current phase is Succeeded");
+    }
+
+    @Test
+    void kubectlRunItGivesTheContainerATerminalOfTheClientsSize() throws Exception {
+        Path binary = Requirements.kubectl();
+        String command = "stty cols 100 rows 30; exec " + binary + " --kubeconfig " + cluster.server().kubeconfig()
+                + " --cache-dir " + cache + " run -it --rm --restart=Never shell --image=busybox -- sh";
+        Process kubectl = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectErrorStream(true).start();
+        StringBuffer screen = new StringBuffer();
+        Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[4096];
+            try (var in = kubectl.getInputStream()) {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException e) {
+                screen.append(e);
+            }
+        });
+        try (OutputStream keyboard = kubectl.getOutputStream()) {
+            await().atMost(WAIT).until(() -> screen.toString().contains("If you don't see a command prompt"));
+            // kubectl sends the terminal's size concurrently with what is typed: ask until it arrived.
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
+                keyboard.write("echo \"sized $(stty size)\"\n".getBytes(StandardCharsets.UTF_8));
+                keyboard.flush();
+                return screen.toString().contains("sized 30 100\r\n");
+            });
+            keyboard.write("echo \"$((6*7)) on $(tty) as $TERM\"\n".getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+            await().atMost(WAIT).until(() -> screen.toString().contains("42 on /dev/pts/"));
+            keyboard.write("exit 0\n".getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+            await().atMost(WAIT).until(() -> !kubectl.isAlive());
+        } finally {
+            kubectl.destroyForcibly();
+        }
+        assertThat(screen.toString()).containsPattern("42 on /dev/pts/[0-9]+ as xterm\r\n").contains("pod \"shell\" deleted");
+        assertThat(kubectl.exitValue()).as(screen.toString()).isZero();
+    }
+
+    private static Kubectl kubectl() {
+        return new Kubectl(Requirements.kubectl(), cluster.server().kubeconfig(), cache);
+    }
+
+    private static Pod pod(String name, String restartPolicy, boolean stdin, boolean stdinOnce, boolean tty,
+            String... command) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withRestartPolicy(restartPolicy).withTerminationGracePeriodSeconds(1L)
+                .addNewContainer().withName("main").withImage("busybox").withCommand(command)
+                .withStdin(stdin).withStdinOnce(stdinOnce).withTty(tty).endContainer()
+                .endSpec().build();
+    }
+
+    private static void create(Pod pod) {
+        client.pods().inNamespace("default").resource(pod).create();
+    }
+
+    private static void awaitRunning(String name) {
+        await().atMost(WAIT).until(() -> {
+            Pod pod = client.pods().inNamespace("default").withName(name).get();
+            return pod.getStatus().getContainerStatuses() != null && !pod.getStatus().getContainerStatuses().isEmpty()
+                    && pod.getStatus().getContainerStatuses().get(0).getState().getRunning() != null;
+        });
+    }
+
+    private static String text(ByteArrayOutputStream bytes) {
+        synchronized (bytes) {
+            return bytes.toString(StandardCharsets.UTF_8);
+        }
+    }
+}
