@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Node;
@@ -168,6 +169,19 @@ class NodeAgentIT {
     void alwaysRestartsAContainerThatExitsCleanly() {
         create(pod("again", "Always", "sh", "-c", "exit 0"));
         awaitPod("again", p -> status(p) != null && status(p).getRestartCount() >= 1);
+    }
+
+    @Test
+    void aProgramThatDoesNotExistIsAStartErrorWithRuncsMessage() {
+        Pod pod = create(pod("typo", "Never", "drover-no-such-program", "--flag"));
+        Pod failed = awaitPod("typo", p -> "Failed".equals(p.getStatus().getPhase()));
+        ContainerStateTerminated terminated = status(failed).getState().getTerminated();
+        assertThat(terminated.getReason()).isEqualTo("StartError");
+        assertThat(terminated.getExitCode()).isEqualTo(128);
+        assertThat(terminated.getMessage()).isEqualTo(
+                "unable to start container process: exec: \"drover-no-such-program\": executable file not found in $PATH");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Warning")
+                && e.getReason().equals("Failed") && e.getMessage().contains("executable file not found in $PATH")));
     }
 
     @Test

@@ -26,8 +26,7 @@ public interface Runtime {
     /**
      * Starts a task and returns once it runs (or has already ended).
      *
-     * @throws TaskException when it cannot be started (the program does not exist is not such a
-     *     case for every runtime: the process runtime reports it as exit code 127)
+     * @throws TaskException when it cannot be started (its program does not exist, as runc finds)
      */
     TaskHandle start(TaskSpec spec);
 

@@ -241,6 +241,10 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             if (!Files.isDirectory(workDir)) {
                 throw new TaskException("task " + spec.id() + ": working directory " + workDir + " does not exist");
             }
+            Optional<String> notStartable = ExecutableLookup.problem(spec.command().get(0), env.get("PATH"), workDir);
+            if (notStartable.isPresent()) {
+                throw new TaskException("unable to start container process: " + notStartable.get());
+            }
             touch(spec.stdoutLog());
             touch(spec.stderrLog());
             ProcessExec.saveEnv(dir, env, workDir);

@@ -1,9 +1,11 @@
 package io.drover.agent.runtime.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.agent.runtime.ExitResult;
+import io.drover.agent.runtime.TaskException;
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.agent.runtime.TaskSpec;
 import io.drover.agent.runtime.TaskStatus;
@@ -89,11 +91,25 @@ class ProcessRuntimeIT {
     }
 
     @Test
-    void missingProgramExits127() throws Exception {
-        TaskSpec spec = spec("drover-no-such-program");
-
-        assertThat(runtime.await(start(spec), LONG).orElseThrow().exitCode()).isEqualTo(127);
-        assertThat(Files.readString(spec.stderrLog())).contains("drover-no-such-program");
+    void aProgramThatCannotBeFoundOrRunIsNotStarted() throws Exception {
+        assertThatThrownBy(() -> start(spec("drover-no-such-program")))
+                .isInstanceOf(TaskException.class)
+                .hasMessage("unable to start container process: exec: \"drover-no-such-program\": executable file "
+                        + "not found in $PATH");
+        assertThatThrownBy(() -> start(spec("./missing")))
+                .hasMessage("unable to start container process: exec: \"./missing\": stat ./missing: no such file "
+                        + "or directory");
+        Path script = Files.writeString(tmp.resolve("not-executable.sh"), "echo hi\n");
+        assertThatThrownBy(() -> start(spec(script.toString())))
+                .hasMessageEndingWith("exec: \"" + script + "\": permission denied");
+        // Found on the task's PATH, not the agent's.
+        Path bin = Files.createDirectories(tmp.resolve("bin"));
+        Files.copy(Path.of("/bin/echo"), bin.resolve("drover-echo"));
+        TaskSpec base = spec("drover-echo", "found");
+        TaskSpec onPath = new TaskSpec(base.id(), base.command(), Map.of("PATH", bin.toString()), null,
+                base.stdoutLog(), base.stderrLog());
+        assertThat(runtime.await(start(onPath), LONG).orElseThrow().exitCode()).isZero();
+        assertThat(Files.readString(onPath.stdoutLog())).isEqualTo("found\n");
     }
 
     @Test
