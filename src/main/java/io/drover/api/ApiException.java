@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceType;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * A request the API server refuses, with the HTTP code, the Kubernetes StatusReason and a message
@@ -103,6 +104,19 @@ public final class ApiException extends RuntimeException {
      */
     public static ApiException invalid(String qualifiedKind, String name, List<Cause> causes) {
         return new ApiException(422, "Invalid", invalidMessage(qualifiedKind, name, causes), null, name, causes);
+    }
+
+    /**
+     * This error, with the field paths of an Invalid one renamed: for an API version that calls a
+     * stored field by another name, as Kubernetes' validation does for the request's version.
+     */
+    public ApiException withFieldsRenamed(UnaryOperator<String> rename) {
+        if (code != 422 || type == null || causes.isEmpty()) {
+            return this;
+        }
+        return invalid(type, name, causes.stream()
+                .map(c -> new Cause(c.reason(), c.message(), rename.apply(c.field())))
+                .toList());
     }
 
     /** NewInvalid's message: {@code Kind "name" is invalid: field: message}, several in brackets. */

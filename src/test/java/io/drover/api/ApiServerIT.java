@@ -451,6 +451,19 @@ class ApiServerIT {
         assertThat(patched.getNote()).isEqualTo("it started again");
         assertThat(client.v1().events().inNamespace(ns).withName("started").get().getMessage())
                 .isEqualTo("it started again");
+
+        // The legacy checks name the reporting controller as the request's API does.
+        String unreported = "{\"apiVersion\":\"%s\",\"kind\":\"Event\",\"metadata\":{\"name\":\"x\"},"
+                + "\"eventTime\":\"2026-01-01T00:00:00.000000Z\",\"type\":\"Normal\",\"reason\":\"R\",\"action\":\"A\","
+                + "\"reportingInstance\":\"i\",\"%s\":{\"kind\":\"Pod\",\"name\":\"p\",\"namespace\":\"" + ns + "\"}}";
+        HttpResponse<String> viaEvents = raw("POST", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events",
+                "application/json", unreported.formatted("events.k8s.io/v1", "regarding"), true);
+        assertThat(viaEvents.statusCode()).isEqualTo(422);
+        assertThat(viaEvents.body()).contains("reportingController: Required value").doesNotContain("reportingComponent");
+        HttpResponse<String> viaCore = raw("POST", "/api/v1/namespaces/" + ns + "/events",
+                "application/json", unreported.formatted("v1", "involvedObject"), true);
+        assertThat(viaCore.statusCode()).isEqualTo(422);
+        assertThat(viaCore.body()).contains("reportingComponent: Required value");
     }
 
     @Test

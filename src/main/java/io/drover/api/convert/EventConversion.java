@@ -35,12 +35,32 @@ public final class EventConversion {
             "deprecatedCount", "count");
     private static final Map<String, String> TO_EVENTS = TO_CORE.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
+    /** The deprecated fields, in the order Kubernetes checks them, by their core/v1 names. */
+    private static final Map<String, String> DEPRECATED_TO_CORE = orderedDeprecated();
 
     /** The field labels events.k8s.io/v1 selects by that core/v1 names alike. */
     private static final Set<String> SAME_LABELS =
             Set.of("metadata.name", "metadata.namespace", "reason", "type", "source");
 
     private EventConversion() {}
+
+    private static Map<String, String> orderedDeprecated() {
+        Map<String, String> deprecated = new LinkedHashMap<>();
+        for (String name : List.of("deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount",
+                "deprecatedSource")) {
+            deprecated.put(name, TO_CORE.get(name));
+        }
+        return deprecated;
+    }
+
+    /**
+     * A validation error's field path for an events.k8s.io request: Kubernetes' legacy Event checks
+     * name the reporting controller after the request's API (legacyValidateEvent); every other path
+     * keeps its core/internal name.
+     */
+    public static String servedFieldPath(String corePath) {
+        return corePath.equals("reportingComponent") ? "reportingController" : corePath;
+    }
 
     /** The core/v1 form of an events.k8s.io/v1 Event. */
     public static ObjectNode toCore(ObjectNode event) {
@@ -55,7 +75,8 @@ public final class EventConversion {
     /**
      * The checks Kubernetes adds for an Event created through events.k8s.io/v1 (ValidateEventCreate
      * beyond the legacy rules every Event passes): an eventTime, a type of Normal or Warning, a
-     * series of at least two with its last observed time, and none of the deprecated fields.
+     * series of at least two with its last observed time, and none of the deprecated fields (named
+     * by the core fields they become: firstTimestamp, lastTimestamp, count, source).
      *
      * @throws ApiException 422 with every problem found
      */
@@ -79,16 +100,16 @@ public final class EventConversion {
             causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"\": has invalid value: " + type,
                     "type"));
         }
-        for (String deprecated : List.of("deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount",
-                "deprecatedSource")) {
-            JsonNode value = event.get(deprecated);
+        // Named as Kubernetes' validation names them: by the core fields they become.
+        for (Map.Entry<String, String> deprecated : DEPRECATED_TO_CORE.entrySet()) {
+            JsonNode value = event.get(deprecated.getKey());
             boolean set = value != null && !value.isNull() && !(value.isNumber() && value.asLong() == 0)
                     && !(value.isTextual() && value.asText().isEmpty())
                     && !(value.isObject() && value.path("component").asText("").isEmpty()
                             && value.path("host").asText("").isEmpty());
             if (set) {
                 causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"\": needs to be unset",
-                        deprecated));
+                        deprecated.getValue()));
             }
         }
         if (!causes.isEmpty()) {

@@ -82,8 +82,12 @@ final class ResourceHandler {
         java.util.Optional<ServedVersion> conversion = ServedVersion.of(path.type(), registry, json);
         if (conversion.isPresent()) {
             ServedVersion served = conversion.get();
-            handleStored(served.storedRequest(request, bodies), served.storedPath(path),
-                    served.servedResponse(response));
+            try {
+                handleStored(served.storedRequest(request, bodies), served.storedPath(path),
+                        served.servedResponse(response));
+            } catch (ApiException e) {
+                throw served.servedError(e);
+            }
         } else {
             handleStored(request, path, response);
         }

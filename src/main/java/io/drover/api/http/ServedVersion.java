@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
 import io.drover.api.convert.EventConversion;
 import io.drover.api.convert.HpaConversion;
 import io.drover.api.resource.ResourceRegistry;
@@ -41,11 +42,15 @@ final class ServedVersion {
     private final ObjectMapper json;
     /** The served version's own checks of a create, before it is converted (none for most). */
     private final Consumer<ObjectNode> createChecks;
+    /** A validation error's field path as the served version names it. */
+    private final UnaryOperator<String> fieldToServed;
 
     private ServedVersion(ResourceType stored, ResourceType served, UnaryOperator<ObjectNode> toStored,
             UnaryOperator<ObjectNode> toServed, UnaryOperator<ObjectNode> patchToStored,
-            UnaryOperator<String> selectorToStored, Consumer<ObjectNode> createChecks, ObjectMapper json) {
+            UnaryOperator<String> selectorToStored, Consumer<ObjectNode> createChecks,
+            UnaryOperator<String> fieldToServed, ObjectMapper json) {
         this.createChecks = createChecks;
+        this.fieldToServed = fieldToServed;
         this.stored = stored;
         this.servedApiVersion = served.apiVersion();
         this.kind = served.kind();
@@ -61,13 +66,13 @@ final class ServedVersion {
         if (served.group().equals("autoscaling") && served.version().equals("v1")) {
             ResourceType v2 = registry.find("autoscaling", "v2", served.plural()).orElseThrow();
             return Optional.of(new ServedVersion(v2, served, HpaConversion::toV2, HpaConversion::toV1,
-                    UnaryOperator.identity(), UnaryOperator.identity(), object -> { }, json));
+                    UnaryOperator.identity(), UnaryOperator.identity(), object -> { }, UnaryOperator.identity(), json));
         }
         if (served.group().equals("events.k8s.io")) {
             ResourceType core = registry.find("", "v1", served.plural()).orElseThrow();
             return Optional.of(new ServedVersion(core, served, EventConversion::toCore, EventConversion::toEvents,
                     EventConversion::patchToCore, EventConversion::coreFieldSelector, EventConversion::validateCreate,
-                    json));
+                    EventConversion::servedFieldPath, json));
         }
         return Optional.empty();
     }
@@ -116,6 +121,11 @@ final class ServedVersion {
         Map<String, List<String>> query = new LinkedHashMap<>(request.query());
         query.put("fieldSelector", List.of(selectorToStored.apply(selector)));
         return new ApiRequest(request.method(), request.path(), query, request.headers(), request.body());
+    }
+
+    /** A refusal of the stored version's handling, in the served version's field names. */
+    ApiException servedError(ApiException e) {
+        return e.withFieldsRenamed(fieldToServed);
     }
 
     /** The response with every stored-version object in it converted to the served version. */

@@ -58,8 +58,8 @@ class EventConversionTest {
                             "series.count: Invalid value: \"\": should be at least 2",
                             "series.lastObservedTime: Required value", "eventTime: Required value",
                             "type: Invalid value: \"\": has invalid value: Info",
-                            "deprecatedCount: Invalid value: \"\": needs to be unset",
-                            "deprecatedSource: Invalid value: \"\": needs to be unset");
+                            "count: Invalid value: \"\": needs to be unset",
+                            "source: Invalid value: \"\": needs to be unset");
                 });
     }
 
