@@ -82,6 +82,7 @@ final class PodWorker implements Reconciler {
     private final Runtime runtime;
     private final PodFiles files;
     private final LogPipeline logs;
+    private final TerminationMessages terminationMessages;
     private final HostFacts host;
     private final PodPortAssigner ports;
     private final ContainerEnvironment environment;
@@ -120,6 +121,7 @@ final class PodWorker implements Reconciler {
         this.runtime = runtime;
         this.files = files;
         this.logs = logs;
+        this.terminationMessages = new TerminationMessages(logs);
         this.host = host;
         this.ports = ports;
         this.environment = environment;
@@ -178,7 +180,7 @@ final class PodWorker implements Reconciler {
         Duration next = null;
         for (Container c : pod.getSpec().getContainers()) {
             ContainerRun cr = run.containers.get(c.getName());
-            observe(cr);
+            observe(pod, c, cr);
             killIfProbeFailed(pod, c, cr);
             if (terminal || cr.mode == ContainerRun.Mode.RUNNING) {
                 continue;
@@ -206,7 +208,7 @@ final class PodWorker implements Reconciler {
         runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, health.killGrace())); // preStop first, as kubelet
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {
-            finish(cr, exit.get());
+            finish(pod, c, cr, exit.get());
         }
     }
 
@@ -372,30 +374,33 @@ final class PodWorker implements Reconciler {
         cr.handle = persisted.get();
         cr.startedAt = clock.instant();
         cr.mode = ContainerRun.Mode.RUNNING;
-        finish(cr, exit);
+        finish(pod, c, cr, exit);
         return cr;
     }
 
     /** Notices the end of a running task. */
-    private void observe(ContainerRun cr) throws InterruptedException {
+    private void observe(Pod pod, Container c, ContainerRun cr) throws InterruptedException {
         if (cr.mode != ContainerRun.Mode.RUNNING) {
             return;
         }
         Optional<ExitResult> exit = runtime.await(cr.handle, Duration.ZERO);
         if (exit.isPresent()) {
-            finish(cr, exit.get());
+            finish(pod, c, cr, exit.get());
         }
     }
 
-    private void finish(ContainerRun cr, ExitResult exit) throws InterruptedException {
+    private void finish(Pod pod, Container c, ContainerRun cr, ExitResult exit) throws InterruptedException {
         Instant started = cr.startedAt == null ? exit.finishedAt() : cr.startedAt;
         String reason = exit.oomKilled() ? "OOMKilled" : exit.lost() ? "ContainerStatusUnknown"
                 : exit.exitCode() == 0 ? "Completed" : "Error";
+        TaskHandle handle = cr.handle;
+        forget(handle); // completes the run's log, which the message may be taken from
+        Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+                pod.getMetadata().getUid(), c.getName());
         ContainerStateTerminated terminated = new ContainerStateTerminatedBuilder().withExitCode(exit.exitCode())
                 .withSignal(exit.signal() == 0 ? null : exit.signal()).withReason(reason)
+                .withMessage(terminationMessages.of(c, dir, cr.restartCount, exit.exitCode()))
                 .withStartedAt(time(started)).withFinishedAt(time(exit.finishedAt())).build();
-        TaskHandle handle = cr.handle;
-        forget(handle);
         exited(cr, terminated, Duration.between(started, exit.finishedAt()));
     }
 

@@ -172,6 +172,28 @@ class NodeAgentIT {
     }
 
     @Test
+    void aFailedContainerWithFallbackToLogsOnErrorKeepsTheEndOfItsLogAsItsMessage() {
+        create(new PodBuilder(pod("fails", "Never", "sh", "-c", "seq 1 200; exit 4")).editSpec().editFirstContainer()
+                .withTerminationMessagePolicy("FallbackToLogsOnError").endContainer().endSpec().build());
+        create(new PodBuilder(pod("succeeds", "Never", "sh", "-c", "echo fine")).editSpec().editFirstContainer()
+                .withTerminationMessagePolicy("FallbackToLogsOnError").endContainer().endSpec().build());
+        create(pod("file-policy", "Never", "sh", "-c", "echo bad; exit 1"));
+
+        ContainerStateTerminated failed = status(awaitPod("fails", p -> "Failed".equals(p.getStatus().getPhase())))
+                .getState().getTerminated();
+        assertThat(failed.getExitCode()).isEqualTo(4);
+        StringBuilder last80 = new StringBuilder();
+        for (int i = 121; i <= 200; i++) {
+            last80.append(i).append('\n');
+        }
+        assertThat(failed.getMessage()).isEqualTo(last80.toString());
+        assertThat(status(awaitPod("succeeds", p -> "Succeeded".equals(p.getStatus().getPhase())))
+                .getState().getTerminated().getMessage()).isNull();
+        assertThat(status(awaitPod("file-policy", p -> "Failed".equals(p.getStatus().getPhase())))
+                .getState().getTerminated().getMessage()).isNull();
+    }
+
+    @Test
     void aProgramThatDoesNotExistIsAStartErrorWithRuncsMessage() {
         Pod pod = create(pod("typo", "Never", "drover-no-such-program", "--flag"));
         Pod failed = awaitPod("typo", p -> "Failed".equals(p.getStatus().getPhase()));
