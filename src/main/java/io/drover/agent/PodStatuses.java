@@ -52,6 +52,11 @@ final class PodStatuses {
             status.setStartTime(PodWorker.time(now));
         }
         status.setContainerStatuses(statuses);
+        List<ContainerStatus> ephemeral = new ArrayList<>();
+        for (Container c : EphemeralContainers.of(pod)) {
+            ephemeral.add(containerStatus(c, run.containers.get(c.getName()), ContainerHealth.NOT_RUNNING));
+        }
+        status.setEphemeralContainerStatuses(ephemeral.isEmpty() ? null : ephemeral);
         ReadyConditions.Verdict ready = ReadyConditions.containersReady(pod.getSpec(), statuses, phase);
         String nowText = PodWorker.time(now);
         List<PodCondition> conditions = new ArrayList<>();

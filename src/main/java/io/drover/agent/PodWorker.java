@@ -163,9 +163,11 @@ final class PodWorker implements Reconciler {
             run = new PodRun(uid, pod.getMetadata().getNamespace(), pod.getMetadata().getName());
             runs.put(key, run);
         }
-        for (Container c : pod.getSpec().getContainers()) {
-            if (!run.containers.containsKey(c.getName())) {
-                run.containers.put(c.getName(), adopt(key, pod, c));
+        for (List<Container> containers : List.of(pod.getSpec().getContainers(), EphemeralContainers.of(pod))) {
+            for (Container c : containers) {
+                if (!run.containers.containsKey(c.getName())) {
+                    run.containers.put(c.getName(), adopt(key, pod, c));
+                }
             }
         }
         if (pod.getMetadata().getDeletionTimestamp() != null) {
@@ -186,6 +188,15 @@ final class PodWorker implements Reconciler {
                 continue;
             }
             Duration wait = advance(key, pod, c, cr);
+            if (wait != null && (next == null || wait.compareTo(next) < 0)) {
+                next = wait;
+            }
+        }
+        for (Container c : EphemeralContainers.of(pod)) {
+            ContainerRun cr = run.containers.get(c.getName());
+            observe(pod, c, cr);
+            // Started once, never restarted.
+            Duration wait = !terminal && cr.mode == ContainerRun.Mode.WAITING ? advance(key, pod, c, cr) : null;
             if (wait != null && (next == null || wait.compareTo(next) < 0)) {
                 next = wait;
             }

@@ -45,6 +45,7 @@ record Subresource(String name, String group, String version, String kind, List<
             case ResourceType.STATUS -> new Subresource(name, g, v, parent.kind(), GET_PATCH_UPDATE);
             // Scale is always autoscaling/v1, whatever group the parent is in.
             case ResourceType.SCALE -> new Subresource(name, "autoscaling", "v1", "Scale", GET_PATCH_UPDATE);
+            case ResourceType.EPHEMERAL_CONTAINERS -> new Subresource(name, g, v, parent.kind(), GET_PATCH_UPDATE);
             case "log" -> new Subresource(name, g, v, parent.kind(), List.of("get"));
             case "exec" -> new Subresource(name, g, v, "PodExecOptions", CREATE_GET);
             case "attach" -> new Subresource(name, g, v, "PodAttachOptions", CREATE_GET);
@@ -57,7 +58,7 @@ record Subresource(String name, String group, String version, String kind, List<
                     List.of("create", "delete", "get", "patch", "update"));
             default -> throw new IllegalArgumentException(
                     "subresource: " + parent.qualifiedName() + "/" + name
-                            + " (expected: status, scale, log, exec, attach, portforward, binding, token, eviction, finalize, proxy)");
+                            + " (expected: status, scale, ephemeralcontainers, log, exec, attach, portforward, binding, token, eviction, finalize, proxy)");
         };
     }
 }

@@ -19,6 +19,7 @@ import io.drover.api.patch.StrategicMergePatch;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.api.storage.WritePart;
 import io.drover.api.storage.ObjectWatch;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
@@ -110,7 +111,8 @@ final class ResourceHandler {
             tokenRequests.handle(request, path, response);
             return;
         }
-        if (sub != null && !sub.equals(ResourceType.STATUS) && !sub.equals(ResourceType.SCALE)) {
+        if (sub != null && !sub.equals(ResourceType.STATUS) && !sub.equals(ResourceType.SCALE)
+                && !sub.equals(ResourceType.EPHEMERAL_CONTAINERS)) {
             throw ApiException.notFound("the server could not find the requested resource (" + sub
                     + " is not served yet)");
         }
@@ -254,10 +256,9 @@ final class ResourceHandler {
         }
         checkKindAndNamespace(body, path);
         FieldChecks.apply(request, path.type(), body, response);
-        boolean status = ResourceType.STATUS.equals(path.subresource());
         String manager = fieldManager(request);
         send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
-                current -> recordUpdate(current, body, manager), status,
+                current -> recordUpdate(current, body, manager), WritePart.of(path.subresource()),
                 dryRun(request)));
     }
 
@@ -285,7 +286,6 @@ final class ResourceHandler {
                     + "application/strategic-merge-patch+json");
         };
         boolean scale = ResourceType.SCALE.equals(path.subresource());
-        boolean status = ResourceType.STATUS.equals(path.subresource());
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
                 return sameVersionIsNoPrecondition(current,
@@ -295,7 +295,7 @@ final class ResourceHandler {
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(request, path.type(), patched, response);
             return sameVersionIsNoPrecondition(current, recordUpdate(current, patched, manager));
-        }, status, dryRun(request));
+        }, WritePart.of(path.subresource()), dryRun(request));
         send(response, 200, scale ? Scale.of(result, json) : result);
     }
 
@@ -329,7 +329,7 @@ final class ResourceHandler {
         FieldChecks.apply(request, path.type(), applied, response);
         boolean force = request.flag("force");
         PatchSchema schema = PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
-        boolean status = ResourceType.STATUS.equals(path.subresource());
+        WritePart part = WritePart.of(path.subresource());
         try {
             ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
                 ApplyResult first = attempt(path, () -> ServerSideApply.apply(current, applied, manager, force,
@@ -343,7 +343,7 @@ final class ResourceHandler {
                 }
                 LastApplied.sync(merged, applied, manager);
                 return sameVersionIsNoPrecondition(current, merged);
-            }, status, dryRun(request));
+            }, part, dryRun(request));
             send(response, 200, result);
         } catch (ApiException e) {
             if (e.code() != 404 || path.subresource() != null || !e.getMessage().startsWith(path.type().qualifiedName())) {

@@ -31,7 +31,8 @@ public final class ResourceRegistry {
         r.add(new ResourceType("", "v1", "Namespace", "namespaces", "namespace", false, List.of("ns"), noNames,
                 Set.of(ResourceType.STATUS, "finalize"), "namespaces"));
         r.add(new ResourceType("", "v1", "Pod", "pods", "pod", true, List.of("po"), all,
-                Set.of(ResourceType.STATUS, "log", "exec", "portforward", "binding", "eviction", "proxy"), "pods"));
+                Set.of(ResourceType.STATUS, "log", "exec", "attach", "portforward", "binding", "eviction", "proxy",
+                        ResourceType.EPHEMERAL_CONTAINERS), "pods"));
         r.add(new ResourceType("", "v1", "Service", "services", "service", true, List.of("svc"), all,
                 Set.of(ResourceType.STATUS, "proxy"), "services"));
         r.add(new ResourceType("", "v1", "Endpoints", "endpoints", "endpoints", true, List.of("ep"), noNames, none,

@@ -34,6 +34,7 @@ public record ResourceType(
 
     public static final String STATUS = "status";
     public static final String SCALE = "scale";
+    public static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
 
     /** The verbs of every stored resource, as discovery lists them. */
     private static final List<String> STORED_VERBS =

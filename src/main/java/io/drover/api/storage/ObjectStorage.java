@@ -8,6 +8,7 @@ import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.service.ServiceAllocations;
 import io.drover.api.service.ServiceClaims;
+import io.drover.api.strategy.PodEphemeralContainers;
 import io.drover.api.strategy.ResourceStrategy;
 import io.drover.api.strategy.Strategies;
 import io.drover.store.ConflictException;
@@ -224,6 +225,16 @@ public final class ObjectStorage {
      */
     public ObjectNode update(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
             boolean statusWrite, boolean dryRun) {
+        return update(type, namespace, name, change, statusWrite ? WritePart.STATUS : WritePart.MAIN, dryRun);
+    }
+
+    /**
+     * {@link #update(ResourceType, String, String, UnaryOperator, boolean, boolean)} through a
+     * subresource that changes {@code part} of the object only.
+     */
+    public ObjectNode update(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
+            WritePart part, boolean dryRun) {
+        boolean statusWrite = part == WritePart.STATUS;
         for (int attempt = 1; ; attempt++) {
             KeyValue kv = read(type, namespace, name);
             ObjectNode stored = codec.decode(kv);
@@ -240,11 +251,14 @@ public final class ObjectStorage {
             ResourceStrategy strategy = Strategies.forType(type);
             // Defaults go in before the comparison that decides whether the spec changed.
             strategy.applyDefaults(desired);
-            ObjectNode next = merge(type, strategy, stored, desired, statusWrite);
+            ObjectNode next = part == WritePart.EPHEMERAL_CONTAINERS ? withEphemeralContainers(stored, desired)
+                    : merge(type, strategy, stored, desired, statusWrite);
             if (ServiceAllocations.handles(type) && !statusWrite) {
                 ServiceAllocations.carryOver(stored, next);
             }
-            List<ApiException.Cause> invalid = strategy.validateUpdate(stored, next);
+            List<ApiException.Cause> invalid = part == WritePart.EPHEMERAL_CONTAINERS
+                    ? PodEphemeralContainers.validateUpdate(stored, next)
+                    : strategy.validateUpdate(stored, next);
             if (!invalid.isEmpty()) {
                 throw ApiException.invalid(type, name, invalid);
             }
@@ -307,6 +321,21 @@ public final class ObjectStorage {
             next.withObject("metadata").put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
         }
         next.withObject("metadata").put("resourceVersion", stored.path("metadata").path("resourceVersion").asText());
+        return next;
+    }
+
+    /**
+     * The stored pod with the desired one's ephemeral containers and nothing else of it, as
+     * Kubernetes' dropNonEphemeralContainerUpdates makes it.
+     */
+    private static ObjectNode withEphemeralContainers(ObjectNode stored, ObjectNode desired) {
+        ObjectNode next = stored.deepCopy();
+        JsonNode containers = desired.path("spec").get("ephemeralContainers");
+        if (containers == null || containers.isNull()) {
+            next.withObject("spec").remove("ephemeralContainers");
+        } else {
+            next.withObject("spec").set("ephemeralContainers", containers);
+        }
         return next;
     }
 

@@ -34,6 +34,10 @@ final class Causes {
         return new Cause("FieldValueDuplicate", "Duplicate value: " + goValue, field);
     }
 
+    static Cause notFound(String field, String goValue) {
+        return new Cause("FieldValueNotFound", "Not found: " + goValue, field);
+    }
+
     static Cause forbidden(String field, String detail) {
         return new Cause("FieldValueForbidden", "Forbidden: " + detail, field);
     }

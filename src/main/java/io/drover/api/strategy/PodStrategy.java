@@ -23,7 +23,29 @@ final class PodStrategy extends KindStrategy {
 
     @Override
     public List<Cause> validateCreate(ObjectNode pod) {
-        return PodSpecValidation.validate(pod.get("spec"), "spec");
+        List<Cause> causes = new ArrayList<>(validateSpec(pod));
+        if (!Nodes.objects(Nodes.object(pod, "spec"), "ephemeralContainers").isEmpty()) {
+            causes.add(Causes.forbidden("spec.ephemeralContainers", "cannot be set on create"));
+        }
+        return causes;
+    }
+
+    /** An update's spec is checked as a create's, but may keep the ephemeral containers added since. */
+    @Override
+    public List<Cause> validateUpdate(ObjectNode oldPod, ObjectNode newPod) {
+        List<Cause> causes = new ArrayList<>(validateSpec(newPod));
+        causes.addAll(validateImmutable(oldPod, newPod));
+        return causes;
+    }
+
+    /** The checks of a pod's spec, its ephemeral containers' included. */
+    static List<Cause> validateSpec(ObjectNode pod) {
+        List<Cause> causes = new ArrayList<>(PodSpecValidation.validate(pod.get("spec"), "spec"));
+        ObjectNode spec = Nodes.object(pod, "spec");
+        if (spec != null) {
+            causes.addAll(PodEphemeralContainers.validate(spec));
+        }
+        return causes;
     }
 
     @Override

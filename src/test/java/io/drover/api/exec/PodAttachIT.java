@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.net.URI;
@@ -131,41 +133,139 @@ class PodAttachIT {
 
     @Test
     void kubectlRunItGivesTheContainerATerminalOfTheClientsSize() throws Exception {
-        Path binary = Requirements.kubectl();
-        String command = "stty cols 100 rows 30; exec " + binary + " --kubeconfig " + cluster.server().kubeconfig()
-                + " --cache-dir " + cache + " run -it --rm --restart=Never shell --image=busybox -- sh";
-        Process kubectl = new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectErrorStream(true).start();
-        StringBuffer screen = new StringBuffer();
-        Thread.ofVirtual().start(() -> {
-            byte[] buffer = new byte[4096];
-            try (var in = kubectl.getInputStream()) {
-                int n;
-                while ((n = in.read(buffer)) >= 0) {
-                    screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
-                }
-            } catch (java.io.IOException e) {
-                screen.append(e);
-            }
-        });
-        try (OutputStream keyboard = kubectl.getOutputStream()) {
-            await().atMost(WAIT).until(() -> screen.toString().contains("If you don't see a command prompt"));
+        try (Terminal terminal = Terminal.open("stty cols 100 rows 30; exec " + kubectlCommand()
+                + " run -it --rm --restart=Never shell --image=busybox -- sh")) {
+            terminal.await("If you don't see a command prompt");
             // kubectl sends the terminal's size concurrently with what is typed: ask until it arrived.
             await().atMost(WAIT).pollInterval(Duration.ofMillis(300)).until(() -> {
-                keyboard.write("echo \"sized $(stty size)\"\n".getBytes(StandardCharsets.UTF_8));
-                keyboard.flush();
-                return screen.toString().contains("sized 30 100\r\n");
+                terminal.type("echo \"sized $(stty size)\"\n");
+                return terminal.screen().contains("sized 30 100\r\n");
             });
-            keyboard.write("echo \"$((6*7)) on $(tty) as $TERM\"\n".getBytes(StandardCharsets.UTF_8));
-            keyboard.flush();
-            await().atMost(WAIT).until(() -> screen.toString().contains("42 on /dev/pts/"));
-            keyboard.write("exit 0\n".getBytes(StandardCharsets.UTF_8));
-            keyboard.flush();
-            await().atMost(WAIT).until(() -> !kubectl.isAlive());
-        } finally {
-            kubectl.destroyForcibly();
+            terminal.type("echo \"$((6*7)) on $(tty) as $TERM\"\n");
+            terminal.await("42 on /dev/pts/");
+            terminal.type("exit 0\n");
+            assertThat(terminal.exitCode()).as(terminal.screen()).isZero();
+            assertThat(terminal.screen()).containsPattern("42 on /dev/pts/[0-9]+ as xterm\r\n")
+                    .contains("pod \"shell\" deleted");
         }
-        assertThat(screen.toString()).containsPattern("42 on /dev/pts/[0-9]+ as xterm\r\n").contains("pod \"shell\" deleted");
-        assertThat(kubectl.exitValue()).as(screen.toString()).isZero();
+    }
+
+    @Test
+    void kubectlDebugAddsAnEphemeralContainerAndAttachesToIt() throws Exception {
+        create(pod("target", "Always", false, false, false, "sleep", "1000"));
+        awaitRunning("target");
+
+        try (Terminal terminal = Terminal.open("exec " + kubectlCommand()
+                + " debug -it target --image=busybox --target=main --container=debugger -- sh")) {
+            terminal.await("If you don't see a command prompt");
+            terminal.type("echo \"debugging $((6*7))\"; exit 3\n");
+            terminal.await("Session ended");
+            assertThat(terminal.screen()).contains("debugging 42");
+        }
+        Pod pod = client.pods().inNamespace("default").withName("target").get();
+        assertThat(pod.getSpec().getEphemeralContainers()).singleElement().satisfies(ec -> {
+            assertThat(ec.getName()).isEqualTo("debugger");
+            assertThat(ec.getTargetContainerName()).isEqualTo("main");
+        });
+        // Ended for good: an ephemeral container is never restarted, whatever the pod's restartPolicy.
+        await().atMost(WAIT).until(() -> {
+            var statuses = client.pods().inNamespace("default").withName("target").get().getStatus()
+                    .getEphemeralContainerStatuses();
+            return statuses != null && statuses.size() == 1 && statuses.get(0).getState().getTerminated() != null;
+        });
+        var status = client.pods().inNamespace("default").withName("target").get().getStatus();
+        assertThat(status.getEphemeralContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(3);
+        assertThat(status.getEphemeralContainerStatuses().get(0).getRestartCount()).isZero();
+        assertThat(status.getPhase()).isEqualTo("Running");
+        assertThat(status.getContainerStatuses().get(0).getState().getRunning()).isNotNull();
+    }
+
+    @Test
+    void ephemeralContainersAreAddedThroughTheirSubresourceOnlyWithKubernetesRules() {
+        Pod withOne = new PodBuilder(pod("early", "Always", false, false, false, "sleep", "1000")).editSpec()
+                .addNewEphemeralContainer().withName("e").withImage("busybox").endEphemeralContainer().endSpec().build();
+        assertThatThrownBy(() -> create(withOne))
+                .hasMessageContaining("spec.ephemeralContainers: Forbidden: cannot be set on create");
+        create(pod("host", "Always", false, false, false, "sleep", "1000"));
+        var pods = client.pods().inNamespace("default").withName("host");
+
+        // Strategic merge patches, as kubectl debug sends: no resourceVersion to race the agent's status writes.
+        PatchContext strategic = PatchContext.of(PatchType.STRATEGIC_MERGE);
+        assertThatThrownBy(() -> pods.ephemeralContainers().patch(strategic, "{\"spec\":{\"ephemeralContainers\":[{"
+                + "\"name\":\"main\",\"image\":\"busybox\",\"targetContainerName\":\"nope\","
+                + "\"ports\":[{\"containerPort\":80}]}]}}"))
+                .hasMessageContaining("spec.ephemeralContainers[0].name: Duplicate value: \"main\"")
+                .hasMessageContaining("spec.ephemeralContainers[0].targetContainerName: Not found: \"nope\"")
+                .hasMessageContaining("spec.ephemeralContainers[0].ports: Forbidden: cannot be set for an Ephemeral Container");
+        pods.ephemeralContainers().patch(strategic, "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"probe\","
+                + "\"image\":\"busybox\",\"command\":[\"sleep\",\"1000\"]}]}}");
+        assertThatThrownBy(() -> pods.ephemeralContainers().patch(PatchContext.of(PatchType.JSON),
+                "[{\"op\":\"remove\",\"path\":\"/spec/ephemeralContainers/0\"}]"))
+                .hasMessageContaining("existing ephemeral containers \"probe\" may not be removed");
+        assertThatThrownBy(() -> pods.patch(strategic, "{\"spec\":{\"ephemeralContainers\":[{\"name\":\"sneaky\","
+                + "\"image\":\"busybox\"}]}}"))
+                .hasMessageContaining("pod updates may not change fields other than");
+        // The pod itself stays writable once it has an ephemeral container.
+        pods.patch(strategic, "{\"metadata\":{\"labels\":{\"debugged\":\"yes\"}}}");
+        assertThat(pods.get().getMetadata().getLabels()).containsEntry("debugged", "yes");
+        await().atMost(WAIT).until(() -> pods.get().getStatus().getEphemeralContainerStatuses() != null
+                && pods.get().getStatus().getEphemeralContainerStatuses().get(0).getState().getRunning() != null);
+    }
+
+    private static String kubectlCommand() {
+        return Requirements.kubectl() + " --kubeconfig " + cluster.server().kubeconfig() + " --cache-dir " + cache;
+    }
+
+    /** A shell command run on a terminal of its own (script(1)), as a person at a terminal runs kubectl. */
+    private static final class Terminal implements AutoCloseable {
+        private final Process process;
+        private final OutputStream keyboard;
+        private final StringBuffer screen = new StringBuffer();
+
+        private Terminal(Process process) {
+            this.process = process;
+            this.keyboard = process.getOutputStream();
+            Thread.ofVirtual().start(() -> {
+                byte[] buffer = new byte[4096];
+                try (var in = process.getInputStream()) {
+                    int n;
+                    while ((n = in.read(buffer)) >= 0) {
+                        screen.append(new String(buffer, 0, n, StandardCharsets.UTF_8));
+                    }
+                } catch (java.io.IOException e) {
+                    screen.append(e);
+                }
+            });
+        }
+
+        static Terminal open(String command) throws java.io.IOException {
+            return new Terminal(new ProcessBuilder("script", "-qfec", command, "/dev/null").redirectErrorStream(true)
+                    .start());
+        }
+
+        void type(String text) throws java.io.IOException {
+            keyboard.write(text.getBytes(StandardCharsets.UTF_8));
+            keyboard.flush();
+        }
+
+        void await(String text) {
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> screen.toString().contains(text));
+        }
+
+        String screen() {
+            return screen.toString();
+        }
+
+        int exitCode() throws InterruptedException {
+            org.awaitility.Awaitility.await().atMost(WAIT).until(() -> !process.isAlive());
+            return process.exitValue();
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            keyboard.close();
+            process.destroyForcibly();
+        }
     }
 
     private static Kubectl kubectl() {
