@@ -6,6 +6,7 @@ import io.drover.api.ApiException;
 import io.drover.store.CompactedException;
 import io.drover.store.Store;
 import io.drover.store.StoreException;
+import io.drover.store.StoreUnavailableException;
 import io.drover.store.Watch;
 import io.drover.store.WatchEvent;
 import io.drover.store.WatchListener;
@@ -101,6 +102,10 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
             ApiException gone = ApiException.gone("too old resource version: " + c.requestedRevision() + " ("
                     + c.compactedRevision() + ")");
             queue.add(new Event(Event.ERROR, gone.toStatus()));
+        } else if (cause instanceof StoreUnavailableException) {
+            // As every other request answers while the store is down: 503, which clients retry.
+            queue.add(new Event(Event.ERROR,
+                    ApiException.unavailable("the datastore is unavailable: " + cause.getMessage()).toStatus()));
         } else if (cause != null) {
             queue.add(new Event(Event.ERROR, ApiException.internal(cause.getMessage()).toStatus()));
         }
