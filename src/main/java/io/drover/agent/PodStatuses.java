@@ -42,7 +42,9 @@ final class PodStatuses {
             phases.add(phaseOf(cr));
             statuses.add(containerStatus(c, cr, health.apply(c, cr)));
         }
-        String phase = PodPhase.of(pod.getSpec().getRestartPolicy(), phases);
+        Init init = init(pod, run, health);
+        String phase = init.failed() && "Never".equals(pod.getSpec().getRestartPolicy()) ? "Failed"
+                : !init.done() ? "Pending" : PodPhase.of(pod.getSpec().getRestartPolicy(), phases);
         status.setPhase(phase);
         status.setHostIP(nodeIp);
         status.setHostIPs(List.of(new HostIP(nodeIp)));
@@ -52,6 +54,7 @@ final class PodStatuses {
             status.setStartTime(PodWorker.time(now));
         }
         status.setContainerStatuses(statuses);
+        status.setInitContainerStatuses(init.statuses().isEmpty() ? null : init.statuses());
         List<ContainerStatus> ephemeral = new ArrayList<>();
         for (Container c : EphemeralContainers.of(pod)) {
             ephemeral.add(containerStatus(c, run.containers.get(c.getName()), ContainerHealth.NOT_RUNNING));
@@ -60,7 +63,7 @@ final class PodStatuses {
         ReadyConditions.Verdict ready = ReadyConditions.containersReady(pod.getSpec(), statuses, phase);
         String nowText = PodWorker.time(now);
         List<PodCondition> conditions = new ArrayList<>();
-        conditions.add(condition(current, "Initialized", ReadyConditions.TRUE, nowText));
+        conditions.add(condition(current, "Initialized", init.condition(phase), nowText));
         conditions.add(condition(current, "Ready", ready, nowText));
         conditions.add(condition(current, "ContainersReady", ready, nowText));
         conditions.add(condition(current, "PodScheduled", ReadyConditions.TRUE, nowText));
@@ -71,6 +74,50 @@ final class PodStatuses {
         }
         status.setConditions(conditions);
         return status;
+    }
+
+    /**
+     * The init containers' statuses, whether one failed, and which have not done their part (a
+     * regular one that has not succeeded, a sidecar that has not started).
+     */
+    private record Init(List<ContainerStatus> statuses, boolean failed, List<String> incomplete, boolean done) {
+
+        /** The Initialized condition, as the kubelet words it (GeneratePodInitializedCondition). */
+        ReadyConditions.Verdict condition(String phase) {
+            if (done || phase.equals("Succeeded")) {
+                return ReadyConditions.TRUE;
+            }
+            return new ReadyConditions.Verdict("False", "ContainersNotInitialized",
+                    "containers with incomplete status: [" + String.join(" ", incomplete) + "]");
+        }
+    }
+
+    private static Init init(Pod pod, PodWorker.PodRun run, BiFunction<Container, ContainerRun, ContainerHealth> health) {
+        List<ContainerStatus> statuses = new ArrayList<>();
+        List<String> incomplete = new ArrayList<>();
+        boolean failed = false;
+        for (Container c : PodWorker.list(pod.getSpec().getInitContainers())) {
+            ContainerRun cr = run.containers.get(c.getName());
+            ContainerHealth h = health.apply(c, cr);
+            ContainerStatus status = containerStatus(c, cr, h);
+            if (InitContainers.isSidecar(c)) {
+                if (!Boolean.TRUE.equals(status.getStarted())) {
+                    incomplete.add(c.getName());
+                }
+            } else {
+                boolean succeeded = InitContainers.succeeded(cr);
+                // A regular init container is ready once it succeeded, and never counts as started.
+                status.setReady(succeeded);
+                status.setStarted(false);
+                if (!succeeded) {
+                    incomplete.add(c.getName());
+                }
+                failed |= cr.mode != ContainerRun.Mode.RUNNING && cr.lastExit != null
+                        && !Integer.valueOf(0).equals(cr.lastExit.getExitCode());
+            }
+            statuses.add(status);
+        }
+        return new Init(statuses, failed, incomplete, run.initialized || statuses.isEmpty());
     }
 
     private static PodPhase.Container phaseOf(ContainerRun cr) {

@@ -104,7 +104,10 @@ final class PodWorker implements Reconciler {
         final String uid;
         final String namespace;
         final String name;
-        final Map<String, ContainerRun> containers = new LinkedHashMap<>();
+        /** By name. Concurrent: ephemeral containers join while the kubelet endpoint's requests read it. */
+        final Map<String, ContainerRun> containers = new ConcurrentHashMap<>();
+        /** Every init container has done its part once: they are not run again (a restart does not undo it). */
+        boolean initialized;
 
         PodRun(String uid, String namespace, String name) {
             this.uid = uid;
@@ -163,7 +166,8 @@ final class PodWorker implements Reconciler {
             run = new PodRun(uid, pod.getMetadata().getNamespace(), pod.getMetadata().getName());
             runs.put(key, run);
         }
-        for (List<Container> containers : List.of(pod.getSpec().getContainers(), EphemeralContainers.of(pod))) {
+        for (List<Container> containers : List.of(list(pod.getSpec().getInitContainers()), pod.getSpec().getContainers(),
+                EphemeralContainers.of(pod))) {
             for (Container c : containers) {
                 if (!run.containers.containsKey(c.getName())) {
                     run.containers.put(c.getName(), adopt(key, pod, c));
@@ -179,7 +183,9 @@ final class PodWorker implements Reconciler {
         if (terminal) {
             ports.release(key);
         }
-        Duration next = null;
+        List<Duration> waits = new ArrayList<>();
+        boolean initialized = initialize(key, pod, run, terminal, waits);
+        Duration next = waits.stream().min(Duration::compareTo).orElse(null);
         for (Container c : pod.getSpec().getContainers()) {
             ContainerRun cr = run.containers.get(c.getName());
             observe(pod, c, cr);
@@ -187,7 +193,11 @@ final class PodWorker implements Reconciler {
             if (terminal || cr.mode == ContainerRun.Mode.RUNNING) {
                 continue;
             }
-            Duration wait = advance(key, pod, c, cr);
+            if (!initialized) {
+                cr.waitingReason = "PodInitializing";
+                continue;
+            }
+            Duration wait = advance(key, pod, c, cr, text(pod.getSpec().getRestartPolicy()));
             if (wait != null && (next == null || wait.compareTo(next) < 0)) {
                 next = wait;
             }
@@ -195,8 +205,11 @@ final class PodWorker implements Reconciler {
         for (Container c : EphemeralContainers.of(pod)) {
             ContainerRun cr = run.containers.get(c.getName());
             observe(pod, c, cr);
+            if (terminal) {
+                stopOnceTerminal(pod, c, cr);
+            }
             // Started once, never restarted.
-            Duration wait = !terminal && cr.mode == ContainerRun.Mode.WAITING ? advance(key, pod, c, cr) : null;
+            Duration wait = !terminal && cr.mode == ContainerRun.Mode.WAITING ? advance(key, pod, c, cr, "Never") : null;
             if (wait != null && (next == null || wait.compareTo(next) < 0)) {
                 next = wait;
             }
@@ -244,8 +257,70 @@ final class PodWorker implements Reconciler {
         return handle.taskId() + "@" + handle.pid() + "." + handle.startTime();
     }
 
+    /**
+     * Brings the pod's init containers one step on, as the kubelet runs them: in order, each
+     * regular one to its successful end before the next starts (a failed one restarted with
+     * back-off, unless the pod's restartPolicy is Never: then the pod has failed), each sidecar
+     * ({@code restartPolicy: Always}) started and kept running before the next. Sidecars are
+     * restarted whenever they end, and stopped once the pod is terminal.
+     *
+     * @param waits where the time until the next step is added, when there is one
+     * @return whether the pod is initialized: every regular init container succeeded and every
+     *     sidecar started, now or before
+     */
+    private boolean initialize(String key, Pod pod, PodRun run, boolean terminal, List<Duration> waits)
+            throws InterruptedException {
+        boolean initialized = true;
+        for (Container c : list(pod.getSpec().getInitContainers())) {
+            ContainerRun cr = run.containers.get(c.getName());
+            observe(pod, c, cr);
+            boolean sidecar = InitContainers.isSidecar(c);
+            if (terminal) {
+                stopOnceTerminal(pod, c, cr);
+                continue;
+            }
+            boolean done = sidecar ? cr.mode == ContainerRun.Mode.RUNNING && health(pod, c, cr).started()
+                    : InitContainers.succeeded(cr);
+            if (done) {
+                continue;
+            }
+            if (!initialized && !run.initialized) {
+                cr.waitingReason = "PodInitializing";
+                continue;
+            }
+            if (cr.mode != ContainerRun.Mode.RUNNING) {
+                String policy = sidecar ? "Always" : "Never".equals(pod.getSpec().getRestartPolicy()) ? "Never" : "OnFailure";
+                Duration wait = advance(key, pod, c, cr, policy);
+                if (wait != null) {
+                    waits.add(wait);
+                }
+            }
+            if (!(sidecar && run.initialized)) {
+                initialized = false;
+            }
+        }
+        run.initialized |= initialized;
+        return run.initialized;
+    }
+
+    /**
+     * Stops a container that still runs in a pod that has completed or failed (a sidecar, an
+     * ephemeral container), as the kubelet kills every container of a terminal pod.
+     */
+    private void stopOnceTerminal(Pod pod, Container c, ContainerRun cr) throws InterruptedException {
+        if (cr.mode != ContainerRun.Mode.RUNNING) {
+            return;
+        }
+        runtime.stop(cr.handle, gracePeriod(pod));
+        Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
+        if (exit.isPresent()) {
+            finish(pod, c, cr, exit.get());
+        }
+    }
+
     /** Brings a container that does not run one step on: start it, wait for its back-off, or leave it. */
-    private Duration advance(String key, Pod pod, Container c, ContainerRun cr) throws InterruptedException {
+    private Duration advance(String key, Pod pod, Container c, ContainerRun cr, String restartPolicy)
+            throws InterruptedException {
         String problem = cannotRun(pod, c);
         if (problem != null) {
             if (cr.mode == ContainerRun.Mode.WAITING) {
@@ -266,7 +341,7 @@ final class PodWorker implements Reconciler {
             start(key, pod, c, cr, resolved);
             return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
         }
-        if (!shouldRestart(pod, cr.lastExit)) {
+        if (!shouldRestart(restartPolicy, cr.lastExit)) {
             cr.mode = ContainerRun.Mode.EXITED;
             return null;
         }
@@ -487,7 +562,8 @@ final class PodWorker implements Reconciler {
                         + cr.taskId.substring(run.uid.length() + 1));
             }
             TaskHandle handle = cr.handle;
-            Container spec = pod == null ? null : pod.getSpec().getContainers().stream()
+            Container spec = pod == null ? null : java.util.stream.Stream.concat(list(pod.getSpec().getInitContainers())
+                            .stream(), pod.getSpec().getContainers().stream())
                     .filter(c -> cr.taskId.equals(run.uid + "_" + c.getName())).findFirst().orElse(null);
             stops.add(Thread.ofVirtual().name("stop-" + cr.taskId).start(() -> {
                 try {
@@ -556,14 +632,14 @@ final class PodWorker implements Reconciler {
      * Attaches to a running container's task (kubectl attach); empty when it does not run here or
      * the runtime cannot attach.
      */
-    Optional<TaskStreams> attach(String namespace, String pod, String container) throws IOException {
+    Optional<TaskStreams> attach(String namespace, String pod, String container, boolean stdin) throws IOException {
         PodRun run = runs.get(namespace + "/" + pod);
         ContainerRun cr = run == null ? null : run.containers.get(container);
         TaskHandle handle = cr == null || cr.mode != ContainerRun.Mode.RUNNING ? null : cr.handle;
         if (handle == null || !(runtime instanceof TaskAttach attachable)) {
             return Optional.empty();
         }
-        return attachable.attach(handle);
+        return attachable.attach(handle, stdin);
     }
 
     private static TaskStdio stdio(Container c) {
@@ -630,9 +706,8 @@ final class PodWorker implements Reconciler {
         return null;
     }
 
-    private static boolean shouldRestart(Pod pod, ContainerStateTerminated exit) {
-        String policy = text(pod.getSpec().getRestartPolicy());
-        return switch (policy) {
+    private static boolean shouldRestart(String restartPolicy, ContainerStateTerminated exit) {
+        return switch (restartPolicy) {
             case "Never" -> false;
             case "OnFailure" -> exit == null || exit.getExitCode() == null || exit.getExitCode() != 0;
             default -> true;
@@ -660,7 +735,9 @@ final class PodWorker implements Reconciler {
         if (pod.getStatus() == null) {
             return null;
         }
-        return list(pod.getStatus().getContainerStatuses()).stream()
+        return java.util.stream.Stream.of(pod.getStatus().getInitContainerStatuses(),
+                        pod.getStatus().getContainerStatuses(), pod.getStatus().getEphemeralContainerStatuses())
+                .flatMap(statuses -> list(statuses).stream())
                 .filter(s -> container.equals(s.getName())).findFirst().orElse(null);
     }
 

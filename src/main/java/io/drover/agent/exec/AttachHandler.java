@@ -5,6 +5,7 @@ import static io.drover.agent.streaming.StreamingRequests.refuse;
 
 import io.drover.agent.runtime.TaskStreams;
 import io.drover.agent.streaming.StreamingEndpoint;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.http.HttpStatus;
@@ -47,7 +48,13 @@ public final class AttachHandler extends StreamingEndpoint {
         String pod = parts.get(1);
         String container = parts.get(2);
         // Attached before the upgrade: output from this moment on is the client's.
-        Optional<TaskStreams> task = targets.attach(namespace, pod, container);
+        Optional<TaskStreams> task;
+        try {
+            task = targets.attach(namespace, pod, container, options.stdin());
+        } catch (IOException e) {
+            return refuse(response, callback, HttpStatus.INTERNAL_SERVER_ERROR_500, "InternalError",
+                    "error attaching to container: " + e.getMessage());
+        }
         if (task.isEmpty()) {
             return refuse(response, callback, HttpStatus.NOT_FOUND_404, "NotFound",
                     "container " + container + " not found in pod " + pod + "_" + namespace);

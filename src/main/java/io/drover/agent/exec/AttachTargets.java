@@ -11,7 +11,8 @@ public interface AttachTargets {
     /**
      * Attaches to the running container {@code container} of pod {@code namespace/pod}.
      *
+     * @param stdin whether the client sends stdin
      * @return empty when no such container runs
      */
-    Optional<TaskStreams> attach(String namespace, String pod, String container) throws IOException;
+    Optional<TaskStreams> attach(String namespace, String pod, String container, boolean stdin) throws IOException;
 }

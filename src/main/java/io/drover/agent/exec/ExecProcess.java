@@ -59,10 +59,6 @@ final class ExecProcess implements RemoteStreams {
         return new ExecProcess(builder.start(), options);
     }
 
-    long pid() {
-        return process.pid();
-    }
-
     @Override
     public InputStream stdout() {
         return process.getInputStream();

@@ -11,9 +11,11 @@ public interface TaskAttach {
 
     /**
      * The task's streams from now on: output it writes after this call, and its stdin when it has
-     * one ({@link TaskStdio}).
+     * one ({@link TaskStdio}) and {@code stdin} asks for it.
      *
+     * @param stdin whether this attachment writes to the task's stdin: only then does it hold the
+     *     stdin open (an attachment that only reads must not keep a stdinOnce task from its end of file)
      * @return empty when the task no longer runs
      */
-    Optional<TaskStreams> attach(TaskHandle handle) throws IOException;
+    Optional<TaskStreams> attach(TaskHandle handle, boolean stdin) throws IOException;
 }

@@ -4,6 +4,7 @@ import io.drover.agent.logs.LogOptions;
 import io.drover.agent.logs.LogPipeline;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.function.Function;
 
 /**
@@ -101,15 +103,21 @@ final class ContainerLogsEndpoint {
         return value != null && (value.isEmpty() || value.equalsIgnoreCase("true") || value.equals("1"));
     }
 
+    /** Init, regular and ephemeral containers all have logs. */
     private static boolean hasContainer(Pod pod, String container) {
-        return list(pod.getSpec().getContainers()).stream().map(Container::getName).anyMatch(container::equals);
+        return Stream.of(list(pod.getSpec().getInitContainers()).stream().map(Container::getName),
+                        list(pod.getSpec().getContainers()).stream().map(Container::getName),
+                        list(pod.getSpec().getEphemeralContainers()).stream().map(EphemeralContainer::getName))
+                .flatMap(names -> names).anyMatch(container::equals);
     }
 
     private static ContainerStatus status(Pod pod, String container) {
         if (pod.getStatus() == null) {
             return null;
         }
-        return list(pod.getStatus().getContainerStatuses()).stream().filter(s -> container.equals(s.getName()))
+        return Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses(),
+                        pod.getStatus().getEphemeralContainerStatuses())
+                .flatMap(statuses -> list(statuses).stream()).filter(s -> container.equals(s.getName()))
                 .findFirst().orElse(null);
     }
 

@@ -20,9 +20,14 @@ abstract class KindStrategy implements ResourceStrategy {
 
     @Override
     public List<Cause> validateUpdate(ObjectNode oldObject, ObjectNode newObject) {
-        List<Cause> causes = new ArrayList<>(validateCreate(newObject));
+        List<Cause> causes = new ArrayList<>(validateUpdated(newObject));
         causes.addAll(validateImmutable(oldObject, newObject));
         return causes;
+    }
+
+    /** The checks of an updated object on its own: a create's, unless the kind has create-only ones. */
+    List<Cause> validateUpdated(ObjectNode newObject) {
+        return validateCreate(newObject);
     }
 
     /** What an update may not change; empty by default. */

@@ -30,12 +30,10 @@ final class PodStrategy extends KindStrategy {
         return causes;
     }
 
-    /** An update's spec is checked as a create's, but may keep the ephemeral containers added since. */
+    /** An updated pod's spec is checked as a create's, but may keep the ephemeral containers added since. */
     @Override
-    public List<Cause> validateUpdate(ObjectNode oldPod, ObjectNode newPod) {
-        List<Cause> causes = new ArrayList<>(validateSpec(newPod));
-        causes.addAll(validateImmutable(oldPod, newPod));
-        return causes;
+    List<Cause> validateUpdated(ObjectNode pod) {
+        return validateSpec(pod);
     }
 
     /** The checks of a pod's spec, its ephemeral containers' included. */

@@ -178,6 +178,8 @@ class PodAttachIT {
         assertThat(status.getEphemeralContainerStatuses().get(0).getRestartCount()).isZero();
         assertThat(status.getPhase()).isEqualTo("Running");
         assertThat(status.getContainerStatuses().get(0).getState().getRunning()).isNotNull();
+        assertThat(client.pods().inNamespace("default").withName("target").inContainer("debugger").getLog())
+                .contains("debugging 42");
     }
 
     @Test

@@ -10,70 +10,73 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 /**
  * One attachment to a process task ({@link ProcessRuntime#attach}).
  *
  * <p>Output: the task's stdout and stderr are files (its run's raw output), so attaching opens
- * them anew through {@code /proc/<pid>/fd/1} and {@code /2} and reads on from their current end,
- * as {@code tail -f} does, every {@value #POLL_MILLIS} ms while nothing new is there. A stream
- * ends once the task ended and everything it wrote was read, or when the attachment closes. The
- * log pump frees the disk blocks of output it has copied; an attached client more than that far
- * behind (megabytes) would read zeros there.
+ * them anew and reads on from their current end, as {@code tail -f} does, every {@value
+ * ProcessRuntime#POLL_MILLIS} ms while nothing new is there. A stream ends once the task ended and
+ * everything it wrote was read, or when the attachment closes. The log pump frees the disk blocks
+ * of output it has copied; an attached client more than that far behind (megabytes) would read
+ * zeros there.
  *
- * <p>Input: the task's stdin FIFO, opened read-write so that the open never blocks (a FIFO's
- * write-only open waits for a reader). Writes block while the FIFO is full, which slows the
- * client: back-pressure, as with a pipe.
+ * <p>Input: the task's stdin FIFO, written by a platform thread of the attachment's own
+ * ({@link FifoWriter}), so a write that blocks on a full FIFO (a task that does not read) slows the
+ * client and can still be abandoned: closing the attachment interrupts that thread.
  */
 final class ProcessAttachment implements TaskStreams {
-    static final long POLL_MILLIS = 20;
-
     private final TaskHandle handle;
     private final boolean stdinOnce;
     private final boolean tty;
     private final BooleanSupplier running;
-    private final Runnable releaseStdin;
-    private final Object stdinLock = new Object();
-    /** The task's stdin FIFO, or null when it has none or it was closed. */
-    private FileChannel stdin;
+    /** Null when the task has no stdin, or this attachment does not write to it. */
+    private final FifoWriter stdin;
     private final FollowedOutput stdout;
     private final FollowedOutput stderr;
 
-    private ProcessAttachment(TaskHandle handle, FileChannel stdin, boolean stdinOnce, boolean tty,
-            BooleanSupplier running, Runnable releaseStdin, FollowedOutput stdout, FollowedOutput stderr) {
+    private ProcessAttachment(TaskHandle handle, FifoWriter stdin, boolean stdinOnce, boolean tty,
+            BooleanSupplier running, FollowedOutput stdout, FollowedOutput stderr) {
         this.handle = handle;
         this.stdin = stdin;
         this.stdinOnce = stdinOnce;
         this.tty = tty;
         this.running = running;
-        this.releaseStdin = releaseStdin;
         this.stdout = stdout;
         this.stderr = stderr;
     }
 
     /**
+     * @param stdoutFile the file the task's stdout goes to, {@code stderrFile} its stderr's
      * @param fifo the task's stdin FIFO, or null when clients' input is to be dropped
      * @param releaseStdin makes the task's stdin end once no attachment holds it
-     * @throws java.nio.file.NoSuchFileException when the task's process is gone
+     * @throws java.nio.file.NoSuchFileException when the task's output is gone (it ended)
      */
-    static ProcessAttachment open(TaskHandle handle, Path fifo, boolean stdinOnce, boolean tty, BooleanSupplier running,
-            Runnable releaseStdin) throws IOException {
-        Path fds = Path.of("/proc", Long.toString(handle.pid()), "fd");
-        FollowedOutput stdout = FollowedOutput.fromEnd(fds.resolve("1"), running);
-        FollowedOutput stderr = null;
-        FileChannel stdin = null;
+    static ProcessAttachment open(TaskHandle handle, Path stdoutFile, Path stderrFile, Path fifo, boolean stdinOnce,
+            boolean tty, BooleanSupplier running, Runnable releaseStdin) throws IOException {
+        FollowedOutput stdout = FollowedOutput.fromEnd(stdoutFile, running);
+        FollowedOutput stderr;
         try {
-            stderr = FollowedOutput.fromEnd(fds.resolve("2"), running);
-            stdin = fifo == null ? null : FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            stderr = FollowedOutput.fromEnd(stderrFile, running);
         } catch (IOException e) {
             stdout.close();
-            if (stderr != null) {
-                stderr.close();
-            }
             throw e;
         }
-        return new ProcessAttachment(handle, stdin, stdinOnce, tty, running, releaseStdin, stdout, stderr);
+        FifoWriter stdin = null;
+        if (fifo != null) {
+            try {
+                stdin = FifoWriter.open(fifo, handle.taskId(), running, releaseStdin);
+            } catch (IOException e) {
+                stdout.close();
+                stderr.close();
+                throw e;
+            }
+        }
+        return new ProcessAttachment(handle, stdin, stdinOnce, tty, running, stdout, stderr);
     }
 
     @Override
@@ -88,27 +91,16 @@ final class ProcessAttachment implements TaskStreams {
 
     @Override
     public void writeStdin(byte[] data) throws IOException {
-        synchronized (stdinLock) {
-            if (stdin == null || !running.getAsBoolean()) {
-                return;
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(data);
-            while (buffer.hasRemaining()) {
-                stdin.write(buffer);
-            }
+        if (stdin != null && running.getAsBoolean()) {
+            stdin.write(data);
         }
     }
 
     @Override
-    public void closeTaskStdin() throws IOException {
-        synchronized (stdinLock) {
-            if (stdin == null) {
-                return;
-            }
-            stdin.close();
-            stdin = null;
+    public void closeTaskStdin() {
+        if (stdin != null) {
+            stdin.finishAndRelease();
         }
-        releaseStdin.run();
     }
 
     @Override
@@ -138,13 +130,99 @@ final class ProcessAttachment implements TaskStreams {
     public void close() {
         stdout.close();
         stderr.close();
-        // Without the lock: a write blocked on a full FIFO is ended by the close.
-        FileChannel held = stdin;
-        if (held != null) {
+        if (stdin != null) {
+            stdin.abandon();
+        }
+    }
+
+    /**
+     * Writes an attachment's input to the task's stdin FIFO on a platform thread of its own: the
+     * FIFO is a file channel, whose blocked write only a platform thread's interrupt ends (a virtual
+     * thread's close would wait for the write). The FIFO is opened read-write so that opening never
+     * blocks (a write-only open waits for a reader).
+     */
+    static final class FifoWriter {
+        private static final byte[] END = new byte[0];
+        /** A few WebSocket messages: beyond that the client waits, as it would on a full pipe. */
+        private final BlockingQueue<byte[]> pending = new ArrayBlockingQueue<>(8);
+        private final FileChannel fifo;
+        private final BooleanSupplier running;
+        private final Runnable releaseStdin;
+        private final Thread thread;
+        private volatile boolean closed;
+        /** The task's stdin is to end once this writer let go of the FIFO. */
+        private volatile boolean release;
+
+        private FifoWriter(FileChannel fifo, String name, BooleanSupplier running, Runnable releaseStdin) {
+            this.fifo = fifo;
+            this.running = running;
+            this.releaseStdin = releaseStdin;
+            this.thread = Thread.ofPlatform().daemon().name("stdin-" + name).unstarted(this::run);
+        }
+
+        static FifoWriter open(Path fifo, String name, BooleanSupplier running, Runnable releaseStdin)
+                throws IOException {
+            FifoWriter writer = new FifoWriter(FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE),
+                    name, running, releaseStdin);
+            writer.thread.start();
+            return writer;
+        }
+
+        /** Queues input, waiting while the queue is full; dropped once the writer is closed. */
+        void write(byte[] data) throws IOException {
             try {
-                held.close();
-            } catch (IOException e) {
-                // nothing held any more either way
+                while (!closed && running.getAsBoolean()) {
+                    if (pending.offer(data, ProcessRuntime.POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+                        return;
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while writing stdin", e);
+            }
+        }
+
+        /** Writes what is queued, then closes the task's stdin for good (stdinOnce). */
+        void finishAndRelease() {
+            release = true;
+            if (!pending.offer(END)) {
+                abandon(); // the task does not read its stdin: it gets its end of file without the rest
+            }
+        }
+
+        /**
+         * Drops what is queued and lets go of the FIFO, ending a write that waits on it (and then
+         * ending the task's stdin, when that was asked).
+         */
+        void abandon() {
+            closed = true;
+            thread.interrupt();
+        }
+
+        private void run() {
+            try {
+                while (!closed) {
+                    byte[] data = pending.take();
+                    if (data == END) {
+                        break;
+                    }
+                    ByteBuffer buffer = ByteBuffer.wrap(data);
+                    while (buffer.hasRemaining()) {
+                        fifo.write(buffer);
+                    }
+                }
+            } catch (InterruptedException | IOException e) {
+                // abandoned, or the FIFO is gone with the task: the rest of the input has nowhere to go
+            } finally {
+                closed = true;
+                try {
+                    fifo.close();
+                } catch (IOException e) {
+                    // nothing was buffered in the channel itself
+                }
+                if (release) {
+                    releaseStdin.run();
+                }
             }
         }
     }
@@ -203,7 +281,7 @@ final class ProcessAttachment implements TaskStreams {
                     return -1;
                 }
                 try {
-                    Thread.sleep(POLL_MILLIS);
+                    Thread.sleep(ProcessRuntime.POLL_MILLIS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return -1;

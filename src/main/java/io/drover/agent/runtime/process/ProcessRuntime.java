@@ -72,7 +72,9 @@ import org.slf4j.LoggerFactory;
  * SIGQUIT ignored; {@code env --default-signal} (coreutils ≥ 8.31) restores every signal to its
  * default before the command runs. {@code env -i} gives the task exactly {@link TaskSpec#env()}:
  * the monitor itself runs with a fixed minimal environment, so nothing of the agent leaks in and
- * no task variable (IFS...) can change how the monitor's script runs. stdin is {@code /dev/null}.
+ * no task variable (IFS...) can change how the monitor's script runs. stdin is {@code /dev/null},
+ * or a FIFO that attached clients write to for a container with {@code stdin} or {@code tty}
+ * (see {@link #MONITOR}).
  *
  * <p><b>Identity</b>: the task's subshell prints its own {@code /proc/self/stat} before it
  * {@code exec}s, so the agent learns the pid and start time even of a task that ends at once.
@@ -309,6 +311,8 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         if (spec.stdio().tty()) {
             state.put("tty", "true");
         }
+        state.put("stdout", spec.stdoutLog().toAbsolutePath().toString());
+        state.put("stderr", spec.stderrLog().toAbsolutePath().toString());
         TaskHandle handle = new TaskHandle(NAME, spec.id(), taskStat.pid(), taskStat.startTime(), state);
         monitors.put(key(handle), monitor);
         awaitSessionLeader(handle);
@@ -532,15 +536,19 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
      * task's stdin is open while its monitor still holds the FIFO ({@link #MONITOR}).
      */
     @Override
-    public Optional<TaskStreams> attach(TaskHandle h) throws IOException {
+    public Optional<TaskStreams> attach(TaskHandle h, boolean withStdin) throws IOException {
         if (!ours(h) || !running(h)) {
             return Optional.empty();
         }
         String stdin = h.state().getOrDefault("stdin", "none");
-        Path fifo = stdin.equals("none") || !stdinHeld(h) ? null : dir(h).resolve(STDIN_FIFO);
+        Path fifo = !withStdin || stdin.equals("none") || !stdinHeld(h) ? null : dir(h).resolve(STDIN_FIFO);
+        Path fds = Path.of("/proc", Long.toString(h.pid()), "fd");
+        // The run's output files as started; a task from before they were recorded: what fd 1 and 2 are now.
+        Path stdout = Optional.ofNullable(h.state().get("stdout")).map(Path::of).orElse(fds.resolve("1"));
+        Path stderr = Optional.ofNullable(h.state().get("stderr")).map(Path::of).orElse(fds.resolve("2"));
         try {
-            return Optional.of(ProcessAttachment.open(h, fifo, stdin.equals("once"), "true".equals(h.state().get("tty")),
-                    () -> running(h), () -> releaseStdin(h)));
+            return Optional.of(ProcessAttachment.open(h, stdout, stderr, fifo, stdin.equals("once"),
+                    "true".equals(h.state().get("tty")), () -> running(h), () -> releaseStdin(h)));
         } catch (NoSuchFileException e) {
             return Optional.empty(); // ended meanwhile: its /proc entry is gone
         }

@@ -356,7 +356,7 @@ class ProcessRuntimeIT {
         TaskHandle h = start(spec);
         awaitLog(spec, "before");
 
-        try (TaskStreams first = runtime.attach(h).orElseThrow()) {
+        try (TaskStreams first = runtime.attach(h, true).orElseThrow()) {
             StringBuffer out = collect(first.stdout());
             first.writeStdin("a\n".getBytes());
             await().atMost(LONG).until(() -> out.toString().contains("got a"));
@@ -364,7 +364,7 @@ class ProcessRuntimeIT {
         }
         // Detached: the task runs on and still reads its stdin.
         assertThat(runtime.await(h, Duration.ofMillis(200))).isEmpty();
-        try (TaskStreams second = runtime.attach(h).orElseThrow()) {
+        try (TaskStreams second = runtime.attach(h, true).orElseThrow()) {
             StringBuffer out = collect(second.stdout());
             second.writeStdin("b\n".getBytes());
             await().atMost(LONG).until(() -> out.toString().contains("got b"));
@@ -379,15 +379,43 @@ class ProcessRuntimeIT {
         TaskSpec spec = withStdio(spec("sh", "-c", "cat; echo done"), new TaskStdio(true, true, false));
         TaskHandle h = start(spec);
 
-        TaskStreams attached = runtime.attach(h).orElseThrow();
+        // An attachment that only reads does not hold the task's stdin open.
+        TaskStreams observer = runtime.attach(h, false).orElseThrow();
+        StringBuffer observed = collect(observer.stdout());
+        TaskStreams attached = runtime.attach(h, true).orElseThrow();
         StringBuffer out = collect(attached.stdout());
         attached.writeStdin("x\n".getBytes());
         attached.closeTaskStdin();
 
         assertThat(runtime.await(h, LONG).orElseThrow().exitCode()).isZero();
-        await().atMost(LONG).until(() -> out.toString().equals("x\ndone\n"));
+        await().atMost(LONG).until(() -> out.toString().equals("x\ndone\n") && observed.toString().equals("x\ndone\n"));
         attached.close();
-        assertThat(runtime.attach(h)).isEmpty();
+        observer.close();
+        assertThat(runtime.attach(h, true)).isEmpty();
+    }
+
+    @Test
+    void inputATaskDoesNotReadWaitsForItButClosingTheAttachmentEndsTheWait() throws Exception {
+        TaskHandle h = start(withStdio(spec("sleep", "60"), new TaskStdio(true, false, false)));
+        TaskStreams attached = runtime.attach(h, true).orElseThrow();
+        byte[] chunk = new byte[32 * 1024];
+        Thread client = Thread.ofVirtual().start(() -> {
+            try {
+                for (int i = 0; i < 64; i++) { // 2 MiB: far beyond what the FIFO and the queue hold
+                    attached.writeStdin(chunk);
+                }
+            } catch (IOException e) {
+                // the attachment went away: as good as done
+            }
+        });
+        // The FIFO is full and the task does not read: the client waits...
+        await().atMost(LONG).until(() -> client.getState() == Thread.State.TIMED_WAITING
+                || client.getState() == Thread.State.WAITING);
+        assertThat(client.isAlive()).isTrue();
+        // ...until it goes away.
+        attached.close();
+        await().atMost(LONG).until(() -> !client.isAlive());
+        assertThat(attached.running()).isTrue();
     }
 
     @Test
@@ -396,7 +424,7 @@ class ProcessRuntimeIT {
         TaskHandle h = start(spec);
         awaitLog(spec, "read all");
 
-        try (TaskStreams attached = runtime.attach(h).orElseThrow()) {
+        try (TaskStreams attached = runtime.attach(h, true).orElseThrow()) {
             attached.writeStdin("ignored\n".getBytes());
             assertThat(attached.running()).isTrue();
         }
@@ -409,7 +437,7 @@ class ProcessRuntimeIT {
         TaskSpec spec = withStdio(spec("sh", "-c", "while read l; do eval \"$l\"; done"), new TaskStdio(true, false, true));
         TaskHandle h = start(spec);
 
-        try (TaskStreams attached = runtime.attach(h).orElseThrow()) {
+        try (TaskStreams attached = runtime.attach(h, true).orElseThrow()) {
             assertThat(attached.tty()).isTrue();
             StringBuffer out = collect(attached.stdout());
             attached.resize(123, 45);

@@ -1,0 +1,19 @@
+package io.drover.agent;
+
+import io.fabric8.kubernetes.api.model.Container;
+
+/** What the agent asks of a pod's init containers. */
+final class InitContainers {
+    private InitContainers() {}
+
+    /** A sidecar: an init container with {@code restartPolicy: Always}, which runs beside the pod's containers. */
+    static boolean isSidecar(Container c) {
+        return "Always".equals(c.getRestartPolicy());
+    }
+
+    /** A regular init container that ran to a successful end (and so is not run again). */
+    static boolean succeeded(ContainerRun cr) {
+        return cr.mode == ContainerRun.Mode.EXITED && cr.lastExit != null
+                && Integer.valueOf(0).equals(cr.lastExit.getExitCode());
+    }
+}

@@ -1,0 +1,170 @@
+package io.drover.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.testing.TempDirs;
+import io.drover.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Init containers and sidecars run by the node agent as the kubelet runs them, with real processes. */
+class InitContainersIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    private static TestCluster cluster;
+    private static KubernetesClient client;
+    private Path dir;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        cluster = TestCluster.start();
+        client = cluster.client();
+    }
+
+    @AfterAll
+    static void stopCluster() {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @BeforeEach
+    void markers() {
+        dir = TempDirs.create("drover-init");
+    }
+
+    @AfterEach
+    void deletePods() {
+        client.pods().inNamespace("default").withGracePeriod(0).delete();
+        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").list().getItems().isEmpty());
+        TempDirs.delete(dir);
+    }
+
+    @Test
+    void initContainersRunOneAfterTheOtherToTheirEndBeforeTheContainers() {
+        create(pod("ordered", "Always", List.of(
+                        container("first", "echo first >> $DIR/log"),
+                        container("second", "grep -q first $DIR/log && echo second >> $DIR/log")),
+                "cat $DIR/log; sleep 1000"));
+
+        Pod running = awaitPod("ordered", p -> "Running".equals(p.getStatus().getPhase()));
+        assertThat(running.getStatus().getInitContainerStatuses()).extracting(ContainerStatus::getName)
+                .containsExactly("first", "second");
+        assertThat(running.getStatus().getInitContainerStatuses()).allSatisfy(s -> {
+            assertThat(s.getState().getTerminated().getReason()).isEqualTo("Completed");
+            assertThat(s.getReady()).isTrue();
+            assertThat(s.getRestartCount()).isZero();
+        });
+        assertThat(condition(running, "Initialized").getStatus()).isEqualTo("True");
+        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("ordered").getLog()
+                .equals("first\nsecond\n"));
+        assertThat(client.pods().inNamespace("default").withName("ordered").inContainer("second").getLog()).isEmpty();
+    }
+
+    @Test
+    void whileAnInitContainerRunsThePodIsPendingAndItsContainersWait() {
+        create(pod("slow", "Always", List.of(container("wait", "sleep 1000"), container("next", "true")), "sleep 1000"));
+
+        Pod pending = awaitPod("slow", p -> p.getStatus().getInitContainerStatuses() != null
+                && p.getStatus().getInitContainerStatuses().get(0).getState().getRunning() != null);
+        assertThat(pending.getStatus().getPhase()).isEqualTo("Pending");
+        PodCondition initialized = condition(pending, "Initialized");
+        assertThat(initialized.getStatus()).isEqualTo("False");
+        assertThat(initialized.getReason()).isEqualTo("ContainersNotInitialized");
+        assertThat(initialized.getMessage()).isEqualTo("containers with incomplete status: [wait next]");
+        assertThat(pending.getStatus().getInitContainerStatuses().get(1).getState().getWaiting().getReason())
+                .isEqualTo("PodInitializing");
+        assertThat(pending.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason())
+                .isEqualTo("PodInitializing");
+    }
+
+    @Test
+    void aFailedInitContainerFailsAPodThatIsNeverRestartedAndItsContainersNeverStart() {
+        create(pod("broken", "Never", List.of(container("setup", "echo cannot set up >&2; exit 3")), "touch $DIR/ran"));
+
+        Pod failed = awaitPod("broken", p -> "Failed".equals(p.getStatus().getPhase()));
+        ContainerStatus setup = failed.getStatus().getInitContainerStatuses().get(0);
+        assertThat(setup.getState().getTerminated().getExitCode()).isEqualTo(3);
+        assertThat(setup.getState().getTerminated().getReason()).isEqualTo("Error");
+        assertThat(failed.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason())
+                .isEqualTo("PodInitializing");
+        assertThat(dir.resolve("ran")).doesNotExist();
+    }
+
+    @Test
+    void aFailedInitContainerIsRestartedUntilItSucceedsThenTheContainersStart() {
+        create(pod("retry", "Always",
+                List.of(container("flaky", "if [ -e $DIR/tried ]; then exit 0; fi; touch $DIR/tried; exit 1")),
+                "echo started; sleep 1000"));
+
+        Pod running = awaitPod("retry", p -> "Running".equals(p.getStatus().getPhase()));
+        ContainerStatus flaky = running.getStatus().getInitContainerStatuses().get(0);
+        assertThat(flaky.getRestartCount()).isEqualTo(1);
+        assertThat(flaky.getLastState().getTerminated().getExitCode()).isEqualTo(1);
+        assertThat(flaky.getState().getTerminated().getExitCode()).isZero();
+    }
+
+    @Test
+    void aSidecarStartsBeforeTheNextInitContainerRunsBesideTheContainersAndStopsWhenThePodCompletes() {
+        Container sidecar = new ContainerBuilder(container("proxy", "echo up >> $DIR/log; exec sleep 1000"))
+                .withRestartPolicy("Always").build();
+        create(pod("with-sidecar", "Never", List.of(sidecar, container("after", "grep -q up $DIR/log")),
+                "sleep 2; echo done"));
+
+        Pod running = awaitPod("with-sidecar", p -> "Running".equals(p.getStatus().getPhase()));
+        ContainerStatus proxy = running.getStatus().getInitContainerStatuses().get(0);
+        assertThat(proxy.getState().getRunning()).isNotNull();
+        assertThat(proxy.getStarted()).isTrue();
+        assertThat(running.getStatus().getInitContainerStatuses().get(1).getState().getTerminated().getExitCode())
+                .isZero();
+
+        // The sidecar does not hold the pod: it completes when its container does, and the sidecar is stopped.
+        Pod done = awaitPod("with-sidecar", p -> "Succeeded".equals(p.getStatus().getPhase())
+                && p.getStatus().getInitContainerStatuses().get(0).getState().getTerminated() != null);
+        assertThat(done.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
+    }
+
+    private Pod pod(String name, String restartPolicy, List<Container> init, String command) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withRestartPolicy(restartPolicy).withTerminationGracePeriodSeconds(1L)
+                .withInitContainers(init).addToContainers(container("main", command)).endSpec().build();
+    }
+
+    private Container container(String name, String script) {
+        return new ContainerBuilder().withName(name).withCommand("sh", "-c", script)
+                .addNewEnv().withName("DIR").withValue(dir.toString()).endEnv().build();
+    }
+
+    private static void create(Pod pod) {
+        client.pods().inNamespace("default").resource(pod).create();
+    }
+
+    private static Pod awaitPod(String name, Predicate<Pod> condition) {
+        Pod[] seen = new Pod[1];
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
+            Pod p = client.pods().inNamespace("default").withName(name).get();
+            seen[0] = p;
+            return p != null && p.getStatus() != null && condition.test(p);
+        });
+        return seen[0];
+    }
+
+    private static PodCondition condition(Pod pod, String type) {
+        return pod.getStatus().getConditions().stream().filter(c -> c.getType().equals(type)).findFirst().orElseThrow();
+    }
+}
