@@ -43,8 +43,12 @@ final class PodStatuses {
             statuses.add(containerStatus(c, cr, health.apply(c, cr)));
         }
         Init init = init(pod, run, health);
-        String phase = init.failed() && "Never".equals(pod.getSpec().getRestartPolicy()) ? "Failed"
-                : !init.done() ? "Pending" : PodPhase.of(pod.getSpec().getRestartPolicy(), phases);
+        String phase = run.deadlineExceeded || init.failed() && "Never".equals(pod.getSpec().getRestartPolicy())
+                ? "Failed" : !init.done() ? "Pending" : PodPhase.of(pod.getSpec().getRestartPolicy(), phases);
+        if (run.deadlineExceeded) {
+            status.setReason(ActiveDeadline.REASON);
+            status.setMessage(ActiveDeadline.MESSAGE);
+        }
         status.setPhase(phase);
         status.setHostIP(nodeIp);
         status.setHostIPs(List.of(new HostIP(nodeIp)));

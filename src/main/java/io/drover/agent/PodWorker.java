@@ -108,6 +108,8 @@ final class PodWorker implements Reconciler {
         final Map<String, ContainerRun> containers = new ConcurrentHashMap<>();
         /** Every init container has done its part once: they are not run again (a restart does not undo it). */
         boolean initialized;
+        /** The pod ran past its activeDeadlineSeconds: it has failed, and nothing of it runs again. */
+        boolean deadlineExceeded;
 
         PodRun(String uid, String namespace, String name) {
             this.uid = uid;
@@ -179,18 +181,34 @@ final class PodWorker implements Reconciler {
             Duration drainWait = drain.holdOff(pod, gracePeriod(pod));
             return drainWait != null ? Result.requeueAfter(drainWait) : terminate(key, pod, run);
         }
-        boolean terminal = isTerminal(pod);
+        // Also after an agent restart: a pod failed by its deadline stays failed.
+        run.deadlineExceeded |= pod.getStatus() != null && ActiveDeadline.REASON.equals(pod.getStatus().getReason());
+        boolean terminal = isTerminal(pod) || run.deadlineExceeded;
+        List<Duration> waits = new ArrayList<>();
+        if (!terminal) {
+            Optional<Duration> left = ActiveDeadline.left(pod, clock.instant());
+            if (left.isPresent() && !left.get().isPositive()) {
+                run.deadlineExceeded = true;
+                terminal = true;
+                events.warning(pod, ActiveDeadline.REASON, ActiveDeadline.MESSAGE);
+            } else {
+                left.ifPresent(waits::add);
+            }
+        }
         if (terminal) {
             ports.release(key);
         }
-        List<Duration> waits = new ArrayList<>();
         boolean initialized = initialize(key, pod, run, terminal, waits);
         Duration next = waits.stream().min(Duration::compareTo).orElse(null);
         for (Container c : pod.getSpec().getContainers()) {
             ContainerRun cr = run.containers.get(c.getName());
             observe(pod, c, cr);
+            if (terminal) {
+                stopOnceTerminal(pod, c, cr); // only a pod past its active deadline has any left
+                continue;
+            }
             killIfProbeFailed(pod, c, cr);
-            if (terminal || cr.mode == ContainerRun.Mode.RUNNING) {
+            if (cr.mode == ContainerRun.Mode.RUNNING) {
                 continue;
             }
             if (!initialized) {
@@ -305,7 +323,8 @@ final class PodWorker implements Reconciler {
 
     /**
      * Stops a container that still runs in a pod that has completed or failed (a sidecar, an
-     * ephemeral container), as the kubelet kills every container of a terminal pod.
+     * ephemeral container, any container once the pod's active deadline passed), as the kubelet
+     * kills every container of a terminal pod.
      */
     private void stopOnceTerminal(Pod pod, Container c, ContainerRun cr) throws InterruptedException {
         if (cr.mode != ContainerRun.Mode.RUNNING) {

@@ -194,6 +194,20 @@ class NodeAgentIT {
     }
 
     @Test
+    void aPodPastItsActiveDeadlineFailsAndItsContainersAreStoppedNotRestarted() {
+        Pod pod = create(new PodBuilder(pod("deadline", "Always", "sleep", "1000")).editSpec()
+                .withActiveDeadlineSeconds(2L).withTerminationGracePeriodSeconds(1L).endSpec().build());
+
+        Pod failed = awaitPod("deadline", p -> "Failed".equals(p.getStatus().getPhase()));
+        assertThat(failed.getStatus().getReason()).isEqualTo("DeadlineExceeded");
+        assertThat(failed.getStatus().getMessage()).isEqualTo("Pod was active on the node longer than the specified deadline");
+        Pod stopped = awaitPod("deadline", p -> status(p).getState().getTerminated() != null);
+        assertThat(status(stopped).getRestartCount()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Warning")
+                && e.getReason().equals("DeadlineExceeded")));
+    }
+
+    @Test
     void aProgramThatDoesNotExistIsAStartErrorWithRuncsMessage() {
         Pod pod = create(pod("typo", "Never", "drover-no-such-program", "--flag"));
         Pod failed = awaitPod("typo", p -> "Failed".equals(p.getStatus().getPhase()));
