@@ -121,7 +121,7 @@ final class PodStatuses {
             }
             statuses.add(status);
         }
-        return new Init(statuses, failed, incomplete, run.initialized || statuses.isEmpty());
+        return new Init(statuses, failed, incomplete, run.initialized || incomplete.isEmpty());
     }
 
     private static PodPhase.Container phaseOf(ContainerRun cr) {

@@ -295,6 +295,7 @@ final class PodWorker implements Reconciler {
             boolean sidecar = InitContainers.isSidecar(c);
             if (terminal) {
                 stopOnceTerminal(pod, c, cr);
+                initialized = false; // a terminal pod does not become initialized
                 continue;
             }
             boolean done = sidecar ? cr.mode == ContainerRun.Mode.RUNNING && health(pod, c, cr).started()

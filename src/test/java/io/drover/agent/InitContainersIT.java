@@ -103,6 +103,8 @@ class InitContainersIT {
         assertThat(setup.getState().getTerminated().getReason()).isEqualTo("Error");
         assertThat(failed.getStatus().getContainerStatuses().get(0).getState().getWaiting().getReason())
                 .isEqualTo("PodInitializing");
+        // Not initialized: kubectl shows the pod as Init:Error.
+        assertThat(condition(failed, "Initialized").getStatus()).isEqualTo("False");
         assertThat(dir.resolve("ran")).doesNotExist();
     }
 
