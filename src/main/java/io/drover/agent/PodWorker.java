@@ -21,6 +21,7 @@ import io.drover.agent.runtime.TaskSpec;
 import io.drover.agent.runtime.TaskStatus;
 import io.drover.agent.runtime.TaskStdio;
 import io.drover.agent.runtime.TaskStreams;
+import io.drover.agent.runtime.TaskUser;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
@@ -83,6 +84,7 @@ final class PodWorker implements Reconciler {
     private final PodFiles files;
     private final LogPipeline logs;
     private final TerminationMessages terminationMessages;
+    private final ContainerUser users;
     private final HostFacts host;
     private final PodPortAssigner ports;
     private final ContainerEnvironment environment;
@@ -127,6 +129,7 @@ final class PodWorker implements Reconciler {
         this.files = files;
         this.logs = logs;
         this.terminationMessages = new TerminationMessages(logs);
+        this.users = ContainerUser.ofThisProcess();
         this.host = host;
         this.ports = ports;
         this.environment = environment;
@@ -354,7 +357,7 @@ final class PodWorker implements Reconciler {
             return null;
         }
         if (cr.mode == ContainerRun.Mode.WAITING) {
-            ContainerEnvironment.Resolved resolved = resolve(pod, c, cr);
+            Launch resolved = resolve(pod, c, cr);
             if (resolved == null) {
                 return CONFIG_RECHECK;
             }
@@ -382,7 +385,7 @@ final class PodWorker implements Reconciler {
             }
             return Duration.between(now, cr.restartAt);
         }
-        ContainerEnvironment.Resolved resolved = resolve(pod, c, cr);
+        Launch resolved = resolve(pod, c, cr);
         if (resolved == null) {
             cr.mode = ContainerRun.Mode.BACKOFF; // waits with CreateContainerConfigError
             return CONFIG_RECHECK;
@@ -392,13 +395,18 @@ final class PodWorker implements Reconciler {
         return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
     }
 
+    /** What a container is started with: its environment and command line, and who it runs as (null: the agent's user). */
+    private record Launch(ContainerEnvironment.Resolved resolved, TaskUser user) {}
+
     /**
-     * The container's environment and command line, its pod's host ports allocated first; null
-     * when they cannot be resolved, which the container shows as CreateContainerConfigError.
+     * The container's environment, command line and user, its pod's host ports allocated first;
+     * null when they cannot be resolved or may not run, which the container shows as
+     * CreateContainerConfigError.
      */
-    private ContainerEnvironment.Resolved resolve(Pod pod, Container c, ContainerRun cr) {
+    private Launch resolve(Pod pod, Container c, ContainerRun cr) {
         try {
-            return environment.resolve(pod, c, ports.ensure(pod));
+            ContainerEnvironment.Resolved resolved = environment.resolve(pod, c, ports.ensure(pod));
+            return new Launch(resolved, users.of(pod, c).orElse(null));
         } catch (ContainerConfigException | NoFreePortException e) {
             cr.waitingReason = ContainerConfigException.REASON;
             cr.waitingMessage = e.getMessage();
@@ -410,8 +418,9 @@ final class PodWorker implements Reconciler {
         }
     }
 
-    private void start(String key, Pod pod, Container c, ContainerRun cr, ContainerEnvironment.Resolved resolved)
+    private void start(String key, Pod pod, Container c, ContainerRun cr, Launch launch)
             throws InterruptedException {
+        ContainerEnvironment.Resolved resolved = launch.resolved();
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
         TaskHandle handle;
@@ -421,7 +430,7 @@ final class PodWorker implements Reconciler {
             Path resolvConf = dns.prepare(pod, files.podDir(pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), pod.getMetadata().getUid()));
             handle = runtime.start(new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
-                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c)));
+                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c), launch.user()));
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
@@ -645,7 +654,7 @@ final class PodWorker implements Reconciler {
             return Optional.empty();
         }
         return exec.environment(handle).map(e -> new ExecTarget(e.env(), e.workingDir(), e.cgroupProcs(),
-                e.mountNamespace()));
+                e.mountNamespace(), e.user()));
     }
 
     /**

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -205,6 +206,52 @@ class NodeAgentIT {
         assertThat(status(stopped).getRestartCount()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Warning")
                 && e.getReason().equals("DeadlineExceeded")));
+    }
+
+    @Test
+    void aContainerRunsAsItsSecurityContextsUserAndGroupsAndSoDoItsExecs() throws Exception {
+        Assumptions.assumeTrue(isRoot(), "switching users needs the node agent to run as root");
+        create(new PodBuilder(pod("nobody", "Always", "sh", "-c",
+                "id -u; id -g; id -G; touch ./mine && echo writable; exec sleep 1000")).editSpec()
+                .withNewSecurityContext().withRunAsUser(65534L).withSupplementalGroups(1234L).endSecurityContext()
+                .editFirstContainer().withNewSecurityContext().withRunAsGroup(4321L).endSecurityContext()
+                .endContainer().endSpec().build());
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> client.pods().inNamespace("default")
+                .withName("nobody").getLog().equals("65534\n4321\n4321 1234\nwritable\n"));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var exec = client.pods().inNamespace("default").withName("nobody").writingOutput(out).exec("id", "-u")) {
+            assertThat(exec.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        }
+        assertThat(out.toString()).isEqualTo("65534\n");
+    }
+
+    @Test
+    void runAsNonRootRefusesToRunAsRootWithTheKubeletsWords() {
+        Assumptions.assumeTrue(isRoot(), "the agent's own user plays the image's: only a root agent runs pods as root");
+        Pod implicit = create(new PodBuilder(pod("implicit-root", "Always", "sleep", "1000")).editSpec()
+                .withNewSecurityContext().withRunAsNonRoot(true).endSecurityContext().endSpec().build());
+        create(new PodBuilder(pod("explicit-root", "Always", "sleep", "1000")).editSpec()
+                .editFirstContainer().withNewSecurityContext().withRunAsNonRoot(true).withRunAsUser(0L)
+                .endSecurityContext().endContainer().endSpec().build());
+
+        Pod refused = awaitPod("implicit-root", p -> status(p) != null && status(p).getState().getWaiting() != null
+                && "CreateContainerConfigError".equals(status(p).getState().getWaiting().getReason()));
+        assertThat(status(refused).getState().getWaiting().getMessage()).isEqualTo("container has runAsNonRoot and "
+                + "image will run as root (pod: \"implicit-root_default(" + implicit.getMetadata().getUid()
+                + ")\", container: main)");
+        Pod explicit = awaitPod("explicit-root", p -> status(p) != null && status(p).getState().getWaiting() != null
+                && "CreateContainerConfigError".equals(status(p).getState().getWaiting().getReason()));
+        assertThat(status(explicit).getState().getWaiting().getMessage())
+                .startsWith("container's runAsUser breaks non-root policy (pod: \"explicit-root_default(");
+    }
+
+    private static boolean isRoot() {
+        try {
+            return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.drover.agent.exec;
 
+import io.drover.agent.runtime.TaskUser;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -15,14 +16,16 @@ import java.util.Optional;
  *     container has no cgroup
  * @param mountNamespace the container's mount namespace ({@code /proc/<pid>/ns/mnt}) when it is
  *     not the agent's, which the command then enters; empty otherwise
+ * @param user who the container runs as, when not the agent's user: the command does too
  */
 public record ExecTarget(Map<String, String> env, Path workingDir, List<Path> cgroupProcs,
-        Optional<Path> mountNamespace) {
+        Optional<Path> mountNamespace, Optional<TaskUser> user) {
 
     public ExecTarget {
         env = env == null ? Map.of() : Map.copyOf(env);
         cgroupProcs = cgroupProcs == null ? List.of() : List.copyOf(cgroupProcs);
         mountNamespace = mountNamespace == null ? Optional.empty() : mountNamespace;
+        user = user == null ? Optional.empty() : user;
         if (workingDir == null) {
             throw new IllegalArgumentException("workingDir: null (expected: the container's working directory)");
         }
@@ -30,6 +33,6 @@ public record ExecTarget(Map<String, String> env, Path workingDir, List<Path> cg
 
     /** A target in the agent's own mount namespace. */
     public ExecTarget(Map<String, String> env, Path workingDir, List<Path> cgroupProcs) {
-        this(env, workingDir, cgroupProcs, Optional.empty());
+        this(env, workingDir, cgroupProcs, Optional.empty(), Optional.empty());
     }
 }

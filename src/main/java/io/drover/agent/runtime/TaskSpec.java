@@ -18,9 +18,16 @@ import java.util.Map;
  * @param resolvConf a file the task sees as {@code /etc/resolv.conf} (the pod's DNS settings), or
  *     {@code null} for the host's; the process runtime applies it as root only
  * @param stdio its standard input and terminal
+ * @param user who it runs as, or {@code null} for the node agent's own user
  */
 public record TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
-        Path stderrLog, Resources resources, Path resolvConf, TaskStdio stdio) {
+        Path stderrLog, Resources resources, Path resolvConf, TaskStdio stdio, TaskUser user) {
+
+    /** A task run as the node agent's user. */
+    public TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
+            Path stderrLog, Resources resources, Path resolvConf, TaskStdio stdio) {
+        this(id, command, env, workingDir, stdoutLog, stderrLog, resources, resolvConf, stdio, null);
+    }
 
     /** A task without stdin or terminal. */
     public TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,

@@ -240,6 +240,11 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(EXIT_FILE));
             workDir = spec.workingDir() != null ? spec.workingDir() : Files.createDirectories(dir.resolve("work"));
+            if (spec.workingDir() == null && spec.user() != null) {
+                // The task's own directory is its user's to write, as an image's working directory would be.
+                Files.setAttribute(workDir, "unix:uid", (int) spec.user().uid());
+                Files.setAttribute(workDir, "unix:gid", (int) spec.user().gid());
+            }
             if (!Files.isDirectory(workDir)) {
                 throw new TaskException("task " + spec.id() + ": working directory " + workDir + " does not exist");
             }
@@ -266,6 +271,9 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             env.putIfAbsent("TERM", "xterm");
         }
         env.forEach((k, v) -> argv.add(k + "=" + v));
+        if (spec.user() != null) {
+            argv.addAll(spec.user().setpriv()); // after env, which finds it by its absolute path
+        }
         argv.addAll(spec.stdio().tty() ? Pty.wrap(spec.command()) : spec.command());
 
         ProcessBuilder pb = new ProcessBuilder(argv)
@@ -310,6 +318,9 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         }
         if (spec.stdio().tty()) {
             state.put("tty", "true");
+        }
+        if (spec.user() != null) {
+            state.put(ProcessExec.USER_STATE, spec.user().encode());
         }
         state.put("stdout", spec.stdoutLog().toAbsolutePath().toString());
         state.put("stderr", spec.stderrLog().toAbsolutePath().toString());
