@@ -1,14 +1,12 @@
 package io.drover.agent;
 
 import io.drover.agent.env.ContainerConfigException;
+import io.drover.agent.runtime.Passwd;
 import io.drover.agent.runtime.TaskUser;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.SecurityContext;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -22,22 +20,16 @@ import java.util.Optional;
  */
 final class ContainerUser {
     private final long agentUid;
-    private final Path passwd;
+    private final Passwd passwd;
 
-    ContainerUser(long agentUid, Path passwd) {
+    ContainerUser(long agentUid, Passwd passwd) {
         this.agentUid = agentUid;
         this.passwd = passwd;
     }
 
     /** For the agent of this process: its own uid, the node's /etc/passwd. */
     static ContainerUser ofThisProcess() {
-        long uid;
-        try {
-            uid = ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).longValue();
-        } catch (IOException | UnsupportedOperationException e) {
-            uid = -1;
-        }
-        return new ContainerUser(uid, Path.of("/etc/passwd"));
+        return new ContainerUser(Passwd.processUid(), Passwd.node());
     }
 
     /**
@@ -71,22 +63,8 @@ final class ContainerUser {
             throw new ContainerConfigException("cannot run as user " + uid + (runAsGroup == null ? "" : ":" + runAsGroup)
                     + ": the node agent runs as uid " + agentUid + ", not root, and cannot switch users");
         }
-        long gid = runAsGroup != null ? runAsGroup : primaryGroup(uid);
+        long gid = runAsGroup != null ? runAsGroup : passwd.primaryGroup(uid);
         return Optional.of(new TaskUser(uid, gid, groups));
-    }
-
-    private long primaryGroup(long uid) {
-        try {
-            for (String line : Files.readAllLines(passwd)) {
-                String[] fields = line.split(":", -1);
-                if (fields.length > 3 && fields[2].equals(Long.toString(uid))) {
-                    return Long.parseLong(fields[3]);
-                }
-            }
-        } catch (IOException | NumberFormatException e) {
-            // no usable passwd file: as an image without an entry for the user
-        }
-        return 0;
     }
 
     private static <T> T first(T a, T b) {

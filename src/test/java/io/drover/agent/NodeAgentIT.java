@@ -212,13 +212,14 @@ class NodeAgentIT {
     void aContainerRunsAsItsSecurityContextsUserAndGroupsAndSoDoItsExecs() throws Exception {
         Assumptions.assumeTrue(isRoot(), "switching users needs the node agent to run as root");
         create(new PodBuilder(pod("nobody", "Always", "sh", "-c",
-                "id -u; id -g; id -G; touch ./mine && echo writable; exec sleep 1000")).editSpec()
+                "id -u; id -g; id -G; touch ./mine && echo writable; echo \"$HOME\"; exec sleep 1000")).editSpec()
                 .withNewSecurityContext().withRunAsUser(65534L).withSupplementalGroups(1234L).endSecurityContext()
                 .editFirstContainer().withNewSecurityContext().withRunAsGroup(4321L).endSecurityContext()
                 .endContainer().endSpec().build());
 
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> client.pods().inNamespace("default")
-                .withName("nobody").getLog().equals("65534\n4321\n4321 1234\nwritable\n"));
+                .withName("nobody").getLog().equals("65534\n4321\n4321 1234\nwritable\n"
+                        + io.drover.testing.Users.homeOf(65534) + "\n"));
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
         try (var exec = client.pods().inNamespace("default").withName("nobody").writingOutput(out).exec("id", "-u")) {
             assertThat(exec.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();

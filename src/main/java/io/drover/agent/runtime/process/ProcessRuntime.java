@@ -1,6 +1,7 @@
 package io.drover.agent.runtime.process;
 
 import io.drover.agent.runtime.Capabilities;
+import io.drover.agent.runtime.Passwd;
 import io.drover.agent.runtime.Pty;
 import io.drover.agent.runtime.TaskAttach;
 import io.drover.agent.runtime.TaskStreams;
@@ -236,6 +237,8 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         Path workDir;
         Map<String, String> env = new java.util.TreeMap<>(spec.env());
         env.putIfAbsent("PATH", DEFAULT_PATH);
+        // runc sets HOME from the user's passwd entry when the container does not: every container has one.
+        env.putIfAbsent("HOME", Passwd.node().home(spec.user() != null ? spec.user().uid() : Passwd.processUid()));
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(EXIT_FILE));
