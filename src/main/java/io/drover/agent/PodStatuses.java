@@ -64,7 +64,7 @@ final class PodStatuses {
             ephemeral.add(containerStatus(c, run.containers.get(c.getName()), ContainerHealth.NOT_RUNNING));
         }
         status.setEphemeralContainerStatuses(ephemeral.isEmpty() ? null : ephemeral);
-        ReadyConditions.Verdict ready = ReadyConditions.containersReady(pod.getSpec(), statuses, phase);
+        ReadyConditions.Verdict ready = ReadyConditions.containersReady(pod.getSpec(), init.statuses(), statuses, phase);
         String nowText = PodWorker.time(now);
         List<PodCondition> conditions = new ArrayList<>();
         conditions.add(condition(current, "Initialized", init.condition(phase), nowText));

@@ -22,9 +22,26 @@ final class ReadyConditions {
 
     private ReadyConditions() {}
 
-    static Verdict containersReady(PodSpec spec, List<ContainerStatus> statuses, String phase) {
+    /**
+     * @param initStatuses the init containers' statuses: sidecars count as the containers do, first
+     *     (GenerateContainersReadyCondition)
+     */
+    static Verdict containersReady(PodSpec spec, List<ContainerStatus> initStatuses, List<ContainerStatus> statuses,
+            String phase) {
         List<String> unknown = new ArrayList<>();
         List<String> unready = new ArrayList<>();
+        for (Container c : spec.getInitContainers() == null ? List.<Container>of() : spec.getInitContainers()) {
+            if (!InitContainers.isSidecar(c)) {
+                continue;
+            }
+            ContainerStatus status = initStatuses.stream().filter(s -> c.getName().equals(s.getName())).findFirst()
+                    .orElse(null);
+            if (status == null) {
+                unknown.add(c.getName());
+            } else if (!Boolean.TRUE.equals(status.getReady())) {
+                unready.add(c.getName());
+            }
+        }
         for (Container c : spec.getContainers()) {
             ContainerStatus status = statuses.stream().filter(s -> c.getName().equals(s.getName())).findFirst()
                     .orElse(null);

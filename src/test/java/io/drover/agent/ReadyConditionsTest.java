@@ -19,22 +19,35 @@ class ReadyConditionsTest {
 
     @Test
     void namesTheUnreadyAndUnknownContainersAsKubeletDoes() {
-        var verdict = ReadyConditions.containersReady(SPEC, List.of(status("a", false), status("b", false)), "Running");
+        var verdict = ReadyConditions.containersReady(SPEC, List.of(), List.of(status("a", false), status("b", false)), "Running");
         assertThat(verdict).isEqualTo(new ReadyConditions.Verdict("False", "ContainersNotReady",
                 "containers with unknown status: [c], containers with unready status: [a b]"));
     }
 
     @Test
     void trueWhenEveryContainerIsReady() {
-        var verdict = ReadyConditions.containersReady(SPEC, List.of(status("a", true), status("b", true),
+        var verdict = ReadyConditions.containersReady(SPEC, List.of(), List.of(status("a", true), status("b", true),
                 status("c", true)), "Running");
         assertThat(verdict).isEqualTo(ReadyConditions.TRUE);
     }
 
     @Test
+    void sidecarsCountFirstAndOtherInitContainersNot() {
+        PodSpec spec = new PodSpecBuilder(SPEC).addNewInitContainer().withName("setup").endInitContainer()
+                .addNewInitContainer().withName("proxy").withRestartPolicy("Always").endInitContainer().build();
+        List<ContainerStatus> ready = List.of(status("a", true), status("b", true), status("c", true));
+
+        assertThat(ReadyConditions.containersReady(spec, List.of(status("setup", true), status("proxy", true)), ready,
+                "Running")).isEqualTo(ReadyConditions.TRUE);
+        assertThat(ReadyConditions.containersReady(spec, List.of(status("setup", false), status("proxy", false)),
+                List.of(status("a", false), status("b", true), status("c", true)), "Running").message())
+                .isEqualTo("containers with unready status: [proxy a]");
+    }
+
+    @Test
     void terminalPodsSayWhyTheyAreNotReady() {
         List<ContainerStatus> done = List.of(status("a", false), status("b", false), status("c", false));
-        assertThat(ReadyConditions.containersReady(SPEC, done, "Succeeded").reason()).isEqualTo("PodCompleted");
-        assertThat(ReadyConditions.containersReady(SPEC, done, "Failed").reason()).isEqualTo("PodFailed");
+        assertThat(ReadyConditions.containersReady(SPEC, List.of(), done, "Succeeded").reason()).isEqualTo("PodCompleted");
+        assertThat(ReadyConditions.containersReady(SPEC, List.of(), done, "Failed").reason()).isEqualTo("PodFailed");
     }
 }
