@@ -68,7 +68,8 @@ final class PodStatuses {
         String nowText = PodWorker.time(now);
         List<PodCondition> conditions = new ArrayList<>();
         conditions.add(condition(current, "Initialized", init.condition(phase), nowText));
-        conditions.add(condition(current, "Ready", ready, nowText));
+        conditions.add(condition(current, "Ready",
+                ReadyConditions.podReady(pod.getSpec(), ready, PodWorker.list(current.getConditions())), nowText));
         conditions.add(condition(current, "ContainersReady", ready, nowText));
         conditions.add(condition(current, "PodScheduled", ReadyConditions.TRUE, nowText));
         for (PodCondition other : PodWorker.list(current.getConditions())) {

@@ -2,6 +2,8 @@ package io.drover.agent;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodReadinessGate;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,7 +12,7 @@ import java.util.List;
  * The pod's ContainersReady and Ready conditions from its containers' {@code ready}, as kubelet
  * words them (pkg/kubelet/status/generate.go): False with reason ContainersNotReady and
  * "containers with unready status: [a b]", PodCompleted or PodFailed once the pod is terminal.
- * Ready follows ContainersReady (drover has no readiness gates yet).
+ * Ready follows ContainersReady and the pod's readiness gates.
  */
 final class ReadyConditions {
     static final String CONTAINERS_NOT_READY = "ContainersNotReady";
@@ -66,6 +68,30 @@ final class ReadyConditions {
         }
         return messages.isEmpty() ? TRUE
                 : new Verdict("False", CONTAINERS_NOT_READY, String.join(", ", messages));
+    }
+
+    /**
+     * The pod's Ready condition (GeneratePodReadyCondition): ContainersReady's verdict while that is
+     * not True, then False with ReadinessGatesNotReady while a readiness gate's condition (which
+     * other controllers set in the pod's status) is missing or not True.
+     */
+    static Verdict podReady(PodSpec spec, Verdict containersReady, List<PodCondition> conditions) {
+        if (!containersReady.status().equals("True")) {
+            return containersReady;
+        }
+        List<String> unready = new ArrayList<>();
+        for (PodReadinessGate gate : spec.getReadinessGates() == null ? List.<PodReadinessGate>of()
+                : spec.getReadinessGates()) {
+            String type = gate.getConditionType();
+            PodCondition condition = conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+            if (condition == null) {
+                unready.add("corresponding condition of pod readiness gate \"" + type + "\" does not exist.");
+            } else if (!"True".equals(condition.getStatus())) {
+                unready.add("the status of pod readiness gate \"" + type + "\" is not \"True\", but "
+                        + condition.getStatus());
+            }
+        }
+        return unready.isEmpty() ? TRUE : new Verdict("False", "ReadinessGatesNotReady", String.join(", ", unready));
     }
 
     /** Go's {@code %s} of a string slice: {@code [a b]}. */

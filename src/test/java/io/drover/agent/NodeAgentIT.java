@@ -256,6 +256,30 @@ class NodeAgentIT {
     }
 
     @Test
+    void aReadinessGateHoldsThePodNotReadyUntilItsConditionIsTrue() {
+        create(new PodBuilder(pod("gated", "Always", "sleep", "1000")).editSpec().addNewReadinessGate()
+                .withConditionType("example.com/load-balancer").endReadinessGate().endSpec().build());
+
+        Pod waiting = awaitPod("gated", p -> status(p) != null && Boolean.TRUE.equals(status(p).getReady()));
+        var ready = waiting.getStatus().getConditions().stream().filter(c -> c.getType().equals("Ready")).findFirst()
+                .orElseThrow();
+        assertThat(ready.getStatus()).isEqualTo("False");
+        assertThat(ready.getReason()).isEqualTo("ReadinessGatesNotReady");
+        assertThat(ready.getMessage())
+                .isEqualTo("corresponding condition of pod readiness gate \"example.com/load-balancer\" does not exist.");
+
+        // Another controller sets the gate's condition; the agent keeps it and the pod becomes Ready.
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
+            client.pods().inNamespace("default").withName("gated").editStatus(p -> new PodBuilder(p).editStatus()
+                    .addNewCondition().withType("example.com/load-balancer").withStatus("True").endCondition()
+                    .endStatus().build());
+            return true;
+        });
+        awaitPod("gated", p -> p.getStatus().getConditions().stream()
+                .anyMatch(c -> c.getType().equals("Ready") && c.getStatus().equals("True")));
+    }
+
+    @Test
     void aProgramThatDoesNotExistIsAStartErrorWithRuncsMessage() {
         Pod pod = create(pod("typo", "Never", "drover-no-such-program", "--flag"));
         Pod failed = awaitPod("typo", p -> "Failed".equals(p.getStatus().getPhase()));

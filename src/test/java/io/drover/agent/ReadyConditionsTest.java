@@ -45,6 +45,22 @@ class ReadyConditionsTest {
     }
 
     @Test
+    void readinessGatesHoldReadyUntilTheirConditionsAreTrue() {
+        PodSpec gated = new PodSpecBuilder(SPEC).addNewReadinessGate().withConditionType("example.com/lb").endReadinessGate()
+                .addNewReadinessGate().withConditionType("example.com/dns").endReadinessGate().build();
+        var lbFalse = new io.fabric8.kubernetes.api.model.PodConditionBuilder().withType("example.com/lb")
+                .withStatus("False").build();
+
+        assertThat(ReadyConditions.podReady(gated, ReadyConditions.TRUE, List.of(lbFalse))).isEqualTo(
+                new ReadyConditions.Verdict("False", "ReadinessGatesNotReady", "the status of pod readiness gate "
+                        + "\"example.com/lb\" is not \"True\", but False, corresponding condition of pod readiness gate "
+                        + "\"example.com/dns\" does not exist."));
+        var notReady = new ReadyConditions.Verdict("False", "ContainersNotReady", "containers with unready status: [a]");
+        assertThat(ReadyConditions.podReady(gated, notReady, List.of())).isEqualTo(notReady);
+        assertThat(ReadyConditions.podReady(SPEC, ReadyConditions.TRUE, List.of())).isEqualTo(ReadyConditions.TRUE);
+    }
+
+    @Test
     void terminalPodsSayWhyTheyAreNotReady() {
         List<ContainerStatus> done = List.of(status("a", false), status("b", false), status("c", false));
         assertThat(ReadyConditions.containersReady(SPEC, List.of(), done, "Succeeded").reason()).isEqualTo("PodCompleted");
