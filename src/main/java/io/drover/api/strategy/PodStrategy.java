@@ -21,6 +21,14 @@ final class PodStrategy extends KindStrategy {
         PodSpecDefaults.applyPodOnly(spec);
     }
 
+    /** A new pod's status is Kubernetes' (PrepareForCreate): Pending, with its QoS class; a client's is dropped. */
+    @Override
+    public void applyCreateDefaults(ObjectNode pod) {
+        ObjectNode status = pod.putObject("status");
+        status.put("phase", "Pending");
+        status.put("qosClass", PodQos.of(pod.path("spec")));
+    }
+
     @Override
     public List<Cause> validateCreate(ObjectNode pod) {
         List<Cause> causes = new ArrayList<>(validateSpec(pod));

@@ -20,6 +20,30 @@ class PodStrategyTest {
         return Json.printed(strategy.validateCreate(defaulted(spec)));
     }
 
+    private String qosOf(String spec) {
+        ObjectNode pod = defaulted(spec);
+        pod.putObject("status").put("phase", "Running");
+        strategy.applyCreateDefaults(pod);
+        assertThat(pod.path("status").path("phase").asText()).isEqualTo("Pending");
+        return pod.path("status").path("qosClass").asText();
+    }
+
+    @Test
+    void aNewPodIsPendingWithItsQosClassAsKubeApiserverWritesIt() {
+        assertThat(qosOf("{containers: [{name: 'a'}]}")).isEqualTo("BestEffort");
+        assertThat(qosOf("{containers: [{name: 'a', resources: {requests: {cpu: '0'}}}]}")).isEqualTo("BestEffort");
+        assertThat(qosOf("{containers: [{name: 'a', resources: {requests: {memory: '64Mi'}}}]}")).isEqualTo("Burstable");
+        // Limits alone default the requests to them: Guaranteed.
+        assertThat(qosOf("{containers: [{name: 'a', resources: {limits: {cpu: '500m', memory: '64Mi'}}}]}"))
+                .isEqualTo("Guaranteed");
+        assertThat(qosOf("{containers: [{name: 'a', resources: {limits: {cpu: '500m', memory: '64Mi'},"
+                + " requests: {cpu: '250m'}}}]}")).isEqualTo("Burstable");
+        assertThat(qosOf("{containers: [{name: 'a', resources: {limits: {cpu: '1'}}}]}")).isEqualTo("Burstable");
+        // Every container counts, init ones too.
+        assertThat(qosOf("{containers: [{name: 'a', resources: {limits: {cpu: '1', memory: '1Gi'}}}],"
+                + " initContainers: [{name: 'i'}]}")).isEqualTo("Burstable");
+    }
+
     @Test
     void fillsKubernetesDefaults() {
         ObjectNode pod = defaulted("{containers: [{name: 'web', image: 'nginx', ports: [{containerPort: 80}],"
