@@ -60,11 +60,17 @@ public final class AttachHandler extends StreamingEndpoint {
                     "container " + container + " not found in pod " + pod + "_" + namespace);
         }
         String name = namespace + "/" + pod + "/" + container;
-        boolean upgraded = websockets().upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
-            upgradeResponse.setAcceptedSubProtocol(protocol.get().id());
-            return new RemoteCommandSession("attach", () -> new AttachedTask(task.get(), options.stdin()),
-                    "error attaching to container: ", options.stdout(), options.stderr(), protocol.get(), name);
-        }, request, response, callback);
+        boolean upgraded;
+        try {
+            upgraded = websockets().upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
+                upgradeResponse.setAcceptedSubProtocol(protocol.get().id());
+                return new RemoteCommandSession("attach", () -> new AttachedTask(task.get(), options.stdin()),
+                        "error attaching to container: ", options.stdout(), options.stderr(), protocol.get(), name);
+            }, request, response, callback);
+        } catch (Throwable t) {
+            task.get().close(); // no session will ever own the attachment
+            throw t;
+        }
         if (!upgraded) {
             task.get().close();
             return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",

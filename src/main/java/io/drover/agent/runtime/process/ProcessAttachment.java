@@ -162,14 +162,20 @@ final class ProcessAttachment implements TaskStreams {
 
         static FifoWriter open(Path fifo, String name, BooleanSupplier running, Runnable releaseStdin)
                 throws IOException {
-            FifoWriter writer = new FifoWriter(FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE),
-                    name, running, releaseStdin);
-            writer.thread.start();
-            return writer;
+            return new FifoWriter(FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE), name,
+                    running, releaseStdin);
+        }
+
+        /** The thread starts with the first input or end of input: an attachment that sends none costs none. */
+        private synchronized void started() {
+            if (thread.getState() == Thread.State.NEW) {
+                thread.start();
+            }
         }
 
         /** Queues input, waiting while the queue is full; dropped once the writer is closed. */
         void write(byte[] data) throws IOException {
+            started();
             try {
                 while (!closed && running.getAsBoolean()) {
                     if (pending.offer(data, ProcessRuntime.POLL_MILLIS, TimeUnit.MILLISECONDS)) {
@@ -184,6 +190,7 @@ final class ProcessAttachment implements TaskStreams {
 
         /** Writes what is queued, then closes the task's stdin for good (stdinOnce). */
         void finishAndRelease() {
+            started();
             release = true;
             if (!pending.offer(END)) {
                 abandon(); // the task does not read its stdin: it gets its end of file without the rest
@@ -196,7 +203,24 @@ final class ProcessAttachment implements TaskStreams {
          */
         void abandon() {
             closed = true;
+            synchronized (this) {
+                if (thread.getState() == Thread.State.NEW) {
+                    closeFifo(); // never started: nothing else lets go of the FIFO
+                    if (release) {
+                        releaseStdin.run();
+                    }
+                    return;
+                }
+            }
             thread.interrupt();
+        }
+
+        private void closeFifo() {
+            try {
+                fifo.close();
+            } catch (IOException e) {
+                // nothing was buffered in the channel itself
+            }
         }
 
         private void run() {
@@ -215,11 +239,7 @@ final class ProcessAttachment implements TaskStreams {
                 // abandoned, or the FIFO is gone with the task: the rest of the input has nowhere to go
             } finally {
                 closed = true;
-                try {
-                    fifo.close();
-                } catch (IOException e) {
-                    // nothing was buffered in the channel itself
-                }
+                closeFifo();
                 if (release) {
                     releaseStdin.run();
                 }

@@ -360,10 +360,14 @@ class ProcessRuntimeIT {
 
         try (TaskStreams first = runtime.attach(h, true).orElseThrow()) {
             StringBuffer out = collect(first.stdout());
+            // The writer thread starts with the first input: an attachment that sends none costs no thread.
+            assertThat(stdinThreads(h)).isZero();
             first.writeStdin("a\n".getBytes());
+            assertThat(stdinThreads(h)).isOne();
             await().atMost(LONG).until(() -> out.toString().contains("got a"));
             assertThat(out.toString()).isEqualTo("got a\n");
         }
+        await().atMost(LONG).until(() -> stdinThreads(h) == 0);
         // Detached: the task runs on and still reads its stdin.
         assertThat(runtime.await(h, Duration.ofMillis(200))).isEmpty();
         try (TaskStreams second = runtime.attach(h, true).orElseThrow()) {
@@ -453,6 +457,12 @@ class ProcessRuntimeIT {
         runtime.stop(h, LONG);
         ExitResult exit = runtime.await(h, LONG).orElseThrow();
         assertThat(exit.exitCode()).isNotEqualTo(128 + 9);
+    }
+
+    /** The live threads writing the task's stdin for attachments. */
+    private static long stdinThreads(TaskHandle h) {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().equals("stdin-" + h.taskId()) && t.isAlive()).count();
     }
 
     private static TaskSpec withStdio(TaskSpec spec, TaskStdio stdio) {
