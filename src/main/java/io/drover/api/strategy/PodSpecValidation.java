@@ -57,12 +57,35 @@ final class PodSpecValidation {
         } else if (!DNS_POLICIES.contains(dns)) {
             causes.add(Causes.notSupported(path + ".dnsPolicy", GoValues.quote(dns), DNS_POLICIES));
         }
+        causes.addAll(ids(spec.path("securityContext"), path + ".securityContext"));
+        List<JsonNode> groups = new ArrayList<>();
+        spec.path("securityContext").path("supplementalGroups").forEach(groups::add);
+        for (int i = 0; i < groups.size(); i++) {
+            causes.addAll(id(groups.get(i), path + ".securityContext.supplementalGroups[" + i + "]"));
+        }
         JsonNode deadline = spec.get("activeDeadlineSeconds");
         if (deadline != null && !deadline.isNull() && (deadline.asLong() < 1 || deadline.asLong() > Integer.MAX_VALUE)) {
             causes.add(Causes.invalid(path + ".activeDeadlineSeconds", deadline.asText(),
                     NameRules.inclusiveRangeError(1, Integer.MAX_VALUE)));
         }
         return causes;
+    }
+
+    /** runAsUser and runAsGroup: Kubernetes' IsValidUserID and IsValidGroupID. */
+    private static List<Cause> ids(JsonNode securityContext, String path) {
+        List<Cause> causes = new ArrayList<>();
+        for (String field : List.of("runAsUser", "runAsGroup")) {
+            causes.addAll(id(securityContext.get(field), path + "." + field));
+        }
+        return causes;
+    }
+
+    private static List<Cause> id(JsonNode value, String field) {
+        if (value == null || value.isNull() || !value.canConvertToLong()
+                || (value.asLong() >= 0 && value.asLong() <= Integer.MAX_VALUE)) {
+            return List.of();
+        }
+        return List.of(Causes.invalid(field, value.asText(), NameRules.inclusiveRangeError(0, Integer.MAX_VALUE)));
     }
 
     private static List<Cause> volumes(JsonNode spec, String path) {
@@ -109,6 +132,7 @@ final class PodSpecValidation {
             }
             causes.addAll(ports(Nodes.objects(c, "ports"), at + ".ports"));
             causes.addAll(ProbeValidation.validate(c, at));
+            causes.addAll(ids(c.path("securityContext"), at + ".securityContext"));
         }
         return causes;
     }

@@ -45,6 +45,18 @@ class PodStrategyTest {
     }
 
     @Test
+    void userAndGroupIdsAreKubernetesRange() {
+        assertThat(create("{securityContext: {runAsUser: -1, supplementalGroups: [5, -5]},"
+                + " containers: [{name: 'a', securityContext: {runAsGroup: 3000000000, runAsUser: 1000}}]}"))
+                .containsExactlyInAnyOrder(
+                        "spec.containers[0].securityContext.runAsGroup: Invalid value: 3000000000: must be between 0 "
+                                + "and 2147483647, inclusive",
+                        "spec.securityContext.runAsUser: Invalid value: -1: must be between 0 and 2147483647, inclusive",
+                        "spec.securityContext.supplementalGroups[1]: Invalid value: -5: must be between 0 and "
+                                + "2147483647, inclusive");
+    }
+
+    @Test
     void fillsKubernetesDefaults() {
         ObjectNode pod = defaulted("{containers: [{name: 'web', image: 'nginx', ports: [{containerPort: 80}],"
                 + " livenessProbe: {httpGet: {port: 80}}, readinessProbe: {exec: {command: ['true']}}}]}");
