@@ -69,6 +69,8 @@ final class PodWorker implements Reconciler {
     static final Duration ORPHAN_GRACE = Duration.ofSeconds(2);
     static final long DEFAULT_GRACE_SECONDS = 30;
     /** A start that failed is looked at again at once, to enter its back-off. */
+    /** A sidecar stopped after the pod's grace period ran out still gets this long between SIGTERM and SIGKILL. */
+    private static final Duration SIDECAR_MIN_GRACE = Duration.ofSeconds(2);
     private static final Duration START_FAILED_RECHECK = Duration.ofMillis(10);
     /** A configuration that could not be resolved is tried again after the kubelet's worker back-off. */
     private static final Duration CONFIG_RECHECK = Duration.ofSeconds(10);
@@ -579,11 +581,8 @@ final class PodWorker implements Reconciler {
         return Duration.ofSeconds(seconds == null ? DEFAULT_GRACE_SECONDS : seconds);
     }
 
-    /** Stops every running task of a pod within {@code grace} (preStop hooks first) and forgets them all. */
-    private void stopAll(PodRun run, Duration grace, Pod pod) throws InterruptedException {
-        probes.forget(run.uid);
-        List<ContainerRun> running = run.containers.values().stream()
-                .filter(cr -> cr.mode == ContainerRun.Mode.RUNNING).toList();
+    /** Stops these running tasks of a pod at once, each within {@code grace} (its preStop hook first). */
+    private void stopTogether(PodRun run, List<ContainerRun> running, Duration grace, Pod pod) throws InterruptedException {
         List<Thread> stops = new ArrayList<>();
         for (ContainerRun cr : running) {
             if (pod != null) {
@@ -604,6 +603,30 @@ final class PodWorker implements Reconciler {
         }
         for (Thread stop : stops) {
             stop.join();
+        }
+    }
+
+    /**
+     * Stops every running task of a pod within {@code grace} (preStop hooks first), sidecars last,
+     * and forgets them all.
+     */
+    private void stopAll(PodRun run, Duration grace, Pod pod) throws InterruptedException {
+        probes.forget(run.uid);
+        long deadline = System.nanoTime() + grace.toNanos();
+        List<ContainerRun> running = run.containers.values().stream()
+                .filter(cr -> cr.mode == ContainerRun.Mode.RUNNING).toList();
+        List<Container> sidecars = pod == null ? List.of()
+                : list(pod.getSpec().getInitContainers()).stream().filter(InitContainers::isSidecar).toList();
+        List<String> sidecarIds = sidecars.stream().map(c -> run.uid + "_" + c.getName()).toList();
+        // The containers first, together; then the sidecars one at a time in reverse order, as the
+        // kubelet stops them, so a container's last requests still find its sidecars (a proxy) running.
+        stopTogether(run, running.stream().filter(cr -> !sidecarIds.contains(cr.taskId)).toList(), grace, pod);
+        for (int i = sidecars.size() - 1; i >= 0; i--) {
+            ContainerRun cr = run.containers.get(sidecars.get(i).getName());
+            if (cr != null && cr.mode == ContainerRun.Mode.RUNNING) {
+                Duration left = Duration.ofNanos(Math.max(deadline - System.nanoTime(), 0));
+                stopTogether(run, List.of(cr), left.compareTo(SIDECAR_MIN_GRACE) < 0 ? SIDECAR_MIN_GRACE : left, pod);
+            }
         }
         for (ContainerRun cr : running) {
             forget(cr.handle);

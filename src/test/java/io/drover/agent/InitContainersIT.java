@@ -141,6 +141,26 @@ class InitContainersIT {
         assertThat(done.getStatus().getContainerStatuses().get(0).getState().getTerminated().getExitCode()).isZero();
     }
 
+    @Test
+    void aDeletedPodsSidecarsAreStoppedAfterItsContainersHaveEnded() throws Exception {
+        Container sidecar = new ContainerBuilder(container("proxy", "trap 'echo proxy-stopped >> $DIR/log; exit 0' TERM; "
+                + "echo proxy-up >> $DIR/log; while :; do sleep 0.1; done")).withRestartPolicy("Always").build();
+        create(new PodBuilder(pod("graceful", "Always", List.of(sidecar), "trap 'sleep 1; echo app-stopped >> $DIR/log;"
+                + " exit 0' TERM; echo app-up >> $DIR/log; while :; do sleep 0.1; done")).editSpec()
+                .withTerminationGracePeriodSeconds(10L).endSpec().build());
+        Path log = dir.resolve("log");
+        await().atMost(WAIT).until(() -> java.nio.file.Files.exists(log)
+                && java.nio.file.Files.readString(log).contains("app-up"));
+
+        client.pods().inNamespace("default").withName("graceful").withGracePeriod(10).delete();
+
+        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("graceful").get() == null);
+        // The app's TERM handler takes a second; its proxy is asked to stop only once it has ended.
+        List<String> lines = java.nio.file.Files.readAllLines(log);
+        assertThat(lines).containsExactlyInAnyOrder("proxy-up", "app-up", "app-stopped", "proxy-stopped");
+        assertThat(lines.indexOf("app-stopped")).isLessThan(lines.indexOf("proxy-stopped"));
+    }
+
     private Pod pod(String name, String restartPolicy, List<Container> init, String command) {
         return new PodBuilder().withNewMetadata().withName(name).endMetadata()
                 .withNewSpec().withRestartPolicy(restartPolicy).withTerminationGracePeriodSeconds(1L)
