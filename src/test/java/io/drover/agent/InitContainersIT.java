@@ -4,44 +4,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Init containers and sidecars run by the node agent as the kubelet runs them, with real processes. */
 class InitContainersIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
     private Path dir;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void markers() {
@@ -50,8 +35,7 @@ class InitContainersIT {
 
     @AfterEach
     void deletePods() {
-        client.pods().inNamespace("default").withGracePeriod(0).delete();
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").list().getItems().isEmpty());
+        CLUSTER.deletePods("default");
         TempDirs.delete(dir);
     }
 
@@ -71,9 +55,9 @@ class InitContainersIT {
             assertThat(s.getRestartCount()).isZero();
         });
         assertThat(condition(running, "Initialized").getStatus()).isEqualTo("True");
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("ordered").getLog()
+        await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace("default").withName("ordered").getLog()
                 .equals("first\nsecond\n"));
-        assertThat(client.pods().inNamespace("default").withName("ordered").inContainer("second").getLog()).isEmpty();
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName("ordered").inContainer("second").getLog()).isEmpty();
     }
 
     @Test
@@ -152,9 +136,9 @@ class InitContainersIT {
         await().atMost(WAIT).until(() -> java.nio.file.Files.exists(log)
                 && java.nio.file.Files.readString(log).contains("app-up"));
 
-        client.pods().inNamespace("default").withName("graceful").withGracePeriod(10).delete();
+        CLUSTER.client().pods().inNamespace("default").withName("graceful").withGracePeriod(10).delete();
 
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("graceful").get() == null);
+        await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace("default").withName("graceful").get() == null);
         // The app's TERM handler takes a second; its proxy is asked to stop only once it has ended.
         List<String> lines = java.nio.file.Files.readAllLines(log);
         assertThat(lines).containsExactlyInAnyOrder("proxy-up", "app-up", "app-stopped", "proxy-stopped");
@@ -173,13 +157,13 @@ class InitContainersIT {
     }
 
     private static void create(Pod pod) {
-        client.pods().inNamespace("default").resource(pod).create();
+        CLUSTER.client().pods().inNamespace("default").resource(pod).create();
     }
 
     private static Pod awaitPod(String name, Predicate<Pod> condition) {
         Pod[] seen = new Pod[1];
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Pod p = client.pods().inNamespace("default").withName(name).get();
+            Pod p = CLUSTER.client().pods().inNamespace("default").withName(name).get();
             seen[0] = p;
             return p != null && p.getStatus() != null && condition.test(p);
         });

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.drover.ports.PodPorts;
 import io.drover.testing.HealthServer;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.Endpoints;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -16,7 +16,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,30 +23,16 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Services against a real server: allocation in the API, endpoints of real pods with readiness probes. */
 class ServicesIT {
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
     private Path dir;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void createDir() {
@@ -56,10 +41,8 @@ class ServicesIT {
 
     @AfterEach
     void cleanUp() {
-        client.services().inNamespace("default").withLabel("test", "services-it").delete();
-        client.pods().inNamespace("default").withGracePeriod(0).delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace("default").list()
-                .getItems().isEmpty());
+        CLUSTER.client().services().inNamespace("default").withLabel("test", "services-it").delete();
+        CLUSTER.deletePods("default");
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info()
                 .commandLine().map(c -> c.contains(dir.toString())).orElse(false)));
         TempDirs.delete(dir);
@@ -69,14 +52,14 @@ class ServicesIT {
     void slicesListTheReadyPodsAtTheirHostPortsAndFollowReadiness() throws Exception {
         for (String name : List.of("web-0", "web-1", "web-2")) {
             Files.createFile(dir.resolve(name));
-            client.pods().inNamespace("default").resource(pod(name)).create();
+            CLUSTER.client().pods().inNamespace("default").resource(pod(name)).create();
         }
-        client.services().inNamespace("default").resource(service("web", false)).create();
+        CLUSTER.client().services().inNamespace("default").resource(service("web", false)).create();
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(endpoints("web"))
                 .hasSize(3).allMatch(e -> e.getConditions().getReady()));
         List<EndpointSlice> slices = slices("web");
-        Map<String, Integer> hostPorts = client.pods().inNamespace("default").list().getItems().stream()
+        Map<String, Integer> hostPorts = CLUSTER.client().pods().inNamespace("default").list().getItems().stream()
                 .collect(Collectors.toMap(p -> p.getMetadata().getName(),
                         p -> PodPorts.of(p).forTarget(new IntOrString("http"), "TCP").getAsInt()));
         for (EndpointSlice slice : slices) {
@@ -90,32 +73,32 @@ class ServicesIT {
             assertThat(slice.getPorts().get(0).getPort()).isEqualTo(hostPorts.get(e.getTargetRef().getName()));
             assertThat(e.getNodeName()).isNotEmpty();
         }
-        Endpoints ep = client.endpoints().inNamespace("default").withName("web").get();
+        Endpoints ep = CLUSTER.client().endpoints().inNamespace("default").withName("web").get();
         assertThat(ep.getSubsets()).hasSize(3);
         assertThat(ep.getMetadata().getAnnotations()).containsKey("endpoints.kubernetes.io/last-change-trigger-time");
 
         Files.delete(dir.resolve("web-1"));
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(5)).until(() -> !ready(
-                client.pods().inNamespace("default").withName("web-1").get()));
+                CLUSTER.client().pods().inNamespace("default").withName("web-1").get()));
         long notReadyAt = System.nanoTime();
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(5)).until(() -> endpoints("web")
                 .stream().anyMatch(e -> e.getTargetRef().getName().equals("web-1") && !e.getConditions().getReady()));
         long millis = (System.nanoTime() - notReadyAt) / 1_000_000;
         // The 100 ms target is the benchmark's; a loaded test machine gets a generous bound.
         assertThat(millis).as("slice update after the pod turned not ready").isLessThan(2_000);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.endpoints()
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(CLUSTER.client().endpoints()
                 .inNamespace("default").withName("web").get().getSubsets())
                 .anyMatch(s -> s.getNotReadyAddresses().size() == 1
                         && s.getNotReadyAddresses().get(0).getTargetRef().getName().equals("web-1")));
 
-        client.services().inNamespace("default").resource(service("web-all", true)).create();
+        CLUSTER.client().services().inNamespace("default").resource(service("web-all", true)).create();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(endpoints("web-all"))
                 .hasSize(3).allMatch(e -> e.getConditions().getReady()));
     }
 
     @Test
     void deletingAServiceFreesItsClusterIpAndNodePort() {
-        Service first = client.services().inNamespace("default").resource(new ServiceBuilder(service("first", false))
+        Service first = CLUSTER.client().services().inNamespace("default").resource(new ServiceBuilder(service("first", false))
                 .editSpec().withType("NodePort").endSpec().build()).create();
         String ip = first.getSpec().getClusterIP();
         int nodePort = first.getSpec().getPorts().get(0).getNodePort();
@@ -125,17 +108,17 @@ class ServicesIT {
 
         Service taken = new ServiceBuilder(service("second", false)).editSpec().withType("NodePort").withClusterIP(ip)
                 .endSpec().build();
-        assertThatThrownBy(() -> client.services().inNamespace("default").resource(taken).create())
+        assertThatThrownBy(() -> CLUSTER.client().services().inNamespace("default").resource(taken).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getStatus().getMessage()).contains("spec.clusterIPs: Invalid value: []string{\""
                             + ip + "\"}: failed to allocate IP " + ip + ": provided IP is already allocated");
                 });
 
-        client.services().inNamespace("default").withName("first").delete();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.services().inNamespace("default")
+        CLUSTER.client().services().inNamespace("default").withName("first").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> CLUSTER.client().services().inNamespace("default")
                 .withName("first").get() == null);
-        Service second = client.services().inNamespace("default").resource(new ServiceBuilder(taken).editSpec()
+        Service second = CLUSTER.client().services().inNamespace("default").resource(new ServiceBuilder(taken).editSpec()
                 .editFirstPort().withNodePort(nodePort).endPort().endSpec().build()).create();
         assertThat(second.getSpec().getClusterIP()).isEqualTo(ip);
         assertThat(second.getSpec().getPorts().get(0).getNodePort()).isEqualTo(nodePort);
@@ -143,36 +126,36 @@ class ServicesIT {
 
     @Test
     void dryRunsOfServiceWritesAllocateNothingAndStoreNothing() {
-        Service dryCreated = client.services().inNamespace("default").resource(service("dry", false)).dryRun()
+        Service dryCreated = CLUSTER.client().services().inNamespace("default").resource(service("dry", false)).dryRun()
                 .create();
         assertThat(dryCreated.getSpec().getClusterIP()).startsWith("10.43.");
-        assertThat(client.services().inNamespace("default").withName("dry").get()).isNull();
+        assertThat(CLUSTER.client().services().inNamespace("default").withName("dry").get()).isNull();
 
-        Service stored = client.services().inNamespace("default").resource(service("dry", false)).create();
+        Service stored = CLUSTER.client().services().inNamespace("default").resource(service("dry", false)).create();
         // What kubectl diff and apply --dry-run=server send for a Service that exists: a dry-run
         // update, and with --server-side a dry-run apply patch.
-        Service dryUpdated = client.services().inNamespace("default").withName("dry").dryRun()
+        Service dryUpdated = CLUSTER.client().services().inNamespace("default").withName("dry").dryRun()
                 .edit(s -> new ServiceBuilder(s).editMetadata().addToLabels("dry", "run").endMetadata().build());
         assertThat(dryUpdated.getMetadata().getLabels()).containsEntry("dry", "run");
-        Service applied = client.services().inNamespace("default").resource(new ServiceBuilder(service("dry", false))
+        Service applied = CLUSTER.client().services().inNamespace("default").resource(new ServiceBuilder(service("dry", false))
                 .editMetadata().addToLabels("dry", "apply").endMetadata().build()).dryRun()
                 .fieldManager("dry-test").forceConflicts().serverSideApply();
         assertThat(applied.getMetadata().getLabels()).containsEntry("dry", "apply");
         assertThat(applied.getSpec().getClusterIP()).isEqualTo(stored.getSpec().getClusterIP());
 
-        Service after = client.services().inNamespace("default").withName("dry").get();
+        Service after = CLUSTER.client().services().inNamespace("default").withName("dry").get();
         assertThat(after.getMetadata().getLabels()).doesNotContainKey("dry");
         assertThat(after.getMetadata().getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
     }
 
     @Test
     void theKubernetesServiceHasTheFirstAddressAndPointsAtTheApiServer() {
-        Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
+        Service kubernetes = CLUSTER.client().services().inNamespace("default").withName("kubernetes").get();
         assertThat(kubernetes.getSpec().getClusterIP()).isEqualTo("10.43.0.1");
         assertThat(kubernetes.getSpec().getPorts().get(0).getPort()).isEqualTo(443);
-        int apiPort = client.getMasterUrl().getPort();
+        int apiPort = CLUSTER.client().getMasterUrl().getPort();
         assertThat(kubernetes.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(apiPort);
-        Endpoints ep = client.endpoints().inNamespace("default").withName("kubernetes").get();
+        Endpoints ep = CLUSTER.client().endpoints().inNamespace("default").withName("kubernetes").get();
         assertThat(ep.getSubsets().get(0).getPorts().get(0).getPort()).isEqualTo(apiPort);
         assertThat(slices("kubernetes")).singleElement().satisfies(s -> assertThat(s.getPorts().get(0).getPort())
                 .isEqualTo(apiPort));
@@ -180,10 +163,10 @@ class ServicesIT {
 
     @Test
     void podsStartedAfterAServiceGetItsVariables() {
-        Service db = client.services().inNamespace("default").resource(new ServiceBuilder(service("my-db", false))
+        Service db = CLUSTER.client().services().inNamespace("default").resource(new ServiceBuilder(service("my-db", false))
                 .editSpec().editFirstPort().withName("sql").withPort(5432).endPort().endSpec().build()).create();
         Path out = dir.resolve("env");
-        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("env").endMetadata()
+        CLUSTER.client().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("env").endMetadata()
                 .withNewSpec().withRuntimeClassName("process").withTerminationGracePeriodSeconds(5L)
                 .addNewContainer().withName("main").withCommand("sh", "-c",
                         "echo \"$MY_DB_SERVICE_HOST $MY_DB_SERVICE_PORT_SQL $MY_DB_PORT\" > " + out + "; sleep 1000")
@@ -195,12 +178,12 @@ class ServicesIT {
 
     @Test
     void aLoadBalancerIsAnsweredWithTheNodesAddress() {
-        client.services().inNamespace("default").resource(new ServiceBuilder(service("lb", false)).editSpec()
+        CLUSTER.client().services().inNamespace("default").resource(new ServiceBuilder(service("lb", false)).editSpec()
                 .withType("LoadBalancer").endSpec().build()).create();
-        String nodeIp = client.nodes().list().getItems().get(0).getStatus().getAddresses().stream()
+        String nodeIp = CLUSTER.client().nodes().list().getItems().get(0).getStatus().getAddresses().stream()
                 .filter(a -> a.getType().equals("InternalIP")).findFirst().orElseThrow().getAddress();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Service lb = client.services().inNamespace("default").withName("lb").get();
+            Service lb = CLUSTER.client().services().inNamespace("default").withName("lb").get();
             assertThat(lb.getSpec().getPorts().get(0).getNodePort()).isBetween(30000, 32767);
             assertThat(lb.getStatus().getLoadBalancer().getIngress()).singleElement()
                     .satisfies(i -> assertThat(i.getIp()).isEqualTo(nodeIp));
@@ -213,7 +196,7 @@ class ServicesIT {
     }
 
     private static List<EndpointSlice> slices(String service) {
-        return client.discovery().v1().endpointSlices().inNamespace("default")
+        return CLUSTER.client().discovery().v1().endpointSlices().inNamespace("default")
                 .withLabel("kubernetes.io/service-name", service).list().getItems();
     }
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.drover.testing.HealthServer;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,32 +21,18 @@ import java.time.Duration;
 import java.util.List;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Probes run by the node agent of a real server against real processes. */
 class ProbesIT {
     /** Generous: the test machine may be loaded, and a probe that times out fails. */
     private static final int PROBE_TIMEOUT = 5;
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
     private Path dir;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @BeforeEach
     void createDir() {
@@ -56,9 +41,7 @@ class ProbesIT {
 
     @AfterEach
     void deletePods() {
-        client.pods().inNamespace("default").withGracePeriod(0).delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace("default").list()
-                .getItems().isEmpty());
+        CLUSTER.deletePods("default");
         // Every process a pod of this test ran names this test's directory on its command line.
         await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info()
                 .commandLine().map(c -> c.contains(dir.toString())).orElse(false)));
@@ -150,7 +133,7 @@ class ProbesIT {
                 .anyMatch(e -> e.getReason().equals("Unhealthy") && e.getMessage().startsWith(
                         "Readiness probe failed: dial tcp ") && e.getMessage().endsWith(
                         ":" + closed + ": connect: connection refused")));
-        assertThat(ready(client.pods().inNamespace("default").withName("tcp-closed").get())).isFalse();
+        assertThat(ready(CLUSTER.client().pods().inNamespace("default").withName("tcp-closed").get())).isFalse();
     }
 
     @Test
@@ -166,7 +149,7 @@ class ProbesIT {
         awaitPod("startup", p -> status(p) != null && status(p).getState().getRunning() != null);
         // The liveness probe always fails, but does not run before the container has started.
         await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(30)).until(() -> {
-            ContainerStatus s = status(client.pods().inNamespace("default").withName("startup").get());
+            ContainerStatus s = status(CLUSTER.client().pods().inNamespace("default").withName("startup").get());
             return s.getRestartCount() == 0 && !s.getStarted() && !s.getReady();
         });
 
@@ -178,7 +161,7 @@ class ProbesIT {
     }
 
     private static Pod create(Pod pod) {
-        return client.pods().inNamespace("default").resource(pod).create();
+        return CLUSTER.client().pods().inNamespace("default").resource(pod).create();
     }
 
     private Pod pod(String name, List<String> command) {
@@ -194,7 +177,7 @@ class ProbesIT {
         Pod[] found = new Pod[1];
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-                found[0] = client.pods().inNamespace("default").withName(name).get();
+                found[0] = CLUSTER.client().pods().inNamespace("default").withName(name).get();
                 return found[0] != null && found[0].getStatus() != null && condition.test(found[0]);
             });
         } catch (ConditionTimeoutException e) {
@@ -223,7 +206,7 @@ class ProbesIT {
     }
 
     private static List<Event> events(Pod pod) {
-        return client.v1().events().inNamespace("default").list().getItems().stream()
+        return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
                 .filter(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid())).toList();
     }
 }

@@ -7,10 +7,9 @@ import static org.awaitility.Awaitility.await;
 import io.drover.testing.Kubectl;
 import io.drover.testing.Requirements;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.ExecWatch;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -27,6 +26,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * pods/attach end to end with the node agent's real processes: the fabric8 client's attach, and
@@ -36,29 +36,23 @@ import org.junit.jupiter.api.Test;
 class PodAttachIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
 
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
     private static Path cache;
 
     @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
+    static void createCache() {
         cache = TempDirs.create("drover-kubectl-cache");
     }
 
     @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void deleteCache() {
         TempDirs.delete(cache);
     }
 
     @AfterEach
     void deletePods() {
-        client.pods().inNamespace("default").withGracePeriod(0).delete();
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").list().getItems().isEmpty());
+        CLUSTER.deletePods("default");
     }
 
     @Test
@@ -66,12 +60,12 @@ class PodAttachIT {
         create(pod("echo", "Always", true, false, false,
                 "sh", "-c", "echo before; while read l; do echo \"out: $l\"; echo \"err: $l\" >&2; done"));
         awaitRunning("echo");
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").withName("echo").getLog().contains("before"));
+        await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace("default").withName("echo").getLog().contains("before"));
 
         for (String word : List.of("first", "second")) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             ByteArrayOutputStream err = new ByteArrayOutputStream();
-            try (ExecWatch watch = client.pods().inNamespace("default").withName("echo")
+            try (ExecWatch watch = CLUSTER.client().pods().inNamespace("default").withName("echo")
                     .redirectingInput().writingOutput(out).writingError(err).attach()) {
                 OutputStream in = watch.getInput();
                 in.write((word + "\n").getBytes(StandardCharsets.UTF_8));
@@ -82,7 +76,7 @@ class PodAttachIT {
             assertThat(text(out)).isEqualTo("out: " + word + "\n");
             assertThat(text(err)).isEqualTo("err: " + word + "\n");
         }
-        assertThat(client.pods().inNamespace("default").withName("echo").get().getStatus().getContainerStatuses()
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName("echo").get().getStatus().getContainerStatuses()
                 .get(0).getRestartCount()).isZero();
     }
 
@@ -90,17 +84,17 @@ class PodAttachIT {
     void attachingToAContainerThatDoesNotRunIsRefused() throws Exception {
         create(pod("done", "Never", false, false, false, "true"));
         await().atMost(WAIT).until(() -> "Succeeded".equals(
-                client.pods().inNamespace("default").withName("done").get().getStatus().getPhase()));
+                CLUSTER.client().pods().inNamespace("default").withName("done").get().getStatus().getPhase()));
 
         assertThatThrownBy(() -> {
-            try (ExecWatch watch = client.pods().inNamespace("default").withName("done")
+            try (ExecWatch watch = CLUSTER.client().pods().inNamespace("default").withName("done")
                     .writingOutput(new ByteArrayOutputStream()).attach()) {
                 watch.exitCode().get();
             }
         }).hasStackTraceContaining("400");
-        HttpResponse<String> refusal = cluster.httpClient().send(HttpRequest.newBuilder(URI.create(
-                        cluster.server().url() + "/api/v1/namespaces/default/pods/done/attach?stdout=true"))
-                .header("Authorization", "Bearer " + cluster.token()).timeout(WAIT).build(),
+        HttpResponse<String> refusal = CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(URI.create(
+                        CLUSTER.cluster().server().url() + "/api/v1/namespaces/default/pods/done/attach?stdout=true"))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).timeout(WAIT).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(refusal.statusCode()).isEqualTo(400);
         assertThat(refusal.body()).contains("\"reason\":\"BadRequest\"", "container not found (\\\"main\\\")");
@@ -162,23 +156,23 @@ class PodAttachIT {
             terminal.await("Session ended");
             assertThat(terminal.screen()).contains("debugging 42");
         }
-        Pod pod = client.pods().inNamespace("default").withName("target").get();
+        Pod pod = CLUSTER.client().pods().inNamespace("default").withName("target").get();
         assertThat(pod.getSpec().getEphemeralContainers()).singleElement().satisfies(ec -> {
             assertThat(ec.getName()).isEqualTo("debugger");
             assertThat(ec.getTargetContainerName()).isEqualTo("main");
         });
         // Ended for good: an ephemeral container is never restarted, whatever the pod's restartPolicy.
         await().atMost(WAIT).until(() -> {
-            var statuses = client.pods().inNamespace("default").withName("target").get().getStatus()
+            var statuses = CLUSTER.client().pods().inNamespace("default").withName("target").get().getStatus()
                     .getEphemeralContainerStatuses();
             return statuses != null && statuses.size() == 1 && statuses.get(0).getState().getTerminated() != null;
         });
-        var status = client.pods().inNamespace("default").withName("target").get().getStatus();
+        var status = CLUSTER.client().pods().inNamespace("default").withName("target").get().getStatus();
         assertThat(status.getEphemeralContainerStatuses().get(0).getState().getTerminated().getExitCode()).isEqualTo(3);
         assertThat(status.getEphemeralContainerStatuses().get(0).getRestartCount()).isZero();
         assertThat(status.getPhase()).isEqualTo("Running");
         assertThat(status.getContainerStatuses().get(0).getState().getRunning()).isNotNull();
-        assertThat(client.pods().inNamespace("default").withName("target").inContainer("debugger").getLog())
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName("target").inContainer("debugger").getLog())
                 .contains("debugging 42");
     }
 
@@ -189,7 +183,7 @@ class PodAttachIT {
         assertThatThrownBy(() -> create(withOne))
                 .hasMessageContaining("spec.ephemeralContainers: Forbidden: cannot be set on create");
         create(pod("host", "Always", false, false, false, "sleep", "1000"));
-        var pods = client.pods().inNamespace("default").withName("host");
+        var pods = CLUSTER.client().pods().inNamespace("default").withName("host");
 
         // Strategic merge patches, as kubectl debug sends: no resourceVersion to race the agent's status writes.
         PatchContext strategic = PatchContext.of(PatchType.STRATEGIC_MERGE);
@@ -215,7 +209,7 @@ class PodAttachIT {
     }
 
     private static String kubectlCommand() {
-        return Requirements.kubectl() + " --kubeconfig " + cluster.server().kubeconfig() + " --cache-dir " + cache;
+        return Requirements.kubectl() + " --kubeconfig " + CLUSTER.cluster().server().kubeconfig() + " --cache-dir " + cache;
     }
 
     /** A shell command run on a terminal of its own (script(1)), as a person at a terminal runs kubectl. */
@@ -271,7 +265,7 @@ class PodAttachIT {
     }
 
     private static Kubectl kubectl() {
-        return new Kubectl(Requirements.kubectl(), cluster.server().kubeconfig(), cache);
+        return new Kubectl(Requirements.kubectl(), CLUSTER.cluster().server().kubeconfig(), cache);
     }
 
     private static Pod pod(String name, String restartPolicy, boolean stdin, boolean stdinOnce, boolean tty,
@@ -284,12 +278,12 @@ class PodAttachIT {
     }
 
     private static void create(Pod pod) {
-        client.pods().inNamespace("default").resource(pod).create();
+        CLUSTER.client().pods().inNamespace("default").resource(pod).create();
     }
 
     private static void awaitRunning(String name) {
         await().atMost(WAIT).until(() -> {
-            Pod pod = client.pods().inNamespace("default").withName(name).get();
+            Pod pod = CLUSTER.client().pods().inNamespace("default").withName(name).get();
             return pod.getStatus().getContainerStatuses() != null && !pod.getStatus().getContainerStatuses().isEmpty()
                     && pod.getStatus().getContainerStatuses().get(0).getState().getRunning() != null;
         });

@@ -1,0 +1,44 @@
+package io.drover.testing;
+
+import static org.awaitility.Awaitility.await;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * One {@link TestCluster} for a test class: started before its first test, closed after its last.
+ * Register it as a static field: {@code @RegisterExtension static final SharedCluster CLUSTER = new SharedCluster();}
+ */
+public final class SharedCluster implements BeforeAllCallback, AfterAllCallback {
+    private TestCluster cluster;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        cluster = TestCluster.start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    public TestCluster cluster() {
+        return cluster;
+    }
+
+    public KubernetesClient client() {
+        return cluster.client();
+    }
+
+    /** Deletes every pod of {@code namespace} at once (grace 0) and waits, boundedly, until none is left. */
+    public void deletePods(String namespace) {
+        client().pods().inNamespace(namespace).withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> client().pods().inNamespace(namespace).list()
+                .getItems().isEmpty());
+    }
+}
