@@ -3,11 +3,11 @@ package io.drover.agent;
 import io.fabric8.kubernetes.api.model.Container;
 
 /** What the agent asks of a pod's init containers. */
-final class InitContainers {
+public final class InitContainers {
     private InitContainers() {}
 
     /** A sidecar: an init container with {@code restartPolicy: Always}, which runs beside the pod's containers. */
-    static boolean isSidecar(Container c) {
+    public static boolean isSidecar(Container c) {
         return "Always".equals(c.getRestartPolicy());
     }
 

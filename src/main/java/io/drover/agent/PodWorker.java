@@ -251,7 +251,8 @@ final class PodWorker implements Reconciler {
         if (health.failed() == null) {
             return;
         }
-        events.normal(pod, "Killing", health.killMessage(c.getName(), !"Never".equals(pod.getSpec().getRestartPolicy())));
+        boolean restarts = InitContainers.isSidecar(c) || !"Never".equals(pod.getSpec().getRestartPolicy());
+        events.normal(pod, "Killing", health.killMessage(c.getName(), restarts));
         runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, health.killGrace())); // preStop first, as kubelet
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {
@@ -264,10 +265,13 @@ final class PodWorker implements Reconciler {
                 : probes.health(pod.getMetadata().getUid(), c.getName(), instanceId(cr.handle));
     }
 
-    /** The running containers as the probes see them; a restart is a new instance id. */
+    /** The running containers and sidecars as the probes see them; a restart is a new instance id. */
     private Map<String, ContainerInstance> instances(Pod pod, PodRun run) {
         Map<String, ContainerInstance> running = new LinkedHashMap<>();
-        for (Container c : pod.getSpec().getContainers()) {
+        List<Container> probed = new ArrayList<>(list(pod.getSpec().getInitContainers()).stream()
+                .filter(InitContainers::isSidecar).toList());
+        probed.addAll(pod.getSpec().getContainers());
+        for (Container c : probed) {
             ContainerRun cr = run.containers.get(c.getName());
             if (cr.mode == ContainerRun.Mode.RUNNING) {
                 running.put(c.getName(), new ContainerInstance(instanceId(cr.handle), cr.startedAt, cr.handle));
@@ -302,6 +306,9 @@ final class PodWorker implements Reconciler {
                 stopOnceTerminal(pod, c, cr);
                 initialized = false; // a terminal pod does not become initialized
                 continue;
+            }
+            if (sidecar) {
+                killIfProbeFailed(pod, c, cr); // restarted below, as a container is
             }
             boolean done = sidecar ? cr.mode == ContainerRun.Mode.RUNNING && health(pod, c, cr).started()
                     : InitContainers.succeeded(cr);

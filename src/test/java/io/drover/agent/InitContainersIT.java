@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -133,16 +134,79 @@ class InitContainersIT {
                 + " exit 0' TERM; echo app-up >> $DIR/log; while :; do sleep 0.1; done")).editSpec()
                 .withTerminationGracePeriodSeconds(10L).endSpec().build());
         Path log = dir.resolve("log");
-        await().atMost(WAIT).until(() -> java.nio.file.Files.exists(log)
-                && java.nio.file.Files.readString(log).contains("app-up"));
+        await().atMost(WAIT).until(() -> Files.exists(log)
+                && Files.readString(log).contains("app-up"));
 
         CLUSTER.client().pods().inNamespace("default").withName("graceful").withGracePeriod(10).delete();
 
         await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace("default").withName("graceful").get() == null);
         // The app's TERM handler takes a second; its proxy is asked to stop only once it has ended.
-        List<String> lines = java.nio.file.Files.readAllLines(log);
+        List<String> lines = Files.readAllLines(log);
         assertThat(lines).containsExactlyInAnyOrder("proxy-up", "app-up", "app-stopped", "proxy-stopped");
         assertThat(lines.indexOf("app-stopped")).isLessThan(lines.indexOf("proxy-stopped"));
+    }
+
+    @Test
+    void aSidecarsStartupProbeHoldsTheNextInitContainerUntilItPasses() throws Exception {
+        Container sidecar = new ContainerBuilder(container("proxy", "exec sleep 1000")).withRestartPolicy("Always")
+                .withNewStartupProbe().withNewExec().withCommand("test", "-e", dir.resolve("proxy-ready").toString())
+                .endExec().withPeriodSeconds(1).withFailureThreshold(60).endStartupProbe().build();
+        create(pod("gated", "Always", List.of(sidecar, container("after", "touch $DIR/after-ran")), "sleep 1000"));
+
+        Pod waiting = awaitPod("gated", p -> p.getStatus().getInitContainerStatuses() != null
+                && p.getStatus().getInitContainerStatuses().get(0).getState().getRunning() != null);
+        await().during(Duration.ofMillis(2500)).atMost(WAIT).until(() -> !Files.exists(dir.resolve("after-ran")));
+        Pod pending = CLUSTER.client().pods().inNamespace("default").withName("gated").get();
+        assertThat(pending.getStatus().getInitContainerStatuses().get(0).getStarted()).isFalse();
+        assertThat(pending.getStatus().getInitContainerStatuses().get(1).getState().getWaiting().getReason())
+                .isEqualTo("PodInitializing");
+        assertThat(condition(pending, "Initialized").getMessage())
+                .isEqualTo("containers with incomplete status: [proxy after]");
+        assertThat(waiting.getStatus().getPhase()).isEqualTo("Pending");
+
+        Files.createFile(dir.resolve("proxy-ready"));
+
+        Pod running = awaitPod("gated", p -> "Running".equals(p.getStatus().getPhase()));
+        assertThat(running.getStatus().getInitContainerStatuses().get(0).getStarted()).isTrue();
+        assertThat(dir.resolve("after-ran")).exists();
+    }
+
+    @Test
+    void aSidecarsReadinessCountsTowardsThePodsAndAFailedLivenessProbeRestartsIt() throws Exception {
+        Path ready = dir.resolve("proxy-ready");
+        Container sidecar = new ContainerBuilder(container("proxy", "echo start >> $DIR/starts; exec sleep 1000"))
+                .withRestartPolicy("Always")
+                .withNewReadinessProbe().withNewExec().withCommand("test", "-e", ready.toString()).endExec()
+                .withPeriodSeconds(1).endReadinessProbe()
+                .withNewLivenessProbe().withNewExec() // fails once for each kill file
+                .withCommand("sh", "-c", "if [ -e " + dir.resolve("kill") + " ]; then rm " + dir.resolve("kill") + "; exit 1; fi")
+                .endExec().withPeriodSeconds(1).withFailureThreshold(1).endLivenessProbe().build();
+        create(pod("probed", "Always", List.of(sidecar), "sleep 1000"));
+
+        Pod notReady = awaitPod("probed", p -> "Running".equals(p.getStatus().getPhase())
+                && Boolean.TRUE.equals(p.getStatus().getContainerStatuses().get(0).getReady()));
+        assertThat(notReady.getStatus().getInitContainerStatuses().get(0).getReady()).isFalse();
+        assertThat(condition(notReady, "Ready").getStatus()).isEqualTo("False");
+        assertThat(condition(notReady, "ContainersReady").getMessage()).isEqualTo("containers with unready status: [proxy]");
+
+        Files.createFile(ready);
+        awaitPod("probed", p -> "True".equals(condition(p, "Ready").getStatus())
+                && Boolean.TRUE.equals(p.getStatus().getInitContainerStatuses().get(0).getReady()));
+
+        Files.createFile(dir.resolve("kill"));
+        Pod restarted = awaitPod("probed", p -> p.getStatus().getInitContainerStatuses().get(0).getRestartCount() == 1);
+        assertThat(restarted.getStatus().getInitContainerStatuses().get(0).getLastState().getTerminated()).isNotNull();
+        assertThat(CLUSTER.client().v1().events().inNamespace("default").list().getItems())
+                .anySatisfy(e -> {
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo("probed");
+                    assertThat(e.getReason()).isEqualTo("Killing");
+                    assertThat(e.getMessage()).isEqualTo("Container proxy failed liveness probe, will be restarted");
+                });
+        // The restarted sidecar runs again and is ready again; the pod's container was never touched.
+        Pod again = awaitPod("probed", p -> "True".equals(condition(p, "Ready").getStatus())
+                && p.getStatus().getInitContainerStatuses().get(0).getState().getRunning() != null);
+        assertThat(again.getStatus().getContainerStatuses().get(0).getRestartCount()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("starts"))).hasSize(2);
     }
 
     private Pod pod(String name, String restartPolicy, List<Container> init, String command) {

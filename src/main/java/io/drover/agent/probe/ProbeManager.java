@@ -1,5 +1,6 @@
 package io.drover.agent.probe;
 
+import io.drover.agent.InitContainers;
 import io.drover.agent.runtime.Runtime;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
@@ -68,7 +69,7 @@ public final class ProbeManager implements AutoCloseable {
             }
             probes = new PodProbes(Keys.of(pod), uid, pod);
             probes.update(pod, running);
-            for (Container c : pod.getSpec().getContainers()) {
+            for (Container c : probed(pod)) {
                 for (ProbeKind kind : ProbeKind.values()) {
                     if (kind.of(c) != null) {
                         probes.workers.computeIfAbsent(c.getName(), n -> new EnumMap<>(ProbeKind.class))
@@ -163,7 +164,7 @@ public final class ProbeManager implements AutoCloseable {
     }
 
     private static boolean hasProbes(Pod pod) {
-        for (Container c : pod.getSpec().getContainers()) {
+        for (Container c : probed(pod)) {
             for (ProbeKind kind : ProbeKind.values()) {
                 if (kind.of(c) != null) {
                     return true;
@@ -171,6 +172,20 @@ public final class ProbeManager implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /**
+     * The containers that are probed: the pod's sidecars (init containers with {@code restartPolicy:
+     * Always}, which run beside the containers) and its containers. A regular init container may
+     * not have probes.
+     */
+    private static List<Container> probed(Pod pod) {
+        List<Container> probed = new ArrayList<>();
+        if (pod.getSpec().getInitContainers() != null) {
+            pod.getSpec().getInitContainers().stream().filter(InitContainers::isSidecar).forEach(probed::add);
+        }
+        probed.addAll(pod.getSpec().getContainers());
+        return probed;
     }
 
     /** One pod's probes: the pod as last synced, its running instances, its workers by container and kind. */
@@ -190,7 +205,7 @@ public final class ProbeManager implements AutoCloseable {
         /** Takes the new view in; returns the containers whose running instance changed. */
         synchronized List<String> update(Pod now, Map<String, ContainerInstance> instances) {
             List<String> changed = new ArrayList<>();
-            for (Container c : now.getSpec().getContainers()) {
+            for (Container c : probed(now)) {
                 ContainerInstance before = running.get(c.getName());
                 ContainerInstance after = instances.get(c.getName());
                 if (after != null && (before == null || !before.id().equals(after.id()))) {

@@ -19,6 +19,7 @@ final class PodSpecValidation {
     private static final List<String> DNS_POLICIES = List.of("ClusterFirstWithHostNet", "ClusterFirst", "Default",
             "None");
     private static final List<String> PULL_POLICIES = List.of("Always", "IfNotPresent", "Never");
+    private static final String SIDECAR_RESTART_POLICY = "Always";
     private static final List<String> PROTOCOLS = List.of("SCTP", "TCP", "UDP");
 
     private PodSpecValidation() {}
@@ -37,14 +38,16 @@ final class PodSpecValidation {
         // an image the node cannot run fails there with a clear condition.
         String runtime = Nodes.text(spec, "runtimeClassName");
         boolean imageRequired = !runtime.isEmpty() && !PROCESS_RUNTIME.equals(runtime);
+        // The containers first, then the init containers, as Kubernetes checks them: a name that both
+        // use is a duplicate of the init container's.
         Set<String> names = new HashSet<>();
-        causes.addAll(containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names,
-                imageRequired));
         List<ObjectNode> containers = Nodes.objects(spec, "containers");
         if (containers.isEmpty()) {
             causes.add(Causes.required(path + ".containers"));
         }
-        causes.addAll(containers(containers, path + ".containers", names, imageRequired));
+        causes.addAll(containers(containers, path + ".containers", names, imageRequired, false));
+        causes.addAll(containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names,
+                imageRequired, true));
         String restart = Nodes.text(spec, "restartPolicy");
         if (restart.isEmpty()) {
             causes.add(Causes.required(path + ".restartPolicy"));
@@ -108,7 +111,7 @@ final class PodSpecValidation {
     }
 
     private static List<Cause> containers(List<ObjectNode> containers, String path, Set<String> names,
-            boolean imageRequired) {
+            boolean imageRequired, boolean init) {
         List<Cause> causes = new ArrayList<>();
         for (int i = 0; i < containers.size(); i++) {
             ObjectNode c = containers.get(i);
@@ -131,8 +134,41 @@ final class PodSpecValidation {
                 causes.add(Causes.notSupported(at + ".imagePullPolicy", GoValues.quote(pull), PULL_POLICIES));
             }
             causes.addAll(ports(Nodes.objects(c, "ports"), at + ".ports"));
-            causes.addAll(ProbeValidation.validate(c, at));
+            causes.addAll(init ? initContainerRules(c, at) : regularContainerRules(c, at));
             causes.addAll(ids(c.path("securityContext"), at + ".securityContext"));
+        }
+        return causes;
+    }
+
+    /**
+     * An init container's restartPolicy may only be Always (a sidecar, which may have probes and
+     * lifecycle hooks like a container); a regular init container may have neither.
+     */
+    private static List<Cause> initContainerRules(ObjectNode c, String at) {
+        List<Cause> causes = new ArrayList<>();
+        String restart = Nodes.text(c, "restartPolicy");
+        if (!restart.isEmpty() && !SIDECAR_RESTART_POLICY.equals(restart)) {
+            causes.add(Causes.notSupported(at + ".restartPolicy", GoValues.quote(restart),
+                    List.of(SIDECAR_RESTART_POLICY)));
+        }
+        if (SIDECAR_RESTART_POLICY.equals(restart)) {
+            causes.addAll(ProbeValidation.validate(c, at));
+            return causes;
+        }
+        for (String field : List.of("lifecycle", "livenessProbe", "readinessProbe", "startupProbe")) {
+            if (c.hasNonNull(field)) {
+                causes.add(Causes.forbidden(at + "." + field,
+                        "may not be set for init containers without restartPolicy=Always"));
+            }
+        }
+        return causes;
+    }
+
+    /** A container's probes; its restartPolicy is only for init containers. */
+    private static List<Cause> regularContainerRules(ObjectNode c, String at) {
+        List<Cause> causes = new ArrayList<>(ProbeValidation.validate(c, at));
+        if (c.hasNonNull("restartPolicy")) {
+            causes.add(Causes.forbidden(at + ".restartPolicy", "may not be set for non-init containers"));
         }
         return causes;
     }

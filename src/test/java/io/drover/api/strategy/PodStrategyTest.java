@@ -158,6 +158,33 @@ class PodStrategyTest {
     }
 
     @Test
+    void aNameThatAnInitContainerSharesWithAContainerIsTheInitContainersDuplicate() {
+        assertThat(create("{initContainers: [{name: 'a'}], containers: [{name: 'a'}]}"))
+                .containsExactly("spec.initContainers[0].name: Duplicate value: \"a\"");
+    }
+
+    @Test
+    void onlySidecarsMayHaveProbesAndLifecycleAmongInitContainersAndOnlyInitContainersARestartPolicy() {
+        assertThat(create("{initContainers: [{name: 'i', livenessProbe: {exec: {command: ['true']}},"
+                + " lifecycle: {postStart: {exec: {command: ['true']}}}}, {name: 'j', restartPolicy: 'OnFailure',"
+                + " startupProbe: {exec: {command: ['true']}}}], containers: [{name: 'a', restartPolicy: 'Always'}]}"))
+                .containsExactly(
+                        "spec.containers[0].restartPolicy: Forbidden: may not be set for non-init containers",
+                        "spec.initContainers[0].lifecycle: Forbidden: may not be set for init containers without "
+                                + "restartPolicy=Always",
+                        "spec.initContainers[0].livenessProbe: Forbidden: may not be set for init containers without "
+                                + "restartPolicy=Always",
+                        "spec.initContainers[1].restartPolicy: Unsupported value: \"OnFailure\": supported values: "
+                                + "\"Always\"",
+                        "spec.initContainers[1].startupProbe: Forbidden: may not be set for init containers without "
+                                + "restartPolicy=Always");
+        // A sidecar's probes are checked as a container's.
+        assertThat(create("{initContainers: [{name: 's', restartPolicy: 'Always', readinessProbe: {exec: {command:"
+                + " ['true']}}, livenessProbe: {periodSeconds: 1}}], containers: [{name: 'a'}]}"))
+                .containsExactly("spec.initContainers[0].livenessProbe: Required value: must specify a handler type");
+    }
+
+    @Test
     void checksPoliciesAndPorts() {
         assertThat(create("{restartPolicy: 'Sometimes', containers: [{name: 'a', image: 'x:1'}]}")).containsExactly(
                 "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", "
