@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.api.KubernetesVersion;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -36,7 +37,6 @@ final class NodeStatusReporter {
     static final String LEASE_NAMESPACE = "kube-node-lease";
     static final String MAX_PODS = "110";
     static final String RUNTIME_VERSION = "process://drover";
-    static final String KUBELET_VERSION = "v1.32.4-drover";
     private static final Logger log = LoggerFactory.getLogger(NodeStatusReporter.class);
 
     private final KubernetesClient client;
@@ -107,7 +107,7 @@ final class NodeStatusReporter {
                         new NodeAddressBuilder().withType("Hostname").withAddress(host.nodeName()).build())
                 .withNodeInfo(new NodeSystemInfoBuilder().withKernelVersion(host.kernelVersion())
                         .withOsImage(host.osImage()).withContainerRuntimeVersion(RUNTIME_VERSION)
-                        .withKubeletVersion(KUBELET_VERSION).withKubeProxyVersion(KUBELET_VERSION)
+                        .withKubeletVersion(KubernetesVersion.GIT_VERSION).withKubeProxyVersion(KubernetesVersion.GIT_VERSION)
                         .withOperatingSystem("linux").withArchitecture(host.architecture())
                         .withMachineID("").withSystemUUID("").withBootID("").build())
                 .withConditions(conditions)

@@ -1,5 +1,6 @@
 package io.drover.controller;
 
+import io.drover.api.KubernetesVersion;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.loopback.LoopbackHttpClient;
 import io.drover.api.loopback.LoopbackHttpClientFactory;
@@ -66,8 +67,33 @@ public final class ApiClients {
         return SERIALIZATION;
     }
 
-    public static KubernetesClient connect(URI server, String caPem, String token) {
+    /**
+     * The components' names, as the Kubernetes components doing their jobs call themselves: each
+     * client's User-Agent starts with one, so the API server records the component as the field
+     * manager of what it writes (managedFields), as kube-apiserver does for kube-controller-manager
+     * and the kubelet, and a conflict names it.
+     */
+    public enum Component {
+        CONTROLLER_MANAGER("kube-controller-manager"),
+        NODE_AGENT("kubelet"),
+        SERVICE_PROXY("kube-proxy"),
+        CLUSTER_DNS("coredns");
+
+        private final String name;
+
+        Component(String name) {
+            this.name = name;
+        }
+
+        /** The User-Agent: the name, the Kubernetes version the API server serves, and drover's mark. */
+        String userAgent() {
+            return name + "/" + KubernetesVersion.GIT_VERSION + " (linux/amd64) drover";
+        }
+    }
+
+    public static KubernetesClient connect(URI server, String caPem, String token, Component component) {
         return build(new ConfigBuilder(Config.empty())
+                .withUserAgent(component.userAgent())
                 .withMasterUrl(server.toString())
                 .withCaCertData(Base64.getEncoder().encodeToString(caPem.getBytes(StandardCharsets.UTF_8)))
                 .withOauthToken(token)
@@ -81,8 +107,9 @@ public final class ApiClients {
      * requests, token and answers as over HTTPS, without the socket. {@code server} is the API
      * server's URL, which the client's request URLs are built on.
      */
-    public static KubernetesClient inProcess(ApiRouter router, URI server, String token) {
+    public static KubernetesClient inProcess(ApiRouter router, URI server, String token, Component component) {
         return build(new ConfigBuilder(Config.empty())
+                .withUserAgent(component.userAgent())
                 .withMasterUrl(server.toString())
                 .withOauthToken(token)
                 .withRequestRetryBackoffLimit(3)

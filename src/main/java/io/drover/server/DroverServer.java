@@ -111,21 +111,23 @@ public final class DroverServer implements AutoCloseable {
                     bind.isAnyLocalAddress() ? HostFacts.detectInternalIp() : bind.getHostAddress(), api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
-            controllers = ControllerManager.start(
-                    ApiClients.inProcess(router, url, credentials.adminToken()), registry);
+            controllers = ControllerManager.start(ApiClients.inProcess(router, url, credentials.adminToken(),
+                    ApiClients.Component.CONTROLLER_MANAGER), registry);
             router.markReady();
             if (options.nodeAgent()) {
-                agent = NodeAgent.start(
-                        ApiClients.inProcess(router, url, credentials.adminToken()),
+                agent = NodeAgent.start(ApiClients.inProcess(router, url, credentials.adminToken(),
+                                ApiClients.Component.NODE_AGENT),
                         url, new NodeAgent.Settings(options.nodeName(), options.dataDir(), options.hostPortRange(),
                                 options.restartBackoff(), new KubeletServer.Config(options.kubeletPort(),
                                         credentials.serverKeyStore(), credentials.keyStorePassword(),
                                         credentials::isAdminToken), options.stopPodsOnClose(),
                                 podNameserver::get, clusterIpsServed::get));
                 dns = ClusterDnsStarter.start(options.clusterDns(), agent.nodeName(),
-                        () -> ApiClients.inProcess(router, url, credentials.adminToken()));
+                        () -> ApiClients.inProcess(router, url, credentials.adminToken(),
+                                ApiClients.Component.CLUSTER_DNS));
                 // The node's service proxy, as kube-proxy runs beside the kubelet: its own client, the API only.
-                proxy = ServiceProxy.start(ApiClients.inProcess(router, url, credentials.adminToken()),
+                proxy = ServiceProxy.start(ApiClients.inProcess(router, url, credentials.adminToken(),
+                                ApiClients.Component.SERVICE_PROXY),
                         new ServiceProxy.Settings(
                                 options.serviceRanges().cidr().toString(), ServiceProxy.Settings.DEFAULT_UDP_IDLE,
                                 options.kernelForwarding()),

@@ -365,7 +365,8 @@ class NodeAgentIT {
         String ca = new String(java.util.Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
                 java.nio.charset.StandardCharsets.UTF_8);
         var credentials = io.drover.api.security.ClusterCredentials.loadOrCreate(cluster.dataDir());
-        return NodeAgent.start(io.drover.controller.ApiClients.connect(cluster.server().url(), ca, cluster.token()),
+        return NodeAgent.start(io.drover.controller.ApiClients.connect(cluster.server().url(), ca, cluster.token(),
+                io.drover.controller.ApiClients.Component.NODE_AGENT),
                 cluster.server().url(), new NodeAgent.Settings(node, dataDir, io.drover.agent.ports.PortRange.DEFAULT,
                         RestartBackoffPolicy.DEFAULT, new io.drover.agent.server.KubeletServer.Config(0,
                         credentials.serverKeyStore(), credentials.keyStorePassword(), credentials::isAdminToken), false));

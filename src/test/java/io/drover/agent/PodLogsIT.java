@@ -257,7 +257,8 @@ class PodLogsIT {
         String ca = new String(Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
                 StandardCharsets.UTF_8);
         ClusterCredentials credentials = ClusterCredentials.loadOrCreate(cluster.dataDir());
-        return NodeAgent.start(ApiClients.connect(cluster.server().url(), ca, cluster.token()),
+        return NodeAgent.start(ApiClients.connect(cluster.server().url(), ca, cluster.token(),
+                io.drover.controller.ApiClients.Component.NODE_AGENT),
                 cluster.server().url(), new NodeAgent.Settings(node, dataDir, io.drover.agent.ports.PortRange.DEFAULT,
                         RestartBackoffPolicy.DEFAULT, new KubeletServer.Config(0, credentials.serverKeyStore(),
                         credentials.keyStorePassword(), credentials::isAdminToken), false));

@@ -184,6 +184,64 @@ class ApiServerIT {
     }
 
     @Test
+    void aStatusWriteIsItsManagersEntryForTheStatusSubresourceAndOwnsNothingElse() throws Exception {
+        String name = "managed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
+                .endMetadata().build()).create();
+        // A status write whose body also changes a label: the label is not written, nor owned.
+        HttpResponse<String> put = raw("PATCH", "/api/v1/nodes/" + name + "/status?fieldManager=status-writer",
+                "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"x\":\"y\"}},\"status\":{\"allocatable\":{\"pods\":\"10\"}}}", true);
+        assertThat(put.statusCode()).isEqualTo(200);
+
+        var node = client.nodes().withName(name).get();
+        assertThat(node.getMetadata().getLabels()).doesNotContainKey("x");
+        var entry = node.getMetadata().getManagedFields().stream()
+                .filter(e -> e.getManager().equals("status-writer")).findFirst().orElseThrow();
+        assertThat(entry.getSubresource()).isEqualTo("status");
+        assertThat(entry.getOperation()).isEqualTo("Update");
+        assertThat(entry.getFieldsV1().getAdditionalProperties()).containsOnlyKeys("f:status");
+        // The same manager writing the object itself gets an entry of its own.
+        assertThat(raw("PATCH", "/api/v1/nodes/" + name + "?fieldManager=status-writer", "application/merge-patch+json",
+                "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}", true).statusCode()).isEqualTo(200);
+        assertThat(client.nodes().withName(name).get().getMetadata().getManagedFields())
+                .filteredOn(e -> e.getManager().equals("status-writer"))
+                .extracting(e -> String.valueOf(e.getSubresource())).containsExactlyInAnyOrder("status", "null");
+        client.nodes().withName(name).delete();
+    }
+
+    @Test
+    void theComponentsWritesAreRecordedUnderTheKubernetesComponentsNames() {
+        String ns = newNamespace("components");
+        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName("web")
+                .endMetadata().withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "web")
+                .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
+                .withNewSpec().withTerminationGracePeriodSeconds(1L).addNewContainer().withName("web")
+                .withCommand("sleep", "1000").endContainer().endSpec().endTemplate().endSpec().build()).create();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(ns).list().getItems().stream()
+                .anyMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())));
+        Pod pod = client.pods().inNamespace(ns).list().getItems().get(0);
+        assertThat(pod.getMetadata().getManagedFields()).anySatisfy(e -> {
+            // The ReplicaSet controller created it.
+            assertThat(e.getManager()).isEqualTo("kube-controller-manager");
+            assertThat(e.getSubresource()).isNull();
+            assertThat(e.getFieldsV1().getAdditionalProperties()).containsKeys("f:metadata", "f:spec");
+        }).anySatisfy(e -> {
+            // The node agent reports its status.
+            assertThat(e.getManager()).isEqualTo("kubelet");
+            assertThat(e.getSubresource()).isEqualTo("status");
+            assertThat(e.getFieldsV1().getAdditionalProperties()).containsOnlyKeys("f:status");
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.apps().replicaSets()
+                .inNamespace(ns).list().getItems().get(0).getMetadata().getManagedFields()).anySatisfy(e -> {
+                    assertThat(e.getManager()).isEqualTo("kube-controller-manager");
+                    assertThat(e.getSubresource()).isEqualTo("status");
+                }));
+        client.namespaces().withName(ns).delete();
+    }
+
+    @Test
     void statusWritesGoThroughTheStatusSubresourceOnly() {
         String name = "status-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)

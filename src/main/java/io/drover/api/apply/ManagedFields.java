@@ -56,9 +56,10 @@ public final class ManagedFields {
             return operation.equals(APPLY);
         }
 
-        boolean sameManagerAs(String otherManager, String otherOperation, String otherApiVersion) {
-            return manager.equals(otherManager) && operation.equals(otherOperation) && subresource.isEmpty()
-                    && (isApply() || apiVersion.equals(otherApiVersion));
+        boolean sameManagerAs(String otherManager, String otherOperation, String otherApiVersion,
+                String otherSubresource) {
+            return manager.equals(otherManager) && operation.equals(otherOperation)
+                    && subresource.equals(otherSubresource) && (isApply() || apiVersion.equals(otherApiVersion));
         }
 
         Entry withFields(FieldSet newFields) {
@@ -77,13 +78,29 @@ public final class ManagedFields {
      * @param manager the request's fieldManager, or the name derived from its user agent (e.g. "kubectl-create")
      */
     public static ObjectNode recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, Instant now) {
+        return recordUpdate(oldObj, newObj, manager, now, "");
+    }
+
+    /**
+     * As {@link #recordUpdate(ObjectNode, ObjectNode, String, Instant)} for a write through {@code subresource}
+     * ("status", "ephemeralcontainers"; "" for the object itself): the manager's entry for that subresource is
+     * kept apart from its entry for the object, as apiserver keeps them. {@code newObj} is the object as the
+     * subresource leaves it, so only the subresource's fields can change.
+     */
+    public static ObjectNode recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, Instant now,
+            String subresource) {
         return recordUpdate(oldObj, newObj, manager, now,
-                PatchSchema.forKind(newObj.path("apiVersion").asText(), newObj.path("kind").asText()));
+                PatchSchema.forKind(newObj.path("apiVersion").asText(), newObj.path("kind").asText()), subresource);
     }
 
     /** As {@link #recordUpdate(ObjectNode, ObjectNode, String, Instant)}, with the kind's schema given. */
     public static ObjectNode recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, Instant now,
             PatchSchema schema) {
+        return recordUpdate(oldObj, newObj, manager, now, schema, "");
+    }
+
+    private static ObjectNode recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, Instant now,
+            PatchSchema schema, String subresource) {
         Objects.requireNonNull(manager, "manager");
         JsonNode sent = newObj.path("metadata").path("managedFields");
         List<Entry> entries = sent.isArray() && !sent.isEmpty() ? read(newObj) : oldObj == null ? List.of()
@@ -99,14 +116,14 @@ public final class ManagedFields {
         boolean recorded = false;
         for (Entry entry : entries) {
             Entry rest = entry.withFields(entry.fields().difference(taken));
-            if (!current.isEmpty() && rest.sameManagerAs(manager, UPDATE, apiVersion)) {
-                rest = new Entry(manager, UPDATE, apiVersion, format(now), "", rest.fields().union(current));
+            if (!current.isEmpty() && rest.sameManagerAs(manager, UPDATE, apiVersion, subresource)) {
+                rest = new Entry(manager, UPDATE, apiVersion, format(now), subresource, rest.fields().union(current));
                 recorded = true;
             }
             updated.add(rest);
         }
         if (!current.isEmpty() && !recorded) {
-            updated.add(new Entry(manager, UPDATE, apiVersion, format(now), "", current));
+            updated.add(new Entry(manager, UPDATE, apiVersion, format(now), subresource, current));
         }
         ObjectNode result = newObj.deepCopy();
         write(result, updated);

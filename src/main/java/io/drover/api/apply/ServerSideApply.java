@@ -42,6 +42,16 @@ public final class ServerSideApply {
      */
     public static ApplyResult apply(ObjectNode live, ObjectNode applied, String manager, boolean force,
             PatchSchema schema, Instant now) {
+        return apply(live, applied, manager, force, schema, now, "");
+    }
+
+    /**
+     * As {@link #apply(ObjectNode, ObjectNode, String, boolean, PatchSchema, Instant)} through {@code
+     * subresource} ("status"; "" for the object itself): the manager's Apply entry for it is kept apart from its
+     * entry for the object. {@code applied} holds only what the subresource may change.
+     */
+    public static ApplyResult apply(ObjectNode live, ObjectNode applied, String manager, boolean force,
+            PatchSchema schema, Instant now, String subresource) {
         Objects.requireNonNull(applied, "applied");
         Objects.requireNonNull(manager, "manager");
         ObjectNode config = ManagedFields.withoutManagedFields(applied);
@@ -56,7 +66,7 @@ public final class ServerSideApply {
         Entry previous = null;
         List<Entry> others = new ArrayList<>();
         for (Entry entry : entries) {
-            if (entry.sameManagerAs(manager, ManagedFields.APPLY, "")) {
+            if (entry.sameManagerAs(manager, ManagedFields.APPLY, "", subresource)) {
                 previous = entry;
             } else {
                 others.add(entry);
@@ -88,7 +98,7 @@ public final class ServerSideApply {
 
         boolean objectChanged = !merged.equals(before);
         String time = objectChanged ? ManagedFields.format(now) : previous == null ? null : previous.time();
-        updated.add(new Entry(manager, ManagedFields.APPLY, config.path("apiVersion").asText(), time, "",
+        updated.add(new Entry(manager, ManagedFields.APPLY, config.path("apiVersion").asText(), time, subresource,
                 appliedSet));
         ManagedFields.write(merged, updated);
         return new ApplyResult(merged, List.of());

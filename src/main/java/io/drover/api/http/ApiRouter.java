@@ -146,7 +146,7 @@ public final class ApiRouter {
         // kubectl's dispatcher picks the client matching "minor": report the Kubernetes API level served.
         v.put("major", "1");
         v.put("minor", "32");
-        v.put("gitVersion", "v1.32.4-drover");
+        v.put("gitVersion", io.drover.api.KubernetesVersion.GIT_VERSION);
         v.put("gitCommit", "");
         v.put("gitTreeState", "clean");
         v.put("buildDate", "");

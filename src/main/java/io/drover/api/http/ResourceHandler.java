@@ -257,8 +257,9 @@ final class ResourceHandler {
         checkKindAndNamespace(body, path);
         FieldChecks.apply(request, path.type(), body, response);
         String manager = fieldManager(request);
+        WritePart part = WritePart.of(path.subresource());
         send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
-                current -> recordUpdate(current, body, manager), WritePart.of(path.subresource()),
+                current -> recordUpdate(current, part.confine(current, body), manager, part), part,
                 dryRun(request)));
     }
 
@@ -286,6 +287,7 @@ final class ResourceHandler {
                     + "application/strategic-merge-patch+json");
         };
         boolean scale = ResourceType.SCALE.equals(path.subresource());
+        WritePart part = WritePart.of(path.subresource());
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
                 return sameVersionIsNoPrecondition(current,
@@ -294,8 +296,9 @@ final class ResourceHandler {
             ObjectNode patched = (ObjectNode) requireObject(apply.apply(current));
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(request, path.type(), patched, response);
-            return sameVersionIsNoPrecondition(current, recordUpdate(current, patched, manager));
-        }, WritePart.of(path.subresource()), dryRun(request));
+            return sameVersionIsNoPrecondition(current,
+                    recordUpdate(current, part.confine(current, patched), manager, part));
+        }, part, dryRun(request));
         send(response, 200, scale ? Scale.of(result, json) : result);
     }
 
@@ -330,14 +333,16 @@ final class ResourceHandler {
         boolean force = request.flag("force");
         PatchSchema schema = PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
         WritePart part = WritePart.of(path.subresource());
+        // Through a subresource only its part is applied, and owned, as Kubernetes resets the rest.
+        ObjectNode config = part.confine(skeleton(applied), applied);
         try {
             ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
-                ApplyResult first = attempt(path, () -> ServerSideApply.apply(current, applied, manager, force,
-                        schema, clock.instant()));
+                ApplyResult first = attempt(path, () -> ServerSideApply.apply(current, config, manager, force,
+                        schema, clock.instant(), part.subresource()));
                 ObjectNode merged;
                 if (first.conflicted() && ClientSideApplyTakeover.allowed(current, first.conflicts())) {
-                    merged = applied(path, () -> ServerSideApply.apply(current, applied, manager, true, schema,
-                            clock.instant()));
+                    merged = applied(path, () -> ServerSideApply.apply(current, config, manager, true, schema,
+                            clock.instant(), part.subresource()));
                 } else {
                     merged = applied(path, () -> first);
                 }
@@ -355,6 +360,23 @@ final class ResourceHandler {
             created.withObject("metadata").put("name", path.name());
             send(response, 201, storage.create(path.type(), namespaceOf(path), created, dryRun(request)));
         }
+    }
+
+    /** An object with {@code object}'s identity (apiVersion, kind, name and namespace) and nothing else. */
+    private ObjectNode skeleton(ObjectNode object) {
+        ObjectNode skeleton = json.createObjectNode();
+        for (String field : List.of("apiVersion", "kind")) {
+            if (object.has(field)) {
+                skeleton.set(field, object.get(field));
+            }
+        }
+        ObjectNode metadata = skeleton.putObject("metadata");
+        for (String field : List.of("name", "namespace")) {
+            if (object.path("metadata").has(field)) {
+                metadata.set(field, object.path("metadata").get(field));
+            }
+        }
+        return skeleton;
     }
 
     private static ApplyResult attempt(ResourcePath path, java.util.function.Supplier<ApplyResult> apply) {
@@ -394,8 +416,13 @@ final class ResourceHandler {
      * (a container without a name) is left as it is: validation reports the real problem.
      */
     private ObjectNode recordUpdate(ObjectNode current, ObjectNode desired, String manager) {
+        return recordUpdate(current, desired, manager, WritePart.MAIN);
+    }
+
+    /** {@link #recordUpdate(ObjectNode, ObjectNode, String)} for a write of {@code part} (its subresource's entry). */
+    private ObjectNode recordUpdate(ObjectNode current, ObjectNode desired, String manager, WritePart part) {
         try {
-            return ManagedFields.recordUpdate(current, desired, manager, clock.instant());
+            return ManagedFields.recordUpdate(current, desired, manager, clock.instant(), part.subresource());
         } catch (InvalidApplyException e) {
             return desired;
         }

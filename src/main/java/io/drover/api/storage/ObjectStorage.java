@@ -296,13 +296,7 @@ public final class ObjectStorage {
             boolean statusWrite) {
         ObjectNode next;
         if (statusWrite) {
-            next = stored.deepCopy();
-            JsonNode status = desired.get("status");
-            if (status == null) {
-                next.remove("status");
-            } else {
-                next.set("status", status);
-            }
+            next = withManagedFieldsOf(desired, WritePart.STATUS.confine(stored, desired));
         } else {
             next = desired;
             next.put("apiVersion", type.apiVersion());
@@ -329,13 +323,17 @@ public final class ObjectStorage {
      * Kubernetes' dropNonEphemeralContainerUpdates makes it.
      */
     private static ObjectNode withEphemeralContainers(ObjectNode stored, ObjectNode desired) {
-        ObjectNode next = stored.deepCopy();
-        JsonNode containers = desired.path("spec").get("ephemeralContainers");
-        if (containers == null || containers.isNull()) {
-            next.withObject("spec").remove("ephemeralContainers");
-        } else {
-            next.withObject("spec").set("ephemeralContainers", containers);
-        }
+        ObjectNode next = withManagedFieldsOf(desired, WritePart.EPHEMERAL_CONTAINERS.confine(stored, desired));
+        next.withObject("metadata").put("resourceVersion", stored.path("metadata").path("resourceVersion").asText());
+        return next;
+    }
+
+    /**
+     * {@code next} with {@code desired}'s managedFields: a subresource write keeps the stored metadata but the
+     * managedFields its handler recorded (ManagedFields.recordUpdate) for the fields it changed.
+     */
+    private static ObjectNode withManagedFieldsOf(ObjectNode desired, ObjectNode next) {
+        WritePart.copy(desired.path("metadata"), next.withObject("metadata"), "managedFields");
         return next;
     }
 

@@ -1,15 +1,23 @@
 package io.drover.api.storage;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceType;
 
 /** The part of an object a write may change, by the subresource it goes through. */
 public enum WritePart {
     /** The object itself: everything but its status, where it has a status subresource. */
-    MAIN,
+    MAIN(""),
     /** The status subresource: the status only. */
-    STATUS,
+    STATUS(ResourceType.STATUS),
     /** A pod's ephemeralcontainers subresource: {@code spec.ephemeralContainers} only. */
-    EPHEMERAL_CONTAINERS;
+    EPHEMERAL_CONTAINERS(ResourceType.EPHEMERAL_CONTAINERS);
+
+    private final String subresource;
+
+    WritePart(String subresource) {
+        this.subresource = subresource;
+    }
 
     /** The part a write through {@code subresource} (null for none) changes. */
     public static WritePart of(String subresource) {
@@ -17,5 +25,45 @@ public enum WritePart {
             return STATUS;
         }
         return ResourceType.EPHEMERAL_CONTAINERS.equals(subresource) ? EPHEMERAL_CONTAINERS : MAIN;
+    }
+
+    /** The subresource a managedFields entry names for a write of this part: "" for the object itself. */
+    public String subresource() {
+        return subresource;
+    }
+
+    /**
+     * What a write of this part makes of {@code current}: {@code desired} itself for the object; for a
+     * subresource, {@code current} with that part taken from {@code desired}, and its resourceVersion (a
+     * precondition), as Kubernetes' subresource strategies reset everything else (the request's
+     * managedFields too). Neither argument is modified.
+     */
+    public ObjectNode confine(ObjectNode current, ObjectNode desired) {
+        if (this == MAIN) {
+            return desired;
+        }
+        ObjectNode next = current.deepCopy();
+        if (this == STATUS) {
+            copy(desired, next, "status");
+        } else {
+            copy(desired.path("spec"), next.withObject("spec"), "ephemeralContainers");
+        }
+        JsonNode version = desired.path("metadata").get("resourceVersion");
+        if (version != null) {
+            next.withObject("metadata").set("resourceVersion", version);
+        } else {
+            next.withObject("metadata").remove("resourceVersion");
+        }
+        return next;
+    }
+
+    /** Sets {@code to}'s field to {@code from}'s, or removes it where {@code from} has none. */
+    static void copy(JsonNode from, ObjectNode to, String field) {
+        JsonNode value = from.get(field);
+        if (value == null || value.isNull()) {
+            to.remove(field);
+        } else {
+            to.set(field, value);
+        }
     }
 }

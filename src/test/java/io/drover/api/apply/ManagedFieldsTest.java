@@ -52,6 +52,20 @@ class ManagedFieldsTest {
     }
 
     @Test
+    void aSubresourceWriteIsTheManagersEntryForThatSubresource() {
+        ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web'}", "a"), "kubelet", T0);
+        ObjectNode withStatus = created.deepCopy();
+        withStatus.putObject("status").put("phase", "Running");
+
+        ObjectNode updated = ManagedFields.recordUpdate(created, withStatus, "kubelet", T1, "status");
+
+        JsonNode entries = updated.path("metadata").path("managedFields");
+        assertThat(entries).extracting(e -> e.path("subresource").asText("-")).containsExactly("-", "status");
+        assertThat(entries.get(1).get("fieldsV1")).isEqualTo(json("{'f:status':{'f:phase':{}}}"));
+        assertThat(entries.get(0).path("fieldsV1").has("f:status")).isFalse();
+    }
+
+    @Test
     void aWriteThatChangesNothingRecordsNothing() {
         ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web'}", "a"), "kubectl-create", T0);
 

@@ -68,7 +68,7 @@ class LoopbackHttpClientTest {
                 Authenticator.adminOnly(credentials), ServiceAccountTokens.loadOrCreate(credentialsDir),
                 KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken()));
         router.markReady();
-        client = ApiClients.inProcess(router, NO_SERVER, credentials.adminToken());
+        client = ApiClients.inProcess(router, NO_SERVER, credentials.adminToken(), ApiClients.Component.CONTROLLER_MANAGER);
     }
 
     @AfterEach
@@ -128,7 +128,8 @@ class LoopbackHttpClientTest {
 
     @Test
     void authenticatesLikeAnyClient() {
-        try (KubernetesClient stranger = ApiClients.inProcess(router, NO_SERVER, "not-the-token")) {
+        try (KubernetesClient stranger = ApiClients.inProcess(router, NO_SERVER, "not-the-token",
+                ApiClients.Component.CONTROLLER_MANAGER)) {
             assertThatThrownBy(() -> stranger.configMaps().inNamespace("default").list())
                     .isInstanceOf(KubernetesClientException.class)
                     .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(401));
