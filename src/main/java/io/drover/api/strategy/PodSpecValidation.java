@@ -10,8 +10,8 @@ import java.util.Set;
 
 /**
  * Kubernetes' checks of a PodSpec (pkg/apis/core/validation: ValidatePodSpec and validateContainers), the part
- * drover enforces: containers, their names, images, pull policies, ports and probes; volumes' names; the restart
- * and DNS policies.
+ * drover enforces: containers, their names, images, pull policies, ports, probes, environment, volume mounts
+ * and resources ({@link ContainerFieldValidation}); volumes' names; the restart and DNS policies.
  */
 final class PodSpecValidation {
     static final String PROCESS_RUNTIME = "process";
@@ -45,8 +45,10 @@ final class PodSpecValidation {
         if (containers.isEmpty()) {
             causes.add(Causes.required(path + ".containers"));
         }
-        causes.addAll(containers(containers, path + ".containers", names, imageRequired, false));
-        causes.addAll(containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names,
+        Set<String> volumes = new HashSet<>();
+        Nodes.objects(spec, "volumes").forEach(v -> volumes.add(Nodes.text(v, "name")));
+        causes.addAll(containers(containers, path + ".containers", names, volumes, imageRequired, false));
+        causes.addAll(containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names, volumes,
                 imageRequired, true));
         String restart = Nodes.text(spec, "restartPolicy");
         if (restart.isEmpty()) {
@@ -111,7 +113,7 @@ final class PodSpecValidation {
     }
 
     private static List<Cause> containers(List<ObjectNode> containers, String path, Set<String> names,
-            boolean imageRequired, boolean init) {
+            Set<String> volumes, boolean imageRequired, boolean init) {
         List<Cause> causes = new ArrayList<>();
         for (int i = 0; i < containers.size(); i++) {
             ObjectNode c = containers.get(i);
@@ -134,6 +136,7 @@ final class PodSpecValidation {
                 causes.add(Causes.notSupported(at + ".imagePullPolicy", GoValues.quote(pull), PULL_POLICIES));
             }
             causes.addAll(ports(Nodes.objects(c, "ports"), at + ".ports"));
+            causes.addAll(ContainerFieldValidation.validate(c, at, volumes));
             causes.addAll(init ? initContainerRules(c, at) : regularContainerRules(c, at));
             causes.addAll(ids(c.path("securityContext"), at + ".securityContext"));
         }

@@ -185,6 +185,89 @@ class PodStrategyTest {
     }
 
     @Test
+    void checksTheEnvironmentAsKubernetes132() {
+        assertThat(create("{containers: [{name: 'a', env: [{name: '1BAD=', value: 'x'}, {name: '1.ok-name'},"
+                + " {name: 'C', valueFrom: {}}, {name: 'D', value: 'v', valueFrom: {fieldRef: {fieldPath:"
+                + " 'metadata.name'}}}, {name: 'E', valueFrom: {fieldRef: {fieldPath: 'status.phase'},"
+                + " configMapKeyRef: {name: 'cm', key: 'k'}}}, {name: 'F', valueFrom: {configMapKeyRef: {name: '',"
+                + " key: 'bad key'}}}, {name: 'G', valueFrom: {fieldRef: {fieldPath: 'spec.nope'}}},"
+                + " {name: 'H', valueFrom: {resourceFieldRef: {resource: 'limits.gpu'}}}],"
+                + " envFrom: [{prefix: 'P=', configMapRef: {name: 'Cm'}}, {}]}]}")).containsExactly(
+                "spec.containers[0].env[0].name: Invalid value: \"1BAD=\": a valid environment variable name must "
+                        + "consist only of printable ASCII characters other than '='",
+                "spec.containers[0].env[2].valueFrom: Invalid value: \"\": must specify one of: `fieldRef`, "
+                        + "`resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`",
+                "spec.containers[0].env[3].valueFrom: Invalid value: \"\": may not be specified when `value` is not "
+                        + "empty",
+                "spec.containers[0].env[4].valueFrom.fieldRef.fieldPath: Unsupported value: \"status.phase\": "
+                        + "supported values: \"metadata.name\", \"metadata.namespace\", \"metadata.uid\", "
+                        + "\"spec.nodeName\", \"spec.serviceAccountName\", \"status.hostIP\", \"status.hostIPs\", "
+                        + "\"status.podIP\", \"status.podIPs\"",
+                "spec.containers[0].env[4].valueFrom: Invalid value: \"\": may not have more than one field "
+                        + "specified at a time",
+                "spec.containers[0].env[5].valueFrom.configMapKeyRef.name: Invalid value: \"\": a lowercase RFC 1123 "
+                        + "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and "
+                        + "end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+                        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                "spec.containers[0].env[5].valueFrom.configMapKeyRef.key: Invalid value: \"bad key\": a valid config "
+                        + "key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or "
+                        + "'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')",
+                "spec.containers[0].env[6].valueFrom.fieldRef.fieldPath: Invalid value: \"spec.nope\": error "
+                        + "converting fieldPath: field label not supported: spec.nope",
+                "spec.containers[0].env[7].valueFrom.resourceFieldRef.resource: Unsupported value: \"limits.gpu\": "
+                        + "supported values: \"limits.cpu\", \"limits.ephemeral-storage\", \"limits.memory\", "
+                        + "\"requests.cpu\", \"requests.ephemeral-storage\", \"requests.memory\"",
+                "spec.containers[0].envFrom[0].prefix: Invalid value: \"P=\": a valid environment variable name must "
+                        + "consist only of printable ASCII characters other than '='",
+                "spec.containers[0].envFrom[0].configMapRef.name: Invalid value: \"Cm\": a lowercase RFC 1123 "
+                        + "subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and "
+                        + "end with an alphanumeric character (e.g. 'example.com', regex used for validation is "
+                        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                "spec.containers[0].envFrom: Invalid value: \"\": must specify one of: `configMapRef` or "
+                        + "`secretRef`");
+        // The downward API's labels and annotations, and every field an environment variable may take.
+        assertThat(create("{containers: [{name: 'a', env: [{name: 'A', valueFrom: {fieldRef: {fieldPath:"
+                + " \"metadata.labels['app']\"}}}, {name: 'B', valueFrom: {fieldRef: {fieldPath: 'status.podIPs'}}},"
+                + " {name: 'C', valueFrom: {resourceFieldRef: {resource: 'limits.memory'}}},"
+                + " {name: 'D', valueFrom: {secretKeyRef: {name: 's', key: 'k'}}}],"
+                + " envFrom: [{secretRef: {name: 's'}}]}]}")).isEmpty();
+    }
+
+    @Test
+    void volumeMountsNameAVolumeAndAMountPointOnce() {
+        assertThat(create("{volumes: [{name: 'data', emptyDir: {}}], containers: [{name: 'a', volumeMounts:"
+                + " [{name: 'missing', mountPath: '/x'}, {name: 'data', mountPath: '/x'}, {name: 'data'}]}]}"))
+                .containsExactly(
+                        "spec.containers[0].volumeMounts[0].name: Not found: \"missing\"",
+                        "spec.containers[0].volumeMounts[1].mountPath: Invalid value: \"/x\": must be unique",
+                        "spec.containers[0].volumeMounts[2].mountPath: Required value");
+    }
+
+    @Test
+    void requestsMayNotExceedLimitsAndResourcesAreAContainers() {
+        assertThat(create("{containers: [{name: 'a', resources: {requests: {cpu: '2', memory: '-1Mi'},"
+                + " limits: {cpu: '1', gpu: '1', 'example.com/dongle': '1'}}}, {name: 'b', resources: {requests:"
+                + " {'example.com/dongle': '2'}}}]}")).containsExactlyInAnyOrder(
+                "spec.containers[0].resources.limits[gpu]: Invalid value: \"gpu\": must be a standard resource type "
+                        + "or fully qualified",
+                "spec.containers[0].resources.limits[gpu]: Invalid value: \"gpu\": must be a standard resource for "
+                        + "containers",
+                "spec.containers[0].resources.requests[memory]: Invalid value: \"-1Mi\": must be greater than or "
+                        + "equal to 0",
+                // Defaulted from the limit, as Kubernetes defaults requests before it validates.
+                "spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource type "
+                        + "or fully qualified",
+                "spec.containers[0].resources.requests[gpu]: Invalid value: \"gpu\": must be a standard resource for "
+                        + "containers",
+                "spec.containers[0].resources.requests: Invalid value: \"2\": must be less than or equal to cpu limit "
+                        + "of 1",
+                "spec.containers[1].resources.limits: Required value: Limit must be set for non overcommitable "
+                        + "resources");
+        assertThat(create("{containers: [{name: 'a', resources: {requests: {cpu: '500m', memory: '64Mi'},"
+                + " limits: {cpu: '1', memory: '64Mi', 'example.com/dongle': '1'}}}]}")).isEmpty();
+    }
+
+    @Test
     void checksPoliciesAndPorts() {
         assertThat(create("{restartPolicy: 'Sometimes', containers: [{name: 'a', image: 'x:1'}]}")).containsExactly(
                 "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", "
