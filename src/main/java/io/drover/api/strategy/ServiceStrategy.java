@@ -16,6 +16,7 @@ import java.util.Set;
 final class ServiceStrategy extends KindStrategy {
     private static final List<String> TYPES = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
     private static final List<String> AFFINITIES = List.of("ClientIP", "None");
+    private static final List<String> TRAFFIC_POLICIES = List.of("Cluster", "Local");
 
     @Override
     public void applyDefaults(ObjectNode service) {
@@ -76,12 +77,71 @@ final class ServiceStrategy extends KindStrategy {
         for (int i = 0; i < ports.size(); i++) {
             causes.addAll(port(ports.get(i), "spec.ports[" + i + "]", ports.size() > 1, names, type));
         }
+        causes.addAll(duplicatePorts(ports));
         String affinity = Nodes.text(spec, "sessionAffinity");
         if (!AFFINITIES.contains(affinity)) {
             causes.add(affinity.isEmpty() ? Causes.required("spec.sessionAffinity")
                     : Causes.notSupported("spec.sessionAffinity", GoValues.quote(affinity), AFFINITIES));
         }
         causes.addAll(ObjectMetaValidation.labels(spec == null ? null : spec.get("selector"), "spec.selector"));
+        causes.addAll(trafficPolicies(spec, type));
+        return causes;
+    }
+
+    /**
+     * ValidateService's checks across ports: a node port in range and used once per protocol, a (protocol, port)
+     * pair used once, shown as the Go struct Kubernetes prints.
+     */
+    private static List<Cause> duplicatePorts(List<ObjectNode> ports) {
+        List<Cause> causes = new ArrayList<>();
+        Set<String> nodePorts = new HashSet<>();
+        for (int i = 0; i < ports.size(); i++) {
+            long nodePort = ports.get(i).path("nodePort").asLong(0);
+            if (nodePort == 0) {
+                continue;
+            }
+            String at = "spec.ports[" + i + "].nodePort";
+            NameRules.portNumber(nodePort).forEach(m -> causes.add(Causes.invalid(at, "" + nodePort, m)));
+            if (!nodePorts.add(Nodes.text(ports.get(i), "protocol") + "/" + nodePort)) {
+                causes.add(Causes.duplicate(at, "" + nodePort));
+            }
+        }
+        Set<String> pairs = new HashSet<>();
+        for (int i = 0; i < ports.size(); i++) {
+            String protocol = Nodes.text(ports.get(i), "protocol");
+            long port = ports.get(i).path("port").asLong(0);
+            if (!pairs.add(protocol + "/" + port)) {
+                causes.add(Causes.duplicate("spec.ports[" + i + "]", "core.ServicePort{Name:\"\", Protocol:"
+                        + GoValues.quote(protocol) + ", AppProtocol:(*string)(nil), Port:" + port
+                        + ", TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}"));
+            }
+        }
+        return causes;
+    }
+
+    /**
+     * externalTrafficPolicy only on a Service reachable from outside (a NodePort or LoadBalancer, or one with
+     * externalIPs), Cluster or Local; internalTrafficPolicy Cluster or Local.
+     */
+    private static List<Cause> trafficPolicies(JsonNode spec, String type) {
+        List<Cause> causes = new ArrayList<>();
+        String external = Nodes.text(spec, "externalTrafficPolicy");
+        boolean externallyAccessible = type.equals("NodePort") || type.equals("LoadBalancer")
+                || (type.equals("ClusterIP") && spec != null && !spec.path("externalIPs").isEmpty());
+        if (!externallyAccessible) {
+            if (!external.isEmpty()) {
+                causes.add(Causes.invalid("spec.externalTrafficPolicy", GoValues.quote(external),
+                        "may only be set for externally-accessible services"));
+            }
+        } else if (external.isEmpty()) {
+            causes.add(Causes.required("spec.externalTrafficPolicy"));
+        } else if (!TRAFFIC_POLICIES.contains(external)) {
+            causes.add(Causes.notSupported("spec.externalTrafficPolicy", GoValues.quote(external), TRAFFIC_POLICIES));
+        }
+        String internal = Nodes.text(spec, "internalTrafficPolicy");
+        if (!type.equals("ExternalName") && !internal.isEmpty() && !TRAFFIC_POLICIES.contains(internal)) {
+            causes.add(Causes.notSupported("spec.internalTrafficPolicy", GoValues.quote(internal), TRAFFIC_POLICIES));
+        }
         return causes;
     }
 

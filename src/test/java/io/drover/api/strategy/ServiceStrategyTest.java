@@ -56,6 +56,29 @@ class ServiceStrategyTest {
     }
 
     @Test
+    void portsAndNodePortsAreUsedOncePerProtocolAndNodePortsAreInRange() {
+        assertThat(create("{type: 'NodePort', ports: [{name: 'a', port: 80, nodePort: 99999}, {name: 'b', port: 80,"
+                + " nodePort: 30001}, {name: 'c', port: 80, protocol: 'UDP', nodePort: 30001}, {name: 'd', port: 81,"
+                + " nodePort: 30001}]}")).containsExactly(
+                "spec.ports[0].nodePort: Invalid value: 99999: must be between 1 and 65535, inclusive",
+                "spec.ports[3].nodePort: Duplicate value: 30001",
+                "spec.ports[1]: Duplicate value: core.ServicePort{Name:\"\", Protocol:\"TCP\", AppProtocol:(*string)(nil), "
+                        + "Port:80, TargetPort:intstr.IntOrString{Type:0, IntVal:0, StrVal:\"\"}, NodePort:0}");
+    }
+
+    @Test
+    void trafficPoliciesAreClusterOrLocalAndExternalOnlyForServicesReachedFromOutside() {
+        assertThat(create("{type: 'NodePort', externalTrafficPolicy: 'Sometimes', internalTrafficPolicy: 'Nearby',"
+                + " ports: [{port: 80}]}")).containsExactly(
+                "spec.externalTrafficPolicy: Unsupported value: \"Sometimes\": supported values: \"Cluster\", \"Local\"",
+                "spec.internalTrafficPolicy: Unsupported value: \"Nearby\": supported values: \"Cluster\", \"Local\"");
+        assertThat(create("{externalTrafficPolicy: 'Local', ports: [{port: 80}]}")).containsExactly(
+                "spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services");
+        assertThat(create("{externalTrafficPolicy: 'Local', externalIPs: ['192.0.2.9'], ports: [{port: 80}]}"))
+                .isEmpty();
+    }
+
+    @Test
     void validatesTypeAffinityAndSelector() {
         assertThat(create("{type: 'Magic', ports: [{port: 80}]}")).containsExactly("spec.type: Unsupported value: "
                 + "\"Magic\": supported values: \"ClusterIP\", \"ExternalName\", \"LoadBalancer\", \"NodePort\"");
