@@ -49,8 +49,8 @@ public final class ServiceAllocations {
     /**
      * What an update keeps from the stored Service (Kubernetes' patchAllocatedValues) and what a type
      * change drops (dropTypeDependentFields), before the update is validated: an update that leaves
-     * out clusterIP or a nodePort keeps them; a change to ClusterIP drops unchanged nodePorts, a
-     * change to ExternalName the clusterIPs too.
+     * out clusterIP or a nodePort keeps them; a change to ClusterIP drops unchanged nodePorts and
+     * externalTrafficPolicy, a change to ExternalName the clusterIPs too.
      */
     public static void carryOver(ObjectNode stored, ObjectNode next) {
         ObjectNode oldSpec = (ObjectNode) stored.path("spec");
@@ -70,6 +70,11 @@ public final class ServiceAllocations {
                 spec.remove(List.of("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"));
             }
         }
+        // A type no longer reached from outside drops the externalTrafficPolicy the update did not change.
+        if (externallyAccessible(oldSpec) && !externallyAccessible(spec)
+                && spec.path("externalTrafficPolicy").equals(oldSpec.path("externalTrafficPolicy"))) {
+            spec.remove("externalTrafficPolicy");
+        }
         boolean wantsNodePorts = type.equals("NodePort") || type.equals("LoadBalancer");
         for (JsonNode port : spec.path("ports")) {
             int oldNodePort = oldNodePort(oldSpec, port);
@@ -79,6 +84,13 @@ public final class ServiceAllocations {
                 ((ObjectNode) port).remove("nodePort");
             }
         }
+    }
+
+    /** A NodePort or LoadBalancer Service, or a ClusterIP one with externalIPs (Kubernetes' ExternallyAccessible). */
+    private static boolean externallyAccessible(JsonNode spec) {
+        String type = spec.path("type").asText("ClusterIP");
+        return type.equals("NodePort") || type.equals("LoadBalancer")
+                || (type.equals("ClusterIP") && !spec.path("externalIPs").isEmpty());
     }
 
     private static int oldNodePort(JsonNode oldSpec, JsonNode port) {

@@ -135,8 +135,11 @@ class ServiceAllocationsTest {
                 .isEqualTo(stored.path("spec").path("ports").get(0).path("nodePort"));
         ObjectNode toClusterIp = stored.deepCopy();
         toClusterIp.withObject("spec").put("type", "ClusterIP");
+        toClusterIp.withObject("spec").put("externalTrafficPolicy", "Cluster");
+        stored.withObject("spec").put("externalTrafficPolicy", "Cluster");
         ServiceAllocations.carryOver(stored, toClusterIp);
         assertThat(toClusterIp.path("spec").path("ports").get(0).has("nodePort")).isFalse();
+        assertThat(toClusterIp.path("spec").has("externalTrafficPolicy")).isFalse();
     }
 
     @Test
