@@ -1,5 +1,6 @@
 package io.drover.agent.logs;
 
+import io.drover.agent.runtime.process.OutputReaders;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * last read and the truncation would be lost) nor replaced. Instead the copied prefix is
  * deallocated with {@code fallocate --punch-hole} every {@link #PUNCH_EVERY} bytes: the file keeps
  * its size and the writer its offset, but the disk blocks are freed. On a file system without
- * hole punching the raw file grows until the run ends; the run's end deletes it either way.
+ * hole punching the raw file grows until the run ends; the run's end deletes it either way. What an
+ * attached client has yet to read ({@link OutputReaders}) is not freed until it has read it.
  *
  * <p><b>Lines</b>: a line longer than {@link #MAX_LINE} bytes is split into partial ({@code P})
  * records, as containerd does; an unterminated last line waits for its newline until the run
@@ -244,11 +246,13 @@ final class LogPump {
     }
 
     private void punch(Raw raw) {
-        if (!punchWorks || raw.offset - raw.punchedTo < PUNCH_EVERY) {
+        // Not what an attached client has yet to read: a hole reads back as zeros.
+        long upTo = OutputReaders.lowestUnread(raw.path, raw.offset);
+        if (!punchWorks || upTo - raw.punchedTo < PUNCH_EVERY) {
             return;
         }
         List<String> argv = List.of("fallocate", "--punch-hole", "--offset", "0", "--length",
-                Long.toString(raw.offset), raw.path.toString());
+                Long.toString(upTo), raw.path.toString());
         try {
             Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -257,7 +261,7 @@ final class LogPump {
                 log.warn("cannot punch holes into {} ({}): it grows until its run ends", raw.path, output);
                 return;
             }
-            raw.punchedTo = raw.offset;
+            raw.punchedTo = upTo;
         } catch (IOException e) {
             punchWorks = false;
             log.warn("cannot run fallocate ({}): {} grows until its run ends", e.getMessage(), raw.path);

@@ -2,6 +2,7 @@ package io.drover.agent.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drover.agent.runtime.process.OutputReaders;
 import io.drover.testing.TempDirs;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -70,6 +71,34 @@ class LogPipelineTest {
         assertThat(records).extracting(r -> r.split(" ")[2]).containsExactly("P", "F", "F");
         assertThat(dir.resolve(LogFiles.STDOUT_RAW)).doesNotExist();
         assertThat(dir.resolve(LogFiles.OFFSETS)).doesNotExist();
+    }
+
+    @Test
+    void theCopiedOutputIsFreedButNotWhatAnAttachedClientHasYetToRead() throws IOException {
+        Path raw = dir.resolve(LogFiles.STDOUT_RAW);
+        LogPump pump = pump(LogFiles.runLog(dir, 0));
+        append(LogFiles.STDOUT_RAW, "attached here\n");
+        long attachedAt = Files.size(raw);
+        String line = "y".repeat(1023) + "\n";
+        try (OutputReaders.Mark client = OutputReaders.follow(raw, attachedAt)) {
+            append(LogFiles.STDOUT_RAW, line.repeat(5 * 1024)); // 5 MiB, more than the pump frees at once
+            pump.drain(false);
+            // The client, still at its first byte, reads the output, not the zeros of a hole.
+            assertThat(readAt(raw, attachedAt, line.length())).isEqualTo(line);
+
+            client.moveTo(Files.size(raw));
+            append(LogFiles.STDOUT_RAW, line);
+            pump.drain(false);
+        }
+        assertThat(readAt(raw, Files.size(raw) - line.length(), line.length())).isEqualTo(line);
+    }
+
+    private static String readAt(Path file, long offset, int length) throws IOException {
+        try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.READ)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(length);
+            channel.read(buffer, offset);
+            return new String(buffer.array(), StandardCharsets.ISO_8859_1);
+        }
     }
 
     @Test

@@ -251,22 +251,29 @@ final class ProcessAttachment implements TaskStreams {
     static final class FollowedOutput extends InputStream {
         private final FileChannel file;
         private final BooleanSupplier writing;
+        /** Keeps the log pump from freeing what this follower has yet to read. */
+        private final OutputReaders.Mark mark;
         private volatile boolean closed;
 
-        private FollowedOutput(FileChannel file, BooleanSupplier writing) {
+        private FollowedOutput(FileChannel file, BooleanSupplier writing, OutputReaders.Mark mark) {
             this.file = file;
             this.writing = writing;
+            this.mark = mark;
         }
 
         static FollowedOutput fromEnd(Path path, BooleanSupplier writing) throws IOException {
             FileChannel file = FileChannel.open(path, StandardOpenOption.READ);
             try {
-                file.position(file.size());
-            } catch (IOException e) {
+                long end = file.size();
+                // Registered before the position is taken: the pump, which only frees what it has
+                // copied, cannot have freed beyond the end seen here.
+                OutputReaders.Mark mark = OutputReaders.follow(path, end);
+                file.position(end);
+                return new FollowedOutput(file, writing, mark);
+            } catch (IOException | RuntimeException e) {
                 file.close();
                 throw e;
             }
-            return new FollowedOutput(file, writing);
         }
 
         @Override
@@ -295,6 +302,7 @@ final class ProcessAttachment implements TaskStreams {
                     throw e;
                 }
                 if (n > 0) {
+                    mark.moveTo(file.position());
                     return n;
                 }
                 if (!stillWriting) {
@@ -313,6 +321,7 @@ final class ProcessAttachment implements TaskStreams {
         @Override
         public void close() {
             closed = true;
+            mark.close();
             try {
                 file.close();
             } catch (IOException e) {
