@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.validation.CanonicalQuantities;
 import io.drover.api.validation.FieldTypes;
 import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.UnknownFields;
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * What Kubernetes' typed decoding checks on writes: a value of the wrong type is a 400 whatever
- * the mode ({@link FieldTypes}); and the {@code fieldValidation} query parameter: unknown fields fail the request under
+ * the mode ({@link FieldTypes}), and quantities are stored in their canonical form
+ * ({@link CanonicalQuantities}); and the {@code fieldValidation} query parameter: unknown fields fail the request under
  * Strict, and under Warn (the default) or Ignore are dropped, as Kubernetes' typed decoding drops
  * them, with one Warning header each under Warn.
  */
@@ -29,6 +31,7 @@ final class FieldChecks {
         FieldTypes.decodingError(type.apiVersion(), type.kind(), object).ifPresent(error -> {
             throw ApiException.badRequest(error);
         });
+        CanonicalQuantities.canonicalize(type.apiVersion(), type.kind(), object);
         List<String> unknown = UnknownFields.find(type.apiVersion(), type.kind(), object);
         if (unknown.isEmpty()) {
             return;

@@ -8,13 +8,12 @@ import io.drover.api.protobuf.ProtobufBodies;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * Finds a value whose JSON type is not its field's, as Kubernetes' typed decoding refuses it, and
  * words the refusal as Go's encoding/json does: {@code json: cannot unmarshal number into Go struct
  * field ObjectMeta.metadata.labels of type string}. A quantity that is not one (a CPU limit of
- * "abc") is refused as Kubernetes' Quantity decoder refuses it.
+ * "abc", a memory of "1K") is refused as Kubernetes' Quantity decoder refuses it ({@link Quantities}).
  *
  * <p>Without this, a label given as a number or an array was stored as it came, and every client
  * that decodes the kind (the server's own informers among them) failed on that object: one such
@@ -36,10 +35,8 @@ public final class FieldTypes {
     private static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
     private static final String RAW_EXTENSION = "k8s.io.apimachinery.pkg.runtime.RawExtension";
 
-    /** Kubernetes' quantity syntax, and its error message (resource.ErrFormatWrong). */
-    private static final Pattern QUANTITY_SYNTAX = Pattern.compile("^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$");
-    static final String QUANTITY_FORMAT_ERROR =
-            "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";
+    /** resource.ErrFormatWrong, for a quantity that is neither a string nor a number. */
+    static final String QUANTITY_FORMAT_ERROR = Quantities.FORMAT_ERROR;
 
     private static final BigInteger INT32_MIN = BigInteger.valueOf(Integer.MIN_VALUE);
     private static final BigInteger INT32_MAX = BigInteger.valueOf(Integer.MAX_VALUE);
@@ -146,11 +143,15 @@ public final class FieldTypes {
                         : mismatch(value, struct, path, "intstr.IntOrString");
             }
             case QUANTITY -> {
-                if (value.isNumber()) {
-                    return null;
+                if (!value.isNumber() && !value.isTextual()) {
+                    return QUANTITY_FORMAT_ERROR;
                 }
-                return value.isTextual() && QUANTITY_SYNTAX.matcher(value.asText()).matches() ? null
-                        : QUANTITY_FORMAT_ERROR;
+                try {
+                    Quantities.canonical(value.asText().strip());
+                    return null;
+                } catch (Quantities.InvalidQuantityException e) {
+                    return e.getMessage();
+                }
             }
             case RAW_EXTENSION -> {
                 return null;
