@@ -3,7 +3,10 @@ package io.drover.proxy;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointConditions;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -34,7 +37,17 @@ final class EndpointSelection {
                 if (endpoint.getAddresses() == null || endpoint.getAddresses().isEmpty()) {
                     continue;
                 }
-                InetSocketAddress address = new InetSocketAddress(endpoint.getAddresses().get(0), port);
+                // A literal only: a name here would be looked up in DNS on the sync thread.
+                byte[] ip = NetUtil.createByteArrayFromIpAddressString(endpoint.getAddresses().get(0));
+                if (ip == null || ip.length != 4) {
+                    continue;
+                }
+                InetSocketAddress address;
+                try {
+                    address = new InetSocketAddress(InetAddress.getByAddress(ip), port);
+                } catch (UnknownHostException e) {
+                    continue; // not for a 4-byte address
+                }
                 EndpointConditions conditions = endpoint.getConditions();
                 boolean isReady = conditions == null || !Boolean.FALSE.equals(conditions.getReady());
                 boolean serving = conditions == null || conditions.getServing() == null
@@ -58,7 +71,8 @@ final class EndpointSelection {
             String name = port.getName() == null ? "" : port.getName();
             String proto = port.getProtocol() == null ? "TCP" : port.getProtocol();
             if (name.equals(portName) && proto.equals(protocol) && port.getPort() != null) {
-                return port.getPort();
+                // Kubernetes does not check a slice's port range; a port no socket can have serves nothing.
+                return port.getPort() >= 1 && port.getPort() <= 65535 ? port.getPort() : null;
             }
         }
         return null;

@@ -36,6 +36,17 @@ class EndpointSelectionTest {
         assertThat(EndpointSelection.select(slices, "web", "UDP")).isEmpty();
     }
 
+    @Test
+    void aPortNoSocketCanHaveAndAnAddressThatIsNoIpv4LiteralServeNothing() {
+        assertThat(EndpointSelection.select(List.of(slice(99999, true, true, false)), "web", "TCP")).isEmpty();
+        EndpointSlice named = new EndpointSliceBuilder(slice(1001, true, true, false))
+                .editFirstEndpoint().withAddresses("not-an-ip").endEndpoint()
+                .addNewEndpoint().withAddresses("::1").endEndpoint()
+                .addNewEndpoint().withAddresses("127.0.0.2").endEndpoint().build();
+        assertThat(EndpointSelection.select(List.of(named), "web", "TCP"))
+                .containsExactly(new InetSocketAddress("127.0.0.2", 1001));
+    }
+
     private static EndpointSlice slice(int port, boolean ready, boolean serving, boolean terminating) {
         return new EndpointSliceBuilder()
                 .withNewMetadata().withName("web-" + port).addToLabels("kubernetes.io/service-name", "web").endMetadata()

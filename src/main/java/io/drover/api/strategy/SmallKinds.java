@@ -1,9 +1,12 @@
 package io.drover.api.strategy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The kinds whose only Kubernetes rules are a few defaults. */
+/** The kinds whose Kubernetes rules are a few defaults and checks. */
 final class SmallKinds {
     private SmallKinds() {}
 
@@ -19,13 +22,37 @@ final class SmallKinds {
         }
     }
 
-    /** v1 Endpoints: ports are TCP by default. */
+    /** v1 Endpoints: ports are TCP by default; addresses and ports are checked ({@link EndpointValidation}). */
     static final class EndpointsStrategy extends KindStrategy {
         @Override
         public void applyDefaults(ObjectNode endpoints) {
             for (ObjectNode subset : Nodes.objects(endpoints, "subsets")) {
                 Nodes.objects(subset, "ports").forEach(p -> Nodes.defaultText(p, "protocol", "TCP"));
             }
+        }
+
+        @Override
+        public List<Cause> validateCreate(ObjectNode endpoints) {
+            return EndpointValidation.endpoints(endpoints);
+        }
+    }
+
+    /** coordination.k8s.io/v1 Leases (ValidateLeaseSpec): a positive duration, no negative transition count. */
+    static final class LeaseStrategy extends KindStrategy {
+        @Override
+        public List<Cause> validateCreate(ObjectNode lease) {
+            List<Cause> causes = new ArrayList<>();
+            JsonNode spec = lease.path("spec");
+            JsonNode duration = spec.get("leaseDurationSeconds");
+            if (duration != null && duration.isNumber() && duration.asLong() <= 0) {
+                causes.add(Causes.invalid("spec.leaseDurationSeconds", duration.asText(), "must be greater than 0"));
+            }
+            JsonNode transitions = spec.get("leaseTransitions");
+            if (transitions != null && transitions.isNumber() && transitions.asLong() < 0) {
+                causes.add(Causes.invalid("spec.leaseTransitions", transitions.asText(),
+                        "must be greater than or equal to 0"));
+            }
+            return causes;
         }
     }
 
@@ -44,6 +71,11 @@ final class SmallKinds {
                 }
                 Nodes.defaultText(port, "protocol", "TCP");
             }
+        }
+
+        @Override
+        public List<Cause> validateCreate(ObjectNode slice) {
+            return EndpointValidation.endpointSlice(slice);
         }
     }
 

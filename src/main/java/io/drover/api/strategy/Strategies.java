@@ -22,6 +22,7 @@ public final class Strategies {
             case "/v1/LimitRange" -> new SmallKinds.LimitRangeStrategy();
             case "/v1/Event" -> new EventStrategy();
             case "discovery.k8s.io/v1/EndpointSlice" -> new SmallKinds.EndpointSliceStrategy();
+            case "coordination.k8s.io/v1/Lease" -> new SmallKinds.LeaseStrategy();
             case "apps/v1/Deployment" -> new DeploymentStrategy();
             case "apps/v1/ReplicaSet" -> new ReplicaSetStrategy();
             case "autoscaling/v2/HorizontalPodAutoscaler" -> new HorizontalPodAutoscalerStrategy(true);

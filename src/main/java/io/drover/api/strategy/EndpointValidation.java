@@ -1,0 +1,119 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import io.netty.util.NetUtil;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Kubernetes' checks of Endpoints (validateEndpointSubsets) and EndpointSlices (discovery's ValidateEndpointSlice):
+ * addresses that are addresses, ports in range with a known protocol, names that are DNS labels. Unlike
+ * Kubernetes, loopback and link-local addresses are allowed (ValidateNonSpecialIP is not applied): drover's own
+ * endpoints are on loopback where its pods and API server listen there.
+ */
+final class EndpointValidation {
+    private static final String IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+    private static final List<String> ADDRESS_TYPES = List.of("FQDN", "IPv4", "IPv6");
+
+    private EndpointValidation() {}
+
+    static List<Cause> endpoints(ObjectNode endpoints) {
+        List<Cause> causes = new ArrayList<>();
+        List<ObjectNode> subsets = Nodes.objects(endpoints, "subsets");
+        for (int i = 0; i < subsets.size(); i++) {
+            ObjectNode subset = subsets.get(i);
+            String at = "subsets[" + i + "]";
+            List<ObjectNode> ready = Nodes.objects(subset, "addresses");
+            List<ObjectNode> notReady = Nodes.objects(subset, "notReadyAddresses");
+            if (ready.isEmpty() && notReady.isEmpty()) {
+                causes.add(Causes.required(at, "must specify `addresses` or `notReadyAddresses`"));
+            }
+            causes.addAll(addresses(ready, at + ".addresses"));
+            causes.addAll(addresses(notReady, at + ".notReadyAddresses"));
+            List<ObjectNode> ports = Nodes.objects(subset, "ports");
+            for (int p = 0; p < ports.size(); p++) {
+                ObjectNode port = ports.get(p);
+                String pat = at + ".ports[" + p + "]";
+                String name = Nodes.text(port, "name");
+                if (ports.size() > 1 && name.isEmpty()) {
+                    causes.add(Causes.required(pat + ".name"));
+                } else if (!name.isEmpty()) {
+                    NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(pat + ".name", GoValues.quote(name), m)));
+                }
+                long number = port.path("port").asLong(0);
+                NameRules.portNumber(number).forEach(m -> causes.add(Causes.invalid(pat + ".port", "" + number, m)));
+                causes.addAll(PodSpecValidation.protocol(port, pat + ".protocol"));
+            }
+        }
+        return causes;
+    }
+
+    private static List<Cause> addresses(List<ObjectNode> addresses, String path) {
+        List<Cause> causes = new ArrayList<>();
+        for (int i = 0; i < addresses.size(); i++) {
+            ObjectNode address = addresses.get(i);
+            String at = path + "[" + i + "]";
+            String ip = Nodes.text(address, "ip");
+            if (!PodNetworkValidation.isIp(ip)) {
+                causes.add(Causes.invalid(at + ".ip", GoValues.quote(ip), IP_ERROR));
+            }
+            String hostname = Nodes.text(address, "hostname");
+            if (!hostname.isEmpty()) {
+                NameRules.dns1123Label(hostname).forEach(m -> causes.add(Causes.invalid(at + ".hostname",
+                        GoValues.quote(hostname), m)));
+            }
+        }
+        return causes;
+    }
+
+    static List<Cause> endpointSlice(ObjectNode slice) {
+        List<Cause> causes = new ArrayList<>();
+        String type = Nodes.text(slice, "addressType");
+        if (type.isEmpty()) {
+            causes.add(Causes.required("addressType"));
+        } else if (!ADDRESS_TYPES.contains(type)) {
+            causes.add(Causes.notSupported("addressType", GoValues.quote(type), ADDRESS_TYPES));
+        }
+        List<ObjectNode> endpoints = Nodes.objects(slice, "endpoints");
+        for (int i = 0; i < endpoints.size(); i++) {
+            String at = "endpoints[" + i + "]";
+            List<String> addresses = new ArrayList<>();
+            endpoints.get(i).path("addresses").forEach(a -> addresses.add(a.asText()));
+            if (addresses.isEmpty()) {
+                causes.add(Causes.required(at + ".addresses", "must contain at least 1 address"));
+            }
+            for (int a = 0; a < addresses.size(); a++) {
+                String address = addresses.get(a);
+                String field = at + ".addresses[" + a + "]";
+                if (type.equals("IPv4") && !NetUtil.isValidIpV4Address(address)) {
+                    causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv4 address"));
+                } else if (type.equals("IPv6") && !NetUtil.isValidIpV6Address(address)) {
+                    causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv6 address"));
+                }
+            }
+            String hostname = Nodes.text(endpoints.get(i), "hostname");
+            if (!hostname.isEmpty()) {
+                NameRules.dns1123Label(hostname).forEach(m -> causes.add(Causes.invalid(at + ".hostname",
+                        GoValues.quote(hostname), m)));
+            }
+        }
+        Set<String> names = new HashSet<>();
+        List<ObjectNode> ports = Nodes.objects(slice, "ports");
+        for (int p = 0; p < ports.size(); p++) {
+            String at = "ports[" + p + "]";
+            String name = Nodes.text(ports.get(p), "name");
+            if (!name.isEmpty()) {
+                NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+            }
+            if (!names.add(name)) {
+                causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
+            }
+            // Kubernetes does not check the port's range here; the proxy ignores a port no socket can have.
+            causes.addAll(PodSpecValidation.protocol(ports.get(p), at + ".protocol"));
+        }
+        return causes;
+    }
+}
