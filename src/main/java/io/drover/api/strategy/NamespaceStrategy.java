@@ -1,6 +1,10 @@
 package io.drover.api.strategy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException.Cause;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * v1 Namespaces: the finalizer "kubernetes" and phase Active of a new namespace, and the label
@@ -16,6 +20,18 @@ final class NamespaceStrategy extends KindStrategy {
                     .put("kubernetes.io/metadata.name", name);
         }
         Nodes.defaultText(Nodes.objectOrNew(namespace, "status"), "phase", "Active");
+    }
+
+    /** spec.finalizers as Kubernetes' ValidateNamespace checks them (reported on the list, not the item). */
+    @Override
+    public List<Cause> validateCreate(ObjectNode namespace) {
+        List<Cause> causes = new ArrayList<>();
+        for (JsonNode finalizer : namespace.path("spec").path("finalizers")) {
+            String name = finalizer.asText();
+            NameRules.qualifiedName(name).forEach(m -> causes.add(Causes.invalid("spec.finalizers", GoValues.quote(name), m)));
+            causes.addAll(ObjectMetaValidation.kubeFinalizerName(name, "spec.finalizers"));
+        }
+        return causes;
     }
 
     @Override

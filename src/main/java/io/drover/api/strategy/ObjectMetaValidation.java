@@ -17,6 +17,8 @@ import java.util.Set;
 final class ObjectMetaValidation {
     static final int TOTAL_ANNOTATION_SIZE_LIMIT = 256 * 1024;
 
+    private static final Set<String> STANDARD_FINALIZERS = Set.of("kubernetes", "orphan", "foregroundDeletion");
+
     private ObjectMetaValidation() {}
 
     /** The problems of {@code metadata}, whose path is {@code path} ("metadata" or "spec.template.metadata"). */
@@ -29,7 +31,24 @@ final class ObjectMetaValidation {
         causes.addAll(annotations(metadata.get("annotations"), path + ".annotations"));
         causes.addAll(ownerReferences(metadata.get("ownerReferences"), path + ".ownerReferences"));
         causes.addAll(finalizers(metadata.get("finalizers"), path + ".finalizers"));
+        JsonNode finalizers = metadata.path("finalizers");
+        for (int i = 0; i < finalizers.size(); i++) {
+            causes.addAll(kubeFinalizerName(finalizers.get(i).asText(), path + ".finalizers[" + i + "]"));
+        }
         return causes;
+    }
+
+    /**
+     * Kubernetes' validateKubeFinalizerName: a finalizer without a '/' is one of Kubernetes' own, which a
+     * controller handles; any other has a domain, so that someone's controller owns it. A namespace held by a
+     * finalizer nothing removes stays Terminating for ever.
+     */
+    static List<Cause> kubeFinalizerName(String name, String field) {
+        if (name.contains("/") || STANDARD_FINALIZERS.contains(name)) {
+            return List.of();
+        }
+        return List.of(Causes.invalid(field, GoValues.quote(name),
+                "name is neither a standard finalizer name nor is it fully qualified"));
     }
 
     /** Labels, or any string map validated as labels (a selector's matchLabels, a Service's selector). */

@@ -74,8 +74,12 @@ class ObjectMetaValidationTest {
 
     @Test
     void finalizersAreQualifiedNames() {
-        assertThat(create("{finalizers: ['example.com/ok', 'not ok']}")).singleElement().asString()
+        assertThat(create("{finalizers: ['example.com/ok', 'not ok']}")).hasSize(2).first().asString()
                 .startsWith("metadata.finalizers: Invalid value: \"not ok\": name part must consist of");
+        // Without a domain only Kubernetes' own: a finalizer nothing removes would hold the object for ever.
+        assertThat(create("{finalizers: ['kubernetes', 'plainname']}")).containsExactly(
+                "metadata.finalizers[1]: Invalid value: \"plainname\": name is neither a standard finalizer name nor "
+                        + "is it fully qualified");
         assertThat(create("{finalizers: ['orphan', 'foregroundDeletion']}")).containsExactly(
                 "metadata.finalizers: Invalid value: []string{\"orphan\", \"foregroundDeletion\"}: finalizer orphan "
                         + "and foregroundDeletion cannot be both set");

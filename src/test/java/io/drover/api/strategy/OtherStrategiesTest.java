@@ -26,6 +26,52 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void endpointsAndSlicesHoldAddressesAndPortsAsKubernetesChecksThem() {
+        SmallKinds.EndpointsStrategy endpoints = new SmallKinds.EndpointsStrategy();
+        ObjectNode bad = Json.parse("{subsets: [{addresses: [{ip: 'not-an-ip'}], ports: [{port: 0}, {name: 'b',"
+                + " port: 80, protocol: 'FOO'}]}, {ports: [{port: 80}]}]}");
+        endpoints.applyDefaults(bad);
+        assertThat(Json.printed(endpoints.validateCreate(bad))).containsExactly(
+                "subsets[0].addresses[0].ip: Invalid value: \"not-an-ip\": must be a valid IP address, (e.g. 10.9.8.7 "
+                        + "or 2001:db8::ffff)",
+                "subsets[0].ports[0].name: Required value",
+                "subsets[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
+                "subsets[0].ports[1].protocol: Unsupported value: \"FOO\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+                "subsets[1]: Required value: must specify `addresses` or `notReadyAddresses`");
+        // Loopback is allowed, unlike in Kubernetes: drover's pods and API server may listen there.
+        assertThat(endpoints.validateCreate(Json.parse("{subsets: [{addresses: [{ip: '127.0.0.1'}], ports: [{port: 80,"
+                + " protocol: 'TCP'}]}]}"))).isEmpty();
+
+        SmallKinds.EndpointSliceStrategy slices = new SmallKinds.EndpointSliceStrategy();
+        ObjectNode slice = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['not-an-ip']}, {addresses: []}],"
+                + " ports: [{name: 'a', port: 99999, protocol: 'FOO'}, {name: 'a', port: 80}]}");
+        slices.applyDefaults(slice);
+        assertThat(Json.printed(slices.validateCreate(slice))).containsExactly(
+                "endpoints[0].addresses[0]: Invalid value: \"not-an-ip\": must be a valid IPv4 address",
+                "endpoints[1].addresses: Required value: must contain at least 1 address",
+                "ports[0].protocol: Unsupported value: \"FOO\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
+                "ports[1].name: Duplicate value: \"a\"");
+        assertThat(Json.printed(slices.validateCreate(Json.parse("{addressType: 'Bogus'}")))).containsExactly(
+                "addressType: Unsupported value: \"Bogus\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"");
+    }
+
+    @Test
+    void aNamespacesFinalizersAreKubernetesOwnOrQualified() {
+        assertThat(Json.printed(new NamespaceStrategy().validateCreate(Json.parse(
+                "{metadata: {name: 'n'}, spec: {finalizers: ['kubernetes', 'example.com/x', 'mine']}}"))))
+                .containsExactly("spec.finalizers: Invalid value: \"mine\": name is neither a standard finalizer name "
+                        + "nor is it fully qualified");
+    }
+
+    @Test
+    void leasesLastAPositiveTime() {
+        assertThat(Json.printed(new SmallKinds.LeaseStrategy().validateCreate(Json.parse(
+                "{spec: {leaseDurationSeconds: 0, leaseTransitions: -1}}")))).containsExactly(
+                "spec.leaseDurationSeconds: Invalid value: 0: must be greater than 0",
+                "spec.leaseTransitions: Invalid value: -1: must be greater than or equal to 0");
+    }
+
+    @Test
     void v2AutoscalersGetMinReplicasAndACpuTarget() {
         ObjectNode hpa = Json.parse("{spec: {scaleTargetRef: {kind: 'Deployment', name: 'web'}, maxReplicas: 5}}");
         HorizontalPodAutoscalerStrategy v2 = new HorizontalPodAutoscalerStrategy(true);
