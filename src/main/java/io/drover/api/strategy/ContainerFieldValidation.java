@@ -41,6 +41,8 @@ final class ContainerFieldValidation {
             "configmaps", "persistentvolumeclaims", "storage", "requests.storage", "services.nodeports",
             "services.loadbalancers");
 
+    private static final List<String> TERMINATION_MESSAGE_POLICIES = List.of("File", "FallbackToLogsOnError");
+
     private ContainerFieldValidation() {}
 
     /** The problems of container {@code c} at {@code at}, whose pod has volumes named {@code volumes}. */
@@ -50,6 +52,11 @@ final class ContainerFieldValidation {
         causes.addAll(envFrom(Nodes.objects(c, "envFrom"), at + ".envFrom"));
         causes.addAll(volumeMounts(Nodes.objects(c, "volumeMounts"), at + ".volumeMounts", volumes));
         causes.addAll(resources(c.path("resources"), at + ".resources"));
+        String policy = Nodes.text(c, "terminationMessagePolicy");
+        if (!policy.isEmpty() && !TERMINATION_MESSAGE_POLICIES.contains(policy)) {
+            causes.add(Causes.notSupported(at + ".terminationMessagePolicy", GoValues.quote(policy),
+                    TERMINATION_MESSAGE_POLICIES));
+        }
         return causes;
     }
 

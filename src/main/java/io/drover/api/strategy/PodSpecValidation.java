@@ -10,8 +10,10 @@ import java.util.Set;
 
 /**
  * Kubernetes' checks of a PodSpec (pkg/apis/core/validation: ValidatePodSpec and validateContainers), the part
- * drover enforces: containers, their names, images, pull policies, ports, probes, environment, volume mounts
- * and resources ({@link ContainerFieldValidation}); volumes' names; the restart and DNS policies.
+ * drover enforces: containers, their names, images, pull policies, ports, probes, lifecycle hooks, environment,
+ * volume mounts and resources ({@link ContainerFieldValidation}); volumes' names and sources
+ * ({@link VolumeSourceValidation}); DNS, names and host ports ({@link PodNetworkValidation}); node selector and
+ * tolerations ({@link PodPlacementValidation}); the restart and DNS policies.
  */
 final class PodSpecValidation {
     static final String PROCESS_RUNTIME = "process";
@@ -32,6 +34,15 @@ final class PodSpecValidation {
             return causes;
         }
         causes.addAll(volumes(spec, path + ".volumes"));
+        causes.addAll(PodNetworkValidation.validate(spec, path));
+        causes.addAll(PodPlacementValidation.validate(spec, path));
+        for (String field : List.of("serviceAccountName", "nodeName", "runtimeClassName")) {
+            String name = Nodes.text(spec, field);
+            if (!name.isEmpty()) {
+                NameRules.dns1123Subdomain(name).forEach(m -> causes.add(Causes.invalid(path + "." + field,
+                        GoValues.quote(name), m)));
+            }
+        }
         // drover: pods of the process runtime run a command on the host and need no image. Without a
         // runtimeClassName the node picks its default runtime (process when no container engine is
         // configured), so only a pod that names another runtime must have an image; a pod that needs
@@ -47,9 +58,11 @@ final class PodSpecValidation {
         }
         Set<String> volumes = new HashSet<>();
         Nodes.objects(spec, "volumes").forEach(v -> volumes.add(Nodes.text(v, "name")));
-        causes.addAll(containers(containers, path + ".containers", names, volumes, imageRequired, false));
+        long gracePeriod = spec.path("terminationGracePeriodSeconds").asLong(30);
+        causes.addAll(containers(containers, path + ".containers", names, volumes, gracePeriod, imageRequired,
+                false));
         causes.addAll(containers(Nodes.objects(spec, "initContainers"), path + ".initContainers", names, volumes,
-                imageRequired, true));
+                gracePeriod, imageRequired, true));
         String restart = Nodes.text(spec, "restartPolicy");
         if (restart.isEmpty()) {
             causes.add(Causes.required(path + ".restartPolicy"));
@@ -108,12 +121,13 @@ final class PodSpecValidation {
                     causes.add(Causes.duplicate(field, GoValues.quote(name)));
                 }
             }
+            causes.addAll(VolumeSourceValidation.validate(volumes.get(i), path + "[" + i + "]"));
         }
         return causes;
     }
 
     private static List<Cause> containers(List<ObjectNode> containers, String path, Set<String> names,
-            Set<String> volumes, boolean imageRequired, boolean init) {
+            Set<String> volumes, long gracePeriod, boolean imageRequired, boolean init) {
         List<Cause> causes = new ArrayList<>();
         for (int i = 0; i < containers.size(); i++) {
             ObjectNode c = containers.get(i);
@@ -137,7 +151,7 @@ final class PodSpecValidation {
             }
             causes.addAll(ports(Nodes.objects(c, "ports"), at + ".ports"));
             causes.addAll(ContainerFieldValidation.validate(c, at, volumes));
-            causes.addAll(init ? initContainerRules(c, at) : regularContainerRules(c, at));
+            causes.addAll(init ? initContainerRules(c, at, gracePeriod) : regularContainerRules(c, at, gracePeriod));
             causes.addAll(ids(c.path("securityContext"), at + ".securityContext"));
         }
         return causes;
@@ -147,7 +161,7 @@ final class PodSpecValidation {
      * An init container's restartPolicy may only be Always (a sidecar, which may have probes and
      * lifecycle hooks like a container); a regular init container may have neither.
      */
-    private static List<Cause> initContainerRules(ObjectNode c, String at) {
+    private static List<Cause> initContainerRules(ObjectNode c, String at, long gracePeriod) {
         List<Cause> causes = new ArrayList<>();
         String restart = Nodes.text(c, "restartPolicy");
         if (!restart.isEmpty() && !SIDECAR_RESTART_POLICY.equals(restart)) {
@@ -155,6 +169,7 @@ final class PodSpecValidation {
                     List.of(SIDECAR_RESTART_POLICY)));
         }
         if (SIDECAR_RESTART_POLICY.equals(restart)) {
+            causes.addAll(ProbeValidation.lifecycle(c, at, gracePeriod));
             causes.addAll(ProbeValidation.validate(c, at));
             return causes;
         }
@@ -168,8 +183,9 @@ final class PodSpecValidation {
     }
 
     /** A container's probes; its restartPolicy is only for init containers. */
-    private static List<Cause> regularContainerRules(ObjectNode c, String at) {
-        List<Cause> causes = new ArrayList<>(ProbeValidation.validate(c, at));
+    private static List<Cause> regularContainerRules(ObjectNode c, String at, long gracePeriod) {
+        List<Cause> causes = new ArrayList<>(ProbeValidation.lifecycle(c, at, gracePeriod));
+        causes.addAll(ProbeValidation.validate(c, at));
         if (c.hasNonNull("restartPolicy")) {
             causes.add(Causes.forbidden(at + ".restartPolicy", "may not be set for non-init containers"));
         }

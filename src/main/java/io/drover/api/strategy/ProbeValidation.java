@@ -7,13 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Kubernetes' checks of a container's probes (pkg/apis/core/validation: validateProbe, validateHandler
- * and the successThreshold rule of validateContainers): exactly one handler, non-negative timings,
+ * Kubernetes' checks of a container's probes and lifecycle hooks (pkg/apis/core/validation: validateProbe,
+ * validateHandler, validateLifecycle and the successThreshold rule of validateContainers): exactly one handler, non-negative timings,
  * successThreshold 1 for liveness and startup probes, a positive probe-level grace period, ports in range.
  */
 final class ProbeValidation {
     private static final List<String> PROBES = List.of("livenessProbe", "readinessProbe", "startupProbe");
     private static final List<String> HANDLERS = List.of("exec", "httpGet", "tcpSocket", "grpc");
+    private static final List<String> HOOK_HANDLERS = List.of("exec", "httpGet", "tcpSocket", "sleep");
     private static final List<String> NON_NEGATIVE = List.of("initialDelaySeconds", "timeoutSeconds", "periodSeconds",
             "successThreshold", "failureThreshold");
     private static final List<String> SCHEMES = List.of("HTTP", "HTTPS");
@@ -51,10 +52,40 @@ final class ProbeValidation {
         return causes;
     }
 
+    /**
+     * The problems of the container's lifecycle hooks (validateLifecycle): each hook one handler, exec with a
+     * command, httpGet and tcpSocket with a port, sleep within the pod's grace period.
+     */
+    static List<Cause> lifecycle(ObjectNode container, String path, long gracePeriod) {
+        ObjectNode lifecycle = Nodes.object(container, "lifecycle");
+        if (lifecycle == null) {
+            return List.of();
+        }
+        List<Cause> causes = new ArrayList<>();
+        for (String hook : List.of("postStart", "preStop")) {
+            ObjectNode handler = Nodes.object(lifecycle, hook);
+            if (handler == null) {
+                continue;
+            }
+            String at = path + ".lifecycle." + hook;
+            causes.addAll(handler(handler, at, HOOK_HANDLERS));
+            JsonNode seconds = handler.path("sleep").get("seconds");
+            if (seconds != null && seconds.isNumber() && (seconds.asLong() <= 0 || seconds.asLong() > gracePeriod)) {
+                causes.add(Causes.invalid(at + ".sleep", seconds.asText(),
+                        "must be greater than 0 and less than terminationGracePeriodSeconds (" + gracePeriod + ")"));
+            }
+        }
+        return causes;
+    }
+
     private static List<Cause> handler(ObjectNode probe, String at) {
+        return handler(probe, at, HANDLERS);
+    }
+
+    private static List<Cause> handler(ObjectNode probe, String at, List<String> handlers) {
         List<Cause> causes = new ArrayList<>();
         int found = 0;
-        for (String name : HANDLERS) {
+        for (String name : handlers) {
             ObjectNode h = Nodes.object(probe, name);
             if (h == null) {
                 continue;
@@ -78,6 +109,7 @@ final class ProbeValidation {
                     }
                 }
                 case "tcpSocket", "grpc" -> causes.addAll(port(h.get("port"), hat + ".port"));
+                case "sleep" -> { } // its seconds are checked against the pod's grace period
                 default -> throw new IllegalStateException("handler " + name);
             }
         }

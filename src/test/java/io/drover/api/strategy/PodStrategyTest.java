@@ -268,6 +268,96 @@ class PodStrategyTest {
     }
 
     @Test
+    void lifecycleHooksHaveOneHandlerEach() {
+        assertThat(create("{terminationGracePeriodSeconds: 10, containers: [{name: 'a', lifecycle: {postStart: {},"
+                + " preStop: {exec: {}, httpGet: {port: 80}}}}, {name: 'b', lifecycle: {preStop: {sleep: {seconds: 11}}}}]}"))
+                .containsExactly(
+                        "spec.containers[0].lifecycle.postStart: Required value: must specify a handler type",
+                        "spec.containers[0].lifecycle.preStop.exec.command: Required value",
+                        "spec.containers[0].lifecycle.preStop.httpGet: Forbidden: may not specify more than 1 handler type",
+                        "spec.containers[1].lifecycle.preStop.sleep: Invalid value: 11: must be greater than 0 and less "
+                                + "than terminationGracePeriodSeconds (10)");
+    }
+
+    @Test
+    void volumesHaveOneValidSource() {
+        assertThat(create("{volumes: [{name: 'a', emptyDir: {}, hostPath: {path: '/tmp'}},"
+                + " {name: 'b', configMap: {defaultMode: 1000, items: [{key: '', path: '../a'}, {key: 'k', path: '/abs'}]}},"
+                + " {name: 'c', secret: {defaultMode: -1}}, {name: 'd', hostPath: {path: '/x', type: 'Foo'}},"
+                + " {name: 'e', persistentVolumeClaim: {}}, {name: 'f', emptyDir: {sizeLimit: '-1Gi'}},"
+                + " {name: 'g', projected: {sources: [{serviceAccountToken: {expirationSeconds: 60, path: 't'}}]}}],"
+                + " containers: [{name: 'a'}]}")).containsExactly(
+                "spec.volumes[0].hostPath: Forbidden: may not specify more than 1 volume type",
+                "spec.volumes[1].configMap.name: Required value",
+                "spec.volumes[1].configMap.defaultMode: Invalid value: 1000: must be a number between 0 and 0777 "
+                        + "(octal), both inclusive",
+                "spec.volumes[1].configMap.items[0].key: Required value",
+                "spec.volumes[1].configMap.items[0].path: Invalid value: \"../a\": must not contain '..'",
+                "spec.volumes[1].configMap.items[1].path: Invalid value: \"/abs\": must be a relative path",
+                "spec.volumes[2].secret.secretName: Required value",
+                "spec.volumes[2].secret.defaultMode: Invalid value: -1: must be a number between 0 and 0777 (octal), "
+                        + "both inclusive",
+                "spec.volumes[3].hostPath.type: Unsupported value: \"Foo\": supported values: \"\", \"BlockDevice\", "
+                        + "\"CharDevice\", \"Directory\", \"DirectoryOrCreate\", \"File\", \"FileOrCreate\", \"Socket\"",
+                "spec.volumes[4].persistentVolumeClaim.claimName: Required value",
+                "spec.volumes[5].emptyDir.sizeLimit: Forbidden: SizeLimit field must be a valid resource quantity",
+                "spec.volumes[6].projected.sources[0].serviceAccountToken.expirationSeconds: Invalid value: 60: may "
+                        + "not specify a duration less than 10 minutes");
+    }
+
+    @Test
+    void dnsNamesAndHostPortsAreKubernetes() {
+        assertThat(create("{dnsPolicy: 'None', containers: [{name: 'a'}]}")).containsExactly(
+                "spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None");
+        assertThat(create("{hostname: 'Bad_Host', serviceAccountName: 'Bad_SA', hostAliases: [{ip: 'not-an-ip',"
+                + " hostnames: ['ok.example']}], dnsConfig: {nameservers: ['1.1.1.1', '8.8.8.8', '9.9.9.9', '::1'],"
+                + " searches: ['bad_search!']}, containers: [{name: 'a', ports: [{containerPort: 80, hostPort: 8080}]},"
+                + " {name: 'b', ports: [{containerPort: 81, hostPort: 8080}]}]}")).containsExactly(
+                "spec.hostname: Invalid value: \"Bad_Host\": a lowercase RFC 1123 label must consist of lower case "
+                        + "alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. "
+                        + "'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+                "spec.dnsConfig.nameservers: Invalid value: []string{\"1.1.1.1\", \"8.8.8.8\", \"9.9.9.9\", \"::1\"}: "
+                        + "must not have more than 3 nameservers",
+                "spec.dnsConfig.searches[0]: Invalid value: \"bad_search!\": a lowercase RFC 1123 subdomain must "
+                        + "consist of lower case alphanumeric characters, '-' or '.', and must start and end with an "
+                        + "alphanumeric character (e.g. 'example.com', regex used for validation is "
+                        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                "spec.hostAliases[0].ip: Invalid value: \"not-an-ip\": must be a valid IP address, (e.g. 10.9.8.7 or "
+                        + "2001:db8::ffff)",
+                "spec.containers[1].ports[0].hostPort: Duplicate value: \"TCP//8080\"",
+                "spec.serviceAccountName: Invalid value: \"Bad_SA\": a lowercase RFC 1123 subdomain must consist of "
+                        + "lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
+                        + "character (e.g. 'example.com', regex used for validation is "
+                        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+        assertThat(create("{hostNetwork: true, containers: [{name: 'a', ports: [{containerPort: 80, hostPort: 81}]}]}"))
+                .containsExactly("spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` "
+                        + "when `hostNetwork` is true");
+    }
+
+    @Test
+    void tolerationsAndTheNodeSelectorAreKubernetes() {
+        assertThat(create("{nodeSelector: {'bad key!': 'v'}, tolerations: [{key: 'a', operator: 'Equals'},"
+                + " {key: 'a', operator: 'Exists', value: 'b'}, {key: 'a', effect: 'NoRun'}, {operator: 'Equal'},"
+                + " {key: 'a', effect: 'NoSchedule', tolerationSeconds: 5}], containers: [{name: 'a'}]}"))
+                .containsExactly(
+                        "spec.nodeSelector: Invalid value: \"bad key!\": name part must consist of alphanumeric "
+                                + "characters, '-', '_' or '.', and must start and end with an alphanumeric character "
+                                + "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+                                + "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+                        "spec.tolerations[0].operator: Unsupported value: \"Equals\": supported values: \"Equal\", "
+                                + "\"Exists\"",
+                        "spec.tolerations[1].operator: Invalid value: core.Toleration{Key:\"a\", Operator:\"Exists\", "
+                                + "Value:\"b\", Effect:\"\", TolerationSeconds:(*int64)(nil)}: value must be empty when "
+                                + "`operator` is 'Exists'",
+                        "spec.tolerations[2].effect: Unsupported value: \"NoRun\": supported values: \"NoSchedule\", "
+                                + "\"PreferNoSchedule\", \"NoExecute\"",
+                        "spec.tolerations[3].operator: Invalid value: \"Equal\": operator must be Exists when `key` is "
+                                + "empty, which means \"match all values and all keys\"",
+                        "spec.tolerations[4].effect: Invalid value: \"NoSchedule\": effect must be 'NoExecute' when "
+                                + "`tolerationSeconds` is set");
+    }
+
+    @Test
     void checksPoliciesAndPorts() {
         assertThat(create("{restartPolicy: 'Sometimes', containers: [{name: 'a', image: 'x:1'}]}")).containsExactly(
                 "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", "
