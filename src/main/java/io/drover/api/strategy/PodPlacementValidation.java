@@ -8,12 +8,14 @@ import java.util.List;
 
 /**
  * Kubernetes' checks of where a pod may run (pkg/apis/core/validation: the nodeSelector of ValidatePodSpec,
- * ValidateTolerations and validateTaintEffect): label syntax, and tolerations with a known operator and effect
- * that mean what they say.
+ * ValidateTolerations, validateAffinity and validateTopologySpreadConstraints): label syntax, tolerations with a
+ * known operator and effect that mean what they say, affinity terms with known operators, weights in 1-100 and
+ * topology keys, spread constraints with a skew, a key and a known action.
  */
 final class PodPlacementValidation {
     private static final List<String> OPERATORS = List.of("Equal", "Exists");
     private static final List<String> EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
+    private static final List<String> SCHEDULE_ACTIONS = List.of("DoNotSchedule", "ScheduleAnyway");
 
     private PodPlacementValidation() {}
 
@@ -23,6 +25,161 @@ final class PodPlacementValidation {
         List<ObjectNode> tolerations = Nodes.objects(spec, "tolerations");
         for (int i = 0; i < tolerations.size(); i++) {
             causes.addAll(toleration(tolerations.get(i), path + ".tolerations[" + i + "]"));
+        }
+        ObjectNode affinity = Nodes.object(spec, "affinity");
+        if (affinity != null) {
+            causes.addAll(nodeAffinity(Nodes.object(affinity, "nodeAffinity"), path + ".affinity.nodeAffinity"));
+            for (String kind : List.of("podAffinity", "podAntiAffinity")) {
+                causes.addAll(podAffinity(Nodes.object(affinity, kind), path + ".affinity." + kind));
+            }
+        }
+        causes.addAll(topologySpread(Nodes.objects(spec, "topologySpreadConstraints"),
+                path + ".topologySpreadConstraints"));
+        return causes;
+    }
+
+    private static List<Cause> nodeAffinity(ObjectNode affinity, String at) {
+        List<Cause> causes = new ArrayList<>();
+        if (affinity == null) {
+            return causes;
+        }
+        ObjectNode required = Nodes.object(affinity, "requiredDuringSchedulingIgnoredDuringExecution");
+        if (required != null) {
+            String terms = at + ".requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms";
+            List<ObjectNode> list = Nodes.objects(required, "nodeSelectorTerms");
+            if (list.isEmpty()) {
+                causes.add(Causes.required(terms, "must have at least one node selector term"));
+            }
+            for (int i = 0; i < list.size(); i++) {
+                causes.addAll(nodeSelectorTerm(list.get(i), terms + "[" + i + "]"));
+            }
+        }
+        List<ObjectNode> preferred = Nodes.objects(affinity, "preferredDuringSchedulingIgnoredDuringExecution");
+        for (int i = 0; i < preferred.size(); i++) {
+            String pat = at + ".preferredDuringSchedulingIgnoredDuringExecution[" + i + "]";
+            causes.addAll(weight(preferred.get(i), pat));
+            ObjectNode preference = Nodes.object(preferred.get(i), "preference");
+            if (preference != null) {
+                causes.addAll(nodeSelectorTerm(preference, pat + ".preference"));
+            }
+        }
+        return causes;
+    }
+
+    private static List<Cause> nodeSelectorTerm(ObjectNode term, String at) {
+        List<Cause> causes = new ArrayList<>();
+        List<ObjectNode> expressions = Nodes.objects(term, "matchExpressions");
+        for (int j = 0; j < expressions.size(); j++) {
+            ObjectNode rq = expressions.get(j);
+            String rat = at + ".matchExpressions[" + j + "]";
+            int values = rq.path("values").size();
+            String operator = Nodes.text(rq, "operator");
+            switch (operator) {
+                case "In", "NotIn" -> {
+                    if (values == 0) {
+                        causes.add(Causes.required(rat + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
+                    }
+                }
+                case "Exists", "DoesNotExist" -> {
+                    if (values > 0) {
+                        causes.add(Causes.forbidden(rat + ".values",
+                                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
+                    }
+                }
+                case "Gt", "Lt" -> {
+                    if (values != 1) {
+                        causes.add(Causes.required(rat + ".values",
+                                "must be specified single value when `operator` is 'Lt' or 'Gt'"));
+                    }
+                }
+                default -> causes.add(Causes.invalid(rat + ".operator", GoValues.quote(operator),
+                        "not a valid selector operator"));
+            }
+            String key = Nodes.text(rq, "key");
+            NameRules.qualifiedName(key).forEach(m -> causes.add(Causes.invalid(rat + ".key", GoValues.quote(key), m)));
+        }
+        return causes;
+    }
+
+    private static List<Cause> podAffinity(ObjectNode affinity, String at) {
+        List<Cause> causes = new ArrayList<>();
+        if (affinity == null) {
+            return causes;
+        }
+        List<ObjectNode> required = Nodes.objects(affinity, "requiredDuringSchedulingIgnoredDuringExecution");
+        for (int i = 0; i < required.size(); i++) {
+            causes.addAll(podAffinityTerm(required.get(i),
+                    at + ".requiredDuringSchedulingIgnoredDuringExecution[" + i + "]"));
+        }
+        List<ObjectNode> preferred = Nodes.objects(affinity, "preferredDuringSchedulingIgnoredDuringExecution");
+        for (int i = 0; i < preferred.size(); i++) {
+            String pat = at + ".preferredDuringSchedulingIgnoredDuringExecution[" + i + "]";
+            causes.addAll(weight(preferred.get(i), pat));
+            ObjectNode term = Nodes.object(preferred.get(i), "podAffinityTerm");
+            if (term != null) {
+                causes.addAll(podAffinityTerm(term, pat + ".podAffinityTerm"));
+            }
+        }
+        return causes;
+    }
+
+    private static List<Cause> podAffinityTerm(ObjectNode term, String at) {
+        List<Cause> causes = new ArrayList<>();
+        for (JsonNode namespace : term.path("namespaces")) {
+            String name = namespace.asText();
+            NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(at + ".namespace", GoValues.quote(name), m)));
+        }
+        String key = Nodes.text(term, "topologyKey");
+        if (key.isEmpty()) {
+            causes.add(Causes.required(at + ".topologyKey", "can not be empty"));
+        }
+        NameRules.qualifiedName(key).forEach(m -> causes.add(Causes.invalid(at + ".topologyKey", GoValues.quote(key), m)));
+        return causes;
+    }
+
+    private static List<Cause> weight(ObjectNode term, String at) {
+        long weight = term.path("weight").asLong(0);
+        if (weight <= 0 || weight > 100) {
+            return List.of(Causes.invalid(at + ".weight", Long.toString(weight), "must be in the range 1-100"));
+        }
+        return List.of();
+    }
+
+    private static List<Cause> topologySpread(List<ObjectNode> constraints, String path) {
+        List<Cause> causes = new ArrayList<>();
+        for (int i = 0; i < constraints.size(); i++) {
+            ObjectNode c = constraints.get(i);
+            String at = path + "[" + i + "]";
+            long maxSkew = c.path("maxSkew").asLong(0);
+            if (maxSkew <= 0) {
+                causes.add(Causes.invalid(at + ".maxSkew", Long.toString(maxSkew), "must be greater than zero"));
+            }
+            String key = Nodes.text(c, "topologyKey");
+            if (key.isEmpty()) {
+                causes.add(Causes.required(at + ".topologyKey", "can not be empty"));
+            }
+            String action = Nodes.text(c, "whenUnsatisfiable");
+            if (!SCHEDULE_ACTIONS.contains(action)) {
+                causes.add(Causes.notSupported(at + ".whenUnsatisfiable", GoValues.quote(action), SCHEDULE_ACTIONS));
+            }
+            for (int j = i + 1; j < constraints.size(); j++) {
+                if (key.equals(Nodes.text(constraints.get(j), "topologyKey"))
+                        && action.equals(Nodes.text(constraints.get(j), "whenUnsatisfiable"))) {
+                    causes.add(Causes.duplicate(at + ".{topologyKey, whenUnsatisfiable}",
+                            GoValues.quote("{" + key + ", " + action + "}")));
+                    break;
+                }
+            }
+            JsonNode minDomains = c.get("minDomains");
+            if (minDomains != null && minDomains.isNumber()) {
+                if (minDomains.asLong() <= 0) {
+                    causes.add(Causes.invalid(at + ".minDomains", minDomains.asText(), "must be greater than zero"));
+                }
+                if (!action.equals("DoNotSchedule")) {
+                    causes.add(Causes.invalid(at + ".minDomains", minDomains.asText(),
+                            "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not " + action));
+                }
+            }
         }
         return causes;
     }

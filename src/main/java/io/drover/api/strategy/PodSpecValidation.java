@@ -36,6 +36,7 @@ final class PodSpecValidation {
         causes.addAll(volumes(spec, path + ".volumes"));
         causes.addAll(PodNetworkValidation.validate(spec, path));
         causes.addAll(PodPlacementValidation.validate(spec, path));
+        causes.addAll(PodSecurityValidation.validate(spec, path));
         for (String field : List.of("serviceAccountName", "nodeName", "runtimeClassName")) {
             String name = Nodes.text(spec, field);
             if (!name.isEmpty()) {
@@ -153,6 +154,7 @@ final class PodSpecValidation {
             causes.addAll(ContainerFieldValidation.validate(c, at, volumes));
             causes.addAll(init ? initContainerRules(c, at, gracePeriod) : regularContainerRules(c, at, gracePeriod));
             causes.addAll(ids(c.path("securityContext"), at + ".securityContext"));
+            causes.addAll(PodSecurityValidation.container(c, at));
         }
         return causes;
     }

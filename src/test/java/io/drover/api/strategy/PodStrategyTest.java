@@ -358,6 +358,47 @@ class PodStrategyTest {
     }
 
     @Test
+    void securitySettingsAndTheOsHaveKnownValues() {
+        assertThat(create("{shareProcessNamespace: true, hostPID: true, os: {name: 'plan9'}, securityContext: {fsGroup: -1,"
+                + " fsGroupChangePolicy: 'Sometimes', seccompProfile: {type: 'Localhost'}, sysctls: [{name: 'bad sysctl'},"
+                + " {name: 'net.core.somaxconn'}, {name: 'net.core.somaxconn'}]}, containers: [{name: 'a', securityContext:"
+                + " {procMount: 'Weird', seccompProfile: {type: 'Bogus'}}}]}")).containsExactlyInAnyOrder(
+                "spec.securityContext.fsGroup: Invalid value: -1: must be between 0 and 2147483647, inclusive",
+                "spec.securityContext.shareProcessNamespace: Invalid value: true: ShareProcessNamespace and HostPID "
+                        + "cannot both be enabled",
+                "spec.securityContext.sysctls[0].name: Invalid value: \"bad sysctl\": must have at most 253 characters "
+                        + "and match regex ^([a-z0-9]([-_a-z0-9]*[a-z0-9])?[\\./])*[a-z0-9]([-_a-z0-9]*[a-z0-9])?$",
+                "spec.securityContext.sysctls[2].name: Duplicate value: \"net.core.somaxconn\"",
+                "spec.securityContext.fsGroupChangePolicy: Unsupported value: \"Sometimes\": supported values: "
+                        + "\"Always\", \"OnRootMismatch\"",
+                "spec.securityContext.seccompProfile.localhostProfile: Required value: must be set when seccomp type is "
+                        + "Localhost",
+                "spec.os: Unsupported value: \"plan9\": supported values: \"linux\", \"windows\"",
+                "spec.containers[0].securityContext.procMount: Unsupported value: \"Weird\": supported values: "
+                        + "\"Default\", \"Unmasked\"",
+                "spec.containers[0].securityContext.seccompProfile.type: Unsupported value: \"Bogus\": supported values: "
+                        + "\"Localhost\", \"RuntimeDefault\", \"Unconfined\"");
+    }
+
+    @Test
+    void affinityAndSpreadConstraintsAreWellFormed() {
+        assertThat(create("{affinity: {nodeAffinity: {requiredDuringSchedulingIgnoredDuringExecution: {nodeSelectorTerms: []},"
+                + " preferredDuringSchedulingIgnoredDuringExecution: [{weight: 0, preference: {matchExpressions: [{key: 'k',"
+                + " operator: 'Equals', values: ['v']}]}}]}, podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+                + " [{topologyKey: 'kubernetes.io/hostname'}]}}, topologySpreadConstraints: [{maxSkew: 0, topologyKey: 'zone',"
+                + " whenUnsatisfiable: 'Maybe'}], containers: [{name: 'a'}]}")).containsExactly(
+                "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms: Required "
+                        + "value: must have at least one node selector term",
+                "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight: Invalid value: 0: "
+                        + "must be in the range 1-100",
+                "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].preference."
+                        + "matchExpressions[0].operator: Invalid value: \"Equals\": not a valid selector operator",
+                "spec.topologySpreadConstraints[0].maxSkew: Invalid value: 0: must be greater than zero",
+                "spec.topologySpreadConstraints[0].whenUnsatisfiable: Unsupported value: \"Maybe\": supported values: "
+                        + "\"DoNotSchedule\", \"ScheduleAnyway\"");
+    }
+
+    @Test
     void checksPoliciesAndPorts() {
         assertThat(create("{restartPolicy: 'Sometimes', containers: [{name: 'a', image: 'x:1'}]}")).containsExactly(
                 "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", "
