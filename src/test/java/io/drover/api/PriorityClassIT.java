@@ -3,17 +3,15 @@ package io.drover.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * scheduling.k8s.io/v1 PriorityClasses and the Priority admission of pods: the system classes,
@@ -21,31 +19,18 @@ import org.junit.jupiter.api.Test;
  * Kubernetes' refusals.
  */
 class PriorityClassIT {
-    private static TestCluster cluster;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(options -> options.withNodeAgent(false));
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(options -> options.withNodeAgent(false));
 
     @AfterEach
     void clean() {
-        client.pods().inNamespace("default").withGracePeriod(0).delete();
-        client.scheduling().v1().priorityClasses().withLabel("test", "priority").delete();
+        CLUSTER.client().pods().inNamespace("default").withGracePeriod(0).delete();
+        CLUSTER.client().scheduling().v1().priorityClasses().withLabel("test", "priority").delete();
     }
 
     @Test
     void podsGetTheirClassesValueAndPolicyOrZero() {
-        assertThat(client.scheduling().v1().priorityClasses().withName("system-cluster-critical").get().getValue())
+        assertThat(CLUSTER.client().scheduling().v1().priorityClasses().withName("system-cluster-critical").get().getValue())
                 .isEqualTo(2_000_000_000);
         priorityClass("batch", 100, false, "Never");
         Pod batch = pod("job", "batch");
@@ -74,12 +59,12 @@ class PriorityClassIT {
                             + "forbidden: PriorityClass everyday is already marked as default. Only one default can exist");
                 });
         priorityClass("later", 30, false, null);
-        assertThatThrownBy(() -> client.scheduling().v1().priorityClasses().withName("later").edit(pc -> {
+        assertThatThrownBy(() -> CLUSTER.client().scheduling().v1().priorityClasses().withName("later").edit(pc -> {
             pc.setGlobalDefault(true);
             return pc;
         })).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
         // The default itself may be written again.
-        client.scheduling().v1().priorityClasses().withName("everyday").edit(pc -> {
+        CLUSTER.client().scheduling().v1().priorityClasses().withName("everyday").edit(pc -> {
             pc.setDescription("the usual");
             return pc;
         });
@@ -93,7 +78,7 @@ class PriorityClassIT {
                     assertThat(e.getStatus().getMessage())
                             .isEqualTo("pods \"lost\" is forbidden: no PriorityClass with name nope was found");
                 });
-        assertThatThrownBy(() -> client.pods().inNamespace("default").resource(new PodBuilder(podSpec("forged", null))
+        assertThatThrownBy(() -> CLUSTER.client().pods().inNamespace("default").resource(new PodBuilder(podSpec("forged", null))
                 .editSpec().withPriority(5).endSpec().build()).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
                         .contains("the integer value of priority (5) must not be provided in pod spec; priority "
@@ -106,7 +91,7 @@ class PriorityClassIT {
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
                         .contains("value: Forbidden: maximum allowed value of a user defined priority is 1000000000"));
         priorityClass("fixed", 7, false, null);
-        assertThatThrownBy(() -> client.scheduling().v1().priorityClasses().withName("fixed").edit(pc -> {
+        assertThatThrownBy(() -> CLUSTER.client().scheduling().v1().priorityClasses().withName("fixed").edit(pc -> {
             pc.setValue(8);
             return pc;
         })).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
@@ -114,13 +99,13 @@ class PriorityClassIT {
     }
 
     private static PriorityClass priorityClass(String name, int value, boolean globalDefault, String policy) {
-        return client.scheduling().v1().priorityClasses().resource(new PriorityClassBuilder().withNewMetadata()
+        return CLUSTER.client().scheduling().v1().priorityClasses().resource(new PriorityClassBuilder().withNewMetadata()
                 .withName(name).addToLabels("test", "priority").endMetadata().withValue(value)
                 .withGlobalDefault(globalDefault).withPreemptionPolicy(policy).build()).create();
     }
 
     private static Pod pod(String name, String priorityClass) {
-        return client.pods().inNamespace("default").resource(podSpec(name, priorityClass)).create();
+        return CLUSTER.client().pods().inNamespace("default").resource(podSpec(name, priorityClass)).create();
     }
 
     private static Pod podSpec(String name, String priorityClass) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBindingBuilder;
@@ -15,13 +15,11 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
 import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 import io.fabric8.kubernetes.api.model.rbac.Subject;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * rbac.authorization.k8s.io/v1 through the fabric8 client: the bootstrap roles and bindings,
@@ -33,28 +31,15 @@ class RbacIT {
     private static final PolicyRule WIDGETS = new PolicyRuleBuilder().withApiGroups("example.com")
             .withResources("widgets").withVerbs("get", "list", "watch").build();
 
-    private static TestCluster cluster;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(options -> options.withNodeAgent(false));
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(options -> options.withNodeAgent(false));
 
     @Test
     void bootstrapsTheDefaultRolesAndBindingsWithAggregatedRules() {
-        ClusterRole admin = client.rbac().clusterRoles().withName("cluster-admin").get();
+        ClusterRole admin = CLUSTER.client().rbac().clusterRoles().withName("cluster-admin").get();
         assertThat(admin.getRules()).hasSize(2);
         assertThat(admin.getMetadata().getLabels()).containsEntry("kubernetes.io/bootstrapping", "rbac-defaults");
-        assertThat(client.rbac().clusterRoleBindings().withName("cluster-admin").get().getSubjects())
+        assertThat(CLUSTER.client().rbac().clusterRoleBindings().withName("cluster-admin").get().getSubjects())
                 .extracting(Subject::getKind, Subject::getName).containsExactly(
                         org.assertj.core.groups.Tuple.tuple("Group", "system:masters"));
         PolicyRule viewPods = new PolicyRuleBuilder().withApiGroups("").withResources("configmaps", "endpoints",
@@ -63,39 +48,39 @@ class RbacIT {
                 .withVerbs("get", "list", "watch").build();
         // view is aggregated into edit, and edit into admin.
         for (String role : List.of("view", "edit", "admin")) {
-            await().atMost(WAIT).untilAsserted(() -> assertThat(client.rbac().clusterRoles().withName(role).get()
+            await().atMost(WAIT).untilAsserted(() -> assertThat(CLUSTER.client().rbac().clusterRoles().withName(role).get()
                     .getRules()).contains(viewPods));
         }
-        assertThat(client.rbac().clusterRoles().withName("view").get().getRules())
+        assertThat(CLUSTER.client().rbac().clusterRoles().withName("view").get().getRules())
                 .noneMatch(r -> r.getVerbs().contains("create"));
     }
 
     @Test
     void aRoleLabelledToAggregateExtendsViewUntilTheLabelGoes() {
-        client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("widget-viewer")
+        CLUSTER.client().rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata().withName("widget-viewer")
                 .addToLabels("rbac.authorization.k8s.io/aggregate-to-view", "true").endMetadata()
                 .withRules(WIDGETS).build()).create();
         for (String role : List.of("view", "edit", "admin")) {
-            await().atMost(WAIT).untilAsserted(() -> assertThat(client.rbac().clusterRoles().withName(role).get()
+            await().atMost(WAIT).untilAsserted(() -> assertThat(CLUSTER.client().rbac().clusterRoles().withName(role).get()
                     .getRules()).contains(WIDGETS));
         }
-        client.rbac().clusterRoles().withName("widget-viewer").edit(r -> {
+        CLUSTER.client().rbac().clusterRoles().withName("widget-viewer").edit(r -> {
             r.getMetadata().getLabels().remove("rbac.authorization.k8s.io/aggregate-to-view");
             return r;
         });
-        await().atMost(WAIT).untilAsserted(() -> assertThat(client.rbac().clusterRoles().withName("admin").get()
+        await().atMost(WAIT).untilAsserted(() -> assertThat(CLUSTER.client().rbac().clusterRoles().withName("admin").get()
                 .getRules()).doesNotContain(WIDGETS));
-        client.rbac().clusterRoles().withName("widget-viewer").delete();
+        CLUSTER.client().rbac().clusterRoles().withName("widget-viewer").delete();
     }
 
     @Test
     void bindingsGetTheirApiGroupsByDefaultAndKeepTheirRoleRef() {
-        Role role = client.rbac().roles().inNamespace("default").resource(new RoleBuilder().withNewMetadata()
+        Role role = CLUSTER.client().rbac().roles().inNamespace("default").resource(new RoleBuilder().withNewMetadata()
                 .withName("pod-reader").endMetadata().withRules(new PolicyRuleBuilder().withApiGroups("")
                         .withResources("pods").withVerbs("get").build()).build()).create();
         assertThat(role.getRules()).hasSize(1);
 
-        RoleBinding binding = client.rbac().roleBindings().inNamespace("default").resource(new RoleBindingBuilder()
+        RoleBinding binding = CLUSTER.client().rbac().roleBindings().inNamespace("default").resource(new RoleBindingBuilder()
                 .withNewMetadata().withName("read-pods").endMetadata()
                 .withNewRoleRef().withKind("Role").withName("pod-reader").endRoleRef()
                 .addNewSubject().withKind("User").withName("alice").endSubject()
@@ -105,7 +90,7 @@ class RbacIT {
         assertThat(binding.getSubjects()).extracting(Subject::getApiGroup)
                 .containsExactly("rbac.authorization.k8s.io", null);
 
-        assertThatThrownBy(() -> client.rbac().roleBindings().inNamespace("default").withName("read-pods")
+        assertThatThrownBy(() -> CLUSTER.client().rbac().roleBindings().inNamespace("default").withName("read-pods")
                 .edit(b -> {
                     b.getRoleRef().setName("other");
                     return b;
@@ -115,13 +100,13 @@ class RbacIT {
                     assertThat(e.getStatus().getMessage()).contains("roleRef: Invalid value: rbac.RoleRef{APIGroup:"
                             + "\"rbac.authorization.k8s.io\", Kind:\"Role\", Name:\"other\"}: cannot change roleRef");
                 });
-        client.rbac().roleBindings().inNamespace("default").withName("read-pods").delete();
-        client.rbac().roles().inNamespace("default").withName("pod-reader").delete();
+        CLUSTER.client().rbac().roleBindings().inNamespace("default").withName("read-pods").delete();
+        CLUSTER.client().rbac().roles().inNamespace("default").withName("pod-reader").delete();
     }
 
     @Test
     void refusesInvalidRulesAndSubjectsWithKubernetesMessages() {
-        assertThatThrownBy(() -> client.rbac().roles().inNamespace("default").resource(new RoleBuilder()
+        assertThatThrownBy(() -> CLUSTER.client().rbac().roles().inNamespace("default").resource(new RoleBuilder()
                 .withNewMetadata().withName("bad").endMetadata()
                 .withRules(new PolicyRuleBuilder().withNonResourceURLs("/healthz").withVerbs("get").build(),
                         new PolicyRuleBuilder().withVerbs("get").build())
@@ -134,7 +119,7 @@ class RbacIT {
                             "rules[1].apiGroups: Required value: resource rules must supply at least one api group",
                             "rules[1].resources: Required value: resource rules must supply at least one resource");
                 });
-        assertThatThrownBy(() -> client.rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder()
+        assertThatThrownBy(() -> CLUSTER.client().rbac().clusterRoleBindings().resource(new ClusterRoleBindingBuilder()
                 .withNewMetadata().withName("bad/name").endMetadata()
                 .withNewRoleRef().withKind("Role").withName("view").endRoleRef()
                 .addNewSubject().withKind("ServiceAccount").withName("ci").endSubject()
@@ -147,9 +132,9 @@ class RbacIT {
                             "subjects[0].namespace: Required value");
                 });
         // Names are path segments, not DNS names: the bootstrap roles' colons are fine.
-        ClusterRole colons = client.rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata()
+        ClusterRole colons = CLUSTER.client().rbac().clusterRoles().resource(new ClusterRoleBuilder().withNewMetadata()
                 .withName("system:Example:Role").endMetadata().build()).create();
         assertThat(colons.getMetadata().getUid()).isNotBlank();
-        client.rbac().clusterRoles().withName("system:Example:Role").delete();
+        CLUSTER.client().rbac().clusterRoles().withName("system:Example:Role").delete();
     }
 }

@@ -2,8 +2,10 @@ package io.drover.testing;
 
 import static org.awaitility.Awaitility.await;
 
+import io.drover.server.ServerOptions;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
+import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -13,11 +15,26 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Register it as a static field: {@code @RegisterExtension static final SharedCluster CLUSTER = new SharedCluster();}
  */
 public final class SharedCluster implements BeforeAllCallback, AfterAllCallback {
+    private final UnaryOperator<ServerOptions> options;
     private TestCluster cluster;
+
+    /** A cluster with the test defaults' server options. */
+    public SharedCluster() {
+        this(options -> options);
+    }
+
+    /**
+     * A cluster whose server options are the test defaults changed by {@code options}, as
+     * {@link TestCluster#start(UnaryOperator)}; applied when the cluster starts, before the class's
+     * {@code @BeforeAll} methods run.
+     */
+    public SharedCluster(UnaryOperator<ServerOptions> options) {
+        this.options = options;
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        cluster = TestCluster.start();
+        cluster = TestCluster.start(options);
     }
 
     @Override

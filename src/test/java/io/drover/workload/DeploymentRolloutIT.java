@@ -3,7 +3,7 @@ package io.drover.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -12,33 +12,23 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Rollouts driven deterministically: no node agent, a {@link FakeKubelet} marks pods Ready (or,
  * for the image {@code broken}, never), and watches check the bounds throughout.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeploymentRolloutIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private TestCluster cluster;
-    private KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(options -> options.withNodeAgent(false));
     private FakeKubelet kubelet;
-
-    @BeforeAll
-    void start() throws Exception {
-        cluster = TestCluster.start(options -> options.withNodeAgent(false));
-        client = cluster.client();
-    }
 
     @AfterEach
     void stopKubelet() {
@@ -48,17 +38,10 @@ class DeploymentRolloutIT {
         }
     }
 
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
-
     private String namespaceWithKubelet(String prefix) {
-        String ns = client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName(prefix + "-")
+        String ns = CLUSTER.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName(prefix + "-")
                 .endMetadata().build()).create().getMetadata().getName();
-        kubelet = new FakeKubelet(client, ns, image -> image.contains("broken"));
+        kubelet = new FakeKubelet(CLUSTER.client(), ns, image -> image.contains("broken"));
         return ns;
     }
 
@@ -68,17 +51,17 @@ class DeploymentRolloutIT {
                 .withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
                 .withNewSpec().addNewContainer().withName("web").withImage("app:1").endContainer().endSpec()
                 .endTemplate().endSpec();
-        return client.apps().deployments().inNamespace(ns).resource(more.apply(b).build()).create();
+        return CLUSTER.client().apps().deployments().inNamespace(ns).resource(more.apply(b).build()).create();
     }
 
     private Deployment get(String ns) {
-        return client.apps().deployments().inNamespace(ns).withName("web").get();
+        return CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get();
     }
 
     private void edit(String ns, UnaryOperator<Deployment> change) {
         for (int attempt = 1; ; attempt++) {
             try {
-                client.apps().deployments().inNamespace(ns).withName("web").edit(change);
+                CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").edit(change);
                 return;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= 10) {
@@ -110,7 +93,7 @@ class DeploymentRolloutIT {
     }
 
     private List<ReplicaSet> replicaSets(String ns) {
-        return client.apps().replicaSets().inNamespace(ns).list().getItems();
+        return CLUSTER.client().apps().replicaSets().inNamespace(ns).list().getItems();
     }
 
     private ReplicaSet withImage(String ns, String image) {
@@ -119,7 +102,7 @@ class DeploymentRolloutIT {
     }
 
     private List<String> eventMessages(String ns) {
-        return client.v1().events().inNamespace(ns).list().getItems().stream().map(e -> e.getMessage()).toList();
+        return CLUSTER.client().v1().events().inNamespace(ns).list().getItems().stream().map(e -> e.getMessage()).toList();
     }
 
     @Test
@@ -151,19 +134,19 @@ class DeploymentRolloutIT {
         create(ns, 3, b -> b.editSpec().withNewStrategy().withType("Recreate").endStrategy().endSpec());
         awaitRolledOut(ns, 3);
         // One old pod lingers while it terminates (a finalizer holds it).
-        Pod lingering = client.pods().inNamespace(ns).list().getItems().get(0);
-        client.pods().inNamespace(ns).withName(lingering.getMetadata().getName()).edit(p -> new PodBuilder(p)
+        Pod lingering = CLUSTER.client().pods().inNamespace(ns).list().getItems().get(0);
+        CLUSTER.client().pods().inNamespace(ns).withName(lingering.getMetadata().getName()).edit(p -> new PodBuilder(p)
                 .editMetadata().addToFinalizers("test.drover.io/hold").endMetadata().build());
 
         kubelet.observe();
         setImage(ns, "app:2");
         await().atMost(WAIT).until(() -> withImage(ns, "app:1").getSpec().getReplicas() == 0
-                && client.pods().inNamespace(ns).withName(lingering.getMetadata().getName()).get()
+                && CLUSTER.client().pods().inNamespace(ns).withName(lingering.getMetadata().getName()).get()
                         .getMetadata().getDeletionTimestamp() != null);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
-                .until(() -> replicaSets(ns).size() == 1 && client.pods().inNamespace(ns).list().getItems().size() == 1);
+                .until(() -> replicaSets(ns).size() == 1 && CLUSTER.client().pods().inNamespace(ns).list().getItems().size() == 1);
 
-        client.pods().inNamespace(ns).withName(lingering.getMetadata().getName()).edit(p -> new PodBuilder(p)
+        CLUSTER.client().pods().inNamespace(ns).withName(lingering.getMetadata().getName()).edit(p -> new PodBuilder(p)
                 .editMetadata().withFinalizers().endMetadata().build());
         awaitRolledOut(ns, 3);
         assertThat(kubelet.maxActive.get()).isLessThanOrEqualTo(3);

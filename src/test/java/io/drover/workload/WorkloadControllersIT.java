@@ -3,7 +3,7 @@ package io.drover.workload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -15,42 +15,25 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The ReplicaSet and Deployment controllers against a real server. No node agent: pods never run. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class WorkloadControllersIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private TestCluster cluster;
-    private KubernetesClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        // The controllers on their own: with a node agent, the agent would own the pods' status
-        // (and overwrite the Failed phase this test sets by hand).
-        cluster = TestCluster.start(options -> options.withNodeAgent(false));
-        client = cluster.client();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    // The controllers on their own: with a node agent, the agent would own the pods' status
+    // (and overwrite the Failed phase this test sets by hand).
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(options -> options.withNodeAgent(false));
 
     private String newNamespace(String prefix) {
-        return client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName(prefix + "-")
+        return CLUSTER.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName(prefix + "-")
                 .endMetadata().build()).create().getMetadata().getName();
     }
 
@@ -60,19 +43,19 @@ class WorkloadControllersIT {
     }
 
     private Deployment createDeployment(String ns, String name, int replicas) {
-        return client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
+        return CLUSTER.client().apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
                 .withNewMetadata().withName(name).endMetadata()
                 .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", name).endSelector()
                 .withTemplate(template(name, "nginx:1.27")).endSpec().build()).create();
     }
 
     private List<ReplicaSet> replicaSets(String ns) {
-        return client.apps().replicaSets().inNamespace(ns).list().getItems();
+        return CLUSTER.client().apps().replicaSets().inNamespace(ns).list().getItems();
     }
 
     /** Pods that count for a ReplicaSet: owned by it, not Failed/Succeeded, not terminating. */
     private List<Pod> activePodsOf(String ns, ReplicaSet rs) {
-        return client.pods().inNamespace(ns).list().getItems().stream()
+        return CLUSTER.client().pods().inNamespace(ns).list().getItems().stream()
                 .filter(p -> OwnerRefs.isControlledBy(p, rs)).filter(Pods::isActive).toList();
     }
 
@@ -95,7 +78,7 @@ class WorkloadControllersIT {
         assertThat(rs.getSpec().getSelector().getMatchLabels()).containsEntry("app", "web")
                 .containsEntry(TemplateHash.LABEL, hash);
         assertThat(TemplateHash.equalIgnoreHash(
-                client.apps().deployments().inNamespace(ns).withName("web").get().getSpec().getTemplate(),
+                CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getTemplate(),
                 rs.getSpec().getTemplate())).isTrue();
 
         await().atMost(WAIT).until(() -> activePodsOf(ns, rs).size() == 3);
@@ -110,11 +93,11 @@ class WorkloadControllersIT {
         });
 
         await().atMost(WAIT).untilAsserted(() -> {
-            ReplicaSet live = client.apps().replicaSets().inNamespace(ns).withName(rs.getMetadata().getName()).get();
+            ReplicaSet live = CLUSTER.client().apps().replicaSets().inNamespace(ns).withName(rs.getMetadata().getName()).get();
             assertThat(live.getStatus().getReplicas()).isEqualTo(3);
             assertThat(live.getStatus().getFullyLabeledReplicas()).isEqualTo(3);
             assertThat(live.getStatus().getObservedGeneration()).isEqualTo(live.getMetadata().getGeneration());
-            Deployment dep = client.apps().deployments().inNamespace(ns).withName("web").get();
+            Deployment dep = CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get();
             assertThat(dep.getMetadata().getAnnotations()).containsEntry(Revisions.REVISION, "1");
             assertThat(dep.getStatus().getObservedGeneration()).isEqualTo(dep.getMetadata().getGeneration());
             assertThat(dep.getStatus().getReplicas()).isEqualTo(3);
@@ -128,7 +111,7 @@ class WorkloadControllersIT {
             assertThat(condition(dep, "Progressing").getStatus()).isEqualTo("True");
             assertThat(condition(dep, "Progressing").getReason()).isIn("NewReplicaSetCreated", "ReplicaSetUpdated");
         });
-        assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        assertThat(CLUSTER.client().v1().events().inNamespace(ns).list().getItems())
                 .anySatisfy(e -> {
                     assertThat(e.getReason()).isEqualTo("ScalingReplicaSet");
                     assertThat(e.getMessage()).isEqualTo("Scaled up replica set " + rs.getMetadata().getName()
@@ -165,9 +148,9 @@ class WorkloadControllersIT {
     }
 
     private boolean scaleOnce(String ns, String name, int replicas) throws Exception {
-        HttpResponse<String> response = cluster.httpClient().send(HttpRequest.newBuilder(URI.create(cluster.server()
+        HttpResponse<String> response = CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server()
                         .url() + "/apis/apps/v1/namespaces/" + ns + "/deployments/" + name + "/scale"))
-                .header("Authorization", "Bearer " + cluster.token())
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token())
                 .header("Content-Type", "application/merge-patch+json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"spec\":{\"replicas\":" + replicas + "}}"))
                 .build(), HttpResponse.BodyHandlers.ofString());
@@ -191,7 +174,7 @@ class WorkloadControllersIT {
                     .containsEntry(Revisions.DESIRED_REPLICAS, "5");
         });
         await().atMost(WAIT).until(() -> {
-            var status = client.apps().deployments().inNamespace(ns).withName("web").get().getStatus();
+            var status = CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getStatus();
             return status.getReplicas() == 5 && status.getUpdatedReplicas() == 5;
         });
 
@@ -207,20 +190,20 @@ class WorkloadControllersIT {
         await().atMost(WAIT).until(() -> activePodsOf(ns, rs).size() == 3);
 
         Pod victim = activePodsOf(ns, rs).get(0);
-        client.pods().inNamespace(ns).withName(victim.getMetadata().getName()).delete();
+        CLUSTER.client().pods().inNamespace(ns).withName(victim.getMetadata().getName()).delete();
         await().atMost(WAIT).until(() -> activePodsOf(ns, rs).size() == 3
                 && activePodsOf(ns, rs).stream().noneMatch(p -> p.getMetadata().getName()
                         .equals(victim.getMetadata().getName())));
 
         Pod failing = activePodsOf(ns, rs).get(0);
-        client.pods().inNamespace(ns).withName(failing.getMetadata().getName())
+        CLUSTER.client().pods().inNamespace(ns).withName(failing.getMetadata().getName())
                 .editStatus(p -> new PodBuilder(p).editOrNewStatus().withPhase("Failed").endStatus().build());
         await().atMost(WAIT).until(() -> activePodsOf(ns, rs).size() == 3
                 && activePodsOf(ns, rs).stream().noneMatch(p -> p.getMetadata().getName()
                         .equals(failing.getMetadata().getName())));
         // The failed pod stays (a pod GC would remove it); the RS counts only active pods.
-        assertThat(client.pods().inNamespace(ns).withName(failing.getMetadata().getName()).get()).isNotNull();
-        await().atMost(WAIT).until(() -> client.apps().replicaSets().inNamespace(ns).withName(rs.getMetadata()
+        assertThat(CLUSTER.client().pods().inNamespace(ns).withName(failing.getMetadata().getName()).get()).isNotNull();
+        await().atMost(WAIT).until(() -> CLUSTER.client().apps().replicaSets().inNamespace(ns).withName(rs.getMetadata()
                 .getName()).get().getStatus().getReplicas() == 3);
     }
 
@@ -228,7 +211,7 @@ class WorkloadControllersIT {
     void changingTheTemplateCreatesASecondRevisionAndScalesTheOldOneDown() {
         String ns = newNamespace("rollout");
         // A rolling update waits for new pods to be available: something must mark them Ready.
-        try (FakeKubelet kubelet = new FakeKubelet(client, ns, image -> false)) {
+        try (FakeKubelet kubelet = new FakeKubelet(CLUSTER.client(), ns, image -> false)) {
             rollOut(ns);
         }
     }
@@ -238,7 +221,7 @@ class WorkloadControllersIT {
         ReplicaSet first = onlyReplicaSet(ns);
         await().atMost(WAIT).until(() -> activePodsOf(ns, first).size() == 3);
 
-        retryOnConflict(() -> client.apps().deployments().inNamespace(ns).withName("web").edit(d ->
+        retryOnConflict(() -> CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").edit(d ->
                 new DeploymentBuilder(d).editSpec().editTemplate().editSpec().editFirstContainer()
                         .withImage("nginx:1.28").endContainer().endSpec().endTemplate().endSpec().build()));
 
@@ -249,37 +232,37 @@ class WorkloadControllersIT {
         assertThat(second.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("nginx:1.28");
         await().atMost(WAIT).until(() -> activePodsOf(ns, second).size() == 3 && activePodsOf(ns, first).isEmpty());
         await().atMost(WAIT).untilAsserted(() -> {
-            ReplicaSet old = client.apps().replicaSets().inNamespace(ns).withName(first.getMetadata().getName()).get();
+            ReplicaSet old = CLUSTER.client().apps().replicaSets().inNamespace(ns).withName(first.getMetadata().getName()).get();
             assertThat(old.getSpec().getReplicas()).isZero();
             assertThat(old.getMetadata().getAnnotations()).containsEntry(Revisions.REVISION, "1");
-            Deployment dep = client.apps().deployments().inNamespace(ns).withName("web").get();
+            Deployment dep = CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get();
             assertThat(dep.getMetadata().getAnnotations()).containsEntry(Revisions.REVISION, "2");
             assertThat(dep.getStatus().getObservedGeneration()).isEqualTo(dep.getMetadata().getGeneration());
             assertThat(dep.getStatus().getReplicas()).isEqualTo(3);
             assertThat(dep.getStatus().getUpdatedReplicas()).isEqualTo(3);
         });
-        assertThat(client.v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getMessage())
+        assertThat(CLUSTER.client().v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getMessage())
                 .contains("Scaled down replica set " + first.getMetadata().getName() + " to 0 from 1");
     }
 
     @Test
     void aReplicaSetAdoptsAMatchingOrphanPod() {
         String ns = newNamespace("adopt");
-        client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("stray")
+        CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("stray")
                 .addToLabels("app", "solo").endMetadata().withSpec(template("solo", "nginx").getSpec()).build()).create();
-        ReplicaSet rs = client.apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder()
+        ReplicaSet rs = CLUSTER.client().apps().replicaSets().inNamespace(ns).resource(new ReplicaSetBuilder()
                 .withNewMetadata().withName("solo").endMetadata()
                 .withNewSpec().withReplicas(2).withNewSelector().addToMatchLabels("app", "solo").endSelector()
                 .withTemplate(template("solo", "nginx")).endSpec().build()).create();
 
         await().atMost(WAIT).until(() -> activePodsOf(ns, rs).size() == 2);
         assertThat(activePodsOf(ns, rs)).extracting(p -> p.getMetadata().getName()).contains("stray");
-        assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(2);
+        assertThat(CLUSTER.client().pods().inNamespace(ns).list().getItems()).hasSize(2);
 
         // A pod relabelled out of the selector is released, and replaced.
-        retryOnConflict(() -> client.pods().inNamespace(ns).withName("stray").edit(p -> new PodBuilder(p)
+        retryOnConflict(() -> CLUSTER.client().pods().inNamespace(ns).withName("stray").edit(p -> new PodBuilder(p)
                 .editMetadata().withLabels(Map.of("app", "elsewhere")).endMetadata().build()));
-        await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("stray").get().getMetadata()
+        await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace(ns).withName("stray").get().getMetadata()
                 .getOwnerReferences().isEmpty() && activePodsOf(ns, rs).size() == 2);
     }
 
@@ -290,10 +273,10 @@ class WorkloadControllersIT {
         ReplicaSet rs = onlyReplicaSet(ns);
         await().atMost(WAIT).until(() -> activePodsOf(ns, rs).size() == 2);
 
-        client.apps().deployments().inNamespace(ns).withName("web")
+        CLUSTER.client().apps().deployments().inNamespace(ns).withName("web")
                 .withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
 
-        await().atMost(WAIT).until(() -> replicaSets(ns).isEmpty() && client.pods().inNamespace(ns).list()
+        await().atMost(WAIT).until(() -> replicaSets(ns).isEmpty() && CLUSTER.client().pods().inNamespace(ns).list()
                 .getItems().isEmpty());
     }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.drover.testing.Kubectl;
 import io.drover.testing.Requirements;
+import io.drover.testing.SharedCluster;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.authentication.SelfSubjectReview;
@@ -20,36 +20,26 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * serviceaccounts/token and the tokens it issues: a client with one is its service account
  * (kubectl auth whoami), until the account or the object the token is bound to is deleted.
  */
 class ServiceAccountTokenIT {
-    private static TestCluster cluster;
-    private static KubernetesClient admin;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(options -> options.withNodeAgent(false));
 
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start(options -> options.withNodeAgent(false));
-        admin = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    private static KubernetesClient admin() {
+        return CLUSTER.client();
     }
 
     @Test
     void aTokenAuthenticatesItsServiceAccountUntilTheAccountIsDeleted() {
-        admin.serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder().withNewMetadata()
+        admin().serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder().withNewMetadata()
                 .withName("ci").endMetadata().build()).create();
-        TokenRequest issued = admin.serviceAccounts().inNamespace("default").withName("ci")
+        TokenRequest issued = admin().serviceAccounts().inNamespace("default").withName("ci")
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().endSpec().build());
         assertThat(issued.getSpec().getExpirationSeconds()).isEqualTo(3600);
         assertThat(issued.getSpec().getAudiences()).containsExactly(ServiceAccountTokens.ISSUER);
@@ -63,7 +53,7 @@ class ServiceAccountTokenIT {
             assertThat(review.getStatus().getUserInfo().getGroups()).containsExactly("system:serviceaccounts",
                     "system:serviceaccounts:default", "system:authenticated");
 
-            admin.serviceAccounts().inNamespace("default").withName("ci").delete();
+            admin().serviceAccounts().inNamespace("default").withName("ci").delete();
             assertThatThrownBy(() -> ci.namespaces().withName("default").get())
                     .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
         }
@@ -71,18 +61,18 @@ class ServiceAccountTokenIT {
 
     @Test
     void aTokenBoundToAPodLastsAsLongAsThePod() {
-        String uid = admin.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("holder")
+        String uid = admin().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("holder")
                 .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("process")
                 .withCommand("sleep", "1").endContainer().endSpec().build()).create().getMetadata().getUid();
-        TokenRequest issued = admin.serviceAccounts().inNamespace("default").withName("default")
+        TokenRequest issued = admin().serviceAccounts().inNamespace("default").withName("default")
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withNewBoundObjectRef().withKind("Pod")
                         .withApiVersion("v1").withName("holder").withUid(uid).endBoundObjectRef()
                         .withExpirationSeconds(7200L).endSpec().build());
         try (KubernetesClient bound = clientWith(issued.getStatus().getToken())) {
             assertThat(bound.namespaces().withName("default").get()).isNotNull();
-            admin.pods().inNamespace("default").withName("holder").withGracePeriod(0).delete();
+            admin().pods().inNamespace("default").withName("holder").withGracePeriod(0).delete();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
-                    admin.pods().inNamespace("default").withName("holder").get() == null);
+                    admin().pods().inNamespace("default").withName("holder").get() == null);
             assertThatThrownBy(() -> bound.namespaces().withName("default").get())
                     .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
         }
@@ -90,17 +80,17 @@ class ServiceAccountTokenIT {
 
     @Test
     void refusesShortDurationsAndMissingObjects() {
-        assertThatThrownBy(() -> admin.serviceAccounts().inNamespace("default").withName("default")
+        assertThatThrownBy(() -> admin().serviceAccounts().inNamespace("default").withName("default")
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withExpirationSeconds(599L).endSpec().build()))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getStatus().getMessage()).contains(
                             "spec.expirationSeconds: Invalid value: 599: may not specify a duration less than 10 minutes");
                 });
-        assertThatThrownBy(() -> admin.serviceAccounts().inNamespace("default").withName("nobody")
+        assertThatThrownBy(() -> admin().serviceAccounts().inNamespace("default").withName("nobody")
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().endSpec().build()))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
-        assertThatThrownBy(() -> admin.serviceAccounts().inNamespace("default").withName("default")
+        assertThatThrownBy(() -> admin().serviceAccounts().inNamespace("default").withName("default")
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withNewBoundObjectRef().withKind("Pod")
                         .withName("missing").endBoundObjectRef().endSpec().build()))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
@@ -111,25 +101,25 @@ class ServiceAccountTokenIT {
 
     @Test
     void aTokenReviewSaysWhoATokenIsForTheAudiencesAsked() {
-        TokenRequest issued = admin.serviceAccounts().inNamespace("default").withName("default")
+        TokenRequest issued = admin().serviceAccounts().inNamespace("default").withName("default")
                 .tokenRequest(new TokenRequestBuilder().withNewSpec().withAudiences(ServiceAccountTokens.ISSUER, "vault")
                         .endSpec().build());
-        var review = admin.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
+        var review = admin().resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
                 .withNewSpec().withToken(issued.getStatus().getToken()).withAudiences("vault", "other").endSpec().build())
                 .create();
         assertThat(review.getStatus().getAuthenticated()).isTrue();
         assertThat(review.getStatus().getUser().getUsername()).isEqualTo("system:serviceaccount:default:default");
         assertThat(review.getStatus().getAudiences()).containsExactly("vault");
 
-        var forged = admin.resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
+        var forged = admin().resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
                 .withNewSpec().withToken(issued.getStatus().getToken() + "x").endSpec().build()).create();
         assertThat(forged.getStatus().getAuthenticated()).isFalse();
 
-        var access = admin.resource(new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder()
+        var access = admin().resource(new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder()
                 .withNewSpec().withUser("jane").withNewResourceAttributes().withVerb("get").withResource("pods")
                 .withNamespace("default").endResourceAttributes().endSpec().build()).create();
         assertThat(access.getStatus().getAllowed()).isTrue();
-        assertThatThrownBy(() -> admin.resource(new io.fabric8.kubernetes.api.model.authorization.v1
+        assertThatThrownBy(() -> admin().resource(new io.fabric8.kubernetes.api.model.authorization.v1
                 .LocalSubjectAccessReviewBuilder().withNewMetadata().withNamespace("default").endMetadata()
                 .withNewSpec().withNewResourceAttributes().withVerb("get").withResource("pods").withNamespace("other")
                 .endResourceAttributes().endSpec().build()).inNamespace("default").create())
@@ -156,8 +146,8 @@ class ServiceAccountTokenIT {
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return cluster.httpClient().send(HttpRequest.newBuilder(cluster.server().url().resolve(path))
-                .header("Authorization", "Bearer " + cluster.token()).header("Content-Type", "application/json")
+        return CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(CLUSTER.cluster().server().url().resolve(path))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
@@ -166,7 +156,7 @@ class ServiceAccountTokenIT {
         Path binary = Requirements.kubectl();
         Path cache = TempDirs.create("kubectl-cache");
         try {
-            Kubectl kubectl = new Kubectl(binary, cluster.server().kubeconfig(), cache);
+            Kubectl kubectl = new Kubectl(binary, CLUSTER.cluster().server().kubeconfig(), cache);
             String token = kubectl.run("create", "token", "default").requireSuccess().stdout().trim();
             assertThat(kubectl.run("--token", token, "auth", "whoami").requireSuccess().stdout())
                     .contains("system:serviceaccount:default:default");
@@ -178,7 +168,7 @@ class ServiceAccountTokenIT {
     }
 
     private static KubernetesClient clientWith(String token) {
-        Config config = new ConfigBuilder(admin.getConfiguration()).withOauthToken(token).withRequestRetryBackoffLimit(0)
+        Config config = new ConfigBuilder(admin().getConfiguration()).withOauthToken(token).withRequestRetryBackoffLimit(0)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
     }
