@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.ConfigMapList;
@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectAccessReviewB
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReview;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -43,94 +42,78 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The API server through the fabric8 client and raw HTTPS, against a real server and store. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ApiServerIT {
-    private TestCluster cluster;
-    private KubernetesClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
 
     private String newNamespace(String prefix) {
-        Namespace ns = client.namespaces().resource(new NamespaceBuilder()
+        Namespace ns = CLUSTER.client().namespaces().resource(new NamespaceBuilder()
                 .withNewMetadata().withGenerateName(prefix + "-").endMetadata().build()).create();
         return ns.getMetadata().getName();
     }
 
     private HttpResponse<String> raw(String method, String path, String contentType, String body, boolean auth)
             throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(cluster.server().url() + path))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url() + path))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
                         : HttpRequest.BodyPublishers.ofString(body));
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }
         if (auth) {
-            request.header("Authorization", "Bearer " + cluster.token());
+            request.header("Authorization", "Bearer " + CLUSTER.cluster().token());
         }
-        return cluster.httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return CLUSTER.cluster().httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void bootstrapNamespacesExist() {
-        assertThat(client.namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
+        assertThat(CLUSTER.client().namespaces().list().getItems()).extracting(n -> n.getMetadata().getName())
                 .contains("default", "kube-system", "kube-public", "kube-node-lease");
-        assertThat(client.genericKubernetesResources("node.k8s.io/v1", "RuntimeClass").withName("process").get()
+        assertThat(CLUSTER.client().genericKubernetesResources("node.k8s.io/v1", "RuntimeClass").withName("process").get()
                 .get("handler").toString()).isEqualTo("process");
     }
 
     @Test
     void configMapCrudWithOptimisticConcurrency() {
         String ns = newNamespace("crud");
-        ConfigMap created = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+        ConfigMap created = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("settings").addToLabels("app", "web").endMetadata()
                 .addToData("color", "blue").build()).create();
         assertThat(created.getMetadata().getUid()).isNotBlank();
         assertThat(created.getMetadata().getCreationTimestamp()).isNotBlank();
         assertThat(created.getMetadata().getResourceVersion()).isNotBlank();
 
-        ConfigMap stale = client.configMaps().inNamespace(ns).withName("settings").get();
-        ConfigMap updated = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder(stale)
+        ConfigMap stale = CLUSTER.client().configMaps().inNamespace(ns).withName("settings").get();
+        ConfigMap updated = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder(stale)
                 .addToData("color", "green").build()).update();
         assertThat(updated.getData()).containsEntry("color", "green");
         assertThat(Long.parseLong(updated.getMetadata().getResourceVersion()))
                 .isGreaterThan(Long.parseLong(created.getMetadata().getResourceVersion()));
         assertThat(updated.getMetadata().getUid()).isEqualTo(created.getMetadata().getUid());
 
-        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder(stale)
+        assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder(stale)
                 .addToData("color", "red").build()).update())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(409);
                     assertThat(e.getStatus().getReason()).isEqualTo("Conflict");
                 });
 
-        List<StatusDetails> deleted = client.configMaps().inNamespace(ns).withName("settings").delete();
+        List<StatusDetails> deleted = CLUSTER.client().configMaps().inNamespace(ns).withName("settings").delete();
         assertThat(deleted).hasSize(1);
-        assertThat(client.configMaps().inNamespace(ns).withName("settings").get()).isNull();
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("settings").get()).isNull();
     }
 
     @Test
     void createOfAnExistingNameIsAlreadyExists() {
         String ns = newNamespace("exists");
         ConfigMap cm = new ConfigMapBuilder().withNewMetadata().withName("twice").endMetadata().build();
-        client.configMaps().inNamespace(ns).resource(cm).create();
-        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).resource(cm).create())
+        CLUSTER.client().configMaps().inNamespace(ns).resource(cm).create();
+        assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).resource(cm).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(409);
                     assertThat(e.getStatus().getReason()).isEqualTo("AlreadyExists");
@@ -142,7 +125,7 @@ class ApiServerIT {
     void generationMovesOnSpecChangesOnlyAndOnlyForKindsThatHaveOne() {
         // An EndpointSlice no Service owns: no controller writes to it, so the edits below do not race.
         String name = "gen-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        var slices = client.discovery().v1().endpointSlices().inNamespace("default");
+        var slices = CLUSTER.client().discovery().v1().endpointSlices().inNamespace("default");
         var slice = slices.resource(new io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder()
                 .withNewMetadata().withName(name).endMetadata().withAddressType("IPv4").build()).create();
         assertThat(slice.getMetadata().getGeneration()).isEqualTo(1);
@@ -157,36 +140,36 @@ class ApiServerIT {
         slices.withName(name).delete();
 
         // A ConfigMap has none, as in Kubernetes, whatever the client sends.
-        var cm = client.configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model
+        var cm = CLUSTER.client().configMaps().inNamespace("default").resource(new io.fabric8.kubernetes.api.model
                 .ConfigMapBuilder().withNewMetadata().withName(name).withGeneration(7L).endMetadata()
                 .addToData("a", "1").build()).create();
         assertThat(cm.getMetadata().getGeneration()).isNull();
-        var edited = client.configMaps().inNamespace("default").withName(name).edit(c -> {
+        var edited = CLUSTER.client().configMaps().inNamespace("default").withName(name).edit(c -> {
             c.getData().put("a", "2");
             return c;
         });
         assertThat(edited.getMetadata().getGeneration()).isNull();
-        client.configMaps().inNamespace("default").withName(name).delete();
+        CLUSTER.client().configMaps().inNamespace("default").withName(name).delete();
     }
 
     @Test
     void scaleSubresourceChangesReplicas() throws Exception {
         String ns = newNamespace("scale");
-        client.apps().deployments().inNamespace(ns).resource(deployment("web", 1)).create();
+        CLUSTER.client().apps().deployments().inNamespace(ns).resource(deployment("web", 1)).create();
 
         HttpResponse<String> patched = raw("PATCH", "/apis/apps/v1/namespaces/" + ns + "/deployments/web/scale",
                 "application/merge-patch+json", "{\"spec\":{\"replicas\":10}}", true);
         assertThat(patched.statusCode()).isEqualTo(200);
         assertThat(patched.body()).contains("\"kind\":\"Scale\"").contains("\"replicas\":10")
                 .contains("\"selector\":\"app=web\"");
-        assertThat(client.apps().deployments().inNamespace(ns).withName("web").get().getSpec().getReplicas())
+        assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getReplicas())
                 .isEqualTo(10);
     }
 
     @Test
     void aStatusWriteIsItsManagersEntryForTheStatusSubresourceAndOwnsNothingElse() throws Exception {
         String name = "managed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
+        CLUSTER.client().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
                 .endMetadata().build()).create();
         // A status write whose body also changes a label: the label is not written, nor owned.
         HttpResponse<String> put = raw("PATCH", "/api/v1/nodes/" + name + "/status?fieldManager=status-writer",
@@ -194,7 +177,7 @@ class ApiServerIT {
                 "{\"metadata\":{\"labels\":{\"x\":\"y\"}},\"status\":{\"allocatable\":{\"pods\":\"10\"}}}", true);
         assertThat(put.statusCode()).isEqualTo(200);
 
-        var node = client.nodes().withName(name).get();
+        var node = CLUSTER.client().nodes().withName(name).get();
         assertThat(node.getMetadata().getLabels()).doesNotContainKey("x");
         var entry = node.getMetadata().getManagedFields().stream()
                 .filter(e -> e.getManager().equals("status-writer")).findFirst().orElseThrow();
@@ -204,24 +187,24 @@ class ApiServerIT {
         // The same manager writing the object itself gets an entry of its own.
         assertThat(raw("PATCH", "/api/v1/nodes/" + name + "?fieldManager=status-writer", "application/merge-patch+json",
                 "{\"metadata\":{\"labels\":{\"x\":\"y\"}}}", true).statusCode()).isEqualTo(200);
-        assertThat(client.nodes().withName(name).get().getMetadata().getManagedFields())
+        assertThat(CLUSTER.client().nodes().withName(name).get().getMetadata().getManagedFields())
                 .filteredOn(e -> e.getManager().equals("status-writer"))
                 .extracting(e -> String.valueOf(e.getSubresource())).containsExactlyInAnyOrder("status", "null");
-        client.nodes().withName(name).delete();
+        CLUSTER.client().nodes().withName(name).delete();
     }
 
     @Test
     void theComponentsWritesAreRecordedUnderTheKubernetesComponentsNames() {
         String ns = newNamespace("components");
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName("web")
+        CLUSTER.client().apps().deployments().inNamespace(ns).resource(new DeploymentBuilder().withNewMetadata().withName("web")
                 .endMetadata().withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "web")
                 .endSelector().withNewTemplate().withNewMetadata().addToLabels("app", "web").endMetadata()
                 .withNewSpec().withTerminationGracePeriodSeconds(1L).addNewContainer().withName("web")
                 .withCommand("sleep", "1000").endContainer().endSpec().endTemplate().endSpec().build()).create();
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace(ns).list().getItems().stream()
+        await().atMost(Duration.ofSeconds(30)).until(() -> CLUSTER.client().pods().inNamespace(ns).list().getItems().stream()
                 .anyMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase())));
-        Pod pod = client.pods().inNamespace(ns).list().getItems().get(0);
+        Pod pod = CLUSTER.client().pods().inNamespace(ns).list().getItems().get(0);
         assertThat(pod.getMetadata().getManagedFields()).anySatisfy(e -> {
             // The ReplicaSet controller created it.
             assertThat(e.getManager()).isEqualTo("kube-controller-manager");
@@ -233,47 +216,47 @@ class ApiServerIT {
             assertThat(e.getSubresource()).isEqualTo("status");
             assertThat(e.getFieldsV1().getAdditionalProperties()).containsOnlyKeys("f:status");
         });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.apps().replicaSets()
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(CLUSTER.client().apps().replicaSets()
                 .inNamespace(ns).list().getItems().get(0).getMetadata().getManagedFields()).anySatisfy(e -> {
                     assertThat(e.getManager()).isEqualTo("kube-controller-manager");
                     assertThat(e.getSubresource()).isEqualTo("status");
                 }));
-        client.namespaces().withName(ns).delete();
+        CLUSTER.client().namespaces().withName(ns).delete();
     }
 
     @Test
     void statusWritesGoThroughTheStatusSubresourceOnly() {
         String name = "status-" + java.util.UUID.randomUUID().toString().substring(0, 8);
-        client.nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
+        CLUSTER.client().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
                 .endMetadata().build()).create();
-        var withStatus = client.nodes().withName(name).editStatus(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+        var withStatus = CLUSTER.client().nodes().withName(name).editStatus(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
                 .editOrNewStatus().addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("10"))
                 .endStatus().build());
         assertThat(withStatus.getStatus().getAllocatable()).containsKey("pods");
 
         // A main-resource update cannot change status.
-        var main = client.nodes().withName(name).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+        var main = CLUSTER.client().nodes().withName(name).edit(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
                 .editStatus().addToAllocatable("pods", new io.fabric8.kubernetes.api.model.Quantity("99")).endStatus()
                 .build());
         assertThat(main.getStatus().getAllocatable().get("pods").getAmount()).isEqualTo("10");
-        client.nodes().withName(name).delete();
+        CLUSTER.client().nodes().withName(name).delete();
     }
 
     @Test
     void mergeAndJsonPatches() {
         String ns = newNamespace("patch");
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("p")
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("p")
                 .endMetadata().addToData(Map.of("a", "1", "b", "2")).build()).create();
 
-        ConfigMap merged = client.configMaps().inNamespace(ns).withName("p").patch(
+        ConfigMap merged = CLUSTER.client().configMaps().inNamespace(ns).withName("p").patch(
                 PatchContext.of(PatchType.JSON_MERGE), "{\"data\":{\"a\":null,\"c\":\"3\"}}");
         assertThat(merged.getData()).containsOnly(Map.entry("b", "2"), Map.entry("c", "3"));
 
-        ConfigMap jsonPatched = client.configMaps().inNamespace(ns).withName("p").patch(
+        ConfigMap jsonPatched = CLUSTER.client().configMaps().inNamespace(ns).withName("p").patch(
                 PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/data/b\",\"value\":\"20\"}]");
         assertThat(jsonPatched.getData()).containsEntry("b", "20");
 
-        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).withName("p").patch(
+        assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("p").patch(
                 PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/data/missing\",\"value\":\"x\"}]"))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
     }
@@ -282,22 +265,22 @@ class ApiServerIT {
     void labelSelectorsAndPagination() {
         String ns = newNamespace("list");
         for (int i = 0; i < 7; i++) {
-            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+            CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
                     .withName("cm-" + i).addToLabels("parity", i % 2 == 0 ? "even" : "odd").endMetadata()
                     .build()).create();
         }
-        assertThat(client.configMaps().inNamespace(ns).withLabel("parity", "even").list().getItems()).hasSize(4);
-        assertThat(client.configMaps().inNamespace(ns).withLabelIn("parity", "odd", "none").list().getItems())
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withLabel("parity", "even").list().getItems()).hasSize(4);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withLabelIn("parity", "odd", "none").list().getItems())
                 .hasSize(3);
-        assertThat(client.configMaps().inNamespace(ns).withoutLabel("parity", "even").list().getItems()).hasSize(3);
-        assertThat(client.configMaps().inNamespace(ns).withField("metadata.name", "cm-3").list().getItems())
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withoutLabel("parity", "even").list().getItems()).hasSize(3);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withField("metadata.name", "cm-3").list().getItems())
                 .extracting(c -> c.getMetadata().getName()).containsExactly("cm-3");
 
         List<String> names = new ArrayList<>();
         String token = null;
         int pages = 0;
         do {
-            ConfigMapList page = client.configMaps().inNamespace(ns)
+            ConfigMapList page = CLUSTER.client().configMaps().inNamespace(ns)
                     .list(new ListOptionsBuilder().withLimit(3L).withContinue(token).build());
             page.getItems().forEach(c -> names.add(c.getMetadata().getName()));
             token = page.getMetadata().getContinue();
@@ -310,10 +293,10 @@ class ApiServerIT {
     @Test
     void watchFromAResourceVersion() {
         String ns = newNamespace("watch");
-        ConfigMap first = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+        ConfigMap first = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("w1").endMetadata().build()).create();
         List<String> events = new CopyOnWriteArrayList<>();
-        try (Watch ignored = client.configMaps().inNamespace(ns).withResourceVersion(
+        try (Watch ignored = CLUSTER.client().configMaps().inNamespace(ns).withResourceVersion(
                 first.getMetadata().getResourceVersion()).watch(new Watcher<>() {
                     @Override
                     public void eventReceived(Action action, ConfigMap cm) {
@@ -323,11 +306,11 @@ class ApiServerIT {
                     @Override
                     public void onClose(WatcherException cause) {}
                 })) {
-            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("w2")
+            CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("w2")
                     .endMetadata().build()).create();
-            client.configMaps().inNamespace(ns).withName("w1")
+            CLUSTER.client().configMaps().inNamespace(ns).withName("w1")
                     .edit(c -> new ConfigMapBuilder(c).addToData("k", "v").build());
-            client.configMaps().inNamespace(ns).withName("w2").delete();
+            CLUSTER.client().configMaps().inNamespace(ns).withName("w2").delete();
             await().atMost(Duration.ofSeconds(20)).until(() -> events.size() >= 3);
         }
         assertThat(events).containsExactly("ADDED w2", "MODIFIED w1", "DELETED w2");
@@ -336,22 +319,22 @@ class ApiServerIT {
     @Test
     void finalizersHoldDeletionUntilRemoved() {
         String ns = newNamespace("fin");
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
                 .addToFinalizers("example.com/hold").endMetadata().build()).create();
-        client.configMaps().inNamespace(ns).withName("held").delete();
+        CLUSTER.client().configMaps().inNamespace(ns).withName("held").delete();
 
-        ConfigMap marked = client.configMaps().inNamespace(ns).withName("held").get();
+        ConfigMap marked = CLUSTER.client().configMaps().inNamespace(ns).withName("held").get();
         assertThat(marked.getMetadata().getDeletionTimestamp()).isNotBlank();
 
-        client.configMaps().inNamespace(ns).withName("held")
+        CLUSTER.client().configMaps().inNamespace(ns).withName("held")
                 .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
-        assertThat(client.configMaps().inNamespace(ns).withName("held").get()).isNull();
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("held").get()).isNull();
     }
 
     @Test
     void invalidNameIsUnprocessableWithCauses() {
         String ns = newNamespace("invalid");
-        assertThatThrownBy(() -> client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+        assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("Not_Valid").endMetadata().build()).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(422);
@@ -363,7 +346,7 @@ class ApiServerIT {
 
     @Test
     void createInAMissingNamespaceIsNotFound() {
-        assertThatThrownBy(() -> client.configMaps().inNamespace("no-such-ns").resource(new ConfigMapBuilder()
+        assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace("no-such-ns").resource(new ConfigMapBuilder()
                 .withNewMetadata().withName("x").endMetadata().build()).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(404));
     }
@@ -391,7 +374,7 @@ class ApiServerIT {
                         + "\"resources\":{\"limits\":{\"cpu\":\"abc\"}}}]}}", true);
         assertThat(cpu.statusCode()).isEqualTo(400);
         assertThat(cpu.body()).contains("quantities must match the regular expression");
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("y")
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("y")
                 .endMetadata().build()).create();
         HttpResponse<String> patched = raw("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/y",
                 "application/merge-patch+json", "{\"metadata\":{\"annotations\":{\"a\":true}}}", true);
@@ -399,20 +382,20 @@ class ApiServerIT {
         assertThat(patched.body()).contains("cannot unmarshal bool into Go struct field "
                 + "ObjectMeta.metadata.annotations of type string");
 
-        assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
                 .containsExactly("y");
-        assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(CLUSTER.client().pods().inNamespace(ns).list().getItems()).isEmpty();
     }
 
     @Test
     void selfReviewsAnswerThatTheAdminMayDoEverything() throws Exception {
-        SelfSubjectAccessReview access = client.authorization().v1().selfSubjectAccessReview().create(
+        SelfSubjectAccessReview access = CLUSTER.client().authorization().v1().selfSubjectAccessReview().create(
                 new SelfSubjectAccessReviewBuilder().withNewSpec().withNewResourceAttributes().withVerb("delete")
                         .withResource("pods").withNamespace("default").endResourceAttributes().endSpec().build());
         assertThat(access.getStatus().getAllowed()).isTrue();
         assertThat(access.getSpec().getResourceAttributes().getVerb()).isEqualTo("delete");
 
-        SelfSubjectRulesReview rules = client.authorization().v1().selfSubjectRulesReview().create(
+        SelfSubjectRulesReview rules = CLUSTER.client().authorization().v1().selfSubjectRulesReview().create(
                 new SelfSubjectRulesReviewBuilder().withNewSpec().withNamespace("default").endSpec().build());
         assertThat(rules.getStatus().getResourceRules()).singleElement().satisfies(r -> {
             assertThat(r.getVerbs()).containsExactly("*");
@@ -442,7 +425,7 @@ class ApiServerIT {
     void aWatchListSendsTheInitialEventsThenABookmarkMarkingTheirEnd() throws Exception {
         String ns = newNamespace("wl");
         for (String name : List.of("a", "b")) {
-            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+            CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                     .endMetadata().build()).create();
         }
         String url = "/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=2";
@@ -451,7 +434,7 @@ class ApiServerIT {
                 + "&allowWatchBookmarks=true", null, null, true);
         List<JsonNode> events = new ArrayList<>();
         for (String line : watchList.body().split("\n")) {
-            events.add(client.getKubernetesSerialization().unmarshal(line, JsonNode.class));
+            events.add(CLUSTER.client().getKubernetesSerialization().unmarshal(line, JsonNode.class));
         }
         assertThat(events).extracting(e -> e.path("type").asText()).startsWith("ADDED", "ADDED", "BOOKMARK");
         JsonNode end = events.get(2).path("object").path("metadata");
@@ -480,7 +463,7 @@ class ApiServerIT {
     @Test
     void eventsAreServedAsEventsK8sIoV1Too() throws Exception {
         String ns = newNamespace("ev");
-        io.fabric8.kubernetes.api.model.events.v1.Event written = client.events().v1().events().inNamespace(ns)
+        io.fabric8.kubernetes.api.model.events.v1.Event written = CLUSTER.client().events().v1().events().inNamespace(ns)
                 .resource(new io.fabric8.kubernetes.api.model.events.v1.EventBuilder().withNewMetadata()
                         .withName("started").endMetadata().withNewRegarding().withKind("Pod").withName("p")
                         .withNamespace(ns).endRegarding().withReason("Started").withNote("it started")
@@ -490,24 +473,24 @@ class ApiServerIT {
         assertThat(written.getApiVersion()).isEqualTo("events.k8s.io/v1");
         assertThat(written.getNote()).isEqualTo("it started");
 
-        Event core = client.v1().events().inNamespace(ns).withName("started").get();
+        Event core = CLUSTER.client().v1().events().inNamespace(ns).withName("started").get();
         assertThat(core.getMessage()).isEqualTo("it started");
         assertThat(core.getInvolvedObject().getName()).isEqualTo("p");
         assertThat(core.getReportingComponent()).isEqualTo("drover.io/test");
 
-        assertThat(client.events().v1().events().inNamespace(ns).withField("regarding.name", "p").list().getItems())
+        assertThat(CLUSTER.client().events().v1().events().inNamespace(ns).withField("regarding.name", "p").list().getItems())
                 .extracting(e -> e.getRegarding().getName()).containsExactly("p");
-        assertThat(client.events().v1().events().inNamespace(ns).withField("regarding.name", "q").list().getItems())
+        assertThat(CLUSTER.client().events().v1().events().inNamespace(ns).withField("regarding.name", "q").list().getItems())
                 .isEmpty();
         HttpResponse<String> coreLabel = raw("GET", "/apis/events.k8s.io/v1/namespaces/" + ns
                 + "/events?fieldSelector=involvedObject.name%3Dp", null, null, true);
         assertThat(coreLabel.statusCode()).isEqualTo(400);
         assertThat(coreLabel.body()).contains("field label not supported: involvedObject.name");
 
-        io.fabric8.kubernetes.api.model.events.v1.Event patched = client.events().v1().events().inNamespace(ns)
+        io.fabric8.kubernetes.api.model.events.v1.Event patched = CLUSTER.client().events().v1().events().inNamespace(ns)
                 .withName("started").patch(PatchContext.of(PatchType.JSON_MERGE), "{\"note\":\"it started again\"}");
         assertThat(patched.getNote()).isEqualTo("it started again");
-        assertThat(client.v1().events().inNamespace(ns).withName("started").get().getMessage())
+        assertThat(CLUSTER.client().v1().events().inNamespace(ns).withName("started").get().getMessage())
                 .isEqualTo("it started again");
 
         // The legacy checks name the reporting controller as the request's API does.
@@ -527,9 +510,9 @@ class ApiServerIT {
     @Test
     void whatJettyRefusesItselfIsAStatusToo() throws Exception {
         // Headers over Jetty's 8 KiB never reach the router: Jetty answers, in a Status, not its HTML page.
-        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server().url() + "/api/v1/namespaces"))
-                .header("Authorization", "Bearer " + cluster.token()).header("X-Padding", "a".repeat(20_000)).build();
-        HttpResponse<String> response = cluster.httpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url() + "/api/v1/namespaces"))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).header("X-Padding", "a".repeat(20_000)).build();
+        HttpResponse<String> response = CLUSTER.cluster().httpClient().send(request, HttpResponse.BodyHandlers.ofString());
 
         assertThat(response.statusCode()).isEqualTo(431);
         assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
@@ -543,7 +526,7 @@ class ApiServerIT {
         HttpResponse<String> response = raw("POST", "/api/v1/namespaces/default/configmaps", "application/json",
                 big, true);
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(client.configMaps().inNamespace("default").withName("big").get()).isNull();
+        assertThat(CLUSTER.client().configMaps().inNamespace("default").withName("big").get()).isNull();
     }
 
     @Test
@@ -551,15 +534,15 @@ class ApiServerIT {
         // No Content-Length: the body is read up to the limit and refused there.
         byte[] big = ("{\"metadata\":{\"name\":\"big-chunked\"},\"data\":{\"x\":\"" + "a".repeat(3 * 1024 * 1024)
                 + "\"}}").getBytes(StandardCharsets.UTF_8);
-        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server().url()
+        HttpRequest request = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url()
                         + "/api/v1/namespaces/default/configmaps"))
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big)))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + cluster.token())
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + CLUSTER.cluster().token())
                 .build();
-        HttpResponse<String> response = cluster.httpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = CLUSTER.cluster().httpClient().send(request, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
         assertThat(response.body()).contains("\"reason\":\"RequestEntityTooLarge\"");
-        assertThat(client.configMaps().inNamespace("default").withName("big-chunked").get()).isNull();
+        assertThat(CLUSTER.client().configMaps().inNamespace("default").withName("big-chunked").get()).isNull();
     }
 
     @Test
@@ -580,9 +563,9 @@ class ApiServerIT {
 
     @Test
     void discoveryListsResourcesWithShortNames() {
-        assertThat(client.getApiGroups().getGroups()).extracting(g -> g.getName())
+        assertThat(CLUSTER.client().getApiGroups().getGroups()).extracting(g -> g.getName())
                 .contains("apps", "autoscaling", "coordination.k8s.io", "discovery.k8s.io", "node.k8s.io");
-        var core = client.getApiResources("v1").getResources().stream()
+        var core = CLUSTER.client().getApiResources("v1").getResources().stream()
                 .collect(Collectors.toMap(r -> r.getName(), r -> r, (a, b) -> a));
         assertThat(core.get("pods").getShortNames()).contains("po");
         assertThat(core.get("services").getShortNames()).contains("svc");
@@ -591,11 +574,11 @@ class ApiServerIT {
     @Test
     void strategicMergePatchMergesContainersByName() {
         String ns = newNamespace("smp");
-        client.apps().deployments().inNamespace(ns).resource(new DeploymentBuilder(deployment("web", 1))
+        CLUSTER.client().apps().deployments().inNamespace(ns).resource(new DeploymentBuilder(deployment("web", 1))
                 .editSpec().editTemplate().editSpec().addNewContainer().withName("sidecar").withImage("busybox")
                 .endContainer().endSpec().endTemplate().endSpec().build()).create();
 
-        Deployment patched = client.apps().deployments().inNamespace(ns).withName("web").patch(
+        Deployment patched = CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").patch(
                 PatchContext.of(PatchType.STRATEGIC_MERGE),
                 "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx:1.28\"}]}}}}");
         assertThat(patched.getSpec().getTemplate().getSpec().getContainers())
@@ -609,28 +592,28 @@ class ApiServerIT {
                 "application/json", "{\"metadata\":{\"name\":\"dry\"}}", true);
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.body()).contains("\"name\":\"dry\"");
-        assertThat(client.configMaps().inNamespace("default").withName("dry").get()).isNull();
+        assertThat(CLUSTER.client().configMaps().inNamespace("default").withName("dry").get()).isNull();
     }
 
     @Test
     void deleteCollectionRemovesTheSelectedObjects() {
         String ns = newNamespace("dc");
         for (String name : List.of("a", "b", "c")) {
-            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+            CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                     .addToLabels("drop", name.equals("c") ? "no" : "yes").endMetadata().build()).create();
         }
-        List<StatusDetails> deleted = client.configMaps().inNamespace(ns).withLabel("drop", "yes").delete();
+        List<StatusDetails> deleted = CLUSTER.client().configMaps().inNamespace(ns).withLabel("drop", "yes").delete();
         assertThat(deleted).extracting(StatusDetails::getName).containsExactlyInAnyOrder("a", "b");
-        assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
                 .containsExactly("c");
     }
 
     @Test
     void deletingAServiceAnswersTheServiceAndDeletingAConfigMapAStatus() throws Exception {
         String ns = newNamespace("del");
-        client.services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("web")
+        CLUSTER.client().services().inNamespace(ns).resource(new ServiceBuilder().withNewMetadata().withName("web")
                 .endMetadata().withNewSpec().addNewPort().withPort(80).endPort().endSpec().build()).create();
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("cm")
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("cm")
                 .endMetadata().build()).create();
 
         HttpResponse<String> service = raw("DELETE", "/api/v1/namespaces/" + ns + "/services/web", null, null, true);
@@ -638,7 +621,7 @@ class ApiServerIT {
                 true);
 
         assertThat(service.statusCode()).isEqualTo(200);
-        Service deleted = client.getKubernetesSerialization().unmarshal(service.body(), Service.class);
+        Service deleted = CLUSTER.client().getKubernetesSerialization().unmarshal(service.body(), Service.class);
         assertThat(deleted.getKind()).isEqualTo("Service");
         assertThat(deleted.getSpec().getClusterIP()).isNotEmpty();
         assertThat(configMap.statusCode()).isEqualTo(200);
@@ -647,7 +630,7 @@ class ApiServerIT {
 
     /** A pod that drover's scheduler leaves alone, so these tests place it themselves. */
     private Pod unscheduledPod(String ns, String name) {
-        return client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+        return CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
                 .withNewSpec().withSchedulerName("other-scheduler").addNewContainer().withName("main")
                 .withImage("busybox").withCommand("sleep", "600").endContainer().endSpec().build()).create();
     }
@@ -674,7 +657,7 @@ class ApiServerIT {
                 true);
         assertThat(bound.statusCode()).isEqualTo(201);
         assertThat(bound.body()).contains("\"status\":\"Success\"", "\"code\":201");
-        Pod pod = client.pods().inNamespace(ns).withName("p").get();
+        Pod pod = CLUSTER.client().pods().inNamespace(ns).withName("p").get();
         assertThat(pod.getSpec().getNodeName()).isEqualTo("elsewhere");
         assertThat(pod.getMetadata().getAnnotations()).containsEntry("bound-by", "test");
         assertThat(pod.getStatus().getConditions()).anyMatch(c -> c.getType().equals("PodScheduled")
@@ -699,12 +682,12 @@ class ApiServerIT {
         HttpResponse<String> dryRun = raw("POST", url, "application/json",
                 String.format(eviction, ",\"dryRun\":[\"All\"]"), true);
         assertThat(dryRun.statusCode()).isEqualTo(201);
-        assertThat(client.pods().inNamespace(ns).withName("p").get()).isNotNull();
+        assertThat(CLUSTER.client().pods().inNamespace(ns).withName("p").get()).isNotNull();
 
         HttpResponse<String> evicted = raw("POST", url, "application/json", String.format(eviction, ""), true);
         assertThat(evicted.statusCode()).isEqualTo(201);
         assertThat(evicted.body()).contains("\"status\":\"Success\"");
-        assertThat(client.pods().inNamespace(ns).withName("p").get()).isNull();
+        assertThat(CLUSTER.client().pods().inNamespace(ns).withName("p").get()).isNull();
 
         HttpResponse<String> gone = raw("POST", url, "application/json", String.format(eviction, ""), true);
         assertThat(gone.statusCode()).isEqualTo(404);
@@ -715,36 +698,36 @@ class ApiServerIT {
     void deleteCollectionAnswersTheListOfWhatItDeletedAndHonoursItsLimit() throws Exception {
         String ns = newNamespace("dcl");
         for (String name : List.of("a", "b", "c")) {
-            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+            CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                     .endMetadata().addToData("k", name).build()).create();
         }
 
         HttpResponse<String> page = raw("DELETE", "/api/v1/namespaces/" + ns + "/configmaps?limit=2", null, null,
                 true);
         assertThat(page.statusCode()).isEqualTo(200);
-        ConfigMapList first = client.getKubernetesSerialization().unmarshal(page.body(), ConfigMapList.class);
+        ConfigMapList first = CLUSTER.client().getKubernetesSerialization().unmarshal(page.body(), ConfigMapList.class);
         assertThat(first.getKind()).isEqualTo("ConfigMapList");
         assertThat(first.getItems()).extracting(c -> c.getMetadata().getName()).containsExactly("a", "b");
         assertThat(first.getItems()).extracting(c -> c.getData().get("k")).containsExactly("a", "b");
         assertThat(first.getMetadata().getContinue()).isNotEmpty();
-        assertThat(client.configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).extracting(c -> c.getMetadata().getName())
                 .containsExactly("c");
 
         HttpResponse<String> dryRun = raw("DELETE", "/api/v1/namespaces/" + ns + "/configmaps?dryRun=All", null,
                 null, true);
-        assertThat(client.getKubernetesSerialization().unmarshal(dryRun.body(), ConfigMapList.class).getItems())
+        assertThat(CLUSTER.client().getKubernetesSerialization().unmarshal(dryRun.body(), ConfigMapList.class).getItems())
                 .extracting(c -> c.getMetadata().getName()).containsExactly("c");
-        assertThat(client.configMaps().inNamespace(ns).withName("c").get()).isNotNull();
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("c").get()).isNotNull();
     }
 
     @Test
     void watchFromACompactedResourceVersionIsGone() throws Exception {
         String ns = newNamespace("gone");
-        ConfigMap first = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+        ConfigMap first = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("old").endMetadata().build()).create();
-        client.configMaps().inNamespace(ns).withName("old").edit(c -> new ConfigMapBuilder(c).addToData("a", "b")
+        CLUSTER.client().configMaps().inNamespace(ns).withName("old").edit(c -> new ConfigMapBuilder(c).addToData("a", "b")
                 .build());
-        cluster.server().compactStore();
+        CLUSTER.cluster().server().compactStore();
 
         HttpResponse<String> response = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?watch=true"
                 + "&timeoutSeconds=2&resourceVersion=" + (Long.parseLong(first.getMetadata().getResourceVersion()) - 1),
@@ -757,16 +740,16 @@ class ApiServerIT {
     @Test
     void aListAtAnExactResourceVersionShowsTheObjectsAsTheyWereThen() throws Exception {
         String ns = newNamespace("exact");
-        ConfigMap a = client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+        ConfigMap a = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("a").endMetadata().addToData("v", "1").build()).create();
         String then = a.getMetadata().getResourceVersion();
-        client.configMaps().inNamespace(ns).withName("a").edit(c -> new ConfigMapBuilder(c).addToData("v", "2").build());
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+        CLUSTER.client().configMaps().inNamespace(ns).withName("a").edit(c -> new ConfigMapBuilder(c).addToData("v", "2").build());
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
                 .withName("b").endMetadata().build()).create();
 
-        ConfigMapList exact = client.configMaps().inNamespace(ns).list(new ListOptionsBuilder()
+        ConfigMapList exact = CLUSTER.client().configMaps().inNamespace(ns).list(new ListOptionsBuilder()
                 .withResourceVersion(then).withResourceVersionMatch("Exact").build());
-        ConfigMapList notOlder = client.configMaps().inNamespace(ns).list(new ListOptionsBuilder()
+        ConfigMapList notOlder = CLUSTER.client().configMaps().inNamespace(ns).list(new ListOptionsBuilder()
                 .withResourceVersion(then).withResourceVersionMatch("NotOlderThan").build());
 
         assertThat(exact.getMetadata().getResourceVersion()).isEqualTo(then);
@@ -774,7 +757,7 @@ class ApiServerIT {
         assertThat(notOlder.getItems()).extracting(c -> c.getMetadata().getName()).containsExactly("a", "b");
         assertThat(notOlder.getItems().get(0).getData()).containsEntry("v", "2");
 
-        cluster.server().compactStore();
+        CLUSTER.cluster().server().compactStore();
         HttpResponse<String> compacted = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?resourceVersion="
                 + then + "&resourceVersionMatch=Exact", null, null, true);
         assertThat(compacted.statusCode()).isEqualTo(410);
@@ -802,7 +785,7 @@ class ApiServerIT {
         assertThat(exactZero.statusCode()).isEqualTo(422);
         assertThat(exactZero.body()).contains("resourceVersionMatch \\\"exact\\\" is forbidden for resourceVersion");
 
-        String token = client.configMaps().inNamespace("kube-system").list(new ListOptionsBuilder().withLimit(1L)
+        String token = CLUSTER.client().configMaps().inNamespace("kube-system").list(new ListOptionsBuilder().withLimit(1L)
                 .build()).getMetadata().getContinue();
         HttpResponse<String> continued = raw("GET", "/api/v1/configmaps?limit=1&resourceVersion=5&continue="
                 + java.net.URLEncoder.encode(String.valueOf(token), StandardCharsets.UTF_8), null, null, true);
@@ -840,15 +823,15 @@ class ApiServerIT {
     }
 
     private HttpResponse<String> getAccepting(String path, String accept) throws Exception {
-        return cluster.httpClient().send(HttpRequest.newBuilder(URI.create(cluster.server().url() + path))
-                .header("Authorization", "Bearer " + cluster.token()).header("Accept", accept).GET().build(),
+        return CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url() + path))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).header("Accept", accept).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
     void partialObjectMetadataIsServedForGetListAndWatch() throws Exception {
         String ns = newNamespace("pom");
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("one")
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("one")
                 .addToLabels("app", "web").endMetadata().addToData("secret-ish", "payload").build()).create();
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         // What client-go's metadata client sends (protobuf first, which drover answers as JSON).
@@ -872,11 +855,11 @@ class ApiServerIT {
         assertThat(list.path("items").get(0).has("data")).isFalse();
 
         String from = list.path("metadata").path("resourceVersion").asText();
-        var watch = cluster.httpClient().sendAsync(HttpRequest.newBuilder(URI.create(cluster.server().url()
+        var watch = CLUSTER.cluster().httpClient().sendAsync(HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url()
                 + "/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=3&resourceVersion=" + from))
-                .header("Authorization", "Bearer " + cluster.token()).header("Accept", accept).GET().build(),
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).header("Accept", accept).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("two")
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("two")
                 .endMetadata().addToData("k", "v").build()).create();
         String events = watch.get(30, java.util.concurrent.TimeUnit.SECONDS).body();
         var added = json.readTree(events.lines().filter(l -> l.contains("\"two\"")).findFirst().orElseThrow());
@@ -890,7 +873,7 @@ class ApiServerIT {
     void watchSendsBookmarksWhenAsked() throws Exception {
         String ns = newNamespace("bm");
         HttpResponse<String> response = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?watch=true"
-                + "&allowWatchBookmarks=true&timeoutSeconds=7&resourceVersion=" + client.namespaces().withName(ns).get()
+                + "&allowWatchBookmarks=true&timeoutSeconds=7&resourceVersion=" + CLUSTER.client().namespaces().withName(ns).get()
                 .getMetadata().getResourceVersion(), null, null, true);
         assertThat(response.body()).contains("\"type\":\"BOOKMARK\"");
     }
@@ -922,7 +905,7 @@ class ApiServerIT {
         assertThat(created.body()).contains("\"apiVersion\":\"autoscaling/v1\"")
                 .contains("\"targetCPUUtilizationPercentage\":80");
 
-        var v2 = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("web").get();
+        var v2 = CLUSTER.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("web").get();
         assertThat(v2.getSpec().getMetrics()).singleElement().satisfies(m -> {
             assertThat(m.getResource().getName()).isEqualTo("cpu");
             assertThat(m.getResource().getTarget().getAverageUtilization()).isEqualTo(80);
@@ -936,27 +919,27 @@ class ApiServerIT {
     @Test
     void podsOnANodeAreDeletedGracefully() throws Exception {
         String ns = newNamespace("grace");
-        client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+        CLUSTER.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
                 .withName("bound").endMetadata().withNewSpec().withNodeName("node-a").addNewContainer()
                 .withName("app").withImage("nginx").endContainer().endSpec().build()).create();
-        client.pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+        CLUSTER.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
                 .withName("unbound").endMetadata().withNewSpec().withSchedulerName("nobody")
                 .addNewContainer().withName("app").withImage("nginx").endContainer().endSpec().build()).create();
 
-        client.pods().inNamespace(ns).withName("unbound").delete();
-        assertThat(client.pods().inNamespace(ns).withName("unbound").get()).isNull();
+        CLUSTER.client().pods().inNamespace(ns).withName("unbound").delete();
+        assertThat(CLUSTER.client().pods().inNamespace(ns).withName("unbound").get()).isNull();
 
-        client.pods().inNamespace(ns).withName("bound").delete();
-        var terminating = client.pods().inNamespace(ns).withName("bound").get();
+        CLUSTER.client().pods().inNamespace(ns).withName("bound").delete();
+        var terminating = CLUSTER.client().pods().inNamespace(ns).withName("bound").get();
         assertThat(terminating.getMetadata().getDeletionTimestamp()).isNotBlank();
         assertThat(terminating.getMetadata().getDeletionGracePeriodSeconds()).isEqualTo(30);
 
         // Status writes by the node meanwhile do not remove it; a delete with grace period 0 does.
-        client.pods().inNamespace(ns).withName("bound").editStatus(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
+        CLUSTER.client().pods().inNamespace(ns).withName("bound").editStatus(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
                 .editOrNewStatus().withPhase("Running").endStatus().build());
-        assertThat(client.pods().inNamespace(ns).withName("bound").get()).isNotNull();
-        client.pods().inNamespace(ns).withName("bound").withGracePeriod(0).delete();
-        assertThat(client.pods().inNamespace(ns).withName("bound").get()).isNull();
+        assertThat(CLUSTER.client().pods().inNamespace(ns).withName("bound").get()).isNotNull();
+        CLUSTER.client().pods().inNamespace(ns).withName("bound").withGracePeriod(0).delete();
+        assertThat(CLUSTER.client().pods().inNamespace(ns).withName("bound").get()).isNull();
     }
 
     private static Deployment deployment(String name, int replicas) {

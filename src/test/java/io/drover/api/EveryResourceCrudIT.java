@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.controller.ApiClients;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
@@ -13,28 +13,16 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /** Create, get, list, update and delete of every resource the server serves, through fabric8. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class EveryResourceCrudIT {
-    private TestCluster cluster;
-
-    @BeforeAll
-    void start() throws Exception {
-        cluster = TestCluster.start();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
 
     Stream<ResourceType> resources() {
         return ResourceRegistry.builtin().all().stream();
@@ -82,7 +70,7 @@ class EveryResourceCrudIT {
     @ParameterizedTest(name = "{0}")
     @MethodSource("resources")
     void crud(ResourceType type) {
-        var op = cluster.client().genericKubernetesResources(ApiClients.context(type));
+        var op = CLUSTER.client().genericKubernetesResources(ApiClients.context(type));
         String name = "crud-" + type.version() + "-" + type.singular();
         GenericKubernetesResource object = new GenericKubernetesResourceBuilder()
                 .withApiVersion(type.apiVersion()).withKind(type.kind())

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
@@ -17,43 +17,27 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The built-in controllers, against a real server: namespaces, service accounts, garbage collection. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ControllersIT {
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private TestCluster cluster;
-    private KubernetesClient client;
-
-    @BeforeAll
-    void start() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
 
     private String newNamespace(String prefix) {
-        return client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName(prefix + "-")
+        return CLUSTER.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName(prefix + "-")
                 .endMetadata().build()).create().getMetadata().getName();
     }
 
     private ConfigMap configMap(String ns, String name) {
-        return client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+        return CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                 .endMetadata().build()).create();
     }
 
     private ConfigMap ownedConfigMap(String ns, String name, ConfigMap owner) {
-        return client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+        return CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
                 .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
                         .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
                         .withBlockOwnerDeletion(true).build())
@@ -63,11 +47,11 @@ class ControllersIT {
     @Test
     void everyNamespaceGetsADefaultServiceAccount() {
         String ns = newNamespace("sa");
-        await().atMost(WAIT).until(() -> client.serviceAccounts().inNamespace(ns).withName("default").get() != null);
+        await().atMost(WAIT).until(() -> CLUSTER.client().serviceAccounts().inNamespace(ns).withName("default").get() != null);
 
-        client.serviceAccounts().inNamespace(ns).withName("default").delete();
+        CLUSTER.client().serviceAccounts().inNamespace(ns).withName("default").delete();
         await().atMost(WAIT).until(() -> {
-            var sa = client.serviceAccounts().inNamespace(ns).withName("default").get();
+            var sa = CLUSTER.client().serviceAccounts().inNamespace(ns).withName("default").get();
             return sa != null && sa.getMetadata().getDeletionTimestamp() == null;
         });
     }
@@ -77,15 +61,15 @@ class ControllersIT {
         String ns = newNamespace("doomed");
         configMap(ns, "a");
         configMap(ns, "b");
-        client.namespaces().withName(ns).delete();
+        CLUSTER.client().namespaces().withName(ns).delete();
 
-        await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
-        assertThat(client.configMaps().inNamespace(ns).list().getItems()).isEmpty();
+        await().atMost(WAIT).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).isEmpty();
     }
 
     @Test
     void systemNamespacesCannotBeDeleted() {
-        assertThatThrownBy(() -> client.namespaces().withName("kube-system").delete())
+        assertThatThrownBy(() -> CLUSTER.client().namespaces().withName("kube-system").delete())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(403);
                     assertThat(e.getStatus().getMessage()).contains("this namespace may not be deleted");
@@ -95,18 +79,18 @@ class ControllersIT {
     @Test
     void aTerminatingNamespaceRefusesNewContentUntilItIsGone() {
         String ns = newNamespace("held");
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
                 .addToFinalizers("example.com/hold").endMetadata().build()).create();
-        client.namespaces().withName(ns).delete();
+        CLUSTER.client().namespaces().withName(ns).delete();
 
-        await().atMost(WAIT).until(() -> "Terminating".equals(client.namespaces().withName(ns).get().getStatus()
+        await().atMost(WAIT).until(() -> "Terminating".equals(CLUSTER.client().namespaces().withName(ns).get().getStatus()
                 .getPhase()));
         assertThatThrownBy(() -> configMap(ns, "late"))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
 
-        client.configMaps().inNamespace(ns).withName("held")
+        CLUSTER.client().configMaps().inNamespace(ns).withName("held")
                 .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
-        await().atMost(WAIT).until(() -> client.namespaces().withName(ns).get() == null);
+        await().atMost(WAIT).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
     }
 
     @Test
@@ -114,10 +98,10 @@ class ControllersIT {
         String ns = newNamespace("gc");
         ConfigMap owner = configMap(ns, "owner");
         ownedConfigMap(ns, "child", owner);
-        client.configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.BACKGROUND)
+        CLUSTER.client().configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.BACKGROUND)
                 .delete();
 
-        await().atMost(WAIT).until(() -> client.configMaps().inNamespace(ns).withName("child").get() == null);
+        await().atMost(WAIT).until(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("child").get() == null);
     }
 
     @Test
@@ -125,11 +109,11 @@ class ControllersIT {
         String ns = newNamespace("orphan");
         ConfigMap owner = configMap(ns, "owner");
         ownedConfigMap(ns, "child", owner);
-        client.configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.ORPHAN)
+        CLUSTER.client().configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.ORPHAN)
                 .delete();
 
-        await().atMost(WAIT).until(() -> client.configMaps().inNamespace(ns).withName("owner").get() == null);
-        ConfigMap child = client.configMaps().inNamespace(ns).withName("child").get();
+        await().atMost(WAIT).until(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("owner").get() == null);
+        ConfigMap child = CLUSTER.client().configMaps().inNamespace(ns).withName("child").get();
         assertThat(child).isNotNull();
         assertThat(child.getMetadata().getOwnerReferences()).isEmpty();
     }
@@ -139,25 +123,25 @@ class ControllersIT {
         String ns = newNamespace("fg");
         ConfigMap owner = configMap(ns, "owner");
         ownedConfigMap(ns, "child", owner);
-        client.configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.FOREGROUND)
+        CLUSTER.client().configMaps().inNamespace(ns).withName("owner").withPropagationPolicy(DeletionPropagation.FOREGROUND)
                 .delete();
 
-        await().atMost(WAIT).until(() -> client.configMaps().inNamespace(ns).withName("owner").get() == null);
-        assertThat(client.configMaps().inNamespace(ns).withName("child").get()).isNull();
+        await().atMost(WAIT).until(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("owner").get() == null);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("child").get()).isNull();
     }
 
     @Test
     void theMetadataOnlyClientListsAndWatchesMetadataAlone() {
         String ns = newNamespace("meta");
-        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("listed")
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("listed")
                 .addToLabels("app", "x").endMetadata().addToData("secret-ish", "payload").build()).create();
         ResourceDefinitionContext configMaps = new ResourceDefinitionContext.Builder().withVersion("v1")
                 .withKind("ConfigMap").withPlural("configmaps").withNamespaced(true).build();
         List<GenericKubernetesResource> events = new CopyOnWriteArrayList<>();
-        try (KubernetesClient metadata = ApiClients.metadataOnly(client);
+        try (KubernetesClient metadata = ApiClients.metadataOnly(CLUSTER.client());
                 var informer = metadata.genericKubernetesResources(configMaps).inNamespace(ns)
                         .inform(EventHandlers.onChange(events::add))) {
-            client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("watched")
+            CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("watched")
                     .endMetadata().addToData("k", "v").build()).create();
 
             await().atMost(WAIT).until(() -> events.size() >= 2);
@@ -170,7 +154,7 @@ class ControllersIT {
             });
             assertThat(events.get(0).getMetadata().getLabels()).containsEntry("app", "x");
         }
-        assertThat(client.configMaps().inNamespace(ns).withName("listed").get().getData())
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("listed").get().getData())
                 .containsEntry("secret-ish", "payload");
     }
 }
