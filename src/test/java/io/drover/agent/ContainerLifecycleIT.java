@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.agent.runtime.process.ProcessRuntime;
+import io.drover.testing.SharedCluster;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
@@ -17,7 +17,6 @@ import io.fabric8.kubernetes.api.model.LifecycleHandlerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -27,15 +26,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Resource limits, OOM kills and graceful termination with lifecycle hooks, end to end: a real
@@ -45,29 +43,20 @@ import org.junit.jupiter.api.Test;
 class ContainerLifecycleIT {
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final AtomicInteger names = new AtomicInteger();
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(o -> o.withRestartBackoff(RestartBackoffPolicy.parse("200ms:1s")));
     private static boolean cgroupsWritable;
 
     private final List<String> podNames = new ArrayList<>();
     private Path markers;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start(o -> o.withRestartBackoff(RestartBackoffPolicy.parse("200ms:1s")));
-        client = cluster.client();
+    static void probeCgroups() throws Exception {
         Path probe = TempDirs.create("drover-cgroup-probe");
         try {
             cgroupsWritable = ProcessRuntime.create(probe).capabilities().supportsResourceLimits();
         } finally {
             TempDirs.delete(probe);
-        }
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
         }
     }
 
@@ -78,10 +67,10 @@ class ContainerLifecycleIT {
 
     @AfterEach
     void deletePodsAndCheckNoProcessIsLeft() {
-        for (Pod pod : client.pods().inNamespace("default").list().getItems()) {
-            client.pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+        for (Pod pod : CLUSTER.client().pods().inNamespace("default").list().getItems()) {
+            CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
         }
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").list().getItems().isEmpty());
+        await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace("default").list().getItems().isEmpty());
         for (String name : podNames) {
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                     assertThat(processesOf(name)).as("processes of pod %s", name).isEmpty());
@@ -138,7 +127,7 @@ class ContainerLifecycleIT {
 
         long deleteAt = System.nanoTime();
         long deleteWall = System.currentTimeMillis();
-        client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
         awaitGone(pod);
         Duration took = Duration.ofNanos(System.nanoTime() - deleteAt);
 
@@ -156,7 +145,7 @@ class ContainerLifecycleIT {
         awaitRunning(pod);
 
         long deleteAt = System.nanoTime();
-        client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
         awaitGone(pod);
 
         assertThat(Duration.ofNanos(System.nanoTime() - deleteAt)).isBetween(Duration.ofMillis(2900), Duration.ofSeconds(15));
@@ -170,7 +159,7 @@ class ContainerLifecycleIT {
         awaitRunning(pod);
         await().atMost(WAIT).until(() -> processesOf(pod.getMetadata().getName()).size() >= 3);
 
-        client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
         awaitGone(pod);
 
         assertThat(processesOf(pod.getMetadata().getName())).isEmpty();
@@ -202,7 +191,7 @@ class ContainerLifecycleIT {
             // quick, so a SIGTERM could come first and kill the shell without the marker.
             await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(trapped));
 
-            client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+            CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
             awaitGone(pod);
 
             assertThat(hookAt.get()).isPositive();
@@ -217,7 +206,7 @@ class ContainerLifecycleIT {
         Pod pod = create(withPreStop(pod("Always", List.of("sleep", "1000")), 10, exec("sh", "-c", "exit 3")));
         awaitRunning(pod);
 
-        client.pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
         awaitGone(pod);
 
         assertThat(events(pod)).anyMatch(e -> e.getType().equals("Warning") && e.getReason().equals("FailedPreStopHook")
@@ -270,7 +259,7 @@ class ContainerLifecycleIT {
     }
 
     private static Pod create(Pod pod) {
-        return client.pods().inNamespace("default").resource(pod).create();
+        return CLUSTER.client().pods().inNamespace("default").resource(pod).create();
     }
 
     private static Pod awaitRunning(Pod pod) {
@@ -280,7 +269,7 @@ class ContainerLifecycleIT {
     private static Pod awaitPod(Pod pod, java.util.function.Predicate<Pod> condition) {
         Pod[] seen = new Pod[1];
         await().atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> {
-            seen[0] = client.pods().inNamespace("default").withName(pod.getMetadata().getName()).get();
+            seen[0] = CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).get();
             return seen[0] != null && seen[0].getStatus() != null && condition.test(seen[0]);
         });
         return seen[0];
@@ -288,7 +277,7 @@ class ContainerLifecycleIT {
 
     private static void awaitGone(Pod pod) {
         await().atMost(WAIT).pollInterval(Duration.ofMillis(50))
-                .until(() -> client.pods().inNamespace("default").withName(pod.getMetadata().getName()).get() == null);
+                .until(() -> CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).get() == null);
     }
 
     private static ContainerStatus status(Pod p) {
@@ -297,13 +286,13 @@ class ContainerLifecycleIT {
     }
 
     private static long pidOf(Pod p) throws IOException {
-        Path dir = cluster.dataDir().resolve("pods").resolve(p.getMetadata().getNamespace() + "_"
+        Path dir = CLUSTER.cluster().dataDir().resolve("pods").resolve(p.getMetadata().getNamespace() + "_"
                 + p.getMetadata().getName() + "_" + p.getMetadata().getUid()).resolve("main");
         return TaskHandle.fromJson(Files.readString(dir.resolve(PodFiles.HANDLE))).pid();
     }
 
     private static List<Event> events(Pod pod) {
-        return client.v1().events().inNamespace("default").list().getItems().stream()
+        return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
                 .filter(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid())).toList();
     }
 

@@ -5,19 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.testing.PodProcesses;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A Deployment's replicas as real processes: scaling moves the number of running processes, and
@@ -25,25 +23,12 @@ import org.junit.jupiter.api.Test;
  */
 class DeploymentProcessesIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static TestCluster cluster;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
 
     @Test
     void scalingFromZeroToFiveToTwoStartsAndStopsProcesses() {
-        client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
+        CLUSTER.client().apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
                 .withNewMetadata().withName("counted").endMetadata()
                 .withNewSpec().withReplicas(0).withNewSelector().addToMatchLabels("app", "counted").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "counted").endMetadata()
@@ -62,13 +47,13 @@ class DeploymentProcessesIT {
         assertThat(fivePids).containsAll(twoPids);
         assertThat(fivePids.stream().filter(pid -> !twoPids.contains(pid))).hasSize(3).noneMatch(this::alive);
 
-        client.apps().deployments().inNamespace("default").withName("counted").delete();
+        CLUSTER.client().apps().deployments().inNamespace("default").withName("counted").delete();
         await().atMost(WAIT).until(() -> fivePids.stream().noneMatch(this::alive));
     }
 
     @Test
     void aDeletedPodsProcessStopsAndAReplacementRuns() {
-        client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
+        CLUSTER.client().apps().deployments().inNamespace("default").resource(new DeploymentBuilder()
                 .withNewMetadata().withName("replaced").endMetadata()
                 .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "replaced").endSelector()
                 .withNewTemplate().withNewMetadata().addToLabels("app", "replaced").endMetadata()
@@ -79,18 +64,18 @@ class DeploymentProcessesIT {
         Pod victim = runningPods("replaced").get(0);
         long victimPid = livePids("replaced").iterator().next();
 
-        client.pods().inNamespace("default").withName(victim.getMetadata().getName()).delete();
+        CLUSTER.client().pods().inNamespace("default").withName(victim.getMetadata().getName()).delete();
 
         await().atMost(WAIT).until(() -> !alive(victimPid) && runningPods("replaced").size() == 1
                 && !runningPods("replaced").get(0).getMetadata().getName().equals(victim.getMetadata().getName())
                 && livePids("replaced").size() == 1);
         Set<Long> replacement = livePids("replaced");
-        client.apps().deployments().inNamespace("default").withName("replaced").delete();
+        CLUSTER.client().apps().deployments().inNamespace("default").withName("replaced").delete();
         await().atMost(WAIT).until(() -> replacement.stream().noneMatch(this::alive));
     }
 
     private static List<Pod> runningPods(String app) {
-        return client.pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
+        return CLUSTER.client().pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus() != null
                         && p.getStatus().getContainerStatuses() != null
                         && p.getStatus().getContainerStatuses().stream().allMatch(s -> s.getState().getRunning() != null))
@@ -99,15 +84,15 @@ class DeploymentProcessesIT {
 
     /** What {@code kubectl scale} sends: a merge patch of /scale, without a resourceVersion. */
     private static void scale(String name, int replicas) {
-        client.apps().deployments().inNamespace("default").withName(name).subresource("scale")
+        CLUSTER.client().apps().deployments().inNamespace("default").withName(name).subresource("scale")
                 .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":" + replicas + "}}");
     }
 
     /** The live processes of the pods labelled app=APP (also those being deleted), by their task handles. */
     private Set<Long> livePids(String app) {
-        Set<String> uids = client.pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
+        Set<String> uids = CLUSTER.client().pods().inNamespace("default").withLabel("app", app).list().getItems().stream()
                 .map(p -> p.getMetadata().getUid()).collect(Collectors.toSet());
-        return PodProcesses.handles(cluster.dataDir()).stream()
+        return PodProcesses.handles(CLUSTER.cluster().dataDir()).stream()
                 .filter(h -> uids.contains(h.taskId().substring(0, h.taskId().indexOf('_'))))
                 .map(TaskHandle::pid).filter(this::alive).collect(Collectors.toSet());
     }

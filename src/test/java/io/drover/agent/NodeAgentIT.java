@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.agent.runtime.TaskHandle;
+import io.drover.testing.SharedCluster;
 import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
@@ -13,7 +14,6 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,46 +21,32 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The node agent inside a real server, running real processes. */
 class NodeAgentIT {
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
     private final List<Long> pids = new ArrayList<>();
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @AfterEach
     void deletePods() {
-        for (Pod pod : client.pods().inNamespace("default").list().getItems()) {
-            client.pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+        for (Pod pod : CLUSTER.client().pods().inNamespace("default").list().getItems()) {
+            CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace("default").list()
+        await().atMost(Duration.ofSeconds(30)).until(() -> CLUSTER.client().pods().inNamespace("default").list()
                 .getItems().isEmpty());
         await().atMost(Duration.ofSeconds(30)).until(() -> pids.stream().noneMatch(NodeAgentIT::alive));
     }
 
     @Test
     void registersAReadyNodeWithAllocatableAndRenewsItsLease() {
-        String node = cluster.server().nodeName();
+        String node = CLUSTER.cluster().server().nodeName();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            Node n = client.nodes().withName(node).get();
+            Node n = CLUSTER.client().nodes().withName(node).get();
             assertThat(n.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", node)
                     .containsEntry("kubernetes.io/os", "linux").containsKey("kubernetes.io/arch");
             assertThat(n.getStatus().getAllocatable()).containsKeys("cpu", "memory", "pods");
@@ -73,11 +59,11 @@ class NodeAgentIT {
             assertThat(n.getStatus().getAddresses()).anyMatch(a -> a.getType().equals("InternalIP"));
             assertThat(n.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo("v1.32.4-drover");
         });
-        Lease lease = client.resources(Lease.class).inNamespace("kube-node-lease").withName(node).get();
+        Lease lease = CLUSTER.client().resources(Lease.class).inNamespace("kube-node-lease").withName(node).get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(node);
         assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
         ZonedDateTime first = lease.getSpec().getRenewTime();
-        await().atMost(Duration.ofSeconds(25)).until(() -> client.resources(Lease.class)
+        await().atMost(Duration.ofSeconds(25)).until(() -> CLUSTER.client().resources(Lease.class)
                 .inNamespace("kube-node-lease").withName(node).get().getSpec().getRenewTime().isAfter(first));
     }
 
@@ -93,18 +79,18 @@ class NodeAgentIT {
         assertThat(running.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready")
                 && c.getStatus().equals("True"));
         Path dir = containerDir(running, "main");
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace("default").withName("hello")
+        await().atMost(Duration.ofSeconds(10)).until(() -> CLUSTER.client().pods().inNamespace("default").withName("hello")
                 .getLog().equals("hi\nhello\n"));
         long pid = pidOf(dir);
         assertThat(alive(pid)).isTrue();
-        String version = client.pods().inNamespace("default").withName("hello").get().getMetadata()
+        String version = CLUSTER.client().pods().inNamespace("default").withName("hello").get().getMetadata()
                 .getResourceVersion();
-        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> version.equals(client.pods()
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> version.equals(CLUSTER.client().pods()
                 .inNamespace("default").withName("hello").get().getMetadata().getResourceVersion()));
 
-        client.pods().inNamespace("default").withName("hello").delete(); // default grace period
+        CLUSTER.client().pods().inNamespace("default").withName("hello").delete(); // default grace period
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace("default").withName("hello")
+        await().atMost(Duration.ofSeconds(20)).until(() -> CLUSTER.client().pods().inNamespace("default").withName("hello")
                 .get() == null);
         assertThat(alive(pid)).isFalse();
         assertThat(events(pod)).anyMatch(e -> e.getReason().equals("Started"))
@@ -151,7 +137,7 @@ class NodeAgentIT {
         Pod pod = create(pod("crash", "OnFailure", "sh", "-c", "exit 3"));
         AtomicBoolean sawBackOff = new AtomicBoolean();
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Pod p = client.pods().inNamespace("default").withName("crash").get();
+            Pod p = CLUSTER.client().pods().inNamespace("default").withName("crash").get();
             ContainerStatus s = status(p);
             if (s != null && s.getState().getWaiting() != null
                     && "CrashLoopBackOff".equals(s.getState().getWaiting().getReason())) {
@@ -160,7 +146,7 @@ class NodeAgentIT {
             }
             return sawBackOff.get() && s.getRestartCount() >= 2;
         });
-        assertThat(client.pods().inNamespace("default").withName("crash").get().getStatus().getPhase())
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName("crash").get().getStatus().getPhase())
                 .isEqualTo("Running");
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream()
                 .anyMatch(e -> e.getReason().equals("BackOff")));
@@ -217,11 +203,11 @@ class NodeAgentIT {
                 .editFirstContainer().withNewSecurityContext().withRunAsGroup(4321L).endSecurityContext()
                 .endContainer().endSpec().build());
 
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> client.pods().inNamespace("default")
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> CLUSTER.client().pods().inNamespace("default")
                 .withName("nobody").getLog().equals("65534\n4321\n4321 1234\nwritable\n"
                         + io.drover.testing.Users.homeOf(65534) + "\n"));
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        try (var exec = client.pods().inNamespace("default").withName("nobody").writingOutput(out).exec("id", "-u")) {
+        try (var exec = CLUSTER.client().pods().inNamespace("default").withName("nobody").writingOutput(out).exec("id", "-u")) {
             assertThat(exec.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
         }
         assertThat(out.toString()).isEqualTo("65534\n");
@@ -270,7 +256,7 @@ class NodeAgentIT {
 
         // Another controller sets the gate's condition; the agent keeps it and the pod becomes Ready.
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> {
-            client.pods().inNamespace("default").withName("gated").editStatus(p -> new PodBuilder(p).editStatus()
+            CLUSTER.client().pods().inNamespace("default").withName("gated").editStatus(p -> new PodBuilder(p).editStatus()
                     .addNewCondition().withType("example.com/load-balancer").withStatus("True").endCondition()
                     .endStatus().build());
             return true;
@@ -294,7 +280,7 @@ class NodeAgentIT {
 
     @Test
     void imageWithoutCommandStaysPendingWithCreateContainerError() {
-        Pod pod = client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("nginx")
+        Pod pod = CLUSTER.client().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("nginx")
                 .endMetadata().withNewSpec().addNewContainer().withName("web").withImage("nginx").endContainer()
                 .endSpec().build()).create();
         Pod pending = awaitPod("nginx", p -> status(p) != null && status(p).getState().getWaiting() != null
@@ -325,21 +311,21 @@ class NodeAgentIT {
 
         try (NodeAgent second = agent(node, dataDir)) {
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
-                Pod p = client.pods().inNamespace("default").withName("adopted").get();
+                Pod p = CLUSTER.client().pods().inNamespace("default").withName("adopted").get();
                 return status(p).getState().getRunning() != null && status(p).getRestartCount() == 0
                         && pidOf(agentContainerDir(dataDir, p)) == pid;
             });
             assertThat(events(pod).stream().filter(e -> e.getReason().equals("Started"))).hasSize(1);
         }
-        client.pods().inNamespace("default").withName("adopted").withGracePeriod(0).delete();
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace("default").withName("adopted")
+        CLUSTER.client().pods().inNamespace("default").withName("adopted").withGracePeriod(0).delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> CLUSTER.client().pods().inNamespace("default").withName("adopted")
                 .get() == null);
         assertThat(alive(pid)).isTrue();
 
         try (NodeAgent third = agent(node, dataDir)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
         } finally {
-            client.nodes().withName(node).delete();
+            CLUSTER.client().nodes().withName(node).delete();
             io.drover.testing.TempDirs.delete(dataDir);
         }
     }
@@ -362,12 +348,12 @@ class NodeAgentIT {
     }
 
     private static NodeAgent agent(String node, Path dataDir) throws Exception {
-        String ca = new String(java.util.Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
+        String ca = new String(java.util.Base64.getDecoder().decode(CLUSTER.client().getConfiguration().getCaCertData()),
                 java.nio.charset.StandardCharsets.UTF_8);
-        var credentials = io.drover.api.security.ClusterCredentials.loadOrCreate(cluster.dataDir());
-        return NodeAgent.start(io.drover.controller.ApiClients.connect(cluster.server().url(), ca, cluster.token(),
+        var credentials = io.drover.api.security.ClusterCredentials.loadOrCreate(CLUSTER.cluster().dataDir());
+        return NodeAgent.start(io.drover.controller.ApiClients.connect(CLUSTER.cluster().server().url(), ca, CLUSTER.cluster().token(),
                 io.drover.controller.ApiClients.Component.NODE_AGENT),
-                cluster.server().url(), new NodeAgent.Settings(node, dataDir, io.drover.agent.ports.PortRange.DEFAULT,
+                CLUSTER.cluster().server().url(), new NodeAgent.Settings(node, dataDir, io.drover.agent.ports.PortRange.DEFAULT,
                         RestartBackoffPolicy.DEFAULT, new io.drover.agent.server.KubeletServer.Config(0,
                         credentials.serverKeyStore(), credentials.keyStorePassword(), credentials::isAdminToken), false));
     }
@@ -378,7 +364,7 @@ class NodeAgentIT {
     }
 
     private Pod create(Pod pod) {
-        return client.pods().inNamespace("default").resource(pod).create();
+        return CLUSTER.client().pods().inNamespace("default").resource(pod).create();
     }
 
     private static Pod pod(String name, String restartPolicy, String... command) {
@@ -390,7 +376,7 @@ class NodeAgentIT {
     private Pod awaitPod(String name, java.util.function.Predicate<Pod> condition) {
         Pod[] seen = new Pod[1];
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            Pod p = client.pods().inNamespace("default").withName(name).get();
+            Pod p = CLUSTER.client().pods().inNamespace("default").withName(name).get();
             rememberPids(p);
             seen[0] = p;
             return p != null && p.getStatus() != null && condition.test(p);
@@ -420,7 +406,7 @@ class NodeAgentIT {
     }
 
     private static Path containerDir(Pod p, String container) {
-        return cluster.dataDir().resolve("pods").resolve(p.getMetadata().getNamespace() + "_"
+        return CLUSTER.cluster().dataDir().resolve("pods").resolve(p.getMetadata().getNamespace() + "_"
                 + p.getMetadata().getName() + "_" + p.getMetadata().getUid()).resolve(container);
     }
 
@@ -434,7 +420,7 @@ class NodeAgentIT {
     }
 
     private static List<Event> events(Pod pod) {
-        return client.v1().events().inNamespace("default").list().getItems().stream()
+        return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
                 .filter(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid())).toList();
     }
 }

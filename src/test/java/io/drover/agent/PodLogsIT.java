@@ -7,12 +7,11 @@ import static org.awaitility.Awaitility.await;
 import io.drover.agent.server.KubeletServer;
 import io.drover.api.security.ClusterCredentials;
 import io.drover.controller.ApiClients;
+import io.drover.testing.SharedCluster;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.BufferedReader;
@@ -28,45 +27,29 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Predicate;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** pods/log through the API server and the agent's kubelet endpoint, with real processes. */
 class PodLogsIT {
-    private static TestCluster cluster;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
 
     @AfterEach
     void deletePods() {
-        for (Pod pod : client.pods().inNamespace("default").list().getItems()) {
-            client.pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
+        for (Pod pod : CLUSTER.client().pods().inNamespace("default").list().getItems()) {
+            CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).withGracePeriod(0).delete();
         }
-        await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace("default").list()
+        await().atMost(Duration.ofSeconds(30)).until(() -> CLUSTER.client().pods().inNamespace("default").list()
                 .getItems().isEmpty());
     }
 
     @Test
     void servesStdoutAndStderrWithTailTimestampsAndLimit() {
         create(pod("printer", "Never", "sh", "-c", "echo one; echo two >&2; echo three; sleep 1000"));
-        var logs = client.pods().inNamespace("default").withName("printer");
+        var logs = CLUSTER.client().pods().inNamespace("default").withName("printer");
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> logsOf("printer").lines().count() == 3);
         assertThat(logs.getLog()).contains("one\n", "two\n", "three\n");
         assertThat(logs.tailingLines(1).getLog()).hasLineCount(1);
@@ -82,14 +65,14 @@ class PodLogsIT {
 
     @Test
     void aPodWithSeveralContainersNeedsAContainerName() throws Exception {
-        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("two").endMetadata()
+        CLUSTER.client().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("two").endMetadata()
                 .withNewSpec().withRuntimeClassName("process")
                 .addNewContainer().withName("a").withCommand("sh", "-c", "echo from a; sleep 1000").endContainer()
                 .addNewContainer().withName("b").withCommand("sh", "-c", "echo from b; sleep 1000").endContainer()
                 .endSpec().build()).create();
-        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> client.pods().inNamespace("default")
+        await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> CLUSTER.client().pods().inNamespace("default")
                 .withName("two").inContainer("b").getLog().equals("from b\n"));
-        assertThat(client.pods().inNamespace("default").withName("two").inContainer("a").getLog()).isEqualTo("from a\n");
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName("two").inContainer("a").getLog()).isEqualTo("from a\n");
 
         HttpResponse<String> none = raw("/api/v1/namespaces/default/pods/two/log");
         assertThat(none.statusCode()).isEqualTo(400);
@@ -107,19 +90,19 @@ class PodLogsIT {
 
     @Test
     void theKubeletEndpointIsAdvertisedOnTheNodeAndWantsTheToken() throws Exception {
-        var node = client.nodes().withName(cluster.server().nodeName()).get();
+        var node = CLUSTER.client().nodes().withName(CLUSTER.cluster().server().nodeName()).get();
         int port = node.getStatus().getDaemonEndpoints().getKubeletEndpoint().getPort();
         String address = node.getStatus().getAddresses().stream().filter(a -> a.getType().equals("InternalIP"))
                 .findFirst().orElseThrow().getAddress();
         URI uri = URI.create("https://" + address + ":" + port + "/containerLogs/default/nope/main");
-        HttpResponse<String> anonymous = cluster.httpClient().send(HttpRequest.newBuilder(uri).build(),
+        HttpResponse<String> anonymous = CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(uri).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
-        HttpResponse<String> wrong = cluster.httpClient().send(HttpRequest.newBuilder(uri)
+        HttpResponse<String> wrong = CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(uri)
                 .header("Authorization", "Bearer not-the-token").build(), HttpResponse.BodyHandlers.ofString());
         assertThat(wrong.statusCode()).isEqualTo(401);
-        HttpResponse<String> admitted = cluster.httpClient().send(HttpRequest.newBuilder(uri)
-                .header("Authorization", "Bearer " + cluster.token()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> admitted = CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(uri)
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(admitted.statusCode()).isEqualTo(404);
         assertThat(admitted.body()).contains("pod \"nope\" does not exist");
     }
@@ -128,7 +111,7 @@ class PodLogsIT {
     void anUnscheduledPodHasNoHost() {
         create(new PodBuilder(pod("nowhere", "Never", "sleep", "1000")).editSpec()
                 .withNodeSelector(java.util.Map.of("no-such", "node")).endSpec().build());
-        assertThatThrownBy(() -> client.pods().inNamespace("default").withName("nowhere").getLog())
+        assertThatThrownBy(() -> CLUSTER.client().pods().inNamespace("default").withName("nowhere").getLog())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(400);
                     assertThat(e.getMessage()).contains("pod nowhere does not have a host assigned");
@@ -140,7 +123,7 @@ class PodLogsIT {
         create(pod("restarts", "Always", "sh", "-c", "echo pid $$$$; sleep 1000"));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> logsOf("restarts").startsWith("pid "));
         String first = logsOf("restarts");
-        assertThatThrownBy(() -> client.pods().inNamespace("default").withName("restarts").terminated().getLog())
+        assertThatThrownBy(() -> CLUSTER.client().pods().inNamespace("default").withName("restarts").terminated().getLog())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(400);
                     assertThat(e.getMessage())
@@ -153,7 +136,7 @@ class PodLogsIT {
             return s != null && s.getRestartCount() == 1 && s.getState().getRunning() != null
                     && logsOf("restarts").startsWith("pid ") && !logsOf("restarts").equals(first);
         });
-        assertThat(client.pods().inNamespace("default").withName("restarts").terminated().getLog()).isEqualTo(first);
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName("restarts").terminated().getLog()).isEqualTo(first);
     }
 
     @Test
@@ -162,7 +145,7 @@ class PodLogsIT {
         await().atMost(Duration.ofSeconds(20)).until(() -> status("ticker") != null
                 && status("ticker").getState().getRunning() != null);
         List<String> lines = new ArrayList<>();
-        try (LogWatch watch = client.pods().inNamespace("default").withName("ticker").watchLog();
+        try (LogWatch watch = CLUSTER.client().pods().inNamespace("default").withName("ticker").watchLog();
                 BufferedReader in = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) { // ends when the container ends
@@ -177,7 +160,7 @@ class PodLogsIT {
         create(pod("chatty", "Never", "sh", "-c", "while true; do echo tick; sleep 0.1; done"));
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().until(() -> logsOf("chatty").contains("tick"));
         for (int i = 0; i < 3; i++) {
-            try (LogWatch watch = client.pods().inNamespace("default").withName("chatty").watchLog()) {
+            try (LogWatch watch = CLUSTER.client().pods().inNamespace("default").withName("chatty").watchLog()) {
                 BufferedReader in = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8));
                 assertThat(in.readLine()).isEqualTo("tick");
             }
@@ -211,17 +194,17 @@ class PodLogsIT {
         } finally {
             // A graceful delete: the agent stops the task before the pod disappears.
             long pid = taskPid(dataDir);
-            client.pods().inNamespace("default").withName("counter").withGracePeriod(1).delete();
+            CLUSTER.client().pods().inNamespace("default").withName("counter").withGracePeriod(1).delete();
             try {
-                await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace("default")
+                await().atMost(Duration.ofSeconds(30)).until(() -> CLUSTER.client().pods().inNamespace("default")
                         .withName("counter").get() == null);
             } finally {
                 agent.close();
                 if (pid > 0 && ProcessHandle.of(pid).isPresent()) {
                     ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly); // the test failed midway
                 }
-                client.pods().inNamespace("default").withName("counter").withGracePeriod(0).delete();
-                client.nodes().withName(node).delete();
+                CLUSTER.client().pods().inNamespace("default").withName("counter").withGracePeriod(0).delete();
+                CLUSTER.client().nodes().withName(node).delete();
                 TempDirs.delete(dataDir);
             }
         }
@@ -254,28 +237,28 @@ class PodLogsIT {
     }
 
     private static NodeAgent agent(String node, Path dataDir) throws Exception {
-        String ca = new String(Base64.getDecoder().decode(client.getConfiguration().getCaCertData()),
+        String ca = new String(Base64.getDecoder().decode(CLUSTER.client().getConfiguration().getCaCertData()),
                 StandardCharsets.UTF_8);
-        ClusterCredentials credentials = ClusterCredentials.loadOrCreate(cluster.dataDir());
-        return NodeAgent.start(ApiClients.connect(cluster.server().url(), ca, cluster.token(),
+        ClusterCredentials credentials = ClusterCredentials.loadOrCreate(CLUSTER.cluster().dataDir());
+        return NodeAgent.start(ApiClients.connect(CLUSTER.cluster().server().url(), ca, CLUSTER.cluster().token(),
                 io.drover.controller.ApiClients.Component.NODE_AGENT),
-                cluster.server().url(), new NodeAgent.Settings(node, dataDir, io.drover.agent.ports.PortRange.DEFAULT,
+                CLUSTER.cluster().server().url(), new NodeAgent.Settings(node, dataDir, io.drover.agent.ports.PortRange.DEFAULT,
                         RestartBackoffPolicy.DEFAULT, new KubeletServer.Config(0, credentials.serverKeyStore(),
                         credentials.keyStorePassword(), credentials::isAdminToken), false));
     }
 
     private static String logsOf(String pod) {
-        return client.pods().inNamespace("default").withName(pod).getLog();
+        return CLUSTER.client().pods().inNamespace("default").withName(pod).getLog();
     }
 
     private static HttpResponse<String> raw(String path) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(cluster.server().url() + path))
-                .header("Authorization", "Bearer " + cluster.token()).timeout(Duration.ofSeconds(20)).build();
-        return cluster.httpClient().send(request, HttpResponse.BodyHandlers.ofString());
+        HttpRequest request = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url() + path))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).timeout(Duration.ofSeconds(20)).build();
+        return CLUSTER.cluster().httpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
     private static ContainerStatus status(String pod) {
-        Pod p = client.pods().inNamespace("default").withName(pod).get();
+        Pod p = CLUSTER.client().pods().inNamespace("default").withName(pod).get();
         if (p == null || p.getStatus() == null || p.getStatus().getContainerStatuses() == null
                 || p.getStatus().getContainerStatuses().isEmpty()) {
             return null;
@@ -284,7 +267,7 @@ class PodLogsIT {
     }
 
     private static void create(Pod pod) {
-        client.pods().inNamespace("default").resource(pod).create();
+        CLUSTER.client().pods().inNamespace("default").resource(pod).create();
     }
 
     private static Pod pod(String name, String restartPolicy, String... command) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.agent.runtime.TaskHandle;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ServerSocket;
@@ -27,11 +26,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** examples/hello.yaml, the quick start's manifest, against a real server that runs its pods. */
 class HelloExampleIT {
@@ -40,28 +38,15 @@ class HelloExampleIT {
     private static final String HOST_PORTS = "drover.io/host-ports";
     private static final Pattern HTTP_HOST_PORT = Pattern.compile("(?:^|,)http:8080/TCP=(\\d+)");
 
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(); // its close stops every pod's process (stopPodsOnClose)
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close(); // stops every pod's process (stopPodsOnClose)
-        }
-    }
 
     @AfterEach
     void deleteEverything() {
-        client.apps().deployments().inNamespace("default").delete();
-        client.services().inNamespace("default").withName("hello").delete();
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.pods().inNamespace("default").list()
+        CLUSTER.client().apps().deployments().inNamespace("default").delete();
+        CLUSTER.client().services().inNamespace("default").withName("hello").delete();
+        await().atMost(Duration.ofSeconds(60)).until(() -> CLUSTER.client().pods().inNamespace("default").list()
                 .getItems().isEmpty());
     }
 
@@ -69,15 +54,15 @@ class HelloExampleIT {
     void manifestIsAcceptedAndItsReplicasAreScheduledToRunTheDemoApp() throws Exception {
         List<HasMetadata> objects = load();
         assertThat(objects).extracting(HasMetadata::getKind).containsExactly("Deployment", "Service");
-        objects.forEach(o -> client.resource(o).inNamespace("default").create());
+        objects.forEach(o -> CLUSTER.client().resource(o).inNamespace("default").create());
 
-        Service service = client.services().inNamespace("default").withName("hello").get();
+        Service service = CLUSTER.client().services().inNamespace("default").withName("hello").get();
         assertThat(service.getSpec().getType()).isEqualTo("ClusterIP");
         assertThat(service.getSpec().getPorts().get(0).getTargetPort().getStrVal()).isEqualTo("http");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<Pod> pods = pods();
             assertThat(pods).hasSize(3).allSatisfy(p -> {
-                assertThat(p.getSpec().getNodeName()).isEqualTo(cluster.server().nodeName());
+                assertThat(p.getSpec().getNodeName()).isEqualTo(CLUSTER.cluster().server().nodeName());
                 assertThat(p.getSpec().getContainers().get(0).getCommand()).containsExactly("drover", "demo-app");
             });
         });
@@ -93,7 +78,7 @@ class HelloExampleIT {
         // replicas get no PORT. TODO(merge): remove this assumption once ports and probes are in.
         Assumptions.assumeTrue(present("io.drover.ports.HostPortAnnotation"),
                 "port allocation is not built yet: the replicas of hello.yaml get no PORT");
-        load().forEach(o -> client.resource(o).inNamespace("default").create());
+        load().forEach(o -> CLUSTER.client().resource(o).inNamespace("default").create());
         await().atMost(Duration.ofSeconds(120)).untilAsserted(() ->
                 assertThat(pods()).hasSize(3).allMatch(HelloExampleIT::ready));
         for (Pod pod : pods()) {
@@ -120,7 +105,7 @@ class HelloExampleIT {
         c.setReadinessProbe(null);
         c.setLivenessProbe(null);
         c.getEnv().add(new EnvVar("PORT", Integer.toString(port), null));
-        client.resource(hello).inNamespace("default").create();
+        CLUSTER.client().resource(hello).inNamespace("default").create();
 
         await().atMost(Duration.ofSeconds(60)).until(() -> pods().size() == 1 && ready(pods().get(0)));
         Pod pod = pods().get(0);
@@ -140,12 +125,12 @@ class HelloExampleIT {
 
     private static List<HasMetadata> load() throws IOException {
         try (InputStream in = Files.newInputStream(HELLO)) {
-            return client.load(in).items();
+            return CLUSTER.client().load(in).items();
         }
     }
 
     private static List<Pod> pods() {
-        return client.pods().inNamespace("default").withLabel("app", "hello").list().getItems().stream()
+        return CLUSTER.client().pods().inNamespace("default").withLabel("app", "hello").list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
     }
 
@@ -157,7 +142,7 @@ class HelloExampleIT {
 
     /** The pid of the pod's process, from the handle the agent persisted next to its log. */
     private static long pid(Pod pod) throws IOException {
-        Path dir = cluster.dataDir().resolve("pods").resolve("default_" + pod.getMetadata().getName() + "_"
+        Path dir = CLUSTER.cluster().dataDir().resolve("pods").resolve("default_" + pod.getMetadata().getName() + "_"
                 + pod.getMetadata().getUid()).resolve("hello");
         return TaskHandle.fromJson(Files.readString(dir.resolve("handle.json"))).pid();
     }

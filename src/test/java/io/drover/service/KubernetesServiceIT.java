@@ -3,10 +3,9 @@ package io.drover.service;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.drover.testing.SharedCluster;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -16,6 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Where the node's proxy serves ClusterIPs (as root), pods reach the API server as in Kubernetes:
@@ -23,28 +23,21 @@ import org.junit.jupiter.api.Test;
  * KUBERNETES_SERVICE_HOST/PORT, with a serving certificate that names that address.
  */
 class KubernetesServiceIT {
-    private static TestCluster cluster;
-    private static KubernetesClient client;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
     private static Path dir;
 
     @BeforeAll
-    static void startCluster() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
+    static void createDir() {
         dir = TempDirs.create("drover-kubernetes-svc");
     }
 
     @AfterAll
-    static void stopCluster() {
-        if (client != null) {
-            client.pods().inNamespace("default").withGracePeriod(0).delete();
-            await().atMost(Duration.ofSeconds(30)).until(() -> client.pods().inNamespace("default").list()
-                    .getItems().isEmpty());
+    static void deletePodsAndDir() {
+        if (CLUSTER.cluster() != null) {
+            CLUSTER.deletePods("default");
             await().atMost(Duration.ofSeconds(30)).until(() -> ProcessHandle.allProcesses().noneMatch(p -> p.info()
                     .commandLine().map(c -> c.contains(dir.toString())).orElse(false)));
-        }
-        if (cluster != null) {
-            cluster.close();
         }
         if (dir != null) {
             TempDirs.delete(dir);
@@ -52,7 +45,7 @@ class KubernetesServiceIT {
     }
 
     private static void requireClusterIps() {
-        Assumptions.assumeTrue(cluster.server().serviceProxy().servesClusterIps(),
+        Assumptions.assumeTrue(CLUSTER.cluster().server().serviceProxy().servesClusterIps(),
                 "the proxy serves ClusterIPs only as root (a local route for the service CIDR)");
     }
 
@@ -60,10 +53,10 @@ class KubernetesServiceIT {
     void versionIsReachableThroughTheKubernetesClusterIpWithTheClusterCa() throws Exception {
         requireClusterIps();
         HttpRequest version = HttpRequest.newBuilder(URI.create("https://10.43.0.1:443/version"))
-                .header("Authorization", "Bearer " + cluster.token()).timeout(Duration.ofSeconds(5)).build();
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).timeout(Duration.ofSeconds(5)).build();
         // The JDK client verifies the certificate's IP SAN against 10.43.0.1.
         await().atMost(Duration.ofSeconds(20)).ignoreExceptions().untilAsserted(() -> {
-            HttpResponse<String> response = cluster.httpClient().send(version, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = CLUSTER.cluster().httpClient().send(version, HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).isEqualTo(200);
             assertThat(response.body()).contains("\"gitVersion\"");
         });
@@ -73,7 +66,7 @@ class KubernetesServiceIT {
     void podsGetTheKubernetesServiceAddressAndPort443() {
         requireClusterIps();
         Path out = dir.resolve("env");
-        client.pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("api-env")
+        CLUSTER.client().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("api-env")
                 .endMetadata().withNewSpec().withRuntimeClassName("process").withTerminationGracePeriodSeconds(5L)
                 .withEnableServiceLinks(false).addNewContainer().withName("main").withCommand("sh", "-c",
                         "echo \"$KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT $KUBERNETES_PORT_443_TCP\" > "

@@ -6,25 +6,23 @@ import static org.awaitility.Awaitility.await;
 
 import io.drover.testing.Kubectl;
 import io.drover.testing.Requirements;
+import io.drover.testing.SharedCluster;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetStatus;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * PodDisruptionBudgets with real pods: the disruption controller's status from a Deployment's
@@ -34,25 +32,12 @@ import org.junit.jupiter.api.Test;
 class DisruptionBudgetIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
 
-    private static TestCluster cluster;
-    private static KubernetesClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        cluster = TestCluster.start();
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
 
     @BeforeEach
     void threeReadyReplicas() {
-        client.apps().deployments().inNamespace("default").resource(new DeploymentBuilder().withNewMetadata()
+        CLUSTER.client().apps().deployments().inNamespace("default").resource(new DeploymentBuilder().withNewMetadata()
                 .withName("web").endMetadata().withNewSpec().withReplicas(3).withNewSelector()
                 .addToMatchLabels("app", "web").endSelector().withNewTemplate().withNewMetadata()
                 .addToLabels("app", "web").endMetadata().withNewSpec().withTerminationGracePeriodSeconds(1L)
@@ -63,13 +48,13 @@ class DisruptionBudgetIT {
 
     @AfterEach
     void removeEverything() {
-        client.policy().v1().podDisruptionBudget().inNamespace("default").delete();
-        client.apps().deployments().inNamespace("default").withName("web").delete();
-        await().atMost(WAIT).until(() -> client.pods().inNamespace("default").list().getItems().isEmpty());
+        CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default").delete();
+        CLUSTER.client().apps().deployments().inNamespace("default").withName("web").delete();
+        await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace("default").list().getItems().isEmpty());
         // kubectl drain cordons the node.
-        client.nodes().list().getItems().stream()
+        CLUSTER.client().nodes().list().getItems().stream()
                 .filter(n -> n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
-                .forEach(n -> client.nodes().withName(n.getMetadata().getName()).edit(node -> {
+                .forEach(n -> CLUSTER.client().nodes().withName(n.getMetadata().getName()).edit(node -> {
                     node.getSpec().setUnschedulable(null);
                     return node;
                 }));
@@ -88,16 +73,16 @@ class DisruptionBudgetIT {
         });
 
         List<Pod> pods = readyPods();
-        assertThat(client.pods().inNamespace("default").withName(pods.get(0).getMetadata().getName()).evict())
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName(pods.get(0).getMetadata().getName()).evict())
                 .isTrue();
         // The first eviction used the budget up: fabric8 reports the 429 as false.
-        assertThat(client.pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).evict())
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).evict())
                 .isFalse();
-        assertThat(client.pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).get()
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).get()
                 .getMetadata().getDeletionTimestamp()).isNull();
         // Once the Deployment's replacement is Ready, the budget allows one more.
         awaitStatus(s -> s.getDisruptionsAllowed() == 1 && s.getCurrentHealthy() == 3);
-        assertThat(client.pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).evict())
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName(pods.get(1).getMetadata().getName()).evict())
                 .isTrue();
     }
 
@@ -105,7 +90,7 @@ class DisruptionBudgetIT {
     void aPercentageCountsTheControllersScale() {
         budget(null, new IntOrString("50%"));
         awaitStatus(s -> s.getExpectedPods() == 3 && s.getDesiredHealthy() == 1 && s.getDisruptionsAllowed() == 2);
-        client.apps().deployments().inNamespace("default").withName("web").scale(4);
+        CLUSTER.client().apps().deployments().inNamespace("default").withName("web").scale(4);
         // The scale counts at once; the fourth pod counts once it is Ready.
         awaitStatus(s -> s.getExpectedPods() == 4 && s.getDesiredHealthy() == 2 && s.getDisruptionsAllowed() == 2
                 && s.getCurrentHealthy() == 4);
@@ -114,18 +99,18 @@ class DisruptionBudgetIT {
     @Test
     void refusesTwoBudgetsForOnePodAndAnInvalidBudget() {
         budget(new IntOrString(1), null);
-        client.policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+        CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
                 .withNewMetadata().withName("second").endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1))
                 .withNewSelector().addToMatchLabels("app", "web").endSelector().endSpec().build()).create();
         String pod = readyPods().get(0).getMetadata().getName();
-        assertThatThrownBy(() -> client.pods().inNamespace("default").withName(pod).evict())
+        assertThatThrownBy(() -> CLUSTER.client().pods().inNamespace("default").withName(pod).evict())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
                     assertThat(e.getCode()).isEqualTo(500);
                     assertThat(e.getStatus().getMessage()).isEqualTo(
                             "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
                 });
 
-        assertThatThrownBy(() -> client.policy().v1().podDisruptionBudget().inNamespace("default")
+        assertThatThrownBy(() -> CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default")
                 .resource(new PodDisruptionBudgetBuilder().withNewMetadata().withName("both").endMetadata()
                         .withNewSpec().withMinAvailable(new IntOrString(1)).withMaxUnavailable(new IntOrString("120%"))
                         .withNewSelector().addToMatchLabels("app", "web").endSelector().endSpec().build()).create())
@@ -138,33 +123,33 @@ class DisruptionBudgetIT {
 
     @Test
     void podsWithoutAControllerAreLeftOutWithOneWarning() {
-        client.pods().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+        CLUSTER.client().pods().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.PodBuilder()
                 .withNewMetadata().withName("bare").addToLabels("app", "bare").endMetadata().withNewSpec()
                 .withTerminationGracePeriodSeconds(1L).addNewContainer().withName("app").withImage("process")
                 .withCommand("sleep", "3600").endContainer().endSpec().build()).create();
-        client.policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+        CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
                 .withNewMetadata().withName("bare").endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1))
                 .withNewSelector().addToMatchLabels("app", "bare").endSelector().endSpec().build()).create();
         await().atMost(WAIT).until(() -> {
-            PodDisruptionBudgetStatus s = client.policy().v1().podDisruptionBudget().inNamespace("default")
+            PodDisruptionBudgetStatus s = CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default")
                     .withName("bare").get().getStatus();
             return s != null && s.getExpectedPods() == 0 && s.getDisruptionsAllowed() == 0;
         });
         // Every change of the pod is a sync of the budget; the warning is given once.
         for (int i = 0; i < 3; i++) {
             String value = "v" + i;
-            client.pods().inNamespace("default").withName("bare").edit(p -> {
+            CLUSTER.client().pods().inNamespace("default").withName("bare").edit(p -> {
                 p.getMetadata().getLabels().put("touch", value);
                 return p;
             });
         }
         await().atMost(WAIT).until(() -> unmanagedWarnings() >= 1);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> unmanagedWarnings() == 1);
-        client.pods().inNamespace("default").withName("bare").withGracePeriod(0).delete();
+        CLUSTER.client().pods().inNamespace("default").withName("bare").withGracePeriod(0).delete();
     }
 
     private static long unmanagedWarnings() {
-        return client.v1().events().inNamespace("default").list().getItems().stream()
+        return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
                 .filter(e -> "UnmanagedPods".equals(e.getReason())
                         && "bare".equals(e.getInvolvedObject().getName()))
                 .count();
@@ -177,8 +162,8 @@ class DisruptionBudgetIT {
         try {
             budget(new IntOrString(3), null);
             awaitStatus(s -> s.getCurrentHealthy() == 3 && s.getDisruptionsAllowed() == 0);
-            Kubectl kubectl = new Kubectl(kubectlBinary, cluster.server().kubeconfig(), cache);
-            String node = client.nodes().list().getItems().get(0).getMetadata().getName();
+            Kubectl kubectl = new Kubectl(kubectlBinary, CLUSTER.cluster().server().kubeconfig(), cache);
+            String node = CLUSTER.client().nodes().list().getItems().get(0).getMetadata().getName();
             Kubectl.Run drain = kubectl.run("drain", node, "--timeout=7s");
             assertThat(drain.exitCode()).isNotZero();
             assertThat(drain.stdout() + drain.stderr()).contains(
@@ -190,7 +175,7 @@ class DisruptionBudgetIT {
     }
 
     private static void budget(IntOrString minAvailable, IntOrString maxUnavailable) {
-        client.policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+        CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
                 .withNewMetadata().withName("web").endMetadata().withNewSpec().withMinAvailable(minAvailable)
                 .withMaxUnavailable(maxUnavailable).withNewSelector().addToMatchLabels("app", "web").endSelector()
                 .endSpec().build()).create();
@@ -199,7 +184,7 @@ class DisruptionBudgetIT {
     private static PodDisruptionBudgetStatus awaitStatus(java.util.function.Predicate<PodDisruptionBudgetStatus> wanted) {
         PodDisruptionBudgetStatus[] seen = new PodDisruptionBudgetStatus[1];
         await().atMost(WAIT).until(() -> {
-            PodDisruptionBudget pdb = client.policy().v1().podDisruptionBudget().inNamespace("default")
+            PodDisruptionBudget pdb = CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default")
                     .withName("web").get();
             seen[0] = pdb.getStatus();
             return seen[0] != null && pdb.getMetadata().getGeneration().equals(seen[0].getObservedGeneration())
@@ -209,7 +194,7 @@ class DisruptionBudgetIT {
     }
 
     private static List<Pod> readyPods() {
-        return client.pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
+        return CLUSTER.client().pods().inNamespace("default").withLabel("app", "web").list().getItems().stream()
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null && Readiness.isPodReady(p)).toList();
     }
 }

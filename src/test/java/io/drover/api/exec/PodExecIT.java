@@ -10,8 +10,8 @@ import io.drover.api.security.ClusterCredentials;
 import io.drover.testing.ChannelStreams;
 import io.drover.testing.Kubectl;
 import io.drover.testing.Requirements;
+import io.drover.testing.SharedCluster;
 import io.drover.testing.TempDirs;
-import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -36,6 +36,7 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * pods/exec end to end: the real API server relays to an {@link ExecHandler} mounted on a minimal
@@ -45,38 +46,38 @@ import org.junit.jupiter.api.Test;
 class PodExecIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static TestCluster cluster;
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(options -> options.withNodeAgent(false));
     private static Server kubelet;
     private static Path workDir;
     private static Path cache;
 
     @BeforeAll
     static void start() throws Exception {
-        cluster = TestCluster.start(options -> options.withNodeAgent(false));
         workDir = TempDirs.create("drover-exec-pod");
         cache = TempDirs.create("drover-kubectl-cache");
         ExecTargets targets = (ns, pod, container) -> ns.equals("default") && pod.equals("web")
                 ? Optional.of(new ExecTarget(Map.of("GREETING", "hi from " + container), workDir, List.of()))
                 : Optional.empty();
-        kubelet = startKubelet(ClusterCredentials.loadOrCreate(cluster.dataDir()), targets);
+        kubelet = startKubelet(ClusterCredentials.loadOrCreate(CLUSTER.cluster().dataDir()), targets);
         int port = ((ServerConnector) kubelet.getConnectors()[0]).getLocalPort();
 
         Node node = new NodeBuilder().withNewMetadata().withName("exec-node").endMetadata().build();
-        cluster.client().nodes().resource(node).create();
-        Node withStatus = new NodeBuilder(cluster.client().nodes().withName("exec-node").get())
+        CLUSTER.client().nodes().resource(node).create();
+        Node withStatus = new NodeBuilder(CLUSTER.client().nodes().withName("exec-node").get())
                 .withNewStatus()
                 .addNewAddress().withType("InternalIP").withAddress("127.0.0.1").endAddress()
                 .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(port).endKubeletEndpoint()
                 .endDaemonEndpoints()
                 .endStatus().build();
-        cluster.client().nodes().resource(withStatus).updateStatus();
+        CLUSTER.client().nodes().resource(withStatus).updateStatus();
 
         runningPod("web", "app");
         runningPod("twin", "a", "b");
         Pod pending = new PodBuilder().withNewMetadata().withName("pending").endMetadata()
                 .withNewSpec().withNodeName("exec-node").addNewContainer().withName("app")
                 .withCommand("sleep", "1").endContainer().endSpec().build();
-        cluster.client().pods().inNamespace("default").resource(pending).create();
+        CLUSTER.client().pods().inNamespace("default").resource(pending).create();
     }
 
     private static void runningPod(String name, String... containers) {
@@ -85,10 +86,10 @@ class PodExecIT {
         for (String c : containers) {
             pod.editSpec().addNewContainer().withName(c).withCommand("sleep", "1").endContainer().endSpec();
         }
-        cluster.client().pods().inNamespace("default").resource(pod.build()).create();
+        CLUSTER.client().pods().inNamespace("default").resource(pod.build()).create();
         // Another writer (the scheduler's informer round trip) may update the pod meanwhile: retry on conflict.
         await().atMost(WAIT).ignoreExceptions().until(() -> {
-            cluster.client().pods().inNamespace("default").withName(name).editStatus(p -> {
+            CLUSTER.client().pods().inNamespace("default").withName(name).editStatus(p -> {
                 PodBuilder status = new PodBuilder(p).withNewStatus().withPhase("Running").endStatus();
                 for (String c : containers) {
                     status.editStatus().addToContainerStatuses(new ContainerStatusBuilder().withName(c)
@@ -126,15 +127,12 @@ class PodExecIT {
         if (kubelet != null) {
             kubelet.stop();
         }
-        if (cluster != null) {
-            cluster.close();
-        }
         TempDirs.delete(workDir);
         TempDirs.delete(cache);
     }
 
     private static Kubectl kubectl() {
-        return new Kubectl(Requirements.kubectl(), cluster.server().kubeconfig(), cache);
+        return new Kubectl(Requirements.kubectl(), CLUSTER.cluster().server().kubeconfig(), cache);
     }
 
     @Test
@@ -171,7 +169,7 @@ class PodExecIT {
     @Test
     void kubectlForcedOntoSpdyGetsAClearError() throws Exception {
         ProcessBuilder spdy = new ProcessBuilder(Requirements.kubectl().toString(), "--kubeconfig",
-                cluster.server().kubeconfig().toString(), "--cache-dir", cache.toString(), "exec", "web", "--", "ls")
+                CLUSTER.cluster().server().kubeconfig().toString(), "--cache-dir", cache.toString(), "exec", "web", "--", "ls")
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         spdy.environment().put("KUBECTL_REMOTE_COMMAND_WEBSOCKETS", "false");
         Process kubectl = spdy.start();
@@ -191,21 +189,21 @@ class PodExecIT {
         assertThat(plain.statusCode()).isEqualTo(400);
         assertThat(plain.body()).contains("Upgrade request required");
 
-        HttpResponse<String> anonymous = cluster.httpClient().send(HttpRequest.newBuilder(
-                cluster.server().url().resolve("/api/v1/namespaces/default/pods/web/exec?command=ls")).build(),
+        HttpResponse<String> anonymous = CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(
+                CLUSTER.cluster().server().url().resolve("/api/v1/namespaces/default/pods/web/exec?command=ls")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(anonymous.statusCode()).isEqualTo(401);
     }
 
     @Test
     void relaysTtyAndKillsTheCommandWhenTheClientDisappears() throws Exception {
-        URI uri = URI.create(cluster.server().url().toString().replaceFirst("^https", "wss")
+        URI uri = URI.create(CLUSTER.cluster().server().url().toString().replaceFirst("^https", "wss")
                 + "/api/v1/namespaces/default/pods/web/exec?command=sh&command=-c&command="
                 + "test%20-t%200%20%26%26%20echo%20tty%3B%20sleep%20300%20%26%20echo%20pid%3D%24!%3B%20wait"
                 + "&stdin=true&stdout=true&tty=true");
         long sleeper;
         try (ChannelStreams streams = ChannelStreams.connect(uri,
-                Map.of("Authorization", "Bearer " + cluster.token()), "v5.channel.k8s.io")) {
+                Map.of("Authorization", "Bearer " + CLUSTER.cluster().token()), "v5.channel.k8s.io")) {
             assertThat(streams.protocol()).isEqualTo("v5.channel.k8s.io");
             await().atMost(WAIT).until(() -> streams.stdout().matches("(?s).*pid=\\d+\\r\\n.*"));
             assertThat(streams.stdout()).startsWith("tty\r\n");
@@ -227,7 +225,7 @@ class PodExecIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return cluster.httpClient().send(HttpRequest.newBuilder(cluster.server().url().resolve(path))
-                .header("Authorization", "Bearer " + cluster.token()).build(), HttpResponse.BodyHandlers.ofString());
+        return CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(CLUSTER.cluster().server().url().resolve(path))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
