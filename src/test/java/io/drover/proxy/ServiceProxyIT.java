@@ -8,11 +8,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.sun.net.httpserver.HttpServer;
 import io.drover.api.service.ServiceCidr;
 import io.drover.api.service.ServiceRanges;
-import io.drover.testing.TestCluster;
+import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.InputStream;
@@ -35,12 +34,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The service proxy against a real API server, real backend HTTP servers and real sockets. The
@@ -50,8 +48,6 @@ import org.junit.jupiter.api.Test;
 class ServiceProxyIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final AtomicInteger NEXT_SERVICE = new AtomicInteger(1);
-    private static TestCluster cluster;
-    private static KubernetesClient client;
 
     private static final String CIDR_PREFIX = "10." + ThreadLocalRandom.current().nextInt(200, 250);
     /** The nftables table a kernel-forwarding proxy on this CIDR keeps. */
@@ -64,20 +60,11 @@ class ServiceProxyIT {
     private InetAddress backendAddress = InetAddress.getLoopbackAddress();
     private ServiceProxy proxy;
 
-    @BeforeAll
-    static void startCluster() throws Exception {
-        // The API server allocates and validates ClusterIPs in the proxy's CIDR.
-        cluster = TestCluster.start(options -> options.withNodeAgent(false).withServiceRanges(new ServiceRanges(
-                ServiceCidr.parse(CIDR_PREFIX + ".0.0/16"), ServiceRanges.DEFAULT.nodePorts())));
-        client = cluster.client();
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
+    // The API server allocates and validates ClusterIPs in the proxy's CIDR.
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(options -> options.withNodeAgent(false)
+            .withServiceRanges(new ServiceRanges(ServiceCidr.parse(CIDR_PREFIX + ".0.0/16"),
+                    ServiceRanges.DEFAULT.nodePorts())));
 
     @AfterEach
     void stopEverything() throws Exception {
@@ -230,7 +217,7 @@ class ServiceProxyIT {
         try (ServerSocket squatter = new ServerSocket(nodePort)) {
             service = service("TCP", Map.of(), nodePort, List.of(backend("a")));
             assertThat(get(service.address())).isEqualTo("a");
-            await().atMost(WAIT).until(() -> client.v1().events().inNamespace("default").list().getItems()
+            await().atMost(WAIT).until(() -> CLUSTER.client().v1().events().inNamespace("default").list().getItems()
                     .stream().anyMatch(e -> e.getInvolvedObject().getName().equals(service.name())
                             && e.getReason().equals("FailedToListen") && e.getType().equals("Warning")
                             && e.getMessage().contains(":" + nodePort + "/TCP")));
@@ -381,7 +368,7 @@ class ServiceProxyIT {
     }
 
     private void startProxy(boolean kernelForwarding) {
-        proxy = ServiceProxy.start(new KubernetesClientBuilder().withConfig(client.getConfiguration()).build(),
+        proxy = ServiceProxy.start(new KubernetesClientBuilder().withConfig(CLUSTER.client().getConfiguration()).build(),
                 new ServiceProxy.Settings(CIDR_PREFIX + ".0.0/16", Duration.ofSeconds(5), kernelForwarding));
     }
 
@@ -402,13 +389,13 @@ class ServiceProxyIT {
         int n = NEXT_SERVICE.getAndIncrement();
         String name = "svc-" + n;
         String clusterIp = CIDR_PREFIX + ".0." + (10 + n % 200);
-        client.services().inNamespace("default").resource(new ServiceBuilder()
+        CLUSTER.client().services().inNamespace("default").resource(new ServiceBuilder()
                 .withNewMetadata().withName(name).withAnnotations(annotations).endMetadata()
                 .withNewSpec().withType(nodePort == null ? "ClusterIP" : "NodePort").withClusterIP(clusterIp)
                 .withSessionAffinity(clientIpAffinity ? "ClientIP" : "None")
                 .addNewPort().withName("web").withProtocol(protocol).withPort(80).withNodePort(nodePort).endPort()
                 .endSpec().build()).create();
-        closers.add(() -> client.services().inNamespace("default").withName(name).delete());
+        closers.add(() -> CLUSTER.client().services().inNamespace("default").withName(name).delete());
         TestService service = new TestService(name, protocol, new InetSocketAddress(proxy.listenAddress(clusterIp), 80));
         for (int port : endpointPorts) {
             addEndpoint(service, port);
@@ -423,7 +410,7 @@ class ServiceProxyIT {
      */
     private void addEndpoint(TestService service, int port) {
         String slice = service.name() + "-" + port;
-        EndpointSlice created = client.discovery().v1().endpointSlices().inNamespace("default").resource(
+        EndpointSlice created = CLUSTER.client().discovery().v1().endpointSlices().inNamespace("default").resource(
                 new EndpointSliceBuilder()
                         .withNewMetadata().withName(slice).addToLabels("kubernetes.io/service-name", service.name())
                         .endMetadata()
@@ -432,14 +419,14 @@ class ServiceProxyIT {
                         .addNewEndpoint().withAddresses(backendAddress.getHostAddress()).withNewConditions().withReady(true)
                         .withServing(true).withTerminating(false).endConditions().endEndpoint()
                         .build()).create();
-        closers.add(() -> client.discovery().v1().endpointSlices().inNamespace("default").withName(slice).delete());
+        closers.add(() -> CLUSTER.client().discovery().v1().endpointSlices().inNamespace("default").withName(slice).delete());
         awaitApplied(created.getMetadata().getResourceVersion());
     }
 
     /** Marks the endpoint on this port terminating (ready false, serving true), as for a pod being replaced. */
     private void terminate(TestService service, int port) {
         String slice = service.name() + "-" + port;
-        EndpointSlice updated = client.discovery().v1().endpointSlices().inNamespace("default").withName(slice)
+        EndpointSlice updated = CLUSTER.client().discovery().v1().endpointSlices().inNamespace("default").withName(slice)
                 .edit(s -> new EndpointSliceBuilder(s).editFirstEndpoint().editConditions().withReady(false)
                         .withServing(true).withTerminating(true).endConditions().endEndpoint().build());
         awaitApplied(updated.getMetadata().getResourceVersion());

@@ -13,9 +13,12 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 /**
  * One {@link TestCluster} for a test class: started before its first test, closed after its last.
  * Register it as a static field: {@code @RegisterExtension static final SharedCluster CLUSTER = new SharedCluster();}
+ * The class's {@code @Nested} classes run on the same cluster (JUnit calls the extension for each of
+ * them too; only the class that started the cluster closes it).
  */
 public final class SharedCluster implements BeforeAllCallback, AfterAllCallback {
     private final UnaryOperator<ServerOptions> options;
+    private Class<?> owner;
     private TestCluster cluster;
 
     /** A cluster with the test defaults' server options. */
@@ -34,13 +37,23 @@ public final class SharedCluster implements BeforeAllCallback, AfterAllCallback 
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
+        if (owner != null) {
+            return; // a @Nested class of the owner
+        }
+        owner = context.getRequiredTestClass();
         cluster = TestCluster.start(options);
     }
 
     @Override
     public void afterAll(ExtensionContext context) {
-        if (cluster != null) {
-            cluster.close();
+        if (context.getRequiredTestClass() != owner) {
+            return;
+        }
+        TestCluster started = cluster;
+        owner = null;
+        cluster = null;
+        if (started != null) {
+            started.close();
         }
     }
 
