@@ -85,6 +85,11 @@ final class SmallKinds {
      */
     static final class LimitRangeStrategy extends KindStrategy {
         @Override
+        public List<Cause> validateCreate(ObjectNode limitRange) {
+            return ResourceQuotaValidation.limitRange(limitRange);
+        }
+
+        @Override
         public void applyDefaults(ObjectNode limitRange) {
             for (ObjectNode item : Nodes.objects(Nodes.object(limitRange, "spec"), "limits")) {
                 if (!Nodes.text(item, "type").equals("Container")) {
@@ -111,6 +116,14 @@ final class SmallKinds {
             if (!filled.isEmpty()) {
                 item.set(target, filled);
             }
+        }
+    }
+
+    /** v1 ResourceQuotas: their hard limits and scopes ({@link ResourceQuotaValidation}). */
+    static final class ResourceQuotaStrategy extends KindStrategy {
+        @Override
+        public List<Cause> validateCreate(ObjectNode quota) {
+            return ResourceQuotaValidation.resourceQuota(quota);
         }
     }
 }

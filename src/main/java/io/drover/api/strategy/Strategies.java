@@ -20,6 +20,7 @@ public final class Strategies {
             case "/v1/Node" -> new SmallKinds.NodeStrategy();
             case "/v1/Endpoints" -> new SmallKinds.EndpointsStrategy();
             case "/v1/LimitRange" -> new SmallKinds.LimitRangeStrategy();
+            case "/v1/ResourceQuota" -> new SmallKinds.ResourceQuotaStrategy();
             case "/v1/Event" -> new EventStrategy();
             case "discovery.k8s.io/v1/EndpointSlice" -> new SmallKinds.EndpointSliceStrategy();
             case "coordination.k8s.io/v1/Lease" -> new SmallKinds.LeaseStrategy();

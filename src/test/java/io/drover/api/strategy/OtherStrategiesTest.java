@@ -64,6 +64,43 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void quotasLimitKnownResourcesWithinKnownScopes() {
+        assertThat(Json.printed(new SmallKinds.ResourceQuotaStrategy().validateCreate(Json.parse(
+                "{spec: {hard: {'bad name!': '1', foo: '1', cpu: '-1', pods: '1.5', 'count/deployments.apps': '2',"
+                        + " 'requests.nvidia.com/gpu': '1'}, scopes: ['Bogus', 'BestEffort', 'NotBestEffort']}}"))))
+                .containsExactly(
+                        "spec.hard[bad name!]: Invalid value: \"bad name!\": name part must consist of alphanumeric "
+                                + "characters, '-', '_' or '.', and must start and end with an alphanumeric character "
+                                + "(e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+                                + "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+                        "spec.hard[foo]: Invalid value: \"foo\": must be a standard resource type or fully qualified",
+                        "spec.hard[foo]: Invalid value: \"foo\": must be a standard resource for quota",
+                        "spec.hard[cpu]: Invalid value: \"-1\": must be greater than or equal to 0",
+                        "spec.hard[pods]: Invalid value: \"1.5\": must be an integer",
+                        "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"Bogus\", \"BestEffort\", "
+                                + "\"NotBestEffort\"}: unsupported scope",
+                        "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"Bogus\", \"BestEffort\", "
+                                + "\"NotBestEffort\"}: conflicting scopes");
+    }
+
+    @Test
+    void aLimitRangesBoundsAreInOrder() {
+        SmallKinds.LimitRangeStrategy strategy = new SmallKinds.LimitRangeStrategy();
+        ObjectNode range = Json.parse("{spec: {limits: [{type: 'Container', min: {cpu: '2'}, max: {cpu: '1'}},"
+                + " {type: 'Bogus'}, {type: 'Pod', default: {cpu: '1'}, max: {memory: '1Gi'}, maxLimitRequestRatio:"
+                + " {memory: '0.5'}}]}}");
+        strategy.applyDefaults(range);
+        assertThat(Json.printed(strategy.validateCreate(range))).containsExactly(
+                "spec.limits[0].min[cpu]: Invalid value: \"2\": min value 2 is greater than max value 1",
+                "spec.limits[0].defaultRequest[cpu]: Invalid value: \"1\": min value 2 is greater than default request "
+                        + "value 1",
+                "spec.limits[0].default[cpu]: Invalid value: \"2\": min value 2 is greater than default value 1",
+                "spec.limits[1].type: Invalid value: \"Bogus\": must be a standard limit type or fully qualified",
+                "spec.limits[2].default: Forbidden: may not be specified when `type` is 'Pod'",
+                "spec.limits[2].maxLimitRequestRatio[memory]: Invalid value: \"0.5\": ratio 0.5 is less than 1");
+    }
+
+    @Test
     void leasesLastAPositiveTime() {
         assertThat(Json.printed(new SmallKinds.LeaseStrategy().validateCreate(Json.parse(
                 "{spec: {leaseDurationSeconds: 0, leaseTransitions: -1}}")))).containsExactly(
