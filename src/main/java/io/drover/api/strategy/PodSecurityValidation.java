@@ -40,7 +40,7 @@ final class PodSecurityValidation {
         }
         causes.addAll(sysctls(Nodes.objects(context, "sysctls"), at + ".sysctls"));
         String policy = Nodes.text(context, "fsGroupChangePolicy");
-        if (context.has("fsGroupChangePolicy") && !FS_GROUP_CHANGE_POLICIES.contains(policy)) {
+        if (context.hasNonNull("fsGroupChangePolicy") && !FS_GROUP_CHANGE_POLICIES.contains(policy)) {
             causes.add(Causes.notSupported(at + ".fsGroupChangePolicy", GoValues.quote(policy), FS_GROUP_CHANGE_POLICIES));
         }
         causes.addAll(seccomp(Nodes.object(context, "seccompProfile"), at + ".seccompProfile"));
@@ -64,7 +64,7 @@ final class PodSecurityValidation {
         }
         List<Cause> causes = new ArrayList<>();
         String path = at + ".securityContext";
-        if (context.has("procMount")) {
+        if (context.hasNonNull("procMount")) {
             String procMount = Nodes.text(context, "procMount");
             if (!PROC_MOUNTS.contains(procMount)) {
                 causes.add(Causes.notSupported(path + ".procMount", GoValues.quote(procMount), PROC_MOUNTS));

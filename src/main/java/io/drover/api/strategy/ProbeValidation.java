@@ -69,9 +69,10 @@ final class ProbeValidation {
             }
             String at = path + ".lifecycle." + hook;
             causes.addAll(handler(handler, at, HOOK_HANDLERS));
-            JsonNode seconds = handler.path("sleep").get("seconds");
-            if (seconds != null && seconds.isNumber() && (seconds.asLong() <= 0 || seconds.asLong() > gracePeriod)) {
-                causes.add(Causes.invalid(at + ".sleep", seconds.asText(),
+            ObjectNode sleep = Nodes.object(handler, "sleep");
+            long seconds = sleep == null ? 1 : sleep.path("seconds").asLong(0); // absent is Go's zero
+            if (sleep != null && (seconds <= 0 || seconds > gracePeriod)) {
+                causes.add(Causes.invalid(at + ".sleep", Long.toString(seconds),
                         "must be greater than 0 and less than terminationGracePeriodSeconds (" + gracePeriod + ")"));
             }
         }

@@ -270,11 +270,14 @@ class PodStrategyTest {
     @Test
     void lifecycleHooksHaveOneHandlerEach() {
         assertThat(create("{terminationGracePeriodSeconds: 10, containers: [{name: 'a', lifecycle: {postStart: {},"
-                + " preStop: {exec: {}, httpGet: {port: 80}}}}, {name: 'b', lifecycle: {preStop: {sleep: {seconds: 11}}}}]}"))
+                + " preStop: {exec: {}, httpGet: {port: 80}}}}, {name: 'b', lifecycle: {preStop: {sleep: {seconds: 11}},"
+                + " postStart: {sleep: {}}}}]}"))
                 .containsExactly(
                         "spec.containers[0].lifecycle.postStart: Required value: must specify a handler type",
                         "spec.containers[0].lifecycle.preStop.exec.command: Required value",
                         "spec.containers[0].lifecycle.preStop.httpGet: Forbidden: may not specify more than 1 handler type",
+                        "spec.containers[1].lifecycle.postStart.sleep: Invalid value: 0: must be greater than 0 and "
+                                + "less than terminationGracePeriodSeconds (10)",
                         "spec.containers[1].lifecycle.preStop.sleep: Invalid value: 11: must be greater than 0 and less "
                                 + "than terminationGracePeriodSeconds (10)");
     }
