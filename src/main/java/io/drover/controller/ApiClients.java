@@ -75,6 +75,7 @@ public final class ApiClients {
      */
     public enum Component {
         CONTROLLER_MANAGER("kube-controller-manager"),
+        SCHEDULER("kube-scheduler"),
         NODE_AGENT("kubelet"),
         SERVICE_PROXY("kube-proxy"),
         CLUSTER_DNS("coredns");
@@ -124,12 +125,23 @@ public final class ApiClients {
      * of that kind with the whole metadata; the server encodes, and the client decodes, none of
      * their data or spec.
      */
+    /**
+     * A second client to the same server, with the same transport and token, for another component
+     * (the scheduler, which runs beside the controllers): its writes carry that component's name.
+     */
+    public static KubernetesClient as(KubernetesClient client, Component component) {
+        return build(new ConfigBuilder(client.getConfiguration()).withUserAgent(component.userAgent()).build(),
+                transportOf(client));
+    }
+
+    private static HttpClient.Factory transportOf(KubernetesClient client) {
+        return client.getHttpClient() instanceof LoopbackHttpClient loopback ? loopback.factory() : HTTP;
+    }
+
     public static KubernetesClient metadataOnly(KubernetesClient client) {
-        HttpClient.Factory transport = client.getHttpClient() instanceof LoopbackHttpClient loopback
-                ? loopback.factory() : HTTP;
         return build(new ConfigBuilder(client.getConfiguration())
                 .withCustomHeaders(Map.of("Accept", PARTIAL_OBJECT_METADATA))
-                .build(), transport);
+                .build(), transportOf(client));
     }
 
     private static KubernetesClient build(Config config, HttpClient.Factory transport) {

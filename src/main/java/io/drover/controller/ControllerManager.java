@@ -31,12 +31,15 @@ public final class ControllerManager implements AutoCloseable {
     private final KubernetesClient client;
     /** The garbage collector's informers' client: it judges owners by metadata alone. */
     private final KubernetesClient metadataClient;
+    /** The scheduler's client: the same server and token, its writes recorded as kube-scheduler's. */
+    private final KubernetesClient schedulerClient;
     private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
     private final List<Controller> controllers = new ArrayList<>();
 
     private ControllerManager(KubernetesClient client) {
         this.client = client;
         this.metadataClient = ApiClients.metadataOnly(client);
+        this.schedulerClient = ApiClients.as(client, ApiClients.Component.SCHEDULER);
     }
 
     public static ControllerManager start(KubernetesClient client, ResourceRegistry registry) throws Exception {
@@ -111,7 +114,7 @@ public final class ControllerManager implements AutoCloseable {
             });
             informers.add(informer);
         }
-        controllers.add(SchedulerController.create(client, pods, informers));
+        controllers.add(SchedulerController.create(schedulerClient, pods, informers));
         for (SharedIndexInformer<?> informer : informers) {
             informer.start();
         }
@@ -140,6 +143,7 @@ public final class ControllerManager implements AutoCloseable {
         controllers.forEach(Controller::close);
         informers.forEach(SharedIndexInformer::close);
         metadataClient.close();
+        schedulerClient.close();
         client.close();
     }
 }

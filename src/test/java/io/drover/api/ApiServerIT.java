@@ -211,6 +211,10 @@ class ApiServerIT {
             assertThat(e.getSubresource()).isNull();
             assertThat(e.getFieldsV1().getAdditionalProperties()).containsKeys("f:metadata", "f:spec");
         }).anySatisfy(e -> {
+            // The scheduler marks it scheduled.
+            assertThat(e.getManager()).isEqualTo("kube-scheduler");
+            assertThat(e.getSubresource()).isEqualTo("status");
+        }).anySatisfy(e -> {
             // The node agent reports its status.
             assertThat(e.getManager()).isEqualTo("kubelet");
             assertThat(e.getSubresource()).isEqualTo("status");
