@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * autoscaling HorizontalPodAutoscalers: minReplicas 1, and in v2 a CPU utilization target of 80% when no metric
- * is given (v1 carries targetCPUUtilizationPercentage instead); a target, and replica bounds that make sense.
+ * is given (v1 carries targetCPUUtilizationPercentage instead); a target, replica bounds that make sense, and in
+ * v2 metrics and behavior as Kubernetes checks them ({@link AutoscalerMetricsValidation}).
  */
 final class HorizontalPodAutoscalerStrategy extends KindStrategy {
     static final int DEFAULT_CPU_UTILIZATION = 80;
@@ -33,13 +34,7 @@ final class HorizontalPodAutoscalerStrategy extends KindStrategy {
     public List<Cause> validateCreate(ObjectNode hpa) {
         List<Cause> causes = new ArrayList<>();
         JsonNode spec = hpa.path("spec");
-        JsonNode target = spec.path("scaleTargetRef");
-        if (Nodes.text(target, "kind").isEmpty()) {
-            causes.add(Causes.required("spec.scaleTargetRef.kind"));
-        }
-        if (Nodes.text(target, "name").isEmpty()) {
-            causes.add(Causes.required("spec.scaleTargetRef.name"));
-        }
+        causes.addAll(AutoscalerMetricsValidation.reference(spec.path("scaleTargetRef"), "spec.scaleTargetRef"));
         long min = spec.path("minReplicas").asLong(1);
         long max = spec.path("maxReplicas").asLong(0);
         if (min < 1) {
@@ -50,6 +45,9 @@ final class HorizontalPodAutoscalerStrategy extends KindStrategy {
         }
         if (max < min) {
             causes.add(Causes.invalid("spec.maxReplicas", "" + max, "must be greater than or equal to `minReplicas`"));
+        }
+        if (v2) {
+            causes.addAll(AutoscalerMetricsValidation.validate(spec));
         }
         JsonNode cpu = spec.get("targetCPUUtilizationPercentage");
         if (!v2 && cpu != null && cpu.isNumber() && cpu.asLong() < 1) {

@@ -101,6 +101,31 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void v2AutoscalerMetricsAndBehaviorAreKubernetes() {
+        HorizontalPodAutoscalerStrategy v2 = new HorizontalPodAutoscalerStrategy(true);
+        ObjectNode hpa = Json.parse("{spec: {scaleTargetRef: {kind: 'Bad/Kind', name: 'web'}, maxReplicas: 5, metrics: ["
+                + "{type: 'Resource', resource: {name: 'cpu', target: {type: 'Utilization', averageUtilization: 0}}},"
+                + "{type: 'Resource', resource: {name: 'memory', target: {type: 'AverageValue'}}},"
+                + "{type: 'Bogus'}, {type: 'Pods'}],"
+                + " behavior: {scaleUp: {stabilizationWindowSeconds: -1, selectPolicy: 'Bogus', policies: [{type: 'Pods',"
+                + " value: 0, periodSeconds: 0}]}}}}");
+        v2.applyDefaults(hpa);
+        assertThat(Json.printed(v2.validateCreate(hpa))).containsExactly(
+                "spec.scaleTargetRef.kind: Invalid value: \"Bad/Kind\": may not contain '/'",
+                "spec.metrics[0].resource.target.averageUtilization: Invalid value: 0: must be greater than 0",
+                "spec.metrics[1].resource.target.averageUtilization: Required value: must set either a target raw value "
+                        + "or a target utilization",
+                "spec.metrics[2].type: Unsupported value: \"Bogus\": supported values: \"ContainerResource\", "
+                        + "\"External\", \"Object\", \"Pods\", \"Resource\"",
+                "spec.metrics[3].pods: Required value: must populate information for the given metric source",
+                "spec.behavior.scaleUp.stabilizationWindowSeconds: Invalid value: -1: must be greater than or equal to zero",
+                "spec.behavior.scaleUp.selectPolicy: Unsupported value: \"Bogus\": supported values: \"Disabled\", "
+                        + "\"Max\", \"Min\"",
+                "spec.behavior.scaleUp.policies[0].value: Invalid value: 0: must be greater than zero",
+                "spec.behavior.scaleUp.policies[0].periodSeconds: Invalid value: 0: must be greater than zero");
+    }
+
+    @Test
     void leasesLastAPositiveTime() {
         assertThat(Json.printed(new SmallKinds.LeaseStrategy().validateCreate(Json.parse(
                 "{spec: {leaseDurationSeconds: 0, leaseTransitions: -1}}")))).containsExactly(
