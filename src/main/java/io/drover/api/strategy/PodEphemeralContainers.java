@@ -55,6 +55,8 @@ public final class PodEphemeralContainers {
             Nodes.objects(spec, list).forEach(c -> others.add(Nodes.text(c, "name")));
         }
         Set<String> all = new HashSet<>(others);
+        Set<String> volumes = new HashSet<>();
+        Nodes.objects(spec, "volumes").forEach(v -> volumes.add(Nodes.text(v, "name")));
         List<ObjectNode> ephemeral = Nodes.objects(spec, "ephemeralContainers");
         for (int i = 0; i < ephemeral.size(); i++) {
             ObjectNode c = ephemeral.get(i);
@@ -75,6 +77,16 @@ public final class PodEphemeralContainers {
             for (String field : FORBIDDEN) {
                 if (set(c.get(field))) {
                     causes.add(Causes.forbidden(at + "." + field, FORBIDDEN_DETAIL));
+                }
+            }
+            // What every container is checked for (validateContainerCommon): environment, mounts of pod volumes.
+            causes.addAll(ContainerFieldValidation.validate(c, at, volumes));
+            List<ObjectNode> mounts = Nodes.objects(c, "volumeMounts");
+            for (int m = 0; m < mounts.size(); m++) {
+                for (String field : List.of("subPath", "subPathExpr")) {
+                    if (!Nodes.text(mounts.get(m), field).isEmpty()) {
+                        causes.add(Causes.forbidden(at + ".volumeMounts[" + m + "]." + field, FORBIDDEN_DETAIL));
+                    }
                 }
             }
         }
