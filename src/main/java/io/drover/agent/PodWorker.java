@@ -268,8 +268,7 @@ final class PodWorker implements Reconciler {
     /** The running containers and sidecars as the probes see them; a restart is a new instance id. */
     private Map<String, ContainerInstance> instances(Pod pod, PodRun run) {
         Map<String, ContainerInstance> running = new LinkedHashMap<>();
-        List<Container> probed = new ArrayList<>(list(pod.getSpec().getInitContainers()).stream()
-                .filter(InitContainers::isSidecar).toList());
+        List<Container> probed = new ArrayList<>(InitContainers.sidecars(pod));
         probed.addAll(pod.getSpec().getContainers());
         for (Container c : probed) {
             ContainerRun cr = run.containers.get(c.getName());
@@ -622,8 +621,7 @@ final class PodWorker implements Reconciler {
         long deadline = System.nanoTime() + grace.toNanos();
         List<ContainerRun> running = run.containers.values().stream()
                 .filter(cr -> cr.mode == ContainerRun.Mode.RUNNING).toList();
-        List<Container> sidecars = pod == null ? List.of()
-                : list(pod.getSpec().getInitContainers()).stream().filter(InitContainers::isSidecar).toList();
+        List<Container> sidecars = pod == null ? List.of() : InitContainers.sidecars(pod);
         List<String> sidecarIds = sidecars.stream().map(c -> run.uid + "_" + c.getName()).toList();
         // The containers first, together; then the sidecars one at a time in reverse order, as the
         // kubelet stops them, so a container's last requests still find its sidecars (a proxy) running.

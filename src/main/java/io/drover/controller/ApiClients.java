@@ -119,13 +119,6 @@ public final class ApiClients {
     }
 
     /**
-     * A second client to the same server whose every answer is meta.k8s.io/v1 PartialObjectMetadata
-     * (lists PartialObjectMetadataList, watch events too): what client-go's metadata client asks
-     * for, for informers that read metadata alone. The objects arrive as GenericKubernetesResources
-     * of that kind with the whole metadata; the server encodes, and the client decodes, none of
-     * their data or spec.
-     */
-    /**
      * A second client to the same server, with the same transport and token, for another component
      * (the scheduler, which runs beside the controllers): its writes carry that component's name.
      */
@@ -138,6 +131,13 @@ public final class ApiClients {
         return client.getHttpClient() instanceof LoopbackHttpClient loopback ? loopback.factory() : HTTP;
     }
 
+    /**
+     * A second client to the same server whose every answer is meta.k8s.io/v1 PartialObjectMetadata
+     * (lists PartialObjectMetadataList, watch events too): what client-go's metadata client asks
+     * for, for informers that read metadata alone. The objects arrive as GenericKubernetesResources
+     * of that kind with the whole metadata; the server encodes, and the client decodes, none of
+     * their data or spec.
+     */
     public static KubernetesClient metadataOnly(KubernetesClient client) {
         return build(new ConfigBuilder(client.getConfiguration())
                 .withCustomHeaders(Map.of("Accept", PARTIAL_OBJECT_METADATA))

@@ -180,10 +180,7 @@ public final class ProbeManager implements AutoCloseable {
      * not have probes.
      */
     private static List<Container> probed(Pod pod) {
-        List<Container> probed = new ArrayList<>();
-        if (pod.getSpec().getInitContainers() != null) {
-            pod.getSpec().getInitContainers().stream().filter(InitContainers::isSidecar).forEach(probed::add);
-        }
+        List<Container> probed = new ArrayList<>(InitContainers.sidecars(pod));
         probed.addAll(pod.getSpec().getContainers());
         return probed;
     }

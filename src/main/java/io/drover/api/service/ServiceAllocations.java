@@ -87,7 +87,7 @@ public final class ServiceAllocations {
     }
 
     /** A NodePort or LoadBalancer Service, or a ClusterIP one with externalIPs (Kubernetes' ExternallyAccessible). */
-    private static boolean externallyAccessible(JsonNode spec) {
+    public static boolean externallyAccessible(JsonNode spec) {
         String type = spec.path("type").asText("ClusterIP");
         return type.equals("NodePort") || type.equals("LoadBalancer")
                 || (type.equals("ClusterIP") && !spec.path("externalIPs").isEmpty());

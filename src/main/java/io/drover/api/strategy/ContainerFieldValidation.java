@@ -3,10 +3,10 @@ package io.drover.api.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,13 +33,6 @@ final class ContainerFieldValidation {
     private static final Pattern SUBSCRIPTED = Pattern.compile("(.*)\\['(.*)'\\]");
     private static final List<String> ENV_RESOURCES = List.of("limits.cpu", "limits.ephemeral-storage",
             "limits.memory", "requests.cpu", "requests.ephemeral-storage", "requests.memory");
-    private static final Set<String> CONTAINER_RESOURCES = Set.of("cpu", "memory", "ephemeral-storage");
-    /** Kubernetes' standard resource names (helper.standardResources), which are not all a container's. */
-    private static final Set<String> STANDARD_RESOURCES = Set.of("cpu", "memory", "ephemeral-storage",
-            "requests.cpu", "requests.memory", "requests.ephemeral-storage", "limits.cpu", "limits.memory",
-            "limits.ephemeral-storage", "pods", "resourcequotas", "services", "replicationcontrollers", "secrets",
-            "configmaps", "persistentvolumeclaims", "storage", "requests.storage", "services.nodeports",
-            "services.loadbalancers");
 
     private static final List<String> TERMINATION_MESSAGE_POLICIES = List.of("File", "FallbackToLogsOnError");
 
@@ -255,14 +248,14 @@ final class ContainerFieldValidation {
             BigDecimal limit = limits.get(name);
             if (limit != null) {
                 String limitText = resources.path("limits").path(name).asText();
-                if (!overcommitAllowed(name) && request.getValue().compareTo(limit) != 0) {
+                if (!ResourceNames.overcommitAllowed(name) && request.getValue().compareTo(limit) != 0) {
                     causes.add(Causes.invalid(requestsPath, GoValues.quote(requested),
                             "must be equal to " + name + " limit of " + limitText));
                 } else if (request.getValue().compareTo(limit) > 0) {
                     causes.add(Causes.invalid(requestsPath, GoValues.quote(requested),
                             "must be less than or equal to " + name + " limit of " + limitText));
                 }
-            } else if (!overcommitAllowed(name)) {
+            } else if (!ResourceNames.overcommitAllowed(name)) {
                 causes.add(Causes.required(limitsPath, "Limit must be set for non overcommitable resources"));
             }
         }
@@ -271,55 +264,17 @@ final class ContainerFieldValidation {
 
     /** The quantities of one resource list by name, checking each name and value; unreadable ones are left out. */
     private static Map<String, BigDecimal> quantities(JsonNode list, String path, List<Cause> causes) {
-        Map<String, BigDecimal> amounts = new java.util.LinkedHashMap<>();
+        Map<String, BigDecimal> amounts = new LinkedHashMap<>();
         list.properties().forEach(entry -> {
             String name = entry.getKey();
             String at = path + "[" + name + "]";
-            causes.addAll(resourceName(name, at));
-            String text = entry.getValue().asText();
-            BigDecimal amount;
-            try {
-                amount = Quantity.getAmountInBytes(new Quantity(text));
-            } catch (IllegalArgumentException | ArithmeticException e) {
-                return; // the value-type checks name a malformed quantity
+            causes.addAll(ResourceNames.check(name, at, ResourceNames.CONTAINER, "must be a standard resource for containers"));
+            causes.addAll(ResourceNames.value(name, entry.getValue().asText(), at));
+            BigDecimal amount = ResourceNames.amount(entry.getValue().asText());
+            if (amount != null) {
+                amounts.put(name, amount);
             }
-            if (amount.signum() < 0) {
-                causes.add(Causes.invalid(at, GoValues.quote(text), "must be greater than or equal to 0"));
-            } else if (!overcommitAllowed(name) && !name.startsWith("hugepages-")
-                    && amount.stripTrailingZeros().scale() > 0) {
-                causes.add(Causes.invalid(at, GoValues.quote(text), "must be an integer"));
-            }
-            amounts.put(name, amount);
         });
         return amounts;
-    }
-
-    /** validateContainerResourceName. */
-    private static List<Cause> resourceName(String name, String at) {
-        List<Cause> causes = new ArrayList<>();
-        NameRules.qualifiedName(name).forEach(m -> causes.add(Causes.invalid(at, GoValues.quote(name), m)));
-        if (!causes.isEmpty()) {
-            return causes;
-        }
-        if (!name.contains("/")) {
-            if (!STANDARD_RESOURCES.contains(name) && !name.startsWith("hugepages-")) {
-                causes.add(Causes.invalid(at, GoValues.quote(name), "must be a standard resource type or fully qualified"));
-            }
-            if (!CONTAINER_RESOURCES.contains(name) && !name.startsWith("hugepages-")) {
-                causes.add(Causes.invalid(at, GoValues.quote(name), "must be a standard resource for containers"));
-            }
-        } else if (!name.contains("kubernetes.io/") && name.startsWith("requests.")) {
-            causes.add(Causes.invalid(at, GoValues.quote(name), "doesn't follow extended resource name standard"));
-        }
-        return causes;
-    }
-
-    /**
-     * Whether requests may be below limits: not for hugepages, nor for extended resources (fully qualified
-     * outside kubernetes.io, as a device plugin's "nvidia.com/gpu").
-     */
-    private static boolean overcommitAllowed(String name) {
-        boolean extended = name.contains("/") && !name.contains("kubernetes.io/");
-        return !extended && !name.startsWith("hugepages-");
     }
 }

@@ -10,12 +10,11 @@ import java.util.Set;
 
 /**
  * Kubernetes' checks of Endpoints (validateEndpointSubsets) and EndpointSlices (discovery's ValidateEndpointSlice):
- * addresses that are addresses, ports in range with a known protocol, names that are DNS labels. Unlike
+ * IPv4 and IPv6 addresses that are addresses (a slice's FQDN addresses are not checked), ports in range with a known protocol, names that are DNS labels. Unlike
  * Kubernetes, loopback and link-local addresses are allowed (ValidateNonSpecialIP is not applied): drover's own
  * endpoints are on loopback where its pods and API server listen there.
  */
 final class EndpointValidation {
-    private static final String IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
     private static final List<String> ADDRESS_TYPES = List.of("FQDN", "IPv4", "IPv6");
 
     private EndpointValidation() {}
@@ -58,7 +57,7 @@ final class EndpointValidation {
             String at = path + "[" + i + "]";
             String ip = Nodes.text(address, "ip");
             if (!PodNetworkValidation.isIp(ip)) {
-                causes.add(Causes.invalid(at + ".ip", GoValues.quote(ip), IP_ERROR));
+                causes.add(Causes.invalid(at + ".ip", GoValues.quote(ip), PodNetworkValidation.IP_ERROR));
             }
             String hostname = Nodes.text(address, "hostname");
             if (!hostname.isEmpty()) {
@@ -88,9 +87,9 @@ final class EndpointValidation {
             for (int a = 0; a < addresses.size(); a++) {
                 String address = addresses.get(a);
                 String field = at + ".addresses[" + a + "]";
-                if (type.equals("IPv4") && !NetUtil.isValidIpV4Address(address)) {
+                if (type.equals("IPv4") && !NetUtil.isValidIpV4Address(address)) { // a literal: no "[" or zone
                     causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv4 address"));
-                } else if (type.equals("IPv6") && !NetUtil.isValidIpV6Address(address)) {
+                } else if (type.equals("IPv6") && !(PodNetworkValidation.isIp(address) && address.contains(":"))) {
                     causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv6 address"));
                 }
             }

@@ -23,10 +23,36 @@ final class HorizontalPodAutoscalerStrategy extends KindStrategy {
     public void applyDefaults(ObjectNode hpa) {
         ObjectNode spec = Nodes.objectOrNew(hpa, "spec");
         Nodes.defaultPointer(spec, "minReplicas", 1);
+        ObjectNode behavior = Nodes.object(spec, "behavior");
+        if (v2 && behavior != null) {
+            defaultRules(Nodes.objectOrNew(behavior, "scaleUp"), 0, List.of(new int[] {4, 15}, new int[] {100, 15}));
+            defaultRules(Nodes.objectOrNew(behavior, "scaleDown"), null, List.of(new int[] {100, 15}));
+        }
         if (v2 && spec.path("metrics").isEmpty()) {
             ObjectNode resource = spec.putArray("metrics").addObject().put("type", "Resource").putObject("resource");
             resource.put("name", "cpu");
             resource.putObject("target").put("type", "Utilization").put("averageUtilization", DEFAULT_CPU_UTILIZATION);
+        }
+    }
+
+    /**
+     * Kubernetes' GenerateHPAScaleUpRules and GenerateHPAScaleDownRules: what a given behavior leaves out of a
+     * direction comes from the defaults (select Max; scale up by 4 pods or 100% per 15 s with no window; scale
+     * down by 100% per 15 s, with the controller's window).
+     *
+     * @param policies {Pods value, period} first when two are given, then {Percent value, period}
+     */
+    private static void defaultRules(ObjectNode rules, Integer window, List<int[]> policies) {
+        if (window != null) {
+            Nodes.defaultPointer(rules, "stabilizationWindowSeconds", window);
+        }
+        Nodes.defaultText(rules, "selectPolicy", "Max");
+        if (!rules.has("policies") || rules.get("policies").isNull()) {
+            var list = rules.putArray("policies");
+            for (int i = 0; i < policies.size(); i++) {
+                String type = policies.size() == 2 && i == 0 ? "Pods" : "Percent";
+                list.addObject().put("type", type).put("value", policies.get(i)[0]).put("periodSeconds", policies.get(i)[1]);
+            }
         }
     }
 

@@ -16,7 +16,7 @@ import java.util.Set;
  * addresses, and no two containers claim one host port.
  */
 final class PodNetworkValidation {
-    private static final String IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
+    static final String IP_ERROR = "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)";
     private static final int MAX_NAMESERVERS = 3;
     private static final int MAX_SEARCH_PATHS = 32;
     private static final int MAX_SEARCH_CHARS = 2048;
@@ -40,6 +40,10 @@ final class PodNetworkValidation {
 
     /** Whether {@code address} is an IPv4 or IPv6 address (IsValidIP). */
     static boolean isIp(String address) {
+        // Netty also takes "[::1]" and a zone ("fe80::1%eth0"); an IP address field takes neither.
+        if (address.contains("[") || address.contains("%")) {
+            return false;
+        }
         return NetUtil.isValidIpV4Address(address) || NetUtil.isValidIpV6Address(address);
     }
 
@@ -125,12 +129,14 @@ final class PodNetworkValidation {
         for (int c = 0; c < init.size(); c++) {
             causes.addAll(claim(init.get(c), path + ".initContainers[" + c + "]", new HashSet<>()));
         }
+        // A template's host ports are filled in when its pods are made, so an unset one is no mismatch there.
+        boolean pod = path.equals("spec");
         if (Nodes.isTrue(spec, "hostNetwork")) {
             for (int c = 0; c < containers.size(); c++) {
                 List<ObjectNode> ports = Nodes.objects(containers.get(c), "ports");
                 for (int p = 0; p < ports.size(); p++) {
                     long hostPort = ports.get(p).path("hostPort").asLong(0);
-                    if (hostPort != ports.get(p).path("containerPort").asLong(0)) {
+                    if ((pod || hostPort != 0) && hostPort != ports.get(p).path("containerPort").asLong(0)) {
                         causes.add(Causes.invalid(path + ".containers[" + c + "].ports[" + p + "].hostPort",
                                 Long.toString(hostPort), "must match `containerPort` when `hostNetwork` is true"));
                     }

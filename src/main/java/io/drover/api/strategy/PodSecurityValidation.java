@@ -30,10 +30,7 @@ final class PodSecurityValidation {
         List<Cause> causes = new ArrayList<>();
         String at = path + ".securityContext";
         JsonNode context = spec.path("securityContext");
-        JsonNode fsGroup = context.get("fsGroup");
-        if (fsGroup != null && fsGroup.canConvertToLong() && (fsGroup.asLong() < 0 || fsGroup.asLong() > Integer.MAX_VALUE)) {
-            causes.add(Causes.invalid(at + ".fsGroup", fsGroup.asText(), NameRules.inclusiveRangeError(0, Integer.MAX_VALUE)));
-        }
+        causes.addAll(PodSpecValidation.id(context.get("fsGroup"), at + ".fsGroup"));
         if (Nodes.isTrue(spec, "shareProcessNamespace") && Nodes.isTrue(spec, "hostPID")) {
             causes.add(Causes.invalid(at + ".shareProcessNamespace", "true",
                     "ShareProcessNamespace and HostPID cannot both be enabled"));

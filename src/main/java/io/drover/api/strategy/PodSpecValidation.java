@@ -99,7 +99,7 @@ final class PodSpecValidation {
         return causes;
     }
 
-    private static List<Cause> id(JsonNode value, String field) {
+    static List<Cause> id(JsonNode value, String field) {
         if (value == null || value.isNull() || !value.canConvertToLong()
                 || (value.asLong() >= 0 && value.asLong() <= Integer.MAX_VALUE)) {
             return List.of();

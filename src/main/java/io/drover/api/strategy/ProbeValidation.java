@@ -70,10 +70,12 @@ final class ProbeValidation {
             String at = path + ".lifecycle." + hook;
             causes.addAll(handler(handler, at, HOOK_HANDLERS));
             ObjectNode sleep = Nodes.object(handler, "sleep");
-            long seconds = sleep == null ? 1 : sleep.path("seconds").asLong(0); // absent is Go's zero
-            if (sleep != null && (seconds <= 0 || seconds > gracePeriod)) {
-                causes.add(Causes.invalid(at + ".sleep", Long.toString(seconds),
-                        "must be greater than 0 and less than terminationGracePeriodSeconds (" + gracePeriod + ")"));
+            if (sleep != null) {
+                long seconds = sleep.path("seconds").asLong(0); // absent is Go's zero
+                if (seconds <= 0 || seconds > gracePeriod) {
+                    causes.add(Causes.invalid(at + ".sleep", Long.toString(seconds),
+                            "must be greater than 0 and less than terminationGracePeriodSeconds (" + gracePeriod + ")"));
+                }
             }
         }
         return causes;

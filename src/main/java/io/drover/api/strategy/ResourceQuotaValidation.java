@@ -3,7 +3,6 @@ package io.drover.api.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,19 +17,6 @@ import java.util.Set;
  * known scopes, and a limit range whose min, default request, default and max are in that order.
  */
 final class ResourceQuotaValidation {
-    private static final Set<String> STANDARD_RESOURCES = Set.of("cpu", "memory", "ephemeral-storage",
-            "requests.cpu", "requests.memory", "requests.ephemeral-storage", "limits.cpu", "limits.memory",
-            "limits.ephemeral-storage", "pods", "resourcequotas", "services", "replicationcontrollers", "secrets",
-            "configmaps", "persistentvolumeclaims", "storage", "requests.storage", "services.nodeports",
-            "services.loadbalancers");
-    private static final Set<String> QUOTA_RESOURCES = Set.of("cpu", "memory", "ephemeral-storage",
-            "requests.cpu", "requests.memory", "requests.storage", "requests.ephemeral-storage", "limits.cpu",
-            "limits.memory", "limits.ephemeral-storage", "pods", "resourcequotas", "services",
-            "replicationcontrollers", "secrets", "persistentvolumeclaims", "configmaps", "services.nodeports",
-            "services.loadbalancers");
-    private static final Set<String> INTEGER_RESOURCES = Set.of("pods", "resourcequotas", "services",
-            "replicationcontrollers", "secrets", "configmaps", "persistentvolumeclaims", "services.nodeports",
-            "services.loadbalancers");
     private static final Set<String> SCOPES = Set.of("Terminating", "NotTerminating", "BestEffort", "NotBestEffort",
             "PriorityClass", "CrossNamespacePodAffinity", "VolumeAttributesClass");
     private static final Set<String> LIMIT_TYPES = Set.of("Pod", "Container", "PersistentVolumeClaim");
@@ -42,8 +28,8 @@ final class ResourceQuotaValidation {
         JsonNode spec = quota.path("spec");
         spec.path("hard").properties().forEach(e -> {
             String at = "spec.hard[" + e.getKey() + "]";
-            causes.addAll(resourceName(e.getKey(), at, QUOTA_RESOURCES, "must be a standard resource for quota"));
-            causes.addAll(value(e.getKey(), e.getValue().asText(), at));
+            causes.addAll(ResourceNames.check(e.getKey(), at, ResourceNames.QUOTA, "must be a standard resource for quota"));
+            causes.addAll(ResourceNames.value(e.getKey(), e.getValue().asText(), at));
         });
         List<String> scopes = new ArrayList<>();
         spec.path("scopes").forEach(s -> scopes.add(s.asText()));
@@ -96,8 +82,18 @@ final class ResourceQuotaValidation {
             limit.path(field).properties().forEach(e -> values.put(e.getKey(), e.getValue().asText()));
             byField.put(field, values);
         }
-        Set<String> keys = new LinkedHashSet<>(byField.get("max").keySet());
-        keys.addAll(byField.get("min").keySet());
+        Set<String> keys = new LinkedHashSet<>();
+        String type = Nodes.text(limit, "type");
+        for (Map.Entry<String, Map<String, String>> field : byField.entrySet()) {
+            for (String name : field.getValue().keySet()) {
+                keys.add(name);
+                String fat = at + "." + field.getKey() + "[" + name + "]";
+                // validateLimitRangeResourceName: a pod's or container's resources are a container's.
+                causes.addAll(type.equals("Pod") || type.equals("Container")
+                        ? ResourceNames.check(name, fat, ResourceNames.CONTAINER, "must be a standard resource for containers")
+                        : ResourceNames.check(name, fat, null, null));
+            }
+        }
         for (String k : keys) {
             String min = byField.get("min").get(k);
             String max = byField.get("max").get(k);
@@ -128,9 +124,17 @@ final class ResourceQuotaValidation {
                 causes.add(Causes.invalid(at + ".default[" + k + "]", GoValues.quote(max),
                         "default value " + dflt + " is greater than max value " + max));
             }
-            if (ratio != null && amount(ratio) != null && amount(ratio).compareTo(BigDecimal.ONE) < 0) {
+            BigDecimal ratioValue = ratio == null ? null : ResourceNames.amount(ratio);
+            if (ratioValue != null && ratioValue.compareTo(BigDecimal.ONE) < 0) {
                 causes.add(Causes.invalid(at + ".maxLimitRequestRatio[" + k + "]", GoValues.quote(ratio),
                         "ratio " + ratio + " is less than 1"));
+            }
+            BigDecimal dfltValue = dflt == null ? null : ResourceNames.amount(dflt);
+            BigDecimal requestValue = request == null ? null : ResourceNames.amount(request);
+            if (!ResourceNames.overcommitAllowed(k) && dfltValue != null && requestValue != null
+                    && dfltValue.compareTo(requestValue) != 0) {
+                causes.add(Causes.invalid(at + ".defaultRequest[" + k + "]", GoValues.quote(request),
+                        "default value " + dflt + " must equal to defaultRequest value " + request + " in " + k));
             }
         }
         return causes;
@@ -138,49 +142,8 @@ final class ResourceQuotaValidation {
 
     /** Both given and readable, and the first greater. */
     private static boolean greater(String a, String b) {
-        BigDecimal x = a == null ? null : amount(a);
-        BigDecimal y = b == null ? null : amount(b);
+        BigDecimal x = a == null ? null : ResourceNames.amount(a);
+        BigDecimal y = b == null ? null : ResourceNames.amount(b);
         return x != null && y != null && x.compareTo(y) > 0;
-    }
-
-    /** validateResourceName, then the kind's own list of single-segment names. */
-    private static List<Cause> resourceName(String name, String at, Set<String> known, String unknownMessage) {
-        List<Cause> causes = new ArrayList<>();
-        NameRules.qualifiedName(name).forEach(m -> causes.add(Causes.invalid(at, GoValues.quote(name), m)));
-        if (!causes.isEmpty() || name.contains("/")) {
-            return causes;
-        }
-        boolean hugepages = name.startsWith("hugepages-") || name.startsWith("requests.hugepages-");
-        if (!STANDARD_RESOURCES.contains(name) && !hugepages) {
-            causes.add(Causes.invalid(at, GoValues.quote(name), "must be a standard resource type or fully qualified"));
-        }
-        if (!known.contains(name) && !hugepages) {
-            causes.add(Causes.invalid(at, GoValues.quote(name), unknownMessage));
-        }
-        return causes;
-    }
-
-    /** ValidateResourceQuantityValue: not negative; counted resources (and extended ones) whole. */
-    private static List<Cause> value(String name, String text, String at) {
-        BigDecimal amount = amount(text);
-        if (amount == null) {
-            return List.of();
-        }
-        if (amount.signum() < 0) {
-            return List.of(Causes.invalid(at, GoValues.quote(text), "must be greater than or equal to 0"));
-        }
-        boolean extended = name.contains("/") && !name.contains("kubernetes.io/") && !name.startsWith("requests.");
-        if ((INTEGER_RESOURCES.contains(name) || extended) && amount.stripTrailingZeros().scale() > 0) {
-            return List.of(Causes.invalid(at, GoValues.quote(text), "must be an integer"));
-        }
-        return List.of();
-    }
-
-    private static BigDecimal amount(String text) {
-        try {
-            return Quantity.getAmountInBytes(new Quantity(text));
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            return null;
-        }
     }
 }

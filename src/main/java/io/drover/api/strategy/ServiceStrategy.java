@@ -3,6 +3,7 @@ package io.drover.api.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
+import io.drover.api.service.ServiceAllocations;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -38,7 +39,7 @@ final class ServiceStrategy extends KindStrategy {
                 port.set("targetPort", port.get("port"));
             }
         }
-        if ((type.equals("NodePort") || type.equals("LoadBalancer"))) {
+        if (ServiceAllocations.externallyAccessible(spec)) {
             Nodes.defaultText(spec, "externalTrafficPolicy", "Cluster");
         }
         if (type.equals("NodePort") || type.equals("LoadBalancer") || type.equals("ClusterIP")) {
@@ -126,9 +127,7 @@ final class ServiceStrategy extends KindStrategy {
     private static List<Cause> trafficPolicies(JsonNode spec, String type) {
         List<Cause> causes = new ArrayList<>();
         String external = Nodes.text(spec, "externalTrafficPolicy");
-        boolean externallyAccessible = type.equals("NodePort") || type.equals("LoadBalancer")
-                || (type.equals("ClusterIP") && spec != null && !spec.path("externalIPs").isEmpty());
-        if (!externallyAccessible) {
+        if (spec == null || !ServiceAllocations.externallyAccessible(spec)) {
             if (!external.isEmpty()) {
                 causes.add(Causes.invalid("spec.externalTrafficPolicy", GoValues.quote(external),
                         "may only be set for externally-accessible services"));

@@ -3,7 +3,6 @@ package io.drover.api.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
-import io.fabric8.kubernetes.api.model.Quantity;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -153,10 +152,7 @@ final class VolumeSourceValidation {
     }
 
     private static boolean negative(String quantity) {
-        try {
-            return Quantity.getAmountInBytes(new Quantity(quantity)).signum() < 0;
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            return false;
-        }
+        java.math.BigDecimal amount = ResourceNames.amount(quantity);
+        return amount != null && amount.signum() < 0;
     }
 }

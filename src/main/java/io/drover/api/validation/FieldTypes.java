@@ -151,6 +151,8 @@ public final class FieldTypes {
                     return null;
                 } catch (Quantities.InvalidQuantityException e) {
                     return e.getMessage();
+                } catch (ArithmeticException e) {
+                    return QUANTITY_FORMAT_ERROR; // a number no quantity can hold
                 }
             }
             case RAW_EXTENSION -> {

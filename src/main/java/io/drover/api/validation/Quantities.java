@@ -28,6 +28,8 @@ public final class Quantities {
     private static final String SUFFIX_CHARACTERS = "eEinumkKMGTP";
     private static final BigInteger BASE_1024 = BigInteger.valueOf(1024);
     private static final BigDecimal BINARY_DECIMAL_BOUND = BigDecimal.valueOf(1024);
+    private static final BigDecimal NANO = BigDecimal.ONE.movePointLeft(9);
+    private static final BigDecimal MAX_ALLOWED = BigDecimal.valueOf(Long.MAX_VALUE);
 
     private Quantities() {}
 
@@ -56,6 +58,18 @@ public final class Quantities {
     public static String canonical(String text) {
         Parsed q = parse(text);
         return format(q.amount(), q.format());
+    }
+
+    /**
+     * The exact value of {@code text} (a quantity's number of units: bytes, cores), or empty when it is no
+     * quantity.
+     */
+    public static java.util.Optional<BigDecimal> value(String text) {
+        try {
+            return java.util.Optional.of(parse(text).amount());
+        } catch (InvalidQuantityException | ArithmeticException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     /** ParseQuantity. */
@@ -108,18 +122,42 @@ public final class Quantities {
         } else if (suffix.length() > 1 && (suffix.charAt(0) == 'e' || suffix.charAt(0) == 'E')
                 && isExponent(suffix.substring(1))) {
             format = Format.DECIMAL_EXPONENT;
-            amount = amount.scaleByPowerOfTen(Integer.parseInt(suffix.substring(1)));
+            amount = scaled(amount, exponent(suffix.substring(1)));
         } else {
             throw new InvalidQuantityException(SUFFIX_ERROR);
         }
         // Anything non-zero is at least a nano: rounded up, as Kubernetes rounds it.
         if (amount.signum() != 0 && amount.scale() > 9) {
-            amount = amount.setScale(9, RoundingMode.UP);
+            amount = amount.precision() - amount.scale() < -9 ? NANO // below a nano: no need to round digits
+                    : amount.setScale(9, RoundingMode.UP);
+        }
+        if (format == Format.BINARY_SI && amount.compareTo(MAX_ALLOWED) > 0) {
+            amount = MAX_ALLOWED; // Kubernetes caps binary quantities at the largest int64
         }
         if (format == Format.BINARY_SI && amount.signum() > 0 && amount.compareTo(BigDecimal.ONE) < 0) {
             format = Format.DECIMAL_SI;
         }
         return new Parsed(positive ? amount : amount.negate(), format);
+    }
+
+    /** An exponent that fits an int32, as Kubernetes reads one; a longer one is no suffix it knows. */
+    private static int exponent(String text) {
+        try {
+            return Integer.parseInt(text.startsWith("+") ? text.substring(1) : text);
+        } catch (NumberFormatException e) {
+            throw new InvalidQuantityException(SUFFIX_ERROR);
+        }
+    }
+
+    /** {@code amount} times ten to {@code exponent}; a number far below a nano is just that (it is rounded up). */
+    private static BigDecimal scaled(BigDecimal amount, int exponent) {
+        if (amount.signum() == 0) {
+            return amount;
+        }
+        if ((long) amount.precision() - amount.scale() + exponent < -9) {
+            return NANO;
+        }
+        return amount.scaleByPowerOfTen(exponent);
     }
 
     /** Quantity.CanonicalizeBytes: the number and its suffix. */

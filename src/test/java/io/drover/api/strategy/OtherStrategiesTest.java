@@ -126,6 +126,36 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void aGivenBehaviorIsCompletedWithKubernetesDefaults() {
+        HorizontalPodAutoscalerStrategy v2 = new HorizontalPodAutoscalerStrategy(true);
+        ObjectNode hpa = Json.parse("{spec: {scaleTargetRef: {kind: 'Deployment', name: 'web'}, maxReplicas: 5,"
+                + " behavior: {scaleDown: {stabilizationWindowSeconds: 300}}}}");
+        v2.applyDefaults(hpa);
+        assertThat(hpa.path("spec").path("behavior")).isEqualTo(Json.parse("{scaleDown: {stabilizationWindowSeconds: 300,"
+                + " selectPolicy: 'Max', policies: [{type: 'Percent', value: 100, periodSeconds: 15}]},"
+                + " scaleUp: {stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{type: 'Pods', value: 4,"
+                + " periodSeconds: 15}, {type: 'Percent', value: 100, periodSeconds: 15}]}}"));
+        assertThat(v2.validateCreate(hpa)).isEmpty();
+    }
+
+    @Test
+    void aLimitRangesDefaultsAreCheckedWithoutAMinOrMax() {
+        SmallKinds.LimitRangeStrategy strategy = new SmallKinds.LimitRangeStrategy();
+        ObjectNode range = Json.parse("{spec: {limits: [{type: 'Container', default: {cpu: '1', gpu: '1'},"
+                + " defaultRequest: {cpu: '2'}}]}}");
+        strategy.applyDefaults(range);
+        assertThat(Json.printed(strategy.validateCreate(range))).containsExactlyInAnyOrder(
+                "spec.limits[0].default[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully qualified",
+                "spec.limits[0].default[gpu]: Invalid value: \"gpu\": must be a standard resource for containers",
+                // Defaulted from the default limit, as Kubernetes defaults it.
+                "spec.limits[0].defaultRequest[gpu]: Invalid value: \"gpu\": must be a standard resource type or fully "
+                        + "qualified",
+                "spec.limits[0].defaultRequest[gpu]: Invalid value: \"gpu\": must be a standard resource for containers",
+                "spec.limits[0].defaultRequest[cpu]: Invalid value: \"2\": default request value 2 is greater than "
+                        + "default limit value 1");
+    }
+
+    @Test
     void leasesLastAPositiveTime() {
         assertThat(Json.printed(new SmallKinds.LeaseStrategy().validateCreate(Json.parse(
                 "{spec: {leaseDurationSeconds: 0, leaseTransitions: -1}}")))).containsExactly(

@@ -332,6 +332,17 @@ class PodStrategyTest {
                         + "lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric "
                         + "character (e.g. 'example.com', regex used for validation is "
                         + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
+        // A template's host ports are filled in when its pods are made.
+        assertThat(Json.printed(PodSpecValidation.validate(Json.parse("{restartPolicy: 'Always', dnsPolicy: 'ClusterFirst',"
+                + " hostNetwork: true, containers: [{name: 'a', ports: [{containerPort: 80, protocol: 'TCP'}]}]}"),
+                "spec.template.spec")))
+                .isEmpty();
+        assertThat(create("{hostAliases: [{ip: 'fe80::1%eth0'}, {ip: '[::1]'}, {ip: '::1'}], containers: [{name: 'a'}]}"))
+                .containsExactly(
+                        "spec.hostAliases[0].ip: Invalid value: \"fe80::1%eth0\": must be a valid IP address, (e.g. "
+                                + "10.9.8.7 or 2001:db8::ffff)",
+                        "spec.hostAliases[1].ip: Invalid value: \"[::1]\": must be a valid IP address, (e.g. 10.9.8.7 "
+                                + "or 2001:db8::ffff)");
         assertThat(create("{hostNetwork: true, containers: [{name: 'a', ports: [{containerPort: 80, hostPort: 81}]}]}"))
                 .containsExactly("spec.containers[0].ports[0].hostPort: Invalid value: 81: must match `containerPort` "
                         + "when `hostNetwork` is true");

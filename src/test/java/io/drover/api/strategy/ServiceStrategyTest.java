@@ -76,6 +76,10 @@ class ServiceStrategyTest {
                 "spec.externalTrafficPolicy: Invalid value: \"Local\": may only be set for externally-accessible services");
         assertThat(create("{externalTrafficPolicy: 'Local', externalIPs: ['192.0.2.9'], ports: [{port: 80}]}"))
                 .isEmpty();
+        // Reached from outside by its external IPs, it gets the default policy, as Kubernetes gives it.
+        assertThat(defaulted("{externalIPs: ['192.0.2.9'], ports: [{port: 80}]}").path("spec")
+                .path("externalTrafficPolicy").asText()).isEqualTo("Cluster");
+        assertThat(create("{externalIPs: ['192.0.2.9'], ports: [{port: 80}]}")).isEmpty();
     }
 
     @Test

@@ -37,6 +37,16 @@ class QuantitiesTest {
                 "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'");
     }
 
+    @Test
+    void extremeExponentsAreCheapAndNeverAServerError() {
+        assertThat(Quantities.canonical("1e-300000000")).isEqualTo("1e-9");
+        assertThat(Quantities.canonical("1.5e-2147483647")).isEqualTo("1e-9");
+        assertThat(Quantities.canonical("-1e-300000000")).isEqualTo("-1e-9");
+        assertThat(Quantities.canonical("1e2147483647")).isEqualTo("10e2147483646"); // the exponent goes down to a multiple of 3
+        assertThat(Quantities.canonical("9Ei")).isEqualTo("9223372036854775807");
+        assertThatThrownBy(() -> Quantities.canonical("1e99999999999")).hasMessage("unable to parse quantity's suffix");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"0.1mi", ".5i", "1i", "-3.01i", "-3.01e-", "1K", "5kk", "1Mm"})
     void refusesAnUnknownSuffix(String in) {
