@@ -158,7 +158,7 @@ final class AutoscalerMetricsValidation {
             return List.of(Causes.required(at + ".name", "must specify a metric name"));
         }
         List<Cause> causes = new ArrayList<>();
-        NameRules.pathSegmentName(name).forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+        causes.addAll(Causes.invalidEach(at + ".name", name, NameRules.pathSegmentName(name)));
         return causes;
     }
 
@@ -170,8 +170,7 @@ final class AutoscalerMetricsValidation {
             if (value.isEmpty()) {
                 causes.add(Causes.required(at + "." + field));
             } else {
-                NameRules.pathSegmentName(value).forEach(m -> causes.add(Causes.invalid(at + "." + field,
-                        GoValues.quote(value), m)));
+                causes.addAll(Causes.invalidEach(at + "." + field, value, NameRules.pathSegmentName(value)));
             }
         }
         return causes;

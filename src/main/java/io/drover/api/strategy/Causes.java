@@ -24,6 +24,11 @@ final class Causes {
         return new Cause("FieldValueInvalid", "Invalid value: " + goValue + ": " + detail, field);
     }
 
+    /** One Invalid cause per message of a rule about string {@code value} (e.g. NameRules.dns1123Label's). */
+    static List<Cause> invalidEach(String field, String value, List<String> messages) {
+        return messages.stream().map(m -> invalid(field, GoValues.quote(value), m)).toList();
+    }
+
     static Cause notSupported(String field, String goValue, List<String> supported) {
         String values = supported.stream().map(GoValues::quote).collect(Collectors.joining(", "));
         return new Cause("FieldValueNotSupported", "Unsupported value: " + goValue + ": supported values: " + values,

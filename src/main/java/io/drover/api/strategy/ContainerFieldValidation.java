@@ -126,7 +126,7 @@ final class ContainerFieldValidation {
             List<Cause> causes = new ArrayList<>();
             String key = subscripted.group(1).equals("metadata.annotations")
                     ? subscripted.group(2).toLowerCase(java.util.Locale.ROOT) : subscripted.group(2);
-            NameRules.qualifiedName(key).forEach(m -> causes.add(Causes.invalid(path, GoValues.quote(key), m)));
+            causes.addAll(Causes.invalidEach(path, key, NameRules.qualifiedName(key)));
             return causes;
         }
         String internal = fieldPath.equals("spec.host") ? "spec.nodeName" : fieldPath;
@@ -165,12 +165,12 @@ final class ContainerFieldValidation {
     private static List<Cause> keySelector(ObjectNode ref, String path) {
         List<Cause> causes = new ArrayList<>();
         String name = Nodes.text(ref, "name");
-        NameRules.dns1123Subdomain(name).forEach(m -> causes.add(Causes.invalid(path + ".name", GoValues.quote(name), m)));
+        causes.addAll(Causes.invalidEach(path + ".name", name, NameRules.dns1123Subdomain(name)));
         String key = Nodes.text(ref, "key");
         if (key.isEmpty()) {
             causes.add(Causes.required(path + ".key"));
         } else {
-            NameRules.configMapKey(key).forEach(m -> causes.add(Causes.invalid(path + ".key", GoValues.quote(key), m)));
+            causes.addAll(Causes.invalidEach(path + ".key", key, NameRules.configMapKey(key)));
         }
         return causes;
     }
@@ -195,8 +195,7 @@ final class ContainerFieldValidation {
                 if (name.isEmpty()) {
                     causes.add(Causes.required(at + "." + ref + ".name"));
                 } else {
-                    NameRules.dns1123Subdomain(name).forEach(
-                            m -> causes.add(Causes.invalid(at + "." + ref + ".name", GoValues.quote(name), m)));
+                    causes.addAll(Causes.invalidEach(at + "." + ref + ".name", name, NameRules.dns1123Subdomain(name)));
                 }
             }
             if (count == 0) {

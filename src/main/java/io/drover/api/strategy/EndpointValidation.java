@@ -40,7 +40,7 @@ final class EndpointValidation {
                 if (ports.size() > 1 && name.isEmpty()) {
                     causes.add(Causes.required(pat + ".name"));
                 } else if (!name.isEmpty()) {
-                    NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(pat + ".name", GoValues.quote(name), m)));
+                    causes.addAll(Causes.invalidEach(pat + ".name", name, NameRules.dns1123Label(name)));
                 }
                 long number = port.path("port").asLong(0);
                 NameRules.portNumber(number).forEach(m -> causes.add(Causes.invalid(pat + ".port", "" + number, m)));
@@ -61,8 +61,7 @@ final class EndpointValidation {
             }
             String hostname = Nodes.text(address, "hostname");
             if (!hostname.isEmpty()) {
-                NameRules.dns1123Label(hostname).forEach(m -> causes.add(Causes.invalid(at + ".hostname",
-                        GoValues.quote(hostname), m)));
+                causes.addAll(Causes.invalidEach(at + ".hostname", hostname, NameRules.dns1123Label(hostname)));
             }
         }
         return causes;
@@ -95,8 +94,7 @@ final class EndpointValidation {
             }
             String hostname = Nodes.text(endpoints.get(i), "hostname");
             if (!hostname.isEmpty()) {
-                NameRules.dns1123Label(hostname).forEach(m -> causes.add(Causes.invalid(at + ".hostname",
-                        GoValues.quote(hostname), m)));
+                causes.addAll(Causes.invalidEach(at + ".hostname", hostname, NameRules.dns1123Label(hostname)));
             }
         }
         Set<String> names = new HashSet<>();
@@ -105,7 +103,7 @@ final class EndpointValidation {
             String at = "ports[" + p + "]";
             String name = Nodes.text(ports.get(p), "name");
             if (!name.isEmpty()) {
-                NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+                causes.addAll(Causes.invalidEach(at + ".name", name, NameRules.dns1123Label(name)));
             }
             if (!names.add(name)) {
                 causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));

@@ -28,7 +28,7 @@ final class NamespaceStrategy extends KindStrategy {
         List<Cause> causes = new ArrayList<>();
         for (JsonNode finalizer : namespace.path("spec").path("finalizers")) {
             String name = finalizer.asText();
-            NameRules.qualifiedName(name).forEach(m -> causes.add(Causes.invalid("spec.finalizers", GoValues.quote(name), m)));
+            causes.addAll(Causes.invalidEach("spec.finalizers", name, NameRules.qualifiedName(name)));
             causes.addAll(ObjectMetaValidation.kubeFinalizerName(name, "spec.finalizers"));
         }
         return causes;

@@ -65,7 +65,7 @@ public final class PodEphemeralContainers {
             if (name.isEmpty()) {
                 causes.add(Causes.required(at + ".name"));
             } else {
-                NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+                causes.addAll(Causes.invalidEach(at + ".name", name, NameRules.dns1123Label(name)));
                 if (!all.add(name)) {
                     causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
                 }

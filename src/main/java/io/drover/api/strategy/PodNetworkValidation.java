@@ -28,8 +28,7 @@ final class PodNetworkValidation {
         for (String field : List.of("hostname", "subdomain")) {
             String name = Nodes.text(spec, field);
             if (!name.isEmpty()) {
-                NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(path + "." + field,
-                        GoValues.quote(name), m)));
+                causes.addAll(Causes.invalidEach(path + "." + field, name, NameRules.dns1123Label(name)));
             }
         }
         causes.addAll(dnsConfig(spec, path));
@@ -86,7 +85,7 @@ final class PodNetworkValidation {
             String search = searches.get(i).endsWith(".") ? searches.get(i).substring(0, searches.get(i).length() - 1)
                     : searches.get(i);
             String field = at + ".searches[" + i + "]";
-            NameRules.dns1123Subdomain(search).forEach(m -> causes.add(Causes.invalid(field, GoValues.quote(search), m)));
+            causes.addAll(Causes.invalidEach(field, search, NameRules.dns1123Subdomain(search)));
         }
         List<ObjectNode> options = Nodes.objects(config, "options");
         for (int i = 0; i < options.size(); i++) {
@@ -108,7 +107,7 @@ final class PodNetworkValidation {
             for (int j = 0; j < hostnames.size(); j++) {
                 String name = hostnames.get(j);
                 String field = path + "[" + i + "].hostnames[" + j + "]";
-                NameRules.dns1123Subdomain(name).forEach(m -> causes.add(Causes.invalid(field, GoValues.quote(name), m)));
+                causes.addAll(Causes.invalidEach(field, name, NameRules.dns1123Subdomain(name)));
             }
         }
         return causes;

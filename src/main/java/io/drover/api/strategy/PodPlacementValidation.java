@@ -96,7 +96,7 @@ final class PodPlacementValidation {
                         "not a valid selector operator"));
             }
             String key = Nodes.text(rq, "key");
-            NameRules.qualifiedName(key).forEach(m -> causes.add(Causes.invalid(rat + ".key", GoValues.quote(key), m)));
+            causes.addAll(Causes.invalidEach(rat + ".key", key, NameRules.qualifiedName(key)));
         }
         return causes;
     }
@@ -127,13 +127,13 @@ final class PodPlacementValidation {
         List<Cause> causes = new ArrayList<>();
         for (JsonNode namespace : term.path("namespaces")) {
             String name = namespace.asText();
-            NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(at + ".namespace", GoValues.quote(name), m)));
+            causes.addAll(Causes.invalidEach(at + ".namespace", name, NameRules.dns1123Label(name)));
         }
         String key = Nodes.text(term, "topologyKey");
         if (key.isEmpty()) {
             causes.add(Causes.required(at + ".topologyKey", "can not be empty"));
         }
-        NameRules.qualifiedName(key).forEach(m -> causes.add(Causes.invalid(at + ".topologyKey", GoValues.quote(key), m)));
+        causes.addAll(Causes.invalidEach(at + ".topologyKey", key, NameRules.qualifiedName(key)));
         return causes;
     }
 
@@ -192,7 +192,7 @@ final class PodPlacementValidation {
         String effect = Nodes.text(t, "effect");
         boolean hasSeconds = t.hasNonNull("tolerationSeconds");
         if (!key.isEmpty()) {
-            NameRules.qualifiedName(key).forEach(m -> causes.add(Causes.invalid(at + ".key", GoValues.quote(key), m)));
+            causes.addAll(Causes.invalidEach(at + ".key", key, NameRules.qualifiedName(key)));
         }
         if (key.isEmpty() && !operator.equals("Exists")) {
             causes.add(Causes.invalid(at + ".operator", GoValues.quote(operator),

@@ -40,8 +40,7 @@ final class PodSpecValidation {
         for (String field : List.of("serviceAccountName", "nodeName", "runtimeClassName")) {
             String name = Nodes.text(spec, field);
             if (!name.isEmpty()) {
-                NameRules.dns1123Subdomain(name).forEach(m -> causes.add(Causes.invalid(path + "." + field,
-                        GoValues.quote(name), m)));
+                causes.addAll(Causes.invalidEach(path + "." + field, name, NameRules.dns1123Subdomain(name)));
             }
         }
         // drover: pods of the process runtime run a command on the host and need no image. Without a
@@ -117,7 +116,7 @@ final class PodSpecValidation {
             if (name.isEmpty()) {
                 causes.add(Causes.required(field));
             } else {
-                NameRules.dns1123Label(name).forEach(m -> causes.add(Causes.invalid(field, GoValues.quote(name), m)));
+                causes.addAll(Causes.invalidEach(field, name, NameRules.dns1123Label(name)));
                 if (!names.add(name)) {
                     causes.add(Causes.duplicate(field, GoValues.quote(name)));
                 }
@@ -137,8 +136,7 @@ final class PodSpecValidation {
             if (name.isEmpty()) {
                 causes.add(Causes.required(at + ".name"));
             } else {
-                NameRules.dns1123Label(name)
-                        .forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+                causes.addAll(Causes.invalidEach(at + ".name", name, NameRules.dns1123Label(name)));
                 if (!names.add(name)) {
                     causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
                 }
@@ -203,7 +201,7 @@ final class PodSpecValidation {
             String name = Nodes.text(p, "name");
             if (!name.isEmpty()) {
                 List<String> errs = NameRules.portName(name);
-                errs.forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+                causes.addAll(Causes.invalidEach(at + ".name", name, errs));
                 if (errs.isEmpty() && !names.add(name)) {
                     causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
                 }

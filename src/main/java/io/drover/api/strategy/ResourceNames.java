@@ -39,7 +39,7 @@ final class ResourceNames {
      */
     static List<Cause> check(String name, String at, Set<String> allowed, String notAllowed) {
         List<Cause> causes = new ArrayList<>();
-        NameRules.qualifiedName(name).forEach(m -> causes.add(Causes.invalid(at, GoValues.quote(name), m)));
+        causes.addAll(Causes.invalidEach(at, name, NameRules.qualifiedName(name)));
         if (!causes.isEmpty()) {
             return causes;
         }

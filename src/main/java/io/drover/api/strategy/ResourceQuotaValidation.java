@@ -55,7 +55,7 @@ final class ResourceQuotaValidation {
             String at = "spec.limits[" + i + "]";
             String type = Nodes.text(limit, "type");
             List<String> typeErrors = NameRules.qualifiedName(type);
-            typeErrors.forEach(m -> causes.add(Causes.invalid(at + ".type", GoValues.quote(type), m)));
+            causes.addAll(Causes.invalidEach(at + ".type", type, typeErrors));
             if (typeErrors.isEmpty() && !type.contains("/") && !LIMIT_TYPES.contains(type)) {
                 causes.add(Causes.invalid(at + ".type", GoValues.quote(type), "must be a standard limit type or fully qualified"));
             }

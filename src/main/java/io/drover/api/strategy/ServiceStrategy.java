@@ -151,7 +151,7 @@ final class ServiceStrategy extends KindStrategy {
             causes.add(Causes.required(at + ".name"));
         } else if (!name.isEmpty()) {
             List<String> errs = NameRules.dns1123Label(name);
-            errs.forEach(m -> causes.add(Causes.invalid(at + ".name", GoValues.quote(name), m)));
+            causes.addAll(Causes.invalidEach(at + ".name", name, errs));
             if (errs.isEmpty() && !names.add(name)) {
                 causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
             }
