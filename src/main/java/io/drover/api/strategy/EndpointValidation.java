@@ -10,7 +10,7 @@ import java.util.Set;
 
 /**
  * Kubernetes' checks of Endpoints (validateEndpointSubsets) and EndpointSlices (discovery's ValidateEndpointSlice):
- * IPv4 and IPv6 addresses that are addresses (a slice's FQDN addresses are not checked), ports in range with a known protocol, names that are DNS labels. Unlike
+ * addresses that are addresses (a slice's of its type: IPv4, IPv6 or a fully qualified domain name), ports in range with a known protocol, names that are DNS labels. Unlike
  * Kubernetes, loopback and link-local addresses are allowed (ValidateNonSpecialIP is not applied): drover's own
  * endpoints are on loopback where its pods and API server listen there.
  */
@@ -67,6 +67,30 @@ final class EndpointValidation {
         return causes;
     }
 
+    /** apimachinery's IsFullyQualifiedDomainName: a DNS subdomain of at least two labels, a trailing dot allowed. */
+    private static List<Cause> fullyQualifiedDomainName(String address, String field) {
+        if (address.isEmpty()) {
+            return List.of(Causes.required(field));
+        }
+        String name = address.endsWith(".") ? address.substring(0, address.length() - 1) : address;
+        List<String> errs = NameRules.dns1123Subdomain(name);
+        if (!errs.isEmpty()) {
+            return List.of(Causes.invalid(field, GoValues.quote(name), String.join(",", errs)));
+        }
+        String[] labels = name.split("\\.");
+        if (labels.length < 2) {
+            return List.of(Causes.invalid(field, GoValues.quote(name),
+                    "should be a domain with at least two segments separated by dots"));
+        }
+        for (String label : labels) {
+            List<String> labelErrs = NameRules.dns1123Label(label);
+            if (!labelErrs.isEmpty()) {
+                return List.of(Causes.invalid(field, GoValues.quote(label), String.join(",", labelErrs)));
+            }
+        }
+        return List.of();
+    }
+
     static List<Cause> endpointSlice(ObjectNode slice) {
         List<Cause> causes = new ArrayList<>();
         String type = Nodes.text(slice, "addressType");
@@ -90,6 +114,8 @@ final class EndpointValidation {
                     causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv4 address"));
                 } else if (type.equals("IPv6") && !(PodNetworkValidation.isIp(address) && address.contains(":"))) {
                     causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv6 address"));
+                } else if (type.equals("FQDN")) {
+                    causes.addAll(fullyQualifiedDomainName(address, field));
                 }
             }
             String hostname = Nodes.text(endpoints.get(i), "hostname");

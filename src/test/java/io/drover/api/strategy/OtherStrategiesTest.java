@@ -51,6 +51,14 @@ class OtherStrategiesTest {
                 "endpoints[1].addresses: Required value: must contain at least 1 address",
                 "ports[0].protocol: Unsupported value: \"FOO\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
                 "ports[1].name: Duplicate value: \"a\"");
+        assertThat(Json.printed(slices.validateCreate(Json.parse("{addressType: 'FQDN', endpoints: [{addresses:"
+                + " ['db.example.com.', 'localhost', 'Bad_Name.example']}]}")))).containsExactly(
+                "endpoints[0].addresses[1]: Invalid value: \"localhost\": should be a domain with at least two segments "
+                        + "separated by dots",
+                "endpoints[0].addresses[2]: Invalid value: \"Bad_Name.example\": a lowercase RFC 1123 subdomain must "
+                        + "consist of lower case alphanumeric characters, '-' or '.', and must start and end with an "
+                        + "alphanumeric character (e.g. 'example.com', regex used for validation is "
+                        + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
         assertThat(Json.printed(slices.validateCreate(Json.parse("{addressType: 'Bogus'}")))).containsExactly(
                 "addressType: Unsupported value: \"Bogus\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"");
     }
