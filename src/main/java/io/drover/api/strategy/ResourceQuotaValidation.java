@@ -100,30 +100,15 @@ final class ResourceQuotaValidation {
             String dflt = byField.get("default").get(k);
             String request = byField.get("defaultRequest").get(k);
             String ratio = byField.get("maxLimitRequestRatio").get(k);
-            if (greater(min, max)) {
-                causes.add(Causes.invalid(at + ".min[" + k + "]", GoValues.quote(min),
-                        "min value " + min + " is greater than max value " + max));
-            }
-            if (greater(min, request)) {
-                causes.add(Causes.invalid(at + ".defaultRequest[" + k + "]", GoValues.quote(request),
-                        "min value " + min + " is greater than default request value " + request));
-            }
-            if (greater(request, max)) {
-                causes.add(Causes.invalid(at + ".defaultRequest[" + k + "]", GoValues.quote(request),
-                        "default request value " + request + " is greater than max value " + max));
-            }
-            if (greater(request, dflt)) {
-                causes.add(Causes.invalid(at + ".defaultRequest[" + k + "]", GoValues.quote(request),
-                        "default request value " + request + " is greater than default limit value " + dflt));
-            }
-            if (greater(min, dflt)) {
-                causes.add(Causes.invalid(at + ".default[" + k + "]", GoValues.quote(min),
-                        "min value " + min + " is greater than default value " + dflt));
-            }
-            if (greater(dflt, max)) {
-                causes.add(Causes.invalid(at + ".default[" + k + "]", GoValues.quote(max),
-                        "default value " + dflt + " is greater than max value " + max));
-            }
+            String minField = at + ".min[" + k + "]";
+            String requestField = at + ".defaultRequest[" + k + "]";
+            String defaultField = at + ".default[" + k + "]";
+            inOrder(causes, "min", min, "max", max, minField, min);
+            inOrder(causes, "min", min, "default request", request, requestField, request);
+            inOrder(causes, "default request", request, "max", max, requestField, request);
+            inOrder(causes, "default request", request, "default limit", dflt, requestField, request);
+            inOrder(causes, "min", min, "default", dflt, defaultField, min);
+            inOrder(causes, "default", dflt, "max", max, defaultField, max);
             BigDecimal ratioValue = ratio == null ? null : ResourceNames.amount(ratio);
             if (ratioValue != null && ratioValue.compareTo(BigDecimal.ONE) < 0) {
                 causes.add(Causes.invalid(at + ".maxLimitRequestRatio[" + k + "]", GoValues.quote(ratio),
@@ -138,6 +123,18 @@ final class ResourceQuotaValidation {
             }
         }
         return causes;
+    }
+
+    /**
+     * Kubernetes' "min value 2 is greater than max value 1": added when both bounds are given and out of order,
+     * reported at {@code field} with {@code shown} as its value (Kubernetes shows one side or the other).
+     */
+    private static void inOrder(List<Cause> causes, String lowName, String low, String highName, String high,
+            String field, String shown) {
+        if (greater(low, high)) {
+            causes.add(Causes.invalid(field, GoValues.quote(shown),
+                    lowName + " value " + low + " is greater than " + highName + " value " + high));
+        }
     }
 
     /** Both given and readable, and the first greater. */
