@@ -21,7 +21,7 @@ import io.drover.agent.runtime.TaskSpec;
 import io.drover.agent.runtime.TaskStatus;
 import io.drover.agent.runtime.TaskStdio;
 import io.drover.agent.runtime.TaskStreams;
-import io.drover.agent.runtime.TaskUser;
+import io.drover.agent.runtime.TaskSecurity;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
@@ -86,7 +86,7 @@ final class PodWorker implements Reconciler {
     private final PodFiles files;
     private final LogPipeline logs;
     private final TerminationMessages terminationMessages;
-    private final ContainerUser users;
+    private final ContainerSecurity security;
     private final HostFacts host;
     private final PodPortAssigner ports;
     private final ContainerEnvironment environment;
@@ -131,7 +131,7 @@ final class PodWorker implements Reconciler {
         this.files = files;
         this.logs = logs;
         this.terminationMessages = new TerminationMessages(logs);
-        this.users = ContainerUser.ofThisProcess();
+        this.security = ContainerSecurity.ofThisProcess();
         this.host = host;
         this.ports = ports;
         this.environment = environment;
@@ -403,18 +403,18 @@ final class PodWorker implements Reconciler {
         return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
     }
 
-    /** What a container is started with: its environment and command line, and who it runs as (null: the agent's user). */
-    private record Launch(ContainerEnvironment.Resolved resolved, TaskUser user) {}
+    /** What a container is started with: its environment and command line, and who and how confined it runs. */
+    private record Launch(ContainerEnvironment.Resolved resolved, TaskSecurity security) {}
 
     /**
-     * The container's environment, command line and user, its pod's host ports allocated first;
+     * The container's environment, command line and security, its pod's host ports allocated first;
      * null when they cannot be resolved or may not run, which the container shows as
      * CreateContainerConfigError.
      */
     private Launch resolve(Pod pod, Container c, ContainerRun cr) {
         try {
             ContainerEnvironment.Resolved resolved = environment.resolve(pod, c, ports.ensure(pod));
-            return new Launch(resolved, users.of(pod, c).orElse(null));
+            return new Launch(resolved, security.of(pod, c));
         } catch (ContainerConfigException | NoFreePortException e) {
             cr.waitingReason = ContainerConfigException.REASON;
             cr.waitingMessage = e.getMessage();
@@ -438,7 +438,7 @@ final class PodWorker implements Reconciler {
             Path resolvConf = dns.prepare(pod, files.podDir(pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), pod.getMetadata().getUid()));
             handle = runtime.start(new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
-                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c), launch.user()));
+                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c), launch.security()));
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
@@ -682,7 +682,7 @@ final class PodWorker implements Reconciler {
             return Optional.empty();
         }
         return exec.environment(handle).map(e -> new ExecTarget(e.env(), e.workingDir(), e.cgroupProcs(),
-                e.mountNamespace(), e.user()));
+                e.mountNamespace(), e.security()));
     }
 
     /**

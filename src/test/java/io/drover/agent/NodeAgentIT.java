@@ -233,6 +233,45 @@ class NodeAgentIT {
                 .startsWith("container's runAsUser breaks non-root policy (pod: \"explicit-root_default(");
     }
 
+    @Test
+    void aContainerHoldsTheCapabilitiesItsSecurityContextAllowsAndSoDoItsExecs() throws Exception {
+        long agent = capabilitySet("CapEff");
+        Assumptions.assumeTrue((agent >>> 8 & 1) == 1, "limiting a task's capabilities needs CAP_SETPCAP");
+        String show = "grep -E '^(CapBnd|CapEff|NoNewPrivs):' /proc/self/status | tr -d '\\t'; exec sleep 1000";
+        create(new PodBuilder(pod("confined", "Always", "sh", "-c", show)).editSpec().editFirstContainer()
+                .withNewSecurityContext().withAllowPrivilegeEscalation(false).withNewCapabilities()
+                .withDrop("ALL").withAdd("NET_BIND_SERVICE").endCapabilities().endSecurityContext()
+                .endContainer().endSpec().build());
+        create(pod("defaults", "Always", "sh", "-c", show));
+        create(new PodBuilder(pod("privileged", "Always", "sh", "-c", show)).editSpec().editFirstContainer()
+                .withNewSecurityContext().withPrivileged(true).endSecurityContext().endContainer().endSpec().build());
+
+        String netBindService = String.format("%016x", 1L << 10);
+        awaitLog("confined", "CapEff:" + netBindService + "\nCapBnd:" + netBindService + "\nNoNewPrivs:1\n");
+        long defaults = 0xa80425fbL & capabilitySet("CapBnd"); // containerd's 14, as far as the agent has them
+        awaitLog("defaults", String.format("CapEff:%016x\nCapBnd:%016x\nNoNewPrivs:0\n", defaults, defaults));
+        long bounding = capabilitySet("CapBnd"); // a root exec's effective set is its bounding set
+        awaitLog("privileged", String.format("CapEff:%016x\nCapBnd:%016x\nNoNewPrivs:0\n", bounding, bounding));
+
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        try (var exec = CLUSTER.client().pods().inNamespace("default").withName("confined").writingOutput(out)
+                .exec("sh", "-c", "grep -E '^(CapBnd|NoNewPrivs):' /proc/self/status | tr -d '\\t'")) {
+            assertThat(exec.exitCode().get(30, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        }
+        assertThat(out.toString()).isEqualTo("CapBnd:" + netBindService + "\nNoNewPrivs:1\n");
+    }
+
+    private void awaitLog(String pod, String expected) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(CLUSTER.client().pods()
+                .inNamespace("default").withName(pod).getLog()).isEqualTo(expected));
+    }
+
+    /** One of this process's capability sets from /proc/self/status; the agent runs with the test's. */
+    private static long capabilitySet(String name) throws java.io.IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith(name + ":"))
+                .map(l -> Long.parseUnsignedLong(l.substring(name.length() + 1).trim(), 16)).findFirst().orElseThrow();
+    }
+
     private static boolean isRoot() {
         try {
             return ((Number) Files.getAttribute(Path.of("/proc/self"), "unix:uid")).intValue() == 0;

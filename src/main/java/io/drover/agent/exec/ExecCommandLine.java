@@ -46,7 +46,7 @@ final class ExecCommandLine {
             env.putIfAbsent("TERM", "xterm");
         }
         env.forEach((name, value) -> line.add(name + "=" + value));
-        target.user().ifPresent(user -> line.addAll(user.setpriv()));
+        line.addAll(target.security().setpriv());
         if (options.tty()) {
             line.addAll(Pty.wrap(options.command()));
         } else {

@@ -1,6 +1,6 @@
 package io.drover.agent.exec;
 
-import io.drover.agent.runtime.TaskUser;
+import io.drover.agent.runtime.TaskSecurity;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -16,16 +16,16 @@ import java.util.Optional;
  *     container has no cgroup
  * @param mountNamespace the container's mount namespace ({@code /proc/<pid>/ns/mnt}) when it is
  *     not the agent's, which the command then enters; empty otherwise
- * @param user who the container runs as, when not the agent's user: the command does too
+ * @param security who the container runs as and with which privileges: the command does too
  */
 public record ExecTarget(Map<String, String> env, Path workingDir, List<Path> cgroupProcs,
-        Optional<Path> mountNamespace, Optional<TaskUser> user) {
+        Optional<Path> mountNamespace, TaskSecurity security) {
 
     public ExecTarget {
         env = env == null ? Map.of() : Map.copyOf(env);
         cgroupProcs = cgroupProcs == null ? List.of() : List.copyOf(cgroupProcs);
         mountNamespace = mountNamespace == null ? Optional.empty() : mountNamespace;
-        user = user == null ? Optional.empty() : user;
+        security = security == null ? TaskSecurity.AGENT : security;
         if (workingDir == null) {
             throw new IllegalArgumentException("workingDir: null (expected: the container's working directory)");
         }
@@ -33,6 +33,6 @@ public record ExecTarget(Map<String, String> env, Path workingDir, List<Path> cg
 
     /** A target in the agent's own mount namespace. */
     public ExecTarget(Map<String, String> env, Path workingDir, List<Path> cgroupProcs) {
-        this(env, workingDir, cgroupProcs, Optional.empty(), Optional.empty());
+        this(env, workingDir, cgroupProcs, Optional.empty(), TaskSecurity.AGENT);
     }
 }

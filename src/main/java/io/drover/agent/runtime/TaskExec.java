@@ -39,15 +39,15 @@ public interface TaskExec {
      *     task's cgroup(s) (one per hierarchy with cgroup v1; empty without cgroups)
      * @param mountNamespace the task's mount namespace ({@code /proc/<pid>/ns/mnt}) when it differs
      *     from the agent's (a pod's own resolv.conf), else empty
-     * @param user who its processes run as, when not the agent's user
+     * @param security who its processes run as and with which privileges
      */
     record TaskEnvironment(Map<String, String> env, Path workingDir, List<Path> cgroupProcs,
-            Optional<Path> mountNamespace, Optional<TaskUser> user) {
+            Optional<Path> mountNamespace, TaskSecurity security) {
         public TaskEnvironment {
             env = Map.copyOf(env);
             cgroupProcs = List.copyOf(cgroupProcs);
             mountNamespace = mountNamespace == null ? Optional.empty() : mountNamespace;
-            user = user == null ? Optional.empty() : user;
+            security = security == null ? TaskSecurity.AGENT : security;
         }
     }
 

@@ -18,15 +18,15 @@ import java.util.Map;
  * @param resolvConf a file the task sees as {@code /etc/resolv.conf} (the pod's DNS settings), or
  *     {@code null} for the host's; the process runtime applies it as root only
  * @param stdio its standard input and terminal
- * @param user who it runs as, or {@code null} for the node agent's own user
+ * @param security who it runs as and with which privileges ({@link TaskSecurity#AGENT} when {@code null})
  */
 public record TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
-        Path stderrLog, Resources resources, Path resolvConf, TaskStdio stdio, TaskUser user) {
+        Path stderrLog, Resources resources, Path resolvConf, TaskStdio stdio, TaskSecurity security) {
 
-    /** A task run as the node agent's user. */
+    /** A task run as the node agent's user, with its privileges. */
     public TaskSpec(String id, List<String> command, Map<String, String> env, Path workingDir, Path stdoutLog,
             Path stderrLog, Resources resources, Path resolvConf, TaskStdio stdio) {
-        this(id, command, env, workingDir, stdoutLog, stderrLog, resources, resolvConf, stdio, null);
+        this(id, command, env, workingDir, stdoutLog, stderrLog, resources, resolvConf, stdio, TaskSecurity.AGENT);
     }
 
     /** A task without stdin or terminal. */
@@ -67,5 +67,6 @@ public record TaskSpec(String id, List<String> command, Map<String, String> env,
         }
         resources = resources == null ? Resources.NONE : resources;
         stdio = stdio == null ? TaskStdio.NONE : stdio;
+        security = security == null ? TaskSecurity.AGENT : security;
     }
 }

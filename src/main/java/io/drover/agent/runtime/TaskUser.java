@@ -19,22 +19,21 @@ public record TaskUser(long uid, long gid, List<Long> groups) {
         groups = List.copyOf(groups);
     }
 
-    /** The arguments of {@code setpriv(1)} that switch to this user and its groups, then run the rest. */
-    public List<String> setpriv() {
-        List<String> argv = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=" + uid, "--regid=" + gid));
-        argv.add(groups.isEmpty() ? "--clear-groups"
+    /** The options of {@code setpriv(1)} that switch to this user and its groups. */
+    List<String> setprivOptions() {
+        List<String> options = new ArrayList<>(List.of("--reuid=" + uid, "--regid=" + gid));
+        options.add(groups.isEmpty() ? "--clear-groups"
                 : "--groups=" + String.join(",", groups.stream().map(String::valueOf).toList()));
-        argv.add("--");
-        return argv;
+        return options;
     }
 
     /** A one-line form for a task handle's state. */
-    public String encode() {
+    String encode() {
         return uid + ":" + gid + ":" + String.join(",", groups.stream().map(String::valueOf).toList());
     }
 
     /** Reads what {@link #encode()} wrote; empty for null (the agent's own user). */
-    public static Optional<TaskUser> decode(String text) {
+    static Optional<TaskUser> decode(String text) {
         if (text == null || text.isEmpty()) {
             return Optional.empty();
         }

@@ -5,7 +5,7 @@ import io.drover.agent.runtime.TaskExec.ExecResult;
 import io.drover.agent.runtime.TaskExec.TaskEnvironment;
 import io.drover.agent.runtime.MountNamespace;
 import io.drover.agent.runtime.TaskHandle;
-import io.drover.agent.runtime.TaskUser;
+import io.drover.agent.runtime.TaskSecurity;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,9 +41,6 @@ final class ProcessExec {
 
     static final String ENV_FILE = "env";
     static final String WORKDIR_FILE = "workdir";
-    /** The handle state's key for the user a task runs as ({@link TaskUser#encode()}); absent for the agent's. */
-    static final String USER_STATE = "user";
-
     private final String setsid;
     private final String kill;
 
@@ -79,7 +76,7 @@ final class ProcessExec {
             }
             Path cwd = Path.of(Files.readString(taskDir.resolve(WORKDIR_FILE), StandardCharsets.UTF_8));
             return Optional.of(new TaskEnvironment(env, cwd, cgroupProcs, MountNamespace.of(h.pid()),
-                    TaskUser.decode(h.state().get(USER_STATE))));
+                    TaskSecurity.readFrom(h.state())));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException e) {
@@ -107,7 +104,7 @@ final class ProcessExec {
         argv.addAll(List.of(setsid, "/bin/sh", "-c", ENTER, "drover-exec",
                 cgroup == null ? "" : String.join(" ", cgroup.procsFiles().stream().map(Path::toString).toList()), "--"));
         env.stream().filter(v -> !v.isEmpty()).forEach(argv::add);
-        TaskUser.decode(h.state().get(USER_STATE)).ifPresent(user -> argv.addAll(user.setpriv()));
+        argv.addAll(TaskSecurity.readFrom(h.state()).setpriv());
         argv.addAll(command);
         ProcessBuilder pb = new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

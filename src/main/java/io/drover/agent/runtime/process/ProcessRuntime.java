@@ -2,6 +2,7 @@ package io.drover.agent.runtime.process;
 
 import io.drover.agent.runtime.Capabilities;
 import io.drover.agent.runtime.Passwd;
+import io.drover.agent.runtime.TaskUser;
 import io.drover.agent.runtime.Pty;
 import io.drover.agent.runtime.TaskAttach;
 import io.drover.agent.runtime.TaskStreams;
@@ -238,15 +239,16 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         Map<String, String> env = new java.util.TreeMap<>(spec.env());
         env.putIfAbsent("PATH", DEFAULT_PATH);
         // runc sets HOME from the user's passwd entry when the container does not: every container has one.
-        env.putIfAbsent("HOME", Passwd.node().home(spec.user() != null ? spec.user().uid() : Passwd.processUid()));
+        Optional<TaskUser> user = spec.security().user();
+        env.putIfAbsent("HOME", Passwd.node().home(user.map(TaskUser::uid).orElseGet(Passwd::processUid)));
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(EXIT_FILE));
             workDir = spec.workingDir() != null ? spec.workingDir() : Files.createDirectories(dir.resolve("work"));
-            if (spec.workingDir() == null && spec.user() != null) {
+            if (spec.workingDir() == null && user.isPresent()) {
                 // The task's own directory is its user's to write, as an image's working directory would be.
-                Files.setAttribute(workDir, "unix:uid", (int) spec.user().uid());
-                Files.setAttribute(workDir, "unix:gid", (int) spec.user().gid());
+                Files.setAttribute(workDir, "unix:uid", (int) user.get().uid());
+                Files.setAttribute(workDir, "unix:gid", (int) user.get().gid());
             }
             if (!Files.isDirectory(workDir)) {
                 throw new TaskException("task " + spec.id() + ": working directory " + workDir + " does not exist");
@@ -274,9 +276,7 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             env.putIfAbsent("TERM", "xterm");
         }
         env.forEach((k, v) -> argv.add(k + "=" + v));
-        if (spec.user() != null) {
-            argv.addAll(spec.user().setpriv()); // after env, which finds it by its absolute path
-        }
+        argv.addAll(spec.security().setpriv()); // after env, which finds it by its absolute path
         argv.addAll(spec.stdio().tty() ? Pty.wrap(spec.command()) : spec.command());
 
         ProcessBuilder pb = new ProcessBuilder(argv)
@@ -322,9 +322,7 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         if (spec.stdio().tty()) {
             state.put("tty", "true");
         }
-        if (spec.user() != null) {
-            state.put(ProcessExec.USER_STATE, spec.user().encode());
-        }
+        spec.security().saveTo(state);
         state.put("stdout", spec.stdoutLog().toAbsolutePath().toString());
         state.put("stderr", spec.stderrLog().toAbsolutePath().toString());
         TaskHandle handle = new TaskHandle(NAME, spec.id(), taskStat.pid(), taskStat.startTime(), state);
