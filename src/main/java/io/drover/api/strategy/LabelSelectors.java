@@ -45,6 +45,13 @@ public final class LabelSelectors {
             for (String msg : NameRules.qualifiedName(key)) {
                 causes.add(Causes.invalid(path + ".key", GoValues.quote(key), msg));
             }
+            // AllowInvalidLabelValueInSelector is only ever true for an object stored with such a value.
+            for (int j = 0; j < values; j++) {
+                String value = req.path("values").path(j).asText();
+                for (String msg : NameRules.labelValue(value)) {
+                    causes.add(Causes.invalid(path + ".values[" + j + "]", GoValues.quote(value), msg));
+                }
+            }
         }
         causes.addAll(ObjectMetaValidation.labels(selector.get("matchLabels"), field + ".matchLabels"));
         return causes;

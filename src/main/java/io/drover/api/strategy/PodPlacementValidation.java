@@ -124,7 +124,8 @@ final class PodPlacementValidation {
     }
 
     private static List<Cause> podAffinityTerm(ObjectNode term, String at) {
-        List<Cause> causes = new ArrayList<>();
+        List<Cause> causes = new ArrayList<>(LabelSelectors.validate(term.get("labelSelector"), at + ".labelSelector"));
+        causes.addAll(LabelSelectors.validate(term.get("namespaceSelector"), at + ".namespaceSelector"));
         for (JsonNode namespace : term.path("namespaces")) {
             String name = namespace.asText();
             causes.addAll(Causes.invalidEach(at + ".namespace", name, NameRules.dns1123Label(name)));
@@ -180,6 +181,7 @@ final class PodPlacementValidation {
                             "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not " + action));
                 }
             }
+            causes.addAll(LabelSelectors.validate(c.get("labelSelector"), at + ".labelSelector"));
         }
         return causes;
     }

@@ -413,6 +413,29 @@ class PodStrategyTest {
     }
 
     @Test
+    void podAffinityAndSpreadSelectorsAreLabelSelectors() {
+        assertThat(create("{affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution: [{topologyKey:"
+                + " 'zone', labelSelector: {matchExpressions: [{key: 'app', operator: 'In', values: ['web', 'bad value']}]},"
+                + " namespaceSelector: {matchExpressions: [{key: 'team', operator: 'Exists', values: ['x']}]}}]},"
+                + " podAntiAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 5, podAffinityTerm:"
+                + " {topologyKey: 'zone', labelSelector: {matchLabels: {'-app': 'web'}}}}]}},"
+                + " topologySpreadConstraints: [{maxSkew: 1, topologyKey: 'zone', whenUnsatisfiable: 'DoNotSchedule',"
+                + " labelSelector: {matchExpressions: [{key: 'app', operator: 'Near'}]}}], containers: [{name: 'a'}]}"))
+                .satisfiesExactly(
+                        c -> assertThat(c).startsWith("spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                                + "[0].labelSelector.matchExpressions[0].values[1]: Invalid value: \"bad value\": a valid "
+                                + "label must be an empty string or consist of alphanumeric characters"),
+                        c -> assertThat(c).isEqualTo("spec.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+                                + "[0].namespaceSelector.matchExpressions[0].values: Forbidden: may not be specified when "
+                                + "`operator` is 'Exists' or 'DoesNotExist'"),
+                        c -> assertThat(c).startsWith("spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuring"
+                                + "Execution[0].podAffinityTerm.labelSelector.matchLabels: Invalid value: \"-app\": name part "
+                                + "must consist of alphanumeric characters"),
+                        c -> assertThat(c).isEqualTo("spec.topologySpreadConstraints[0].labelSelector.matchExpressions[0]"
+                                + ".operator: Invalid value: \"Near\": not a valid selector operator"));
+    }
+
+    @Test
     void checksPoliciesAndPorts() {
         assertThat(create("{restartPolicy: 'Sometimes', containers: [{name: 'a', image: 'x:1'}]}")).containsExactly(
                 "spec.restartPolicy: Unsupported value: \"Sometimes\": supported values: \"Always\", \"OnFailure\", "
