@@ -204,8 +204,9 @@ class PodAttachIT {
         // The pod itself stays writable once it has an ephemeral container.
         pods.patch(strategic, "{\"metadata\":{\"labels\":{\"debugged\":\"yes\"}}}");
         assertThat(pods.get().getMetadata().getLabels()).containsEntry("debugged", "yes");
-        await().atMost(WAIT).until(() -> pods.get().getStatus().getEphemeralContainerStatuses() != null
-                && pods.get().getStatus().getEphemeralContainerStatuses().get(0).getState().getRunning() != null);
+        // fabric8 reads a missing list as an empty one: the status may not name the container yet.
+        await().atMost(WAIT).until(() -> pods.get().getStatus().getEphemeralContainerStatuses().stream()
+                .anyMatch(s -> s.getName().equals("probe") && s.getState().getRunning() != null));
     }
 
     private static String kubectlCommand() {
