@@ -24,6 +24,7 @@ import io.drover.api.storage.ObjectWatch;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
 import io.drover.api.table.TableConverter;
+import io.drover.json.Mappers;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
@@ -60,7 +61,7 @@ final class ResourceHandler {
         this.podLogs = podLogs;
         this.storage = storage;
         this.json = json;
-        this.bodies = new Bodies(json);
+        this.bodies = new Bodies(Mappers.requestJson());
         this.lists = new ListWriter(json, JSON);
         this.clock = clock;
         this.podActions = new PodActions(storage, json, bodies, clock, new Evictions(storage,
