@@ -70,7 +70,7 @@ public final class NameRules {
     }
 
     /** A label key, annotation key or finalizer: an optional DNS subdomain prefix and '/', then a name. */
-    static List<String> qualifiedName(String value) {
+    public static List<String> qualifiedName(String value) {
         List<String> errs = new ArrayList<>();
         String[] parts = value.split("/", -1);
         String name;
@@ -102,7 +102,7 @@ public final class NameRules {
         return errs;
     }
 
-    static List<String> labelValue(String value) {
+    public static List<String> labelValue(String value) {
         List<String> errs = new ArrayList<>();
         if (bytes(value) > 63) {
             errs.add(maxLenError(63));
