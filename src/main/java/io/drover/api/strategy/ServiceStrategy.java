@@ -59,6 +59,17 @@ final class ServiceStrategy extends KindStrategy {
 
     @Override
     public List<Cause> validateCreate(ObjectNode service) {
+        List<Cause> causes = new ArrayList<>(validateUpdated(service));
+        causes.addAll(ServiceAddressValidation.clusterIpsInStep(service.get("spec")));
+        return causes;
+    }
+
+    /**
+     * An update's checks leave out clusterIP against clusterIPs: Kubernetes first makes clusterIPs follow a changed
+     * clusterIP (NormalizeClusterIPs), and a change of either is "may not change once set" (validateImmutable).
+     */
+    @Override
+    List<Cause> validateUpdated(ObjectNode service) {
         List<Cause> causes = new ArrayList<>();
         JsonNode spec = service.get("spec");
         String type = Nodes.text(spec, "type");
@@ -86,6 +97,7 @@ final class ServiceStrategy extends KindStrategy {
         }
         causes.addAll(ObjectMetaValidation.labels(spec == null ? null : spec.get("selector"), "spec.selector"));
         causes.addAll(trafficPolicies(spec, type));
+        causes.addAll(ServiceAddressValidation.validate(spec, type));
         return causes;
     }
 
@@ -166,6 +178,11 @@ final class ServiceStrategy extends KindStrategy {
         } else if (target != null && target.isNumber()) {
             NameRules.portNumber(target.asLong()).forEach(m -> causes.add(Causes.invalid(at + ".targetPort",
                     target.asText(), m)));
+        }
+        JsonNode appProtocol = p.get("appProtocol");
+        if (appProtocol != null && appProtocol.isTextual()) {
+            causes.addAll(Causes.invalidEach(at + ".appProtocol", appProtocol.asText(),
+                    NameRules.qualifiedName(appProtocol.asText())));
         }
         if (p.path("nodePort").asLong(0) != 0 && (type.equals("ClusterIP") || type.equals("ExternalName"))) {
             causes.add(Causes.forbidden(at + ".nodePort", "may not be used when `type` is '" + type + "'"));

@@ -29,6 +29,44 @@ class ServiceStrategyTest {
     }
 
     @Test
+    void addressesAndTypeBoundSettingsAreCheckedAsKubernetesChecksThem() {
+        assertThat(create("{type: 'NodePort', clusterIP: 'None', ports: [{port: 80}]}")).containsExactly(
+                "spec.clusterIPs[0]: Invalid value: \"None\": may not be set to 'None' for NodePort services");
+        assertThat(create("{clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.6'], ports: [{port: 80}]}")).containsExactly(
+                "spec.clusterIPs: Invalid value: []string{\"10.0.0.6\"}: first value must match `clusterIP`");
+        assertThat(create("{clusterIPs: ['10.0.0.6'], ports: [{port: 80}]}")).containsExactly(
+                "spec.clusterIPs: Invalid value: []string{\"10.0.0.6\"}: must be empty when `clusterIP` is not specified");
+        assertThat(create("{clusterIP: '999.0.0.1', ipFamilies: ['IPv9', 'IPv9'], ipFamilyPolicy: 'Bogus',"
+                + " ports: [{port: 80, appProtocol: 'bad proto!'}]}")).containsExactly(
+                "spec.ports[0].appProtocol: Invalid value: \"bad proto!\": name part must consist of alphanumeric "
+                        + "characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. "
+                        + "'MyName',  or 'my.name',  or '123-abc', regex used for validation is "
+                        + "'([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+                "spec.ipFamilies[0]: Unsupported value: \"IPv9\": supported values: \"IPv4\", \"IPv6\"",
+                "spec.ipFamilies[1]: Unsupported value: \"IPv9\": supported values: \"IPv4\", \"IPv6\"",
+                "spec.ipFamilies[1]: Duplicate value: \"IPv9\"",
+                "spec.ipFamilyPolicy: Unsupported value: \"Bogus\": supported values: \"PreferDualStack\", "
+                        + "\"RequireDualStack\", \"SingleStack\"",
+                "spec.clusterIPs[0]: Invalid value: \"999.0.0.1\": must be a valid IP address, (e.g. 10.9.8.7 or "
+                        + "2001:db8::ffff)");
+        assertThat(create("{externalIPs: ['999.0.0.1'], healthCheckNodePort: 31000, loadBalancerSourceRanges:"
+                + " ['10.0.0.0/8'], sessionAffinity: 'ClientIP', sessionAffinityConfig: {clientIP: {timeoutSeconds:"
+                + " 999999}}, ports: [{port: 80}]}")).containsExactly(
+                "spec.externalIPs[0]: Invalid value: \"999.0.0.1\": must be a valid IP address, (e.g. 10.9.8.7 or "
+                        + "2001:db8::ffff)",
+                "spec.healthCheckNodePort: Invalid value: 31000: may only be set when `type` is 'LoadBalancer' and "
+                        + "`externalTrafficPolicy` is 'Local'",
+                "spec.loadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'",
+                "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 999999: must be greater than 0 "
+                        + "and less than 86400");
+        assertThat(create("{type: 'ExternalName', externalName: 'not a dns name!'}")).hasSize(1).first().asString()
+                .startsWith("spec.externalName: Invalid value: \"not a dns name!\": a lowercase RFC 1123 subdomain");
+        assertThat(create("{type: 'ExternalName', externalName: 'db.example.com.'}")).isEmpty();
+        assertThat(create("{type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 31000,"
+                + " clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.5'], ports: [{port: 80}]}")).isEmpty();
+    }
+
+    @Test
     void keepsGivenValues() {
         ObjectNode spec = (ObjectNode) defaulted("{type: 'NodePort', sessionAffinity: 'ClientIP', clusterIP: '10.0.0.5',"
                 + " ports: [{port: 53, protocol: 'UDP', targetPort: 'dns'}]}").get("spec");

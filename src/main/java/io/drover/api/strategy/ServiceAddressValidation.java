@@ -1,0 +1,135 @@
+package io.drover.api.strategy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.drover.api.ApiException.Cause;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * ValidateService's checks of a Service's addresses (pkg/apis/core/validation, Kubernetes 1.32):
+ * the ExternalName's DNS name, clusterIP and clusterIPs in step (ValidateServiceClusterIPsRelatedFields),
+ * no headless NodePort or LoadBalancer, IP families and policy, external IPs, and the settings that
+ * only some types may have (healthCheckNodePort, loadBalancerSourceRanges, the ClientIP affinity's
+ * timeout).
+ */
+final class ServiceAddressValidation {
+    private static final List<String> IP_FAMILIES = List.of("IPv4", "IPv6");
+    private static final List<String> IP_FAMILY_POLICIES = List.of("PreferDualStack", "RequireDualStack", "SingleStack");
+    /** core.MaxClientIPServiceAffinitySeconds: a day. */
+    private static final long MAX_AFFINITY_SECONDS = 86_400;
+
+    private ServiceAddressValidation() {}
+
+    static List<Cause> validate(JsonNode spec, String type) {
+        List<Cause> causes = new ArrayList<>();
+        if (spec == null) {
+            return causes;
+        }
+        // As Kubernetes' NormalizeClusterIPs: a client that sets clusterIP alone means clusterIPs of it.
+        List<String> clusterIps = texts(spec.get("clusterIPs"));
+        if (clusterIps.isEmpty() && !Nodes.text(spec, "clusterIP").isEmpty()) {
+            clusterIps = List.of(Nodes.text(spec, "clusterIP"));
+        }
+        boolean headless = clusterIps.size() == 1 && clusterIps.get(0).equals("None");
+        if (headless && (type.equals("NodePort") || type.equals("LoadBalancer"))) {
+            causes.add(Causes.invalid("spec.clusterIPs[0]", GoValues.quote("None"), "may not be set to 'None' for " + type
+                    + " services"));
+        }
+        if (type.equals("ExternalName")) {
+            String name = Nodes.text(spec, "externalName");
+            String bare = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+            if (!name.isEmpty()) {
+                causes.addAll(Causes.invalidEach("spec.externalName", name, NameRules.dns1123Subdomain(bare)));
+            }
+        } else {
+            causes.addAll(clusterIps(spec, clusterIps));
+        }
+        JsonNode externalIps = spec.get("externalIPs");
+        for (int i = 0; externalIps != null && i < externalIps.size(); i++) {
+            String ip = externalIps.get(i).asText();
+            if (!PodNetworkValidation.isIp(ip)) {
+                causes.add(Causes.invalid("spec.externalIPs[" + i + "]", GoValues.quote(ip), PodNetworkValidation.IP_ERROR));
+            }
+        }
+        long healthCheckNodePort = spec.path("healthCheckNodePort").asLong(0);
+        if (healthCheckNodePort != 0 && !(type.equals("LoadBalancer")
+                && Nodes.text(spec, "externalTrafficPolicy").equals("Local"))) {
+            causes.add(Causes.invalid("spec.healthCheckNodePort", Long.toString(healthCheckNodePort),
+                    "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
+        }
+        if (!spec.path("loadBalancerSourceRanges").isEmpty() && !type.equals("LoadBalancer")) {
+            causes.add(Causes.forbidden("spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"));
+        }
+        JsonNode timeout = spec.path("sessionAffinityConfig").path("clientIP").get("timeoutSeconds");
+        if (Nodes.text(spec, "sessionAffinity").equals("ClientIP") && timeout != null && timeout.isNumber()
+                && (timeout.asLong() <= 0 || timeout.asLong() > MAX_AFFINITY_SECONDS)) {
+            causes.add(Causes.invalid("spec.sessionAffinityConfig.clientIP.timeoutSeconds", timeout.asText(),
+                    "must be greater than 0 and less than " + MAX_AFFINITY_SECONDS));
+        }
+        return causes;
+    }
+
+    /** On create, clusterIPs as given must agree with clusterIP (ValidateServiceClusterIPsRelatedFields). */
+    static List<Cause> clusterIpsInStep(JsonNode spec) {
+        if (spec == null || Nodes.text(spec, "type").equals("ExternalName")) {
+            return List.of();
+        }
+        String clusterIp = Nodes.text(spec, "clusterIP");
+        List<String> clusterIps = texts(spec.get("clusterIPs"));
+        String slice = GoValues.stringSlice(clusterIps);
+        if (!clusterIp.isEmpty() && !clusterIps.isEmpty() && !clusterIps.get(0).equals(clusterIp)) {
+            return List.of(Causes.invalid("spec.clusterIPs", slice, "first value must match `clusterIP`"));
+        }
+        if (clusterIp.isEmpty() && !clusterIps.isEmpty()) {
+            return List.of(Causes.invalid("spec.clusterIPs", slice, "must be empty when `clusterIP` is not specified"));
+        }
+        return List.of();
+    }
+
+    /** ValidateServiceClusterIPsRelatedFields' checks of the families and addresses, for a single-stack IPv4 cluster. */
+    private static List<Cause> clusterIps(JsonNode spec, List<String> clusterIps) {
+        List<Cause> causes = new ArrayList<>();
+        String slice = GoValues.stringSlice(clusterIps);
+        List<String> families = texts(spec.get("ipFamilies"));
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < families.size(); i++) {
+            String family = families.get(i);
+            if (!IP_FAMILIES.contains(family)) {
+                causes.add(Causes.notSupported("spec.ipFamilies[" + i + "]", GoValues.quote(family), IP_FAMILIES));
+            }
+            if (!seen.add(family)) {
+                causes.add(Causes.duplicate("spec.ipFamilies[" + i + "]", GoValues.quote(family)));
+            }
+        }
+        String policy = Nodes.text(spec, "ipFamilyPolicy");
+        if (spec.hasNonNull("ipFamilyPolicy") && !IP_FAMILY_POLICIES.contains(policy)) {
+            causes.add(Causes.notSupported("spec.ipFamilyPolicy", GoValues.quote(policy), IP_FAMILY_POLICIES));
+        }
+        for (int i = 0; i < clusterIps.size(); i++) {
+            String ip = clusterIps.get(i);
+            if (i == 0 && ip.equals("None")) {
+                if (clusterIps.size() > 1) {
+                    causes.add(Causes.invalid("spec.clusterIPs", slice, "'None' must be the first and only value"));
+                }
+                continue;
+            }
+            if (!PodNetworkValidation.isIp(ip)) {
+                causes.add(Causes.invalid("spec.clusterIPs[" + i + "]", GoValues.quote(ip), PodNetworkValidation.IP_ERROR));
+            }
+        }
+        if (clusterIps.size() > 2) {
+            causes.add(Causes.invalid("spec.clusterIPs", slice, "may only hold up to 2 values"));
+        }
+        return causes;
+    }
+
+    private static List<String> texts(JsonNode list) {
+        List<String> texts = new ArrayList<>();
+        if (list != null && list.isArray()) {
+            list.forEach(v -> texts.add(v.asText()));
+        }
+        return texts;
+    }
+}
