@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 /**
@@ -57,8 +58,16 @@ public final class Mappers {
         return new ObjectMapper(JsonFactory.builder().recyclerPool(BUFFERS).build());
     }
 
-    /** A new YAML mapper for clients' request bodies and the server's own manifests: Jackson's default limits. */
+    /**
+     * A new YAML mapper, under Jackson's default limits (YAML request bodies are read by {@link YamlTrees},
+     * which expands aliases).
+     */
     public static YAMLMapper yaml() {
-        return new YAMLMapper(YAMLFactory.builder().recyclerPool(BUFFERS).build());
+        return new YAMLMapper(yamlFactory().build());
+    }
+
+    /** The builder of the YAML factories of {@link #yaml()} and {@link YamlTrees}. */
+    static YAMLFactoryBuilder yamlFactory() {
+        return YAMLFactory.builder().recyclerPool(BUFFERS);
     }
 }

@@ -38,6 +38,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -362,6 +363,60 @@ class ApiServerIT {
         assertThat(response.statusCode()).isEqualTo(400);
         assertThat(response.body()).contains("\"kind\":\"Status\"").contains("\"reason\":\"BadRequest\"")
                 .contains("line 1");
+    }
+
+    @Test
+    void yamlBodiesExpandAliasesAndMergeKeysAndRefuseExcessiveAliasing() throws Exception {
+        String ns = newNamespace("yaml");
+        String configMaps = "/api/v1/namespaces/" + ns + "/configmaps";
+        HttpResponse<String> created = raw("POST", configMaps, "application/yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: aliased
+                  labels: &labels {app: web}
+                  annotations:
+                    <<: *labels
+                    note: merged
+                data: {a: &v hello, b: *v}
+                """, true);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        ConfigMap stored = CLUSTER.client().configMaps().inNamespace(ns).withName("aliased").get();
+        assertThat(stored.getData()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "hello", "b", "hello"));
+        assertThat(stored.getMetadata().getAnnotations()).containsEntry("app", "web").containsEntry("note", "merged");
+
+        HttpResponse<String> applied = raw("PATCH", configMaps + "/aliased?fieldManager=yaml-test&force=true",
+                "application/apply-patch+yaml", """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: aliased}
+                data: {c: &w there, d: *w}
+                """, true);
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("aliased").get().getData())
+                .containsEntry("c", "there").containsEntry("d", "there");
+
+        HttpResponse<String> undefined = raw("POST", configMaps, "application/yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: undefined}\ndata: {a: *x}\n", true);
+        assertThat(undefined.statusCode()).isEqualTo(400);
+        assertThat(undefined.body()).contains("\"reason\":\"BadRequest\"", "the object provided is unrecognized "
+                + "(must be of type ConfigMap): yaml: unknown anchor 'x' referenced (");
+
+        StringBuilder laughs = new StringBuilder("apiVersion: v1\nkind: ConfigMap\nmetadata: {name: laughs}\n"
+                + "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n");
+        for (int level = 1; level < 9; level++) {
+            laughs.append("a").append(level).append(": &a").append(level).append(" [")
+                    .append(String.join(", ", Collections.nCopies(9, "*a" + (level - 1)))).append("]\n");
+        }
+        long start = System.nanoTime();
+        HttpResponse<String> bomb = raw("PATCH", configMaps + "/laughs?fieldManager=yaml-test",
+                "application/apply-patch+yaml", laughs.toString(), true);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(bomb.statusCode()).isEqualTo(400);
+        assertThat(bomb.body()).contains("error decoding YAML: error converting YAML to JSON: "
+                + "yaml: document contains excessive aliasing");
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("undefined").get()).isNull();
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("laughs").get()).isNull();
     }
 
     @Test

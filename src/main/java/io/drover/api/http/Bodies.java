@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.api.ApiException;
 import io.drover.api.protobuf.ProtobufBodies;
-import io.drover.json.Mappers;
+import io.drover.json.YamlTrees;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 
 /** Reads request bodies: bounded in size, JSON or YAML, with parse errors answered as 400. */
 public final class Bodies {
@@ -16,7 +18,7 @@ public final class Bodies {
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
 
     private final ObjectMapper json;
-    private final ObjectMapper yaml = Mappers.yaml();
+    private final YamlTrees yaml = new YamlTrees();
 
     Bodies(ObjectMapper json) {
         this.json = json;
@@ -44,30 +46,40 @@ public final class Bodies {
 
     /** Parses a body of the given media type (parameters ignored) into a JSON tree. */
     JsonNode parse(byte[] body, String contentType) {
+        return parse(body, contentType, null);
+    }
+
+    /**
+     * Parses a body of the given media type (parameters ignored) into a JSON tree; {@code kind}, when
+     * the body is an object of that kind to create or replace, words what go-yaml refuses in a YAML
+     * body as kube-apiserver's create and update handlers word it.
+     */
+    JsonNode parse(byte[] body, String contentType, String kind) {
         String media = mediaType(contentType);
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty");
         }
-        ObjectMapper mapper = switch (media) {
-            case "application/json", "application/merge-patch+json", "application/json-patch+json",
-                    "application/strategic-merge-patch+json", "" -> json;
-            case "application/yaml", "application/apply-patch+yaml", "application/x-yaml", "text/yaml" -> yaml;
-            case ProtobufBodies.MEDIA_TYPE -> null;
-            default -> throw ApiException.unsupportedMediaType(media);
-        };
-        if (mapper == null) {
+        if (media.equals(ProtobufBodies.MEDIA_TYPE)) {
             try {
                 return ProtobufBodies.decode(body);
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("the protobuf request body could not be decoded: " + e.getMessage());
             }
         }
+        boolean isYaml = switch (media) {
+            case "application/json", "application/merge-patch+json", "application/json-patch+json",
+                    "application/strategic-merge-patch+json", "" -> false;
+            case "application/yaml", "application/apply-patch+yaml", "application/x-yaml", "text/yaml" -> true;
+            default -> throw ApiException.unsupportedMediaType(media);
+        };
         try {
-            JsonNode node = mapper.readTree(body);
+            JsonNode node = isYaml ? yaml.read(body) : json.readTree(body);
             if (node == null || node.isMissingNode()) {
                 throw ApiException.badRequest("the request body is empty");
             }
             return node;
+        } catch (YamlTrees.DecodeException e) {
+            throw ApiException.badRequest(yamlRefusal(body, media, kind, e.getMessage()));
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
@@ -76,6 +88,26 @@ public final class Bodies {
         } catch (IOException e) {
             throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
         }
+    }
+
+    /**
+     * go-yaml's message as kube-apiserver passes it on: server-side apply unmarshals with
+     * sigs.k8s.io/yaml ("error decoding YAML: error converting YAML to JSON: ..."), create and update
+     * decode with the YAML serializer and word the error as transformDecodeError does, with the
+     * first 30 bytes of the body (in hex unless it starts with '{').
+     */
+    private static String yamlRefusal(byte[] body, String media, String kind, String goYaml) {
+        if (media.equals("application/apply-patch+yaml")) {
+            return "error decoding YAML: error converting YAML to JSON: " + goYaml;
+        }
+        if (kind == null) {
+            return "the request body could not be decoded: " + goYaml;
+        }
+        int shown = Math.min(body.length, 30);
+        String summary = body[0] == '{' ? new String(body, 0, shown, StandardCharsets.UTF_8)
+                : HexFormat.of().formatHex(body, 0, shown);
+        return "the object provided is unrecognized (must be of type " + kind + "): " + goYaml + " ("
+                + summary + (body.length > shown ? " ...)" : ")");
     }
 
     static String mediaType(String contentType) {

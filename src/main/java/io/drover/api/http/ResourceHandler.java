@@ -248,9 +248,10 @@ final class ResourceHandler {
 
     private void update(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         requireItem(path);
+        boolean scale = ResourceType.SCALE.equals(path.subresource());
         ObjectNode body = (ObjectNode) requireObject(bodies.parse(request.body().read(),
-                request.header("content-type")));
-        if (ResourceType.SCALE.equals(path.subresource())) {
+                request.header("content-type"), scale ? "Scale" : path.type().kind()));
+        if (scale) {
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
                     current -> Scale.applyTo(current, body), false, dryRun(request)), json));
             return;
@@ -516,7 +517,7 @@ final class ResourceHandler {
 
     private ObjectNode objectBody(ApiRequest request, ResourcePath path) throws IOException {
         ObjectNode body = (ObjectNode) requireObject(bodies.parse(request.body().read(),
-                request.header("content-type")));
+                request.header("content-type"), path.type().kind()));
         checkKindAndNamespace(body, path);
         return body;
     }

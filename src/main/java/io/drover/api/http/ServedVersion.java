@@ -102,7 +102,7 @@ final class ServedVersion {
             if (body.length == 0 || !object) {
                 return body;
             }
-            JsonNode node = bodies.parse(body, type);
+            JsonNode node = bodies.parse(body, type, kind);
             if (!(node instanceof ObjectNode o && kind.equals(o.path("kind").asText(kind)))) {
                 return json.writeValueAsBytes(node);
             }
