@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.StreamWriteConstraints;
 import com.fasterxml.jackson.core.util.BufferRecycler;
 import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.core.util.RecyclerPool;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactoryBuilder;
@@ -53,9 +54,13 @@ public final class Mappers {
                 .streamReadConstraints(STORED_READS).streamWriteConstraints(STORED_WRITES).build());
     }
 
-    /** A new JSON mapper for clients' request bodies: Jackson's default limits. */
+    /**
+     * A new JSON mapper for clients' request bodies: Jackson's default limits, and nothing after the
+     * value (Go's decoder refuses "invalid character after top-level value").
+     */
     public static ObjectMapper requestJson() {
-        return new ObjectMapper(JsonFactory.builder().recyclerPool(BUFFERS).build());
+        return new ObjectMapper(JsonFactory.builder().recyclerPool(BUFFERS).build())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     }
 
     /**

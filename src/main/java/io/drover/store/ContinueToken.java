@@ -30,12 +30,29 @@ public record ContinueToken(long revision, String startAfter) {
         return prefix + startAfter;
     }
 
+    /**
+     * Where Go's base64 decoder reports a token wrong, as kube-apiserver's message names it: the first byte
+     * outside the URL-safe alphabet, else the start of a last group too short to be one.
+     */
+    private static int illegalBase64Offset(String token) {
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            boolean alphabet = c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-'
+                    || c == '_';
+            if (!alphabet && !(c == '=' && i >= token.length() - 2)) {
+                return i;
+            }
+        }
+        return token.length() - token.length() % 4;
+    }
+
     public static ContinueToken decode(String token) {
         String plain;
         try {
             plain = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            throw new InvalidContinueTokenException("continue token is not valid base64: " + e.getMessage());
+            throw new InvalidContinueTokenException("continue key is not valid: illegal base64 data at input byte "
+                    + illegalBase64Offset(token));
         }
         String[] parts = plain.split(":", 3);
         if (parts.length != 3 || !parts[0].equals(VERSION)) {

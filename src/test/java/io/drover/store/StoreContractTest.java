@@ -359,7 +359,10 @@ public abstract class StoreContractTest {
     @Test
     void malformedContinueTokenFails() {
         assertThatThrownBy(() -> store.range(prefix, RangeOptions.limit(1).continueFrom("not a token!")))
-                .isInstanceOf(InvalidContinueTokenException.class);
+                .isInstanceOf(InvalidContinueTokenException.class)
+                .hasMessage("continue key is not valid: illegal base64 data at input byte 3"); // Go's words
+        assertThatThrownBy(() -> store.range(prefix, RangeOptions.limit(1).continueFrom("abcde")))
+                .hasMessage("continue key is not valid: illegal base64 data at input byte 4");
         assertThatThrownBy(() -> store.range(prefix, RangeOptions.limit(1).continueFrom("eHl6")))
                 .isInstanceOf(InvalidContinueTokenException.class);
     }

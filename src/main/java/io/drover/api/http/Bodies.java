@@ -8,6 +8,7 @@ import io.drover.api.protobuf.ProtobufBodies;
 import io.drover.json.YamlTrees;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
@@ -16,6 +17,10 @@ public final class Bodies {
 
     /** Kubernetes refuses request bodies over 3 MiB. */
     static final int MAX_BODY_BYTES = 3 * 1024 * 1024;
+
+    private static final Pattern JAVA_NAMES = Pattern.compile(
+            ", from `[^`]*`|: enable `[^`]*` to allow| \\(bound as `[^`]*`\\)|: not allowed as per `[^`]*`");
+    private static final Pattern LEADING_EXCEPTION = Pattern.compile("^(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
 
     private final ObjectMapper json;
     private final YamlTrees yaml = new YamlTrees();
@@ -84,9 +89,9 @@ public final class Bodies {
             String where = e.getLocation() == null ? ""
                     : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
             throw ApiException.badRequest("the request body could not be decoded" + where + ": "
-                    + e.getOriginalMessage());
+                    + withoutJavaNames(e.getOriginalMessage()));
         } catch (IOException e) {
-            throw ApiException.badRequest("the request body could not be read: " + e.getMessage());
+            throw ApiException.badRequest("the request body could not be read: " + withoutJavaNames(e.getMessage()));
         }
     }
 
@@ -108,6 +113,18 @@ public final class Bodies {
                 : HexFormat.of().formatHex(body, 0, shown);
         return "the object provided is unrecognized (must be of type " + kind + "): " + goYaml + " ("
                 + summary + (body.length > shown ? " ...)" : ")");
+    }
+
+    /**
+     * A parser's message without the Java it names: Jackson's hints at its own settings ("enable
+     * `JsonReadFeature...` to allow", "from `StreamReadConstraints...`", "bound as `...JsonNode`") and
+     * an exception's class name in front.
+     */
+    static String withoutJavaNames(String message) {
+        if (message == null) {
+            return "";
+        }
+        return JAVA_NAMES.matcher(LEADING_EXCEPTION.matcher(message).replaceFirst("")).replaceAll("");
     }
 
     static String mediaType(String contentType) {

@@ -20,6 +20,21 @@ class BodiesTest {
     }
 
     @Test
+    void jsonThatGoWouldRefuseIsRefusedWithoutJavasNamesInTheMessage() {
+        Bodies requests = new Bodies(Mappers.requestJson());
+        assertThatThrownBy(() -> requests.parse(bytes("{\"a\": 1} {\"b\": 2}"), "application/json"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(400))
+                .hasMessageContaining("Trailing token").hasMessageNotContaining("`");
+        assertThatThrownBy(() -> requests.parse(bytes("{\"a\": NaN}"), "application/json"))
+                .hasMessageEndingWith("Non-standard token 'NaN'");
+        assertThatThrownBy(() -> requests.parse(bytes("[".repeat(1001) + "]".repeat(1001)), "application/json"))
+                .hasMessageEndingWith("Document nesting depth (1001) exceeds the maximum allowed (1000)");
+        assertThat(Bodies.withoutJavaNames("java.io.CharConversionException: Invalid UTF-32 character 0x7fffffff"))
+                .isEqualTo("Invalid UTF-32 character 0x7fffffff");
+        assertThat(requests.parse(bytes("{\"a\": 1}\n  "), "application/json").path("a").asInt()).isEqualTo(1);
+    }
+
+    @Test
     void yamlBodiesExpandAliasesAndMergeKeys() {
         for (String media : new String[] {"application/yaml", "application/apply-patch+yaml; charset=utf-8"}) {
             JsonNode body = bodies.parse(bytes("""
