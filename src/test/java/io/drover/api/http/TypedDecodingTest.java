@@ -29,7 +29,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Bodies read as Kubernetes' typed decoding reads them, through the router and a real store: a null in a list or a
- * map is its element's zero value, which the kind's rules then judge.
+ * map is its element's zero value, which the kind's rules then judge; a []byte must be base64 and a time RFC 3339,
+ * on every kind of write.
  */
 class TypedDecodingTest {
     private static final URI NO_SERVER = URI.create("https://127.0.0.1:1");
@@ -145,5 +146,61 @@ class TypedDecodingTest {
                 "{'metadata':{'name':'s'},'stringData':{'k':null}}");
         assertThat(secret.code()).isEqualTo(201);
         assertThat(secret.body().at("/data/k").textValue()).isEmpty();
+    }
+
+    @Test
+    void bytesMustBeBase64AsGoDecodesThem() throws Exception {
+        Answer configMap = create("/api/v1/namespaces/default/configmaps",
+                "{'metadata':{'name':'c'},'binaryData':{'b':'!!!'}}");
+        assertThat(configMap.code()).isEqualTo(400);
+        assertThat(configMap.message()).isEqualTo("ConfigMap in version \"v1\" cannot be handled as a ConfigMap: "
+                + "illegal base64 data at input byte 0");
+        Answer secret = create("/api/v1/namespaces/default/secrets", "{'metadata':{'name':'s'},'data':{'k':'YQ='}}");
+        assertThat(secret.code()).isEqualTo(400);
+        // Go reports missing padding at the end of the input.
+        assertThat(secret.message()).isEqualTo("Secret in version \"v1\" cannot be handled as a Secret: "
+                + "illegal base64 data at input byte 3");
+        assertThat(create("/api/v1/namespaces/default/configmaps",
+                "{'metadata':{'name':'ok'},'binaryData':{'b':'AAEC'}}").code()).isEqualTo(201);
+    }
+
+    @Test
+    void timesMustBeRfc3339AndMicroTimesHaveSixFractionalDigits() throws Exception {
+        Answer event = create("/api/v1/namespaces/default/events", "{'metadata':{'name':'e'},'involvedObject':"
+                + "{'kind':'Pod','name':'p','namespace':'default'},'firstTimestamp':'garbage'}");
+        assertThat(event.code()).isEqualTo(400);
+        assertThat(event.message()).isEqualTo("Event in version \"v1\" cannot be handled as a Event: parsing time "
+                + "\"garbage\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"garbage\" as \"2006\"");
+        Answer newEvent = create("/apis/events.k8s.io/v1/namespaces/default/events", "{'metadata':{'name':'e'},"
+                + "'eventTime':'2026-01-01T00:00:00Z','regarding':{'kind':'Pod','name':'p','namespace':'default'},"
+                + "'reportingController':'x.io/c','reportingInstance':'i','action':'A','reason':'R','type':'Normal'}");
+        assertThat(newEvent.code()).isEqualTo(400);
+        assertThat(newEvent.message()).endsWith("parsing time \"2026-01-01T00:00:00Z\" as "
+                + "\"2006-01-02T15:04:05.000000Z07:00\": cannot parse \"Z\" as \".000000\"");
+        Answer lease = create("/apis/coordination.k8s.io/v1/namespaces/default/leases",
+                "{'metadata':{'name':'l'},'spec':{'renewTime':'garbage'}}");
+        assertThat(lease.code()).isEqualTo(400);
+        assertThat(lease.message()).endsWith("cannot parse \"garbage\" as \"2006\"");
+        assertThat(create("/apis/coordination.k8s.io/v1/namespaces/default/leases",
+                "{'metadata':{'name':'ok'},'spec':{'renewTime':'2026-01-01T00:00:00.000000Z'}}").code())
+                .isEqualTo(201);
+    }
+
+    @Test
+    void aStatusPatchIsCheckedToo() throws Exception {
+        assertThat(create("/api/v1/namespaces/default/pods", pod("", "")).code()).isEqualTo(201);
+        Answer startTime = send("PATCH", "/api/v1/namespaces/default/pods/p/status", "application/merge-patch+json",
+                "{'status':{'startTime':'garbage'}}");
+        assertThat(startTime.code()).isEqualTo(400);
+        assertThat(startTime.message()).isEqualTo("Pod in version \"v1\" cannot be handled as a Pod: parsing time "
+                + "\"garbage\" as \"2006-01-02T15:04:05Z07:00\": cannot parse \"garbage\" as \"2006\"");
+        Answer condition = send("PATCH", "/api/v1/namespaces/default/pods/p/status", "application/merge-patch+json",
+                "{'status':{'conditions':[{'type':'Ready','status':'True',"
+                        + "'lastTransitionTime':'2026-13-01T00:00:00Z'}]}}");
+        assertThat(condition.code()).isEqualTo(400);
+        assertThat(condition.message()).endsWith("parsing time \"2026-13-01T00:00:00Z\": month out of range");
+        Answer good = send("PATCH", "/api/v1/namespaces/default/pods/p/status", "application/merge-patch+json",
+                "{'status':{'startTime':'2026-01-01T00:00:00+02:00'}}");
+        assertThat(good.code()).isEqualTo(200);
     }
 }
