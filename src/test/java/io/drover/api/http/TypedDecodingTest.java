@@ -97,6 +97,15 @@ class TypedDecodingTest {
     }
 
     @Test
+    void aNullTaintIsTheEmptyTaintKubernetesRefuses() throws Exception {
+        Answer answer = create("/api/v1/nodes", "{'metadata':{'name':'n'},'spec':{'taints':[null]}}");
+        assertThat(answer.code()).isEqualTo(422);
+        assertThat(answer.message()).contains(
+                "metadata.taints[0].key: Invalid value: \"\": name part must be non-empty",
+                "metadata.taints[0].effect: Required value");
+    }
+
+    @Test
     void aNullEnvironmentVariableHasNoName() throws Exception {
         Answer answer = create("/api/v1/namespaces/default/pods", pod(",'env':[null]", ""));
         assertThat(answer.code()).isEqualTo(422);

@@ -164,6 +164,26 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void nodeTaintsAreCheckedAsValidateNodeChecksThemUnderMetadata() {
+        SmallKinds.NodeStrategy nodes = new SmallKinds.NodeStrategy();
+        assertThat(nodes.validateCreate(Json.parse("{spec: {taints: [{key: 'gpu', effect: 'NoSchedule'},"
+                + " {key: 'gpu', value: 'x', effect: 'NoExecute'}]}}"))).isEmpty();
+        assertThat(Json.printed(nodes.validateCreate(Json.parse("{spec: {taints: [{key: 'a', effect: 'Bogus'},"
+                + " {key: 'b'}, {key: 'c', effect: 'NoSchedule'}, {key: 'c', value: 'v', effect: 'NoSchedule'}]}}"))))
+                .containsExactly("metadata.taints[0].effect: Unsupported value: \"Bogus\": supported values: "
+                                + "\"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"",
+                        "metadata.taints[1].effect: Required value",
+                        "metadata.taints[3]: Duplicate value: core.Taint{Key:\"c\", Value:\"v\", Effect:\"NoSchedule\","
+                                + " TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair");
+        assertThat(Json.printed(nodes.validateCreate(Json.parse("{spec: {taints: [{key: 'bad key', value: 'no way!',"
+                + " effect: 'NoExecute'}]}}")))).satisfiesExactly(
+                        key -> assertThat(key).startsWith("metadata.taints[0].key: Invalid value: \"bad key\": name "
+                                + "part must consist of alphanumeric characters"),
+                        value -> assertThat(value).startsWith("metadata.taints[0].value: Invalid value: \"no way!\": "
+                                + "a valid label must be an empty string"));
+    }
+
+    @Test
     void leasesLastAPositiveTime() {
         assertThat(Json.printed(new SmallKinds.LeaseStrategy().validateCreate(Json.parse(
                 "{spec: {leaseDurationSeconds: 0, leaseTransitions: -1}}")))).containsExactly(
