@@ -184,6 +184,25 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void runtimeClassesHaveADnsLabelHandlerAndNonNegativeOverheadThatNeverChanges() {
+        RuntimeClassStrategy classes = new RuntimeClassStrategy();
+        assertThat(classes.validateCreate(Json.parse("{handler: 'runc', overhead: {podFixed: {cpu: '250m',"
+                + " memory: '64Mi'}}, scheduling: {nodeSelector: {os: 'linux'}, tolerations: [{operator: 'Exists'}]}}")))
+                .isEmpty();
+        assertThat(Json.printed(classes.validateCreate(Json.parse("{handler: 'Bad Handler!', overhead: {podFixed:"
+                + " {cpu: '-1'}}, scheduling: {tolerations: [{operator: 'Equal'}]}}")))).satisfiesExactly(
+                        handler -> assertThat(handler).startsWith("handler: Invalid value: \"Bad Handler!\": a "
+                                + "lowercase RFC 1123 label must consist of"),
+                        cpu -> assertThat(cpu).isEqualTo("overhead.limits[cpu]: Invalid value: \"-1\": must be "
+                                + "greater than or equal to 0"),
+                        toleration -> assertThat(toleration).startsWith("scheduling.tolerations[0].operator: Invalid "
+                                + "value: \"Equal\": operator must be Exists when `key` is empty"));
+        assertThat(Json.printed(classes.validateUpdate(Json.parse("{handler: 'a'}"),
+                Json.parse("{handler: 'b', overhead: {podFixed: {cpu: '-1'}}}"))))
+                .containsExactly("handler: Invalid value: \"b\": field is immutable");
+    }
+
+    @Test
     void leasesLastAPositiveTime() {
         assertThat(Json.printed(new SmallKinds.LeaseStrategy().validateCreate(Json.parse(
                 "{spec: {leaseDurationSeconds: 0, leaseTransitions: -1}}")))).containsExactly(
