@@ -106,6 +106,17 @@ class TypedDecodingTest {
     }
 
     @Test
+    void aNamespaceStatusWriteKeepsItsPhaseTrue() throws Exception {
+        Answer bogus = send("PATCH", "/api/v1/namespaces/default/status", "application/merge-patch+json",
+                "{'status':{'phase':'Bogus'}}");
+        assertThat(bogus.code()).isEqualTo(422);
+        assertThat(bogus.message()).isEqualTo("Namespace \"default\" is invalid: status.Phase: Invalid value: "
+                + "\"Bogus\": may only be 'Active' if `deletionTimestamp` is empty");
+        assertThat(send("PATCH", "/api/v1/namespaces/default/status", "application/merge-patch+json",
+                "{'status':{'phase':'Active','conditions':[]}}").code()).isEqualTo(200);
+    }
+
+    @Test
     void aNullEnvironmentVariableHasNoName() throws Exception {
         Answer answer = create("/api/v1/namespaces/default/pods", pod(",'env':[null]", ""));
         assertThat(answer.code()).isEqualTo(422);

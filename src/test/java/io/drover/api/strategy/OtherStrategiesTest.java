@@ -64,6 +64,20 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void aNamespacesPhaseSaysWhetherItIsBeingDeleted() {
+        NamespaceStrategy namespaces = new NamespaceStrategy();
+        ObjectNode old = Json.parse("{metadata: {name: 'a'}, status: {phase: 'Active'}}");
+        assertThat(namespaces.validateStatusUpdate(old, old)).isEmpty();
+        assertThat(Json.printed(namespaces.validateStatusUpdate(old,
+                Json.parse("{metadata: {name: 'a'}, status: {phase: 'Bogus'}}")))).containsExactly(
+                        "status.Phase: Invalid value: \"Bogus\": may only be 'Active' if `deletionTimestamp` is empty");
+        assertThat(Json.printed(namespaces.validateStatusUpdate(old, Json.parse("{metadata: {name: 'a',"
+                + " deletionTimestamp: '2026-01-01T00:00:00Z'}, status: {phase: 'Active'}}")))).containsExactly(
+                        "status.Phase: Invalid value: \"Active\": may only be 'Terminating' if `deletionTimestamp` is "
+                                + "not empty");
+    }
+
+    @Test
     void aNamespacesFinalizersAreKubernetesOwnOrQualified() {
         assertThat(Json.printed(new NamespaceStrategy().validateCreate(Json.parse(
                 "{metadata: {name: 'n'}, spec: {finalizers: ['kubernetes', 'example.com/x', 'mine']}}"))))
