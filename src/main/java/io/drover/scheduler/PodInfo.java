@@ -41,7 +41,6 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
     public static PodInfo of(Pod pod) {
         var meta = pod.getMetadata();
         PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
-        String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());
         String controllerUid = list(meta.getOwnerReferences()).stream()
                 .filter(r -> Boolean.TRUE.equals(r.getController())).map(OwnerReference::getUid)
                 .findFirst().orElse("");
@@ -54,7 +53,13 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
                 text(spec.getNodeName()), text(spec.getSchedulerName()), map(meta.getLabels()), text(controllerUid),
                 Resources.requestsOf(spec), ports,
                 list(spec.getTolerations()).stream().map(Toleration::of).toList(), map(spec.getNodeSelector()),
-                phase.equals("Succeeded") || phase.equals("Failed"));
+                hasFinished(pod));
+    }
+
+    /** Succeeded or Failed: read from the phase alone, so it holds for a pod whose spec cannot be read. */
+    static boolean hasFinished(Pod pod) {
+        String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());
+        return phase.equals("Succeeded") || phase.equals("Failed");
     }
 
     private static HostPort hostPort(ContainerPort p) {

@@ -47,6 +47,7 @@ public final class SchedulerController implements Reconciler {
     private final Scheduler scheduler;
     private final Clock clock;
     private final EventRecorder events;
+    private final SnapshotReader reader = new SnapshotReader();
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
     private final Object decisions = new Object();
 
@@ -83,7 +84,7 @@ public final class SchedulerController implements Reconciler {
     public Result reconcile(String key) {
         Pod pod = pods.getStore().getByKey(key);
         if (pod == null || !isOurs(pod) || pod.getMetadata().getDeletionTimestamp() != null
-                || PodInfo.of(pod).terminal()) {
+                || PodInfo.hasFinished(pod)) {
             return Result.done();
         }
         if (!PodInfo.text(pod.getSpec().getNodeName()).isEmpty()) {
@@ -94,9 +95,13 @@ public final class SchedulerController implements Reconciler {
         if (bound != null && bound.uid().equals(pod.getMetadata().getUid())) {
             return Result.done(); // bound already; the informer has not shown it yet
         }
+        PodInfo info = reader.pod(pod).orElse(null);
+        if (info == null) {
+            return Result.done(); // logged; an update of the pod brings it back
+        }
         Placement placement;
         synchronized (decisions) {
-            placement = scheduler.schedule(pod, snapshot());
+            placement = scheduler.schedule(info, snapshot());
             if (placement instanceof Placement.Bound(String node)) {
                 assumed.put(key, new Assumed(pod.getMetadata().getUid(), node));
             }
@@ -109,16 +114,11 @@ public final class SchedulerController implements Reconciler {
 
     /** The informer caches, with the binds they do not show yet. */
     ClusterSnapshot snapshot() {
-        List<PodInfo> infos = new ArrayList<>();
-        for (Pod pod : pods.getStore().list()) {
-            PodInfo info = PodInfo.of(pod);
+        return reader.snapshot(nodes.getStore().list(), pods.getStore().list(), (pod, info) -> {
             Assumed bound = assumed.get(Keys.of(pod));
-            if (info.nodeName().isEmpty() && bound != null && bound.uid().equals(info.uid())) {
-                info = info.withNodeName(bound.node());
-            }
-            infos.add(info);
-        }
-        return ClusterSnapshot.of(nodes.getStore().list().stream().map(NodeInfo::of).toList(), infos);
+            return info.nodeName().isEmpty() && bound != null && bound.uid().equals(info.uid())
+                    ? info.withNodeName(bound.node()) : info;
+        });
     }
 
     private Result bind(String key, Pod pod, String node) {
@@ -218,7 +218,7 @@ public final class SchedulerController implements Reconciler {
     }
 
     private static boolean holdsNode(Pod pod) {
-        return !PodInfo.text(pod.getSpec().getNodeName()).isEmpty() && !PodInfo.of(pod).terminal();
+        return !PodInfo.text(pod.getSpec().getNodeName()).isEmpty() && !PodInfo.hasFinished(pod);
     }
 
     static boolean isOurs(Pod pod) {

@@ -9,14 +9,15 @@ import io.drover.api.validation.CanonicalQuantities;
 import io.drover.api.validation.FieldTypes;
 import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.UnknownFields;
+import io.drover.api.validation.ZeroValues;
 import java.util.List;
 
 /**
  * What Kubernetes' typed decoding checks on writes: a value of the wrong type is a 400 whatever
- * the mode ({@link FieldTypes}), and quantities are stored in their canonical form
- * ({@link CanonicalQuantities}); and the {@code fieldValidation} query parameter: unknown fields fail the request under
- * Strict, and under Warn (the default) or Ignore are dropped, as Kubernetes' typed decoding drops
- * them, with one Warning header each under Warn.
+ * the mode ({@link FieldTypes}), a null in a list or a map is its element's zero value ({@link ZeroValues}), and
+ * quantities are stored in their canonical form ({@link CanonicalQuantities}); and the {@code fieldValidation}
+ * query parameter: unknown fields fail the request under Strict, and under Warn (the default) or Ignore are
+ * dropped, as Kubernetes' typed decoding drops them, with one Warning header each under Warn.
  */
 final class FieldChecks {
     private FieldChecks() {}
@@ -31,6 +32,7 @@ final class FieldChecks {
         FieldTypes.decodingError(type.apiVersion(), type.kind(), object).ifPresent(error -> {
             throw ApiException.badRequest(error);
         });
+        ZeroValues.fill(type.apiVersion(), type.kind(), object);
         CanonicalQuantities.canonicalize(type.apiVersion(), type.kind(), object);
         List<String> unknown = UnknownFields.find(type.apiVersion(), type.kind(), object);
         if (unknown.isEmpty()) {

@@ -257,11 +257,11 @@ public final class ObjectStorage {
                 ServiceAllocations.carryOver(stored, next);
             }
             // A status write keeps the stored metadata and spec (validated when they were written), and
-            // no kind's rules look at a status: checking the spec again would only refuse the status of
-            // an object stored before a rule was added.
+            // is checked by the kind's status rules alone: checking the spec again would only refuse the
+            // status of an object stored before a rule was added.
             List<ApiException.Cause> invalid = switch (part) {
                 case EPHEMERAL_CONTAINERS -> PodEphemeralContainers.validateUpdate(stored, next);
-                case STATUS -> List.of();
+                case STATUS -> strategy.validateStatusUpdate(stored, next);
                 case MAIN -> strategy.validateUpdate(stored, next);
             };
             if (!invalid.isEmpty()) {

@@ -39,6 +39,10 @@ final class Causes {
         return new Cause("FieldValueDuplicate", "Duplicate value: " + goValue, field);
     }
 
+    static Cause duplicate(String field, String goValue, String detail) {
+        return new Cause("FieldValueDuplicate", "Duplicate value: " + goValue + ": " + detail, field);
+    }
+
     static Cause notFound(String field, String goValue) {
         return new Cause("FieldValueNotFound", "Not found: " + goValue, field);
     }

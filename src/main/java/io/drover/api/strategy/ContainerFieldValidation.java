@@ -235,7 +235,7 @@ final class ContainerFieldValidation {
      * validateResourceRequirements for a container: names, non-negative quantities, requests no more than the
      * limits, and extended resources (which cannot be overcommitted) requested exactly at their limit.
      */
-    private static List<Cause> resources(JsonNode resources, String path) {
+    static List<Cause> resources(JsonNode resources, String path) {
         List<Cause> causes = new ArrayList<>();
         String limitsPath = path + ".limits";
         String requestsPath = path + ".requests";

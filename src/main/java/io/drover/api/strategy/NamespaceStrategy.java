@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * v1 Namespaces: the finalizer "kubernetes" and phase Active of a new namespace, and the label
- * kubernetes.io/metadata.name that Kubernetes keeps equal to the name.
+ * v1 Namespaces: the finalizer "kubernetes" and phase Active of a new namespace, the label
+ * kubernetes.io/metadata.name that Kubernetes keeps equal to the name, and a status phase that says whether the
+ * namespace is being deleted.
  */
 final class NamespaceStrategy extends KindStrategy {
 
@@ -32,6 +33,20 @@ final class NamespaceStrategy extends KindStrategy {
             causes.addAll(ObjectMetaValidation.kubeFinalizerName(name, "spec.finalizers"));
         }
         return causes;
+    }
+
+    /** ValidateNamespaceStatusUpdate: the phase is Terminating exactly while the namespace is being deleted. */
+    @Override
+    public List<Cause> validateStatusUpdate(ObjectNode oldNamespace, ObjectNode namespace) {
+        String phase = Nodes.text(namespace.path("status"), "phase");
+        boolean deleting = namespace.path("metadata").hasNonNull("deletionTimestamp");
+        if (phase.equals(deleting ? "Terminating" : "Active")) {
+            return List.of();
+        }
+        // Kubernetes' path has a capital P.
+        return List.of(Causes.invalid("status.Phase", GoValues.quote(phase), deleting
+                ? "may only be 'Terminating' if `deletionTimestamp` is not empty"
+                : "may only be 'Active' if `deletionTimestamp` is empty"));
     }
 
     @Override

@@ -30,6 +30,14 @@ public interface ResourceStrategy {
     List<ApiException.Cause> validateUpdate(ObjectNode oldObject, ObjectNode newObject);
 
     /**
+     * Why a write through the status subresource is invalid; empty when valid, and for most kinds, whose status
+     * Kubernetes does not check (their spec was checked when it was written).
+     */
+    default List<ApiException.Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        return List.of();
+    }
+
+    /**
      * Whether the kind's objects have a metadata.generation: 1 on create, one more at each change
      * outside metadata and status. Kubernetes' strategies set it for the kinds whose controllers
      * report an observedGeneration (Deployments, ReplicaSets, PodDisruptionBudgets, EndpointSlices,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
+import io.drover.api.validation.Base64Values;
 import io.drover.json.Mappers;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

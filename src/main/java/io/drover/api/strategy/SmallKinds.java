@@ -10,7 +10,7 @@ import java.util.List;
 final class SmallKinds {
     private SmallKinds() {}
 
-    /** v1 Nodes: allocatable is the capacity when not given (SetDefaults_NodeStatus). */
+    /** v1 Nodes: allocatable is the capacity when not given (SetDefaults_NodeStatus); taints are checked. */
     static final class NodeStrategy extends KindStrategy {
         @Override
         public void applyDefaults(ObjectNode node) {
@@ -19,6 +19,11 @@ final class SmallKinds {
             if (status != null && status.has("capacity") && !status.has("allocatable")) {
                 status.set("allocatable", status.get("capacity").deepCopy());
             }
+        }
+
+        @Override
+        public List<Cause> validateCreate(ObjectNode node) {
+            return NodeTaintValidation.validate(node);
         }
     }
 

@@ -30,6 +30,7 @@ public final class Strategies {
             case "autoscaling/v1/HorizontalPodAutoscaler" -> new HorizontalPodAutoscalerStrategy(false);
             case "policy/v1/PodDisruptionBudget" -> new PodDisruptionBudgetStrategy();
             case "scheduling.k8s.io/v1/PriorityClass" -> new PriorityClassStrategy();
+            case "node.k8s.io/v1/RuntimeClass" -> new RuntimeClassStrategy();
             case "rbac.authorization.k8s.io/v1/Role" -> new RbacStrategies.RoleStrategy(true);
             case "rbac.authorization.k8s.io/v1/ClusterRole" -> new RbacStrategies.RoleStrategy(false);
             case "rbac.authorization.k8s.io/v1/RoleBinding" -> new RbacStrategies.BindingStrategy(true);

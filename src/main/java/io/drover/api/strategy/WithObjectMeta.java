@@ -36,6 +36,11 @@ final class WithObjectMeta implements ResourceStrategy {
     }
 
     @Override
+    public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        return kind.validateStatusUpdate(oldObject, newObject);
+    }
+
+    @Override
     public List<Cause> validateUpdate(ObjectNode oldObject, ObjectNode newObject) {
         List<Cause> causes = new ArrayList<>(ObjectMetaValidation.validate(newObject.get("metadata"), "metadata"));
         causes.addAll(ObjectMetaValidation.noNewFinalizers(oldObject.get("metadata"), newObject.get("metadata")));

@@ -13,11 +13,16 @@ import java.util.Optional;
  * Finds a value whose JSON type is not its field's, as Kubernetes' typed decoding refuses it, and
  * words the refusal as Go's encoding/json does: {@code json: cannot unmarshal number into Go struct
  * field ObjectMeta.metadata.labels of type string}. A quantity that is not one (a CPU limit of
- * "abc", a memory of "1K") is refused as Kubernetes' Quantity decoder refuses it ({@link Quantities}).
+ * "abc", a memory of "1K") is refused as Kubernetes' Quantity decoder refuses it ({@link Quantities}), a
+ * {@code []byte} that is not base64 as Go's decoder refuses it ({@code illegal base64 data at input byte 0}), and a
+ * time that {@code metav1.Time} or {@code MicroTime} cannot read with Go's {@code time.Parse} message
+ * ({@link GoTimes}).
  *
  * <p>Without this, a label given as a number or an array was stored as it came, and every client
  * that decodes the kind (the server's own informers among them) failed on that object: one such
- * ConfigMap stopped the server's ConfigMap informer for good.
+ * ConfigMap stopped the server's ConfigMap informer for good. Likewise a ConfigMap's binaryData of "!!!" made
+ * {@code kubectl describe cm} fail for its whole namespace, and a pod's status.startTime of "garbage"
+ * {@code kubectl describe pods}.
  *
  * <p>The schema is the kind's protobuf message descriptor, as for {@link UnknownFields}; unknown
  * fields are that class's business and are skipped here. JSON null is accepted everywhere, as Go
@@ -123,7 +128,8 @@ public final class FieldTypes {
         String struct = owner.getName();
         return switch (field.getJavaType()) {
             case STRING -> value.isTextual() ? null : mismatch(value, struct, path, "string");
-            case BYTE_STRING -> value.isTextual() ? null : mismatch(value, struct, path, "[]uint8");
+            case BYTE_STRING -> value.isTextual() ? base64(value.textValue())
+                    : mismatch(value, struct, path, "[]uint8");
             case BOOLEAN -> value.isBoolean() ? null : mismatch(value, struct, path, "bool");
             case INT -> integer(value, struct, path, "int32", INT32_MIN, INT32_MAX);
             case LONG -> integer(value, struct, path, "int64", INT64_MIN, INT64_MAX);
@@ -135,7 +141,15 @@ public final class FieldTypes {
 
     private static String message(Descriptor type, JsonNode value, String struct, String path) {
         switch (type.getFullName()) {
-            case TIME, MICRO_TIME, DURATION -> {
+            case TIME -> {
+                return value.isTextual() ? GoTimes.parseError(GoTimes.RFC3339, value.textValue())
+                        : mismatch(value, struct, path, "string");
+            }
+            case MICRO_TIME -> {
+                return value.isTextual() ? GoTimes.parseError(GoTimes.RFC3339_MICRO, value.textValue())
+                        : mismatch(value, struct, path, "string");
+            }
+            case DURATION -> {
                 return value.isTextual() ? null : mismatch(value, struct, path, "string");
             }
             case INT_OR_STRING -> {
@@ -175,6 +189,16 @@ public final class FieldTypes {
                 }
                 return null;
             }
+        }
+    }
+
+    /** A []byte is base64 in JSON; Go's decoder fails on anything else with the base64 package's error. */
+    private static String base64(String text) {
+        try {
+            Base64Values.decode(text);
+            return null;
+        } catch (Base64Values.IllegalBase64 e) {
+            return e.getMessage();
         }
     }
 

@@ -64,6 +64,20 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void aNamespacesPhaseSaysWhetherItIsBeingDeleted() {
+        NamespaceStrategy namespaces = new NamespaceStrategy();
+        ObjectNode old = Json.parse("{metadata: {name: 'a'}, status: {phase: 'Active'}}");
+        assertThat(namespaces.validateStatusUpdate(old, old)).isEmpty();
+        assertThat(Json.printed(namespaces.validateStatusUpdate(old,
+                Json.parse("{metadata: {name: 'a'}, status: {phase: 'Bogus'}}")))).containsExactly(
+                        "status.Phase: Invalid value: \"Bogus\": may only be 'Active' if `deletionTimestamp` is empty");
+        assertThat(Json.printed(namespaces.validateStatusUpdate(old, Json.parse("{metadata: {name: 'a',"
+                + " deletionTimestamp: '2026-01-01T00:00:00Z'}, status: {phase: 'Active'}}")))).containsExactly(
+                        "status.Phase: Invalid value: \"Active\": may only be 'Terminating' if `deletionTimestamp` is "
+                                + "not empty");
+    }
+
+    @Test
     void aNamespacesFinalizersAreKubernetesOwnOrQualified() {
         assertThat(Json.printed(new NamespaceStrategy().validateCreate(Json.parse(
                 "{metadata: {name: 'n'}, spec: {finalizers: ['kubernetes', 'example.com/x', 'mine']}}"))))
@@ -161,6 +175,45 @@ class OtherStrategiesTest {
                 "spec.limits[0].defaultRequest[gpu]: Invalid value: \"gpu\": must be a standard resource for containers",
                 "spec.limits[0].defaultRequest[cpu]: Invalid value: \"2\": default request value 2 is greater than "
                         + "default limit value 1");
+    }
+
+    @Test
+    void nodeTaintsAreCheckedAsValidateNodeChecksThemUnderMetadata() {
+        SmallKinds.NodeStrategy nodes = new SmallKinds.NodeStrategy();
+        assertThat(nodes.validateCreate(Json.parse("{spec: {taints: [{key: 'gpu', effect: 'NoSchedule'},"
+                + " {key: 'gpu', value: 'x', effect: 'NoExecute'}]}}"))).isEmpty();
+        assertThat(Json.printed(nodes.validateCreate(Json.parse("{spec: {taints: [{key: 'a', effect: 'Bogus'},"
+                + " {key: 'b'}, {key: 'c', effect: 'NoSchedule'}, {key: 'c', value: 'v', effect: 'NoSchedule'}]}}"))))
+                .containsExactly("metadata.taints[0].effect: Unsupported value: \"Bogus\": supported values: "
+                                + "\"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\"",
+                        "metadata.taints[1].effect: Required value",
+                        "metadata.taints[3]: Duplicate value: core.Taint{Key:\"c\", Value:\"v\", Effect:\"NoSchedule\","
+                                + " TimeAdded:(*v1.Time)(nil)}: taints must be unique by key and effect pair");
+        assertThat(Json.printed(nodes.validateCreate(Json.parse("{spec: {taints: [{key: 'bad key', value: 'no way!',"
+                + " effect: 'NoExecute'}]}}")))).satisfiesExactly(
+                        key -> assertThat(key).startsWith("metadata.taints[0].key: Invalid value: \"bad key\": name "
+                                + "part must consist of alphanumeric characters"),
+                        value -> assertThat(value).startsWith("metadata.taints[0].value: Invalid value: \"no way!\": "
+                                + "a valid label must be an empty string"));
+    }
+
+    @Test
+    void runtimeClassesHaveADnsLabelHandlerAndNonNegativeOverheadThatNeverChanges() {
+        RuntimeClassStrategy classes = new RuntimeClassStrategy();
+        assertThat(classes.validateCreate(Json.parse("{handler: 'runc', overhead: {podFixed: {cpu: '250m',"
+                + " memory: '64Mi'}}, scheduling: {nodeSelector: {os: 'linux'}, tolerations: [{operator: 'Exists'}]}}")))
+                .isEmpty();
+        assertThat(Json.printed(classes.validateCreate(Json.parse("{handler: 'Bad Handler!', overhead: {podFixed:"
+                + " {cpu: '-1'}}, scheduling: {tolerations: [{operator: 'Equal'}]}}")))).satisfiesExactly(
+                        handler -> assertThat(handler).startsWith("handler: Invalid value: \"Bad Handler!\": a "
+                                + "lowercase RFC 1123 label must consist of"),
+                        cpu -> assertThat(cpu).isEqualTo("overhead.limits[cpu]: Invalid value: \"-1\": must be "
+                                + "greater than or equal to 0"),
+                        toleration -> assertThat(toleration).startsWith("scheduling.tolerations[0].operator: Invalid "
+                                + "value: \"Equal\": operator must be Exists when `key` is empty"));
+        assertThat(Json.printed(classes.validateUpdate(Json.parse("{handler: 'a'}"),
+                Json.parse("{handler: 'b', overhead: {podFixed: {cpu: '-1'}}}"))))
+                .containsExactly("handler: Invalid value: \"b\": field is immutable");
     }
 
     @Test

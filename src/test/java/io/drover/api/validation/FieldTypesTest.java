@@ -106,6 +106,19 @@ class FieldTypesTest {
     }
 
     @Test
+    void bytesAreBase64AndTimesAreReadAsGoReadsThem() {
+        assertThat(error("v1", "ConfigMap", "{'binaryData':{'a':'YQ==','b':'!!!'}}")).isEqualTo(
+                "ConfigMap in version \"v1\" cannot be handled as a ConfigMap: illegal base64 data at input byte 0");
+        assertThat(error("v1", "Pod", "{'status':{'conditions':[{'lastTransitionTime':'2024-01-01T00:00:00Z'},"
+                + "{'lastTransitionTime':'yesterday'}]}}")).isEqualTo("Pod in version \"v1\" cannot be handled as a "
+                        + "Pod: parsing time \"yesterday\" as \"2006-01-02T15:04:05Z07:00\": cannot parse "
+                        + "\"yesterday\" as \"2006\"");
+        assertThat(error("coordination.k8s.io/v1", "Lease", "{'spec':{'renewTime':'2024-01-01T00:00:00.000000Z',"
+                + "'acquireTime':'2024-01-01T00:00:00.5Z'}}")).endsWith(
+                        "cannot parse \".5Z\" as \".000000\"");
+    }
+
+    @Test
     void aKindWithoutADescriptorIsNotChecked() {
         assertThat(error("example.com/v1", "Widget", "{'spec':{'replicas':'abc'}}")).isNull();
     }

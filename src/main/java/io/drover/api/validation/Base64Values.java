@@ -1,14 +1,14 @@
-package io.drover.api.strategy;
+package io.drover.api.validation;
 
 /**
  * Decodes standard, padded base64 as Go's encoding/json decodes a []byte (base64.StdEncoding, which skips CR and
  * LF), failing with Go's message {@code illegal base64 data at input byte N}.
  */
-final class Base64Values {
+public final class Base64Values {
     private static final String ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
     /** A value that is not valid base64; the message is Go's. */
-    static final class IllegalBase64 extends Exception {
+    public static final class IllegalBase64 extends Exception {
         IllegalBase64(int offset) {
             super("illegal base64 data at input byte " + offset, null, false, false);
         }
@@ -16,7 +16,7 @@ final class Base64Values {
 
     private Base64Values() {}
 
-    static byte[] decode(String s) throws IllegalBase64 {
+    public static byte[] decode(String s) throws IllegalBase64 {
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(s.length() * 3 / 4);
         int[] quantum = new int[4];
         int j = 0;

@@ -1,0 +1,108 @@
+package io.drover.api.validation;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.google.protobuf.Descriptors.Descriptor;
+import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.drover.api.protobuf.ProtobufBodies;
+import java.util.Map;
+
+/**
+ * Replaces every JSON null inside a list or a map with the Go zero value of the element type, as Kubernetes' typed
+ * decoding leaves it: {@code "tolerations": [null]} is a {@code Toleration{}}, a null in a {@code []string} or a
+ * {@code map[string]string} (labels, annotations, ConfigMap data, Secret stringData) is {@code ""}, a null quantity is
+ * {@code "0"}. The kind's rules then see what Kubernetes' see, and refuse what Kubernetes refuses: the toleration
+ * above is a 422 for its empty operator.
+ *
+ * <p>Before, the strategies skipped such elements (they read objects and strings only) and the null was stored; the
+ * server's own components then failed on it: one pod with {@code tolerations: [null]} stopped the scheduler for every
+ * pod. The types come from the kind's protobuf descriptor, as for {@link FieldTypes}; run after it, so every value
+ * has its type. A null struct field is left alone: Go leaves such a field unset, which the strategies read as absent.
+ */
+public final class ZeroValues {
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
+    private static final String INT_OR_STRING = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";
+    private static final String TIME = "k8s.io.apimachinery.pkg.apis.meta.v1.Time";
+    private static final String MICRO_TIME = "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime";
+    private static final String DURATION = "k8s.io.apimachinery.pkg.apis.meta.v1.Duration";
+    private static final String FIELDS_V1 = "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1";
+    private static final String RAW_EXTENSION = "k8s.io.apimachinery.pkg.runtime.RawExtension";
+
+    private ZeroValues() {}
+
+    /** Fills in {@code object}'s nulls in lists and maps in place; a kind without a descriptor is left alone. */
+    public static void fill(String apiVersion, String kind, JsonNode object) {
+        if (apiVersion == null || kind == null || !(object instanceof ObjectNode)) {
+            return;
+        }
+        ProtobufBodies.messageType(apiVersion, kind).ifPresent(type -> message(type, object));
+    }
+
+    private static void message(Descriptor type, JsonNode value) {
+        if (!(value instanceof ObjectNode object) || !isStruct(type)) {
+            return;
+        }
+        Map<String, FieldDescriptor> fields = UnknownFields.fieldsOf(type);
+        for (Map.Entry<String, JsonNode> member : object.properties()) {
+            FieldDescriptor field = fields.get(member.getKey());
+            if (field == null) {
+                continue;
+            }
+            if (field.isMapField()) {
+                FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
+                if (member.getValue() instanceof ObjectNode map) {
+                    map.properties().forEach(entry -> entry.setValue(element(valueField, entry.getValue())));
+                }
+            } else if (field.isRepeated()) {
+                if (member.getValue() instanceof ArrayNode array) {
+                    for (int i = 0; i < array.size(); i++) {
+                        array.set(i, element(field, array.get(i)));
+                    }
+                }
+            } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                message(field.getMessageType(), member.getValue());
+            }
+        }
+    }
+
+    /** An element of a list or a value of a map: its zero value for a null, else the element with its nulls filled. */
+    private static JsonNode element(FieldDescriptor field, JsonNode value) {
+        if (!value.isNull()) {
+            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
+                message(field.getMessageType(), value);
+            }
+            return value;
+        }
+        return switch (field.getJavaType()) {
+            // A nil []byte is stored as protobuf's empty bytes and read back as "".
+            case STRING, BYTE_STRING -> NODES.textNode("");
+            case BOOLEAN -> NODES.booleanNode(false);
+            case INT, LONG -> NODES.numberNode(0);
+            case FLOAT, DOUBLE -> NODES.numberNode(0.0);
+            case MESSAGE -> zero(field.getMessageType());
+            default -> value;
+        };
+    }
+
+    /** The zero value of a message type as Go writes it to JSON. */
+    private static JsonNode zero(Descriptor type) {
+        return switch (type.getFullName()) {
+            case QUANTITY -> NODES.textNode("0"); // Quantity.UnmarshalJSON takes null as zero, written "0"
+            case INT_OR_STRING -> NODES.numberNode(0);
+            // A zero Time is written as null; the others have no zero that Go would write.
+            case TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION -> NODES.nullNode();
+            default -> NODES.objectNode();
+        };
+    }
+
+    /** Whether a message's JSON is an object of its proto fields, as opposed to a type with a JSON form of its own. */
+    private static boolean isStruct(Descriptor type) {
+        return switch (type.getFullName()) {
+            case QUANTITY, INT_OR_STRING, TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION -> false;
+            default -> true;
+        };
+    }
+}

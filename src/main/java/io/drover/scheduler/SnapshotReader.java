@@ -1,0 +1,63 @@
+package io.drover.scheduler;
+
+import io.drover.controller.Keys;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the informers' pods and nodes into the scheduler's records, leaving out an object it cannot read, so that
+ * one bad object never stops scheduling for everyone.
+ *
+ * <p>The API server refuses what Kubernetes refuses, but an object it stored before it did (a pod with
+ * {@code tolerations: [null]}, a node with {@code taints: [null]}) reaches the scheduler with a null element. Reading
+ * it threw, every decision failed with it until the object was deleted, and the controller's retry logged that at
+ * debug level only. Such an object is now logged once per resourceVersion and left out: a node that cannot be read
+ * takes no pods, a bound pod that cannot be read does not count against its node, a pending one is not placed.
+ */
+final class SnapshotReader {
+    private static final Logger log = LoggerFactory.getLogger(SnapshotReader.class);
+
+    /** "kind key@resourceVersion" of the objects already logged, so a bad object is logged once, not per decision. */
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The snapshot of {@code nodes} and {@code pods}; {@code assumed} gives a pod's record the binding the informer
+     * does not show yet.
+     */
+    ClusterSnapshot snapshot(Collection<Node> nodes, Collection<Pod> pods,
+            BiFunction<Pod, PodInfo, PodInfo> assumed) {
+        List<NodeInfo> nodeInfos = new ArrayList<>();
+        nodes.forEach(node -> read(node, NodeInfo::of).ifPresent(nodeInfos::add));
+        List<PodInfo> podInfos = new ArrayList<>();
+        pods.forEach(pod -> read(pod, PodInfo::of).map(info -> assumed.apply(pod, info)).ifPresent(podInfos::add));
+        return ClusterSnapshot.of(nodeInfos, podInfos);
+    }
+
+    /** What the scheduler needs of one pod; empty, and logged, when it cannot be read. */
+    Optional<PodInfo> pod(Pod pod) {
+        return read(pod, PodInfo::of);
+    }
+
+    private <T extends HasMetadata, R> Optional<R> read(T object, Function<T, R> reader) {
+        try {
+            return Optional.of(reader.apply(object));
+        } catch (RuntimeException e) {
+            String version = object.getKind() + " " + Keys.of(object) + "@" + object.getMetadata().getResourceVersion();
+            if (reported.add(version)) {
+                log.warn("{} cannot be read and is left out of scheduling until it changes: {}", version, e.toString());
+            }
+            return Optional.empty();
+        }
+    }
+}
