@@ -454,7 +454,7 @@ final class ResourceHandler {
     }
 
     private void delete(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
-        DeleteOptions options = deleteOptions(request);
+        DeleteOptions options = DeleteRequestOptions.read(request, bodies);
         if (path.isCollection()) {
             deleteCollection(request, path, options, response);
             return;
@@ -489,13 +489,6 @@ final class ResourceHandler {
             }
             return item;
         }, form, selection.limit() > 0, response);
-    }
-
-    private DeleteOptions deleteOptions(ApiRequest request) throws IOException {
-        byte[] body = request.body().read();
-        JsonNode options = body.length > 0 ? bodies.parse(body, request.header("content-type")) : json.nullNode();
-        return DeleteOptions.of(options, request.param("propagationPolicy"), request.param("gracePeriodSeconds"),
-                dryRun(request));
     }
 
     /** What a delete that removed the object at once answers (Kubernetes' finalizeDelete). */

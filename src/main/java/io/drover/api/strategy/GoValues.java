@@ -10,11 +10,11 @@ import java.util.stream.Collectors;
  * Values rendered as Go's fmt renders them in Kubernetes' messages: strings with {@code %q}, numbers and
  * booleans with {@code %v}, maps and slices with {@code %#v} (map keys sorted, as fmt sorts them).
  */
-final class GoValues {
+public final class GoValues {
     private GoValues() {}
 
     /** Go's {@code %q}: a double-quoted string with Go escapes. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder b = new StringBuilder("\"");
         s.codePoints().forEach(c -> {
             switch (c) {
@@ -70,7 +70,7 @@ final class GoValues {
         return "[]string{" + String.join(", ", items) + "}";
     }
 
-    static String stringSlice(List<String> list) {
+    public static String stringSlice(List<String> list) {
         return list.stream().map(GoValues::quote).collect(Collectors.joining(", ", "[]string{", "}"));
     }
 }
