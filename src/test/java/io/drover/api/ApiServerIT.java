@@ -263,6 +263,16 @@ class ApiServerIT {
         assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("p").patch(
                 PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/data/missing\",\"value\":\"x\"}]"))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+        // Indices of an existing array (managedFields) that are not ones: zjsonpatch's Java exceptions were 500s.
+        for (String index : List.of("-", "-1", "01", "1e0")) {
+            assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("p").patch(
+                    PatchContext.of(PatchType.JSON),
+                    "[{\"op\":\"replace\",\"path\":\"/metadata/managedFields/" + index + "\",\"value\":{}}]"))
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).as(index).isEqualTo(422);
+                        assertThat(e.getStatus().getMessage()).doesNotContain("Exception");
+                    });
+        }
     }
 
     @Test

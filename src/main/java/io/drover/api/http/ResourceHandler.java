@@ -21,8 +21,6 @@ import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.storage.WritePart;
 import io.drover.api.storage.ObjectWatch;
-import io.fabric8.zjsonpatch.JsonPatch;
-import io.fabric8.zjsonpatch.JsonPatchException;
 import io.drover.api.table.TableConverter;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -277,7 +275,8 @@ final class ResourceHandler {
                 requireObject(patch);
                 yield current -> MergePatch.apply(current, patch);
             }
-            case "application/json-patch+json" -> current -> jsonPatch(path, patch, current);
+            case "application/json-patch+json" ->
+                    current -> JsonPatches.apply(path.type(), path.name(), patch, current);
             case "application/strategic-merge-patch+json" -> {
                 requireObject(patch);
                 yield current -> strategicPatch(path, patch, current);
@@ -300,18 +299,6 @@ final class ResourceHandler {
                     recordUpdate(current, part.confine(current, patched), manager, part));
         }, part, dryRun(request));
         send(response, 200, scale ? Scale.of(result, json) : result);
-    }
-
-    private static JsonNode jsonPatch(ResourcePath path, JsonNode patch, JsonNode current) {
-        if (!patch.isArray()) {
-            throw ApiException.badRequest("json patch must be an array of operations");
-        }
-        try {
-            return JsonPatch.apply(patch, current);
-        } catch (JsonPatchException | IllegalArgumentException e) {
-            throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request: "
-                    + e.getMessage(), path.type(), path.name(), List.of());
-        }
     }
 
     /**
