@@ -276,6 +276,32 @@ class ApiServerIT {
     }
 
     @Test
+    void managedFieldsThatCannotBeDecodedAreIgnoredAsKubernetesIgnoresThem() throws Exception {
+        String ns = newNamespace("mf");
+        String base = "/api/v1/namespaces/" + ns + "/configmaps";
+        for (String key : List.of("q:x", "", "i:x", "k:notjson", "v:notjson")) {
+            String entry = "{\"manager\":\"m\",\"operation\":\"Update\",\"apiVersion\":\"v1\","
+                    + "\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"" + key.replace("\"", "\\\"") + "\":{}}}";
+            String name = "cm-" + Integer.toHexString(key.hashCode());
+            String object = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
+                    + "\",\"managedFields\":[" + entry + "]},\"data\":{\"a\":\"1\"}}";
+            List<HttpResponse<String>> writes = List.of(
+                    raw("POST", base, "application/json", object, true),
+                    raw("PUT", base + "/" + name, "application/json", object.replace("\"1\"", "\"2\""), true),
+                    raw("PATCH", base + "/" + name, "application/merge-patch+json",
+                            "{\"metadata\":{\"managedFields\":[" + entry + "]},\"data\":{\"a\":\"3\"}}", true),
+                    raw("PATCH", base + "/" + name, "application/json-patch+json",
+                            "[{\"op\":\"replace\",\"path\":\"/metadata/managedFields\",\"value\":[" + entry
+                                    + "]},{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"4\"}]", true));
+            assertThat(writes).extracting(HttpResponse::statusCode).as(key).containsExactly(201, 200, 200, 200);
+        }
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).allSatisfy(cm -> {
+            assertThat(cm.getData()).containsEntry("a", "4");
+            assertThat(cm.getMetadata().getManagedFields()).extracting(f -> f.getManager()).doesNotContain("m");
+        });
+    }
+
+    @Test
     void labelSelectorsAndPagination() {
         String ns = newNamespace("list");
         for (int i = 0; i < 7; i++) {
