@@ -954,6 +954,20 @@ class ApiServerIT {
                 null, null, true);
         assertThat(listed.body()).contains("\"kind\":\"HorizontalPodAutoscalerList\"")
                 .contains("\"targetCPUUtilizationPercentage\":80").doesNotContain("\"metrics\"");
+
+        // What v1's decoding or conversion refuses is a 400, not a 500 nor a coerced default.
+        String ref = "\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":3";
+        for (String bad : List.of(
+                "{\"name\":\"bad\",\"annotations\":{\"autoscaling.alpha.kubernetes.io/metrics\":\"garbage\"}},"
+                        + "\"spec\":{" + ref + "}",
+                "{\"name\":\"bad\",\"annotations\":[\"a\"]},\"spec\":{" + ref + "}",
+                "{\"name\":\"bad\"},\"spec\":{" + ref + ",\"targetCPUUtilizationPercentage\":\"50\"}")) {
+            HttpResponse<String> refused = raw("POST", "/apis/autoscaling/v1/namespaces/" + ns
+                    + "/horizontalpodautoscalers", "application/json", "{\"metadata\":" + bad + "}", true);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.body()).as(bad).contains("cannot be handled as a HorizontalPodAutoscaler")
+                    .doesNotContain("Exception");
+        }
     }
 
     @Test
