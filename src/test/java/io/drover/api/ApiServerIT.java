@@ -633,6 +633,13 @@ class ApiServerIT {
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.body()).contains("\"name\":\"dry\"");
         assertThat(CLUSTER.client().configMaps().inNamespace("default").withName("dry").get()).isNull();
+
+        HttpResponse<String> unsupported = raw("POST", "/api/v1/namespaces/default/configmaps?dryRun=Server",
+                "application/json", "{\"metadata\":{\"name\":\"dry\"}}", true);
+        assertThat(unsupported.statusCode()).isEqualTo(422);
+        assertThat(unsupported.body()).contains("CreateOptions.meta.k8s.io \\\"\\\" is invalid: dryRun: Unsupported "
+                + "value: []string{\\\"Server\\\"}: supported values: \\\"All\\\"");
+        assertThat(CLUSTER.client().configMaps().inNamespace("default").withName("dry").get()).isNull();
     }
 
     @Test

@@ -36,7 +36,6 @@ final class DeleteRequestOptions {
     private static final String TYPE_META_STRUCT = "struct { APIVersion string \"json:\\\"apiVersion,omitempty\\\"\"; "
             + "Kind string \"json:\\\"kind,omitempty\\\"\" }";
     private static final List<String> POLICIES = List.of("Foreground", "Background", "Orphan");
-    private static final String DRY_RUN_ALL = "All";
 
     private DeleteRequestOptions() {}
 
@@ -50,9 +49,9 @@ final class DeleteRequestOptions {
         byte[] body = request.body().read();
         JsonNode options = body.length > 0 ? decode(bodies.parse(body, request.header("content-type")))
                 : MissingNode.getInstance();
-        List<String> queryDryRun = request.query().getOrDefault("dryRun", List.of());
+        List<String> queryDryRun = DryRun.queried(request);
         validate(options, request.param("propagationPolicy"), queryDryRun);
-        // Valid dryRun values are all "All", so any value at all asks for a dry run (apiserver's IsDryRun).
+        // Valid dryRun values are all "All": any value at all asks for a dry run.
         boolean dryRun = !queryDryRun.isEmpty() || !options.path("dryRun").isEmpty();
         return DeleteOptions.of(options, request.param("propagationPolicy"), request.param("gracePeriodSeconds"),
                 dryRun);
@@ -116,12 +115,8 @@ final class DeleteRequestOptions {
         List<String> bodyDryRun = new ArrayList<>();
         // A null element decodes as Go's empty string.
         body.path("dryRun").forEach(value -> bodyDryRun.add(value.isNull() ? "" : value.asText()));
-        for (List<String> dryRun : List.of(bodyDryRun, queryDryRun)) {
-            if (dryRun.stream().anyMatch(value -> !value.equals(DRY_RUN_ALL))) {
-                causes.add(new Cause("FieldValueNotSupported", "Unsupported value: " + GoValues.stringSlice(dryRun)
-                        + ": supported values: \"All\"", "dryRun"));
-            }
-        }
+        DryRun.unsupported(bodyDryRun).ifPresent(causes::add);
+        DryRun.unsupported(queryDryRun).ifPresent(causes::add);
         if (!causes.isEmpty()) {
             throw ApiException.invalid("DeleteOptions.meta.k8s.io", "", causes);
         }

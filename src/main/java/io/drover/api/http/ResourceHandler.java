@@ -537,15 +537,21 @@ final class ResourceHandler {
         }
     }
 
+    /**
+     * Whether a create, update or patch asks for a dry run; other values than "All" are 422 on its
+     * options, as ValidateCreateOptions, ValidateUpdateOptions and ValidatePatchOptions refuse them.
+     */
     private static boolean dryRun(ApiRequest request) {
-        String dryRun = request.param("dryRun");
-        if (dryRun == null) {
-            return false;
-        }
-        if (!dryRun.equals("All")) {
-            throw ApiException.badRequest("dryRun: Unsupported value: \"" + dryRun + "\": supported values: \"All\"");
-        }
-        return true;
+        List<String> values = DryRun.queried(request);
+        DryRun.unsupported(values).ifPresent(cause -> {
+            String options = switch (request.method()) {
+                case "PUT" -> "UpdateOptions";
+                case "PATCH" -> "PatchOptions";
+                default -> "CreateOptions";
+            };
+            throw ApiException.invalid(options + ".meta.k8s.io", "", List.of(cause));
+        });
+        return !values.isEmpty();
     }
 
     private void send(ApiResponse response, int status, JsonNode body) throws IOException {
