@@ -264,6 +264,42 @@ class ApiServerIT {
         assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("p").patch(
                 PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/data/missing\",\"value\":\"x\"}]"))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
+        // Indices of an existing array (managedFields) that are not ones: zjsonpatch's Java exceptions were 500s.
+        for (String index : List.of("-", "-1", "01", "1e0")) {
+            assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("p").patch(
+                    PatchContext.of(PatchType.JSON),
+                    "[{\"op\":\"replace\",\"path\":\"/metadata/managedFields/" + index + "\",\"value\":{}}]"))
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).as(index).isEqualTo(422);
+                        assertThat(e.getStatus().getMessage()).doesNotContain("Exception");
+                    });
+        }
+    }
+
+    @Test
+    void managedFieldsThatCannotBeDecodedAreIgnoredAsKubernetesIgnoresThem() throws Exception {
+        String ns = newNamespace("mf");
+        String base = "/api/v1/namespaces/" + ns + "/configmaps";
+        for (String key : List.of("q:x", "", "i:x", "k:notjson", "v:notjson")) {
+            String entry = "{\"manager\":\"m\",\"operation\":\"Update\",\"apiVersion\":\"v1\","
+                    + "\"fieldsType\":\"FieldsV1\",\"fieldsV1\":{\"" + key.replace("\"", "\\\"") + "\":{}}}";
+            String name = "cm-" + Integer.toHexString(key.hashCode());
+            String object = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"" + name
+                    + "\",\"managedFields\":[" + entry + "]},\"data\":{\"a\":\"1\"}}";
+            List<HttpResponse<String>> writes = List.of(
+                    raw("POST", base, "application/json", object, true),
+                    raw("PUT", base + "/" + name, "application/json", object.replace("\"1\"", "\"2\""), true),
+                    raw("PATCH", base + "/" + name, "application/merge-patch+json",
+                            "{\"metadata\":{\"managedFields\":[" + entry + "]},\"data\":{\"a\":\"3\"}}", true),
+                    raw("PATCH", base + "/" + name, "application/json-patch+json",
+                            "[{\"op\":\"replace\",\"path\":\"/metadata/managedFields\",\"value\":[" + entry
+                                    + "]},{\"op\":\"replace\",\"path\":\"/data/a\",\"value\":\"4\"}]", true));
+            assertThat(writes).extracting(HttpResponse::statusCode).as(key).containsExactly(201, 200, 200, 200);
+        }
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).allSatisfy(cm -> {
+            assertThat(cm.getData()).containsEntry("a", "4");
+            assertThat(cm.getMetadata().getManagedFields()).extracting(f -> f.getManager()).doesNotContain("m");
+        });
     }
 
     @Test
@@ -683,6 +719,13 @@ class ApiServerIT {
         assertThat(response.statusCode()).isEqualTo(201);
         assertThat(response.body()).contains("\"name\":\"dry\"");
         assertThat(CLUSTER.client().configMaps().inNamespace("default").withName("dry").get()).isNull();
+
+        HttpResponse<String> unsupported = raw("POST", "/api/v1/namespaces/default/configmaps?dryRun=Server",
+                "application/json", "{\"metadata\":{\"name\":\"dry\"}}", true);
+        assertThat(unsupported.statusCode()).isEqualTo(422);
+        assertThat(unsupported.body()).contains("CreateOptions.meta.k8s.io \\\"\\\" is invalid: dryRun: Unsupported "
+                + "value: []string{\\\"Server\\\"}: supported values: \\\"All\\\"");
+        assertThat(CLUSTER.client().configMaps().inNamespace("default").withName("dry").get()).isNull();
     }
 
     @Test
@@ -1004,6 +1047,20 @@ class ApiServerIT {
                 null, null, true);
         assertThat(listed.body()).contains("\"kind\":\"HorizontalPodAutoscalerList\"")
                 .contains("\"targetCPUUtilizationPercentage\":80").doesNotContain("\"metrics\"");
+
+        // What v1's decoding or conversion refuses is a 400, not a 500 nor a coerced default.
+        String ref = "\"scaleTargetRef\":{\"kind\":\"Deployment\",\"name\":\"web\"},\"maxReplicas\":3";
+        for (String bad : List.of(
+                "{\"name\":\"bad\",\"annotations\":{\"autoscaling.alpha.kubernetes.io/metrics\":\"garbage\"}},"
+                        + "\"spec\":{" + ref + "}",
+                "{\"name\":\"bad\",\"annotations\":[\"a\"]},\"spec\":{" + ref + "}",
+                "{\"name\":\"bad\"},\"spec\":{" + ref + ",\"targetCPUUtilizationPercentage\":\"50\"}")) {
+            HttpResponse<String> refused = raw("POST", "/apis/autoscaling/v1/namespaces/" + ns
+                    + "/horizontalpodautoscalers", "application/json", "{\"metadata\":" + bad + "}", true);
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(refused.body()).as(bad).contains("cannot be handled as a HorizontalPodAutoscaler")
+                    .doesNotContain("Exception");
+        }
     }
 
     @Test

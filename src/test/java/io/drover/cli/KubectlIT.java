@@ -411,6 +411,22 @@ class KubectlIT {
     }
 
     @Test
+    void dryRunServerDeleteKeepsTheObjectsAndTheirNamespace() throws Exception {
+        kubectl.run("create", "namespace", "dry-delete").requireSuccess();
+        kubectl.run("-n", "dry-delete", "create", "configmap", "kept", "--from-literal=a=1").requireSuccess();
+
+        assertThat(kubectl.run("-n", "dry-delete", "delete", "configmap", "kept", "--dry-run=server")
+                .requireSuccess().stdout()).contains("configmap \"kept\" deleted (server dry run)");
+        kubectl.run("-n", "dry-delete", "delete", "configmap", "--all", "--dry-run=server").requireSuccess();
+        kubectl.run("delete", "namespace", "dry-delete", "--dry-run=server").requireSuccess();
+
+        assertThat(kubectl.run("get", "namespace", "dry-delete", "-o", "jsonpath={.status.phase}").requireSuccess()
+                .stdout()).isEqualTo("Active");
+        kubectl.run("-n", "dry-delete", "get", "configmap", "kept").requireSuccess();
+        kubectl.run("delete", "namespace", "dry-delete", "--wait=false").requireSuccess();
+    }
+
+    @Test
     void badManifestFailsWithAReadableMessage() throws Exception {
         String bad = """
                 apiVersion: apps/v1

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The bookkeeping of {@code metadata.managedFields}: which manager owns which fields, per operation. Server-side
@@ -103,8 +104,11 @@ public final class ManagedFields {
             PatchSchema schema, String subresource) {
         Objects.requireNonNull(manager, "manager");
         JsonNode sent = newObj.path("metadata").path("managedFields");
-        List<Entry> entries = sent.isArray() && !sent.isEmpty() ? read(newObj) : oldObj == null ? List.of()
-                : read(oldObj);
+        // As apiserver's decodeLiveOrNew: managedFields sent that it cannot decode count as none sent.
+        List<Entry> entries = sent.isArray() && !sent.isEmpty() ? decodeSent(sent).orElse(null) : null;
+        if (entries == null) {
+            entries = oldObj == null ? List.of() : read(oldObj);
+        }
         ObjectNode before = oldObj == null ? JsonNodeFactory.instance.objectNode() : withoutManagedFields(oldObj);
         ObjectNode after = withoutManagedFields(newObj);
         String apiVersion = after.path("apiVersion").asText();
@@ -157,11 +161,44 @@ public final class ManagedFields {
             if (manager.isEmpty() || !e.path("fieldsType").asText("FieldsV1").equals("FieldsV1")) {
                 continue;
             }
-            entries.add(new Entry(manager, e.path("operation").asText(UPDATE), e.path("apiVersion").asText(""),
-                    e.hasNonNull("time") ? e.get("time").asText() : null, e.path("subresource").asText(""),
-                    FieldSet.fromFieldsV1(e.get("fieldsV1"))));
+            entries.add(entry(manager, e));
         }
         return entries;
+    }
+
+    /**
+     * The entries of managedFields a request sent, or empty where apiserver's DecodeManagedFields fails
+     * on them (an operation other than Apply or Update, no apiVersion, a fieldsType other than
+     * FieldsV1, a fieldsV1 key that is none, such as {@code q:x} or {@code k:notjson}): apiserver then
+     * keeps the stored object's managedFields, so such a write succeeds rather than failing on
+     * bookkeeping. Entries without a manager name are dropped, as {@link #read} drops them.
+     */
+    private static Optional<List<Entry>> decodeSent(JsonNode list) {
+        List<Entry> entries = new ArrayList<>();
+        for (JsonNode e : list) {
+            String manager = e.path("manager").asText("");
+            if (manager.isEmpty()) {
+                continue;
+            }
+            boolean decodable = List.of(APPLY, UPDATE).contains(e.path("operation").asText())
+                    && !e.path("apiVersion").asText("").isEmpty()
+                    && e.path("fieldsType").asText("").equals("FieldsV1");
+            if (!decodable) {
+                return Optional.empty();
+            }
+            try {
+                entries.add(entry(manager, e));
+            } catch (IllegalArgumentException malformedKey) {
+                return Optional.empty();
+            }
+        }
+        return Optional.of(entries);
+    }
+
+    private static Entry entry(String manager, JsonNode e) {
+        return new Entry(manager, e.path("operation").asText(UPDATE), e.path("apiVersion").asText(""),
+                e.hasNonNull("time") ? e.get("time").asText() : null, e.path("subresource").asText(""),
+                FieldSet.fromFieldsV1(e.get("fieldsV1")));
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
 import io.drover.json.Mappers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,7 +65,9 @@ public final class HpaConversion {
         ObjectNode spec = out.putObject("spec");
         copy(inSpec, spec, "scaleTargetRef", "minReplicas", "maxReplicas");
         ArrayNode metrics = spec.putArray("metrics");
-        JsonNode other = annotation(annotations, METRICS);
+        JsonNode other = listAnnotation(annotations, METRICS, "v1.MetricSpec");
+        JsonNode current = listAnnotation(annotations, CURRENT_METRICS, "v1.MetricStatus");
+        JsonNode conditions = listAnnotation(annotations, CONDITIONS, "v1.HorizontalPodAutoscalerCondition");
         if (other != null) {
             for (JsonNode metric : other) {
                 metrics.add(metricSpecToV2(metric));
@@ -77,7 +80,7 @@ public final class HpaConversion {
         if (metrics.isEmpty()) {
             metrics.add(cpuSpec(DEFAULT_CPU_UTILIZATION));
         }
-        JsonNode behavior = annotation(annotations, BEHAVIOR);
+        JsonNode behavior = behaviorAnnotation(annotations);
         if (behavior != null) {
             spec.set("behavior", renameKeys(behavior, HpaConversion::decapitalize));
         }
@@ -86,7 +89,6 @@ public final class HpaConversion {
             JsonNode inStatus = v1.get("status");
             ObjectNode status = out.putObject("status");
             copy(inStatus, status, "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas");
-            JsonNode current = annotation(annotations, CURRENT_METRICS);
             if (current != null) {
                 ArrayNode currentMetrics = status.putArray("currentMetrics");
                 for (JsonNode metric : current) {
@@ -98,7 +100,6 @@ public final class HpaConversion {
                         inStatus.get("currentCPUUtilizationPercentage").intValue());
                 status.putArray("currentMetrics").addObject().put("type", "Resource").set("resource", resource);
             }
-            JsonNode conditions = annotation(annotations, CONDITIONS);
             if (conditions != null) {
                 status.set("conditions", conditions);
             }
@@ -408,18 +409,89 @@ public final class HpaConversion {
         }
     }
 
-    /** The parsed JSON of an annotation, or null when absent. */
-    private static JsonNode annotation(ObjectNode annotations, String key) {
+    /**
+     * The list a round-trip annotation holds, or null when it is absent. Kubernetes' conversion
+     * unmarshals it into a list of {@code goElementType} and fails on an error, which kube-apiserver
+     * answers as a decoding error (400 "... cannot be handled as a HorizontalPodAutoscaler: ...").
+     * Only the list's shape is checked, not its elements' fields.
+     */
+    private static JsonNode listAnnotation(ObjectNode annotations, String key, String goElementType) {
         JsonNode value = annotations.get(key);
         if (value == null || !value.isTextual()) {
             return null;
         }
-        try {
-            return JSON.readTree(value.asText());
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    "annotation " + key + " is not valid JSON: " + e.getOriginalMessage(), e);
+        JsonNode list = parse(value.asText());
+        if (list == null) {
+            throw undecodable(goSyntaxError(value.asText()));
         }
+        if (list.isNull()) {
+            return null; // Go unmarshals null into a nil slice
+        }
+        if (!list.isArray()) {
+            throw undecodable("json: cannot unmarshal " + goKind(list) + " into Go value of type []" + goElementType);
+        }
+        for (JsonNode element : list) {
+            if (!element.isObject() && !element.isNull()) {
+                throw undecodable("json: cannot unmarshal " + goKind(element) + " into Go value of type "
+                        + goElementType);
+            }
+        }
+        return list;
+    }
+
+    /**
+     * The behavior annotation's object, or null when it is absent, malformed or empty: Kubernetes'
+     * conversion moves only well-formed, non-empty behavior out of it and drops the rest.
+     */
+    private static JsonNode behaviorAnnotation(ObjectNode annotations) {
+        JsonNode value = annotations.get(BEHAVIOR);
+        JsonNode behavior = value == null || !value.isTextual() ? null : parse(value.asText());
+        return behavior != null && behavior.isObject() && !behavior.isEmpty() ? behavior : null;
+    }
+
+    /** The JSON tree of {@code text}, or null when it is not JSON. */
+    private static JsonNode parse(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node == null || node.isMissingNode() ? null : node;
+        } catch (JsonProcessingException e) {
+            return null;
+        }
+    }
+
+    private static ApiException undecodable(String jsonError) {
+        return ApiException.badRequest("HorizontalPodAutoscaler in version \"v1\" cannot be handled as a "
+                + "HorizontalPodAutoscaler: " + jsonError);
+    }
+
+    /**
+     * Go's encoding/json error for text that is not JSON, for the two commonest cases; otherwise a
+     * plain description (Go would name the offending character and where it stands).
+     */
+    private static String goSyntaxError(String text) {
+        String value = text.strip();
+        if (value.isEmpty()) {
+            return "unexpected end of JSON input";
+        }
+        char first = value.charAt(0);
+        if ("{[\"-0123456789tfn".indexOf(first) < 0) {
+            return "invalid character '" + first + "' looking for beginning of value";
+        }
+        return "the annotation is not valid JSON";
+    }
+
+    /** How Go's encoding/json names a JSON value's kind in its errors. */
+    private static String goKind(JsonNode value) {
+        if (value.isTextual()) {
+            return "string";
+        }
+        if (value.isNumber()) {
+            return "number";
+        }
+        if (value.isBoolean()) {
+            return "bool";
+        }
+        return value.isArray() ? "array" : "object";
     }
 
     private static String write(JsonNode node) {

@@ -11,12 +11,14 @@ import io.drover.ports.PortAssignment;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.ConnectException;
+import java.net.NoRouteToHostException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.net.http.HttpConnectTimeoutException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +53,7 @@ final class ProxySubresources {
             "proxy-authorization", "te", "trailer", "transfer-encoding", "upgrade", "host", "content-length",
             "authorization", "expect", "http2-settings");
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    private static final BigInteger MAX_PORT = BigInteger.valueOf(65_535);
 
     private final ObjectStorage storage;
     private final ResourceType services;
@@ -119,10 +122,15 @@ final class ProxySubresources {
         if (port.isEmpty()) {
             return hostPort(ip, 80);
         }
-        if (!port.matches("\\d{1,5}")) {
+        if (!port.matches("[+-]?\\d+")) {
             throw ApiException.badRequest("invalid pod request port \"" + port + "\"");
         }
-        int containerPort = Integer.parseInt(port);
+        // Kubernetes leaves the port to the dial, which refuses one out of range (Go's LookupPort).
+        BigInteger number = new BigInteger(port);
+        if (number.signum() < 0 || number.compareTo(MAX_PORT) > 0) {
+            throw unreachable("dial tcp: address " + port + ": invalid port");
+        }
+        int containerPort = number.intValue();
         int reached = HostPortAnnotation.parse(pod.path("metadata").path("annotations").path(HostPortAnnotation.KEY)
                         .asText(null)).orElse(List.of()).stream()
                 .filter(a -> a.isFor(containerPort, "TCP")).mapToInt(PortAssignment::hostPort).findFirst()
@@ -174,6 +182,35 @@ final class ProxySubresources {
         return hosts.get(ThreadLocalRandom.current().nextInt(hosts.size()));
     }
 
+    /** What kube-apiserver's proxy transport answers when it cannot reach the target: 503 with Go's error. */
+    private static ApiException unreachable(String goError) {
+        return ApiException.unavailable("error trying to reach service: " + goError);
+    }
+
+    /** Go's net error for a connection to {@code authority} that failed as {@code e} tells. */
+    private static String dialError(String authority, IOException e) {
+        if (e instanceof HttpConnectTimeoutException) {
+            return "dial tcp " + authority + ": i/o timeout";
+        }
+        if (causedBy(e, ConnectException.class)) {
+            return "dial tcp " + authority + ": connect: connection refused";
+        }
+        if (causedBy(e, NoRouteToHostException.class)) {
+            return "dial tcp " + authority + ": connect: no route to host";
+        }
+        // Connected, but no answer came: Go reports the end of the stream as EOF.
+        return e.getMessage() == null ? "EOF" : e.getMessage();
+    }
+
+    private static boolean causedBy(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (type.isInstance(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String hostPort(String ip, int port) {
         return (ip.contains(":") ? "[" + ip + "]" : ip) + ":" + port;
     }
@@ -211,15 +248,11 @@ final class ProxySubresources {
         HttpResponse<InputStream> answer;
         try {
             answer = http.send(out.build(), HttpResponse.BodyHandlers.ofInputStream());
-        } catch (ConnectException | HttpTimeoutException e) {
-            throw ApiException.unavailable("error trying to reach " + target.getAuthority() + ": "
-                    + e.getClass().getSimpleName());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw ApiException.unavailable("interrupted while proxying to \"" + id + "\"");
         } catch (IOException e) {
-            throw ApiException.unavailable("error trying to reach " + target.getAuthority() + ": "
-                    + e.getMessage());
+            throw unreachable(dialError(target.getAuthority(), e));
         }
         answer.headers().map().forEach((name, values) -> {
             String lower = name.toLowerCase(java.util.Locale.ROOT);

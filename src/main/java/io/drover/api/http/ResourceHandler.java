@@ -21,8 +21,6 @@ import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.storage.WritePart;
 import io.drover.api.storage.ObjectWatch;
-import io.fabric8.zjsonpatch.JsonPatch;
-import io.fabric8.zjsonpatch.JsonPatchException;
 import io.drover.api.table.TableConverter;
 import io.drover.json.Mappers;
 import java.io.IOException;
@@ -279,7 +277,8 @@ final class ResourceHandler {
                 requireObject(patch);
                 yield current -> MergePatch.apply(current, patch);
             }
-            case "application/json-patch+json" -> current -> jsonPatch(path, patch, current);
+            case "application/json-patch+json" ->
+                    current -> JsonPatches.apply(path.type(), path.name(), patch, current);
             case "application/strategic-merge-patch+json" -> {
                 requireObject(patch);
                 yield current -> strategicPatch(path, patch, current);
@@ -302,18 +301,6 @@ final class ResourceHandler {
                     recordUpdate(current, part.confine(current, patched), manager, part));
         }, part, dryRun(request));
         send(response, 200, scale ? Scale.of(result, json) : result);
-    }
-
-    private static JsonNode jsonPatch(ResourcePath path, JsonNode patch, JsonNode current) {
-        if (!patch.isArray()) {
-            throw ApiException.badRequest("json patch must be an array of operations");
-        }
-        try {
-            return JsonPatch.apply(patch, current);
-        } catch (JsonPatchException | IllegalArgumentException e) {
-            throw new ApiException(422, "Invalid", "the server rejected our request due to an error in our request: "
-                    + e.getMessage(), path.type(), path.name(), List.of());
-        }
     }
 
     /**
@@ -456,7 +443,7 @@ final class ResourceHandler {
     }
 
     private void delete(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
-        DeleteOptions options = deleteOptions(request);
+        DeleteOptions options = DeleteRequestOptions.read(request, bodies);
         if (path.isCollection()) {
             deleteCollection(request, path, options, response);
             return;
@@ -491,13 +478,6 @@ final class ResourceHandler {
             }
             return item;
         }, form, selection.limit() > 0, response);
-    }
-
-    private DeleteOptions deleteOptions(ApiRequest request) throws IOException {
-        byte[] body = request.body().read();
-        JsonNode options = body.length > 0 ? bodies.parse(body, request.header("content-type")) : json.nullNode();
-        return DeleteOptions.of(options, request.param("propagationPolicy"), request.param("gracePeriodSeconds"),
-                dryRun(request));
     }
 
     /** What a delete that removed the object at once answers (Kubernetes' finalizeDelete). */
@@ -559,15 +539,21 @@ final class ResourceHandler {
         }
     }
 
+    /**
+     * Whether a create, update or patch asks for a dry run; other values than "All" are 422 on its
+     * options, as ValidateCreateOptions, ValidateUpdateOptions and ValidatePatchOptions refuse them.
+     */
     private static boolean dryRun(ApiRequest request) {
-        String dryRun = request.param("dryRun");
-        if (dryRun == null) {
-            return false;
-        }
-        if (!dryRun.equals("All")) {
-            throw ApiException.badRequest("dryRun: Unsupported value: \"" + dryRun + "\": supported values: \"All\"");
-        }
-        return true;
+        List<String> values = DryRun.queried(request);
+        DryRun.unsupported(values).ifPresent(cause -> {
+            String options = switch (request.method()) {
+                case "PUT" -> "UpdateOptions";
+                case "PATCH" -> "PatchOptions";
+                default -> "CreateOptions";
+            };
+            throw ApiException.invalid(options + ".meta.k8s.io", "", List.of(cause));
+        });
+        return !values.isEmpty();
     }
 
     private void send(ApiResponse response, int status, JsonNode body) throws IOException {

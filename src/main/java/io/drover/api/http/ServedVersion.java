@@ -9,6 +9,7 @@ import io.drover.api.convert.EventConversion;
 import io.drover.api.convert.HpaConversion;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.validation.FieldTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -106,6 +107,11 @@ final class ServedVersion {
             if (!(node instanceof ObjectNode o && kind.equals(o.path("kind").asText(kind)))) {
                 return json.writeValueAsBytes(node);
             }
+            // The served version's value types, as its decoder checks them: the conversion would
+            // lose a wrong one (an autoscaling/v1 target of "50" became the default 80).
+            FieldTypes.decodingError(servedApiVersion, kind, o).ifPresent(error -> {
+                throw ApiException.badRequest(error);
+            });
             if (request.method().equals("POST")) {
                 createChecks.accept(o);
             }

@@ -72,13 +72,34 @@ public final class FieldTypes {
                 }
                 continue;
             }
-            String error = field(type, UnknownFields.fieldsOf(type).get(member.getKey()), member.getValue(),
-                    member.getKey());
+            String error = memberError(type, member);
             if (error != null) {
                 return Optional.of(handledAs(apiVersion, kind, error));
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The first value of {@code object} whose JSON type is not its field's in {@code type}, worded
+     * as Go's encoding/json words it ({@code json: cannot unmarshal string into Go struct field
+     * DeleteOptions.dryRun of type []string}), for a request's options, which kube-apiserver
+     * decodes without naming a kind; empty when there is none. apiVersion and kind are not looked at.
+     */
+    public static Optional<String> valueError(Descriptor type, JsonNode object) {
+        for (Map.Entry<String, JsonNode> member : object.properties()) {
+            if (!member.getKey().equals("apiVersion") && !member.getKey().equals("kind")) {
+                String error = memberError(type, member);
+                if (error != null) {
+                    return Optional.of(error);
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String memberError(Descriptor type, Map.Entry<String, JsonNode> member) {
+        return field(type, UnknownFields.fieldsOf(type).get(member.getKey()), member.getValue(), member.getKey());
     }
 
     private static String handledAs(String apiVersion, String kind, String error) {

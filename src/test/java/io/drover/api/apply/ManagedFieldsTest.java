@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ManagedFieldsTest {
@@ -95,6 +96,33 @@ class ManagedFieldsTest {
         ObjectNode updated = ManagedFields.recordUpdate(created, cleared, "kubectl", T1);
 
         assertThat(updated.path("metadata").has("managedFields")).isFalse();
+    }
+
+    @Test
+    void managedFieldsSentThatCannotBeDecodedAreIgnored() {
+        ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web'}", "a"), "kubectl-create", T0);
+        JsonNode stored = created.path("metadata").path("managedFields");
+        String valid = "{'manager':'m','operation':'Update','apiVersion':'v1','fieldsType':'FieldsV1',"
+                + "'fieldsV1':{'f:metadata':{'f:labels':{'f:app':{}}}}}";
+        for (String sent : List.of(
+                valid.replace("f:app", "q:x"), valid.replace("f:app", ""), valid.replace("f:app", "i:x"),
+                valid.replace("f:app", "k:notjson"), valid.replace("f:app", "v:notjson"),
+                valid.replace("f:app", "k:[1]"), valid.replace("'Update'", "'Merge'"),
+                valid.replace("'apiVersion':'v1',", ""), valid.replace("'FieldsV1'", "'FieldsV2'"),
+                valid.replace("'fieldsType':'FieldsV1',", ""))) {
+            ObjectNode next = pod("{'app':'web'}", "b");
+            next.withObjectProperty("metadata").putArray("managedFields").add(json(sent));
+
+            ObjectNode updated = ManagedFields.recordUpdate(created, next, "kubectl-set", T1);
+            ObjectNode createdAnew = ManagedFields.recordUpdate(null, next, "kubectl-create", T0);
+
+            assertThat(updated.path("metadata").path("managedFields")).as(sent)
+                    .extracting(e -> e.path("manager").asText()).containsExactly("kubectl-create", "kubectl-set");
+            assertThat(updated.path("metadata").path("managedFields").get(0).path("fieldsV1").path("f:metadata"))
+                    .as(sent).isEqualTo(stored.get(0).path("fieldsV1").path("f:metadata"));
+            assertThat(createdAnew.path("metadata").path("managedFields")).as(sent)
+                    .extracting(e -> e.path("manager").asText()).containsExactly("kubectl-create");
+        }
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class HpaConversionTest {
@@ -123,15 +125,40 @@ class HpaConversionTest {
         assertThat(back.at("/metadata")).isEqualTo(json("{'name':'web','annotations':{'team':'a'}}"));
     }
 
-    @Test
-    void refusesAMalformedMetricsAnnotation() {
+    private static ObjectNode withAnnotation(String key, String value) {
         ObjectNode v1 = json("""
-                {'apiVersion':'autoscaling/v1','kind':'HorizontalPodAutoscaler',
-                 'metadata':{'name':'web','annotations':{'autoscaling.alpha.kubernetes.io/metrics':'not json'}},
+                {'apiVersion':'autoscaling/v1','kind':'HorizontalPodAutoscaler','metadata':{'name':'web'},
                  'spec':{'maxReplicas':3}}""");
+        v1.with("metadata").putObject("annotations").put(key, value);
+        return v1;
+    }
 
-        assertThatThrownBy(() -> HpaConversion.toV2(v1))
-                .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining(HpaConversion.METRICS);
+    @Test
+    void refusesAMalformedAnnotationAsKubernetesDecodingRefusesIt() {
+        for (String key : List.of(HpaConversion.METRICS, HpaConversion.CURRENT_METRICS, HpaConversion.CONDITIONS)) {
+            assertThatThrownBy(() -> HpaConversion.toV2(withAnnotation(key, "garbage"))).as(key)
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.code()).isEqualTo(400);
+                        assertThat(e.reason()).isEqualTo("BadRequest");
+                        assertThat(e.getMessage()).isEqualTo("HorizontalPodAutoscaler in version \"v1\" cannot be "
+                                + "handled as a HorizontalPodAutoscaler: invalid character 'g' looking for beginning "
+                                + "of value");
+                    });
+        }
+        assertThatThrownBy(() -> HpaConversion.toV2(withAnnotation(HpaConversion.METRICS, "{}")))
+                .hasMessageEndingWith(": json: cannot unmarshal object into Go value of type []v1.MetricSpec");
+        assertThatThrownBy(() -> HpaConversion.toV2(withAnnotation(HpaConversion.CONDITIONS, "[5]")))
+                .hasMessageEndingWith(": json: cannot unmarshal number into Go value of type "
+                        + "v1.HorizontalPodAutoscalerCondition");
+        assertThatThrownBy(() -> HpaConversion.toV2(withAnnotation(HpaConversion.METRICS, "")))
+                .hasMessageEndingWith(": unexpected end of JSON input");
+    }
+
+    @Test
+    void dropsAMalformedBehaviorAnnotationAsKubernetesDoes() {
+        ObjectNode v2 = HpaConversion.toV2(withAnnotation(HpaConversion.BEHAVIOR, "garbage"));
+
+        assertThat(v2.path("spec").has("behavior")).isFalse();
+        assertThat(v2.path("metadata").has("annotations")).isFalse();
     }
 }

@@ -1,15 +1,19 @@
 package io.drover.api.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** autoscaling/v1 answers converted from the stored v2: whole, watch lines, and a streamed list. */
@@ -69,6 +73,46 @@ class ServedVersionTest {
         assertThat(converted.at("/items/1/apiVersion").asText()).isEqualTo("autoscaling/v1");
         assertThat(converted.at("/items/1/spec/targetCPUUtilizationPercentage").asInt()).isEqualTo(60);
         assertThat(converted.at("/metadata/resourceVersion").asText()).isEqualTo("9");
+    }
+
+    private static ApiRequest createV1(String body) {
+        return new ApiRequest("POST", "/apis/autoscaling/v1/namespaces/default/horizontalpodautoscalers", Map.of(),
+                Map.of("content-type", "application/json"), () -> body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void av1BodyIsDecodedAsStrictlyAsAV2One() {
+        ServedVersion v1 = ServedVersion.of(HPA_V1, REGISTRY, JSON).orElseThrow();
+        String prefix = "HorizontalPodAutoscaler in version \"v1\" cannot be handled as a HorizontalPodAutoscaler: "
+                + "json: cannot unmarshal ";
+        String target = "into Go struct field HorizontalPodAutoscalerSpec.spec.targetCPUUtilizationPercentage of type "
+                + "int32";
+        Map<String, String> refusals = Map.of(
+                "\"50\"", prefix + "string " + target,
+                "true", prefix + "bool " + target,
+                "{}", prefix + "object " + target,
+                "[]", prefix + "array " + target,
+                "1.9", prefix + "number 1.9 " + target,
+                // Go quotes the literal as written; Jackson's double gives it back as 1.0E30.
+                "1e30", prefix + "number 1.0E30 " + target);
+        refusals.forEach((value, message) -> {
+            String body = "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"HorizontalPodAutoscaler\","
+                    + "\"metadata\":{\"name\":\"web\"},\"spec\":{\"maxReplicas\":3,"
+                    + "\"targetCPUUtilizationPercentage\":" + value + "}}";
+            assertThatThrownBy(() -> v1.storedRequest(createV1(body), new Bodies(JSON)).body().read()).as(value)
+                    .isInstanceOfSatisfying(ApiException.class, e -> {
+                        assertThat(e.code()).isEqualTo(400);
+                        assertThat(e.getMessage()).isEqualTo(message);
+                    });
+        });
+        for (String annotations : List.of("\"a\"", "[\"a\"]")) {
+            String body = "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"HorizontalPodAutoscaler\","
+                    + "\"metadata\":{\"name\":\"web\",\"annotations\":" + annotations + "},"
+                    + "\"spec\":{\"maxReplicas\":3}}";
+            assertThatThrownBy(() -> v1.storedRequest(createV1(body), new Bodies(JSON)).body().read()).as(annotations)
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
+                            .contains("Go struct field ObjectMeta.metadata.annotations of type map[string]string"));
+        }
     }
 
     @Test

@@ -1,0 +1,95 @@
+package io.drover.api.http;
+
+import com.fasterxml.jackson.core.JsonPointer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceType;
+import io.fabric8.zjsonpatch.CompatibilityFlags;
+import io.fabric8.zjsonpatch.JsonPatch;
+import io.fabric8.zjsonpatch.JsonPatchException;
+import java.util.EnumSet;
+import java.util.List;
+
+/**
+ * A JSON patch (RFC 6902, {@code application/json-patch+json}) applied to an object with fabric8's
+ * zjsonpatch, refusing what evanphx/json-patch v4 (Kubernetes 1.32's) refuses. A patch that cannot
+ * be applied is kube-apiserver's 422 Invalid "the server rejected our request due to an error in
+ * our request" (patch.go wraps any error of the library's Apply that way and drops its text);
+ * drover adds zjsonpatch's own description of the problem.
+ *
+ * <p>zjsonpatch throws plain Java exceptions for some array indices ({@code -} outside an add,
+ * {@code -1}, {@code 01}, {@code 1e0}, an index beyond int): those were 500s. Their messages
+ * describe Java, so they get the bare Kubernetes message. It also lets two removes pass silently
+ * that evanphx refuses: of a key the object does not have (refused with
+ * {@code FORBID_REMOVE_MISSING_OBJECT}) and of {@code -} in an array (checked here).
+ *
+ * <p>Known difference: evanphx reads indices with Go's Atoi and counts negative ones from the
+ * end, so Kubernetes applies {@code /spec/containers/-1}, {@code /01} and {@code /+1}, which
+ * drover refuses.
+ */
+final class JsonPatches {
+    private static final String REJECTED = "the server rejected our request due to an error in our request";
+    /** kube-apiserver's maxJSONPatchOperations. */
+    private static final int MAX_OPERATIONS = 10_000;
+    private static final EnumSet<CompatibilityFlags> FLAGS = EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT);
+    private static final String PAST_THE_END = "/-";
+
+    private JsonPatches() {}
+
+    /**
+     * The object {@code current} (named {@code name}, of {@code type}) with {@code patch} applied.
+     *
+     * @throws ApiException 400 for a patch that is not an array, 413 for one of more than 10,000
+     *     operations, 422 for one that cannot be applied
+     */
+    static JsonNode apply(ResourceType type, String name, JsonNode patch, JsonNode current) {
+        if (!patch.isArray()) {
+            throw ApiException.badRequest("json patch must be an array of operations");
+        }
+        if (patch.size() > MAX_OPERATIONS) {
+            throw ApiException.tooLarge("Request entity too large: The allowed maximum operations in a JSON patch is "
+                    + MAX_OPERATIONS + ", got " + patch.size());
+        }
+        try {
+            // Whether "-" names an array's end or an object's key depends on the document as the
+            // operations before it left it: the patch is applied in parts that end before such a remove.
+            JsonNode document = current;
+            ArrayNode part = JsonNodeFactory.instance.arrayNode();
+            for (JsonNode operation : patch) {
+                String path = operation.path("path").asText("");
+                if (operation.path("op").asText("").equals("remove") && path.endsWith(PAST_THE_END)) {
+                    document = JsonPatch.apply(part, document, FLAGS);
+                    part.removeAll();
+                    String parent = path.substring(0, path.length() - PAST_THE_END.length());
+                    if (at(document, parent).isArray()) {
+                        throw rejected(type, name, REJECTED + ": cannot remove \"-\" (past the last element) of the "
+                                + "array at \"" + parent + "\"");
+                    }
+                }
+                part.add(operation);
+            }
+            return JsonPatch.apply(part, document, FLAGS);
+        } catch (JsonPatchException e) {
+            throw rejected(type, name, REJECTED + ": " + e.getMessage());
+        } catch (ApiException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw rejected(type, name, REJECTED);
+        }
+    }
+
+    /** The node at a JSON pointer; missing when there is none or the pointer is malformed (zjsonpatch refuses it then). */
+    private static JsonNode at(JsonNode document, String pointer) {
+        try {
+            return document.at(JsonPointer.compile(pointer));
+        } catch (IllegalArgumentException e) {
+            return JsonNodeFactory.instance.missingNode();
+        }
+    }
+
+    private static ApiException rejected(ResourceType type, String name, String message) {
+        return new ApiException(422, "Invalid", message, type, name, List.of());
+    }
+}

@@ -1,0 +1,159 @@
+package io.drover.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.testing.SharedCluster;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A DELETE's DeleteOptions body, as kubectl and client-go send it: its dryRun deletes nothing, and
+ * what kube-apiserver refuses is refused with its Status.
+ */
+class DeleteOptionsIT {
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
+
+    /** What kubectl 1.32 sends for {@code kubectl delete --dry-run=server}. */
+    private static final String DRY_RUN_BODY = "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}";
+
+    private final ObjectMapper json = new ObjectMapper();
+
+    private String newNamespaceWithConfigMaps(String prefix, String... names) {
+        Namespace ns = CLUSTER.client().namespaces().resource(new NamespaceBuilder()
+                .withNewMetadata().withGenerateName(prefix + "-").endMetadata().build()).create();
+        String name = ns.getMetadata().getName();
+        for (String cm : names) {
+            CLUSTER.client().configMaps().inNamespace(name).resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName(cm).endMetadata().build()).create();
+        }
+        return name;
+    }
+
+    private HttpResponse<String> delete(String path, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url() + path))
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json")
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token())
+                .build();
+        return CLUSTER.cluster().httpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    private JsonNode status(HttpResponse<String> response) throws Exception {
+        return json.readTree(response.body());
+    }
+
+    @Test
+    void dryRunInTheBodyDeletesNothing() throws Exception {
+        String ns = newNamespaceWithConfigMaps("dry-one", "kept");
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps/kept", DRY_RUN_BODY);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
+    }
+
+    @Test
+    void dryRunInTheBodyOfADeleteCollectionDeletesNothing() throws Exception {
+        String ns = newNamespaceWithConfigMaps("dry-all", "a", "b");
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps", DRY_RUN_BODY);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(status(response).path("items")).hasSize(2);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).hasSize(2);
+    }
+
+    @Test
+    void dryRunInTheBodyKeepsANamespaceAndItsContent() throws Exception {
+        String ns = newNamespaceWithConfigMaps("dry-ns", "inside");
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns, DRY_RUN_BODY);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        Namespace kept = CLUSTER.client().namespaces().withName(ns).get();
+        assertThat(kept.getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(kept.getStatus().getPhase()).isEqualTo("Active");
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("inside").get()).isNotNull();
+    }
+
+    @Test
+    void fabric8DryRunDeleteKeepsTheObject() {
+        String ns = newNamespaceWithConfigMaps("dry-f8", "kept");
+
+        CLUSTER.client().configMaps().inNamespace(ns).withName("kept").dryRun().delete();
+
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
+    }
+
+    @Test
+    void anUnsupportedDryRunValueIsInvalid() throws Exception {
+        String ns = newNamespaceWithConfigMaps("dry-bad", "kept");
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps/kept",
+                "{\"dryRun\":[\"All\",\"Server\"]}");
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        JsonNode status = status(response);
+        assertThat(status.path("reason").asText()).isEqualTo("Invalid");
+        assertThat(status.path("message").asText()).isEqualTo("DeleteOptions.meta.k8s.io \"\" is invalid: "
+                + "dryRun: Unsupported value: []string{\"All\", \"Server\"}: supported values: \"All\"");
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
+    }
+
+    @Test
+    void orphanDependentsWithAPropagationPolicyIsInvalid() throws Exception {
+        String ns = newNamespaceWithConfigMaps("orphan", "kept");
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps/kept",
+                "{\"orphanDependents\":false,\"propagationPolicy\":\"Foreground\"}");
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        assertThat(status(response).path("message").asText()).isEqualTo("DeleteOptions.meta.k8s.io \"\" is invalid: "
+                + "propagationPolicy: Invalid value: \"Foreground\": orphanDependents and deletionPropagation cannot "
+                + "be both set");
+        assertThat(status(response).path("details").path("causes").get(0).path("field").asText())
+                .isEqualTo("propagationPolicy");
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
+    }
+
+    @Test
+    void aBodyThatIsNotDeleteOptionsIsABadRequest() throws Exception {
+        String ns = newNamespaceWithConfigMaps("not-options", "kept");
+        String path = "/api/v1/namespaces/" + ns + "/configmaps/kept";
+
+        for (String body : List.of("\"x\"", "5", "[]", "{\"kind\":\"Pod\"}", "{\"dryRun\":\"All\"}")) {
+            HttpResponse<String> response = delete(path, body);
+            assertThat(response.statusCode()).as(body).isEqualTo(400);
+            assertThat(status(response).path("reason").asText()).as(body).isEqualTo("BadRequest");
+        }
+        assertThat(status(delete(path, "[]")).path("message").asText()).isEqualTo("couldn't get version/kind; json "
+                + "parse error: json: cannot unmarshal array into Go value of type struct { APIVersion string "
+                + "\"json:\\\"apiVersion,omitempty\\\"\"; Kind string \"json:\\\"kind,omitempty\\\"\" }");
+        assertThat(status(delete(path, "{\"kind\":\"Pod\"}")).path("message").asText())
+                .isEqualTo("no kind \"Pod\" is registered for version \"meta.k8s.io/v1\"");
+        assertThat(status(delete(path, "{\"dryRun\":\"All\"}")).path("message").asText())
+                .isEqualTo("json: cannot unmarshal string into Go struct field DeleteOptions.dryRun of type []string");
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
+    }
+
+    @Test
+    void deleteOptionsOfAnyGroupVersionAreAccepted() throws Exception {
+        String ns = newNamespaceWithConfigMaps("any-version", "gone");
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps/gone",
+                "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"meta.k8s.io/v1\",\"propagationPolicy\":\"Background\"}");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("gone").get()).isNull();
+    }
+}

@@ -1,0 +1,104 @@
+package io.drover.api.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.resource.ResourceType;
+import java.util.Collections;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** JSON patches (RFC 6902) applied to an object: every patch that cannot be applied is a 4xx. */
+class JsonPatchesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ResourceType PODS = ResourceRegistry.builtin().find("", "v1", "pods").orElseThrow();
+    private static final String KUBERNETES_MESSAGE = "the server rejected our request due to an error in our request";
+
+    private static JsonNode pod() throws Exception {
+        return JSON.readTree("{\"metadata\":{\"name\":\"web\"},\"spec\":{\"containers\":[{\"name\":\"a\"},"
+                + "{\"name\":\"b\"}]}}");
+    }
+
+    private static JsonNode apply(String patch) throws Exception {
+        return JsonPatches.apply(PODS, "web", JSON.readTree(patch), pod());
+    }
+
+    @Test
+    void appliesAValidPatch() throws Exception {
+        JsonNode patched = apply("[{\"op\":\"replace\",\"path\":\"/spec/containers/1/name\",\"value\":\"c\"},"
+                + "{\"op\":\"add\",\"path\":\"/spec/containers/-\",\"value\":{\"name\":\"d\"}}]");
+
+        assertThat(patched.path("spec").path("containers").findValuesAsText("name")).containsExactly("a", "c", "d");
+    }
+
+    @Test
+    void anArrayIndexThatIsNotOneIsInvalid() {
+        for (String op : List.of("replace", "remove", "add")) {
+            for (String index : List.of("-", "-1", "01", "1e0", "+1", "9999999999999", "5")) {
+                if (op.equals("add") && index.equals("-")) {
+                    continue; // appends
+                }
+                String patch = "[{\"op\":\"" + op + "\",\"path\":\"/spec/containers/" + index + "\",\"value\":{}}]";
+                assertThatThrownBy(() -> apply(patch)).as(patch)
+                        .isInstanceOfSatisfying(ApiException.class, e -> {
+                            assertThat(e.code()).isEqualTo(422);
+                            assertThat(e.reason()).isEqualTo("Invalid");
+                            assertThat(e.getMessage()).startsWith(KUBERNETES_MESSAGE).doesNotContain("Exception");
+                        });
+            }
+        }
+    }
+
+    @Test
+    void fromPathsWithBadIndicesAndBrokenOperationsAreInvalid() {
+        for (String patch : List.of(
+                "[{\"op\":\"move\",\"from\":\"/spec/containers/-1\",\"path\":\"/x\"}]",
+                "[{\"op\":\"copy\",\"from\":\"/spec/containers/0\",\"path\":\"/spec/containers/01\"}]",
+                "[{\"op\":\"replace\",\"path\":\"spec\",\"value\":1}]",
+                "[{\"op\":\"bogus\",\"path\":\"/spec\"}]",
+                "[{\"path\":\"/spec\"}]",
+                "[5]")) {
+            assertThatThrownBy(() -> apply(patch)).as(patch)
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+        }
+    }
+
+    @Test
+    void removingWhatIsNotThereIsInvalid() {
+        for (String path : List.of("/metadata/labels/missing", "/metadata/missing", "/spec/containers/-")) {
+            String patch = "[{\"op\":\"remove\",\"path\":\"" + path + "\"}]";
+            assertThatThrownBy(() -> apply(patch)).as(patch)
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+        }
+    }
+
+    @Test
+    void aKeyNamedDashIsRemovedFromAnObject() throws Exception {
+        JsonNode patched = apply("[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"-\":\"x\"}},"
+                + "{\"op\":\"remove\",\"path\":\"/metadata/labels/-\"}]");
+
+        assertThat(patched.path("metadata").path("labels").isEmpty()).isTrue();
+    }
+
+    @Test
+    void moreThanTenThousandOperationsAreTooLarge() throws Exception {
+        String test = "{\"op\":\"test\",\"path\":\"/metadata/name\",\"value\":\"web\"}";
+        String patch = "[" + String.join(",", Collections.nCopies(10_001, test)) + "]";
+
+        assertThatThrownBy(() -> apply(patch)).isInstanceOfSatisfying(ApiException.class, e -> {
+            assertThat(e.code()).isEqualTo(413);
+            assertThat(e.getMessage()).isEqualTo("Request entity too large: The allowed maximum operations in a "
+                    + "JSON patch is 10000, got 10001");
+        });
+    }
+
+    @Test
+    void aPatchThatIsNotAnArrayIsABadRequest() {
+        assertThatThrownBy(() -> apply("{\"op\":\"add\"}"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(400));
+    }
+}
