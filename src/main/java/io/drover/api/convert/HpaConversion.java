@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.validation.FieldTypes;
 import io.drover.json.Mappers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -428,11 +429,12 @@ public final class HpaConversion {
             return null; // Go unmarshals null into a nil slice
         }
         if (!list.isArray()) {
-            throw undecodable("json: cannot unmarshal " + goKind(list) + " into Go value of type []" + goElementType);
+            throw undecodable("json: cannot unmarshal " + FieldTypes.jsonKind(list) + " into Go value of type []"
+                    + goElementType);
         }
         for (JsonNode element : list) {
             if (!element.isObject() && !element.isNull()) {
-                throw undecodable("json: cannot unmarshal " + goKind(element) + " into Go value of type "
+                throw undecodable("json: cannot unmarshal " + FieldTypes.jsonKind(element) + " into Go value of type "
                         + goElementType);
             }
         }
@@ -478,20 +480,6 @@ public final class HpaConversion {
             return "invalid character '" + first + "' looking for beginning of value";
         }
         return "the annotation is not valid JSON";
-    }
-
-    /** How Go's encoding/json names a JSON value's kind in its errors. */
-    private static String goKind(JsonNode value) {
-        if (value.isTextual()) {
-            return "string";
-        }
-        if (value.isNumber()) {
-            return "number";
-        }
-        if (value.isBoolean()) {
-            return "bool";
-        }
-        return value.isArray() ? "array" : "object";
     }
 
     private static String write(JsonNode node) {

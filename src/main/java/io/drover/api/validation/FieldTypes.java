@@ -243,8 +243,8 @@ public final class FieldTypes {
                 + " of type " + goType;
     }
 
-    /** How Go names a JSON value's kind in its errors. */
-    private static String jsonKind(JsonNode value) {
+    /** How Go's encoding/json names a JSON value's kind in its errors ("cannot unmarshal string into ..."). */
+    public static String jsonKind(JsonNode value) {
         if (value.isTextual()) {
             return "string";
         }
