@@ -29,15 +29,30 @@ final class ContainerCapabilities {
     private static final int CAP_SETPCAP = 8;
 
     private final boolean agentMayBound;
+    private final List<String> kernelCapabilities;
 
-    /** @param agentMayBound whether the agent holds CAP_SETPCAP, without which it cannot limit a task's set */
-    ContainerCapabilities(boolean agentMayBound) {
+    /**
+     * @param agentMayBound whether the agent holds CAP_SETPCAP, without which it cannot limit a task's set
+     * @param lastCapability the highest capability number the kernel knows ({@code /proc/sys/kernel/cap_last_cap})
+     */
+    ContainerCapabilities(boolean agentMayBound, int lastCapability) {
         this.agentMayBound = agentMayBound;
+        this.kernelCapabilities = TaskSecurity.LINUX_CAPABILITIES.subList(0,
+                Math.min(lastCapability + 1, TaskSecurity.LINUX_CAPABILITIES.size()));
     }
 
-    /** For the agent of this process, from its effective capabilities. */
+    /** For the agent of this process, from its effective capabilities and the kernel's. */
     static ContainerCapabilities ofThisProcess() {
-        return new ContainerCapabilities(effectiveHas(Path.of("/proc/self/status"), CAP_SETPCAP));
+        return new ContainerCapabilities(effectiveHas(Path.of("/proc/self/status"), CAP_SETPCAP),
+                lastCapability(Path.of("/proc/sys/kernel/cap_last_cap")));
+    }
+
+    static int lastCapability(Path capLastCap) {
+        try {
+            return Integer.parseInt(Files.readString(capLastCap).trim());
+        } catch (IOException | NumberFormatException e) {
+            return TaskSecurity.LINUX_CAPABILITIES.size() - 1;
+        }
     }
 
     /**
@@ -53,15 +68,21 @@ final class ContainerCapabilities {
         List<String> add = requested == null || requested.getAdd() == null ? List.of() : requested.getAdd();
         List<String> drop = requested == null || requested.getDrop() == null ? List.of() : requested.getDrop();
         Set<String> caps = new LinkedHashSet<>(DEFAULT);
-        if (add.contains(ALL)) {
-            caps.addAll(TaskSecurity.LINUX_CAPABILITIES);
+        if (add.stream().anyMatch(ContainerCapabilities::isAll)) {
+            caps.addAll(kernelCapabilities);
         }
-        if (drop.contains(ALL)) {
+        if (drop.stream().anyMatch(ContainerCapabilities::isAll)) {
             caps.clear();
         }
-        add.stream().filter(c -> !c.equals(ALL)).map(ContainerCapabilities::linuxName).forEach(caps::add);
-        drop.stream().filter(c -> !c.equals(ALL)).map(ContainerCapabilities::linuxName).forEach(caps::remove);
+        add.stream().filter(c -> !isAll(c)).map(ContainerCapabilities::linuxName).forEach(caps::add);
+        drop.stream().filter(c -> !isAll(c)).map(ContainerCapabilities::linuxName).forEach(caps::remove);
+        caps.retainAll(kernelCapabilities); // as containerd, which adds only what the host knows
         return Optional.of(TaskSecurity.inLinuxOrder(caps));
+    }
+
+    /** containerd compares "ALL" in any case. */
+    private static boolean isAll(String cri) {
+        return cri.equalsIgnoreCase(ALL);
     }
 
     /** The CRI's names have no "CAP_" prefix: containerd adds it, upper-cased. */

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class ContainerCapabilitiesTest {
-    private final ContainerCapabilities root = new ContainerCapabilities(true);
+    private final ContainerCapabilities root = new ContainerCapabilities(true, 40);
 
     @Test
     void aContainerWithoutASecurityContextGetsContainerdsFourteenDefaults() {
@@ -44,6 +44,20 @@ class ContainerCapabilitiesTest {
     }
 
     @Test
+    void allIsAllInAnyCaseAndOnlyWhatTheKernelKnowsIsAdded() {
+        assertThat(root.of(capabilities(List.of(), List.of("all"))).orElseThrow()).isEmpty();
+        assertThat(new ContainerCapabilities(true, 37).of(capabilities(List.of("All", "BPF"), List.of())).orElseThrow())
+                .hasSize(38).contains("CAP_AUDIT_READ").doesNotContain("CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE");
+    }
+
+    @Test
+    void readsTheKernelsLastCapability(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("cap_last_cap"), "40\n");
+        assertThat(ContainerCapabilities.lastCapability(dir.resolve("cap_last_cap"))).isEqualTo(40);
+        assertThat(ContainerCapabilities.lastCapability(dir.resolve("missing"))).isEqualTo(40);
+    }
+
+    @Test
     void unknownNamesAreIgnoredAsRuncIgnoresThem() {
         // containerd prefixes every name, so "CAP_NET_ADMIN" becomes the unknown CAP_CAP_NET_ADMIN.
         assertThat(root.of(capabilities(List.of("CAP_NET_ADMIN", "BOGUS"), List.of())).orElseThrow())
@@ -54,7 +68,7 @@ class ContainerCapabilitiesTest {
     void aPrivilegedContainerAndAnAgentWithoutSetpcapKeepTheAgentsSet() {
         assertThat(root.of(new SecurityContextBuilder().withPrivileged(true).withNewCapabilities()
                 .withDrop("ALL").endCapabilities().build())).isEmpty();
-        assertThat(new ContainerCapabilities(false).of(capabilities(List.of(), List.of("ALL")))).isEmpty();
+        assertThat(new ContainerCapabilities(false, 40).of(capabilities(List.of(), List.of("ALL")))).isEmpty();
     }
 
     @Test

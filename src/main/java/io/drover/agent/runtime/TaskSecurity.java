@@ -64,8 +64,12 @@ public record TaskSecurity(Optional<TaskUser> user, Optional<Set<String>> capabi
             return List.of();
         }
         List<String> argv = new ArrayList<>(List.of("/usr/bin/setpriv"));
-        capabilities.ifPresent(caps -> argv.add("--bounding-set=-all" + caps.stream()
-                .map(c -> ",+" + c.substring("CAP_".length()).toLowerCase(Locale.ROOT)).collect(Collectors.joining())));
+        capabilities.ifPresent(caps -> {
+            argv.add("--bounding-set=-all" + caps.stream()
+                    .map(c -> ",+" + c.substring("CAP_".length()).toLowerCase(Locale.ROOT)).collect(Collectors.joining()));
+            // runc gives a container no inheritable (and so no ambient) capabilities, whatever the agent holds.
+            argv.add("--inh-caps=-all");
+        });
         if (noNewPrivileges) {
             argv.add("--no-new-privs");
         }

@@ -23,13 +23,13 @@ class TaskSecurityTest {
         TaskSecurity security = new TaskSecurity(Optional.of(new TaskUser(65534, 65534, List.of(7L))),
                 Optional.of(Set.of("CAP_NET_BIND_SERVICE", "CAP_CHOWN", "CAP_NOT_A_CAPABILITY")), true);
         assertThat(security.setpriv()).containsExactly("/usr/bin/setpriv", "--bounding-set=-all,+chown,+net_bind_service",
-                "--no-new-privs", "--reuid=65534", "--regid=65534", "--groups=7", "--");
+                "--inh-caps=-all", "--no-new-privs", "--reuid=65534", "--regid=65534", "--groups=7", "--");
     }
 
     @Test
     void anEmptySetDropsEveryCapability() {
         assertThat(new TaskSecurity(Optional.empty(), Optional.of(Set.of()), false).setpriv())
-                .containsExactly("/usr/bin/setpriv", "--bounding-set=-all", "--");
+                .containsExactly("/usr/bin/setpriv", "--bounding-set=-all", "--inh-caps=-all", "--");
     }
 
     @Test
