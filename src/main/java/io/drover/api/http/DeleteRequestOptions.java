@@ -63,12 +63,13 @@ final class DeleteRequestOptions {
             return MissingNode.getInstance();
         }
         if (!body.isObject()) {
-            throw typeMetaError("json: cannot unmarshal " + goKind(body) + " into Go value of type " + TYPE_META_STRUCT);
+            throw typeMetaError("json: cannot unmarshal " + FieldTypes.jsonKind(body) + " into Go value of type "
+                    + TYPE_META_STRUCT);
         }
         for (String member : List.of("apiVersion", "kind")) {
             JsonNode value = body.path(member);
             if (!value.isMissingNode() && !value.isNull() && !value.isTextual()) {
-                throw typeMetaError("json: cannot unmarshal " + goKind(value) + " into Go struct field ." + member
+                throw typeMetaError("json: cannot unmarshal " + FieldTypes.jsonKind(value) + " into Go struct field ." + member
                         + " of type string");
             }
         }
@@ -86,17 +87,6 @@ final class DeleteRequestOptions {
 
     private static ApiException typeMetaError(String jsonError) {
         return ApiException.badRequest("couldn't get version/kind; json parse error: " + jsonError);
-    }
-
-    /** How Go's encoding/json names the kind of a JSON value that is not an object. */
-    private static String goKind(JsonNode value) {
-        if (value.isTextual()) {
-            return "string";
-        }
-        if (value.isNumber()) {
-            return "number";
-        }
-        return value.isBoolean() ? "bool" : "array";
     }
 
     /** ValidateDeleteOptions (k8s.io/apimachinery/pkg/apis/meta/v1/validation), every problem at once. */

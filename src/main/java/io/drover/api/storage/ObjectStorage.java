@@ -262,7 +262,7 @@ public final class ObjectStorage {
             List<ApiException.Cause> invalid = switch (part) {
                 case EPHEMERAL_CONTAINERS -> PodEphemeralContainers.validateUpdate(stored, next);
                 case STATUS -> strategy.validateStatusUpdate(stored, next);
-                case MAIN -> strategy.validateUpdate(stored, next);
+                case MAIN -> withoutStoredProblems(strategy, stored, strategy.validateUpdate(stored, next));
             };
             if (!invalid.isEmpty()) {
                 throw ApiException.invalid(type, name, invalid);
@@ -295,6 +295,21 @@ public final class ObjectStorage {
                 throw ApiException.tooLarge("object is too large: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * An update's problems less those the stored object has itself: an object stored before a rule came (or under a
+     * laxer one) stays writable, to be scaled, relabelled or freed of its finalizers, while no update may add a
+     * problem. Kubernetes does this rule by rule (AllowInvalidLabelValueInSelector and its kin, validation ratcheting);
+     * here it is one mechanism for every rule. The stored object is checked only when the update has a problem.
+     */
+    private static List<ApiException.Cause> withoutStoredProblems(ResourceStrategy strategy, ObjectNode stored,
+            List<ApiException.Cause> problems) {
+        if (problems.isEmpty()) {
+            return problems;
+        }
+        List<ApiException.Cause> storedProblems = strategy.validateUpdate(stored, stored);
+        return problems.stream().filter(p -> !storedProblems.contains(p)).toList();
     }
 
     private ObjectNode merge(ResourceType type, ResourceStrategy strategy, ObjectNode stored, ObjectNode desired,
