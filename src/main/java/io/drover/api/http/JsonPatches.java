@@ -54,15 +54,18 @@ final class JsonPatches {
         }
         try {
             // Whether "-" names an array's end or an object's key depends on the document as the
-            // operations before it left it: the patch is applied in parts that end before such a remove.
+            // operations before it left it: the operations pending before such a remove are applied
+            // first when one of them touches its parent's path (each application copies the document).
             JsonNode document = current;
             ArrayNode part = JsonNodeFactory.instance.arrayNode();
             for (JsonNode operation : patch) {
                 String path = operation.path("path").asText("");
                 if (operation.path("op").asText("").equals("remove") && path.endsWith(PAST_THE_END)) {
-                    document = JsonPatch.apply(part, document, FLAGS);
-                    part.removeAll();
                     String parent = path.substring(0, path.length() - PAST_THE_END.length());
+                    if (touches(part, parent)) {
+                        document = JsonPatch.apply(part, document, FLAGS);
+                        part.removeAll();
+                    }
                     if (at(document, parent).isArray()) {
                         throw rejected(type, name, REJECTED + ": cannot remove \"-\" (past the last element) of the "
                                 + "array at \"" + parent + "\"");
@@ -78,6 +81,33 @@ final class JsonPatches {
         } catch (RuntimeException e) {
             throw rejected(type, name, REJECTED);
         }
+    }
+
+    /**
+     * Whether an operation in {@code operations} may change what {@code pointer} names: it writes inside it, or into
+     * the object or array holding one of its parents (an add or remove in an array moves the later elements).
+     */
+    private static boolean touches(ArrayNode operations, String pointer) {
+        for (JsonNode operation : operations) {
+            for (String field : new String[] {"path", "from"}) {
+                String written = operation.path(field).asText(null);
+                if (written != null && (related(written, pointer) || related(pointer, container(written)))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The pointer without its last token: the object or array it is in. */
+    private static String container(String pointer) {
+        int slash = pointer.lastIndexOf('/');
+        return slash <= 0 ? "" : pointer.substring(0, slash);
+    }
+
+    /** Whether {@code inner} is {@code outer} or lies below it ("" is the whole document). */
+    private static boolean related(String inner, String outer) {
+        return outer.isEmpty() || inner.equals(outer) || inner.startsWith(outer + "/");
     }
 
     /** The node at a JSON pointer; missing when there is none or the pointer is malformed (zjsonpatch refuses it then). */

@@ -85,6 +85,23 @@ class JsonPatchesTest {
     }
 
     @Test
+    void whatEarlierOperationsDidDecidesWhetherDashIsAnArraysEnd() throws Exception {
+        // A container moved in front of a labels object: index 1 is now an object with a "-" key.
+        JsonNode patched = apply("[{\"op\":\"add\",\"path\":\"/spec/containers/0\",\"value\":{\"name\":\"c\","
+                + "\"env\":{\"-\":\"x\"}}},{\"op\":\"add\",\"path\":\"/spec/containers/1/env\",\"value\":[]},"
+                + "{\"op\":\"remove\",\"path\":\"/spec/containers/0/env/-\"}]");
+        assertThat(patched.path("spec").path("containers").get(0).path("env").isEmpty()).isTrue();
+        // An array made by an earlier operation: its "-" is past its end, refused.
+        assertThatThrownBy(() -> apply("[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":[1]},"
+                + "{\"op\":\"remove\",\"path\":\"/metadata/labels/-\"}]"))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+        // Operations elsewhere leave the original document's answer standing.
+        JsonNode unrelated = apply("[{\"op\":\"add\",\"path\":\"/metadata/annotations\",\"value\":{}},"
+                + "{\"op\":\"remove\",\"path\":\"/spec/containers/1/name\"}]");
+        assertThat(unrelated.path("spec").path("containers").get(1).has("name")).isFalse();
+    }
+
+    @Test
     void moreThanTenThousandOperationsAreTooLarge() throws Exception {
         String test = "{\"op\":\"test\",\"path\":\"/metadata/name\",\"value\":\"web\"}";
         String patch = "[" + String.join(",", Collections.nCopies(10_001, test)) + "]";
