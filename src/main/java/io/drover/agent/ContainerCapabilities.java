@@ -49,8 +49,9 @@ final class ContainerCapabilities {
 
     static int lastCapability(Path capLastCap) {
         try {
-            return Integer.parseInt(Files.readString(capLastCap).trim());
-        } catch (IOException | NumberFormatException e) {
+            // Read as lines: Files.readString trusts the size procfs reports and returned "4" of "40" here.
+            return Integer.parseInt(Files.readAllLines(capLastCap).get(0).trim());
+        } catch (IOException | NumberFormatException | IndexOutOfBoundsException e) {
             return TaskSecurity.LINUX_CAPABILITIES.size() - 1;
         }
     }
