@@ -27,13 +27,8 @@ final class ServiceAddressValidation {
         if (spec == null) {
             return causes;
         }
-        // As Kubernetes' NormalizeClusterIPs: a client that sets clusterIP alone means clusterIPs of it.
-        List<String> clusterIps = texts(spec.get("clusterIPs"));
-        if (clusterIps.isEmpty() && !Nodes.text(spec, "clusterIP").isEmpty()) {
-            clusterIps = List.of(Nodes.text(spec, "clusterIP"));
-        }
-        boolean headless = clusterIps.size() == 1 && clusterIps.get(0).equals("None");
-        if (headless && (type.equals("NodePort") || type.equals("LoadBalancer"))) {
+        List<String> clusterIps = clusterIps(spec);
+        if (isHeadless(spec) && (type.equals("NodePort") || type.equals("LoadBalancer"))) {
             causes.add(Causes.invalid("spec.clusterIPs[0]", GoValues.quote("None"), "may not be set to 'None' for " + type
                     + " services"));
         }
@@ -123,6 +118,19 @@ final class ServiceAddressValidation {
             causes.add(Causes.invalid("spec.clusterIPs", slice, "may only hold up to 2 values"));
         }
         return causes;
+    }
+
+    /** Kubernetes' isHeadlessService: clusterIPs is ["None"]. */
+    static boolean isHeadless(JsonNode spec) {
+        List<String> clusterIps = clusterIps(spec);
+        return clusterIps.size() == 1 && clusterIps.get(0).equals("None");
+    }
+
+    /** clusterIPs as NormalizeClusterIPs leaves them: a client that sets clusterIP alone means clusterIPs of it. */
+    private static List<String> clusterIps(JsonNode spec) {
+        List<String> clusterIps = texts(spec == null ? null : spec.get("clusterIPs"));
+        String clusterIp = Nodes.text(spec, "clusterIP");
+        return clusterIps.isEmpty() && !clusterIp.isEmpty() ? List.of(clusterIp) : clusterIps;
     }
 
     private static List<String> texts(JsonNode list) {

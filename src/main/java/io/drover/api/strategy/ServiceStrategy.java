@@ -81,8 +81,7 @@ final class ServiceStrategy extends KindStrategy {
             causes.add(Causes.required("spec.externalName"));
         }
         List<ObjectNode> ports = Nodes.objects(spec, "ports");
-        boolean headless = Nodes.text(spec, "clusterIP").equals("None");
-        if (ports.isEmpty() && !headless && !type.equals("ExternalName")) {
+        if (ports.isEmpty() && !ServiceAddressValidation.isHeadless(spec) && !type.equals("ExternalName")) {
             causes.add(Causes.required("spec.ports"));
         }
         Set<String> names = new HashSet<>();
