@@ -1,5 +1,7 @@
 package io.drover.api.validation;
 
+import static io.drover.api.validation.ApimachineryTypes.QUANTITY;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -20,7 +22,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * after it, so every quantity parses.
  */
 public final class CanonicalQuantities {
-    private static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
     /** Whether a message type holds a quantity anywhere below it: most kinds hold none, and are not walked. */
     private static final Map<Descriptor, Boolean> HOLDS_QUANTITIES = new ConcurrentHashMap<>();
 

@@ -1,5 +1,13 @@
 package io.drover.api.validation;
 
+import static io.drover.api.validation.ApimachineryTypes.DURATION;
+import static io.drover.api.validation.ApimachineryTypes.FIELDS_V;
+import static io.drover.api.validation.ApimachineryTypes.INT_OR_STRING;
+import static io.drover.api.validation.ApimachineryTypes.MICRO_TIME;
+import static io.drover.api.validation.ApimachineryTypes.QUANTITY;
+import static io.drover.api.validation.ApimachineryTypes.RAW_EXTENSION;
+import static io.drover.api.validation.ApimachineryTypes.TIME;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -23,13 +31,6 @@ import java.util.Map;
  */
 public final class ZeroValues {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final String QUANTITY = "k8s.io.apimachinery.pkg.api.resource.Quantity";
-    private static final String INT_OR_STRING = "k8s.io.apimachinery.pkg.util.intstr.IntOrString";
-    private static final String TIME = "k8s.io.apimachinery.pkg.apis.meta.v1.Time";
-    private static final String MICRO_TIME = "k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime";
-    private static final String DURATION = "k8s.io.apimachinery.pkg.apis.meta.v1.Duration";
-    private static final String FIELDS_V1 = "k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1";
-    private static final String RAW_EXTENSION = "k8s.io.apimachinery.pkg.runtime.RawExtension";
 
     private ZeroValues() {}
 
