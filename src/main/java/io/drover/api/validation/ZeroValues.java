@@ -1,7 +1,7 @@
 package io.drover.api.validation;
 
 import static io.drover.api.validation.ApimachineryTypes.DURATION;
-import static io.drover.api.validation.ApimachineryTypes.FIELDS_V;
+import static io.drover.api.validation.ApimachineryTypes.FIELDS_V1;
 import static io.drover.api.validation.ApimachineryTypes.INT_OR_STRING;
 import static io.drover.api.validation.ApimachineryTypes.MICRO_TIME;
 import static io.drover.api.validation.ApimachineryTypes.QUANTITY;
