@@ -26,9 +26,15 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
+    /** A boolean parameter as Kubernetes converts one: absent, "0" and "false" (any case) are false, the rest true. */
     public boolean flag(String name) {
         String value = param(name);
-        return value != null && (value.isEmpty() || value.equalsIgnoreCase("true") || value.equals("1"));
+        return value != null && goBool(value);
+    }
+
+    /** apimachinery's Convert_Slice_string_To_bool for a present value: only "0" and "false" (any case) are false. */
+    static boolean goBool(String value) {
+        return !value.equals("0") && !value.equalsIgnoreCase("false");
     }
 
     public String header(String name) {

@@ -22,13 +22,7 @@ import java.util.List;
 final class FieldChecks {
     private FieldChecks() {}
 
-    static void apply(ApiRequest request, ResourceType type, ObjectNode object, ApiResponse response) {
-        FieldValidation mode;
-        try {
-            mode = FieldValidation.parse(request.param("fieldValidation"));
-        } catch (IllegalArgumentException e) {
-            throw ApiException.badRequest(e.getMessage());
-        }
+    static void apply(FieldValidation mode, ResourceType type, ObjectNode object, ApiResponse response) {
         FieldTypes.decodingError(type.apiVersion(), type.kind(), object).ifPresent(error -> {
             throw ApiException.badRequest(error);
         });

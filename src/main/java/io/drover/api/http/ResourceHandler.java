@@ -103,7 +103,7 @@ final class ResourceHandler {
             return;
         }
         if (PodActions.serves(sub)) {
-            podActions.handle(request, path, dryRun(request), response);
+            podActions.handle(request, path, WriteOptions.of(request, WriteOptions.Verb.CREATE).dryRun(), response);
             return;
         }
         if (TokenRequests.serves(path)) {
@@ -231,10 +231,11 @@ final class ResourceHandler {
         if (!path.isCollection() || path.subresource() != null) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
+        WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.CREATE);
         ObjectNode object = objectBody(request, path);
-        FieldChecks.apply(request, path.type(), object, response);
-        object = recordUpdate(null, object, fieldManager(request));
-        send(response, 201, storage.create(path.type(), namespaceOf(path), object, dryRun(request)));
+        FieldChecks.apply(options.fieldValidation(), path.type(), object, response);
+        object = recordUpdate(null, object, options.fieldManager());
+        send(response, 201, storage.create(path.type(), namespaceOf(path), object, options.dryRun()));
     }
 
     private String namespaceOf(ResourcePath path) {
@@ -246,33 +247,34 @@ final class ResourceHandler {
 
     private void update(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         requireItem(path);
+        WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.UPDATE);
         boolean scale = ResourceType.SCALE.equals(path.subresource());
         ObjectNode body = (ObjectNode) requireObject(bodies.parse(request.body().read(),
                 request.header("content-type"), scale ? "Scale" : path.type().kind()));
         if (scale) {
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
-                    current -> Scale.applyTo(current, body), false, dryRun(request)), json));
+                    current -> Scale.applyTo(current, body), false, options.dryRun()), json));
             return;
         }
         checkKindAndNamespace(body, path);
-        FieldChecks.apply(request, path.type(), body, response);
-        String manager = fieldManager(request);
+        FieldChecks.apply(options.fieldValidation(), path.type(), body, response);
         WritePart part = WritePart.of(path.subresource());
         send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
-                current -> recordUpdate(current, part.confine(current, body), manager, part), part,
-                dryRun(request)));
+                current -> recordUpdate(current, part.confine(current, body), options.fieldManager(), part), part,
+                options.dryRun()));
     }
 
     private void patch(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         requireItem(path);
         String media = Bodies.mediaType(request.header("content-type"));
+        boolean apply = media.equals("application/apply-patch+yaml");
+        WriteOptions options = WriteOptions.of(request, apply ? WriteOptions.Verb.APPLY : WriteOptions.Verb.PATCH);
         JsonNode patch = bodies.parse(request.body().read(), media);
-        if (media.equals("application/apply-patch+yaml")) {
-            serverSideApply(request, path, (ObjectNode) requireObject(patch), response);
+        if (apply) {
+            serverSideApply(options, path, (ObjectNode) requireObject(patch), response);
             return;
         }
-        String manager = fieldManager(request);
-        UnaryOperator<JsonNode> apply = switch (media) {
+        UnaryOperator<JsonNode> patcher = switch (media) {
             case "application/merge-patch+json" -> {
                 requireObject(patch);
                 yield current -> MergePatch.apply(current, patch);
@@ -292,14 +294,14 @@ final class ResourceHandler {
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
                 return sameVersionIsNoPrecondition(current,
-                        Scale.applyTo(current, requireObject(apply.apply(Scale.of(current, json)))));
+                        Scale.applyTo(current, requireObject(patcher.apply(Scale.of(current, json)))));
             }
-            ObjectNode patched = (ObjectNode) requireObject(apply.apply(current));
+            ObjectNode patched = (ObjectNode) requireObject(patcher.apply(current));
             checkKindAndNamespace(patched, path);
-            FieldChecks.apply(request, path.type(), patched, response);
+            FieldChecks.apply(options.fieldValidation(), path.type(), patched, response);
             return sameVersionIsNoPrecondition(current,
-                    recordUpdate(current, part.confine(current, patched), manager, part));
-        }, part, dryRun(request));
+                    recordUpdate(current, part.confine(current, patched), options.fieldManager(), part));
+        }, part, options.dryRun());
         send(response, 200, scale ? Scale.of(result, json) : result);
     }
 
@@ -308,18 +310,24 @@ final class ResourceHandler {
      * does not exist), owning its fields for the field manager; a field owned by another manager
      * with another value is a 409 conflict unless {@code force=true}.
      */
-    private void serverSideApply(ApiRequest request, ResourcePath path, ObjectNode applied, ApiResponse response)
+    private void serverSideApply(WriteOptions options, ResourcePath path, ObjectNode applied, ApiResponse response)
             throws IOException {
-        String manager = request.param("fieldManager");
-        if (manager == null || manager.isEmpty()) {
-            throw ApiException.badRequest("fieldManager is required for apply requests");
+        String manager = options.fieldManager();
+        boolean force = options.force();
+        String apiVersion = applied.path("apiVersion").asText("");
+        if (!apiVersion.isEmpty() && !apiVersion.equals(path.type().apiVersion())) {
+            throw ApiException.badRequest("Incorrect version specified in apply patch. Specified patch version: "
+                    + apiVersion + ", expected: " + path.type().apiVersion());
         }
         checkKindAndNamespace(applied, path);
         if (!applied.hasNonNull("apiVersion") || !applied.hasNonNull("kind")) {
             throw ApiException.badRequest("apiVersion and kind are required in an apply request body");
         }
-        FieldChecks.apply(request, path.type(), applied, response);
-        boolean force = request.flag("force");
+        if (applied.path("metadata").has("managedFields") && !applied.path("metadata").get("managedFields").isNull()) {
+            // Ownership is the server's record of past applies; an applied configuration cannot claim it.
+            throw ApiException.badRequest("metadata.managedFields must be nil");
+        }
+        FieldChecks.apply(options.fieldValidation(), path.type(), applied, response);
         PatchSchema schema = PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
         WritePart part = WritePart.of(path.subresource());
         // Through a subresource only its part is applied, and owned, as Kubernetes resets the rest.
@@ -337,7 +345,7 @@ final class ResourceHandler {
                 }
                 LastApplied.sync(merged, applied, manager);
                 return sameVersionIsNoPrecondition(current, merged);
-            }, part, dryRun(request));
+            }, part, options.dryRun());
             send(response, 200, result);
         } catch (ApiException e) {
             if (e.code() != 404 || path.subresource() != null || !e.getMessage().startsWith(path.type().qualifiedName())) {
@@ -347,7 +355,7 @@ final class ResourceHandler {
                     clock.instant()));
             LastApplied.sync(created, applied, manager);
             created.withObject("metadata").put("name", path.name());
-            send(response, 201, storage.create(path.type(), namespaceOf(path), created, dryRun(request)));
+            send(response, 201, storage.create(path.type(), namespaceOf(path), created, options.dryRun()));
         }
     }
 
@@ -415,20 +423,6 @@ final class ResourceHandler {
         } catch (InvalidApplyException e) {
             return desired;
         }
-    }
-
-    /** The manager of a write: the fieldManager parameter, or the client's name from its User-Agent. */
-    private static String fieldManager(ApiRequest request) {
-        String manager = request.param("fieldManager");
-        if (manager != null && !manager.isEmpty()) {
-            return manager;
-        }
-        String agent = request.header("user-agent");
-        if (agent == null || agent.isBlank()) {
-            return "unknown";
-        }
-        int slash = agent.indexOf('/');
-        return slash > 0 ? agent.substring(0, slash) : agent.trim();
     }
 
     private static JsonNode strategicPatch(ResourcePath path, JsonNode patch, JsonNode current) {
@@ -537,23 +531,6 @@ final class ResourceHandler {
         if (path.isCollection()) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
-    }
-
-    /**
-     * Whether a create, update or patch asks for a dry run; other values than "All" are 422 on its
-     * options, as ValidateCreateOptions, ValidateUpdateOptions and ValidatePatchOptions refuse them.
-     */
-    private static boolean dryRun(ApiRequest request) {
-        List<String> values = DryRun.queried(request);
-        DryRun.unsupported(values).ifPresent(cause -> {
-            String options = switch (request.method()) {
-                case "PUT" -> "UpdateOptions";
-                case "PATCH" -> "PatchOptions";
-                default -> "CreateOptions";
-            };
-            throw ApiException.invalid(options + ".meta.k8s.io", "", List.of(cause));
-        });
-        return !values.isEmpty();
     }
 
     private void send(ApiResponse response, int status, JsonNode body) throws IOException {

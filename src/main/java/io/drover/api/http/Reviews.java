@@ -55,7 +55,7 @@ final class Reviews {
             throw ApiException.badRequest("the body of the request was a " + apiVersion + ", Kind=" + kind
                     + ", not a " + path.type().apiVersion() + ", Kind=" + path.type().kind());
         }
-        FieldChecks.apply(request, path.type(), review, response);
+        FieldChecks.apply(WriteOptions.of(request, WriteOptions.Verb.CREATE).fieldValidation(), path.type(), review, response);
         review.put("apiVersion", path.type().apiVersion());
         review.put("kind", path.type().kind());
         if (!review.path("metadata").isObject()) {

@@ -28,22 +28,23 @@ public enum FieldValidation {
     }
 
     /**
-     * Parses the query parameter, ignoring case; null or empty is the default, {@link #WARN}.
+     * Parses the query parameter as kube-apiserver takes it: exactly {@code Strict}, {@code Warn} or
+     * {@code Ignore}; null or empty is the default, {@link #WARN}.
      *
-     * @throws IllegalArgumentException for any other value, naming the supported ones
+     * @throws IllegalArgumentException for any other value, in the words of apimachinery's
+     *     ValidateFieldValidation (a field.NotSupported, the empty value included)
      */
     public static FieldValidation parse(String parameter) {
         if (parameter == null || parameter.isEmpty()) {
             return WARN;
         }
         for (FieldValidation validation : values()) {
-            if (validation.value.equalsIgnoreCase(parameter)) {
+            if (validation.value.equals(parameter)) {
                 return validation;
             }
         }
-        // The wording of apimachinery's field.NotSupported, which is what Kubernetes answers.
-        throw new IllegalArgumentException("fieldValidation: Unsupported value: \"" + parameter.replace("\"", "\\\"")
-                + "\": supported values: \"Ignore\", \"Strict\", \"Warn\"");
+        throw new IllegalArgumentException("Unsupported value: \"" + parameter.replace("\\", "\\\\").replace("\"", "\\\"")
+                + "\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"");
     }
 
     /** The text of one strict-decoding problem about the field at {@code path}: {@code unknown field "spec.foo"}. */

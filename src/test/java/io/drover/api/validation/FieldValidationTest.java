@@ -9,11 +9,12 @@ import org.junit.jupiter.api.Test;
 class FieldValidationTest {
 
     @Test
-    void parsesKubernetesValuesIgnoringCase() {
+    void parsesKubernetesValuesExactly() {
         assertThat(FieldValidation.parse("Strict")).isEqualTo(FieldValidation.STRICT);
-        assertThat(FieldValidation.parse("strict")).isEqualTo(FieldValidation.STRICT);
         assertThat(FieldValidation.parse("Warn")).isEqualTo(FieldValidation.WARN);
-        assertThat(FieldValidation.parse("IGNORE")).isEqualTo(FieldValidation.IGNORE);
+        assertThat(FieldValidation.parse("Ignore")).isEqualTo(FieldValidation.IGNORE);
+        // kube-apiserver's ValidateFieldValidation compares exactly: kubectl sends these spellings.
+        assertThatThrownBy(() -> FieldValidation.parse("strict")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -26,8 +27,7 @@ class FieldValidationTest {
     void rejectsOtherValuesNamingTheSupportedOnes() {
         assertThatThrownBy(() -> FieldValidation.parse("Loose"))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessage("fieldValidation: Unsupported value: \"Loose\": supported values: "
-                        + "\"Ignore\", \"Strict\", \"Warn\"");
+                .hasMessage("Unsupported value: \"Loose\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"");
     }
 
     @Test
