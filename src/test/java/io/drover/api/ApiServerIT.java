@@ -556,6 +556,37 @@ class ApiServerIT {
     }
 
     @Test
+    void theDeprecatedWatchPathsWatchACollectionOrOneObject() throws Exception {
+        String ns = newNamespace("legacy-watch");
+        for (String name : List.of("a", "b")) {
+            CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName(name)
+                    .endMetadata().build()).create();
+        }
+
+        HttpResponse<String> collection = raw("GET", "/api/v1/watch/namespaces/" + ns
+                + "/configmaps?resourceVersion=0&timeoutSeconds=1", null, null, true);
+        HttpResponse<String> one = raw("GET", "/api/v1/watch/namespaces/" + ns + "/configmaps/b?resourceVersion=0"
+                + "&timeoutSeconds=1", null, null, true);
+        HttpResponse<String> namespace = raw("GET", "/api/v1/watch/namespaces/" + ns + "?resourceVersion=0"
+                + "&timeoutSeconds=1", null, null, true);
+        HttpResponse<String> otherName = raw("GET", "/api/v1/watch/namespaces/" + ns + "/configmaps/b?fieldSelector="
+                + "metadata.name%3Da&timeoutSeconds=1", null, null, true);
+        HttpResponse<String> post = raw("POST", "/api/v1/watch/namespaces/" + ns + "/configmaps", "application/json",
+                "{}", true);
+
+        assertThat(collection.statusCode()).isEqualTo(200);
+        assertThat(collection.body()).contains("\"name\":\"a\"").contains("\"name\":\"b\"");
+        assertThat(one.statusCode()).isEqualTo(200);
+        assertThat(one.body()).contains("\"type\":\"ADDED\"").contains("\"name\":\"b\"")
+                .doesNotContain("\"name\":\"a\"");
+        assertThat(namespace.body()).contains("\"kind\":\"Namespace\"").contains("\"name\":\"" + ns + "\"")
+                .doesNotContain("\"name\":\"default\"");
+        assertThat(otherName.statusCode()).isEqualTo(400);
+        assertThat(otherName.body()).contains("fieldSelector metadata.name doesn't match requested name");
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    @Test
     void eventsAreServedAsEventsK8sIoV1Too() throws Exception {
         String ns = newNamespace("ev");
         io.fabric8.kubernetes.api.model.events.v1.Event written = CLUSTER.client().events().v1().events().inNamespace(ns)

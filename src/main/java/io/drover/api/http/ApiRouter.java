@@ -105,6 +105,11 @@ public final class ApiRouter {
             proxies.handle(request, response);
             return;
         }
+        Optional<ApiRequest> legacyWatch = LegacyWatchPath.rewrite(request, path);
+        if (legacyWatch.isPresent()) {
+            request = legacyWatch.get();
+            path = request.path();
+        }
         Optional<ResourcePath> resource = ResourcePath.parse(path, registry);
         if (resource.isPresent()) {
             resources.handle(request, resource.get(), response);
