@@ -587,6 +587,15 @@ class ApiServerIT {
     }
 
     @Test
+    void aListRefusesATimeoutThatIsNotANumber() throws Exception {
+        HttpResponse<String> list = raw("GET", "/api/v1/namespaces/default/configmaps?timeoutSeconds=abc", null, null,
+                true);
+
+        assertThat(list.statusCode()).isEqualTo(400);
+        assertThat(list.body()).contains("timeoutSeconds: Invalid value: \\\"abc\\\"");
+    }
+
+    @Test
     void eventsAreServedAsEventsK8sIoV1Too() throws Exception {
         String ns = newNamespace("ev");
         io.fabric8.kubernetes.api.model.events.v1.Event written = CLUSTER.client().events().v1().events().inNamespace(ns)

@@ -39,6 +39,11 @@ final class ListParameters {
                 throw ApiException.badRequest("limit: Invalid value: \"" + limitParam + "\": must be an integer");
             }
         }
+        String timeout = request.param("timeoutSeconds");
+        if (timeout != null && !timeout.isEmpty() && !isInt64(timeout)) {
+            // Part of ListOptions, decoded (and refused) on a plain list too, not only on a watch.
+            throw ApiException.badRequest("timeoutSeconds: Invalid value: \"" + timeout + "\"");
+        }
         String cont = request.param("continue");
         return new ListOptions(
                 LabelSelector.parse(request.param("labelSelector")),
@@ -46,6 +51,15 @@ final class ListParameters {
                 limit,
                 cont == null || cont.isEmpty() ? null : cont,
                 request.param("resourceVersion") == null ? "" : request.param("resourceVersion"));
+    }
+
+    private static boolean isInt64(String value) {
+        try {
+            Long.parseLong(value);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     /**
