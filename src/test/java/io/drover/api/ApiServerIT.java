@@ -587,6 +587,51 @@ class ApiServerIT {
     }
 
     @Test
+    void anUpdateCarryingAnotherObjectsUidFailsItsPrecondition() throws Exception {
+        String ns = newNamespace("uid-pre");
+        ConfigMap old = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("x").endMetadata().addToData("v", "old").build()).create();
+        CLUSTER.client().configMaps().inNamespace(ns).withName("x").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                CLUSTER.client().configMaps().inNamespace(ns).withName("x").get() == null);
+        ConfigMap recreated = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("x").endMetadata().addToData("v", "new").build()).create();
+        old.getMetadata().setResourceVersion(null);
+        old.getData().put("v", "stale");
+
+        HttpResponse<String> put = raw("PUT", "/api/v1/namespaces/" + ns + "/configmaps/x", "application/json",
+                CLUSTER.client().getKubernetesSerialization().asJson(old), true);
+
+        assertThat(put.statusCode()).isEqualTo(409);
+        assertThat(put.body()).contains("Operation cannot be fulfilled on configmaps \\\"x\\\": Precondition failed: "
+                + "UID in precondition: " + old.getMetadata().getUid() + ", UID in object meta: "
+                + recreated.getMetadata().getUid());
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("x").get().getData()).containsEntry("v", "new");
+    }
+
+    @Test
+    void aPatchMayNotChangeTheUidNorStartADeletion() throws Exception {
+        String ns = newNamespace("meta-patch");
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("x").endMetadata().build()).create();
+        String path = "/api/v1/namespaces/" + ns + "/configmaps/x";
+
+        HttpResponse<String> uid = raw("PATCH", path, "application/merge-patch+json",
+                "{\"metadata\":{\"uid\":\"00000000-0000-0000-0000-000000000001\"}}", true);
+        HttpResponse<String> deletion = raw("PATCH", path, "application/merge-patch+json",
+                "{\"metadata\":{\"deletionTimestamp\":\"2001-01-01T00:00:00Z\",\"deletionGracePeriodSeconds\":5}}", true);
+
+        assertThat(uid.statusCode()).isEqualTo(422);
+        assertThat(uid.body()).contains("ConfigMap \\\"x\\\" is invalid: metadata.uid: Invalid value: "
+                + "\\\"00000000-0000-0000-0000-000000000001\\\": field is immutable");
+        assertThat(deletion.statusCode()).isEqualTo(422);
+        assertThat(deletion.body()).contains("metadata.deletionTimestamp: Invalid value: 2001-01-01 00:00:00 +0000 UTC: "
+                + "field is immutable").contains("metadata.deletionGracePeriodSeconds: Invalid value: 5: field is immutable");
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("x").get().getMetadata().getDeletionTimestamp())
+                .isNull();
+    }
+
+    @Test
     void aListRefusesATimeoutThatIsNotANumber() throws Exception {
         HttpResponse<String> list = raw("GET", "/api/v1/namespaces/default/configmaps?timeoutSeconds=abc", null, null,
                 true);

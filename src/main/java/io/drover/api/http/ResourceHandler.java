@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.strategy.GoValues;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.security.Authenticator;
@@ -297,6 +298,7 @@ final class ResourceHandler {
                         Scale.applyTo(current, requireObject(patcher.apply(Scale.of(current, json)))));
             }
             ObjectNode patched = (ObjectNode) requireObject(patcher.apply(current));
+            checkUidUnchanged(current, patched, path);
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(options.fieldValidation(), path.type(), patched, response);
             return sameVersionIsNoPrecondition(current,
@@ -517,6 +519,18 @@ final class ResourceHandler {
                 && !namespace.equals(path.namespace())) {
             throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent "
                     + "on the request");
+        }
+    }
+
+    /**
+     * A patch's uid is not a precondition (the patched object starts from the stored one), so a patch that changes it
+     * is refused as ValidateObjectMetaUpdate refuses it: the field is immutable.
+     */
+    private static void checkUidUnchanged(ObjectNode current, ObjectNode patched, ResourcePath path) {
+        JsonNode uid = patched.path("metadata").path("uid");
+        if (uid.isTextual() && !uid.asText().isEmpty() && !uid.equals(current.path("metadata").path("uid"))) {
+            throw ApiException.invalid(path.type(), path.name(), List.of(new ApiException.Cause("FieldValueInvalid",
+                    "Invalid value: " + GoValues.quote(uid.asText()) + ": field is immutable", "metadata.uid")));
         }
     }
 

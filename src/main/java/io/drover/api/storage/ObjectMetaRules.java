@@ -4,7 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.strategy.GoValues;
 import io.drover.api.strategy.NameRules;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -22,6 +27,7 @@ final class ObjectMetaRules {
     /** Roles and bindings are named by path segments only. */
     private static final String RBAC_GROUP = "rbac.authorization.k8s.io";
     private static final String GENERATE_ALPHABET = "bcdfghjklmnpqrstvwxz2456789";
+    private static final DateTimeFormatter GO_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
     private ObjectMetaRules() {}
 
@@ -91,6 +97,60 @@ final class ObjectMetaRules {
             o.remove(List.of("metadata", "status", "apiVersion", "kind"));
         }
         return !a.equals(b);
+    }
+
+    /**
+     * An update's uid as kube-apiserver takes a PUT body's: a precondition (rest.DefaultUpdatedObjectInfo), so that
+     * a client writing back its copy of an object that was deleted and created again under the same name does not
+     * overwrite the new one. Empty means none.
+     */
+    static void checkUid(ResourceType type, String name, JsonNode stored, JsonNode desired) {
+        String wanted = desired.path("metadata").path("uid").asText("");
+        String actual = stored.path("metadata").path("uid").asText("");
+        if (!wanted.isEmpty() && !wanted.equals(actual)) {
+            throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: " + wanted
+                    + ", UID in object meta: " + actual);
+        }
+    }
+
+    /**
+     * What an update may not do to a deletion, as ValidateObjectMetaUpdate refuses it after BeforeUpdate has put
+     * back what a client left out: start one (a deletionTimestamp or deletionGracePeriodSeconds on an object that
+     * has none; only a DELETE does that) or change the grace period of one under way. A deletionTimestamp that
+     * differs from the stored one is put back silently, as BeforeUpdate does.
+     */
+    static List<ApiException.Cause> deletionChanges(JsonNode stored, JsonNode desired) {
+        List<ApiException.Cause> causes = new ArrayList<>();
+        JsonNode oldMeta = stored.path("metadata");
+        JsonNode newMeta = desired.path("metadata");
+        JsonNode timestamp = newMeta.path("deletionTimestamp");
+        if (!oldMeta.hasNonNull("deletionTimestamp") && timestamp.isTextual()) {
+            causes.add(immutable("metadata.deletionTimestamp", goTimeString(timestamp.asText())));
+        }
+        JsonNode grace = newMeta.path("deletionGracePeriodSeconds");
+        JsonNode oldGrace = oldMeta.path("deletionGracePeriodSeconds");
+        if (grace.isNumber() && (!oldGrace.isNumber() || oldGrace.asLong() != grace.asLong())) {
+            causes.add(immutable("metadata.deletionGracePeriodSeconds", grace.asText()));
+        }
+        return causes;
+    }
+
+    /**
+     * A metav1.Time as Go's fmt prints it in a field error: time.Time's String() of the instant in the server's zone,
+     * which for kube-apiserver is UTC ({@code 2001-01-01 00:00:00 +0000 UTC}).
+     */
+    static String goTimeString(String rfc3339) {
+        try {
+            OffsetDateTime time = OffsetDateTime.parse(rfc3339).withOffsetSameInstant(ZoneOffset.UTC);
+            String fraction = time.getNano() == 0 ? "" : String.format(".%09d", time.getNano()).replaceAll("0+$", "");
+            return GO_TIME.format(time) + fraction + " +0000 UTC";
+        } catch (DateTimeParseException e) {
+            return GoValues.quote(rfc3339); // FieldTypes refuses such a value before an update gets here
+        }
+    }
+
+    private static ApiException.Cause immutable(String field, String goValue) {
+        return new ApiException.Cause("FieldValueInvalid", "Invalid value: " + goValue + ": field is immutable", field);
     }
 
     /** Copies what no update may change (uid, creation time, name, namespace) from the stored object. */

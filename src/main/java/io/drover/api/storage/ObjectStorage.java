@@ -239,6 +239,7 @@ public final class ObjectStorage {
             KeyValue kv = read(type, namespace, name);
             ObjectNode stored = codec.decode(kv);
             ObjectNode desired = change.apply(stored.deepCopy());
+            ObjectMetaRules.checkUid(type, name, stored, desired);
             String wantedVersion = desired.path("metadata").path("resourceVersion").asText("");
             if (!wantedVersion.isEmpty() && !wantedVersion.equals(Long.toString(kv.modRevision()))) {
                 throw ApiException.conflict(type, name);
@@ -247,6 +248,12 @@ public final class ObjectStorage {
             if (!desiredName.isEmpty() && !desiredName.equals(name)) {
                 throw ApiException.badRequest("the name of the object (" + desiredName
                         + ") does not match the name on the URL (" + name + ")");
+            }
+            if (part == WritePart.MAIN) {
+                List<ApiException.Cause> deletion = ObjectMetaRules.deletionChanges(stored, desired);
+                if (!deletion.isEmpty()) {
+                    throw ApiException.invalid(type, name, deletion);
+                }
             }
             ResourceStrategy strategy = Strategies.forType(type);
             // Defaults go in before the comparison that decides whether the spec changed.
