@@ -17,6 +17,7 @@ import io.kubernetes.client.proto.IntStr;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Resource;
 import io.kubernetes.client.proto.Runtime;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -54,7 +55,9 @@ public final class ProtobufBodies {
     private static final byte[] MAGIC = {'k', '8', 's', 0};
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final ObjectMapper JSON = Mappers.json();
+    private static final ObjectMapper JSON = Mappers.requestJson();
+    /** How deep RawExtensions may hold protobuf objects that hold RawExtensions: real objects nest one or two deep. */
+    private static final int MAX_EMBEDDED_DEPTH = 8;
 
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ssXXX").withZone(ZoneOffset.UTC);
@@ -106,6 +109,13 @@ public final class ProtobufBodies {
      *         apiVersion/kind is unknown, or the envelope declares a content encoding
      */
     public static ObjectNode decode(byte[] body) {
+        return decode(body, 0);
+    }
+
+    private static ObjectNode decode(byte[] body, int depth) {
+        if (depth > MAX_EMBEDDED_DEPTH) {
+            throw new IllegalArgumentException("embedded objects nested more than " + MAX_EMBEDDED_DEPTH + " deep");
+        }
         if (!hasMagic(body)) {
             throw new IllegalArgumentException("not a Kubernetes protobuf body: it does not start with \"k8s\\0\"");
         }
@@ -144,11 +154,11 @@ public final class ProtobufBodies {
         ObjectNode json = NODES.objectNode();
         json.put("apiVersion", apiVersion);
         json.put("kind", kind);
-        json.setAll(message(object));
+        json.setAll(message(object, depth));
         return json;
     }
 
-    private static ObjectNode message(Message message) {
+    private static ObjectNode message(Message message, int depth) {
         ObjectNode json = NODES.objectNode();
         for (FieldDescriptor field : message.getDescriptorForType().getFields()) {
             if (field.isRepeated()) {
@@ -156,16 +166,16 @@ public final class ProtobufBodies {
                     continue;
                 }
                 if (field.isMapField()) {
-                    json.set(GoJsonFields.jsonName(field), map(message, field));
+                    json.set(GoJsonFields.jsonName(field), map(message, field, depth));
                 } else {
                     ArrayNode array = json.putArray(GoJsonFields.jsonName(field));
                     for (int i = 0; i < message.getRepeatedFieldCount(field); i++) {
-                        JsonNode element = value(field, message.getRepeatedField(field, i));
+                        JsonNode element = value(field, message.getRepeatedField(field, i), depth);
                         array.add(element == null ? NODES.nullNode() : element);
                     }
                 }
             } else if (message.hasField(field)) {
-                JsonNode value = value(field, message.getField(field));
+                JsonNode value = value(field, message.getField(field), depth);
                 if (value instanceof ObjectNode inline && GoJsonFields.isInline(field)) {
                     json.setAll(inline);
                 } else if (value != null) {
@@ -176,7 +186,7 @@ public final class ProtobufBodies {
         return json;
     }
 
-    private static ObjectNode map(Message message, FieldDescriptor field) {
+    private static ObjectNode map(Message message, FieldDescriptor field, int depth) {
         Descriptor entry = field.getMessageType();
         FieldDescriptor keyField = entry.findFieldByName("key");
         FieldDescriptor valueField = entry.findFieldByName("value");
@@ -184,7 +194,7 @@ public final class ProtobufBodies {
         for (int i = 0; i < message.getRepeatedFieldCount(field); i++) {
             Message pair = (Message) message.getRepeatedField(field, i);
             String key = String.valueOf(pair.getField(keyField));
-            JsonNode value = pair.hasField(valueField) ? value(valueField, pair.getField(valueField)) : null;
+            JsonNode value = pair.hasField(valueField) ? value(valueField, pair.getField(valueField), depth) : null;
             // Map values are never omitted: {"a": ""} is a label with an empty value.
             if (value == null) {
                 value = valueField.getJavaType() == FieldDescriptor.JavaType.STRING ? NODES.textNode("")
@@ -197,7 +207,7 @@ public final class ProtobufBodies {
     }
 
     /** The JSON of one value, or null when Go's JSON would omit it. */
-    private static JsonNode value(FieldDescriptor field, Object value) {
+    private static JsonNode value(FieldDescriptor field, Object value, int depth) {
         return switch (field.getJavaType()) {
             case INT -> NODES.numberNode((Integer) value);
             case LONG -> number((Long) value);
@@ -207,7 +217,7 @@ public final class ProtobufBodies {
             case STRING -> ((String) value).isEmpty() ? null : NODES.textNode((String) value);
             case BYTE_STRING -> NODES.textNode(Base64.getEncoder().encodeToString(((ByteString) value).toByteArray()));
             case ENUM -> NODES.textNode(String.valueOf(value));
-            case MESSAGE -> special((Message) value);
+            case MESSAGE -> special((Message) value, depth);
         };
     }
 
@@ -216,7 +226,7 @@ public final class ProtobufBodies {
         return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
     }
 
-    private static JsonNode special(Message value) {
+    private static JsonNode special(Message value, int depth) {
         String type = value.getDescriptorForType().getFullName();
         if (type.equals(TIME_TYPE) || type.equals(MICRO_TIME_TYPE)) {
             long seconds = (Long) field(value, "seconds");
@@ -225,7 +235,11 @@ public final class ProtobufBodies {
                 return null;
             }
             DateTimeFormatter format = type.equals(TIME_TYPE) ? TIME : MICRO_TIME;
-            return NODES.textNode(format.format(Instant.ofEpochSecond(seconds, nanos)));
+            try {
+                return NODES.textNode(format.format(Instant.ofEpochSecond(seconds, nanos)));
+            } catch (DateTimeException e) {
+                throw new IllegalArgumentException("time of " + seconds + " seconds is out of range");
+            }
         }
         if (type.equals(INT_OR_STRING_TYPE)) {
             return (Long) field(value, "type") == 1 ? NODES.textNode((String) field(value, "strVal"))
@@ -236,29 +250,34 @@ public final class ProtobufBodies {
             return quantity.isEmpty() ? null : NODES.textNode(quantity);
         }
         if (type.equals(RAW_EXTENSION_TYPE)) {
-            return embedded((ByteString) field(value, "raw"));
+            return embedded((ByteString) field(value, "raw"), depth);
         }
         if (type.equals(FIELDS_V1_TYPE)) {
-            return embedded((ByteString) field(value, "Raw"));
+            // Always JSON: kube-apiserver's field manager reads it as such (a nested body is no field set).
+            return embeddedJson((ByteString) field(value, "Raw"));
         }
-        return message(value);
+        return message(value, depth);
     }
 
     private static Object field(Message message, String name) {
         return message.getField(message.getDescriptorForType().findFieldByName(name));
     }
 
-    /** Embedded raw bytes: JSON as is, a nested protobuf body decoded, anything else refused. */
-    private static JsonNode embedded(ByteString raw) {
+    /** A RawExtension's bytes: JSON as is, a nested protobuf body decoded (to a bounded depth), anything else refused. */
+    private static JsonNode embedded(ByteString raw, int depth) {
+        if (!raw.isEmpty() && hasMagic(raw.toByteArray())) {
+            return decode(raw.toByteArray(), depth + 1);
+        }
+        return embeddedJson(raw);
+    }
+
+    private static JsonNode embeddedJson(ByteString raw) {
         if (raw.isEmpty()) {
             return null;
         }
-        byte[] bytes = raw.toByteArray();
-        if (hasMagic(bytes)) {
-            return decode(bytes);
-        }
         try {
-            return JSON.readTree(bytes);
+            // Part of a request body: read under the request limits (nesting, lengths), as the body itself is.
+            return JSON.readTree(raw.toByteArray());
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("embedded object is neither JSON nor protobuf: " + e.getOriginalMessage(), e);
         } catch (java.io.IOException e) {

@@ -331,6 +331,31 @@ class ProtobufBodiesTest {
     }
 
     @Test
+    void managedFieldsHoldingAProtobufBodyAreRefusedNotDecoded() {
+        // A fuzzer nested 2,000 such bodies in 94 KB: decoding them recursively overflowed the stack (a 500).
+        byte[] inner = body("v1", "ConfigMap", V1.ConfigMap.newBuilder().setMetadata(meta("inner")).build());
+        V1.ConfigMap configMap = V1.ConfigMap.newBuilder()
+                .setMetadata(meta("cm").addManagedFields(Meta.ManagedFieldsEntry.newBuilder().setManager("m")
+                        .setFieldsType("FieldsV1").setFieldsV1(Meta.FieldsV1.newBuilder()
+                                .setRaw(ByteString.copyFrom(inner)))))
+                .build();
+
+        assertThatThrownBy(() -> ProtobufBodies.decode(body("v1", "ConfigMap", configMap)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("embedded object is neither JSON nor protobuf");
+    }
+
+    @Test
+    void aTimeBeyondJavasRangeIsRefused() {
+        Meta.Time far = Meta.Time.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(0).build();
+        V1.ConfigMap configMap = V1.ConfigMap.newBuilder().setMetadata(meta("cm").setCreationTimestamp(far)).build();
+
+        assertThatThrownBy(() -> ProtobufBodies.decode(body("v1", "ConfigMap", configMap)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("time of " + Long.MAX_VALUE + " seconds is out of range");
+    }
+
+    @Test
     void deleteOptionsUnderAnyGroupVersion() throws Exception {
         Meta.DeleteOptions options = Meta.DeleteOptions.newBuilder().setGracePeriodSeconds(0)
                 .setPropagationPolicy("Foreground")
