@@ -168,6 +168,56 @@ class ApiServerIT {
     }
 
     @Test
+    void aWriteThroughScaleOwnsTheReplicasSoThatAnApplyOfTheOldCountConflicts() throws Exception {
+        String ns = newNamespace("scale-owner");
+        String deployments = "/apis/apps/v1/namespaces/" + ns + "/deployments/";
+        // Pods that no node may run: the test is about the Deployment's fields only.
+        String manifest = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
+                + "\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{"
+                + "\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"nodeSelector\":{\"no\":\"node\"},"
+                + "\"containers\":[{\"name\":\"web\",\"image\":\"web\"}]}}}}";
+        assertThat(raw("PATCH", deployments + "web?fieldManager=owner", "application/apply-patch+yaml", manifest, true)
+                .statusCode()).isEqualTo(201);
+
+        HttpResponse<String> scaled = raw("PATCH", deployments + "web/scale?fieldManager=scaler",
+                "application/merge-patch+json", "{\"spec\":{\"replicas\":3}}", true);
+        HttpResponse<String> reapplied = raw("PATCH", deployments + "web?fieldManager=owner",
+                "application/apply-patch+yaml", manifest, true);
+
+        assertThat(scaled.statusCode()).isEqualTo(200);
+        var entries = CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getMetadata()
+                .getManagedFields();
+        assertThat(entries).anySatisfy(e -> {
+            assertThat(e.getManager()).isEqualTo("scaler");
+            assertThat(e.getSubresource()).isEqualTo("scale");
+            assertThat(e.getFieldsV1().getAdditionalProperties().toString()).isEqualTo("{f:spec={f:replicas={}}}");
+        });
+        assertThat(reapplied.statusCode()).isEqualTo(409);
+        assertThat(reapplied.body()).contains("conflict with \\\"scaler\\\"").contains(".spec.replicas");
+
+        String scale = "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"metadata\":{\"name\":\"web\"},"
+                + "\"spec\":{\"replicas\":5}}";
+        HttpResponse<String> unforced = raw("PATCH", deployments + "web/scale?fieldManager=hpa",
+                "application/apply-patch+yaml", scale, true);
+        HttpResponse<String> forced = raw("PATCH", deployments + "web/scale?fieldManager=hpa&force=true",
+                "application/apply-patch+yaml", scale, true);
+        HttpResponse<String> wrongVersion = raw("PATCH", deployments + "web/scale?fieldManager=hpa",
+                "application/apply-patch+yaml", scale.replace("autoscaling/v1", "apps/v1"), true);
+
+        assertThat(unforced.statusCode()).isEqualTo(409);
+        assertThat(forced.statusCode()).isEqualTo(200);
+        assertThat(forced.body()).contains("\"kind\":\"Scale\"").contains("\"replicas\":5");
+        assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getMetadata()
+                .getManagedFields()).anySatisfy(e -> {
+                    assertThat(e.getManager()).isEqualTo("hpa");
+                    assertThat(e.getOperation()).isEqualTo("Apply");
+                    assertThat(e.getSubresource()).isEqualTo("scale");
+                });
+        assertThat(wrongVersion.statusCode()).isEqualTo(400);
+        assertThat(wrongVersion.body()).contains("Specified patch version: apps/v1, expected: autoscaling/v1");
+    }
+
+    @Test
     void aStatusWriteIsItsManagersEntryForTheStatusSubresourceAndOwnsNothingElse() throws Exception {
         String name = "managed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         CLUSTER.client().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)

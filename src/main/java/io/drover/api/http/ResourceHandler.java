@@ -254,7 +254,9 @@ final class ResourceHandler {
                 request.header("content-type"), scale ? "Scale" : path.type().kind()));
         if (scale) {
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
-                    current -> Scale.applyTo(current, body), false, options.dryRun()), json));
+                    current -> recordUpdate(current, Scale.applyTo(current.deepCopy(), body), options.fieldManager(),
+                            WritePart.SCALE),
+                    WritePart.SCALE, options.dryRun()), json));
             return;
         }
         checkKindAndNamespace(body, path);
@@ -294,8 +296,8 @@ final class ResourceHandler {
         WritePart part = WritePart.of(path.subresource());
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
-                return sameVersionIsNoPrecondition(current,
-                        Scale.applyTo(current, requireObject(patcher.apply(Scale.of(current, json)))));
+                ObjectNode scaled = Scale.applyTo(current.deepCopy(), requireObject(patcher.apply(Scale.of(current, json))));
+                return sameVersionIsNoPrecondition(current, recordUpdate(current, scaled, options.fieldManager(), part));
             }
             ObjectNode patched = (ObjectNode) requireObject(patcher.apply(current));
             checkUidUnchanged(current, patched, path);
@@ -312,8 +314,10 @@ final class ResourceHandler {
      * does not exist), owning its fields for the field manager; a field owned by another manager
      * with another value is a 409 conflict unless {@code force=true}.
      */
-    private void serverSideApply(WriteOptions options, ResourcePath path, ObjectNode applied, ApiResponse response)
+    private void serverSideApply(WriteOptions options, ResourcePath path, ObjectNode body, ApiResponse response)
             throws IOException {
+        boolean scale = ResourceType.SCALE.equals(path.subresource());
+        ObjectNode applied = scale ? Scale.applyConfiguration(body, path.type()) : body;
         String manager = options.fieldManager();
         boolean force = options.force();
         String apiVersion = applied.path("apiVersion").asText("");
@@ -329,7 +333,9 @@ final class ResourceHandler {
             // Ownership is the server's record of past applies; an applied configuration cannot claim it.
             throw ApiException.badRequest("metadata.managedFields must be nil");
         }
-        FieldChecks.apply(options.fieldValidation(), path.type(), applied, response);
+        if (!scale) {
+            FieldChecks.apply(options.fieldValidation(), path.type(), applied, response);
+        }
         PatchSchema schema = PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
         WritePart part = WritePart.of(path.subresource());
         // Through a subresource only its part is applied, and owned, as Kubernetes resets the rest.
@@ -345,10 +351,12 @@ final class ResourceHandler {
                 } else {
                     merged = applied(path, () -> first);
                 }
-                LastApplied.sync(merged, applied, manager);
+                if (part == WritePart.MAIN) {
+                    LastApplied.sync(merged, applied, manager);
+                }
                 return sameVersionIsNoPrecondition(current, merged);
             }, part, options.dryRun());
-            send(response, 200, result);
+            send(response, 200, scale ? Scale.of(result, json) : result);
         } catch (ApiException e) {
             if (e.code() != 404 || path.subresource() != null || !e.getMessage().startsWith(path.type().qualifiedName())) {
                 throw e;

@@ -4,18 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /** The autoscaling/v1 Scale view of a workload (the scale subresource) and writes through it. */
 final class Scale {
+    private static final String API_VERSION = "autoscaling/v1";
+    private static final String KIND = "Scale";
+
     private Scale() {}
 
     static ObjectNode of(ObjectNode workload, ObjectMapper json) {
         ObjectNode scale = json.createObjectNode();
-        scale.put("kind", "Scale");
-        scale.put("apiVersion", "autoscaling/v1");
+        scale.put("kind", KIND);
+        scale.put("apiVersion", API_VERSION);
         ObjectNode metadata = scale.putObject("metadata");
         JsonNode source = workload.path("metadata");
         for (String field : List.of("name", "namespace", "uid", "resourceVersion", "creationTimestamp")) {
@@ -32,17 +36,59 @@ final class Scale {
 
     /** Sets the workload's replicas from a Scale; its resourceVersion, if any, is a precondition. */
     static ObjectNode applyTo(ObjectNode workload, JsonNode scale) {
-        JsonNode replicas = scale.path("spec").path("replicas");
-        if (!replicas.isIntegralNumber() || replicas.asLong() < 0 || replicas.asLong() > Integer.MAX_VALUE) {
-            throw ApiException.badRequest("spec.replicas: Invalid value: " + replicas
-                    + ": must be greater than or equal to 0");
+        workload.withObject("spec").put("replicas", replicas(scale.path("spec").path("replicas")));
+        // Its uid too is a precondition, as a PUT body's is (the store checks it).
+        String uid = scale.path("metadata").path("uid").asText("");
+        if (!uid.isEmpty()) {
+            workload.withObject("metadata").put("uid", uid);
         }
-        workload.withObject("spec").put("replicas", replicas.asInt());
         String rv = scale.path("metadata").path("resourceVersion").asText("");
         if (!rv.isEmpty()) {
             workload.withObject("metadata").put("resourceVersion", rv);
         }
         return workload;
+    }
+
+    /**
+     * A server-side apply of an autoscaling/v1 Scale, as the configuration of the workload it scales (its
+     * spec.replicas and identity), which kube-apiserver's scale handler maps it to: the manager then owns the
+     * workload's spec.replicas through the scale subresource.
+     *
+     * @throws ApiException 400 for another version or kind, or replicas that are not a count
+     */
+    static ObjectNode applyConfiguration(ObjectNode scale, ResourceType workload) {
+        String apiVersion = scale.path("apiVersion").asText("");
+        if (!apiVersion.equals(API_VERSION)) {
+            throw ApiException.badRequest("Incorrect version specified in apply patch. Specified patch version: "
+                    + apiVersion + ", expected: " + API_VERSION);
+        }
+        String kind = scale.path("kind").asText("");
+        if (!kind.equals(KIND)) {
+            throw ApiException.badRequest("the kind in the data (" + kind + ") does not match the expected kind ("
+                    + KIND + ")");
+        }
+        ObjectNode config = scale.objectNode();
+        config.put("apiVersion", workload.apiVersion());
+        config.put("kind", workload.kind());
+        ObjectNode metadata = config.putObject("metadata");
+        for (String field : List.of("name", "namespace")) {
+            if (scale.path("metadata").path(field).isTextual()) {
+                metadata.set(field, scale.path("metadata").get(field));
+            }
+        }
+        JsonNode replicas = scale.path("spec").path("replicas");
+        if (!replicas.isMissingNode() && !replicas.isNull()) {
+            config.putObject("spec").put("replicas", replicas(replicas));
+        }
+        return config;
+    }
+
+    private static int replicas(JsonNode replicas) {
+        if (!replicas.isIntegralNumber() || replicas.asLong() < 0 || replicas.asLong() > Integer.MAX_VALUE) {
+            throw ApiException.badRequest("spec.replicas: Invalid value: " + replicas
+                    + ": must be greater than or equal to 0");
+        }
+        return replicas.asInt();
     }
 
     /** A label selector in its string form, as Scale's status.selector carries it. */

@@ -249,7 +249,7 @@ public final class ObjectStorage {
                 throw ApiException.badRequest("the name of the object (" + desiredName
                         + ") does not match the name on the URL (" + name + ")");
             }
-            if (part == WritePart.MAIN) {
+            if (part.writesObject()) {
                 List<ApiException.Cause> deletion = ObjectMetaRules.deletionChanges(stored, desired);
                 if (!deletion.isEmpty()) {
                     throw ApiException.invalid(type, name, deletion);
@@ -269,7 +269,7 @@ public final class ObjectStorage {
             List<ApiException.Cause> invalid = switch (part) {
                 case EPHEMERAL_CONTAINERS -> PodEphemeralContainers.validateUpdate(stored, next);
                 case STATUS -> strategy.validateStatusUpdate(stored, next);
-                case MAIN -> withoutStoredProblems(strategy, stored, strategy.validateUpdate(stored, next));
+                case MAIN, SCALE -> withoutStoredProblems(strategy, stored, strategy.validateUpdate(stored, next));
             };
             if (!invalid.isEmpty()) {
                 throw ApiException.invalid(type, name, invalid);

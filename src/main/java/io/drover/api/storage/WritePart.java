@@ -11,7 +11,12 @@ public enum WritePart {
     /** The status subresource: the status only. */
     STATUS(ResourceType.STATUS),
     /** A pod's ephemeralcontainers subresource: {@code spec.ephemeralContainers} only. */
-    EPHEMERAL_CONTAINERS(ResourceType.EPHEMERAL_CONTAINERS);
+    EPHEMERAL_CONTAINERS(ResourceType.EPHEMERAL_CONTAINERS),
+    /**
+     * A workload's scale subresource: {@code spec.replicas} only. Stored as a write of the object (it is a spec
+     * change); its own part for the managedFields entry it records ({@code subresource: scale}).
+     */
+    SCALE(ResourceType.SCALE);
 
     private final String subresource;
 
@@ -21,10 +26,20 @@ public enum WritePart {
 
     /** The part a write through {@code subresource} (null for none) changes. */
     public static WritePart of(String subresource) {
-        if (ResourceType.STATUS.equals(subresource)) {
-            return STATUS;
+        if (subresource == null) {
+            return MAIN;
         }
-        return ResourceType.EPHEMERAL_CONTAINERS.equals(subresource) ? EPHEMERAL_CONTAINERS : MAIN;
+        return switch (subresource) {
+            case ResourceType.STATUS -> STATUS;
+            case ResourceType.EPHEMERAL_CONTAINERS -> EPHEMERAL_CONTAINERS;
+            case ResourceType.SCALE -> SCALE;
+            default -> MAIN;
+        };
+    }
+
+    /** Whether the store takes the write as one of the object itself (its rules, its generation): MAIN and SCALE. */
+    public boolean writesObject() {
+        return this == MAIN || this == SCALE;
     }
 
     /** The subresource a managedFields entry names for a write of this part: "" for the object itself. */
@@ -43,10 +58,10 @@ public enum WritePart {
             return desired;
         }
         ObjectNode next = current.deepCopy();
-        if (this == STATUS) {
-            copy(desired, next, "status");
-        } else {
-            copy(desired.path("spec"), next.withObject("spec"), "ephemeralContainers");
+        switch (this) {
+            case STATUS -> copy(desired, next, "status");
+            case SCALE -> copy(desired.path("spec"), next.withObject("spec"), "replicas");
+            default -> copy(desired.path("spec"), next.withObject("spec"), "ephemeralContainers");
         }
         JsonNode version = desired.path("metadata").get("resourceVersion");
         if (version != null) {
