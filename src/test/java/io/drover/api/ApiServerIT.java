@@ -1163,6 +1163,37 @@ class ApiServerIT {
     }
 
     @Test
+    void aServerSideApplyWorksInEveryServedVersion() throws Exception {
+        String ns = newNamespace("apply-v1");
+        String hpas = "/apis/autoscaling/v1/namespaces/" + ns + "/horizontalpodautoscalers/web?fieldManager=kubectl";
+        String hpa = "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n  name: web\nspec:\n"
+                + "  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: web}\n  maxReplicas: %d\n"
+                + "  targetCPUUtilizationPercentage: 50\n";
+
+        HttpResponse<String> created = raw("PATCH", hpas, "application/apply-patch+yaml", hpa.formatted(3), true);
+        HttpResponse<String> updated = raw("PATCH", hpas, "application/apply-patch+yaml", hpa.formatted(5), true);
+        HttpResponse<String> otherVersion = raw("PATCH", hpas, "application/apply-patch+yaml",
+                hpa.formatted(5).replace("autoscaling/v1", "autoscaling/v2"), true);
+
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).contains("\"apiVersion\":\"autoscaling/v1\"").contains("\"targetCPUUtilizationPercentage\":50");
+        assertThat(updated.statusCode()).as(updated.body()).isEqualTo(200);
+        assertThat(CLUSTER.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("web").get()
+                .getSpec().getMaxReplicas()).isEqualTo(5);
+        assertThat(otherVersion.statusCode()).isEqualTo(400);
+        assertThat(otherVersion.body()).contains("Specified patch version: autoscaling/v2, expected: autoscaling/v1");
+
+        HttpResponse<String> event = raw("PATCH", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/e?fieldManager=me",
+                "application/apply-patch+yaml", "{\"apiVersion\":\"events.k8s.io/v1\",\"kind\":\"Event\","
+                        + "\"metadata\":{\"name\":\"e\"},\"eventTime\":\"2026-01-01T00:00:00.000000Z\",\"type\":\"Normal\","
+                        + "\"reason\":\"R\",\"action\":\"A\",\"note\":\"applied\",\"reportingController\":\"drover.io/t\","
+                        + "\"reportingInstance\":\"i\",\"regarding\":{\"kind\":\"Pod\",\"name\":\"p\",\"namespace\":\""
+                        + ns + "\"}}", true);
+        assertThat(event.statusCode()).as(event.body()).isEqualTo(201);
+        assertThat(CLUSTER.client().v1().events().inNamespace(ns).withName("e").get().getMessage()).isEqualTo("applied");
+    }
+
+    @Test
     void horizontalPodAutoscalersAreServedAsV1AndStoredAsV2() throws Exception {
         String ns = newNamespace("hpa");
         HttpResponse<String> created = raw("POST", "/apis/autoscaling/v1/namespaces/" + ns + "/horizontalpodautoscalers",

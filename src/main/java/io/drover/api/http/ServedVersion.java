@@ -27,10 +27,11 @@ import java.util.function.UnaryOperator;
  * is handled on the stored version, with the body and the fieldSelector converted on the way in
  * and every object in the answer (single, list items, watch events) converted on the way out.
  * Patches are applied to the stored version: a merge or strategic merge patch of an Event has its
- * field names converted; any other patch must name the stored version's fields (kubectl patches
- * HPAs through v2, the preferred version).
+ * field names converted; a server-side apply's configuration is converted as a body is; any other
+ * patch must name the stored version's fields (kubectl patches HPAs through v2, the preferred version).
  */
 final class ServedVersion {
+    private static final String APPLY = "application/apply-patch+yaml";
     private final ResourceType stored;
     private final String servedApiVersion;
     private final String kind;
@@ -93,6 +94,10 @@ final class ServedVersion {
                 return json.writeValueAsBytes(patch instanceof ObjectNode o ? patchToStored.apply(o) : patch);
             });
         }
+        if (request.method().equals("PATCH") && type.equals(APPLY)) {
+            return new ApiRequest(selected.method(), selected.path(), selected.query(), selected.headers(),
+                    () -> json.writeValueAsBytes(storedApplyConfiguration(bodies.parse(request.body().read(), APPLY))));
+        }
         if (!request.method().matches("POST|PUT")) {
             return selected;
         }
@@ -117,6 +122,26 @@ final class ServedVersion {
             }
             return json.writeValueAsBytes(toStored.apply(o));
         }).withHeader("content-type", "application/json");
+    }
+
+    /**
+     * A server-side apply's configuration, in the served version as kube-apiserver requires it, converted to the
+     * stored version it is applied to (JSON is YAML, so the body keeps its media type). The manager's entry then
+     * names the stored version, where kube-apiserver would keep the served one.
+     */
+    private ObjectNode storedApplyConfiguration(JsonNode body) {
+        if (!(body instanceof ObjectNode config)) {
+            throw ApiException.badRequest("the request body must be a JSON object");
+        }
+        String apiVersion = config.path("apiVersion").asText("");
+        if (!apiVersion.equals(servedApiVersion)) {
+            throw ApiException.badRequest("Incorrect version specified in apply patch. Specified patch version: "
+                    + apiVersion + ", expected: " + servedApiVersion);
+        }
+        FieldTypes.decodingError(servedApiVersion, kind, config).ifPresent(error -> {
+            throw ApiException.badRequest(error);
+        });
+        return toStored.apply(config);
     }
 
     private ApiRequest withStoredFieldSelector(ApiRequest request) {
