@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.patch.PatchSchema;
+import java.util.List;
 
 /** How server-side apply treats a list, from the {@link PatchSchema} of the object that holds it. */
 enum ListKind {
@@ -15,7 +16,7 @@ enum ListKind {
     SET;
 
     static ListKind of(PatchSchema parent, String field) {
-        if (parent.listKey(field).isPresent()) {
+        if (!parent.listKeys(field).isEmpty()) {
             return ASSOCIATIVE;
         }
         return parent.isValueSet(field) ? SET : ATOMIC;
@@ -27,17 +28,20 @@ enum ListKind {
      * @throws InvalidApplyException when an associative element lacks its key
      */
     static PathElement elementOf(PatchSchema parent, String field, JsonNode item, FieldPath list, int index) {
-        var key = parent.listKey(field);
-        if (key.isEmpty()) {
+        List<String> keys = parent.listKeys(field);
+        if (keys.isEmpty()) {
             return new PathElement.Value(item);
         }
-        JsonNode value = item.isObject() ? item.get(key.get()) : null;
-        if (value == null || value.isNull()) {
-            throw new InvalidApplyException(list + ": element " + index
-                    + ": associative list with keys has an element that omits key field \"" + key.get() + "\"");
-        }
         ObjectNode fields = JsonNodeFactory.instance.objectNode();
-        fields.set(key.get(), value);
+        for (String key : keys) {
+            JsonNode value = item.isObject() ? item.get(key) : null;
+            if (value == null || value.isNull()) {
+                value = parent.keyDefault(field, key).orElseThrow(() -> new InvalidApplyException(list + ": element "
+                        + index + ": associative list with keys has an element that omits key field \"" + key
+                        + "\" (and doesn't have default value)"));
+            }
+            fields.set(key, value);
+        }
         return new PathElement.Key(fields);
     }
 }

@@ -1,6 +1,7 @@
 package io.drover.api.patch;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +16,9 @@ import java.util.Optional;
 final class KindSchemas {
     private KindSchemas() {}
 
+    /** A port's protocol when it names none, its OpenAPI default: server-side apply keys ports by it. */
+    private static final Map<String, String> PROTOCOL_DEFAULT = Map.of("protocol", "TCP");
+
     /** ObjectMeta: finalizers are a set, owner references merge by uid. */
     static final PatchSchema OBJECT_META = PatchSchema.builder()
             .mergeValues("finalizers")
@@ -23,7 +27,8 @@ final class KindSchemas {
 
     /** Container and EphemeralContainerCommon share these tags. */
     static final PatchSchema CONTAINER = PatchSchema.builder()
-            .mergeByKey("ports", "containerPort")
+            .mergeByKeys("ports", "containerPort", List.of("containerPort", "protocol"), PROTOCOL_DEFAULT,
+                    PatchSchema.none())
             .mergeByKey("env", "name")
             .mergeByKey("volumeMounts", "mountPath")
             .mergeByKey("volumeDevices", "devicePath")
@@ -36,7 +41,8 @@ final class KindSchemas {
             .mergeByKey("ephemeralContainers", "name", CONTAINER)
             .mergeByKey("imagePullSecrets", "name")
             .mergeByKey("hostAliases", "ip")
-            .mergeByKey("topologySpreadConstraints", "topologyKey")
+            .mergeByKeys("topologySpreadConstraints", "topologyKey", List.of("topologyKey", "whenUnsatisfiable"),
+                    Map.of(), PatchSchema.none())
             .mergeByKey("schedulingGates", "name")
             .mergeByKey("resourceClaims", "name")
             .build();
@@ -71,7 +77,9 @@ final class KindSchemas {
             .atomic("selector")
             .build();
 
-    static final PatchSchema SERVICE_SPEC = PatchSchema.builder().mergeByKey("ports", "port").build();
+    static final PatchSchema SERVICE_SPEC = PatchSchema.builder()
+            .mergeByKeys("ports", "port", List.of("port", "protocol"), PROTOCOL_DEFAULT, PatchSchema.none())
+            .build();
 
     static final PatchSchema NODE_SPEC = PatchSchema.builder().mergeValues("podCIDRs").build();
 

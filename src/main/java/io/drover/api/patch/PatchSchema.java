@@ -1,7 +1,10 @@
 package io.drover.api.patch;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -59,11 +62,21 @@ public final class PatchSchema {
     }
 
     /**
-     * The key that identifies the elements of the list held by {@code field} when that list is merged by key
-     * (server-side apply calls it an associative list, {@code +listType=map}); empty for any other list.
+     * The fields that identify the elements of the list held by {@code field} for server-side apply, its
+     * {@code +listMapKey} tags ({@code +listType=map}, an associative list); empty for any other list. Most name
+     * one, the strategic merge key; a few name more ({@code ports}: the number and the protocol).
      */
-    public Optional<String> listKey(String field) {
-        return Optional.ofNullable(list(field).mergeKey());
+    public List<String> listKeys(String field) {
+        ListStrategy strategy = list(field);
+        return strategy.mergeKey() == null ? List.of() : strategy.mapKeys();
+    }
+
+    /**
+     * The value server-side apply takes for key {@code key} of an element of the list held by {@code field} that
+     * omits it, the field's OpenAPI default ({@code protocol: TCP}); empty when it has none.
+     */
+    public Optional<JsonNode> keyDefault(String field, String key) {
+        return Optional.ofNullable(list(field).keyDefaults().get(key));
     }
 
     /** Whether the list held by {@code field} is merged as a set of values ({@code +listType=set}). */
@@ -84,8 +97,13 @@ public final class PatchSchema {
      * A list's patch strategy: replaced wholesale, or merged. A merged list of objects matches elements by
      * {@code mergeKey}; a merged list of values ({@code mergeKey} null) is a set union.
      */
-    record ListStrategy(boolean merge, String mergeKey) {
-        static final ListStrategy REPLACE = new ListStrategy(false, null);
+    record ListStrategy(boolean merge, String mergeKey, List<String> mapKeys, Map<String, JsonNode> keyDefaults) {
+        static final ListStrategy REPLACE = new ListStrategy(false, null, List.of(), Map.of());
+
+        ListStrategy {
+            mapKeys = List.copyOf(mapKeys);
+            keyDefaults = Map.copyOf(keyDefaults);
+        }
     }
 
     /** Builds a schema; later calls for the same field win. */
@@ -103,15 +121,27 @@ public final class PatchSchema {
 
         /** As {@link #mergeByKey(String, String)}, with the schema of the list's elements. */
         public Builder mergeByKey(String field, String mergeKey, PatchSchema elements) {
+            return mergeByKeys(field, mergeKey, List.of(mergeKey), Map.of(), elements);
+        }
+
+        /**
+         * A list of objects merged by {@code mergeKey} by strategic merge patch and keyed by all of {@code mapKeys}
+         * ({@code +listMapKey}, the merge key first) by server-side apply, which takes {@code keyDefaults} for
+         * key fields an element omits.
+         */
+        public Builder mergeByKeys(String field, String mergeKey, List<String> mapKeys, Map<String, String> keyDefaults,
+                PatchSchema elements) {
             Objects.requireNonNull(mergeKey, "mergeKey");
-            lists.put(field, new ListStrategy(true, mergeKey));
+            Map<String, JsonNode> defaults = new HashMap<>();
+            keyDefaults.forEach((key, value) -> defaults.put(key, TextNode.valueOf(value)));
+            lists.put(field, new ListStrategy(true, mergeKey, mapKeys, defaults));
             children.put(field, elements);
             return this;
         }
 
         /** A list of values merged as a set union ({@code patchStrategy:"merge"} without a key, e.g. finalizers). */
         public Builder mergeValues(String field) {
-            lists.put(field, new ListStrategy(true, null));
+            lists.put(field, new ListStrategy(true, null, List.of(), Map.of()));
             return this;
         }
 

@@ -58,6 +58,44 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void portsAreKeyedByNumberAndProtocolWithTcpWhereTheyNameNone() {
+        PatchSchema service = PatchSchema.forKind("v1", "Service");
+        ObjectNode dns = json("{'apiVersion':'v1','kind':'Service','metadata':{'name':'dns','namespace':'default'},"
+                + "'spec':{'ports':[{'name':'dns','port':53,'protocol':'UDP'},{'name':'dns-tcp','port':53}]}}");
+
+        ObjectNode created = apply(null, dns, "kubectl", false, service, T0);
+
+        assertThat(created.at("/spec/ports")).hasSize(2);
+        assertThat(entry(created, "kubectl", "Apply").at("/fieldsV1/f:spec/f:ports")).isEqualTo(json(
+                "{'k:{\\'port\\':53,\\'protocol\\':\\'TCP\\'}':{'.':{},'f:name':{},'f:port':{}},"
+                        + "'k:{\\'port\\':53,\\'protocol\\':\\'UDP\\'}':{'.':{},'f:name':{},'f:port':{},'f:protocol':{}}}"));
+
+        // A live port with its defaulted protocol is the element a config without one names.
+        ObjectNode live = created.deepCopy();
+        ((ObjectNode) live.at("/spec/ports/1")).put("protocol", "TCP");
+        ObjectNode renamed = apply(live, json("{'apiVersion':'v1','kind':'Service','metadata':{'name':'dns',"
+                + "'namespace':'default'},'spec':{'ports':[{'name':'dns','port':53,'protocol':'UDP'},"
+                + "{'name':'tcp','port':53}]}}"), "kubectl", false, service, T1);
+        assertThat(renamed.at("/spec/ports")).hasSize(2);
+        assertThat(renamed.at("/spec/ports/1/name").asText()).isEqualTo("tcp");
+    }
+
+    @Test
+    void spreadConstraintsNeedBothKeys() {
+        ObjectNode deployment = json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'d',"
+                + "'namespace':'default'},'spec':{'template':{'spec':{'topologySpreadConstraints':["
+                + "{'topologyKey':'zone','whenUnsatisfiable':'DoNotSchedule','maxSkew':1},"
+                + "{'topologyKey':'zone','whenUnsatisfiable':'ScheduleAnyway','maxSkew':2}]}}}}");
+
+        assertThat(apply(null, deployment, "m", false, DEPLOYMENT, T0).at("/spec/template/spec/topologySpreadConstraints"))
+                .hasSize(2);
+        ((ObjectNode) deployment.at("/spec/template/spec/topologySpreadConstraints/1")).remove("whenUnsatisfiable");
+        assertThatThrownBy(() -> ServerSideApply.apply(null, deployment, "m", false, DEPLOYMENT, T0))
+                .isInstanceOf(InvalidApplyException.class)
+                .hasMessageContaining("omits key field \"whenUnsatisfiable\" (and doesn't have default value)");
+    }
+
+    @Test
     void reapplyWithoutAFieldRemovesIt() {
         ObjectNode v1 = apply(null, configMap("{'a':'1','b':'2'}"), "kubectl", false, CONFIG_MAP, T0);
         ObjectNode v2 = apply(v1, configMap("{'a':'1'}"), "kubectl", false, CONFIG_MAP, T1);

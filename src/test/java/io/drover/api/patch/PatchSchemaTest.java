@@ -10,9 +10,9 @@ class PatchSchemaTest {
         PatchSchema container = PatchSchema.forKind("apps/v1", "Deployment")
                 .child("spec").child("template").child("spec").child("containers");
 
-        assertThat(container.list("env")).isEqualTo(new PatchSchema.ListStrategy(true, "name"));
-        assertThat(container.list("ports")).isEqualTo(new PatchSchema.ListStrategy(true, "containerPort"));
-        assertThat(container.list("volumeMounts")).isEqualTo(new PatchSchema.ListStrategy(true, "mountPath"));
+        assertThat(container.list("env").mergeKey()).isEqualTo("name");
+        assertThat(container.list("ports").mergeKey()).isEqualTo("containerPort");
+        assertThat(container.list("volumeMounts").mergeKey()).isEqualTo("mountPath");
         assertThat(container.list("envFrom").merge()).isFalse();
         assertThat(container.list("resizePolicy").merge()).isFalse();
     }
@@ -33,7 +33,8 @@ class PatchSchemaTest {
                 {"v1", "Namespace"}}) {
             PatchSchema schema = PatchSchema.forKind(kind[0], kind[1]);
             assertThat(schema.child("status").list("conditions").mergeKey()).as(kind[1]).isEqualTo("type");
-            assertThat(schema.child("metadata").list("finalizers")).isEqualTo(new PatchSchema.ListStrategy(true, null));
+            assertThat(schema.child("metadata").list("finalizers").merge()).isTrue();
+            assertThat(schema.child("metadata").list("finalizers").mergeKey()).isNull();
             assertThat(schema.child("metadata").list("ownerReferences").mergeKey()).isEqualTo("uid");
         }
     }
@@ -49,8 +50,14 @@ class PatchSchemaTest {
         PatchSchema spec = PatchSchema.forKind("apps/v1", "Deployment").field("spec");
         PatchSchema podSpec = spec.field("template").field("spec");
 
-        assertThat(podSpec.listKey("containers")).contains("name");
-        assertThat(podSpec.listKey("tolerations")).isEmpty();
+        assertThat(podSpec.listKeys("containers")).containsExactly("name");
+        assertThat(podSpec.listKeys("tolerations")).isEmpty();
+        // Server-side apply keys these by every +listMapKey; strategic merge patch by the first alone.
+        assertThat(podSpec.listKeys("topologySpreadConstraints")).containsExactly("topologyKey", "whenUnsatisfiable");
+        assertThat(podSpec.field("containers").listKeys("ports")).containsExactly("containerPort", "protocol");
+        assertThat(podSpec.field("containers").keyDefault("ports", "protocol")).hasValueSatisfying(
+                v -> assertThat(v.asText()).isEqualTo("TCP"));
+        assertThat(PatchSchema.forKind("v1", "Service").field("spec").listKeys("ports")).containsExactly("port", "protocol");
         assertThat(spec.isAtomic("selector")).isTrue();
         assertThat(spec.isAtomic("template")).isFalse();
         assertThat(PatchSchema.forKind("v1", "Pod").field("metadata").isValueSet("finalizers")).isTrue();
