@@ -3,6 +3,7 @@ package io.drover.api.strategy;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import io.netty.util.NetUtil;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -10,9 +11,11 @@ import java.util.Set;
 
 /**
  * Kubernetes' checks of Endpoints (validateEndpointSubsets) and EndpointSlices (discovery's ValidateEndpointSlice):
- * addresses that are addresses (a slice's of its type: IPv4, IPv6 or a fully qualified domain name), ports in range with a known protocol, names that are DNS labels. Unlike
- * Kubernetes, loopback and link-local addresses are allowed (ValidateNonSpecialIP is not applied): drover's own
- * endpoints are on loopback where its pods and API server listen there.
+ * addresses that are addresses (a slice's of its type: IPv4, IPv6 or a fully qualified domain name), ports in
+ * range with a known protocol, names that are DNS labels. Addresses are checked as ValidateEndpointIP checks them:
+ * no unspecified, link-local (the cloud metadata address 169.254.169.254) or link-local multicast address, so that a
+ * Service cannot be pointed at what only the node itself should reach. Unlike Kubernetes, loopback addresses are
+ * allowed: on a machine without another address drover's node, and so its pods and API server, are on 127.0.0.1.
  */
 final class EndpointValidation {
     private static final List<String> ADDRESS_TYPES = List.of("FQDN", "IPv4", "IPv6");
@@ -58,6 +61,8 @@ final class EndpointValidation {
             String ip = Nodes.text(address, "ip");
             if (!PodNetworkValidation.isIp(ip)) {
                 causes.add(Causes.invalid(at + ".ip", GoValues.quote(ip), PodNetworkValidation.IP_ERROR));
+            } else {
+                causes.addAll(Causes.invalidEach(at + ".ip", ip, specialAddressProblems(ip)));
             }
             String hostname = Nodes.text(address, "hostname");
             if (!hostname.isEmpty()) {
@@ -65,6 +70,25 @@ final class EndpointValidation {
             }
         }
         return causes;
+    }
+
+    /** ValidateEndpointIP's refusals of a valid address, but for loopback (see the class comment). */
+    static List<String> specialAddressProblems(String ip) {
+        InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
+        List<String> problems = new ArrayList<>();
+        if (address == null) {
+            return problems;
+        }
+        if (address.isAnyLocalAddress()) {
+            problems.add("may not be unspecified (" + ip + ")");
+        }
+        if (address.isLinkLocalAddress()) {
+            problems.add("may not be in the link-local range (169.254.0.0/16, fe80::/10)");
+        }
+        if (address.isMCLinkLocal()) {
+            problems.add("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)");
+        }
+        return problems;
     }
 
     /** apimachinery's IsFullyQualifiedDomainName: a DNS subdomain of at least two labels, a trailing dot allowed. */
@@ -116,6 +140,8 @@ final class EndpointValidation {
                     causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv6 address"));
                 } else if (type.equals("FQDN")) {
                     causes.addAll(fullyQualifiedDomainName(address, field));
+                } else {
+                    causes.addAll(Causes.invalidEach(field, address, specialAddressProblems(address)));
                 }
             }
             String hostname = Nodes.text(endpoints.get(i), "hostname");

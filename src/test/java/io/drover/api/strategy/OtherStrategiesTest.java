@@ -42,6 +42,22 @@ class OtherStrategiesTest {
         assertThat(endpoints.validateCreate(Json.parse("{subsets: [{addresses: [{ip: '127.0.0.1'}], ports: [{port: 80,"
                 + " protocol: 'TCP'}]}]}"))).isEmpty();
 
+        // What only the node should reach is refused, as ValidateEndpointIP refuses it.
+        assertThat(Json.printed(endpoints.validateCreate(Json.parse("{subsets: [{addresses: [{ip: '169.254.169.254'},"
+                + " {ip: '0.0.0.0'}, {ip: 'fe80::1'}, {ip: '224.0.0.5'}], ports: [{port: 80, protocol: 'TCP'}]}]}"))))
+                .containsExactly(
+                        "subsets[0].addresses[0].ip: Invalid value: \"169.254.169.254\": may not be in the link-local "
+                                + "range (169.254.0.0/16, fe80::/10)",
+                        "subsets[0].addresses[1].ip: Invalid value: \"0.0.0.0\": may not be unspecified (0.0.0.0)",
+                        "subsets[0].addresses[2].ip: Invalid value: \"fe80::1\": may not be in the link-local "
+                                + "range (169.254.0.0/16, fe80::/10)",
+                        "subsets[0].addresses[3].ip: Invalid value: \"224.0.0.5\": may not be in the link-local "
+                                + "multicast range (224.0.0.0/24, ff02::/10)");
+        assertThat(Json.printed(new SmallKinds.EndpointSliceStrategy().validateCreate(Json.parse("{addressType: 'IPv4',"
+                + " endpoints: [{addresses: ['169.254.169.254']}, {addresses: ['127.0.0.1']}]}")))).containsExactly(
+                        "endpoints[0].addresses[0]: Invalid value: \"169.254.169.254\": may not be in the link-local "
+                                + "range (169.254.0.0/16, fe80::/10)");
+
         SmallKinds.EndpointSliceStrategy slices = new SmallKinds.EndpointSliceStrategy();
         ObjectNode slice = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['not-an-ip']}, {addresses: []}],"
                 + " ports: [{name: 'a', port: 99999, protocol: 'FOO'}, {name: 'a', port: 80}]}");
