@@ -111,8 +111,12 @@ final class ResourceHandler {
             tokenRequests.handle(request, path, response);
             return;
         }
+        if (ResourceType.FINALIZE.equals(sub) && !request.method().equals("PUT")) {
+            // kube-apiserver's FinalizeREST is an updater only: `kubectl replace --raw .../finalize -f -`.
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
         if (sub != null && !sub.equals(ResourceType.STATUS) && !sub.equals(ResourceType.SCALE)
-                && !sub.equals(ResourceType.EPHEMERAL_CONTAINERS)) {
+                && !sub.equals(ResourceType.EPHEMERAL_CONTAINERS) && !sub.equals(ResourceType.FINALIZE)) {
             throw ApiException.notFound("the server could not find the requested resource (" + sub
                     + " is not served yet)");
         }
@@ -468,6 +472,9 @@ final class ResourceHandler {
      */
     private void deleteCollection(ApiRequest request, ResourcePath path, DeleteOptions options,
             ApiResponse response) throws IOException {
+        if (!path.type().verbs().contains("deletecollection")) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
         ListOptions selection = ListParameters.options(request, path.type());
         ResponseView view = ResponseView.of(request, path, tables, clock);
         ListForm form = view == null ? ListForm.plain(path.type()) : view.listForm();

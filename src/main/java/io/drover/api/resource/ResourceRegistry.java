@@ -29,7 +29,7 @@ public final class ResourceRegistry {
 
         // core/v1
         r.add(new ResourceType("", "v1", "Namespace", "namespaces", "namespace", false, List.of("ns"), noNames,
-                Set.of(ResourceType.STATUS, "finalize"), "namespaces"));
+                Set.of(ResourceType.STATUS, ResourceType.FINALIZE), "namespaces"));
         r.add(new ResourceType("", "v1", "Pod", "pods", "pod", true, List.of("po"), all,
                 Set.of(ResourceType.STATUS, "log", "exec", "attach", "portforward", "binding", "eviction", "proxy",
                         ResourceType.EPHEMERAL_CONTAINERS), "pods"));

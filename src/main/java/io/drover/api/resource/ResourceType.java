@@ -35,10 +35,14 @@ public record ResourceType(
     public static final String STATUS = "status";
     public static final String SCALE = "scale";
     public static final String EPHEMERAL_CONTAINERS = "ephemeralcontainers";
+    public static final String FINALIZE = "finalize";
 
     /** The verbs of every stored resource, as discovery lists them. */
     private static final List<String> STORED_VERBS =
             List.of("create", "delete", "deletecollection", "get", "list", "patch", "update", "watch");
+    /** Namespaces: kube-apiserver's namespace registry deletes them one by one only (no DeleteCollection). */
+    private static final List<String> NAMESPACE_VERBS =
+            List.of("create", "delete", "get", "list", "patch", "update", "watch");
     /** What a resource that is never stored serves: a create that answers at once. */
     private static final List<String> CREATE_ONLY = List.of("create");
 
@@ -61,7 +65,10 @@ public record ResourceType(
 
     /** The verbs discovery lists for the resource. */
     public List<String> verbs() {
-        return stored() ? STORED_VERBS : CREATE_ONLY;
+        if (!stored()) {
+            return CREATE_ONLY;
+        }
+        return group.isEmpty() && plural.equals("namespaces") ? NAMESPACE_VERBS : STORED_VERBS;
     }
 
     /** "v1" for the core group, "group/version" otherwise, as in an object's apiVersion. */

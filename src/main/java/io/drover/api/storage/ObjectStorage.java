@@ -269,7 +269,8 @@ public final class ObjectStorage {
             List<ApiException.Cause> invalid = switch (part) {
                 case EPHEMERAL_CONTAINERS -> PodEphemeralContainers.validateUpdate(stored, next);
                 case STATUS -> strategy.validateStatusUpdate(stored, next);
-                case MAIN, SCALE -> withoutStoredProblems(strategy, stored, strategy.validateUpdate(stored, next));
+                case MAIN, SCALE, FINALIZE ->
+                        withoutStoredProblems(strategy, stored, strategy.validateUpdate(stored, next));
             };
             if (!invalid.isEmpty()) {
                 throw ApiException.invalid(type, name, invalid);
@@ -385,6 +386,11 @@ public final class ObjectStorage {
             List<String> finalizers = new ArrayList<>();
             metadata.path("finalizers").forEach(f -> finalizers.add(f.asText()));
             boolean heldBySpec = isNamespace(type) && !stored.path("spec").path("finalizers").isEmpty();
+            if (heldBySpec && isDeleting(stored)) {
+                // kube-apiserver's namespace registry: a second delete cannot hurry the controller along.
+                throw ApiException.conflict(type, name, "The system is ensuring all content is removed from this "
+                        + "namespace.  Upon completion, this namespace will automatically be purged by the system.");
+            }
             long grace = PodGrace.seconds(type, stored, options.gracePeriodSeconds());
             if (grace > 0 && !PodGrace.shortens(stored, grace)) {
                 return stored;

@@ -16,7 +16,9 @@ public enum WritePart {
      * A workload's scale subresource: {@code spec.replicas} only. Stored as a write of the object (it is a spec
      * change); its own part for the managedFields entry it records ({@code subresource: scale}).
      */
-    SCALE(ResourceType.SCALE);
+    SCALE(ResourceType.SCALE),
+    /** A namespace's finalize subresource: {@code spec.finalizers} only (how a stuck namespace is released). */
+    FINALIZE(ResourceType.FINALIZE);
 
     private final String subresource;
 
@@ -33,13 +35,14 @@ public enum WritePart {
             case ResourceType.STATUS -> STATUS;
             case ResourceType.EPHEMERAL_CONTAINERS -> EPHEMERAL_CONTAINERS;
             case ResourceType.SCALE -> SCALE;
+            case ResourceType.FINALIZE -> FINALIZE;
             default -> MAIN;
         };
     }
 
-    /** Whether the store takes the write as one of the object itself (its rules, its generation): MAIN and SCALE. */
+    /** Whether the store takes the write as one of the object itself (its rules, its generation): not status. */
     public boolean writesObject() {
-        return this == MAIN || this == SCALE;
+        return this == MAIN || this == SCALE || this == FINALIZE;
     }
 
     /** The subresource a managedFields entry names for a write of this part: "" for the object itself. */
@@ -61,6 +64,7 @@ public enum WritePart {
         switch (this) {
             case STATUS -> copy(desired, next, "status");
             case SCALE -> copy(desired.path("spec"), next.withObject("spec"), "replicas");
+            case FINALIZE -> copy(desired.path("spec"), next.withObject("spec"), "finalizers");
             default -> copy(desired.path("spec"), next.withObject("spec"), "ephemeralContainers");
         }
         JsonNode version = desired.path("metadata").get("resourceVersion");
