@@ -19,6 +19,12 @@ final class KindSchemas {
     /** A port's protocol when it names none, its OpenAPI default: server-side apply keys ports by it. */
     private static final Map<String, String> PROTOCOL_DEFAULT = Map.of("protocol", "TCP");
 
+    /** An object whose {@code labelSelector}/{@code selector} is a metav1.LabelSelector ({@code +structType=atomic}). */
+    private static final PatchSchema LABEL_SELECTOR_HOLDER = PatchSchema.builder()
+            .atomic("labelSelector")
+            .atomic("selector")
+            .build();
+
     /** ObjectMeta: finalizers are a set, owner references merge by uid. */
     static final PatchSchema OBJECT_META = PatchSchema.builder()
             .mergeValues("finalizers")
@@ -42,7 +48,8 @@ final class KindSchemas {
             .mergeByKey("imagePullSecrets", "name")
             .mergeByKey("hostAliases", "ip")
             .mergeByKeys("topologySpreadConstraints", "topologyKey", List.of("topologyKey", "whenUnsatisfiable"),
-                    Map.of(), PatchSchema.none())
+                    Map.of(), LABEL_SELECTOR_HOLDER)
+            .atomic("nodeSelector")
             .mergeByKey("schedulingGates", "name")
             .mergeByKey("resourceClaims", "name")
             .build();
@@ -77,9 +84,13 @@ final class KindSchemas {
             .atomic("selector")
             .build();
 
+    /** A Service's selector is {@code +mapType=atomic}: one manager's pod set, never a merge of two. */
     static final PatchSchema SERVICE_SPEC = PatchSchema.builder()
             .mergeByKeys("ports", "port", List.of("port", "protocol"), PROTOCOL_DEFAULT, PatchSchema.none())
+            .atomic("selector")
             .build();
+
+    static final PatchSchema PDB_SPEC = LABEL_SELECTOR_HOLDER;
 
     static final PatchSchema NODE_SPEC = PatchSchema.builder().mergeValues("podCIDRs").build();
 
@@ -109,7 +120,7 @@ final class KindSchemas {
         register("coordination.k8s.io/v1", "Lease", metaOnly);
         register("discovery.k8s.io/v1", "EndpointSlice", metaOnly);
         register("node.k8s.io/v1", "RuntimeClass", metaOnly);
-        register("policy/v1", "PodDisruptionBudget", object(null, CONDITIONS_STATUS).build());
+        register("policy/v1", "PodDisruptionBudget", object(PDB_SPEC, CONDITIONS_STATUS).build());
         register("scheduling.k8s.io/v1", "PriorityClass", metaOnly);
         // rules, subjects and roleRef have no merge keys: lists are replaced whole.
         for (String kind : new String[] {"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"}) {

@@ -81,6 +81,22 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void aServiceSelectorIsOneManagersWhole() {
+        PatchSchema service = PatchSchema.forKind("v1", "Service");
+        ObjectNode first = apply(null, json("{'apiVersion':'v1','kind':'Service','metadata':{'name':'s',"
+                + "'namespace':'default'},'spec':{'selector':{'a':'1','b':'2'}}}"), "one", false, service, T0);
+        ObjectNode other = json("{'apiVersion':'v1','kind':'Service','metadata':{'name':'s','namespace':'default'},"
+                + "'spec':{'selector':{'c':'3'}}}");
+
+        ApplyResult conflicting = ServerSideApply.apply(first, other, "two", false, service, T1);
+        ObjectNode forced = apply(first, other, "two", true, service, T1);
+
+        assertThat(conflicting.conflicts()).extracting(Conflict::field).containsExactly(".spec.selector");
+        assertThat(forced.at("/spec/selector")).isEqualTo(json("{'c':'3'}"));
+        assertThat(entry(forced, "two", "Apply").at("/fieldsV1/f:spec")).isEqualTo(json("{'f:selector':{}}"));
+    }
+
+    @Test
     void spreadConstraintsNeedBothKeys() {
         ObjectNode deployment = json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'d',"
                 + "'namespace':'default'},'spec':{'template':{'spec':{'topologySpreadConstraints':["
