@@ -100,4 +100,9 @@ final class DeploymentStrategy extends KindStrategy {
     List<Cause> validateImmutable(ObjectNode oldObject, ObjectNode newObject) {
         return PodTemplateRules.selectorImmutable(oldObject, newObject);
     }
+
+    @Override
+    public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        return StatusRules.deployment(oldObject, newObject);
+    }
 }

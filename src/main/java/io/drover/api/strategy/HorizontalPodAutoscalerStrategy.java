@@ -81,4 +81,9 @@ final class HorizontalPodAutoscalerStrategy extends KindStrategy {
         }
         return causes;
     }
+
+    @Override
+    public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        return StatusRules.horizontalPodAutoscaler(newObject);
+    }
 }

@@ -48,4 +48,9 @@ final class PodDisruptionBudgetStrategy extends KindStrategy {
     private static boolean present(JsonNode value) {
         return value != null && !value.isNull();
     }
+
+    @Override
+    public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        return StatusRules.podDisruptionBudget(newObject);
+    }
 }

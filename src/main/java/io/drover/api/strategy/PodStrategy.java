@@ -134,4 +134,9 @@ final class PodStrategy extends KindStrategy {
         }
         return true;
     }
+
+    @Override
+    public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        return StatusRules.pod(newObject);
+    }
 }

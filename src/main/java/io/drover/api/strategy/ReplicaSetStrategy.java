@@ -26,4 +26,9 @@ final class ReplicaSetStrategy extends KindStrategy {
     List<Cause> validateImmutable(ObjectNode oldObject, ObjectNode newObject) {
         return PodTemplateRules.selectorImmutable(oldObject, newObject);
     }
+
+    @Override
+    public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        return StatusRules.replicaSet(newObject);
+    }
 }

@@ -220,4 +220,9 @@ final class ServiceStrategy extends KindStrategy {
         }
         return Nodes.text(spec, "clusterIP");
     }
+
+    @Override
+    public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
+        return StatusRules.service(newObject);
+    }
 }

@@ -25,6 +25,11 @@ final class SmallKinds {
         public List<Cause> validateCreate(ObjectNode node) {
             return NodeTaintValidation.validate(node);
         }
+
+        @Override
+        public List<Cause> validateStatusUpdate(ObjectNode oldNode, ObjectNode node) {
+            return StatusRules.node(node);
+        }
     }
 
     /** v1 Endpoints: ports are TCP by default; addresses and ports are checked ({@link EndpointValidation}). */
