@@ -163,7 +163,8 @@ final class LifecycleHooks {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout)
                 .header("User-Agent", "kube-lifecycle/drover");
         for (HTTPHeader header : get.getHttpHeaders() == null ? List.<HTTPHeader>of() : get.getHttpHeaders()) {
-            request.setHeader(header.getName(), header.getValue());
+            // A header's value may be absent: an empty one, as the kubelet sends it.
+            request.setHeader(header.getName(), header.getValue() == null ? "" : header.getValue());
         }
         http.send(request.build(), HttpResponse.BodyHandlers.discarding());
     }

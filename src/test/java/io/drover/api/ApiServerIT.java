@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -712,6 +714,45 @@ class ApiServerIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
         CLUSTER.client().configMaps().inNamespace(ns).withName("held").edit(c -> new ConfigMapBuilder(c)
                 .editMetadata().withFinalizers(List.of()).endMetadata().build());
+    }
+
+    @Test
+    void emptyValuesAreUnsetSoATypedClientsUpdateChangesNoTemplate() throws Exception {
+        String ns = newNamespace("empties");
+        String template = "{\"metadata\":{\"labels\":{\"app\":\"e\"}},\"spec\":{\"nodeSelector\":{\"no\":\"node\"},"
+                + "\"containers\":[{\"name\":\"c\",\"image\":\"c\",%s}]}}";
+        String withEmpties = "\"workingDir\":\"\",\"env\":[{\"name\":\"X\",\"value\":\"\"}]";
+        String without = "\"env\":[{\"name\":\"X\"}]";
+        String deployment = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"e\"%s},"
+                + "\"spec\":{\"replicas\":0,\"selector\":{\"matchLabels\":{\"app\":\"e\"}},\"template\":" + template + "}}";
+        String path = "/apis/apps/v1/namespaces/" + ns + "/deployments";
+        assertThat(raw("POST", path, "application/json", deployment.formatted("", withEmpties), true).statusCode())
+                .isEqualTo(201);
+
+        // What client-go sends back after a Get: the omitempty fields that were empty are gone.
+        HttpResponse<String> relabelled = raw("PUT", path + "/e", "application/json",
+                deployment.formatted(",\"labels\":{\"team\":\"a\"}", without), true);
+
+        assertThat(relabelled.statusCode()).isEqualTo(200);
+        Deployment stored = CLUSTER.client().apps().deployments().inNamespace(ns).withName("e").get();
+        assertThat(stored.getMetadata().getGeneration()).isEqualTo(1L);
+        assertThat(stored.getSpec().getTemplate().getSpec().getContainers().get(0).getWorkingDir()).isNull();
+
+        String pod = "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"p\"%s},\"spec\":"
+                + "{\"schedulerName\":\"nobody\",\"containers\":[{\"name\":\"c\",\"image\":\"c\",%s}]}}";
+        assertThat(raw("POST", "/api/v1/namespaces/" + ns + "/pods", "application/json", pod.formatted("", withEmpties),
+                true).statusCode()).isEqualTo(201);
+        // A typed client's Get and Update: what it read, less the empty omitempty fields, plus a label.
+        ObjectNode read = (ObjectNode) new ObjectMapper().readTree(raw("GET", "/api/v1/namespaces/" + ns + "/pods/p",
+                null, null, true).body());
+        ObjectNode container = (ObjectNode) read.at("/spec/containers/0");
+        container.remove("workingDir");
+        ((ObjectNode) container.at("/env/0")).remove("value");
+        read.withObject("metadata").withObject("labels").put("team", "a");
+        HttpResponse<String> podRelabelled = raw("PUT", "/api/v1/namespaces/" + ns + "/pods/p", "application/json",
+                read.toString(), true);
+        assertThat(podRelabelled.statusCode()).as(podRelabelled.body()).isEqualTo(200);
+        CLUSTER.client().pods().inNamespace(ns).withName("p").withGracePeriod(0).delete();
     }
 
     @Test

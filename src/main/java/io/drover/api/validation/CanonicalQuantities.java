@@ -3,12 +3,9 @@ package io.drover.api.validation;
 import static io.drover.api.validation.ApimachineryTypes.QUANTITY;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import io.drover.api.protobuf.ProtobufBodies;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -29,48 +26,29 @@ public final class CanonicalQuantities {
 
     /** Rewrites {@code object}'s quantities in place; kinds drover has no descriptor for are left as they are. */
     public static void canonicalize(String apiVersion, String kind, JsonNode object) {
-        if (apiVersion == null || kind == null || !(object instanceof ObjectNode)) {
-            return;
-        }
-        ProtobufBodies.messageType(apiVersion, kind).ifPresent(type -> message(type, object));
+        DescriptorWalk.walk(apiVersion, kind, object, new DescriptorWalk.Visitor() {
+            @Override
+            public boolean enters(Descriptor type) {
+                return holdsQuantities(type);
+            }
+
+            @Override
+            public JsonNode member(Descriptor owner, FieldDescriptor field, JsonNode value) {
+                return field.isRepeated() ? value : canonical(field, value);
+            }
+
+            @Override
+            public JsonNode element(FieldDescriptor field, JsonNode value) {
+                return canonical(field, value);
+            }
+        });
     }
 
-    private static void message(Descriptor type, JsonNode value) {
-        if (!(value instanceof ObjectNode object) || !holdsQuantities(type)) {
-            return;
-        }
-        Map<String, FieldDescriptor> fields = UnknownFields.fieldsOf(type);
-        for (Map.Entry<String, JsonNode> member : object.properties()) {
-            FieldDescriptor field = fields.get(member.getKey());
-            if (field == null || field.getJavaType() != FieldDescriptor.JavaType.MESSAGE) {
-                continue;
-            }
-            if (field.isMapField()) {
-                FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
-                if (valueField.getJavaType() == FieldDescriptor.JavaType.MESSAGE
-                        && member.getValue() instanceof ObjectNode map) {
-                    map.properties().forEach(entry -> entry.setValue(single(valueField.getMessageType(),
-                            entry.getValue())));
-                }
-            } else if (field.isRepeated()) {
-                if (member.getValue() instanceof ArrayNode array) {
-                    for (int i = 0; i < array.size(); i++) {
-                        array.set(i, single(field.getMessageType(), array.get(i)));
-                    }
-                }
-            } else {
-                member.setValue(single(field.getMessageType(), member.getValue()));
-            }
-        }
-    }
-
-    /** One value of a message-typed field: a quantity rewritten, any other message walked. */
-    private static JsonNode single(Descriptor type, JsonNode value) {
-        if (!type.getFullName().equals(QUANTITY)) {
-            message(type, value);
-            return value;
-        }
-        if (!value.isTextual() && !value.isNumber()) {
+    /** A value of a field: a quantity in its canonical form, anything else as it is. */
+    private static JsonNode canonical(FieldDescriptor field, JsonNode value) {
+        if (field.getJavaType() != FieldDescriptor.JavaType.MESSAGE
+                || !field.getMessageType().getFullName().equals(QUANTITY)
+                || (!value.isTextual() && !value.isNumber())) {
             return value;
         }
         try {

@@ -9,13 +9,9 @@ import static io.drover.api.validation.ApimachineryTypes.RAW_EXTENSION;
 import static io.drover.api.validation.ApimachineryTypes.TIME;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import io.drover.api.protobuf.ProtobufBodies;
-import java.util.Map;
 
 /**
  * Replaces every JSON null inside a list or a map with the Go zero value of the element type, as Kubernetes' typed
@@ -36,47 +32,16 @@ public final class ZeroValues {
 
     /** Fills in {@code object}'s nulls in lists and maps in place; a kind without a descriptor is left alone. */
     public static void fill(String apiVersion, String kind, JsonNode object) {
-        if (apiVersion == null || kind == null || !(object instanceof ObjectNode)) {
-            return;
-        }
-        ProtobufBodies.messageType(apiVersion, kind).ifPresent(type -> message(type, object));
+        DescriptorWalk.walk(apiVersion, kind, object, new DescriptorWalk.Visitor() {
+            @Override
+            public JsonNode element(FieldDescriptor field, JsonNode value) {
+                return value.isNull() ? zero(field) : value;
+            }
+        });
     }
 
-    private static void message(Descriptor type, JsonNode value) {
-        if (!(value instanceof ObjectNode object) || !isStruct(type)) {
-            return;
-        }
-        Map<String, FieldDescriptor> fields = UnknownFields.fieldsOf(type);
-        for (Map.Entry<String, JsonNode> member : object.properties()) {
-            FieldDescriptor field = fields.get(member.getKey());
-            if (field == null) {
-                continue;
-            }
-            if (field.isMapField()) {
-                FieldDescriptor valueField = field.getMessageType().findFieldByName("value");
-                if (member.getValue() instanceof ObjectNode map) {
-                    map.properties().forEach(entry -> entry.setValue(element(valueField, entry.getValue())));
-                }
-            } else if (field.isRepeated()) {
-                if (member.getValue() instanceof ArrayNode array) {
-                    for (int i = 0; i < array.size(); i++) {
-                        array.set(i, element(field, array.get(i)));
-                    }
-                }
-            } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                message(field.getMessageType(), member.getValue());
-            }
-        }
-    }
-
-    /** An element of a list or a value of a map: its zero value for a null, else the element with its nulls filled. */
-    private static JsonNode element(FieldDescriptor field, JsonNode value) {
-        if (!value.isNull()) {
-            if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
-                message(field.getMessageType(), value);
-            }
-            return value;
-        }
+    /** The zero value of a list's element or a map's value, as Go writes it to JSON. */
+    private static JsonNode zero(FieldDescriptor field) {
         return switch (field.getJavaType()) {
             // A nil []byte is stored as protobuf's empty bytes and read back as "".
             case STRING, BYTE_STRING -> NODES.textNode("");
@@ -84,7 +49,7 @@ public final class ZeroValues {
             case INT, LONG -> NODES.numberNode(0);
             case FLOAT, DOUBLE -> NODES.numberNode(0.0);
             case MESSAGE -> zero(field.getMessageType());
-            default -> value;
+            default -> NODES.nullNode();
         };
     }
 
@@ -96,14 +61,6 @@ public final class ZeroValues {
             // A zero Time is written as null; the others have no zero that Go would write.
             case TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION -> NODES.nullNode();
             default -> NODES.objectNode();
-        };
-    }
-
-    /** Whether a message's JSON is an object of its proto fields, as opposed to a type with a JSON form of its own. */
-    private static boolean isStruct(Descriptor type) {
-        return switch (type.getFullName()) {
-            case QUANTITY, INT_OR_STRING, TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION -> false;
-            default -> true;
         };
     }
 }

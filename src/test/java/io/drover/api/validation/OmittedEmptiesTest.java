@@ -1,0 +1,47 @@
+package io.drover.api.validation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+class OmittedEmptiesTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static String dropped(String apiVersion, String kind, String object) {
+        try {
+            JsonNode node = JSON.readTree(object.replace('\'', '"'));
+            OmittedEmpties.drop(apiVersion, kind, node);
+            return node.toString().replace('"', '\'');
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aPodTemplatesEmptyStringsListsAndMapsAreUnset() {
+        assertThat(dropped("apps/v1", "Deployment", "{'metadata':{'name':'d','annotations':{}},'spec':{'selector':"
+                + "{'matchLabels':{'a':'b'},'matchExpressions':[]},'template':{'metadata':{'generation':0,"
+                + "'creationTimestamp':null,'labels':{'a':'b'}},'spec':{'nodeSelector':{},'containers':[{'name':'c',"
+                + "'workingDir':'','args':[],'env':[{'name':'X','value':''}],'securityContext':{}}],"
+                + "'volumes':[{'name':'v','emptyDir':{}}]}}}}"))
+                .isEqualTo("{'metadata':{'name':'d'},'spec':{'selector':{'matchLabels':{'a':'b'}},'template':{"
+                        + "'metadata':{'labels':{'a':'b'}},'spec':{'containers':[{'name':'c','env':[{'name':'X'}],"
+                        + "'securityContext':{}}],'volumes':[{'name':'v','emptyDir':{}}]}}}}");
+    }
+
+    @Test
+    void anEmptyLabelValueIsAValue() {
+        assertThat(dropped("v1", "Pod", "{'metadata':{'labels':{'a':''}},'spec':{'nodeSelector':{'disk':''}}}"))
+                .isEqualTo("{'metadata':{'labels':{'a':''}},'spec':{'nodeSelector':{'disk':''}}}");
+    }
+
+    @Test
+    void objectsOutsidePodSpecsKeepTheirEmptyValues() {
+        // An EndpointSlice port's name is a *string in Go: "" names the unnamed port.
+        assertThat(dropped("discovery.k8s.io/v1", "EndpointSlice", "{'addressType':'IPv4','ports':[{'name':'',"
+                + "'port':80}]}")).isEqualTo("{'addressType':'IPv4','ports':[{'name':'','port':80}]}");
+        assertThat(dropped("v1", "ConfigMap", "{'data':{'k':''}}")).isEqualTo("{'data':{'k':''}}");
+    }
+}
