@@ -220,6 +220,28 @@ class ApiServerIT {
     }
 
     @Test
+    void aScaleIsCheckedAsKubeApiserverChecksIt() throws Exception {
+        String ns = newNamespace("scale-input");
+        CLUSTER.client().apps().deployments().inNamespace(ns).resource(deployment("web", 0)).create();
+        String scale = "/apis/apps/v1/namespaces/" + ns + "/deployments/web/scale";
+
+        HttpResponse<String> otherName = raw("PUT", scale, "application/json",
+                "{\"metadata\":{\"name\":\"other\"},\"spec\":{\"replicas\":1}}", true);
+        HttpResponse<String> negative = raw("PATCH", scale, "application/merge-patch+json",
+                "{\"spec\":{\"replicas\":-1}}", true);
+        HttpResponse<String> fraction = raw("PATCH", scale, "application/merge-patch+json",
+                "{\"spec\":{\"replicas\":1.5}}", true);
+
+        assertThat(otherName.statusCode()).isEqualTo(400);
+        assertThat(otherName.body()).contains("the name of the object (other) does not match the name on the URL (web)");
+        assertThat(negative.statusCode()).isEqualTo(422);
+        assertThat(negative.body()).contains("Scale.autoscaling \\\"web\\\" is invalid: spec.replicas: Invalid value: -1: "
+                + "must be greater than or equal to 0");
+        assertThat(fraction.statusCode()).isEqualTo(400);
+        assertThat(fraction.body()).contains("cannot unmarshal number 1.5 into Go struct field ScaleSpec.spec.replicas");
+    }
+
+    @Test
     void aStatusWriteIsItsManagersEntryForTheStatusSubresourceAndOwnsNothingElse() throws Exception {
         String name = "managed-" + java.util.UUID.randomUUID().toString().substring(0, 8);
         CLUSTER.client().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.validation.FieldTypes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +35,19 @@ final class Scale {
         return scale;
     }
 
-    /** Sets the workload's replicas from a Scale; its resourceVersion, if any, is a precondition. */
+    /**
+     * Sets the workload's replicas from a Scale; its resourceVersion and uid, if any, are preconditions.
+     *
+     * @throws ApiException 400 for a Scale of another name than the workload's, as an update's name check
+     */
     static ObjectNode applyTo(ObjectNode workload, JsonNode scale) {
-        workload.withObject("spec").put("replicas", replicas(scale.path("spec").path("replicas")));
+        String name = workload.path("metadata").path("name").asText();
+        String scaleName = scale.path("metadata").path("name").asText("");
+        if (!scaleName.isEmpty() && !scaleName.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + scaleName + ") does not match the name on the URL ("
+                    + name + ")");
+        }
+        workload.withObject("spec").put("replicas", replicas(scale.path("spec").path("replicas"), name));
         // Its uid too is a precondition, as a PUT body's is (the store checks it).
         String uid = scale.path("metadata").path("uid").asText("");
         if (!uid.isEmpty()) {
@@ -78,15 +89,27 @@ final class Scale {
         }
         JsonNode replicas = scale.path("spec").path("replicas");
         if (!replicas.isMissingNode() && !replicas.isNull()) {
-            config.putObject("spec").put("replicas", replicas(replicas));
+            config.putObject("spec").put("replicas", replicas(replicas, scale.path("metadata").path("name").asText("")));
         }
         return config;
     }
 
-    private static int replicas(JsonNode replicas) {
-        if (!replicas.isIntegralNumber() || replicas.asLong() < 0 || replicas.asLong() > Integer.MAX_VALUE) {
-            throw ApiException.badRequest("spec.replicas: Invalid value: " + replicas
-                    + ": must be greater than or equal to 0");
+    /**
+     * A Scale's spec.replicas: an int32 in Go, so absent or null is 0; a value of another type is the decoder's 400,
+     * a negative one ValidateScale's 422.
+     */
+    private static int replicas(JsonNode replicas, String name) {
+        if (replicas.isMissingNode() || replicas.isNull()) {
+            return 0;
+        }
+        if (!replicas.isIntegralNumber() || replicas.asLong() > Integer.MAX_VALUE || replicas.asLong() < Integer.MIN_VALUE) {
+            throw ApiException.badRequest("Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal "
+                    + (replicas.isNumber() ? "number " + replicas.asText() : FieldTypes.jsonKind(replicas))
+                    + " into Go struct field ScaleSpec.spec.replicas of type int32");
+        }
+        if (replicas.asLong() < 0) {
+            throw ApiException.invalid("Scale.autoscaling", name, List.of(new ApiException.Cause("FieldValueInvalid",
+                    "Invalid value: " + replicas.asLong() + ": must be greater than or equal to 0", "spec.replicas")));
         }
         return replicas.asInt();
     }
