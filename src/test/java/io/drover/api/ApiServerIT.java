@@ -778,6 +778,24 @@ class ApiServerIT {
     }
 
     @Test
+    void aGetAtAResourceVersionTheStoreHasNotReachedTimesOutAsAListDoes() throws Exception {
+        ConfigMap created = CLUSTER.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withGenerateName("rv-get-").endMetadata().build()).create();
+        String path = "/api/v1/namespaces/default/configmaps/" + created.getMetadata().getName();
+        long rv = Long.parseLong(created.getMetadata().getResourceVersion());
+
+        HttpResponse<String> future = raw("GET", path + "?resourceVersion=" + (rv + 1_000_000), null, null, true);
+        HttpResponse<String> reached = raw("GET", path + "?resourceVersion=" + rv, null, null, true);
+        HttpResponse<String> malformed = raw("GET", path + "?resourceVersion=abc", null, null, true);
+
+        assertThat(future.statusCode()).isEqualTo(504);
+        assertThat(future.body()).contains("Too large resource version").contains("ResourceVersionTooLarge");
+        assertThat(reached.statusCode()).isEqualTo(200);
+        assertThat(malformed.statusCode()).isEqualTo(400);
+        assertThat(malformed.body()).contains("invalid resource version: abc");
+    }
+
+    @Test
     void aListRefusesATimeoutThatIsNotANumber() throws Exception {
         HttpResponse<String> list = raw("GET", "/api/v1/namespaces/default/configmaps?timeoutSeconds=abc", null, null,
                 true);

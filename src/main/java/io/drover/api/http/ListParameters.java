@@ -105,6 +105,28 @@ final class ListParameters {
     }
 
     /**
+     * A single-object GET's resourceVersion: unset or "0" reads the current object, as N does when the store has
+     * reached N (drover's store is never behind); N beyond the store's revision is the list's 504 (kube-apiserver's
+     * watch cache waits for it, then answers the same), a malformed one a 400.
+     */
+    void requireReadable(ApiRequest request) {
+        String rv = request.param("resourceVersion");
+        if (rv == null || rv.isEmpty() || rv.equals("0")) {
+            return;
+        }
+        long revision;
+        try {
+            revision = Long.parseLong(rv);
+        } catch (NumberFormatException e) {
+            revision = -1;
+        }
+        if (revision < 0) {
+            throw ApiException.badRequest("invalid resource version: " + rv);
+        }
+        requireReached(revision);
+    }
+
+    /**
      * A watch's sendInitialEvents (WatchList, served as Kubernetes 1.32 serves it with the feature
      * on), or null when not asked. Asked for, it needs resourceVersionMatch=NotOlderThan, and a
      * resourceVersionMatch needs it.

@@ -146,6 +146,7 @@ final class ResourceHandler {
             }
             return;
         }
+        listParameters.requireReadable(request);
         ObjectNode object = storage.get(path.type(), path.namespace(), path.name());
         if (ResourceType.SCALE.equals(path.subresource())) {
             send(response, 200, Scale.of(object, json));
