@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Kubernetes' garbage collector over ownerReferences: a dependent whose owners are all gone is
@@ -89,10 +90,15 @@ final class GarbageCollector implements Reconciler {
         }
     }
 
-    /** Whether the owner exists, asked of the API server: the cache may not have seen it yet. */
+    /**
+     * Whether the owner exists: the object the reference names by kind, name and namespace, with the reference's uid
+     * (as kube-controller-manager's isDangling checks it; a uid alone may name another object). Asked of the API
+     * server when the cache has not seen the uid yet.
+     */
     private boolean ownerExists(OwnerGraph.Node node, OwnerReference owner) {
-        if (graph.get(owner.getUid()) != null) {
-            return true;
+        OwnerGraph.Node cached = graph.get(owner.getUid());
+        if (cached != null) {
+            return isNamedBy(cached, owner, node.namespace());
         }
         ResourceType type = registry.findKind(owner.getApiVersion(), owner.getKind()).orElse(null);
         if (type == null) {
@@ -104,6 +110,15 @@ final class GarbageCollector implements Reconciler {
                 ? op.inNamespace(node.namespace()).withName(owner.getName()).get()
                 : op.withName(owner.getName()).get();
         return live != null && owner.getUid().equals(live.getMetadata().getUid());
+    }
+
+    /** Whether {@code reference}, held by an object in {@code namespace}, names {@code owner}. */
+    private static boolean isNamedBy(OwnerGraph.Node owner, OwnerReference reference, String namespace) {
+        String apiVersion = reference.getApiVersion() == null ? "" : reference.getApiVersion();
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        return owner.type().kind().equals(reference.getKind()) && owner.type().group().equals(group)
+                && owner.name().equals(reference.getName())
+                && (!owner.type().namespaced() || Objects.equals(owner.namespace(), namespace));
     }
 
     private void delete(OwnerGraph.Node node, DeletionPropagation propagation) {

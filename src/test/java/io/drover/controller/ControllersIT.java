@@ -105,6 +105,20 @@ class ControllersIT {
     }
 
     @Test
+    void aReferenceWhoseUidBelongsToAnotherObjectIsDangling() {
+        String ns = newNamespace("gc-uid");
+        ConfigMap real = configMap(ns, "real");
+        // The uid of an existing ConfigMap under a kind and name that do not exist: no owner at all.
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("child")
+                .addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node")
+                        .withName("no-such-node").withUid(real.getMetadata().getUid()).build())
+                .endMetadata().build()).create();
+
+        await().atMost(WAIT).until(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("child").get() == null);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("real").get()).isNotNull();
+    }
+
+    @Test
     void orphanDeletionKeepsDependentsWithoutTheOwnerReference() {
         String ns = newNamespace("orphan");
         ConfigMap owner = configMap(ns, "owner");
