@@ -8,6 +8,7 @@ import io.drover.workload.DisruptionControllers;
 import io.drover.workload.WorkloadControllers;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -16,6 +17,7 @@ import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the built-in controllers (namespace lifecycle, default service accounts, ClusterRole
- * aggregation, garbage collection, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
+ * aggregation, garbage collection of objects and of orphaned pods, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
 public final class ControllerManager implements AutoCloseable {
@@ -86,6 +88,34 @@ public final class ControllerManager implements AutoCloseable {
         WorkloadControllers.register(client, pods, replicaSets, deployments, this::controller);
         informers.add(DisruptionControllers.register(client, pods, replicaSets, deployments, this::controller));
         informers.addAll(ServiceControllers.register(client, pods, this::controller));
+
+        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        informers.add(nodes);
+        PodGarbageCollector podGc = new PodGarbageCollector(client, pods, nodes, Clock.systemUTC());
+        Controller podGarbageCollector = controller("pod-garbage-collector", podGc);
+        pods.addEventHandler(EventHandlers.onChange(pod -> {
+            if (podGc.concerns(pod)) {
+                podGarbageCollector.enqueue(Keys.of(pod));
+            }
+        }));
+        nodes.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Node node) {
+                podGc.nodeSeen(node);
+            }
+
+            @Override
+            public void onUpdate(Node oldNode, Node node) {
+                podGc.nodeSeen(node);
+            }
+
+            @Override
+            public void onDelete(Node node, boolean finalStateUnknown) {
+                pods.getStore().list().stream().filter(pod -> pod.getSpec() != null
+                        && node.getMetadata().getName().equals(pod.getSpec().getNodeName()))
+                        .forEach(pod -> podGarbageCollector.enqueue(Keys.of(pod)));
+            }
+        });
 
         OwnerGraph graph = new OwnerGraph();
         Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));

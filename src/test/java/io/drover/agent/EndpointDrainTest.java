@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drover.proxy.AppliedRevisionLease;
@@ -9,10 +10,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -23,7 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The drain's decisions against slices and proxy Leases held in memory, on a clock the test moves. */
 class EndpointDrainTest {
     private static final Duration GRACE = Duration.ofSeconds(30);
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final List<EndpointSlice> slices = new ArrayList<>();
     private final List<Lease> leases = new ArrayList<>();
     private int sliceLists;
@@ -205,28 +204,5 @@ class EndpointDrainTest {
                 .addToAnnotations(AppliedRevisionLease.ANNOTATION, Long.toString(applied)).endMetadata()
                 .withNewSpec().withHolderIdentity(node).withLeaseDurationSeconds(40)
                 .withRenewTime(ZonedDateTime.ofInstant(renewed, ZoneOffset.UTC)).endSpec().build();
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2025-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -9,7 +9,15 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.drover.testing.MutableClock;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.TimeUnit;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -116,6 +124,49 @@ class ControllersIT {
 
         await().atMost(WAIT).until(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("child").get() == null);
         assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("real").get()).isNotNull();
+    }
+
+    @Test
+    void aPodOfANodeThatStaysMissingIsDeletedAfterTheQuarantine() throws Exception {
+        String ns = newNamespace("podgc");
+        KubernetesClient client = CLUSTER.client();
+        Pod orphan = client.pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("orphan")
+                .endMetadata().withNewSpec().withNodeName("no-such-node").addNewContainer().withName("c").withImage("c")
+                .endContainer().endSpec().build()).create();
+        SharedIndexInformer<Pod> pods = client.pods().inNamespace(ns).runnableInformer(0);
+        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        try {
+            pods.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            nodes.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            MutableClock clock = new MutableClock(Instant.now());
+            PodGarbageCollector collector = new PodGarbageCollector(client, pods, nodes, clock);
+            String key = Keys.of(orphan);
+
+            assertThat(collector.concerns(orphan)).isTrue();
+            assertThat(collector.reconcile(key)).isInstanceOf(Result.RequeueAfter.class);
+            assertThat(client.pods().inNamespace(ns).withName("orphan").get()).isNotNull();
+
+            clock.advance(PodGarbageCollector.QUARANTINE.plusSeconds(1));
+            assertThat(collector.reconcile(key)).isInstanceOf(Result.Done.class);
+            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("orphan").get() == null);
+        } finally {
+            pods.close();
+            nodes.close();
+        }
+    }
+
+    @Test
+    void aPodOnAnExistingNodeIsNotTheCollectorsConcern() {
+        Node node = CLUSTER.client().nodes().list().getItems().get(0);
+        Pod pod = new PodBuilder().withNewMetadata().withName("p").withNamespace("default").endMetadata().withNewSpec()
+                .withNodeName(node.getMetadata().getName()).endSpec().build();
+        SharedIndexInformer<Node> nodes = CLUSTER.client().nodes().runnableInformer(0);
+        try {
+            nodes.start().toCompletableFuture().join();
+            assertThat(new PodGarbageCollector(CLUSTER.client(), null, nodes, Clock.systemUTC()).concerns(pod)).isFalse();
+        } finally {
+            nodes.close();
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.drover.agent.logs;
 
+import io.drover.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drover.agent.runtime.process.OutputReaders;
@@ -13,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
@@ -218,33 +218,5 @@ class LogPipelineTest {
             throw new AssertionError(e);
         }
         return out.toString(StandardCharsets.UTF_8);
-    }
-
-    /** A clock the test sets. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant now) {
-            this.now = now;
-        }
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.drover.api.service;
 
+import io.drover.testing.MutableClock;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -14,11 +15,7 @@ import io.drover.api.service.ServiceClaims.Kind;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.testing.TempSqliteStore;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -43,7 +40,7 @@ class ServiceClaimsTest {
     /** The first address a dynamic allocation picks in the default range. */
     private static final String FIRST = "10.43.1.1";
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     @RegisterExtension
     final TempSqliteStore temp = new TempSqliteStore("drover-claims");
 
@@ -190,28 +187,5 @@ class ServiceClaimsTest {
             assertThat(ports.add(port)).as("nodePort %s handed out twice", port).isTrue();
         }
         assertThat(all).hasSize(servers * perServer);
-    }
-
-    private static final class MutableClock extends Clock {
-        private volatile Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
     }
 }

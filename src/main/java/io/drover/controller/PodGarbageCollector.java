@@ -1,0 +1,82 @@
+package io.drover.controller;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * kube-controller-manager's pod garbage collector, for the pods no node agent will ever finish: a pod bound to a
+ * node that does not exist (gcOrphaned: after the node has been missing for 40 seconds and the API server confirms
+ * it, so that a node still registering keeps its pods), and a pod being deleted that was never bound
+ * (gcUnscheduledTerminating). Both are deleted at once (grace 0), as there; without this a {@code kubectl delete}
+ * of such a pod waited forever.
+ */
+final class PodGarbageCollector implements Reconciler {
+    /** kube-controller-manager's quarantineTime: how long a node must be missing before its pods go. */
+    static final Duration QUARANTINE = Duration.ofSeconds(40);
+
+    private final KubernetesClient client;
+    private final SharedIndexInformer<Pod> pods;
+    private final SharedIndexInformer<Node> nodes;
+    private final Clock clock;
+    /** When each missing node was first found missing. */
+    private final Map<String, Instant> missingSince = new ConcurrentHashMap<>();
+
+    PodGarbageCollector(KubernetesClient client, SharedIndexInformer<Pod> pods, SharedIndexInformer<Node> nodes,
+            Clock clock) {
+        this.client = client;
+        this.pods = pods;
+        this.nodes = nodes;
+        this.clock = clock;
+    }
+
+    /** Whether the collector has anything to do with {@code pod}: its key is worth enqueueing. */
+    boolean concerns(Pod pod) {
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
+        if (node == null || node.isEmpty()) {
+            return pod.getMetadata().getDeletionTimestamp() != null;
+        }
+        return nodes.getStore().getByKey(node) == null;
+    }
+
+    @Override
+    public Result reconcile(String key) {
+        Pod pod = pods.getStore().getByKey(key);
+        if (pod == null || !concerns(pod)) {
+            return Result.done();
+        }
+        String node = pod.getSpec().getNodeName();
+        if (node != null && !node.isEmpty()) {
+            Instant since = missingSince.computeIfAbsent(node, n -> clock.instant());
+            Duration left = QUARANTINE.minus(Duration.between(since, clock.instant()));
+            if (!left.isNegative()) {
+                return Result.requeueAfter(left.plusMillis(100));
+            }
+            if (client.nodes().withName(node).get() != null) {
+                missingSince.remove(node);
+                return Result.done();
+            }
+        }
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .withGracePeriod(0).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
+        return Result.done();
+    }
+
+    /** Forgets a node that is back: its pods are its agent's again. */
+    void nodeSeen(Node node) {
+        missingSince.remove(node.getMetadata().getName());
+    }
+}
