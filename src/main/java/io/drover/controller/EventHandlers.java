@@ -10,20 +10,25 @@ public final class EventHandlers {
 
     /** Calls {@code onChange} with the object of every add, update (the new one) and delete. */
     public static <T> ResourceEventHandler<T> onChange(Consumer<T> onChange) {
+        return onChange(onChange, onChange);
+    }
+
+    /** Calls {@code present} with the object of every add and update (the new one), {@code deleted} at a delete. */
+    public static <T> ResourceEventHandler<T> onChange(Consumer<T> present, Consumer<T> deleted) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T obj) {
-                onChange.accept(obj);
+                present.accept(obj);
             }
 
             @Override
             public void onUpdate(T oldObj, T newObj) {
-                onChange.accept(newObj);
+                present.accept(newObj);
             }
 
             @Override
             public void onDelete(T obj, boolean finalStateUnknown) {
-                onChange.accept(obj);
+                deleted.accept(obj);
             }
         };
     }

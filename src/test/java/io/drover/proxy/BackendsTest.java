@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.time.Clock;
+import io.drover.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,7 +16,7 @@ class BackendsTest {
     private static final InetSocketAddress A = new InetSocketAddress("127.0.0.1", 1001);
     private static final InetSocketAddress B = new InetSocketAddress("127.0.0.1", 1002);
     private static final InetSocketAddress C = new InetSocketAddress("127.0.0.1", 1003);
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final InetAddress client = InetAddress.getLoopbackAddress();
 
     @Test
@@ -67,28 +66,5 @@ class BackendsTest {
         InetSocketAddress other = first.address().equals(A) ? B : A;
         backends.update(List.of(other));
         assertThat(backends.pick(client, Set.of()).address()).isEqualTo(other);
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

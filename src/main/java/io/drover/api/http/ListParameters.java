@@ -114,16 +114,7 @@ final class ListParameters {
         if (rv == null || rv.isEmpty() || rv.equals("0")) {
             return;
         }
-        long revision;
-        try {
-            revision = Long.parseLong(rv);
-        } catch (NumberFormatException e) {
-            revision = -1;
-        }
-        if (revision < 0) {
-            throw ApiException.badRequest("invalid resource version: " + rv);
-        }
-        requireReached(revision);
+        requireReached(ListOptions.revision(rv));
     }
 
     /**

@@ -25,6 +25,15 @@ public record ListOptions(LabelSelector labels, FieldSelector fields, int limit,
      * @throws ApiException 400 when it is not a number of zero or more
      */
     public long revision() {
+        return revision(resourceVersion);
+    }
+
+    /**
+     * A resourceVersion as a store revision.
+     *
+     * @throws ApiException 400 when it is not a number of zero or more
+     */
+    public static long revision(String resourceVersion) {
         long revision;
         try {
             revision = Long.parseLong(resourceVersion);
