@@ -98,9 +98,12 @@ public final class ControllerManager implements AutoCloseable {
                 podGarbageCollector.enqueue(Keys.of(pod));
             }
         }));
-        nodes.addEventHandler(EventHandlers.onChange(podGc::nodeSeen, node -> pods.getStore().list().stream()
-                .filter(pod -> pod.getSpec() != null && node.getMetadata().getName().equals(pod.getSpec().getNodeName()))
-                .forEach(pod -> podGarbageCollector.enqueue(Keys.of(pod)))));
+        nodes.addEventHandler(EventHandlers.onChange(podGc::nodeSeen, node -> {
+            podGc.nodeDeleted(node);
+            pods.getStore().list().stream()
+                    .filter(pod -> pod.getSpec() != null && node.getMetadata().getName().equals(pod.getSpec().getNodeName()))
+                    .forEach(pod -> podGarbageCollector.enqueue(Keys.of(pod)));
+        }));
 
         OwnerGraph graph = new OwnerGraph();
         Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));

@@ -52,7 +52,7 @@ final class PodGarbageCollector implements Reconciler {
         if (pod == null || !concerns(pod)) {
             return Result.done();
         }
-        String node = pod.getSpec().getNodeName();
+        String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
         if (node != null && !node.isEmpty()) {
             Instant since = missingSince.computeIfAbsent(node, n -> clock.instant());
             Duration left = QUARANTINE.minus(Duration.between(since, clock.instant()));
@@ -78,5 +78,13 @@ final class PodGarbageCollector implements Reconciler {
     /** Forgets a node that is back: its pods are its agent's again. */
     void nodeSeen(Node node) {
         missingSince.remove(node.getMetadata().getName());
+    }
+
+    /**
+     * Starts a deleted node's quarantine now, whatever a reconcile that raced with the node's return left behind:
+     * its pods get the full 40 seconds.
+     */
+    void nodeDeleted(Node node) {
+        missingSince.put(node.getMetadata().getName(), clock.instant());
     }
 }

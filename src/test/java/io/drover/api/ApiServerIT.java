@@ -1297,6 +1297,19 @@ class ApiServerIT {
         assertThat(otherVersion.statusCode()).isEqualTo(400);
         assertThat(otherVersion.body()).contains("Specified patch version: autoscaling/v2, expected: autoscaling/v1");
 
+        // A v1 configuration that names no CPU target owns no metrics: a labels-only apply by another manager
+        // neither conflicts with the metrics a v2 client set nor replaces them by the 80% default.
+        CLUSTER.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("web").edit(h -> {
+            h.getSpec().getMetrics().get(0).getResource().getTarget().setAverageUtilization(65);
+            return h;
+        });
+        HttpResponse<String> labelled = raw("PATCH", hpas.replace("fieldManager=kubectl", "fieldManager=labeller"),
+                "application/apply-patch+yaml", "apiVersion: autoscaling/v1\nkind: HorizontalPodAutoscaler\nmetadata:\n"
+                        + "  name: web\n  labels: {team: a}\n", true);
+        assertThat(labelled.statusCode()).as(labelled.body()).isEqualTo(200);
+        assertThat(CLUSTER.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("web").get()
+                .getSpec().getMetrics().get(0).getResource().getTarget().getAverageUtilization()).isEqualTo(65);
+
         HttpResponse<String> event = raw("PATCH", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/e?fieldManager=me",
                 "application/apply-patch+yaml", "{\"apiVersion\":\"events.k8s.io/v1\",\"kind\":\"Event\","
                         + "\"metadata\":{\"name\":\"e\"},\"eventTime\":\"2026-01-01T00:00:00.000000Z\",\"type\":\"Normal\","

@@ -99,6 +99,12 @@ class WriteOptionsIT {
         assertThat(body(response).path("message").asText()).isEqualTo("PatchOptions.meta.k8s.io \"\" is invalid: "
                 + "force: Forbidden: may not be specified for non-apply patch");
         assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("x").get().getData()).containsEntry("k", "v");
+
+        // CreateOptions and UpdateOptions have no force: kube-apiserver does not decode it there.
+        assertThat(send("POST", "/api/v1/namespaces/" + ns + "/configmaps?force=true", "application/json",
+                configMap("created", "v")).statusCode()).isEqualTo(201);
+        assertThat(send("PUT", "/api/v1/namespaces/" + ns + "/configmaps/created?force=true", "application/json",
+                configMap("created", "w")).statusCode()).isEqualTo(200);
     }
 
     @Test

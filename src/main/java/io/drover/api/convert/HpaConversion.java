@@ -52,6 +52,27 @@ public final class HpaConversion {
     private HpaConversion() {
     }
 
+    /**
+     * An autoscaling/v1 apply configuration as the v2 configuration it stands for: what it names and nothing
+     * more. {@link #toV2} converts whole objects and so fills in what an object must have (a CPU target of 80%
+     * without one); a configuration that sets no CPU target and no metrics annotation owns no metrics, and one
+     * without a spec no spec, so that a labels-only apply through v1 neither conflicts with nor replaces the
+     * metrics a v2 client set.
+     */
+    public static ObjectNode configurationToV2(ObjectNode v1) {
+        ObjectNode v2 = toV2(v1);
+        if (!(v1.get("spec") instanceof ObjectNode v1Spec)) {
+            v2.remove("spec");
+            return v2;
+        }
+        boolean cpu = v1Spec.has("targetCPUUtilizationPercentage");
+        boolean annotated = v1.path("metadata").path("annotations").has(METRICS);
+        if (!cpu && !annotated && v2.get("spec") instanceof ObjectNode v2Spec) {
+            v2Spec.remove("metrics");
+        }
+        return v2;
+    }
+
     /** The autoscaling/v2 form of an autoscaling/v1 HorizontalPodAutoscaler. */
     public static ObjectNode toV2(ObjectNode v1) {
         ObjectNode out = NODES.objectNode();

@@ -8,7 +8,6 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.validation.CanonicalQuantities;
 import io.drover.api.validation.FieldTypes;
 import io.drover.api.validation.FieldValidation;
-import io.drover.api.validation.OmittedEmpties;
 import io.drover.api.validation.UnknownFields;
 import io.drover.api.validation.ZeroValues;
 import java.util.List;
@@ -28,7 +27,6 @@ final class FieldChecks {
             throw ApiException.badRequest(error);
         });
         ZeroValues.fill(type.apiVersion(), type.kind(), object);
-        OmittedEmpties.drop(type.apiVersion(), type.kind(), object);
         CanonicalQuantities.canonicalize(type.apiVersion(), type.kind(), object);
         List<String> unknown = UnknownFields.find(type.apiVersion(), type.kind(), object);
         if (unknown.isEmpty()) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.strategy.GoValues;
+import io.drover.api.validation.OmittedEmpties;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.security.Authenticator;
@@ -240,6 +241,7 @@ final class ResourceHandler {
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.CREATE);
         ObjectNode object = objectBody(request, path);
         FieldChecks.apply(options.fieldValidation(), path.type(), object, response);
+        OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), object);
         object = recordUpdate(null, object, options.fieldManager());
         send(response, 201, storage.create(path.type(), namespaceOf(path), object, options.dryRun()));
     }
@@ -266,6 +268,7 @@ final class ResourceHandler {
         }
         checkKindAndNamespace(body, path);
         FieldChecks.apply(options.fieldValidation(), path.type(), body, response);
+        OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), body);
         WritePart part = WritePart.of(path.subresource());
         send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
                 current -> recordUpdate(current, part.confine(current, body), options.fieldManager(), part), part,
@@ -308,6 +311,7 @@ final class ResourceHandler {
             checkUidUnchanged(current, patched, path);
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(options.fieldValidation(), path.type(), patched, response);
+            OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), patched);
             return sameVersionIsNoPrecondition(current,
                     recordUpdate(current, part.confine(current, patched), options.fieldManager(), part));
         }, part, options.dryRun());
@@ -356,6 +360,9 @@ final class ResourceHandler {
                 } else {
                     merged = applied(path, () -> first);
                 }
+                // The configuration keeps its empty values, as structured-merge-diff sees them (an applied
+                // `value: ""` is owned); the object drops them, as typed decoding does.
+                OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), merged);
                 if (part == WritePart.MAIN) {
                     LastApplied.sync(merged, applied, manager);
                 }
@@ -368,6 +375,7 @@ final class ResourceHandler {
             }
             ObjectNode created = applied(path, () -> ServerSideApply.apply(null, applied, manager, force, schema,
                     clock.instant()));
+            OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), created);
             LastApplied.sync(created, applied, manager);
             created.withObject("metadata").put("name", path.name());
             send(response, 201, storage.create(path.type(), namespaceOf(path), created, options.dryRun()));

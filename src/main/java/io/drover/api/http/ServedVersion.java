@@ -37,6 +37,8 @@ final class ServedVersion {
     private final String kind;
     private final UnaryOperator<ObjectNode> toStored;
     private final UnaryOperator<ObjectNode> toServed;
+    /** A server-side apply configuration to the stored version: what it names and no more. */
+    private final UnaryOperator<ObjectNode> configurationToStored;
     /** A merge or strategic merge patch in the stored version's names; identity when they are the same. */
     private final UnaryOperator<ObjectNode> patchToStored;
     /** A fieldSelector in the stored version's labels. */
@@ -48,6 +50,7 @@ final class ServedVersion {
     private final UnaryOperator<String> fieldToServed;
 
     private ServedVersion(ResourceType stored, ResourceType served, UnaryOperator<ObjectNode> toStored,
+            UnaryOperator<ObjectNode> configurationToStored,
             UnaryOperator<ObjectNode> toServed, UnaryOperator<ObjectNode> patchToStored,
             UnaryOperator<String> selectorToStored, Consumer<ObjectNode> createChecks,
             UnaryOperator<String> fieldToServed, ObjectMapper json) {
@@ -57,6 +60,7 @@ final class ServedVersion {
         this.servedApiVersion = served.apiVersion();
         this.kind = served.kind();
         this.toStored = toStored;
+        this.configurationToStored = configurationToStored;
         this.toServed = toServed;
         this.patchToStored = patchToStored;
         this.selectorToStored = selectorToStored;
@@ -67,12 +71,15 @@ final class ServedVersion {
     static Optional<ServedVersion> of(ResourceType served, ResourceRegistry registry, ObjectMapper json) {
         if (served.group().equals("autoscaling") && served.version().equals("v1")) {
             ResourceType v2 = registry.find("autoscaling", "v2", served.plural()).orElseThrow();
-            return Optional.of(new ServedVersion(v2, served, HpaConversion::toV2, HpaConversion::toV1,
+            return Optional.of(new ServedVersion(v2, served, HpaConversion::toV2, HpaConversion::configurationToV2,
+                    HpaConversion::toV1,
                     UnaryOperator.identity(), UnaryOperator.identity(), object -> { }, UnaryOperator.identity(), json));
         }
         if (served.group().equals("events.k8s.io")) {
             ResourceType core = registry.find("", "v1", served.plural()).orElseThrow();
-            return Optional.of(new ServedVersion(core, served, EventConversion::toCore, EventConversion::toEvents,
+            // Event conversion renames fields and adds none: a configuration converts as an object does.
+            return Optional.of(new ServedVersion(core, served, EventConversion::toCore, EventConversion::toCore,
+                    EventConversion::toEvents,
                     EventConversion::patchToCore, EventConversion::coreFieldSelector, EventConversion::validateCreate,
                     EventConversion::servedFieldPath, json));
         }
@@ -141,7 +148,7 @@ final class ServedVersion {
         FieldTypes.decodingError(servedApiVersion, kind, config).ifPresent(error -> {
             throw ApiException.badRequest(error);
         });
-        return toStored.apply(config);
+        return configurationToStored.apply(config);
     }
 
     private ApiRequest withStoredFieldSelector(ApiRequest request) {

@@ -45,7 +45,8 @@ record WriteOptions(boolean dryRun, String fieldManager, FieldValidation fieldVa
         }
         causes.addAll(fieldManagerProblems(manager));
         String forceParam = request.param("force");
-        if (forceParam != null && verb != Verb.APPLY) {
+        // Only PatchOptions has a force: a create's or update's is not decoded at all.
+        if (forceParam != null && verb == Verb.PATCH) {
             causes.add(new Cause("FieldValueForbidden", "Forbidden: may not be specified for non-apply patch", "force"));
         }
         List<String> dryRun = DryRun.queried(request);

@@ -237,7 +237,7 @@ public final class ProtobufBodies {
             DateTimeFormatter format = type.equals(TIME_TYPE) ? TIME : MICRO_TIME;
             try {
                 return NODES.textNode(format.format(Instant.ofEpochSecond(seconds, nanos)));
-            } catch (DateTimeException e) {
+            } catch (DateTimeException | ArithmeticException e) {
                 throw new IllegalArgumentException("time of " + seconds + " seconds is out of range");
             }
         }

@@ -67,6 +67,11 @@ public enum WritePart {
             case FINALIZE -> copy(desired.path("spec"), next.withObject("spec"), "finalizers");
             default -> copy(desired.path("spec"), next.withObject("spec"), "ephemeralContainers");
         }
+        // Its uid is a precondition too, as a PUT body's is (the store checks it).
+        JsonNode uid = desired.path("metadata").get("uid");
+        if (uid != null && uid.isTextual() && !uid.asText().isEmpty()) {
+            next.withObject("metadata").set("uid", uid);
+        }
         JsonNode version = desired.path("metadata").get("resourceVersion");
         if (version != null) {
             next.withObject("metadata").set("resourceVersion", version);

@@ -10,8 +10,8 @@ import java.util.Map;
 /**
  * What Kubernetes checks on a write through a status subresource: counters that cannot be negative or exceed the
  * total they are part of (ValidateDeploymentStatus, ValidateReplicaSetStatus, the PDB's and HPA's status checks),
- * load-balancer ingress addresses that are addresses (ValidateLoadBalancerStatus), condition statuses that are
- * True, False or Unknown, pod IPs that are IPs, and node resources that are not negative. Before, any status
+ * load-balancer ingress addresses that are addresses (ValidateLoadBalancerStatus), metav1 condition statuses
+ * (PDBs, Services) that are True, False or Unknown, pod IPs that are IPs, and node resources that are not negative. Before, any status
  * was stored; a negative replica count or a typeless condition then stayed in what `kubectl get` shows.
  */
 final class StatusRules {
@@ -81,20 +81,12 @@ final class StatusRules {
         return causes;
     }
 
-    /** ValidatePodStatusUpdate's address checks: podIP(s) and hostIP(s) are IPs, the first of a list its single field. */
+    /** ValidatePodStatusUpdate's address checks: podIP(s) and hostIP(s) are IPs (a pod's conditions are not checked). */
     static List<Cause> pod(ObjectNode pod) {
         List<Cause> causes = new ArrayList<>();
         JsonNode status = pod.path("status");
         causes.addAll(addresses(status, "podIP", "podIPs"));
         causes.addAll(addresses(status, "hostIP", "hostIPs"));
-        List<ObjectNode> conditions = Nodes.objects(status, "conditions");
-        for (int i = 0; i < conditions.size(); i++) {
-            String value = Nodes.text(conditions.get(i), "status");
-            if (!CONDITION_STATUSES.contains(value)) {
-                causes.add(Causes.notSupported("status.conditions[" + i + "].status", GoValues.quote(value),
-                        CONDITION_STATUSES));
-            }
-        }
         return causes;
     }
 
@@ -105,7 +97,7 @@ final class StatusRules {
             JsonNode resources = node.path("status").path(list);
             for (Map.Entry<String, JsonNode> resource : resources.properties()) {
                 causes.addAll(ResourceNames.value(resource.getKey(), resource.getValue().asText(),
-                        "status." + list + "[" + resource.getKey() + "]"));
+                        "status." + list + "." + resource.getKey()));
             }
         }
         return causes;

@@ -21,13 +21,30 @@ import java.util.Set;
  * {@code generation: 0} in the template, so {@code rollout undo} to that revision made a new ReplicaSet.
  *
  * <p>Objects elsewhere keep their empty values: outside these types some strings are pointers in Go (an
- * EndpointSlice port's name), where empty and unset differ. Structs are never dropped ({@code emptyDir: {}} is a
- * volume).
+ * EndpointSlice port's name), where empty and unset differ; inside them the few such strings are listed
+ * ({@code EMPTY_STRING_KEPT}), and owner references and managedFields entries, which the server writes, are left
+ * alone. Structs are never dropped ({@code emptyDir: {}} is a volume). A server-side apply's configuration keeps
+ * its empty values (structured-merge-diff owns an applied {@code value: ""}); the merged object drops them.
  */
 public final class OmittedEmpties {
     private static final String OBJECT_META = Meta.ObjectMeta.getDescriptor().getFullName();
     /** The message types whose empty values are dropped: what a PodSpec holds, metadata and selectors. */
     private static final Set<Descriptor> SCOPE = scope();
+    /**
+     * Fields in scope whose empty string is a value: pointers in Go ({@code *string}), where "" and unset differ
+     * (an ephemeral volume's {@code storageClassName: ""} asks for no dynamic provisioning), and strings without
+     * {@code omitempty}, which Go writes even when empty.
+     */
+    private static final Set<String> EMPTY_STRING_KEPT = Set.of(
+            "k8s.io.api.core.v1.PersistentVolumeClaimSpec.storageClassName",
+            "k8s.io.api.core.v1.PersistentVolumeClaimSpec.volumeAttributesClassName",
+            "k8s.io.api.core.v1.PodSpec.runtimeClassName",
+            "k8s.io.api.core.v1.SecurityContext.procMount",
+            "k8s.io.api.core.v1.SeccompProfile.localhostProfile",
+            "k8s.io.api.core.v1.AppArmorProfile.localhostProfile",
+            "k8s.io.api.core.v1.VolumeMount.mountPropagation",
+            "k8s.io.api.core.v1.HTTPHeader.value",
+            "k8s.io.api.core.v1.Sysctl.value");
     private static final DescriptorWalk.Visitor VISITOR = new DescriptorWalk.Visitor() {
         @Override
         public JsonNode member(Descriptor owner, FieldDescriptor field, JsonNode value) {
@@ -50,7 +67,7 @@ public final class OmittedEmpties {
             return value.isEmpty();
         }
         if (field.getJavaType() == FieldDescriptor.JavaType.STRING) {
-            return value.isTextual() && value.asText().isEmpty();
+            return value.isTextual() && value.asText().isEmpty() && !EMPTY_STRING_KEPT.contains(field.getFullName());
         }
         // ObjectMeta.Generation is an omitempty int64 (a protobuf body always carries it).
         return owner.getFullName().equals(OBJECT_META) && field.getName().equals("generation")
@@ -67,7 +84,9 @@ public final class OmittedEmpties {
     }
 
     private static void reach(Descriptor type, Set<Descriptor> types) {
-        if (!DescriptorWalk.isStruct(type) || !types.add(type)) {
+        // The server writes owner references' and managedFields' entries itself; they are left as they are.
+        if (!DescriptorWalk.isStruct(type) || type.equals(Meta.OwnerReference.getDescriptor())
+                || type.equals(Meta.ManagedFieldsEntry.getDescriptor()) || !types.add(type)) {
             return;
         }
         for (FieldDescriptor field : type.getFields()) {

@@ -353,6 +353,11 @@ class ProtobufBodiesTest {
         assertThatThrownBy(() -> ProtobufBodies.decode(body("v1", "ConfigMap", configMap)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("time of " + Long.MAX_VALUE + " seconds is out of range");
+        // Nanoseconds past a second overflow the seconds' arithmetic (not a DateTimeException).
+        Meta.Time overflowing = Meta.Time.newBuilder().setSeconds(Long.MAX_VALUE).setNanos(1_500_000_000).build();
+        V1.ConfigMap other = V1.ConfigMap.newBuilder().setMetadata(meta("cm").setCreationTimestamp(overflowing)).build();
+        assertThatThrownBy(() -> ProtobufBodies.decode(body("v1", "ConfigMap", other)))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

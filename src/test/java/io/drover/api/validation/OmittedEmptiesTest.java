@@ -38,6 +38,16 @@ class OmittedEmptiesTest {
     }
 
     @Test
+    void anEmptyStringThatMeansSomethingInGoIsKept() {
+        assertThat(dropped("v1", "Pod", "{'spec':{'runtimeClassName':'','volumes':[{'name':'v','ephemeral':{"
+                + "'volumeClaimTemplate':{'spec':{'storageClassName':''}}}}],'containers':[{'name':'c','readinessProbe':"
+                + "{'httpGet':{'path':'','httpHeaders':[{'name':'X','value':''}]}}}]}}"))
+                .isEqualTo("{'spec':{'runtimeClassName':'','volumes':[{'name':'v','ephemeral':{'volumeClaimTemplate':{"
+                        + "'spec':{'storageClassName':''}}}}],'containers':[{'name':'c','readinessProbe':{'httpGet':{"
+                        + "'httpHeaders':[{'name':'X','value':''}]}}}]}}");
+    }
+
+    @Test
     void objectsOutsidePodSpecsKeepTheirEmptyValues() {
         // An EndpointSlice port's name is a *string in Go: "" names the unnamed port.
         assertThat(dropped("discovery.k8s.io/v1", "EndpointSlice", "{'addressType':'IPv4','ports':[{'name':'',"
