@@ -71,6 +71,11 @@ public final class Bodies {
                 throw ApiException.badRequest("the protobuf request body could not be decoded: " + e.getMessage());
             }
         }
+        if (kind != null && (media.endsWith("-patch+json") || media.equals("application/apply-patch+yaml"))) {
+            // A create or a replace takes an object, not a patch (kube-apiserver's serializers for them are
+            // JSON, YAML and protobuf only).
+            throw ApiException.unsupportedMediaType(media);
+        }
         boolean isYaml = switch (media) {
             case "application/json", "application/merge-patch+json", "application/json-patch+json",
                     "application/strategic-merge-patch+json", "" -> false;

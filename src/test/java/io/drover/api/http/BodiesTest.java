@@ -35,6 +35,16 @@ class BodiesTest {
     }
 
     @Test
+    void anObjectToCreateOrReplaceIsNotAPatch() {
+        for (String media : new String[] {"application/merge-patch+json", "application/json-patch+json",
+                "application/strategic-merge-patch+json", "application/apply-patch+yaml"}) {
+            assertThatThrownBy(() -> bodies.parse(bytes("{}"), media, "ConfigMap"))
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(415));
+            assertThat(bodies.parse(bytes("{}"), media).isObject()).isTrue();
+        }
+    }
+
+    @Test
     void yamlBodiesExpandAliasesAndMergeKeys() {
         for (String media : new String[] {"application/yaml", "application/apply-patch+yaml; charset=utf-8"}) {
             JsonNode body = bodies.parse(bytes("""
