@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.controller.Informers;
 import io.drover.agent.logs.LogPipeline;
 import io.drover.agent.env.ApiEnvVarSources;
 import io.drover.agent.env.ContainerEnvironment;
@@ -115,7 +116,7 @@ public final class NodeAgent implements AutoCloseable {
         Clock clock = Clock.systemUTC();
         HostFacts host = HostFacts.detect(nodeName);
         PodFiles files = new PodFiles(dataDir.resolve("pods"));
-        pods = client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0);
+        pods = Informers.keepWatching(client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0));
         logs = LogPipeline.start(clock, LogPipeline.DEFAULT_MAX_SIZE, LogPipeline.DEFAULT_MAX_FILES);
         Runtime runtime = ProcessRuntime.create(dataDir.resolve("runtime").resolve("process"));
         ResourceLimitsWarning.recordIfUnenforced(client, runtime, nodeName, clock);

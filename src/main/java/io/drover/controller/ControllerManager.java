@@ -56,7 +56,7 @@ public final class ControllerManager implements AutoCloseable {
     }
 
     private void startAll(ResourceRegistry registry) throws Exception {
-        SharedIndexInformer<Namespace> namespaces = client.namespaces().runnableInformer(0);
+        SharedIndexInformer<Namespace> namespaces = Informers.keepWatching(client.namespaces().runnableInformer(0));
         informers.add(namespaces);
         Controller namespaceController = controller("namespace-controller",
                 new NamespaceController(client, namespaces, registry));
@@ -66,7 +66,7 @@ public final class ControllerManager implements AutoCloseable {
             namespaceController.enqueue(ns.getMetadata().getName());
             serviceAccounts.enqueue(ns.getMetadata().getName());
         }));
-        SharedIndexInformer<ServiceAccount> accounts = client.serviceAccounts().inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<ServiceAccount> accounts = Informers.keepWatching(client.serviceAccounts().inAnyNamespace().runnableInformer(0));
         informers.add(accounts);
         accounts.addEventHandler(EventHandlers.onChange(sa -> {
             if (ServiceAccountController.DEFAULT.equals(sa.getMetadata().getName())) {
@@ -74,22 +74,22 @@ public final class ControllerManager implements AutoCloseable {
             }
         }));
 
-        SharedIndexInformer<ClusterRole> clusterRoles = client.rbac().clusterRoles().runnableInformer(0);
+        SharedIndexInformer<ClusterRole> clusterRoles = Informers.keepWatching(client.rbac().clusterRoles().runnableInformer(0));
         informers.add(clusterRoles);
         ClusterRoleAggregator aggregator = new ClusterRoleAggregator(client, clusterRoles);
         Controller aggregation = controller("clusterrole-aggregation-controller", aggregator);
         clusterRoles.addEventHandler(EventHandlers.onChange(role -> aggregator.aggregatedRoles()
                 .forEach(aggregation::enqueue)));
 
-        SharedIndexInformer<Pod> pods = client.pods().inAnyNamespace().runnableInformer(0);
-        SharedIndexInformer<ReplicaSet> replicaSets = client.apps().replicaSets().inAnyNamespace().runnableInformer(0);
-        SharedIndexInformer<Deployment> deployments = client.apps().deployments().inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<Pod> pods = Informers.keepWatching(client.pods().inAnyNamespace().runnableInformer(0));
+        SharedIndexInformer<ReplicaSet> replicaSets = Informers.keepWatching(client.apps().replicaSets().inAnyNamespace().runnableInformer(0));
+        SharedIndexInformer<Deployment> deployments = Informers.keepWatching(client.apps().deployments().inAnyNamespace().runnableInformer(0));
         informers.addAll(List.of(pods, replicaSets, deployments));
         WorkloadControllers.register(client, pods, replicaSets, deployments, this::controller);
         informers.add(DisruptionControllers.register(client, pods, replicaSets, deployments, this::controller));
         informers.addAll(ServiceControllers.register(client, pods, this::controller));
 
-        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        SharedIndexInformer<Node> nodes = Informers.keepWatching(client.nodes().runnableInformer(0));
         informers.add(nodes);
         PodGarbageCollector podGc = new PodGarbageCollector(client, pods, nodes, Clock.systemUTC());
         Controller podGarbageCollector = controller("pod-garbage-collector", podGc);
@@ -108,8 +108,8 @@ public final class ControllerManager implements AutoCloseable {
         OwnerGraph graph = new OwnerGraph();
         Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));
         for (ResourceType type : oneVersionPerResource(registry)) {
-            SharedIndexInformer<GenericKubernetesResource> informer = metadataClient
-                    .genericKubernetesResources(ApiClients.context(type)).inAnyNamespace().runnableInformer(0);
+            SharedIndexInformer<GenericKubernetesResource> informer = Informers.keepWatching(metadataClient
+                    .genericKubernetesResources(ApiClients.context(type)).inAnyNamespace().runnableInformer(0));
             // The collector looks objects up by key and uid only; fabric8's namespace index would
             // keep one more hash entry per object in the cluster, and dirty one more old-gen card
             // for G1 to scan at each young pause per object created.

@@ -1,5 +1,6 @@
 package io.drover.dns;
 
+import io.drover.controller.Informers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -62,8 +63,11 @@ final class ClusterRecords implements AutoCloseable {
             }
         };
         try {
-            records.services = client.services().inAnyNamespace().inform(handler(onChange), 0);
-            records.slices = client.discovery().v1().endpointSlices().inAnyNamespace().inform(handler(onChange), 0);
+            records.services = Informers.keepWatching(client.services().inAnyNamespace().runnableInformer(0));
+            records.services.addEventHandler(handler(onChange)).run();
+            records.slices = Informers.keepWatching(
+                    client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
+            records.slices.addEventHandler(handler(onChange)).run();
             records.rebuild();
             return records;
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.drover.proxy;
 
+import io.drover.controller.Informers;
 import io.drover.controller.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
@@ -118,8 +119,9 @@ public final class ServiceProxy implements AutoCloseable {
         ServiceProxy proxy = new ServiceProxy(client, settings, nodeName);
         try {
             // Both informers exist before either runs, so every sync finds both caches.
-            proxy.services = client.services().inAnyNamespace().runnableInformer(0);
-            proxy.slices = client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0);
+            proxy.services = Informers.keepWatching(client.services().inAnyNamespace().runnableInformer(0));
+            proxy.slices = Informers.keepWatching(
+                    client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
             proxy.services.addEventHandler(proxy.handler(s -> s.getMetadata().getName(), false));
             proxy.slices.addEventHandler(proxy.handler(
                     s -> s.getMetadata().getLabels() == null ? null : s.getMetadata().getLabels().get(SERVICE_NAME_LABEL),

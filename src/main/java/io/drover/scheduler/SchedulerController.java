@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.controller.Informers;
 import io.drover.controller.Controller;
 import io.drover.controller.EventHandlers;
 import io.drover.controller.EventRecorder;
@@ -70,7 +71,7 @@ public final class SchedulerController implements Reconciler {
      */
     public static Controller create(KubernetesClient client, SharedIndexInformer<Pod> pods,
             List<? super SharedIndexInformer<?>> informers) {
-        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        SharedIndexInformer<Node> nodes = Informers.keepWatching(client.nodes().runnableInformer(0));
         SchedulerController scheduler = new SchedulerController(client, pods, nodes, Scheduler.defaults(),
                 Clock.systemUTC());
         Controller controller = new Controller(NAME, scheduler);

@@ -1,5 +1,6 @@
 package io.drover.service;
 
+import io.drover.controller.Informers;
 import io.drover.controller.Controller;
 import io.drover.controller.EventHandlers;
 import io.drover.controller.Keys;
@@ -34,11 +35,13 @@ public final class ServiceControllers {
     public static List<SharedIndexInformer<?>> register(KubernetesClient client, SharedIndexInformer<Pod> pods,
             BiFunction<String, Reconciler, Controller> newController) {
         Clock clock = Clock.systemUTC();
-        SharedIndexInformer<Service> services = client.services().inAnyNamespace().runnableInformer(0);
-        SharedIndexInformer<EndpointSlice> slices = client.discovery().v1().endpointSlices().inAnyNamespace()
-                .runnableInformer(0);
-        SharedIndexInformer<Endpoints> endpoints = client.endpoints().inAnyNamespace().runnableInformer(0);
-        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        SharedIndexInformer<Service> services = Informers.keepWatching(
+                client.services().inAnyNamespace().runnableInformer(0));
+        SharedIndexInformer<EndpointSlice> slices = Informers.keepWatching(
+                client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
+        SharedIndexInformer<Endpoints> endpoints = Informers.keepWatching(
+                client.endpoints().inAnyNamespace().runnableInformer(0));
+        SharedIndexInformer<Node> nodes = Informers.keepWatching(client.nodes().runnableInformer(0));
         Controller sliceController = newController.apply("endpointslice-controller",
                 new EndpointSliceController(client, services, pods, slices, clock));
         Controller endpointsController = newController.apply("endpoints-controller",

@@ -1,5 +1,6 @@
 package io.drover.workload;
 
+import io.drover.controller.Informers;
 import io.drover.controller.Controller;
 import io.drover.controller.EventHandlers;
 import io.drover.controller.EventRecorder;
@@ -31,8 +32,8 @@ public final class DisruptionControllers {
             SharedIndexInformer<Pod> pods, SharedIndexInformer<ReplicaSet> replicaSets,
             SharedIndexInformer<Deployment> deployments, BiFunction<String, Reconciler, Controller> newController) {
         Clock clock = Clock.systemUTC();
-        SharedIndexInformer<PodDisruptionBudget> budgets = client.policy().v1().podDisruptionBudget()
-                .inAnyNamespace().runnableInformer(0);
+        SharedIndexInformer<PodDisruptionBudget> budgets = Informers.keepWatching(client.policy().v1().podDisruptionBudget()
+                .inAnyNamespace().runnableInformer(0));
         DisruptionController reconciler = new DisruptionController(client, budgets, pods, replicaSets, deployments,
                 new EventRecorder(client, "controllermanager", null, clock), clock);
         Controller controller = newController.apply("disruption-controller", reconciler);

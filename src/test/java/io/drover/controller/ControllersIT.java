@@ -65,6 +65,21 @@ class ControllersIT {
     }
 
     @Test
+    void objectsWithTextBeyondAsciiDoNotStopTheControllersWatches() {
+        // Every watch event of these carries multi-byte UTF-8; fabric8's HTTP watch split them badly and
+        // its informers then stopped for good.
+        for (int i = 0; i < 3; i++) {
+            CLUSTER.client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName("uni-")
+                    .addToAnnotations("description", "héllo ✓ café ☕ " + "ü".repeat(i * 700)).endMetadata().build())
+                    .create();
+        }
+        String later = newNamespace("after-uni");
+
+        await().atMost(WAIT).until(() -> CLUSTER.client().serviceAccounts().inNamespace(later)
+                .withName("default").get() != null);
+    }
+
+    @Test
     void deletingANamespaceRemovesEverythingInIt() {
         String ns = newNamespace("doomed");
         configMap(ns, "a");

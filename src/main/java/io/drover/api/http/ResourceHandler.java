@@ -2,6 +2,7 @@ package io.drover.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.strategy.GoValues;
@@ -45,6 +46,7 @@ final class ResourceHandler {
     private volatile boolean closing;
     private final ObjectStorage storage;
     private final ObjectMapper json;
+    private final ObjectWriter eventWriter;
     private final Bodies bodies;
     private final ListWriter lists;
     private final PodActions podActions;
@@ -61,6 +63,7 @@ final class ResourceHandler {
         this.podLogs = podLogs;
         this.storage = storage;
         this.json = json;
+        this.eventWriter = WatchEvents.writer(this.json);
         this.bodies = new Bodies(Mappers.requestJson());
         this.lists = new ListWriter(json, JSON);
         this.clock = clock;
@@ -230,7 +233,7 @@ final class ResourceHandler {
         ObjectNode event = json.createObjectNode();
         event.put("type", type);
         event.set("object", object);
-        out.write(json.writeValueAsBytes(event));
+        out.write(eventWriter.writeValueAsBytes(event));
         out.write('\n');
     }
 

@@ -194,6 +194,15 @@ final class ServedVersion {
         return json.writeValueAsBytes(node);
     }
 
+    /** A watch event line converted, written as every watch event is ({@link WatchEvents}). */
+    private byte[] convertEvent(byte[] line) throws IOException {
+        JsonNode node = json.readTree(line);
+        if (node instanceof ObjectNode o) {
+            convertInPlace(o);
+        }
+        return WatchEvents.writer(json).writeValueAsBytes(node);
+    }
+
     /** Converts an object, the items of a list, or the object of a watch event. */
     private void convertInPlace(ObjectNode node) {
         if (node.has("type") && node.path("object") instanceof ObjectNode event) {
@@ -229,7 +238,7 @@ final class ServedVersion {
         @Override
         public void write(int b) throws IOException {
             if (b == '\n') {
-                out.write(convert(line.toByteArray()));
+                out.write(convertEvent(line.toByteArray()));
                 out.write('\n');
                 line.reset();
             } else {
