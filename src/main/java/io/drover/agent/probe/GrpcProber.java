@@ -1,6 +1,7 @@
 package io.drover.agent.probe;
 
 import io.fabric8.kubernetes.api.model.GRPCAction;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.grpc.CallOptions;
 import io.grpc.Grpc;
 import io.grpc.InsecureChannelCredentials;
@@ -30,12 +31,25 @@ final class GrpcProber {
             .setFullMethodName("grpc.health.v1.Health/Check")
             .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();
 
+    private final ProbePorts ports;
+
+    /** A prober that reaches a probe's port where {@code ports} says the process listens (its allocated host port). */
+    GrpcProber(ProbePorts ports) {
+        this.ports = ports;
+    }
+
     ProbeResult probe(ProbeTarget target, GRPCAction action, Duration timeout) {
         if (action.getPort() == null || action.getPort() < 1 || action.getPort() > 65535) {
             return ProbeResult.error("invalid port number: " + action.getPort());
         }
-        String addr = (target.podIp().indexOf(':') >= 0 ? "[" + target.podIp() + "]" : target.podIp()) + ":"
-                + action.getPort();
+        int port;
+        try {
+            // A declared containerPort is served on its allocated host port, as for httpGet and tcpSocket probes.
+            port = ports.resolve(target.pod(), target.container(), new IntOrString(action.getPort()));
+        } catch (IllegalArgumentException e) {
+            return ProbeResult.error(e.getMessage());
+        }
+        String addr = (target.podIp().indexOf(':') >= 0 ? "[" + target.podIp() + "]" : target.podIp()) + ":" + port;
         ManagedChannel channel = Grpc.newChannelBuilder(addr, InsecureChannelCredentials.create())
                 .userAgent(HttpGetProber.USER_AGENT).build();
         try {

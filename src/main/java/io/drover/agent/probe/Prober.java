@@ -15,7 +15,7 @@ final class Prober {
         this.exec = new ExecProber(runtime);
         this.http = new HttpGetProber(ports);
         this.tcp = new TcpSocketProber(ports);
-        this.grpc = new GrpcProber();
+        this.grpc = new GrpcProber(ports);
     }
 
     ProbeResult run(ProbeTarget target, Probe probe, Duration timeout) throws InterruptedException {

@@ -2,10 +2,71 @@ package io.drover.agent.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.drover.ports.HostPortAnnotation;
+import io.fabric8.kubernetes.api.model.GRPCActionBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.grpc.Grpc;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.MethodDescriptor;
+import io.grpc.Server;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.stub.ServerCalls;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
-/** The hand-encoded grpc.health.v1 messages, against the bytes protoc's encoders produce. */
+/** The hand-encoded grpc.health.v1 messages, against the bytes protoc's encoders produce; and a real probe. */
 class GrpcProberTest {
+    /** The process's side of a declared containerPort 9000: a real gRPC health server on a free port. */
+    @Test
+    void aDeclaredPortIsProbedWhereTheProcessListens() throws Exception {
+        Server server = Grpc.newServerBuilderForPort(0, InsecureServerCredentials.create())
+                .addService(servingHealth()).build().start();
+        try {
+            Pod pod = new PodBuilder().withNewMetadata().withName("p")
+                    .addToAnnotations(HostPortAnnotation.KEY, "grpc:9000/TCP=" + server.getPort()).endMetadata()
+                    .withNewSpec().addNewContainer().withName("c").addNewPort().withName("grpc").withContainerPort(9000)
+                    .endPort().endContainer().endSpec().build();
+            ProbeTarget target = new ProbeTarget(pod, pod.getSpec().getContainers().get(0), null, "127.0.0.1");
+
+            ProbeResult result = new GrpcProber(ProbePorts.allocated()).probe(target,
+                    new GRPCActionBuilder().withPort(9000).build(), Duration.ofSeconds(5));
+
+            assertThat(result.outcome()).as(result.output()).isEqualTo(ProbeResult.Outcome.SUCCESS);
+        } finally {
+            server.shutdownNow().awaitTermination();
+        }
+    }
+
+    private static ServerServiceDefinition servingHealth() {
+        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(byte[] value) {
+                return new ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(InputStream stream) {
+                try {
+                    return stream.readAllBytes();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        };
+        MethodDescriptor<byte[], byte[]> check = MethodDescriptor.<byte[], byte[]>newBuilder()
+                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("grpc.health.v1.Health/Check")
+                .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
+        return ServerServiceDefinition.builder("grpc.health.v1.Health")
+                .addMethod(check, ServerCalls.asyncUnaryCall((request, response) -> {
+                    response.onNext(new byte[] {0x08, 1}); // SERVING
+                    response.onCompleted();
+                })).build();
+    }
 
     @Test
     void encodesTheServiceNameOnlyWhenSet() {
