@@ -73,7 +73,7 @@ public final class ContainerEnvironment {
 
         Map<String, String> env = new LinkedHashMap<>();
         env.put("PATH", node.path());
-        env.put("HOSTNAME", pod.getMetadata().getName());
+        env.put("HOSTNAME", hostname(pod));
         env.putAll(service);
         env.putAll(declared);
         return new Resolved(env, command);
@@ -236,5 +236,23 @@ public final class ContainerEnvironment {
 
     private static <T> List<T> list(List<T> l) {
         return l == null ? List.of() : l;
+    }
+
+    /**
+     * The pod's host name as the kubelet gives it (GeneratePodHostNameAndDomain): spec.hostname, else the pod's
+     * name, cut to 63 characters without a trailing "-" or "." (truncatePodHostnameIfNeeded).
+     */
+    static String hostname(Pod pod) {
+        String hostname = pod.getSpec() != null && pod.getSpec().getHostname() != null
+                && !pod.getSpec().getHostname().isEmpty() ? pod.getSpec().getHostname() : pod.getMetadata().getName();
+        if (hostname.length() <= 63) {
+            return hostname;
+        }
+        String truncated = hostname.substring(0, 63);
+        int end = truncated.length();
+        while (end > 0 && (truncated.charAt(end - 1) == '-' || truncated.charAt(end - 1) == '.')) {
+            end--;
+        }
+        return truncated.substring(0, end);
     }
 }

@@ -214,4 +214,15 @@ class ContainerEnvironmentTest {
         assertThat(rootless).containsEntry("KUBERNETES_SERVICE_HOST", "10.0.0.5")
                 .containsEntry("KUBERNETES_SERVICE_PORT", "6443").doesNotContainKey("KUBERNETES_PORT");
     }
+
+    @Test
+    void theHostNameIsSpecHostnameElseThePodsNameCutAsTheKubeletCutsIt() {
+        Pod named = new PodBuilder().withNewMetadata().withName("web-1").endMetadata().withNewSpec()
+                .withHostname("db-0").endSpec().build();
+        Pod longName = new PodBuilder().withNewMetadata().withName("a".repeat(62) + "-b-c").endMetadata()
+                .withNewSpec().endSpec().build();
+
+        assertThat(ContainerEnvironment.hostname(named)).isEqualTo("db-0");
+        assertThat(ContainerEnvironment.hostname(longName)).isEqualTo("a".repeat(62));
+    }
 }
