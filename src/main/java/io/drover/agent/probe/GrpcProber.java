@@ -26,7 +26,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class GrpcProber {
     private static final String[] STATUS_NAMES = {"UNKNOWN", "SERVING", "NOT_SERVING", "SERVICE_UNKNOWN"};
-    private static final MethodDescriptor<byte[], byte[]> CHECK = MethodDescriptor.<byte[], byte[]>newBuilder()
+    /** grpc.health.v1.Health/Check with raw message bytes (the probe's one call; the tests' server serves it). */
+    static final MethodDescriptor<byte[], byte[]> CHECK = MethodDescriptor.<byte[], byte[]>newBuilder()
             .setType(MethodDescriptor.MethodType.UNARY)
             .setFullMethodName("grpc.health.v1.Health/Check")
             .setRequestMarshaller(new Bytes()).setResponseMarshaller(new Bytes()).build();

@@ -8,14 +8,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.grpc.Grpc;
 import io.grpc.InsecureServerCredentials;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.stub.ServerCalls;
-import java.io.ByteArrayInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -43,26 +38,8 @@ class GrpcProberTest {
     }
 
     private static ServerServiceDefinition servingHealth() {
-        MethodDescriptor.Marshaller<byte[]> bytes = new MethodDescriptor.Marshaller<>() {
-            @Override
-            public InputStream stream(byte[] value) {
-                return new ByteArrayInputStream(value);
-            }
-
-            @Override
-            public byte[] parse(InputStream stream) {
-                try {
-                    return stream.readAllBytes();
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            }
-        };
-        MethodDescriptor<byte[], byte[]> check = MethodDescriptor.<byte[], byte[]>newBuilder()
-                .setType(MethodDescriptor.MethodType.UNARY).setFullMethodName("grpc.health.v1.Health/Check")
-                .setRequestMarshaller(bytes).setResponseMarshaller(bytes).build();
         return ServerServiceDefinition.builder("grpc.health.v1.Health")
-                .addMethod(check, ServerCalls.asyncUnaryCall((request, response) -> {
+                .addMethod(GrpcProber.CHECK, ServerCalls.asyncUnaryCall((request, response) -> {
                     response.onNext(new byte[] {0x08, 1}); // SERVING
                     response.onCompleted();
                 })).build();
