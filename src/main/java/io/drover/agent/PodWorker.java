@@ -24,6 +24,7 @@ import io.drover.agent.runtime.TaskStreams;
 import io.drover.agent.runtime.TaskSecurity;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
+import io.drover.controller.PodDeletion;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
 import io.drover.ports.PodPorts;
@@ -567,14 +568,7 @@ final class PodWorker implements Reconciler {
         stopAll(run, drain.graceLeft(pod, gracePeriod(pod)), pod);
         runs.remove(key);
         ports.release(key);
-        try {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
-                    .withGracePeriod(0).delete();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
+        PodDeletion.now(client, pod);
         return Result.done();
     }
 

@@ -2,21 +2,11 @@ package io.drover.api.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 class OmittedEmptiesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private static String dropped(String apiVersion, String kind, String object) {
-        try {
-            JsonNode node = JSON.readTree(object.replace('\'', '"'));
-            OmittedEmpties.drop(apiVersion, kind, node);
-            return node.toString().replace('"', '\'');
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Rewrites.rewritten(object, node -> OmittedEmpties.drop(apiVersion, kind, node));
     }
 
     @Test

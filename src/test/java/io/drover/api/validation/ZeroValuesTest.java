@@ -2,21 +2,11 @@ package io.drover.api.validation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 class ZeroValuesTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private static String filled(String apiVersion, String kind, String object) {
-        try {
-            JsonNode node = JSON.readTree(object.replace('\'', '"'));
-            ZeroValues.fill(apiVersion, kind, node);
-            return node.toString().replace('"', '\'');
-        } catch (Exception e) {
-            throw new AssertionError(e);
-        }
+        return Rewrites.rewritten(object, node -> ZeroValues.fill(apiVersion, kind, node));
     }
 
     @Test
