@@ -492,13 +492,27 @@ final class PodWorker implements Reconciler {
             return cr;
         }
         // It ended while no agent watched: learn how if the runtime can tell, then restart by policy.
-        ExitResult exit = runtime.inspect(persisted.get()).map(TaskStatus::exit)
-                .orElse(ExitResult.lost(clock.instant()));
+        Optional<TaskStatus> ended = runtime.inspect(persisted.get());
+        ExitResult exit = ended.map(TaskStatus::exit).orElse(ExitResult.lost(clock.instant()));
         cr.handle = persisted.get();
-        cr.startedAt = clock.instant();
+        // When it started, not now: a start after its end would make its run time negative (and the back-off).
+        cr.startedAt = ended.map(TaskStatus::startedAt).orElseGet(() -> runningSince(previous));
         cr.mode = ContainerRun.Mode.RUNNING;
         finish(pod, c, cr, exit);
         return cr;
+    }
+
+    /** When the status last written says the container started running; null when it says nothing. */
+    private static Instant runningSince(ContainerStatus previous) {
+        if (previous == null || previous.getState() == null || previous.getState().getRunning() == null
+                || previous.getState().getRunning().getStartedAt() == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(previous.getState().getRunning().getStartedAt());
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
     }
 
     /** Notices the end of a running task. */

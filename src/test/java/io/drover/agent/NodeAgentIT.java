@@ -370,6 +370,36 @@ class NodeAgentIT {
     }
 
     @Test
+    void aContainerThatEndedWhileNoAgentWatchedKeepsItsStartTime() throws Exception {
+        String node = "ended-away-node";
+        Path dataDir = Files.createTempDirectory("drover-agent");
+        try {
+            String startedAt;
+            long pid;
+            try (NodeAgent first = agent(node, dataDir)) {
+                create(new PodBuilder(pod("ended-away", "Never", "sleep", "2")).editSpec().withNodeName(node)
+                        .endSpec().build());
+                Pod running = awaitPod("ended-away", p -> status(p) != null && status(p).getState().getRunning() != null);
+                startedAt = status(running).getState().getRunning().getStartedAt();
+                pid = pidOf(agentContainerDir(dataDir, running));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> !alive(pid));
+
+            try (NodeAgent second = agent(node, dataDir)) {
+                Pod ended = awaitPod("ended-away", p -> status(p) != null && status(p).getState().getTerminated() != null);
+                var terminated = status(ended).getState().getTerminated();
+                assertThat(terminated.getStartedAt()).isEqualTo(startedAt);
+                assertThat(java.time.Instant.parse(terminated.getStartedAt()))
+                        .isBeforeOrEqualTo(java.time.Instant.parse(terminated.getFinishedAt()));
+            }
+        } finally {
+            CLUSTER.client().pods().inNamespace("default").withName("ended-away").withGracePeriod(0).delete();
+            CLUSTER.client().nodes().withName(node).delete();
+            io.drover.testing.TempDirs.delete(dataDir);
+        }
+    }
+
+    @Test
     void aTestClusterStopsItsPodsWhenClosed() throws Exception {
         long pid;
         try (TestCluster other = TestCluster.start()) {
