@@ -37,6 +37,10 @@ final class ContainerRun {
     String waitingMessage;
     /** The message a Failed event was recorded for, so it is recorded once per distinct problem. */
     String failedEventFor;
+    /** The image the running (or last) task was started for; null when not known (adopted before it was kept). */
+    String image;
+    /** Stopped because its definition changed: started again at once, whatever the restart policy. */
+    boolean definitionChanged;
 
     ContainerRun(String taskId, RestartBackoffPolicy backoff) {
         this.taskId = taskId;

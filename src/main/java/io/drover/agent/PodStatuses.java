@@ -146,7 +146,9 @@ final class PodStatuses {
         ContainerState last = previous == null ? new ContainerState()
                 : new ContainerStateBuilder().withTerminated(previous).build();
         boolean running = cr.mode == ContainerRun.Mode.RUNNING;
-        return new ContainerStatusBuilder().withName(c.getName()).withImage(text(c.getImage()))
+        // The image the task was started for while it runs (the spec's may be newer until it restarts).
+        String image = running && cr.image != null ? cr.image : text(c.getImage());
+        return new ContainerStatusBuilder().withName(c.getName()).withImage(image)
                 .withImageID("").withContainerID(cr.lastExit == null && !running ? null : "process://" + cr.taskId)
                 .withReady(running && health.ready()).withStarted(running && health.started()).withRestartCount(cr.restartCount)
                 .withState(state).withLastState(last).build();

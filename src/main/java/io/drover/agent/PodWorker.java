@@ -213,6 +213,7 @@ final class PodWorker implements Reconciler {
                 continue;
             }
             killIfProbeFailed(pod, c, cr);
+            restartIfDefinitionChanged(pod, c, cr);
             if (cr.mode == ContainerRun.Mode.RUNNING) {
                 continue;
             }
@@ -257,6 +258,25 @@ final class PodWorker implements Reconciler {
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {
             finish(pod, c, cr, exit.get());
+        }
+    }
+
+    /**
+     * Stops a container whose definition changed (its image: the one field of a container an update may change),
+     * to be started again at once whatever the restart policy, as the kubelet does when the container's hash
+     * changes: Killing "Container c definition changed, will be restarted", preStop first.
+     */
+    private void restartIfDefinitionChanged(Pod pod, Container c, ContainerRun cr) throws InterruptedException {
+        if (cr.mode != ContainerRun.Mode.RUNNING || cr.image == null || cr.image.equals(text(c.getImage()))) {
+            return;
+        }
+        events.normal(pod, "Killing", "Container " + c.getName() + " definition changed, will be restarted");
+        runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, gracePeriod(pod)));
+        Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
+        if (exit.isPresent()) {
+            finish(pod, c, cr, exit.get());
+            cr.definitionChanged = true;
+            cr.restartAt = clock.instant();
         }
     }
 
@@ -372,7 +392,7 @@ final class PodWorker implements Reconciler {
             start(key, pod, c, cr, resolved);
             return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
         }
-        if (!shouldRestart(restartPolicy, cr.lastExit)) {
+        if (!shouldRestart(restartPolicy, cr.lastExit) && !cr.definitionChanged) {
             cr.mode = ContainerRun.Mode.EXITED;
             return null;
         }
@@ -451,6 +471,8 @@ final class PodWorker implements Reconciler {
         followLogs(dir);
         cr.handle = handle;
         cr.mode = ContainerRun.Mode.RUNNING;
+        cr.image = text(c.getImage());
+        cr.definitionChanged = false;
         cr.startedAt = runtime.inspect(handle).map(TaskStatus::startedAt).orElse(clock.instant());
         cr.waitingReason = null;
         cr.waitingMessage = null;
@@ -484,6 +506,8 @@ final class PodWorker implements Reconciler {
         if (recovered.isPresent()) {
             cr.handle = recovered.get();
             cr.mode = ContainerRun.Mode.RUNNING;
+            // The image the status says it runs: an image changed while no agent watched still restarts it.
+            cr.image = previous == null || previous.getImage() == null ? null : previous.getImage();
             cr.startedAt = runtime.inspect(cr.handle).map(TaskStatus::startedAt).orElse(clock.instant());
             cr.waitingReason = null;
             log.info("adopted task {} of pod {} (pid {})", cr.taskId, key, cr.handle.pid());

@@ -370,6 +370,24 @@ class NodeAgentIT {
     }
 
     @Test
+    void aNewImageRestartsTheContainerWhateverTheRestartPolicy() {
+        Pod pod = create(new PodBuilder(pod("reimaged", "Never", "sleep", "1000")).editSpec().editFirstContainer()
+                .withImage("app:1").endContainer().endSpec().build());
+        Pod running = awaitPod("reimaged", p -> status(p) != null && status(p).getState().getRunning() != null);
+        assertThat(status(running).getImage()).isEqualTo("app:1");
+
+        CLUSTER.client().pods().inNamespace("default").withName("reimaged").edit(p -> new PodBuilder(p).editSpec()
+                .editFirstContainer().withImage("app:2").endContainer().endSpec().build());
+
+        Pod restarted = awaitPod("reimaged", p -> status(p) != null && status(p).getRestartCount() == 1
+                && status(p).getState().getRunning() != null);
+        assertThat(status(restarted).getImage()).isEqualTo("app:2");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getReason().equals("Killing")
+                && e.getMessage().equals("Container main definition changed, will be restarted")));
+        CLUSTER.client().pods().inNamespace("default").withName("reimaged").withGracePeriod(0).delete();
+    }
+
+    @Test
     void aContainerThatEndedWhileNoAgentWatchedKeepsItsStartTime() throws Exception {
         String node = "ended-away-node";
         Path dataDir = Files.createTempDirectory("drover-agent");
