@@ -791,6 +791,12 @@ final class PodWorker implements Reconciler {
                     ? IMAGE_WITHOUT_COMMAND
                     : "the process runtime runs commands: set command";
         }
+        // Mounting nothing and running anyway would point the process at the node's own files at those paths.
+        if (!list(c.getVolumeMounts()).isEmpty()) {
+            String mounts = c.getVolumeMounts().stream().map(m -> m.getName() + " at " + m.getMountPath())
+                    .collect(java.util.stream.Collectors.joining(", "));
+            return "the process runtime does not mount volumes yet (volumeMounts: " + mounts + ")";
+        }
         return null;
     }
 

@@ -370,6 +370,23 @@ class NodeAgentIT {
     }
 
     @Test
+    void aContainerThatMountsVolumesWaitsWithAClearErrorRatherThanRunOnTheNodesFiles() {
+        Pod pod = create(new PodBuilder(pod("mounts", "Always", "sleep", "1000")).editSpec()
+                .addNewVolume().withName("cfg").withNewEmptyDir().endEmptyDir().endVolume()
+                .editFirstContainer().addNewVolumeMount().withName("cfg").withMountPath("/etc/cfg").endVolumeMount()
+                .endContainer().endSpec().build());
+
+        Pod waiting = awaitPod("mounts", p -> status(p) != null && status(p).getState().getWaiting() != null
+                && "CreateContainerError".equals(status(p).getState().getWaiting().getReason()));
+
+        assertThat(status(waiting).getState().getWaiting().getMessage())
+                .isEqualTo("the process runtime does not mount volumes yet (volumeMounts: cfg at /etc/cfg)");
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Warning")
+                && e.getMessage().contains("does not mount volumes")));
+        CLUSTER.client().pods().inNamespace("default").withName("mounts").withGracePeriod(0).delete();
+    }
+
+    @Test
     void aNewImageRestartsTheContainerWhateverTheRestartPolicy() {
         Pod pod = create(new PodBuilder(pod("reimaged", "Never", "sleep", "1000")).editSpec().editFirstContainer()
                 .withImage("app:1").endContainer().endSpec().build());
