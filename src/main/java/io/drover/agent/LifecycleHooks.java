@@ -20,6 +20,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +43,9 @@ import org.slf4j.LoggerFactory;
  *   <li>postStart runs right after the container started, and the container counts as running
  *       only when it returned; if it fails the container is killed (preStop first) and restarted
  *       by its policy. The kubelet waits for it without a limit; drover bounds it at {@link
- *       #POST_START_TIMEOUT} so a hanging hook cannot hold an agent worker forever.
+ *       #POST_START_TIMEOUT} so a hanging hook cannot hold an agent worker forever. A pod being
+ *       deleted abandons its running hook, as the kubelet cancels the pod's sync, so the delete takes
+ *       the grace period rather than the hook's time.
  *   <li>Events: Warning {@code FailedPreStopHook} "PreStopHook failed", Warning {@code
  *       FailedPostStartHook} "PostStartHook failed" (no details, so a command's output cannot leak
  *       secrets into events), Normal {@code Killing} "FailedPostStartHook"; details go to the log.
@@ -48,6 +55,8 @@ final class LifecycleHooks {
     /** The kubelet's minimumGracePeriodInSeconds: a container always gets this long after SIGTERM. */
     static final Duration MIN_STOP_GRACE = Duration.ofSeconds(2);
     static final Duration POST_START_TIMEOUT = Duration.ofMinutes(2);
+    /** How often a running postStart hook looks whether its pod is being deleted. */
+    private static final Duration ABANDON_CHECK = Duration.ofMillis(200);
     private static final Logger log = LoggerFactory.getLogger(LifecycleHooks.class);
 
     private final Runtime runtime;
@@ -91,12 +100,21 @@ final class LifecycleHooks {
      * Runs the container's postStart hook, if any. When it fails, records why and kills the
      * container within {@code grace} (preStop first); the caller then sees it exit.
      */
-    void postStart(Pod pod, Container c, TaskHandle h, Duration grace) throws InterruptedException {
+    void postStart(Pod pod, Container c, TaskHandle h, Duration grace, BooleanSupplier abandoned)
+            throws InterruptedException {
         LifecycleHandler handler = c.getLifecycle() == null ? null : c.getLifecycle().getPostStart();
         if (handler == null) {
             return;
         }
-        Optional<String> failure = run(pod, c, h, handler, POST_START_TIMEOUT);
+        Optional<Optional<String>> outcome = untilAbandoned(() -> run(pod, c, h, handler, POST_START_TIMEOUT), abandoned);
+        if (outcome.isEmpty()) {
+            // The pod is being deleted: the kubelet cancels its sync, hook included, and stops the container
+            // within the grace period; so does the caller's next look at the pod.
+            log.info("PostStart hook of container {} in pod {}/{} abandoned: the pod is being deleted", c.getName(),
+                    pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+            return;
+        }
+        Optional<String> failure = outcome.get();
         if (failure.isEmpty()) {
             return;
         }
@@ -105,6 +123,50 @@ final class LifecycleHooks {
         events.warning(pod, "FailedPostStartHook", "PostStartHook failed");
         events.normal(pod, "Killing", "FailedPostStartHook");
         runtime.stop(h, preStop(pod, c, h, grace));
+    }
+
+    /** A hook's work that may be interrupted. */
+    @FunctionalInterface
+    private interface HookRun {
+        Optional<String> call() throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code hook} on a thread of its own and waits for it, looking every {@link #ABANDON_CHECK} at
+     * {@code abandoned}; once that is true the hook is interrupted (an exec's command is ended with the
+     * container, which the caller stops next) and the result is empty.
+     */
+    private static Optional<Optional<String>> untilAbandoned(HookRun hook, BooleanSupplier abandoned)
+            throws InterruptedException {
+        CompletableFuture<Optional<String>> result = new CompletableFuture<>();
+        Thread runner = Thread.ofVirtual().name("post-start-hook").start(() -> {
+            try {
+                result.complete(hook.call());
+            } catch (Throwable t) {
+                result.completeExceptionally(t);
+            }
+        });
+        while (true) {
+            try {
+                return Optional.of(result.get(ABANDON_CHECK.toMillis(), TimeUnit.MILLISECONDS));
+            } catch (TimeoutException e) {
+                if (abandoned.getAsBoolean()) {
+                    runner.interrupt();
+                    return Optional.empty();
+                }
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof InterruptedException i) {
+                    throw i;
+                }
+                throw new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                runner.interrupt();
+                throw e;
+            }
+        }
     }
 
     /** Runs one handler for at most {@code timeout}: empty on success, else the kubelet's failure message. */

@@ -478,7 +478,7 @@ final class PodWorker implements Reconciler {
         cr.waitingMessage = null;
         watch(key, handle);
         events.normal(pod, "Started", "Started container " + c.getName());
-        hooks.postStart(pod, c, handle, gracePeriod(pod));
+        hooks.postStart(pod, c, handle, gracePeriod(pod), () -> isBeingDeleted(key));
     }
 
     /** The first look at a container: adopt its task if a previous agent started it. */
@@ -524,6 +524,12 @@ final class PodWorker implements Reconciler {
         cr.mode = ContainerRun.Mode.RUNNING;
         finish(pod, c, cr, exit);
         return cr;
+    }
+
+    /** Whether the pod of {@code key}, as last seen, is being deleted (or gone). */
+    private boolean isBeingDeleted(String key) {
+        Pod current = pods.getStore().getByKey(key);
+        return current == null || current.getMetadata().getDeletionTimestamp() != null;
     }
 
     /** When the status last written says the container started running; null when it says nothing. */

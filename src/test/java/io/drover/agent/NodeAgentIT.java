@@ -387,6 +387,21 @@ class NodeAgentIT {
     }
 
     @Test
+    void deletingAPodAbandonsItsRunningPostStartHook() {
+        Pod pod = create(new PodBuilder(pod("hooked", "Always", "sleep", "1000")).editSpec()
+                .withTerminationGracePeriodSeconds(2L).editFirstContainer().withNewLifecycle().withNewPostStart()
+                .withNewExec().withCommand("sleep", "300").endExec().endPostStart().endLifecycle().endContainer()
+                .endSpec().build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> events(pod).stream().anyMatch(e -> e.getReason().equals("Started")));
+
+        CLUSTER.client().pods().inNamespace("default").withName("hooked").delete();
+
+        // The kubelet cancels the hook with the pod's sync; before, the delete waited for the 2-minute hook bound.
+        await().atMost(Duration.ofSeconds(20)).until(() -> CLUSTER.client().pods().inNamespace("default")
+                .withName("hooked").get() == null);
+    }
+
+    @Test
     void aNewImageRestartsTheContainerWhateverTheRestartPolicy() {
         Pod pod = create(new PodBuilder(pod("reimaged", "Never", "sleep", "1000")).editSpec().editFirstContainer()
                 .withImage("app:1").endContainer().endSpec().build());
