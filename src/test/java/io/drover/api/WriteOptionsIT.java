@@ -151,6 +151,13 @@ class WriteOptionsIT {
         assertThat(body(version).path("message").asText()).isEqualTo("Incorrect version specified in apply patch. "
                 + "Specified patch version: apps/v1beta2, expected: apps/v1");
         assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("x").get()).isNull();
+
+        // An applied uid is a field: another object's is immutable (422), not a failed precondition (409).
+        assertThat(send("PATCH", path, APPLY, configMap("x", "v")).statusCode()).isEqualTo(201);
+        HttpResponse<String> otherUid = send("PATCH", path, APPLY, "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\","
+                + "\"metadata\":{\"name\":\"x\",\"uid\":\"00000000-0000-0000-0000-000000000001\"}}");
+        assertThat(otherUid.statusCode()).isEqualTo(422);
+        assertThat(body(otherUid).path("message").asText()).contains("metadata.uid").contains("field is immutable");
     }
 
     @Test

@@ -363,6 +363,8 @@ final class ResourceHandler {
                 } else {
                     merged = applied(path, () -> first);
                 }
+                // An applied uid is a field like another (no precondition, unlike a PUT's): another one is immutable.
+                checkUidUnchanged(current, merged, path);
                 // The configuration keeps its empty values, as structured-merge-diff sees them (an applied
                 // `value: ""` is owned); the object drops them, as typed decoding does.
                 OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), merged);
@@ -550,8 +552,8 @@ final class ResourceHandler {
     }
 
     /**
-     * A patch's uid is not a precondition (the patched object starts from the stored one), so a patch that changes it
-     * is refused as ValidateObjectMetaUpdate refuses it: the field is immutable.
+     * A patch's or apply's uid is not a precondition (the result starts from the stored object), so one that changes
+     * it is refused as ValidateObjectMetaUpdate refuses it: the field is immutable.
      */
     private static void checkUidUnchanged(ObjectNode current, ObjectNode patched, ResourcePath path) {
         JsonNode uid = patched.path("metadata").path("uid");
