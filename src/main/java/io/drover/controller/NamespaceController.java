@@ -58,8 +58,11 @@ final class NamespaceController implements Reconciler {
         }
         List<String> finalizers = ns.getSpec() == null ? List.of() : ns.getSpec().getFinalizers();
         if (finalizers.contains(FINALIZER)) {
-            client.namespaces().withName(name).edit(n -> new NamespaceBuilder(n).editOrNewSpec()
-                    .removeFromFinalizers(FINALIZER).endSpec().build());
+            // spec.finalizers change only through the finalize subresource (an update of the namespace keeps
+            // them), and its resourceVersion makes this a conflict if the namespace changed since it was read.
+            Namespace released = new NamespaceBuilder(ns).editOrNewSpec().removeFromFinalizers(FINALIZER).endSpec()
+                    .build();
+            client.raw("/api/v1/namespaces/" + name + "/finalize", "PUT", released);
         }
         return Result.done();
     }

@@ -739,6 +739,26 @@ class ApiServerIT {
     }
 
     @Test
+    void anUpdateOfANamespaceKeepsItsSpecFinalizersWhichOnlyFinalizeChanges() throws Exception {
+        String ns = newNamespace("keepfin");
+        var updated = CLUSTER.client().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editSpec()
+                .withFinalizers(List.of("example.com/other")).endSpec().editMetadata().addToLabels("changed", "yes")
+                .endMetadata().build());
+        HttpResponse<String> patched = raw("PATCH", "/api/v1/namespaces/" + ns, "application/merge-patch+json",
+                "{\"spec\":{\"finalizers\":null}}", true);
+
+        // namespaceStrategy.PrepareForUpdate: the labels change, spec.finalizers stay.
+        assertThat(updated.getMetadata().getLabels()).containsEntry("changed", "yes");
+        assertThat(updated.getSpec().getFinalizers()).containsExactly("kubernetes");
+        assertThat(patched.statusCode()).isEqualTo(200);
+        assertThat(CLUSTER.client().namespaces().withName(ns).get().getSpec().getFinalizers())
+                .containsExactly("kubernetes");
+        // The namespace controller releases its finalizer through finalize, so deletion still completes.
+        CLUSTER.client().namespaces().withName(ns).delete();
+        await().atMost(Duration.ofSeconds(20)).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
+    }
+
+    @Test
     void emptyValuesAreUnsetSoATypedClientsUpdateChangesNoTemplate() throws Exception {
         String ns = newNamespace("empties");
         String template = "{\"metadata\":{\"labels\":{\"app\":\"e\"}},\"spec\":{\"nodeSelector\":{\"no\":\"node\"},"

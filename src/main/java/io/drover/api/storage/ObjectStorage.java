@@ -259,7 +259,7 @@ public final class ObjectStorage {
             // Defaults go in before the comparison that decides whether the spec changed.
             strategy.applyDefaults(desired);
             ObjectNode next = part == WritePart.EPHEMERAL_CONTAINERS ? withEphemeralContainers(stored, desired)
-                    : merge(type, strategy, stored, desired, statusWrite);
+                    : merge(type, strategy, stored, desired, part);
             if (ServiceAllocations.handles(type) && !statusWrite) {
                 ServiceAllocations.carryOver(stored, next);
             }
@@ -321,7 +321,8 @@ public final class ObjectStorage {
     }
 
     private ObjectNode merge(ResourceType type, ResourceStrategy strategy, ObjectNode stored, ObjectNode desired,
-            boolean statusWrite) {
+            WritePart part) {
+        boolean statusWrite = part == WritePart.STATUS;
         ObjectNode next;
         if (statusWrite) {
             next = withManagedFieldsOf(desired, WritePart.STATUS.confine(stored, desired));
@@ -339,6 +340,9 @@ public final class ObjectStorage {
             }
         }
         ObjectMetaRules.keepImmutable(stored, next);
+        if (part == WritePart.MAIN) {
+            strategy.keepOnUpdate(stored, next);
+        }
         if (!statusWrite && strategy.tracksGeneration() && ObjectMetaRules.specChanged(stored, next)) {
             next.withObject("metadata").put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
         }

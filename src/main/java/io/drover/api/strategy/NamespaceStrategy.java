@@ -49,6 +49,17 @@ final class NamespaceStrategy extends KindStrategy {
                 : "may only be 'Active' if `deletionTimestamp` is empty"));
     }
 
+    /** namespaceStrategy.PrepareForUpdate: spec.finalizers are the finalize subresource's. */
+    @Override
+    public void keepOnUpdate(ObjectNode stored, ObjectNode next) {
+        JsonNode finalizers = stored.path("spec").get("finalizers");
+        if (finalizers == null) {
+            Nodes.objectOrNew(next, "spec").remove("finalizers");
+        } else {
+            Nodes.objectOrNew(next, "spec").set("finalizers", finalizers.deepCopy());
+        }
+    }
+
     @Override
     public void applyCreateDefaults(ObjectNode namespace) {
         ObjectNode spec = Nodes.objectOrNew(namespace, "spec");

@@ -21,6 +21,13 @@ public interface ResourceStrategy {
      */
     default void applyCreateDefaults(ObjectNode object) {}
 
+    /**
+     * Resets what a write of the object itself may not change, in place, from the stored object (Kubernetes'
+     * PrepareForUpdate: a namespace's spec.finalizers change only through its finalize subresource). Called on
+     * every update of the object itself, not on subresource writes.
+     */
+    default void keepOnUpdate(ObjectNode stored, ObjectNode next) {}
+
     /** Why a new object is invalid; empty when it is valid. Field paths as Kubernetes names them. */
     List<ApiException.Cause> validateCreate(ObjectNode object);
 

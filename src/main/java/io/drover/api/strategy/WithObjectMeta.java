@@ -29,6 +29,11 @@ final class WithObjectMeta implements ResourceStrategy {
     }
 
     @Override
+    public void keepOnUpdate(ObjectNode stored, ObjectNode next) {
+        kind.keepOnUpdate(stored, next);
+    }
+
+    @Override
     public List<Cause> validateCreate(ObjectNode object) {
         List<Cause> causes = new ArrayList<>(ObjectMetaValidation.validate(object.get("metadata"), "metadata"));
         causes.addAll(kind.validateCreate(object));
