@@ -46,8 +46,4 @@ final class ContainerRun {
         this.taskId = taskId;
         this.backoff = new RestartBackoff(backoff);
     }
-
-    boolean everExited() {
-        return lastExit != null;
-    }
 }

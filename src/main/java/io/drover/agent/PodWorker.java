@@ -23,7 +23,6 @@ import io.drover.agent.runtime.TaskStdio;
 import io.drover.agent.runtime.TaskStreams;
 import io.drover.agent.runtime.TaskSecurity;
 import io.drover.controller.EventRecorder;
-import io.drover.controller.Keys;
 import io.drover.controller.PodDeletion;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
@@ -851,9 +850,5 @@ final class PodWorker implements Reconciler {
 
     static <T> List<T> list(List<T> l) {
         return l == null ? List.of() : l;
-    }
-
-    static String keyOf(Pod pod) {
-        return Keys.of(pod);
     }
 }

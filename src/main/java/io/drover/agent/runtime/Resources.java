@@ -20,8 +20,4 @@ public record Resources(long memoryLimitBytes, long cpuLimitMillis, long cpuRequ
                     + ", " + cpuLimitMillis + ", " + cpuRequestMillis + " (expected: >= 0, 0 for unset)");
         }
     }
-
-    public boolean hasLimits() {
-        return memoryLimitBytes > 0 || cpuLimitMillis > 0;
-    }
 }

@@ -71,14 +71,4 @@ public record FieldSelector(List<Term> terms) {
         }
         return true;
     }
-
-    /** The name a {@code metadata.name=X} term pins the selection to, or null. */
-    public String pinnedName() {
-        for (Term t : terms) {
-            if (t.equal() && t.path().equals("metadata.name")) {
-                return t.value();
-            }
-        }
-        return null;
-    }
 }

@@ -70,11 +70,6 @@ final class Writer implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
-    /** The revision of the last commit at the time the writer was opened. */
-    long openedAtRevision() {
-        return committed;
-    }
-
     void start() {
         thread.start();
     }
