@@ -25,9 +25,11 @@ import java.util.List;
  * that evanphx refuses: of a key the object does not have (refused with
  * {@code FORBID_REMOVE_MISSING_OBJECT}) and of {@code -} in an array (checked here).
  *
- * <p>Known difference: evanphx reads indices with Go's Atoi and counts negative ones from the
- * end, so Kubernetes applies {@code /spec/containers/-1}, {@code /01} and {@code /+1}, which
- * drover refuses.
+ * <p>evanphx reads an array index with Go's Atoi and counts a negative one from the end (its
+ * SupportNegativeIndices, on in Kubernetes), so Kubernetes applies {@code /spec/containers/-1} (the
+ * last), {@code /01} and {@code /+1}; zjsonpatch takes only canonical indices. Such an index is
+ * rewritten to the canonical one against the document as the operations before it left it (see
+ * {@link ArrayIndices}).
  */
 final class JsonPatches {
     private static final String REJECTED = "the server rejected our request due to an error in our request";
@@ -59,6 +61,12 @@ final class JsonPatches {
             JsonNode document = current;
             ArrayNode part = JsonNodeFactory.instance.arrayNode();
             for (JsonNode operation : patch) {
+                if (ArrayIndices.mayNeedRewriting(operation)) {
+                    // Where such an index points depends on the arrays as the earlier operations leave them.
+                    document = JsonPatch.apply(part, document, FLAGS);
+                    part.removeAll();
+                    operation = ArrayIndices.canonical(operation, document, FLAGS);
+                }
                 String path = operation.path("path").asText("");
                 if (operation.path("op").asText("").equals("remove") && path.endsWith(PAST_THE_END)) {
                     String parent = path.substring(0, path.length() - PAST_THE_END.length());

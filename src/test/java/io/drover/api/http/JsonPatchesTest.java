@@ -36,9 +36,9 @@ class JsonPatchesTest {
     }
 
     @Test
-    void anArrayIndexThatIsNotOneIsInvalid() {
+    void anArrayIndexOutsideTheArrayOrNotAnIntegerIsInvalid() {
         for (String op : List.of("replace", "remove", "add")) {
-            for (String index : List.of("-", "-1", "01", "1e0", "+1", "9999999999999", "5")) {
+            for (String index : List.of("-", "-4", "1e0", "+5", "9999999999999", "5", "0x1", " 1")) {
                 if (op.equals("add") && index.equals("-")) {
                     continue; // appends
                 }
@@ -54,10 +54,44 @@ class JsonPatchesTest {
     }
 
     @Test
+    void indicesAreReadAsGoReadsThemNegativeOnesFromTheEnd() throws Exception {
+        assertThat(names(apply(op("replace", "/spec/containers/-1/name", "{\"value\":\"z\"}")))).containsExactly("a", "z");
+        assertThat(names(apply(op("replace", "/spec/containers/+01/name", "{\"value\":\"z\"}")))).containsExactly("a", "z");
+        assertThat(names(apply(op("remove", "/spec/containers/-2", "{}")))).containsExactly("b");
+        assertThat(names(apply(op("remove", "/spec/containers/-0", "{}")))).containsExactly("b");
+        // An add's -1 is the position past the last element (the array one longer), -3 the first.
+        assertThat(names(apply(op("add", "/spec/containers/-1", "{\"value\":{\"name\":\"c\"}}"))))
+                .containsExactly("a", "b", "c");
+        assertThat(names(apply(op("add", "/spec/containers/-3", "{\"value\":{\"name\":\"c\"}}"))))
+                .containsExactly("c", "a", "b");
+        assertThat(names(apply(op("copy", "/spec/containers/-1", "{\"from\":\"/spec/containers/-2\"}"))))
+                .containsExactly("a", "b", "a");
+        // A move adds after removing: -1 of the shortened array is its end again.
+        assertThat(names(apply(op("move", "/spec/containers/-1", "{\"from\":\"/spec/containers/-2\"}"))))
+                .containsExactly("b", "a");
+        // Earlier operations decide where a negative index points.
+        assertThat(names(apply("[{\"op\":\"add\",\"path\":\"/spec/containers/-\",\"value\":{\"name\":\"c\"}},"
+                + "{\"op\":\"remove\",\"path\":\"/spec/containers/-1\"}]"))).containsExactly("a", "b");
+        // An object's key that looks like an index stays a key.
+        JsonNode labelled = apply("[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"-1\":\"x\"}},"
+                + "{\"op\":\"replace\",\"path\":\"/metadata/labels/-1\",\"value\":\"y\"}]");
+        assertThat(labelled.path("metadata").path("labels").path("-1").asText()).isEqualTo("y");
+    }
+
+    private static String op(String op, String path, String rest) {
+        String fields = rest.equals("{}") ? "}" : "," + rest.substring(1);
+        return "[{\"op\":\"" + op + "\",\"path\":\"" + path + "\"" + fields + "]";
+    }
+
+    private static List<String> names(JsonNode pod) {
+        return pod.path("spec").path("containers").findValuesAsText("name");
+    }
+
+    @Test
     void fromPathsWithBadIndicesAndBrokenOperationsAreInvalid() {
         for (String patch : List.of(
-                "[{\"op\":\"move\",\"from\":\"/spec/containers/-1\",\"path\":\"/x\"}]",
-                "[{\"op\":\"copy\",\"from\":\"/spec/containers/0\",\"path\":\"/spec/containers/01\"}]",
+                "[{\"op\":\"move\",\"from\":\"/spec/containers/-3\",\"path\":\"/x\"}]",
+                "[{\"op\":\"copy\",\"from\":\"/spec/containers/0\",\"path\":\"/spec/containers/04\"}]",
                 "[{\"op\":\"replace\",\"path\":\"spec\",\"value\":1}]",
                 "[{\"op\":\"bogus\",\"path\":\"/spec\"}]",
                 "[{\"path\":\"/spec\"}]",
