@@ -18,6 +18,7 @@ import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.security.ClusterCredentials;
 import io.drover.api.security.Kubeconfig;
+import io.drover.api.storage.EventExpiry;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.controller.ApiClients;
 import io.drover.controller.ControllerManager;
@@ -48,6 +49,7 @@ public final class DroverServer implements AutoCloseable {
 
     private final Store store;
     private final Compactor compactor;
+    private final EventExpiry eventExpiry;
     private final ApiServer api;
     private final ControllerManager controllers;
     private final NodeAgent agent;
@@ -57,10 +59,11 @@ public final class DroverServer implements AutoCloseable {
     private final Path kubeconfig;
     private boolean closed;
 
-    private DroverServer(Store store, Compactor compactor, ApiServer api, ControllerManager controllers,
+    private DroverServer(Store store, Compactor compactor, EventExpiry eventExpiry, ApiServer api, ControllerManager controllers,
             NodeAgent agent, ClusterDns dns, ServiceProxy proxy, URI url, Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
+        this.eventExpiry = eventExpiry;
         this.api = api;
         this.controllers = controllers;
         this.agent = agent;
@@ -79,6 +82,7 @@ public final class DroverServer implements AutoCloseable {
         ResourceRegistry registry = ResourceRegistry.builtin();
         Store store = storeConfig.open();
         Compactor compactor = null;
+        EventExpiry eventExpiry = null;
         ApiServer api = null;
         ControllerManager controllers = null;
         NodeAgent agent = null;
@@ -91,6 +95,7 @@ public final class DroverServer implements AutoCloseable {
         ServiceProxy proxy = null;
         try {
             compactor = Compactor.start(store, options.compactionInterval(), Compactor.DEFAULT_MIN_RETAINED);
+            eventExpiry = EventExpiry.start(store, json);
             ObjectStorage storage = new ObjectStorage(store, json, Clock.systemUTC(),
                     new ServiceAllocations(options.serviceRanges()));
             ClusterBootstrap.run(storage, registry, json);
@@ -136,10 +141,10 @@ public final class DroverServer implements AutoCloseable {
                 clusterIpsServed.set(proxy.servesClusterIps());
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, api, controllers, agent, dns, proxy, url, kubeconfig);
+            return new DroverServer(store, compactor, eventExpiry, api, controllers, agent, dns, proxy, url, kubeconfig);
         } catch (Exception | Error e) {
             try {
-                stop(proxy, dns, agent, controllers, api, compactor, store);
+                stop(proxy, dns, agent, controllers, api, eventExpiry, compactor, store);
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -152,9 +157,9 @@ public final class DroverServer implements AutoCloseable {
      * last, whatever failed before them.
      */
     private static void stop(ServiceProxy proxy, ClusterDns dns, NodeAgent agent, ControllerManager controllers,
-            ApiServer api, Compactor compactor, Store store) throws Exception {
+            ApiServer api, EventExpiry eventExpiry, Compactor compactor, Store store) throws Exception {
         try {
-            for (AutoCloseable part : new AutoCloseable[] {proxy, dns, agent, controllers, api}) {
+            for (AutoCloseable part : new AutoCloseable[] {proxy, dns, agent, controllers, api, eventExpiry}) {
                 if (part != null) {
                     part.close();
                 }
@@ -214,6 +219,6 @@ public final class DroverServer implements AutoCloseable {
             return;
         }
         closed = true;
-        stop(proxy, dns, agent, controllers, api, compactor, store);
+        stop(proxy, dns, agent, controllers, api, eventExpiry, compactor, store);
     }
 }
