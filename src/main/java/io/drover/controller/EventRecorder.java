@@ -4,24 +4,48 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes core/v1 Events about an object for one component (a controller, the scheduler, a node's
- * kubelet), as client-go's recorder does, without its aggregation of repeats. Best effort, as in
- * Kubernetes: an event that cannot be written is logged, never a reason to fail a reconcile.
+ * kubelet), as client-go's recorder does. A repeat of an Event this recorder wrote (the same object,
+ * type, reason and message) is counted on that Event, its count and lastTimestamp patched, as
+ * client-go's EventCorrelator does, so a crash loop is one "Back-off" Event counting up rather than
+ * one per restart. client-go's aggregation of similar Events (same reason, other messages) and its
+ * spam filter are not done. Best effort, as in Kubernetes: an event that cannot be written is
+ * logged, never a reason to fail a reconcile.
  */
 public final class EventRecorder {
     private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
+    private static final int MAX_OBSERVED = 4096;
 
     private final KubernetesClient client;
     private final String component;
     private final String host;
     private final Clock clock;
+    /** The Events written, by what makes a repeat: client-go's LRU of 4,096 observations. */
+    private final Map<RepeatKey, Observation> observed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RepeatKey, Observation> eldest) {
+            return size() > MAX_OBSERVED;
+        }
+    };
+
+    /** client-go's getEventKey: what must be equal for an Event to be a repeat (the source is this recorder). */
+    private record RepeatKey(String apiVersion, String kind, String namespace, String name, String uid, String type,
+            String reason, String message) {}
+
+    private record Observation(String eventName, int count, String firstTimestamp) {}
 
     /**
      * @param component the source component, e.g. "deployment-controller" or "kubelet"
@@ -47,11 +71,53 @@ public final class EventRecorder {
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         // events about cluster-scoped objects (Nodes) live in "default", as Kubernetes keeps them
         String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
-        // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
-        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
-        Event event = new EventBuilder()
-                .withNewMetadata().withName(about.getMetadata().getName() + "." + Long.toHexString(nanos))
-                .withNamespace(ns).endMetadata()
+        RepeatKey key = new RepeatKey(about.getApiVersion(), about.getKind(), about.getMetadata().getNamespace(),
+                about.getMetadata().getName(), about.getMetadata().getUid(), type, reason, message);
+        Observation seen;
+        synchronized (observed) {
+            seen = observed.get(key);
+            // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
+            long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
+            Observation next = seen == null
+                    ? new Observation(about.getMetadata().getName() + "." + Long.toHexString(nanos), 1, stamp)
+                    : new Observation(seen.eventName(), seen.count() + 1, seen.firstTimestamp());
+            observed.put(key, next);
+            seen = next;
+        }
+        try {
+            if (seen.count() > 1 && countRepeat(ns, seen, stamp)) {
+                return;
+            }
+            client.v1().events().inNamespace(ns).resource(event(about, ns, type, reason, message, seen, stamp))
+                    .create();
+        } catch (RuntimeException e) {
+            log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns,
+                    about.getMetadata().getName(), e.toString());
+        }
+    }
+
+    /**
+     * Counts a repeat on the Event written before; false when that Event is gone (expired or deleted), to be
+     * written anew under its name with the count so far, as client-go does.
+     */
+    private boolean countRepeat(String ns, Observation seen, String stamp) {
+        String patch = "{\"count\":" + seen.count() + ",\"lastTimestamp\":\"" + stamp + "\"}";
+        try {
+            client.v1().events().inNamespace(ns).withName(seen.eventName())
+                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+            return true;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private Event event(HasMetadata about, String ns, String type, String reason, String message, Observation seen,
+            String stamp) {
+        return new EventBuilder()
+                .withNewMetadata().withName(seen.eventName()).withNamespace(ns).endMetadata()
                 .withNewInvolvedObject().withApiVersion(about.getApiVersion()).withKind(about.getKind())
                 .withNamespace(about.getMetadata().getNamespace()).withName(about.getMetadata().getName())
                 .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
@@ -59,13 +125,7 @@ public final class EventRecorder {
                 .withType(type).withReason(reason).withMessage(message)
                 .withNewSource().withComponent(component).withHost(host).endSource()
                 .withReportingComponent(component).withReportingInstance(host == null ? component : host)
-                .withFirstTimestamp(stamp).withLastTimestamp(stamp).withCount(1)
+                .withFirstTimestamp(seen.firstTimestamp()).withLastTimestamp(stamp).withCount(seen.count())
                 .build();
-        try {
-            client.v1().events().inNamespace(ns).resource(event).create();
-        } catch (RuntimeException e) {
-            log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns,
-                    about.getMetadata().getName(), e.toString());
-        }
     }
 }

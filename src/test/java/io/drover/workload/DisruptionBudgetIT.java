@@ -152,7 +152,7 @@ class DisruptionBudgetIT {
         return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
                 .filter(e -> "UnmanagedPods".equals(e.getReason())
                         && "bare".equals(e.getInvolvedObject().getName()))
-                .count();
+                .mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
     }
 
     @Test
