@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -147,9 +149,9 @@ final class DeploymentStatuses {
                 || "RollingUpdate".equals(d.getSpec().getStrategy().getType());
     }
 
-    /** MaxSurge: 0 unless RollingUpdate. */
+    /** MaxSurge: 0 unless RollingUpdate; never so large that replicas plus it overflow an int. */
     static int maxSurge(Deployment d) {
-        return isRollingUpdate(d) ? fenceposts(d)[0] : 0;
+        return isRollingUpdate(d) ? Math.min(fenceposts(d)[0], Integer.MAX_VALUE - d.getSpec().getReplicas()) : 0;
     }
 
     /** MaxUnavailable: 0 unless RollingUpdate with replicas; never above replicas. */
@@ -173,6 +175,11 @@ final class DeploymentStatuses {
         return new int[] {surge, unavailable};
     }
 
+    /**
+     * GetScaledValueFromIntOrPercent. Validation lets a percentage have any number of digits ("99999999999%"
+     * passes): it is computed exactly and the result held to an int32, where an int parse used to throw on
+     * every sync and stall the Deployment without a word.
+     */
     static int scaled(IntOrString value, int total, boolean roundUp) {
         if (value == null) {
             value = new IntOrString("25%");
@@ -181,9 +188,10 @@ final class DeploymentStatuses {
             return value.getIntVal();
         }
         String s = value.getStrVal();
-        int percent = Integer.parseInt(s.endsWith("%") ? s.substring(0, s.length() - 1) : s);
-        double v = percent * (double) total / 100;
-        return (int) (roundUp ? Math.ceil(v) : Math.floor(v));
+        BigDecimal percent = new BigDecimal(s.endsWith("%") ? s.substring(0, s.length() - 1) : s);
+        BigDecimal v = percent.multiply(BigDecimal.valueOf(total)).divide(BigDecimal.valueOf(100), 0,
+                roundUp ? RoundingMode.CEILING : RoundingMode.FLOOR);
+        return v.min(BigDecimal.valueOf(Integer.MAX_VALUE)).intValueExact();
     }
 
     static DeploymentCondition condition(String type, String status, String reason, String message, Instant now) {

@@ -38,6 +38,16 @@ class RolloutMathTest {
     }
 
     @Test
+    void aPercentageOfAnyLengthIsComputedAndHeldWhereReplicasPlusItFit() {
+        // Validation takes any digits before the %; an int parse stalled the Deployment's every sync.
+        Deployment d = rolling(10, new IntOrString("99999999999%"), new IntOrString("100000000000000000000000%"));
+        assertThat(DeploymentStatuses.maxSurge(d)).isEqualTo(Integer.MAX_VALUE - 10);
+        assertThat(DeploymentStatuses.maxUnavailable(d)).isEqualTo(10);
+        assertThat(DeploymentStatuses.maxSurge(rolling(2, new IntOrString("99999999999%"), new IntOrString(0))))
+                .isEqualTo(2_000_000_000);
+    }
+
+    @Test
     void bothFencepostsZeroMeansOneUnavailable() {
         Deployment d = rolling(10, new IntOrString("0%"), new IntOrString(0));
         assertThat(DeploymentStatuses.maxSurge(d)).isZero();
