@@ -105,6 +105,23 @@ class PodsTest {
         assertThat(Pods.surplus(all, 3)).extracting(p -> p.getMetadata().getName()).containsExactly("new", "mid", "old");
     }
 
+    @Test
+    void aLowerDeletionCostGoesFirstAmongPodsEquallyReady() {
+        Pod cheapOld = costing(scheduled(pod("cheap-old", "Running", true, "2024-01-01T00:00:00Z")), "-5");
+        Pod dearNew = costing(scheduled(pod("dear-new", "Running", true, "2024-01-03T00:00:00Z")), "1000");
+        Pod plainNew = scheduled(pod("plain-new", "Running", true, "2024-01-02T00:00:00Z"));
+        Pod unreadableNewest = costing(scheduled(pod("unreadable", "Running", true, "2024-01-04T00:00:00Z")), "+9");
+        Pod notReadyDear = costing(scheduled(pod("not-ready", "Running", false, "2024-01-01T00:00:00Z")), "9999");
+
+        assertThat(Pods.surplus(List.of(cheapOld, dearNew, plainNew, unreadableNewest, notReadyDear), 5))
+                .extracting(p -> p.getMetadata().getName())
+                .containsExactly("not-ready", "cheap-old", "unreadable", "plain-new", "dear-new");
+    }
+
+    private static Pod costing(Pod pod, String cost) {
+        return new PodBuilder(pod).editMetadata().addToAnnotations(Pods.DELETION_COST, cost).endMetadata().build();
+    }
+
     private static Pod scheduled(Pod pod) {
         return new PodBuilder(pod).editSpec().withNodeName("node-1").endSpec().build();
     }

@@ -9,6 +9,7 @@ import java.util.List;
 
 /** Pods: the pod spec defaults and checks, and Kubernetes' rule that a pod's spec is all but immutable. */
 final class PodStrategy extends KindStrategy {
+    private static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
     static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than "
             + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
             + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
@@ -44,14 +45,40 @@ final class PodStrategy extends KindStrategy {
         return validateSpec(pod);
     }
 
-    /** The checks of a pod's spec, its ephemeral containers' included. */
+    /** The checks of a pod's spec, its ephemeral containers' included, and of its pod-specific annotations. */
     static List<Cause> validateSpec(ObjectNode pod) {
         List<Cause> causes = new ArrayList<>(PodSpecValidation.validate(pod.get("spec"), "spec"));
         ObjectNode spec = Nodes.object(pod, "spec");
         if (spec != null) {
             causes.addAll(PodEphemeralContainers.validate(spec));
         }
+        causes.addAll(deletionCost(pod));
         return causes;
+    }
+
+    /**
+     * ValidatePodSpecificAnnotations' check of controller.kubernetes.io/pod-deletion-cost (GetDeletionCostFromPodAnnotations):
+     * an int32 in decimal, no plus sign, no leading zero.
+     */
+    private static List<Cause> deletionCost(ObjectNode pod) {
+        JsonNode cost = pod.path("metadata").path("annotations").get(DELETION_COST);
+        if (cost == null || !cost.isTextual()) {
+            return List.of();
+        }
+        String value = cost.asText();
+        // Go's ParseInt takes ASCII digits only, where Java's takes any script's.
+        boolean digits = value.matches("-?[0-9]+") && (value.charAt(0) == '-' || value.equals("0")
+                || value.charAt(0) != '0');
+        try {
+            if (digits) {
+                Integer.parseInt(value);
+                return List.of();
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        return List.of(Causes.invalid("metadata.annotations[" + DELETION_COST + "]", GoValues.quote(value),
+                "must be a 32bit integer"));
     }
 
     @Override

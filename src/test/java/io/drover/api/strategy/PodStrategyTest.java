@@ -45,6 +45,22 @@ class PodStrategyTest {
     }
 
     @Test
+    void aDeletionCostIsAnInt32WithoutPlusSignOrLeadingZero() {
+        for (String valid : List.of("0", "-0", "1000", "-2147483648", "2147483647", "-007")) {
+            ObjectNode pod = defaulted("{containers: [{name: 'a'}]}");
+            pod.withObject("metadata").putObject("annotations").put("controller.kubernetes.io/pod-deletion-cost", valid);
+            assertThat(Json.printed(strategy.validateCreate(pod))).as(valid).isEmpty();
+        }
+        for (String invalid : List.of("", "+5", "08", "2147483648", "1.5", "abc", "١٢")) {
+            ObjectNode pod = defaulted("{containers: [{name: 'a'}]}");
+            pod.withObject("metadata").putObject("annotations").put("controller.kubernetes.io/pod-deletion-cost", invalid);
+            assertThat(Json.printed(strategy.validateCreate(pod))).as(invalid).containsExactly(
+                    "metadata.annotations[controller.kubernetes.io/pod-deletion-cost]: Invalid value: \"" + invalid
+                            + "\": must be a 32bit integer");
+        }
+    }
+
+    @Test
     void userAndGroupIdsAreKubernetesRange() {
         assertThat(create("{securityContext: {runAsUser: -1, supplementalGroups: [5, -5]},"
                 + " containers: [{name: 'a', securityContext: {runAsGroup: 3000000000, runAsUser: 1000}}]}"))
