@@ -1,5 +1,6 @@
 package io.drover.workload;
 
+import io.drover.controller.ApiErrors;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
@@ -371,7 +372,7 @@ final class DeploymentController implements Reconciler {
                     throw e;
                 }
             } else {
-                String msg = "Failed to create new replica set \"" + rs.getMetadata().getName() + "\": " + e.getMessage();
+                String msg = "Failed to create new replica set \"" + rs.getMetadata().getName() + "\": " + ApiErrors.message(e);
                 if (DeploymentStatuses.hasProgressDeadline(d) && e.getCode() != 403) {
                     DeploymentStatus s = Copies.of(DeploymentStatuses.status(d));
                     DeploymentStatuses.setCondition(s, DeploymentStatuses.condition(DeploymentStatuses.PROGRESSING,

@@ -1,5 +1,6 @@
 package io.drover.workload;
 
+import io.drover.controller.ApiErrors;
 import io.drover.controller.EventRecorder;
 
 import io.drover.controller.Keys;
@@ -159,7 +160,7 @@ final class ReplicaSetController implements Reconciler {
                     for (int j = i; j < create; j++) {
                         expectations.creationObserved(key);
                     }
-                    events.warning(rs, "FailedCreate", "Error creating: " + e.getMessage());
+                    events.warning(rs, "FailedCreate", "Error creating: " + ApiErrors.message(e));
                     throw e;
                 }
             }
@@ -177,7 +178,7 @@ final class ReplicaSetController implements Reconciler {
                 } catch (KubernetesClientException e) {
                     expectations.deletionObserved(key, Keys.of(pod));
                     if (e.getCode() != 404) {
-                        events.warning(rs, "FailedDelete", "Error deleting: " + e.getMessage());
+                        events.warning(rs, "FailedDelete", "Error deleting: " + ApiErrors.message(e));
                         failure = e;
                     }
                 }

@@ -1,5 +1,6 @@
 package io.drover.workload;
 
+import io.drover.controller.ApiErrors;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
@@ -49,7 +50,7 @@ final class ReplicaSetStatuses {
             int diff = pods.size() - rs.getSpec().getReplicas();
             String reason = diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "";
             conditions.add(new ReplicaSetConditionBuilder().withType(REPLICA_FAILURE).withStatus("True")
-                    .withReason(reason).withMessage(manageError.getMessage())
+                    .withReason(reason).withMessage(ApiErrors.message(manageError))
                     .withLastTransitionTime(now.truncatedTo(ChronoUnit.SECONDS).toString()).build());
         } else if (manageError == null && hasFailure) {
             conditions.removeIf(c -> REPLICA_FAILURE.equals(c.getType()));

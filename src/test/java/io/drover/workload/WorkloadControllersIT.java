@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.testing.SharedCluster;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -119,6 +120,38 @@ class WorkloadControllersIT {
                     assertThat(e.getInvolvedObject().getName()).isEqualTo("web");
                     assertThat(e.getSource().getComponent()).isEqualTo("deployment-controller");
                 });
+    }
+
+    @Test
+    void aPodTheApiRefusesIsReportedInTheServersWordsOnOneCountingEvent() {
+        String ns = newNamespace("refused");
+        CLUSTER.client().apps().deployments().inNamespace(ns).resource(new DeploymentBuilder()
+                .withNewMetadata().withName("pf").endMetadata()
+                .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "pf").endSelector()
+                .withTemplate(new PodTemplateSpecBuilder(template("pf", "nginx")).editSpec()
+                        .withPriorityClassName("nope").endSpec().build()).endSpec().build()).create();
+        ReplicaSet rs = onlyReplicaSet(ns);
+        // Admission runs before the name is generated: the server names the prefix.
+        String refusal = "pods \"" + rs.getMetadata().getName() + "-\" is forbidden: no PriorityClass with name nope "
+                + "was found";
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            ReplicaSet live = CLUSTER.client().apps().replicaSets().inNamespace(ns)
+                    .withName(rs.getMetadata().getName()).get();
+            assertThat(live.getStatus().getConditions()).singleElement().satisfies(c -> {
+                assertThat(c.getType()).isEqualTo("ReplicaFailure");
+                assertThat(c.getReason()).isEqualTo("FailedCreate");
+                assertThat(c.getMessage()).isEqualTo(refusal);
+            });
+            List<Event> failures = CLUSTER.client().v1().events().inNamespace(ns)
+                    .list().getItems().stream().filter(e -> "FailedCreate".equals(e.getReason())).toList();
+            assertThat(failures).singleElement().satisfies(e -> {
+                assertThat(e.getMessage()).isEqualTo("Error creating: " + refusal);
+                assertThat(e.getCount()).isGreaterThan(1);
+            });
+        });
+        await().atMost(WAIT).untilAsserted(() -> assertThat(condition(CLUSTER.client().apps().deployments()
+                .inNamespace(ns).withName("pf").get(), "ReplicaFailure").getMessage()).isEqualTo(refusal));
     }
 
     private static DeploymentCondition condition(Deployment d, String type) {

@@ -122,6 +122,9 @@ public final class ObjectStorage {
 
     private ObjectNode createOnce(ResourceType type, String namespace, ObjectNode object, boolean dryRun) {
         ObjectNode metadata = object.withObject("metadata");
+        // Admission runs before a name is generated, so its errors name the prefix (extractResourceName).
+        String admittedName = ObjectMetaRules.generatesName(metadata) ? metadata.path("generateName").asText()
+                : metadata.path("name").asText("");
         String name = ObjectMetaRules.nameForCreate(type, metadata, names);
         List<ApiException.Cause> causes = new ArrayList<>(ObjectMetaRules.validateName(type, name));
         if (type.namespaced()) {
@@ -145,7 +148,7 @@ public final class ObjectStorage {
         strategy.applyDefaults(object);
         strategy.applyCreateDefaults(object);
         if (type.group().isEmpty() && type.plural().equals("pods")) {
-            priorities.admitPod(object);
+            priorities.admitPod(object, admittedName);
         } else if (type.plural().equals("priorityclasses")) {
             priorities.admitClass(object);
         }

@@ -29,7 +29,8 @@ final class PriorityAdmission {
         this.codec = codec;
     }
 
-    void admitPod(ObjectNode pod) {
+    /** Sets the pod's priority from its class; {@code name} is the one admission errors give it. */
+    void admitPod(ObjectNode pod, String name) {
         ObjectNode spec = pod.withObject("spec");
         String className = spec.path("priorityClassName").asText("");
         long priority = 0;
@@ -42,7 +43,7 @@ final class PriorityAdmission {
                 policy = globalDefault.get().path("preemptionPolicy").asText(DEFAULT_POLICY);
             }
         } else {
-            KeyValue kv = store.get(PREFIX + className).orElseThrow(() -> forbidden(pod,
+            KeyValue kv = store.get(PREFIX + className).orElseThrow(() -> forbidden(name,
                     "no PriorityClass with name " + className + " was found"));
             ObjectNode priorityClass = codec.decode(kv);
             priority = priorityClass.path("value").asLong();
@@ -50,13 +51,13 @@ final class PriorityAdmission {
         }
         JsonNode given = spec.get("priority");
         if (given != null && !given.isNull() && given.asLong() != priority) {
-            throw forbidden(pod, "the integer value of priority (" + given.asLong() + ") must not be provided in pod "
+            throw forbidden(name, "the integer value of priority (" + given.asLong() + ") must not be provided in pod "
                     + "spec; priority admission controller computed " + priority + " from the given PriorityClass name");
         }
         spec.put("priority", priority);
         JsonNode givenPolicy = spec.get("preemptionPolicy");
         if (givenPolicy != null && !givenPolicy.isNull() && !givenPolicy.asText().equals(policy)) {
-            throw forbidden(pod, "the string value of PreemptionPolicy (" + givenPolicy.asText() + ") must not be "
+            throw forbidden(name, "the string value of PreemptionPolicy (" + givenPolicy.asText() + ") must not be "
                     + "provided in pod spec; priority admission controller computed " + policy
                     + " from the given PriorityClass name");
         }
@@ -92,8 +93,7 @@ final class PriorityAdmission {
         return Optional.ofNullable(chosen);
     }
 
-    private static ApiException forbidden(ObjectNode pod, String why) {
-        String name = pod.path("metadata").path("name").asText("");
+    private static ApiException forbidden(String name, String why) {
         return new ApiException(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + why);
     }
 }
