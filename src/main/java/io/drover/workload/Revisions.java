@@ -20,8 +20,12 @@ final class Revisions {
     static final int MAX_HISTORY_CHARS = 2000;
 
     /** Never copied between a Deployment and its ReplicaSets; drover's failure mark belongs to one ReplicaSet. */
+    /**
+     * annotationsToSkip, plus drover's own: the rollout-failed mark, and the opt-in to automatic rollback, a switch
+     * of the Deployment that a rollback must not set back to what an old ReplicaSet carried.
+     */
     private static final Set<String> NOT_COPIED = Set.of(LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS,
-            MAX_REPLICAS, ROLLBACK_TO, Rollbacks.ROLLOUT_FAILED);
+            MAX_REPLICAS, ROLLBACK_TO, Rollbacks.ROLLOUT_FAILED, Rollbacks.ROLLBACK_ON_FAILURE);
 
     private Revisions() {}
 

@@ -175,7 +175,7 @@ final class Rollbacks {
             d.getSpec().setTemplate(template);
             Map<String, String> kept = new HashMap<>();
             annotations.forEach((k, v) -> {
-                if (Revisions.notCopied(k) || ROLLBACK_ON_FAILURE.equals(k)) {
+                if (Revisions.notCopied(k)) {
                     kept.put(k, v);
                 }
             });

@@ -244,8 +244,10 @@ class DeploymentRolloutIT {
         assertThat(failed.getSpec().getReplicas()).isZero();
         assertThat(failed.getMetadata().getAnnotations()).containsEntry(Rollbacks.ROLLOUT_FAILED,
                 "ProgressDeadlineExceeded");
+        // The opt-in is the Deployment's switch: on no ReplicaSet, so no rollback can bring back one turned off.
         assertThat(withImage(ns, "app:1").getMetadata().getAnnotations()).containsEntry(Revisions.REVISION, "3")
-                .doesNotContainKey(Rollbacks.ROLLOUT_FAILED);
+                .doesNotContainKey(Rollbacks.ROLLOUT_FAILED).doesNotContainKey(Rollbacks.ROLLBACK_ON_FAILURE);
+        assertThat(failed.getMetadata().getAnnotations()).doesNotContainKey(Rollbacks.ROLLBACK_ON_FAILURE);
         assertThat(get(ns).getMetadata().getAnnotations()).containsEntry(Rollbacks.ROLLBACK_ON_FAILURE, "true");
         assertThat(eventMessages(ns)).contains("ReplicaSet \"" + failed.getMetadata().getName()
                 + "\" exceeded its progress deadline; rolling back to revision 1 (drover.io/rollback-on-failure)",
