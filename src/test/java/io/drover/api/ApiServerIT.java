@@ -747,6 +747,29 @@ class ApiServerIT {
     }
 
     @Test
+    void aPodRunsAsItsNamespacesDefaultServiceAccountAndMayNameOnlyOneThatExists() throws Exception {
+        // Created at once after its namespace: admission waits for the controller's "default" account.
+        String ns = newNamespace("accounts");
+        Pod plain = CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata()
+                .withName("plain").endMetadata().withNewSpec().addNewContainer().withName("c").withImage("c")
+                .endContainer().withNodeName("nowhere").endSpec().build()).create();
+        HttpResponse<String> ghost = raw("POST", "/api/v1/namespaces/" + ns + "/pods", "application/json",
+                "{\"metadata\":{\"generateName\":\"web-\"},\"spec\":{\"serviceAccountName\":\"ghost\","
+                        + "\"nodeName\":\"nowhere\",\"containers\":[{\"name\":\"c\",\"image\":\"c\"}]}}", true);
+        Pod aliased = CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata()
+                .withName("aliased").endMetadata().withNewSpec().withServiceAccount("default").addNewContainer()
+                .withName("c").withImage("c").endContainer().withNodeName("nowhere").endSpec().build()).create();
+
+        assertThat(plain.getSpec().getServiceAccountName()).isEqualTo("default");
+        assertThat(plain.getSpec().getServiceAccount()).isEqualTo("default");
+        assertThat(aliased.getSpec().getServiceAccountName()).isEqualTo("default");
+        assertThat(ghost.statusCode()).isEqualTo(403);
+        assertThat(ghost.body()).contains("pods \\\"web-\\\" is forbidden: error looking up service account " + ns
+                + "/ghost: serviceaccount \\\"ghost\\\" not found");
+        CLUSTER.client().pods().inNamespace(ns).withGracePeriod(0).delete();
+    }
+
+    @Test
     void anUpdateOfANamespaceKeepsItsSpecFinalizersWhichOnlyFinalizeChanges() throws Exception {
         String ns = newNamespace("keepfin");
         var updated = CLUSTER.client().namespaces().withName(ns).edit(n -> new NamespaceBuilder(n).editSpec()

@@ -55,6 +55,7 @@ public final class ObjectStorage {
     /** Which namespaces a create may go into without reading the namespace (see ActiveNamespaces). */
     private final ActiveNamespaces activeNamespaces;
     private final PriorityAdmission priorities;
+    private final ServiceAccountAdmission serviceAccounts;
 
     public ObjectStorage(Store store, ObjectMapper json, Clock clock) {
         this(store, json, clock, ServiceAllocations.defaults());
@@ -74,6 +75,7 @@ public final class ObjectStorage {
         this.serviceClaims = new ServiceClaims(store, json, clock);
         this.activeNamespaces = new ActiveNamespaces(store, codec);
         this.priorities = new PriorityAdmission(store, codec);
+        this.serviceAccounts = new ServiceAccountAdmission(store);
     }
 
     public long currentRevision() {
@@ -148,6 +150,7 @@ public final class ObjectStorage {
         strategy.applyDefaults(object);
         strategy.applyCreateDefaults(object);
         if (type.group().isEmpty() && type.plural().equals("pods")) {
+            serviceAccounts.admit(object, namespace, admittedName);
             priorities.admitPod(object, admittedName);
         } else if (type.plural().equals("priorityclasses")) {
             priorities.admitClass(object);

@@ -36,6 +36,7 @@ final class PodSpecDefaults {
         if (spec == null) {
             return;
         }
+        mirrorServiceAccount(spec);
         if (spec.get("enableServiceLinks") == null || spec.get("enableServiceLinks").isNull()) {
             spec.put("enableServiceLinks", true);
         }
@@ -50,6 +51,21 @@ final class PodSpecDefaults {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The v1 conversion of a pod: the deprecated {@code serviceAccount} is an alias of {@code serviceAccountName},
+     * which wins; each is served as the other. (Not on templates: their hash would change for every Deployment.)
+     */
+    private static void mirrorServiceAccount(ObjectNode spec) {
+        String name = spec.path("serviceAccountName").asText("");
+        if (name.isEmpty()) {
+            name = spec.path("serviceAccount").asText("");
+        }
+        if (!name.isEmpty()) {
+            spec.put("serviceAccountName", name);
+            spec.put("serviceAccount", name);
         }
     }
 

@@ -41,6 +41,10 @@ class EvictionsTest {
         ResourceRegistry registry = ResourceRegistry.builtin();
         storage = new ObjectStorage(temp.store(), JSON, Clock.systemUTC());
         ClusterBootstrap.run(storage, registry, JSON);
+        // The account the ServiceAccount controller would have made: pods need it to be admitted.
+        ObjectNode account = JSON.createObjectNode();
+        account.putObject("metadata").put("name", "default");
+        storage.create(registry.find("", "v1", "serviceaccounts").orElseThrow(), "default", account, false);
         pods = registry.find("", "v1", "pods").orElseThrow();
         budgets = registry.find("policy", "v1", "poddisruptionbudgets").orElseThrow();
         evictions = new Evictions(storage, budgets, Clock.systemUTC());

@@ -1,0 +1,61 @@
+package io.drover.api.storage;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.ApiException;
+import io.drover.store.Store;
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * Kubernetes' ServiceAccount admission on a pod's create: a pod without one runs as its namespace's "default",
+ * and one naming a ServiceAccount that does not exist is refused (403), as there. The "default" account is made
+ * by the ServiceAccount controller just after its namespace, so a pod created at once waits up to about 1.5 s
+ * for it, as the plugin's ten live lookups do. Tokens are not mounted: the process runtime mounts no volumes yet.
+ */
+final class ServiceAccountAdmission {
+    static final String DEFAULT = "default";
+    private static final int DEFAULT_ATTEMPTS = 10;
+
+    private final Store store;
+
+    ServiceAccountAdmission(Store store) {
+        this.store = store;
+    }
+
+    /**
+     * Sets the pod's serviceAccountName (and its deprecated alias) and checks that the account exists;
+     * {@code podName} is the name admission errors give the pod.
+     */
+    void admit(ObjectNode pod, String namespace, String podName) {
+        ObjectNode spec = pod.withObject("spec");
+        String account = spec.path("serviceAccountName").asText("");
+        if (account.isEmpty()) {
+            account = DEFAULT;
+            spec.put("serviceAccountName", account);
+            spec.put("serviceAccount", account);
+        }
+        int attempts = account.equals(DEFAULT) ? DEFAULT_ATTEMPTS : 1;
+        // The plugin's retry interval: one random pause of 100-200 ms.
+        Duration pause = Duration.ofMillis(100 + ThreadLocalRandom.current().nextLong(100));
+        for (int attempt = 0; attempt < attempts; attempt++) {
+            if (attempt > 0 && !sleep(pause)) {
+                break;
+            }
+            if (store.get("/registry/serviceaccounts/" + namespace + "/" + account).isPresent()) {
+                return;
+            }
+        }
+        throw new ApiException(403, "Forbidden", "pods \"" + podName + "\" is forbidden: error looking up service "
+                + "account " + namespace + "/" + account + ": serviceaccount \"" + account + "\" not found");
+    }
+
+    private static boolean sleep(Duration pause) {
+        try {
+            Thread.sleep(pause);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+}
