@@ -981,6 +981,25 @@ class ApiServerIT {
     }
 
     @Test
+    void healthEndpointsRunNamedChecksAsKubeApiserversDo() throws Exception {
+        assertThat(raw("GET", "/readyz", null, null, false).body()).isEqualTo("ok");
+        assertThat(raw("GET", "/livez?verbose", null, null, false).body())
+                .isEqualTo("[+]ping ok\n[+]log ok\n[+]etcd ok\nlivez check passed\n");
+        HttpResponse<String> ready = raw("GET", "/readyz?verbose&exclude=etcd&exclude=nosuch", null, null, false);
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(ready.body()).isEqualTo("[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\n[+]etcd-readiness ok\n"
+                + "[+]poststarthook/start-drover-components ok\n[+]shutdown ok\n"
+                + "warn: some health checks cannot be excluded: no matches for \"nosuch\"\nreadyz check passed\n");
+        // Each check alone, for an authenticated client; an unknown one is not found.
+        HttpResponse<String> ping = raw("GET", "/livez/ping", null, null, true);
+        assertThat(ping.statusCode()).isEqualTo(200);
+        assertThat(ping.body()).isEqualTo("ok");
+        assertThat(raw("GET", "/readyz/shutdown", null, null, true).body()).isEqualTo("ok");
+        assertThat(raw("GET", "/healthz/nosuch", null, null, true).statusCode()).isEqualTo(404);
+        assertThat(raw("GET", "/livez/ping", null, null, false).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void unknownPathsAreNotFoundStatuses() throws Exception {
         HttpResponse<String> response = raw("GET", "/apis/nosuch.example.com/v1/things", null, null, true);
         assertThat(response.statusCode()).isEqualTo(404);

@@ -9,9 +9,10 @@ import io.drover.api.security.Authenticator;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.security.UserInfo;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.store.StoreException;
 import io.drover.store.StoreUnavailableException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -33,7 +34,9 @@ public final class ApiRouter {
     private final DiscoveryHandler discovery;
     private final ProxySubresources proxies;
     private final Authenticator authenticator;
-    private volatile boolean ready;
+    private final HealthChecks health;
+    private volatile boolean started;
+    private volatile boolean stopping;
 
     /**
      * @param authenticator who a request's bearer token stands for
@@ -48,17 +51,35 @@ public final class ApiRouter {
         this.discovery = discovery;
         this.proxies = new ProxySubresources(storage, registry);
         this.authenticator = authenticator;
+        HealthChecks.Check ping = new HealthChecks.Check("ping", Optional::empty);
+        HealthChecks.Check log = new HealthChecks.Check("log", Optional::empty);
+        HealthChecks.Check datastore = new HealthChecks.Check("etcd", () -> datastoreFailure(storage));
+        this.health = new HealthChecks(List.of(ping, log, datastore), List.of(ping, log, datastore,
+                new HealthChecks.Check("etcd-readiness", () -> datastoreFailure(storage)),
+                new HealthChecks.Check("poststarthook/start-drover-components",
+                        () -> started ? Optional.empty() : Optional.of("not finished")),
+                new HealthChecks.Check("shutdown",
+                        () -> stopping ? Optional.of("process is shutting down") : Optional.empty())));
     }
 
-    /** The server is stopping: /readyz answers 503 and open watches end. */
+    private static Optional<String> datastoreFailure(ObjectStorage storage) {
+        try {
+            storage.checkDatastore();
+            return Optional.empty();
+        } catch (StoreException e) {
+            return Optional.of(e.getMessage());
+        }
+    }
+
+    /** The server is stopping: /readyz fails its shutdown check (500) and open watches end. */
     public void shutdown() {
-        ready = false;
+        stopping = true;
         resources.close();
     }
 
-    /** From now on /readyz answers 200. */
+    /** The server's components have started: from now on /readyz passes while the datastore answers. */
     public void markReady() {
-        ready = true;
+        started = true;
     }
 
     public void handle(ApiRequest request, ApiResponse response) throws IOException {
@@ -81,19 +102,11 @@ public final class ApiRouter {
         if (!PUBLIC_PATHS.contains(path)) {
             authenticate(request);
         }
+        if (HealthChecks.handles(path)) {
+            health.handle(request, path, response);
+            return;
+        }
         switch (path) {
-            case "/healthz", "/livez" -> {
-                sendText(response, 200, "ok");
-                return;
-            }
-            case "/readyz" -> {
-                if (ready) {
-                    sendText(response, 200, "ok");
-                } else {
-                    sendText(response, 503, "not ready");
-                }
-                return;
-            }
             case "/version" -> {
                 requireGet(request);
                 response.send(200, "application/json", json.writeValueAsBytes(version()));
@@ -167,9 +180,5 @@ public final class ApiRouter {
             response.addHeader("Retry-After", Integer.toString(e.retryAfterSeconds()));
         }
         response.send(e.code(), "application/json", json.writeValueAsBytes(e.toStatus()));
-    }
-
-    private static void sendText(ApiResponse response, int status, String text) throws IOException {
-        response.send(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
     }
 }

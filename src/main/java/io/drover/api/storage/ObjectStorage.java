@@ -82,6 +82,11 @@ public final class ObjectStorage {
         return store.currentRevision();
     }
 
+    /** Reads one key, as kube-apiserver's etcd health check does; throws when the datastore does not answer. */
+    public void checkDatastore() {
+        store.get("/registry/health");
+    }
+
     public ObjectNode get(ResourceType type, String namespace, String name) {
         return codec.decode(read(type, namespace, name));
     }
