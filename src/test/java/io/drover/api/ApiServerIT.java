@@ -988,7 +988,7 @@ class ApiServerIT {
         HttpResponse<String> ready = raw("GET", "/readyz?verbose&exclude=etcd&exclude=nosuch", null, null, false);
         assertThat(ready.statusCode()).isEqualTo(200);
         assertThat(ready.body()).isEqualTo("[+]ping ok\n[+]log ok\n[+]etcd excluded: ok\n[+]etcd-readiness ok\n"
-                + "[+]poststarthook/start-drover-components ok\n[+]shutdown ok\n"
+                + "[+]poststarthook/start-drover-controllers ok\n[+]shutdown ok\n"
                 + "warn: some health checks cannot be excluded: no matches for \"nosuch\"\nreadyz check passed\n");
         // Each check alone, for an authenticated client; an unknown one is not found.
         HttpResponse<String> ping = raw("GET", "/livez/ping", null, null, true);

@@ -56,7 +56,7 @@ public final class ApiRouter {
         HealthChecks.Check datastore = new HealthChecks.Check("etcd", () -> datastoreFailure(storage));
         this.health = new HealthChecks(List.of(ping, log, datastore), List.of(ping, log, datastore,
                 new HealthChecks.Check("etcd-readiness", () -> datastoreFailure(storage)),
-                new HealthChecks.Check("poststarthook/start-drover-components",
+                new HealthChecks.Check("poststarthook/start-drover-controllers",
                         () -> started ? Optional.empty() : Optional.of("not finished")),
                 new HealthChecks.Check("shutdown",
                         () -> stopping ? Optional.of("process is shutting down") : Optional.empty())));
