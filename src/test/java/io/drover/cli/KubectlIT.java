@@ -75,6 +75,13 @@ class KubectlIT {
 
         assertThat(kubectl.run("-n", "typed", "get", "secret", "s", "-o", "jsonpath={.data.k}").requireSuccess()
                 .stdout()).isEqualTo("dg==");
+        // Subresources as kubectl get --subresource shows them: a Scale's own columns, status as its resource.
+        String scale = kubectl.run("-n", "typed", "get", "deployment", "web", "--subresource=scale").requireSuccess()
+                .stdout();
+        assertThat(scale.lines().findFirst().orElseThrow()).matches("NAME +DESIRED +AVAILABLE +AGE");
+        assertThat(scale.lines().skip(1).findFirst().orElseThrow()).startsWith("web").contains(" 10 ");
+        assertThat(kubectl.run("-n", "typed", "get", "deployment", "web", "--subresource=status").requireSuccess()
+                .stdout()).contains("READY", "UP-TO-DATE", "AVAILABLE", "web");
 
         kubectl.run("-n", "typed", "delete", "configmap", "cfg").requireSuccess();
         assertThat(kubectl.run("-n", "typed", "get", "configmap", "cfg").exitCode()).isNotZero();

@@ -153,7 +153,8 @@ final class ResourceHandler {
         listParameters.requireReadable(request);
         ObjectNode object = storage.get(path.type(), path.namespace(), path.name());
         if (ResourceType.SCALE.equals(path.subresource())) {
-            send(response, 200, Scale.of(object, json));
+            ObjectNode scale = Scale.of(object, json);
+            send(response, 200, view == null ? scale : view.ofObject(scale));
         } else {
             send(response, 200, view == null ? object : view.ofObject(object));
         }

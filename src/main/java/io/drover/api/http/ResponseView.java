@@ -1,6 +1,7 @@
 package io.drover.api.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.resource.ResourceType;
 import io.drover.api.table.TableConverter;
 import java.time.Clock;
 
@@ -17,16 +18,22 @@ sealed interface ResponseView permits TableView, MetadataView {
 
     ObjectNode ofObject(ObjectNode object);
 
-    /** The view the request asked for, or null for plain objects (and for every subresource). */
+    /**
+     * The view the request asked for, or null for plain objects. A status subresource is viewed as its resource,
+     * a scale subresource's Table has the Scale's columns; other subresources are always plain.
+     */
     static ResponseView of(ApiRequest request, ResourcePath path, TableConverter tables, Clock clock) {
-        if (path.subresource() != null) {
+        String subresource = path.subresource();
+        if (subresource != null && !subresource.equals(ResourceType.STATUS) && !subresource.equals(ResourceType.SCALE)) {
             return null;
         }
         String accept = request.header("accept");
+        boolean includeObject = "Object".equals(request.param("includeObject"));
         if (TableConverter.wantsTable(accept)) {
-            return new TableView(tables, path.type(), "Object".equals(request.param("includeObject")), clock);
+            return ResourceType.SCALE.equals(subresource) ? TableView.ofScale(tables, includeObject, clock)
+                    : TableView.of(tables, path.type(), includeObject, clock);
         }
-        if (TableConverter.wantsPartialMetadata(accept)) {
+        if (TableConverter.wantsPartialMetadata(accept) && subresource == null) {
             return new MetadataView(path.type());
         }
         return null;

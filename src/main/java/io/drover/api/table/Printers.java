@@ -36,6 +36,7 @@ final class Printers {
         printers.put(new GroupKind("apps", "ReplicaSet"), new WorkloadPrinters.ReplicaSet());
         printers.put(new GroupKind("discovery.k8s.io", "EndpointSlice"), new EndpointPrinters.EndpointSlice());
         printers.put(new GroupKind("autoscaling", "HorizontalPodAutoscaler"), new HpaPrinter());
+        printers.put(new GroupKind("autoscaling", "Scale"), SimplePrinters.scale());
         printers.put(new GroupKind("coordination.k8s.io", "Lease"), SimplePrinters.lease());
         printers.put(new GroupKind("node.k8s.io", "RuntimeClass"), SimplePrinters.runtimeClass());
         printers.put(new GroupKind("policy", "PodDisruptionBudget"), new PodDisruptionBudgetPrinter());

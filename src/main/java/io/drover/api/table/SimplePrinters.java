@@ -9,7 +9,7 @@ import java.util.function.BiConsumer;
 
 /**
  * Kinds whose row is the name, one or two fields and the age: ConfigMap, Secret, ServiceAccount,
- * Namespace, Lease, RuntimeClass. Each is a column list plus a function per middle cell.
+ * Namespace, Lease, RuntimeClass, Scale. Each is a column list plus a function per middle cell.
  */
 final class SimplePrinters {
 
@@ -60,6 +60,17 @@ final class SimplePrinters {
                 List.of(Column.string("Handler", "handler specifies the underlying runtime and configuration that"
                         + " the CRI implementation will use to handle pods of this class.")),
                 List.of((rc, cells) -> cells.add(Fields.text(rc, "handler"))));
+    }
+
+    /** An autoscaling/v1 Scale (a workload's scale subresource): Name, Desired, Available, Age (printScale). */
+    static Printer scale() {
+        return new NameFieldsAge(
+                List.of(Column.integer("Desired", "replicas is the desired number of instances for the scaled "
+                                + "object."),
+                        Column.integer("Available", "replicas is the actual number of observed instances of the "
+                                + "scaled object.")),
+                List.of((s, cells) -> cells.add(s.path("spec").path("replicas").asLong(0)),
+                        (s, cells) -> cells.add(s.path("status").path("replicas").asLong(0))));
     }
 
     /** The middle columns and, for each, what appends its cell. */

@@ -190,7 +190,7 @@ class ListWriterTest {
     @Test
     void aTableHasItsColumnsAndOneRowPerItem() throws IOException {
         createConfigMaps(3);
-        ListForm table = new TableView(new TableConverter(), CONFIGMAPS, false, Clock.systemUTC()).listForm();
+        ListForm table = TableView.of(new TableConverter(), CONFIGMAPS, false, Clock.systemUTC()).listForm();
 
         Answer answer = write(options(null, 0, null), table, ListWriter.HELD_BYTES);
 
