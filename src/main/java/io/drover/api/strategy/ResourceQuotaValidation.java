@@ -19,6 +19,9 @@ import java.util.Set;
 final class ResourceQuotaValidation {
     private static final Set<String> SCOPES = Set.of("Terminating", "NotTerminating", "BestEffort", "NotBestEffort",
             "PriorityClass", "CrossNamespacePodAffinity", "VolumeAttributesClass");
+    /** podComputeQuotaResources. */
+    private static final Set<String> POD_COMPUTE = Set.of("cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu",
+            "requests.memory");
     private static final Set<String> LIMIT_TYPES = Set.of("Pod", "Container", "PersistentVolumeClaim");
 
     private ResourceQuotaValidation() {}
@@ -34,9 +37,18 @@ final class ResourceQuotaValidation {
         List<String> scopes = new ArrayList<>();
         spec.path("scopes").forEach(s -> scopes.add(s.asText()));
         String shown = "[]core.ResourceQuotaScope" + GoValues.stringSlice(scopes).substring("[]string".length());
+        List<String> hard = new ArrayList<>();
+        spec.path("hard").fieldNames().forEachRemaining(hard::add);
+        hard.sort(null);
         for (String scope : scopes) {
             if (!SCOPES.contains(scope)) {
                 causes.add(Causes.invalid("spec.scopes", shown, "unsupported scope"));
+            }
+            // One cause per resource the scope cannot limit, as Kubernetes reports them.
+            for (String resource : hard) {
+                if (isStandardQuotaResource(resource) && !scopeLimits(scope, resource)) {
+                    causes.add(Causes.invalid("spec.scopes", shown, "unsupported scope applied to resource"));
+                }
             }
         }
         if ((scopes.contains("BestEffort") && scopes.contains("NotBestEffort"))
@@ -44,6 +56,21 @@ final class ResourceQuotaValidation {
             causes.add(Causes.invalid("spec.scopes", shown, "conflicting scopes"));
         }
         return causes;
+    }
+
+    /** IsStandardQuotaResourceName. */
+    private static boolean isStandardQuotaResource(String name) {
+        return ResourceNames.QUOTA.contains(name) || name.startsWith("hugepages-") || name.startsWith("requests.hugepages-");
+    }
+
+    /** IsResourceQuotaScopeValidForResource: the pod scopes limit pods and their compute resources only. */
+    private static boolean scopeLimits(String scope, String resource) {
+        return switch (scope) {
+            case "Terminating", "NotTerminating", "NotBestEffort", "PriorityClass", "CrossNamespacePodAffinity" ->
+                    resource.equals("pods") || POD_COMPUTE.contains(resource);
+            case "BestEffort" -> resource.equals("pods");
+            default -> true;
+        };
     }
 
     static List<Cause> limitRange(ObjectNode limitRange) {

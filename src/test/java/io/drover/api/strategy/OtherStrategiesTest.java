@@ -117,8 +117,23 @@ class OtherStrategiesTest {
                         "spec.hard[pods]: Invalid value: \"1.5\": must be an integer",
                         "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"Bogus\", \"BestEffort\", "
                                 + "\"NotBestEffort\"}: unsupported scope",
+                        // BestEffort limits pods only: not the cpu.
+                        "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"Bogus\", \"BestEffort\", "
+                                + "\"NotBestEffort\"}: unsupported scope applied to resource",
                         "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"Bogus\", \"BestEffort\", "
                                 + "\"NotBestEffort\"}: conflicting scopes");
+    }
+
+    @Test
+    void aQuotaScopeLimitsOnlyThePodResourcesItApplies() {
+        SmallKinds.ResourceQuotaStrategy strategy = new SmallKinds.ResourceQuotaStrategy();
+        assertThat(Json.printed(strategy.validateCreate(Json.parse(
+                "{spec: {hard: {services: '1', 'requests.memory': '1Gi', pods: '2'}, scopes: ['Terminating']}}"))))
+                .containsExactly("spec.scopes: Invalid value: []core.ResourceQuotaScope{\"Terminating\"}: unsupported "
+                        + "scope applied to resource");
+        assertThat(Json.printed(strategy.validateCreate(Json.parse(
+                "{spec: {hard: {'limits.cpu': '1', 'requests.memory': '1Gi', pods: '2', 'example.com/x': '1'},"
+                        + " scopes: ['NotBestEffort', 'PriorityClass']}}")))).isEmpty();
     }
 
     @Test
