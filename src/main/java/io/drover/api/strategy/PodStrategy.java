@@ -10,6 +10,8 @@ import java.util.List;
 /** Pods: the pod spec defaults and checks, and Kubernetes' rule that a pod's spec is all but immutable. */
 final class PodStrategy extends KindStrategy {
     private static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
+    private static final String NOT_READY = "node.kubernetes.io/not-ready";
+    private static final String UNREACHABLE = "node.kubernetes.io/unreachable";
     static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than "
             + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
             + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
@@ -28,6 +30,37 @@ final class PodStrategy extends KindStrategy {
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
         status.put("qosClass", PodQos.of(pod.path("spec")));
+        defaultTolerationSeconds(Nodes.objectOrNew(pod, "spec"));
+    }
+
+    /**
+     * The DefaultTolerationSeconds admission of a new pod: unless it tolerates them already, it tolerates a node
+     * not ready or unreachable for 300 s (how long it may stay bound to such a node).
+     */
+    private static void defaultTolerationSeconds(ObjectNode spec) {
+        boolean notReady = false;
+        boolean unreachable = false;
+        for (ObjectNode toleration : Nodes.objects(spec, "tolerations")) {
+            String key = Nodes.text(toleration, "key");
+            String effect = Nodes.text(toleration, "effect");
+            boolean noExecute = effect.isEmpty() || effect.equals("NoExecute");
+            notReady |= noExecute && (key.isEmpty() || key.equals(NOT_READY));
+            unreachable |= noExecute && (key.isEmpty() || key.equals(UNREACHABLE));
+        }
+        List<String> missing = new ArrayList<>();
+        if (!notReady) {
+            missing.add(NOT_READY);
+        }
+        if (!unreachable) {
+            missing.add(UNREACHABLE);
+        }
+        for (String key : missing) {
+            if (!(spec.get("tolerations") instanceof ArrayNode)) {
+                spec.putArray("tolerations");
+            }
+            ((ArrayNode) spec.get("tolerations")).addObject().put("key", key).put("operator", "Exists")
+                    .put("effect", "NoExecute").put("tolerationSeconds", 300);
+        }
     }
 
     @Override

@@ -13,6 +13,7 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.json.Mappers;
+import io.drover.testing.DefaultServiceAccounts;
 import io.drover.testing.TempSqliteStore;
 import java.time.Clock;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,10 +42,7 @@ class EvictionsTest {
         ResourceRegistry registry = ResourceRegistry.builtin();
         storage = new ObjectStorage(temp.store(), JSON, Clock.systemUTC());
         ClusterBootstrap.run(storage, registry, JSON);
-        // The account the ServiceAccount controller would have made: pods need it to be admitted.
-        ObjectNode account = JSON.createObjectNode();
-        account.putObject("metadata").put("name", "default");
-        storage.create(registry.find("", "v1", "serviceaccounts").orElseThrow(), "default", account, false);
+        DefaultServiceAccounts.create(storage, registry, "default");
         pods = registry.find("", "v1", "pods").orElseThrow();
         budgets = registry.find("policy", "v1", "poddisruptionbudgets").orElseThrow();
         evictions = new Evictions(storage, budgets, Clock.systemUTC());

@@ -13,6 +13,7 @@ import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.controller.ApiClients;
 import io.drover.json.Mappers;
+import io.drover.testing.DefaultServiceAccounts;
 import io.drover.testing.TempDirs;
 import io.drover.testing.TempSqliteStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,6 +55,7 @@ class TypedDecodingTest {
         ResourceRegistry registry = ResourceRegistry.builtin();
         ObjectStorage storage = new ObjectStorage(temp.store(), JSON, Clock.systemUTC());
         ClusterBootstrap.run(storage, registry, JSON);
+        DefaultServiceAccounts.create(storage, registry, "default");
         credentialsDir = TempDirs.create("drover-decoding-credentials");
         ClusterCredentials credentials = ClusterCredentials.loadOrCreate(credentialsDir);
         router = new ApiRouter(JSON, registry, storage, new DiscoveryRoutes(JSON, registry, "127.0.0.1:1"),

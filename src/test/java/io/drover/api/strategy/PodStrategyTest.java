@@ -45,6 +45,25 @@ class PodStrategyTest {
     }
 
     @Test
+    void aNewPodToleratesANodeNotReadyOrUnreachableFor300Seconds() {
+        ObjectNode plain = defaulted("{containers: [{name: 'a'}]}");
+        strategy.applyCreateDefaults(plain);
+        assertThat(plain.path("spec").path("tolerations").toString()).isEqualTo("[{\"key\":\"node.kubernetes.io/"
+                + "not-ready\",\"operator\":\"Exists\",\"effect\":\"NoExecute\",\"tolerationSeconds\":300},"
+                + "{\"key\":\"node.kubernetes.io/unreachable\",\"operator\":\"Exists\",\"effect\":\"NoExecute\","
+                + "\"tolerationSeconds\":300}]");
+        // One it tolerates already (any key with NoExecute, or that key with any effect) is not added.
+        ObjectNode own = defaulted("{containers: [{name: 'a'}], tolerations: [{key: 'node.kubernetes.io/unreachable',"
+                + " operator: 'Exists'}]}");
+        strategy.applyCreateDefaults(own);
+        assertThat(own.path("spec").path("tolerations").findValuesAsText("key"))
+                .containsExactly("node.kubernetes.io/unreachable", "node.kubernetes.io/not-ready");
+        ObjectNode everything = defaulted("{containers: [{name: 'a'}], tolerations: [{operator: 'Exists'}]}");
+        strategy.applyCreateDefaults(everything);
+        assertThat(everything.path("spec").path("tolerations")).hasSize(1);
+    }
+
+    @Test
     void aDeletionCostIsAnInt32WithoutPlusSignOrLeadingZero() {
         for (String valid : List.of("0", "-0", "1000", "-2147483648", "2147483647", "-007")) {
             ObjectNode pod = defaulted("{containers: [{name: 'a'}]}");
