@@ -45,6 +45,10 @@ final class PodStatuses {
         Init init = init(pod, run, health);
         String phase = run.deadlineExceeded || init.failed() && "Never".equals(pod.getSpec().getRestartPolicy())
                 ? "Failed" : !init.done() ? "Pending" : PodPhase.of(pod.getSpec().getRestartPolicy(), phases);
+        if (run.terminated && phase.equals("Running")) {
+            // getPhase of a terminal pod whose containers all stopped: Succeeded if each exited 0, else Failed.
+            phase = PodPhase.of("Never", phases);
+        }
         if (run.deadlineExceeded) {
             status.setReason(ActiveDeadline.REASON);
             status.setMessage(ActiveDeadline.MESSAGE);

@@ -34,6 +34,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +76,8 @@ final class PodWorker implements Reconciler {
     private static final Duration CONFIG_RECHECK = Duration.ofSeconds(10);
     /** How long a container killed for a failed probe may take to have its exit recorded once it is gone. */
     private static final Duration PROBE_KILL_EXIT_WAIT = Duration.ofSeconds(5);
+    /** How long a stopped task's exit may take to be seen; stop returns once the task has ended. */
+    private static final Duration STOPPED_EXIT_WAIT = Duration.ofSeconds(1);
     static final String IMAGE_WITHOUT_COMMAND = "the process runtime runs commands, not images: set command "
             + "(drover has no container engine on this node)";
     private static final Logger log = LoggerFactory.getLogger(PodWorker.class);
@@ -113,6 +116,8 @@ final class PodWorker implements Reconciler {
         boolean initialized;
         /** The pod ran past its activeDeadlineSeconds: it has failed, and nothing of it runs again. */
         boolean deadlineExceeded;
+        /** The pod is deleted and its containers stopped: its phase is terminal (Succeeded or Failed). */
+        boolean terminated;
 
         PodRun(String uid, String namespace, String name) {
             this.uid = uid;
@@ -608,6 +613,14 @@ final class PodWorker implements Reconciler {
 
     private Result terminate(String key, Pod pod, PodRun run) throws InterruptedException {
         stopAll(run, drain.graceLeft(pod, gracePeriod(pod)), pod);
+        // As the kubelet does since 1.27: the stopped containers and the terminal phase are written before the
+        // pod goes, so a watcher sees it end ("0/1 Completed" or "Error") rather than vanish while Terminating.
+        run.terminated = true;
+        try {
+            writeStatus(pod, run);
+        } catch (KubernetesClientException e) {
+            log.debug("pod {}: final status not written: {}", key, e.getMessage());
+        }
         runs.remove(key);
         ports.release(key);
         PodDeletion.now(client, pod);
@@ -623,6 +636,13 @@ final class PodWorker implements Reconciler {
         return Duration.ofSeconds(seconds == null ? DEFAULT_GRACE_SECONDS : seconds);
     }
 
+    /** The container (init or regular) a run of the pod is for; null when the spec no longer has it. */
+    private static Container specOf(Pod pod, PodRun run, ContainerRun cr) {
+        return java.util.stream.Stream.concat(list(pod.getSpec().getInitContainers()).stream(),
+                        pod.getSpec().getContainers().stream())
+                .filter(c -> cr.taskId.equals(run.uid + "_" + c.getName())).findFirst().orElse(null);
+    }
+
     /** Stops these running tasks of a pod at once, each within {@code grace} (its preStop hook first). */
     private void stopTogether(PodRun run, List<ContainerRun> running, Duration grace, Pod pod) throws InterruptedException {
         List<Thread> stops = new ArrayList<>();
@@ -632,9 +652,7 @@ final class PodWorker implements Reconciler {
                         + cr.taskId.substring(run.uid.length() + 1));
             }
             TaskHandle handle = cr.handle;
-            Container spec = pod == null ? null : java.util.stream.Stream.concat(list(pod.getSpec().getInitContainers())
-                            .stream(), pod.getSpec().getContainers().stream())
-                    .filter(c -> cr.taskId.equals(run.uid + "_" + c.getName())).findFirst().orElse(null);
+            Container spec = pod == null ? null : specOf(pod, run, cr);
             stops.add(Thread.ofVirtual().name("stop-" + cr.taskId).start(() -> {
                 try {
                     runtime.stop(handle, spec == null ? grace : hooks.preStop(pod, spec, handle, grace));
@@ -670,9 +688,15 @@ final class PodWorker implements Reconciler {
             }
         }
         for (ContainerRun cr : running) {
-            forget(cr.handle);
-            cr.handle = null;
-            cr.mode = ContainerRun.Mode.EXITED;
+            Container spec = pod == null ? null : specOf(pod, run, cr);
+            Optional<ExitResult> exit = spec == null ? Optional.empty() : runtime.await(cr.handle, STOPPED_EXIT_WAIT);
+            if (exit.isPresent()) {
+                finish(pod, spec, cr, exit.get()); // its exit code and reason for the pod's last status
+            } else {
+                forget(cr.handle);
+                cr.handle = null;
+                cr.mode = ContainerRun.Mode.EXITED;
+            }
         }
         PodFiles.deleteTree(files.podDir(run.namespace, run.name, run.uid));
     }

@@ -9,11 +9,15 @@ import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,11 +92,31 @@ class NodeAgentIT {
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> version.equals(CLUSTER.client().pods()
                 .inNamespace("default").withName("hello").get().getMetadata().getResourceVersion()));
 
-        CLUSTER.client().pods().inNamespace("default").withName("hello").delete(); // default grace period
+        List<Pod> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Watcher.Action> actions = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Watch watch = CLUSTER.client().pods().inNamespace("default").withName("hello").watch(
+                new ListOptionsBuilder().withResourceVersion(version).build(), new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Pod resource) {
+                        actions.add(action);
+                        seen.add(resource);
+                    }
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> CLUSTER.client().pods().inNamespace("default").withName("hello")
-                .get() == null);
+                    @Override
+                    public void onClose(WatcherException cause) {}
+                })) {
+            CLUSTER.client().pods().inNamespace("default").withName("hello").delete(); // default grace period
+
+            await().atMost(Duration.ofSeconds(20)).until(() -> actions.contains(Watcher.Action.DELETED));
+        }
         assertThat(alive(pid)).isFalse();
+        // As the kubelet: its end is written before it goes (kubectl get -w shows "0/1 Error", not "1/1 Terminating").
+        Pod last = seen.get(seen.size() - 2);
+        assertThat(actions.get(actions.size() - 2)).isEqualTo(Watcher.Action.MODIFIED);
+        assertThat(last.getStatus().getPhase()).isEqualTo("Failed");
+        assertThat(status(last).getReady()).isFalse();
+        assertThat(status(last).getState().getTerminated().getReason()).isEqualTo("Error");
+        assertThat(status(last).getState().getTerminated().getExitCode()).isNotZero();
         assertThat(events(pod)).anyMatch(e -> e.getReason().equals("Started"))
                 .anyMatch(e -> e.getReason().equals("Killing") && e.getMessage().equals("Stopping container main"));
     }
