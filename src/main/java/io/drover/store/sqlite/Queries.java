@@ -47,6 +47,21 @@ final class Queries implements AutoCloseable {
         return ps;
     }
 
+    /**
+     * Closes every prepared statement, to be prepared anew on its next use: sqlite-jdbc leaves a statement whose
+     * step failed (SQLITE_FULL at COMMIT) unusable ("statement is not executing").
+     */
+    void resetStatements() {
+        for (PreparedStatement ps : statements.values()) {
+            try {
+                ps.close();
+            } catch (SQLException ignored) {
+                // It is dropped either way.
+            }
+        }
+        statements.clear();
+    }
+
     /** The newest row of {@code name}, tombstone or not, or null. */
     Row latest(String name) throws SQLException {
         PreparedStatement ps = statement(LATEST);

@@ -52,6 +52,11 @@ public final class SqliteStore implements Store {
         this.compaction = new SqliteCompaction(db, writer, readers);
     }
 
+    /** The writer, for tests in this package that act on the writer's own connection. */
+    Writer writer() {
+        return writer;
+    }
+
     /** Opens (creating if needed) the database at {@code file}. */
     public static SqliteStore open(Path file) {
         SqliteStore store = new SqliteStore(SqliteDatabase.create(file));

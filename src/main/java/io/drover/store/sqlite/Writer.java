@@ -8,6 +8,7 @@ import io.drover.store.StoreUnavailableException;
 import io.drover.store.WatchEvent;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -171,9 +172,9 @@ final class Writer implements AutoCloseable {
                 task.outcome().complete(task.work().run(queries));
                 return;
             }
-            execute("BEGIN IMMEDIATE");
             T result;
             try {
+                execute("BEGIN IMMEDIATE");
                 result = task.work().run(queries);
                 execute("COMMIT");
             } catch (SQLException | RuntimeException e) {
@@ -195,21 +196,18 @@ final class Writer implements AutoCloseable {
         long revision = committed;
         try {
             execute("BEGIN IMMEDIATE");
-            try {
-                for (Mutation m : batch) {
-                    Object outcome = apply(m, revision + 1);
-                    if (outcome instanceof WatchEvent e) {
-                        revision = e.revision();
-                        events.add(e);
-                    }
-                    outcomes.add(outcome);
+            for (Mutation m : batch) {
+                Object outcome = apply(m, revision + 1);
+                if (outcome instanceof WatchEvent e) {
+                    revision = e.revision();
+                    events.add(e);
                 }
-                execute("COMMIT");
-            } catch (SQLException | RuntimeException e) {
-                rollback();
-                throw e;
+                outcomes.add(outcome);
             }
+            execute("COMMIT");
         } catch (SQLException | RuntimeException e) {
+            // A failed BEGIN too: no transaction may stay open for the next batch.
+            rollback();
             log.error("commit to {} failed; {} writes refused", file, batch.size(), e);
             StoreUnavailableException failure =
                     new StoreUnavailableException("write to " + file + " failed: " + e.getMessage(), e);
@@ -286,11 +284,17 @@ final class Writer implements AutoCloseable {
         queries.statement(sql).execute();
     }
 
+    /**
+     * Ends a failed transaction so that the next one can begin. The cached statements are dropped (one that failed
+     * stays unusable, and every later batch failed), and the ROLLBACK runs on a statement of its own; SQLite may
+     * have rolled back by itself already (SQLITE_FULL at COMMIT), when there is none to end.
+     */
     private void rollback() {
-        try {
-            execute("ROLLBACK");
+        queries.resetStatements();
+        try (Statement statement = queries.connection().createStatement()) {
+            statement.execute("ROLLBACK");
         } catch (SQLException e) {
-            log.warn("rollback on {} failed: {}", file, e.getMessage());
+            log.debug("rollback on {}: {}", file, e.getMessage());
         }
     }
 
