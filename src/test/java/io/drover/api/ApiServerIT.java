@@ -1244,6 +1244,13 @@ class ApiServerIT {
         assertThat(continued.statusCode()).isEqualTo(400);
         assertThat(continued.body()).contains("specifying resource version is not allowed when using continue");
 
+        // A continue token naming a revision not reached yet (it was a 500).
+        String futureToken = new io.drover.store.ContinueToken(999_999_999L, "kube-system/x").encode();
+        HttpResponse<String> futureContinue = raw("GET", "/api/v1/configmaps?limit=1&continue=" + futureToken, null,
+                null, true);
+        assertThat(futureContinue.statusCode()).isEqualTo(504);
+        assertThat(futureContinue.body()).contains("Too large resource version: 999999999");
+
         HttpResponse<String> future = raw("GET", configmaps + "?resourceVersion=999999999", null, null, true);
         assertThat(future.statusCode()).isEqualTo(504);
         assertThat(future.body()).contains("\"reason\":\"Timeout\"").contains("Too large resource version: 999999999")

@@ -9,6 +9,7 @@ import io.drover.api.security.Authenticator;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.security.UserInfo;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.store.FutureRevisionException;
 import io.drover.store.StoreException;
 import io.drover.store.StoreUnavailableException;
 import java.io.IOException;
@@ -87,6 +88,9 @@ public final class ApiRouter {
             route(request, response);
         } catch (ApiException e) {
             sendStatus(response, e);
+        } catch (FutureRevisionException e) {
+            // Any read at a revision the store has not reached, where no path turned it into the Status itself.
+            sendStatus(response, ApiException.resourceVersionTooLarge(e.requestedRevision(), e.currentRevision()));
         } catch (StoreUnavailableException e) {
             log.warn("{} {}: store unavailable: {}", request.method(), request.path(), e.getMessage());
             sendStatus(response, ApiException.unavailable("the datastore is unavailable: " + e.getMessage()));

@@ -3,6 +3,7 @@ package io.drover.api.storage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.store.CompactedException;
+import io.drover.store.FutureRevisionException;
 import io.drover.store.InvalidContinueTokenException;
 import io.drover.store.KeyValue;
 import io.drover.store.RangeOptions;
@@ -125,6 +126,9 @@ public final class ListCursor {
                     + "time the first chunk was returned and now may show up in the list.");
         } catch (InvalidContinueTokenException e) {
             throw ApiException.badRequest("invalid continue token: " + e.getMessage());
+        } catch (FutureRevisionException e) {
+            // A continue token naming a revision the store has not reached (it was a 500).
+            throw ApiException.resourceVersionTooLarge(e.requestedRevision(), e.currentRevision());
         }
         revision = result.revision();
         pageToken = result.continueToken();
