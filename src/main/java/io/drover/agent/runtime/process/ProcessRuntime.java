@@ -305,7 +305,11 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             monitorStat = ProcFs.parse(lines.get(0));
             taskStat = ProcFs.parse(lines.get(1));
         } catch (InterruptedException e) {
+            // The task runs in a session of its own: killing the monitor alone would leave it running unmanaged.
             monitor.destroyForcibly();
+            if (cgroup != null) {
+                cgroup.killAll();
+            }
             Thread.currentThread().interrupt();
             throw new TaskException("task " + spec.id() + ": interrupted while starting", e);
         }
@@ -342,8 +346,15 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         TaskCgroup cgroup = cgroups.open(cgroups.nameFor(dirName(spec.id())));
         try {
             if (cgroup.exists() && !cgroup.remove(Duration.ofSeconds(1))) {
-                throw new TaskException("task " + spec.id() + ": its cgroup " + cgroup.dirs().get(0)
-                        + " still has processes " + cgroup.pids());
+                // The cgroup is this task's alone: what still runs in it is an earlier start of it that no handle
+                // records (the agent stopped between its spawn and the handle's save). It would run unmanaged for
+                // good, and the new start could never have its cgroup.
+                log.warn("task {}: killing processes {} left in its cgroup by an earlier start", spec.id(),
+                        cgroup.killAll());
+                if (!cgroup.remove(Duration.ofSeconds(5))) {
+                    throw new TaskException("task " + spec.id() + ": its cgroup " + cgroup.dirs().get(0)
+                            + " still has processes " + cgroup.pids());
+                }
             }
             return cgroups.create(cgroup.name(), spec.resources());
         } catch (IOException e) {

@@ -70,6 +70,21 @@ record TaskCgroup(Cgroups.Version version, List<Path> dirs, Path memory) {
     }
 
     /**
+     * Kills (SIGKILL) every process in the cgroup; for processes no handle knows, as a start interrupted between
+     * the spawn and the handle's save leaves. Returns the pids it signalled.
+     */
+    List<Long> killAll() {
+        List<Long> killed = new ArrayList<>();
+        for (long pid : pids()) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroyForcibly();
+                killed.add(pid);
+            });
+        }
+        return killed;
+    }
+
+    /**
      * Removes the cgroup once its processes are gone, waiting up to {@code timeout} for the
      * kernel to let go of the last ones (rmdir fails with EBUSY until then).
      *

@@ -201,6 +201,20 @@ class ProcessRuntimeCgroupIT {
         return found[0];
     }
 
+    @Test
+    void aStartKillsWhatAnEarlierUnrecordedStartLeftInTheTasksCgroup() throws Exception {
+        TaskSpec spec = spec(new Resources(0, 0, 0), "sleep", "4243");
+        // An agent that stopped between the spawn and the handle's save: the task runs, no handle knows it.
+        TaskHandle unrecorded = ProcessRuntime.create(tmp.resolve("tasks")).start(spec);
+        pids.add(unrecorded.pid());
+
+        TaskHandle again = start(spec);
+
+        await().atMost(LONG).until(() -> ProcFs.stat(unrecorded.pid()).filter(st -> !st.ended()).isEmpty());
+        assertThat(runtime.cgroupOf(again).pids()).contains(again.pid()).doesNotContain(unrecorded.pid());
+        assertThat(runtime.inspect(again)).isPresent();
+    }
+
     private TaskSpec spec(Resources resources, String... command) {
         String id = "pod-" + (++count) + "/c";
         Path logs = tmp.resolve("logs");
