@@ -40,7 +40,7 @@ public record HostFacts(String nodeName, String internalIp, int cpus, long memor
     }
 
     /** The host name, lower-cased as a Node name must be. */
-    static String hostName() {
+    public static String hostName() {
         String name = firstLine(Path.of("/proc/sys/kernel/hostname"), "");
         if (name.isEmpty()) {
             try {

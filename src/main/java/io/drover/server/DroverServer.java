@@ -9,6 +9,7 @@ import io.drover.api.exec.StreamRelayHandler;
 import io.drover.api.security.ClusterAuthenticator;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.storage.StoredUids;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
 import io.drover.api.service.KubernetesService;
@@ -22,6 +23,7 @@ import io.drover.api.storage.EventExpiry;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.controller.ApiClients;
 import io.drover.controller.ControllerManager;
+import io.drover.controller.ElectedControllers;
 import io.drover.dns.ClusterDns;
 import io.drover.dns.ClusterDnsStarter;
 import io.drover.json.Mappers;
@@ -34,6 +36,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +54,8 @@ public final class DroverServer implements AutoCloseable {
     private final Compactor compactor;
     private final EventExpiry eventExpiry;
     private final ApiServer api;
-    private final ControllerManager controllers;
+    /** The controllers: a ControllerManager, or ElectedControllers on a datastore other servers share. */
+    private final AutoCloseable controllers;
     private final NodeAgent agent;
     private final ClusterDns dns;
     private final ServiceProxy proxy;
@@ -59,7 +63,7 @@ public final class DroverServer implements AutoCloseable {
     private final Path kubeconfig;
     private boolean closed;
 
-    private DroverServer(Store store, Compactor compactor, EventExpiry eventExpiry, ApiServer api, ControllerManager controllers,
+    private DroverServer(Store store, Compactor compactor, EventExpiry eventExpiry, ApiServer api, AutoCloseable controllers,
             NodeAgent agent, ClusterDns dns, ServiceProxy proxy, URI url, Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
@@ -84,7 +88,7 @@ public final class DroverServer implements AutoCloseable {
         Compactor compactor = null;
         EventExpiry eventExpiry = null;
         ApiServer api = null;
-        ControllerManager controllers = null;
+        AutoCloseable controllers = null;
         NodeAgent agent = null;
         ClusterDns dns = null;
         // The agent starts first (the DNS publishes the agent's Node address); its pods ask this
@@ -116,8 +120,13 @@ public final class DroverServer implements AutoCloseable {
                     bind.isAnyLocalAddress() ? HostFacts.detectInternalIp() : bind.getHostAddress(), api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
-            controllers = ControllerManager.start(ApiClients.inProcess(router, url, credentials.adminToken(),
-                    ApiClients.Component.CONTROLLER_MANAGER), registry);
+            Supplier<KubernetesClient> controllerClient = () -> ApiClients.inProcess(router, url,
+                    credentials.adminToken(), ApiClients.Component.CONTROLLER_MANAGER);
+            // SQLite is one server's alone; on etcd other servers may share the cluster, and only one may act.
+            controllers = options.datastoreEndpoint() == null
+                    ? ControllerManager.start(controllerClient.get(), registry)
+                    : ElectedControllers.start(controllerClient.get(), controllerClient, registry,
+                            electionIdentity(options));
             router.markReady();
             if (options.nodeAgent()) {
                 agent = NodeAgent.start(ApiClients.inProcess(router, url, credentials.adminToken(),
@@ -156,7 +165,7 @@ public final class DroverServer implements AutoCloseable {
      * Stops what was started, the latest first (null: not started); the compactor and the store
      * last, whatever failed before them.
      */
-    private static void stop(ServiceProxy proxy, ClusterDns dns, NodeAgent agent, ControllerManager controllers,
+    private static void stop(ServiceProxy proxy, ClusterDns dns, NodeAgent agent, AutoCloseable controllers,
             ApiServer api, EventExpiry eventExpiry, Compactor compactor, Store store) throws Exception {
         try {
             for (AutoCloseable part : new AutoCloseable[] {proxy, dns, agent, controllers, api, eventExpiry}) {
@@ -172,9 +181,25 @@ public final class DroverServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Who this server is in the controllers' election: the same across its restarts (it takes its own Lease back at
+     * once) and different from every other server (node names differ; two servers without an agent on one host
+     * differ by data directory).
+     */
+    private static String electionIdentity(ServerOptions options) {
+        String node = options.nodeName() != null ? options.nodeName() : HostFacts.hostName();
+        String dir = options.dataDir().toAbsolutePath().normalize().toString();
+        return node + "_" + Integer.toHexString(dir.hashCode());
+    }
+
     /** Compacts the store to its current revision now, as the periodic compactor would later. */
     public void compactStore() {
         store.compact(store.currentRevision());
+    }
+
+    /** Whether this server's controllers run: always on its own store, while it holds the Lease on a shared one. */
+    public boolean controllersLeading() {
+        return !(controllers instanceof ElectedControllers elected) || elected.leading();
     }
 
     public URI url() {
