@@ -3,9 +3,7 @@ package io.drover.controller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.drover.server.ServerOptions;
-import io.drover.testing.EtcdProcess;
-import io.drover.testing.Requirements;
+import io.drover.testing.ServersOnEtcd;
 import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,37 +26,21 @@ import org.junit.jupiter.api.Test;
  */
 class ControllerLeaderElectionIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static EtcdProcess etcd;
+    private static ServersOnEtcd servers;
     private static TestCluster one;
     private static TestCluster two;
 
     @BeforeAll
     static void startServers() throws Exception {
-        Requirements.etcd();
-        etcd = EtcdProcess.start();
-        one = TestCluster.start(ControllerLeaderElectionIT::onEtcd);
-        two = TestCluster.start(ControllerLeaderElectionIT::onEtcd);
-    }
-
-    /** Control plane only: the pods need no node to show how many the controllers made. */
-    private static ServerOptions onEtcd(ServerOptions o) {
-        return new ServerOptions(o.dataDir(), o.apiPort(), o.bindAddress(), etcd.endpoint().toString(),
-                o.compactionInterval(), false, o.nodeName(), o.stopPodsOnClose(), o.restartBackoff(), o.kubeletPort(),
-                o.hostPortRange(), o.clusterDns(), o.serviceRanges(), o.kernelForwarding());
+        servers = ServersOnEtcd.start();
+        one = servers.one();
+        two = servers.two();
     }
 
     @AfterAll
     static void stopServers() {
-        try {
-            for (TestCluster cluster : new TestCluster[] {one, two}) {
-                if (cluster != null) {
-                    cluster.close();
-                }
-            }
-        } finally {
-            if (etcd != null) {
-                etcd.close();
-            }
+        if (servers != null) {
+            servers.close();
         }
     }
 

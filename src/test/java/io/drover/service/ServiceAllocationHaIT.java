@@ -2,9 +2,7 @@ package io.drover.service;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.drover.server.ServerOptions;
-import io.drover.testing.EtcdProcess;
-import io.drover.testing.Requirements;
+import io.drover.testing.ServersOnEtcd;
 import io.drover.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -31,37 +29,21 @@ class ServiceAllocationHaIT {
     private static final int THREADS_PER_SERVER = 4;
     private static final int SERVICES_PER_THREAD = 15;
 
-    private static EtcdProcess etcd;
+    private static ServersOnEtcd servers;
     private static TestCluster one;
     private static TestCluster two;
 
     @BeforeAll
     static void startServers() throws Exception {
-        Requirements.etcd();
-        etcd = EtcdProcess.start();
-        one = TestCluster.start(ServiceAllocationHaIT::onEtcd);
-        two = TestCluster.start(ServiceAllocationHaIT::onEtcd);
-    }
-
-    /** The test defaults on the shared etcd, control plane only: allocation is all this test needs. */
-    private static ServerOptions onEtcd(ServerOptions o) {
-        return new ServerOptions(o.dataDir(), o.apiPort(), o.bindAddress(), etcd.endpoint().toString(),
-                o.compactionInterval(), false, o.nodeName(), o.stopPodsOnClose(), o.restartBackoff(), o.kubeletPort(),
-                o.hostPortRange(), o.clusterDns(), o.serviceRanges(), o.kernelForwarding());
+        servers = ServersOnEtcd.start();
+        one = servers.one();
+        two = servers.two();
     }
 
     @AfterAll
     static void stopServers() {
-        try {
-            for (TestCluster cluster : new TestCluster[] {one, two}) {
-                if (cluster != null) {
-                    cluster.close();
-                }
-            }
-        } finally {
-            if (etcd != null) {
-                etcd.close();
-            }
+        if (servers != null) {
+            servers.close();
         }
     }
 
