@@ -97,6 +97,15 @@ final class PodFiles {
         return handles;
     }
 
+    /** The names of the container directories under a pod directory. */
+    static List<String> containerNamesIn(Path podDir) {
+        try (Stream<Path> dirs = Files.list(podDir)) {
+            return dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString()).toList();
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
     /** The uid part of a pod directory's name. */
     static String uidOf(Path podDir) {
         String name = podDir.getFileName().toString();

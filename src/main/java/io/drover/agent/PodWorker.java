@@ -726,6 +726,10 @@ final class PodWorker implements Reconciler {
                 }
                 runtime.destroy(persisted);
             }
+            // A container whose start the agent did not live to record has no handle, and may still run.
+            for (String container : PodFiles.containerNamesIn(podDir)) {
+                runtime.destroyUnrecorded(PodFiles.uidOf(podDir) + "_" + container);
+            }
             PodFiles.deleteTree(podDir);
         }
     }

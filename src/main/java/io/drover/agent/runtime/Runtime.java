@@ -65,4 +65,10 @@ public interface Runtime {
      * kept for it (state files, the per-task working directory). Log files are the caller's.
      */
     void destroy(TaskHandle handle) throws InterruptedException;
+
+    /**
+     * Kills whatever still runs of task {@code taskId} that no handle records (a start the agent did not live to
+     * record) and removes what the runtime kept for it; nothing when there is none.
+     */
+    void destroyUnrecorded(String taskId) throws InterruptedException;
 }

@@ -335,6 +335,21 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         return handle;
     }
 
+    @Override
+    public void destroyUnrecorded(String taskId) throws InterruptedException {
+        if (cgroups == null) {
+            return; // without cgroups such a task cannot be told from any other process of the machine
+        }
+        TaskCgroup cgroup = cgroups.open(cgroups.nameFor(dirName(taskId)));
+        if (cgroup.exists()) {
+            List<Long> killed = cgroup.killAll();
+            if (!killed.isEmpty()) {
+                log.warn("task {}: killed processes {} that no handle recorded", taskId, killed);
+            }
+            cgroup.remove(Duration.ofSeconds(5));
+        }
+    }
+
     /**
      * A fresh cgroup for the task with its limits, or null without cgroups. A cgroup left by an
      * earlier run of the same id is removed first, so its OOM count starts at zero.

@@ -215,6 +215,19 @@ class ProcessRuntimeCgroupIT {
         assertThat(runtime.inspect(again)).isPresent();
     }
 
+    @Test
+    void aTaskNoHandleRecordsCanBeDestroyedByItsId() throws Exception {
+        TaskSpec spec = spec(new Resources(0, 0, 0), "sleep", "4244");
+        TaskHandle unrecorded = ProcessRuntime.create(tmp.resolve("tasks")).start(spec);
+        pids.add(unrecorded.pid());
+
+        runtime.destroyUnrecorded(spec.id());
+
+        await().atMost(LONG).until(() -> ProcFs.stat(unrecorded.pid()).filter(st -> !st.ended()).isEmpty());
+        assertThat(runtime.cgroupOf(unrecorded).exists()).isFalse();
+        runtime.destroyUnrecorded("pod-none/c"); // none: nothing happens
+    }
+
     private TaskSpec spec(Resources resources, String... command) {
         String id = "pod-" + (++count) + "/c";
         Path logs = tmp.resolve("logs");
