@@ -4,6 +4,7 @@ import io.drover.api.resource.ResourceRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -16,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * server holds the Lease {@code kube-system/drover-controller-manager}, as kube-controller-manager and
  * kube-scheduler run with {@code --leader-elect} (the same lease duration, renew deadline and retry period). Two
  * servers' ReplicaSet controllers both acting made twice the pods. A server that loses the Lease stops its
- * controllers and stands for election again; closing releases it, so another server takes over at once.
+ * controllers and stands for election again; closing hands it back (within 2 s), so another server takes over at
+ * once.
  */
 public final class ElectedControllers implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ElectedControllers.class);
@@ -25,12 +27,15 @@ public final class ElectedControllers implements AutoCloseable {
     private static final Duration LEASE_DURATION = Duration.ofSeconds(15);
     private static final Duration RENEW_DEADLINE = Duration.ofSeconds(10);
     private static final Duration RETRY_PERIOD = Duration.ofSeconds(2);
+    /** How long a stopping server tries to hand its Lease back: it must stop in seconds, the datastore down or not. */
+    private static final Duration RELEASE_WAIT = Duration.ofSeconds(2);
 
     private final KubernetesClient electionClient;
     private final Supplier<KubernetesClient> controllerClients;
     private final ResourceRegistry registry;
     private final String identity;
     private ControllerManager running;
+    private LeaderElector elector;
     private CompletableFuture<?> election;
     private boolean closed;
 
@@ -59,14 +64,14 @@ public final class ElectedControllers implements AutoCloseable {
         if (closed) {
             return;
         }
-        election = electionClient.leaderElector().withConfig(new LeaderElectionConfigBuilder()
+        elector = electionClient.leaderElector().withConfig(new LeaderElectionConfigBuilder()
                 .withName(LEASE)
                 .withLock(new LeaseLock(NAMESPACE, LEASE, identity))
                 .withLeaseDuration(LEASE_DURATION).withRenewDeadline(RENEW_DEADLINE).withRetryPeriod(RETRY_PERIOD)
-                .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(this::lead, this::stepDown,
                         leader -> log.info("controller leader is now {}", leader)))
-                .build()).build().start();
+                .build()).build();
+        election = elector.start();
         // fabric8's elector ends with the term: a server that lost the Lease stands again.
         election.whenComplete((result, error) -> stand());
     }
@@ -100,12 +105,27 @@ public final class ElectedControllers implements AutoCloseable {
     @Override
     public void close() {
         CompletableFuture<?> term;
+        LeaderElector lastElector;
         synchronized (this) {
             closed = true;
             term = election;
+            lastElector = elector;
         }
-        if (term != null) {
-            term.cancel(true); // releases the Lease (releaseOnCancel); stepDown stops the controllers
+        // Ending the term waits for the elector's lock, which a renewal holds while the datastore does not answer;
+        // handing the Lease back lets another server take over at once rather than when it expires. Both are
+        // bounded: the server must stop in seconds, the datastore gone or not.
+        Thread handOver = Thread.ofVirtual().name("lease-hand-over").start(() -> {
+            if (term != null) {
+                term.cancel(true);
+            }
+            if (lastElector != null) {
+                lastElector.release();
+            }
+        });
+        try {
+            handOver.join(RELEASE_WAIT);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         stepDown();
         electionClient.close();

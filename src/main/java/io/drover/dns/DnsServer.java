@@ -4,6 +4,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
@@ -31,6 +32,7 @@ import org.xbill.DNS.Message;
  */
 final class DnsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DnsServer.class);
+    private static final int ANY_PORT_ATTEMPTS = 10;
     private static final Duration TCP_IDLE = Duration.ofSeconds(10);
 
     private final QueryHandler handler;
@@ -54,6 +56,19 @@ final class DnsServer implements AutoCloseable {
      * answering.
      */
     static DnsServer start(InetSocketAddress address, QueryHandler handler) throws IOException {
+        // Port 0 picks a free UDP port, whose number TCP may hold already: then another one is picked.
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnce(address, handler);
+            } catch (BindException e) {
+                if (address.getPort() != 0 || attempt == ANY_PORT_ATTEMPTS) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static DnsServer startOnce(InetSocketAddress address, QueryHandler handler) throws IOException {
         StandardProtocolFamily family = address.getAddress().getAddress().length == 4
                 ? StandardProtocolFamily.INET : StandardProtocolFamily.INET6;
         DatagramChannel udp = DatagramChannel.open(family);
