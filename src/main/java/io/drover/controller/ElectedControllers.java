@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,8 +73,10 @@ public final class ElectedControllers implements AutoCloseable {
                         leader -> log.info("controller leader is now {}", leader)))
                 .build()).build();
         election = elector.start();
-        // fabric8's elector ends with the term: a server that lost the Lease stands again.
-        election.whenComplete((result, error) -> stand());
+        // fabric8's elector ends with the term: a server that lost the Lease stands again, a retry period later
+        // (an elector that fails at once must not spin).
+        election.whenCompleteAsync((result, error) -> stand(),
+                CompletableFuture.delayedExecutor(RETRY_PERIOD.toMillis(), TimeUnit.MILLISECONDS));
     }
 
     private synchronized void lead() {
