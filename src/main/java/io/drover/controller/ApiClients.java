@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -125,6 +126,15 @@ public final class ApiClients {
     public static KubernetesClient as(KubernetesClient client, Component component) {
         return build(new ConfigBuilder(client.getConfiguration()).withUserAgent(component.userAgent()).build(),
                 transportOf(client));
+    }
+
+    /**
+     * A second client to the same server whose requests give up after {@code timeout}, without retries: for a
+     * loop that must notice in time that it cannot reach the server (leader election renews within a deadline).
+     */
+    public static KubernetesClient withRequestTimeout(KubernetesClient client, Duration timeout) {
+        return build(new ConfigBuilder(client.getConfiguration()).withRequestTimeout((int) timeout.toMillis())
+                .withRequestRetryBackoffLimit(0).build(), transportOf(client));
     }
 
     private static HttpClient.Factory transportOf(KubernetesClient client) {

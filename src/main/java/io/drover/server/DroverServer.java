@@ -125,8 +125,7 @@ public final class DroverServer implements AutoCloseable {
             // SQLite is one server's alone; on etcd other servers may share the cluster, and only one may act.
             controllers = options.datastoreEndpoint() == null
                     ? ControllerManager.start(controllerClient.get(), registry)
-                    : ElectedControllers.start(controllerClient.get(), controllerClient, registry,
-                            electionIdentity(options));
+                    : ElectedControllers.start(controllerClient, registry, electionIdentity(options));
             router.markReady();
             if (options.nodeAgent()) {
                 agent = NodeAgent.start(ApiClients.inProcess(router, url, credentials.adminToken(),
