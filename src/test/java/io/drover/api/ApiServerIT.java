@@ -1208,6 +1208,10 @@ class ApiServerIT {
         assertThat(exact.getItems()).extracting(c -> c.getData().get("v")).containsExactly("1");
         assertThat(notOlder.getItems()).extracting(c -> c.getMetadata().getName()).containsExactly("a", "b");
         assertThat(notOlder.getItems().get(0).getData()).containsEntry("v", "2");
+        // A paged list at a resourceVersion without resourceVersionMatch: the legacy Exact semantics.
+        ConfigMapList paged = CLUSTER.client().configMaps().inNamespace(ns).list(new ListOptionsBuilder()
+                .withResourceVersion(then).withLimit(10L).build());
+        assertThat(paged.getItems()).extracting(c -> c.getData().get("v")).containsExactly("1");
 
         CLUSTER.cluster().server().compactStore();
         HttpResponse<String> compacted = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?resourceVersion="

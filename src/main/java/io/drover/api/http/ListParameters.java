@@ -101,7 +101,10 @@ final class ListParameters {
             return 0;
         }
         requireReached(options.revision());
-        return match.equals(EXACT) ? options.revision() : 0;
+        // A paged list at a resourceVersion without resourceVersionMatch is read Exact: the legacy paging
+        // semantics, which kube-apiserver keeps (a continued list must see the snapshot its first page saw).
+        boolean legacyExact = match.isEmpty() && options.limit() > 0;
+        return match.equals(EXACT) || legacyExact ? options.revision() : 0;
     }
 
     /**
