@@ -13,9 +13,16 @@ import io.drover.store.FutureRevisionException;
 import io.drover.store.StoreException;
 import io.drover.store.StoreUnavailableException;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +34,8 @@ public final class ApiRouter {
     private static final Logger log = LoggerFactory.getLogger(ApiRouter.class);
 
     /** Paths anyone may read, as a Kubernetes API server allows anonymous health checks. */
+    private static final Duration DATASTORE_CHECK_TIMEOUT = Duration.ofSeconds(2);
+    private static final Executor HEALTH_CHECKS = Executors.newVirtualThreadPerTaskExecutor();
     private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version");
 
     private final ObjectMapper json;
@@ -63,12 +72,25 @@ public final class ApiRouter {
                         () -> stopping ? Optional.of("process is shutting down") : Optional.empty())));
     }
 
+    /** The datastore check, bounded at 2 s as kube-apiserver bounds its etcd check (a datastore gone answers late). */
     private static Optional<String> datastoreFailure(ObjectStorage storage) {
+        CompletableFuture<Optional<String>> check = CompletableFuture.supplyAsync(() -> {
+            try {
+                storage.checkDatastore();
+                return Optional.<String>empty();
+            } catch (StoreException e) {
+                return Optional.of(e.getMessage());
+            }
+        }, HEALTH_CHECKS);
         try {
-            storage.checkDatastore();
-            return Optional.empty();
-        } catch (StoreException e) {
-            return Optional.of(e.getMessage());
+            return check.get(DATASTORE_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return Optional.of("no answer within " + DATASTORE_CHECK_TIMEOUT.toSeconds() + "s");
+        } catch (ExecutionException e) {
+            return Optional.of(String.valueOf(e.getCause()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.of("interrupted");
         }
     }
 
