@@ -22,6 +22,10 @@ final class PodStrategy extends KindStrategy {
         ObjectNode spec = Nodes.object(pod, "spec");
         PodSpecDefaults.apply(spec);
         PodSpecDefaults.applyPodOnly(spec);
+        if (spec != null) {
+            // The admission plugin runs on updates too: an update that leaves them out keeps them.
+            defaultTolerationSeconds(spec);
+        }
     }
 
     /** A new pod's status is Kubernetes' (PrepareForCreate): Pending, with its QoS class; a client's is dropped. */
@@ -30,12 +34,11 @@ final class PodStrategy extends KindStrategy {
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
         status.put("qosClass", PodQos.of(pod.path("spec")));
-        defaultTolerationSeconds(Nodes.objectOrNew(pod, "spec"));
     }
 
     /**
-     * The DefaultTolerationSeconds admission of a new pod: unless it tolerates them already, it tolerates a node
-     * not ready or unreachable for 300 s (how long it may stay bound to such a node).
+     * The DefaultTolerationSeconds admission of a pod's create and update: unless it tolerates them already, it
+     * tolerates a node not ready or unreachable for 300 s (how long it may stay bound to such a node).
      */
     private static void defaultTolerationSeconds(ObjectNode spec) {
         boolean notReady = false;

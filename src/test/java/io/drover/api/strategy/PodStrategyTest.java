@@ -9,6 +9,10 @@ import org.junit.jupiter.api.Test;
 
 class PodStrategyTest {
     private final PodStrategy strategy = new PodStrategy();
+    /** What DefaultTolerationSeconds adds to a pod that tolerates neither taint. */
+    private static final String DEFAULT_TOLERATIONS = " tolerations: [{key: 'node.kubernetes.io/not-ready',"
+            + " operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300}, {key: 'node.kubernetes.io/unreachable',"
+            + " operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 300}]";
 
     private ObjectNode defaulted(String spec) {
         ObjectNode pod = Json.parse("{metadata: {name: 'p'}, spec: " + spec + "}");
@@ -104,7 +108,8 @@ class PodStrategyTest {
                 + " imagePullPolicy: 'Always', terminationMessagePath: '/dev/termination-log',"
                 + " terminationMessagePolicy: 'File'}],"
                 + " dnsPolicy: 'ClusterFirst', restartPolicy: 'Always', securityContext: {},"
-                + " terminationGracePeriodSeconds: 30, schedulerName: 'default-scheduler', enableServiceLinks: true}"));
+                + " terminationGracePeriodSeconds: 30, schedulerName: 'default-scheduler', enableServiceLinks: true,"
+                + DEFAULT_TOLERATIONS + "}"));
     }
 
     @Test
@@ -120,7 +125,8 @@ class PodStrategyTest {
                 + " enableServiceLinks: false, containers: [{name: 'a', image: 'x:latest', imagePullPolicy: 'Never',"
                 + " terminationMessagePath: '/m', terminationMessagePolicy: 'FallbackToLogsOnError',"
                 + " ports: [{containerPort: 53, protocol: 'UDP'}], livenessProbe: {tcpSocket: {port: 1},"
-                + " timeoutSeconds: 5, periodSeconds: 6, successThreshold: 1, failureThreshold: 7}}]}"));
+                + " timeoutSeconds: 5, periodSeconds: 6, successThreshold: 1, failureThreshold: 7}}], "
+                + DEFAULT_TOLERATIONS + "}"));
     }
 
     @Test
