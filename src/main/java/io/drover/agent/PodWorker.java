@@ -696,6 +696,14 @@ final class PodWorker implements Reconciler {
                 forget(cr.handle);
                 cr.handle = null;
                 cr.mode = ContainerRun.Mode.EXITED;
+                if (spec != null) {
+                    // Not the exit of a run before this one: the kubelet's word for an end it could not see.
+                    cr.priorExit = cr.lastExit;
+                    cr.lastExit = new ContainerStateTerminatedBuilder().withExitCode(137)
+                            .withReason("ContainerStatusUnknown")
+                            .withMessage("The container could not be located when the pod was terminated")
+                            .withFinishedAt(time(clock.instant())).build();
+                }
             }
         }
         PodFiles.deleteTree(files.podDir(run.namespace, run.name, run.uid));

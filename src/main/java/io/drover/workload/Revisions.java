@@ -19,7 +19,6 @@ final class Revisions {
     /** Kubernetes' default --deployment-controller revision-history length, in characters. */
     static final int MAX_HISTORY_CHARS = 2000;
 
-    /** Never copied between a Deployment and its ReplicaSets; drover's failure mark belongs to one ReplicaSet. */
     /**
      * annotationsToSkip, plus drover's own: the rollout-failed mark, and the opt-in to automatic rollback, a switch
      * of the Deployment that a rollback must not set back to what an old ReplicaSet carried.

@@ -8,7 +8,6 @@ import io.drover.store.KeyValue;
 import io.drover.store.RangeOptions;
 import io.drover.store.RangeResult;
 import io.drover.store.Store;
-import io.drover.store.StoreException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -88,8 +87,9 @@ public final class EventExpiry implements AutoCloseable {
             if (deleted > 0) {
                 log.debug("deleted {} events older than {}", deleted, ttl);
             }
-        } catch (StoreException | ApiException e) {
-            log.warn("event expiry failed, will retry: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            // Any failure: an exception out of a scheduled task would end the sweeps for good.
+            log.warn("event expiry failed, will retry: {}", e.toString());
         }
     }
 

@@ -300,6 +300,9 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             List<String> lines = readLines(monitor, 2, START_TIMEOUT);
             if (lines.size() < 2) {
                 monitor.destroyForcibly();
+                if (cgroup != null) {
+                    cgroup.killAll(); // a task the monitor started before it stopped answering
+                }
                 throw new TaskException("task " + spec.id() + ": monitor ended before starting it; see " + dir.resolve(MONITOR_LOG));
             }
             monitorStat = ProcFs.parse(lines.get(0));
