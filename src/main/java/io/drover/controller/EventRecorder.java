@@ -76,20 +76,21 @@ public final class EventRecorder {
         Observation seen;
         synchronized (observed) {
             seen = observed.get(key);
-            // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
-            long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
-            Observation next = seen == null
-                    ? new Observation(about.getMetadata().getName() + "." + Long.toHexString(nanos), 1, stamp)
-                    : new Observation(seen.eventName(), seen.count() + 1, seen.firstTimestamp());
-            observed.put(key, next);
-            seen = next;
         }
+        // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
+        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
+        Observation next = seen == null
+                ? new Observation(about.getMetadata().getName() + "." + Long.toHexString(nanos), 1, stamp)
+                : new Observation(seen.eventName(), seen.count() + 1, seen.firstTimestamp());
         try {
-            if (seen.count() > 1 && countRepeat(ns, seen, stamp)) {
-                return;
+            if (next.count() == 1 || !countRepeat(ns, next, stamp)) {
+                client.v1().events().inNamespace(ns).resource(event(about, ns, type, reason, message, next, stamp))
+                        .create();
             }
-            client.v1().events().inNamespace(ns).resource(event(about, ns, type, reason, message, seen, stamp))
-                    .create();
+            // Counted once written, as client-go's correlator updates its cache after the sink's answer.
+            synchronized (observed) {
+                observed.put(key, next);
+            }
         } catch (RuntimeException e) {
             log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns,
                     about.getMetadata().getName(), e.toString());
