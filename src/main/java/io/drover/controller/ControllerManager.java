@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -104,6 +105,14 @@ public final class ControllerManager implements AutoCloseable {
                     .filter(pod -> pod.getSpec() != null && node.getMetadata().getName().equals(pod.getSpec().getNodeName()))
                     .forEach(pod -> podGarbageCollector.enqueue(Keys.of(pod)));
         }));
+
+        SharedIndexInformer<Lease> nodeLeases = Informers.keepWatching(client.resources(Lease.class)
+                .inNamespace("kube-node-lease").runnableInformer(0));
+        informers.add(nodeLeases);
+        Controller nodeLifecycle = controller("node-lifecycle-controller",
+                new NodeLifecycleController(client, nodes, nodeLeases, pods, Clock.systemUTC()));
+        nodes.addEventHandler(EventHandlers.onChange(node -> nodeLifecycle.enqueue(node.getMetadata().getName())));
+        nodeLeases.addEventHandler(EventHandlers.onChange(lease -> nodeLifecycle.enqueue(lease.getMetadata().getName())));
 
         OwnerGraph graph = new OwnerGraph();
         Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));

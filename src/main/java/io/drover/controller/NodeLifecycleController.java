@@ -1,0 +1,260 @@
+package io.drover.controller;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.NodeSpec;
+import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Taint;
+import io.fabric8.kubernetes.api.model.TaintBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * kube-controller-manager's node lifecycle controller, and its taint eviction: a node whose agent stopped
+ * renewing its Lease in kube-node-lease for the grace period gets its conditions Unknown ("Kubelet stopped posting
+ * node status."), the {@code node.kubernetes.io/unreachable} NoSchedule and NoExecute taints (the scheduler then
+ * places nothing there) and its pods Ready False (their endpoints go); a pod that does not tolerate the NoExecute
+ * taint is deleted, one that tolerates it for a while (DefaultTolerationSeconds gives 300 s) when that ends, so its
+ * controller replaces it elsewhere. When the Lease is renewed again the taints go; the agent writes its own
+ * conditions. Before, a dead server's node stayed Ready and got new pods that never ran.
+ *
+ * <p>As there, the grace period counts from when this controller saw the Lease change, not from its renewTime: a
+ * controller that starts (a server's restart, a new leader) gives every node the full period.
+ */
+final class NodeLifecycleController implements Reconciler {
+    /** kube-controller-manager's --node-monitor-grace-period. */
+    static final Duration GRACE = Duration.ofSeconds(40);
+    static final String UNREACHABLE = "node.kubernetes.io/unreachable";
+    private static final Duration MONITOR_PERIOD = Duration.ofSeconds(5);
+    private static final String LEASE_NAMESPACE = "kube-node-lease";
+    private static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
+
+    private final KubernetesClient client;
+    private final SharedIndexInformer<Node> nodes;
+    private final SharedIndexInformer<Lease> leases;
+    private final SharedIndexInformer<Pod> pods;
+    private final Clock clock;
+    /** Per node: the Lease renewTime last seen, and when this controller saw it. */
+    private final Map<String, Probe> probes = new ConcurrentHashMap<>();
+
+    private record Probe(String renewTime, Instant seenAt) {}
+
+    NodeLifecycleController(KubernetesClient client, SharedIndexInformer<Node> nodes, SharedIndexInformer<Lease> leases,
+            SharedIndexInformer<Pod> pods, Clock clock) {
+        this.client = client;
+        this.nodes = nodes;
+        this.leases = leases;
+        this.pods = pods;
+        this.clock = clock;
+    }
+
+    @Override
+    public Result reconcile(String nodeName) {
+        Node node = nodes.getStore().getByKey(nodeName);
+        if (node == null) {
+            probes.remove(nodeName);
+            return Result.done();
+        }
+        Instant now = clock.instant();
+        Lease lease = leases.getStore().getByKey(LEASE_NAMESPACE + "/" + nodeName);
+        String renewTime = lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null ? ""
+                : lease.getSpec().getRenewTime().toString();
+        Probe probe = probes.compute(nodeName, (n, p) -> p == null || !p.renewTime().equals(renewTime)
+                ? new Probe(renewTime, now) : p);
+        boolean silent = !Duration.between(probe.seenAt(), now).minus(GRACE).isNegative();
+        String ready = readyStatus(node);
+        if (silent && !ready.equals("Unknown")) {
+            markUnknown(nodeName, now); // the informer brings the node back with Ready Unknown
+            return Result.requeueAfter(MONITOR_PERIOD);
+        }
+        // The tainting pass goes by the Ready condition, as there: the agent back writes True.
+        Optional<Taint> noExecute = taint(node, "NoExecute");
+        boolean tainted = noExecute.isPresent() && taint(node, "NoSchedule").isPresent();
+        if (ready.equals("True") && (noExecute.isPresent() || taint(node, "NoSchedule").isPresent())) {
+            updateTaints(nodeName, false, now);
+        }
+        if (!ready.equals("Unknown")) {
+            return Result.requeueAfter(MONITOR_PERIOD);
+        }
+        if (!tainted) {
+            updateTaints(nodeName, true, now);
+            return Result.requeueAfter(MONITOR_PERIOD);
+        }
+        Instant taintedAt = noExecute.get().getTimeAdded() == null ? now : Instant.parse(noExecute.get().getTimeAdded());
+        Duration next = MONITOR_PERIOD;
+        for (Pod pod : podsOn(nodeName)) {
+            markNotReady(pod, now);
+            Optional<Duration> left = evictionLeft(pod, taintedAt, now);
+            if (left.isPresent() && !left.get().isPositive()) {
+                evict(pod);
+            } else if (left.isPresent() && left.get().compareTo(next) < 0) {
+                next = left.get();
+            }
+        }
+        return Result.requeueAfter(next);
+    }
+
+    private List<Pod> podsOn(String nodeName) {
+        return pods.getStore().list().stream()
+                .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName()))
+                .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
+    }
+
+    private static Optional<Taint> taint(Node node, String effect) {
+        return node.getSpec() == null || node.getSpec().getTaints() == null ? Optional.empty()
+                : node.getSpec().getTaints().stream()
+                        .filter(t -> UNREACHABLE.equals(t.getKey()) && effect.equals(t.getEffect())).findFirst();
+    }
+
+    /** The status of the node's Ready condition; "" without one (a node that never posted its status). */
+    private static String readyStatus(Node node) {
+        return node.getStatus() == null || node.getStatus().getConditions() == null ? ""
+                : node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                        .map(c -> c.getStatus() == null ? "" : c.getStatus()).findFirst().orElse("");
+    }
+
+    /** tryUpdateNodeHealth: every condition the agent posts becomes Unknown, since when it was last posted. */
+    private void markUnknown(String nodeName, Instant now) {
+        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            client.nodes().withName(nodeName).editStatus(n -> {
+                if (n.getStatus() == null) {
+                    n.setStatus(new NodeStatus());
+                }
+                List<NodeCondition> conditions = n.getStatus().getConditions() == null ? new ArrayList<>()
+                        : new ArrayList<>(n.getStatus().getConditions());
+                for (String type : CONDITIONS) {
+                    NodeCondition c = conditions.stream().filter(x -> type.equals(x.getType())).findFirst()
+                            .orElseGet(() -> {
+                                NodeCondition added = new NodeCondition();
+                                added.setType(type);
+                                conditions.add(added);
+                                return added;
+                            });
+                    if (!"Unknown".equals(c.getStatus())) {
+                        c.setLastTransitionTime(stamp);
+                    }
+                    c.setStatus("Unknown");
+                    c.setReason("NodeStatusUnknown");
+                    c.setMessage("Kubelet stopped posting node status.");
+                }
+                n.getStatus().setConditions(conditions);
+                return n;
+            });
+        } catch (KubernetesClientException e) {
+            // the next pass tries again
+        }
+    }
+
+    /** Adds (or removes) the unreachable NoSchedule and NoExecute taints. */
+    private void updateTaints(String nodeName, boolean unreachable, Instant now) {
+        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            client.nodes().withName(nodeName).edit(n -> {
+                if (n.getSpec() == null) {
+                    n.setSpec(new NodeSpec());
+                }
+                List<Taint> taints = n.getSpec().getTaints() == null ? new ArrayList<>()
+                        : new ArrayList<>(n.getSpec().getTaints());
+                taints.removeIf(t -> UNREACHABLE.equals(t.getKey()) && !unreachable);
+                if (unreachable) {
+                    for (String effect : List.of("NoSchedule", "NoExecute")) {
+                        if (taints.stream().noneMatch(t -> UNREACHABLE.equals(t.getKey()) && effect.equals(t.getEffect()))) {
+                            taints.add(new TaintBuilder().withKey(UNREACHABLE).withEffect(effect)
+                                    .withTimeAdded(effect.equals("NoExecute") ? stamp : null).build());
+                        }
+                    }
+                }
+                n.getSpec().setTaints(taints);
+                return n;
+            });
+        } catch (KubernetesClientException e) {
+            // the next pass tries again
+        }
+    }
+
+    /** MarkPodsNotReady: its Ready condition False, so that every Service drops it. */
+    private void markNotReady(Pod pod, Instant now) {
+        List<PodCondition> conditions = pod.getStatus() == null || pod.getStatus().getConditions() == null ? List.of()
+                : pod.getStatus().getConditions();
+        if (conditions.stream().noneMatch(c -> "Ready".equals(c.getType()) && !"False".equals(c.getStatus()))) {
+            return;
+        }
+        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
+                    .editStatus(p -> {
+                        p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                                .forEach(c -> {
+                                    c.setStatus("False");
+                                    c.setLastTransitionTime(stamp);
+                                });
+                        return p;
+                    });
+        } catch (KubernetesClientException e) {
+            // gone meanwhile, or the next pass tries again
+        }
+    }
+
+    /**
+     * How long {@code pod} may stay on a node tainted unreachable NoExecute since {@code tainted}: empty when it
+     * tolerates the taint for ever, zero when it does not tolerate it (the taint eviction controller's rule).
+     */
+    static Optional<Duration> evictionLeft(Pod pod, Instant tainted, Instant now) {
+        List<Toleration> tolerations = pod.getSpec().getTolerations() == null ? List.of() : pod.getSpec().getTolerations();
+        Long shortest = null;
+        boolean tolerated = false;
+        for (Toleration t : tolerations) {
+            if (!toleratesUnreachableNoExecute(t)) {
+                continue;
+            }
+            tolerated = true;
+            if (t.getTolerationSeconds() == null) {
+                return Optional.empty();
+            }
+            shortest = shortest == null ? t.getTolerationSeconds() : Math.min(shortest, t.getTolerationSeconds());
+        }
+        if (!tolerated) {
+            return Optional.of(Duration.ZERO);
+        }
+        return Optional.of(Duration.between(now, tainted.plusSeconds(Math.max(shortest, 0))));
+    }
+
+    /** Toleration.ToleratesTaint for the unreachable NoExecute taint (no value). */
+    private static boolean toleratesUnreachableNoExecute(Toleration t) {
+        if (t.getEffect() != null && !t.getEffect().isEmpty() && !"NoExecute".equals(t.getEffect())) {
+            return false;
+        }
+        if (t.getKey() != null && !t.getKey().isEmpty() && !UNREACHABLE.equals(t.getKey())) {
+            return false;
+        }
+        return switch (t.getOperator() == null ? "" : t.getOperator()) {
+            case "", "Equal" -> t.getValue() == null || t.getValue().isEmpty();
+            case "Exists" -> true;
+            default -> false;
+        };
+    }
+
+    /** The taint eviction controller's deletion (graceful; a node that is gone never finishes it, its pod GC does). */
+    private void evict(Pod pod) {
+        try {
+            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+        } catch (KubernetesClientException e) {
+            // gone meanwhile, or the next pass tries again
+        }
+    }
+}

@@ -1,0 +1,147 @@
+package io.drover.controller;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.drover.testing.MutableClock;
+import io.drover.testing.SharedCluster;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.NodeCondition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A node whose agent stops renewing its Lease: after the grace period its conditions are Unknown, it is tainted
+ * unreachable, its pods are NotReady and evicted when their toleration of the taint ends; once its agent posts
+ * Ready again the taints go. Driven with a clock of its own against a real server.
+ */
+class NodeLifecycleIT {
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster();
+
+    private static Pod pod(String ns, String name, Long unreachableSeconds) {
+        PodBuilder b = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
+                .withNodeName("ghost").addNewContainer().withName("c").withImage("c").endContainer().endSpec();
+        if (unreachableSeconds != null) {
+            b.editSpec().addNewToleration().withKey(NodeLifecycleController.UNREACHABLE).withOperator("Exists")
+                    .withEffect("NoExecute").withTolerationSeconds(unreachableSeconds).endToleration().endSpec();
+        }
+        CLUSTER.client().pods().inNamespace(ns).resource(b.build()).create();
+        // As its agent would report it running and ready (retried: other controllers write the new pod's status too).
+        await().atMost(WAIT).ignoreExceptions().untilAsserted(() -> CLUSTER.client().pods().inNamespace(ns)
+                .withName(name).editStatus(p -> {
+                    p.getStatus().setPhase("Running");
+                    p.getStatus().getConditions().removeIf(c -> "Ready".equals(c.getType()));
+                    p.getStatus().getConditions().add(new io.fabric8.kubernetes.api.model.PodConditionBuilder()
+                            .withType("Ready").withStatus("True").build());
+                    return p;
+                }));
+        return CLUSTER.client().pods().inNamespace(ns).withName(name).get();
+    }
+
+    private static String ready(Node node) {
+        return node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                .map(NodeCondition::getStatus).findFirst().orElse("");
+    }
+
+    private static List<String> taints(KubernetesClient client) {
+        Node node = client.nodes().withName("ghost").get();
+        return node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints().stream()
+                .map(t -> t.getKey() + ":" + t.getEffect()).toList();
+    }
+
+    @Test
+    void aSilentNodeIsTaintedUnreachableAndItsPodsEvictedWhenTheirTolerationEnds() throws Exception {
+        KubernetesClient client = CLUSTER.client();
+        String ns = client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withGenerateName("lifecycle-")
+                .endMetadata().build()).create().getMetadata().getName();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("ghost").endMetadata().build()).create();
+        client.nodes().withName("ghost").editStatus(n -> {
+            n.setStatus(new io.fabric8.kubernetes.api.model.NodeStatus());
+            n.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
+                    .withType("Ready").withStatus("True").withReason("KubeletReady").build()));
+            return n;
+        });
+        client.resources(Lease.class).inNamespace("kube-node-lease").resource(new LeaseBuilder().withNewMetadata()
+                .withName("ghost").endMetadata().withNewSpec().withHolderIdentity("ghost").withLeaseDurationSeconds(40)
+                .withRenewTime(ZonedDateTime.now()).endSpec().build()).create();
+        pod(ns, "brief", 5L);
+        pod(ns, "patient", null); // DefaultTolerationSeconds: 300 s
+        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        SharedIndexInformer<Lease> leases = client.resources(Lease.class).inNamespace("kube-node-lease")
+                .runnableInformer(0);
+        SharedIndexInformer<Pod> pods = client.pods().inNamespace(ns).runnableInformer(0);
+        try {
+            for (SharedIndexInformer<?> informer : List.of(nodes, leases, pods)) {
+                informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            MutableClock clock = new MutableClock(Instant.now());
+            NodeLifecycleController controller = new NodeLifecycleController(client, nodes, leases, pods, clock);
+
+            controller.reconcile("ghost"); // first seen: the grace period starts now
+            clock.advance(NodeLifecycleController.GRACE.minusSeconds(1));
+            controller.reconcile("ghost");
+            assertThat(ready(client.nodes().withName("ghost").get())).isEqualTo("True");
+
+            clock.advance(Duration.ofSeconds(2));
+            controller.reconcile("ghost");
+            await().atMost(WAIT).until(() -> ready(nodes.getStore().getByKey("ghost")).equals("Unknown"));
+            assertThat(client.nodes().withName("ghost").get().getStatus().getConditions())
+                    .anySatisfy(c -> assertThat(c.getMessage()).isEqualTo("Kubelet stopped posting node status."));
+            controller.reconcile("ghost");
+            await().atMost(WAIT).until(() -> taints(client).containsAll(List.of(
+                    "node.kubernetes.io/unreachable:NoSchedule", "node.kubernetes.io/unreachable:NoExecute")));
+
+            await().atMost(WAIT).until(() -> nodes.getStore().getByKey("ghost").getSpec().getTaints() != null);
+            controller.reconcile("ghost");
+            await().atMost(WAIT).untilAsserted(() -> assertThat(client.pods().inNamespace(ns).withName("patient").get()
+                    .getStatus().getConditions()).anySatisfy(c -> {
+                        assertThat(c.getType()).isEqualTo("Ready");
+                        assertThat(c.getStatus()).isEqualTo("False");
+                    }));
+            clock.advance(Duration.ofSeconds(6));
+            controller.reconcile("ghost");
+            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("brief").get() == null
+                    || client.pods().inNamespace(ns).withName("brief").get().getMetadata().getDeletionTimestamp() != null);
+            assertThat(client.pods().inNamespace(ns).withName("patient").get().getMetadata().getDeletionTimestamp())
+                    .isNull();
+
+            // Its agent back: the Lease renewed, Ready again, the taints go.
+            client.resources(Lease.class).inNamespace("kube-node-lease").withName("ghost").edit(l -> {
+                l.getSpec().setRenewTime(ZonedDateTime.now().plusSeconds(1));
+                return l;
+            });
+            client.nodes().withName("ghost").editStatus(n -> {
+                n.getStatus().getConditions().forEach(c -> c.setStatus("True"));
+                return n;
+            });
+            await().atMost(WAIT).until(() -> ready(nodes.getStore().getByKey("ghost")).equals("True")
+                    && !leases.getStore().getByKey("kube-node-lease/ghost").getSpec().getRenewTime()
+                            .isBefore(ZonedDateTime.now().minusSeconds(5)));
+            controller.reconcile("ghost");
+            await().atMost(WAIT).until(() -> taints(client).isEmpty());
+        } finally {
+            nodes.close();
+            leases.close();
+            pods.close();
+            client.pods().inNamespace(ns).withGracePeriod(0).delete();
+            client.resources(Lease.class).inNamespace("kube-node-lease").withName("ghost").delete();
+            client.nodes().withName("ghost").delete();
+        }
+    }
+}
