@@ -27,7 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the built-in controllers (namespace lifecycle, default service accounts, ClusterRole
- * aggregation, garbage collection of objects and of orphaned pods, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
+ * aggregation, garbage collection of objects and of orphaned pods, node lifecycle with taint eviction, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
 public final class ControllerManager implements AutoCloseable {
