@@ -15,9 +15,9 @@ import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two servers on one real etcd: only the one holding the controller Lease runs controllers, so a Deployment gets
@@ -26,22 +26,15 @@ import org.junit.jupiter.api.Test;
  */
 class ControllerLeaderElectionIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static ServersOnEtcd servers;
-    private static TestCluster one;
-    private static TestCluster two;
+    @RegisterExtension
+    static final ServersOnEtcd SERVERS = new ServersOnEtcd();
+    private TestCluster one;
+    private TestCluster two;
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        servers = ServersOnEtcd.start();
-        one = servers.one();
-        two = servers.two();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (servers != null) {
-            servers.close();
-        }
+    @BeforeEach
+    void servers() {
+        one = SERVERS.one();
+        two = SERVERS.two();
     }
 
     private static String holder(TestCluster through) {

@@ -17,9 +17,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two API servers on one real etcd (drover's HA mode) creating Services at the same time, each
@@ -29,22 +29,15 @@ class ServiceAllocationHaIT {
     private static final int THREADS_PER_SERVER = 4;
     private static final int SERVICES_PER_THREAD = 15;
 
-    private static ServersOnEtcd servers;
-    private static TestCluster one;
-    private static TestCluster two;
+    @RegisterExtension
+    static final ServersOnEtcd SERVERS = new ServersOnEtcd();
+    private TestCluster one;
+    private TestCluster two;
 
-    @BeforeAll
-    static void startServers() throws Exception {
-        servers = ServersOnEtcd.start();
-        one = servers.one();
-        two = servers.two();
-    }
-
-    @AfterAll
-    static void stopServers() {
-        if (servers != null) {
-            servers.close();
-        }
+    @BeforeEach
+    void servers() {
+        one = SERVERS.one();
+        two = SERVERS.two();
     }
 
     private static Service nodePortService(String name) {

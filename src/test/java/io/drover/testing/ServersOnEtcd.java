@@ -1,40 +1,29 @@
 package io.drover.testing;
 
 import io.drover.server.ServerOptions;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real etcd and two control-plane servers on it (no node agent): drover's HA shape, for tests of what servers
- * sharing a datastore must agree on. Close stops both servers, then etcd.
+ * A real etcd and two control-plane servers on it (no node agent) for a test class: drover's HA shape, for tests of
+ * what servers sharing a datastore must agree on. Started before the class's first test (skipped with a message
+ * where etcd is not installed, outside CI); both servers, then etcd, stopped after its last.
  */
-public final class ServersOnEtcd implements AutoCloseable {
-    private final EtcdProcess etcd;
-    private final TestCluster one;
-    private final TestCluster two;
+public final class ServersOnEtcd implements BeforeAllCallback, AfterAllCallback {
+    private EtcdProcess etcd;
+    private TestCluster one;
+    private TestCluster two;
 
-    private ServersOnEtcd(EtcdProcess etcd, TestCluster one, TestCluster two) {
-        this.etcd = etcd;
-        this.one = one;
-        this.two = two;
-    }
-
-    /** Starts etcd and the two servers; whatever started is stopped again when a later part fails. */
-    public static ServersOnEtcd start() throws Exception {
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
         Requirements.etcd();
-        EtcdProcess etcd = EtcdProcess.start();
-        TestCluster one = null;
-        try {
-            one = TestCluster.start(o -> onEtcd(o, etcd));
-            return new ServersOnEtcd(etcd, one, TestCluster.start(o -> onEtcd(o, etcd)));
-        } catch (Exception | Error e) {
-            if (one != null) {
-                one.close();
-            }
-            etcd.close();
-            throw e;
-        }
+        etcd = EtcdProcess.start();
+        one = TestCluster.start(this::onEtcd);
+        two = TestCluster.start(this::onEtcd);
     }
 
-    private static ServerOptions onEtcd(ServerOptions o, EtcdProcess etcd) {
+    private ServerOptions onEtcd(ServerOptions o) {
         return new ServerOptions(o.dataDir(), o.apiPort(), o.bindAddress(), etcd.endpoint().toString(),
                 o.compactionInterval(), false, o.nodeName(), o.stopPodsOnClose(), o.restartBackoff(), o.kubeletPort(),
                 o.hostPortRange(), o.clusterDns(), o.serviceRanges(), o.kernelForwarding());
@@ -49,12 +38,17 @@ public final class ServersOnEtcd implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public void afterAll(ExtensionContext context) {
         try {
-            one.close();
-            two.close();
+            for (TestCluster server : new TestCluster[] {one, two}) {
+                if (server != null) {
+                    server.close();
+                }
+            }
         } finally {
-            etcd.close();
+            if (etcd != null) {
+                etcd.close();
+            }
         }
     }
 }
