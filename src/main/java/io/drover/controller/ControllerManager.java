@@ -60,7 +60,7 @@ public final class ControllerManager implements AutoCloseable {
         SharedIndexInformer<Namespace> namespaces = Informers.keepWatching(client.namespaces().runnableInformer(0));
         informers.add(namespaces);
         Controller namespaceController = controller("namespace-controller",
-                new NamespaceController(client, namespaces, registry));
+                new NamespaceController(client, namespaces, registry, Clock.systemUTC()));
         Controller serviceAccounts = controller("serviceaccount-controller",
                 new ServiceAccountController(client, namespaces));
         namespaces.addEventHandler(EventHandlers.onChange(ns -> {

@@ -731,6 +731,15 @@ class ApiServerIT {
                 + "automatically be purged by the system.");
         assertThat(collection.statusCode()).isEqualTo(405);
         assertThat(getFinalize.statusCode()).isEqualTo(405);
+        // The namespace controller says what it waits for, as Kubernetes' deleter does.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(CLUSTER.client().namespaces().withName(ns)
+                .get().getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + ": " + c.getMessage())
+                .contains("NamespaceContentRemaining=True: Some resources are remaining: configmaps. has 1 resource "
+                                + "instances",
+                        "NamespaceFinalizersRemaining=True: Some content in the namespace has finalizers remaining: "
+                                + "example.com/hold in 1 resource instances",
+                        "NamespaceDeletionContentFailure=False: All content successfully deleted, may be waiting on "
+                                + "finalization"));
 
         // The recipe for a stuck namespace: `kubectl get ns X -o json`, empty spec.finalizers, PUT to /finalize.
         var stuck = CLUSTER.client().namespaces().withName(ns).get();
