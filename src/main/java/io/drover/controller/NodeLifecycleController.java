@@ -130,7 +130,7 @@ final class NodeLifecycleController implements Reconciler {
     /** tryUpdateNodeHealth: every condition the agent posts becomes Unknown, since when it was last posted. */
     private void markUnknown(String nodeName, Instant now) {
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        try {
+        bestEffort(() -> {
             client.nodes().withName(nodeName).editStatus(n -> {
                 if (n.getStatus() == null) {
                     n.setStatus(new NodeStatus());
@@ -155,15 +155,13 @@ final class NodeLifecycleController implements Reconciler {
                 n.getStatus().setConditions(conditions);
                 return n;
             });
-        } catch (KubernetesClientException e) {
-            // the next pass tries again
-        }
+        });
     }
 
     /** Adds (or removes) the unreachable NoSchedule and NoExecute taints. */
     private void updateTaints(String nodeName, boolean unreachable, Instant now) {
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        try {
+        bestEffort(() -> {
             client.nodes().withName(nodeName).edit(n -> {
                 if (n.getSpec() == null) {
                     n.setSpec(new NodeSpec());
@@ -182,9 +180,7 @@ final class NodeLifecycleController implements Reconciler {
                 n.getSpec().setTaints(taints);
                 return n;
             });
-        } catch (KubernetesClientException e) {
-            // the next pass tries again
-        }
+        });
     }
 
     /** MarkPodsNotReady: its Ready condition False, so that every Service drops it. */
@@ -195,7 +191,7 @@ final class NodeLifecycleController implements Reconciler {
             return;
         }
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        try {
+        bestEffort(() -> {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .editStatus(p -> {
                         p.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
@@ -205,9 +201,7 @@ final class NodeLifecycleController implements Reconciler {
                                 });
                         return p;
                     });
-        } catch (KubernetesClientException e) {
-            // gone meanwhile, or the next pass tries again
-        }
+        });
     }
 
     /**
@@ -251,10 +245,17 @@ final class NodeLifecycleController implements Reconciler {
 
     /** The taint eviction controller's deletion (graceful; a node that is gone never finishes it, its pod GC does). */
     private void evict(Pod pod) {
-        try {
+        bestEffort(() -> {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+        });
+    }
+
+    /** A write this controller makes again at its next pass: one that fails (a conflict, the object gone) waits for it. */
+    private static void bestEffort(Runnable write) {
+        try {
+            write.run();
         } catch (KubernetesClientException e) {
-            // gone meanwhile, or the next pass tries again
+            // the next pass tries again, or the object is gone
         }
     }
 }
