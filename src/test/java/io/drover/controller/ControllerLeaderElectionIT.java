@@ -15,7 +15,6 @@ import io.fabric8.kubernetes.client.WatcherException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,14 +27,6 @@ class ControllerLeaderElectionIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     @RegisterExtension
     static final ServersOnEtcd SERVERS = new ServersOnEtcd();
-    private TestCluster one;
-    private TestCluster two;
-
-    @BeforeEach
-    void servers() {
-        one = SERVERS.one();
-        two = SERVERS.two();
-    }
 
     private static String holder(TestCluster through) {
         Lease lease = through.client().resources(Lease.class).inNamespace(ElectedControllers.NAMESPACE)
@@ -45,6 +36,8 @@ class ControllerLeaderElectionIT {
 
     @Test
     void oneServersControllersActAndTheOtherTakesOverWhenItStops() throws Exception {
+        TestCluster one = SERVERS.one();
+        TestCluster two = SERVERS.two();
         await().atMost(WAIT).until(() -> !holder(two).isEmpty());
         boolean oneLeads = one.server().controllersLeading();
         assertThat(oneLeads).isNotEqualTo(two.server().controllersLeading());

@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,14 +30,6 @@ class ServiceAllocationHaIT {
 
     @RegisterExtension
     static final ServersOnEtcd SERVERS = new ServersOnEtcd();
-    private TestCluster one;
-    private TestCluster two;
-
-    @BeforeEach
-    void servers() {
-        one = SERVERS.one();
-        two = SERVERS.two();
-    }
 
     private static Service nodePortService(String name) {
         return new ServiceBuilder().withNewMetadata().withName(name).endMetadata()
@@ -48,6 +39,8 @@ class ServiceAllocationHaIT {
 
     @Test
     void servicesCreatedConcurrentlyThroughTwoServersNeverShareAClusterIpOrNodePort() throws Exception {
+        TestCluster one = SERVERS.one();
+        TestCluster two = SERVERS.two();
         CountDownLatch start = new CountDownLatch(1);
         List<Callable<Integer>> tasks = new ArrayList<>();
         Map<String, KubernetesClient> servers = Map.of("one", one.client(), "two", two.client());
@@ -90,6 +83,8 @@ class ServiceAllocationHaIT {
 
     @Test
     void ofTwoServersAskedForOneClusterIpAtOnceExactlyOneGivesIt() throws Exception {
+        TestCluster one = SERVERS.one();
+        TestCluster two = SERVERS.two();
         for (int round = 0; round < 10; round++) {
             String ip = "10.43.0." + (100 + round);
             CountDownLatch start = new CountDownLatch(1);
