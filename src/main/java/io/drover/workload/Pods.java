@@ -75,7 +75,7 @@ final class Pods {
         return pod.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
     }
 
-    private static Instant readySince(Pod pod) {
+    static Instant readySince(Pod pod) {
         return readyCondition(pod).map(PodCondition::getLastTransitionTime).map(Pods::time).orElse(null);
     }
 
@@ -83,66 +83,8 @@ final class Pods {
         return timestamp == null || timestamp.isEmpty() ? null : Instant.parse(timestamp);
     }
 
-    /**
-     * The order in which surplus pods go, first to delete first: Kubernetes' ActivePodsWithRanks
-     * without the co-location rank. Unscheduled before scheduled; Pending before Unknown before
-     * Running; not ready before ready; a lower controller.kubernetes.io/pod-deletion-cost before a
-     * higher; ready for less time before more; more container restarts before fewer; newer before older.
-     */
-    static final Comparator<Pod> DELETION_ORDER = (a, b) -> {
-        boolean aUnassigned = nodeName(a).isEmpty();
-        boolean bUnassigned = nodeName(b).isEmpty();
-        if (aUnassigned != bUnassigned) {
-            return aUnassigned ? -1 : 1;
-        }
-        int phase = Integer.compare(phaseOrdinal(a), phaseOrdinal(b));
-        if (phase != 0) {
-            return phase;
-        }
-        boolean aReady = isReady(a);
-        boolean bReady = isReady(b);
-        if (aReady != bReady) {
-            return aReady ? 1 : -1;
-        }
-        int cost = Integer.compare(deletionCost(a), deletionCost(b));
-        if (cost != 0) {
-            return cost;
-        }
-        if (aReady) {
-            int ready = laterOrZeroFirst(readySince(a), readySince(b));
-            if (ready != 0) {
-                return ready;
-            }
-        }
-        int restarts = Integer.compare(maxRestarts(b), maxRestarts(a));
-        if (restarts != 0) {
-            return restarts;
-        }
-        return laterOrZeroFirst(time(a.getMetadata().getCreationTimestamp()), time(b.getMetadata().getCreationTimestamp()));
-    };
-
-    /** The {@code count} pods to delete from {@code pods}. */
-    static List<Pod> surplus(List<Pod> pods, int count) {
-        return pods.stream().sorted(DELETION_ORDER).limit(count).toList();
-    }
-
-    private static String nodeName(Pod pod) {
-        return pod.getSpec() == null || pod.getSpec().getNodeName() == null ? "" : pod.getSpec().getNodeName();
-    }
-
-    private static int phaseOrdinal(Pod pod) {
-        String phase = pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending"
-                : pod.getStatus().getPhase();
-        return switch (phase) {
-            case "Pending" -> 0;
-            case "Unknown" -> 1;
-            case "Running" -> 2;
-            default -> 3;
-        };
-    }
-
     /** GetDeletionCostFromPodAnnotations: the annotation's int32, 0 without one or for a value it cannot read. */
-    private static int deletionCost(Pod pod) {
+    static int deletionCost(Pod pod) {
         Map<String, String> annotations = pod.getMetadata().getAnnotations();
         String value = annotations == null ? null : annotations.get(DELETION_COST);
         if (value == null || !value.matches("-?[0-9]+") || (value.startsWith("0") && !value.equals("0"))) {
@@ -153,21 +95,5 @@ final class Pods {
         } catch (NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static int maxRestarts(Pod pod) {
-        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
-            return 0;
-        }
-        return pod.getStatus().getContainerStatuses().stream().map(ContainerStatus::getRestartCount)
-                .filter(r -> r != null).mapToInt(Integer::intValue).max().orElse(0);
-    }
-
-    /** {@code afterOrZero}: a missing time first, else the later time first. */
-    private static int laterOrZeroFirst(Instant a, Instant b) {
-        if (a == null || b == null) {
-            return a == null && b == null ? 0 : a == null ? -1 : 1;
-        }
-        return b.compareTo(a);
     }
 }

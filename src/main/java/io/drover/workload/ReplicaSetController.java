@@ -6,6 +6,8 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.drover.controller.Selectors;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
@@ -16,8 +18,10 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -165,7 +169,9 @@ final class ReplicaSetController implements Reconciler {
                 }
             }
         } else if (diff > 0) {
-            List<Pod> doomed = Pods.surplus(owned, Math.min(diff, BURST));
+            int count = Math.min(diff, BURST);
+            List<Pod> related = count < owned.size() ? indirectlyRelatedPods(rs) : List.of();
+            List<Pod> doomed = PodDeletionRanking.surplus(owned, related, count, clock.instant());
             Set<String> doomedKeys = new LinkedHashSet<>();
             doomed.forEach(p -> doomedKeys.add(Keys.of(p)));
             expectations.expectDeletions(key, doomedKeys);
@@ -187,6 +193,31 @@ final class ReplicaSetController implements Reconciler {
                 throw failure;
             }
         }
+    }
+
+    /**
+     * getIndirectlyRelatedPods: the pods selected by every ReplicaSet with the same controller as
+     * {@code rs} (a Deployment's old and new ones), each once; none when {@code rs} has no controller.
+     */
+    private List<Pod> indirectlyRelatedPods(ReplicaSet rs) {
+        String controllerUid = OwnerRefs.controllerOf(rs).map(OwnerReference::getUid).orElse(null);
+        if (controllerUid == null) {
+            return List.of();
+        }
+        String namespace = rs.getMetadata().getNamespace();
+        List<Pod> inNamespace = pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace);
+        Map<String, Pod> related = new LinkedHashMap<>();
+        for (ReplicaSet sibling : replicaSets.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace)) {
+            if (!OwnerRefs.controllerOf(sibling).map(r -> controllerUid.equals(r.getUid())).orElse(false)) {
+                continue;
+            }
+            for (Pod pod : inNamespace) {
+                if (Selectors.matches(sibling.getSpec().getSelector(), pod.getMetadata().getLabels())) {
+                    related.putIfAbsent(pod.getMetadata().getUid(), pod);
+                }
+            }
+        }
+        return List.copyOf(related.values());
     }
 
     /** Through the status subresource; one retry on a fresh copy if the cached one was stale. */

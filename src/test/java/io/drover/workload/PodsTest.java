@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import java.time.Instant;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PodsTest {
@@ -80,49 +79,5 @@ class PodsTest {
         assertThat(Pods.isAvailable(ready, 10, readySince.plusSeconds(5))).isFalse();
         assertThat(Pods.isAvailable(ready, 10, readySince.plusSeconds(11))).isTrue();
         assertThat(Pods.isAvailable(pod("b", "Running", false, null), 0, readySince)).isFalse();
-    }
-
-    @Test
-    void surplusPrefersUnscheduledThenPendingThenNotReadyThenNewest() {
-        Pod scheduledRunningReadyOld = scheduled(pod("ready-old", "Running", true, "2024-01-01T00:00:00Z"));
-        Pod scheduledRunningReadyNew = scheduled(pod("ready-new", "Running", true, "2024-01-02T00:00:00Z"));
-        Pod scheduledRunningNotReady = scheduled(pod("not-ready", "Running", false, "2024-01-01T00:00:00Z"));
-        Pod scheduledPending = scheduled(pod("pending", "Pending", false, "2024-01-01T00:00:00Z"));
-        Pod unscheduled = pod("unscheduled", "Pending", false, "2024-01-01T00:00:00Z");
-        List<Pod> all = List.of(scheduledRunningReadyOld, scheduledRunningReadyNew, scheduledRunningNotReady,
-                scheduledPending, unscheduled);
-
-        assertThat(Pods.surplus(all, 5)).extracting(p -> p.getMetadata().getName())
-                .containsExactly("unscheduled", "pending", "not-ready", "ready-new", "ready-old");
-        assertThat(Pods.surplus(all, 2)).extracting(p -> p.getMetadata().getName())
-                .containsExactly("unscheduled", "pending");
-    }
-
-    @Test
-    void amongEqualPodsTheNewestGoesFirst() {
-        List<Pod> all = List.of(pod("old", "Pending", false, "2024-01-01T00:00:00Z"),
-                pod("new", "Pending", false, "2024-01-03T00:00:00Z"), pod("mid", "Pending", false, "2024-01-02T00:00:00Z"));
-        assertThat(Pods.surplus(all, 3)).extracting(p -> p.getMetadata().getName()).containsExactly("new", "mid", "old");
-    }
-
-    @Test
-    void aLowerDeletionCostGoesFirstAmongPodsEquallyReady() {
-        Pod cheapOld = costing(scheduled(pod("cheap-old", "Running", true, "2024-01-01T00:00:00Z")), "-5");
-        Pod dearNew = costing(scheduled(pod("dear-new", "Running", true, "2024-01-03T00:00:00Z")), "1000");
-        Pod plainNew = scheduled(pod("plain-new", "Running", true, "2024-01-02T00:00:00Z"));
-        Pod unreadableNewest = costing(scheduled(pod("unreadable", "Running", true, "2024-01-04T00:00:00Z")), "+9");
-        Pod notReadyDear = costing(scheduled(pod("not-ready", "Running", false, "2024-01-01T00:00:00Z")), "9999");
-
-        assertThat(Pods.surplus(List.of(cheapOld, dearNew, plainNew, unreadableNewest, notReadyDear), 5))
-                .extracting(p -> p.getMetadata().getName())
-                .containsExactly("not-ready", "cheap-old", "unreadable", "plain-new", "dear-new");
-    }
-
-    private static Pod costing(Pod pod, String cost) {
-        return new PodBuilder(pod).editMetadata().addToAnnotations(Pods.DELETION_COST, cost).endMetadata().build();
-    }
-
-    private static Pod scheduled(Pod pod) {
-        return new PodBuilder(pod).editSpec().withNodeName("node-1").endSpec().build();
     }
 }
