@@ -75,10 +75,30 @@ public final class YamlTrees {
      * exceptions for the rest.
      */
     public JsonNode read(byte[] yaml) throws IOException {
+        return readWithDuplicates(yaml).tree();
+    }
+
+    /**
+     * The first document of {@code yaml} as {@link #read} reads it, with the keys that an earlier
+     * key of the same mapping already set: go-yaml's strict mode refuses those ("line 5: key
+     * \"name\" already set in map"), its lax mode keeps the last value, as the tree does.
+     */
+    public Read readWithDuplicates(byte[] yaml) throws IOException {
         try (EventParser parser = (EventParser) mapper.createParser(yaml)) {
-            return new Document(parser, mapper).read();
+            Document document = new Document(parser, mapper);
+            JsonNode tree = document.read();
+            return new Read(tree, List.copyOf(document.duplicates));
         }
     }
+
+    /** A document's tree and its repeated keys, in document order. */
+    public record Read(JsonNode tree, List<DuplicateKey> duplicates) {}
+
+    /**
+     * A key set again in its mapping: {@code line} is where its value starts (1-based), which is
+     * the line go-yaml names.
+     */
+    public record DuplicateKey(int line, String key) {}
 
     /** What go-yaml v2 refuses, with go-yaml's message, which kube-apiserver passes on. */
     public static final class DecodeException extends JsonProcessingException {
@@ -113,6 +133,7 @@ public final class YamlTrees {
         private final JsonNodeFactory nodes;
         private final StreamReadConstraints constraints;
         private final Map<String, Anchor> anchors = new HashMap<>();
+        private final List<DuplicateKey> duplicates = new ArrayList<>();
         private long decodes;
         private long aliasDecodes;
 
@@ -188,6 +209,10 @@ public final class YamlTrees {
                     merge(object, depth);
                 } else {
                     count(1, 0); // the key
+                    if (object.has(name)) {
+                        // Only explicit keys: a key a merge sets again is not looked for.
+                        duplicates.add(new DuplicateKey(parser.event().getStartMark().getLine() + 1, name));
+                    }
                     object.replace(name, value(depth + 1));
                 }
             }

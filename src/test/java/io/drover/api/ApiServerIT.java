@@ -1367,6 +1367,62 @@ class ApiServerIT {
     }
 
     @Test
+    void fieldsGivenTwiceAreStrictDecodingErrorsAsKubernetesReportsThem() throws Exception {
+        String ns = newNamespace("dupes");
+        ObjectMapper json = new ObjectMapper();
+        String deployments = "/apis/apps/v1/namespaces/" + ns + "/deployments";
+        String body = io.drover.api.validation.StrictDecodingTest.DEPLOYMENT;
+
+        HttpResponse<String> strict = raw("POST", deployments + "?fieldValidation=Strict", "application/json", body, true);
+        assertThat(strict.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(strict.body()).path("message").asText()).endsWith("strict decoding error: "
+                + "duplicate field \"metadata.name\", unknown field \"metadata.unknownMeta\", unknown field "
+                + "\"spec.unknown1\", unknown field \"spec.unknownDupe\", duplicate field \"spec.paused\", unknown field "
+                + "\"spec.template.spec.containers[0].unknownNested\", duplicate field "
+                + "\"spec.template.spec.containers[0].imagePullPolicy\"");
+
+        HttpResponse<String> warned = raw("POST", deployments, "application/json", body, true);
+        assertThat(warned.statusCode()).as(warned.body()).isEqualTo(201);
+        assertThat(warned.headers().allValues("Warning")).hasSize(7)
+                .startsWith("299 - \"duplicate field \\\"metadata.name\\\"\"");
+        var created = CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get();
+        assertThat(created.getSpec().getPaused()).isNotEqualTo(Boolean.TRUE); // the last value, as Go's decoder keeps it
+        assertThat(created.getSpec().getTemplate().getSpec().getContainers().get(0).getImagePullPolicy()).isEqualTo("Never");
+
+        HttpResponse<String> ignored = raw("PUT", deployments + "/web?fieldValidation=Ignore", "application/json",
+                body, true);
+        assertThat(ignored.statusCode()).as(ignored.body()).isEqualTo(200);
+        assertThat(ignored.headers().allValues("Warning")).isEmpty();
+
+        HttpResponse<String> mergePatch = raw("PATCH", deployments + "/web?fieldValidation=Strict",
+                "application/merge-patch+json", "{\"spec\":{\"paused\":true,\"paused\":false}}", true);
+        assertThat(mergePatch.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(mergePatch.body()).path("message").asText())
+                .isEqualTo("strict decoding error: duplicate field \"spec.paused\"");
+
+        HttpResponse<String> jsonPatch = raw("PATCH", deployments + "/web", "application/json-patch+json",
+                "[{\"op\":\"add\",\"path\":\"/spec/paused\",\"value\":true,\"foo\":1},"
+                        + "{\"op\":\"add\",\"path\":\"/spec/replicas\",\"path\":\"/spec/minReadySeconds\",\"value\":2}]",
+                true);
+        assertThat(jsonPatch.statusCode()).as(jsonPatch.body()).isEqualTo(200);
+        assertThat(jsonPatch.headers().allValues("Warning")).containsExactly(
+                "299 - \"json patch unknown field \\\"[0].foo\\\"\"",
+                "299 - \"json patch duplicate field \\\"[1].path\\\"\"");
+        assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec()
+                .getMinReadySeconds()).isEqualTo(2);
+
+        String applied = "{\n\"apiVersion\": \"apps/v1\",\n\"kind\": \"Deployment\",\n\"metadata\": {\"name\": \"web\"},\n"
+                + "\"spec\": {\n\"paused\": false,\n\"paused\": true\n}\n}";
+        HttpResponse<String> apply = raw("PATCH", deployments + "/web?fieldManager=dup&fieldValidation=Strict",
+                "application/apply-patch+yaml", applied, true);
+        assertThat(apply.statusCode()).isEqualTo(400);
+        assertThat(json.readTree(apply.body()).path("message").asText()).isEqualTo("error strict decoding YAML: "
+                + "error converting YAML to JSON: yaml: unmarshal errors:\n  line 7: key \"paused\" already set in map");
+        assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getPaused())
+                .isTrue(); // from the JSON patch: the refused apply wrote nothing
+    }
+
+    @Test
     void aServerSideApplyWorksInEveryServedVersion() throws Exception {
         String ns = newNamespace("apply-v1");
         String hpas = "/apis/autoscaling/v1/namespaces/" + ns + "/horizontalpodautoscalers/web?fieldManager=kubectl";

@@ -194,6 +194,55 @@ class YamlTreesTest {
         }
     }
 
+    @Test
+    void keysSetAgainAreNamedWithTheLineOfTheirValueAndTheLastValueWins() throws Exception {
+        // Kubernetes' field validation test body: go-yaml names lines 5, 12, 14 and 28 of it.
+        String yaml = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: dupename
+                  name: web
+                  unknownMeta: metaVal
+                  labels:
+                    app: nginx
+                spec:
+                  unknown1: val1
+                  unknownDupe: valDupe
+                  unknownDupe: valDupe2
+                  paused: true
+                  paused: false
+                  selector:
+                    matchLabels:
+                      app: nginx
+                  template:
+                    metadata:
+                      labels:
+                        app: nginx
+                    spec:
+                      containers:
+                      - name: nginx
+                        image: nginx:latest
+                        unknownNested: val1
+                        imagePullPolicy: Always
+                        imagePullPolicy: Never
+                """;
+        YamlTrees.Read read = new YamlTrees().readWithDuplicates(yaml.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(read.duplicates()).containsExactly(new YamlTrees.DuplicateKey(5, "name"),
+                new YamlTrees.DuplicateKey(12, "unknownDupe"), new YamlTrees.DuplicateKey(14, "paused"),
+                new YamlTrees.DuplicateKey(28, "imagePullPolicy"));
+        assertThat(read.tree().at("/metadata/name").asText()).isEqualTo("web");
+        assertThat(read.tree().at("/spec/paused").asBoolean()).isFalse();
+        // A JSON body is YAML too (what a server-side apply reads): its lines count the same way.
+        String json = "{\n\"spec\": {\n  \"paused\": false,\n  \"paused\": true\n}}";
+        assertThat(new YamlTrees().readWithDuplicates(json.getBytes(StandardCharsets.UTF_8)).duplicates())
+                .containsExactly(new YamlTrees.DuplicateKey(4, "paused"));
+        // A mapping set again is named at its first entry's line, where go-yaml's node starts.
+        assertThat(new YamlTrees().readWithDuplicates("a:\n  x: 1\na:\n  y: 2\n".getBytes(StandardCharsets.UTF_8))
+                .duplicates()).containsExactly(new YamlTrees.DuplicateKey(4, "a"));
+    }
+
     private void assertSameAsReadTree(String yaml) throws Exception {
         JsonNode expected = Mappers.yaml().readTree(yaml);
         JsonNode actual = read(yaml);

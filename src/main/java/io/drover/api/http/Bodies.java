@@ -5,12 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.api.ApiException;
 import io.drover.api.protobuf.ProtobufBodies;
+import io.drover.api.validation.DuplicateFields;
+import io.drover.api.validation.StrictDecoding;
 import io.drover.json.YamlTrees;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.regex.Pattern;
 import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
+import java.util.List;
 
 /** Reads request bodies: bounded in size, JSON or YAML, with parse errors answered as 400. */
 public final class Bodies {
@@ -60,13 +63,21 @@ public final class Bodies {
      * body as kube-apiserver's create and update handlers word it.
      */
     JsonNode parse(byte[] body, String contentType, String kind) {
+        return parse(body, contentType, kind, false).tree();
+    }
+
+    /**
+     * A body as {@link #parse(byte[], String, String)} reads it, with what a strict decoder notices
+     * while reading: fields given twice (found only when {@code findDuplicates}).
+     */
+    Parsed parse(byte[] body, String contentType, String kind, boolean findDuplicates) {
         String media = mediaType(contentType);
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty");
         }
         if (media.equals(ProtobufBodies.MEDIA_TYPE)) {
             try {
-                return ProtobufBodies.decode(body);
+                return new Parsed(ProtobufBodies.decode(body), false, List.of(), List.of());
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("the protobuf request body could not be decoded: " + e.getMessage());
             }
@@ -83,11 +94,21 @@ public final class Bodies {
             default -> throw ApiException.unsupportedMediaType(media);
         };
         try {
-            JsonNode node = isYaml ? yaml.read(body) : json.readTree(body);
+            List<YamlTrees.DuplicateKey> yamlDuplicates = List.of();
+            JsonNode node;
+            if (isYaml) {
+                YamlTrees.Read read = yaml.readWithDuplicates(body);
+                node = read.tree();
+                yamlDuplicates = read.duplicates();
+            } else {
+                node = json.readTree(body);
+            }
             if (node == null || node.isMissingNode()) {
                 throw ApiException.badRequest("the request body is empty");
             }
-            return node;
+            List<DuplicateFields.Occurrence> jsonFields = !isYaml && findDuplicates ? DuplicateFields.scan(body)
+                    : List.of();
+            return new Parsed(node, isYaml, jsonFields, findDuplicates ? yamlDuplicates : List.of());
         } catch (YamlTrees.DecodeException e) {
             throw ApiException.badRequest(yamlRefusal(body, media, kind, e.getMessage()));
         } catch (JsonProcessingException e) {
@@ -97,6 +118,18 @@ public final class Bodies {
                     + withoutJavaNames(e.getOriginalMessage()));
         } catch (IOException e) {
             throw ApiException.badRequest("the request body could not be read: " + withoutJavaNames(e.getMessage()));
+        }
+    }
+
+    /**
+     * A parsed body: its tree, whether it was YAML, and the fields given twice in it (as JSON fields
+     * in document order, or as YAML keys).
+     */
+    record Parsed(JsonNode tree, boolean yaml, List<DuplicateFields.Occurrence> jsonFields,
+            List<YamlTrees.DuplicateKey> yamlDuplicates) {
+        /** go-yaml's strict errors for the repeated YAML keys, in document order. */
+        List<String> yamlDuplicateLines() {
+            return yamlDuplicates.stream().map(d -> StrictDecoding.alreadySetInMap(d.line(), d.key())).toList();
         }
     }
 

@@ -8,6 +8,7 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.validation.CanonicalQuantities;
 import io.drover.api.validation.FieldTypes;
 import io.drover.api.validation.FieldValidation;
+import io.drover.api.validation.StrictDecoding;
 import io.drover.api.validation.UnknownFields;
 import io.drover.api.validation.ZeroValues;
 import java.util.List;
@@ -16,29 +17,34 @@ import java.util.List;
  * What Kubernetes' typed decoding checks on writes: a value of the wrong type is a 400 whatever
  * the mode ({@link FieldTypes}), a null in a list or a map is its element's zero value ({@link ZeroValues}), and
  * quantities are stored in their canonical form ({@link CanonicalQuantities}); and the {@code fieldValidation}
- * query parameter: unknown fields fail the request under Strict, and under Warn (the default) or Ignore are
- * dropped, as Kubernetes' typed decoding drops them, with one Warning header each under Warn.
+ * query parameter: unknown fields (and fields given twice) fail the request under Strict, and under Warn (the
+ * default) or Ignore unknown fields are dropped, as Kubernetes' typed decoding drops them, with one Warning header
+ * per problem under Warn.
  */
 final class FieldChecks {
     private FieldChecks() {}
 
     static void apply(FieldValidation mode, ResourceType type, ObjectNode object, ApiResponse response) {
+        apply(mode, type, object, response, StrictDecoding.none());
+    }
+
+    /** As above, with what strict decoding found while the body was read (fields given twice). */
+    static void apply(FieldValidation mode, ResourceType type, ObjectNode object, ApiResponse response,
+            StrictDecoding decoding) {
         FieldTypes.decodingError(type.apiVersion(), type.kind(), object).ifPresent(error -> {
             throw ApiException.badRequest(error);
         });
         ZeroValues.fill(type.apiVersion(), type.kind(), object);
         CanonicalQuantities.canonicalize(type.apiVersion(), type.kind(), object);
         List<String> unknown = UnknownFields.find(type.apiVersion(), type.kind(), object);
-        if (unknown.isEmpty()) {
-            return;
+        List<StrictDecoding.Problem> problems = mode == FieldValidation.IGNORE ? List.of() : decoding.problems(unknown);
+        if (mode == FieldValidation.STRICT && !problems.isEmpty()) {
+            throw ApiException.badRequest(decoding.errorMessage(type.apiVersion(), type.kind(), problems));
         }
-        if (mode == FieldValidation.STRICT) {
-            throw ApiException.badRequest(FieldValidation.strictErrorMessage(type.apiVersion(), type.kind(), unknown));
+        for (StrictDecoding.Problem problem : problems) {
+            problem.warnings().forEach(text -> response.addHeader("Warning", FieldValidation.warningHeader(text)));
         }
         for (String path : unknown) {
-            if (mode == FieldValidation.WARN) {
-                response.addHeader("Warning", FieldValidation.warningHeader(path));
-            }
             remove(object, path);
         }
     }

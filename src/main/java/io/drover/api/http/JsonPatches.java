@@ -9,8 +9,10 @@ import io.drover.api.resource.ResourceType;
 import io.fabric8.zjsonpatch.CompatibilityFlags;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * A JSON patch (RFC 6902, {@code application/json-patch+json}) applied to an object with fabric8's
@@ -37,6 +39,8 @@ final class JsonPatches {
     private static final int MAX_OPERATIONS = 10_000;
     private static final EnumSet<CompatibilityFlags> FLAGS = EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT);
     private static final String PAST_THE_END = "/-";
+
+    private static final Set<String> OPERATION_MEMBERS = Set.of("op", "path", "from", "value");
 
     private JsonPatches() {}
 
@@ -89,6 +93,27 @@ final class JsonPatches {
         } catch (RuntimeException e) {
             throw rejected(type, name, REJECTED);
         }
+    }
+
+    /**
+     * The members of the operations that jsonPatchOp does not have (it has op, path, from and
+     * value), as {@code [0].foo}, in document order: kube-apiserver's strict decoding of a JSON
+     * patch reports them.
+     */
+    static List<String> unknownMembers(JsonNode patch) {
+        List<String> unknown = new ArrayList<>();
+        for (int i = 0; patch.isArray() && i < patch.size(); i++) {
+            JsonNode operation = patch.get(i);
+            if (!operation.isObject()) {
+                continue;
+            }
+            for (String member : (Iterable<String>) operation::fieldNames) {
+                if (!OPERATION_MEMBERS.contains(member)) {
+                    unknown.add("[" + i + "]." + member);
+                }
+            }
+        }
+        return unknown;
     }
 
     /**

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.strategy.GoValues;
+import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.OmittedEmpties;
+import io.drover.api.validation.StrictDecoding;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.security.Authenticator;
@@ -243,8 +245,9 @@ final class ResourceHandler {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.CREATE);
-        ObjectNode object = objectBody(request, path);
-        FieldChecks.apply(options.fieldValidation(), path.type(), object, response);
+        Bodies.Parsed parsed = objectBody(request, path, options.fieldValidation());
+        ObjectNode object = (ObjectNode) parsed.tree();
+        FieldChecks.apply(options.fieldValidation(), path.type(), object, response, objectDecoding(parsed));
         OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), object);
         object = recordUpdate(null, object, options.fieldManager());
         send(response, 201, storage.create(path.type(), namespaceOf(path), object, options.dryRun()));
@@ -261,8 +264,9 @@ final class ResourceHandler {
         requireItem(path);
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.UPDATE);
         boolean scale = ResourceType.SCALE.equals(path.subresource());
-        ObjectNode body = (ObjectNode) requireObject(bodies.parse(request.body().read(),
-                request.header("content-type"), scale ? "Scale" : path.type().kind()));
+        Bodies.Parsed parsed = bodies.parse(request.body().read(), request.header("content-type"),
+                scale ? "Scale" : path.type().kind(), !scale && options.fieldValidation() != FieldValidation.IGNORE);
+        ObjectNode body = (ObjectNode) requireObject(parsed.tree());
         if (scale) {
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
                     current -> recordUpdate(current, Scale.applyTo(current.deepCopy(), body), options.fieldManager(),
@@ -271,7 +275,7 @@ final class ResourceHandler {
             return;
         }
         checkKindAndNamespace(body, path);
-        FieldChecks.apply(options.fieldValidation(), path.type(), body, response);
+        FieldChecks.apply(options.fieldValidation(), path.type(), body, response, objectDecoding(parsed));
         OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), body);
         WritePart part = WritePart.of(path.subresource());
         send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
@@ -284,11 +288,16 @@ final class ResourceHandler {
         String media = Bodies.mediaType(request.header("content-type"));
         boolean apply = media.equals("application/apply-patch+yaml");
         WriteOptions options = WriteOptions.of(request, apply ? WriteOptions.Verb.APPLY : WriteOptions.Verb.PATCH);
-        JsonNode patch = bodies.parse(request.body().read(), media);
+        Bodies.Parsed parsed = bodies.parse(request.body().read(), media, null,
+                options.fieldValidation() != FieldValidation.IGNORE);
+        JsonNode patch = parsed.tree();
         if (apply) {
-            serverSideApply(options, path, (ObjectNode) requireObject(patch), response);
+            serverSideApply(options, path, (ObjectNode) requireObject(patch), parsed.yamlDuplicateLines(), response);
             return;
         }
+        StrictDecoding decoding = media.equals("application/json-patch+json")
+                ? StrictDecoding.jsonPatch(JsonPatches.unknownMembers(patch), parsed.jsonFields())
+                : StrictDecoding.patch(parsed.jsonFields());
         UnaryOperator<JsonNode> patcher = switch (media) {
             case "application/merge-patch+json" -> {
                 requireObject(patch);
@@ -314,7 +323,7 @@ final class ResourceHandler {
             ObjectNode patched = (ObjectNode) requireObject(patcher.apply(current));
             checkUidUnchanged(current, patched, path);
             checkKindAndNamespace(patched, path);
-            FieldChecks.apply(options.fieldValidation(), path.type(), patched, response);
+            FieldChecks.apply(options.fieldValidation(), path.type(), patched, response, decoding);
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), patched);
             return sameVersionIsNoPrecondition(current,
                     recordUpdate(current, part.confine(current, patched), options.fieldManager(), part));
@@ -327,8 +336,8 @@ final class ResourceHandler {
      * does not exist), owning its fields for the field manager; a field owned by another manager
      * with another value is a 409 conflict unless {@code force=true}.
      */
-    private void serverSideApply(WriteOptions options, ResourcePath path, ObjectNode body, ApiResponse response)
-            throws IOException {
+    private void serverSideApply(WriteOptions options, ResourcePath path, ObjectNode body,
+            List<String> duplicateKeys, ApiResponse response) throws IOException {
         boolean scale = ResourceType.SCALE.equals(path.subresource());
         ObjectNode applied = scale ? Scale.applyConfiguration(body, path.type()) : body;
         String manager = options.fieldManager();
@@ -349,6 +358,8 @@ final class ResourceHandler {
         if (!scale) {
             FieldChecks.apply(options.fieldValidation(), path.type(), applied, response);
         }
+        ApplyStrictness strictness = new ApplyStrictness(options.fieldValidation(), duplicateKeys);
+        strictness.warn(response);
         PatchSchema schema = PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
         WritePart part = WritePart.of(path.subresource());
         // Through a subresource only its part is applied, and owned, as Kubernetes resets the rest.
@@ -372,6 +383,7 @@ final class ResourceHandler {
                 if (part == WritePart.MAIN) {
                     LastApplied.sync(merged, applied, manager);
                 }
+                strictness.check();
                 return sameVersionIsNoPrecondition(current, merged);
             }, part, options.dryRun());
             send(response, 200, scale ? Scale.of(result, json) : result);
@@ -382,9 +394,30 @@ final class ResourceHandler {
             ObjectNode created = applied(path, () -> ServerSideApply.apply(null, applied, manager, force, schema,
                     clock.instant()));
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), created);
+            strictness.check();
             LastApplied.sync(created, applied, manager);
             created.withObject("metadata").put("name", path.name());
             send(response, 201, storage.create(path.type(), namespaceOf(path), created, options.dryRun()));
+        }
+    }
+
+    /**
+     * kube-apiserver's strict pass over an apply configuration (yaml.UnmarshalStrict once the apply
+     * has merged): keys given twice fail the apply under Strict, after its own errors such as
+     * conflicts, and are one Warning each under Warn.
+     */
+    private record ApplyStrictness(FieldValidation mode, List<String> duplicateKeys) {
+        void warn(ApiResponse response) {
+            if (mode == FieldValidation.WARN) {
+                duplicateKeys.forEach(line -> response.addHeader("Warning", FieldValidation.warningHeader(line)));
+            }
+        }
+
+        void check() {
+            if (mode == FieldValidation.STRICT && !duplicateKeys.isEmpty()) {
+                throw ApiException.badRequest("error strict decoding YAML: error converting YAML to JSON: "
+                        + "yaml: unmarshal errors:\n  " + String.join("\n  ", duplicateKeys));
+            }
         }
     }
 
@@ -521,11 +554,17 @@ final class ResourceHandler {
         return status;
     }
 
-    private ObjectNode objectBody(ApiRequest request, ResourcePath path) throws IOException {
-        ObjectNode body = (ObjectNode) requireObject(bodies.parse(request.body().read(),
-                request.header("content-type"), path.type().kind()));
-        checkKindAndNamespace(body, path);
-        return body;
+    private Bodies.Parsed objectBody(ApiRequest request, ResourcePath path, FieldValidation mode) throws IOException {
+        Bodies.Parsed parsed = bodies.parse(request.body().read(), request.header("content-type"), path.type().kind(),
+                mode != FieldValidation.IGNORE);
+        checkKindAndNamespace((ObjectNode) requireObject(parsed.tree()), path);
+        return parsed;
+    }
+
+    /** What strict decoding found in an object body to create or replace: its fields given twice. */
+    private static StrictDecoding objectDecoding(Bodies.Parsed parsed) {
+        return parsed.yaml() ? StrictDecoding.yamlObject(parsed.yamlDuplicateLines())
+                : StrictDecoding.objectInDocumentOrder(parsed.jsonFields());
     }
 
     private static void checkKindAndNamespace(ObjectNode body, ResourcePath path) {

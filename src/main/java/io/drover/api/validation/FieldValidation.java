@@ -1,7 +1,5 @@
 package io.drover.api.validation;
 
-import java.util.List;
-
 /**
  * The {@code fieldValidation} query parameter of create, update and patch: what the server does about unknown (and
  * duplicate) fields in the request body. kubectl apply, create and replace send {@code Strict}
@@ -47,33 +45,11 @@ public enum FieldValidation {
                 + "\": supported values: \"\", \"Ignore\", \"Strict\", \"Warn\"");
     }
 
-    /** The text of one strict-decoding problem about the field at {@code path}: {@code unknown field "spec.foo"}. */
-    public static String unknownField(String path) {
-        return "unknown field \"" + path + "\"";
-    }
-
     /**
-     * The message of the 400 BadRequest a {@link #STRICT} request with unknown fields fails with, as the apiserver
-     * words it: {@code Deployment in version "v1" cannot be handled as a Deployment: strict decoding error:
-     * unknown field "spec.foo", unknown field "spec.bar"}. The version is the apiVersion's version part.
+     * The value of one HTTP {@code Warning} header under {@link #WARN}: {@code 299 - "unknown field \"spec.foo\""}
+     * (RFC 7234 warn-code 299, no agent, quoted text).
      */
-    public static String strictErrorMessage(String apiVersion, String kind, List<String> unknownPaths) {
-        String version = apiVersion.substring(apiVersion.indexOf('/') + 1);
-        StringBuilder message = new StringBuilder()
-                .append(kind).append(" in version \"").append(version).append("\" cannot be handled as a ")
-                .append(kind).append(": strict decoding error: ");
-        for (int i = 0; i < unknownPaths.size(); i++) {
-            message.append(i == 0 ? "" : ", ").append(unknownField(unknownPaths.get(i)));
-        }
-        return message.toString();
-    }
-
-    /**
-     * The value of one HTTP {@code Warning} header for an unknown field under {@link #WARN}:
-     * {@code 299 - "unknown field \"spec.foo\""} (RFC 7234 warn-code 299, no agent, quoted text).
-     */
-    public static String warningHeader(String path) {
-        String text = unknownField(path);
+    public static String warningHeader(String text) {
         return "299 - \"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
