@@ -69,12 +69,23 @@ final class GarbageCollector implements Reconciler {
         return Result.done();
     }
 
-    /** Deletes a dependent whose owners are all gone; drops references to the owners that are. */
+    /**
+     * Deletes a dependent whose owners are all gone; drops references to the owners that are. A
+     * reference the collector cannot judge leaves the dependent alone, as attemptToDeleteItem
+     * stops at it: an owner of a kind this server does not serve (kube-controller-manager retries
+     * such a restMappingError for ever, "to prevent objects having references to an old resource
+     * from being deleted during a cluster upgrade"), or a namespaced owner of a cluster-scoped
+     * object (namespacedOwnerOfClusterScopedObjectErr: invalid, and never collected).
+     */
     private void collectIfOrphaned(OwnerGraph.Node node) {
         List<String> absent = new ArrayList<>();
         for (OwnerReference owner : node.owners()) {
-            if (!ownerExists(node, owner)) {
-                absent.add(owner.getUid());
+            switch (owner(node, owner)) {
+                case ABSENT -> absent.add(owner.getUid());
+                case UNJUDGED -> {
+                    return;
+                }
+                case PRESENT -> { }
             }
         }
         if (absent.isEmpty()) {
@@ -93,24 +104,28 @@ final class GarbageCollector implements Reconciler {
     /**
      * Whether the owner exists: the object the reference names by kind, name and namespace, with the reference's uid
      * (as kube-controller-manager's isDangling checks it; a uid alone may name another object). Asked of the API
-     * server when the cache has not seen the uid yet.
+     * server when the cache has not seen the uid yet. Unjudged for an unserved kind or a namespaced owner of a
+     * cluster-scoped dependent.
      */
-    private boolean ownerExists(OwnerGraph.Node node, OwnerReference owner) {
+    private OwnerState owner(OwnerGraph.Node node, OwnerReference owner) {
+        ResourceType type = registry.findKind(owner.getApiVersion(), owner.getKind()).orElse(null);
+        if (type == null || (type.namespaced() && (node.namespace() == null || node.namespace().isEmpty()))) {
+            return OwnerState.UNJUDGED;
+        }
         OwnerGraph.Node cached = graph.get(owner.getUid());
         if (cached != null) {
-            return isNamedBy(cached, owner, node.namespace());
-        }
-        ResourceType type = registry.findKind(owner.getApiVersion(), owner.getKind()).orElse(null);
-        if (type == null) {
-            // An owner of a kind this server does not serve cannot exist here.
-            return false;
+            return isNamedBy(cached, owner, node.namespace()) ? OwnerState.PRESENT : OwnerState.ABSENT;
         }
         var op = client.genericKubernetesResources(ApiClients.context(type));
         GenericKubernetesResource live = type.namespaced()
                 ? op.inNamespace(node.namespace()).withName(owner.getName()).get()
                 : op.withName(owner.getName()).get();
-        return live != null && owner.getUid().equals(live.getMetadata().getUid());
+        return live != null && owner.getUid().equals(live.getMetadata().getUid()) ? OwnerState.PRESENT
+                : OwnerState.ABSENT;
     }
+
+    /** What the collector makes of one ownerReference (isDangling's answers). */
+    private enum OwnerState { PRESENT, ABSENT, UNJUDGED }
 
     /** Whether {@code reference}, held by an object in {@code namespace}, names {@code owner}. */
     private static boolean isNamedBy(OwnerGraph.Node owner, OwnerReference reference, String namespace) {

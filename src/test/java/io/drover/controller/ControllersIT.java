@@ -142,6 +142,34 @@ class ControllersIT {
     }
 
     @Test
+    void referencesTheCollectorCannotJudgeKeepTheirDependents() {
+        String ns = newNamespace("gc-unjudged");
+        ConfigMap owner = configMap(ns, "owner");
+        String role = ns + "-role";
+        // A cluster-scoped object naming a namespaced owner (which exists): invalid, so never collected.
+        CLUSTER.client().rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                .withNewMetadata().withName(role).addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1")
+                        .withKind("ConfigMap").withName("owner").withUid(owner.getMetadata().getUid()).build())
+                .endMetadata().build()).create();
+        // An owner of a kind this server does not serve (an operator's custom resource): kept, as kube keeps it.
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("custom-owned").addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("example.com/v1")
+                        .withKind("Foo").withName("bar").withUid("33333333-3333-3333-3333-333333333333").build())
+                .endMetadata().build()).create();
+        // The control: an owner of a served kind that does not exist, collected after the two above were seen.
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("dangling").addToOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1")
+                        .withKind("ConfigMap").withName("gone").withUid("44444444-4444-4444-4444-444444444444").build())
+                .endMetadata().build()).create();
+
+        await().atMost(WAIT).until(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("dangling").get() == null);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() ->
+                CLUSTER.client().configMaps().inNamespace(ns).withName("custom-owned").get() != null
+                        && CLUSTER.client().rbac().clusterRoles().withName(role).get() != null);
+        CLUSTER.client().rbac().clusterRoles().withName(role).delete();
+    }
+
+    @Test
     void aPodOfANodeThatStaysMissingIsDeletedAfterTheQuarantine() throws Exception {
         String ns = newNamespace("podgc");
         KubernetesClient client = CLUSTER.client();
