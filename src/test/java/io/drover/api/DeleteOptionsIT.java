@@ -127,6 +127,46 @@ class DeleteOptionsIT {
     }
 
     @Test
+    void orphanDependentsFalseDeletesTheDependentsFirstAndIsAccepted() throws Exception {
+        String ns = newNamespaceWithConfigMaps("cascade", "owner");
+        String ownerUid = CLUSTER.client().configMaps().inNamespace(ns).withName("owner").get().getMetadata().getUid();
+        // A dependent that cannot go yet holds its owner's foreground deletion.
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("child")
+                .addToFinalizers("example.com/hold").addToOwnerReferences(new io.fabric8.kubernetes.api.model
+                        .OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName("owner")
+                        .withUid(ownerUid).withBlockOwnerDeletion(true).build()).endMetadata().build()).create();
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps/owner",
+                "{\"orphanDependents\":false}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(status(response).path("metadata").path("finalizers").toString()).contains("foregroundDeletion");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> CLUSTER.client()
+                .configMaps().inNamespace(ns).withName("child").get().getMetadata().getDeletionTimestamp() != null);
+        CLUSTER.client().configMaps().inNamespace(ns).withName("child")
+                .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> CLUSTER.client()
+                .configMaps().inNamespace(ns).withName("owner").get() == null);
+    }
+
+    @Test
+    void aNegativeGracePeriodIsOneSecond() throws Exception {
+        String ns = newNamespaceWithConfigMaps("grace");
+        CLUSTER.client().pods().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.PodBuilder()
+                .withNewMetadata().withName("p").endMetadata().withNewSpec().addNewContainer().withName("c")
+                .withCommand("sleep", "3600").endContainer().endSpec().build()).create();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> CLUSTER.client().pods()
+                .inNamespace(ns).withName("p").get().getSpec().getNodeName() != null);
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/pods/p", "{\"gracePeriodSeconds\":-5}");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(status(response).path("metadata").path("deletionGracePeriodSeconds").asLong()).isEqualTo(1);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> CLUSTER.client().pods()
+                .inNamespace(ns).withName("p").get() == null);
+    }
+
+    @Test
     void aBodyThatIsNotDeleteOptionsIsABadRequest() throws Exception {
         String ns = newNamespaceWithConfigMaps("not-options", "kept");
         String path = "/api/v1/namespaces/" + ns + "/configmaps/kept";

@@ -54,7 +54,7 @@ final class DeleteRequestOptions {
         // Valid dryRun values are all "All": any value at all asks for a dry run.
         boolean dryRun = !queryDryRun.isEmpty() || !options.path("dryRun").isEmpty();
         return DeleteOptions.of(options, request.param("propagationPolicy"), request.param("gracePeriodSeconds"),
-                dryRun);
+                QueryBooleans.parse(request.param("orphanDependents")), dryRun);
     }
 
     /** The body as a DeleteOptions object, or missing for a JSON null, which Go decodes as no options. */

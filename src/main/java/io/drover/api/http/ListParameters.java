@@ -127,7 +127,7 @@ final class ListParameters {
      */
     Boolean sendInitialEvents(ListOptions options, ApiRequest request) {
         String match = match(request);
-        Boolean send = bool(request.param(SEND_INITIAL_EVENTS));
+        Boolean send = QueryBooleans.parse(request.param(SEND_INITIAL_EVENTS));
         List<ApiException.Cause> causes = new ArrayList<>();
         if (send != null && !match.equals(NOT_OLDER_THAN)) {
             causes.add(forbidden("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
@@ -161,19 +161,6 @@ final class ListParameters {
     private static String match(ApiRequest request) {
         String match = request.param(RESOURCE_VERSION_MATCH);
         return match == null ? "" : match;
-    }
-
-    /** A query boolean as Go's strconv.ParseBool reads it; null when absent. */
-    private static Boolean bool(String value) {
-        if (value == null) {
-            return null;
-        }
-        return switch (value) {
-            case "1", "t", "T", "TRUE", "true", "True" -> true;
-            case "0", "f", "F", "FALSE", "false", "False" -> false;
-            default -> throw ApiException.badRequest(SEND_INITIAL_EVENTS + ": Invalid value: \"" + value
-                    + "\": must be a boolean");
-        };
     }
 
     private static void requireNone(List<ApiException.Cause> causes) {

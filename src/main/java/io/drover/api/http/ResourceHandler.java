@@ -509,7 +509,7 @@ final class ResourceHandler {
         }
         ObjectNode last = storage.delete(path.type(), path.namespace(), path.name(), options);
         boolean pending = last.path("metadata").hasNonNull("deletionTimestamp");
-        send(response, 200, pending || path.type().deleteAnswersObject() ? last
+        send(response, pending && options.acceptedWhenPending() ? 202 : 200, pending || path.type().deleteAnswersObject() ? last
                 : success(path.name(), path.type(), last.path("metadata").path("uid").asText()));
     }
 

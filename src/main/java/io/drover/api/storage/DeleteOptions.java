@@ -13,11 +13,25 @@ import java.util.List;
  * @param dryRun whether to only check
  * @param gracePeriodSeconds how long a running pod gets to stop; null for its
  *     terminationGracePeriodSeconds, 0 to delete it at once
+ * @param orphanDependents the deprecated orphanDependents option, null when not given
  */
 public record DeleteOptions(String uid, String resourceVersion, String propagationPolicy, boolean dryRun,
-        Long gracePeriodSeconds) {
+        Long gracePeriodSeconds, Boolean orphanDependents) {
+    public DeleteOptions(String uid, String resourceVersion, String propagationPolicy, boolean dryRun,
+            Long gracePeriodSeconds) {
+        this(uid, resourceVersion, propagationPolicy, dryRun, gracePeriodSeconds, null);
+    }
+
     public static DeleteOptions defaults() {
         return new DeleteOptions(null, null, null, false, null);
+    }
+
+    /**
+     * Whether the DELETE is answered 202 Accepted when the object stays for now: kube-apiserver
+     * does so only for a cascading delete asked for with {@code orphanDependents: false}.
+     */
+    public boolean acceptedWhenPending() {
+        return Boolean.FALSE.equals(orphanDependents);
     }
 
     /**
@@ -27,6 +41,16 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
      * @throws ApiException 400 for a grace period that is not an integer or an unknown policy
      */
     public static DeleteOptions of(JsonNode options, String policyParam, String graceParam, boolean dryRun) {
+        return of(options, policyParam, graceParam, null, dryRun);
+    }
+
+    /**
+     * As above, with the orphanDependents query parameter (a Go boolean), which the body's overrides:
+     * true orphans and false deletes the dependents first (Foreground) when no policy is given, as
+     * the registry's shouldOrphanDependents and shouldDeleteDependents read it.
+     */
+    public static DeleteOptions of(JsonNode options, String policyParam, String graceParam, Boolean orphanParam,
+            boolean dryRun) {
         String policy = policyParam;
         Long grace = null;
         if (graceParam != null && !graceParam.isEmpty()) {
@@ -43,8 +67,12 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
         if (options.hasNonNull("propagationPolicy")) {
             policy = options.get("propagationPolicy").asText();
         }
-        if (options.path("orphanDependents").asBoolean(false) && policy == null) {
-            policy = "Orphan";
+        Boolean orphan = orphanParam;
+        if (options.hasNonNull("orphanDependents")) {
+            orphan = options.get("orphanDependents").asBoolean();
+        }
+        if (orphan != null && policy == null) {
+            policy = orphan ? "Orphan" : "Foreground";
         }
         JsonNode preconditions = options.path("preconditions");
         String uid = preconditions.hasNonNull("uid") ? preconditions.get("uid").asText() : null;
@@ -54,8 +82,9 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
                     + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
         }
         if (grace != null && grace < 0) {
-            grace = 0L;
+            // "Negative values will be treated as the value 1s on the delete path" (rest.BeforeDelete).
+            grace = 1L;
         }
-        return new DeleteOptions(uid, rv, policy, dryRun, grace);
+        return new DeleteOptions(uid, rv, policy, dryRun, grace, orphan);
     }
 }
