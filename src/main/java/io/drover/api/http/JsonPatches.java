@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
 import io.fabric8.zjsonpatch.CompatibilityFlags;
@@ -37,7 +38,13 @@ final class JsonPatches {
     private static final String REJECTED = "the server rejected our request due to an error in our request";
     /** kube-apiserver's maxJSONPatchOperations. */
     private static final int MAX_OPERATIONS = 10_000;
-    private static final EnumSet<CompatibilityFlags> FLAGS = EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT);
+    /**
+     * evanphx/json-patch v4 (what kube-apiserver applies) is RFC 6902 except where it is lenient: a
+     * replace of a key an object lacks sets it (ALLOW_MISSING_TARGET_OBJECT_ON_REPLACE); the remove
+     * of one fails, as RFC 6902 says. Its other leniencies are rewritten per operation ({@link #lenient}).
+     */
+    private static final EnumSet<CompatibilityFlags> FLAGS = EnumSet.of(CompatibilityFlags.FORBID_REMOVE_MISSING_OBJECT,
+            CompatibilityFlags.ALLOW_MISSING_TARGET_OBJECT_ON_REPLACE);
     private static final String PAST_THE_END = "/-";
 
     private static final Set<String> OPERATION_MEMBERS = Set.of("op", "path", "from", "value");
@@ -65,11 +72,15 @@ final class JsonPatches {
             JsonNode document = current;
             ArrayNode part = JsonNodeFactory.instance.arrayNode();
             for (JsonNode operation : patch) {
-                if (ArrayIndices.mayNeedRewriting(operation)) {
-                    // Where such an index points depends on the arrays as the earlier operations leave them.
+                if (ArrayIndices.mayNeedRewriting(operation) || mayBeLenient(operation)) {
+                    // Where such an index points, and whether a key is there, depends on the document as the
+                    // earlier operations leave it.
                     document = JsonPatch.apply(part, document, FLAGS);
                     part.removeAll();
-                    operation = ArrayIndices.canonical(operation, document, FLAGS);
+                    operation = lenient(ArrayIndices.canonical(operation, document, FLAGS), document);
+                    if (operation == null) {
+                        continue;
+                    }
                 }
                 String path = operation.path("path").asText("");
                 if (operation.path("op").asText("").equals("remove") && path.endsWith(PAST_THE_END)) {
@@ -114,6 +125,37 @@ final class JsonPatches {
             }
         }
         return unknown;
+    }
+
+    private static boolean mayBeLenient(JsonNode operation) {
+        String op = operation.path("op").asText("");
+        return (op.equals("test") && operation.has("value") && operation.get("value").isNull()) || op.equals("copy");
+    }
+
+    /**
+     * An operation as evanphx/json-patch v4 treats it on {@code document}, where it is more lenient
+     * than RFC 6902: a test that a key an object lacks is null passes (null when nothing to do),
+     * and a copy from a key an object lacks copies a null. Other operations are returned as they are.
+     */
+    private static JsonNode lenient(JsonNode operation, JsonNode document) {
+        String op = operation.path("op").asText("");
+        if (op.equals("test") && missingObjectKey(document, operation.path("path").asText(null))) {
+            return null;
+        }
+        if (op.equals("copy") && missingObjectKey(document, operation.path("from").asText(null))) {
+            ObjectNode add = JsonNodeFactory.instance.objectNode();
+            add.put("op", "add");
+            add.set("path", operation.path("path"));
+            add.putNull("value");
+            return add;
+        }
+        return operation;
+    }
+
+    /** Whether {@code pointer} names a key that the object holding it does not have. */
+    private static boolean missingObjectKey(JsonNode document, String pointer) {
+        return pointer != null && !pointer.isEmpty() && at(document, pointer).isMissingNode()
+                && at(document, container(pointer)).isObject();
     }
 
     /**

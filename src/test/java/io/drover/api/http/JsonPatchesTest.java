@@ -111,6 +111,27 @@ class JsonPatchesTest {
     }
 
     @Test
+    void asEvanphxJsonPatchAMissingKeyIsReplacedTestedAsNullAndCopiedAsNull() throws Exception {
+        // kube-apiserver applies JSON patches with evanphx/json-patch v4, more lenient than RFC 6902 here.
+        JsonNode patched = apply("[{\"op\":\"replace\",\"path\":\"/metadata/annotations\",\"value\":{}},"
+                + "{\"op\":\"replace\",\"path\":\"/metadata/annotations/new\",\"value\":\"v\"},"
+                + "{\"op\":\"test\",\"path\":\"/metadata/labels\",\"value\":null},"
+                + "{\"op\":\"copy\",\"from\":\"/metadata/missing\",\"path\":\"/metadata/copied\"}]");
+
+        assertThat(patched.path("metadata").path("annotations").path("new").asText()).isEqualTo("v");
+        assertThat(patched.path("metadata").has("copied")).isTrue();
+        assertThat(patched.path("metadata").get("copied").isNull()).isTrue();
+        // Arrays stay strict, and a test of a missing key against a value other than null fails.
+        for (String patch : List.of("[{\"op\":\"replace\",\"path\":\"/spec/containers/2\",\"value\":{}}]",
+                "[{\"op\":\"test\",\"path\":\"/metadata/labels\",\"value\":\"x\"}]",
+                "[{\"op\":\"copy\",\"from\":\"/spec/containers/5\",\"path\":\"/metadata/copied\"}]",
+                "[{\"op\":\"test\",\"path\":\"/metadata/name\",\"value\":null}]")) {
+            assertThatThrownBy(() -> apply(patch)).as(patch)
+                    .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(422));
+        }
+    }
+
+    @Test
     void aKeyNamedDashIsRemovedFromAnObject() throws Exception {
         JsonNode patched = apply("[{\"op\":\"add\",\"path\":\"/metadata/labels\",\"value\":{\"-\":\"x\"}},"
                 + "{\"op\":\"remove\",\"path\":\"/metadata/labels/-\"}]");
