@@ -65,7 +65,7 @@ class WriteOptionsIT {
         assertThat(response.statusCode()).isEqualTo(422);
         JsonNode status = body(response);
         assertThat(status.path("message").asText())
-                .isEqualTo("CreateOptions.meta.k8s.io \"\" is invalid: fieldManager: Too long: must have at most 128 bytes");
+                .isEqualTo("CreateOptions.meta.k8s.io \"\" is invalid: fieldManager: Too long: may not be more than 128 bytes");
         assertThat(status.path("details").path("causes").get(0).path("reason").asText()).isEqualTo("FieldValueTooLong");
         assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("long").get()).isNull();
 

@@ -68,7 +68,7 @@ record WriteOptions(boolean dryRun, String fieldManager, FieldValidation fieldVa
     private static List<Cause> fieldManagerProblems(String manager) {
         List<Cause> causes = new ArrayList<>();
         if (manager.getBytes(StandardCharsets.UTF_8).length > FIELD_MANAGER_MAX_LENGTH) {
-            causes.add(new Cause("FieldValueTooLong", "Too long: must have at most " + FIELD_MANAGER_MAX_LENGTH
+            causes.add(new Cause("FieldValueTooLong", "Too long: may not be more than " + FIELD_MANAGER_MAX_LENGTH
                     + " bytes", "fieldManager"));
         }
         int position = 0;

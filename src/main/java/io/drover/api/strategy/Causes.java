@@ -52,7 +52,7 @@ final class Causes {
     }
 
     static Cause tooLong(String field, int maxBytes) {
-        return new Cause("FieldValueTooLong", "Too long: must have at most " + maxBytes + " bytes", field);
+        return new Cause("FieldValueTooLong", "Too long: may not be more than " + maxBytes + " bytes", field);
     }
 
     /** Kubernetes' {@code ValidateImmutableField}. */

@@ -55,7 +55,7 @@ class ObjectMetaValidationTest {
                 .startsWith("metadata.annotations: Invalid value: \"bad key\": name part must consist of");
         List<Cause> causes = strategy.validateCreate(Json.parse("{metadata: {annotations: {big: '"
                 + "x".repeat(256 * 1024) + "'}}}"));
-        assertThat(causes).containsExactly(new Cause("FieldValueTooLong", "Too long: must have at most 262144 bytes",
+        assertThat(causes).containsExactly(new Cause("FieldValueTooLong", "Too long: may not be more than 262144 bytes",
                 "metadata.annotations"));
     }
 
