@@ -336,7 +336,7 @@ class ApiServerIT {
         assertThat(jsonPatched.getData()).containsEntry("b", "20");
 
         assertThatThrownBy(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("p").patch(
-                PatchContext.of(PatchType.JSON), "[{\"op\":\"replace\",\"path\":\"/data/missing\",\"value\":\"x\"}]"))
+                PatchContext.of(PatchType.JSON), "[{\"op\":\"remove\",\"path\":\"/data/missing\"}]"))
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(422));
         // Indices of an existing array (managedFields) that are not ones: zjsonpatch's Java exceptions were 500s.
         for (String index : List.of("-", "-9", "09", "1e0")) {
@@ -1420,6 +1420,40 @@ class ApiServerIT {
                 + "error converting YAML to JSON: yaml: unmarshal errors:\n  line 7: key \"paused\" already set in map");
         assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getPaused())
                 .isTrue(); // from the JSON patch: the refused apply wrote nothing
+    }
+
+    @Test
+    void writesThatLeaveNoNameAreRefusedAndPatchesKeepTheEndpointsTypeMeta() throws Exception {
+        String ns = newNamespace("names");
+        ObjectMapper json = new ObjectMapper();
+        String cms = "/api/v1/namespaces/" + ns + "/configmaps";
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("sn")
+                .endMetadata().addToData("a", "1").build()).create();
+        String undeterminable = "the name of the object (%s based on URL) was undeterminable: name must be provided";
+
+        HttpResponse<String> put = raw("PUT", cms + "/sn", "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{},\"data\":{\"x\":\"1\"}}", true);
+        HttpResponse<String> patch = raw("PATCH", cms + "/sn", "application/merge-patch+json",
+                "{\"metadata\":{\"name\":null}}", true);
+        HttpResponse<String> apply = raw("PATCH", cms + "/new?fieldManager=a", "application/apply-patch+yaml",
+                "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{\"x\":\"1\"}}", true);
+
+        for (HttpResponse<String> refused : List.of(put, patch, apply)) {
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        }
+        assertThat(json.readTree(put.body()).path("message").asText()).isEqualTo(undeterminable.formatted("sn"));
+        assertThat(json.readTree(apply.body()).path("message").asText()).isEqualTo(undeterminable.formatted("new"));
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("new").get()).isNull();
+
+        HttpResponse<String> typeMetaDropped = raw("PATCH", cms + "/sn?fieldManager=dropper", "application/merge-patch+json",
+                "{\"apiVersion\":null,\"kind\":null,\"data\":{\"b\":\"2\"}}", true);
+        assertThat(typeMetaDropped.statusCode()).as(typeMetaDropped.body()).isEqualTo(200);
+        var answer = json.readTree(typeMetaDropped.body());
+        assertThat(answer.path("apiVersion").asText()).isEqualTo("v1");
+        assertThat(answer.path("kind").asText()).isEqualTo("ConfigMap");
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("sn").get().getMetadata().getManagedFields())
+                .filteredOn(m -> m.getManager().equals("dropper")).singleElement()
+                .satisfies(m -> assertThat(m.getApiVersion()).isEqualTo("v1"));
     }
 
     @Test

@@ -321,6 +321,12 @@ final class ResourceHandler {
                 return sameVersionIsNoPrecondition(current, recordUpdate(current, scaled, options.fieldManager(), part));
             }
             ObjectNode patched = (ObjectNode) requireObject(patcher.apply(current));
+            // Decoded into the endpoint's type, a patched object without apiVersion or kind gets them back.
+            for (String member : List.of("apiVersion", "kind")) {
+                if (patched.path(member).asText("").isEmpty()) {
+                    patched.put(member, member.equals("kind") ? path.type().kind() : path.type().apiVersion());
+                }
+            }
             checkUidUnchanged(current, patched, path);
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(options.fieldValidation(), path.type(), patched, response, decoding);
@@ -396,7 +402,9 @@ final class ResourceHandler {
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), created);
             strictness.check();
             LastApplied.sync(created, applied, manager);
-            created.withObject("metadata").put("name", path.name());
+            if (created.path("metadata").path("name").asText("").isEmpty()) {
+                throw ObjectStorage.undeterminableName(path.name());
+            }
             send(response, 201, storage.create(path.type(), namespaceOf(path), created, options.dryRun()));
         }
     }

@@ -256,7 +256,11 @@ public final class ObjectStorage {
                 throw ApiException.conflict(type, name);
             }
             String desiredName = desired.path("metadata").path("name").asText("");
-            if (!desiredName.isEmpty() && !desiredName.equals(name)) {
+            if (desiredName.isEmpty()) {
+                // checkName: an update, a patch or an apply must leave the object its name.
+                throw undeterminableName(name);
+            }
+            if (!desiredName.equals(name)) {
                 throw ApiException.badRequest("the name of the object (" + desiredName
                         + ") does not match the name on the URL (" + name + ")");
             }
@@ -505,5 +509,11 @@ public final class ObjectStorage {
 
     private String now() {
         return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    /** kube-apiserver's checkName for an object without a name: a 400, as errEmptyName words it. */
+    public static ApiException undeterminableName(String name) {
+        return ApiException.badRequest("the name of the object (" + name
+                + " based on URL) was undeterminable: name must be provided");
     }
 }
