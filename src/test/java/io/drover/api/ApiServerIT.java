@@ -1342,6 +1342,20 @@ class ApiServerIT {
     }
 
     @Test
+    void aMetadataWatchSendsItsBookmarksAsPartialObjectMetadata() throws Exception {
+        String ns = newNamespace("bm-meta");
+        String rv = CLUSTER.client().namespaces().withName(ns).get().getMetadata().getResourceVersion();
+        String events = getAccepting("/api/v1/namespaces/" + ns + "/configmaps?watch=true&allowWatchBookmarks=true"
+                + "&timeoutSeconds=7&resourceVersion=" + rv, "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1")
+                .body();
+        var bookmark = new ObjectMapper().readTree(events.lines().filter(l -> l.contains("\"BOOKMARK\"")).findFirst()
+                .orElseThrow());
+        assertThat(bookmark.path("object").path("kind").asText()).isEqualTo("PartialObjectMetadata");
+        assertThat(bookmark.path("object").path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
+        assertThat(bookmark.path("object").path("metadata").path("resourceVersion").asText()).isNotEmpty();
+    }
+
+    @Test
     void watchSendsBookmarksWhenAsked() throws Exception {
         String ns = newNamespace("bm");
         HttpResponse<String> response = raw("GET", "/api/v1/namespaces/" + ns + "/configmaps?watch=true"

@@ -9,7 +9,7 @@ import io.drover.api.table.TableConverter;
  * Objects as meta.k8s.io/v1 PartialObjectMetadata and lists as PartialObjectMetadataList, for
  * clients that only need metadata (client-go's metadata informers, controller-runtime's
  * metadata-only watches): the list keeps its own metadata (resourceVersion, continue), each item
- * only its metadata. Bookmarks and error Status objects go out as they are.
+ * only its metadata, bookmarks too. Error Status objects go out as they are.
  */
 record MetadataView(ResourceType type) implements ResponseView {
     private static final String META_V1 = "meta.k8s.io/v1";

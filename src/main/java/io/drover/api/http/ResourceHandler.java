@@ -195,7 +195,8 @@ final class ResourceHandler {
                 for (ObjectWatch.Event e : events) {
                     if (e.type().equals(ObjectWatch.Event.INITIAL_EVENTS_END)) {
                         if (bookmarks) {
-                            writeEvent(out, ObjectWatch.Event.BOOKMARK, initialEventsEnd(path.type(), e.object()));
+                            writeEvent(out, ObjectWatch.Event.BOOKMARK,
+                                    inView(view, initialEventsEnd(path.type(), e.object())));
                         }
                         continue;
                     }
@@ -207,7 +208,7 @@ final class ResourceHandler {
                     quietSince = now;
                     out.flush();
                 } else if (bookmarks && now - quietSince >= BOOKMARK_AFTER_MILLIS) {
-                    writeEvent(out, ObjectWatch.Event.BOOKMARK, bookmark(path.type(), watch.lastRevision()));
+                    writeEvent(out, ObjectWatch.Event.BOOKMARK, inView(view, bookmark(path.type(), watch.lastRevision())));
                     out.flush();
                     quietSince = now;
                 }
@@ -215,6 +216,16 @@ final class ResourceHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A bookmark in the watch's view: kube-apiserver's watch encoder transforms bookmarks as it
+     * transforms objects, so a metadata watch's are PartialObjectMetadata, which client-go's metadata
+     * client can decode (a resource's own kind it cannot). A Table watch's go out as they are
+     * ({@link TableView}).
+     */
+    private static ObjectNode inView(ResponseView view, ObjectNode bookmark) {
+        return view instanceof MetadataView metadata ? metadata.ofObject(bookmark) : bookmark;
     }
 
     /** The bookmark that ends a watch's initial events, at the revision they were read at. */
