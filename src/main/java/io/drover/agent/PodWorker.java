@@ -66,6 +66,8 @@ import org.slf4j.LoggerFactory;
  */
 final class PodWorker implements Reconciler {
     static final String PROCESS_RUNTIME = "process";
+    /** How soon a pod that reuses the name of one still stopping looks again. */
+    private static final Duration STOPPING_RECHECK = Duration.ofMillis(200);
     static final Duration ORPHAN_GRACE = Duration.ofSeconds(2);
     static final long DEFAULT_GRACE_SECONDS = 30;
     /** A start that failed is looked at again at once, to enter its back-off. */
@@ -118,6 +120,8 @@ final class PodWorker implements Reconciler {
         boolean deadlineExceeded;
         /** The pod is deleted and its containers stopped: its phase is terminal (Succeeded or Failed). */
         boolean terminated;
+        /** The thread stopping the deleted pod (its grace period can be long), while it runs. */
+        volatile Thread stopping;
 
         PodRun(String uid, String namespace, String name) {
             this.uid = uid;
@@ -158,6 +162,14 @@ final class PodWorker implements Reconciler {
     public Result reconcile(String key) throws Exception {
         Pod pod = pods.getStore().getByKey(key);
         PodRun run = runs.get(key);
+        if (run != null && run.stopping != null) {
+            // Its stop has the run to itself; a pod of the same name waits for it to end.
+            if (pod == null) {
+                killNow(run); // force-deleted meanwhile: its grace period is over
+                return Result.done();
+            }
+            return run.uid.equals(pod.getMetadata().getUid()) ? Result.done() : Result.requeueAfter(STOPPING_RECHECK);
+        }
         if (pod == null) {
             if (run != null) {
                 stopAll(run, ORPHAN_GRACE, null); // deleted elsewhere with grace 0
@@ -188,7 +200,11 @@ final class PodWorker implements Reconciler {
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             // Out of every service proxy first (bounded), then preStop and SIGTERM.
             Duration drainWait = drain.holdOff(pod, gracePeriod(pod));
-            return drainWait != null ? Result.requeueAfter(drainWait) : terminate(key, pod, run);
+            if (drainWait != null) {
+                return Result.requeueAfter(drainWait);
+            }
+            stopInBackground(key, pod, run);
+            return Result.done();
         }
         // Also after an agent restart: a pod failed by its deadline stays failed.
         run.deadlineExceeded |= pod.getStatus() != null && ActiveDeadline.REASON.equals(pod.getStatus().getReason());
@@ -611,7 +627,38 @@ final class PodWorker implements Reconciler {
         }
     }
 
-    private Result terminate(String key, Pod pod, PodRun run) throws InterruptedException {
+    /**
+     * Stops a deleted pod on a thread of its own, as the kubelet gives each pod its own worker: a
+     * grace period (an app that ignores SIGTERM keeps it for all of it) must not hold one of the
+     * agent's few workers, which start, probe and stop every other pod. A failed stop is tried again.
+     */
+    private void stopInBackground(String key, Pod pod, PodRun run) {
+        run.stopping = Thread.ofVirtual().name("stop-pod-" + key).unstarted(() -> {
+            try {
+                terminate(key, pod, run);
+                run.stopping = null;
+            } catch (InterruptedException e) {
+                // the agent is closing
+            } catch (RuntimeException e) {
+                log.warn("pod {}: stopping it failed, will retry: {}", key, e.toString());
+                run.stopping = null;
+                requeue.accept(key);
+            }
+        });
+        run.stopping.start();
+    }
+
+    /** Kills a stopping pod's running tasks at once; its stop then sees them gone and finishes. */
+    private void killNow(PodRun run) throws InterruptedException {
+        for (ContainerRun cr : run.containers.values()) {
+            TaskHandle handle = cr.handle;
+            if (cr.mode == ContainerRun.Mode.RUNNING && handle != null) {
+                runtime.stop(handle, Duration.ZERO);
+            }
+        }
+    }
+
+    private void terminate(String key, Pod pod, PodRun run) throws InterruptedException {
         stopAll(run, drain.graceLeft(pod, gracePeriod(pod)), pod);
         // As the kubelet does since 1.27: the stopped containers and the terminal phase are written before the
         // pod goes, so a watcher sees it end ("0/1 Completed" or "Error") rather than vanish while Terminating.
@@ -621,10 +668,9 @@ final class PodWorker implements Reconciler {
         } catch (KubernetesClientException e) {
             log.debug("pod {}: final status not written: {}", key, e.getMessage());
         }
-        runs.remove(key);
+        runs.remove(key, run);
         ports.release(key);
         PodDeletion.now(client, pod);
-        return Result.done();
     }
 
     /** The deletion's grace period, else the pod's terminationGracePeriodSeconds, else 30 s. */
@@ -792,8 +838,14 @@ final class PodWorker implements Reconciler {
         return Optional.of(new PortForwardTarget(key, run.uid, port -> ports.assigned(port, "TCP").orElse(port)));
     }
 
-    /** Stops watching task exits; the tasks keep running. */
+    /** Stops watching task exits, and interrupts the stops of deleted pods; the tasks keep running. */
     void close() {
+        runs.values().forEach(run -> {
+            Thread stopping = run.stopping;
+            if (stopping != null) {
+                stopping.interrupt();
+            }
+        });
         probes.close();
         watchers.values().forEach(Thread::interrupt);
         watchers.clear();

@@ -153,6 +153,34 @@ class ContainerLifecycleIT {
     }
 
     @Test
+    void podsInTheirGracePeriodDoNotHoldUpTheOtherPods() throws Exception {
+        // More pods ignoring SIGTERM than the agent has workers: each keeps its whole grace period.
+        List<Pod> stubborn = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            stubborn.add(create(withGrace(pod("Always", List.of("sh", "-c", "trap '' TERM; sleep 1000 & wait")), 25)));
+        }
+        for (Pod pod : stubborn) {
+            awaitRunning(pod);
+        }
+        for (Pod pod : stubborn) {
+            CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        }
+        for (Pod pod : stubborn) {
+            await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace("default")
+                    .withName(pod.getMetadata().getName()).get().getMetadata().getDeletionTimestamp() != null);
+        }
+
+        // A new pod starts while they wait out their 25 s, as it would with no stop under way.
+        Pod fresh = create(pod("Always", List.of("sleep", "1000")));
+        await().atMost(Duration.ofSeconds(12)).until(() -> "Running".equals(CLUSTER.client().pods().inNamespace("default")
+                .withName(fresh.getMetadata().getName()).get().getStatus().getPhase()));
+        for (Pod pod : stubborn) {
+            assertThat(processesOf(pod.getMetadata().getName())).as("still in its grace period").isNotEmpty();
+        }
+        // The force delete of the clean-up cuts their grace periods short.
+    }
+
+    @Test
     void aGrandchildThatCalledSetsidDiesWithItsPod() throws Exception {
         requireCgroups(); // without a cgroup, a process that leaves the session is not found
         Pod pod = create(pod("Always", List.of("sh", "-c", "setsid sleep 1001 & sleep 1000 & wait")));
