@@ -18,12 +18,15 @@ import java.util.function.Supplier;
  * One look at whether the service proxies may still send a terminating pod new connections;
  * pure, so {@link EndpointDrain} decides the same way in tests as against the API.
  *
- * <p>The pod is out of a Service when no slice of it lists the pod as ready and, if the pod still
- * serves (Ready while terminating), another endpoint of the Service is ready: the proxies (as
- * kube-proxy) fall back to serving-terminating endpoints only when a Service has no ready one
- * (KEP-1669), so the last serving pod keeps its traffic until a replacement is ready or the bound
- * runs out. Then every live proxy must have applied the Services' slices as they are now: their
- * newest resourceVersion is the revision R each proxy's {@link AppliedRevisionLease} must reach.
+ * <p>The pod is out of a Service when no slice of it lists the pod as ready or as serving. The
+ * proxies (as kube-proxy) fall back to serving-terminating endpoints when a Service has no ready
+ * one (KEP-1669), so a pod that still serves (Ready while terminating) is no longer sent traffic
+ * only while another endpoint is ready, which can end at any moment (all of a Service's pods
+ * deleted at once, a Recreate): such a pod must stop serving before it is stopped, its agent
+ * marking it not ready ({@link Verdict.StopServing}). The last serving pod keeps its traffic until
+ * a replacement is ready or the bound runs out. Then every live proxy must have applied the
+ * Services' slices as they are now: their newest resourceVersion is the revision R each proxy's
+ * {@link AppliedRevisionLease} must reach.
  */
 final class DrainCheck {
     private DrainCheck() {}
@@ -35,6 +38,12 @@ final class DrainCheck {
 
         /** A Service's slices still send the pod traffic. */
         record Listed(String service, String why) implements Verdict {}
+
+        /**
+         * A Service has another ready endpoint but still lists the pod as serving, which it would
+         * send traffic to again once no endpoint is ready: the pod is to be marked not ready.
+         */
+        record StopServing(String service) implements Verdict {}
 
         /** Out of the slices at revision {@code revision}; these nodes' proxies have not applied it yet. */
         record AwaitingProxies(long revision, List<String> nodes) implements Verdict {}
@@ -80,8 +89,9 @@ final class DrainCheck {
                     }
                 }
             }
-            if (podServing && !otherReady) {
-                return new Verdict.Listed(service, "its only serving endpoint, with no ready one");
+            if (podServing) {
+                return otherReady ? new Verdict.StopServing(service)
+                        : new Verdict.Listed(service, "its only serving endpoint, with no ready one");
             }
         }
         if (revision < 0) {

@@ -46,6 +46,8 @@ final class EndpointDrain {
         final Set<String> services = new HashSet<>();
         /** Every proxy applied the slices without the pod; what is left is its accept backlog. */
         boolean proxiesDone;
+        /** The pod was marked not ready, to stop serving. */
+        boolean unserving;
         /** How long the drain took, once it is over. */
         Duration took;
 
@@ -64,9 +66,10 @@ final class EndpointDrain {
 
     /**
      * Null when the deleted {@code pod} may be stopped now; otherwise how long to wait before asking
-     * again.
+     * again. {@code stopServing} marks the pod not ready, so that no Service falls back to it; it is
+     * called once, when the pod is the last thing keeping the drain from its end.
      */
-    Duration holdOff(Pod pod, Duration grace) {
+    Duration holdOff(Pod pod, Duration grace, Runnable stopServing) {
         if (!grace.isPositive()) {
             return null; // a kill without grace waits for nothing
         }
@@ -102,6 +105,10 @@ final class EndpointDrain {
                 return awaitBacklog(pod, key, drain, elapsed);
             }
             default -> {
+                if (verdict instanceof DrainCheck.Verdict.StopServing && !drain.unserving) {
+                    drain.unserving = true;
+                    stopServing.run();
+                }
                 if (elapsed.compareTo(drain.limit) >= 0) {
                     drain.took = elapsed;
                     log.warn("pod {}: stopping it after waiting {} ms for the service proxies: {}", key,
@@ -149,6 +156,7 @@ final class EndpointDrain {
     private static String describe(DrainCheck.Verdict verdict) {
         return switch (verdict) {
             case DrainCheck.Verdict.Listed l -> "Service " + l.service() + ": " + l.why();
+            case DrainCheck.Verdict.StopServing s -> "Service " + s.service() + ": still listed as serving";
             case DrainCheck.Verdict.AwaitingProxies a -> "the proxies of " + a.nodes() + " have not applied revision "
                     + a.revision();
             default -> verdict.toString();

@@ -120,6 +120,8 @@ final class PodWorker implements Reconciler {
         boolean deadlineExceeded;
         /** The pod is deleted and its containers stopped: its phase is terminal (Succeeded or Failed). */
         boolean terminated;
+        /** Deleted, and marked not ready so that no Service falls back to it while it stops. */
+        volatile boolean unserving;
         /** The thread stopping the deleted pod (its grace period can be long), while it runs. */
         volatile Thread stopping;
 
@@ -199,7 +201,8 @@ final class PodWorker implements Reconciler {
         }
         if (pod.getMetadata().getDeletionTimestamp() != null) {
             // Out of every service proxy first (bounded), then preStop and SIGTERM.
-            Duration drainWait = drain.holdOff(pod, gracePeriod(pod));
+            PodRun draining = run;
+            Duration drainWait = drain.holdOff(pod, gracePeriod(pod), () -> stopServing(pod, draining));
             if (drainWait != null) {
                 return Result.requeueAfter(drainWait);
             }
@@ -906,10 +909,24 @@ final class PodWorker implements Reconciler {
         return phase.equals("Succeeded") || phase.equals("Failed");
     }
 
+    /**
+     * Marks a deleted pod's containers not ready, which takes it out of its Services' serving
+     * endpoints before it gets SIGTERM ({@link DrainCheck}); its status is written at once.
+     */
+    private void stopServing(Pod pod, PodRun run) {
+        run.unserving = true;
+        try {
+            writeStatus(pod, run);
+        } catch (KubernetesClientException e) {
+            log.debug("pod {}/{}: not-ready status not written: {}", pod.getMetadata().getNamespace(),
+                    pod.getMetadata().getName(), e.getMessage());
+        }
+    }
+
     private void writeStatus(Pod pod, PodRun run) {
         PodStatus current = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         PodStatus desired = PodStatuses.build(pod, run, host.internalIp(), clock.instant(),
-                (c, cr) -> health(pod, c, cr));
+                (c, cr) -> run.unserving ? health(pod, c, cr).notReady() : health(pod, c, cr));
         if (desired.equals(current)) {
             return;
         }

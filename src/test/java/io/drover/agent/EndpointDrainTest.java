@@ -27,6 +27,8 @@ class EndpointDrainTest {
     private final List<Lease> leases = new ArrayList<>();
     private int sliceLists;
     private int backlog;
+    /** How often the drain asked for its pod to be marked not ready. */
+    private int unservingAsked;
     private final EndpointDrain drain = new EndpointDrain(new DrainSource() {
         @Override
         public List<EndpointSlice> slices(String namespace, Set<String> services) {
@@ -46,7 +48,7 @@ class EndpointDrainTest {
         slices.add(slice("other", 10, endpoint("other-uid", true, true, false)));
         Pod pod = pod("lonely-uid");
 
-        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(holdOff(pod, GRACE)).isNull();
         assertThat(sliceLists).isEqualTo(1);
         assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(GRACE);
     }
@@ -60,19 +62,23 @@ class EndpointDrainTest {
         leases.add(lease("dead-node", 1, clock.instant().minusSeconds(60))); // expired: not waited for
         Pod pod = pod("a");
 
-        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+        assertThat(holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
 
         clock.advance(Duration.ofMillis(40));
         slices.set(0, slice("web-a", 12, endpoint("a", false, true, true)));
-        assertThat(drain.holdOff(pod, GRACE)).as("node proxies still at 11").isEqualTo(EndpointDrain.RECHECK);
+        assertThat(holdOff(pod, GRACE)).as("terminating but serving, b ready").isEqualTo(EndpointDrain.RECHECK);
+        assertThat(unservingAsked).as("marked not ready, so no fallback sends it traffic").isEqualTo(1);
+        slices.set(0, slice("web-a", 13, endpoint("a", false, false, true)));
+        assertThat(holdOff(pod, GRACE)).as("node proxies still at 11").isEqualTo(EndpointDrain.RECHECK);
 
-        leases.set(0, lease("node-1", 12, clock.instant()));
-        assertThat(drain.holdOff(pod, GRACE)).as("node-2 still at 11").isEqualTo(EndpointDrain.RECHECK);
+        leases.set(0, lease("node-1", 13, clock.instant()));
+        assertThat(holdOff(pod, GRACE)).as("node-2 still at 11").isEqualTo(EndpointDrain.RECHECK);
 
         clock.advance(Duration.ofMillis(60));
         leases.set(1, lease("node-2", 15, clock.instant()));
-        assertThat(drain.holdOff(pod, GRACE)).isNull();
-        assertThat(drain.holdOff(pod, GRACE)).as("asked again: still over").isNull();
+        assertThat(holdOff(pod, GRACE)).isNull();
+        assertThat(holdOff(pod, GRACE)).as("asked again: still over").isNull();
+        assertThat(unservingAsked).isEqualTo(1);
         assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(GRACE.minusMillis(100));
     }
 
@@ -83,7 +89,7 @@ class EndpointDrainTest {
         int listed = sliceLists;
         clock.advance(Duration.ofMillis(50));
         backlog = 0;
-        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(holdOff(pod, GRACE)).isNull();
         assertThat(sliceLists).as("the proxies' part is not asked again").isEqualTo(listed);
         assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(GRACE.minusMillis(50));
     }
@@ -93,9 +99,9 @@ class EndpointDrainTest {
         backlog = 1;
         Pod pod = drainedFromTheProxies("a");
         clock.advance(EndpointDrain.MAX_WAIT.minusMillis(20));
-        assertThat(drain.holdOff(pod, GRACE)).as("the rest of the wait").isEqualTo(Duration.ofMillis(20));
+        assertThat(holdOff(pod, GRACE)).as("the rest of the wait").isEqualTo(Duration.ofMillis(20));
         clock.advance(Duration.ofMillis(20));
-        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(holdOff(pod, GRACE)).isNull();
     }
 
     @Test
@@ -105,12 +111,17 @@ class EndpointDrainTest {
         leases.add(lease("node-1", 25, clock.instant()));
         Pod pod = pod("a");
 
-        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+        assertThat(holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+
+        assertThat(unservingAsked).as("the last serving pod keeps serving").isZero();
 
         slices.set(1, slice("web-b", 26, endpoint("b", true, true, false)));
-        assertThat(drain.holdOff(pod, GRACE)).as("the proxy has not seen b ready").isEqualTo(EndpointDrain.RECHECK);
-        leases.set(0, lease("node-1", 26, clock.instant()));
-        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(holdOff(pod, GRACE)).as("b ready: a stops serving first").isEqualTo(EndpointDrain.RECHECK);
+        assertThat(unservingAsked).isEqualTo(1);
+        slices.set(0, slice("web-a", 27, endpoint("a", false, false, true)));
+        assertThat(holdOff(pod, GRACE)).as("the proxy has not seen it").isEqualTo(EndpointDrain.RECHECK);
+        leases.set(0, lease("node-1", 27, clock.instant()));
+        assertThat(holdOff(pod, GRACE)).isNull();
     }
 
     @Test
@@ -118,7 +129,7 @@ class EndpointDrainTest {
         slices.add(slice("web-a", 20, endpoint("a", false, false, true)));
         leases.add(lease("node-1", 20, clock.instant()));
 
-        assertThat(drain.holdOff(pod("a"), GRACE)).isNull();
+        assertThat(holdOff(pod("a"), GRACE)).isNull();
     }
 
     @Test
@@ -126,11 +137,11 @@ class EndpointDrainTest {
         slices.add(slice("web-a", 10, endpoint("a", true, true, false)));
         Pod pod = pod("a");
 
-        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+        assertThat(holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
         clock.advance(Duration.ofMillis(4_980));
-        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(Duration.ofMillis(20));
+        assertThat(holdOff(pod, GRACE)).isEqualTo(Duration.ofMillis(20));
         clock.advance(Duration.ofMillis(20));
-        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(holdOff(pod, GRACE)).isNull();
         assertThat(drain.graceLeft(pod, GRACE)).isEqualTo(Duration.ofSeconds(25));
     }
 
@@ -140,14 +151,14 @@ class EndpointDrainTest {
         Pod pod = pod("a");
         Duration grace = Duration.ofSeconds(3);
 
-        assertThat(drain.holdOff(pod, grace)).isEqualTo(EndpointDrain.RECHECK);
+        assertThat(holdOff(pod, grace)).isEqualTo(EndpointDrain.RECHECK);
         clock.advance(Duration.ofSeconds(3));
-        assertThat(drain.holdOff(pod, grace)).isNull();
+        assertThat(holdOff(pod, grace)).isNull();
         assertThat(drain.graceLeft(pod, grace)).isEqualTo(LifecycleHooks.MIN_STOP_GRACE);
 
         Pod quick = pod("b");
         slices.add(slice("web-b", 11, endpoint("b", true, true, false)));
-        assertThat(drain.holdOff(quick, Duration.ZERO)).as("grace 0: no wait").isNull();
+        assertThat(holdOff(quick, Duration.ZERO)).as("grace 0: no wait").isNull();
         assertThat(drain.graceLeft(quick, Duration.ZERO)).isEqualTo(Duration.ZERO);
     }
 
@@ -157,9 +168,13 @@ class EndpointDrainTest {
         leases.add(lease("node-1", 5, clock.instant()));
         Pod pod = pod("a");
 
-        assertThat(drain.holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
+        assertThat(holdOff(pod, GRACE)).isEqualTo(EndpointDrain.RECHECK);
         slices.clear();
-        assertThat(drain.holdOff(pod, GRACE)).isNull();
+        assertThat(holdOff(pod, GRACE)).isNull();
+    }
+
+    private Duration holdOff(Pod pod, Duration grace) {
+        return drain.holdOff(pod, grace, () -> unservingAsked++);
     }
 
     /**
@@ -172,10 +187,12 @@ class EndpointDrainTest {
         slices.add(slice("web-b", 11, endpoint("other", true, true, false)));
         leases.add(lease("node-1", 10, clock.instant()));
         Pod pod = pod(uid);
-        assertThat(drain.holdOff(pod, GRACE)).as("still listed ready").isEqualTo(EndpointDrain.RECHECK);
+        assertThat(holdOff(pod, GRACE)).as("still listed ready").isEqualTo(EndpointDrain.RECHECK);
         slices.set(0, slice("web-a", 12, endpoint(uid, false, true, true)));
-        leases.set(0, lease("node-1", 12, clock.instant()));
-        assertThat(drain.holdOff(pod, GRACE)).as("out of every proxy, connections not accepted")
+        assertThat(holdOff(pod, GRACE)).as("serving, to be marked not ready").isEqualTo(EndpointDrain.RECHECK);
+        slices.set(0, slice("web-a", 13, endpoint(uid, false, false, true)));
+        leases.set(0, lease("node-1", 13, clock.instant()));
+        assertThat(holdOff(pod, GRACE)).as("out of every proxy, connections not accepted")
                 .isEqualTo(EndpointDrain.RECHECK);
         return pod;
     }

@@ -121,8 +121,40 @@ class RolloutDrainIT {
                 + "\"command\":[\"" + python + "\",\"" + script + "\",\"$(PORT)\",\"version 2\"]}]}}}}", false);
     }
 
-    /** Rolls {@code deployment}, whose pods answer "version 1", to {@code patch}, whose pods answer "version 2". */
-    private void rollOutUnderLoad(Deployment deployment, String patch, boolean keepAlive) throws Exception {
+    /**
+     * Every pod of the Service deleted at once (the replacements come from the ReplicaSet): while
+     * the first old pods drain, the others are still listed ready, and a moment later none is.
+     * Pods already signalled must not be where the proxy falls back to then: each stops serving
+     * (not ready) before its SIGTERM, and the last one serves until a replacement is ready.
+     */
+    @Test
+    void deletingEveryPodAtOnceFailsNoRequest() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "needs " + python);
+        Path script = Path.of("bench/rollout-app.py").toAbsolutePath();
+        Deployment deployment = deployment(new ContainerBuilder().withName("web")
+                .withCommand(python.toString(), script.toString(), "$(PORT)", "version 1"), "/");
+        InetSocketAddress service = serve(deployment);
+        for (int round = 0; round < 2; round++) {
+            try (Load load = new Load(service, "version ", false)) {
+                await().atMost(WAIT).until(() -> load.ok() >= 20);
+                List<String> old = client.pods().inNamespace("default").withLabel("app", "web").list().getItems()
+                        .stream().map(p -> p.getMetadata().getUid()).toList();
+                client.pods().inNamespace("default").withLabel("app", "web").delete();
+                await().atMost(WAIT).until(() -> readyPods().size() == 4
+                        && readyPods().stream().noneMatch(p -> old.contains(p.getMetadata().getUid()))
+                        && client.pods().inNamespace("default").withLabel("app", "web").list().getItems().size() == 4);
+                int replaced = load.ok();
+                await().atMost(WAIT).until(() -> load.ok() >= replaced + 20);
+                load.stop();
+                assertThat(unexplained(List.copyOf(load.failures), load.ok())).as("failed requests (of %s)", load.ok())
+                        .isEmpty();
+            }
+        }
+    }
+
+    /** Creates the Service and {@code deployment}; the Service's address once its 4 pods answer "version 1". */
+    private InetSocketAddress serve(Deployment deployment) throws Exception {
         client.services().inNamespace("default").resource(new ServiceBuilder().withNewMetadata().withName("web")
                 .endMetadata().withNewSpec().addToSelector("app", "web").addNewPort().withName("http").withPort(8080)
                 .withTargetPort(new IntOrString("http")).endPort().endSpec().build()).create();
@@ -134,6 +166,12 @@ class RolloutDrainIT {
         await().atMost(WAIT).ignoreExceptions().until(() -> readyPods().size() == 4
                 && get(service).contains("version 1"));
         checkForwarding(clusterIp);
+        return service;
+    }
+
+    /** Rolls {@code deployment}, whose pods answer "version 1", to {@code patch}, whose pods answer "version 2". */
+    private void rollOutUnderLoad(Deployment deployment, String patch, boolean keepAlive) throws Exception {
+        InetSocketAddress service = serve(deployment);
         assertThat(proxyLease().getMetadata().getAnnotations().get(AppliedRevisionLease.ANNOTATION))
                 .as("the proxy publishes what it applied").matches("[0-9]+");
 

@@ -30,4 +30,9 @@ public record ContainerHealth(boolean started, boolean ready, ProbeKind failed, 
         return "Container " + container + " failed " + failed.name().toLowerCase(java.util.Locale.ROOT) + " probe"
                 + (willRestart ? ", will be restarted" : "");
     }
+
+    /** This health, not ready: a deleted pod that stops serving before it is stopped. */
+    public ContainerHealth notReady() {
+        return new ContainerHealth(started, false, failed, killGrace);
+    }
 }
