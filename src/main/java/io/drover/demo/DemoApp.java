@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The demo workload of the quick start: a small HTTP server that says which replica answered.
@@ -27,13 +28,18 @@ import java.util.concurrent.Executors;
  */
 public final class DemoApp {
     static final Duration MAX_SLEEP = Duration.ofMinutes(1);
+    /** How long a stopping app keeps answering on kept-alive connections, each answer closing its own. */
+    static final Duration KEEP_ALIVE_LINGER = Duration.ofSeconds(1);
 
     private final HttpServer server;
     private final ExecutorService handlers;
+    /** Set at stop: every answer from then on closes its connection. */
+    private final AtomicBoolean closing;
 
-    private DemoApp(HttpServer server, ExecutorService handlers) {
+    private DemoApp(HttpServer server, ExecutorService handlers, AtomicBoolean closing) {
         this.server = server;
         this.handlers = handlers;
+        this.closing = closing;
     }
 
     /** Serves on {@code port} of every address (0: a free one) as replica {@code name}. */
@@ -43,9 +49,15 @@ public final class DemoApp {
         server.setExecutor(handlers);
         String hello = "Hello from " + name + (version == null || version.isEmpty() ? "" : " (version " + version + ")")
                 + "\n";
-        server.createContext("/", exchange -> handle(exchange, hello));
+        AtomicBoolean closing = new AtomicBoolean();
+        server.createContext("/", exchange -> {
+            if (closing.get()) {
+                exchange.getResponseHeaders().set("Connection", "close");
+            }
+            handle(exchange, hello);
+        });
         server.start();
-        return new DemoApp(server, handlers);
+        return new DemoApp(server, handlers, closing);
     }
 
     public int port() {
@@ -53,10 +65,20 @@ public final class DemoApp {
     }
 
     /**
-     * Stops accepting connections, then waits up to {@code drain} for the requests in flight to be
-     * answered; connections still open after that are closed.
+     * Stops: for {@link #KEEP_ALIVE_LINGER} (at most {@code drain}) it still answers, each answer
+     * with "Connection: close", so a keep-alive client's next request gets an answer and its next
+     * connection goes to another replica (the pod is out of its Services by now); the JDK server
+     * alone would close idle connections at once, under a request the client may be sending. Then
+     * it stops accepting and waits up to {@code drain} for the requests in flight to be answered;
+     * connections still open after that are closed.
      */
     public void stop(Duration drain) {
+        closing.set(true);
+        try {
+            Thread.sleep(drain.compareTo(KEEP_ALIVE_LINGER) < 0 ? drain : KEEP_ALIVE_LINGER);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         server.stop((int) Math.max(1, drain.toSeconds()));
         handlers.close();
     }

@@ -85,6 +85,43 @@ class DemoAppIT {
     }
 
     @Test
+    void aKeptAliveConnectionGetsOneMoreAnswerThatClosesItAfterSigterm() throws Exception {
+        int port = freePort();
+        Process app = start(Map.of("PORT", Integer.toString(port), "HOSTNAME", "h"));
+        awaitListening(port);
+        try (Socket client = new Socket("127.0.0.1", port)) {
+            client.setSoTimeout(10_000);
+            var in = new java.io.BufferedInputStream(client.getInputStream());
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200").doesNotContainIgnoringCase("connection: close");
+
+            app.destroy(); // SIGTERM, while the connection is idle
+            Thread.sleep(200);
+            client.getOutputStream().write("GET / HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            assertThat(readResponse(in)).startsWith("HTTP/1.1 200").containsIgnoringCase("connection: close")
+                    .endsWith("Hello from h\n");
+            assertThat(in.read()).as("closed after that answer").isEqualTo(-1);
+        }
+        assertThat(app.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(app.exitValue()).isZero();
+    }
+
+    /** One HTTP/1.1 response with a Content-Length body, read off a kept-alive connection. */
+    private static String readResponse(java.io.InputStream in) throws IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int b = in.read();
+            if (b < 0) {
+                throw new java.io.EOFException("connection closed after: " + head);
+            }
+            head.append((char) b);
+        }
+        int length = head.toString().lines().filter(l -> l.toLowerCase().startsWith("content-length:"))
+                .map(l -> Integer.parseInt(l.substring(l.indexOf(':') + 1).trim())).findFirst().orElse(0);
+        return head + new String(in.readNBytes(length), StandardCharsets.UTF_8);
+    }
+
+    @Test
     void missingOrBadPortFailsWithAClearMessage() throws Exception {
         Process unset = start(Map.of());
         assertThat(unset.waitFor(30, TimeUnit.SECONDS)).isTrue();
