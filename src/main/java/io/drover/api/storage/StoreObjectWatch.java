@@ -93,7 +93,9 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
         if (selected) {
             return new Event(wasSelected ? Event.MODIFIED : Event.ADDED, current);
         }
-        return wasSelected ? new Event(Event.DELETED, current) : null;
+        // Out of the selection: the object as the watcher last saw it (which still matches its
+        // selector), at this event's revision, as the watch cache's convertToWatchEvent sends it.
+        return wasSelected ? new Event(Event.DELETED, codec.decode(e.previous().value(), e.revision())) : null;
     }
 
     @Override
