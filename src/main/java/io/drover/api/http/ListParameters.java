@@ -45,6 +45,11 @@ final class ListParameters {
             throw ApiException.badRequest("timeoutSeconds: Invalid value: \"" + timeout + "\"");
         }
         String cont = request.param("continue");
+        if ("0".equals(request.param("resourceVersion")) && (cont == null || cont.isEmpty())) {
+            // resourceVersion=0 is served from kube-apiserver's watch cache, which ignores the limit
+            // there (computeListLimit): the whole list, no continue token.
+            limit = 0;
+        }
         return new ListOptions(
                 LabelSelector.parse(request.param("labelSelector")),
                 FieldLabels.check(type, FieldSelector.parse(request.param("fieldSelector"))),
