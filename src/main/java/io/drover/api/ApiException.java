@@ -24,6 +24,8 @@ public final class ApiException extends RuntimeException {
     private final boolean detailsNameKind;
     /** details.retryAfterSeconds (and the Retry-After header the router adds), 0 for none. */
     private final int retryAfterSeconds;
+    /** The Status's metadata.continue: where an expired list may go on, inconsistently; null for none. */
+    private String listContinue;
 
     public ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
         this(code, reason, message, type, name, causes, false);
@@ -90,6 +92,16 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
+     * 409 Conflict naming the kind rather than the resource, as rest.BeforeDelete's precondition
+     * errors do (GroupResource{Resource: Kind}): "Operation cannot be fulfilled on Deployment.apps ...".
+     */
+    public static ApiException conflictOnKind(ResourceType type, String name, String why) {
+        String qualifiedKind = type.group().isEmpty() ? type.kind() : type.kind() + "." + type.group();
+        return new ApiException(409, "Conflict", "Operation cannot be fulfilled on " + qualifiedKind + " \"" + name
+                + "\": " + why, type, name, List.of(), true);
+    }
+
+    /**
      * 422 Invalid. As Kubernetes' NewInvalid, the message and details name the group-qualified kind
      * ("Deployment.apps"), not the resource, so kubectl prints "The Deployment "x" is invalid".
      */
@@ -152,6 +164,13 @@ public final class ApiException extends RuntimeException {
         return new ApiException(410, "Expired", message);
     }
 
+    /** A 410 whose Status carries {@code continueToken} in its metadata, as an expired continue token's does. */
+    public static ApiException gone(String message, String continueToken) {
+        ApiException gone = gone(message);
+        gone.listContinue = continueToken;
+        return gone;
+    }
+
     public static ApiException methodNotAllowed(String message) {
         return new ApiException(405, "MethodNotAllowed", message);
     }
@@ -189,7 +208,10 @@ public final class ApiException extends RuntimeException {
         ObjectNode status = f.objectNode();
         status.put("kind", "Status");
         status.put("apiVersion", "v1");
-        status.putObject("metadata");
+        ObjectNode metadata = status.putObject("metadata");
+        if (listContinue != null) {
+            metadata.put("continue", listContinue);
+        }
         status.put("status", "Failure");
         status.put("message", getMessage());
         status.put("reason", reason);

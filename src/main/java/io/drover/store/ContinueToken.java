@@ -8,12 +8,22 @@ import java.util.Base64;
  * (relative to the prefix) to start from. Encoded as an opaque URL-safe string, as Kubernetes'
  * continue parameter is.
  *
- * @param revision the revision all pages are read at
+ * @param revision the revision all pages are read at; {@link #LATEST} for the newest at each read
  * @param startAfter the last key returned so far, relative to the prefix
  */
 public record ContinueToken(long revision, String startAfter) {
+    /**
+     * The revision of a token that goes on at the newest revision (kube-apiserver's resourceVersion
+     * -1): what a list whose own revision was compacted may continue with, inconsistently.
+     */
+    public static final long LATEST = -1;
 
     private static final String VERSION = "d1";
+
+    /** The revision to read at: the token's, or 0 (the newest) for {@link #LATEST}. */
+    public long readRevision() {
+        return revision == LATEST ? 0 : revision;
+    }
 
     public String encode() {
         String plain = VERSION + ":" + revision + ":" + startAfter;
@@ -64,7 +74,7 @@ public record ContinueToken(long revision, String startAfter) {
         } catch (NumberFormatException e) {
             throw new InvalidContinueTokenException("continue token has an invalid revision: " + parts[1]);
         }
-        if (revision <= 0) {
+        if (revision <= 0 && revision != LATEST) {
             throw new InvalidContinueTokenException("continue token names no position");
         }
         return new ContinueToken(revision, parts[2]);

@@ -3,6 +3,7 @@ package io.drover.api.storage;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.store.CompactedException;
+import io.drover.store.ContinueToken;
 import io.drover.store.FutureRevisionException;
 import io.drover.store.InvalidContinueTokenException;
 import io.drover.store.KeyValue;
@@ -119,11 +120,13 @@ public final class ListCursor {
                 // page's revision went between two pages: etcd3's expiredErrorMsg.
                 throw ApiException.gone("The resourceVersion for the provided list is too old.");
             }
+            // handleCompactedErrorForPaging: a token that goes on from the same key at the newest revision.
+            String latest = new ContinueToken(ContinueToken.LATEST, ContinueToken.decode(pageToken).startAfter()).encode();
             throw ApiException.gone("The provided continue parameter is too old to display a consistent list "
                     + "result. You can start a new list without the continue parameter, or use the continue token "
                     + "in this response to retrieve the remainder of the results. Continuing with the provided token "
                     + "results in an inconsistent list - objects that were created, modified, or deleted between the "
-                    + "time the first chunk was returned and now may show up in the list.");
+                    + "time the first chunk was returned and now may show up in the list.", latest);
         } catch (InvalidContinueTokenException e) {
             throw ApiException.badRequest("invalid continue token: " + e.getMessage());
         } catch (FutureRevisionException e) {

@@ -130,7 +130,7 @@ public final class EtcdStore implements Store {
         if (options.continueToken() != null) {
             ContinueToken token = ContinueToken.decode(options.continueToken());
             // A continued range stays at the revision of its first page, whatever else was asked.
-            revision = token.revision();
+            revision = token.readRevision();
             // The smallest key after the last one returned.
             start = token.startAfterKey(prefix) + "\0";
         }

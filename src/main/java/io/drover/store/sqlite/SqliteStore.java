@@ -110,7 +110,7 @@ public final class SqliteStore implements Store {
                 throw new InvalidContinueTokenException("continue token does not belong to prefix " + prefix);
             }
         }
-        long requested = token != null ? token.revision() : options.revision();
+        long requested = token != null ? token.readRevision() : options.revision();
         String start = from;
         int limit = options.limit();
         return readers.snapshot(q -> {
