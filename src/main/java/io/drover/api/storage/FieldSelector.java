@@ -35,28 +35,93 @@ public record FieldSelector(List<Term> terms) {
 
     public static final FieldSelector EVERYTHING = new FieldSelector(List.of());
 
+    /**
+     * Parses a selector as apimachinery's fields.ParseSelector does: terms split at commas not
+     * escaped with a backslash, sorted, empty ones skipped, each split at its first {@code !=},
+     * {@code ==} or {@code =} (no whitespace trimmed: "status.phase " is another field), the value
+     * unescaped ({@code \\}, {@code \,} and {@code \=}; an unescaped {@code ,} or {@code =} is refused).
+     *
+     * @throws ApiException 400 in apimachinery's words
+     */
     public static FieldSelector parse(String selector) {
-        if (selector == null || selector.isBlank()) {
+        if (selector == null || selector.isEmpty()) {
             return EVERYTHING;
         }
+        List<String> parts = splitTerms(selector);
+        parts.sort(null);
         List<Term> terms = new ArrayList<>();
-        for (String raw : selector.split(",")) {
-            String term = raw.trim();
-            int ne = term.indexOf("!=");
-            int eq = term.indexOf('=');
-            Term t;
-            if (ne > 0) {
-                t = new Term(term.substring(0, ne).trim(), false, term.substring(ne + 2).trim());
-            } else if (eq > 0) {
-                int valueStart = term.startsWith("==", eq) ? eq + 2 : eq + 1;
-                t = new Term(term.substring(0, eq).trim(), true, term.substring(valueStart).trim());
-            } else {
-                throw ApiException.badRequest("invalid field selector: \"" + term + "\": expected an operator "
-                        + "(=, ==, !=)");
+        for (String part : parts) {
+            if (part.isEmpty()) {
+                continue;
             }
-            terms.add(t);
+            int at = -1;
+            String op = null;
+            for (int i = 0; i < part.length() && op == null; i++) {
+                for (String candidate : OPERATORS) {
+                    if (part.startsWith(candidate, i)) {
+                        at = i;
+                        op = candidate;
+                        break;
+                    }
+                }
+            }
+            if (op == null) {
+                throw ApiException.badRequest("invalid selector: '" + selector + "'; can't understand '" + part + "'");
+            }
+            terms.add(new Term(part.substring(0, at), !op.equals("!="), unescape(part.substring(at + op.length()))));
         }
         return new FieldSelector(List.copyOf(terms));
+    }
+
+    /** != first, then == before =, so that neither leaves an = on the value (termOperators). */
+    private static final List<String> OPERATORS = List.of("!=", "==", "=");
+
+    /** splitTerms: the comma-separated terms, a backslash-escaped comma staying in its term. */
+    private static List<String> splitTerms(String selector) {
+        List<String> terms = new ArrayList<>();
+        int start = 0;
+        boolean inSlash = false;
+        for (int i = 0; i < selector.length(); i++) {
+            char c = selector.charAt(i);
+            if (inSlash) {
+                inSlash = false;
+            } else if (c == '\\') {
+                inSlash = true;
+            } else if (c == ',') {
+                terms.add(selector.substring(start, i));
+                start = i + 1;
+            }
+        }
+        terms.add(selector.substring(start));
+        return terms;
+    }
+
+    /** UnescapeValue. */
+    private static String unescape(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        boolean inSlash = false;
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            i += Character.charCount(c);
+            if (inSlash) {
+                if (c != '\\' && c != ',' && c != '=') {
+                    throw ApiException.badRequest("invalid field selector: invalid escape sequence: \\"
+                            + new String(Character.toChars(c)));
+                }
+                out.appendCodePoint(c);
+                inSlash = false;
+            } else if (c == '\\') {
+                inSlash = true;
+            } else if (c == ',' || c == '=') {
+                throw ApiException.badRequest("invalid field selector: unescaped character in value: " + c);
+            } else {
+                out.appendCodePoint(c);
+            }
+        }
+        if (inSlash) {
+            throw ApiException.badRequest("invalid field selector: invalid escape sequence: \\");
+        }
+        return out.toString();
     }
 
     public boolean isEverything() {
