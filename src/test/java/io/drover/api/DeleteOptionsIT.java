@@ -63,6 +63,27 @@ class DeleteOptionsIT {
     }
 
     @Test
+    void aDryRunDeleteOfAnObjectThatStaysAnswersItAsTheDeleteWouldLeaveIt() throws Exception {
+        String ns = newNamespaceWithConfigMaps("dry-held");
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
+                .addToFinalizers("example.com/a").endMetadata().build()).create();
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps/held?propagationPolicy=Foreground",
+                DRY_RUN_BODY);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(status(response).path("kind").asText()).isEqualTo("ConfigMap");
+        assertThat(status(response).path("metadata").path("deletionTimestamp").asText()).isNotEmpty();
+        assertThat(status(response).path("metadata").path("finalizers").toString())
+                .isEqualTo("[\"example.com/a\",\"foregroundDeletion\"]");
+        var stored = CLUSTER.client().configMaps().inNamespace(ns).withName("held").get().getMetadata();
+        assertThat(stored.getDeletionTimestamp()).isNull();
+        assertThat(stored.getFinalizers()).containsExactly("example.com/a");
+        CLUSTER.client().configMaps().inNamespace(ns).withName("held")
+                .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
+    }
+
+    @Test
     void dryRunInTheBodyOfADeleteCollectionDeletesNothing() throws Exception {
         String ns = newNamespaceWithConfigMaps("dry-all", "a", "b");
 
@@ -147,6 +168,50 @@ class DeleteOptionsIT {
                 .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> CLUSTER.client()
                 .configMaps().inNamespace(ns).withName("owner").get() == null);
+    }
+
+    @Test
+    void aSecondDeleteWithAnotherPolicyReplacesTheFirstOnesFinalizer() throws Exception {
+        String ns = newNamespaceWithConfigMaps("recascade", "owner");
+        String ownerUid = CLUSTER.client().configMaps().inNamespace(ns).withName("owner").get().getMetadata().getUid();
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("child")
+                .addToFinalizers("example.com/hold").addToOwnerReferences(new io.fabric8.kubernetes.api.model
+                        .OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName("owner")
+                        .withUid(ownerUid).withBlockOwnerDeletion(true).build()).endMetadata().build()).create();
+        String owner = "/api/v1/namespaces/" + ns + "/configmaps/owner";
+
+        HttpResponse<String> foreground = delete(owner, "{\"propagationPolicy\":\"Foreground\"}");
+        assertThat(status(foreground).path("metadata").path("finalizers").toString()).isEqualTo("[\"foregroundDeletion\"]");
+        HttpResponse<String> orphan = delete(owner, "{\"propagationPolicy\":\"Orphan\"}");
+        assertThat(status(orphan).path("metadata").path("finalizers").toString()).isEqualTo("[\"orphan\"]");
+
+        // Orphaned after all: the owner goes, the child stays without its reference.
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> CLUSTER.client()
+                .configMaps().inNamespace(ns).withName("owner").get() == null);
+        var child = CLUSTER.client().configMaps().inNamespace(ns).withName("child").get();
+        assertThat(child.getMetadata().getOwnerReferences()).isEmpty();
+        CLUSTER.client().configMaps().inNamespace(ns).withName("child")
+                .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
+    }
+
+    @Test
+    void failedPreconditionsAreWordedAsBeforeDeleteWordsThem() throws Exception {
+        String ns = newNamespaceWithConfigMaps("pre", "d1");
+        var stored = CLUSTER.client().configMaps().inNamespace(ns).withName("d1").get().getMetadata();
+
+        HttpResponse<String> uid = delete("/api/v1/namespaces/" + ns + "/configmaps/d1", "{\"preconditions\":{\"uid\":\"abc\"}}");
+        HttpResponse<String> rv = delete("/api/v1/namespaces/" + ns + "/configmaps/d1",
+                "{\"preconditions\":{\"resourceVersion\":\"1\"}}");
+
+        assertThat(uid.statusCode()).isEqualTo(409);
+        assertThat(status(uid).path("message").asText()).isEqualTo("Operation cannot be fulfilled on ConfigMap \"d1\": "
+                + "the UID in the precondition (abc) does not match the UID in record (" + stored.getUid()
+                + "). The object might have been deleted and then recreated");
+        assertThat(status(uid).path("details").path("kind").asText()).isEqualTo("ConfigMap");
+        assertThat(status(rv).path("message").asText()).isEqualTo("Operation cannot be fulfilled on ConfigMap \"d1\": "
+                + "the ResourceVersion in the precondition (1) does not match the ResourceVersion in record ("
+                + stored.getResourceVersion() + "). The object might have been modified");
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("d1").get()).isNotNull();
     }
 
     @Test

@@ -22,7 +22,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -384,6 +386,15 @@ public final class ObjectStorage {
         return next;
     }
 
+    /** The finalizers the garbage collector acts on, which a delete's propagation policy sets. */
+    private static final List<String> GC_FINALIZERS = List.of("orphan", "foregroundDeletion");
+
+    private static Set<String> finalizerSet(JsonNode metadata) {
+        Set<String> set = new HashSet<>();
+        metadata.path("finalizers").forEach(f -> set.add(f.asText()));
+        return set;
+    }
+
     private static boolean isDeleting(JsonNode object) {
         return object.path("metadata").hasNonNull("deletionTimestamp");
     }
@@ -416,12 +427,12 @@ public final class ObjectStorage {
             }
             if (grace > 0) {
                 // A pod on a node is deleted by its node agent once its containers have stopped.
-                if (options.dryRun()) {
-                    return stored;
-                }
                 metadata.put("deletionTimestamp", Instant.now(clock).plusSeconds(grace)
                         .truncatedTo(ChronoUnit.SECONDS).toString());
                 metadata.put("deletionGracePeriodSeconds", grace);
+                if (options.dryRun()) {
+                    return stored; // as the delete would leave it, unwritten
+                }
                 try {
                     return codec.written(stored, store.update(kv.key(), codec.encode(stored), kv.modRevision()));
                 } catch (ConflictException e) {
@@ -431,25 +442,19 @@ public final class ObjectStorage {
                     continue;
                 }
             }
-            String policyFinalizer = switch (options.propagationPolicy() == null ? "" : options.propagationPolicy()) {
-                case "Foreground" -> "foregroundDeletion";
-                case "Orphan" -> "orphan";
-                default -> null;
-            };
-            if (policyFinalizer != null && !finalizers.contains(policyFinalizer) && !isDeleting(stored)) {
-                finalizers.add(policyFinalizer);
-            }
-            if (options.dryRun()) {
-                return stored;
-            }
-            try {
-                if (finalizers.isEmpty() && !heldBySpec) {
-                    store.delete(kv.key(), kv.modRevision());
-                    return stored;
+            // deletionFinalizersForGarbageCollection: a policy given (also to an object being deleted) replaces
+            // the garbage collector's finalizer, Background removing it; without one the object keeps its own.
+            if (options.propagationPolicy() != null) {
+                finalizers.removeAll(GC_FINALIZERS);
+                switch (options.propagationPolicy()) {
+                    case "Foreground" -> finalizers.add("foregroundDeletion");
+                    case "Orphan" -> finalizers.add("orphan");
+                    default -> { }
                 }
-                if (isDeleting(stored) && finalizers.size() == metadata.path("finalizers").size()) {
-                    return stored;
-                }
+            }
+            boolean deleteNow = finalizers.isEmpty() && !heldBySpec;
+            boolean unchanged = isDeleting(stored) && Set.copyOf(finalizers).equals(finalizerSet(metadata));
+            if (!deleteNow && !unchanged) {
                 if (!finalizers.isEmpty()) {
                     ArrayNode list = metadata.putArray("finalizers");
                     finalizers.forEach(list::add);
@@ -461,6 +466,18 @@ public final class ObjectStorage {
                 if (isNamespace(type)) {
                     stored.withObject("status").put("phase", "Terminating");
                 }
+            }
+            if (options.dryRun()) {
+                return stored; // as the delete would leave it (deleted at once: as it was), unwritten
+            }
+            try {
+                if (deleteNow) {
+                    store.delete(kv.key(), kv.modRevision());
+                    return stored;
+                }
+                if (unchanged) {
+                    return stored;
+                }
                 return codec.written(stored, store.update(kv.key(), codec.encode(stored), kv.modRevision()));
             } catch (ConflictException e) {
                 if (e.keyMissing()) {
@@ -471,16 +488,27 @@ public final class ObjectStorage {
         }
     }
 
+    /**
+     * A delete's preconditions, worded as rest.BeforeDelete words them; the namespace registry,
+     * which deletes on its own path, words them as storage preconditions.
+     */
     private static void checkPreconditions(ResourceType type, String name, ObjectNode stored, DeleteOptions options) {
         String uid = stored.path("metadata").path("uid").asText();
+        boolean namespace = isNamespace(type);
         if (options.uid() != null && !options.uid().equals(uid)) {
-            throw ApiException.conflict(type, name, "Precondition failed: UID in precondition: " + options.uid()
-                    + ", UID in object meta: " + uid);
+            throw namespace ? ApiException.conflict(type, name, "Precondition failed: UID in precondition: "
+                    + options.uid() + ", UID in object meta: " + uid)
+                    : ApiException.conflictOnKind(type, name, "the UID in the precondition (" + options.uid()
+                    + ") does not match the UID in record (" + uid + "). The object might have been deleted and then "
+                    + "recreated");
         }
         String rv = stored.path("metadata").path("resourceVersion").asText();
         if (options.resourceVersion() != null && !options.resourceVersion().equals(rv)) {
-            throw ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
-                    + options.resourceVersion() + ", ResourceVersion in object meta: " + rv);
+            throw namespace ? ApiException.conflict(type, name, "Precondition failed: ResourceVersion in precondition: "
+                    + options.resourceVersion() + ", ResourceVersion in object meta: " + rv)
+                    : ApiException.conflictOnKind(type, name, "the ResourceVersion in the precondition ("
+                    + options.resourceVersion() + ") does not match the ResourceVersion in record (" + rv
+                    + "). The object might have been modified");
         }
     }
 
