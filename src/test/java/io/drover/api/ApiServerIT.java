@@ -1523,6 +1523,29 @@ class ApiServerIT {
     }
 
     @Test
+    void anApplyWithFieldsTheKindDoesNotHaveIsRefusedWhateverTheFieldValidation() throws Exception {
+        String ns = newNamespace("undeclared");
+        String deployment = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"web\"},"
+                + "\"spec\":{\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"template\":{\"metadata\":{\"labels\":"
+                + "{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"name\":\"web\",\"image\":\"nginx\",\"bogus\":1}]}}}}";
+        for (String validation : List.of("Ignore", "Warn", "Strict")) {
+            HttpResponse<String> apply = raw("PATCH", "/apis/apps/v1/namespaces/" + ns + "/deployments/web?fieldManager=a"
+                    + "&fieldValidation=" + validation, "application/apply-patch+yaml", deployment, true);
+            assertThat(apply.statusCode()).as(validation).isEqualTo(400);
+            assertThat(new ObjectMapper().readTree(apply.body()).path("message").asText()).as(validation).isEqualTo(
+                    "failed to create typed patch object (" + ns + "/web; apps/v1, Kind=Deployment): "
+                            + ".spec.template.spec.containers[name=\"web\"].bogus: field not declared in schema");
+        }
+        HttpResponse<String> two = raw("PATCH", "/api/v1/namespaces/" + ns + "/configmaps/cm?fieldManager=a",
+                "application/apply-patch+yaml", "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":"
+                        + "{\"name\":\"cm\"},\"dta\":{},\"bogus\":1}", true);
+        assertThat(new ObjectMapper().readTree(two.body()).path("message").asText()).isEqualTo("failed to create typed "
+                + "patch object (" + ns + "/cm; /v1, Kind=ConfigMap): errors:\n  .dta: field not declared in schema\n"
+                + "  .bogus: field not declared in schema");
+        assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get()).isNull();
+    }
+
+    @Test
     void aServerSideApplyWorksInEveryServedVersion() throws Exception {
         String ns = newNamespace("apply-v1");
         String hpas = "/apis/autoscaling/v1/namespaces/" + ns + "/horizontalpodautoscalers/web?fieldManager=kubectl";

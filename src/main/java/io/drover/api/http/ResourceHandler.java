@@ -9,6 +9,7 @@ import io.drover.api.strategy.GoValues;
 import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.OmittedEmpties;
 import io.drover.api.validation.StrictDecoding;
+import io.drover.api.validation.UnknownFields;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.security.Authenticator;
@@ -18,6 +19,7 @@ import io.drover.api.apply.InvalidApplyException;
 import io.drover.api.apply.LastApplied;
 import io.drover.api.apply.ManagedFields;
 import io.drover.api.apply.ServerSideApply;
+import io.drover.api.apply.UndeclaredFields;
 import io.drover.api.patch.PatchException;
 import io.drover.api.patch.PatchSchema;
 import io.drover.api.patch.StrategicMergePatch;
@@ -32,6 +34,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.UnaryOperator;
 
 /** The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection. */
@@ -372,12 +375,22 @@ final class ResourceHandler {
             // Ownership is the server's record of past applies; an applied configuration cannot claim it.
             throw ApiException.badRequest("metadata.managedFields must be nil");
         }
+        PatchSchema schema = PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
         if (!scale) {
+            // structured-merge-diff's typed conversion of the configuration refuses fields the kind does not have,
+            // whatever fieldValidation says (kube-apiserver answers that with a 500; it is the client's error).
+            List<String> undeclared = UnknownFields.find(path.type().apiVersion(), path.type().kind(), applied);
+            if (!undeclared.isEmpty()) {
+                String version = path.type().apiVersion().contains("/") ? path.type().apiVersion()
+                        : "/" + path.type().apiVersion();
+                throw ApiException.badRequest("failed to create typed patch object (" + Objects.toString(path.namespace(),
+                        "") + "/" + path.name() + "; " + version + ", Kind=" + path.type().kind() + "): "
+                        + UndeclaredFields.message(applied, schema, undeclared));
+            }
             FieldChecks.apply(options.fieldValidation(), path.type(), applied, response);
         }
         ApplyStrictness strictness = new ApplyStrictness(options.fieldValidation(), duplicateKeys);
         strictness.warn(response);
-        PatchSchema schema = PatchSchema.forKind(path.type().apiVersion(), path.type().kind());
         WritePart part = WritePart.of(path.subresource());
         // Through a subresource only its part is applied, and owned, as Kubernetes resets the rest.
         ObjectNode config = part.confine(skeleton(applied), applied);
