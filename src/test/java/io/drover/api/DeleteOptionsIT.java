@@ -48,6 +48,20 @@ class DeleteOptionsIT {
         return CLUSTER.cluster().httpClient().send(request, HttpResponse.BodyHandlers.ofString());
     }
 
+    /**
+     * A namespace with ConfigMap "owner" and its dependent "child" (blockOwnerDeletion), which a
+     * finalizer keeps until the test removes it: it holds its owner's foreground deletion.
+     */
+    private String ownerWithAHeldChild(String prefix) {
+        String ns = newNamespaceWithConfigMaps(prefix, "owner");
+        String ownerUid = CLUSTER.client().configMaps().inNamespace(ns).withName("owner").get().getMetadata().getUid();
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("child")
+                .addToFinalizers("example.com/hold").addToOwnerReferences(new io.fabric8.kubernetes.api.model
+                        .OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName("owner")
+                        .withUid(ownerUid).withBlockOwnerDeletion(true).build()).endMetadata().build()).create();
+        return ns;
+    }
+
     private JsonNode status(HttpResponse<String> response) throws Exception {
         return json.readTree(response.body());
     }
@@ -149,13 +163,7 @@ class DeleteOptionsIT {
 
     @Test
     void orphanDependentsFalseDeletesTheDependentsFirstAndIsAccepted() throws Exception {
-        String ns = newNamespaceWithConfigMaps("cascade", "owner");
-        String ownerUid = CLUSTER.client().configMaps().inNamespace(ns).withName("owner").get().getMetadata().getUid();
-        // A dependent that cannot go yet holds its owner's foreground deletion.
-        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("child")
-                .addToFinalizers("example.com/hold").addToOwnerReferences(new io.fabric8.kubernetes.api.model
-                        .OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName("owner")
-                        .withUid(ownerUid).withBlockOwnerDeletion(true).build()).endMetadata().build()).create();
+        String ns = ownerWithAHeldChild("cascade");
 
         HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps/owner",
                 "{\"orphanDependents\":false}");
@@ -172,12 +180,7 @@ class DeleteOptionsIT {
 
     @Test
     void aSecondDeleteWithAnotherPolicyReplacesTheFirstOnesFinalizer() throws Exception {
-        String ns = newNamespaceWithConfigMaps("recascade", "owner");
-        String ownerUid = CLUSTER.client().configMaps().inNamespace(ns).withName("owner").get().getMetadata().getUid();
-        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("child")
-                .addToFinalizers("example.com/hold").addToOwnerReferences(new io.fabric8.kubernetes.api.model
-                        .OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap").withName("owner")
-                        .withUid(ownerUid).withBlockOwnerDeletion(true).build()).endMetadata().build()).create();
+        String ns = ownerWithAHeldChild("recascade");
         String owner = "/api/v1/namespaces/" + ns + "/configmaps/owner";
 
         HttpResponse<String> foreground = delete(owner, "{\"propagationPolicy\":\"Foreground\"}");

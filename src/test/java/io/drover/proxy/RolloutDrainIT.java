@@ -60,6 +60,8 @@ import org.junit.jupiter.api.Timeout;
 class RolloutDrainIT {
     private static final String CIDR = ServiceProxy.Settings.DEFAULT_SERVICE_CIDR;
     private static final Duration WAIT = Duration.ofSeconds(180);
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+    private static final Path STRICT_APP = Path.of("bench/rollout-app.py").toAbsolutePath();
     private TestCluster cluster;
     private KubernetesClient client;
 
@@ -112,13 +114,8 @@ class RolloutDrainIT {
      */
     @Test
     void oldPodsGetNoConnectionAfterTheirSigterm() throws Exception {
-        Path python = Path.of("/usr/bin/python3");
-        Assumptions.assumeTrue(Files.isExecutable(python), "needs " + python);
-        Path script = Path.of("bench/rollout-app.py").toAbsolutePath();
-        Deployment deployment = deployment(new ContainerBuilder().withName("web")
-                .withCommand(python.toString(), script.toString(), "$(PORT)", "version 1"), "/");
-        rollOutUnderLoad(deployment, "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\","
-                + "\"command\":[\"" + python + "\",\"" + script + "\",\"$(PORT)\",\"version 2\"]}]}}}}", false);
+        rollOutUnderLoad(strictApp("version 1"), "{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":"
+                + "\"web\",\"command\":" + strictAppCommand("version 2") + "}]}}}}", false);
     }
 
     /**
@@ -129,12 +126,7 @@ class RolloutDrainIT {
      */
     @Test
     void deletingEveryPodAtOnceFailsNoRequest() throws Exception {
-        Path python = Path.of("/usr/bin/python3");
-        Assumptions.assumeTrue(Files.isExecutable(python), "needs " + python);
-        Path script = Path.of("bench/rollout-app.py").toAbsolutePath();
-        Deployment deployment = deployment(new ContainerBuilder().withName("web")
-                .withCommand(python.toString(), script.toString(), "$(PORT)", "version 1"), "/");
-        InetSocketAddress service = serve(deployment);
+        InetSocketAddress service = serve(strictApp("version 1"));
         for (int round = 0; round < 2; round++) {
             try (Load load = new Load(service, "version ", false)) {
                 await().atMost(WAIT).until(() -> load.ok() >= 20);
@@ -151,6 +143,21 @@ class RolloutDrainIT {
                         .isEmpty();
             }
         }
+    }
+
+    /**
+     * The Deployment of the strict app ({@code bench/rollout-app.py}, which stops accepting at
+     * SIGTERM but keeps its socket), answering {@code body}; the test is skipped without python3.
+     */
+    private static Deployment strictApp(String body) {
+        Assumptions.assumeTrue(Files.isExecutable(PYTHON), "needs " + PYTHON);
+        return deployment(new ContainerBuilder().withName("web").withCommand(PYTHON.toString(), STRICT_APP.toString(),
+                "$(PORT)", body), "/");
+    }
+
+    /** The strict app's command answering {@code body}, as a JSON array. */
+    private static String strictAppCommand(String body) {
+        return "[\"" + PYTHON + "\",\"" + STRICT_APP + "\",\"$(PORT)\",\"" + body + "\"]";
     }
 
     /** Creates the Service and {@code deployment}; the Service's address once its 4 pods answer "version 1". */
