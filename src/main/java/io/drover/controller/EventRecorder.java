@@ -1,5 +1,7 @@
 package io.drover.controller;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -21,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * kubelet), as client-go's recorder does. A repeat of an Event this recorder wrote (the same object,
  * type, reason and message) is counted on that Event, its count and lastTimestamp patched, as
  * client-go's EventCorrelator does, so a crash loop is one "Back-off" Event counting up rather than
- * one per restart. client-go's aggregation of similar Events (same reason, other messages) and its
- * spam filter are not done. Best effort, as in Kubernetes: an event that cannot be written is
- * logged, never a reason to fail a reconcile.
+ * one per restart; similar Events (same reason, other messages) are combined and a flood about one
+ * object is dropped as client-go's aggregator and spam filter do ({@link EventThrottle}). Best
+ * effort, as in Kubernetes: an event that cannot be written is logged, never a reason to fail a
+ * reconcile.
  */
 public final class EventRecorder {
     private static final Logger log = LoggerFactory.getLogger(EventRecorder.class);
@@ -42,8 +45,9 @@ public final class EventRecorder {
     };
 
     /** client-go's getEventKey: what must be equal for an Event to be a repeat (the source is this recorder). */
-    private record RepeatKey(String apiVersion, String kind, String namespace, String name, String uid, String type,
-            String reason, String message) {}
+    private record RepeatKey(EventThrottle.ObjectKey object, String type, String reason, String message) {}
+
+    private final EventThrottle throttle = new EventThrottle();
 
     private record Observation(String eventName, int count, String firstTimestamp) {}
 
@@ -66,15 +70,24 @@ public final class EventRecorder {
         record(about, "Warning", reason, message);
     }
 
-    private void record(HasMetadata about, String type, String reason, String message) {
+    private void record(HasMetadata about, String type, String reason, String givenMessage) {
         Instant now = clock.instant();
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         // events about cluster-scoped objects (Nodes) live in "default", as Kubernetes keeps them
         String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
-        RepeatKey key = new RepeatKey(about.getApiVersion(), about.getKind(), about.getMetadata().getNamespace(),
-                about.getMetadata().getName(), about.getMetadata().getUid(), type, reason, message);
+        EventThrottle.ObjectKey object = new EventThrottle.ObjectKey(about.getApiVersion(), about.getKind(),
+                about.getMetadata().getNamespace(), about.getMetadata().getName(), about.getMetadata().getUid());
+        String message;
         Observation seen;
+        RepeatKey key;
         synchronized (observed) {
+            message = throttle.message(object, type, reason, givenMessage, now);
+            // Combined Events count as one, whatever their latest message (the aggregate key).
+            key = new RepeatKey(object, type, reason,
+                    message.startsWith(EventThrottle.COMBINED) ? EventThrottle.COMBINED : message);
+            if (!throttle.tryAccept(object, now)) {
+                return;
+            }
             seen = observed.get(key);
         }
         // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
@@ -83,7 +96,7 @@ public final class EventRecorder {
                 ? new Observation(about.getMetadata().getName() + "." + Long.toHexString(nanos), 1, stamp)
                 : new Observation(seen.eventName(), seen.count() + 1, seen.firstTimestamp());
         try {
-            if (next.count() == 1 || !countRepeat(ns, next, stamp)) {
+            if (next.count() == 1 || !countRepeat(ns, next, message, stamp)) {
                 client.v1().events().inNamespace(ns).resource(event(about, ns, type, reason, message, next, stamp))
                         .create();
             }
@@ -101,11 +114,13 @@ public final class EventRecorder {
      * Counts a repeat on the Event written before; false when that Event is gone (expired or deleted), to be
      * written anew under its name with the count so far, as client-go does.
      */
-    private boolean countRepeat(String ns, Observation seen, String stamp) {
-        String patch = "{\"count\":" + seen.count() + ",\"lastTimestamp\":\"" + stamp + "\"}";
+    private boolean countRepeat(String ns, Observation seen, String message, String stamp) {
+        // The message too, as client-go's patch carries it: a combined Event shows the latest one.
+        ObjectNode patch = JsonNodeFactory.instance.objectNode().put("count", seen.count())
+                .put("lastTimestamp", stamp).put("message", message);
         try {
             client.v1().events().inNamespace(ns).withName(seen.eventName())
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch);
+                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {

@@ -15,7 +15,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** A repeated Event is counted on the one written first, as client-go's EventCorrelator does. */
+/** Repeats, similar Events and floods as client-go's EventCorrelator handles them. */
 class EventRecorderIT {
     @RegisterExtension
     static final SharedCluster CLUSTER = new SharedCluster();
@@ -62,5 +62,54 @@ class EventRecorderIT {
         assertThat(again.getMetadata().getName()).isEqualTo(backOff.getMetadata().getName());
         assertThat(again.getCount()).isEqualTo(4);
         assertThat(again.getLastTimestamp()).isEqualTo("2026-12-01T10:00:35Z");
+    }
+
+    @Test
+    void theTenthDistinctMessageOfAReasonIsCombinedWithTheRest() {
+        String ns = newNamespace();
+        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("rs").endMetadata().build()).create();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+        EventRecorder recorder = new EventRecorder(CLUSTER.client(), "test-controller", null, clock);
+
+        for (int i = 1; i <= 12; i++) {
+            recorder.normal(about, "SuccessfulCreate", "Created pod: web-" + i);
+            clock.advance(Duration.ofSeconds(1));
+        }
+
+        List<Event> events = events(ns);
+        assertThat(events).hasSize(10);
+        Event combined = events.get(0);
+        assertThat(combined.getMessage()).isEqualTo("(combined from similar events): Created pod: web-12");
+        assertThat(combined.getCount()).isEqualTo(3);
+        assertThat(events.subList(1, 10)).extracting(Event::getCount).containsOnly(1);
+
+        // Ten minutes without one: the next message stands on its own again.
+        clock.advance(Duration.ofMinutes(11));
+        recorder.normal(about, "SuccessfulCreate", "Created pod: web-13");
+        assertThat(events(ns)).extracting(Event::getMessage).contains("Created pod: web-13");
+    }
+
+    @Test
+    void aSourceWritesTwentyFiveEventsAboutAnObjectThenOneEveryFiveMinutes() {
+        String ns = newNamespace();
+        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("flapping").endMetadata().build()).create();
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+        EventRecorder recorder = new EventRecorder(CLUSTER.client(), "test-controller", null, clock);
+
+        for (int i = 0; i < 40; i++) {
+            recorder.warning(about, "Unhealthy", "Readiness probe failed");
+            clock.advance(Duration.ofSeconds(1));
+        }
+        assertThat(events(ns)).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(25));
+
+        clock.advance(Duration.ofMinutes(5));
+        recorder.warning(about, "Unhealthy", "Readiness probe failed");
+        recorder.warning(about, "Unhealthy", "Readiness probe failed");
+        assertThat(events(ns)).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(26));
+        // Another source, or another object, has buckets of its own.
+        new EventRecorder(CLUSTER.client(), "other-controller", null, clock).warning(about, "Unhealthy", "x");
+        assertThat(events(ns)).hasSize(2);
     }
 }
