@@ -20,6 +20,22 @@ final class DesiredEndpoints {
     private DesiredEndpoints() {}
 
     static List<EndpointSubset> subsets(Service service, List<PodEndpoint> endpoints) {
+        if (service.getSpec().getPorts() == null || service.getSpec().getPorts().isEmpty()) {
+            // "Allow headless service not to have ports": a subset per pod, its address alone, not repacked.
+            List<EndpointSubset> portless = new ArrayList<>();
+            if ("None".equals(service.getSpec().getClusterIP())) {
+                for (PodEndpoint e : endpoints) {
+                    EndpointSubsetBuilder subset = new EndpointSubsetBuilder();
+                    if (e.ready()) {
+                        subset.withAddresses(address(service, e));
+                    } else {
+                        subset.withNotReadyAddresses(address(service, e));
+                    }
+                    portless.add(subset.build());
+                }
+            }
+            return portless;
+        }
         Map<List<PodEndpoint.Port>, List<PodEndpoint>> byPorts = new LinkedHashMap<>();
         for (PodEndpoint e : endpoints) {
             if (!e.ports().isEmpty()) {

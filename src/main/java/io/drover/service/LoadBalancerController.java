@@ -19,7 +19,8 @@ import java.util.TreeSet;
 /**
  * Answers LoadBalancer Services with the nodes' addresses as k3s' servicelb does: every Ready
  * node's InternalIP is an ingress (ipMode VIP), since every node's proxy serves the Service's
- * NodePorts and ports. A Service that is no longer a LoadBalancer loses its ingress.
+ * NodePorts and ports. A Service that is no longer a LoadBalancer loses its ingress; one that names a
+ * loadBalancerClass is left to that class's controller.
  */
 final class LoadBalancerController implements Reconciler {
     private final KubernetesClient client;
@@ -36,7 +37,9 @@ final class LoadBalancerController implements Reconciler {
     @Override
     public Result reconcile(String key) {
         Service service = services.getStore().getByKey(key);
-        if (service == null) {
+        if (service == null || service.getSpec().getLoadBalancerClass() != null) {
+            // A Service naming a loadBalancerClass is that implementation's, as the cloud provider's
+            // service controller leaves it (wantsLoadBalancer): its status is not ours to write.
             return Result.done();
         }
         List<LoadBalancerIngress> want = "LoadBalancer".equals(service.getSpec().getType()) ? ingress() : List.of();

@@ -118,4 +118,24 @@ class DesiredEndpointsTest {
         assertThat(subsets.get(2).getAddresses().get(0).getNodeName()).isNull();
         assertThat(subsets.get(2).getAddresses().get(0).getTargetRef().getKind()).isEqualTo("Pod");
     }
+
+    @Test
+    void aHeadlessServiceWithoutPortsListsEachPodInASubsetOfItsOwn() {
+        Service headless = new ServiceBuilder(service(false)).editSpec().withPorts().withClusterIP("None").endSpec()
+                .build();
+        List<PodEndpoint> backends = ServiceBackends.of(headless, List.of(pod("a", 20001, true, false),
+                pod("b", 20002, false, false)), true);
+
+        List<EndpointSubset> subsets = DesiredEndpoints.subsets(headless, backends);
+
+        assertThat(subsets).hasSize(2);
+        assertThat(subsets).allSatisfy(s -> assertThat(s.getPorts()).isNullOrEmpty());
+        assertThat(subsets).flatExtracting(EndpointSubset::getAddresses).extracting(a -> a.getTargetRef().getName())
+                .containsExactly("a");
+        assertThat(subsets).flatExtracting(EndpointSubset::getNotReadyAddresses)
+                .extracting(a -> a.getTargetRef().getName()).containsExactly("b");
+        // Not headless: a Service without ports has no endpoints to list.
+        assertThat(DesiredEndpoints.subsets(new ServiceBuilder(headless).editSpec().withClusterIP("10.43.0.9").endSpec()
+                .build(), backends)).isEmpty();
+    }
 }

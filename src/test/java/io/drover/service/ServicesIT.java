@@ -190,6 +190,65 @@ class ServicesIT {
         });
     }
 
+    @Test
+    void loadBalancerPortsAndClassesAreAllocatedAndLeftAsKubernetesDoes() {
+        var services = CLUSTER.client().services().inNamespace("default");
+        // externalTrafficPolicy Local: a healthCheckNodePort from the NodePort range, one Service's alone.
+        Service local = services.resource(new ServiceBuilder(service("lb-local", false)).editSpec()
+                .withType("LoadBalancer").withExternalTrafficPolicy("Local").endSpec().build()).create();
+        int healthCheck = local.getSpec().getHealthCheckNodePort();
+        assertThat(healthCheck).isBetween(30000, 32767).isNotEqualTo(local.getSpec().getPorts().get(0).getNodePort());
+        assertThatThrownBy(() -> services.resource(new ServiceBuilder(service("lb-local-2", false)).editSpec()
+                .withType("LoadBalancer").withExternalTrafficPolicy("Local").withHealthCheckNodePort(healthCheck)
+                .endSpec().build()).create()).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(
+                        e.getStatus().getMessage()).contains("spec.healthCheckNodePort: Invalid value: " + healthCheck
+                        + ": failed to allocate requested HealthCheck NodePort " + healthCheck
+                        + ": provided port is already allocated"));
+        // Cluster again: the port goes with the policy and may be taken by another Service.
+        services.withName("lb-local").edit(svc -> new ServiceBuilder(svc).editSpec().withExternalTrafficPolicy("Cluster")
+                .endSpec().build());
+        assertThat(services.withName("lb-local").get().getSpec().getHealthCheckNodePort()).isNull();
+        services.resource(new ServiceBuilder(service("np-reuse", false)).editSpec().withType("NodePort")
+                .editFirstPort().withNodePort(healthCheck).endPort().endSpec().build()).create();
+
+        // allocateLoadBalancerNodePorts false: no nodePort unless asked for; a class: no status from drover.
+        Service classed = services.resource(new ServiceBuilder(service("lb-classed", false)).editSpec()
+                .withType("LoadBalancer").withAllocateLoadBalancerNodePorts(false)
+                .withLoadBalancerClass("example.com/other-lb").endSpec().build()).create();
+        assertThat(classed.getSpec().getPorts().get(0).getNodePort()).isNull();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> {
+            Service now = services.withName("lb-classed").get();
+            return now.getStatus() == null || now.getStatus().getLoadBalancer() == null
+                    || now.getStatus().getLoadBalancer().getIngress() == null
+                    || now.getStatus().getLoadBalancer().getIngress().isEmpty();
+        });
+    }
+
+    @Test
+    void addressFieldsThisClusterCannotServeAreRefused() {
+        var services = CLUSTER.client().services().inNamespace("default");
+        assertRefused(new ServiceBuilder(service("ext", false)).editSpec().withType("ExternalName")
+                .withExternalName("example.com").withPorts().withClusterIP("10.43.0.60").endSpec().build(),
+                "spec.clusterIPs: Forbidden: may not be set for ExternalName services");
+        assertRefused(new ServiceBuilder(service("v6", false)).editSpec().withIpFamilies("IPv6").endSpec().build(),
+                "spec.ipFamilies[0]: Invalid value: \"IPv6\": not configured on this cluster");
+        assertRefused(new ServiceBuilder(service("dual", false)).editSpec().withIpFamilyPolicy("RequireDualStack")
+                .endSpec().build(), "spec.ipFamilyPolicy: Invalid value: \"RequireDualStack\": this cluster is not "
+                + "configured for dual-stack services");
+        assertRefused(new ServiceBuilder(service("1abc", false)).build(), "metadata.name: Invalid value: \"1abc\": a "
+                + "DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+                + "character");
+        assertThat(services.withLabel("test", "services-it").list().getItems()).isEmpty();
+    }
+
+    private static void assertRefused(Service service, String message) {
+        assertThatThrownBy(() -> CLUSTER.client().services().inNamespace("default").resource(service).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getMessage()).contains(message);
+                });
+    }
+
     private List<Endpoint> endpoints(String service) {
         return slices(service).stream().filter(s -> s.getEndpoints() != null)
                 .flatMap(s -> s.getEndpoints().stream()).toList();

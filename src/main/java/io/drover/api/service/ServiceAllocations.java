@@ -75,6 +75,14 @@ public final class ServiceAllocations {
                 && spec.path("externalTrafficPolicy").equals(oldSpec.path("externalTrafficPolicy"))) {
             spec.remove("externalTrafficPolicy");
         }
+        // updateHealthCheckNodePort: kept while still needed, dropped (unless changed) once not.
+        int oldHealthCheck = oldSpec.path("healthCheckNodePort").asInt(0);
+        if (needsHealthCheck(spec) && needsHealthCheck(oldSpec) && spec.path("healthCheckNodePort").asInt(0) == 0
+                && oldHealthCheck != 0) {
+            spec.put("healthCheckNodePort", oldHealthCheck);
+        } else if (!needsHealthCheck(spec) && spec.path("healthCheckNodePort").asInt(0) == oldHealthCheck) {
+            spec.remove("healthCheckNodePort");
+        }
         boolean wantsNodePorts = type.equals("NodePort") || type.equals("LoadBalancer");
         for (JsonNode port : spec.path("ports")) {
             int oldNodePort = oldNodePort(oldSpec, port);
@@ -155,8 +163,16 @@ public final class ServiceAllocations {
             if (!serviceType.equals("ExternalName")) {
                 clusterIp(spec, new ClusterIpAllocator(cidr, taken.ips()), round).ifPresent(causes::add);
             }
+            NodePortAllocator ports = new NodePortAllocator(nodePorts, taken.ports());
             if (serviceType.equals("NodePort") || serviceType.equals("LoadBalancer")) {
-                causes.addAll(nodePorts(spec, new NodePortAllocator(nodePorts, taken.ports()), round));
+                // shouldAllocateNodePorts: a LoadBalancer with allocateLoadBalancerNodePorts false gets only
+                // the nodePorts it asks for.
+                boolean allocateMissing = serviceType.equals("NodePort")
+                        || spec.path("allocateLoadBalancerNodePorts").asBoolean(true);
+                causes.addAll(nodePorts(spec, ports, round, allocateMissing));
+            }
+            if (needsHealthCheck(spec)) {
+                healthCheckNodePort(spec, ports, round).ifPresent(causes::add);
             }
             if (!causes.isEmpty()) {
                 throw ApiException.invalid(type, name, causes);
@@ -205,14 +221,45 @@ public final class ServiceAllocations {
         list.add(ip);
     }
 
-    private static List<Cause> nodePorts(ObjectNode spec, NodePortAllocator allocator, ClaimRound round) {
+    /** NeedsHealthCheck: a LoadBalancer whose external traffic stays on the node that received it. */
+    static boolean needsHealthCheck(JsonNode spec) {
+        return spec.path("type").asText("").equals("LoadBalancer")
+                && spec.path("externalTrafficPolicy").asText("").equals("Local");
+    }
+
+    /**
+     * allocHealthCheckNodePort: the port asked for, if free and in the range, else the next free one,
+     * from the same ports as the nodePorts.
+     */
+    private static Optional<Cause> healthCheckNodePort(ObjectNode spec, NodePortAllocator allocator, ClaimRound round) {
+        int requested = spec.path("healthCheckNodePort").asInt(0);
+        if (requested != 0) {
+            return allocator.claim(requested)
+                    .or(() -> round.take(Kind.NODE_PORT, Integer.toString(requested)) ? Optional.empty()
+                            : Optional.of("provided port is already allocated"))
+                    .map(why -> new Cause("FieldValueInvalid", "Invalid value: " + requested + ": failed to allocate "
+                            + "requested HealthCheck NodePort " + requested + ": " + why, "spec.healthCheckNodePort"));
+        }
+        int allocated;
+        do {
+            allocated = allocator.next().orElseThrow(
+                    () -> ApiException.internal("failed to allocate a nodePort: range is full"));
+        } while (!round.take(Kind.NODE_PORT, Integer.toString(allocated)));
+        spec.put("healthCheckNodePort", allocated);
+        return Optional.empty();
+    }
+
+    private static List<Cause> nodePorts(ObjectNode spec, NodePortAllocator allocator, ClaimRound round,
+            boolean allocateMissing) {
         List<Cause> causes = new ArrayList<>();
         List<ObjectNode> wanting = new ArrayList<>();
         int i = 0;
         for (JsonNode port : spec.path("ports")) {
             int requested = port.path("nodePort").asInt(0);
             if (requested == 0) {
-                wanting.add((ObjectNode) port);
+                if (allocateMissing) {
+                    wanting.add((ObjectNode) port);
+                }
             } else {
                 String at = "spec.ports[" + i + "].nodePort";
                 allocator.claim(requested)

@@ -22,6 +22,7 @@ final class ObjectMetaRules {
     private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
     private static final Pattern DNS1123_SUBDOMAIN =
             Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    private static final Pattern DNS1035_LABEL = Pattern.compile("[a-z]([-a-z0-9]*[a-z0-9])?");
     /** Resources whose names must be DNS-1123 labels (they become DNS names or env var parts). */
     private static final Set<String> LABEL_NAMED = Set.of("namespaces", "services");
     /** Roles and bindings are named by path segments only. */
@@ -75,7 +76,15 @@ final class ObjectMetaRules {
             causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + name
                     + "\": must be no more than " + max + " characters", "metadata.name"));
         }
-        if (label && !DNS1123_LABEL.matcher(name).matches()) {
+        if (type.plural().equals("services") && type.group().isEmpty()) {
+            // ValidateServiceName is NameIsDNS1035Label: a Service name is a DNS label that starts with a letter.
+            if (!DNS1035_LABEL.matcher(name).matches()) {
+                causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + name + "\": a DNS-1035 "
+                        + "label must consist of lower case alphanumeric characters or '-', start with an alphabetic "
+                        + "character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used "
+                        + "for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')", "metadata.name"));
+            }
+        } else if (label && !DNS1123_LABEL.matcher(name).matches()) {
             causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + name + "\": a lowercase "
                     + "RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and "
                     + "end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is "

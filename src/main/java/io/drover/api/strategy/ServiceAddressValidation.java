@@ -33,6 +33,17 @@ final class ServiceAddressValidation {
                     + " services"));
         }
         if (type.equals("ExternalName")) {
+            // An ExternalName Service has no address of its own (ValidateService; the strategy turns a
+            // clusterIP alone into clusterIPs).
+            if (!clusterIps.isEmpty()) {
+                causes.add(Causes.forbidden("spec.clusterIPs", "may not be set for ExternalName services"));
+            }
+            if (!spec.path("ipFamilies").isEmpty()) {
+                causes.add(Causes.forbidden("spec.ipFamilies", "may not be set for ExternalName services"));
+            }
+            if (spec.hasNonNull("ipFamilyPolicy")) {
+                causes.add(Causes.forbidden("spec.ipFamilyPolicy", "may not be set for ExternalName services"));
+            }
             String name = Nodes.text(spec, "externalName");
             String bare = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
             if (!name.isEmpty()) {
@@ -116,6 +127,24 @@ final class ServiceAddressValidation {
         }
         if (clusterIps.size() > 2) {
             causes.add(Causes.invalid("spec.clusterIPs", slice, "may only hold up to 2 values"));
+        }
+        // This cluster is single-stack IPv4 (initIPFamilyFields' refusals, in its words).
+        for (int i = 0; i < families.size(); i++) {
+            if (families.get(i).equals("IPv6")) {
+                causes.add(Causes.invalid("spec.ipFamilies[" + i + "]", GoValues.quote("IPv6"),
+                        "not configured on this cluster"));
+            }
+        }
+        if (policy.equals("RequireDualStack")) {
+            causes.add(Causes.invalid("spec.ipFamilyPolicy", GoValues.quote(policy),
+                    "this cluster is not configured for dual-stack services"));
+        }
+        if (families.size() > 1 && policy.equals("SingleStack")) {
+            causes.add(Causes.invalid("spec.ipFamilyPolicy", GoValues.quote(policy),
+                    "must be 'RequireDualStack' or 'PreferDualStack' when multiple IP families are specified"));
+        }
+        if (clusterIps.size() == 2 && clusterIps.stream().allMatch(ip -> ip.indexOf(':') < 0 && !ip.equals("None"))) {
+            causes.add(Causes.invalid("spec.clusterIPs", slice, "may specify no more than one IP for each IP family"));
         }
         return causes;
     }
