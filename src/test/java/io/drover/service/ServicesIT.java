@@ -222,6 +222,15 @@ class ServicesIT {
                     || now.getStatus().getLoadBalancer().getIngress() == null
                     || now.getStatus().getLoadBalancer().getIngress().isEmpty();
         });
+        // The class may not change; a type change drops it, and allocateLoadBalancerNodePorts, with the LoadBalancer.
+        assertThatThrownBy(() -> services.withName("lb-classed").edit(svc -> new ServiceBuilder(svc).editSpec()
+                .withLoadBalancerClass("example.com/another").endSpec().build()))
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
+                        .contains("spec.loadBalancerClass: Invalid value: \"example.com/another\": may not change once set"));
+        Service nodePort = services.withName("lb-classed").edit(svc -> new ServiceBuilder(svc).editSpec()
+                .withType("NodePort").endSpec().build());
+        assertThat(nodePort.getSpec().getLoadBalancerClass()).isNull();
+        assertThat(nodePort.getSpec().getAllocateLoadBalancerNodePorts()).isNull();
     }
 
     @Test

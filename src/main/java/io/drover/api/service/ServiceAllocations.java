@@ -70,6 +70,14 @@ public final class ServiceAllocations {
                 spec.remove(List.of("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"));
             }
         }
+        // A LoadBalancer no longer drops the LoadBalancer-only fields the update did not change.
+        if (oldType.equals("LoadBalancer") && !type.equals("LoadBalancer")) {
+            for (String field : List.of("allocateLoadBalancerNodePorts", "loadBalancerClass")) {
+                if (spec.path(field).equals(oldSpec.path(field))) {
+                    spec.remove(field);
+                }
+            }
+        }
         // A type no longer reached from outside drops the externalTrafficPolicy the update did not change.
         if (externallyAccessible(oldSpec) && !externallyAccessible(spec)
                 && spec.path("externalTrafficPolicy").equals(oldSpec.path("externalTrafficPolicy"))) {

@@ -65,8 +65,33 @@ final class ServiceAddressValidation {
             causes.add(Causes.invalid("spec.healthCheckNodePort", Long.toString(healthCheckNodePort),
                     "may only be set when `type` is 'LoadBalancer' and `externalTrafficPolicy` is 'Local'"));
         }
-        if (!spec.path("loadBalancerSourceRanges").isEmpty() && !type.equals("LoadBalancer")) {
-            causes.add(Causes.forbidden("spec.loadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"));
+        // Kubernetes' path here is spelled with a capital L (specPath.Child("LoadBalancerSourceRanges")).
+        JsonNode sourceRanges = spec.path("loadBalancerSourceRanges");
+        if (!sourceRanges.isEmpty() && !type.equals("LoadBalancer")) {
+            causes.add(Causes.forbidden("spec.LoadBalancerSourceRanges", "may only be used when `type` is 'LoadBalancer'"));
+        }
+        for (int i = 0; i < sourceRanges.size(); i++) {
+            String range = sourceRanges.get(i).asText().strip(); // space-padding is allowed, a historical accident
+            if (!isCidr(range)) {
+                causes.add(Causes.invalid("spec.LoadBalancerSourceRanges[" + i + "]", GoValues.quote(range),
+                        "must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)"));
+            }
+        }
+        if (!type.equals("LoadBalancer") && spec.hasNonNull("allocateLoadBalancerNodePorts")) {
+            causes.add(Causes.forbidden("spec.allocateLoadBalancerNodePorts",
+                    "may only be used when `type` is 'LoadBalancer'"));
+        }
+        if (spec.hasNonNull("loadBalancerClass")) {
+            String lbClass = spec.get("loadBalancerClass").asText();
+            if (type.equals("LoadBalancer")) {
+                causes.addAll(Causes.invalidEach("spec.loadBalancerClass", lbClass, NameRules.qualifiedName(lbClass)));
+            } else {
+                causes.add(Causes.forbidden("spec.loadBalancerClass", "may only be used when `type` is 'LoadBalancer'"));
+            }
+        }
+        if (spec.hasNonNull("trafficDistribution") && !spec.get("trafficDistribution").asText().equals("PreferClose")) {
+            causes.add(Causes.notSupported("spec.trafficDistribution",
+                    GoValues.quote(spec.get("trafficDistribution").asText()), List.of("PreferClose")));
         }
         JsonNode timeout = spec.path("sessionAffinityConfig").path("clientIP").get("timeoutSeconds");
         if (Nodes.text(spec, "sessionAffinity").equals("ClientIP") && timeout != null && timeout.isNumber()
@@ -160,6 +185,19 @@ final class ServiceAddressValidation {
         List<String> clusterIps = texts(spec == null ? null : spec.get("clusterIPs"));
         String clusterIp = Nodes.text(spec, "clusterIP");
         return clusterIps.isEmpty() && !clusterIp.isEmpty() ? List.of(clusterIp) : clusterIps;
+    }
+
+    /** A CIDR as ParseCIDRSloppy reads one: an address, a slash, a prefix length within its family's bits. */
+    static boolean isCidr(String value) {
+        int slash = value.indexOf('/');
+        if (slash < 0 || !PodNetworkValidation.isIp(value.substring(0, slash))) {
+            return false;
+        }
+        String bits = value.substring(slash + 1);
+        if (!bits.matches("[0-9]{1,3}")) {
+            return false;
+        }
+        return Integer.parseInt(bits) <= (value.substring(0, slash).contains(":") ? 128 : 32);
     }
 
     private static List<String> texts(JsonNode list) {

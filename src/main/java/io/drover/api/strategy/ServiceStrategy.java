@@ -193,6 +193,13 @@ final class ServiceStrategy extends KindStrategy {
     List<Cause> validateImmutable(ObjectNode oldService, ObjectNode newService) {
         JsonNode oldSpec = oldService.get("spec");
         JsonNode newSpec = newService.get("spec");
+        if (Nodes.text(oldSpec, "type").equals("LoadBalancer") && Nodes.text(newSpec, "type").equals("LoadBalancer")
+                && !oldSpec.path("loadBalancerClass").equals(newSpec.path("loadBalancerClass"))) {
+            // validateLoadBalancerClassField: a LoadBalancer's class may not change once set.
+            JsonNode lbClass = newSpec.get("loadBalancerClass");
+            return List.of(Causes.invalid("spec.loadBalancerClass", lbClass == null || lbClass.isNull() ? "null"
+                    : GoValues.quote(lbClass.asText()), "may not change once set"));
+        }
         if (Nodes.text(oldSpec, "type").equals("ExternalName") || Nodes.text(newSpec, "type").equals("ExternalName")) {
             return List.of();
         }

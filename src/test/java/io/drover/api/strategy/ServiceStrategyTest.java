@@ -20,6 +20,30 @@ class ServiceStrategyTest {
     }
 
     @Test
+    void loadBalancerOnlyFieldsAreCheckedAsValidateServiceChecksThem() {
+        assertThat(create("{allocateLoadBalancerNodePorts: true, loadBalancerClass: 'x/y', ports: [{port: 80}]}"))
+                .containsExactly("spec.allocateLoadBalancerNodePorts: Forbidden: may only be used when `type` is "
+                        + "'LoadBalancer'", "spec.loadBalancerClass: Forbidden: may only be used when `type` is "
+                        + "'LoadBalancer'");
+        assertThat(create("{type: 'LoadBalancer', loadBalancerClass: 'bad class', loadBalancerSourceRanges: ['foo', "
+                + "' 10.0.0.0/8 '], trafficDistribution: 'Foo', ports: [{port: 80}]}")).hasSize(3)
+                .anySatisfy(m -> assertThat(m).startsWith("spec.loadBalancerClass: Invalid value: \"bad class\": name "
+                        + "part must consist of alphanumeric characters"))
+                .contains("spec.LoadBalancerSourceRanges[0]: Invalid value: \"foo\": must be a valid CIDR value, "
+                        + "(e.g. 10.9.8.0/24 or 2001:db8::/64)", "spec.trafficDistribution: Unsupported value: \"Foo\": "
+                        + "supported values: \"PreferClose\"");
+        assertThat(create("{type: 'ExternalName', externalName: 'a.example.com', ipFamilyPolicy: 'SingleStack'}"))
+                .containsExactly("spec.ipFamilyPolicy: Forbidden: may not be set for ExternalName services");
+        assertThat(create("{ipFamilies: ['IPv4', 'IPv6'], ports: [{port: 80}]}")).contains(
+                "spec.ipFamilies[1]: Invalid value: \"IPv6\": not configured on this cluster",
+                "spec.ipFamilyPolicy: Invalid value: \"SingleStack\": must be 'RequireDualStack' or 'PreferDualStack' "
+                        + "when multiple IP families are specified");
+        assertThat(create("{clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.5', '10.0.0.6'], ports: [{port: 80}]}"))
+                .containsExactly("spec.clusterIPs: Invalid value: []string{\"10.0.0.5\", \"10.0.0.6\"}: may specify no "
+                        + "more than one IP for each IP family");
+    }
+
+    @Test
     void fillsKubernetesDefaults() {
         assertThat(defaulted("{selector: {app: 'web'}, ports: [{port: 80}, {name: 'b', port: 81, targetPort: 0,"
                 + " nodePort: 0}]}").get("spec")).isEqualTo(Json.parse("{selector: {app: 'web'},"
@@ -56,7 +80,7 @@ class ServiceStrategyTest {
                         + "2001:db8::ffff)",
                 "spec.healthCheckNodePort: Invalid value: 31000: may only be set when `type` is 'LoadBalancer' and "
                         + "`externalTrafficPolicy` is 'Local'",
-                "spec.loadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'",
+                "spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is 'LoadBalancer'",
                 "spec.sessionAffinityConfig.clientIP.timeoutSeconds: Invalid value: 999999: must be greater than 0 "
                         + "and less than 86400");
         assertThat(create("{type: 'ExternalName', externalName: 'not a dns name!'}")).hasSize(1).first().asString()
