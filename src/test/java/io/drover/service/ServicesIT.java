@@ -234,6 +234,21 @@ class ServicesIT {
     }
 
     @Test
+    void portsOfOneNumberShareANodePort() {
+        var services = CLUSTER.client().services().inNamespace("default");
+        Service dns = services.resource(new ServiceBuilder().withNewMetadata().withName("dns").addToLabels("test",
+                "services-it").endMetadata().withNewSpec().withType("NodePort").addToSelector("app", "dns")
+                .addNewPort().withName("udp").withPort(53).withProtocol("UDP").endPort()
+                .addNewPort().withName("tcp").withPort(53).withProtocol("TCP").endPort().endSpec().build()).create();
+        int nodePort = dns.getSpec().getPorts().get(0).getNodePort();
+        assertThat(dns.getSpec().getPorts().get(1).getNodePort()).isEqualTo(nodePort);
+        // An update keeps it: the Service collides with itself only.
+        Service labelled = services.withName("dns").edit(svc -> new ServiceBuilder(svc).editMetadata()
+                .addToLabels("edited", "yes").endMetadata().build());
+        assertThat(labelled.getSpec().getPorts()).extracting(p -> p.getNodePort()).containsOnly(nodePort);
+    }
+
+    @Test
     void addressFieldsThisClusterCannotServeAreRefused() {
         var services = CLUSTER.client().services().inNamespace("default");
         assertRefused(new ServiceBuilder(service("ext", false)).editSpec().withType("ExternalName")

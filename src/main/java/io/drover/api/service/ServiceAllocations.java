@@ -10,8 +10,10 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.service.ServiceClaims.Kind;
 import io.drover.store.StoreUnavailableException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
@@ -242,9 +244,7 @@ public final class ServiceAllocations {
     private static Optional<Cause> healthCheckNodePort(ObjectNode spec, NodePortAllocator allocator, ClaimRound round) {
         int requested = spec.path("healthCheckNodePort").asInt(0);
         if (requested != 0) {
-            return allocator.claim(requested)
-                    .or(() -> round.take(Kind.NODE_PORT, Integer.toString(requested)) ? Optional.empty()
-                            : Optional.of("provided port is already allocated"))
+            return claim(requested, allocator, round)
                     .map(why -> new Cause("FieldValueInvalid", "Invalid value: " + requested + ": failed to allocate "
                             + "requested HealthCheck NodePort " + requested + ": " + why, "spec.healthCheckNodePort"));
         }
@@ -257,36 +257,66 @@ public final class ServiceAllocations {
         return Optional.empty();
     }
 
+    /**
+     * initNodePorts: ports of one port number (a DNS Service's 53/UDP and 53/TCP) share one nodePort,
+     * the one asked for on any of them, else one allocated; a port with another nodePort asked for
+     * claims it too.
+     */
     private static List<Cause> nodePorts(ObjectNode spec, NodePortAllocator allocator, ClaimRound round,
             boolean allocateMissing) {
         List<Cause> causes = new ArrayList<>();
-        List<ObjectNode> wanting = new ArrayList<>();
-        int i = 0;
-        for (JsonNode port : spec.path("ports")) {
+        Map<Integer, Integer> byServicePort = new HashMap<>();
+        List<JsonNode> ports = new ArrayList<>();
+        spec.path("ports").forEach(ports::add);
+        for (int i = 0; i < ports.size(); i++) {
+            ObjectNode port = (ObjectNode) ports.get(i);
+            int servicePort = port.path("port").asInt();
             int requested = port.path("nodePort").asInt(0);
-            if (requested == 0) {
-                if (allocateMissing) {
-                    wanting.add((ObjectNode) port);
-                }
-            } else {
-                String at = "spec.ports[" + i + "].nodePort";
-                allocator.claim(requested)
-                        .or(() -> round.take(Kind.NODE_PORT, Integer.toString(requested)) ? Optional.empty()
-                                : Optional.of("provided port is already allocated"))
-                        .ifPresent(why -> causes.add(new Cause("FieldValueInvalid",
-                                "Invalid value: " + requested + ": " + why, at)));
+            if (requested == 0 && !allocateMissing) {
+                continue; // only the nodePorts asked for
             }
-            i++;
-        }
-        for (ObjectNode port : wanting) {
-            int allocated;
-            do {
-                // next() marks the port taken, so one another server claimed meanwhile is not offered again.
-                allocated = allocator.next().orElseThrow(
-                        () -> ApiException.internal("failed to allocate a nodePort: range is full"));
-            } while (!round.take(Kind.NODE_PORT, Integer.toString(allocated)));
-            port.put("nodePort", allocated);
+            String at = "spec.ports[" + i + "].nodePort";
+            Integer shared = byServicePort.get(servicePort);
+            if (shared == null) {
+                int wanted = requested != 0 ? requested : requestedFor(servicePort, ports);
+                if (wanted != 0) {
+                    claim(wanted, allocator, round).ifPresent(why -> causes.add(new Cause("FieldValueInvalid",
+                            "Invalid value: " + wanted + ": " + why, at)));
+                    port.put("nodePort", wanted);
+                    byServicePort.put(servicePort, wanted);
+                } else {
+                    int allocated;
+                    do {
+                        // next() marks the port taken, so one another server claimed meanwhile is not offered again.
+                        allocated = allocator.next().orElseThrow(
+                                () -> ApiException.internal("failed to allocate a nodePort: range is full"));
+                    } while (!round.take(Kind.NODE_PORT, Integer.toString(allocated)));
+                    port.put("nodePort", allocated);
+                    byServicePort.put(servicePort, allocated);
+                }
+            } else if (requested == 0) {
+                port.put("nodePort", shared);
+            } else if (requested != shared) {
+                claim(requested, allocator, round).ifPresent(why -> causes.add(new Cause("FieldValueInvalid",
+                        "Invalid value: " + requested + ": " + why, at)));
+            }
         }
         return causes;
+    }
+
+    /** findRequestedNodePort: the nodePort asked for on a port of this number, 0 for none. */
+    private static int requestedFor(int servicePort, List<JsonNode> ports) {
+        for (JsonNode port : ports) {
+            if (port.path("port").asInt() == servicePort && port.path("nodePort").asInt(0) != 0) {
+                return port.path("nodePort").asInt();
+            }
+        }
+        return 0;
+    }
+
+    /** A nodePort asked for: why it cannot be had, or empty once it is this Service's. */
+    private static Optional<String> claim(int port, NodePortAllocator allocator, ClaimRound round) {
+        return allocator.claim(port).or(() -> round.take(Kind.NODE_PORT, Integer.toString(port)) ? Optional.empty()
+                : Optional.of("provided port is already allocated"));
     }
 }
