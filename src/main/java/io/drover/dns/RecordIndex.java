@@ -5,6 +5,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
@@ -20,6 +21,7 @@ import org.xbill.DNS.Type;
  * exist and otherwise forwarded.
  */
 final class RecordIndex {
+    private static final int MAX_CNAME_HOPS = 8;
     /** What the zone says about one question. */
     sealed interface Answer {
         /** The name has records of the asked type. */
@@ -87,9 +89,38 @@ final class RecordIndex {
         if (found == null || found.isEmpty()) {
             // A CNAME answers every type, as for ExternalName services.
             List<Record> cname = byType.get(Type.CNAME);
-            return cname == null ? NO_DATA : new Answer.Records(cname);
+            return cname == null ? NO_DATA : new Answer.Records(followed(cname, type));
         }
         return new Answer.Records(found);
+    }
+
+    /**
+     * A CNAME with the records of its target when the target is a name of the cluster's zones, as
+     * CoreDNS's kubernetes plugin follows an ExternalName that points at another Service (a name
+     * outside the zones is the client's resolver's to follow). Bounded, so a loop ends.
+     */
+    private List<Record> followed(List<Record> cname, int type) {
+        List<Record> chain = new java.util.ArrayList<>(cname);
+        Record last = cname.getFirst();
+        for (int hops = 0; hops < MAX_CNAME_HOPS && last instanceof CNAMERecord alias; hops++) {
+            Name target = alias.getTarget();
+            if (zoneOf(target) == null || !names.contains(target) || type == Type.CNAME) {
+                break;
+            }
+            Map<Integer, List<Record>> byType = records.getOrDefault(target, Map.of());
+            List<Record> found = byType.get(type);
+            if (found != null && !found.isEmpty()) {
+                chain.addAll(found);
+                break;
+            }
+            List<Record> next = byType.get(Type.CNAME);
+            if (next == null || next.isEmpty()) {
+                break;
+            }
+            chain.addAll(next);
+            last = next.getFirst();
+        }
+        return chain;
     }
 
     /** The SOA of the zone {@code name} falls in, with the owner renamed to that zone. */

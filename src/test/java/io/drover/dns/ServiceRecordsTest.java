@@ -94,6 +94,23 @@ class ServiceRecordsTest {
     }
 
     @Test
+    void anExternalNameInsideTheClusterIsFollowedToItsAddresses() {
+        Service alias = new ServiceBuilder().withNewMetadata().withName("alias").withNamespace("shop").endMetadata()
+                .withNewSpec().withType("ExternalName").withExternalName("web.shop.svc.cluster.local").endSpec().build();
+        Service loop = new ServiceBuilder().withNewMetadata().withName("loop").withNamespace("shop").endMetadata()
+                .withNewSpec().withType("ExternalName").withExternalName("loop.shop.svc.cluster.local").endSpec().build();
+        RecordIndex index = build(List.of(service("web", "shop", "10.43.0.50", "http", "TCP", 80), alias, loop),
+                List.of());
+
+        List<org.xbill.DNS.Record> answer = records(index, "alias.shop.svc.cluster.local.", Type.A);
+        assertThat(answer).hasSize(2);
+        assertThat(((CNAMERecord) answer.get(0)).getTarget()).isEqualTo(Name.fromConstantString("web.shop.svc.cluster.local."));
+        assertThat(((ARecord) answer.get(1)).getAddress().getHostAddress()).isEqualTo("10.43.0.50");
+        assertThat(records(index, "alias.shop.svc.cluster.local.", Type.CNAME)).hasSize(1);
+        assertThat(records(index, "loop.shop.svc.cluster.local.", Type.A)).hasSizeLessThan(10); // a loop ends
+    }
+
+    @Test
     void serviceWithoutClusterIpYetExistsWithoutAddresses() {
         RecordIndex index = build(List.of(service("new", "shop", null, "http", "TCP", 80)), List.of());
 
