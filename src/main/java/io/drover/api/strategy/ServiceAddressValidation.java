@@ -2,6 +2,7 @@ package io.drover.api.strategy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drover.api.ApiException.Cause;
+import io.netty.util.NetUtil;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -57,6 +58,13 @@ final class ServiceAddressValidation {
             String ip = externalIps.get(i).asText();
             if (!PodNetworkValidation.isIp(ip)) {
                 causes.add(Causes.invalid("spec.externalIPs[" + i + "]", GoValues.quote(ip), PodNetworkValidation.IP_ERROR));
+            } else {
+                // ValidateNonSpecialIP: no unspecified, loopback or link-local address
+                List<String> special = new ArrayList<>(EndpointValidation.specialAddressProblems(ip));
+                if (NetUtil.createInetAddressFromIpAddressString(ip).isLoopbackAddress()) {
+                    special.add(0, "may not be in the loopback range (127.0.0.0/8, ::1/128)");
+                }
+                causes.addAll(Causes.invalidEach("spec.externalIPs[" + i + "]", ip, special));
             }
         }
         long healthCheckNodePort = spec.path("healthCheckNodePort").asLong(0);
@@ -153,7 +161,11 @@ final class ServiceAddressValidation {
         if (clusterIps.size() > 2) {
             causes.add(Causes.invalid("spec.clusterIPs", slice, "may only hold up to 2 values"));
         }
-        // This cluster is single-stack IPv4 (initIPFamilyFields' refusals, in its words).
+        // This cluster is single-stack IPv4 (initIPFamilyFields' refusals, in its words); a headless Service
+        // without a selector is exempt, as initIPFamilyFields returns before them for one.
+        if (isHeadless(spec) && spec.path("selector").isEmpty()) {
+            return causes;
+        }
         for (int i = 0; i < families.size(); i++) {
             if (families.get(i).equals("IPv6")) {
                 causes.add(Causes.invalid("spec.ipFamilies[" + i + "]", GoValues.quote("IPv6"),

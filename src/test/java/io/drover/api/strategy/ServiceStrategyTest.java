@@ -38,6 +38,15 @@ class ServiceStrategyTest {
                 "spec.ipFamilies[1]: Invalid value: \"IPv6\": not configured on this cluster",
                 "spec.ipFamilyPolicy: Invalid value: \"SingleStack\": must be 'RequireDualStack' or 'PreferDualStack' "
                         + "when multiple IP families are specified");
+        assertThat(create("{externalIPs: ['0.0.0.0', '127.0.0.1', '224.0.0.1', '192.0.2.10'], ports: [{port: 80}]}"))
+                .containsExactly("spec.externalIPs[0]: Invalid value: \"0.0.0.0\": may not be unspecified (0.0.0.0)",
+                        "spec.externalIPs[1]: Invalid value: \"127.0.0.1\": may not be in the loopback range "
+                                + "(127.0.0.0/8, ::1/128)",
+                        "spec.externalIPs[2]: Invalid value: \"224.0.0.1\": may not be in the link-local multicast "
+                                + "range (224.0.0.0/24, ff02::/10)");
+        // A headless Service without a selector may name any families (initIPFamilyFields returns before the checks).
+        assertThat(create("{clusterIP: 'None', ipFamilyPolicy: 'RequireDualStack', ipFamilies: ['IPv4', 'IPv6']}"))
+                .isEmpty();
         assertThat(create("{clusterIP: '10.0.0.5', clusterIPs: ['10.0.0.5', '10.0.0.6'], ports: [{port: 80}]}"))
                 .containsExactly("spec.clusterIPs: Invalid value: []string{\"10.0.0.5\", \"10.0.0.6\"}: may specify no "
                         + "more than one IP for each IP family");
