@@ -60,6 +60,17 @@ final class DrainCheck {
      */
     static Verdict check(String podUid, Set<String> services, List<EndpointSlice> slices,
             Supplier<List<Lease>> proxies, Instant now) {
+        return check(podUid, services, slices, proxies, now, Long.MAX_VALUE);
+    }
+
+    /**
+     * @param outSince the revision an earlier look found the pod out of every Service at, which the
+     *     proxies need to have applied however far other pods' changes have moved the slices since
+     *     ({@link Long#MAX_VALUE} for none): under churn (a scale-down of many pods) the slices'
+     *     newest revision keeps rising, and waiting for it held pods for the whole bound
+     */
+    static Verdict check(String podUid, Set<String> services, List<EndpointSlice> slices,
+            Supplier<List<Lease>> proxies, Instant now, long outSince) {
         for (EndpointSlice slice : slices) {
             String service = serviceOf(slice);
             if (service != null && endpoints(slice).stream().anyMatch(e -> isPod(e, podUid))) {
@@ -97,6 +108,7 @@ final class DrainCheck {
         if (revision < 0) {
             return new Verdict.Drained(-1);
         }
+        revision = Math.min(revision, outSince);
         List<String> behind = new ArrayList<>();
         for (Lease lease : proxies.get()) {
             OptionalLong applied = AppliedRevisionLease.applied(lease, now);

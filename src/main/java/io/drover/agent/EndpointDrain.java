@@ -48,6 +48,8 @@ final class EndpointDrain {
         boolean proxiesDone;
         /** The pod was marked not ready, to stop serving. */
         boolean unserving;
+        /** The revision the pod was first found out of every Service at, which the proxies must reach. */
+        long outSince = Long.MAX_VALUE;
         /** How long the drain took, once it is over. */
         Duration took;
 
@@ -89,7 +91,7 @@ final class EndpointDrain {
         try {
             verdict = DrainCheck.check(pod.getMetadata().getUid(), drain.services,
                     source.slices(pod.getMetadata().getNamespace(), Set.copyOf(drain.services)),
-                    source::proxyLeases, now);
+                    source::proxyLeases, now, drain.outSince);
         } catch (KubernetesClientException e) {
             verdict = new DrainCheck.Verdict.Listed("?", "the API could not be read: " + e.getMessage());
         }
@@ -105,6 +107,9 @@ final class EndpointDrain {
                 return awaitBacklog(pod, key, drain, elapsed);
             }
             default -> {
+                if (verdict instanceof DrainCheck.Verdict.AwaitingProxies awaiting) {
+                    drain.outSince = Math.min(drain.outSince, awaiting.revision());
+                }
                 if (verdict instanceof DrainCheck.Verdict.StopServing && !drain.unserving) {
                     drain.unserving = true;
                     stopServing.run();

@@ -83,6 +83,20 @@ class EndpointDrainTest {
     }
 
     @Test
+    void underChurnItWaitsForTheRevisionThatTookThePodOutNotForTheNewestOne() {
+        slices.add(slice("web-a", 10, endpoint("a", false, false, true)));
+        slices.add(slice("web-b", 11, endpoint("b", true, true, false)));
+        leases.add(lease("node-1", 9, clock.instant()));
+        Pod pod = pod("a");
+
+        assertThat(holdOff(pod, GRACE)).as("out at 11, the proxy at 9").isEqualTo(EndpointDrain.RECHECK);
+        // Other pods come and go: the slices' newest revision runs ahead of the proxy's acknowledgements.
+        slices.set(1, slice("web-b", 20, endpoint("b", true, true, false)));
+        leases.set(0, lease("node-1", 15, clock.instant()));
+        assertThat(holdOff(pod, GRACE)).as("the proxy applied 11, where the pod was already out").isNull();
+    }
+
+    @Test
     void afterTheProxiesItWaitsForThePodToAcceptTheConnectionsTheyOpenedBefore() {
         backlog = 2;
         Pod pod = drainedFromTheProxies("a");
