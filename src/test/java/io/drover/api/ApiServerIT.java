@@ -1546,6 +1546,26 @@ class ApiServerIT {
     }
 
     @Test
+    void anApplyConflictIsAStatusWithItsCausesAlone() throws Exception {
+        String ns = newNamespace("conflict");
+        String cm = "/api/v1/namespaces/" + ns + "/configmaps/c?fieldManager=";
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"},\"data\":{\"k\":\"%s\"}}";
+        assertThat(raw("PATCH", cm + "alice", "application/apply-patch+yaml", body.formatted("a"), true).statusCode())
+                .isEqualTo(201);
+
+        HttpResponse<String> conflict = raw("PATCH", cm + "bob", "application/apply-patch+yaml", body.formatted("b"), true);
+
+        assertThat(conflict.statusCode()).isEqualTo(409);
+        var status = new ObjectMapper().readTree(conflict.body());
+        assertThat(status.path("reason").asText()).isEqualTo("Conflict");
+        assertThat(status.path("message").asText()).isEqualTo("Apply failed with 1 conflict: conflict with \"alice\": .data.k");
+        var details = status.path("details");
+        assertThat(details.has("name") || details.has("kind") || details.has("group")).isFalse();
+        assertThat(details.path("causes").get(0).path("reason").asText()).isEqualTo("FieldManagerConflict");
+        assertThat(details.path("causes").get(0).path("field").asText()).isEqualTo(".data.k");
+    }
+
+    @Test
     void aServerSideApplyWorksInEveryServedVersion() throws Exception {
         String ns = newNamespace("apply-v1");
         String hpas = "/apis/autoscaling/v1/namespaces/" + ns + "/horizontalpodautoscalers/web?fieldManager=kubectl";

@@ -484,7 +484,8 @@ final class ResourceHandler {
             List<ApiException.Cause> causes = result.conflicts().stream()
                     .map(c -> new ApiException.Cause("FieldManagerConflict", c.causeMessage(), c.field()))
                     .toList();
-            throw new ApiException(409, "Conflict", result.conflictMessage(), path.type(), path.name(), causes);
+            // NewApplyConflict: the Status's details hold the causes alone.
+            throw new ApiException(409, "Conflict", result.conflictMessage(), null, null, causes);
         }
         return result.merged();
     }
