@@ -1,8 +1,11 @@
 package io.drover.api.http;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import io.drover.api.ApiException;
 import io.drover.api.protobuf.ProtobufBodies;
 import io.drover.api.validation.DuplicateFields;
@@ -26,10 +29,13 @@ public final class Bodies {
     private static final Pattern LEADING_EXCEPTION = Pattern.compile("^(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
 
     private final ObjectMapper json;
+    /** The same reader with Jackson's own detector of a field given twice, which costs no second pass. */
+    private final ObjectReader duplicateDetecting;
     private final YamlTrees yaml = new YamlTrees();
 
     Bodies(ObjectMapper json) {
         this.json = json;
+        this.duplicateDetecting = json.reader().with(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
     }
 
     /**
@@ -95,19 +101,27 @@ public final class Bodies {
         };
         try {
             List<YamlTrees.DuplicateKey> yamlDuplicates = List.of();
+            List<DuplicateFields.Occurrence> jsonFields = List.of();
             JsonNode node;
             if (isYaml) {
                 YamlTrees.Read read = yaml.readWithDuplicates(body);
                 node = read.tree();
                 yamlDuplicates = read.duplicates();
             } else {
-                node = json.readTree(body);
+                try {
+                    node = findDuplicates ? duplicateDetecting.readTree(body) : json.readTree(body);
+                } catch (JsonParseException e) {
+                    if (!DuplicateFields.isDuplicate(e)) {
+                        throw e;
+                    }
+                    // A field given twice, rarely: read as Go reads it (the last value wins), and find them all.
+                    node = json.readTree(body);
+                    jsonFields = DuplicateFields.occurrences(body);
+                }
             }
             if (node == null || node.isMissingNode()) {
                 throw ApiException.badRequest("the request body is empty");
             }
-            List<DuplicateFields.Occurrence> jsonFields = !isYaml && findDuplicates ? DuplicateFields.scan(body)
-                    : List.of();
             return new Parsed(node, isYaml, jsonFields, findDuplicates ? yamlDuplicates : List.of());
         } catch (YamlTrees.DecodeException e) {
             throw ApiException.badRequest(yamlRefusal(body, media, kind, e.getMessage()));

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadFeature;
 import java.io.IOException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -21,8 +20,6 @@ import java.util.Set;
  * {@code [1].path} in a JSON patch).
  */
 public final class DuplicateFields {
-    private static final JsonFactory STRICT = JsonFactory.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
     private static final JsonFactory PLAIN = new JsonFactory();
 
     private DuplicateFields() {}
@@ -30,34 +27,25 @@ public final class DuplicateFields {
     /** One field of the body: its path, and whether its object had a field of that name before. */
     public record Occurrence(String path, boolean duplicate) {}
 
+    /** Whether a parse failed on Jackson's STRICT_DUPLICATE_DETECTION: a field given twice. */
+    public static boolean isDuplicate(JsonParseException e) {
+        return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
+    }
+
     /**
-     * Every field of {@code json} in document order, or an empty list when no object has a field
-     * twice, which is found first without building any path. A body that is not well-formed JSON
-     * also gives an empty list: its parse reports that.
+     * Every field of {@code json} in document order, each marked when repeated: for a body that
+     * Jackson's own detector (STRICT_DUPLICATE_DETECTION, on the request's parse) found to repeat
+     * one, so that nothing is paid for the bodies that do not. Empty for one that is not JSON.
      */
-    public static List<Occurrence> scan(byte[] json) {
+    public static List<Occurrence> occurrences(byte[] json) {
         try {
-            if (!hasDuplicate(json)) {
-                return List.of();
-            }
-            return occurrences(json);
+            return readOccurrences(json);
         } catch (IOException e) {
             return List.of();
         }
     }
 
-    private static boolean hasDuplicate(byte[] json) throws IOException {
-        try (JsonParser parser = STRICT.createParser(json)) {
-            while (parser.nextToken() != null) {
-                // Jackson's own detector throws at the first name seen twice in one object.
-            }
-            return false;
-        } catch (JsonParseException e) {
-            return e.getOriginalMessage() != null && e.getOriginalMessage().startsWith("Duplicate field");
-        }
-    }
-
-    private static List<Occurrence> occurrences(byte[] json) throws IOException {
+    private static List<Occurrence> readOccurrences(byte[] json) throws IOException {
         List<Occurrence> found = new ArrayList<>();
         Deque<Level> levels = new ArrayDeque<>();
         try (JsonParser parser = PLAIN.createParser(json)) {

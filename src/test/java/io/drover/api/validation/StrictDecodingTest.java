@@ -31,19 +31,20 @@ public class StrictDecodingTest {
             }""";
 
     @Test
-    void aBodyWithoutRepeatsIsScannedWithoutPaths() {
-        assertThat(DuplicateFields.scan(bytes("{\"a\":{\"b\":1},\"c\":[{\"b\":2},{\"b\":3}]}"))).isEmpty();
-        assertThat(DuplicateFields.scan(bytes("{\"a\":"))).isEmpty();
+    void fieldsOfDifferentObjectsAreNoRepeatsAndABrokenBodyHasNone() {
+        assertThat(DuplicateFields.occurrences(bytes("{\"a\":{\"b\":1},\"c\":[{\"b\":2},{\"b\":3}]}")))
+                .noneMatch(DuplicateFields.Occurrence::duplicate);
+        assertThat(DuplicateFields.occurrences(bytes("{\"a\":"))).isEmpty();
     }
 
     @Test
     void fieldsAreListedInDocumentOrderWithTheirPaths() {
-        assertThat(DuplicateFields.scan(bytes("{\"a\":[1,{\"x\":1,\"x\":2}],\"m\":{\"k\":\"v\"},\"a\":0}")))
+        assertThat(DuplicateFields.occurrences(bytes("{\"a\":[1,{\"x\":1,\"x\":2}],\"m\":{\"k\":\"v\"},\"a\":0}")))
                 .containsExactly(new DuplicateFields.Occurrence("a", false),
                         new DuplicateFields.Occurrence("a[1].x", false), new DuplicateFields.Occurrence("a[1].x", true),
                         new DuplicateFields.Occurrence("m", false), new DuplicateFields.Occurrence("m.k", false),
                         new DuplicateFields.Occurrence("a", true));
-        assertThat(DuplicateFields.scan(bytes("[{\"op\":\"add\",\"path\":\"/a\",\"path\":\"/b\"}]")))
+        assertThat(DuplicateFields.occurrences(bytes("[{\"op\":\"add\",\"path\":\"/a\",\"path\":\"/b\"}]")))
                 .contains(new DuplicateFields.Occurrence("[0].path", true));
     }
 
@@ -51,7 +52,7 @@ public class StrictDecodingTest {
     void anObjectInterleavesRepeatsAndUnknownFieldsAndReportsAnUnknownRepeatOnce() throws Exception {
         var object = new ObjectMapper().readTree(DEPLOYMENT);
         List<String> unknown = UnknownFields.find("apps/v1", "Deployment", object);
-        StrictDecoding decoding = StrictDecoding.objectInDocumentOrder(DuplicateFields.scan(bytes(DEPLOYMENT)));
+        StrictDecoding decoding = StrictDecoding.objectInDocumentOrder(DuplicateFields.occurrences(bytes(DEPLOYMENT)));
 
         assertThat(decoding.errorMessage("apps/v1", "Deployment", decoding.problems(unknown))).isEqualTo(
                 "Deployment in version \"v1\" cannot be handled as a Deployment: strict decoding error: "
@@ -65,7 +66,7 @@ public class StrictDecodingTest {
     @Test
     void aMergePatchReportsItsRepeatsFirstAndItsMessageNamesNoKind() {
         String patch = "{\"spec\":{\"unknownDupe\":1,\"unknownDupe\":2,\"paused\":true,\"paused\":false}}";
-        StrictDecoding decoding = StrictDecoding.patch(DuplicateFields.scan(bytes(patch)));
+        StrictDecoding decoding = StrictDecoding.patch(DuplicateFields.occurrences(bytes(patch)));
 
         List<StrictDecoding.Problem> problems = decoding.problems(List.of("spec.unknownDupe"));
         assertThat(problems).extracting(StrictDecoding.Problem::error).containsExactly(
@@ -77,7 +78,7 @@ public class StrictDecodingTest {
     void aJsonPatchNamesItsOperationsUnknownAndRepeatedMembers() {
         String patch = "[{\"op\":\"add\",\"path\":\"/spec/unknown1\",\"value\":\"val1\",\"foo\":\"bar\"},"
                 + "{\"op\":\"add\",\"path\":\"/spec/unknown2\",\"path\":\"/spec/unknown3\",\"value\":\"val1\"}]";
-        StrictDecoding decoding = StrictDecoding.jsonPatch(List.of("[0].foo"), DuplicateFields.scan(bytes(patch)));
+        StrictDecoding decoding = StrictDecoding.jsonPatch(List.of("[0].foo"), DuplicateFields.occurrences(bytes(patch)));
 
         assertThat(decoding.problems(List.of("spec.unknown1", "spec.unknown3"))).extracting(StrictDecoding.Problem::error)
                 .containsExactly("json patch unknown field \"[0].foo\"", "json patch duplicate field \"[1].path\"",
