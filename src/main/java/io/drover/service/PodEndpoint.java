@@ -12,7 +12,7 @@ import java.util.List;
  * pod's allocated host ports.
  *
  * @param ready serving and not terminating, or the Service publishes not-ready addresses
- * @param serving the pod is Ready (or the Service publishes not-ready addresses), terminating or not
+ * @param serving the pod is Ready, terminating or not (whatever the Service publishes)
  * @param ports one per Service port the pod has a host port for, in the Service's order
  */
 record PodEndpoint(Pod pod, String ip, boolean ready, boolean serving, boolean terminating, List<Port> ports) {

@@ -45,7 +45,8 @@ final class ServiceBackends {
                 continue;
             }
             boolean terminating = pod.getMetadata().getDeletionTimestamp() != null;
-            boolean serving = publishNotReady || isReady(pod);
+            // podToEndpoint: serving is the pod's readiness alone; publishNotReadyAddresses makes it ready.
+            boolean serving = isReady(pod);
             boolean ready = publishNotReady || (serving && !terminating);
             endpoints.add(new PodEndpoint(pod, pod.getStatus().getPodIP(), ready, serving, terminating,
                     ports(service, pod)));
