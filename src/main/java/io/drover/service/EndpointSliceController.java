@@ -116,6 +116,11 @@ final class EndpointSliceController implements Reconciler {
     }
 
     private void delete(EndpointSlice slice) {
+        delete(client, slice);
+    }
+
+    /** Deletes a slice; one already gone is no error. */
+    static void delete(KubernetesClient client, EndpointSlice slice) {
         try {
             client.discovery().v1().endpointSlices().inNamespace(slice.getMetadata().getNamespace())
                     .withName(slice.getMetadata().getName()).delete();

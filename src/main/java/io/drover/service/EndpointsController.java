@@ -57,6 +57,8 @@ final class EndpointsController implements Reconciler {
                 pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, namespace), publishNotReady);
         List<EndpointSubset> subsets = DesiredEndpoints.subsets(service, backends);
         var labels = ServiceLabels.of(service);
+        // The endpoints controller's own Endpoints are not for mirroring (its slices come from the pods).
+        labels.put(EndpointSliceMirroringController.SKIP_MIRROR, "true");
         var endpointsApi = client.endpoints().inNamespace(namespace);
         if (current == null) {
             endpointsApi.resource(new EndpointsBuilder().withNewMetadata().withName(name).withNamespace(namespace)

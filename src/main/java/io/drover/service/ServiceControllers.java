@@ -20,8 +20,8 @@ import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
 /**
- * Wires the endpoints, endpointslice and LoadBalancer-status controllers to their informers: a Service change enqueues
- * it; a pod change enqueues every Service of its namespace that selects it before or after; a
+ * Wires the endpoints, endpointslice, endpointslice-mirroring and LoadBalancer-status controllers to their informers:
+ * a Service change enqueues it; a change to an Endpoints enqueues its mirroring; a pod change enqueues every Service of its namespace that selects it before or after; a
  * change to a controller-managed slice (or the deletion of an Endpoints) enqueues its Service, so
  * edits by others are undone.
  */
@@ -48,6 +48,8 @@ public final class ServiceControllers {
                 new EndpointsController(client, services, pods, endpoints, clock));
         Controller loadBalancers = newController.apply("service-lb-controller",
                 new LoadBalancerController(client, services, nodes));
+        Controller mirroring = newController.apply("endpointslicemirroring-controller",
+                new EndpointSliceMirroringController(client, services, endpoints, slices));
         Consumer<String> enqueue = key -> {
             sliceController.enqueue(key);
             endpointsController.enqueue(key);
@@ -55,6 +57,7 @@ public final class ServiceControllers {
         services.addEventHandler(EventHandlers.onChange(s -> {
             enqueue.accept(Keys.of(s));
             loadBalancers.enqueue(Keys.of(s));
+            mirroring.enqueue(Keys.of(s));
         }));
         // A node's address or readiness changes every LoadBalancer's ingress.
         nodes.addEventHandler(EventHandlers.onChange(n -> services.getStore().list().stream()
@@ -79,22 +82,31 @@ public final class ServiceControllers {
         });
         slices.addEventHandler(EventHandlers.onChange(slice -> {
             var labels = slice.getMetadata().getLabels();
-            if (labels != null && ServiceLabels.CONTROLLER.equals(labels.get(ServiceLabels.MANAGED_BY))
-                    && labels.containsKey(ServiceLabels.SERVICE_NAME)) {
-                sliceController.enqueue(slice.getMetadata().getNamespace() + "/"
-                        + labels.get(ServiceLabels.SERVICE_NAME));
+            if (labels == null || !labels.containsKey(ServiceLabels.SERVICE_NAME)) {
+                return;
+            }
+            String service = slice.getMetadata().getNamespace() + "/" + labels.get(ServiceLabels.SERVICE_NAME);
+            if (ServiceLabels.CONTROLLER.equals(labels.get(ServiceLabels.MANAGED_BY))) {
+                sliceController.enqueue(service);
+            } else if (EndpointSliceMirroringController.MIRRORING.equals(labels.get(ServiceLabels.MANAGED_BY))) {
+                mirroring.enqueue(service);
             }
         }));
         endpoints.addEventHandler(new ResourceEventHandler<>() {
             @Override
-            public void onAdd(Endpoints obj) {}
+            public void onAdd(Endpoints obj) {
+                mirroring.enqueue(Keys.of(obj));
+            }
 
             @Override
-            public void onUpdate(Endpoints oldObj, Endpoints newObj) {}
+            public void onUpdate(Endpoints oldObj, Endpoints newObj) {
+                mirroring.enqueue(Keys.of(newObj));
+            }
 
             @Override
             public void onDelete(Endpoints obj, boolean finalStateUnknown) {
                 endpointsController.enqueue(Keys.of(obj));
+                mirroring.enqueue(Keys.of(obj));
             }
         });
         return List.of(services, slices, endpoints, nodes);

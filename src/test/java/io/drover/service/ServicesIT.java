@@ -249,6 +249,39 @@ class ServicesIT {
     }
 
     @Test
+    void endpointsWrittenForAServiceWithoutSelectorAreMirroredIntoSlices() {
+        var services = CLUSTER.client().services().inNamespace("default");
+        services.resource(new ServiceBuilder().withNewMetadata().withName("outside").addToLabels("test", "services-it")
+                .endMetadata().withNewSpec().addNewPort().withName("db").withPort(5432).endPort().endSpec().build())
+                .create();
+        var endpointsApi = CLUSTER.client().endpoints().inNamespace("default");
+        endpointsApi.resource(new io.fabric8.kubernetes.api.model.EndpointsBuilder().withNewMetadata().withName("outside")
+                .addToLabels("team", "data").endMetadata().addNewSubset().addNewAddress().withIp("192.0.2.50").endAddress()
+                .addNewNotReadyAddress().withIp("192.0.2.51").endNotReadyAddress().addNewPort().withName("db")
+                .withPort(5432).withProtocol("TCP").endPort().endSubset().build()).create();
+
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(slices("outside")).singleElement()
+                .satisfies(slice -> {
+                    assertThat(slice.getMetadata().getLabels()).containsEntry("team", "data")
+                            .containsEntry("endpointslice.kubernetes.io/managed-by",
+                                    "endpointslicemirroring-controller.k8s.io");
+                    assertThat(slice.getMetadata().getOwnerReferences()).singleElement()
+                            .satisfies(o -> assertThat(o.getKind()).isEqualTo("Endpoints"));
+                    assertThat(slice.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(5432));
+                    assertThat(slice.getEndpoints()).extracting(e -> e.getAddresses().get(0) + "=" + e.getConditions()
+                            .getReady()).containsExactly("192.0.2.50=true", "192.0.2.51=false");
+                }));
+
+        endpointsApi.withName("outside").delete();
+        await().atMost(Duration.ofSeconds(30)).until(() -> slices("outside").isEmpty());
+        // The endpoints controller's own Endpoints are not mirrored.
+        services.resource(service("selecting", false)).create();
+        await().atMost(Duration.ofSeconds(30)).until(() -> endpointsApi.withName("selecting").get() != null);
+        assertThat(endpointsApi.withName("selecting").get().getMetadata().getLabels())
+                .containsEntry("endpointslice.kubernetes.io/skip-mirror", "true");
+    }
+
+    @Test
     void addressFieldsThisClusterCannotServeAreRefused() {
         var services = CLUSTER.client().services().inNamespace("default");
         assertRefused(new ServiceBuilder(service("ext", false)).editSpec().withType("ExternalName")
