@@ -21,6 +21,9 @@ import java.util.Set;
  */
 public final class DuplicateFields {
     private static final JsonFactory PLAIN = new JsonFactory();
+    /** At most this many fields, and this many characters of their paths, are recorded (then the rest is not). */
+    private static final int MAX_RECORDED = 100_000;
+    private static final long MAX_RECORDED_CHARS = 2_000_000;
 
     private DuplicateFields() {}
 
@@ -47,6 +50,7 @@ public final class DuplicateFields {
 
     private static List<Occurrence> readOccurrences(byte[] json) throws IOException {
         List<Occurrence> found = new ArrayList<>();
+        long recordedChars = 0;
         Deque<Level> levels = new ArrayDeque<>();
         try (JsonParser parser = PLAIN.createParser(json)) {
             for (JsonToken token = parser.nextToken(); token != null; token = parser.nextToken()) {
@@ -54,51 +58,66 @@ public final class DuplicateFields {
                 switch (token) {
                     case FIELD_NAME -> {
                         String name = parser.currentName();
-                        String path = level.path.isEmpty() ? name : level.path + "." + name;
-                        found.add(new Occurrence(path, !level.names.add(name)));
-                        level.field = path;
+                        boolean repeated = !level.names.add(name);
+                        level.field = name;
+                        // Paths are built only for what is recorded, and recording is bounded: a 3 MiB body
+                        // nested 1,000 deep with a field given twice would otherwise make a gigabyte of them.
+                        String path = join(level.path(), name);
+                        recordedChars += path.length();
+                        if (found.size() >= MAX_RECORDED || recordedChars > MAX_RECORDED_CHARS) {
+                            return found;
+                        }
+                        found.add(new Occurrence(path, repeated));
                     }
-                    case START_OBJECT, START_ARRAY -> {
-                        String path = valuePath(level);
-                        levels.push(token == JsonToken.START_OBJECT ? Level.object(path) : Level.array(path));
-                    }
+                    case START_OBJECT, START_ARRAY -> levels.push(new Level(level, token == JsonToken.START_OBJECT));
                     case END_OBJECT, END_ARRAY -> levels.pop();
-                    default -> valuePath(level); // a scalar takes its place in an array
+                    default -> {
+                        if (level != null && level.names == null) {
+                            level.nextIndex++; // a scalar takes its place in an array
+                        }
+                    }
                 }
             }
         }
         return found;
     }
 
-    /** The path of the value starting now: the field just named, or the array's next element. */
-    private static String valuePath(Level level) {
-        if (level == null) {
-            return "";
-        }
-        if (level.names == null) {
-            return level.path + "[" + level.nextIndex++ + "]";
-        }
-        return level.field;
+    private static String join(String path, String field) {
+        return path.isEmpty() ? field : path + "." + field;
     }
 
-    /** An object (with the names seen in it and the field being read) or an array (with its next index). */
+    /**
+     * An object (with the names seen in it and the field being read) or an array (with its next
+     * index), below its parent; its path is built when first asked for.
+     */
     private static final class Level {
-        final String path;
+        final Level parent;
+        /** How the parent reaches this level: its field's name, or its element's index. */
+        final String viaField;
+        final int viaIndex;
         final Set<String> names;
         String field;
         int nextIndex;
+        private String path;
 
-        private Level(String path, Set<String> names) {
-            this.path = path;
-            this.names = names;
+        Level(Level parent, boolean object) {
+            this.parent = parent;
+            this.names = object ? new HashSet<>() : null;
+            if (parent != null && parent.names == null) {
+                this.viaField = null;
+                this.viaIndex = parent.nextIndex++;
+            } else {
+                this.viaField = parent == null ? null : parent.field;
+                this.viaIndex = -1;
+            }
         }
 
-        static Level object(String path) {
-            return new Level(path, new HashSet<>());
-        }
-
-        static Level array(String path) {
-            return new Level(path, null);
+        String path() {
+            if (path == null) {
+                path = parent == null ? "" : viaField != null ? join(parent.path(), viaField)
+                        : parent.path() + "[" + viaIndex + "]";
+            }
+            return path;
         }
     }
 }

@@ -74,38 +74,50 @@ public final class StrictDecoding {
      */
     public static StrictDecoding jsonPatch(List<String> unknownOperationMembers, List<DuplicateFields.Occurrence> fields) {
         List<Problem> problems = new ArrayList<>();
-        Set<String> unknown = Set.copyOf(unknownOperationMembers);
-        List<String> reported = new ArrayList<>(unknownOperationMembers);
-        for (DuplicateFields.Occurrence field : fields) {
-            if (unknown.contains(field.path()) && !field.duplicate()) {
-                problems.add(Problem.of("json patch " + unknownField(field.path())));
-                reported.remove(field.path());
-            } else if (field.duplicate() && !within(field.path(), unknown)) {
-                problems.add(Problem.of("json patch " + duplicateField(field.path())));
-            }
-        }
-        reported.forEach(path -> problems.add(Problem.of("json patch " + unknownField(path))));
+        inDocumentOrder(fields, unknownOperationMembers, "json patch ", problems);
         return new StrictDecoding(List.of(), problems, false);
     }
 
     /** Every problem, this body's together with the {@code unknownPaths} of the decoded object. */
     public List<Problem> problems(List<String> unknownPaths) {
         List<Problem> problems = new ArrayList<>(first);
-        if (documentOrder.isEmpty()) {
-            unknownPaths.forEach(path -> problems.add(Problem.of(unknownField(path))));
-            return problems;
-        }
-        Set<String> unknown = new LinkedHashSet<>(unknownPaths);
+        inDocumentOrder(documentOrder, unknownPaths, "", problems);
+        return problems;
+    }
+
+    /**
+     * The unknown fields and the repeats, in document order: an unknown field once, at its first
+     * occurrence, and nothing of its repeats or its contents (which the typed decoder never reads);
+     * unknown fields not met among {@code fields} (none given, or a body too large to record) last.
+     * {@code fields} come depth first, so an unknown field's contents follow it without a break.
+     */
+    private static void inDocumentOrder(List<DuplicateFields.Occurrence> fields, List<String> unknownPaths,
+            String prefix, List<Problem> problems) {
+        Set<String> unknown = Set.copyOf(unknownPaths);
         Set<String> pending = new LinkedHashSet<>(unknownPaths);
-        for (DuplicateFields.Occurrence field : documentOrder) {
-            if (!field.duplicate() && pending.remove(field.path())) {
-                problems.add(Problem.of(unknownField(field.path())));
-            } else if (field.duplicate() && !within(field.path(), unknown)) {
-                problems.add(Problem.of(duplicateField(field.path())));
+        String skipped = null;
+        for (DuplicateFields.Occurrence field : fields) {
+            String path = field.path();
+            if (skipped != null && isInside(path, skipped)) {
+                continue;
+            }
+            skipped = null;
+            if (unknown.contains(path)) {
+                skipped = path;
+                if (pending.remove(path)) {
+                    problems.add(Problem.of(prefix + unknownField(path)));
+                }
+            } else if (field.duplicate()) {
+                problems.add(Problem.of(prefix + duplicateField(path)));
             }
         }
-        pending.forEach(path -> problems.add(Problem.of(unknownField(path))));
-        return problems;
+        pending.forEach(path -> problems.add(Problem.of(prefix + unknownField(path))));
+    }
+
+    /** Whether {@code path} lies inside the field at {@code root}. */
+    private static boolean isInside(String path, String root) {
+        return path.length() > root.length() && path.startsWith(root)
+                && (path.charAt(root.length()) == '.' || path.charAt(root.length()) == '[');
     }
 
     /**
@@ -139,16 +151,6 @@ public final class StrictDecoding {
     /** go-yaml's strict error for a key met again: {@code line 5: key "name" already set in map}. */
     public static String alreadySetInMap(int line, String key) {
         return "line " + line + ": key " + GoValues.quote(key) + " already set in map";
-    }
-
-    /** Whether {@code path} is one of {@code roots} or lies inside one. */
-    private static boolean within(String path, Set<String> roots) {
-        for (String root : roots) {
-            if (path.equals(root) || path.startsWith(root + ".") || path.startsWith(root + "[")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     static String unknownField(String path) {

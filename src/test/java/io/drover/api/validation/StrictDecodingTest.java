@@ -49,6 +49,26 @@ public class StrictDecodingTest {
     }
 
     @Test
+    void aHugeDeepBodyWithARepeatRecordsABoundedNumberOfPaths() {
+        StringBuilder json = new StringBuilder();
+        for (int i = 0; i < 900; i++) {
+            json.append("{\"level").append(i).append("\":");
+        }
+        json.append("{\"x\":1,\"x\":2");
+        for (int i = 0; i < 200_000; i++) {
+            json.append(",\"f").append(i).append("\":0");
+        }
+        json.append("}").append("}".repeat(900));
+
+        long start = System.nanoTime();
+        List<DuplicateFields.Occurrence> found = DuplicateFields.occurrences(bytes(json.toString()));
+
+        // Bounded: the paths recorded stop at 2 million characters (here before the repeat deep down).
+        assertThat(found.stream().mapToLong(o -> o.path().length()).sum()).isLessThanOrEqualTo(2_000_000);
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+    }
+
+    @Test
     void anObjectInterleavesRepeatsAndUnknownFieldsAndReportsAnUnknownRepeatOnce() throws Exception {
         var object = new ObjectMapper().readTree(DEPLOYMENT);
         List<String> unknown = UnknownFields.find("apps/v1", "Deployment", object);
