@@ -81,6 +81,7 @@ final class DrainCheck {
             return new Verdict.NotBehindService();
         }
         long revision = -1;
+        String stillServing = null;
         for (String service : services) {
             boolean podServing = false;
             boolean otherReady = false;
@@ -100,10 +101,16 @@ final class DrainCheck {
                     }
                 }
             }
-            if (podServing) {
-                return otherReady ? new Verdict.StopServing(service)
-                        : new Verdict.Listed(service, "its only serving endpoint, with no ready one");
+            if (podServing && !otherReady) {
+                // One Service that has only this pod keeps it serving, whatever the others have.
+                return new Verdict.Listed(service, "its only serving endpoint, with no ready one");
             }
+            if (podServing) {
+                stillServing = service;
+            }
+        }
+        if (stillServing != null) {
+            return new Verdict.StopServing(stillServing);
         }
         if (revision < 0) {
             return new Verdict.Drained(-1);

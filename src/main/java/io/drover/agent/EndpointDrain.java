@@ -68,10 +68,11 @@ final class EndpointDrain {
 
     /**
      * Null when the deleted {@code pod} may be stopped now; otherwise how long to wait before asking
-     * again. {@code stopServing} marks the pod not ready, so that no Service falls back to it; it is
-     * called once, when the pod is the last thing keeping the drain from its end.
+     * again. {@code stopServing} marks the pod not ready, so that no Service falls back to it, and
+     * says whether that was written; it is called when the pod is the last thing keeping the drain
+     * from its end, until it succeeds.
      */
-    Duration holdOff(Pod pod, Duration grace, Runnable stopServing) {
+    Duration holdOff(Pod pod, Duration grace, java.util.function.BooleanSupplier stopServing) {
         if (!grace.isPositive()) {
             return null; // a kill without grace waits for nothing
         }
@@ -111,8 +112,7 @@ final class EndpointDrain {
                     drain.outSince = Math.min(drain.outSince, awaiting.revision());
                 }
                 if (verdict instanceof DrainCheck.Verdict.StopServing && !drain.unserving) {
-                    drain.unserving = true;
-                    stopServing.run();
+                    drain.unserving = stopServing.getAsBoolean();
                 }
                 if (elapsed.compareTo(drain.limit) >= 0) {
                     drain.took = elapsed;

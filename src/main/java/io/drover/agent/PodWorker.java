@@ -66,6 +66,9 @@ import org.slf4j.LoggerFactory;
  */
 final class PodWorker implements Reconciler {
     static final String PROCESS_RUNTIME = "process";
+    /** How a stop whose last API calls failed tries again: after 1 s, doubling up to 30 s. */
+    private static final Duration STOP_RETRY_FIRST = Duration.ofSeconds(1);
+    private static final Duration STOP_RETRY_MAX = Duration.ofSeconds(30);
     /** How soon a pod that reuses the name of one still stopping looks again. */
     private static final Duration STOPPING_RECHECK = Duration.ofMillis(200);
     static final Duration ORPHAN_GRACE = Duration.ofSeconds(2);
@@ -637,15 +640,27 @@ final class PodWorker implements Reconciler {
      */
     private void stopInBackground(String key, Pod pod, PodRun run) {
         run.stopping = Thread.ofVirtual().name("stop-pod-" + key).unstarted(() -> {
-            try {
-                terminate(key, pod, run);
-                run.stopping = null;
-            } catch (InterruptedException e) {
-                // the agent is closing
-            } catch (RuntimeException e) {
-                log.warn("pod {}: stopping it failed, will retry: {}", key, e.toString());
-                run.stopping = null;
-                requeue.accept(key);
+            Duration backoff = STOP_RETRY_FIRST;
+            while (true) {
+                try {
+                    terminate(key, pod, run);
+                    run.stopping = null;
+                    return;
+                } catch (InterruptedException e) {
+                    return; // the agent is closing
+                } catch (RuntimeException e) {
+                    // The API refused the last status or the final delete: the containers are stopped; try
+                    // again, backing off, rather than drain and adopt the pod anew at a worker's pace.
+                    log.warn("pod {}: stopping it failed, will retry in {} ms: {}", key, backoff.toMillis(),
+                            e.toString());
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException interrupted) {
+                        return;
+                    }
+                    backoff = backoff.multipliedBy(2).compareTo(STOP_RETRY_MAX) > 0 ? STOP_RETRY_MAX
+                            : backoff.multipliedBy(2);
+                }
             }
         });
         run.stopping.start();
@@ -913,13 +928,15 @@ final class PodWorker implements Reconciler {
      * Marks a deleted pod's containers not ready, which takes it out of its Services' serving
      * endpoints before it gets SIGTERM ({@link DrainCheck}); its status is written at once.
      */
-    private void stopServing(Pod pod, PodRun run) {
+    private boolean stopServing(Pod pod, PodRun run) {
         run.unserving = true;
         try {
             writeStatus(pod, run);
+            return true;
         } catch (KubernetesClientException e) {
-            log.debug("pod {}/{}: not-ready status not written: {}", pod.getMetadata().getNamespace(),
+            log.debug("pod {}/{}: not-ready status not written, will retry: {}", pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), e.getMessage());
+            return false;
         }
     }
 

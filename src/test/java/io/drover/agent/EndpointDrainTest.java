@@ -139,6 +139,19 @@ class EndpointDrainTest {
     }
 
     @Test
+    void aServiceThatHasOnlyThisPodKeepsItServingWhateverTheOthersHave() {
+        // Service web has another ready pod; Service solo has only this one.
+        slices.add(slice("web-a", 20, endpoint("a", false, true, true)));
+        slices.add(slice("web-b", 21, endpoint("b", true, true, false)));
+        slices.add(new EndpointSliceBuilder(slice("solo-a", 22, endpoint("a", false, true, true))).editMetadata()
+                .addToLabels(DrainSource.SERVICE_NAME_LABEL, "solo").endMetadata().build());
+        leases.add(lease("node-1", 22, clock.instant()));
+
+        assertThat(holdOff(pod("a"), GRACE)).isEqualTo(EndpointDrain.RECHECK);
+        assertThat(unservingAsked).as("solo still needs it").isZero();
+    }
+
+    @Test
     void aNotServingEndpointNeedsNoOtherReadyOne() {
         slices.add(slice("web-a", 20, endpoint("a", false, false, true)));
         leases.add(lease("node-1", 20, clock.instant()));
@@ -188,7 +201,10 @@ class EndpointDrainTest {
     }
 
     private Duration holdOff(Pod pod, Duration grace) {
-        return drain.holdOff(pod, grace, () -> unservingAsked++);
+        return drain.holdOff(pod, grace, () -> {
+            unservingAsked++;
+            return true;
+        });
     }
 
     /**
