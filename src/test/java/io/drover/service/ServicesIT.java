@@ -234,6 +234,18 @@ class ServicesIT {
     }
 
     @Test
+    void aServiceBecomesExternalNameWithItsAddressesCleared() {
+        var services = CLUSTER.client().services().inNamespace("default");
+        services.resource(service("to-external", false)).create();
+        Service external = services.withName("to-external").patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), "{\"spec\":{\"type\":\"ExternalName\","
+                + "\"externalName\":\"db.example.com\",\"clusterIP\":\"\",\"ports\":null,\"selector\":null}}");
+        assertThat(external.getSpec().getClusterIPs()).isNullOrEmpty();
+        assertThat(external.getSpec().getIpFamilies()).isNullOrEmpty();
+        assertThat(external.getSpec().getIpFamilyPolicy()).isNull();
+    }
+
+    @Test
     void portsOfOneNumberShareANodePort() {
         var services = CLUSTER.client().services().inNamespace("default");
         Service dns = services.resource(new ServiceBuilder().withNewMetadata().withName("dns").addToLabels("test",

@@ -2,8 +2,8 @@ package io.drover.api.http;
 
 /**
  * Boolean query parameters of the API's options (orphanDependents, sendInitialEvents, ...) as
- * apimachinery's query conversion reads them (Convert_Slice_string_To_bool): "0", "false" in any
- * case and the empty value are false, anything else is true. Not strconv.ParseBool: "f" is true.
+ * apimachinery's query conversion reads them (Convert_Slice_string_To_bool): "0" and "false" in any
+ * case are false, anything else (the empty value too) is true. Not strconv.ParseBool: "f" is true.
  */
 final class QueryBooleans {
     private QueryBooleans() {}
@@ -13,6 +13,6 @@ final class QueryBooleans {
         if (value == null) {
             return null;
         }
-        return !(value.isEmpty() || value.equals("0") || value.equalsIgnoreCase("false"));
+        return !(value.equals("0") || value.equalsIgnoreCase("false"));
     }
 }

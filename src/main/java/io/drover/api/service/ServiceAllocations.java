@@ -68,8 +68,17 @@ public final class ServiceAllocations {
             }
         }
         if (type.equals("ExternalName") && !oldType.equals("ExternalName")) {
-            if (spec.path("clusterIP").asText().equals(oldSpec.path("clusterIP").asText())) {
-                spec.remove(List.of("clusterIP", "clusterIPs", "ipFamilies", "ipFamilyPolicy"));
+            // dropTypeDependentFields: each of these goes unless the update changed it (a clusterIP cleared with
+            // clusterIPs left as they were clears both, as NormalizeClusterIPs reads it).
+            String clusterIp = spec.path("clusterIP").asText("");
+            boolean ipsKept = !spec.has("clusterIPs") || spec.path("clusterIPs").equals(oldSpec.path("clusterIPs"));
+            if (clusterIp.equals(oldSpec.path("clusterIP").asText()) || (clusterIp.isEmpty() && ipsKept)) {
+                spec.remove(List.of("clusterIP", "clusterIPs"));
+            }
+            for (String field : List.of("ipFamilies", "ipFamilyPolicy")) {
+                if (spec.path(field).equals(oldSpec.path(field))) {
+                    spec.remove(field);
+                }
             }
         }
         // A LoadBalancer no longer drops the LoadBalancer-only fields the update did not change.

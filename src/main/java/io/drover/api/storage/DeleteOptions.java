@@ -27,8 +27,8 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
     }
 
     /**
-     * Whether the DELETE is answered 202 Accepted when the object stays for now: kube-apiserver
-     * does so only for a cascading delete asked for with {@code orphanDependents: false}.
+     * Whether the DELETE is answered 202 Accepted when the object stays for now (other finalizers,
+     * a pod's grace): kube-apiserver does so only for {@code orphanDependents: false}.
      */
     public boolean acceptedWhenPending() {
         return Boolean.FALSE.equals(orphanDependents);
@@ -46,8 +46,8 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
 
     /**
      * As above, with the orphanDependents query parameter (a Go boolean), which the body's overrides:
-     * true orphans and false deletes the dependents first (Foreground) when no policy is given, as
-     * the registry's shouldOrphanDependents and shouldDeleteDependents read it.
+     * when no policy is given, true orphans and false sets neither garbage-collector finalizer
+     * (Background), as the registry's shouldOrphanDependents and shouldDeleteDependents read it.
      */
     public static DeleteOptions of(JsonNode options, String policyParam, String graceParam, Boolean orphanParam,
             boolean dryRun) {
@@ -72,7 +72,7 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
             orphan = options.get("orphanDependents").asBoolean();
         }
         if (orphan != null && policy == null) {
-            policy = orphan ? "Orphan" : "Foreground";
+            policy = orphan ? "Orphan" : "Background";
         }
         JsonNode preconditions = options.path("preconditions");
         String uid = preconditions.hasNonNull("uid") ? preconditions.get("uid").asText() : null;

@@ -61,7 +61,8 @@ final class ServiceAddressValidation {
             } else {
                 // ValidateNonSpecialIP: no unspecified, loopback or link-local address
                 List<String> special = new ArrayList<>(EndpointValidation.specialAddressProblems(ip));
-                if (NetUtil.createInetAddressFromIpAddressString(ip).isLoopbackAddress()) {
+                java.net.InetAddress address = NetUtil.createInetAddressFromIpAddressString(ip);
+                if (address != null && address.isLoopbackAddress()) {
                     special.add(0, "may not be in the loopback range (127.0.0.0/8, ::1/128)");
                 }
                 causes.addAll(Causes.invalidEach("spec.externalIPs[" + i + "]", ip, special));

@@ -193,13 +193,21 @@ final class ServiceStrategy extends KindStrategy {
     List<Cause> validateImmutable(ObjectNode oldService, ObjectNode newService) {
         JsonNode oldSpec = oldService.get("spec");
         JsonNode newSpec = newService.get("spec");
+        List<Cause> causes = new ArrayList<>();
+        String oldClass = Nodes.text(oldSpec, "loadBalancerClass");
+        String newClass = Nodes.text(newSpec, "loadBalancerClass");
         if (Nodes.text(oldSpec, "type").equals("LoadBalancer") && Nodes.text(newSpec, "type").equals("LoadBalancer")
-                && !oldSpec.path("loadBalancerClass").equals(newSpec.path("loadBalancerClass"))) {
+                && !oldClass.equals(newClass)) {
             // validateLoadBalancerClassField: a LoadBalancer's class may not change once set.
-            JsonNode lbClass = newSpec.get("loadBalancerClass");
-            return List.of(Causes.invalid("spec.loadBalancerClass", lbClass == null || lbClass.isNull() ? "null"
-                    : GoValues.quote(lbClass.asText()), "may not change once set"));
+            causes.add(Causes.invalid("spec.loadBalancerClass", newClass.isEmpty() ? "null" : GoValues.quote(newClass),
+                    "may not change once set"));
         }
+        causes.addAll(clusterIpUnchanged(oldSpec, newSpec));
+        return causes;
+    }
+
+    /** A clusterIP may not change once set (an update that leaves it out keeps it). */
+    private static List<Cause> clusterIpUnchanged(JsonNode oldSpec, JsonNode newSpec) {
         if (Nodes.text(oldSpec, "type").equals("ExternalName") || Nodes.text(newSpec, "type").equals("ExternalName")) {
             return List.of();
         }
