@@ -257,13 +257,19 @@ public final class ServiceAllocations {
                     .map(why -> new Cause("FieldValueInvalid", "Invalid value: " + requested + ": failed to allocate "
                             + "requested HealthCheck NodePort " + requested + ": " + why, "spec.healthCheckNodePort"));
         }
+        spec.put("healthCheckNodePort", nextFree(allocator, round));
+        return Optional.empty();
+    }
+
+    /** A free port of the range, claimed; one another server claimed meanwhile is skipped. */
+    private static int nextFree(NodePortAllocator allocator, ClaimRound round) {
         int allocated;
         do {
+            // next() marks the port taken, so one another server claimed meanwhile is not offered again.
             allocated = allocator.next().orElseThrow(
                     () -> ApiException.internal("failed to allocate a nodePort: range is full"));
         } while (!round.take(Kind.NODE_PORT, Integer.toString(allocated)));
-        spec.put("healthCheckNodePort", allocated);
-        return Optional.empty();
+        return allocated;
     }
 
     /**
@@ -294,12 +300,7 @@ public final class ServiceAllocations {
                     port.put("nodePort", wanted);
                     byServicePort.put(servicePort, wanted);
                 } else {
-                    int allocated;
-                    do {
-                        // next() marks the port taken, so one another server claimed meanwhile is not offered again.
-                        allocated = allocator.next().orElseThrow(
-                                () -> ApiException.internal("failed to allocate a nodePort: range is full"));
-                    } while (!round.take(Kind.NODE_PORT, Integer.toString(allocated)));
+                    int allocated = nextFree(allocator, round);
                     port.put("nodePort", allocated);
                     byServicePort.put(servicePort, allocated);
                 }
