@@ -329,6 +329,7 @@ final class ResourceHandler {
         };
         boolean scale = ResourceType.SCALE.equals(path.subresource());
         WritePart part = WritePart.of(path.subresource());
+        ApiResponse warnings = new OnceWarnings(response); // the patch runs again on a conflict
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
                 ObjectNode scaled = Scale.applyTo(current.deepCopy(), requireObject(patcher.apply(Scale.of(current, json))));
@@ -343,7 +344,7 @@ final class ResourceHandler {
             }
             checkUidUnchanged(current, patched, path);
             checkKindAndNamespace(patched, path);
-            FieldChecks.apply(options.fieldValidation(), path.type(), patched, response, decoding);
+            FieldChecks.apply(options.fieldValidation(), path.type(), patched, warnings, decoding);
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), patched);
             return sameVersionIsNoPrecondition(current,
                     recordUpdate(current, part.confine(current, patched), options.fieldManager(), part));
