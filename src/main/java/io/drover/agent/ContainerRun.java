@@ -22,8 +22,9 @@ final class ContainerRun {
     }
 
     final String taskId;
-    Mode mode = Mode.WAITING;
-    TaskHandle handle;
+    // volatile: a pod being stopped in the background (PodWorker.stopInBackground) reads them on its own thread.
+    volatile Mode mode = Mode.WAITING;
+    volatile TaskHandle handle;
     Instant startedAt;
     int restartCount;
     /** The latest exit, and the one before it. */

@@ -449,7 +449,7 @@ final class ResourceHandler {
         void check() {
             if (mode == FieldValidation.STRICT && !duplicateKeys.isEmpty()) {
                 throw ApiException.badRequest("error strict decoding YAML: error converting YAML to JSON: "
-                        + "yaml: unmarshal errors:\n  " + String.join("\n  ", duplicateKeys));
+                        + StrictDecoding.yamlUnmarshalErrors(duplicateKeys));
             }
         }
     }

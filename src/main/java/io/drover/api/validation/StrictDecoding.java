@@ -144,8 +144,12 @@ public final class StrictDecoding {
         if (duplicateKeyLines.isEmpty()) {
             return List.of();
         }
-        return List.of(new Problem("yaml: unmarshal errors:\n  " + String.join("\n  ", duplicateKeyLines),
-                List.copyOf(duplicateKeyLines)));
+        return List.of(new Problem(yamlUnmarshalErrors(duplicateKeyLines), List.copyOf(duplicateKeyLines)));
+    }
+
+    /** go-yaml's text for strict errors: {@code yaml: unmarshal errors:} and one indented line each. */
+    public static String yamlUnmarshalErrors(List<String> lines) {
+        return "yaml: unmarshal errors:\n  " + String.join("\n  ", lines);
     }
 
     /** go-yaml's strict error for a key met again: {@code line 5: key "name" already set in map}. */
