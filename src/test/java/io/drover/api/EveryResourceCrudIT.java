@@ -113,4 +113,47 @@ class EveryResourceCrudIT {
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
                 .until(() -> scoped.withName(name).get() == null);
     }
+
+    /** The kinds whose status Kubernetes' PrepareForCreate resets, and the status a create leaves. */
+    static Stream<org.junit.jupiter.params.provider.Arguments> statusResets() {
+        return Stream.of(
+                org.junit.jupiter.params.provider.Arguments.of("apps/v1", "Deployment", Map.of()),
+                org.junit.jupiter.params.provider.Arguments.of("apps/v1", "ReplicaSet", Map.of("replicas", 0)),
+                org.junit.jupiter.params.provider.Arguments.of("v1", "Service", Map.of("loadBalancer", Map.of())),
+                org.junit.jupiter.params.provider.Arguments.of("policy/v1", "PodDisruptionBudget",
+                        Map.of("disruptionsAllowed", 0, "currentHealthy", 0, "desiredHealthy", 0, "expectedPods", 0)),
+                org.junit.jupiter.params.provider.Arguments.of("autoscaling/v2", "HorizontalPodAutoscaler",
+                        Map.of("desiredReplicas", 0)),
+                org.junit.jupiter.params.provider.Arguments.of("v1", "ResourceQuota", Map.of()),
+                org.junit.jupiter.params.provider.Arguments.of("v1", "Namespace", Map.of("phase", "Active")));
+    }
+
+    /**
+     * A status sent on create (an object exported with {@code kubectl get -o yaml} and created again) is
+     * dropped for the kinds whose status is a controller's, as Kubernetes' strategies drop it: a quota
+     * reading 42/99 or a namespace stuck Terminating would otherwise stay until something rewrote it.
+     */
+    @ParameterizedTest(name = "{1}")
+    @MethodSource("statusResets")
+    void statusSentOnCreateIsDropped(String apiVersion, String kind, Map<String, Object> expected) {
+        ResourceType type = ResourceRegistry.builtin().all().stream()
+                .filter(t -> t.apiVersion().equals(apiVersion) && t.kind().equals(kind)).findFirst().orElseThrow();
+        var op = CLUSTER.client().genericKubernetesResources(ApiClients.context(type));
+        String name = "status-" + type.singular();
+        GenericKubernetesResource object = new GenericKubernetesResourceBuilder()
+                .withApiVersion(apiVersion).withKind(kind).withNewMetadata().withName(name).endMetadata().build();
+        Map<String, Object> body = new java.util.HashMap<>(body(type));
+        body.put("status", Map.of("phase", "Terminating", "replicas", 7, "desiredReplicas", 7, "currentReplicas", 7,
+                "expectedPods", 7, "hard", Map.of("pods", "99"), "used", Map.of("pods", "42"),
+                "loadBalancer", Map.of("ingress", java.util.List.of(Map.of("ip", "192.0.2.9")))));
+        object.setAdditionalProperties(body);
+        NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList,
+                Resource<GenericKubernetesResource>> scoped = type.namespaced() ? op.inNamespace("default") : op;
+        try {
+            GenericKubernetesResource created = scoped.resource(object).create();
+            assertThat(created.getAdditionalProperties().get("status")).isEqualTo(expected);
+        } finally {
+            scoped.withName(name).delete();
+        }
+    }
 }

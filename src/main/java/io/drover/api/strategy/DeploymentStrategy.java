@@ -12,6 +12,13 @@ import java.util.List;
  * rules, the strategy's checks, an immutable selector.
  */
 final class DeploymentStrategy extends KindStrategy {
+
+    /** deploymentStrategy.PrepareForCreate: the status is the controller's; one sent on create is dropped. */
+    @Override
+    public void applyCreateDefaults(ObjectNode deployment) {
+        deployment.putObject("status");
+    }
+
     private static final List<String> TYPES = List.of("Recreate", "RollingUpdate");
 
     @Override

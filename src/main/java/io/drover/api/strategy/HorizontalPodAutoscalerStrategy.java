@@ -19,6 +19,13 @@ final class HorizontalPodAutoscalerStrategy extends KindStrategy {
         this.v2 = v2;
     }
 
+
+    /** hpaStrategy.PrepareForCreate: the status is the autoscaler's; desiredReplicas is never omitted. */
+    @Override
+    public void applyCreateDefaults(ObjectNode hpa) {
+        hpa.putObject("status").put("desiredReplicas", 0);
+    }
+
     @Override
     public void applyDefaults(ObjectNode hpa) {
         ObjectNode spec = Nodes.objectOrNew(hpa, "spec");

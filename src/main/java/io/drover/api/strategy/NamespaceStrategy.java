@@ -1,6 +1,7 @@
 package io.drover.api.strategy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import java.util.ArrayList;
@@ -60,11 +61,21 @@ final class NamespaceStrategy extends KindStrategy {
         }
     }
 
+    /**
+     * namespaceStrategy.PrepareForCreate: a new namespace is Active whatever status was sent, and it has the
+     * "kubernetes" finalizer, added to the client's own (the namespace controller releases it once the
+     * namespace is empty; it is not a default, since it must not come back once released).
+     */
     @Override
     public void applyCreateDefaults(ObjectNode namespace) {
+        namespace.putObject("status").put("phase", "Active");
         ObjectNode spec = Nodes.objectOrNew(namespace, "spec");
-        if (!spec.has("finalizers")) {
-            spec.putArray("finalizers").add("kubernetes");
+        ArrayNode finalizers = spec.get("finalizers") instanceof ArrayNode sent ? sent : spec.putArray("finalizers");
+        for (JsonNode finalizer : finalizers) {
+            if (finalizer.asText().equals("kubernetes")) {
+                return;
+            }
         }
+        finalizers.add("kubernetes");
     }
 }

@@ -14,6 +14,16 @@ import java.util.List;
 final class PodDisruptionBudgetStrategy extends KindStrategy {
     private static final List<String> EVICTION_POLICIES = List.of("AlwaysAllow", "IfHealthyBudget");
 
+
+    /** podDisruptionBudgetStrategy.PrepareForCreate: the status is the disruption controller's; its counters are never omitted. */
+    @Override
+    public void applyCreateDefaults(ObjectNode pdb) {
+        ObjectNode status = pdb.putObject("status");
+        for (String counter : List.of("disruptionsAllowed", "currentHealthy", "desiredHealthy", "expectedPods")) {
+            status.put(counter, 0);
+        }
+    }
+
     @Override
     public boolean tracksGeneration() {
         return true;

@@ -7,6 +7,13 @@ import java.util.List;
 /** apps/v1 ReplicaSets: replicas 1 by default, the template rules, an immutable selector. */
 final class ReplicaSetStrategy extends KindStrategy {
 
+    /** rsStrategy.PrepareForCreate: the status is the controller's (replicas, never omitted, 0 until then). */
+    @Override
+    public void applyCreateDefaults(ObjectNode replicaSet) {
+        replicaSet.putObject("status").put("replicas", 0);
+    }
+
+
     @Override
     public boolean tracksGeneration() {
         return true;

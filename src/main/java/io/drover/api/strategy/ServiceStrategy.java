@@ -15,6 +15,13 @@ import java.util.Set;
  * not change once set. ClusterIPs and NodePorts are allocated by {@link io.drover.api.service.ServiceAllocations}.
  */
 final class ServiceStrategy extends KindStrategy {
+
+    /** svcStrategy.PrepareForCreate: the status (a load balancer's ingress) is its controller's; a client's is dropped. */
+    @Override
+    public void applyCreateDefaults(ObjectNode service) {
+        service.putObject("status").putObject("loadBalancer");
+    }
+
     private static final List<String> TYPES = List.of("ClusterIP", "ExternalName", "LoadBalancer", "NodePort");
     private static final List<String> AFFINITIES = List.of("ClientIP", "None");
     private static final List<String> TRAFFIC_POLICIES = List.of("Cluster", "Local");

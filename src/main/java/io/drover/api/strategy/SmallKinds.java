@@ -131,6 +131,12 @@ final class SmallKinds {
 
     /** v1 ResourceQuotas: their hard limits and scopes ({@link ResourceQuotaValidation}). */
     static final class ResourceQuotaStrategy extends KindStrategy {
+        /** resourcequotaStrategy.PrepareForCreate: hard and used are the quota controller's; a client's are dropped. */
+        @Override
+        public void applyCreateDefaults(ObjectNode quota) {
+            quota.putObject("status");
+        }
+
         @Override
         public List<Cause> validateCreate(ObjectNode quota) {
             return ResourceQuotaValidation.resourceQuota(quota);

@@ -19,6 +19,16 @@ class OtherStrategiesTest {
         assertThat(given.path("spec").path("finalizers").isEmpty()).isTrue();
         assertThat(given.path("status").path("phase").asText()).isEqualTo("Terminating");
 
+        // A create adds it to the client's own finalizers, and is Active whatever status it sent.
+        ObjectNode own = Json.parse("{metadata: {name: 'd'}, spec: {finalizers: ['example.com/x']},"
+                + " status: {phase: 'Terminating'}}");
+        new NamespaceStrategy().applyCreateDefaults(own);
+        assertThat(own.path("spec")).isEqualTo(Json.parse("{finalizers: ['example.com/x', 'kubernetes']}"));
+        assertThat(own.path("status")).isEqualTo(Json.parse("{phase: 'Active'}"));
+        ObjectNode none = Json.parse("{metadata: {name: 'e'}, spec: {finalizers: []}}");
+        new NamespaceStrategy().applyCreateDefaults(none);
+        assertThat(none.path("spec")).isEqualTo(Json.parse("{finalizers: ['kubernetes']}"));
+
         // Once released by the namespace controller, an update must not bring the finalizer back.
         ObjectNode released = Json.parse("{metadata: {name: 'c'}, spec: {}, status: {phase: 'Terminating'}}");
         new NamespaceStrategy().applyDefaults(released);
