@@ -5,9 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.service.ServiceAllocations;
 import io.drover.api.service.ServiceClaims;
+import io.drover.api.strategy.GoValues;
 import io.drover.api.strategy.PodEphemeralContainers;
 import io.drover.api.strategy.ResourceStrategy;
 import io.drover.api.strategy.Strategies;
@@ -42,6 +44,7 @@ public final class ObjectStorage {
     private static final int UPDATE_ATTEMPTS = 8;
 
     /** Namespaces Kubernetes' namespace lifecycle admission never lets go. */
+    private static final ResourceType NAMESPACES = ResourceRegistry.builtin().find("", "v1", "namespaces").orElseThrow();
     private static final java.util.Set<String> UNDELETABLE_NAMESPACES = java.util.Set.of("default", "kube-system",
             "kube-public");
 
@@ -139,7 +142,7 @@ public final class ObjectStorage {
         if (type.namespaced()) {
             metadata.put("namespace", namespace);
             if (!type.plural().equals("namespaces")) {
-                requireActiveNamespace(namespace);
+                requireActiveNamespace(type, namespace, admittedName);
             }
         } else {
             metadata.remove("namespace");
@@ -200,15 +203,24 @@ public final class ObjectStorage {
         }, dryRun ? null : serviceClaims, write);
     }
 
-    private void requireActiveNamespace(String namespace) {
+    /**
+     * The NamespaceLifecycle admission of a create: the namespace must exist (404 naming the namespace) and
+     * not be terminating (403 naming the object, as admission.NewForbidden words it, with the
+     * NamespaceTerminating cause that clients such as the namespace controller look for).
+     */
+    private void requireActiveNamespace(ResourceType type, String namespace, String admittedName) {
         if (activeNamespaces.isActive(namespace)) {
             return;
         }
         KeyValue kv = store.get("/registry/namespaces/" + namespace)
-                .orElseThrow(() -> ApiException.notFound("namespaces \"" + namespace + "\" not found"));
+                .orElseThrow(() -> ApiException.notFound(NAMESPACES, namespace));
         if (isDeleting(codec.decode(kv))) {
-            throw new ApiException(403, "Forbidden", "unable to create new content in namespace " + namespace
-                    + " because it is being terminated");
+            String name = admittedName.isEmpty() ? "Unknown" : admittedName;
+            throw new ApiException(403, "Forbidden", type.qualifiedName() + " " + GoValues.quote(name)
+                    + " is forbidden: unable to create new content in namespace " + namespace
+                    + " because it is being terminated", type, name, List.of(new ApiException.Cause(
+                            "NamespaceTerminating", "namespace " + namespace + " is being terminated",
+                            "metadata.namespace")));
         }
     }
 

@@ -90,15 +90,23 @@ class ActiveNamespacesTest {
     }
 
     @Test
-    void aNamespaceBeingDeletedRefusesNewContent() {
+    void aNamespaceBeingDeletedRefusesNewContent() throws Exception {
         storage.create(NAMESPACES, null, named("leaving"), false);
         createConfigMap("leaving", "before");
         storage.delete(NAMESPACES, null, "leaving", DeleteOptions.defaults());
 
         await().atMost(WATCH_LAG).until(() -> status(() -> createConfigMap("leaving", "after")) == 403);
+        var expected = new ObjectMapper().readTree("""
+                {"kind": "Status", "apiVersion": "v1", "metadata": {}, "status": "Failure",
+                 "message": "configmaps \\"after2\\" is forbidden: unable to create new content in namespace \
+                leaving because it is being terminated",
+                 "reason": "Forbidden",
+                 "details": {"name": "after2", "group": "", "kind": "configmaps", "causes": [
+                   {"reason": "NamespaceTerminating", "message": "namespace leaving is being terminated",
+                    "field": "metadata.namespace"}]},
+                 "code": 403}""");
         assertThatThrownBy(() -> createConfigMap("leaving", "after2"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
-                        .isEqualTo("unable to create new content in namespace leaving because it is being terminated"));
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.toStatus()).isEqualTo(expected));
     }
 
     @Test
@@ -107,6 +115,8 @@ class ActiveNamespacesTest {
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.code()).isEqualTo(404);
                     assertThat(e.getMessage()).isEqualTo("namespaces \"nowhere\" not found");
+                    assertThat(e.toStatus().path("details").path("name").asText()).isEqualTo("nowhere");
+                    assertThat(e.toStatus().path("details").path("kind").asText()).isEqualTo("namespaces");
                 });
     }
 
