@@ -241,6 +241,28 @@ class ApiServerIT {
         assertThat(fraction.body()).contains("cannot unmarshal number 1.5 into Go struct field ScaleSpec.spec.replicas");
     }
 
+    /** A subresource's PUT names its object as the main resource's does: the body's name is checked first. */
+    @Test
+    void aSubresourcePutOfAnotherNameIsRefused() throws Exception {
+        String ns = newNamespace("subresource-name");
+        CLUSTER.client().apps().deployments().inNamespace(ns).resource(deployment("web", 0)).create();
+
+        HttpResponse<String> status = raw("PUT", "/apis/apps/v1/namespaces/" + ns + "/deployments/web/status",
+                "application/json", "{\"metadata\":{\"name\":\"other\"},\"status\":{\"replicas\":0}}", true);
+        HttpResponse<String> finalize = raw("PUT", "/api/v1/namespaces/" + ns + "/finalize", "application/json",
+                "{\"metadata\":{\"name\":\"other\"},\"spec\":{\"finalizers\":[]}}", true);
+        HttpResponse<String> nameless = raw("PUT", "/api/v1/namespaces/" + ns + "/status", "application/json",
+                "{\"status\":{\"phase\":\"Active\"}}", true);
+
+        assertThat(status.statusCode()).as(status.body()).isEqualTo(400);
+        assertThat(status.body()).contains("the name of the object (other) does not match the name on the URL (web)");
+        assertThat(finalize.statusCode()).as(finalize.body()).isEqualTo(400);
+        assertThat(finalize.body()).contains("the name of the object (other) does not match the name on the URL (" + ns + ")");
+        assertThat(nameless.statusCode()).as(nameless.body()).isEqualTo(400);
+        assertThat(nameless.body()).contains("was undeterminable: name must be provided");
+        assertThat(CLUSTER.client().namespaces().withName(ns).get().getSpec().getFinalizers()).containsExactly("kubernetes");
+    }
+
     @Test
     void aStatusWriteIsItsManagersEntryForTheStatusSubresourceAndOwnsNothingElse() throws Exception {
         String name = "managed-" + java.util.UUID.randomUUID().toString().substring(0, 8);

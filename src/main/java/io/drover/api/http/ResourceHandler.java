@@ -292,6 +292,10 @@ final class ResourceHandler {
         FieldChecks.apply(options.fieldValidation(), path.type(), body, response, objectDecoding(parsed));
         OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), body);
         WritePart part = WritePart.of(path.subresource());
+        if (part != WritePart.MAIN) {
+            // The body is confined to the subresource's part below, its name with the rest of its metadata.
+            ObjectStorage.checkName(body, path.name());
+        }
         send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
                 current -> recordUpdate(current, part.confine(current, body), options.fieldManager(), part), part,
                 options.dryRun()));

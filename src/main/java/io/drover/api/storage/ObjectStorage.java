@@ -269,15 +269,8 @@ public final class ObjectStorage {
             if (!wantedVersion.isEmpty() && !wantedVersion.equals(Long.toString(kv.modRevision()))) {
                 throw ApiException.conflict(type, name);
             }
-            String desiredName = desired.path("metadata").path("name").asText("");
-            if (desiredName.isEmpty()) {
-                // checkName: an update, a patch or an apply must leave the object its name.
-                throw undeterminableName(name);
-            }
-            if (!desiredName.equals(name)) {
-                throw ApiException.badRequest("the name of the object (" + desiredName
-                        + ") does not match the name on the URL (" + name + ")");
-            }
+            // An update, a patch or an apply must leave the object its name.
+            checkName(desired, name);
             if (part.writesObject()) {
                 List<ApiException.Cause> deletion = ObjectMetaRules.deletionChanges(stored, desired);
                 if (!deletion.isEmpty()) {
@@ -552,6 +545,22 @@ public final class ObjectStorage {
     }
 
     /** kube-apiserver's checkName for an object without a name: a 400, as errEmptyName words it. */
+    /**
+     * The update handler's checkName: {@code object} names the object of the URL, {@code name}.
+     *
+     * @throws ApiException 400 for an object with no name or another one
+     */
+    public static void checkName(JsonNode object, String name) {
+        String objectName = object.path("metadata").path("name").asText("");
+        if (objectName.isEmpty()) {
+            throw undeterminableName(name);
+        }
+        if (!objectName.equals(name)) {
+            throw ApiException.badRequest("the name of the object (" + objectName
+                    + ") does not match the name on the URL (" + name + ")");
+        }
+    }
+
     public static ApiException undeterminableName(String name) {
         return ApiException.badRequest("the name of the object (" + name
                 + " based on URL) was undeterminable: name must be provided");
