@@ -49,6 +49,24 @@ final class SmallKinds {
 
     /** coordination.k8s.io/v1 Leases (ValidateLeaseSpec): a positive duration, no negative transition count. */
     static final class LeaseStrategy extends KindStrategy {
+        /** Coordinated leader election's fields, alpha in 1.32 and off: leaseStrategy drops them. */
+        private static final List<String> COORDINATED_ELECTION = List.of("strategy", "preferredHolder");
+
+        @Override
+        public void applyCreateDefaults(ObjectNode lease) {
+            if (lease.get("spec") instanceof ObjectNode spec) {
+                spec.remove(COORDINATED_ELECTION);
+            }
+        }
+
+        /** An update keeps them only where the stored Lease has them (stored before the gate went off). */
+        @Override
+        public void keepOnUpdate(ObjectNode stored, ObjectNode next) {
+            if (next.get("spec") instanceof ObjectNode spec) {
+                COORDINATED_ELECTION.stream().filter(f -> !stored.path("spec").has(f)).forEach(spec::remove);
+            }
+        }
+
         @Override
         public List<Cause> validateCreate(ObjectNode lease) {
             List<Cause> causes = new ArrayList<>();

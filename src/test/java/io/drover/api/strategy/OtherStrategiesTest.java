@@ -258,6 +258,17 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void leasesDropCoordinatedLeaderElectionFields() {
+        var leases = new SmallKinds.LeaseStrategy();
+        ObjectNode created = Json.parse("{spec: {holderIdentity: 'a', strategy: 'Bogus', preferredHolder: 'x'}}");
+        leases.applyCreateDefaults(created);
+        assertThat(created).isEqualTo(Json.parse("{spec: {holderIdentity: 'a'}}"));
+        ObjectNode updated = Json.parse("{spec: {holderIdentity: 'b', strategy: 'Bogus', preferredHolder: 'x'}}");
+        leases.keepOnUpdate(Json.parse("{spec: {holderIdentity: 'a', preferredHolder: 'y'}}"), updated);
+        assertThat(updated).isEqualTo(Json.parse("{spec: {holderIdentity: 'b', preferredHolder: 'x'}}"));
+    }
+
+    @Test
     void leasesLastAPositiveTime() {
         assertThat(Json.printed(new SmallKinds.LeaseStrategy().validateCreate(Json.parse(
                 "{spec: {leaseDurationSeconds: 0, leaseTransitions: -1}}")))).containsExactly(
