@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.validation.FieldTypes;
+import io.drover.json.GoJsonErrors;
 import io.drover.json.Mappers;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -444,7 +445,7 @@ public final class HpaConversion {
         }
         JsonNode list = parse(value.asText());
         if (list == null) {
-            throw undecodable(goSyntaxError(value.asText()));
+            throw undecodable(GoJsonErrors.syntaxError(value.asText()));
         }
         if (list.isNull()) {
             return null; // Go unmarshals null into a nil slice
@@ -485,22 +486,6 @@ public final class HpaConversion {
     private static ApiException undecodable(String jsonError) {
         return ApiException.badRequest("HorizontalPodAutoscaler in version \"v1\" cannot be handled as a "
                 + "HorizontalPodAutoscaler: " + jsonError);
-    }
-
-    /**
-     * Go's encoding/json error for text that is not JSON, for the two commonest cases; otherwise a
-     * plain description (Go would name the offending character and where it stands).
-     */
-    private static String goSyntaxError(String text) {
-        String value = text.strip();
-        if (value.isEmpty()) {
-            return "unexpected end of JSON input";
-        }
-        char first = value.charAt(0);
-        if ("{[\"-0123456789tfn".indexOf(first) < 0) {
-            return "invalid character '" + first + "' looking for beginning of value";
-        }
-        return "the annotation is not valid JSON";
     }
 
     private static String write(JsonNode node) {

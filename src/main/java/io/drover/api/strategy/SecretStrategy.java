@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import io.drover.api.validation.Base64Values;
+import io.drover.json.GoJsonErrors;
 import io.drover.json.Mappers;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -54,6 +54,22 @@ final class SecretStrategy extends KindStrategy {
         return causes;
     }
 
+    /** A docker config Secret's key: present, and JSON that unmarshals into a map (Go's error otherwise). */
+    private static java.util.Optional<Cause> dockerConfig(JsonNode data, String key) {
+        String field = "data[" + key + "]";
+        if (!data.has(key)) {
+            return java.util.Optional.of(Causes.required(field));
+        }
+        String error;
+        try {
+            error = GoJsonErrors.intoMap(Base64Values.decode(data.get(key).asText()));
+        } catch (Base64Values.IllegalBase64 e) {
+            return java.util.Optional.empty(); // reported with the other values' base64
+        }
+        return java.util.Optional.ofNullable(error)
+                .map(message -> Causes.invalid(field, "\"<secret contents redacted>\"", message));
+    }
+
     private static List<Cause> typeRules(ObjectNode secret, JsonNode data) {
         List<Cause> causes = new ArrayList<>();
         JsonNode d = data == null ? JSON.createObjectNode() : data;
@@ -64,18 +80,8 @@ final class SecretStrategy extends KindStrategy {
                     causes.add(Causes.required("metadata.annotations[kubernetes.io/service-account.name]"));
                 }
             }
-            case "kubernetes.io/dockerconfigjson" -> {
-                if (!d.has(".dockerconfigjson")) {
-                    causes.add(Causes.required("data[.dockerconfigjson]"));
-                } else {
-                    try {
-                        JSON.readTree(Base64Values.decode(d.get(".dockerconfigjson").asText()));
-                    } catch (IOException | Base64Values.IllegalBase64 e) {
-                        causes.add(Causes.invalid("data[.dockerconfigjson]", "\"<secret contents redacted>\"",
-                                "invalid character in JSON"));
-                    }
-                }
-            }
+            case "kubernetes.io/dockercfg" -> dockerConfig(d, ".dockercfg").ifPresent(causes::add);
+            case "kubernetes.io/dockerconfigjson" -> dockerConfig(d, ".dockerconfigjson").ifPresent(causes::add);
             case "kubernetes.io/basic-auth" -> {
                 if (!d.has("username") && !d.has("password")) {
                     causes.add(Causes.required("data[username]"));

@@ -49,6 +49,20 @@ class SecretAndConfigMapStrategyTest {
                 "data[tls.crt]: Required value", "data[tls.key]: Required value");
         assertThat(Json.printed(secrets.validateCreate(secret("type: 'kubernetes.io/dockerconfigjson'"))))
                 .containsExactly("data[.dockerconfigjson]: Required value");
+        assertThat(Json.printed(secrets.validateCreate(secret("type: 'kubernetes.io/dockercfg'"))))
+                .containsExactly("data[.dockercfg]: Required value");
+        // The content must unmarshal into a map, with Go's errors (ValidateSecret).
+        assertThat(Json.printed(secrets.validateCreate(secret("type: 'kubernetes.io/dockercfg', data: {'.dockercfg': 'W10='}"))))
+                .containsExactly("data[.dockercfg]: Invalid value: \"<secret contents redacted>\": "
+                        + "json: cannot unmarshal array into Go value of type map[string]interface {}");
+        assertThat(Json.printed(secrets.validateCreate(secret("type: 'kubernetes.io/dockerconfigjson',"
+                + " data: {'.dockerconfigjson': 'eHl6'}")))).containsExactly("data[.dockerconfigjson]: Invalid value: "
+                        + "\"<secret contents redacted>\": invalid character 'x' looking for beginning of value");
+        assertThat(Json.printed(secrets.validateCreate(secret("type: 'kubernetes.io/dockerconfigjson',"
+                + " data: {'.dockerconfigjson': 'eyJhdXRocyI6IHs='}")))).containsExactly("data[.dockerconfigjson]: Invalid value: "
+                        + "\"<secret contents redacted>\": unexpected end of JSON input");
+        assertThat(secrets.validateCreate(secret("type: 'kubernetes.io/dockerconfigjson',"
+                + " data: {'.dockerconfigjson': 'eyJhdXRocyI6IHt9fQ=='}"))).isEmpty();
     }
 
     @Test

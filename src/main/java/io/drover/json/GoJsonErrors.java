@@ -1,0 +1,67 @@
+package io.drover.json;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.io.JsonEOFException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * The error Go's encoding/json gives when text is unmarshalled into a {@code map[string]interface{}}, for the
+ * messages Kubernetes passes on to users (a docker config Secret's content, an HPA annotation). Go checks the
+ * syntax first and then the type. The syntax errors drover names as Go does are the commonest ones: no text,
+ * text cut short, a first character that starts no value. Other syntax errors get a plain description; Go
+ * would name the offending character and what it expected there.
+ */
+public final class GoJsonErrors {
+    private static final ObjectMapper JSON = Mappers.json();
+
+    private GoJsonErrors() {}
+
+    /** Go's error for {@code text} unmarshalled into a map; null when it unmarshals (an object, or null). */
+    public static String intoMap(byte[] text) {
+        JsonNode value;
+        try {
+            value = JSON.readTree(text);
+        } catch (JsonEOFException e) {
+            return "unexpected end of JSON input";
+        } catch (JsonProcessingException e) {
+            return syntaxError(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e); // an in-memory read has no I/O to fail
+        }
+        if (value == null || value.isMissingNode()) {
+            return "unexpected end of JSON input";
+        }
+        if (value.isObject() || value.isNull()) {
+            return null;
+        }
+        return "json: cannot unmarshal " + goKind(value) + " into Go value of type map[string]interface {}";
+    }
+
+    /** Go's error for {@code text} that is not JSON at all. */
+    public static String syntaxError(String text) {
+        String value = text.strip();
+        if (value.isEmpty()) {
+            return "unexpected end of JSON input";
+        }
+        char first = value.charAt(0);
+        if ("{[\"-0123456789tfn".indexOf(first) < 0) {
+            return "invalid character '" + first + "' looking for beginning of value";
+        }
+        return "invalid JSON";
+    }
+
+    /** How Go's UnmarshalTypeError names a JSON value's kind. */
+    private static String goKind(JsonNode value) {
+        if (value.isArray()) {
+            return "array";
+        }
+        if (value.isTextual()) {
+            return "string";
+        }
+        if (value.isBoolean()) {
+            return "bool";
+        }
+        return "number";
+    }
+}
