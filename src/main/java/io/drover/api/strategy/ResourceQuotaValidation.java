@@ -22,6 +22,9 @@ final class ResourceQuotaValidation {
     /** podComputeQuotaResources. */
     private static final Set<String> POD_COMPUTE = Set.of("cpu", "memory", "limits.cpu", "limits.memory", "requests.cpu",
             "requests.memory");
+    /** The scopes a scope selector may only test for with Exists. */
+    private static final Set<String> EXISTS_ONLY_SCOPES = Set.of("BestEffort", "NotBestEffort", "Terminating",
+            "NotTerminating", "CrossNamespacePodAffinity");
     private static final Set<String> LIMIT_TYPES = Set.of("Pod", "Container", "PersistentVolumeClaim");
 
     private ResourceQuotaValidation() {}
@@ -55,7 +58,75 @@ final class ResourceQuotaValidation {
                 || (scopes.contains("Terminating") && scopes.contains("NotTerminating"))) {
             causes.add(Causes.invalid("spec.scopes", shown, "conflicting scopes"));
         }
+        if (spec.path("scopeSelector").isObject()) {
+            causes.addAll(scopeSelector(spec.path("scopeSelector"), hard,
+                    spec.path("scopes").isArray() ? shown : "[]core.ResourceQuotaScope(nil)"));
+        }
         return causes;
+    }
+
+    /**
+     * validateScopedResourceSelectorRequirement: known scopes that can limit the quota's resources, operators that
+     * suit the scope and their values, no two conflicting scopes.
+     */
+    private static List<Cause> scopeSelector(JsonNode selector, List<String> hard, String scopesShown) {
+        List<Cause> causes = new ArrayList<>();
+        String at = "spec.scopeSelector.matchExpressions";
+        List<ObjectNode> requirements = Nodes.objects(selector, "matchExpressions");
+        Set<String> scopes = new LinkedHashSet<>();
+        for (ObjectNode requirement : requirements) {
+            String scope = Nodes.text(requirement, "scopeName");
+            String operator = Nodes.text(requirement, "operator");
+            JsonNode values = requirement.get("values");
+            boolean hasValues = values != null && values.isArray() && !values.isEmpty();
+            if (!SCOPES.contains(scope)) {
+                causes.add(Causes.invalid(at + ".scopeName", GoValues.quote(scope), "unsupported scope"));
+            }
+            for (String resource : hard) {
+                if (isStandardQuotaResource(resource) && !scopeLimits(scope, resource)) {
+                    causes.add(Causes.invalid(at, goSelector(requirements), "unsupported scope applied to resource"));
+                }
+            }
+            if (EXISTS_ONLY_SCOPES.contains(scope) && !operator.equals("Exists")) {
+                causes.add(Causes.invalid(at + ".operator", GoValues.quote(operator), "must be 'Exist' when scope is any "
+                        + "of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, ResourceQuotaScopeBestEffort, "
+                        + "ResourceQuotaScopeNotBestEffort or ResourceQuotaScopeCrossNamespacePodAffinity"));
+            }
+            switch (operator) {
+                case "In", "NotIn" -> {
+                    if (!hasValues) {
+                        causes.add(Causes.required(at + ".values",
+                                "must be at least one value when `operator` is 'In' or 'NotIn' for scope selector"));
+                    }
+                }
+                case "Exists", "DoesNotExist" -> {
+                    if (hasValues) {
+                        causes.add(Causes.invalid(at + ".values", GoValues.stringSlice(values),
+                                "must be no value when `operator` is 'Exist' or 'DoesNotExist' for scope selector"));
+                    }
+                }
+                default -> causes.add(Causes.invalid(at + ".operator", GoValues.quote(operator),
+                        "not a valid selector operator"));
+            }
+            scopes.add(scope);
+        }
+        if ((scopes.contains("BestEffort") && scopes.contains("NotBestEffort"))
+                || (scopes.contains("Terminating") && scopes.contains("NotTerminating"))) {
+            causes.add(Causes.invalid(at, scopesShown, "conflicting scopes"));
+        }
+        return causes;
+    }
+
+    /** The selector as Go's %#v prints Kubernetes' internal type in an Invalid value. */
+    private static String goSelector(List<ObjectNode> requirements) {
+        List<String> shown = new ArrayList<>();
+        for (ObjectNode requirement : requirements) {
+            shown.add("core.ScopedResourceSelectorRequirement{ScopeName:" + GoValues.quote(Nodes.text(requirement,
+                    "scopeName")) + ", Operator:" + GoValues.quote(Nodes.text(requirement, "operator")) + ", Values:"
+                    + GoValues.stringSlice(requirement.get("values")) + "}");
+        }
+        return "core.ScopedResourceSelector{MatchExpressions:[]core.ScopedResourceSelectorRequirement{"
+                + String.join(", ", shown) + "}}";
     }
 
     /** IsStandardQuotaResourceName. */
@@ -121,6 +192,11 @@ final class ResourceQuotaValidation {
                         : ResourceNames.check(name, fat, null, null));
             }
         }
+        if (type.equals("PersistentVolumeClaim") && !byField.get("min").containsKey("storage")
+                && !byField.get("max").containsKey("storage")) {
+            causes.add(Causes.required(at + ".limits",
+                    "either minimum or maximum storage value is required, but neither was provided"));
+        }
         for (String k : keys) {
             String min = byField.get("min").get(k);
             String max = byField.get("max").get(k);
@@ -141,6 +217,7 @@ final class ResourceQuotaValidation {
                 causes.add(Causes.invalid(at + ".maxLimitRequestRatio[" + k + "]", GoValues.quote(ratio),
                         "ratio " + ratio + " is less than 1"));
             }
+            ratioAboveMaxOverMin(at + ".maxLimitRequestRatio[" + k + "]", ratio, min, max).ifPresent(causes::add);
             BigDecimal dfltValue = dflt == null ? null : ResourceNames.amount(dflt);
             BigDecimal requestValue = request == null ? null : ResourceNames.amount(request);
             if (!ResourceNames.overcommitAllowed(k) && dfltValue != null && requestValue != null
@@ -150,6 +227,31 @@ final class ResourceQuotaValidation {
             }
         }
         return causes;
+    }
+
+    /**
+     * A limit-to-request ratio that no request within min and max could respect: above max/min, compared
+     * in thousandths as Kubernetes compares them (a quantity's MilliValue rounds up).
+     */
+    private static java.util.Optional<Cause> ratioAboveMaxOverMin(String field, String ratio, String min, String max) {
+        BigDecimal r = ratio == null ? null : ResourceNames.amount(ratio);
+        BigDecimal low = min == null ? null : ResourceNames.amount(min);
+        BigDecimal high = max == null ? null : ResourceNames.amount(max);
+        if (r == null || low == null || high == null) {
+            return java.util.Optional.empty();
+        }
+        double ratioValue = milli(r) / 1000.0;
+        double limit = milli(high) / milli(low); // min 0: +Inf, which no ratio exceeds
+        if (ratioValue <= limit) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Causes.invalid(field, GoValues.quote(ratio),
+                "ratio " + ratio + " is greater than max/min = " + String.format(java.util.Locale.ROOT, "%f", limit)));
+    }
+
+    /** Thousandths, rounded up; a double, since huge quantities have no long (Kubernetes then compares units). */
+    private static double milli(BigDecimal amount) {
+        return amount.movePointRight(3).setScale(0, java.math.RoundingMode.CEILING).doubleValue();
     }
 
     /**

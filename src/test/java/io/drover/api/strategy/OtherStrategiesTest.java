@@ -135,6 +135,37 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void aQuotaScopeSelectorIsCheckedAsItsScopesAre() {
+        assertThat(Json.printed(ResourceQuotaValidation.resourceQuota(Json.parse("{spec: {scopeSelector: {"
+                + "matchExpressions: [{scopeName: 'PriorityClass', operator: 'Exists', values: ['a']},"
+                + " {scopeName: 'Bogus', operator: 'In'}, {scopeName: 'BestEffort', operator: 'In', values: ['x']},"
+                + " {scopeName: 'NotBestEffort', operator: 'Maybe'}]}}}")))).containsExactly(
+                "spec.scopeSelector.matchExpressions.values: Invalid value: []string{\"a\"}: must be no value when "
+                        + "`operator` is 'Exist' or 'DoesNotExist' for scope selector",
+                "spec.scopeSelector.matchExpressions.scopeName: Invalid value: \"Bogus\": unsupported scope",
+                "spec.scopeSelector.matchExpressions.values: Required value: must be at least one value when "
+                        + "`operator` is 'In' or 'NotIn' for scope selector",
+                "spec.scopeSelector.matchExpressions.operator: Invalid value: \"In\": must be 'Exist' when scope is "
+                        + "any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, "
+                        + "ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
+                        + "ResourceQuotaScopeCrossNamespacePodAffinity",
+                "spec.scopeSelector.matchExpressions.operator: Invalid value: \"Maybe\": must be 'Exist' when scope is "
+                        + "any of ResourceQuotaScopeTerminating, ResourceQuotaScopeNotTerminating, "
+                        + "ResourceQuotaScopeBestEffort, ResourceQuotaScopeNotBestEffort or "
+                        + "ResourceQuotaScopeCrossNamespacePodAffinity",
+                "spec.scopeSelector.matchExpressions.operator: Invalid value: \"Maybe\": not a valid selector operator",
+                "spec.scopeSelector.matchExpressions: Invalid value: []core.ResourceQuotaScope(nil): conflicting scopes");
+        assertThat(Json.printed(ResourceQuotaValidation.resourceQuota(Json.parse("{spec: {hard: {cpu: '1'},"
+                + " scopeSelector: {matchExpressions: [{scopeName: 'BestEffort', operator: 'Exists'}]}}}"))))
+                .containsExactly("spec.scopeSelector.matchExpressions: Invalid value: core.ScopedResourceSelector{"
+                        + "MatchExpressions:[]core.ScopedResourceSelectorRequirement{core.ScopedResourceSelectorRequirement{"
+                        + "ScopeName:\"BestEffort\", Operator:\"Exists\", Values:[]string(nil)}}}: unsupported scope "
+                        + "applied to resource");
+        assertThat(ResourceQuotaValidation.resourceQuota(Json.parse("{spec: {hard: {pods: '10'}, scopeSelector: {"
+                + "matchExpressions: [{scopeName: 'PriorityClass', operator: 'In', values: ['high']}]}}}"))).isEmpty();
+    }
+
+    @Test
     void aQuotaScopeLimitsOnlyThePodResourcesItApplies() {
         SmallKinds.ResourceQuotaStrategy strategy = new SmallKinds.ResourceQuotaStrategy();
         assertThat(Json.printed(strategy.validateCreate(Json.parse(
@@ -199,6 +230,20 @@ class OtherStrategiesTest {
                 + " scaleUp: {stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{type: 'Pods', value: 4,"
                 + " periodSeconds: 15}, {type: 'Percent', value: 100, periodSeconds: 15}]}}"));
         assertThat(v2.validateCreate(hpa)).isEmpty();
+    }
+
+    @Test
+    void aLimitRangesRatioFitsBetweenMinAndMaxAndAClaimLimitBoundsStorage() {
+        assertThat(Json.printed(ResourceQuotaValidation.limitRange(Json.parse("{spec: {limits: [{type: 'Container',"
+                + " min: {memory: '1'}, max: {memory: '4'}, maxLimitRequestRatio: {memory: '5'}}]}}"))))
+                .containsExactly("spec.limits[0].maxLimitRequestRatio[memory]: Invalid value: \"5\": "
+                        + "ratio 5 is greater than max/min = 4.000000");
+        assertThat(ResourceQuotaValidation.limitRange(Json.parse("{spec: {limits: [{type: 'Container',"
+                + " min: {cpu: '250m'}, max: {cpu: '1'}, maxLimitRequestRatio: {cpu: '4'}}]}}"))).isEmpty();
+        assertThat(Json.printed(ResourceQuotaValidation.limitRange(Json.parse(
+                "{spec: {limits: [{type: 'PersistentVolumeClaim'}, {type: 'PersistentVolumeClaim', max: {storage: '1Gi'}}]}}"))))
+                .containsExactly("spec.limits[0].limits: Required value: either minimum or maximum storage value is "
+                        + "required, but neither was provided", "spec.limits[1].type: Duplicate value: \"PersistentVolumeClaim\"");
     }
 
     @Test
