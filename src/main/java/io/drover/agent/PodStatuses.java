@@ -20,13 +20,15 @@ import java.util.function.BiFunction;
 
 /**
  * A pod's status as the agent reports it, computed from what it knows of the containers: phase,
- * the four conditions, IPs, start time and container statuses. Fields the agent does not own are
+ * the five conditions, IPs, start time and container statuses. Fields the agent does not own are
  * kept from the current status, and a condition keeps its lastTransitionTime while its status
  * stays, so an unchanged pod computes an equal status and is not written again.
  */
 final class PodStatuses {
-    private static final List<String> OWN_CONDITIONS = List.of("Initialized", "Ready", "ContainersReady",
-            "PodScheduled");
+    /** The kubelet's PodReadyToStartContainers (beta, on by default since 1.29): the pod's sandbox is set up. */
+    private static final String READY_TO_START = "PodReadyToStartContainers";
+    private static final List<String> OWN_CONDITIONS = List.of(READY_TO_START, "Initialized", "Ready",
+            "ContainersReady", "PodScheduled");
 
     private PodStatuses() {}
 
@@ -71,6 +73,7 @@ final class PodStatuses {
         ReadyConditions.Verdict ready = ReadyConditions.containersReady(pod.getSpec(), init.statuses(), statuses, phase);
         String nowText = PodWorker.time(now);
         List<PodCondition> conditions = new ArrayList<>();
+        conditions.add(condition(current, READY_TO_START, readyToStart(phase), nowText));
         conditions.add(condition(current, "Initialized", init.condition(phase), nowText));
         conditions.add(condition(current, "Ready",
                 ReadyConditions.podReady(pod.getSpec(), ready, PodWorker.list(current.getConditions())), nowText));
@@ -93,12 +96,25 @@ final class PodStatuses {
 
         /** The Initialized condition, as the kubelet words it (GeneratePodInitializedCondition). */
         ReadyConditions.Verdict condition(String phase) {
-            if (done || phase.equals("Succeeded")) {
+            if (phase.equals("Succeeded")) {
+                return new ReadyConditions.Verdict("True", "PodCompleted", null);
+            }
+            if (done) {
                 return ReadyConditions.TRUE;
             }
             return new ReadyConditions.Verdict("False", "ContainersNotInitialized",
                     "containers with incomplete status: [" + String.join(" ", incomplete) + "]");
         }
+    }
+
+    /**
+     * GeneratePodReadyToStartContainersCondition: True while the pod has its sandbox, False once a terminal pod's
+     * is torn down. A process pod's sandbox is what the agent sets up before its first container (its ports and
+     * cgroup), which it has by the time it writes a status.
+     */
+    private static ReadyConditions.Verdict readyToStart(String phase) {
+        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+        return terminal ? new ReadyConditions.Verdict("False", null, null) : ReadyConditions.TRUE;
     }
 
     private static Init init(Pod pod, PodWorker.PodRun run, BiFunction<Container, ContainerRun, ContainerHealth> health) {

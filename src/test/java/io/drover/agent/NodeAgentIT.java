@@ -80,8 +80,9 @@ class NodeAgentIT {
         assertThat(status.getReady()).isTrue();
         assertThat(status.getRestartCount()).isZero();
         assertThat(running.getStatus().getPodIP()).isNotEmpty();
-        assertThat(running.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready")
-                && c.getStatus().equals("True"));
+        assertThat(running.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus())
+                .containsExactly("PodReadyToStartContainers=True", "Initialized=True", "Ready=True",
+                        "ContainersReady=True", "PodScheduled=True");
         Path dir = containerDir(running, "main");
         await().atMost(Duration.ofSeconds(10)).until(() -> CLUSTER.client().pods().inNamespace("default").withName("hello")
                 .getLog().equals("hi\nhello\n"));
@@ -154,6 +155,10 @@ class NodeAgentIT {
         create(pod("done", "Never", "sh", "-c", "exit 0"));
         Pod done = awaitPod("done", p -> "Succeeded".equals(p.getStatus().getPhase()));
         assertThat(status(done).getState().getTerminated().getReason()).isEqualTo("Completed");
+        // The kubelet's conditions of a completed pod: its sandbox is gone, its initialization complete.
+        assertThat(done.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + "/" + c.getReason())
+                .containsExactly("PodReadyToStartContainers=False/null", "Initialized=True/PodCompleted",
+                        "Ready=False/PodCompleted", "ContainersReady=False/PodCompleted", "PodScheduled=True/null");
     }
 
     @Test
