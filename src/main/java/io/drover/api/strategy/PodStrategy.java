@@ -166,6 +166,6 @@ final class PodStrategy extends KindStrategy {
 
     @Override
     public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
-        return StatusRules.pod(newObject);
+        return PodStatusRules.validate(oldObject, newObject);
     }
 }
