@@ -4,28 +4,30 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Kubernetes' checks of where a pod may run (pkg/apis/core/validation: the nodeSelector of ValidatePodSpec,
- * ValidateTolerations, validateAffinity and validateTopologySpreadConstraints): label syntax, tolerations with a
- * known operator and effect that mean what they say, affinity terms with known operators, weights in 1-100 and
- * topology keys, spread constraints with a skew, a key and a known action.
+ * ValidateTolerations, validateAffinity, validateSchedulingGates and validateTopologySpreadConstraints): label syntax,
+ * tolerations with a known operator and effect that mean what they say, affinity terms with known operators (and
+ * matchFields on metadata.name only), weights in 1-100 and topology keys, scheduling gates with qualified names,
+ * spread constraints with a skew, a key and a known action.
  */
 final class PodPlacementValidation {
     private static final List<String> OPERATORS = List.of("Equal", "Exists");
     private static final List<String> EFFECTS = List.of("NoSchedule", "PreferNoSchedule", "NoExecute");
     private static final List<String> SCHEDULE_ACTIONS = List.of("DoNotSchedule", "ScheduleAnyway");
+    /** The one field a node selector term's matchFields may name (metav1.ObjectNameField). */
+    private static final String NODE_NAME_FIELD = "metadata.name";
 
     private PodPlacementValidation() {}
 
     static List<Cause> validate(JsonNode spec, String path) {
         List<Cause> causes = new ArrayList<>(ObjectMetaValidation.labels(spec.get("nodeSelector"),
                 path + ".nodeSelector"));
-        List<ObjectNode> tolerations = Nodes.objects(spec, "tolerations");
-        for (int i = 0; i < tolerations.size(); i++) {
-            causes.addAll(toleration(tolerations.get(i), path + ".tolerations[" + i + "]"));
-        }
+        causes.addAll(tolerations(spec, path + ".tolerations"));
         ObjectNode affinity = Nodes.object(spec, "affinity");
         if (affinity != null) {
             causes.addAll(nodeAffinity(Nodes.object(affinity, "nodeAffinity"), path + ".affinity.nodeAffinity"));
@@ -33,8 +35,34 @@ final class PodPlacementValidation {
                 causes.addAll(podAffinity(Nodes.object(affinity, kind), path + ".affinity." + kind));
             }
         }
+        causes.addAll(schedulingGates(spec, path + ".schedulingGates"));
         causes.addAll(topologySpread(Nodes.objects(spec, "topologySpreadConstraints"),
                 path + ".topologySpreadConstraints"));
+        return causes;
+    }
+
+    /** ValidateTolerations: each of the spec's tolerations at {@code path} ("spec.tolerations"). */
+    static List<Cause> tolerations(JsonNode spec, String path) {
+        List<Cause> causes = new ArrayList<>();
+        List<ObjectNode> tolerations = Nodes.objects(spec, "tolerations");
+        for (int i = 0; i < tolerations.size(); i++) {
+            causes.addAll(toleration(tolerations.get(i), path + "[" + i + "]"));
+        }
+        return causes;
+    }
+
+    /** validateSchedulingGates: each gate's name a qualified name, none twice (reported at the gate, not its name). */
+    private static List<Cause> schedulingGates(JsonNode spec, String path) {
+        List<Cause> causes = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        List<ObjectNode> gates = Nodes.objects(spec, "schedulingGates");
+        for (int i = 0; i < gates.size(); i++) {
+            String name = Nodes.text(gates.get(i), "name");
+            causes.addAll(Causes.invalidEach(path + "[" + i + "]", name, NameRules.qualifiedName(name)));
+            if (!seen.add(name)) {
+                causes.add(Causes.duplicate(path + "[" + i + "]", GoValues.quote(name)));
+            }
+        }
         return causes;
     }
 
@@ -97,6 +125,35 @@ final class PodPlacementValidation {
             }
             String key = Nodes.text(rq, "key");
             causes.addAll(Causes.invalidEach(rat + ".key", key, NameRules.qualifiedName(key)));
+        }
+        List<ObjectNode> fields = Nodes.objects(term, "matchFields");
+        for (int j = 0; j < fields.size(); j++) {
+            causes.addAll(fieldRequirement(fields.get(j), at + ".matchFields[" + j + "]"));
+        }
+        return causes;
+    }
+
+    /** ValidateNodeFieldSelectorRequirement: In or NotIn one node name, and metadata.name the only key. */
+    private static List<Cause> fieldRequirement(ObjectNode rq, String at) {
+        List<Cause> causes = new ArrayList<>();
+        String operator = Nodes.text(rq, "operator");
+        if (operator.equals("In") || operator.equals("NotIn")) {
+            if (rq.path("values").size() != 1) {
+                causes.add(Causes.required(at + ".values",
+                        "must be only one value when `operator` is 'In' or 'NotIn' for node field selector"));
+            }
+        } else {
+            causes.add(Causes.invalid(at + ".operator", GoValues.quote(operator), "not a valid selector operator"));
+        }
+        String key = Nodes.text(rq, "key");
+        if (!key.equals(NODE_NAME_FIELD)) {
+            causes.add(Causes.invalid(at + ".key", GoValues.quote(key), "not a valid field selector key"));
+            return causes;
+        }
+        int i = 0;
+        for (JsonNode value : rq.path("values")) {
+            causes.addAll(Causes.invalidEach(at + ".values[" + i++ + "]", value.asText(),
+                    NameRules.dns1123Subdomain(value.asText())));
         }
         return causes;
     }

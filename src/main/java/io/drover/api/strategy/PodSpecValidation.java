@@ -13,7 +13,7 @@ import java.util.Set;
  * drover enforces: containers, their names, images, pull policies, ports, probes, lifecycle hooks, environment,
  * volume mounts and resources ({@link ContainerFieldValidation}); volumes' names and sources
  * ({@link VolumeSourceValidation}); DNS, names and host ports ({@link PodNetworkValidation}); node selector and
- * tolerations ({@link PodPlacementValidation}); the restart and DNS policies.
+ * tolerations ({@link PodPlacementValidation}); the restart and DNS policies; readiness gates.
  */
 final class PodSpecValidation {
     static final String PROCESS_RUNTIME = "process";
@@ -33,22 +33,13 @@ final class PodSpecValidation {
             causes.add(Causes.required(path + ".containers"));
             return causes;
         }
+        // Kubernetes' order (ValidatePodSpec): volumes, the containers, the init containers, the policies, then the rest.
         causes.addAll(volumes(spec, path + ".volumes"));
-        causes.addAll(PodNetworkValidation.validate(spec, path));
-        causes.addAll(PodPlacementValidation.validate(spec, path));
-        causes.addAll(PodSecurityValidation.validate(spec, path));
-        for (String field : List.of("serviceAccountName", "nodeName", "runtimeClassName")) {
-            String name = Nodes.text(spec, field);
-            if (!name.isEmpty()) {
-                causes.addAll(Causes.invalidEach(path + "." + field, name, NameRules.dns1123Subdomain(name)));
-            }
-        }
         // drover: pods of the process runtime run a command on the host and need no image. Without a
         // runtimeClassName the node picks its default runtime (process when no container engine is
         // configured), so only a pod that names another runtime must have an image; a pod that needs
         // an image the node cannot run fails there with a clear condition.
-        String runtime = Nodes.text(spec, "runtimeClassName");
-        boolean imageRequired = !runtime.isEmpty() && !PROCESS_RUNTIME.equals(runtime);
+        boolean imageRequired = imageRequired(spec);
         // The containers first, then the init containers, as Kubernetes checks them: a name that both
         // use is a duplicate of the init container's.
         Set<String> names = new HashSet<>();
@@ -75,6 +66,16 @@ final class PodSpecValidation {
         } else if (!DNS_POLICIES.contains(dns)) {
             causes.add(Causes.notSupported(path + ".dnsPolicy", GoValues.quote(dns), DNS_POLICIES));
         }
+        causes.addAll(PodNetworkValidation.validate(spec, path));
+        causes.addAll(PodPlacementValidation.validate(spec, path));
+        causes.addAll(readinessGates(spec, path + ".readinessGates"));
+        causes.addAll(PodSecurityValidation.validate(spec, path));
+        for (String field : List.of("serviceAccountName", "nodeName", "runtimeClassName")) {
+            String name = Nodes.text(spec, field);
+            if (!name.isEmpty()) {
+                causes.addAll(Causes.invalidEach(path + "." + field, name, NameRules.dns1123Subdomain(name)));
+            }
+        }
         causes.addAll(ids(spec.path("securityContext"), path + ".securityContext"));
         List<JsonNode> groups = new ArrayList<>();
         spec.path("securityContext").path("supplementalGroups").forEach(groups::add);
@@ -85,6 +86,23 @@ final class PodSpecValidation {
         if (deadline != null && !deadline.isNull() && (deadline.asLong() < 1 || deadline.asLong() > Integer.MAX_VALUE)) {
             causes.add(Causes.invalid(path + ".activeDeadlineSeconds", deadline.asText(),
                     NameRules.inclusiveRangeError(1, Integer.MAX_VALUE)));
+        }
+        return causes;
+    }
+
+    /** Whether the spec's containers need an image: only when it names a runtime other than the process one. */
+    static boolean imageRequired(JsonNode spec) {
+        String runtime = Nodes.text(spec, "runtimeClassName");
+        return !runtime.isEmpty() && !PROCESS_RUNTIME.equals(runtime);
+    }
+
+    /** validateReadinessGates: each conditionType a qualified name. */
+    private static List<Cause> readinessGates(JsonNode spec, String path) {
+        List<Cause> causes = new ArrayList<>();
+        List<ObjectNode> gates = Nodes.objects(spec, "readinessGates");
+        for (int i = 0; i < gates.size(); i++) {
+            String type = Nodes.text(gates.get(i), "conditionType");
+            causes.addAll(Causes.invalidEach(path + "[" + i + "].conditionType", type, NameRules.qualifiedName(type)));
         }
         return causes;
     }

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,10 +14,19 @@ final class PodStrategy extends KindStrategy {
     private static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
     private static final String NOT_READY = "node.kubernetes.io/not-ready";
     private static final String UNREACHABLE = "node.kubernetes.io/unreachable";
-    static final String UPDATE_FORBIDDEN = "pod updates may not change fields other than "
-            + "`spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,"
-            + "`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` "
-            + "(allow it to be set to 1 if it was previously negative)";
+    static final String UPDATE_FORBIDDEN = PodUpdateRules.UPDATE_FORBIDDEN;
+    static final String GATED_MESSAGE = "Scheduling is blocked due to non-empty scheduling gates";
+
+    private final Clock clock;
+
+    PodStrategy() {
+        this(Clock.systemUTC());
+    }
+
+    /** @param clock when a gated pod's PodScheduled condition is said to have changed */
+    PodStrategy(Clock clock) {
+        this.clock = clock;
+    }
 
     @Override
     public void applyDefaults(ObjectNode pod) {
@@ -28,11 +39,24 @@ final class PodStrategy extends KindStrategy {
         }
     }
 
-    /** A new pod's status is Kubernetes' (PrepareForCreate): Pending, with its QoS class; a client's is dropped. */
+    /**
+     * A new pod's status is Kubernetes' (PrepareForCreate): Pending, with its QoS class, and, when it has
+     * scheduling gates, PodScheduled False with reason SchedulingGated (applySchedulingGatedCondition); a client's
+     * status is dropped. A scheduler that binds the pod once its gates are gone replaces that condition.
+     */
     @Override
     public void applyCreateDefaults(ObjectNode pod) {
         ObjectNode status = pod.putObject("status");
         status.put("phase", "Pending");
+        if (!Nodes.objects(Nodes.object(pod, "spec"), "schedulingGates").isEmpty()) {
+            ObjectNode gated = status.putArray("conditions").addObject();
+            gated.put("type", "PodScheduled");
+            gated.put("status", "False");
+            gated.putNull("lastProbeTime");
+            gated.put("lastTransitionTime", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+            gated.put("reason", "SchedulingGated");
+            gated.put("message", GATED_MESSAGE);
+        }
         status.put("qosClass", PodQos.of(pod.path("spec")));
     }
 
@@ -69,8 +93,12 @@ final class PodStrategy extends KindStrategy {
     @Override
     public List<Cause> validateCreate(ObjectNode pod) {
         List<Cause> causes = new ArrayList<>(validateSpec(pod));
-        if (!Nodes.objects(Nodes.object(pod, "spec"), "ephemeralContainers").isEmpty()) {
+        ObjectNode spec = Nodes.object(pod, "spec");
+        if (!Nodes.objects(spec, "ephemeralContainers").isEmpty()) {
             causes.add(Causes.forbidden("spec.ephemeralContainers", "cannot be set on create"));
+        }
+        if (!Nodes.text(spec, "nodeName").isEmpty() && !Nodes.objects(spec, "schedulingGates").isEmpty()) {
+            causes.add(Causes.forbidden("spec.nodeName", "cannot be set until all schedulingGates have been cleared"));
         }
         return causes;
     }
@@ -89,6 +117,14 @@ final class PodStrategy extends KindStrategy {
             causes.addAll(PodEphemeralContainers.validate(spec));
         }
         causes.addAll(deletionCost(pod));
+        // validateContainersOnlyForPod: a pod's images (not a template's) have no surrounding whitespace.
+        for (String list : List.of("containers", "initContainers")) {
+            List<ObjectNode> containers = Nodes.objects(spec, list);
+            for (int i = 0; i < containers.size(); i++) {
+                causes.addAll(PodUpdateRules.imageWhitespace(Nodes.text(containers.get(i), "image"),
+                        "spec." + list + "[" + i + "].image"));
+            }
+        }
         return causes;
     }
 
@@ -117,89 +153,19 @@ final class PodStrategy extends KindStrategy {
                 "must be a 32bit integer"));
     }
 
+    /** ValidatePodUpdate's rules ({@link PodUpdateRules}). */
     @Override
     List<Cause> validateImmutable(ObjectNode oldPod, ObjectNode newPod) {
-        List<Cause> causes = new ArrayList<>();
         ObjectNode oldSpec = Nodes.object(oldPod, "spec");
         ObjectNode newSpec = Nodes.object(newPod, "spec");
         if (oldSpec == null || newSpec == null) {
-            return causes;
-        }
-        // Kubernetes' way: take the old spec, carry over what may change, and any remaining difference is refused.
-        ObjectNode allowed = oldSpec.deepCopy();
-        for (String list : List.of("containers", "initContainers")) {
-            List<ObjectNode> from = Nodes.objects(newSpec, list);
-            List<ObjectNode> to = Nodes.objects(allowed, list);
-            if (from.size() == to.size()) {
-                for (int i = 0; i < from.size(); i++) {
-                    copy(from.get(i), to.get(i), "image");
-                }
-            }
-        }
-        causes.addAll(activeDeadline(oldSpec, newSpec));
-        copy(newSpec, allowed, "activeDeadlineSeconds");
-        if (containsAll(newSpec.get("tolerations"), oldSpec.get("tolerations"))) {
-            copy(newSpec, allowed, "tolerations");
-        }
-        if (oldSpec.path("terminationGracePeriodSeconds").asLong(0) < 0
-                && newSpec.path("terminationGracePeriodSeconds").asLong(0) == 1) {
-            copy(newSpec, allowed, "terminationGracePeriodSeconds");
-        }
-        // drover: its scheduler sets spec.nodeName through an update; Kubernetes allows that only
-        // through pods/binding, which drover serves too (PodActions).
-        if (Nodes.text(oldSpec, "nodeName").isEmpty()) {
-            copy(newSpec, allowed, "nodeName");
-        }
-        if (!allowed.equals(newSpec)) {
-            causes.add(Causes.forbidden("spec", UPDATE_FORBIDDEN));
-        }
-        return causes;
-    }
-
-    private static List<Cause> activeDeadline(ObjectNode oldSpec, ObjectNode newSpec) {
-        JsonNode before = oldSpec.get("activeDeadlineSeconds");
-        JsonNode after = newSpec.get("activeDeadlineSeconds");
-        if (before == null || before.isNull()) {
             return List.of();
         }
-        if (after == null || after.isNull()) {
-            return List.of(Causes.invalid("spec.activeDeadlineSeconds", "null",
-                    "must not update from a positive integer to nil value"));
-        }
-        if (after.asLong() > before.asLong()) {
-            return List.of(Causes.invalid("spec.activeDeadlineSeconds", after.asText(),
-                    "must be less than or equal to previous value"));
-        }
-        return List.of();
-    }
-
-    private static void copy(ObjectNode from, ObjectNode to, String field) {
-        JsonNode value = from.get(field);
-        if (value == null) {
-            to.remove(field);
-        } else {
-            to.set(field, value.deepCopy());
-        }
-    }
-
-    private static boolean containsAll(JsonNode newList, JsonNode oldList) {
-        if (oldList == null || !oldList.isArray()) {
-            return true;
-        }
-        List<JsonNode> remaining = new ArrayList<>();
-        if (newList instanceof ArrayNode array) {
-            array.forEach(remaining::add);
-        }
-        for (JsonNode item : oldList) {
-            if (!remaining.remove(item)) {
-                return false;
-            }
-        }
-        return true;
+        return PodUpdateRules.validate(oldSpec, newSpec);
     }
 
     @Override
     public List<Cause> validateStatusUpdate(ObjectNode oldObject, ObjectNode newObject) {
-        return StatusRules.pod(newObject);
+        return PodStatusRules.validate(oldObject, newObject);
     }
 }

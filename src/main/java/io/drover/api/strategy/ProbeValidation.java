@@ -5,11 +5,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Kubernetes' checks of a container's probes and lifecycle hooks (pkg/apis/core/validation: validateProbe,
  * validateHandler, validateLifecycle and the successThreshold rule of validateContainers): exactly one handler, non-negative timings,
- * successThreshold 1 for liveness and startup probes, a positive probe-level grace period, ports in range.
+ * successThreshold 1 for liveness and startup probes, a positive probe-level grace period (none on a readiness probe),
+ * ports in range or valid port names, HTTP header names.
  */
 final class ProbeValidation {
     private static final List<String> PROBES = List.of("livenessProbe", "readinessProbe", "startupProbe");
@@ -18,6 +20,10 @@ final class ProbeValidation {
     private static final List<String> NON_NEGATIVE = List.of("initialDelaySeconds", "timeoutSeconds", "periodSeconds",
             "successThreshold", "failureThreshold");
     private static final List<String> SCHEMES = List.of("HTTP", "HTTPS");
+    private static final String HEADER_NAME_FMT = "[-A-Za-z0-9]+";
+    private static final Pattern HEADER_NAME = Pattern.compile(HEADER_NAME_FMT);
+    private static final String HEADER_NAME_ERROR = NameRules.regexError(
+            "a valid HTTP header must consist of alphanumeric characters or '-'", HEADER_NAME_FMT, "X-Header-Name");
 
     private ProbeValidation() {}
 
@@ -33,6 +39,7 @@ final class ProbeValidation {
         return causes;
     }
 
+    /** validateProbe, then the kind's own rule: successThreshold 1, or no grace period on a readiness probe. */
     private static List<Cause> probe(ObjectNode probe, String kind, String at) {
         List<Cause> causes = new ArrayList<>(handler(probe, at));
         for (String field : NON_NEGATIVE) {
@@ -41,13 +48,19 @@ final class ProbeValidation {
                 causes.add(Causes.invalid(at + "." + field, value.asText(), "must be greater than or equal to 0"));
             }
         }
-        JsonNode success = probe.get("successThreshold");
-        if (!kind.equals("readinessProbe") && success != null && success.isNumber() && success.asLong() != 1) {
-            causes.add(Causes.invalid(at + ".successThreshold", success.asText(), "must be 1"));
-        }
         JsonNode grace = probe.get("terminationGracePeriodSeconds");
-        if (grace != null && grace.isNumber() && grace.asLong() <= 0) {
+        boolean graceSet = grace != null && grace.isNumber();
+        if (graceSet && grace.asLong() <= 0) {
             causes.add(Causes.invalid(at + ".terminationGracePeriodSeconds", grace.asText(), "must be greater than 0"));
+        }
+        JsonNode success = probe.get("successThreshold");
+        if (kind.equals("readinessProbe")) {
+            if (graceSet) {
+                causes.add(Causes.invalid(at + ".terminationGracePeriodSeconds", grace.asText(),
+                        "must not be set for readinessProbes"));
+            }
+        } else if (success != null && success.isNumber() && success.asLong() != 1) {
+            causes.add(Causes.invalid(at + ".successThreshold", success.asText(), "must be 1"));
         }
         return causes;
     }
@@ -110,6 +123,13 @@ final class ProbeValidation {
                     if (!scheme.isEmpty() && !SCHEMES.contains(scheme)) {
                         causes.add(Causes.notSupported(hat + ".scheme", GoValues.quote(scheme), SCHEMES));
                     }
+                    // IsHTTPHeaderName, reported at the list (no index), as Kubernetes does.
+                    for (ObjectNode header : Nodes.objects(h, "httpHeaders")) {
+                        String headerName = Nodes.text(header, "name");
+                        if (!HEADER_NAME.matcher(headerName).matches()) {
+                            causes.add(Causes.invalid(hat + ".httpHeaders", GoValues.quote(headerName), HEADER_NAME_ERROR));
+                        }
+                    }
                 }
                 case "tcpSocket", "grpc" -> causes.addAll(port(h.get("port"), hat + ".port"));
                 case "sleep" -> { } // its seconds are checked against the pod's grace period
@@ -122,13 +142,15 @@ final class ProbeValidation {
         return causes;
     }
 
+    /**
+     * ValidatePortNumOrName: a number in 1-65535 or an IANA service name. An absent port is the IntOrString's zero
+     * value, the number 0, as Kubernetes decodes it.
+     */
     private static List<Cause> port(JsonNode port, String at) {
-        if (port == null || port.isNull() || (port.isTextual() && port.asText().isEmpty())) {
-            return List.of(Causes.required(at));
+        if (port != null && port.isTextual()) {
+            return Causes.invalidEach(at, port.asText(), NameRules.portName(port.asText()));
         }
-        if (port.isNumber() && (port.asLong() < 1 || port.asLong() > 65535)) {
-            return List.of(Causes.invalid(at, port.asText(), "must be between 1 and 65535, inclusive"));
-        }
-        return List.of();
+        long number = port == null || !port.isNumber() ? 0 : port.asLong();
+        return NameRules.portNumber(number).stream().map(m -> Causes.invalid(at, Long.toString(number), m)).toList();
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
  * What Kubernetes checks on a write through a status subresource: counters that cannot be negative or exceed the
  * total they are part of (ValidateDeploymentStatus, ValidateReplicaSetStatus, the PDB's and HPA's status checks),
  * load-balancer ingress addresses that are addresses (ValidateLoadBalancerStatus), metav1 condition statuses
- * (PDBs, Services) that are True, False or Unknown, pod IPs that are IPs, and node resources that are not negative. Before, any status
+ * (PDBs, Services) that are True, False or Unknown, and node resources that are not negative (a pod's status: PodStatusRules). Before, any status
  * was stored; a negative replica count or a typeless condition then stayed in what `kubectl get` shows.
  */
 final class StatusRules {
@@ -81,15 +81,6 @@ final class StatusRules {
         return causes;
     }
 
-    /** ValidatePodStatusUpdate's address checks: podIP(s) and hostIP(s) are IPs (a pod's conditions are not checked). */
-    static List<Cause> pod(ObjectNode pod) {
-        List<Cause> causes = new ArrayList<>();
-        JsonNode status = pod.path("status");
-        causes.addAll(addresses(status, "podIP", "podIPs"));
-        causes.addAll(addresses(status, "hostIP", "hostIPs"));
-        return causes;
-    }
-
     /** ValidateNodeResources: capacity and allocatable are not negative. */
     static List<Cause> node(ObjectNode node) {
         List<Cause> causes = new ArrayList<>();
@@ -143,23 +134,6 @@ final class StatusRules {
             String value = Nodes.text(conditions.get(i), "status");
             if (!CONDITION_STATUSES.contains(value)) {
                 causes.add(Causes.notSupported(at + ".status", GoValues.quote(value), CONDITION_STATUSES));
-            }
-        }
-        return causes;
-    }
-
-    private static List<Cause> addresses(JsonNode status, String single, String list) {
-        List<Cause> causes = new ArrayList<>();
-        String first = Nodes.text(status, single);
-        if (!first.isEmpty() && !PodNetworkValidation.isIp(first)) {
-            causes.add(Causes.invalid("status." + single, GoValues.quote(first), "must be a valid IP address"));
-        }
-        List<ObjectNode> entries = Nodes.objects(status, list);
-        for (int i = 0; i < entries.size(); i++) {
-            String ip = Nodes.text(entries.get(i), "ip");
-            if (!PodNetworkValidation.isIp(ip)) {
-                causes.add(Causes.invalid("status." + list + "[" + i + "].ip", GoValues.quote(ip),
-                        "must be a valid IP address"));
             }
         }
         return causes;

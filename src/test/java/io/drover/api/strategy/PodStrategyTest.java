@@ -516,8 +516,8 @@ class PodStrategyTest {
                 "spec"));
         ObjectNode removedToleration = defaulted("{containers: [{name: 'a', image: 'x:1'}]}");
         ObjectNode withToleration = defaulted("{containers: [{name: 'a', image: 'x:1'}], tolerations: [{key: 'k'}]}");
-        assertThat(strategy.validateUpdate(withToleration, removedToleration)).extracting(Cause::field)
-                .containsExactly("spec");
+        assertThat(Json.printed(strategy.validateUpdate(withToleration, removedToleration))).containsExactly(
+                "spec.tolerations: Forbidden: existing toleration can not be modified except its tolerationSeconds");
         ObjectNode bound = defaulted("{nodeName: 'n1', containers: [{name: 'a', image: 'x:1'}]}");
         ObjectNode rebound = defaulted("{nodeName: 'n2', containers: [{name: 'a', image: 'x:1'}]}");
         assertThat(strategy.validateUpdate(bound, rebound)).extracting(Cause::field).containsExactly("spec");
@@ -529,5 +529,52 @@ class PodStrategyTest {
         ObjectNode longer = defaulted("{activeDeadlineSeconds: 20, containers: [{name: 'a', image: 'x:1'}]}");
         assertThat(Json.printed(strategy.validateUpdate(old, longer))).containsExactly(
                 "spec.activeDeadlineSeconds: Invalid value: 20: must be less than or equal to previous value");
+    }
+
+    @Test
+    void aNewGatedPodIsNotScheduledBecauseOfItsGates() {
+        PodStrategy clocked = new PodStrategy(java.time.Clock.fixed(java.time.Instant.parse("2025-03-01T10:00:00.5Z"),
+                java.time.ZoneOffset.UTC));
+        ObjectNode pod = defaulted("{containers: [{name: 'a'}], schedulingGates: [{name: 'wait'}]}");
+        clocked.applyCreateDefaults(pod);
+        assertThat(pod.get("status")).isEqualTo(Json.parse("{phase: 'Pending', conditions: [{type: 'PodScheduled',"
+                + " status: 'False', lastProbeTime: null, lastTransitionTime: '2025-03-01T10:00:00Z',"
+                + " reason: 'SchedulingGated', message: 'Scheduling is blocked due to non-empty scheduling gates'}],"
+                + " qosClass: 'BestEffort'}"));
+        ObjectNode plain = defaulted("{containers: [{name: 'a'}]}");
+        clocked.applyCreateDefaults(plain);
+        assertThat(plain.path("status").has("conditions")).isFalse();
+    }
+
+    @Test
+    void schedulingAndReadinessGatesAreQualifiedNames() {
+        String qualified = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end"
+                + " with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for"
+                + " validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+        assertThat(create("{containers: [{name: 'a'}], schedulingGates: [{name: 'a'}, {name: 'a'}, {name: '-b'}],"
+                + " readinessGates: [{conditionType: 'example.com/ready'}, {conditionType: 'not ready'}]}"))
+                .containsExactly("spec.schedulingGates[1]: Duplicate value: \"a\"",
+                        "spec.schedulingGates[2]: Invalid value: \"-b\": " + qualified,
+                        "spec.readinessGates[1].conditionType: Invalid value: \"not ready\": " + qualified);
+    }
+
+    @Test
+    void nodeAffinityMatchFieldsNameOneNode() {
+        assertThat(create("{containers: [{name: 'a'}], affinity: {nodeAffinity: {requiredDuringSchedulingIgnored"
+                + "DuringExecution: {nodeSelectorTerms: [{matchFields: [{key: 'metadata.uid', operator: 'In',"
+                + " values: ['x']}, {key: 'metadata.name', operator: 'In', values: ['a', 'b']},"
+                + " {key: 'metadata.name', operator: 'Exists', values: ['Bad_Name']}]}]}}}}")).containsExactly(
+                        "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+                                + ".matchFields[0].key: Invalid value: \"metadata.uid\": not a valid field selector key",
+                        "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+                                + ".matchFields[1].values: Required value: must be only one value when `operator` is"
+                                + " 'In' or 'NotIn' for node field selector",
+                        "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+                                + ".matchFields[2].operator: Invalid value: \"Exists\": not a valid selector operator",
+                        "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0]"
+                                + ".matchFields[2].values[0]: Invalid value: \"Bad_Name\": a lowercase RFC 1123"
+                                + " subdomain must consist of lower case alphanumeric characters, '-' or '.', and must"
+                                + " start and end with an alphanumeric character (e.g. 'example.com', regex used for"
+                                + " validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
     }
 }

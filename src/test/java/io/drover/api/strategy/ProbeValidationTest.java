@@ -55,4 +55,38 @@ class ProbeValidationTest {
         assertThat(create("{name: 'a', image: 'x:1', livenessProbe: {exec: {}}}"))
                 .containsExactly("spec.containers[0].livenessProbe.exec.command: Required value");
     }
+
+    @Test
+    void probePortsAreNumbersOrPortNamesAndAMissingOneIsZero() {
+        String range = "must be between 1 and 65535, inclusive";
+        assertThat(create("{name: 'a', image: 'x:1', livenessProbe: {httpGet: {path: '/'}},"
+                + " readinessProbe: {tcpSocket: {port: 'HTTP'}}, startupProbe: {grpc: {}}}")).containsExactly(
+                        "spec.containers[0].livenessProbe.httpGet.port: Invalid value: 0: " + range,
+                        "spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: \"HTTP\": must contain only"
+                                + " alpha-numeric characters (a-z, 0-9), and hyphens (-)",
+                        "spec.containers[0].readinessProbe.tcpSocket.port: Invalid value: \"HTTP\": must contain at"
+                                + " least one letter (a-z)",
+                        "spec.containers[0].startupProbe.grpc.port: Invalid value: 0: " + range);
+        assertThat(create("{name: 'a', image: 'x:1', livenessProbe: {httpGet: {port: 'a-much-too-long-name'}}}"))
+                .containsExactly("spec.containers[0].livenessProbe.httpGet.port: Invalid value:"
+                        + " \"a-much-too-long-name\": must be no more than 15 characters");
+    }
+
+    @Test
+    void httpHeaderNamesAreTokens() {
+        assertThat(create("{name: 'a', image: 'x:1', livenessProbe: {httpGet: {port: 80, httpHeaders:"
+                + " [{name: 'X-Fine', value: 'v'}, {name: 'Not Fine', value: 'v'}]}}}")).containsExactly(
+                        "spec.containers[0].livenessProbe.httpGet.httpHeaders: Invalid value: \"Not Fine\": a valid"
+                                + " HTTP header must consist of alphanumeric characters or '-' (e.g. 'X-Header-Name',"
+                                + " regex used for validation is '[-A-Za-z0-9]+')");
+    }
+
+    @Test
+    void aReadinessProbeHasNoGracePeriod() {
+        assertThat(create("{name: 'a', image: 'x:1', readinessProbe: {exec: {command: ['true']},"
+                + " terminationGracePeriodSeconds: 10}, livenessProbe: {exec: {command: ['true']},"
+                + " terminationGracePeriodSeconds: 10}}")).containsExactly(
+                        "spec.containers[0].readinessProbe.terminationGracePeriodSeconds: Invalid value: 10: must not"
+                                + " be set for readinessProbes");
+    }
 }

@@ -57,13 +57,6 @@ class StatusRulesTest {
                         + "DNS name, not an IP address");
     }
 
-    @Test
-    void podAddressesAreAddresses() {
-        assertThat(Json.printed(new PodStrategy().validateStatusUpdate(Json.parse("{}"), Json.parse(
-                "{status: {podIP: 'garbage', podIPs: [{ip: 'garbage'}], conditions: [{type: 'Ready', status: 'Maybe'}]}}"))))
-                .containsExactly("status.podIP: Invalid value: \"garbage\": must be a valid IP address",
-                        "status.podIPs[0].ip: Invalid value: \"garbage\": must be a valid IP address");
-    }
 
     @Test
     void nodeResourcesAreNotNegative() {
