@@ -7,4 +7,13 @@ interface Filter {
 
     /** Why {@code node} cannot take {@code pod} (kube-scheduler's wording); empty when it can. */
     List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot);
+
+    /**
+     * This filter for one pod on one snapshot (kube-scheduler's PreFilter): a filter that would otherwise look at
+     * every pod of the cluster for every node counts once here and returns a filter that reads its counts.
+     * The result is called with the same pod and snapshot.
+     */
+    default Filter preparedFor(PodInfo pod, ClusterSnapshot snapshot) {
+        return this;
+    }
 }

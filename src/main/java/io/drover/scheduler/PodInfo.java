@@ -15,17 +15,23 @@ import java.util.stream.Stream;
  *
  * @param nodeName "" when the pod is not bound
  * @param controllerUid the uid of its controller owner reference, "" when it has none
+ * @param spreadConstraints its topology spread constraints with whenUnsatisfiable DoNotSchedule
+ * @param schedulingGates the names of its spec.schedulingGates; while there are any it is not scheduled
+ * @param terminating it has a deletionTimestamp: it still holds its node, but no longer counts for spreading
  * @param terminal Succeeded or Failed: it holds no resources any more
  */
 public record PodInfo(String namespace, String name, String uid, String nodeName, String schedulerName,
         Map<String, String> labels, String controllerUid, Resources requests, List<HostPort> hostPorts,
-        List<Toleration> tolerations, Map<String, String> nodeSelector, boolean terminal) {
+        List<Toleration> tolerations, NodeAffinity nodeAffinity, PodAffinity podAffinity,
+        List<TopologySpreadConstraint> spreadConstraints, List<String> schedulingGates, boolean terminating,
+        boolean terminal) {
 
     public PodInfo {
         labels = Map.copyOf(labels);
         hostPorts = List.copyOf(hostPorts);
         tolerations = List.copyOf(tolerations);
-        nodeSelector = Map.copyOf(nodeSelector);
+        spreadConstraints = List.copyOf(spreadConstraints);
+        schedulingGates = List.copyOf(schedulingGates);
     }
 
     /** A hostPort a container asks for; {@code ip} "0.0.0.0" means every address. */
@@ -49,11 +55,16 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
                 .map(Container::getPorts).flatMap(p -> list(p).stream())
                 .filter(p -> p.getHostPort() != null && p.getHostPort() > 0)
                 .map(PodInfo::hostPort).forEach(ports::add);
-        return new PodInfo(text(meta.getNamespace()), text(meta.getName()), text(meta.getUid()),
-                text(spec.getNodeName()), text(spec.getSchedulerName()), map(meta.getLabels()), text(controllerUid),
+        String namespace = text(meta.getNamespace());
+        Map<String, String> labels = map(meta.getLabels());
+        return new PodInfo(namespace, text(meta.getName()), text(meta.getUid()),
+                text(spec.getNodeName()), text(spec.getSchedulerName()), labels, text(controllerUid),
                 Resources.requestsOf(spec), ports,
-                list(spec.getTolerations()).stream().map(Toleration::of).toList(), map(spec.getNodeSelector()),
-                hasFinished(pod));
+                list(spec.getTolerations()).stream().map(Toleration::of).toList(), NodeAffinity.of(spec),
+                PodAffinity.of(spec, namespace),
+                TopologySpreadConstraint.required(spec.getTopologySpreadConstraints(), labels),
+                list(spec.getSchedulingGates()).stream().map(g -> text(g.getName())).toList(),
+                meta.getDeletionTimestamp() != null, hasFinished(pod));
     }
 
     /** Succeeded or Failed: read from the phase alone, so it holds for a pod whose spec cannot be read. */
@@ -71,7 +82,7 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
     /** The same pod, as if bound to {@code node} (a binding the informer has not shown yet). */
     public PodInfo withNodeName(String node) {
         return new PodInfo(namespace, name, uid, node, schedulerName, labels, controllerUid, requests, hostPorts,
-                tolerations, nodeSelector, terminal);
+                tolerations, nodeAffinity, podAffinity, spreadConstraints, schedulingGates, terminating, terminal);
     }
 
     /** Replicas of one workload: the same controller, or, without one, the same labels in the same namespace. */

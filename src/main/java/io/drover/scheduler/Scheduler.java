@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -15,7 +17,12 @@ import java.util.TreeMap;
  * rejects it; the reasons of all nodes make the message "0/3 nodes are available: 1 Insufficient
  * memory, 2 node(s) didn't match Pod's node affinity/selector." (counts per reason, sorted as
  * strings, as kube-scheduler's FitError does). Scorers are compared one after the other rather
- * than summed, so spreading replicas always wins over load; equal nodes go to the first name.
+ * than summed, so preferred node affinity wins over spreading replicas, which wins over load; equal nodes go to the
+ * first name.
+ *
+ * <p>Before any filter, the nodes a pod's required node affinity names by {@code metadata.name} are the only ones
+ * looked at (kube-scheduler's NodeAffinity PreFilter), so the others are counted with their own reason. A pod with
+ * scheduling gates is not looked at at all.
  */
 public final class Scheduler {
     private final List<Filter> filters;
@@ -26,12 +33,16 @@ public final class Scheduler {
         this.scorers = List.copyOf(scorers);
     }
 
-    /** The default chain: cordon, taints, nodeSelector, host ports, resources; then spread, least allocated. */
+    /**
+     * The default chain, in kube-scheduler's order: cordon, taints, node affinity, host ports, resources, topology
+     * spread, inter-pod affinity; then preferred node affinity, spread of replicas, least allocated.
+     */
     public static Scheduler defaults() {
         return new Scheduler(
-                List.of(new NodeUnschedulableFilter(), new TaintTolerationFilter(), new NodeSelectorFilter(),
-                        new HostPortsFilter(), new ResourcesFitFilter()),
-                List.of(new SpreadScorer(), new LeastAllocatedScorer()));
+                List.of(new NodeUnschedulableFilter(), new TaintTolerationFilter(), new NodeAffinityFilter(),
+                        new HostPortsFilter(), new ResourcesFitFilter(), new PodTopologySpreadFilter(),
+                        new InterPodAffinityFilter()),
+                List.of(new NodeAffinityScorer(), new SpreadScorer(), new LeastAllocatedScorer()));
     }
 
     public Placement schedule(Pod pod, ClusterSnapshot snapshot) {
@@ -39,14 +50,24 @@ public final class Scheduler {
     }
 
     public Placement schedule(PodInfo pod, ClusterSnapshot snapshot) {
+        if (!pod.schedulingGates().isEmpty()) {
+            return new Placement.Gated(pod.schedulingGates());
+        }
         if (snapshot.nodes().isEmpty()) {
             return new Placement.Unschedulable("no nodes available to schedule pods");
         }
+        Optional<Set<String>> named = pod.nodeAffinity().nodeNames();
+        if (named.isPresent() && named.get().isEmpty()) {
+            return new Placement.Unschedulable("0/" + snapshot.nodes().size() + " nodes are available: "
+                    + NodeAffinityFilter.CONFLICT + ".");
+        }
+        List<Filter> prepared = filters.stream().map(f -> f.preparedFor(pod, snapshot)).toList();
         Map<String, Integer> reasons = new TreeMap<>();
         NodeInfo best = null;
         long[] bestScores = null;
         for (NodeInfo node : snapshot.nodes()) {
-            List<String> rejected = reject(pod, node, snapshot);
+            List<String> rejected = named.isPresent() && !named.get().contains(node.name())
+                    ? List.of(NodeAffinityFilter.NOT_NAMED) : reject(prepared, pod, node, snapshot);
             if (!rejected.isEmpty()) {
                 rejected.forEach(r -> reasons.merge(r, 1, Integer::sum));
                 continue;
@@ -64,7 +85,7 @@ public final class Scheduler {
         return new Placement.Unschedulable(message(snapshot.nodes().size(), reasons));
     }
 
-    private List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
+    private static List<String> reject(List<Filter> filters, PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
         for (Filter filter : filters) {
             List<String> reasons = filter.reject(pod, node, snapshot);
             if (!reasons.isEmpty()) {

@@ -7,6 +7,7 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -21,7 +22,9 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * kube-scheduler's cache), so the next decision already counts it; deciding is serialized for the
  * same reason. A pod that fits nowhere gets PodScheduled=False/Unschedulable and a FailedScheduling
  * event once per distinct message, and is looked at again when nodes or bound pods change and
- * every {@link #RETRY}.
+ * every {@link #RETRY}. A pod with scheduling gates is left alone, with no condition and no event, until
+ * the update that removes its last gate enqueues it.
  */
 public final class SchedulerController implements Reconciler {
     public static final String NAME = "default-scheduler";
@@ -45,6 +49,7 @@ public final class SchedulerController implements Reconciler {
     private final KubernetesClient client;
     private final SharedIndexInformer<Pod> pods;
     private final SharedIndexInformer<Node> nodes;
+    private final SharedIndexInformer<Namespace> namespaces;
     private final Scheduler scheduler;
     private final Clock clock;
     private final EventRecorder events;
@@ -55,29 +60,34 @@ public final class SchedulerController implements Reconciler {
     private record Assumed(String uid, String node) {}
 
     SchedulerController(KubernetesClient client, SharedIndexInformer<Pod> pods, SharedIndexInformer<Node> nodes,
-            Scheduler scheduler, Clock clock) {
+            SharedIndexInformer<Namespace> namespaces, Scheduler scheduler, Clock clock) {
         this.client = client;
         this.pods = pods;
         this.nodes = nodes;
+        this.namespaces = namespaces;
         this.scheduler = scheduler;
         this.clock = clock;
         this.events = new EventRecorder(client, NAME, null, clock);
     }
 
     /**
-     * The scheduler's controller on the shared pod informer and a node informer of its own, which is
-     * added to {@code informers} for the caller to start (and wait for) with its own; the caller
-     * starts and closes the controller.
+     * The scheduler's controller on the shared pod informer and a node and a namespace informer of its own (the
+     * namespaces' labels answer pod affinity terms' namespaceSelector), which are added to {@code informers} for
+     * the caller to start (and wait for) with its own; the caller starts and closes the controller.
      */
     public static Controller create(KubernetesClient client, SharedIndexInformer<Pod> pods,
             List<? super SharedIndexInformer<?>> informers) {
         SharedIndexInformer<Node> nodes = Informers.keepWatching(client.nodes().runnableInformer(0));
-        SchedulerController scheduler = new SchedulerController(client, pods, nodes, Scheduler.defaults(),
+        SharedIndexInformer<Namespace> namespaces = Informers.keepWatching(client.namespaces().runnableInformer(0));
+        SchedulerController scheduler = new SchedulerController(client, pods, nodes, namespaces, Scheduler.defaults(),
                 Clock.systemUTC());
         Controller controller = new Controller(NAME, scheduler);
         pods.addEventHandler(scheduler.podHandler(controller));
         nodes.addEventHandler(EventHandlers.onChange(node -> scheduler.pendingPods().forEach(controller::enqueue)));
+        namespaces.addEventHandler(EventHandlers.onChange(
+                namespace -> scheduler.pendingPods(SchedulerController::dependsOnOtherPods).forEach(controller::enqueue)));
         informers.add(nodes);
+        informers.add(namespaces);
         return controller;
     }
 
@@ -110,16 +120,18 @@ public final class SchedulerController implements Reconciler {
         return switch (placement) {
             case Placement.Bound(String node) -> bind(key, pod, node);
             case Placement.Unschedulable(String message) -> markUnschedulable(pod, message);
+            case Placement.Gated gated -> Result.done(); // the update that removes the last gate enqueues it again
         };
     }
 
     /** The informer caches, with the binds they do not show yet. */
     ClusterSnapshot snapshot() {
-        return reader.snapshot(nodes.getStore().list(), pods.getStore().list(), (pod, info) -> {
-            Assumed bound = assumed.get(Keys.of(pod));
-            return info.nodeName().isEmpty() && bound != null && bound.uid().equals(info.uid())
-                    ? info.withNodeName(bound.node()) : info;
-        });
+        return reader.snapshot(nodes.getStore().list(), pods.getStore().list(), namespaces.getStore().list(),
+                (pod, info) -> {
+                    Assumed bound = assumed.get(Keys.of(pod));
+                    return info.nodeName().isEmpty() && bound != null && bound.uid().equals(info.uid())
+                            ? info.withNodeName(bound.node()) : info;
+                });
     }
 
     private Result bind(String key, Pod pod, String node) {
@@ -203,6 +215,11 @@ public final class SchedulerController implements Reconciler {
                 }
                 if (oldPod != null && holdsNode(oldPod) && !holdsNode(pod)) {
                     pendingPods().forEach(controller::enqueue);
+                } else if (holdsNode(pod) && (oldPod == null || !holdsNode(oldPod)
+                        || !Objects.equals(oldPod.getMetadata().getLabels(), pod.getMetadata().getLabels()))) {
+                    // A pod that arrives on a node (or is relabelled there) may be the one a pending pod's
+                    // affinity waits for, or lift the minimum of a spread constraint.
+                    pendingPods(SchedulerController::dependsOnOtherPods).forEach(controller::enqueue);
                 }
                 if (isOurs(pod)) {
                     controller.enqueue(key);
@@ -213,9 +230,23 @@ public final class SchedulerController implements Reconciler {
 
     /** The keys of our pods that wait for a node. */
     List<String> pendingPods() {
+        return pendingPods(pod -> true);
+    }
+
+    private List<String> pendingPods(Predicate<Pod> which) {
         return pods.getStore().list().stream()
-                .filter(p -> isOurs(p) && PodInfo.text(p.getSpec().getNodeName()).isEmpty())
+                .filter(p -> isOurs(p) && PodInfo.text(p.getSpec().getNodeName()).isEmpty() && which.test(p))
                 .map(Keys::of).toList();
+    }
+
+    /**
+     * Whether where the pod may go depends on the labels of the pods already bound (and of their namespaces): pod
+     * affinity or anti-affinity, or topology spread.
+     */
+    private static boolean dependsOnOtherPods(Pod pod) {
+        var affinity = pod.getSpec().getAffinity();
+        return affinity != null && (affinity.getPodAffinity() != null || affinity.getPodAntiAffinity() != null)
+                || !PodInfo.list(pod.getSpec().getTopologySpreadConstraints()).isEmpty();
     }
 
     private static boolean holdsNode(Pod pod) {

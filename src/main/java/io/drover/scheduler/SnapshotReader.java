@@ -2,11 +2,14 @@ package io.drover.scheduler;
 
 import io.drover.controller.Keys;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
@@ -16,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the informers' pods and nodes into the scheduler's records, leaving out an object it cannot read, so that
+ * Reads the informers' pods, nodes and namespaces into the scheduler's records, leaving out an object it cannot read, so that
  * one bad object never stops scheduling for everyone.
  *
  * <p>The API server refuses what Kubernetes refuses, but an object it stored before it did (a pod with
@@ -32,16 +35,19 @@ final class SnapshotReader {
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
     /**
-     * The snapshot of {@code nodes} and {@code pods}; {@code assumed} gives a pod's record the binding the informer
-     * does not show yet.
+     * The snapshot of {@code nodes} and {@code pods}, with the labels of {@code namespaces}; {@code assumed} gives a
+     * pod's record the binding the informer does not show yet.
      */
-    ClusterSnapshot snapshot(Collection<Node> nodes, Collection<Pod> pods,
+    ClusterSnapshot snapshot(Collection<Node> nodes, Collection<Pod> pods, Collection<Namespace> namespaces,
             BiFunction<Pod, PodInfo, PodInfo> assumed) {
         List<NodeInfo> nodeInfos = new ArrayList<>();
         nodes.forEach(node -> read(node, NodeInfo::of).ifPresent(nodeInfos::add));
         List<PodInfo> podInfos = new ArrayList<>();
         pods.forEach(pod -> read(pod, PodInfo::of).map(info -> assumed.apply(pod, info)).ifPresent(podInfos::add));
-        return ClusterSnapshot.of(nodeInfos, podInfos);
+        Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
+        namespaces.forEach(ns -> namespaceLabels.put(ns.getMetadata().getName(),
+                PodInfo.map(ns.getMetadata().getLabels())));
+        return ClusterSnapshot.of(nodeInfos, podInfos, namespaceLabels);
     }
 
     /** What the scheduler needs of one pod; empty, and logged, when it cannot be read. */

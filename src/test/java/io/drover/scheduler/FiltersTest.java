@@ -89,8 +89,8 @@ class FiltersTest {
         Pod ssd = pod("p", null, null).editSpec().addToNodeSelector("disk", "ssd").endSpec().build();
         Pod hdd = pod("p", null, null).editSpec().addToNodeSelector(Map.of("disk", "ssd", "zone", "b")).endSpec()
                 .build();
-        assertThat(reject(new NodeSelectorFilter(), ssd, node)).isEmpty();
-        assertThat(reject(new NodeSelectorFilter(), hdd, node)).containsExactly(NodeSelectorFilter.REASON);
+        assertThat(reject(new NodeAffinityFilter(), ssd, node)).isEmpty();
+        assertThat(reject(new NodeAffinityFilter(), hdd, node)).containsExactly(NodeAffinityFilter.REASON);
     }
 
     @Test

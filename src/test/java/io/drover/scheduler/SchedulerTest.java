@@ -1,19 +1,25 @@
 package io.drover.scheduler;
 
 import static io.drover.scheduler.Fixtures.boundTo;
+import static io.drover.scheduler.Fixtures.labelled;
+import static io.drover.scheduler.Fixtures.labelledNode;
 import static io.drover.scheduler.Fixtures.node;
 import static io.drover.scheduler.Fixtures.pod;
 import static io.drover.scheduler.Fixtures.readyNode;
 import static io.drover.scheduler.Fixtures.replica;
 import static io.drover.scheduler.Fixtures.snapshot;
 import static io.drover.scheduler.Fixtures.taint;
+import static io.drover.scheduler.Fixtures.term;
 import static io.drover.scheduler.Fixtures.toleration;
+import static io.drover.scheduler.Fixtures.withAffinity;
+import static io.drover.scheduler.Fixtures.withAntiAffinity;
 import static io.drover.scheduler.Fixtures.withHostPort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -131,5 +137,41 @@ class SchedulerTest {
                 .isEqualTo(new Placement.Bound("b"));
         assertThat(schedule(pod("p", "1", "1Gi").build(), List.of(readyNode("c"), readyNode("b"))))
                 .isEqualTo(new Placement.Bound("b"));
+    }
+
+    @Test
+    void aPodWithSchedulingGatesIsNotPlacedUntilTheyAreRemoved() {
+        Pod gated = pod("p", null, null).editSpec().addNewSchedulingGate().withName("example.com/quota")
+                .endSchedulingGate().endSpec().build();
+        assertThat(schedule(gated, List.of(readyNode("a"))))
+                .isEqualTo(new Placement.Gated(List.of("example.com/quota")));
+        assertThat(schedule(gated, List.of())).isEqualTo(new Placement.Gated(List.of("example.com/quota")));
+        Pod ungated = new PodBuilder(gated).editSpec().withSchedulingGates().endSpec().build();
+        assertThat(schedule(ungated, List.of(readyNode("a")))).isEqualTo(new Placement.Bound("a"));
+    }
+
+    @Test
+    void requiredConstraintsCombine() {
+        // web must share a zone with db and stay off hosts running web
+        String zone = "topology.kubernetes.io/zone";
+        String host = "kubernetes.io/hostname";
+        List<Node> nodes = List.of(labelledNode("a", zone, "1", host, "a"), labelledNode("b", zone, "1", host, "b"),
+                labelledNode("c", zone, "2", host, "c"));
+        Pod db = boundTo(labelled(pod("db", null, null), "app", "db"), "b");
+        List<Pod> placed = new ArrayList<>(List.of(db));
+        List<String> chosen = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Pod web = withAntiAffinity(withAffinity(labelled(pod("web-" + i, null, null), "app", "web"),
+                    term(zone, "app", "db")), term(host, "app", "web")).build();
+            Placement placement = scheduler.schedule(web, snapshot(nodes, placed));
+            if (placement instanceof Placement.Bound(String node)) {
+                chosen.add(node);
+                placed.add(boundTo(labelled(pod("web-" + i, null, null), "app", "web"), node));
+            } else {
+                chosen.add(((Placement.Unschedulable) placement).message());
+            }
+        }
+        assertThat(chosen).containsExactly("a", "b", "0/3 nodes are available: 1 node(s) didn't match pod affinity "
+                + "rules, 2 node(s) didn't match pod anti-affinity rules.");
     }
 }

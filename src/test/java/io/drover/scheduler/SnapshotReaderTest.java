@@ -35,7 +35,7 @@ class SnapshotReaderTest {
         Pod boundBad = boundTo(pod("bound-bad", "3", null), "b");
         boundBad.getSpec().setTolerations(Arrays.asList((Toleration) null));
         ClusterSnapshot snapshot = reader.snapshot(List.of(nodeWithNullTaint("a"), readyNode("b")),
-                List.of(bad, boundBad, boundTo(pod("bound", "500m", null), "b")), (pod, info) -> info);
+                List.of(bad, boundBad, boundTo(pod("bound", "500m", null), "b")), List.of(), (pod, info) -> info);
 
         assertThat(snapshot.nodes()).extracting(NodeInfo::name).containsExactly("b");
         assertThat(snapshot.podsOn("b")).extracting(PodInfo::name).containsExactly("bound");
@@ -47,7 +47,7 @@ class SnapshotReaderTest {
 
     @Test
     void assumedBindingsCountAgainstTheirNode() {
-        ClusterSnapshot snapshot = reader.snapshot(List.of(readyNode("a")), List.of(pod("p", "1", null).build()),
+        ClusterSnapshot snapshot = reader.snapshot(List.of(readyNode("a")), List.of(pod("p", "1", null).build()), List.of(),
                 (pod, info) -> info.withNodeName("a"));
         assertThat(snapshot.podsOn("a")).extracting(PodInfo::name).containsExactly("p");
     }
