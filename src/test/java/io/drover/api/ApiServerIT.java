@@ -1157,6 +1157,16 @@ class ApiServerIT {
         assertThat(again.statusCode()).isEqualTo(409);
         assertThat(again.body()).contains("Operation cannot be fulfilled on pods/binding \\\"p\\\": "
                 + "pod p is already assigned to node \\\"elsewhere\\\"");
+
+        CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("gated").endMetadata()
+                .withNewSpec().addNewSchedulingGate("example.com/wait").addNewContainer().withName("main")
+                .withImage("busybox").withCommand("sleep", "600").endContainer().endSpec().build()).create();
+        HttpResponse<String> gated = raw("POST", "/api/v1/namespaces/" + ns + "/pods/gated/binding", "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"gated\"},"
+                        + "\"target\":{\"name\":\"elsewhere\"}}", true);
+        assertThat(gated.statusCode()).isEqualTo(409);
+        assertThat(gated.body()).contains("Operation cannot be fulfilled on pods/binding \\\"gated\\\": "
+                + "pod gated has non-empty .spec.schedulingGates");
     }
 
     @Test

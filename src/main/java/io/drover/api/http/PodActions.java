@@ -119,6 +119,9 @@ final class PodActions {
             if (!node.isEmpty()) {
                 throw conflict(path, "pod " + path.name() + " is already assigned to node \"" + node + "\"");
             }
+            if (!pod.path("spec").path("schedulingGates").isEmpty()) {
+                throw conflict(path, "pod " + path.name() + " has non-empty .spec.schedulingGates");
+            }
             pod.withObject("spec").put("nodeName", target);
             for (Iterator<Map.Entry<String, JsonNode>> it = binding.path("metadata").path("annotations").fields();
                     it.hasNext(); ) {

@@ -290,9 +290,10 @@ public final class ObjectStorage {
             // status of an object stored before a rule was added.
             List<ApiException.Cause> invalid = switch (part) {
                 case EPHEMERAL_CONTAINERS -> PodEphemeralContainers.validateUpdate(stored, next);
-                case STATUS -> strategy.validateStatusUpdate(stored, next);
-                case MAIN, SCALE, FINALIZE ->
-                        withoutStoredProblems(strategy, stored, strategy.validateUpdate(stored, next));
+                case STATUS -> withoutStoredProblems(strategy.validateStatusUpdate(stored, next),
+                        () -> strategy.validateStatusUpdate(stored, stored));
+                case MAIN, SCALE, FINALIZE -> withoutStoredProblems(strategy.validateUpdate(stored, next),
+                        () -> strategy.validateUpdate(stored, stored));
             };
             if (!invalid.isEmpty()) {
                 throw ApiException.invalid(type, name, invalid);
@@ -333,13 +334,13 @@ public final class ObjectStorage {
      * problem. Kubernetes does this rule by rule (AllowInvalidLabelValueInSelector and its kin, validation ratcheting);
      * here it is one mechanism for every rule. The stored object is checked only when the update has a problem.
      */
-    private static List<ApiException.Cause> withoutStoredProblems(ResourceStrategy strategy, ObjectNode stored,
-            List<ApiException.Cause> problems) {
+    private static List<ApiException.Cause> withoutStoredProblems(List<ApiException.Cause> problems,
+            java.util.function.Supplier<List<ApiException.Cause>> storedProblems) {
         if (problems.isEmpty()) {
             return problems;
         }
-        List<ApiException.Cause> storedProblems = strategy.validateUpdate(stored, stored);
-        return problems.stream().filter(p -> !storedProblems.contains(p)).toList();
+        List<ApiException.Cause> already = storedProblems.get();
+        return problems.stream().filter(p -> !already.contains(p)).toList();
     }
 
     private ObjectNode merge(ResourceType type, ResourceStrategy strategy, ObjectNode stored, ObjectNode desired,
@@ -364,6 +365,8 @@ public final class ObjectStorage {
         ObjectMetaRules.keepImmutable(stored, next);
         if (part == WritePart.MAIN) {
             strategy.keepOnUpdate(stored, next);
+        } else if (statusWrite) {
+            strategy.prepareStatusUpdate(stored, next);
         }
         if (!statusWrite && strategy.tracksGeneration() && ObjectMetaRules.specChanged(stored, next)) {
             next.withObject("metadata").put("generation", stored.path("metadata").path("generation").asLong(1) + 1);

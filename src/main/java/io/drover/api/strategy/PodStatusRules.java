@@ -103,6 +103,20 @@ final class PodStatusRules {
     }
 
     /**
+     * The v1 conversion's round trip of a pod's addresses, as stored: the single field wins when it is set and the
+     * list is empty or starts elsewhere, and the single field is then the list's first.
+     */
+    static void normalizeAddresses(ObjectNode status, String single, String list) {
+        String first = Nodes.text(status, single);
+        List<ObjectNode> entries = Nodes.objects(status, list);
+        if (!first.isEmpty() && (entries.isEmpty() || !Nodes.text(entries.get(0), "ip").equals(first))) {
+            status.putArray(list).addObject().put("ip", first);
+        } else if (first.isEmpty() && !entries.isEmpty()) {
+            status.put(single, Nodes.text(entries.get(0), "ip"));
+        }
+    }
+
+    /**
      * validatePodIPs and validateHostIPs, on the list as Kubernetes converts it from v1: the single field wins when
      * it is set and the list is empty or starts elsewhere.
      */

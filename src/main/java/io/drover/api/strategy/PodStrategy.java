@@ -14,7 +14,6 @@ final class PodStrategy extends KindStrategy {
     private static final String DELETION_COST = "controller.kubernetes.io/pod-deletion-cost";
     private static final String NOT_READY = "node.kubernetes.io/not-ready";
     private static final String UNREACHABLE = "node.kubernetes.io/unreachable";
-    static final String UPDATE_FORBIDDEN = PodUpdateRules.UPDATE_FORBIDDEN;
     static final String GATED_MESSAGE = "Scheduling is blocked due to non-empty scheduling gates";
 
     private final Clock clock;
@@ -26,6 +25,18 @@ final class PodStrategy extends KindStrategy {
     /** @param clock when a gated pod's PodScheduled condition is said to have changed */
     PodStrategy(Clock clock) {
         this.clock = clock;
+    }
+
+    @Override
+    public void prepareStatusUpdate(ObjectNode stored, ObjectNode next) {
+        ObjectNode status = Nodes.objectOrNew(next, "status");
+        // podStatusStrategy.PrepareForUpdate: a client that leaves the QoS class out keeps it.
+        String qos = Nodes.text(stored.path("status"), "qosClass");
+        if (Nodes.text(status, "qosClass").isEmpty() && !qos.isEmpty()) {
+            status.put("qosClass", qos);
+        }
+        PodStatusRules.normalizeAddresses(status, "podIP", "podIPs");
+        PodStatusRules.normalizeAddresses(status, "hostIP", "hostIPs");
     }
 
     @Override

@@ -67,7 +67,7 @@ final class ProbeValidation {
 
     /**
      * The problems of the container's lifecycle hooks (validateLifecycle): each hook one handler, exec with a
-     * command, httpGet and tcpSocket with a port, sleep within the pod's grace period.
+     * command, httpGet and tcpSocket with a port number or name (0 when missing), sleep within the pod's grace period.
      */
     static List<Cause> lifecycle(ObjectNode container, String path, long gracePeriod) {
         ObjectNode lifecycle = Nodes.object(container, "lifecycle");
@@ -131,7 +131,9 @@ final class ProbeValidation {
                         }
                     }
                 }
-                case "tcpSocket", "grpc" -> causes.addAll(port(h.get("port"), hat + ".port"));
+                case "tcpSocket" -> causes.addAll(port(h.get("port"), hat + ".port"));
+                // An int32, never a name (a string fails to decode before validation).
+                case "grpc" -> causes.addAll(portNumber(h.get("port"), hat + ".port"));
                 case "sleep" -> { } // its seconds are checked against the pod's grace period
                 default -> throw new IllegalStateException("handler " + name);
             }
@@ -150,6 +152,10 @@ final class ProbeValidation {
         if (port != null && port.isTextual()) {
             return Causes.invalidEach(at, port.asText(), NameRules.portName(port.asText()));
         }
+        return portNumber(port, at);
+    }
+
+    private static List<Cause> portNumber(JsonNode port, String at) {
         long number = port == null || !port.isNumber() ? 0 : port.asLong();
         return NameRules.portNumber(number).stream().map(m -> Causes.invalid(at, Long.toString(number), m)).toList();
     }

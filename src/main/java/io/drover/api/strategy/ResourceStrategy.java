@@ -28,6 +28,13 @@ public interface ResourceStrategy {
      */
     default void keepOnUpdate(ObjectNode stored, ObjectNode next) {}
 
+    /**
+     * Completes a status write's object from the stored one before it is checked (Kubernetes' status strategy's
+     * PrepareForUpdate and the v1 conversion: a pod's emptied qosClass is the stored one, its IP lists follow
+     * the single fields). Called on every status write.
+     */
+    default void prepareStatusUpdate(ObjectNode stored, ObjectNode next) {}
+
     /** Why a new object is invalid; empty when it is valid. Field paths as Kubernetes names them. */
     List<ApiException.Cause> validateCreate(ObjectNode object);
 

@@ -34,6 +34,11 @@ final class WithObjectMeta implements ResourceStrategy {
     }
 
     @Override
+    public void prepareStatusUpdate(ObjectNode stored, ObjectNode next) {
+        kind.prepareStatusUpdate(stored, next);
+    }
+
+    @Override
     public List<Cause> validateCreate(ObjectNode object) {
         List<Cause> causes = new ArrayList<>(ObjectMetaValidation.validate(object.get("metadata"), "metadata"));
         causes.addAll(kind.validateCreate(object));

@@ -56,4 +56,35 @@ class StoredProblemsTest {
         }, false, false)).isInstanceOf(ApiException.class).hasMessageContaining("spec.minAvailable")
                 .hasMessageNotContaining("bad value");
     }
+
+    /**
+     * A pod whose status was stored before the status rules (a custom condition type that is no qualified name)
+     * still takes status writes, as the agent's, which carry that condition forward; a new problem is refused.
+     * A write that leaves out the QoS class keeps it, and the single IP field leads the list.
+     */
+    @Test
+    void aStatusWriteMayKeepAProblemTheStoredStatusHadButNotAddOne() throws Exception {
+        ResourceType pods = REGISTRY.find("", "v1", "pods").orElseThrow();
+        temp.store().create("/registry/pods/default/old", ("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":"
+                + "{\"name\":\"old\",\"namespace\":\"default\",\"uid\":\"u2\",\"creationTimestamp\":"
+                + "\"2026-01-01T00:00:00Z\"},\"spec\":{\"containers\":[{\"name\":\"a\",\"image\":\"x\"}]},"
+                + "\"status\":{\"phase\":\"Pending\",\"qosClass\":\"BestEffort\","
+                + "\"conditions\":[{\"type\":\"my gate\",\"status\":\"True\"}]}}").getBytes(UTF_8));
+
+        ObjectNode running = storage.update(pods, "default", "old", pod -> {
+            ObjectNode status = pod.withObject("status");
+            status.put("phase", "Running").remove("qosClass");
+            status.put("podIP", "10.0.0.7").putArray("podIPs").addObject().put("ip", "10.0.0.8");
+            return pod;
+        }, true, false);
+        assertThat(running.path("status").path("phase").asText()).isEqualTo("Running");
+        assertThat(running.path("status").path("qosClass").asText()).isEqualTo("BestEffort");
+        assertThat(running.path("status").path("podIPs").toString()).isEqualTo("[{\"ip\":\"10.0.0.7\"}]");
+
+        assertThatThrownBy(() -> storage.update(pods, "default", "old", pod -> {
+            pod.withObject("status").put("qosClass", "Guaranteed");
+            return pod;
+        }, true, false)).isInstanceOf(ApiException.class).hasMessageContaining("status.qosClass")
+                .hasMessageNotContaining("my gate");
+    }
 }

@@ -44,7 +44,7 @@ class PodUpdateRulesTest {
                         + " spec.nodeSelector are allowed (no mutations or deletions)");
         // Once the gates are gone (in the old pod), the nodeSelector is as immutable as the rest.
         assertThat(update("nodeSelector: {disk: 'ssd'}", "nodeSelector: {disk: 'ssd', zone: 'a'}"))
-                .containsExactly("spec: Forbidden: " + PodStrategy.UPDATE_FORBIDDEN);
+                .containsExactly("spec: Forbidden: " + PodUpdateRules.UPDATE_FORBIDDEN);
     }
 
     @Test
@@ -76,13 +76,13 @@ class PodUpdateRulesTest {
         // Pod affinity stays immutable, gated or not.
         assertThat(update(GATED, GATED + ", affinity: {podAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
                 + " [{topologyKey: 'zone', labelSelector: {matchLabels: {app: 'x'}}}]}}"))
-                .containsExactly("spec: Forbidden: " + PodStrategy.UPDATE_FORBIDDEN);
+                .containsExactly("spec: Forbidden: " + PodUpdateRules.UPDATE_FORBIDDEN);
     }
 
     @Test
     void aGatedPodCannotBeBoundWhileItsGatesRemain() {
         assertThat(update(GATED, GATED + ", nodeName: 'node-1'"))
-                .containsExactly("spec: Forbidden: " + PodStrategy.UPDATE_FORBIDDEN);
+                .containsExactly("spec: Forbidden: " + PodUpdateRules.UPDATE_FORBIDDEN);
         assertThat(update("", "nodeName: 'node-1'")).isEmpty();
         assertThat(Json.printed(strategy.validateCreate(pod(GATED + ", nodeName: 'node-1'")))).containsExactly(
                 "spec.nodeName: Forbidden: cannot be set until all schedulingGates have been cleared");

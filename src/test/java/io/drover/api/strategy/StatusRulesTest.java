@@ -57,7 +57,6 @@ class StatusRulesTest {
                         + "DNS name, not an IP address");
     }
 
-
     @Test
     void nodeResourcesAreNotNegative() {
         assertThat(Json.printed(new SmallKinds.NodeStrategy().validateStatusUpdate(Json.parse("{}"), Json.parse(
