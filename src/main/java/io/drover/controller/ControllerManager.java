@@ -141,7 +141,7 @@ public final class ControllerManager implements AutoCloseable {
             });
             informers.add(informer);
         }
-        controllers.add(SchedulerController.create(schedulerClient, pods, informers));
+        controllers.add(SchedulerController.create(schedulerClient, pods, namespaces, informers));
         for (SharedIndexInformer<?> informer : informers) {
             informer.start();
         }

@@ -41,8 +41,12 @@ final class InterPodAffinityFilter implements Filter {
         Map<Domain, Integer> existingAnti = new HashMap<>();
         List<PodAffinityTerm> terms = pod.podAffinity().required();
         Map<String, String> podNamespaceLabels = snapshot.namespaceLabels(pod.namespace());
+        boolean podHasTerms = !pod.podAffinity().isEmpty();
         for (NodeInfo node : snapshot.nodes()) {
             for (PodInfo other : snapshot.podsOn(node.name())) {
+                if (!podHasTerms && other.podAffinity().requiredAnti().isEmpty()) {
+                    continue; // the usual case, a pod without rules among pods without anti-affinity: nothing to count
+                }
                 Map<String, String> otherNamespaceLabels = snapshot.namespaceLabels(other.namespace());
                 if (!terms.isEmpty() && terms.stream().allMatch(t -> t.matches(other, otherNamespaceLabels))) {
                     terms.forEach(t -> count(affinity, node, t));

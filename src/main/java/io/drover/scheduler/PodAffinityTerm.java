@@ -10,8 +10,8 @@ import java.util.Set;
  *
  * <p>A term with neither {@code namespaces} nor {@code namespaceSelector} looks in its own pod's namespace; otherwise
  * in the listed namespaces and in those whose labels the namespaceSelector matches ({@code {}}: all of them).
- * matchLabelKeys and mismatchLabelKeys are not read here: kube-apiserver merges them into the labelSelector when
- * the pod is created, and the scheduler sees the merged selector.
+ * matchLabelKeys and mismatchLabelKeys are not read here: the API server merges them into the labelSelector when
+ * the pod is created (AffinityLabelKeys, as kube-apiserver does), and the scheduler sees the merged selector.
  */
 record PodAffinityTerm(LabelSelector selector, Set<String> namespaces, LabelSelector namespaceSelector,
         String topologyKey) {

@@ -67,6 +67,26 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
                 meta.getDeletionTimestamp() != null, hasFinished(pod));
     }
 
+    /**
+     * The pod with what it holds on its node (resources, host ports) but none of its placement rules: what a bound
+     * pod whose rules cannot be read (stored before they were validated) still counts for, rather than nothing.
+     */
+    static PodInfo accountingOnly(Pod pod) {
+        var meta = pod.getMetadata();
+        PodSpec spec = pod.getSpec() == null ? new PodSpec() : pod.getSpec();
+        PodSpec holdings = new PodSpec();
+        holdings.setContainers(spec.getContainers());
+        holdings.setInitContainers(spec.getInitContainers());
+        holdings.setOverhead(spec.getOverhead());
+        holdings.setNodeName(spec.getNodeName());
+        holdings.setSchedulerName(spec.getSchedulerName());
+        Pod copy = new Pod();
+        copy.setMetadata(meta);
+        copy.setSpec(holdings);
+        copy.setStatus(pod.getStatus());
+        return of(copy);
+    }
+
     /** Succeeded or Failed: read from the phase alone, so it holds for a pod whose spec cannot be read. */
     static boolean hasFinished(Pod pod) {
         String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());

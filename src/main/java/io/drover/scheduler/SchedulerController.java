@@ -44,6 +44,9 @@ import org.slf4j.LoggerFactory;
 public final class SchedulerController implements Reconciler {
     public static final String NAME = "default-scheduler";
     static final Duration RETRY = Duration.ofSeconds(10);
+    /** The work queue key that stands for every pending pod that depends on other pods (no pod key lacks a '/'). */
+    private static final String REQUEUE_DEPENDENTS = "pods-that-depend-on-other-pods";
+    private static final Duration DEPENDENTS_BATCH = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(SchedulerController.class);
 
     private final KubernetesClient client;
@@ -56,6 +59,9 @@ public final class SchedulerController implements Reconciler {
     private final SnapshotReader reader = new SnapshotReader();
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
     private final Object decisions = new Object();
+    private final java.util.concurrent.atomic.AtomicBoolean dependentsRequeued = new java.util.concurrent.atomic.AtomicBoolean();
+    /** This reconciler's controller, which the batched requeue of dependent pods enqueues on. */
+    private Controller controller;
 
     private record Assumed(String uid, String node) {}
 
@@ -71,28 +77,32 @@ public final class SchedulerController implements Reconciler {
     }
 
     /**
-     * The scheduler's controller on the shared pod informer and a node and a namespace informer of its own (the
-     * namespaces' labels answer pod affinity terms' namespaceSelector), which are added to {@code informers} for
+     * The scheduler's controller on the shared pod and namespace informers (the namespaces' labels answer pod
+     * affinity terms' namespaceSelector) and a node informer of its own, which is added to {@code informers} for
      * the caller to start (and wait for) with its own; the caller starts and closes the controller.
      */
     public static Controller create(KubernetesClient client, SharedIndexInformer<Pod> pods,
-            List<? super SharedIndexInformer<?>> informers) {
+            SharedIndexInformer<Namespace> namespaces, List<? super SharedIndexInformer<?>> informers) {
         SharedIndexInformer<Node> nodes = Informers.keepWatching(client.nodes().runnableInformer(0));
-        SharedIndexInformer<Namespace> namespaces = Informers.keepWatching(client.namespaces().runnableInformer(0));
         SchedulerController scheduler = new SchedulerController(client, pods, nodes, namespaces, Scheduler.defaults(),
                 Clock.systemUTC());
         Controller controller = new Controller(NAME, scheduler);
+        scheduler.controller = controller;
         pods.addEventHandler(scheduler.podHandler(controller));
         nodes.addEventHandler(EventHandlers.onChange(node -> scheduler.pendingPods().forEach(controller::enqueue)));
         namespaces.addEventHandler(EventHandlers.onChange(
-                namespace -> scheduler.pendingPods(SchedulerController::dependsOnOtherPods).forEach(controller::enqueue)));
+                namespace -> scheduler.requeueDependents(controller)));
         informers.add(nodes);
-        informers.add(namespaces);
         return controller;
     }
 
     @Override
     public Result reconcile(String key) {
+        if (key.equals(REQUEUE_DEPENDENTS)) {
+            dependentsRequeued.set(false);
+            pendingPods(SchedulerController::dependsOnOtherPods).forEach(controller::enqueue);
+            return Result.done();
+        }
         Pod pod = pods.getStore().getByKey(key);
         if (pod == null || !isOurs(pod) || pod.getMetadata().getDeletionTimestamp() != null
                 || PodInfo.hasFinished(pod)) {
@@ -109,6 +119,9 @@ public final class SchedulerController implements Reconciler {
         PodInfo info = reader.pod(pod).orElse(null);
         if (info == null) {
             return Result.done(); // logged; an update of the pod brings it back
+        }
+        if (!info.schedulingGates().isEmpty()) {
+            return Result.done(); // the update that removes the last gate enqueues it again
         }
         Placement placement;
         synchronized (decisions) {
@@ -219,7 +232,7 @@ public final class SchedulerController implements Reconciler {
                         || !Objects.equals(oldPod.getMetadata().getLabels(), pod.getMetadata().getLabels()))) {
                     // A pod that arrives on a node (or is relabelled there) may be the one a pending pod's
                     // affinity waits for, or lift the minimum of a spread constraint.
-                    pendingPods(SchedulerController::dependsOnOtherPods).forEach(controller::enqueue);
+                    requeueDependents(controller);
                 }
                 if (isOurs(pod)) {
                     controller.enqueue(key);
@@ -233,10 +246,22 @@ public final class SchedulerController implements Reconciler {
         return pendingPods(pod -> true);
     }
 
+    /** The keys of our pods that wait for a node and {@code which} selects; gated pods wait for an update instead. */
     private List<String> pendingPods(Predicate<Pod> which) {
         return pods.getStore().list().stream()
-                .filter(p -> isOurs(p) && PodInfo.text(p.getSpec().getNodeName()).isEmpty() && which.test(p))
+                .filter(p -> isOurs(p) && PodInfo.text(p.getSpec().getNodeName()).isEmpty()
+                        && PodInfo.list(p.getSpec().getSchedulingGates()).isEmpty() && which.test(p))
                 .map(Keys::of).toList();
+    }
+
+    /**
+     * Enqueues the pending pods whose placement depends on other pods, at most once a second: during a rollout
+     * every pod that lands on a node would otherwise run each of them again, each run a full snapshot.
+     */
+    private void requeueDependents(Controller controller) {
+        if (dependentsRequeued.compareAndSet(false, true)) {
+            controller.enqueueAfter(REQUEUE_DEPENDENTS, DEPENDENTS_BATCH);
+        }
     }
 
     /**
@@ -245,8 +270,12 @@ public final class SchedulerController implements Reconciler {
      */
     private static boolean dependsOnOtherPods(Pod pod) {
         var affinity = pod.getSpec().getAffinity();
-        return affinity != null && (affinity.getPodAffinity() != null || affinity.getPodAntiAffinity() != null)
-                || !PodInfo.list(pod.getSpec().getTopologySpreadConstraints()).isEmpty();
+        boolean required = affinity != null && (affinity.getPodAffinity() != null
+                && !PodInfo.list(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty()
+                || affinity.getPodAntiAffinity() != null && !PodInfo.list(
+                        affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty());
+        return required || PodInfo.list(pod.getSpec().getTopologySpreadConstraints()).stream()
+                .anyMatch(c -> c != null && "DoNotSchedule".equals(c.getWhenUnsatisfiable()));
     }
 
     private static boolean holdsNode(Pod pod) {

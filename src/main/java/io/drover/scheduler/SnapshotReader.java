@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * {@code tolerations: [null]}, a node with {@code taints: [null]}) reaches the scheduler with a null element. Reading
  * it threw, every decision failed with it until the object was deleted, and the controller's retry logged that at
  * debug level only. Such an object is now logged once per resourceVersion and left out: a node that cannot be read
- * takes no pods, a bound pod that cannot be read does not count against its node, a pending one is not placed.
+ * takes no pods, a bound pod whose placement rules cannot be read counts against its node with its resources and
+ * ports alone, a pending one is not placed, a namespace's labels that cannot be read match no namespaceSelector.
  */
 final class SnapshotReader {
     private static final Logger log = LoggerFactory.getLogger(SnapshotReader.class);
@@ -43,10 +44,11 @@ final class SnapshotReader {
         List<NodeInfo> nodeInfos = new ArrayList<>();
         nodes.forEach(node -> read(node, NodeInfo::of).ifPresent(nodeInfos::add));
         List<PodInfo> podInfos = new ArrayList<>();
-        pods.forEach(pod -> read(pod, PodInfo::of).map(info -> assumed.apply(pod, info)).ifPresent(podInfos::add));
+        pods.forEach(pod -> read(pod, PodInfo::of).or(() -> read(pod, PodInfo::accountingOnly))
+                .map(info -> assumed.apply(pod, info)).ifPresent(podInfos::add));
         Map<String, Map<String, String>> namespaceLabels = new HashMap<>();
-        namespaces.forEach(ns -> namespaceLabels.put(ns.getMetadata().getName(),
-                PodInfo.map(ns.getMetadata().getLabels())));
+        namespaces.forEach(ns -> read(ns, n -> Map.copyOf(PodInfo.map(n.getMetadata().getLabels())))
+                .ifPresent(labels -> namespaceLabels.put(ns.getMetadata().getName(), labels)));
         return ClusterSnapshot.of(nodeInfos, podInfos, namespaceLabels);
     }
 

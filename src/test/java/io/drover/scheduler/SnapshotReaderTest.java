@@ -29,6 +29,11 @@ class SnapshotReaderTest {
         return pod;
     }
 
+    /**
+     * A node that cannot be read takes no pods; a pending pod that cannot be read is not placed; a bound one whose
+     * placement rules cannot be read still holds its resources (here 3 of node b's CPUs), so the node is not
+     * overcommitted.
+     */
     @Test
     void aNodeOrPodThatCannotBeReadIsLeftOutAndTheRestIsScheduled() {
         Pod bad = podWithNullToleration("bad");
@@ -38,8 +43,9 @@ class SnapshotReaderTest {
                 List.of(bad, boundBad, boundTo(pod("bound", "500m", null), "b")), List.of(), (pod, info) -> info);
 
         assertThat(snapshot.nodes()).extracting(NodeInfo::name).containsExactly("b");
-        assertThat(snapshot.podsOn("b")).extracting(PodInfo::name).containsExactly("bound");
-        assertThat(Scheduler.defaults().schedule(pod("good", "1", null).build(), snapshot))
+        assertThat(snapshot.podsOn("b")).extracting(PodInfo::name).containsExactly("bound-bad", "bound");
+        assertThat(snapshot.podsOn("b").get(0).requests()).isEqualTo(PodInfo.of(pod("x", "3", null).build()).requests());
+        assertThat(Scheduler.defaults().schedule(pod("good", "100m", null).build(), snapshot))
                 .isEqualTo(new Placement.Bound("b"));
         assertThat(reader.pod(bad)).isEmpty();
         assertThat(reader.pod(pod("good", "1", null).build())).isPresent();

@@ -69,6 +69,7 @@ final class PodStrategy extends KindStrategy {
             gated.put("message", GATED_MESSAGE);
         }
         status.put("qosClass", PodQos.of(pod.path("spec")));
+        AffinityLabelKeys.apply(pod);
     }
 
     /**

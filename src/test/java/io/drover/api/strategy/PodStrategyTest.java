@@ -2,6 +2,7 @@ package io.drover.api.strategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import java.util.List;
@@ -544,6 +545,28 @@ class PodStrategyTest {
         ObjectNode plain = defaulted("{containers: [{name: 'a'}]}");
         clocked.applyCreateDefaults(plain);
         assertThat(plain.path("status").has("conditions")).isFalse();
+    }
+
+    @Test
+    void aNewPodsAffinityLabelKeysBecomeRequirementsOfItsSelectors() {
+        ObjectNode pod = Json.parse("{metadata: {labels: {app: 'web', 'pod-template-hash': 'abc'}}, spec: {"
+                + "containers: [{name: 'a'}], affinity: {podAntiAffinity: {requiredDuringSchedulingIgnoredDuringExecution:"
+                + " [{topologyKey: 'kubernetes.io/hostname', labelSelector: {matchLabels: {app: 'web'}},"
+                + " matchLabelKeys: ['pod-template-hash', 'missing'], mismatchLabelKeys: ['app']},"
+                + " {topologyKey: 'zone', matchLabelKeys: ['app']}]},"
+                + " podAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [{weight: 1, podAffinityTerm:"
+                + " {topologyKey: 'zone', labelSelector: {}, matchLabelKeys: ['app']}}]}}}}");
+        new PodStrategy().applyCreateDefaults(pod);
+        JsonNode affinity = pod.path("spec").path("affinity");
+        assertThat(affinity.path("podAntiAffinity").path("requiredDuringSchedulingIgnoredDuringExecution")).isEqualTo(
+                Json.parse("{terms: [{topologyKey: 'kubernetes.io/hostname', labelSelector: {matchLabels: {app: 'web'},"
+                        + " matchExpressions: [{key: 'pod-template-hash', operator: 'In', values: ['abc']},"
+                        + " {key: 'app', operator: 'NotIn', values: ['web']}]},"
+                        + " matchLabelKeys: ['pod-template-hash', 'missing'], mismatchLabelKeys: ['app']},"
+                        + " {topologyKey: 'zone', matchLabelKeys: ['app']}]}").get("terms"));
+        assertThat(affinity.path("podAffinity").path("preferredDuringSchedulingIgnoredDuringExecution").path(0)
+                .path("podAffinityTerm").path("labelSelector")).isEqualTo(Json.parse(
+                        "{matchExpressions: [{key: 'app', operator: 'In', values: ['web']}]}"));
     }
 
     @Test
