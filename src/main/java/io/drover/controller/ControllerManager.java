@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -26,7 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the built-in controllers (namespace lifecycle, default service accounts, ClusterRole
+ * Starts the built-in controllers (namespace lifecycle, default service accounts and their token Secrets, ClusterRole
  * aggregation, garbage collection of objects and of orphaned pods, node lifecycle with taint eviction, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
@@ -45,10 +46,11 @@ public final class ControllerManager implements AutoCloseable {
         this.schedulerClient = ApiClients.as(client, ApiClients.Component.SCHEDULER);
     }
 
-    public static ControllerManager start(KubernetesClient client, ResourceRegistry registry) throws Exception {
+    public static ControllerManager start(KubernetesClient client, ResourceRegistry registry, TokenSigning signing)
+            throws Exception {
         ControllerManager manager = new ControllerManager(client);
         try {
-            manager.startAll(registry);
+            manager.startAll(registry, signing);
         } catch (Exception | Error e) {
             manager.close();
             throw e;
@@ -56,7 +58,7 @@ public final class ControllerManager implements AutoCloseable {
         return manager;
     }
 
-    private void startAll(ResourceRegistry registry) throws Exception {
+    private void startAll(ResourceRegistry registry, TokenSigning signing) throws Exception {
         SharedIndexInformer<Namespace> namespaces = Informers.keepWatching(client.namespaces().runnableInformer(0));
         informers.add(namespaces);
         Controller namespaceController = controller("namespace-controller",
@@ -74,6 +76,14 @@ public final class ControllerManager implements AutoCloseable {
                 serviceAccounts.enqueue(sa.getMetadata().getNamespace());
             }
         }));
+        // Only the token Secrets: the controller has no business with (or memory for) every other Secret.
+        SharedIndexInformer<Secret> tokenSecrets = Informers.keepWatching(client.secrets().inAnyNamespace()
+                .withField("type", ServiceAccountTokenController.TYPE).runnableInformer(0));
+        informers.add(tokenSecrets);
+        ServiceAccountTokenController tokens = new ServiceAccountTokenController(client, tokenSecrets, signing);
+        Controller tokensController = controller("serviceaccount-token-controller", tokens);
+        tokenSecrets.addEventHandler(EventHandlers.enqueue(tokensController));
+        accounts.addEventHandler(EventHandlers.onChange(sa -> tokens.secretsOf(sa).forEach(tokensController::enqueue)));
 
         SharedIndexInformer<ClusterRole> clusterRoles = Informers.keepWatching(client.rbac().clusterRoles().runnableInformer(0));
         informers.add(clusterRoles);

@@ -44,6 +44,7 @@ public final class ElectedControllers implements AutoCloseable {
     private final KubernetesClient electionClient;
     private final Supplier<KubernetesClient> controllerClients;
     private final ResourceRegistry registry;
+    private final TokenSigning signing;
     private final String identity;
     /** Starts and stops the controllers, one term after the other. */
     private final ExecutorService terms = Executors.newSingleThreadExecutor(
@@ -56,10 +57,11 @@ public final class ElectedControllers implements AutoCloseable {
     private boolean closed;
 
     private ElectedControllers(KubernetesClient electionClient, Supplier<KubernetesClient> controllerClients,
-            ResourceRegistry registry, String identity) {
+            ResourceRegistry registry, TokenSigning signing, String identity) {
         this.electionClient = electionClient;
         this.controllerClients = controllerClients;
         this.registry = registry;
+        this.signing = signing;
         this.identity = identity;
     }
 
@@ -71,11 +73,11 @@ public final class ElectedControllers implements AutoCloseable {
      *     election has one of its own, with short request timeouts
      */
     public static ElectedControllers start(Supplier<KubernetesClient> controllerClients, ResourceRegistry registry,
-            String identity) {
+            TokenSigning signing, String identity) {
         KubernetesClient base = controllerClients.get();
         KubernetesClient electionClient = ApiClients.withRequestTimeout(base, REQUEST_TIMEOUT);
         base.close();
-        ElectedControllers elected = new ElectedControllers(electionClient, controllerClients, registry, identity);
+        ElectedControllers elected = new ElectedControllers(electionClient, controllerClients, registry, signing, identity);
         elected.stand(Duration.ZERO);
         return elected;
     }
@@ -123,7 +125,7 @@ public final class ElectedControllers implements AutoCloseable {
             }
             log.info("{} leads: starting the controllers", identity);
             try {
-                running = ControllerManager.start(controllerClients.get(), registry);
+                running = ControllerManager.start(controllerClients.get(), registry, signing);
                 leading = true;
             } catch (Exception e) {
                 log.error("{}: the controllers did not start; handing the Lease back", identity, e);

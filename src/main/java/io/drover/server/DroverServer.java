@@ -23,6 +23,7 @@ import io.drover.api.storage.EventExpiry;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.controller.ApiClients;
 import io.drover.controller.ControllerManager;
+import io.drover.controller.TokenSigning;
 import io.drover.controller.ElectedControllers;
 import io.drover.dns.ClusterDns;
 import io.drover.dns.ClusterDnsStarter;
@@ -107,8 +108,7 @@ public final class DroverServer implements AutoCloseable {
             ServiceAccountTokens serviceAccountTokens = ServiceAccountTokens.loadOrCreate(options.dataDir());
             ApiRouter router = new ApiRouter(json, registry, storage,
                     new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
-                    new ClusterAuthenticator(credentials, serviceAccountTokens, new StoredUids(storage, registry),
-                            Clock.systemUTC()),
+                    authenticator(credentials, serviceAccountTokens, new StoredUids(storage, registry)),
                     serviceAccountTokens, kubelets);
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
                     next -> new StreamRelayHandler(next, router::authorizes, storage, registry, kubelets));
@@ -122,10 +122,11 @@ public final class DroverServer implements AutoCloseable {
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
             Supplier<KubernetesClient> controllerClient = () -> ApiClients.inProcess(router, url,
                     credentials.adminToken(), ApiClients.Component.CONTROLLER_MANAGER);
+            TokenSigning signing = new TokenSigning(serviceAccountTokens, credentials.caCertificatePem());
             // SQLite is one server's alone; on etcd other servers may share the cluster, and only one may act.
             controllers = options.datastoreEndpoint() == null
-                    ? ControllerManager.start(controllerClient.get(), registry)
-                    : ElectedControllers.start(controllerClient, registry, electionIdentity(options));
+                    ? ControllerManager.start(controllerClient.get(), registry, signing)
+                    : ElectedControllers.start(controllerClient, registry, signing, electionIdentity(options));
             router.markReady();
             if (options.nodeAgent()) {
                 agent = NodeAgent.start(ApiClients.inProcess(router, url, credentials.adminToken(),
@@ -185,6 +186,11 @@ public final class DroverServer implements AutoCloseable {
      * once) and different from every other server (node names differ; two servers without an agent on one host
      * differ by data directory).
      */
+    private static ClusterAuthenticator authenticator(ClusterCredentials credentials, ServiceAccountTokens tokens,
+            StoredUids stored) {
+        return new ClusterAuthenticator(credentials, tokens, stored, stored, Clock.systemUTC());
+    }
+
     private static String electionIdentity(ServerOptions options) {
         String node = options.nodeName() != null ? options.nodeName() : HostFacts.hostName();
         String dir = options.dataDir().toAbsolutePath().normalize().toString();

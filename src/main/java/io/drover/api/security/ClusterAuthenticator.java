@@ -7,7 +7,8 @@ import java.util.Optional;
  * The API server's authenticators: the admin token of the kubeconfig, and service account tokens
  * (kube-apiserver's service-account JWT authenticator): signed by this cluster, for the API
  * server's audience, unexpired, and naming a service account, and a bound object if any, that
- * still exists with the uid the token names, so that deleting either revokes the token.
+ * still exists with the uid the token names, so that deleting either revokes the token; and the
+ * long-lived tokens of kubernetes.io/service-account-token Secrets, valid while their Secret holds them.
  */
 public final class ClusterAuthenticator implements Authenticator {
 
@@ -17,15 +18,27 @@ public final class ClusterAuthenticator implements Authenticator {
         Optional<String> of(String kind, String namespace, String name);
     }
 
+    /**
+     * The token a kubernetes.io/service-account-token Secret holds (its data.token, decoded); empty when the Secret
+     * does not exist, is being deleted or holds none.
+     */
+    @FunctionalInterface
+    public interface SecretTokens {
+        Optional<String> of(String namespace, String name);
+    }
+
     private final ClusterCredentials credentials;
     private final ServiceAccountTokens tokens;
     private final Uids uids;
+    private final SecretTokens secretTokens;
     private final Clock clock;
 
-    public ClusterAuthenticator(ClusterCredentials credentials, ServiceAccountTokens tokens, Uids uids, Clock clock) {
+    public ClusterAuthenticator(ClusterCredentials credentials, ServiceAccountTokens tokens, Uids uids,
+            SecretTokens secretTokens, Clock clock) {
         this.credentials = credentials;
         this.tokens = tokens;
         this.uids = uids;
+        this.secretTokens = secretTokens;
         this.clock = clock;
     }
 
@@ -41,7 +54,7 @@ public final class ClusterAuthenticator implements Authenticator {
         }
         Optional<ServiceAccountTokens.Claims> verified = tokens.verify(token, audience, clock.instant());
         if (verified.isEmpty()) {
-            return Optional.empty();
+            return legacy(token, audience);
         }
         ServiceAccountTokens.Claims claims = verified.get();
         if (!uids.of("ServiceAccount", claims.namespace(), claims.serviceAccount())
@@ -55,5 +68,22 @@ public final class ClusterAuthenticator implements Authenticator {
         }
         return Optional.of(UserInfo.serviceAccount(claims.namespace(), claims.serviceAccount(),
                 claims.serviceAccountUid()));
+    }
+
+    /**
+     * A Secret's long-lived token (kube-apiserver's legacy service-account authenticator): valid for the API server's
+     * own audience only, while its Secret still holds it and its service account exists with the uid it names, so
+     * deleting either revokes it.
+     */
+    private Optional<UserInfo> legacy(String token, String audience) {
+        if (!ServiceAccountTokens.ISSUER.equals(audience)) {
+            return Optional.empty();
+        }
+        return tokens.verifyLegacy(token)
+                .filter(claims -> secretTokens.of(claims.namespace(), claims.secretName()).map(token::equals).orElse(false))
+                .filter(claims -> uids.of("ServiceAccount", claims.namespace(), claims.serviceAccount())
+                        .map(claims.serviceAccountUid()::equals).orElse(false))
+                .map(claims -> UserInfo.serviceAccount(claims.namespace(), claims.serviceAccount(),
+                        claims.serviceAccountUid()));
     }
 }

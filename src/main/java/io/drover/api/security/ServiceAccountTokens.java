@@ -47,6 +47,13 @@ public final class ServiceAccountTokens {
     /** The object a token is bound to (kind Pod, Secret or Node); the token is valid while it exists. */
     public record BoundObject(String kind, String name, String uid) {}
 
+    /** The issuer of the long-lived tokens kept in kubernetes.io/service-account-token Secrets. */
+    public static final String LEGACY_ISSUER = "kubernetes/serviceaccount";
+    private static final String LEGACY = "kubernetes.io/serviceaccount/";
+
+    /** What a Secret's long-lived token says: its service account and the Secret it is kept in. */
+    public record LegacyClaims(String namespace, String serviceAccount, String serviceAccountUid, String secretName) {}
+
     private final PrivateKey signing;
     private final PublicKey verifying;
     private final String keyId;
@@ -83,7 +90,6 @@ public final class ServiceAccountTokens {
 
     /** A signed token carrying {@code claims}. */
     public String issue(Claims claims) {
-        ObjectNode header = JSON.createObjectNode().put("alg", "ES256").put("kid", keyId);
         ObjectNode payload = JSON.createObjectNode();
         payload.putArray("aud").addAll(claims.audiences().stream().map(JSON.getNodeFactory()::textNode).toList());
         payload.put("exp", claims.expires().getEpochSecond());
@@ -98,6 +104,11 @@ public final class ServiceAccountTokens {
         kubernetes.putObject("serviceaccount").put("name", claims.serviceAccount()).put("uid", claims.serviceAccountUid());
         payload.put("nbf", claims.issuedAt().getEpochSecond());
         payload.put("sub", "system:serviceaccount:" + claims.namespace() + ":" + claims.serviceAccount());
+        return sign(payload);
+    }
+
+    private String sign(ObjectNode payload) {
+        ObjectNode header = JSON.createObjectNode().put("alg", "ES256").put("kid", keyId);
         String signed = B64.encodeToString(bytes(header)) + "." + B64.encodeToString(bytes(payload));
         try {
             Signature signature = Signature.getInstance(ALGORITHM);
@@ -110,10 +121,44 @@ public final class ServiceAccountTokens {
     }
 
     /**
+     * A long-lived token for a kubernetes.io/service-account-token Secret, as the tokens controller of
+     * kube-controller-manager signs it: the legacy issuer and claims, no audience and no expiry. It is valid while
+     * the Secret holds it and the service account exists.
+     */
+    public String issueLegacy(LegacyClaims claims) {
+        ObjectNode payload = JSON.createObjectNode();
+        payload.put("iss", LEGACY_ISSUER);
+        payload.put(LEGACY + "namespace", claims.namespace());
+        payload.put(LEGACY + "secret.name", claims.secretName());
+        payload.put(LEGACY + "service-account.name", claims.serviceAccount());
+        payload.put(LEGACY + "service-account.uid", claims.serviceAccountUid());
+        payload.put("sub", "system:serviceaccount:" + claims.namespace() + ":" + claims.serviceAccount());
+        return sign(payload);
+    }
+
+    /**
+     * The claims of a long-lived token this cluster signed; empty for anything else. Whether its Secret and
+     * service account still exist is the caller's to check.
+     */
+    public Optional<LegacyClaims> verifyLegacy(String token) {
+        return verifiedPayload(token).filter(p -> LEGACY_ISSUER.equals(p.path("iss").asText()))
+                .filter(p -> p.path("sub").asText().equals("system:serviceaccount:"
+                        + p.path(LEGACY + "namespace").asText() + ":" + p.path(LEGACY + "service-account.name").asText()))
+                .map(p -> new LegacyClaims(p.path(LEGACY + "namespace").asText(),
+                        p.path(LEGACY + "service-account.name").asText(),
+                        p.path(LEGACY + "service-account.uid").asText(), p.path(LEGACY + "secret.name").asText()));
+    }
+
+    /**
      * The claims of a token this cluster signed, issued for {@code audience}, and valid at {@code
      * now}; empty for anything else (another issuer's, expired, not yet valid, altered, not a JWT).
      */
     public Optional<Claims> verify(String token, String audience, Instant now) {
+        return verifiedPayload(token).flatMap(payload -> claims(payload, audience, now));
+    }
+
+    /** The payload of a JWT this cluster's key signed; empty for anything else. */
+    private Optional<JsonNode> verifiedPayload(String token) {
         if (token == null) {
             return Optional.empty();
         }
@@ -132,30 +177,33 @@ public final class ServiceAccountTokens {
             if (!signature.verify(UNB64.decode(parts[2]))) {
                 return Optional.empty();
             }
-            JsonNode payload = JSON.readTree(UNB64.decode(parts[1]));
-            List<String> audiences = new ArrayList<>();
-            payload.path("aud").forEach(a -> audiences.add(a.asText()));
-            Instant expires = Instant.ofEpochSecond(payload.path("exp").asLong(0));
-            Instant notBefore = Instant.ofEpochSecond(payload.path("nbf").asLong(0));
-            if (!ISSUER.equals(payload.path("iss").asText()) || !audiences.contains(audience)
-                    || !now.isBefore(expires) || now.isBefore(notBefore)) {
-                return Optional.empty();
-            }
-            JsonNode kubernetes = payload.path("kubernetes.io");
-            BoundObject bound = null;
-            for (String kind : List.of("Pod", "Secret", "Node")) {
-                JsonNode object = kubernetes.get(kind.toLowerCase(Locale.ROOT));
-                if (object != null) {
-                    bound = new BoundObject(kind, object.path("name").asText(), object.path("uid").asText());
-                }
-            }
-            return Optional.of(new Claims(kubernetes.path("namespace").asText(),
-                    kubernetes.path("serviceaccount").path("name").asText(),
-                    kubernetes.path("serviceaccount").path("uid").asText(), bound, audiences,
-                    Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires));
+            return Optional.of(JSON.readTree(UNB64.decode(parts[1])));
         } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
             return Optional.empty();
         }
+    }
+
+    private static Optional<Claims> claims(JsonNode payload, String audience, Instant now) {
+        List<String> audiences = new ArrayList<>();
+        payload.path("aud").forEach(a -> audiences.add(a.asText()));
+        Instant expires = Instant.ofEpochSecond(payload.path("exp").asLong(0));
+        Instant notBefore = Instant.ofEpochSecond(payload.path("nbf").asLong(0));
+        if (!ISSUER.equals(payload.path("iss").asText()) || !audiences.contains(audience)
+                || !now.isBefore(expires) || now.isBefore(notBefore)) {
+            return Optional.empty();
+        }
+        JsonNode kubernetes = payload.path("kubernetes.io");
+        BoundObject bound = null;
+        for (String kind : List.of("Pod", "Secret", "Node")) {
+            JsonNode object = kubernetes.get(kind.toLowerCase(Locale.ROOT));
+            if (object != null) {
+                bound = new BoundObject(kind, object.path("name").asText(), object.path("uid").asText());
+            }
+        }
+        return Optional.of(new Claims(kubernetes.path("namespace").asText(),
+                kubernetes.path("serviceaccount").path("name").asText(),
+                kubernetes.path("serviceaccount").path("uid").asText(), bound, audiences,
+                Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires));
     }
 
     private static byte[] bytes(ObjectNode node) {

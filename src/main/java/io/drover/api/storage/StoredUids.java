@@ -6,8 +6,11 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.security.ClusterAuthenticator;
 import java.util.Optional;
 
-/** The uids of core/v1 objects as stored: what a service account token's claims are checked against. */
-public final class StoredUids implements ClusterAuthenticator.Uids {
+/**
+ * The uids of core/v1 objects, and the tokens of service-account-token Secrets, as stored: what a service account
+ * token's claims are checked against.
+ */
+public final class StoredUids implements ClusterAuthenticator.Uids, ClusterAuthenticator.SecretTokens {
     private final ObjectStorage storage;
     private final ResourceRegistry registry;
 
@@ -28,6 +31,30 @@ public final class StoredUids implements ClusterAuthenticator.Uids {
                 return Optional.empty();
             }
             throw e;
+        }
+    }
+
+    /** The decoded data.token of the Secret, unless it is missing, being deleted or holds none. */
+    @Override
+    public Optional<String> of(String namespace, String name) {
+        ResourceType secrets = registry.find("", "v1", "secrets").orElseThrow();
+        com.fasterxml.jackson.databind.JsonNode secret;
+        try {
+            secret = storage.get(secrets, namespace, name);
+        } catch (ApiException e) {
+            if (e.code() == 404) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        String token = secret.path("data").path("token").asText("");
+        if (secret.path("metadata").hasNonNull("deletionTimestamp") || token.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new String(java.util.Base64.getDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
         }
     }
 }

@@ -167,6 +167,57 @@ class ServiceAccountTokenIT {
         }
     }
 
+    /**
+     * The documented long-lived token: a kubernetes.io/service-account-token Secret naming an account is filled by the
+     * tokens controller (token, ca.crt, namespace, the account's uid), and its token authenticates the account until
+     * the Secret is deleted; a token Secret of an account that does not exist, or of a deleted one, is deleted.
+     */
+    @Test
+    void aServiceAccountTokenSecretHoldsALongLivedTokenWhileItExists() {
+        String uid = admin().serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("robot").endMetadata().build()).create().getMetadata().getUid();
+        admin().secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("robot-token").addToAnnotations("kubernetes.io/service-account.name", "robot")
+                .endMetadata().withType("kubernetes.io/service-account-token").build()).create();
+        io.fabric8.kubernetes.api.model.Secret filled = org.awaitility.Awaitility.await()
+                .atMost(java.time.Duration.ofSeconds(20)).until(
+                        () -> admin().secrets().inNamespace("default").withName("robot-token").get(),
+                        s -> s.getData() != null && s.getData().containsKey("token"));
+        assertThat(filled.getData()).containsOnlyKeys("token", "ca.crt", "namespace");
+        assertThat(decode(filled.getData().get("namespace"))).isEqualTo("default");
+        assertThat(decode(filled.getData().get("ca.crt"))).startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(filled.getMetadata().getAnnotations()).containsEntry("kubernetes.io/service-account.uid", uid);
+
+        try (KubernetesClient robot = clientWith(decode(filled.getData().get("token")))) {
+            SelfSubjectReview review = robot.resource(new io.fabric8.kubernetes.api.model.authentication
+                    .SelfSubjectReviewBuilder().build()).create();
+            assertThat(review.getStatus().getUserInfo().getUsername()).isEqualTo("system:serviceaccount:default:robot");
+
+            admin().secrets().inNamespace("default").withName("robot-token").delete();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThatThrownBy(() -> robot.namespaces().withName("default").get())
+                            .isInstanceOfSatisfying(KubernetesClientException.class,
+                                    e -> assertThat(e.getCode()).isEqualTo(401)));
+        }
+
+        admin().secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("ghost-token").addToAnnotations("kubernetes.io/service-account.name", "ghost")
+                .endMetadata().withType("kubernetes.io/service-account-token").build()).create();
+        admin().secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("robot-token-2").addToAnnotations("kubernetes.io/service-account.name", "robot")
+                .endMetadata().withType("kubernetes.io/service-account-token").build()).create();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                admin().secrets().inNamespace("default").withName("ghost-token").get() == null
+                        && admin().secrets().inNamespace("default").withName("robot-token-2").get().getData() != null);
+        admin().serviceAccounts().inNamespace("default").withName("robot").delete();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
+                admin().secrets().inNamespace("default").withName("robot-token-2").get() == null);
+    }
+
+    private static String decode(String base64) {
+        return new String(java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     private static KubernetesClient clientWith(String token) {
         Config config = new ConfigBuilder(admin().getConfiguration()).withOauthToken(token).withRequestRetryBackoffLimit(0)
                 .build();
