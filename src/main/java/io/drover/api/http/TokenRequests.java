@@ -108,8 +108,8 @@ final class TokenRequests {
                     + ": may not specify a duration less than 10 minutes", "spec.expirationSeconds"));
         }
         if (expiration > MAX_EXPIRATION) {
-            causes.add(new ApiException.Cause("FieldValueTooLong", "Too long: may not specify a duration larger "
-                    + "than 2^32 seconds", "spec.expirationSeconds"));
+            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: " + expiration
+                    + ": may not specify a duration larger than 2^32 seconds", "spec.expirationSeconds"));
         }
         if (!causes.isEmpty()) {
             throw ApiException.invalid("TokenRequest.authentication.k8s.io", "", causes);

@@ -37,7 +37,8 @@ final class ConfigMapStrategy extends KindStrategy {
             }
         }
         if (total > DataRules.MAX_SIZE) {
-            causes.add(Causes.tooLong("", DataRules.MAX_SIZE));
+            // field.NewPath(""): the whole object, which Go's Path prints as "[]".
+            causes.add(Causes.tooLong("[]", DataRules.MAX_SIZE));
         }
         return causes;
     }

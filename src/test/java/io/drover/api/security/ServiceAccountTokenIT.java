@@ -135,6 +135,11 @@ class ServiceAccountTokenIT {
     void aValueOfTheWrongTypeIsADecodingError() throws Exception {
         HttpResponse<String> token = post("/api/v1/namespaces/default/serviceaccounts/default/token",
                 "{\"spec\":{\"expirationSeconds\":\"soon\"}}");
+        HttpResponse<String> tooLong = post("/api/v1/namespaces/default/serviceaccounts/default/token",
+                "{\"spec\":{\"expirationSeconds\":4294967297}}");
+        assertThat(tooLong.statusCode()).isEqualTo(422);
+        assertThat(tooLong.body()).contains("spec.expirationSeconds: Invalid value: 4294967297: may not specify a "
+                + "duration larger than 2^32 seconds");
         assertThat(token.statusCode()).isEqualTo(400);
         assertThat(token.body()).contains("TokenRequest in version \\\"v1\\\" cannot be handled as a TokenRequest: json: "
                 + "cannot unmarshal string into Go struct field TokenRequestSpec.spec.expirationSeconds of type int64");

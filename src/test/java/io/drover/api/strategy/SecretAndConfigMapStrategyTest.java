@@ -90,7 +90,7 @@ class SecretAndConfigMapStrategyTest {
                 .containsExactly("data[k]: Invalid value: \"k\": duplicate of key present in binaryData",
                         "binaryData[k]: Invalid value: \"k\": duplicate of key present in data");
         assertThat(Json.printed(configMaps.validateCreate(Json.parse("{data: {k: '" + "x".repeat(1024 * 1024 + 1)
-                + "'}}")))).containsExactly(": Too long: may not be more than 1048576 bytes");
+                + "'}}")))).containsExactly("[]: Too long: may not be more than 1048576 bytes");
     }
 
     @Test
