@@ -39,6 +39,7 @@ final class NodeLifecycleController implements Reconciler {
     /** kube-controller-manager's --node-monitor-grace-period. */
     static final Duration GRACE = Duration.ofSeconds(40);
     static final String UNREACHABLE = "node.kubernetes.io/unreachable";
+    static final String UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
     private static final Duration MONITOR_PERIOD = Duration.ofSeconds(5);
     private static final String LEASE_NAMESPACE = "kube-node-lease";
     private static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
@@ -70,6 +71,10 @@ final class NodeLifecycleController implements Reconciler {
             return Result.done();
         }
         Instant now = clock.instant();
+        boolean cordoned = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+        if (cordoned != hasCordonTaint(node)) {
+            updateCordonTaint(nodeName, cordoned);
+        }
         Lease lease = leases.getStore().getByKey(LEASE_NAMESPACE + "/" + nodeName);
         String renewTime = lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null ? ""
                 : lease.getSpec().getRenewTime().toString();
@@ -153,6 +158,33 @@ final class NodeLifecycleController implements Reconciler {
                     c.setMessage("Kubelet stopped posting node status.");
                 }
                 n.getStatus().setConditions(conditions);
+                return n;
+            });
+        });
+    }
+
+    private static boolean hasCordonTaint(Node node) {
+        return node.getSpec() != null && node.getSpec().getTaints() != null && node.getSpec().getTaints().stream()
+                .anyMatch(t -> UNSCHEDULABLE.equals(t.getKey()) && "NoSchedule".equals(t.getEffect()));
+    }
+
+    /**
+     * doNoScheduleTaintingPass for a cordoned node: {@code node.kubernetes.io/unschedulable:NoSchedule} while
+     * spec.unschedulable is true, so tools that read taints (and tolerations of the cordon) see it; gone at uncordon.
+     */
+    private void updateCordonTaint(String nodeName, boolean cordoned) {
+        bestEffort(() -> {
+            client.nodes().withName(nodeName).edit(n -> {
+                if (n.getSpec() == null) {
+                    n.setSpec(new NodeSpec());
+                }
+                List<Taint> taints = n.getSpec().getTaints() == null ? new ArrayList<>()
+                        : new ArrayList<>(n.getSpec().getTaints());
+                taints.removeIf(t -> UNSCHEDULABLE.equals(t.getKey()) && "NoSchedule".equals(t.getEffect()));
+                if (cordoned) {
+                    taints.add(new TaintBuilder().withKey(UNSCHEDULABLE).withEffect("NoSchedule").build());
+                }
+                n.getSpec().setTaints(taints);
                 return n;
             });
         });

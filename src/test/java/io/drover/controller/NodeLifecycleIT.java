@@ -60,7 +60,29 @@ class NodeLifecycleIT {
     }
 
     private static List<String> taints(KubernetesClient client) {
-        Node node = client.nodes().withName("ghost").get();
+        return taintsOf(client, "ghost");
+    }
+
+    /** kubectl cordon: the cluster's controller adds the unschedulable NoSchedule taint, and takes it away at uncordon. */
+    @Test
+    void aCordonedNodeCarriesTheUnschedulableTaint() {
+        KubernetesClient client = CLUSTER.client();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("cordoned").endMetadata().withNewSpec()
+                .withUnschedulable(true).endSpec().build()).create();
+        try {
+            await().atMost(WAIT).until(() -> taintsOf(client, "cordoned").contains("node.kubernetes.io/unschedulable:NoSchedule"));
+            client.nodes().withName("cordoned").edit(n -> {
+                n.getSpec().setUnschedulable(false);
+                return n;
+            });
+            await().atMost(WAIT).until(() -> !taintsOf(client, "cordoned").contains("node.kubernetes.io/unschedulable:NoSchedule"));
+        } finally {
+            client.nodes().withName("cordoned").delete();
+        }
+    }
+
+    private static List<String> taintsOf(KubernetesClient client, String name) {
+        Node node = client.nodes().withName(name).get();
         return node.getSpec().getTaints() == null ? List.of() : node.getSpec().getTaints().stream()
                 .map(t -> t.getKey() + ":" + t.getEffect()).toList();
     }
