@@ -214,7 +214,9 @@ public final class ApiException extends RuntimeException {
         }
         status.put("status", "Failure");
         status.put("message", getMessage());
-        status.put("reason", reason);
+        if (!reason.isEmpty()) {
+            status.put("reason", reason); // StatusReason is omitempty: a bare Status has none
+        }
         if (type != null || !causes.isEmpty() || retryAfterSeconds > 0) {
             ObjectNode details = status.putObject("details");
             if (name != null) {

@@ -57,6 +57,8 @@ final class DisruptionController implements Reconciler {
     private final Clock clock;
     /** The unmanaged pods last warned about, by budget key. */
     private final Map<String, List<String>> unmanagedReported = new ConcurrentHashMap<>();
+    /** The budgets whose NoPods event was recorded since they last selected a pod. */
+    private final java.util.Set<String> noPodsReported = ConcurrentHashMap.newKeySet();
 
     DisruptionController(KubernetesClient client, SharedIndexInformer<PodDisruptionBudget> budgets,
             SharedIndexInformer<Pod> pods, SharedIndexInformer<ReplicaSet> replicaSets,
@@ -85,10 +87,17 @@ final class DisruptionController implements Reconciler {
         PodDisruptionBudget pdb = budgets.getStore().getByKey(key);
         if (pdb == null || pdb.getMetadata().getDeletionTimestamp() != null) {
             unmanagedReported.remove(key);
+            noPodsReported.remove(key);
             return Result.done();
         }
         Instant now = Instant.now(clock);
         List<Pod> selected = podsOf(pdb);
+        // trySync's NoPods, said once while the budget selects nothing (the correlator would fold the repeats).
+        if (!selected.isEmpty()) {
+            noPodsReported.remove(key);
+        } else if (noPodsReported.add(key)) {
+            events.normal(pdb, "NoPods", "No matching pods found");
+        }
         int[] expectedAndDesired;
         try {
             expectedAndDesired = expectedAndDesired(pdb, selected);
@@ -165,11 +174,29 @@ final class DisruptionController implements Reconciler {
         List<String> reported = unmanagedReported.put(Keys.of(pdb), unmanaged);
         if (!unmanaged.isEmpty() && !unmanaged.equals(reported)) {
             events.warning(pdb, "UnmanagedPods", "Pods selected by this PodDisruptionBudget (selector: "
-                    + pdb.getSpec().getSelector() + ") were found to be unmanaged. As a result, the status of the PDB "
+                    + goString(pdb.getSpec().getSelector()) + ") were found to be unmanaged. As a result, the status of the PDB "
                     + "cannot be calculated correctly, which may result in undefined behavior. To account for these pods "
                     + "please set \".spec.minAvailable\" field of the PDB to an integer value.");
         }
         return scaleByController.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    /** A selector as kube-controller-manager's %v prints it (the gogo-generated String of metav1.LabelSelector). */
+    static String goString(io.fabric8.kubernetes.api.model.LabelSelector selector) {
+        if (selector == null) {
+            return "nil";
+        }
+        StringBuilder labels = new StringBuilder("map[string]string{");
+        new java.util.TreeMap<>(selector.getMatchLabels() == null ? Map.<String, String>of() : selector.getMatchLabels())
+                .forEach((k, v) -> labels.append(k).append(": ").append(v).append(','));
+        StringBuilder expressions = new StringBuilder("[]LabelSelectorRequirement{");
+        for (var e : selector.getMatchExpressions() == null ? List.<io.fabric8.kubernetes.api.model.LabelSelectorRequirement>of()
+                : selector.getMatchExpressions()) {
+            expressions.append("LabelSelectorRequirement{Key:").append(e.getKey()).append(",Operator:")
+                    .append(e.getOperator()).append(",Values:[").append(String.join(" ",
+                            e.getValues() == null ? List.of() : e.getValues())).append("],},");
+        }
+        return "&LabelSelector{MatchLabels:" + labels + "},MatchExpressions:" + expressions + "},}";
     }
 
     /**

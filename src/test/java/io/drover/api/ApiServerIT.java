@@ -1134,6 +1134,18 @@ class ApiServerIT {
                         + "\"target\":{\"kind\":\"Node\",\"name\":\"elsewhere\"}}", true);
         assertThat(wrongName.statusCode()).isEqualTo(400);
         assertThat(wrongName.body()).contains("name in URL does not match name in Binding object");
+        HttpResponse<String> wrongKind = raw("POST", url, "application/json",
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"p\"}}", true);
+        assertThat(wrongKind.statusCode()).isEqualTo(400);
+        assertThat(wrongKind.body()).contains("the API version in the data (apps/v1) does not match the expected API "
+                + "version (v1)");
+        HttpResponse<String> wrongNamespace = raw("POST", url, "application/json",
+                "{\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\",\"namespace\":\"other\"},"
+                        + "\"target\":{\"name\":\"elsewhere\"}}", true);
+        assertThat(wrongNamespace.statusCode()).isEqualTo(400);
+        assertThat(wrongNamespace.body()).contains("the namespace of the provided object does not match the namespace "
+                + "sent on the request");
+        assertThat(CLUSTER.client().pods().inNamespace(ns).withName("p").get().getSpec().getNodeName()).isNull();
         HttpResponse<String> noTarget = raw("POST", url, "application/json",
                 "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},\"target\":{}}", true);
         assertThat(noTarget.statusCode()).isEqualTo(422);
@@ -1177,6 +1189,10 @@ class ApiServerIT {
         String eviction = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"p\"},"
                 + "\"deleteOptions\":{\"gracePeriodSeconds\":0%s}}";
 
+        HttpResponse<String> deployment = raw("POST", url, "application/json",
+                "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"p\"}}", true);
+        assertThat(deployment.statusCode()).isEqualTo(400);
+        assertThat(deployment.body()).contains("does not match the expected API version (policy/v1)");
         HttpResponse<String> dryRun = raw("POST", url, "application/json",
                 String.format(eviction, ",\"dryRun\":[\"All\"]"), true);
         assertThat(dryRun.statusCode()).isEqualTo(201);

@@ -151,8 +151,20 @@ class DisruptionBudgetIT {
     private static long unmanagedWarnings() {
         return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
                 .filter(e -> "UnmanagedPods".equals(e.getReason())
-                        && "bare".equals(e.getInvolvedObject().getName()))
+                        && "bare".equals(e.getInvolvedObject().getName())
+                        && e.getMessage().contains("(selector: &LabelSelector{MatchLabels:map[string]string{app: bare,},"
+                                + "MatchExpressions:[]LabelSelectorRequirement{},})"))
                 .mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+    }
+
+    @Test
+    void aBudgetThatSelectsNoPodSaysSo() {
+        CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName("empty").endMetadata().withNewSpec().withMinAvailable(new IntOrString(1))
+                .withNewSelector().addToMatchLabels("app", "nothing").endSelector().endSpec().build()).create();
+        await().atMost(WAIT).until(() -> CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
+                .anyMatch(e -> "NoPods".equals(e.getReason()) && "empty".equals(e.getInvolvedObject().getName())
+                        && "Normal".equals(e.getType()) && "No matching pods found".equals(e.getMessage())));
     }
 
     @Test

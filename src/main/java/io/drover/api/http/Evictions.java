@@ -56,7 +56,8 @@ final class Evictions {
         }
         List<ObjectNode> covering = covering(namespace, pod.path("metadata").path("labels"));
         if (covering.size() > 1) {
-            throw new ApiException(500, "InternalError",
+            // A bare Status (no reason, no details), as eviction.go returns it.
+            throw new ApiException(500, "",
                     "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
         }
         if (covering.isEmpty()) {

@@ -116,6 +116,8 @@ class EvictionsTest {
                     assertThat(e.code()).isEqualTo(500);
                     assertThat(e.getMessage()).isEqualTo("This pod has more than one PodDisruptionBudget, which the "
                             + "eviction subresource does not support.");
+                    assertThat(e.toStatus().has("reason")).as("a bare Status, as eviction.go answers").isFalse();
+                    assertThat(e.toStatus().has("details")).isFalse();
                 });
     }
 
