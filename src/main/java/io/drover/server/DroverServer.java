@@ -106,18 +106,22 @@ public final class DroverServer implements AutoCloseable {
             ClusterBootstrap.run(storage, registry, json);
             KubeletClient kubelets = KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken());
             ServiceAccountTokens serviceAccountTokens = ServiceAccountTokens.loadOrCreate(options.dataDir());
+            // kube-apiserver's --advertise-address: the bind address unless it is a wildcard, so pods
+            // reaching the kubernetes Service through the proxy get to a server bound to loopback too.
+            InetAddress bind = InetAddress.getByName(options.bindAddress());
+            String advertised = bind.isAnyLocalAddress() ? HostFacts.detectInternalIp() : bind.getHostAddress();
+            // The port is known once the listener is bound: /api answers with it from then on.
+            java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger(
+                    options.apiPort());
             ApiRouter router = new ApiRouter(json, registry, storage,
-                    new DiscoveryRoutes(json, registry, "127.0.0.1:" + options.apiPort()),
+                    new DiscoveryRoutes(json, registry, () -> advertised + ":" + boundPort.get()),
                     authenticator(credentials, serviceAccountTokens, new StoredUids(storage, registry)),
                     serviceAccountTokens, kubelets);
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
                     next -> new StreamRelayHandler(next, router::authorizes, storage, registry, kubelets));
+            boundPort.set(api.port());
             URI url = URI.create("https://127.0.0.1:" + api.port());
-            // kube-apiserver's --advertise-address: the bind address unless it is a wildcard, so pods
-            // reaching the kubernetes Service through the proxy get to a server bound to loopback too.
-            InetAddress bind = InetAddress.getByName(options.bindAddress());
-            KubernetesService.ensure(storage, registry, json, options.serviceRanges().cidr(),
-                    bind.isAnyLocalAddress() ? HostFacts.detectInternalIp() : bind.getHostAddress(), api.port());
+            KubernetesService.ensure(storage, registry, json, options.serviceRanges().cidr(), advertised, api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
             Supplier<KubernetesClient> controllerClient = () -> ApiClients.inProcess(router, url,

@@ -1014,6 +1014,14 @@ class ApiServerIT {
             assertThat(raw("GET", open, null, null, false).statusCode()).as(open).isEqualTo(200);
         }
         assertThat(raw("GET", "/version", null, null, false).body()).contains("\"minor\":\"32\"");
+        // A token that fails is refused everywhere: anonymous access is for requests without credentials.
+        HttpResponse<String> bogus = CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(
+                URI.create(CLUSTER.cluster().server().url() + "/version")).header("Authorization", "Bearer bogus").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(bogus.statusCode()).isEqualTo(401);
+        // /api names the port the server listens on (it was started with port 0).
+        assertThat(raw("GET", "/api", null, null, true).body())
+                .contains(":" + CLUSTER.cluster().server().url().getPort() + "\"");
     }
 
     @Test

@@ -125,7 +125,8 @@ public final class ApiRouter {
     private void route(ApiRequest request, ApiResponse response) throws IOException {
         String path = request.path().length() > 1 && request.path().endsWith("/")
                 ? request.path().substring(0, request.path().length() - 1) : request.path();
-        if (!PUBLIC_PATHS.contains(path)) {
+        if (!PUBLIC_PATHS.contains(path) || presentsBearerToken(request)) {
+            // Anonymous requests may read the public paths; a token that fails is a 401 on every path.
             authenticate(request);
         }
         if (HealthChecks.handles(path)) {
@@ -164,6 +165,11 @@ public final class ApiRouter {
         if (!authorizes(request.header("authorization"))) {
             throw ApiException.unauthorized();
         }
+    }
+
+    private static boolean presentsBearerToken(ApiRequest request) {
+        String header = request.header("authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
     }
 
     /** Whether an {@code Authorization} header value (null when absent) identifies an accepted client. */

@@ -21,9 +21,10 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
     private final ObjectMapper json;
     private final DiscoveryDocuments documents;
     private final OpenApiDocuments openApi;
-    private final String serverAddress;
+    /** host:port clients reach this server at, known once the listener is bound (port 0 picks one). */
+    private final java.util.function.Supplier<String> serverAddress;
 
-    public DiscoveryRoutes(ObjectMapper json, ResourceRegistry registry, String serverAddress) {
+    public DiscoveryRoutes(ObjectMapper json, ResourceRegistry registry, java.util.function.Supplier<String> serverAddress) {
         this.json = json;
         this.documents = new DiscoveryDocuments(registry);
         this.openApi = new OpenApiDocuments(registry);
@@ -37,7 +38,7 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
             if (aggregated) {
                 send(response, DiscoveryDocuments.AGGREGATED_CONTENT_TYPE, documents.aggregated(true));
             } else {
-                send(response, JSON, documents.coreVersions(serverAddress));
+                send(response, JSON, documents.coreVersions(serverAddress.get()));
             }
             return true;
         }

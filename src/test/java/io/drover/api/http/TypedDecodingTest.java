@@ -58,7 +58,7 @@ class TypedDecodingTest {
         DefaultServiceAccounts.create(storage, registry, "default");
         credentialsDir = TempDirs.create("drover-decoding-credentials");
         ClusterCredentials credentials = ClusterCredentials.loadOrCreate(credentialsDir);
-        router = new ApiRouter(JSON, registry, storage, new DiscoveryRoutes(JSON, registry, "127.0.0.1:1"),
+        router = new ApiRouter(JSON, registry, storage, new DiscoveryRoutes(JSON, registry, () -> "127.0.0.1:1"),
                 Authenticator.adminOnly(credentials), ServiceAccountTokens.loadOrCreate(credentialsDir),
                 KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken()));
         router.markReady();

@@ -64,7 +64,7 @@ class LoopbackHttpClientTest {
         ClusterBootstrap.run(storage, registry, json);
         credentialsDir = TempDirs.create("drover-loopback-credentials");
         credentials = ClusterCredentials.loadOrCreate(credentialsDir);
-        router = new ApiRouter(json, registry, storage, new DiscoveryRoutes(json, registry, "127.0.0.1:1"),
+        router = new ApiRouter(json, registry, storage, new DiscoveryRoutes(json, registry, () -> "127.0.0.1:1"),
                 Authenticator.adminOnly(credentials), ServiceAccountTokens.loadOrCreate(credentialsDir),
                 KubeletClient.create(credentials.caCertificatePem(), credentials.adminToken()));
         router.markReady();
