@@ -43,6 +43,7 @@ public final class ApiRouter {
     private final ResourceHandler resources;
     private final DiscoveryHandler discovery;
     private final ProxySubresources proxies;
+    private final IssuerDiscovery issuer;
     private final Authenticator authenticator;
     private final HealthChecks health;
     private volatile boolean started;
@@ -60,6 +61,7 @@ public final class ApiRouter {
                 new PodLogHandler(storage, registry, kubelets), authenticator, tokens);
         this.discovery = discovery;
         this.proxies = new ProxySubresources(storage, registry);
+        this.issuer = new IssuerDiscovery(json, tokens);
         this.authenticator = authenticator;
         HealthChecks.Check ping = new HealthChecks.Check("ping", Optional::empty);
         HealthChecks.Check log = new HealthChecks.Check("log", Optional::empty);
@@ -140,6 +142,11 @@ public final class ApiRouter {
                 return;
             }
             default -> { }
+        }
+        if (IssuerDiscovery.handles(path)) {
+            requireGet(request);
+            issuer.handle(request, path, response);
+            return;
         }
         if (ProxySubresources.handles(request.path())) {
             proxies.handle(request, response);

@@ -88,6 +88,34 @@ public final class ServiceAccountTokens {
         }
     }
 
+    /**
+     * The verifying key as a JSON Web Key Set, what /openid/v1/jwks serves so that others can check this cluster's
+     * tokens (service account issuer discovery): one P-256 key, its x and y coordinates base64url, with the kid the
+     * tokens carry.
+     */
+    public ObjectNode jwks() {
+        java.security.interfaces.ECPublicKey key = (java.security.interfaces.ECPublicKey) verifying;
+        ObjectNode set = JSON.createObjectNode();
+        ObjectNode jwk = set.putArray("keys").addObject();
+        jwk.put("use", "sig");
+        jwk.put("kty", "EC");
+        jwk.put("kid", keyId);
+        jwk.put("crv", "P-256");
+        jwk.put("alg", "ES256");
+        jwk.put("x", B64.encodeToString(coordinate(key.getW().getAffineX())));
+        jwk.put("y", B64.encodeToString(coordinate(key.getW().getAffineY())));
+        return set;
+    }
+
+    /** An EC coordinate as JWK wants it: big-endian, exactly 32 bytes for P-256. */
+    private static byte[] coordinate(java.math.BigInteger value) {
+        byte[] raw = value.toByteArray();
+        byte[] fixed = new byte[32];
+        int copy = Math.min(raw.length, 32);
+        System.arraycopy(raw, raw.length - copy, fixed, 32 - copy, copy);
+        return fixed;
+    }
+
     /** A signed token carrying {@code claims}. */
     public String issue(Claims claims) {
         ObjectNode payload = JSON.createObjectNode();

@@ -219,6 +219,47 @@ class ServiceAccountTokenIT {
                 admin().secrets().inNamespace("default").withName("robot-token-2").get() == null);
     }
 
+    /**
+     * Issuer discovery: the OpenID configuration names this cluster's issuer and its key set, and a token the API
+     * issued verifies with that published key alone, as an outside party would check it.
+     */
+    @Test
+    void theIssuersKeysArePublishedAndVerifyItsTokens() throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        HttpResponse<String> configuration = get("/.well-known/openid-configuration");
+        assertThat(configuration.statusCode()).isEqualTo(200);
+        var config = json.readTree(configuration.body());
+        assertThat(config.path("issuer").asText()).isEqualTo(ServiceAccountTokens.ISSUER);
+        assertThat(config.path("jwks_uri").asText()).endsWith("/openid/v1/jwks");
+        assertThat(config.path("id_token_signing_alg_values_supported").toString()).isEqualTo("[\"ES256\"]");
+        HttpResponse<String> keys = get("/openid/v1/jwks");
+        assertThat(keys.headers().firstValue("content-type")).hasValue("application/jwk-set+json");
+        var jwk = json.readTree(keys.body()).path("keys").path(0);
+        assertThat(jwk.path("kty").asText()).isEqualTo("EC");
+
+        java.security.AlgorithmParameters parameters = java.security.AlgorithmParameters.getInstance("EC");
+        parameters.init(new java.security.spec.ECGenParameterSpec("secp256r1"));
+        java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
+        java.security.PublicKey published = java.security.KeyFactory.getInstance("EC").generatePublic(
+                new java.security.spec.ECPublicKeySpec(new java.security.spec.ECPoint(
+                        new java.math.BigInteger(1, b64.decode(jwk.path("x").asText())),
+                        new java.math.BigInteger(1, b64.decode(jwk.path("y").asText()))),
+                        parameters.getParameterSpec(java.security.spec.ECParameterSpec.class)));
+        String token = admin().serviceAccounts().inNamespace("default").withName("default")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().endSpec().build()).getStatus().getToken();
+        String[] parts = token.split("\\.");
+        assertThat(json.readTree(b64.decode(parts[0])).path("kid").asText()).isEqualTo(jwk.path("kid").asText());
+        java.security.Signature signature = java.security.Signature.getInstance("SHA256withECDSAinP1363Format");
+        signature.initVerify(published);
+        signature.update((parts[0] + "." + parts[1]).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        assertThat(signature.verify(b64.decode(parts[2]))).isTrue();
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(CLUSTER.cluster().server().url().resolve(path))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     private static String decode(String base64) {
         return new String(java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
     }
