@@ -41,6 +41,17 @@ public record ApiRequest(String method, String path, Map<String, List<String>> q
         return headers.get(name.toLowerCase());
     }
 
+    /** The headers whose (lower case) name starts with {@code prefix}, by the rest of their name. */
+    public Map<String, String> headersStartingWith(String prefix) {
+        Map<String, String> found = new java.util.TreeMap<>();
+        headers.forEach((name, value) -> {
+            if (name.startsWith(prefix) && name.length() > prefix.length()) {
+                found.put(name.substring(prefix.length()), value);
+            }
+        });
+        return found;
+    }
+
     /** This request with one header replaced. */
     public ApiRequest withHeader(String name, String value) {
         Map<String, String> copy = new java.util.HashMap<>(headers);

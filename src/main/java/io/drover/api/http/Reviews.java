@@ -165,6 +165,7 @@ final class Reviews {
                 userInfo.put("uid", user.uid());
             }
             user.groups().forEach(userInfo.putArray("groups")::add);
+            putExtra(userInfo, user);
             matched.forEach(status.putArray("audiences")::add);
         }
         return status;
@@ -188,7 +189,8 @@ final class Reviews {
         UserInfo authenticated = ApiRouter.user(authenticator, request.header("authorization"))
                 .orElseThrow(ApiException::unauthorized);
         try {
-            return Impersonation.effective(authenticated, request::header);
+            return Impersonation.effective(authenticated, request::header,
+                    request.headersStartingWith("impersonate-extra-"));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -202,6 +204,14 @@ final class Reviews {
             user.put("uid", who.uid());
         }
         who.groups().forEach(user.putArray("groups")::add);
+        putExtra(user, who);
         return status;
+    }
+
+    private static void putExtra(ObjectNode userInfo, UserInfo who) {
+        if (!who.extra().isEmpty()) {
+            ObjectNode extra = userInfo.putObject("extra");
+            who.extra().forEach((key, values) -> values.forEach(extra.putArray(key)::add));
+        }
     }
 }

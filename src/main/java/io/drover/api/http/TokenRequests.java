@@ -84,8 +84,9 @@ final class TokenRequests {
         Instant expires = now.plusSeconds(expiration);
         List<String> audiences = new ArrayList<>();
         spec.path("audiences").forEach(a -> audiences.add(a.asText()));
-        String token = tokens.issue(new ServiceAccountTokens.Claims(path.namespace(), path.name(),
-                account.path("metadata").path("uid").asText(), bound, audiences, now, expires));
+        String token = tokens.issue(ServiceAccountTokens.Claims.issued(path.namespace(), path.name(),
+                account.path("metadata").path("uid").asText(), bound, nodeOf(bound, path.namespace()), audiences, now,
+                expires));
 
         ObjectNode answer = json.createObjectNode();
         answer.put("kind", "TokenRequest");
@@ -117,6 +118,31 @@ final class TokenRequests {
     }
 
     /** The bound object, checked as TokenREST checks it: a known kind, existing, with the uid given. */
+    /**
+     * The node a token bound to a scheduled pod also names (ServiceAccountTokenPodNodeInfo, on since 1.30), or a
+     * node-bound token's node; null otherwise.
+     */
+    private ServiceAccountTokens.BoundObject nodeOf(ServiceAccountTokens.BoundObject bound, String namespace) {
+        if (bound == null || bound.kind().equals("Secret")) {
+            return null;
+        }
+        if (bound.kind().equals("Node")) {
+            return bound;
+        }
+        ResourceType pods = registry.find("", "v1", "pods").orElseThrow();
+        String nodeName = storage.get(pods, namespace, bound.name()).path("spec").path("nodeName").asText("");
+        if (nodeName.isEmpty()) {
+            return null;
+        }
+        ResourceType nodes = registry.find("", "v1", "nodes").orElseThrow();
+        try {
+            return new ServiceAccountTokens.BoundObject("Node", nodeName,
+                    storage.get(nodes, null, nodeName).path("metadata").path("uid").asText());
+        } catch (ApiException e) {
+            return null; // a pod on a node that is gone: no node to name
+        }
+    }
+
     private ServiceAccountTokens.BoundObject boundObject(String namespace, JsonNode ref) {
         if (ref.isMissingNode() || ref.isNull()) {
             return null;

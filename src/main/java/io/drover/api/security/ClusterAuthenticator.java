@@ -67,7 +67,7 @@ public final class ClusterAuthenticator implements Authenticator {
             return Optional.empty();
         }
         return Optional.of(UserInfo.serviceAccount(claims.namespace(), claims.serviceAccount(),
-                claims.serviceAccountUid()));
+                claims.serviceAccountUid(), extra(claims)));
     }
 
     /**
@@ -84,6 +84,29 @@ public final class ClusterAuthenticator implements Authenticator {
                 .filter(claims -> uids.of("ServiceAccount", claims.namespace(), claims.serviceAccount())
                         .map(claims.serviceAccountUid()::equals).orElse(false))
                 .map(claims -> UserInfo.serviceAccount(claims.namespace(), claims.serviceAccount(),
-                        claims.serviceAccountUid()));
+                        claims.serviceAccountUid(), java.util.Map.of()));
+    }
+
+    /**
+     * ServiceAccountInfo.UserInfo's extra: the credential id of a token with a jti, the pod a token is bound to,
+     * and the node it names.
+     */
+    private static java.util.Map<String, java.util.List<String>> extra(ServiceAccountTokens.Claims claims) {
+        java.util.Map<String, java.util.List<String>> extra = new java.util.TreeMap<>();
+        String prefix = "authentication.kubernetes.io/";
+        if (claims.bound() != null && claims.bound().kind().equals("Pod")) {
+            extra.put(prefix + "pod-name", java.util.List.of(claims.bound().name()));
+            extra.put(prefix + "pod-uid", java.util.List.of(claims.bound().uid()));
+        }
+        if (!claims.jti().isEmpty()) {
+            extra.put(prefix + "credential-id", java.util.List.of("JTI=" + claims.jti()));
+        }
+        if (claims.node() != null) {
+            extra.put(prefix + "node-name", java.util.List.of(claims.node().name()));
+            if (!claims.node().uid().isEmpty()) {
+                extra.put(prefix + "node-uid", java.util.List.of(claims.node().uid()));
+            }
+        }
+        return extra;
     }
 }

@@ -3,6 +3,7 @@ package io.drover.api.security;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,11 +25,21 @@ public final class Impersonation {
      *     Kubernetes words it
      */
     public static UserInfo effective(UserInfo authenticated, UnaryOperator<String> header) {
+        return effective(authenticated, header, Map.of());
+    }
+
+    /**
+     * The user the request acts as, with the Impersonate-Extra-KEY headers' values as its extra (the keys
+     * percent-decoded and lower case, as HTTP header names arrive).
+     *
+     * @param extras the Impersonate-Extra- headers by the rest of their name
+     */
+    public static UserInfo effective(UserInfo authenticated, UnaryOperator<String> header, Map<String, String> extras) {
         String user = header.apply("Impersonate-User");
         List<String> groups = values(header.apply("Impersonate-Group"));
         String uid = header.apply("Impersonate-Uid");
         if (user == null || user.isBlank()) {
-            if (!groups.isEmpty() || uid != null) {
+            if (!groups.isEmpty() || uid != null || !extras.isEmpty()) {
                 throw new IllegalArgumentException("requested " + describe(groups, uid)
                         + " without impersonating a user");
             }
@@ -43,7 +54,10 @@ public final class Impersonation {
         if (!user.equals("system:anonymous")) {
             addIfMissing(all, "system:authenticated");
         }
-        return new UserInfo(user, uid == null ? "" : uid, all);
+        Map<String, List<String>> extra = new java.util.TreeMap<>();
+        extras.forEach((key, joined) -> extra.put(java.net.URLDecoder.decode(key.replace("+", "%2B"),
+                java.nio.charset.StandardCharsets.UTF_8), values(joined)));
+        return new UserInfo(user, uid == null ? "" : uid, all, extra);
     }
 
     private static List<String> values(String joined) {

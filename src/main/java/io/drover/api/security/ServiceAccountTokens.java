@@ -40,9 +40,24 @@ public final class ServiceAccountTokens {
     private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
     private static final String ALGORITHM = "SHA256withECDSAinP1363Format";
 
-    /** What a token says about its service account and the object it is bound to. */
+    /**
+     * What a token says about its service account and the object it is bound to.
+     *
+     * @param bound the Pod, Secret or Node the token is bound to; null for none
+     * @param node the node of a pod-bound token's pod (ServiceAccountTokenPodNodeInfo), or of a node-bound one;
+     *     null for none
+     * @param jti the token's unique id (ServiceAccountTokenJTI); "" for a token issued before drover wrote one
+     */
     public record Claims(String namespace, String serviceAccount, String serviceAccountUid, BoundObject bound,
-            List<String> audiences, Instant issuedAt, Instant expires) {}
+            BoundObject node, String jti, List<String> audiences, Instant issuedAt, Instant expires) {
+
+        /** A new token's claims, with a fresh jti. */
+        public static Claims issued(String namespace, String serviceAccount, String serviceAccountUid,
+                BoundObject bound, BoundObject node, List<String> audiences, Instant issuedAt, Instant expires) {
+            return new Claims(namespace, serviceAccount, serviceAccountUid, bound, node,
+                    java.util.UUID.randomUUID().toString(), audiences, issuedAt, expires);
+        }
+    }
 
     /** The object a token is bound to (kind Pod, Secret or Node); the token is valid while it exists. */
     public record BoundObject(String kind, String name, String uid) {}
@@ -123,8 +138,14 @@ public final class ServiceAccountTokens {
         payload.put("exp", claims.expires().getEpochSecond());
         payload.put("iat", claims.issuedAt().getEpochSecond());
         payload.put("iss", ISSUER);
+        if (!claims.jti().isEmpty()) {
+            payload.put("jti", claims.jti());
+        }
         ObjectNode kubernetes = payload.putObject("kubernetes.io");
         kubernetes.put("namespace", claims.namespace());
+        if (claims.node() != null) {
+            kubernetes.putObject("node").put("name", claims.node().name()).put("uid", claims.node().uid());
+        }
         if (claims.bound() != null) {
             kubernetes.putObject(claims.bound().kind().toLowerCase(Locale.ROOT))
                     .put("name", claims.bound().name()).put("uid", claims.bound().uid());
@@ -221,17 +242,24 @@ public final class ServiceAccountTokens {
             return Optional.empty();
         }
         JsonNode kubernetes = payload.path("kubernetes.io");
-        BoundObject bound = null;
-        for (String kind : List.of("Pod", "Secret", "Node")) {
-            JsonNode object = kubernetes.get(kind.toLowerCase(Locale.ROOT));
-            if (object != null) {
-                bound = new BoundObject(kind, object.path("name").asText(), object.path("uid").asText());
-            }
+        BoundObject node = object(kubernetes, "Node");
+        // A pod-bound token names its pod's node too; the node is what it is bound to only without a pod or secret.
+        BoundObject bound = object(kubernetes, "Pod");
+        if (bound == null) {
+            bound = object(kubernetes, "Secret");
+        }
+        if (bound == null) {
+            bound = node;
         }
         return Optional.of(new Claims(kubernetes.path("namespace").asText(),
                 kubernetes.path("serviceaccount").path("name").asText(),
-                kubernetes.path("serviceaccount").path("uid").asText(), bound, audiences,
-                Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires));
+                kubernetes.path("serviceaccount").path("uid").asText(), bound, node, payload.path("jti").asText(""),
+                audiences, Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires));
+    }
+
+    private static BoundObject object(JsonNode kubernetes, String kind) {
+        JsonNode object = kubernetes.get(kind.toLowerCase(Locale.ROOT));
+        return object == null ? null : new BoundObject(kind, object.path("name").asText(), object.path("uid").asText());
     }
 
     private static byte[] bytes(ObjectNode node) {

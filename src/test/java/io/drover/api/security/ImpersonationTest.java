@@ -29,6 +29,16 @@ class ImpersonationTest {
     }
 
     @Test
+    void extraHeadersBecomeTheUsersExtra() {
+        UserInfo jane = Impersonation.effective(UserInfo.ADMIN, Map.of("Impersonate-User", "jane")::get,
+                Map.of("scopes", "view,edit", "example.com%2freason", "audit"));
+        assertThat(jane.extra()).isEqualTo(Map.of("scopes", java.util.List.of("view", "edit"), "example.com/reason",
+                java.util.List.of("audit")));
+        assertThatThrownBy(() -> Impersonation.effective(UserInfo.ADMIN, Map.<String, String>of()::get,
+                Map.of("scopes", "view"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void groupsWithoutAUserAreRefused() {
         assertThatThrownBy(() -> effective(Map.of("Impersonate-Group", "devs")))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -70,6 +70,14 @@ class ServiceAccountTokenIT {
                         .withExpirationSeconds(7200L).endSpec().build());
         try (KubernetesClient bound = clientWith(issued.getStatus().getToken())) {
             assertThat(bound.namespaces().withName("default").get()).isNotNull();
+            // kubectl auth whoami: the pod it is bound to and its credential id (the token's jti) are the user's extra.
+            SelfSubjectReview review = bound.resource(new io.fabric8.kubernetes.api.model.authentication
+                    .SelfSubjectReviewBuilder().build()).create();
+            java.util.Map<String, java.util.List<String>> extra = review.getStatus().getUserInfo().getExtra();
+            assertThat(extra).containsEntry("authentication.kubernetes.io/pod-name", java.util.List.of("holder"))
+                    .containsEntry("authentication.kubernetes.io/pod-uid", java.util.List.of(uid));
+            assertThat(extra.get("authentication.kubernetes.io/credential-id")).singleElement().asString()
+                    .matches("JTI=[0-9a-f-]{36}");
             admin().pods().inNamespace("default").withName("holder").withGracePeriod(0).delete();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
                     admin().pods().inNamespace("default").withName("holder").get() == null);

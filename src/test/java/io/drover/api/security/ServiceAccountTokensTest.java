@@ -28,7 +28,7 @@ class ServiceAccountTokensTest {
     }
 
     private static ServiceAccountTokens.Claims claims(List<String> audiences, ServiceAccountTokens.BoundObject bound) {
-        return new ServiceAccountTokens.Claims("team", "ci", "sa-uid", bound, audiences, ISSUED,
+        return ServiceAccountTokens.Claims.issued("team", "ci", "sa-uid", bound, null, audiences, ISSUED,
                 ISSUED.plusSeconds(3600));
     }
 
