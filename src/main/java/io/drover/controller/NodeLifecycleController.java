@@ -173,26 +173,32 @@ final class NodeLifecycleController implements Reconciler {
      * spec.unschedulable is true, so tools that read taints (and tolerations of the cordon) see it; gone at uncordon.
      */
     private void updateCordonTaint(String nodeName, boolean cordoned) {
-        bestEffort(() -> {
-            client.nodes().withName(nodeName).edit(n -> {
-                if (n.getSpec() == null) {
-                    n.setSpec(new NodeSpec());
-                }
-                List<Taint> taints = n.getSpec().getTaints() == null ? new ArrayList<>()
-                        : new ArrayList<>(n.getSpec().getTaints());
-                taints.removeIf(t -> UNSCHEDULABLE.equals(t.getKey()) && "NoSchedule".equals(t.getEffect()));
-                if (cordoned) {
-                    taints.add(new TaintBuilder().withKey(UNSCHEDULABLE).withEffect("NoSchedule").build());
-                }
-                n.getSpec().setTaints(taints);
-                return n;
-            });
+        editTaints(nodeName, taints -> {
+            taints.removeIf(t -> UNSCHEDULABLE.equals(t.getKey()) && "NoSchedule".equals(t.getEffect()));
+            if (cordoned) {
+                taints.add(new TaintBuilder().withKey(UNSCHEDULABLE).withEffect("NoSchedule").build());
+            }
         });
     }
 
     /** Adds (or removes) the unreachable NoSchedule and NoExecute taints. */
     private void updateTaints(String nodeName, boolean unreachable, Instant now) {
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        editTaints(nodeName, taints -> {
+            taints.removeIf(t -> UNREACHABLE.equals(t.getKey()) && !unreachable);
+            if (unreachable) {
+                for (String effect : List.of("NoSchedule", "NoExecute")) {
+                    if (taints.stream().noneMatch(t -> UNREACHABLE.equals(t.getKey()) && effect.equals(t.getEffect()))) {
+                        taints.add(new TaintBuilder().withKey(UNREACHABLE).withEffect(effect)
+                                .withTimeAdded(effect.equals("NoExecute") ? stamp : null).build());
+                    }
+                }
+            }
+        });
+    }
+
+    /** Edits the node's taints in place (retried on conflicts by the edit), best effort. */
+    private void editTaints(String nodeName, java.util.function.Consumer<List<Taint>> change) {
         bestEffort(() -> {
             client.nodes().withName(nodeName).edit(n -> {
                 if (n.getSpec() == null) {
@@ -200,15 +206,7 @@ final class NodeLifecycleController implements Reconciler {
                 }
                 List<Taint> taints = n.getSpec().getTaints() == null ? new ArrayList<>()
                         : new ArrayList<>(n.getSpec().getTaints());
-                taints.removeIf(t -> UNREACHABLE.equals(t.getKey()) && !unreachable);
-                if (unreachable) {
-                    for (String effect : List.of("NoSchedule", "NoExecute")) {
-                        if (taints.stream().noneMatch(t -> UNREACHABLE.equals(t.getKey()) && effect.equals(t.getEffect()))) {
-                            taints.add(new TaintBuilder().withKey(UNREACHABLE).withEffect(effect)
-                                    .withTimeAdded(effect.equals("NoExecute") ? stamp : null).build());
-                        }
-                    }
-                }
+                change.accept(taints);
                 n.getSpec().setTaints(taints);
                 return n;
             });

@@ -35,7 +35,7 @@ public final class GoJsonErrors {
         if (value.isObject() || value.isNull()) {
             return null;
         }
-        return "json: cannot unmarshal " + goKind(value) + " into Go value of type map[string]interface {}";
+        return "json: cannot unmarshal " + kindOf(value) + " into Go value of type map[string]interface {}";
     }
 
     /** Go's error for {@code text} that is not JSON at all. */
@@ -51,17 +51,17 @@ public final class GoJsonErrors {
         return "invalid JSON";
     }
 
-    /** How Go's UnmarshalTypeError names a JSON value's kind. */
-    private static String goKind(JsonNode value) {
-        if (value.isArray()) {
-            return "array";
-        }
+    /** How Go's encoding/json names a JSON value's kind in its errors ("cannot unmarshal string into ..."). */
+    public static String kindOf(JsonNode value) {
         if (value.isTextual()) {
             return "string";
+        }
+        if (value.isNumber()) {
+            return "number";
         }
         if (value.isBoolean()) {
             return "bool";
         }
-        return "number";
+        return value.isArray() ? "array" : "object";
     }
 }

@@ -26,9 +26,6 @@ final class InterPodAffinityFilter implements Filter {
     static final String ANTI_AFFINITY = "node(s) didn't match pod anti-affinity rules";
     static final String EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
 
-    /** One topology domain: the nodes whose label {@code key} is {@code value}. */
-    private record Domain(String key, String value) {}
-
     @Override
     public List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
         return preparedFor(pod, snapshot).reject(pod, node, snapshot);
@@ -36,9 +33,9 @@ final class InterPodAffinityFilter implements Filter {
 
     @Override
     public Filter preparedFor(PodInfo pod, ClusterSnapshot snapshot) {
-        Map<Domain, Integer> affinity = new HashMap<>();
-        Map<Domain, Integer> anti = new HashMap<>();
-        Map<Domain, Integer> existingAnti = new HashMap<>();
+        Map<TopologyDomain, Integer> affinity = new HashMap<>();
+        Map<TopologyDomain, Integer> anti = new HashMap<>();
+        Map<TopologyDomain, Integer> existingAnti = new HashMap<>();
         List<PodAffinityTerm> terms = pod.podAffinity().required();
         Map<String, String> podNamespaceLabels = snapshot.namespaceLabels(pod.namespace());
         boolean podHasTerms = !pod.podAffinity().isEmpty();
@@ -62,30 +59,30 @@ final class InterPodAffinityFilter implements Filter {
         return (p, node, s) -> reject(pod, node, affinity, anti, existingAnti, firstOfItsGroup);
     }
 
-    private static void count(Map<Domain, Integer> counts, NodeInfo node, PodAffinityTerm term) {
+    private static void count(Map<TopologyDomain, Integer> counts, NodeInfo node, PodAffinityTerm term) {
         String value = node.labels().get(term.topologyKey());
         if (value != null) {
-            counts.merge(new Domain(term.topologyKey(), value), 1, Integer::sum);
+            counts.merge(new TopologyDomain(term.topologyKey(), value), 1, Integer::sum);
         }
     }
 
-    private static List<String> reject(PodInfo pod, NodeInfo node, Map<Domain, Integer> affinity,
-            Map<Domain, Integer> anti, Map<Domain, Integer> existingAnti, boolean firstOfItsGroup) {
+    private static List<String> reject(PodInfo pod, NodeInfo node, Map<TopologyDomain, Integer> affinity,
+            Map<TopologyDomain, Integer> anti, Map<TopologyDomain, Integer> existingAnti, boolean firstOfItsGroup) {
         if (!satisfiesAffinity(pod, node, affinity, firstOfItsGroup)) {
             return List.of(AFFINITY);
         }
         for (PodAffinityTerm term : pod.podAffinity().requiredAnti()) {
             String value = node.labels().get(term.topologyKey());
-            if (value != null && anti.containsKey(new Domain(term.topologyKey(), value))) {
+            if (value != null && anti.containsKey(new TopologyDomain(term.topologyKey(), value))) {
                 return List.of(ANTI_AFFINITY); // a node without the key is in no domain, so no pod there repels
             }
         }
         boolean repelled = node.labels().entrySet().stream()
-                .anyMatch(label -> existingAnti.containsKey(new Domain(label.getKey(), label.getValue())));
+                .anyMatch(label -> existingAnti.containsKey(new TopologyDomain(label.getKey(), label.getValue())));
         return repelled ? List.of(EXISTING_ANTI_AFFINITY) : List.of();
     }
 
-    private static boolean satisfiesAffinity(PodInfo pod, NodeInfo node, Map<Domain, Integer> affinity,
+    private static boolean satisfiesAffinity(PodInfo pod, NodeInfo node, Map<TopologyDomain, Integer> affinity,
             boolean firstOfItsGroup) {
         boolean everyDomainHasAMatch = true;
         for (PodAffinityTerm term : pod.podAffinity().required()) {
@@ -93,7 +90,7 @@ final class InterPodAffinityFilter implements Filter {
             if (value == null) {
                 return false; // even the first pod of a group needs every topology key on its node
             }
-            everyDomainHasAMatch &= affinity.containsKey(new Domain(term.topologyKey(), value));
+            everyDomainHasAMatch &= affinity.containsKey(new TopologyDomain(term.topologyKey(), value));
         }
         return everyDomainHasAMatch || firstOfItsGroup;
     }

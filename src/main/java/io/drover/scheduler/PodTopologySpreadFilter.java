@@ -23,9 +23,6 @@ final class PodTopologySpreadFilter implements Filter {
     static final String REASON = "node(s) didn't match pod topology spread constraints";
     static final String MISSING_LABEL = REASON + " (missing required label)";
 
-    /** One topology domain: the nodes whose label {@code key} is {@code value}. */
-    private record Domain(String key, String value) {}
-
     @Override
     public List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
         return preparedFor(pod, snapshot).reject(pod, node, snapshot);
@@ -37,14 +34,14 @@ final class PodTopologySpreadFilter implements Filter {
         if (constraints.isEmpty()) {
             return (p, node, s) -> List.of();
         }
-        Map<Domain, Integer> counts = new HashMap<>();
+        Map<TopologyDomain, Integer> counts = new HashMap<>();
         for (NodeInfo node : snapshot.nodes()) {
             if (!constraints.stream().allMatch(c -> node.labels().containsKey(c.topologyKey()))) {
                 continue;
             }
             for (TopologySpreadConstraint c : constraints) {
                 if (eligible(pod, node, c)) {
-                    counts.merge(new Domain(c.topologyKey(), node.labels().get(c.topologyKey())),
+                    counts.merge(new TopologyDomain(c.topologyKey(), node.labels().get(c.topologyKey())),
                             matching(pod, c, snapshot.podsOn(node.name())), Integer::sum);
                 }
             }
@@ -73,7 +70,7 @@ final class PodTopologySpreadFilter implements Filter {
                 .count();
     }
 
-    private static List<String> reject(PodInfo pod, NodeInfo node, Map<Domain, Integer> counts,
+    private static List<String> reject(PodInfo pod, NodeInfo node, Map<TopologyDomain, Integer> counts,
             Map<String, Integer> minimum, Map<String, Integer> domains) {
         for (TopologySpreadConstraint c : pod.spreadConstraints()) {
             String value = node.labels().get(c.topologyKey());
@@ -85,7 +82,7 @@ final class PodTopologySpreadFilter implements Filter {
             }
             int min = domains.get(c.topologyKey()) < c.minDomains() ? 0 : minimum.get(c.topologyKey());
             int self = c.selector().matches(pod.labels()) ? 1 : 0;
-            int skew = counts.getOrDefault(new Domain(c.topologyKey(), value), 0) + self - min;
+            int skew = counts.getOrDefault(new TopologyDomain(c.topologyKey(), value), 0) + self - min;
             if (skew > c.maxSkew()) {
                 return List.of(REASON);
             }

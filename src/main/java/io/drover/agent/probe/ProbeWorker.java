@@ -4,8 +4,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -17,14 +15,12 @@ import org.slf4j.LoggerFactory;
  * class does the probing, the events and the telling: when what the probe says changes, the
  * pod is re-queued so its status is written at once, not on the next unrelated reconcile.
  *
- * <p>Events are kubelet's ("Liveness probe failed: HTTP probe failed with statuscode: 500"),
- * but a failure that repeats is recorded once per run of failures, and again every ten minutes
- * while it lasts: kubelet's event correlator folds repeats into one event's count, which
- * drover's recorder does not do, and an event per period would flood the store.
+ * <p>Events are kubelet's ("Liveness probe failed: HTTP probe failed with statuscode: 500"), one per failed
+ * probe as kubelet records them: the recorder's correlator folds the repeats into one Event's count
+ * ("x8 over 20s") and its spam filter bounds them, as client-go's do.
  */
 final class ProbeWorker {
     private static final Logger log = LoggerFactory.getLogger(ProbeWorker.class);
-    static final Duration EVENT_REPEAT = Duration.ofMinutes(10);
 
     private final ProbeManager.PodProbes pod;
     private final Container container;
@@ -35,8 +31,6 @@ final class ProbeWorker {
     private final Semaphore trigger = new Semaphore(0);
     private volatile boolean stopped;
     private Thread thread;
-    private String lastEvent;
-    private Instant lastEventAt;
 
     ProbeWorker(ProbeManager manager, ProbeManager.PodProbes pod, Container container, ProbeKind kind, Clock clock) {
         this.manager = manager;
@@ -113,7 +107,7 @@ final class ProbeWorker {
     private void report(Pod current, ProbeResult result) {
         String kind = state.kind().title();
         switch (result.outcome()) {
-            case SUCCESS -> lastEvent = null;
+            case SUCCESS -> { }
             case WARNING -> event(current, "ProbeWarning", kind + " probe warning: " + result.output());
             case FAILURE -> event(current, "Unhealthy", kind + " probe failed: " + result.output());
             case ERROR -> event(current, "Unhealthy", kind + " probe errored and resulted in unknown state: "
@@ -122,13 +116,6 @@ final class ProbeWorker {
     }
 
     private void event(Pod current, String reason, String message) {
-        Instant now = clock.instant();
-        String key = reason + "\n" + message;
-        if (key.equals(lastEvent) && now.isBefore(lastEventAt.plus(EVENT_REPEAT))) {
-            return;
-        }
-        lastEvent = key;
-        lastEventAt = now;
         manager.events().warning(current, reason, message);
     }
 }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
-import io.drover.api.validation.FieldTypes;
 import io.drover.json.GoJsonErrors;
 import io.drover.json.Mappers;
 import java.util.ArrayList;
@@ -451,12 +450,12 @@ public final class HpaConversion {
             return null; // Go unmarshals null into a nil slice
         }
         if (!list.isArray()) {
-            throw undecodable("json: cannot unmarshal " + FieldTypes.jsonKind(list) + " into Go value of type []"
+            throw undecodable("json: cannot unmarshal " + GoJsonErrors.kindOf(list) + " into Go value of type []"
                     + goElementType);
         }
         for (JsonNode element : list) {
             if (!element.isObject() && !element.isNull()) {
-                throw undecodable("json: cannot unmarshal " + FieldTypes.jsonKind(element) + " into Go value of type "
+                throw undecodable("json: cannot unmarshal " + GoJsonErrors.kindOf(element) + " into Go value of type "
                         + goElementType);
             }
         }

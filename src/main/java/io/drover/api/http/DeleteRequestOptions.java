@@ -7,6 +7,7 @@ import io.drover.api.ApiException.Cause;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.strategy.GoValues;
 import io.drover.api.validation.FieldTypes;
+import io.drover.json.GoJsonErrors;
 import io.kubernetes.client.proto.Meta;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -63,13 +64,13 @@ final class DeleteRequestOptions {
             return MissingNode.getInstance();
         }
         if (!body.isObject()) {
-            throw typeMetaError("json: cannot unmarshal " + FieldTypes.jsonKind(body) + " into Go value of type "
+            throw typeMetaError("json: cannot unmarshal " + GoJsonErrors.kindOf(body) + " into Go value of type "
                     + TYPE_META_STRUCT);
         }
         for (String member : List.of("apiVersion", "kind")) {
             JsonNode value = body.path(member);
             if (!value.isMissingNode() && !value.isNull() && !value.isTextual()) {
-                throw typeMetaError("json: cannot unmarshal " + FieldTypes.jsonKind(value) + " into Go struct field ." + member
+                throw typeMetaError("json: cannot unmarshal " + GoJsonErrors.kindOf(value) + " into Go struct field ." + member
                         + " of type string");
             }
         }

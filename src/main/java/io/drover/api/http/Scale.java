@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
-import io.drover.api.validation.FieldTypes;
+import io.drover.json.GoJsonErrors;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -104,7 +104,7 @@ final class Scale {
         }
         if (!replicas.isIntegralNumber() || replicas.asLong() > Integer.MAX_VALUE || replicas.asLong() < Integer.MIN_VALUE) {
             throw ApiException.badRequest("Scale in version \"v1\" cannot be handled as a Scale: json: cannot unmarshal "
-                    + (replicas.isNumber() ? "number " + replicas.asText() : FieldTypes.jsonKind(replicas))
+                    + (replicas.isNumber() ? "number " + replicas.asText() : GoJsonErrors.kindOf(replicas))
                     + " into Go struct field ScaleSpec.spec.replicas of type int32");
         }
         if (replicas.asLong() < 0) {

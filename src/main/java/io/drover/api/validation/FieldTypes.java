@@ -13,6 +13,7 @@ import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import io.drover.api.protobuf.GoJsonFields;
 import io.drover.api.protobuf.ProtobufBodies;
+import io.drover.json.GoJsonErrors;
 import java.math.BigInteger;
 import java.util.Map;
 import java.util.Optional;
@@ -240,23 +241,11 @@ public final class FieldTypes {
     }
 
     private static String mismatch(JsonNode value, String struct, String path, String goType) {
-        return "json: cannot unmarshal " + jsonKind(value) + " into Go struct field " + struct + "." + path
+        return "json: cannot unmarshal " + GoJsonErrors.kindOf(value) + " into Go struct field " + struct + "." + path
                 + " of type " + goType;
     }
 
-    /** How Go's encoding/json names a JSON value's kind in its errors ("cannot unmarshal string into ..."). */
-    public static String jsonKind(JsonNode value) {
-        if (value.isTextual()) {
-            return "string";
-        }
-        if (value.isNumber()) {
-            return "number";
-        }
-        if (value.isBoolean()) {
-            return "bool";
-        }
-        return value.isArray() ? "array" : "object";
-    }
+
 
     private static String goType(FieldDescriptor field) {
         return switch (field.getJavaType()) {

@@ -69,9 +69,11 @@ class ProbesIT {
         ContainerStatus status = status(restarted);
         assertThat(status.getLastState().getTerminated()).isNotNull();
         assertThat(status.getLastState().getTerminated().getExitCode()).isEqualTo(143); // the JVM ends on SIGTERM
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(events(pod))
+        // One event per failed probe, folded into one Event's count as kubelet's recorder folds them.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events(pod))
                 .anyMatch(e -> e.getType().equals("Warning") && e.getReason().equals("Unhealthy")
-                        && e.getMessage().equals("Liveness probe failed: HTTP probe failed with statuscode: 500"))
+                        && e.getMessage().equals("Liveness probe failed: HTTP probe failed with statuscode: 500")
+                        && e.getCount() != null && e.getCount() >= 2)
                 .anyMatch(e -> e.getType().equals("Normal") && e.getReason().equals("Killing")
                         && e.getMessage().equals("Container main failed liveness probe, will be restarted")));
     }
