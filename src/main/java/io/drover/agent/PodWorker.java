@@ -388,6 +388,8 @@ final class PodWorker implements Reconciler {
         if (cr.mode != ContainerRun.Mode.RUNNING) {
             return;
         }
+        // kubelet's killContainer with no message of its own, as for a pod past its active deadline.
+        events.normal(pod, "Killing", "Stopping container " + c.getName());
         runtime.stop(cr.handle, gracePeriod(pod));
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {

@@ -221,6 +221,8 @@ class NodeAgentIT {
         assertThat(status(stopped).getRestartCount()).isZero();
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Warning")
                 && e.getReason().equals("DeadlineExceeded")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Normal")
+                && e.getReason().equals("Killing") && e.getMessage().equals("Stopping container main")));
     }
 
     @Test
