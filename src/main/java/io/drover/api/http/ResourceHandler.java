@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.strategy.GoValues;
+import io.drover.api.strategy.RequestVersion;
 import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.OmittedEmpties;
 import io.drover.api.validation.StrictDecoding;
@@ -93,10 +94,17 @@ final class ResourceHandler {
         if (conversion.isPresent()) {
             ServedVersion served = conversion.get();
             try {
-                handleStored(served.storedRequest(request, bodies), served.storedPath(path),
-                        served.servedResponse(response));
+                RequestVersion.during(path.type().apiVersion(), () -> {
+                    handleStored(served.storedRequest(request, bodies), served.storedPath(path),
+                            served.servedResponse(response));
+                    return null;
+                });
             } catch (ApiException e) {
                 throw served.servedError(e);
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IllegalStateException(e); // handleStored throws nothing else
             }
         } else {
             handleStored(request, path, response);

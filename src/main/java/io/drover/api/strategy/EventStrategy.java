@@ -52,6 +52,85 @@ final class EventStrategy extends KindStrategy {
         return causes;
     }
 
+    /**
+     * ValidateEventUpdate: an update is an upsert through core/v1, so nothing is immutable there; through
+     * events.k8s.io/v1 what the event says may not change, only its series and metadata. Named by the internal
+     * fields (message for note, involvedObject for regarding, ...), values as Go prints them.
+     */
+    @Override
+    List<Cause> validateImmutable(ObjectNode oldEvent, ObjectNode event) {
+        if (!"events.k8s.io/v1".equals(RequestVersion.served())) {
+            return List.of();
+        }
+        List<Cause> causes = new ArrayList<>();
+        immutable(causes, oldEvent, event, "involvedObject", EventStrategy::objectReference);
+        immutable(causes, oldEvent, event, "reason", EventStrategy::text);
+        immutable(causes, oldEvent, event, "message", EventStrategy::text);
+        immutable(causes, oldEvent, event, "source", v -> "core.EventSource{Component:"
+                + GoValues.quote(Nodes.text(v, "component")) + ", Host:" + GoValues.quote(Nodes.text(v, "host")) + "}");
+        immutable(causes, oldEvent, event, "firstTimestamp", EventStrategy::time);
+        immutable(causes, oldEvent, event, "lastTimestamp", EventStrategy::time);
+        immutable(causes, oldEvent, event, "count", v -> Long.toString(v.asLong(0)));
+        immutable(causes, oldEvent, event, "reason", EventStrategy::text); // checked twice there, so reported twice
+        immutable(causes, oldEvent, event, "type", EventStrategy::text);
+        immutable(causes, oldEvent, event, "eventTime", EventStrategy::time);
+        immutable(causes, oldEvent, event, "action", EventStrategy::text);
+        immutable(causes, oldEvent, event, "related", v -> v.isObject() ? objectReference(v) : "null");
+        immutable(causes, oldEvent, event, "reportingComponent", EventStrategy::text);
+        immutable(causes, oldEvent, event, "reportingInstance", EventStrategy::text);
+        return causes;
+    }
+
+    private static void immutable(List<Cause> causes, ObjectNode oldEvent, ObjectNode event, String field,
+            java.util.function.Function<JsonNode, String> goValue) {
+        JsonNode before = present(oldEvent.get(field));
+        JsonNode after = present(event.get(field));
+        if (!java.util.Objects.equals(before, after)) {
+            causes.add(Causes.immutable(field, goValue.apply(after == null ? com.fasterxml.jackson.databind.node
+                    .MissingNode.getInstance() : after)));
+        }
+    }
+
+    /** A field's value, or null for one absent, null or empty (Go's zero value, which the stored form omits). */
+    private static JsonNode present(JsonNode value) {
+        if (value == null || value.isNull() || value.isTextual() && value.asText().isEmpty()
+                || value.isNumber() && value.asLong() == 0 || value.isObject() && value.isEmpty()) {
+            return null;
+        }
+        return value;
+    }
+
+    private static String text(JsonNode value) {
+        return GoValues.quote(value.asText(""));
+    }
+
+    /** metav1.Time and MicroTime print as Go's time.Time.String (UTC, fractional seconds only when set). */
+    private static String time(JsonNode value) {
+        String text = value.asText("");
+        if (text.isEmpty()) {
+            return "0001-01-01 00:00:00 +0000 UTC";
+        }
+        try {
+            java.time.Instant instant = java.time.Instant.parse(text);
+            String seconds = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss")
+                    .withZone(java.time.ZoneOffset.UTC).format(instant);
+            String fraction = instant.getNano() == 0 ? ""
+                    : ("." + String.format("%09d", instant.getNano())).replaceAll("0+$", "");
+            return seconds + fraction + " +0000 UTC";
+        } catch (java.time.format.DateTimeParseException e) {
+            return GoValues.quote(text);
+        }
+    }
+
+    private static String objectReference(JsonNode ref) {
+        return "core.ObjectReference{Kind:" + GoValues.quote(Nodes.text(ref, "kind")) + ", Namespace:"
+                + GoValues.quote(Nodes.text(ref, "namespace")) + ", Name:" + GoValues.quote(Nodes.text(ref, "name"))
+                + ", UID:" + GoValues.quote(Nodes.text(ref, "uid")) + ", APIVersion:"
+                + GoValues.quote(Nodes.text(ref, "apiVersion")) + ", ResourceVersion:"
+                + GoValues.quote(Nodes.text(ref, "resourceVersion")) + ", FieldPath:"
+                + GoValues.quote(Nodes.text(ref, "fieldPath")) + "}";
+    }
+
     private static void required(List<Cause> causes, ObjectNode event, String field, int limit) {
         String value = Nodes.text(event, field);
         if (value.isEmpty()) {
