@@ -36,6 +36,8 @@ final class ContainerRun {
     Instant backoffEventFor;
     String waitingReason = "ContainerCreating";
     String waitingMessage;
+    /** Whether the Killing event of a stop at the pod's end (its active deadline) was recorded, so it is once. */
+    boolean terminalStopRecorded;
     /** The message a Failed event was recorded for, so it is recorded once per distinct problem. */
     String failedEventFor;
     /** The image the running (or last) task was started for; null when not known (adopted before it was kept). */

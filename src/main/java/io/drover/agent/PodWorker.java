@@ -388,8 +388,12 @@ final class PodWorker implements Reconciler {
         if (cr.mode != ContainerRun.Mode.RUNNING) {
             return;
         }
-        // kubelet's killContainer with no message of its own, as for a pod past its active deadline.
-        events.normal(pod, "Killing", "Stopping container " + c.getName());
+        // kubelet's killContainer with no message of its own, as for a pod past its active deadline; once,
+        // though the stop is asked again at each reconcile until the task has ended.
+        if (!cr.terminalStopRecorded) {
+            cr.terminalStopRecorded = true;
+            events.normal(pod, "Killing", "Stopping container " + c.getName());
+        }
         runtime.stop(cr.handle, gracePeriod(pod));
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {

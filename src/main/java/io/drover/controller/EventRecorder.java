@@ -78,31 +78,29 @@ public final class EventRecorder {
         EventThrottle.ObjectKey object = new EventThrottle.ObjectKey(about.getApiVersion(), about.getKind(),
                 about.getMetadata().getNamespace(), about.getMetadata().getName(), about.getMetadata().getUid());
         String message;
-        Observation seen;
-        RepeatKey key;
+        Observation next;
         synchronized (observed) {
             message = throttle.message(object, type, reason, givenMessage, now);
             // Combined Events count as one, whatever their latest message (the aggregate key).
-            key = new RepeatKey(object, type, reason,
+            RepeatKey key = new RepeatKey(object, type, reason,
                     message.startsWith(EventThrottle.COMBINED) ? EventThrottle.COMBINED : message);
+            Observation seen = observed.get(key);
+            // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
+            long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
+            next = seen == null
+                    ? new Observation(about.getMetadata().getName() + "." + Long.toHexString(nanos), 1, stamp)
+                    : new Observation(seen.eventName(), seen.count() + 1, seen.firstTimestamp());
+            // Counted before the spam filter, as client-go's eventObserve counts: an Event written after some
+            // were dropped carries the true total.
+            observed.put(key, next);
             if (!throttle.tryAccept(object, now)) {
                 return;
             }
-            seen = observed.get(key);
         }
-        // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
-        long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
-        Observation next = seen == null
-                ? new Observation(about.getMetadata().getName() + "." + Long.toHexString(nanos), 1, stamp)
-                : new Observation(seen.eventName(), seen.count() + 1, seen.firstTimestamp());
         try {
             if (next.count() == 1 || !countRepeat(ns, next, message, stamp)) {
                 client.v1().events().inNamespace(ns).resource(event(about, ns, type, reason, message, next, stamp))
                         .create();
-            }
-            // Counted once written, as client-go's correlator updates its cache after the sink's answer.
-            synchronized (observed) {
-                observed.put(key, next);
             }
         } catch (RuntimeException e) {
             log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns,

@@ -91,7 +91,7 @@ public final class SchedulerController implements Reconciler {
         pods.addEventHandler(scheduler.podHandler(controller));
         nodes.addEventHandler(EventHandlers.onChange(node -> scheduler.pendingPods().forEach(controller::enqueue)));
         namespaces.addEventHandler(EventHandlers.onChange(
-                namespace -> scheduler.requeueDependents(controller)));
+                namespace -> scheduler.requeueDependents()));
         informers.add(nodes);
         return controller;
     }
@@ -232,7 +232,7 @@ public final class SchedulerController implements Reconciler {
                         || !Objects.equals(oldPod.getMetadata().getLabels(), pod.getMetadata().getLabels()))) {
                     // A pod that arrives on a node (or is relabelled there) may be the one a pending pod's
                     // affinity waits for, or lift the minimum of a spread constraint.
-                    requeueDependents(controller);
+                    requeueDependents();
                 }
                 if (isOurs(pod)) {
                     controller.enqueue(key);
@@ -258,7 +258,7 @@ public final class SchedulerController implements Reconciler {
      * Enqueues the pending pods whose placement depends on other pods, at most once a second: during a rollout
      * every pod that lands on a node would otherwise run each of them again, each run a full snapshot.
      */
-    private void requeueDependents(Controller controller) {
+    private void requeueDependents() {
         if (dependentsRequeued.compareAndSet(false, true)) {
             controller.enqueueAfter(REQUEUE_DEPENDENTS, DEPENDENTS_BATCH);
         }

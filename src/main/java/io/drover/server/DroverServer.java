@@ -185,16 +185,17 @@ public final class DroverServer implements AutoCloseable {
         }
     }
 
-    /**
-     * Who this server is in the controllers' election: the same across its restarts (it takes its own Lease back at
-     * once) and different from every other server (node names differ; two servers without an agent on one host
-     * differ by data directory).
-     */
+    /** The admin token, service account tokens, and the long-lived tokens of service-account-token Secrets. */
     private static ClusterAuthenticator authenticator(ClusterCredentials credentials, ServiceAccountTokens tokens,
             StoredUids stored) {
         return new ClusterAuthenticator(credentials, tokens, stored, stored, Clock.systemUTC());
     }
 
+    /**
+     * Who this server is in the controllers' election: the same across its restarts (it takes its own Lease back at
+     * once) and different from every other server (node names differ; two servers without an agent on one host
+     * differ by data directory).
+     */
     private static String electionIdentity(ServerOptions options) {
         String node = options.nodeName() != null ? options.nodeName() : HostFacts.hostName();
         String dir = options.dataDir().toAbsolutePath().normalize().toString();

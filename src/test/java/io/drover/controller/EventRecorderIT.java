@@ -104,10 +104,12 @@ class EventRecorderIT {
         }
         assertThat(events(ns)).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(25));
 
+        // The repeats the filter dropped are counted all the same (client-go counts before it filters): the next
+        // write carries the total.
         clock.advance(Duration.ofMinutes(5));
         recorder.warning(about, "Unhealthy", "Readiness probe failed");
         recorder.warning(about, "Unhealthy", "Readiness probe failed");
-        assertThat(events(ns)).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(26));
+        assertThat(events(ns)).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(41));
         // Another source, or another object, has buckets of its own.
         new EventRecorder(CLUSTER.client(), "other-controller", null, clock).warning(about, "Unhealthy", "x");
         assertThat(events(ns)).hasSize(2);

@@ -175,8 +175,22 @@ public final class ApiRouter {
     }
 
     private static boolean presentsBearerToken(ApiRequest request) {
-        String header = request.header("authorization");
-        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7);
+        return bearerToken(request.header("authorization")) != null;
+    }
+
+    /**
+     * The token of an {@code Authorization: Bearer TOKEN} header, as the bearertoken authenticator reads it (the
+     * word after one space; none when it is empty); null for no bearer token, which is an anonymous request.
+     */
+    static String bearerToken(String header) {
+        if (header == null) {
+            return null;
+        }
+        String[] parts = header.split(" ", 3);
+        if (parts.length < 2 || !parts[0].equalsIgnoreCase("bearer") || parts[1].isEmpty()) {
+            return null;
+        }
+        return parts[1];
     }
 
     /** Whether an {@code Authorization} header value (null when absent) identifies an accepted client. */
@@ -186,10 +200,8 @@ public final class ApiRouter {
 
     /** The user an {@code Authorization} header value (null when absent) authenticates. */
     static Optional<UserInfo> user(Authenticator authenticator, String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return Optional.empty();
-        }
-        return authenticator.authenticate(header.substring(7).trim());
+        String token = bearerToken(header);
+        return token == null ? Optional.empty() : authenticator.authenticate(token);
     }
 
     private static void requireGet(ApiRequest request) {

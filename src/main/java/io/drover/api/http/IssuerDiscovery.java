@@ -28,6 +28,7 @@ final class IssuerDiscovery {
     }
 
     void handle(ApiRequest request, String path, ApiResponse response) throws IOException {
+        response.addHeader("Cache-Control", "public, max-age=3600"); // as kube-apiserver lets others cache them
         if (path.equals(KEYS)) {
             response.send(200, "application/jwk-set+json", json.writeValueAsBytes(tokens.jwks()));
             return;

@@ -117,7 +117,6 @@ final class TokenRequests {
         }
     }
 
-    /** The bound object, checked as TokenREST checks it: a known kind, existing, with the uid given. */
     /**
      * The node a token bound to a scheduled pod also names (ServiceAccountTokenPodNodeInfo, on since 1.30), or a
      * node-bound token's node; null otherwise.
@@ -139,10 +138,14 @@ final class TokenRequests {
             return new ServiceAccountTokens.BoundObject("Node", nodeName,
                     storage.get(nodes, null, nodeName).path("metadata").path("uid").asText());
         } catch (ApiException e) {
-            return null; // a pod on a node that is gone: no node to name
+            if (e.code() != 404) {
+                throw e;
+            }
+            return new ServiceAccountTokens.BoundObject("Node", nodeName, ""); // named without a uid, as kube does
         }
     }
 
+    /** The bound object, checked as TokenREST checks it: a known kind, existing, with the uid given; null for none. */
     private ServiceAccountTokens.BoundObject boundObject(String namespace, JsonNode ref) {
         if (ref.isMissingNode() || ref.isNull()) {
             return null;

@@ -40,7 +40,7 @@ public final class Impersonation {
         String uid = header.apply("Impersonate-Uid");
         if (user == null || user.isBlank()) {
             if (!groups.isEmpty() || uid != null || !extras.isEmpty()) {
-                throw new IllegalArgumentException("requested " + describe(groups, uid)
+                throw new IllegalArgumentException("requested " + describe(groups, uid, extras)
                         + " without impersonating a user");
             }
             return authenticated;
@@ -55,8 +55,8 @@ public final class Impersonation {
             addIfMissing(all, "system:authenticated");
         }
         Map<String, List<String>> extra = new java.util.TreeMap<>();
-        extras.forEach((key, joined) -> extra.put(java.net.URLDecoder.decode(key.replace("+", "%2B"),
-                java.nio.charset.StandardCharsets.UTF_8), values(joined)));
+        // Each header's value is one value, whole (commas included).
+        extras.forEach((key, value) -> extra.put(unescape(key), List.of(value)));
         return new UserInfo(user, uid == null ? "" : uid, all, extra);
     }
 
@@ -73,9 +73,20 @@ public final class Impersonation {
         }
     }
 
-    private static String describe(List<String> groups, String uid) {
+    /** unescapeExtraKey: the key percent-decoded, or kept as sent when it does not decode. */
+    private static String unescape(String key) {
+        try {
+            return java.net.URLDecoder.decode(key.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return key;
+        }
+    }
+
+    private static String describe(List<String> groups, String uid, Map<String, String> extras) {
         List<String> requested = new ArrayList<>();
         groups.forEach(g -> requested.add("{Group  " + g + "  }"));
+        extras.forEach((key, value) -> requested.add("{UserExtra  " + value + "  authentication.k8s.io/v1  "
+                + unescape(key) + "}"));
         if (uid != null) {
             requested.add("{UID  " + uid + "  }");
         }

@@ -43,8 +43,8 @@ public final class ObjectStorage {
     /** Attempts of an update that named no resourceVersion before giving up with a conflict. */
     private static final int UPDATE_ATTEMPTS = 8;
 
-    /** Namespaces Kubernetes' namespace lifecycle admission never lets go. */
     private static final ResourceType NAMESPACES = ResourceRegistry.builtin().find("", "v1", "namespaces").orElseThrow();
+    /** Namespaces Kubernetes' namespace lifecycle admission never lets go. */
     private static final java.util.Set<String> UNDELETABLE_NAMESPACES = java.util.Set.of("default", "kube-system",
             "kube-public");
 
@@ -547,7 +547,6 @@ public final class ObjectStorage {
         return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    /** kube-apiserver's checkName for an object without a name: a 400, as errEmptyName words it. */
     /**
      * The update handler's checkName: {@code object} names the object of the URL, {@code name}.
      *
@@ -564,6 +563,7 @@ public final class ObjectStorage {
         }
     }
 
+    /** kube-apiserver's checkName for an object without a name: a 400, as errEmptyName words it. */
     public static ApiException undeterminableName(String name) {
         return ApiException.badRequest("the name of the object (" + name
                 + " based on URL) was undeterminable: name must be provided");

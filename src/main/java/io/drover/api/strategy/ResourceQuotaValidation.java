@@ -241,8 +241,8 @@ final class ResourceQuotaValidation {
             return java.util.Optional.empty();
         }
         double ratioValue = milli(r) / 1000.0;
-        double limit = milli(high) / milli(low); // min 0: +Inf, which no ratio exceeds
-        if (ratioValue <= limit) {
+        double limit = milli(high) / milli(low); // min 0: +Inf (or NaN with max 0), which no ratio exceeds
+        if (!(ratioValue > limit)) {
             return java.util.Optional.empty();
         }
         return java.util.Optional.of(Causes.invalid(field, GoValues.quote(ratio),

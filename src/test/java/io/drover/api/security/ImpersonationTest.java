@@ -31,9 +31,9 @@ class ImpersonationTest {
     @Test
     void extraHeadersBecomeTheUsersExtra() {
         UserInfo jane = Impersonation.effective(UserInfo.ADMIN, Map.of("Impersonate-User", "jane")::get,
-                Map.of("scopes", "view,edit", "example.com%2freason", "audit"));
-        assertThat(jane.extra()).isEqualTo(Map.of("scopes", java.util.List.of("view", "edit"), "example.com/reason",
-                java.util.List.of("audit")));
+                Map.of("scopes", "view,edit", "example.com%2freason", "audit", "bad%zz", "x"));
+        assertThat(jane.extra()).isEqualTo(Map.of("scopes", java.util.List.of("view,edit"), "example.com/reason",
+                java.util.List.of("audit"), "bad%zz", java.util.List.of("x")));
         assertThatThrownBy(() -> Impersonation.effective(UserInfo.ADMIN, Map.<String, String>of()::get,
                 Map.of("scopes", "view"))).isInstanceOf(IllegalArgumentException.class);
     }

@@ -240,6 +240,9 @@ class OtherStrategiesTest {
                         + "ratio 5 is greater than max/min = 4.000000");
         assertThat(ResourceQuotaValidation.limitRange(Json.parse("{spec: {limits: [{type: 'Container',"
                 + " min: {cpu: '250m'}, max: {cpu: '1'}, maxLimitRequestRatio: {cpu: '4'}}]}}"))).isEmpty();
+        // 0/0 is no bound at all (Go's NaN comparison is false), as 1/0 is none.
+        assertThat(ResourceQuotaValidation.limitRange(Json.parse("{spec: {limits: [{type: 'Container',"
+                + " min: {cpu: '0'}, max: {cpu: '0'}, maxLimitRequestRatio: {cpu: '4'}}]}}"))).isEmpty();
         assertThat(Json.printed(ResourceQuotaValidation.limitRange(Json.parse(
                 "{spec: {limits: [{type: 'PersistentVolumeClaim'}, {type: 'PersistentVolumeClaim', max: {storage: '1Gi'}}]}}"))))
                 .containsExactly("spec.limits[0].limits: Required value: either minimum or maximum storage value is "
