@@ -24,8 +24,13 @@ public final class StoredUids implements ClusterAuthenticator.Uids, ClusterAuthe
         ResourceType type = registry.findKind("v1", kind).orElseThrow(
                 () -> new IllegalArgumentException("kind: " + kind + " (expected: a core/v1 kind)"));
         try {
-            return Optional.of(storage.get(type, type.namespaced() ? namespace : null, name)
-                    .path("metadata").path("uid").asText());
+            com.fasterxml.jackson.databind.JsonNode metadata = storage.get(type, type.namespaced() ? namespace : null,
+                    name).path("metadata");
+            // An account being deleted authenticates no more (the service account token validator's check).
+            if (kind.equals("ServiceAccount") && metadata.hasNonNull("deletionTimestamp")) {
+                return Optional.empty();
+            }
+            return Optional.of(metadata.path("uid").asText());
         } catch (ApiException e) {
             if (e.code() == 404) {
                 return Optional.empty();

@@ -60,6 +60,25 @@ class ServiceAccountTokenIT {
     }
 
     @Test
+    void aTokenOfAnAccountBeingDeletedIsRefused() {
+        admin().serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("leaving").addToFinalizers("example.com/hold").endMetadata().build()).create();
+        TokenRequest issued = admin().serviceAccounts().inNamespace("default").withName("leaving")
+                .tokenRequest(new TokenRequestBuilder().withNewSpec().endSpec().build());
+        try (KubernetesClient leaving = clientWith(issued.getStatus().getToken())) {
+            assertThat(leaving.namespaces().withName("default").get()).isNotNull();
+            admin().serviceAccounts().inNamespace("default").withName("leaving").delete();
+            assertThatThrownBy(() -> leaving.namespaces().withName("default").get())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+        } finally {
+            admin().serviceAccounts().inNamespace("default").withName("leaving").edit(sa -> {
+                sa.getMetadata().setFinalizers(java.util.List.of());
+                return sa;
+            });
+        }
+    }
+
+    @Test
     void aTokenBoundToAPodLastsAsLongAsThePod() {
         String uid = admin().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("holder")
                 .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("process")
