@@ -119,14 +119,15 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
-     * This error, with the field paths of an Invalid one renamed: for an API version that calls a
-     * stored field by another name, as Kubernetes' validation does for the request's version.
+     * This 422 as a request through another version of the resource gets it: naming {@code served}'s kind and
+     * group (an events.k8s.io request's errors name Event.events.k8s.io, whatever version stores it) and its
+     * fields renamed; anything else unchanged.
      */
-    public ApiException withFieldsRenamed(UnaryOperator<String> rename) {
+    public ApiException asServed(ResourceType served, UnaryOperator<String> rename) {
         if (code != 422 || type == null || causes.isEmpty()) {
             return this;
         }
-        return invalid(type, name, causes.stream()
+        return invalid(served, name, causes.stream()
                 .map(c -> new Cause(c.reason(), c.message(), rename.apply(c.field())))
                 .toList());
     }

@@ -918,6 +918,8 @@ class ApiServerIT {
         HttpResponse<String> rewritten = raw("PATCH", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/started",
                 "application/merge-patch+json", "{\"note\":\"y\",\"action\":\"b\"}", true);
         assertThat(rewritten.statusCode()).as(rewritten.body()).isEqualTo(422);
+        assertThat(rewritten.body()).contains("Event.events.k8s.io \\\"started\\\" is invalid: [",
+                "\"group\":\"events.k8s.io\"");
         assertThat(rewritten.body()).contains("message: Invalid value: \\\"y\\\": field is immutable",
                 "action: Invalid value: \\\"b\\\": field is immutable");
         HttpResponse<String> labelled = raw("PATCH", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/started",

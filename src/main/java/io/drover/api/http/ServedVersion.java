@@ -34,6 +34,7 @@ final class ServedVersion {
     private static final String APPLY = "application/apply-patch+yaml";
     private final ResourceType stored;
     private final String servedApiVersion;
+    private final ResourceType served;
     private final String kind;
     private final UnaryOperator<ObjectNode> toStored;
     private final UnaryOperator<ObjectNode> toServed;
@@ -58,6 +59,7 @@ final class ServedVersion {
         this.fieldToServed = fieldToServed;
         this.stored = stored;
         this.servedApiVersion = served.apiVersion();
+        this.served = served;
         this.kind = served.kind();
         this.toStored = toStored;
         this.configurationToStored = configurationToStored;
@@ -163,7 +165,7 @@ final class ServedVersion {
 
     /** A refusal of the stored version's handling, in the served version's field names. */
     ApiException servedError(ApiException e) {
-        return e.withFieldsRenamed(fieldToServed);
+        return e.asServed(served, fieldToServed);
     }
 
     /** The response with every stored-version object in it converted to the served version. */
