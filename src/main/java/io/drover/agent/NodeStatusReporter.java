@@ -1,6 +1,7 @@
 package io.drover.agent;
 
 import io.drover.api.KubernetesVersion;
+import io.drover.controller.EventRecorder;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -43,12 +44,16 @@ final class NodeStatusReporter {
     private final HostFacts host;
     private final int kubeletPort;
     private final Clock clock;
+    private final EventRecorder events;
+    /** The node's spec.unschedulable at the last heartbeat (kubelet's lastNodeUnschedulable, false at start). */
+    private boolean lastUnschedulable;
 
     NodeStatusReporter(KubernetesClient client, HostFacts host, int kubeletPort, Clock clock) {
         this.client = client;
         this.host = host;
         this.kubeletPort = kubeletPort;
         this.clock = clock;
+        this.events = new EventRecorder(client, "kubelet", host.nodeName(), clock);
     }
 
     /** Creates the Node, or updates the one a previous run registered. */
@@ -88,6 +93,17 @@ final class NodeStatusReporter {
         copy.setStatus(status(node.getStatus()));
         client.nodes().resource(copy).updateStatus();
         renewLease();
+        recordSchedulability(node);
+    }
+
+    /** recordNodeSchedulableEvent: a cordon or uncordon is told on the Node, as kubelet tells it at its sync. */
+    private void recordSchedulability(Node node) {
+        boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
+        if (unschedulable != lastUnschedulable) {
+            String event = unschedulable ? "NodeNotSchedulable" : "NodeSchedulable";
+            events.normal(node, event, "Node " + host.nodeName() + " status is now: " + event);
+            lastUnschedulable = unschedulable;
+        }
     }
 
     NodeStatus status(NodeStatus previous) {

@@ -71,6 +71,29 @@ class NodeAgentIT {
                 .inNamespace("kube-node-lease").withName(node).get().getSpec().getRenewTime().isAfter(first));
     }
 
+    /** kubectl cordon and uncordon, as the kubelet tells them on its Node at its next heartbeat. */
+    @Test
+    void aCordonAndAnUncordonAreToldOnTheNode() {
+        String node = CLUSTER.cluster().server().nodeName();
+        try {
+            // What kubectl cordon sends.
+            CLUSTER.client().nodes().withName(node).patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE), "{\"spec\":{\"unschedulable\":true}}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> nodeEvent(node, "NodeNotSchedulable"));
+        } finally {
+            CLUSTER.client().nodes().withName(node).patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                    io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE), "{\"spec\":{\"unschedulable\":null}}");
+        }
+        await().atMost(Duration.ofSeconds(30)).until(() -> nodeEvent(node, "NodeSchedulable"));
+    }
+
+    private static boolean nodeEvent(String node, String reason) {
+        return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
+                .anyMatch(e -> reason.equals(e.getReason()) && "Node".equals(e.getInvolvedObject().getKind())
+                        && node.equals(e.getInvolvedObject().getName())
+                        && ("Node " + node + " status is now: " + reason).equals(e.getMessage()));
+    }
+
     @Test
     void runsAPodAndStopsItsProcessOnGracefulDelete() throws Exception {
         Pod pod = create(pod("hello", "Always", "sh", "-c", "echo hi; echo $HOSTNAME; sleep 1000"));
