@@ -375,6 +375,21 @@ class KubectlIT {
     }
 
     @Test
+    void createOfAReviewKindFromAManifestWithDefaultValidation() throws Exception {
+        // A kind with no PATCH operation sends kubectl to /openapi/v2 for client-side validation.
+        String review = """
+                apiVersion: authorization.k8s.io/v1
+                kind: SelfSubjectAccessReview
+                spec:
+                  resourceAttributes: {verb: get, resource: pods}
+                """;
+        assertThat(kubectl.runWithInput(review, "create", "-f", "-", "-o", "jsonpath={.status.allowed}")
+                .requireSuccess().stdout()).isEqualTo("true");
+        assertThat(kubectl.run("get", "--raw", "/openapi/v2").requireSuccess().stdout())
+                .startsWith("{\"swagger\":\"2.0\"");
+    }
+
+    @Test
     void rbacObjectsFromTheTypedClientAndManifests() throws Exception {
         kubectl.run("create", "namespace", "rbac").requireSuccess();
         kubectl.run("-n", "rbac", "create", "role", "pod-reader", "--verb=get,list", "--resource=pods").requireSuccess();

@@ -6,13 +6,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.discovery.DiscoveryDocuments;
 import io.drover.api.discovery.OpenApiDocument;
 import io.drover.api.discovery.OpenApiDocuments;
+import io.drover.api.discovery.OpenApiV2Document;
 import io.drover.api.resource.ResourceRegistry;
 import java.io.IOException;
 import java.util.Optional;
 
 /**
  * Serves /api, /apis, their group versions (aggregated discovery v2 when the client asks for it,
- * the legacy documents otherwise) and the OpenAPI v3 documents kubectl needs for validation.
+ * the legacy documents otherwise) and the OpenAPI v3 and v2 documents kubectl needs for validation.
  */
 public final class DiscoveryRoutes implements DiscoveryHandler {
     private static final String JSON = "application/json";
@@ -21,6 +22,7 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
     private final ObjectMapper json;
     private final DiscoveryDocuments documents;
     private final OpenApiDocuments openApi;
+    private final OpenApiV2Document openApiV2 = new OpenApiV2Document();
     /** host:port clients reach this server at, known once the listener is bound (port 0 picks one). */
     private final java.util.function.Supplier<String> serverAddress;
 
@@ -50,6 +52,10 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
             }
             return true;
         }
+        if (path.equals("/openapi/v2")) {
+            sendOpenApiV2(request, response);
+            return true;
+        }
         if (path.equals("/openapi/v3")) {
             send(response, JSON, openApi.root());
             return true;
@@ -76,6 +82,22 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
         }
         send(response, JSON, document.get());
         return true;
+    }
+
+    /** As kube-openapi serves it: negotiated by Accept (406 for none it knows), cached by ETag. */
+    private void sendOpenApiV2(ApiRequest request, ApiResponse response) throws IOException {
+        response.addHeader("Vary", "Accept");
+        Optional<OpenApiV2Document.Representation> representation = openApiV2.negotiate(request.header("accept"));
+        if (representation.isEmpty()) {
+            response.send(406, "text/plain", new byte[0]);
+            return;
+        }
+        response.addHeader("ETag", openApiV2.etag());
+        if (openApiV2.etag().equals(request.header("if-none-match"))) {
+            response.send(304, representation.get().contentType(), new byte[0]);
+            return;
+        }
+        response.send(200, representation.get().contentType(), representation.get().body());
     }
 
     /** The APIGroup document of /apis/<group>, taken from the group list. */
