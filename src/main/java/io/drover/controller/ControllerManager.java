@@ -6,6 +6,7 @@ import io.drover.scheduler.SchedulerController;
 import io.drover.service.ServiceControllers;
 import io.drover.workload.DisruptionControllers;
 import io.drover.workload.WorkloadControllers;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -27,7 +28,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the built-in controllers (namespace lifecycle, default service accounts and their token Secrets, ClusterRole
+ * Starts the built-in controllers (namespace lifecycle, default service accounts and their token Secrets, the root CA
+ * ConfigMap of each namespace, ClusterRole
  * aggregation, garbage collection of objects and of orphaned pods, node lifecycle with taint eviction, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
@@ -65,9 +67,17 @@ public final class ControllerManager implements AutoCloseable {
                 new NamespaceController(client, namespaces, registry, Clock.systemUTC()));
         Controller serviceAccounts = controller("serviceaccount-controller",
                 new ServiceAccountController(client, namespaces));
+        // Only the published copies of the CA bundle, not every ConfigMap in the cluster.
+        SharedIndexInformer<ConfigMap> rootCaConfigMaps = Informers.keepWatching(client.configMaps().inAnyNamespace()
+                .withField("metadata.name", RootCaPublisher.NAME).runnableInformer(0));
+        informers.add(rootCaConfigMaps);
+        Controller rootCaPublisher = controller("root-ca-cert-publisher",
+                new RootCaPublisher(client, namespaces, rootCaConfigMaps, signing.caCertificatePem()));
+        rootCaConfigMaps.addEventHandler(EventHandlers.onChange(cm -> rootCaPublisher.enqueue(cm.getMetadata().getNamespace())));
         namespaces.addEventHandler(EventHandlers.onChange(ns -> {
             namespaceController.enqueue(ns.getMetadata().getName());
             serviceAccounts.enqueue(ns.getMetadata().getName());
+            rootCaPublisher.enqueue(ns.getMetadata().getName());
         }));
         SharedIndexInformer<ServiceAccount> accounts = Informers.keepWatching(client.serviceAccounts().inAnyNamespace().runnableInformer(0));
         informers.add(accounts);

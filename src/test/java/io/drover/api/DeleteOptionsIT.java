@@ -1,6 +1,7 @@
 package io.drover.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -11,6 +12,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,6 +34,9 @@ class DeleteOptionsIT {
         Namespace ns = CLUSTER.client().namespaces().resource(new NamespaceBuilder()
                 .withNewMetadata().withGenerateName(prefix + "-").endMetadata().build()).create();
         String name = ns.getMetadata().getName();
+        // Every namespace gets a kube-root-ca.crt ConfigMap; these tests count on it being there.
+        await().atMost(Duration.ofSeconds(30)).until(() -> CLUSTER.client().configMaps().inNamespace(name)
+                .withName("kube-root-ca.crt").get() != null);
         for (String cm : names) {
             CLUSTER.client().configMaps().inNamespace(name).resource(new ConfigMapBuilder().withNewMetadata()
                     .withName(cm).endMetadata().build()).create();
@@ -104,8 +109,9 @@ class DeleteOptionsIT {
         HttpResponse<String> response = delete("/api/v1/namespaces/" + ns + "/configmaps", DRY_RUN_BODY);
 
         assertThat(response.statusCode()).isEqualTo(200);
-        assertThat(status(response).path("items")).hasSize(2);
-        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).hasSize(2);
+        // The two and the namespace's kube-root-ca.crt.
+        assertThat(status(response).path("items")).hasSize(3);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).list().getItems()).hasSize(3);
     }
 
     @Test

@@ -22,7 +22,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.nio.file.Files;
 import java.time.Duration;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
@@ -61,6 +63,39 @@ class ControllersIT {
         await().atMost(WAIT).until(() -> {
             var sa = CLUSTER.client().serviceAccounts().inNamespace(ns).withName("default").get();
             return sa != null && sa.getMetadata().getDeletionTimestamp() == null;
+        });
+    }
+
+    @Test
+    void everyNamespaceGetsTheRootCaConfigMapAndKeepsItAsPublished() throws Exception {
+        String ns = newNamespace("rootca");
+        String ca = Files.readString(CLUSTER.cluster().dataDir().resolve("pki/ca.crt"));
+        await().atMost(WAIT).until(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("kube-root-ca.crt").get() != null);
+        ConfigMap published = CLUSTER.client().configMaps().inNamespace(ns).withName("kube-root-ca.crt").get();
+        assertThat(published.getData()).containsExactly(Map.entry("ca.crt", ca));
+        assertThat(published.getMetadata().getAnnotations()).containsEntry("kubernetes.io/description",
+                "Contains a CA bundle that can be used to verify the kube-apiserver when using internal endpoints such as"
+                        + " the internal service IP or kubernetes.default.svc. No other usage is guaranteed across"
+                        + " distributions of Kubernetes clusters.");
+        assertThat(CLUSTER.client().configMaps().inNamespace("kube-system").withName("kube-root-ca.crt").get()).isNotNull();
+
+        // A changed copy gets the bundle and the description back; the user's own labels stay.
+        CLUSTER.client().configMaps().inNamespace(ns).withName("kube-root-ca.crt").edit(cm -> new ConfigMapBuilder(cm)
+                .editMetadata().withAnnotations(Map.of()).addToLabels("team", "a").endMetadata()
+                .withData(Map.of("ca.crt", "not a CA")).build());
+        await().atMost(WAIT).untilAsserted(() -> {
+            ConfigMap restored = CLUSTER.client().configMaps().inNamespace(ns).withName("kube-root-ca.crt").get();
+            assertThat(restored.getData()).containsExactly(Map.entry("ca.crt", ca));
+            assertThat(restored.getMetadata().getAnnotations()).containsKey("kubernetes.io/description");
+            assertThat(restored.getMetadata().getLabels()).containsEntry("team", "a");
+        });
+
+        // A deleted one comes back.
+        String uid = published.getMetadata().getUid();
+        CLUSTER.client().configMaps().inNamespace(ns).withName("kube-root-ca.crt").delete();
+        await().atMost(WAIT).until(() -> {
+            ConfigMap again = CLUSTER.client().configMaps().inNamespace(ns).withName("kube-root-ca.crt").get();
+            return again != null && !again.getMetadata().getUid().equals(uid);
         });
     }
 
@@ -248,7 +283,11 @@ class ControllersIT {
         List<GenericKubernetesResource> events = new CopyOnWriteArrayList<>();
         try (KubernetesClient metadata = ApiClients.metadataOnly(CLUSTER.client());
                 var informer = metadata.genericKubernetesResources(configMaps).inNamespace(ns)
-                        .inform(EventHandlers.onChange(events::add))) {
+                        .inform(EventHandlers.onChange(e -> {
+                            if (!e.getMetadata().getName().equals("kube-root-ca.crt")) {
+                                events.add(e);
+                            }
+                        }))) {
             CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("watched")
                     .endMetadata().addToData("k", "v").build()).create();
 
