@@ -3,11 +3,11 @@ package io.drover.api.discovery;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.api.MediaRange;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -24,8 +24,12 @@ import java.util.Optional;
 public final class DiscoveryDocuments {
 
     /** The Content-Type of an aggregated discovery response; kubectl decides on it. */
-    public static final String AGGREGATED_CONTENT_TYPE =
-            "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList";
+    public static final String AGGREGATED_CONTENT_TYPE = aggregatedContentType("v2");
+
+    private static final List<String> AGGREGATED_VERSIONS = List.of("v2", "v2beta1");
+    /** What kube-apiserver can answer discovery as; drover writes JSON for each. */
+    private static final List<String[]> SERVED_MEDIA_TYPES = List.of(new String[] {"application", "json"},
+            new String[] {"application", "yaml"}, new String[] {"application", "vnd.kubernetes.protobuf"});
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -111,10 +115,10 @@ public final class DiscoveryDocuments {
      * The aggregated APIGroupDiscoveryList for GET /api ({@code core}: the core group only, named
      * "") or GET /apis (every other group).
      */
-    public ObjectNode aggregated(boolean core) {
+    public ObjectNode aggregated(boolean core, String discoveryVersion) {
         ObjectNode doc = JSON.objectNode();
         doc.put("kind", "APIGroupDiscoveryList");
-        doc.put("apiVersion", "apidiscovery.k8s.io/v2");
+        doc.put("apiVersion", "apidiscovery.k8s.io/" + discoveryVersion);
         doc.putObject("metadata");
         ArrayNode items = doc.putArray("items");
         List<String> groups = core
@@ -136,43 +140,33 @@ public final class DiscoveryDocuments {
     }
 
     /**
-     * Whether an Accept header asks for aggregated discovery v2: one of its media ranges is
-     * application/json with g=apidiscovery.k8s.io, v=v2 and as=APIGroupDiscoveryList, parameters in
-     * any order. A range with q=0 does not count.
+     * The aggregated discovery version an Accept header asks for ("v2", or "v2beta1" which kube 1.32
+     * still serves), or empty for the legacy documents. As kube-apiserver negotiates it, the most
+     * preferred media range the server can answer decides: one with g=apidiscovery.k8s.io,
+     * as=APIGroupDiscoveryList and a served v asks for aggregated discovery, one without parameters
+     * for the legacy documents, and one asking for another conversion is passed over.
      */
-    public static boolean wantsAggregated(String acceptHeader) {
-        if (acceptHeader == null) {
-            return false;
-        }
-        for (String range : acceptHeader.split(",")) {
-            String[] parts = range.split(";");
-            if (!parts[0].trim().equalsIgnoreCase("application/json")) {
+    public static Optional<String> aggregatedVersion(String acceptHeader) {
+        for (MediaRange range : MediaRange.parseAccept(acceptHeader)) {
+            if (!SERVED_MEDIA_TYPES.stream().anyMatch(t -> range.covers(t[0], t[1]))) {
                 continue;
             }
-            String g = null;
-            String v = null;
-            String as = null;
-            boolean refused = false;
-            for (int i = 1; i < parts.length; i++) {
-                int eq = parts[i].indexOf('=');
-                if (eq < 0) {
-                    continue;
-                }
-                String key = parts[i].substring(0, eq).trim().toLowerCase(Locale.ROOT);
-                String value = unquote(parts[i].substring(eq + 1).trim());
-                switch (key) {
-                    case "g" -> g = value;
-                    case "v" -> v = value;
-                    case "as" -> as = value;
-                    case "q" -> refused = isZero(value);
-                    default -> {}
-                }
+            String as = range.param("as");
+            if (as == null) {
+                return Optional.empty();
             }
-            if (!refused && "apidiscovery.k8s.io".equals(g) && "v2".equals(v) && "APIGroupDiscoveryList".equals(as)) {
-                return true;
+            String version = range.param("v");
+            if ("apidiscovery.k8s.io".equals(range.param("g")) && "APIGroupDiscoveryList".equals(as)
+                    && AGGREGATED_VERSIONS.contains(version)) {
+                return Optional.of(version);
             }
         }
-        return false;
+        return Optional.empty();
+    }
+
+    /** The Content-Type of an aggregated discovery document of {@code version}. */
+    public static String aggregatedContentType(String version) {
+        return "application/json;g=apidiscovery.k8s.io;v=" + version + ";as=APIGroupDiscoveryList";
     }
 
     private ObjectNode resourceDiscovery(ResourceType type) {
@@ -234,17 +228,4 @@ public final class DiscoveryDocuments {
         }
     }
 
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1)
-                : value;
-    }
-
-    private static boolean isZero(String q) {
-        try {
-            return Double.parseDouble(q) == 0.0;
-        } catch (NumberFormatException e) {
-            return false;
-        }
-    }
 }

@@ -247,8 +247,13 @@ public final class OpenApiDocuments {
 
     /** Uppercase hex SHA-512, the hash kube-apiserver puts in its OpenAPI v3 URLs. */
     static String hash(String json) {
+        return hash(json.getBytes(UTF_8));
+    }
+
+    /** Uppercase hex SHA-512 of {@code bytes}, as kube-apiserver tags its OpenAPI and discovery documents. */
+    public static String hash(byte[] bytes) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-512").digest(json.getBytes(UTF_8));
+            byte[] digest = MessageDigest.getInstance("SHA-512").digest(bytes);
             return HexFormat.of().withUpperCase().formatHex(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-512 is missing from the JDK", e);

@@ -3,14 +3,12 @@ package io.drover.api.discovery;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import com.google.protobuf.ByteString;
+import io.drover.api.MediaRange;
 import com.google.protobuf.CodedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -59,23 +57,12 @@ public final class OpenApiV2Document {
 
     /**
      * The representation for an Accept header, or empty when it accepts none (kube answers 406).
-     * As kube-openapi's goautoneg: clauses by quality, a more specific one first at equal quality.
+     * As kube-openapi's goautoneg: ranges by quality, a more specific one first at equal quality.
      */
     public Optional<Representation> negotiate(String accept) {
-        String header = accept == null || accept.isBlank() ? "*/*" : accept;
-        List<Clause> clauses = Arrays.stream(header.split(","))
-                .map(Clause::parse)
-                .flatMap(Optional::stream)
-                .filter(clause -> clause.quality() > 0)
-                .sorted(Comparator.comparingDouble(Clause::quality).reversed()
-                        .thenComparing(clause -> clause.type().equals("*"))
-                        .thenComparing(clause -> clause.subtype().equals("*")))
-                .toList();
-        for (Clause clause : clauses) {
+        for (MediaRange range : MediaRange.parseAccept(accept == null || accept.isBlank() ? "*/*" : accept)) {
             for (String[] accepted : ACCEPTED) {
-                boolean typeMatches = clause.type().equals("*") || clause.type().equals(accepted[0]);
-                boolean subtypeMatches = clause.subtype().equals("*") || clause.subtype().equals(accepted[1]);
-                if (typeMatches && subtypeMatches) {
+                if (range.covers(accepted[0], accepted[1])) {
                     return Optional.of(accepted[1].equals("json")
                             ? new Representation(JSON_CONTENT_TYPE, json)
                             : new Representation(PROTOBUF_CONTENT_TYPE, protobuf));
@@ -115,29 +102,6 @@ public final class OpenApiV2Document {
             return ByteString.copyFrom(bytes.toByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot encode the OpenAPI v2 document", e);
-        }
-    }
-
-    /** One media range of an Accept header. */
-    private record Clause(String type, String subtype, double quality) {
-        static Optional<Clause> parse(String text) {
-            String[] params = text.split(";");
-            String[] parts = params[0].trim().toLowerCase(Locale.ROOT).split("/", 2);
-            if (parts.length != 2) {
-                return Optional.empty();
-            }
-            double quality = 1;
-            for (int i = 1; i < params.length; i++) {
-                String[] param = params[i].trim().split("=", 2);
-                if (param.length == 2 && param[0].trim().equals("q")) {
-                    try {
-                        quality = Double.parseDouble(param[1].trim());
-                    } catch (NumberFormatException e) {
-                        quality = 0;
-                    }
-                }
-            }
-            return Optional.of(new Clause(parts[0].trim(), parts[1].trim(), quality));
         }
     }
 

@@ -108,6 +108,10 @@ public final class ApiRouter {
     }
 
     public void handle(ApiRequest request, ApiResponse response) throws IOException {
+        StandardHeaders.add(request, response);
+        if (OutputForm.negotiate(request.header("accept"), isWatch(request)).yaml()) {
+            response = new YamlResponse(response);
+        }
         try {
             route(request, response);
         } catch (ApiException e) {
@@ -166,6 +170,10 @@ public final class ApiRouter {
         if (!discovery.handle(request, path, response)) {
             throw ApiException.notFound("the server could not find the requested resource");
         }
+    }
+
+    private static boolean isWatch(ApiRequest request) {
+        return request.flag("watch") || request.path().contains("/watch/");
     }
 
     private void authenticate(ApiRequest request) {

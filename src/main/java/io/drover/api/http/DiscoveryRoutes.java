@@ -1,5 +1,6 @@
 package io.drover.api.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -9,7 +10,9 @@ import io.drover.api.discovery.OpenApiDocuments;
 import io.drover.api.discovery.OpenApiV2Document;
 import io.drover.api.resource.ResourceRegistry;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves /api, /apis, their group versions (aggregated discovery v2 when the client asks for it,
@@ -23,6 +26,8 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
     private final DiscoveryDocuments documents;
     private final OpenApiDocuments openApi;
     private final OpenApiV2Document openApiV2 = new OpenApiV2Document();
+    /** The aggregated documents as served, built once: the registry does not change while the server runs. */
+    private final Map<String, Tagged> aggregatedDocuments = new ConcurrentHashMap<>();
     /** host:port clients reach this server at, known once the listener is bound (port 0 picks one). */
     private final java.util.function.Supplier<String> serverAddress;
 
@@ -35,18 +40,18 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
 
     @Override
     public boolean handle(ApiRequest request, String path, ApiResponse response) throws IOException {
-        boolean aggregated = DiscoveryDocuments.wantsAggregated(request.header("accept"));
+        Optional<String> aggregated = DiscoveryDocuments.aggregatedVersion(request.header("accept"));
         if (path.equals("/api")) {
-            if (aggregated) {
-                send(response, DiscoveryDocuments.AGGREGATED_CONTENT_TYPE, documents.aggregated(true));
+            if (aggregated.isPresent()) {
+                sendAggregated(request, response, aggregated.get(), true);
             } else {
                 send(response, JSON, documents.coreVersions(serverAddress.get()));
             }
             return true;
         }
         if (path.equals("/apis")) {
-            if (aggregated) {
-                send(response, DiscoveryDocuments.AGGREGATED_CONTENT_TYPE, documents.aggregated(false));
+            if (aggregated.isPresent()) {
+                sendAggregated(request, response, aggregated.get(), false);
             } else {
                 send(response, JSON, documents.groupList());
             }
@@ -84,6 +89,26 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
         return true;
     }
 
+    /**
+     * An aggregated discovery document with its ETag (a hash of the document), answered 304 when the
+     * client already has it, as kube-apiserver's aggregated discovery handler does.
+     */
+    private void sendAggregated(ApiRequest request, ApiResponse response, String version, boolean core)
+            throws IOException {
+        Tagged tagged = aggregatedDocuments.computeIfAbsent((core ? "core/" : "groups/") + version,
+                key -> Tagged.of(json, documents.aggregated(core, version)));
+        byte[] body = tagged.body();
+        String etag = tagged.etag();
+        response.addHeader("ETag", etag);
+        response.addHeader("Vary", "Accept");
+        String contentType = DiscoveryDocuments.aggregatedContentType(version);
+        if (etag.equals(request.header("if-none-match"))) {
+            response.send(304, contentType, new byte[0]);
+            return;
+        }
+        response.send(200, contentType, body);
+    }
+
     /** As kube-openapi serves it: negotiated by Accept (406 for none it knows), cached by ETag. */
     private void sendOpenApiV2(ApiRequest request, ApiResponse response) throws IOException {
         response.addHeader("Vary", "Accept");
@@ -111,6 +136,18 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
             }
         }
         return Optional.empty();
+    }
+
+    /** A document's bytes and its quoted entity tag. */
+    private record Tagged(byte[] body, String etag) {
+        static Tagged of(ObjectMapper json, JsonNode document) {
+            try {
+                byte[] body = json.writeValueAsBytes(document);
+                return new Tagged(body, "\"" + OpenApiDocuments.hash(body) + "\"");
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("cannot serialize a discovery document", e);
+            }
+        }
     }
 
     private void send(ApiResponse response, String contentType, JsonNode body) throws IOException {

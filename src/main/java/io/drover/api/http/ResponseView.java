@@ -2,7 +2,9 @@ package io.drover.api.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.ApiException;
 import io.drover.api.table.TableConverter;
+import io.drover.api.table.TableOptions;
 import java.time.Clock;
 
 /**
@@ -27,15 +29,27 @@ sealed interface ResponseView permits TableView, MetadataView {
         if (subresource != null && !subresource.equals(ResourceType.STATUS) && !subresource.equals(ResourceType.SCALE)) {
             return null;
         }
-        String accept = request.header("accept");
-        boolean includeObject = "Object".equals(request.param("includeObject"));
-        if (TableConverter.wantsTable(accept)) {
-            return ResourceType.SCALE.equals(subresource) ? TableView.ofScale(tables, includeObject, clock)
-                    : TableView.of(tables, path.type(), includeObject, clock);
+        boolean watch = path.isCollection() && request.flag("watch");
+        OutputForm form = OutputForm.negotiate(request.header("accept"), watch);
+        if (form.table()) {
+            TableOptions options = new TableOptions(form.metaVersion(), includeObject(request));
+            return ResourceType.SCALE.equals(subresource) ? TableView.ofScale(tables, options, clock)
+                    : TableView.of(tables, path.type(), options, clock);
         }
-        if (TableConverter.wantsPartialMetadata(accept) && subresource == null) {
-            return new MetadataView(path.type());
+        if (form.partialMetadata() && subresource == null) {
+            return new MetadataView(path.type(), form.metaVersion());
         }
         return null;
+    }
+
+    /** The includeObject parameter of a Table request, refused as kube-apiserver refuses it. */
+    private static TableOptions.IncludeObject includeObject(ApiRequest request) {
+        String value = request.param("includeObject");
+        TableOptions.IncludeObject include = TableOptions.IncludeObject.parse(value);
+        if (include == null) {
+            throw ApiException.badRequest("Unable to convert to Table as requested: includeObject: Invalid value: \""
+                    + value + "\": must be 'Metadata', 'Object', 'None', or empty");
+        }
+        return include;
     }
 }

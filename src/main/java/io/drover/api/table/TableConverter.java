@@ -5,11 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
- * Renders objects as meta.k8s.io/v1 Tables, the format {@code kubectl get} asks for
+ * Renders objects as meta.k8s.io Tables (v1, or v1beta1 for older clients), the format {@code kubectl get} asks for
  * ({@code Accept: application/json;as=Table;v=v1;g=meta.k8s.io}) and prints column by column.
  *
  * <p>Columns and cells follow Kubernetes' own printers, so kubectl output matches a real cluster.
@@ -24,7 +23,6 @@ import java.util.Objects;
 public final class TableConverter {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    private static final String META_V1 = "meta.k8s.io/v1";
 
     private final Printers printers;
 
@@ -45,11 +43,11 @@ public final class TableConverter {
      * @param group the items' API group, "" for core
      * @param kind the items' kind, e.g. "Pod" (not "PodList")
      */
-    public ObjectNode tableHead(String group, String kind) {
+    public ObjectNode tableHead(String group, String kind, TableOptions options) {
         Printer printer = printers.forKind(group, kind);
         ObjectNode table = JSON.objectNode();
         table.put("kind", "Table");
-        table.put("apiVersion", META_V1);
+        table.put("apiVersion", options.metaApiVersion());
         ArrayNode columns = table.putArray("columnDefinitions");
         printer.columns().forEach(c -> columns.add(c.toJson()));
         return table;
@@ -60,95 +58,43 @@ public final class TableConverter {
      *
      * @param apiVersion the item's apiVersion, for the row's object when the item has none (list
      *     items usually do not)
-     * @param includeObject whether the row carries the whole item instead of its metadata
+     * @param options what the row carries as its object, and the meta version of its metadata
      * @param now the reference time for Age cells
      */
-    public ObjectNode row(String group, String kind, String apiVersion, JsonNode item, boolean includeObject,
+    public ObjectNode row(String group, String kind, String apiVersion, JsonNode item, TableOptions options,
             Instant now) {
-        return row(printers.forKind(group, kind), item, kind, apiVersion, includeObject, now);
+        return row(printers.forKind(group, kind), item, kind, apiVersion, options, now);
     }
 
     /**
      * A Table with one row for {@code object} (a GET of one object, or a watch event). The Table's
      * metadata.resourceVersion is the object's.
      */
-    public ObjectNode fromObject(String group, String kind, ObjectNode object, boolean includeObject, Instant now) {
-        ObjectNode table = tableHead(group, kind);
+    public ObjectNode fromObject(String group, String kind, ObjectNode object, TableOptions options, Instant now) {
+        ObjectNode table = tableHead(group, kind, options);
         ObjectNode metadata = table.putObject("metadata");
         JsonNode resourceVersion = object.path("metadata").path("resourceVersion");
         if (resourceVersion.isTextual() && !resourceVersion.asText().isEmpty()) {
             metadata.set("resourceVersion", resourceVersion);
         }
         String apiVersion = object.path("apiVersion").asText("");
-        table.putArray("rows").add(row(group, kind, apiVersion, object, includeObject, now));
+        table.putArray("rows").add(row(group, kind, apiVersion, object, options, now));
         return table;
     }
 
-    /**
-     * Whether an Accept header asks for a meta.k8s.io/v1 Table as JSON: some media range is
-     * {@code application/json} with parameters {@code as=Table}, {@code v=v1} and
-     * {@code g=meta.k8s.io}, in any order. kubectl lists it first, then the v1beta1 Table, then
-     * plain JSON; a server may answer with any, and we answer v1 or plain JSON.
-     */
-    public static boolean wantsTable(String acceptHeader) {
-        return acceptsMetaKind(acceptHeader, "Table");
-    }
-
-    /**
-     * Whether an Accept header asks for objects as meta.k8s.io/v1 PartialObjectMetadata (their
-     * metadata alone), what client-go's metadata client and controller-runtime's metadata-only
-     * watches send: {@code as=PartialObjectMetadata} for one object or a watch,
-     * {@code as=PartialObjectMetadataList} for a list. Either is taken for either, as lenient as
-     * the Table check.
-     */
-    public static boolean wantsPartialMetadata(String acceptHeader) {
-        return acceptsMetaKind(acceptHeader, "PartialObjectMetadata")
-                || acceptsMetaKind(acceptHeader, "PartialObjectMetadataList");
-    }
-
-    /** Whether some media range is {@code application/json} with {@code as=<kind>}, {@code v=v1}, {@code g=meta.k8s.io}. */
-    private static boolean acceptsMetaKind(String acceptHeader, String kind) {
-        if (acceptHeader == null) {
-            return false;
-        }
-        for (String mediaRange : acceptHeader.split(",")) {
-            String[] parts = mediaRange.split(";");
-            if (!parts[0].strip().equalsIgnoreCase("application/json")) {
-                continue;
-            }
-            String as = null;
-            String version = null;
-            String group = null;
-            for (int i = 1; i < parts.length; i++) {
-                int eq = parts[i].indexOf('=');
-                if (eq < 0) {
-                    continue;
-                }
-                String key = parts[i].substring(0, eq).strip().toLowerCase(Locale.ROOT);
-                String value = unquote(parts[i].substring(eq + 1).strip());
-                switch (key) {
-                    case "as" -> as = value;
-                    case "v" -> version = value;
-                    case "g" -> group = value;
-                    default -> { }
-                }
-            }
-            if (kind.equals(as) && "v1".equals(version) && "meta.k8s.io".equals(group)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     private static ObjectNode row(
-            Printer printer, JsonNode item, String kind, String apiVersion, boolean includeObject, Instant now) {
+            Printer printer, JsonNode item, String kind, String apiVersion, TableOptions options, Instant now) {
         ObjectNode row = JSON.objectNode();
         printer.cells(item, now, row.putArray("cells"));
         ArrayNode conditions = printer.conditions(item);
         if (conditions != null) {
             row.set("conditions", conditions);
         }
-        row.set("object", includeObject ? fullObject(item, kind, apiVersion) : partialMetadata(item));
+        row.set("object", switch (options.includeObject()) {
+            case NONE -> JSON.nullNode();
+            case METADATA -> partialMetadata(item, options.metaVersion());
+            case OBJECT -> fullObject(item, kind, apiVersion);
+        });
         return row;
     }
 
@@ -167,16 +113,17 @@ public final class TableConverter {
 
     /** An object as meta.k8s.io/v1 PartialObjectMetadata: its metadata alone. */
     public static ObjectNode partialMetadata(JsonNode item) {
+        return partialMetadata(item, "v1");
+    }
+
+    /** An object as PartialObjectMetadata of meta.k8s.io/{@code metaVersion}: its metadata alone. */
+    public static ObjectNode partialMetadata(JsonNode item, String metaVersion) {
         ObjectNode partial = JSON.objectNode();
         partial.put("kind", "PartialObjectMetadata");
-        partial.put("apiVersion", META_V1);
+        partial.put("apiVersion", "meta.k8s.io/" + metaVersion);
         JsonNode metadata = item.path("metadata");
         partial.set("metadata", metadata.isObject() ? metadata.deepCopy() : JSON.objectNode());
         return partial;
     }
 
-    private static String unquote(String value) {
-        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
-                ? value.substring(1, value.length() - 1) : value;
-    }
 }

@@ -59,7 +59,7 @@ class DiscoveryDocumentsTest {
         assertThat(access.path("kind").asText()).isEqualTo("SelfSubjectAccessReview");
         assertThat(access.path("namespaced").asBoolean()).isFalse();
         assertThat(strings(access.path("verbs"))).containsExactly("create");
-        JsonNode authentication = find(docs.aggregated(false).path("items"), "metadata", "authentication.k8s.io");
+        JsonNode authentication = find(docs.aggregated(false, "v2").path("items"), "metadata", "authentication.k8s.io");
         JsonNode review = find(find(authentication.path("versions"), "version", "v1").path("resources"), "resource",
                 "selfsubjectreviews");
         assertThat(review.path("scope").asText()).isEqualTo("Cluster");
@@ -142,7 +142,7 @@ class DiscoveryDocumentsTest {
 
     @Test
     void aggregatedCoreHasOnlyTheCoreGroupNamedEmpty() {
-        ObjectNode doc = docs.aggregated(true);
+        ObjectNode doc = docs.aggregated(true, "v2");
 
         assertThat(doc.path("kind").asText()).isEqualTo("APIGroupDiscoveryList");
         assertThat(doc.path("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2");
@@ -159,7 +159,7 @@ class DiscoveryDocumentsTest {
 
     @Test
     void aggregatedGroupsLeaveOutTheCoreGroup() {
-        ObjectNode doc = docs.aggregated(false);
+        ObjectNode doc = docs.aggregated(false, "v2");
 
         List<String> names = new ArrayList<>();
         doc.path("items").forEach(i -> names.add(i.path("metadata").path("name").asText()));
@@ -175,7 +175,7 @@ class DiscoveryDocumentsTest {
     @Test
     void aggregatedHasEveryRegistryResourceWithItsDiscoveryFields() {
         for (ResourceType type : registry.all()) {
-            ObjectNode doc = docs.aggregated(type.group().isEmpty());
+            ObjectNode doc = docs.aggregated(type.group().isEmpty(), "v2");
             JsonNode item = find(doc.path("items"), "metadata", type.group());
             JsonNode version = find(item.path("versions"), "version", type.version());
             JsonNode r = find(version.path("resources"), "resource", type.plural());
@@ -196,7 +196,7 @@ class DiscoveryDocumentsTest {
 
     @Test
     void aggregatedAutoscalingListsV2BeforeV1() {
-        JsonNode autoscaling = find(docs.aggregated(false).path("items"), "metadata", "autoscaling");
+        JsonNode autoscaling = find(docs.aggregated(false, "v2").path("items"), "metadata", "autoscaling");
 
         List<String> versions = new ArrayList<>();
         autoscaling.path("versions").forEach(v -> versions.add(v.path("version").asText()));
@@ -205,7 +205,7 @@ class DiscoveryDocumentsTest {
 
     @Test
     void aggregatedScaleSubresourceAnswersWithAutoscalingV1Scale() {
-        JsonNode apps = find(docs.aggregated(false).path("items"), "metadata", "apps");
+        JsonNode apps = find(docs.aggregated(false, "v2").path("items"), "metadata", "apps");
         JsonNode deployments = find(apps.path("versions").get(0).path("resources"), "resource", "deployments");
         JsonNode scale = find(deployments.path("subresources"), "subresource", "scale");
 
@@ -218,28 +218,40 @@ class DiscoveryDocumentsTest {
     }
 
     @Test
-    void wantsAggregatedForKubectlsAcceptHeader() {
-        assertThat(DiscoveryDocuments.wantsAggregated(KUBECTL_ACCEPT)).isTrue();
+    void aggregatedForKubectlsAcceptHeader() {
+        assertThat(DiscoveryDocuments.aggregatedVersion(KUBECTL_ACCEPT)).contains("v2");
     }
 
     @Test
-    void wantsAggregatedWhateverTheParameterOrder() {
-        assertThat(DiscoveryDocuments.wantsAggregated("application/json; as=APIGroupDiscoveryList; v=v2; g=apidiscovery.k8s.io"))
-                .isTrue();
-        assertThat(DiscoveryDocuments.wantsAggregated(DiscoveryDocuments.AGGREGATED_CONTENT_TYPE)).isTrue();
+    void aggregatedWhateverTheParameterOrder() {
+        assertThat(DiscoveryDocuments.aggregatedVersion("application/json; as=APIGroupDiscoveryList; v=v2; g=apidiscovery.k8s.io"))
+                .contains("v2");
+        assertThat(DiscoveryDocuments.aggregatedVersion(DiscoveryDocuments.AGGREGATED_CONTENT_TYPE)).contains("v2");
     }
 
     @Test
-    void doesNotWantAggregatedForPlainJsonOrOtherVersions() {
-        assertThat(DiscoveryDocuments.wantsAggregated("application/json")).isFalse();
-        assertThat(DiscoveryDocuments.wantsAggregated("application/json, */*")).isFalse();
-        assertThat(DiscoveryDocuments.wantsAggregated(null)).isFalse();
-        assertThat(DiscoveryDocuments.wantsAggregated(
-                "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json")).isFalse();
-        assertThat(DiscoveryDocuments.wantsAggregated(
-                "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList;q=0,application/json")).isFalse();
-        assertThat(DiscoveryDocuments.wantsAggregated("application/yaml;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList"))
-                .isFalse();
+    void v2beta1IsStillServedAsKube132ServesIt() {
+        assertThat(DiscoveryDocuments.aggregatedVersion(
+                "application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList,application/json")).contains("v2beta1");
+        assertThat(docs.aggregated(false, "v2beta1").path("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2beta1");
+    }
+
+    @Test
+    void theMostPreferredRangeTheServerCanAnswerDecides() {
+        assertThat(DiscoveryDocuments.aggregatedVersion("application/json")).isEmpty();
+        assertThat(DiscoveryDocuments.aggregatedVersion("application/json, */*")).isEmpty();
+        assertThat(DiscoveryDocuments.aggregatedVersion(null)).isEmpty();
+        assertThat(DiscoveryDocuments.aggregatedVersion(";")).isEmpty();
+        assertThat(DiscoveryDocuments.aggregatedVersion(
+                "application/json,application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")).isEmpty();
+        assertThat(DiscoveryDocuments.aggregatedVersion(
+                "application/json;g=apidiscovery.k8s.io;v=v3;as=APIGroupDiscoveryList,application/json")).isEmpty();
+        assertThat(DiscoveryDocuments.aggregatedVersion(
+                "application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList;q=0,application/json")).isEmpty();
+        assertThat(DiscoveryDocuments.aggregatedVersion(
+                "text/html, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")).contains("v2");
+        assertThat(DiscoveryDocuments.aggregatedVersion(
+                "application/json;q=0.5, application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList")).contains("v2");
     }
 
     private static JsonNode assertSubresource(JsonNode resources, String name, String kind, String... verbs) {

@@ -15,6 +15,7 @@ import io.drover.api.storage.LabelSelector;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.table.TableConverter;
+import io.drover.api.table.TableOptions;
 import io.drover.testing.TempSqliteStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -190,7 +191,7 @@ class ListWriterTest {
     @Test
     void aTableHasItsColumnsAndOneRowPerItem() throws IOException {
         createConfigMaps(3);
-        ListForm table = TableView.of(new TableConverter(), CONFIGMAPS, false, Clock.systemUTC()).listForm();
+        ListForm table = TableView.of(new TableConverter(), CONFIGMAPS, TableOptions.DEFAULT, Clock.systemUTC()).listForm();
 
         Answer answer = write(options(null, 0, null), table, ListWriter.HELD_BYTES);
 

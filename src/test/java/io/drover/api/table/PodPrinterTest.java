@@ -66,7 +66,7 @@ class PodPrinterTest {
                 {"phase": "Succeeded", "containerStatuses": [{"name": "app", "ready": false, "restartCount": 0,
                    "state": {"terminated": {"exitCode": 0, "reason": "Completed"}}}]}""";
         ObjectNode table = new TableConverter().fromObject("", "Pod",
-                Tables.json(pod("", ONE_CONTAINER, status)), false, Tables.NOW);
+                Tables.json(pod("", ONE_CONTAINER, status)), TableOptions.DEFAULT, Tables.NOW);
         assertThat(table.at("/rows/0/cells/2").asText()).isEqualTo("Completed");
         assertThat(table.at("/rows/0/cells/1").asText()).isEqualTo("0/1");
         assertThat(table.at("/rows/0/conditions/0/type").asText()).isEqualTo("Completed");

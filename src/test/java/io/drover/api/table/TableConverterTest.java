@@ -10,9 +10,6 @@ import org.junit.jupiter.api.Test;
 
 class TableConverterTest {
 
-    private static final String KUBECTL_ACCEPT = "application/json;as=Table;v=v1;g=meta.k8s.io,"
-            + "application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json";
-
     private final TableConverter converter = new TableConverter();
 
     private static ObjectNode deploymentList() {
@@ -28,12 +25,13 @@ class TableConverterTest {
     }
 
     private ObjectNode row(int item, boolean includeObject) {
-        return converter.row("apps", "Deployment", "apps/v1", deploymentList().at("/items/" + item), includeObject, NOW);
+        TableOptions options = includeObject ? new TableOptions("v1", TableOptions.IncludeObject.OBJECT) : TableOptions.DEFAULT;
+        return converter.row("apps", "Deployment", "apps/v1", deploymentList().at("/items/" + item), options, NOW);
     }
 
     @Test
     void tableHeadHasTheKindsColumns() {
-        ObjectNode head = converter.tableHead("apps", "Deployment");
+        ObjectNode head = converter.tableHead("apps", "Deployment", TableOptions.DEFAULT);
 
         assertThat(head.path("kind").asText()).isEqualTo("Table");
         assertThat(head.path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1");
@@ -41,7 +39,7 @@ class TableConverterTest {
                 "{\"name\":\"Name\",\"type\":\"string\",\"format\":\"name\",\"description\":");
         assertThat(head.at("/columnDefinitions/0/priority").isInt()).isTrue();
         assertThat(head.at("/columnDefinitions/6/priority").asInt()).isEqualTo(1);
-        assertThat(converter.tableHead("", "Pod").path("columnDefinitions")).hasSize(9);
+        assertThat(converter.tableHead("", "Pod", TableOptions.DEFAULT).path("columnDefinitions")).hasSize(9);
     }
 
     @Test
@@ -69,7 +67,8 @@ class TableConverterTest {
     @Test
     void inputIsNotModified() {
         ObjectNode list = deploymentList();
-        converter.row("apps", "Deployment", "apps/v1", list.at("/items/0"), true, NOW);
+        converter.row("apps", "Deployment", "apps/v1", list.at("/items/0"),
+                new TableOptions("v1", TableOptions.IncludeObject.OBJECT), NOW);
         assertThat(list).isEqualTo(deploymentList());
     }
 
@@ -79,7 +78,7 @@ class TableConverterTest {
                 {"kind": "ConfigMap", "apiVersion": "v1",
                  "metadata": {"name": "c", "resourceVersion": "42", "creationTimestamp": "%s"}, "data": {"k": "v"}}"""
                 .formatted(ago(5)));
-        ObjectNode table = converter.fromObject("", "ConfigMap", cm, false, NOW);
+        ObjectNode table = converter.fromObject("", "ConfigMap", cm, TableOptions.DEFAULT, NOW);
 
         assertThat(table.at("/metadata/resourceVersion").asText()).isEqualTo("42");
         assertThat(table.path("rows")).hasSize(1);
@@ -88,46 +87,33 @@ class TableConverterTest {
     }
 
     @Test
-    void kubectlAcceptHeaderWantsTable() {
-        assertThat(TableConverter.wantsTable(KUBECTL_ACCEPT)).isTrue();
-    }
-
-    @Test
-    void plainJsonDoesNotWantTable() {
-        assertThat(TableConverter.wantsTable("application/json")).isFalse();
-        assertThat(TableConverter.wantsTable(null)).isFalse();
-        assertThat(TableConverter.wantsTable("")).isFalse();
-        assertThat(TableConverter.wantsTable("application/vnd.kubernetes.protobuf,application/json")).isFalse();
-    }
-
-    @Test
-    void tableParametersMayComeInAnyOrderWithSpaces() {
-        assertThat(TableConverter.wantsTable("application/json; g=meta.k8s.io; v=v1; as=Table")).isTrue();
-        assertThat(TableConverter.wantsTable("application/json, application/json;v=v1;as=Table;g=meta.k8s.io"))
-                .isTrue();
-    }
-
-    @Test
-    void otherTableVersionsOrMediaTypesDoNotWantTable() {
-        assertThat(TableConverter.wantsTable("application/json;as=Table;v=v1beta1;g=meta.k8s.io")).isFalse();
-        assertThat(TableConverter.wantsTable("application/yaml;as=Table;v=v1;g=meta.k8s.io")).isFalse();
-        assertThat(TableConverter.wantsTable("application/json;as=PartialObjectMetadataList;v=v1;g=meta.k8s.io"))
-                .isFalse();
-    }
-
-    @Test
-    void partialObjectMetadataIsRecognisedForObjectsAndLists() {
-        assertThat(TableConverter.wantsPartialMetadata(
-                "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json")).isTrue();
-        assertThat(TableConverter.wantsPartialMetadata(
-                "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1")).isTrue();
-        assertThat(TableConverter.wantsPartialMetadata("application/json")).isFalse();
-        assertThat(TableConverter.wantsPartialMetadata(KUBECTL_ACCEPT)).isFalse();
-        assertThat(TableConverter.wantsTable(
-                "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1")).isFalse();
+    void partialObjectMetadataKeepsTheMetadataAlone() {
         ObjectNode partial = TableConverter.partialMetadata(json("{\"metadata\":{\"name\":\"a\"},\"data\":{\"k\":\"v\"}}"));
         assertThat(partial.path("kind").asText()).isEqualTo("PartialObjectMetadata");
         assertThat(partial.path("metadata").path("name").asText()).isEqualTo("a");
         assertThat(partial.has("data")).isFalse();
+        assertThat(TableConverter.partialMetadata(json("{}"), "v1beta1").path("apiVersion").asText())
+                .isEqualTo("meta.k8s.io/v1beta1");
+    }
+
+    @Test
+    void includeObjectNoneLeavesTheRowsObjectNullAndV1beta1NamesItsVersion() {
+        TableOptions none = new TableOptions("v1beta1", TableOptions.IncludeObject.NONE);
+        ObjectNode row = converter.row("apps", "Deployment", "apps/v1", deploymentList().at("/items/0"), none, NOW);
+        assertThat(row.path("object").isNull()).isTrue();
+        assertThat(converter.tableHead("apps", "Deployment", none).path("apiVersion").asText()).isEqualTo("meta.k8s.io/v1beta1");
+        ObjectNode metadata = converter.row("apps", "Deployment", "apps/v1", deploymentList().at("/items/0"),
+                new TableOptions("v1beta1", TableOptions.IncludeObject.METADATA), NOW);
+        assertThat(metadata.at("/object/apiVersion").asText()).isEqualTo("meta.k8s.io/v1beta1");
+    }
+
+    @Test
+    void includeObjectIsReadAsKubernetesSpellsIt() {
+        assertThat(TableOptions.IncludeObject.parse(null)).isEqualTo(TableOptions.IncludeObject.METADATA);
+        assertThat(TableOptions.IncludeObject.parse("")).isEqualTo(TableOptions.IncludeObject.METADATA);
+        assertThat(TableOptions.IncludeObject.parse("None")).isEqualTo(TableOptions.IncludeObject.NONE);
+        assertThat(TableOptions.IncludeObject.parse("Object")).isEqualTo(TableOptions.IncludeObject.OBJECT);
+        assertThat(TableOptions.IncludeObject.parse("object")).isNull();
+        assertThat(TableOptions.IncludeObject.parse("bogus")).isNull();
     }
 }

@@ -26,7 +26,7 @@ final class Tables {
 
     /** The cells of the one row for {@code object}, as Java values (String or Long). */
     static List<Object> cells(String group, String kind, String object) {
-        ObjectNode table = new TableConverter().fromObject(group, kind, json(object), false, NOW);
+        ObjectNode table = new TableConverter().fromObject(group, kind, json(object), TableOptions.DEFAULT, NOW);
         List<Object> cells = new ArrayList<>();
         for (JsonNode cell : table.path("rows").path(0).path("cells")) {
             cells.add(cell.isNumber() ? (Object) cell.asLong() : cell.asText());
@@ -35,7 +35,7 @@ final class Tables {
     }
 
     static List<String> columnNames(String group, String kind, int priority) {
-        ObjectNode table = new TableConverter().fromObject(group, kind, json("{}"), false, NOW);
+        ObjectNode table = new TableConverter().fromObject(group, kind, json("{}"), TableOptions.DEFAULT, NOW);
         List<String> names = new ArrayList<>();
         for (JsonNode column : table.path("columnDefinitions")) {
             if (column.path("priority").asInt() == priority) {
