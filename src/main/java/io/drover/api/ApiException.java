@@ -182,6 +182,13 @@ public final class ApiException extends RuntimeException {
                 + "application/vnd.kubernetes.protobuf");
     }
 
+    /** A PATCH whose Content-Type is no patch type, worded as kube-apiserver's patch handler words it. */
+    public static ApiException unsupportedPatchType() {
+        return new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                + "accepted media types include: application/json-patch+json, application/merge-patch+json, "
+                + "application/strategic-merge-patch+json, application/apply-patch+yaml");
+    }
+
     public static ApiException tooLarge(String message) {
         return new ApiException(413, "RequestEntityTooLarge", message);
     }

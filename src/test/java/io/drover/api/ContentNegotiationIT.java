@@ -131,6 +131,44 @@ class ContentNegotiationIT {
         assertThat(JSON.readTree(beta.body()).path("apiVersion").asText()).isEqualTo("apidiscovery.k8s.io/v2beta1");
     }
 
+    private HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url() + path))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token())
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            request.header("Content-Type", contentType);
+        }
+        return CLUSTER.cluster().httpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void aPatchOfAnotherContentTypeIsRefusedAsKubeRefusesIt() throws Exception {
+        String ns = namespaceWithConfigMap("patch");
+        String path = "/api/v1/namespaces/" + ns + "/configmaps/cm";
+        for (String contentType : new String[] {"application/json", "application/yaml", "text/plain", null}) {
+            HttpResponse<String> refused = send("PATCH", path, contentType, "{\"data\":{\"a\":\"b\"}}");
+            assertThat(refused.statusCode()).as(contentType).isEqualTo(415);
+            assertThat(JSON.readTree(refused.body()).path("message").asText()).isEqualTo("the body of the request was "
+                    + "in an unknown format - accepted media types include: application/json-patch+json, "
+                    + "application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml");
+        }
+        // Media types are case-insensitive, as Go's mime.ParseMediaType reads them.
+        assertThat(send("PATCH", path, "Application/Merge-Patch+JSON", "{\"data\":{\"a\":\"b\"}}").statusCode())
+                .isEqualTo(200);
+    }
+
+    @Test
+    void yamlBodiesMustSayApplicationYaml() throws Exception {
+        String ns = namespaceWithConfigMap("yaml-in");
+        String yaml = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: from-yaml\n";
+        for (String contentType : new String[] {"application/x-yaml", "text/yaml"}) {
+            assertThat(send("POST", "/api/v1/namespaces/" + ns + "/configmaps", contentType, yaml).statusCode())
+                    .as(contentType).isEqualTo(415);
+        }
+        assertThat(send("POST", "/api/v1/namespaces/" + ns + "/configmaps", "application/yaml", yaml).statusCode())
+                .isEqualTo(201);
+    }
+
     @Test
     void everyAnswerCarriesAnAuditIdAndIsNotCached() throws Exception {
         HttpResponse<String> answer = get("/api/v1/namespaces/default", "application/json");

@@ -96,7 +96,7 @@ public final class Bodies {
         boolean isYaml = switch (media) {
             case "application/json", "application/merge-patch+json", "application/json-patch+json",
                     "application/strategic-merge-patch+json", "" -> false;
-            case "application/yaml", "application/apply-patch+yaml", "application/x-yaml", "text/yaml" -> true;
+            case "application/yaml", "application/apply-patch+yaml" -> true;
             default -> throw ApiException.unsupportedMediaType(media);
         };
         try {

@@ -36,12 +36,16 @@ import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 
 /** The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection. */
 final class ResourceHandler {
 
     private static final String JSON = "application/json";
+    /** The patch types of a built-in kind, in kube-apiserver's order. */
+    private static final Set<String> PATCH_TYPES = Set.of("application/json-patch+json",
+            "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml");
     /** How long a watch without timeoutSeconds runs; clients re-watch after it ends. */
     private static final long DEFAULT_WATCH_SECONDS = 1800;
     /** Quiet time after which a watch that asked for bookmarks gets one. */
@@ -312,6 +316,10 @@ final class ResourceHandler {
     private void patch(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         requireItem(path);
         String media = Bodies.mediaType(request.header("content-type"));
+        if (!PATCH_TYPES.contains(media)) {
+            // Checked first, as kube-apiserver's patch handler does: before the options and the body.
+            throw ApiException.unsupportedPatchType();
+        }
         boolean apply = media.equals("application/apply-patch+yaml");
         WriteOptions options = WriteOptions.of(request, apply ? WriteOptions.Verb.APPLY : WriteOptions.Verb.PATCH);
         Bodies.Parsed parsed = bodies.parse(request.body().read(), media, null,
@@ -335,9 +343,7 @@ final class ResourceHandler {
                 requireObject(patch);
                 yield current -> strategicPatch(path, patch, current);
             }
-            default -> throw new ApiException(415, "UnsupportedMediaType", "the server does not yet support patch "
-                    + "type " + media + "; supported: application/merge-patch+json, application/json-patch+json, "
-                    + "application/strategic-merge-patch+json");
+            default -> throw new IllegalStateException("not a patch type: " + media);
         };
         boolean scale = ResourceType.SCALE.equals(path.subresource());
         WritePart part = WritePart.of(path.subresource());
