@@ -231,7 +231,9 @@ public final class ApiException extends RuntimeException {
                 details.put("name", name);
             }
             if (type != null) {
-                details.put("group", type.group());
+                if (!type.group().isEmpty()) {
+                    details.put("group", type.group()); // omitempty: the core group is left out
+                }
                 details.put("kind", detailsNameKind ? type.kind() : type.plural());
             }
             if (!causes.isEmpty()) {

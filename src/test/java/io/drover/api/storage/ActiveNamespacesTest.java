@@ -101,7 +101,7 @@ class ActiveNamespacesTest {
                  "message": "configmaps \\"after2\\" is forbidden: unable to create new content in namespace \
                 leaving because it is being terminated",
                  "reason": "Forbidden",
-                 "details": {"name": "after2", "group": "", "kind": "configmaps", "causes": [
+                 "details": {"name": "after2", "kind": "configmaps", "causes": [
                    {"reason": "NamespaceTerminating", "message": "namespace leaving is being terminated",
                     "field": "metadata.namespace"}]},
                  "code": 403}""");
