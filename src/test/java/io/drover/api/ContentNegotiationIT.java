@@ -114,6 +114,25 @@ class ContentNegotiationIT {
     }
 
     @Test
+    void aTableWatchSendsTheColumnsWithItsFirstEventOnly() throws Exception {
+        String ns = namespaceWithConfigMap("table-watch");
+        CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("cm2")
+                .endMetadata().build()).create();
+        HttpResponse<String> watch = get("/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=1", TABLE_V1);
+        java.util.List<JsonNode> events = new java.util.ArrayList<>();
+        for (String line : watch.body().split("\n")) {
+            events.add(JSON.readTree(line));
+        }
+        assertThat(events).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(events.get(0).at("/object/columnDefinitions")).isNotEmpty();
+        assertThat(events.subList(1, events.size())).allSatisfy(event -> {
+            assertThat(event.at("/object/kind").asText()).isEqualTo("Table");
+            assertThat(event.at("/object/columnDefinitions").isNull()).isTrue();
+            assertThat(event.at("/object/rows")).hasSize(1);
+        });
+    }
+
+    @Test
     void aggregatedDiscoveryCarriesAnEntityTagAndAnswers304ToIt() throws Exception {
         HttpResponse<String> first = get("/apis", AGGREGATED_V2);
         String etag = first.headers().firstValue("ETag").orElseThrow();

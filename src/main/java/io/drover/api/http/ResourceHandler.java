@@ -198,6 +198,7 @@ final class ResourceHandler {
         try (ObjectWatch watch = storage.watch(path.type(), path.namespace(), options, sendInitialEvents);
                 OutputStream out = response.stream(200, JSON)) {
             long quietSince = System.currentTimeMillis();
+            boolean columnsSent = false;
             while (true) {
                 long left = deadline - System.currentTimeMillis();
                 if (left <= 0) {
@@ -216,7 +217,15 @@ final class ResourceHandler {
                         continue;
                     }
                     boolean asView = view != null && !e.type().equals(ObjectWatch.Event.ERROR);
-                    writeEvent(out, e.type(), asView ? view.ofObject(e.object()) : e.object());
+                    ObjectNode object = asView ? view.ofObject(e.object()) : e.object();
+                    if (view instanceof TableView && object.path("kind").asText().equals("Table")) {
+                        // As kube-apiserver's watch encoder: the columns with the first Table only.
+                        if (columnsSent) {
+                            object.putNull("columnDefinitions");
+                        }
+                        columnsSent = true;
+                    }
+                    writeEvent(out, e.type(), object);
                 }
                 long now = System.currentTimeMillis();
                 if (!events.isEmpty()) {
