@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Message;
 import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Runtime;
@@ -22,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * How a write's body is decoded at its endpoint, as kube-apiserver's decoders do it: a body without apiVersion or
- * kind takes the endpoint's (JSON, YAML and protobuf alike).
+ * kind takes the endpoint's (JSON, YAML and protobuf alike), and a subresource's body (Scale, Eviction, TokenRequest)
+ * is checked for unknown fields as any object is, under fieldValidation.
  */
 class BodyDecodingIT {
     @RegisterExtension
@@ -287,6 +290,106 @@ class BodyDecodingIT {
                     "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ap\ndata:\n  k: v\n");
             assertThat(both.statusCode()).as(both.body()).isEqualTo(201);
             assertManagedFieldsVersion(get("/api/v1/namespaces/" + ns + "/configmaps/ap"), "v1");
+        }
+    }
+
+    @Nested
+    class SubresourceFieldValidation {
+
+        private static final String UNKNOWN_SPEC_FOO = "299 - \"unknown field \\\"spec.foo\\\"\"";
+
+        @Test
+        void aScalePutIsDecodedStrictly() throws Exception {
+            String ns = newNamespace("fv-scale");
+            createDeployment(ns, "d1");
+            String scale = "/apis/apps/v1/namespaces/" + ns + "/deployments/d1/scale";
+            String body = "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"Scale\",\"metadata\":{\"name\":\"d1\","
+                    + "\"namespace\":\"" + ns + "\"},\"spec\":{\"replicas\":3,\"foo\":1},\"bar\":2}";
+
+            HttpResponse<String> strict = send("PUT", scale + "?fieldValidation=Strict", JSON_TYPE, body);
+            assertThat(strict.statusCode()).isEqualTo(400);
+            assertThat(message(strict)).isEqualTo("Scale in version \"v1\" cannot be handled as a Scale: strict "
+                    + "decoding error: unknown field \"spec.foo\", unknown field \"bar\"");
+            assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("d1").get().getSpec()
+                    .getReplicas()).isEqualTo(1);
+
+            HttpResponse<String> warned = send("PUT", scale, JSON_TYPE, body);
+            assertThat(warned.statusCode()).as(warned.body()).isEqualTo(200);
+            assertThat(warned.headers().allValues("Warning")).containsExactly(UNKNOWN_SPEC_FOO,
+                    "299 - \"unknown field \\\"bar\\\"\"");
+            assertThat(warned.body()).doesNotContain("foo", "bar");
+            assertThat(body(warned).path("spec").path("replicas").asInt()).isEqualTo(3);
+
+            HttpResponse<String> ignored = send("PUT", scale + "?fieldValidation=Ignore", JSON_TYPE,
+                    body.replace("\"replicas\":3", "\"replicas\":4"));
+            assertThat(ignored.statusCode()).as(ignored.body()).isEqualTo(200);
+            assertThat(ignored.headers().allValues("Warning")).isEmpty();
+            assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("d1").get().getSpec()
+                    .getReplicas()).isEqualTo(4);
+        }
+
+        @Test
+        void aScalePatchIsDecodedStrictly() throws Exception {
+            String ns = newNamespace("fv-scale-patch");
+            createDeployment(ns, "d1");
+            String scale = "/apis/apps/v1/namespaces/" + ns + "/deployments/d1/scale";
+
+            HttpResponse<String> strict = send("PATCH", scale + "?fieldValidation=Strict",
+                    "application/merge-patch+json", "{\"spec\":{\"replicas\":2,\"foo\":1}}");
+            assertThat(strict.statusCode()).isEqualTo(400);
+            assertThat(message(strict)).isEqualTo("strict decoding error: unknown field \"spec.foo\"");
+            assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("d1").get().getSpec()
+                    .getReplicas()).isEqualTo(1);
+
+            HttpResponse<String> warned = send("PATCH", scale, "application/merge-patch+json",
+                    "{\"spec\":{\"replicas\":2,\"foo\":1}}");
+            assertThat(warned.statusCode()).as(warned.body()).isEqualTo(200);
+            assertThat(warned.headers().allValues("Warning")).containsExactly(UNKNOWN_SPEC_FOO);
+            assertThat(warned.body()).doesNotContain("foo");
+            assertThat(body(warned).path("spec").path("replicas").asInt()).isEqualTo(2);
+        }
+
+        @Test
+        void anEvictionIsDecodedStrictly() throws Exception {
+            String ns = newNamespace("fv-evict");
+            CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName("p")
+                    .endMetadata().withNewSpec().addNewContainer().withName("c").withImage("nginx").endContainer()
+                    .endSpec().build()).create();
+            String eviction = "/api/v1/namespaces/" + ns + "/pods/p/eviction";
+            String body = "{\"apiVersion\":\"policy/v1\",\"kind\":\"Eviction\",\"metadata\":{\"name\":\"p\"},"
+                    + "\"deleteOptions\":{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\"},\"foo\":1}";
+
+            HttpResponse<String> strict = send("POST", eviction + "?fieldValidation=Strict", JSON_TYPE, body);
+            assertThat(strict.statusCode()).isEqualTo(400);
+            assertThat(message(strict)).isEqualTo("Eviction in version \"v1\" cannot be handled as a Eviction: "
+                    + "strict decoding error: unknown field \"foo\"");
+            assertThat(CLUSTER.client().pods().inNamespace(ns).withName("p").get()).isNotNull();
+
+            // DeleteOptions embeds TypeMeta: its apiVersion and kind are known fields.
+            HttpResponse<String> warned = send("POST", eviction, JSON_TYPE, body);
+            assertThat(warned.statusCode()).as(warned.body()).isEqualTo(201);
+            assertThat(warned.headers().allValues("Warning")).containsExactly("299 - \"unknown field \\\"foo\\\"\"");
+        }
+
+        @Test
+        void aTokenRequestIsDecodedStrictlyAndNeverEchoesUnknownFields() throws Exception {
+            String ns = newNamespace("fv-token");
+            CLUSTER.client().serviceAccounts().inNamespace(ns).resource(new ServiceAccountBuilder().withNewMetadata()
+                    .withName("sa1").endMetadata().build()).create();
+            String token = "/api/v1/namespaces/" + ns + "/serviceaccounts/sa1/token";
+
+            HttpResponse<String> strict = send("POST", token + "?fieldValidation=Strict", JSON_TYPE,
+                    "{\"spec\":{\"foo\":1}}");
+            assertThat(strict.statusCode()).isEqualTo(400);
+            assertThat(message(strict)).isEqualTo("TokenRequest in version \"v1\" cannot be handled as a "
+                    + "TokenRequest: strict decoding error: unknown field \"spec.foo\"");
+
+            HttpResponse<String> warned = send("POST", token, JSON_TYPE, "{\"spec\":{\"foo\":1}}");
+            assertThat(warned.statusCode()).as(warned.body()).isEqualTo(201);
+            assertThat(warned.headers().allValues("Warning")).containsExactly(UNKNOWN_SPEC_FOO);
+            JsonNode answer = body(warned);
+            assertThat(answer.path("spec").has("foo")).as(answer.toString()).isFalse();
+            assertThat(answer.path("status").path("token").asText()).isNotEmpty();
         }
     }
 }

@@ -121,7 +121,7 @@ final class ResourceHandler {
             return;
         }
         if (PodActions.serves(sub)) {
-            podActions.handle(request, path, WriteOptions.of(request, WriteOptions.Verb.CREATE).dryRun(), response);
+            podActions.handle(request, path, response);
             return;
         }
         if (TokenRequests.serves(path)) {
@@ -288,9 +288,11 @@ final class ResourceHandler {
         boolean scale = ResourceType.SCALE.equals(path.subresource());
         BodyKind kind = BodyKind.of(path);
         Bodies.Parsed parsed = bodies.parse(request.body().read(), request.header("content-type"), kind,
-                !scale && options.fieldValidation() != FieldValidation.IGNORE);
+                options.fieldValidation() != FieldValidation.IGNORE);
         ObjectNode body = (ObjectNode) requireObject(parsed.tree());
         if (scale) {
+            // A Scale is decoded as any object is: unknown fields refused under Strict, else dropped.
+            FieldChecks.apply(options.fieldValidation(), kind, body, response, parsed.objectDecoding());
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
                     current -> recordUpdate(current, Scale.applyTo(current.deepCopy(), body), options.fieldManager(),
                             WritePart.SCALE),
@@ -345,7 +347,9 @@ final class ResourceHandler {
         ApiResponse warnings = new OnceWarnings(response); // the patch runs again on a conflict
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
-                ObjectNode scaled = Scale.applyTo(current.deepCopy(), requireObject(patcher.apply(Scale.of(current, json))));
+                ObjectNode patchedScale = (ObjectNode) requireObject(patcher.apply(Scale.of(current, json)));
+                FieldChecks.apply(options.fieldValidation(), BodyKind.of(path), patchedScale, warnings, decoding);
+                ObjectNode scaled = Scale.applyTo(current.deepCopy(), patchedScale);
                 return sameVersionIsNoPrecondition(current, recordUpdate(current, scaled, options.fieldManager(), part));
             }
             // Decoded into the endpoint's type, a patched object without apiVersion or kind gets them back.
