@@ -4,8 +4,9 @@ import io.drover.api.resource.ResourceType;
 import java.util.List;
 
 /**
- * How discovery describes one subresource of a resource: the kind it answers with and the verbs it
- * serves. The values are those kube-apiserver 1.32 publishes for the same subresource.
+ * How discovery describes one subresource of a resource: the kind it answers with (and takes, for the
+ * subresources that are written) and the verbs it serves. The values are those kube-apiserver 1.32
+ * publishes for the same subresource.
  *
  * @param name the subresource, e.g. "scale"
  * @param group the group of the response kind, e.g. "autoscaling" for scale
@@ -13,19 +14,24 @@ import java.util.List;
  * @param kind the response kind, e.g. "Scale"
  * @param verbs the discovery verbs, sorted as kube-apiserver lists them
  */
-record Subresource(String name, String group, String version, String kind, List<String> verbs) {
+public record Subresource(String name, String group, String version, String kind, List<String> verbs) {
 
     private static final List<String> GET_PATCH_UPDATE = List.of("get", "patch", "update");
     private static final List<String> CREATE_GET = List.of("create", "get");
     private static final List<String> CREATE = List.of("create");
 
-    Subresource {
+    public Subresource {
         verbs = List.copyOf(verbs);
     }
 
     /** "deployments/status": the name of the subresource in a legacy APIResourceList. */
     String qualifiedName(ResourceType parent) {
         return parent.plural() + "/" + name;
+    }
+
+    /** The response kind's group version as an object's apiVersion names it: "v1" in the core group. */
+    public String apiVersion() {
+        return group.isEmpty() ? version : group + "/" + version;
     }
 
     /** Whether the response kind lives in another group version than the parent resource. */
@@ -38,7 +44,7 @@ record Subresource(String name, String group, String version, String kind, List<
      *
      * @throws IllegalArgumentException when drover does not know how Kubernetes describes it
      */
-    static Subresource of(ResourceType parent, String name) {
+    public static Subresource of(ResourceType parent, String name) {
         String g = parent.group();
         String v = parent.version();
         return switch (name) {

@@ -65,25 +65,33 @@ public final class Bodies {
 
     /**
      * Parses a body of the given media type (parameters ignored) into a JSON tree; {@code kind}, when
-     * the body is an object of that kind to create or replace, words what go-yaml refuses in a YAML
-     * body as kube-apiserver's create and update handlers word it.
+     * the body is an object of that kind to create or replace (or to post to a subresource), is the
+     * endpoint's: an object that names no apiVersion or kind gets this one's, as kube-apiserver's
+     * decoders complete it, and what go-yaml refuses in a YAML body is worded as kube-apiserver's
+     * create and update handlers word it.
      */
-    JsonNode parse(byte[] body, String contentType, String kind) {
+    JsonNode parse(byte[] body, String contentType, BodyKind kind) {
         return parse(body, contentType, kind, false).tree();
     }
 
     /**
-     * A body as {@link #parse(byte[], String, String)} reads it, with what a strict decoder notices
+     * A body as {@link #parse(byte[], String, BodyKind)} reads it, with what a strict decoder notices
      * while reading: fields given twice (found only when {@code findDuplicates}).
      */
-    Parsed parse(byte[] body, String contentType, String kind, boolean findDuplicates) {
+    Parsed parse(byte[] body, String contentType, BodyKind kind, boolean findDuplicates) {
+        Parsed parsed = read(body, contentType, kind, findDuplicates);
+        return kind == null ? parsed : parsed.withTree(kind.defaultsOf(parsed.tree()));
+    }
+
+    private Parsed read(byte[] body, String contentType, BodyKind kind, boolean findDuplicates) {
         String media = mediaType(contentType);
         if (body.length == 0) {
             throw ApiException.badRequest("the request body is empty");
         }
         if (media.equals(ProtobufBodies.MEDIA_TYPE)) {
             try {
-                return new Parsed(ProtobufBodies.decode(body), false, List.of(), List.of());
+                return new Parsed(kind == null ? ProtobufBodies.decode(body)
+                        : ProtobufBodies.decode(body, kind.apiVersion(), kind.kind()), false, List.of(), List.of());
             } catch (IllegalArgumentException e) {
                 throw ApiException.badRequest("the protobuf request body could not be decoded: " + e.getMessage());
             }
@@ -145,6 +153,16 @@ public final class Bodies {
         List<String> yamlDuplicateLines() {
             return yamlDuplicates.stream().map(d -> StrictDecoding.alreadySetInMap(d.line(), d.key())).toList();
         }
+
+        /** What strict decoding found in this body as an object to create or replace: its fields given twice. */
+        StrictDecoding objectDecoding() {
+            return yaml ? StrictDecoding.yamlObject(yamlDuplicateLines())
+                    : StrictDecoding.objectInDocumentOrder(jsonFields);
+        }
+
+        Parsed withTree(JsonNode completed) {
+            return completed == tree ? this : new Parsed(completed, yaml, jsonFields, yamlDuplicates);
+        }
     }
 
     /**
@@ -153,7 +171,7 @@ public final class Bodies {
      * decode with the YAML serializer and word the error as transformDecodeError does, with the
      * first 30 bytes of the body (in hex unless it starts with '{').
      */
-    private static String yamlRefusal(byte[] body, String media, String kind, String goYaml) {
+    private static String yamlRefusal(byte[] body, String media, BodyKind kind, String goYaml) {
         if (media.equals("application/apply-patch+yaml")) {
             return "error decoding YAML: error converting YAML to JSON: " + goYaml;
         }
@@ -163,7 +181,7 @@ public final class Bodies {
         int shown = Math.min(body.length, 30);
         String summary = body[0] == '{' ? new String(body, 0, shown, StandardCharsets.UTF_8)
                 : HexFormat.of().formatHex(body, 0, shown);
-        return "the object provided is unrecognized (must be of type " + kind + "): " + goYaml + " ("
+        return "the object provided is unrecognized (must be of type " + kind.kind() + "): " + goYaml + " ("
                 + summary + (body.length > shown ? " ...)" : ")");
     }
 

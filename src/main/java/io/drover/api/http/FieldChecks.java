@@ -31,15 +31,25 @@ final class FieldChecks {
     /** As above, with what strict decoding found while the body was read (fields given twice). */
     static void apply(FieldValidation mode, ResourceType type, ObjectNode object, ApiResponse response,
             StrictDecoding decoding) {
-        FieldTypes.decodingError(type.apiVersion(), type.kind(), object).ifPresent(error -> {
+        apply(mode, BodyKind.of(type), object, response, decoding);
+    }
+
+    /**
+     * As above, for an object of {@code kind}, which may be a subresource's (an autoscaling/v1 Scale, a policy/v1
+     * Eviction, a TokenRequest): kube-apiserver decodes those with the same strict decoder as any other kind.
+     */
+    static void apply(FieldValidation mode, BodyKind kind, ObjectNode object, ApiResponse response,
+            StrictDecoding decoding) {
+        String apiVersion = kind.apiVersion();
+        FieldTypes.decodingError(apiVersion, kind.kind(), object).ifPresent(error -> {
             throw ApiException.badRequest(error);
         });
-        ZeroValues.fill(type.apiVersion(), type.kind(), object);
-        CanonicalQuantities.canonicalize(type.apiVersion(), type.kind(), object);
-        List<String> unknown = UnknownFields.find(type.apiVersion(), type.kind(), object);
+        ZeroValues.fill(apiVersion, kind.kind(), object);
+        CanonicalQuantities.canonicalize(apiVersion, kind.kind(), object);
+        List<String> unknown = UnknownFields.find(apiVersion, kind.kind(), object);
         List<StrictDecoding.Problem> problems = mode == FieldValidation.IGNORE ? List.of() : decoding.problems(unknown);
         if (mode == FieldValidation.STRICT && !problems.isEmpty()) {
-            throw ApiException.badRequest(decoding.errorMessage(type.apiVersion(), type.kind(), problems));
+            throw ApiException.badRequest(decoding.errorMessage(apiVersion, kind.kind(), problems));
         }
         for (StrictDecoding.Problem problem : problems) {
             problem.warnings().forEach(text -> response.addHeader("Warning", FieldValidation.warningHeader(text)));

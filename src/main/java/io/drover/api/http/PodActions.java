@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
-import io.drover.api.validation.FieldTypes;
+import io.drover.api.validation.FieldValidation;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,28 +47,30 @@ final class PodActions {
         return EVICTION.equals(subresource) || BINDING.equals(subresource);
     }
 
-    void handle(ApiRequest request, ResourcePath path, boolean dryRun, ApiResponse response) throws IOException {
+    void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         if (!request.method().equals("POST") || path.isCollection()) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
-        JsonNode body = bodies.parse(request.body().read(), request.header("content-type"));
-        if (!body.isObject()) {
+        WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.CREATE);
+        boolean dryRun = options.dryRun();
+        BodyKind bodyKind = BodyKind.of(path);
+        Bodies.Parsed parsed = bodies.parse(request.body().read(), request.header("content-type"), bodyKind,
+                options.fieldValidation() != FieldValidation.IGNORE);
+        if (!(parsed.tree() instanceof ObjectNode body)) {
             throw ApiException.badRequest("the request body must be a JSON object");
         }
-        String kind = EVICTION.equals(path.subresource()) ? "Eviction" : "Binding";
-        // A value of the wrong type is refused as kube-apiserver's decoder refuses it.
-        FieldTypes.decodingError(EVICTION.equals(path.subresource()) ? "policy/v1" : "v1", kind, body)
-                .ifPresent(error -> {
-                    throw ApiException.badRequest(error);
-                });
+        String kind = bodyKind.kind();
+        // Decoded as kube-apiserver's create handler decodes it: a value of the wrong type refused, unknown fields
+        // refused under Strict, else dropped (with a warning each under Warn).
+        FieldChecks.apply(options.fieldValidation(), bodyKind, body, response, parsed.objectDecoding());
         checkKindAndNamespace(body, path, kind);
         if (!body.path("metadata").path("name").asText("").equals(path.name())) {
             throw ApiException.badRequest("name in URL does not match name in " + kind + " object");
         }
         if (EVICTION.equals(path.subresource())) {
-            evict(path, (ObjectNode) body, dryRun);
+            evict(path, body, dryRun);
         } else {
-            bind(path, (ObjectNode) body, dryRun);
+            bind(path, body, dryRun);
         }
         ObjectNode status = json.createObjectNode();
         status.put("kind", "Status");

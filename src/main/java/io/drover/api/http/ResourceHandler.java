@@ -125,7 +125,7 @@ final class ResourceHandler {
             return;
         }
         if (PodActions.serves(sub)) {
-            podActions.handle(request, path, WriteOptions.of(request, WriteOptions.Verb.CREATE).dryRun(), response);
+            podActions.handle(request, path, response);
             return;
         }
         if (TokenRequests.serves(path)) {
@@ -282,7 +282,7 @@ final class ResourceHandler {
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.CREATE);
         Bodies.Parsed parsed = objectBody(request, path, options.fieldValidation());
         ObjectNode object = (ObjectNode) parsed.tree();
-        FieldChecks.apply(options.fieldValidation(), path.type(), object, response, objectDecoding(parsed));
+        FieldChecks.apply(options.fieldValidation(), path.type(), object, response, parsed.objectDecoding());
         OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), object);
         object = recordUpdate(null, object, options.fieldManager());
         send(response, 201, storage.create(path.type(), namespaceOf(path), object, options.dryRun()));
@@ -299,10 +299,13 @@ final class ResourceHandler {
         requireItem(path);
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.UPDATE);
         boolean scale = ResourceType.SCALE.equals(path.subresource());
-        Bodies.Parsed parsed = bodies.parse(request.body().read(), request.header("content-type"),
-                scale ? "Scale" : path.type().kind(), !scale && options.fieldValidation() != FieldValidation.IGNORE);
+        BodyKind kind = BodyKind.of(path);
+        Bodies.Parsed parsed = bodies.parse(request.body().read(), request.header("content-type"), kind,
+                options.fieldValidation() != FieldValidation.IGNORE);
         ObjectNode body = (ObjectNode) requireObject(parsed.tree());
         if (scale) {
+            // A Scale is decoded as any object is: unknown fields refused under Strict, else dropped.
+            FieldChecks.apply(options.fieldValidation(), kind, body, response, parsed.objectDecoding());
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
                     current -> recordUpdate(current, Scale.applyTo(current.deepCopy(), body), options.fieldManager(),
                             WritePart.SCALE),
@@ -310,7 +313,7 @@ final class ResourceHandler {
             return;
         }
         checkKindAndNamespace(body, path);
-        FieldChecks.apply(options.fieldValidation(), path.type(), body, response, objectDecoding(parsed));
+        FieldChecks.apply(options.fieldValidation(), path.type(), body, response, parsed.objectDecoding());
         OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), body);
         WritePart part = WritePart.of(path.subresource());
         if (part != WritePart.MAIN) {
@@ -359,16 +362,14 @@ final class ResourceHandler {
         ApiResponse warnings = new OnceWarnings(response); // the patch runs again on a conflict
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
-                ObjectNode scaled = Scale.applyTo(current.deepCopy(), requireObject(patcher.apply(Scale.of(current, json))));
+                ObjectNode patchedScale = (ObjectNode) requireObject(patcher.apply(Scale.of(current, json)));
+                FieldChecks.apply(options.fieldValidation(), BodyKind.of(path), patchedScale, warnings, decoding);
+                ObjectNode scaled = Scale.applyTo(current.deepCopy(), patchedScale);
                 return sameVersionIsNoPrecondition(current, recordUpdate(current, scaled, options.fieldManager(), part));
             }
-            ObjectNode patched = (ObjectNode) requireObject(patcher.apply(current));
             // Decoded into the endpoint's type, a patched object without apiVersion or kind gets them back.
-            for (String member : List.of("apiVersion", "kind")) {
-                if (patched.path(member).asText("").isEmpty()) {
-                    patched.put(member, member.equals("kind") ? path.type().kind() : path.type().apiVersion());
-                }
-            }
+            ObjectNode patched = (ObjectNode) BodyKind.of(path.type())
+                    .defaultsOf(requireObject(patcher.apply(current)));
             checkUidUnchanged(current, patched, path);
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(options.fieldValidation(), path.type(), patched, warnings, decoding);
@@ -386,6 +387,7 @@ final class ResourceHandler {
      */
     private void serverSideApply(WriteOptions options, ResourcePath path, ObjectNode body,
             List<String> duplicateKeys, ApiResponse response) throws IOException {
+        BodyKind.requireNamedInApply(body);
         boolean scale = ResourceType.SCALE.equals(path.subresource());
         ObjectNode applied = scale ? Scale.applyConfiguration(body, path.type()) : body;
         String manager = options.fieldManager();
@@ -396,9 +398,6 @@ final class ResourceHandler {
                     + apiVersion + ", expected: " + path.type().apiVersion());
         }
         checkKindAndNamespace(applied, path);
-        if (!applied.hasNonNull("apiVersion") || !applied.hasNonNull("kind")) {
-            throw ApiException.badRequest("apiVersion and kind are required in an apply request body");
-        }
         if (applied.path("metadata").has("managedFields") && !applied.path("metadata").get("managedFields").isNull()) {
             // Ownership is the server's record of past applies; an applied configuration cannot claim it.
             throw ApiException.badRequest("metadata.managedFields must be nil");
@@ -616,16 +615,10 @@ final class ResourceHandler {
     }
 
     private Bodies.Parsed objectBody(ApiRequest request, ResourcePath path, FieldValidation mode) throws IOException {
-        Bodies.Parsed parsed = bodies.parse(request.body().read(), request.header("content-type"), path.type().kind(),
+        Bodies.Parsed parsed = bodies.parse(request.body().read(), request.header("content-type"), BodyKind.of(path),
                 mode != FieldValidation.IGNORE);
         checkKindAndNamespace((ObjectNode) requireObject(parsed.tree()), path);
         return parsed;
-    }
-
-    /** What strict decoding found in an object body to create or replace: its fields given twice. */
-    private static StrictDecoding objectDecoding(Bodies.Parsed parsed) {
-        return parsed.yaml() ? StrictDecoding.yamlObject(parsed.yamlDuplicateLines())
-                : StrictDecoding.objectInDocumentOrder(parsed.jsonFields());
     }
 
     private static void checkKindAndNamespace(ObjectNode body, ResourcePath path) {

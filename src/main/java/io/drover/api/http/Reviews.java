@@ -43,7 +43,7 @@ final class Reviews {
         if (!request.method().equals("POST") || !path.isCollection() || path.subresource() != null) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
-        JsonNode body = bodies.parse(request.body().read(), request.header("content-type"));
+        JsonNode body = bodies.parse(request.body().read(), request.header("content-type"), BodyKind.of(path));
         if (!body.isObject()) {
             throw ApiException.badRequest("the request body must be a JSON object");
         }

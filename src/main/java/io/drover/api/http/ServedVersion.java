@@ -117,7 +117,7 @@ final class ServedVersion {
             if (body.length == 0 || !object) {
                 return body;
             }
-            JsonNode node = bodies.parse(body, type, kind);
+            JsonNode node = bodies.parse(body, type, BodyKind.of(served));
             if (!(node instanceof ObjectNode o && kind.equals(o.path("kind").asText(kind)))) {
                 return json.writeValueAsBytes(node);
             }
@@ -142,6 +142,7 @@ final class ServedVersion {
         if (!(body instanceof ObjectNode config)) {
             throw ApiException.badRequest("the request body must be a JSON object");
         }
+        BodyKind.requireNamedInApply(config);
         String apiVersion = config.path("apiVersion").asText("");
         if (!apiVersion.equals(servedApiVersion)) {
             throw ApiException.badRequest("Incorrect version specified in apply patch. Specified patch version: "

@@ -109,10 +109,23 @@ public final class ProtobufBodies {
      *         apiVersion/kind is unknown, or the envelope declares a content encoding
      */
     public static ObjectNode decode(byte[] body) {
-        return decode(body, 0);
+        return decode(body, null, null, 0);
     }
 
-    private static ObjectNode decode(byte[] body, int depth) {
+    /**
+     * Decodes one protobuf request body into its JSON object, as {@link #decode(byte[])} does, except that an
+     * envelope without apiVersion or kind takes them from the endpoint's: kube-apiserver's protobuf serializer fills
+     * what the envelope's TypeMeta lacks from the default it is given (copyKindDefaults), as its JSON serializer does.
+     *
+     * @param defaultApiVersion the endpoint's apiVersion, for an envelope that names none
+     * @param defaultKind the endpoint's kind, for an envelope that names none
+     * @throws IllegalArgumentException as {@link #decode(byte[])} does
+     */
+    public static ObjectNode decode(byte[] body, String defaultApiVersion, String defaultKind) {
+        return decode(body, defaultApiVersion, defaultKind, 0);
+    }
+
+    private static ObjectNode decode(byte[] body, String defaultApiVersion, String defaultKind, int depth) {
         if (depth > MAX_EMBEDDED_DEPTH) {
             throw new IllegalArgumentException("embedded objects nested more than " + MAX_EMBEDDED_DEPTH + " deep");
         }
@@ -129,6 +142,12 @@ public final class ProtobufBodies {
         Message typeMeta = (Message) envelope.getField(UNKNOWN_TYPE_META);
         String apiVersion = (String) typeMeta.getField(TYPE_META_API_VERSION);
         String kind = (String) typeMeta.getField(TYPE_META_KIND);
+        if (apiVersion.isEmpty() && defaultApiVersion != null) {
+            apiVersion = defaultApiVersion;
+        }
+        if (kind.isEmpty() && defaultKind != null) {
+            kind = defaultKind;
+        }
         if (apiVersion.isEmpty() || kind.isEmpty()) {
             throw new IllegalArgumentException("protobuf envelope without apiVersion and kind");
         }
@@ -266,7 +285,7 @@ public final class ProtobufBodies {
     /** A RawExtension's bytes: JSON as is, a nested protobuf body decoded (to a bounded depth), anything else refused. */
     private static JsonNode embedded(ByteString raw, int depth) {
         if (!raw.isEmpty() && hasMagic(raw.toByteArray())) {
-            return decode(raw.toByteArray(), depth + 1);
+            return decode(raw.toByteArray(), null, null, depth + 1);
         }
         return embeddedJson(raw);
     }

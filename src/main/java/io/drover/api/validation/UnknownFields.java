@@ -31,7 +31,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>a value of the wrong JSON type is not this class's business (the decoder rejects it): a message field
  *       given a non-object, or a repeated field given a non-array, is not looked into.</li>
  * </ul>
- * {@code apiVersion} and {@code kind} are always known at the top level. Paths come in document order.
+ * {@code apiVersion} and {@code kind} are always known at the top level, and in the nested messages whose Go
+ * structs embed TypeMeta (an Eviction's deleteOptions). Paths come in document order.
  */
 public final class UnknownFields {
 
@@ -44,6 +45,12 @@ public final class UnknownFields {
             "k8s.io.apimachinery.pkg.util.intstr.IntOrString",
             "k8s.io.apimachinery.pkg.api.resource.Quantity",
             "k8s.io.apimachinery.pkg.runtime.RawExtension");
+
+    /**
+     * Messages met inside other objects whose Go structs embed metav1.TypeMeta inline, so that their JSON may carry
+     * apiVersion and kind, which their protobuf messages leave out: an Eviction's deleteOptions.
+     */
+    private static final Set<String> WITH_TYPE_META = Set.of("k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions");
 
     private static final Map<Descriptor, Map<String, FieldDescriptor>> FIELDS = new ConcurrentHashMap<>();
 
@@ -77,8 +84,12 @@ public final class UnknownFields {
 
     private static void message(Descriptor type, JsonNode object, String path, List<String> unknown) {
         Map<String, FieldDescriptor> fields = fieldsOf(type);
+        boolean typeMeta = WITH_TYPE_META.contains(type.getFullName());
         for (Map.Entry<String, JsonNode> member : object.properties()) {
             String name = member.getKey();
+            if (typeMeta && (name.equals("apiVersion") || name.equals("kind"))) {
+                continue;
+            }
             field(fields.get(name), member.getValue(), path + "." + name, unknown);
         }
     }

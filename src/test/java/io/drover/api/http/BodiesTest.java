@@ -38,7 +38,7 @@ class BodiesTest {
     void anObjectToCreateOrReplaceIsNotAPatch() {
         for (String media : new String[] {"application/merge-patch+json", "application/json-patch+json",
                 "application/strategic-merge-patch+json", "application/apply-patch+yaml"}) {
-            assertThatThrownBy(() -> bodies.parse(bytes("{}"), media, "ConfigMap"))
+            assertThatThrownBy(() -> bodies.parse(bytes("{}"), media, new BodyKind("v1", "ConfigMap")))
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(415));
             assertThat(bodies.parse(bytes("{}"), media).isObject()).isTrue();
         }
@@ -60,7 +60,7 @@ class BodiesTest {
     @Test
     void aRefusedCreateOrUpdateBodyIsWordedAsTransformDecodeErrorWordsIt() {
         byte[] body = bytes("kind: ConfigMap\ndata: {a: *x, b: 1}\n");
-        assertThatThrownBy(() -> bodies.parse(body, "application/yaml", "ConfigMap"))
+        assertThatThrownBy(() -> bodies.parse(body, "application/yaml", new BodyKind("v1", "ConfigMap")))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.code()).isEqualTo(400);
                     assertThat(e.reason()).isEqualTo("BadRequest");
@@ -68,7 +68,7 @@ class BodiesTest {
                             + "ConfigMap): yaml: unknown anchor 'x' referenced ("
                             + HexFormat.of().formatHex(body, 0, 30) + " ...)");
                 });
-        assertThatThrownBy(() -> bodies.parse(bytes("{a: *x}"), "application/yaml", "Pod"))
+        assertThatThrownBy(() -> bodies.parse(bytes("{a: *x}"), "application/yaml", new BodyKind("v1", "Pod")))
                 .hasMessage("the object provided is unrecognized (must be of type Pod): "
                         + "yaml: unknown anchor 'x' referenced ({a: *x})");
     }
@@ -89,7 +89,8 @@ class BodiesTest {
 
     @Test
     void yamlSyntaxErrorsStillNameTheirPosition() {
-        assertThatThrownBy(() -> bodies.parse(bytes("a: [1, 2\nb: 3"), "application/yaml", "ConfigMap"))
+        assertThatThrownBy(() -> bodies.parse(bytes("a: [1, 2\nb: 3"), "application/yaml",
+                new BodyKind("v1", "ConfigMap")))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(400))
                 .hasMessageStartingWith("the request body could not be decoded at line ");
     }

@@ -435,6 +435,23 @@ class ProtobufBodiesTest {
     }
 
     @Test
+    void anEnvelopeWithoutApiVersionOrKindTakesTheEndpointsAsCopyKindDefaultsDoes() {
+        V1.ConfigMap configMap = V1.ConfigMap.newBuilder().setMetadata(meta("x")).putData("k", "v").build();
+
+        ObjectNode neither = ProtobufBodies.decode(body("", "", configMap), "v1", "ConfigMap");
+        assertThat(neither.get("apiVersion").textValue()).isEqualTo("v1");
+        assertThat(neither.get("kind").textValue()).isEqualTo("ConfigMap");
+        assertThat(neither.at("/data/k").textValue()).isEqualTo("v");
+        assertThat(ProtobufBodies.decode(body("v1", "", configMap), "v1", "ConfigMap").get("kind").textValue())
+                .isEqualTo("ConfigMap");
+        // What the envelope names is kept, for the endpoint to refuse when it is another kind.
+        ObjectNode secret = ProtobufBodies.decode(body("", "Secret", V1.Secret.newBuilder().setMetadata(meta("s"))
+                .build()), "v1", "ConfigMap");
+        assertThat(secret.get("kind").textValue()).isEqualTo("Secret");
+        assertThat(secret.get("apiVersion").textValue()).isEqualTo("v1");
+    }
+
+    @Test
     void truncatedBytesAreRefused() {
         byte[] whole = body("apps/v1", "Deployment", deployment("myapp", 2));
 

@@ -38,6 +38,19 @@ class UnknownFieldsTest {
     }
 
     @Test
+    void anEvictionsDeleteOptionsMayNameTheirTypeAsGosTypeMetaAllows() {
+        JsonNode eviction = json("""
+                {'apiVersion':'policy/v1','kind':'Eviction','metadata':{'name':'p'},
+                 'deleteOptions':{'kind':'DeleteOptions','apiVersion':'v1','gracePeriodSeconds':0,'foo':1}}
+                """);
+
+        assertThat(UnknownFields.find("policy/v1", "Eviction", eviction)).containsExactly("deleteOptions.foo");
+        // Only where Go embeds TypeMeta: elsewhere a nested kind is unknown.
+        assertThat(UnknownFields.find("v1", "ConfigMap", json("{'metadata':{'name':'c','kind':'x'}}")))
+                .containsExactly("metadata.kind");
+    }
+
+    @Test
     void acceptsServiceTargetPortAsStringOrNumber() {
         JsonNode service = json("""
                 {'apiVersion':'v1','kind':'Service','metadata':{'name':'web'},
