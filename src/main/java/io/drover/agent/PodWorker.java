@@ -173,7 +173,13 @@ final class PodWorker implements Reconciler {
                 killNow(run); // force-deleted meanwhile: its grace period is over
                 return Result.done();
             }
-            return run.uid.equals(pod.getMetadata().getUid()) ? Result.done() : Result.requeueAfter(STOPPING_RECHECK);
+            if (!run.uid.equals(pod.getMetadata().getUid())) {
+                return Result.requeueAfter(STOPPING_RECHECK);
+            }
+            if (Long.valueOf(0).equals(pod.getMetadata().getDeletionGracePeriodSeconds())) {
+                killNow(run); // force-deleted while a finalizer keeps it: its grace period is over all the same
+            }
+            return Result.done();
         }
         if (pod == null) {
             if (run != null) {
@@ -688,7 +694,7 @@ final class PodWorker implements Reconciler {
         // pod goes, so a watcher sees it end ("0/1 Completed" or "Error") rather than vanish while Terminating.
         run.terminated = true;
         try {
-            writeStatus(pod, run);
+            writeFinalStatus(pod, run);
         } catch (KubernetesClientException e) {
             log.debug("pod {}: final status not written: {}", key, e.getMessage());
         }
@@ -943,6 +949,25 @@ final class PodWorker implements Reconciler {
             log.debug("pod {}/{}: not-ready status not written, will retry: {}", pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), e.getMessage());
             return false;
+        }
+    }
+
+    /**
+     * The stopped pod's last status, written on the newest version of the pod when it changed during the stop (a
+     * shorter grace period, a finalizer's controller): the pod stays as long as a finalizer holds it, and says it ended.
+     */
+    private void writeFinalStatus(Pod pod, PodRun run) {
+        try {
+            writeStatus(pod, run);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            Pod newest = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata()
+                    .getName()).get();
+            if (newest != null && newest.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
+                writeStatus(newest, run);
+            }
         }
     }
 

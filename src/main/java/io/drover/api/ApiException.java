@@ -26,6 +26,10 @@ public final class ApiException extends RuntimeException {
     private final int retryAfterSeconds;
     /** The Status's metadata.continue: where an expired list may go on, inconsistently; null for none. */
     private String listContinue;
+    /** details.group and details.kind of an error about something that is not a resource (its options); null for none. */
+    private GroupKind optionsGroupKind;
+
+    private record GroupKind(String group, String kind) {}
 
     public ApiException(int code, String reason, String message, ResourceType type, String name, List<Cause> causes) {
         this(code, reason, message, type, name, causes, false);
@@ -115,7 +119,23 @@ public final class ApiException extends RuntimeException {
      * "ListOptions.meta.k8s.io"), as Kubernetes validates them.
      */
     public static ApiException invalid(String qualifiedKind, String name, List<Cause> causes) {
-        return new ApiException(422, "Invalid", invalidMessage(qualifiedKind, name, causes), null, name, causes);
+        ApiException invalid = new ApiException(422, "Invalid", invalidMessage(qualifiedKind, name, causes), null,
+                name.isEmpty() ? null : name, causes);
+        // NewInvalid's details name the GroupKind it was given: "DeleteOptions.meta.k8s.io" is kind DeleteOptions of
+        // group meta.k8s.io.
+        int dot = qualifiedKind.indexOf('.');
+        invalid.optionsGroupKind = dot < 0 ? new GroupKind("", qualifiedKind)
+                : new GroupKind(qualifiedKind.substring(dot + 1), qualifiedKind.substring(0, dot));
+        return invalid;
+    }
+
+    /** This error with another message, everything else as it is. */
+    public ApiException withMessage(String message) {
+        ApiException copy = new ApiException(code, reason, message, type, name, causes, detailsNameKind,
+                retryAfterSeconds);
+        copy.listContinue = listContinue;
+        copy.optionsGroupKind = optionsGroupKind;
+        return copy;
     }
 
     /**
@@ -235,6 +255,11 @@ public final class ApiException extends RuntimeException {
                     details.put("group", type.group()); // omitempty: the core group is left out
                 }
                 details.put("kind", detailsNameKind ? type.kind() : type.plural());
+            } else if (optionsGroupKind != null) {
+                if (!optionsGroupKind.group().isEmpty()) {
+                    details.put("group", optionsGroupKind.group()); // omitempty
+                }
+                details.put("kind", optionsGroupKind.kind());
             }
             if (!causes.isEmpty()) {
                 ArrayNode list = details.putArray("causes");

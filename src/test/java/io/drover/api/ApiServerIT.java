@@ -758,21 +758,25 @@ class ApiServerIT {
     }
 
     @Test
-    void aTerminatingNamespaceRefusesASecondDeleteAndIsReleasedThroughFinalize() throws Exception {
+    void aTerminatingNamespaceAnswersASecondDeleteUnchangedAndIsReleasedThroughFinalize() throws Exception {
         String ns = newNamespace("stuck");
         // Content the namespace controller cannot remove keeps the namespace Terminating.
         CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
                 .addToFinalizers("example.com/hold").endMetadata().build()).create();
-        assertThat(raw("DELETE", "/api/v1/namespaces/" + ns, null, null, true).statusCode()).isEqualTo(200);
+        HttpResponse<String> first = raw("DELETE", "/api/v1/namespaces/" + ns, null, null, true);
+        assertThat(first.statusCode()).isEqualTo(200);
 
         HttpResponse<String> again = raw("DELETE", "/api/v1/namespaces/" + ns, null, null, true);
         HttpResponse<String> collection = raw("DELETE", "/api/v1/namespaces?labelSelector=none%3Dnone", null, null, true);
         HttpResponse<String> getFinalize = raw("GET", "/api/v1/namespaces/" + ns + "/finalize", null, null, true);
 
-        assertThat(again.statusCode()).isEqualTo(409);
-        assertThat(again.body()).contains("Operation cannot be fulfilled on namespaces \\\"" + ns + "\\\": The system "
-                + "is ensuring all content is removed from this namespace.  Upon completion, this namespace will "
-                + "automatically be purged by the system.");
+        // kube-apiserver 1.32's namespace registry answers the namespace while its spec.finalizers remain.
+        assertThat(again.statusCode()).isEqualTo(200);
+        JsonNode firstNamespace = new ObjectMapper().readTree(first.body());
+        JsonNode againNamespace = new ObjectMapper().readTree(again.body());
+        assertThat(againNamespace.path("kind").asText()).isEqualTo("Namespace");
+        assertThat(againNamespace.path("metadata").path("resourceVersion"))
+                .isEqualTo(firstNamespace.path("metadata").path("resourceVersion"));
         assertThat(collection.statusCode()).isEqualTo(405);
         assertThat(getFinalize.statusCode()).isEqualTo(405);
         // The namespace controller says what it waits for, as Kubernetes' deleter does.
@@ -788,12 +792,13 @@ class ApiServerIT {
         // The recipe for a stuck namespace: `kubectl get ns X -o json`, empty spec.finalizers, PUT to /finalize.
         var stuck = CLUSTER.client().namespaces().withName(ns).get();
         stuck.getSpec().setFinalizers(List.of());
-        stuck.getMetadata().getLabels().put("ignored", "by-finalize");
+        stuck.getMetadata().getLabels().put("written", "by-finalize");
         HttpResponse<String> finalized = raw("PUT", "/api/v1/namespaces/" + ns + "/finalize", "application/json",
                 CLUSTER.client().getKubernetesSerialization().asJson(stuck), true);
 
         assertThat(finalized.statusCode()).as(finalized.body()).isEqualTo(200);
-        assertThat(finalized.body()).doesNotContain("by-finalize");
+        // namespaceFinalizeStrategy resets the status only: the body's metadata is written too.
+        assertThat(finalized.body()).contains("by-finalize");
         await().atMost(Duration.ofSeconds(10)).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
         CLUSTER.client().configMaps().inNamespace(ns).withName("held").edit(c -> new ConfigMapBuilder(c)
                 .editMetadata().withFinalizers(List.of()).endMetadata().build());

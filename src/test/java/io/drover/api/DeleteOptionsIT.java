@@ -164,6 +164,23 @@ class DeleteOptionsIT {
                 + "be both set");
         assertThat(status(response).path("details").path("causes").get(0).path("field").asText())
                 .isEqualTo("propagationPolicy");
+        assertThat(status(response).path("details").path("group").asText()).isEqualTo("meta.k8s.io");
+        assertThat(status(response).path("details").path("kind").asText()).isEqualTo("DeleteOptions");
+        assertThat(status(response).path("details").has("name")).isFalse();
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
+    }
+
+    @Test
+    void orphanDependentsWithAPropagationPolicyInTheQueryIsInvalid() throws Exception {
+        String ns = newNamespaceWithConfigMaps("orphan-query", "kept");
+
+        HttpResponse<String> response = delete("/api/v1/namespaces/" + ns
+                + "/configmaps/kept?orphanDependents=true&propagationPolicy=Orphan", "");
+
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(422);
+        assertThat(status(response).path("message").asText()).isEqualTo("DeleteOptions.meta.k8s.io \"\" is invalid: "
+                + "propagationPolicy: Invalid value: \"Orphan\": orphanDependents and deletionPropagation cannot "
+                + "be both set");
         assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("kept").get()).isNotNull();
     }
 

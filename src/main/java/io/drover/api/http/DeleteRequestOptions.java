@@ -51,7 +51,7 @@ final class DeleteRequestOptions {
         JsonNode options = body.length > 0 ? decode(bodies.parse(body, request.header("content-type")))
                 : MissingNode.getInstance();
         List<String> queryDryRun = DryRun.queried(request);
-        validate(options, request.param("propagationPolicy"), queryDryRun);
+        validate(options, request.param("propagationPolicy"), request.param("orphanDependents"), queryDryRun);
         // Valid dryRun values are all "All": any value at all asks for a dry run.
         boolean dryRun = !queryDryRun.isEmpty() || !options.path("dryRun").isEmpty();
         return DeleteOptions.of(options, request.param("propagationPolicy"), request.param("gracePeriodSeconds"),
@@ -91,11 +91,12 @@ final class DeleteRequestOptions {
     }
 
     /** ValidateDeleteOptions (k8s.io/apimachinery/pkg/apis/meta/v1/validation), every problem at once. */
-    private static void validate(JsonNode body, String queryPolicy, List<String> queryDryRun) {
+    private static void validate(JsonNode body, String queryPolicy, String queryOrphan, List<String> queryDryRun) {
         List<Cause> causes = new ArrayList<>();
-        boolean bodyPolicy = body.hasNonNull("propagationPolicy");
-        String policy = bodyPolicy ? body.get("propagationPolicy").asText() : queryPolicy;
-        if (bodyPolicy && body.hasNonNull("orphanDependents")) {
+        String policy = body.hasNonNull("propagationPolicy") ? body.get("propagationPolicy").asText() : queryPolicy;
+        // Both given, in the body or the query (which stands where the body is silent), as the options decode.
+        boolean orphan = body.hasNonNull("orphanDependents") || queryOrphan != null;
+        if (policy != null && orphan) {
             causes.add(new Cause("FieldValueInvalid", "Invalid value: " + GoValues.quote(policy)
                     + ": orphanDependents and deletionPropagation cannot be both set", "propagationPolicy"));
         }

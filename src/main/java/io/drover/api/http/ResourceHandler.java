@@ -25,6 +25,7 @@ import io.drover.api.patch.PatchException;
 import io.drover.api.patch.PatchSchema;
 import io.drover.api.patch.StrategicMergePatch;
 import io.drover.api.storage.DeleteOptions;
+import io.drover.api.storage.Deletion;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.storage.WritePart;
@@ -567,10 +568,13 @@ final class ResourceHandler {
         if (path.subresource() != null) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
-        ObjectNode last = storage.delete(path.type(), path.namespace(), path.name(), options);
-        boolean pending = last.path("metadata").hasNonNull("deletionTimestamp");
-        send(response, pending && options.acceptedWhenPending() ? 202 : 200, pending || path.type().deleteAnswersObject() ? last
-                : success(path.name(), path.type(), last.path("metadata").path("uid").asText()));
+        Deletion done = storage.delete(path.type(), path.namespace(), path.name(), options);
+        ObjectNode last = done.object();
+        // The handler's answer: 202 only for orphanDependents false while the object stays; the object
+        // while it stays, and once gone for the kinds whose registry returns it (finalizeDelete).
+        send(response, !done.removed() && options.acceptedWhenPending() ? 202 : 200,
+                !done.removed() || path.type().deleteAnswersObject() ? last
+                        : success(path.name(), path.type(), last.path("metadata").path("uid").asText()));
     }
 
     /**

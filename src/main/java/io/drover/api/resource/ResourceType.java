@@ -86,11 +86,12 @@ public record ResourceType(
     }
 
     /**
-     * Whether a delete that removes the object at once answers the deleted object rather than a
-     * Status: Kubernetes' registries of pods and services do (ReturnDeletedObject).
+     * Whether a delete that removes the object answers the deleted object rather than a Status:
+     * Kubernetes' registries of pods, services, namespaces and service accounts do (ReturnDeletedObject).
      */
     public boolean deleteAnswersObject() {
-        return group.isEmpty() && (plural.equals("pods") || plural.equals("services"));
+        return group.isEmpty() && (plural.equals("pods") || plural.equals("services") || plural.equals("namespaces")
+                || plural.equals("serviceaccounts"));
     }
 
     public boolean hasSubresource(String name) {

@@ -2,7 +2,6 @@ package io.drover.api.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
@@ -24,9 +23,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -173,7 +170,7 @@ public final class ObjectStorage {
         String key = type.storageKey(namespace, name);
         if (dryRun) {
             if (store.get(key).isPresent()) {
-                throw ApiException.alreadyExists(type, name);
+                throw alreadyExists(type, key, name);
             }
             return allocating(type, object, true, () -> object);
         }
@@ -181,10 +178,20 @@ public final class ObjectStorage {
             return allocating(type, object, false,
                     () -> codec.written(object, store.create(key, codec.encode(object))));
         } catch (KeyExistsException e) {
-            throw ApiException.alreadyExists(type, name);
+            throw alreadyExists(type, key, name);
         } catch (ValueTooLargeException e) {
             throw ApiException.tooLarge("object is too large: " + e.getMessage());
         }
+    }
+
+    /**
+     * The 409 of a create whose name is taken, saying so when the object holding it is being deleted,
+     * as the generic store's Create does ("object is being deleted: ..."): the name is free once it goes.
+     */
+    private ApiException alreadyExists(ResourceType type, String key, String name) {
+        ApiException taken = ApiException.alreadyExists(type, name);
+        boolean deleting = store.get(key).map(kv -> isDeleting(codec.decode(kv))).orElse(false);
+        return deleting ? taken.withMessage("object is being deleted: " + taken.getMessage()) : taken;
     }
 
     /**
@@ -394,24 +401,18 @@ public final class ObjectStorage {
         return next;
     }
 
-    /** The finalizers the garbage collector acts on, which a delete's propagation policy sets. */
-    private static final List<String> GC_FINALIZERS = List.of("orphan", "foregroundDeletion");
-
-    private static Set<String> finalizerSet(JsonNode metadata) {
-        Set<String> set = new HashSet<>();
-        metadata.path("finalizers").forEach(f -> set.add(f.asText()));
-        return set;
-    }
-
     private static boolean isDeleting(JsonNode object) {
         return object.path("metadata").hasNonNull("deletionTimestamp");
     }
 
     /**
-     * Deletes an object, or marks it for deletion when finalizers hold it (setting
-     * deletionTimestamp). Returns the object as it was last.
+     * Deletes an object, as kube-apiserver's generic store does (its namespace registry for namespaces):
+     * a pod on a node is marked for graceful deletion, an object that finalizers hold (the garbage
+     * collector's, which the propagation policy sets, among them) is marked for deletion, and anything
+     * else is removed. A pod deleted with grace period 0 is marked first and then removed, so a watch sees
+     * it go with its deletionTimestamp, as there.
      */
-    public ObjectNode delete(ResourceType type, String namespace, String name, DeleteOptions options) {
+    public Deletion delete(ResourceType type, String namespace, String name, DeleteOptions options) {
         if (isNamespace(type) && UNDELETABLE_NAMESPACES.contains(name)) {
             throw new ApiException(403, "Forbidden", "namespaces \"" + name
                     + "\" is forbidden: this namespace may not be deleted", type, name, List.of());
@@ -420,80 +421,87 @@ public final class ObjectStorage {
             KeyValue kv = read(type, namespace, name);
             ObjectNode stored = codec.decode(kv);
             checkPreconditions(type, name, stored, options);
-            ObjectNode metadata = stored.withObject("metadata");
-            List<String> finalizers = new ArrayList<>();
-            metadata.path("finalizers").forEach(f -> finalizers.add(f.asText()));
-            boolean heldBySpec = isNamespace(type) && !stored.path("spec").path("finalizers").isEmpty();
-            if (heldBySpec && isDeleting(stored)) {
-                // kube-apiserver's namespace registry: a second delete cannot hurry the controller along.
-                throw ApiException.conflict(type, name, "The system is ensuring all content is removed from this "
-                        + "namespace.  Upon completion, this namespace will automatically be purged by the system.");
-            }
-            long grace = PodGrace.seconds(type, stored, options.gracePeriodSeconds());
-            if (grace > 0 && !PodGrace.shortens(stored, grace)) {
-                return stored;
-            }
-            if (grace > 0) {
-                // A pod on a node is deleted by its node agent once its containers have stopped.
-                metadata.put("deletionTimestamp", Instant.now(clock).plusSeconds(grace)
-                        .truncatedTo(ChronoUnit.SECONDS).toString());
-                metadata.put("deletionGracePeriodSeconds", grace);
-                if (options.dryRun()) {
-                    return stored; // as the delete would leave it, unwritten
-                }
-                try {
-                    return codec.written(stored, store.update(kv.key(), codec.encode(stored), kv.modRevision()));
-                } catch (ConflictException e) {
-                    if (e.keyMissing()) {
-                        throw ApiException.notFound(type, name);
-                    }
-                    continue;
-                }
-            }
-            // deletionFinalizersForGarbageCollection: a policy given (also to an object being deleted) replaces
-            // the garbage collector's finalizer, Background removing it; without one the object keeps its own.
-            if (options.propagationPolicy() != null) {
-                finalizers.removeAll(GC_FINALIZERS);
-                switch (options.propagationPolicy()) {
-                    case "Foreground" -> finalizers.add("foregroundDeletion");
-                    case "Orphan" -> finalizers.add("orphan");
-                    default -> { }
-                }
-            }
-            boolean deleteNow = finalizers.isEmpty() && !heldBySpec;
-            boolean unchanged = isDeleting(stored) && Set.copyOf(finalizers).equals(finalizerSet(metadata));
-            if (!deleteNow && !unchanged) {
-                if (!finalizers.isEmpty()) {
-                    ArrayNode list = metadata.putArray("finalizers");
-                    finalizers.forEach(list::add);
-                }
-                if (!isDeleting(stored)) {
-                    metadata.put("deletionTimestamp", now());
-                    metadata.put("deletionGracePeriodSeconds", 0);
-                }
-                if (isNamespace(type)) {
-                    stored.withObject("status").put("phase", "Terminating");
-                }
-            }
-            if (options.dryRun()) {
-                return stored; // as the delete would leave it (deleted at once: as it was), unwritten
-            }
             try {
-                if (deleteNow) {
-                    store.delete(kv.key(), kv.modRevision());
-                    return stored;
+                if (isNamespace(type) && (!isDeleting(stored) || !stored.path("spec").path("finalizers").isEmpty())) {
+                    return markNamespace(kv, stored, options);
                 }
-                if (unchanged) {
-                    return stored;
+                Deletion done = deleteObject(type, kv, stored, options);
+                if (done != null) {
+                    return done;
                 }
-                return codec.written(stored, store.update(kv.key(), codec.encode(stored), kv.modRevision()));
             } catch (ConflictException e) {
                 if (e.keyMissing()) {
                     throw ApiException.notFound(type, name);
                 }
                 // Changed meanwhile: decide again on the newest version.
+            } catch (ValueTooLargeException e) {
+                throw ApiException.tooLarge("object is too large: " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The namespace registry's Delete before the generic one: a first delete marks the namespace
+     * Terminating (deletionTimestamp, no grace period) whatever its spec.finalizers, with the garbage
+     * collector's finalizers the options ask for; a later one, while spec.finalizers remain, answers the
+     * namespace unchanged. Only once they are released does a delete go on to the generic store.
+     */
+    private Deletion markNamespace(KeyValue kv, ObjectNode stored, DeleteOptions options) {
+        if (isDeleting(stored)) {
+            return new Deletion(stored, false);
+        }
+        ObjectNode next = stored.deepCopy();
+        next.withObject("metadata").put("deletionTimestamp", now());
+        next.withObject("status").put("phase", "Terminating");
+        DeletionMarks.applyNamespace(next.withObject("metadata"), options);
+        if (options.dryRun()) {
+            return new Deletion(next, false);
+        }
+        return new Deletion(codec.written(next, store.update(kv.key(), codec.encode(next), kv.modRevision())), false);
+    }
+
+    /**
+     * The generic store's Delete (updateForGracefulDeletionAndFinalizers, then the delete itself) on
+     * the version read; null when the object was changed meanwhile and the delete must decide again.
+     */
+    private Deletion deleteObject(ResourceType type, KeyValue kv, ObjectNode stored, DeleteOptions options) {
+        ObjectNode next = stored.deepCopy();
+        PodGrace.Decision grace = PodGrace.beforeDelete(type, next, options.gracePeriodSeconds(), clock.instant());
+        if (grace.outcome() == PodGrace.Outcome.PENDING) {
+            // A pending graceful deletion: neither its deadline nor its finalizers change.
+            return new Deletion(stored, false);
+        }
+        ObjectNode metadata = next.withObject("metadata");
+        DeletionMarks.applyGarbageCollection(metadata, options);
+        boolean pendingFinalizers = !metadata.path("finalizers").isEmpty();
+        if (!grace.graceful() && !pendingFinalizers) {
+            if (!options.dryRun()) {
+                store.delete(kv.key(), kv.modRevision());
+            }
+            return new Deletion(stored, true); // as it was last, whatever the options would have changed
+        }
+        if (!grace.graceful()) {
+            DeletionMarks.markAsDeleting(metadata, clock.instant());
+        }
+        boolean removeNow = grace.graceful() && grace.seconds() == 0 && !pendingFinalizers;
+        if (options.dryRun()) {
+            return new Deletion(next, removeNow);
+        }
+        ObjectNode marked = next.equals(stored) ? stored
+                : codec.written(next, store.update(kv.key(), codec.encode(next), kv.modRevision()));
+        if (!removeNow) {
+            return new Deletion(marked, false);
+        }
+        long revision = Long.parseLong(marked.path("metadata").path("resourceVersion").asText());
+        try {
+            store.delete(kv.key(), revision);
+        } catch (ConflictException e) {
+            if (!e.keyMissing()) {
+                return null; // changed after the mark: the next attempt finds it marked with grace 0
+            }
+            // Deleted by someone else meanwhile (the node agent): gone all the same.
+        }
+        return new Deletion(marked, true);
     }
 
     /**

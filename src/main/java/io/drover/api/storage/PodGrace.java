@@ -1,39 +1,99 @@
 package io.drover.api.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 /**
- * Graceful deletion of pods, as Kubernetes does it: a pod bound to a node and still running is not
- * removed by DELETE but marked with deletionTimestamp = now + grace period; its node agent stops
- * the containers and then deletes it with grace period 0. An unbound or finished pod goes at once.
+ * Graceful deletion of pods, as kube-apiserver's rest.BeforeDelete and the pod strategy's
+ * CheckGracefulDelete do it: the first DELETE marks the pod with deletionTimestamp = now + grace
+ * period (0 for an unbound or finished pod, which then goes at once); its node agent stops the
+ * containers and deletes it with grace period 0. A later DELETE may only shorten the grace period,
+ * and the deadline moves with it (old deadline - old period + new period); one without a grace
+ * period, or with one as long, leaves a pending deletion alone.
  */
 final class PodGrace {
     /** Kubernetes' default terminationGracePeriodSeconds. */
     static final long DEFAULT_SECONDS = 30;
 
-    private PodGrace() {}
-
-    /** The grace period this delete gives the object; 0 when it goes at once. */
-    static long seconds(ResourceType type, JsonNode object, Long requested) {
-        if (!type.group().isEmpty() || !type.plural().equals("pods")) {
-            return 0;
-        }
-        String phase = object.path("status").path("phase").asText("");
-        boolean running = !object.path("spec").path("nodeName").asText("").isEmpty()
-                && !phase.equals("Succeeded") && !phase.equals("Failed");
-        if (!running) {
-            return 0;
-        }
-        if (requested != null) {
-            return requested;
-        }
-        return object.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_SECONDS);
+    /** What BeforeDelete decided for an object. */
+    enum Outcome {
+        /** Not deleted gracefully: the kind has no grace period, or the one it had is over (0). */
+        NOT_GRACEFUL,
+        /** Already being deleted gracefully and this delete does not shorten it: nothing to do. */
+        PENDING,
+        /** Marked (again) for graceful deletion: deletionTimestamp and deletionGracePeriodSeconds set. */
+        GRACEFUL
     }
 
-    /** Whether the grace period is new or shorter than the one already running (it never grows). */
-    static boolean shortens(JsonNode object, long grace) {
-        JsonNode current = object.path("metadata").get("deletionGracePeriodSeconds");
-        return !object.path("metadata").hasNonNull("deletionTimestamp") || current == null || grace < current.asLong();
+    /**
+     * The decision, and for {@link Outcome#GRACEFUL} the grace period now set.
+     *
+     * @param outcome what the delete does
+     * @param seconds the grace period set; 0 unless graceful
+     */
+    record Decision(Outcome outcome, long seconds) {
+        static final Decision NOT_GRACEFUL = new Decision(Outcome.NOT_GRACEFUL, 0);
+        static final Decision PENDING = new Decision(Outcome.PENDING, 0);
+
+        boolean graceful() {
+            return outcome == Outcome.GRACEFUL;
+        }
+    }
+
+    private PodGrace() {}
+
+    /**
+     * rest.BeforeDelete for {@code object} (a copy, which it marks when the delete is graceful).
+     *
+     * @param requested the DELETE's gracePeriodSeconds (already 1 for a negative one), null for none
+     */
+    static Decision beforeDelete(ResourceType type, ObjectNode object, Long requested, Instant now) {
+        if (!type.group().isEmpty() || !type.plural().equals("pods")) {
+            return Decision.NOT_GRACEFUL;
+        }
+        ObjectNode metadata = object.withObject("metadata");
+        JsonNode current = metadata.get("deletionGracePeriodSeconds");
+        if (current != null && current.isNumber() && current.asLong() < 0) {
+            metadata.put("deletionGracePeriodSeconds", 1);
+        }
+        if (metadata.hasNonNull("deletionTimestamp")) {
+            long period = metadata.path("deletionGracePeriodSeconds").asLong(0);
+            if (period == 0) {
+                // Marked with grace 0 (a delete that failed after its update, or finalizers): delete now.
+                return Decision.NOT_GRACEFUL;
+            }
+            if (requested == null || requested >= period) {
+                return Decision.PENDING;
+            }
+            Instant deadline = Instant.parse(metadata.get("deletionTimestamp").asText())
+                    .minusSeconds(period).plusSeconds(requested);
+            metadata.put("deletionTimestamp", deadline.toString());
+            metadata.put("deletionGracePeriodSeconds", requested);
+            return new Decision(Outcome.GRACEFUL, requested);
+        }
+        long period = checkGracefulDelete(object, requested);
+        metadata.put("deletionTimestamp", now.plusSeconds(period).truncatedTo(ChronoUnit.SECONDS).toString());
+        metadata.put("deletionGracePeriodSeconds", period);
+        // The first mark tells the object's controllers to stand back: a new generation, as for other kinds.
+        long generation = metadata.path("generation").asLong(0);
+        if (generation > 0) {
+            metadata.put("generation", generation + 1);
+        }
+        return new Decision(Outcome.GRACEFUL, period);
+    }
+
+    /** podStrategy.CheckGracefulDelete: the grace period a pod gets, 0 when it is not running on a node. */
+    private static long checkGracefulDelete(JsonNode pod, Long requested) {
+        long period = requested != null ? requested
+                : pod.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_SECONDS);
+        String phase = pod.path("status").path("phase").asText("");
+        if (pod.path("spec").path("nodeName").asText("").isEmpty() || phase.equals("Succeeded")
+                || phase.equals("Failed")) {
+            return 0;
+        }
+        return period;
     }
 }

@@ -17,7 +17,10 @@ public enum WritePart {
      * change); its own part for the managedFields entry it records ({@code subresource: scale}).
      */
     SCALE(ResourceType.SCALE),
-    /** A namespace's finalize subresource: {@code spec.finalizers} only (how a stuck namespace is released). */
+    /**
+     * A namespace's finalize subresource (how a stuck namespace is released): the namespace as sent, spec.finalizers
+     * included, but its status, as namespaceFinalizeStrategy.PrepareForUpdate resets only that.
+     */
     FINALIZE(ResourceType.FINALIZE);
 
     private final String subresource;
@@ -51,20 +54,19 @@ public enum WritePart {
     }
 
     /**
-     * What a write of this part makes of {@code current}: {@code desired} itself for the object; for a
-     * subresource, {@code current} with that part taken from {@code desired}, and its resourceVersion (a
+     * What a write of this part makes of {@code current}: {@code desired} itself for the object and for
+     * finalize; for another subresource, {@code current} with that part taken from {@code desired}, and its resourceVersion (a
      * precondition), as Kubernetes' subresource strategies reset everything else (the request's
      * managedFields too). Neither argument is modified.
      */
     public ObjectNode confine(ObjectNode current, ObjectNode desired) {
-        if (this == MAIN) {
-            return desired;
+        if (this == MAIN || this == FINALIZE) {
+            return desired; // the store keeps the status of a kind with a status subresource
         }
         ObjectNode next = current.deepCopy();
         switch (this) {
             case STATUS -> copy(desired, next, "status");
             case SCALE -> copy(desired.path("spec"), next.withObject("spec"), "replicas");
-            case FINALIZE -> copy(desired.path("spec"), next.withObject("spec"), "finalizers");
             default -> copy(desired.path("spec"), next.withObject("spec"), "ephemeralContainers");
         }
         // Its uid is a precondition too, as a PUT body's is (the store checks it).

@@ -27,11 +27,27 @@ final class NamespaceStrategy extends KindStrategy {
     /** spec.finalizers as Kubernetes' ValidateNamespace checks them (reported on the list, not the item). */
     @Override
     public List<Cause> validateCreate(ObjectNode namespace) {
+        return finalizerNames(namespace, false);
+    }
+
+    /**
+     * spec.finalizers as ValidateNamespaceFinalizeUpdate checks them, each at its index ({@code spec.finalizers[1]}):
+     * only the finalize subresource changes them, an update of the namespace keeps the stored ones.
+     */
+    @Override
+    List<Cause> validateUpdated(ObjectNode namespace) {
+        return finalizerNames(namespace, true);
+    }
+
+    private static List<Cause> finalizerNames(ObjectNode namespace, boolean indexed) {
         List<Cause> causes = new ArrayList<>();
+        int i = 0;
         for (JsonNode finalizer : namespace.path("spec").path("finalizers")) {
             String name = finalizer.asText();
-            causes.addAll(Causes.invalidEach("spec.finalizers", name, NameRules.qualifiedName(name)));
-            causes.addAll(ObjectMetaValidation.kubeFinalizerName(name, "spec.finalizers"));
+            String field = indexed ? "spec.finalizers[" + i + "]" : "spec.finalizers";
+            causes.addAll(Causes.invalidEach(field, name, NameRules.qualifiedName(name)));
+            causes.addAll(ObjectMetaValidation.kubeFinalizerName(name, field));
+            i++;
         }
         return causes;
     }

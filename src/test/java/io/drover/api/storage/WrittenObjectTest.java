@@ -69,7 +69,7 @@ class WrittenObjectTest {
         assertThat(updated.path("metadata").path("resourceVersion").asText()).isNotEqualTo(createdVersion);
         assertIsWhatIsStored(updated, "b");
 
-        ObjectNode marked = storage.delete(CONFIGMAPS, "default", "b", DeleteOptions.defaults());
+        ObjectNode marked = storage.delete(CONFIGMAPS, "default", "b", DeleteOptions.defaults()).object();
         assertThat(marked.path("metadata").has("deletionTimestamp")).isTrue();
         assertIsWhatIsStored(marked, "b");
     }
