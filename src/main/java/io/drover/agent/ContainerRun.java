@@ -26,6 +26,8 @@ final class ContainerRun {
     volatile Mode mode = Mode.WAITING;
     volatile TaskHandle handle;
     Instant startedAt;
+    /** Until when a task this agent started may not count as ready (see PodWorker.READY_AFTER_RUNNING); null after. */
+    Instant readyFrom;
     int restartCount;
     /** The latest exit, and the one before it. */
     ContainerStateTerminated lastExit;

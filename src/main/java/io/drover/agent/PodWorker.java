@@ -71,6 +71,13 @@ final class PodWorker implements Reconciler {
     private static final Duration STOP_RETRY_MAX = Duration.ofSeconds(30);
     /** How soon a pod that reuses the name of one still stopping looks again. */
     private static final Duration STOPPING_RECHECK = Duration.ofMillis(200);
+    /**
+     * How long a container this agent started must run before it may count as ready. kubelet learns of a
+     * start at its next relist of the runtime, up to a second later, so a process that exits at once is
+     * never Ready there; without this a command that fails at once was Ready for an instant at each start,
+     * and a rollout took that for an available pod. Short of kubelet's second, so a restart stays quick.
+     */
+    static final Duration READY_AFTER_RUNNING = Duration.ofMillis(200);
     static final Duration ORPHAN_GRACE = Duration.ofSeconds(2);
     static final long DEFAULT_GRACE_SECONDS = 30;
     /** A start that failed is looked at again at once, to enter its back-off. */
@@ -247,6 +254,10 @@ final class PodWorker implements Reconciler {
             killIfProbeFailed(pod, c, cr);
             restartIfDefinitionChanged(pod, c, cr);
             if (cr.mode == ContainerRun.Mode.RUNNING) {
+                Duration settling = settling(cr);
+                if (settling != null && (next == null || settling.compareTo(next) < 0)) {
+                    next = settling; // to write Ready once it has run long enough
+                }
                 continue;
             }
             if (!initialized) {
@@ -313,8 +324,24 @@ final class PodWorker implements Reconciler {
     }
 
     private ContainerHealth health(Pod pod, Container c, ContainerRun cr) {
-        return cr.mode != ContainerRun.Mode.RUNNING ? ContainerHealth.NOT_RUNNING
-                : probes.health(pod.getMetadata().getUid(), c.getName(), instanceId(cr.handle));
+        if (cr.mode != ContainerRun.Mode.RUNNING) {
+            return ContainerHealth.NOT_RUNNING;
+        }
+        ContainerHealth health = probes.health(pod.getMetadata().getUid(), c.getName(), instanceId(cr.handle));
+        return settling(cr) != null ? health.notReady() : health;
+    }
+
+    /** How long a running container has yet to run before it may be ready, or null once it has. */
+    private Duration settling(ContainerRun cr) {
+        if (cr.readyFrom == null) {
+            return null;
+        }
+        Duration left = Duration.between(clock.instant(), cr.readyFrom);
+        if (!left.isPositive()) {
+            cr.readyFrom = null;
+            return null;
+        }
+        return left;
     }
 
     /** The running containers and sidecars as the probes see them; a restart is a new instance id. */
@@ -512,6 +539,7 @@ final class PodWorker implements Reconciler {
         cr.image = text(c.getImage());
         cr.definitionChanged = false;
         cr.startedAt = runtime.inspect(handle).map(TaskStatus::startedAt).orElse(clock.instant());
+        cr.readyFrom = clock.instant().plus(READY_AFTER_RUNNING);
         cr.waitingReason = null;
         cr.waitingMessage = null;
         watch(key, handle);

@@ -97,10 +97,10 @@ class NodeAgentIT {
     @Test
     void runsAPodAndStopsItsProcessOnGracefulDelete() throws Exception {
         Pod pod = create(pod("hello", "Always", "sh", "-c", "echo hi; echo $HOSTNAME; sleep 1000"));
+        // Ready follows Running once the process has run for a moment (PodWorker.READY_AFTER_RUNNING).
         Pod running = awaitPod("hello", p -> "Running".equals(p.getStatus().getPhase())
-                && status(p).getState().getRunning() != null);
+                && status(p).getState().getRunning() != null && Boolean.TRUE.equals(status(p).getReady()));
         ContainerStatus status = status(running);
-        assertThat(status.getReady()).isTrue();
         assertThat(status.getRestartCount()).isZero();
         assertThat(running.getStatus().getPodIP()).isNotEmpty();
         assertThat(running.getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus())
@@ -202,6 +202,26 @@ class NodeAgentIT {
                 .isEqualTo("Running");
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream()
                 .anyMatch(e -> e.getReason().equals("BackOff")));
+    }
+
+    @Test
+    void aContainerThatExitsAtOnceIsNeverReady() {
+        List<Pod> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (Watch watch = CLUSTER.client().pods().inNamespace("default").withName("instant").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, Pod resource) {
+                seen.add(resource);
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {}
+        })) {
+            create(pod("instant", "Always", "false"));
+            awaitPod("instant", p -> status(p) != null && status(p).getRestartCount() >= 2);
+        }
+        // kubelet never sees such a process running, so it is never Ready; a rollout would count it available.
+        assertThat(seen).isNotEmpty().allSatisfy(p -> assertThat(p.getStatus() == null || status(p) == null
+                || !Boolean.TRUE.equals(status(p).getReady())).isTrue());
     }
 
     @Test
