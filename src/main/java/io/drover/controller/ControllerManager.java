@@ -125,7 +125,8 @@ public final class ControllerManager implements AutoCloseable {
         nodeLeases.addEventHandler(EventHandlers.onChange(lease -> nodeLifecycle.enqueue(lease.getMetadata().getName())));
 
         OwnerGraph graph = new OwnerGraph();
-        Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));
+        GarbageCollector collector = new GarbageCollector(client, graph, registry, Clock.systemUTC());
+        Controller gc = controller("garbage-collector", collector);
         for (ResourceType type : oneVersionPerResource(registry)) {
             SharedIndexInformer<GenericKubernetesResource> informer = Informers.keepWatching(metadataClient
                     .genericKubernetesResources(ApiClients.context(type)).inAnyNamespace().runnableInformer(0));
@@ -136,12 +137,17 @@ public final class ControllerManager implements AutoCloseable {
             informer.addEventHandler(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(GenericKubernetesResource obj) {
-                    graph.upsert(type, obj).forEach(gc::enqueue);
+                    changed(graph.upsert(type, obj));
                 }
 
                 @Override
                 public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-                    graph.upsert(type, newObj).forEach(gc::enqueue);
+                    changed(graph.upsert(type, newObj));
+                }
+
+                private void changed(OwnerGraph.Changes changes) {
+                    changes.affected().forEach(gc::enqueue);
+                    changes.invalidNamespaces().forEach(collector::reportInvalidNamespace);
                 }
 
                 @Override
