@@ -27,7 +27,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the built-in controllers (namespace lifecycle, default service accounts and their token Secrets, ClusterRole
+ * Starts the built-in controllers (namespace lifecycle, system namespaces kept, default service accounts and their token Secrets, ClusterRole
  * aggregation, garbage collection of objects and of orphaned pods, node lifecycle with taint eviction, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
@@ -68,6 +68,15 @@ public final class ControllerManager implements AutoCloseable {
         namespaces.addEventHandler(EventHandlers.onChange(ns -> {
             namespaceController.enqueue(ns.getMetadata().getName());
             serviceAccounts.enqueue(ns.getMetadata().getName());
+        }));
+        Controller systemNamespaces = controller("system-namespaces-controller",
+                new SystemNamespaceController(client, namespaces));
+        // Each name comes back every minute by itself; a deletion brings it at once.
+        SystemNamespaceController.NAMESPACES.forEach(systemNamespaces::enqueue);
+        namespaces.addEventHandler(EventHandlers.onChange(ns -> { }, ns -> {
+            if (SystemNamespaceController.keeps(ns.getMetadata().getName())) {
+                systemNamespaces.enqueue(ns.getMetadata().getName());
+            }
         }));
         SharedIndexInformer<ServiceAccount> accounts = Informers.keepWatching(client.serviceAccounts().inAnyNamespace().runnableInformer(0));
         informers.add(accounts);

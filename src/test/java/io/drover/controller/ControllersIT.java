@@ -100,6 +100,19 @@ class ControllersIT {
     }
 
     @Test
+    void aDeletedSystemNamespaceIsCreatedAgain() {
+        String before = CLUSTER.client().namespaces().withName("kube-node-lease").get().getMetadata().getUid();
+        CLUSTER.client().namespaces().withName("kube-node-lease").delete();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            var ns = CLUSTER.client().namespaces().withName("kube-node-lease").get();
+            assertThat(ns).isNotNull();
+            assertThat(ns.getMetadata().getUid()).isNotEqualTo(before);
+            assertThat(ns.getStatus().getPhase()).isEqualTo("Active");
+        });
+    }
+
+    @Test
     void aTerminatingNamespaceRefusesNewContentUntilItIsGone() {
         String ns = newNamespace("held");
         CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
