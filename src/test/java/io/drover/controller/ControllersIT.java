@@ -112,6 +112,68 @@ class ControllersIT {
         });
     }
 
+    private static String conditions(String ns) {
+        var status = CLUSTER.client().namespaces().withName(ns).get().getStatus();
+        return status.getConditions() == null ? "" : status.getConditions().stream()
+                .map(c -> c.getType() + " " + c.getStatus() + " " + c.getReason() + " " + c.getMessage())
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static final String ALL_REMOVED = """
+            NamespaceDeletionDiscoveryFailure False ResourcesDiscovered All resources successfully discovered
+            NamespaceDeletionGroupVersionParsingFailure False ParsedGroupVersions All legacy kube types successfully parsed
+            NamespaceDeletionContentFailure False ContentDeleted All content successfully deleted, may be waiting on finalization
+            NamespaceContentRemaining False ContentRemoved All content successfully removed
+            NamespaceFinalizersRemaining False ContentHasNoFinalizers All content-preserving finalizers finished""";
+
+    private static void finalize(String ns, String... finalizers) {
+        var namespace = CLUSTER.client().namespaces().withName(ns).get();
+        namespace.getSpec().setFinalizers(List.of(finalizers));
+        CLUSTER.client().raw("/api/v1/namespaces/" + ns + "/finalize", "PUT", namespace);
+    }
+
+    @Test
+    void anEmptyNamespaceHeldByAnotherFinalizerSaysItsContentIsRemoved() {
+        String ns = newNamespace("held-spec");
+        finalize(ns, "kubernetes", "example.com/x");
+        CLUSTER.client().namespaces().withName(ns).delete();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(ns)).isEqualTo(ALL_REMOVED));
+        await().atMost(WAIT).until(() -> CLUSTER.client().namespaces().withName(ns).get().getSpec().getFinalizers()
+                .equals(List.of("example.com/x")));
+        finalize(ns);
+        await().atMost(WAIT).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
+    }
+
+    @Test
+    void theRemainingContentConditionsClearOnceTheContentIsGone() {
+        String ns = CLUSTER.client().namespaces().resource(new NamespaceBuilder().withNewMetadata()
+                .withGenerateName("held-meta-").addToFinalizers("example.com/meta").endMetadata().build()).create()
+                .getMetadata().getName();
+        CLUSTER.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("held").addToFinalizers("example.com/hold").endMetadata().build()).create();
+        CLUSTER.client().namespaces().withName(ns).delete();
+        try {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(ns))
+                    .contains("NamespaceContentRemaining True SomeResourcesRemain Some resources are remaining: "
+                            + "secrets. has 1 resource instances")
+                    .contains("NamespaceFinalizersRemaining True SomeFinalizersRemain Some content in the namespace "
+                            + "has finalizers remaining: example.com/hold in 1 resource instances"));
+
+            CLUSTER.client().secrets().inNamespace(ns).withName("held").edit(x -> {
+                x.getMetadata().setFinalizers(List.of());
+                return x;
+            });
+            await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(ns)).isEqualTo(ALL_REMOVED));
+        } finally {
+            CLUSTER.client().namespaces().withName(ns).edit(n -> {
+                n.getMetadata().setFinalizers(List.of());
+                return n;
+            });
+        }
+        await().atMost(WAIT).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
+    }
+
     @Test
     void aTerminatingNamespaceRefusesNewContentUntilItIsGone() {
         String ns = newNamespace("held");
