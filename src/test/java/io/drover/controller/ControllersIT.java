@@ -264,9 +264,33 @@ class ControllersIT {
             assertThat(collector.reconcile(key)).isInstanceOf(Result.RequeueAfter.class);
             assertThat(client.pods().inNamespace(ns).withName("orphan").get()).isNotNull();
 
-            clock.advance(PodGarbageCollector.QUARANTINE.plusSeconds(1));
-            assertThat(collector.reconcile(key)).isInstanceOf(Result.Done.class);
-            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("orphan").get() == null);
+            List<Pod> seen = new CopyOnWriteArrayList<>();
+            try (var watch = client.pods().inNamespace(ns).withName("orphan").watch(
+                    new io.fabric8.kubernetes.client.Watcher<Pod>() {
+                        @Override
+                        public void eventReceived(Action action, Pod pod) {
+                            seen.add(pod);
+                        }
+
+                        @Override
+                        public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                        }
+                    })) {
+                clock.advance(PodGarbageCollector.QUARANTINE.plusSeconds(1));
+                assertThat(collector.reconcile(key)).isInstanceOf(Result.Done.class);
+                await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("orphan").get() == null);
+                // Before it went: Failed, with the reason of its disruption.
+                await().atMost(WAIT).untilAsserted(() -> assertThat(seen).anySatisfy(p -> {
+                    assertThat(p.getStatus()).isNotNull();
+                    assertThat(p.getStatus().getPhase()).isEqualTo("Failed");
+                    assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
+                        assertThat(c.getType()).isEqualTo("DisruptionTarget");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isEqualTo("DeletionByPodGC");
+                        assertThat(c.getMessage()).isEqualTo("PodGC: node no longer exists");
+                    });
+                }));
+            }
         } finally {
             pods.close();
             nodes.close();
