@@ -28,8 +28,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the built-in controllers (namespace lifecycle, default service accounts and their token Secrets, the root CA
- * ConfigMap of each namespace, ClusterRole
+ * Starts the built-in controllers (namespace lifecycle, system namespaces kept, default service accounts and their token
+ * Secrets, the root CA ConfigMap of each namespace, ClusterRole
  * aggregation, garbage collection of objects and of orphaned pods, node lifecycle with taint eviction, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
@@ -78,6 +78,15 @@ public final class ControllerManager implements AutoCloseable {
             namespaceController.enqueue(ns.getMetadata().getName());
             serviceAccounts.enqueue(ns.getMetadata().getName());
             rootCaPublisher.enqueue(ns.getMetadata().getName());
+        }));
+        Controller systemNamespaces = controller("system-namespaces-controller",
+                new SystemNamespaceController(client, namespaces));
+        // Each name comes back every minute by itself; a deletion brings it at once.
+        SystemNamespaceController.NAMESPACES.forEach(systemNamespaces::enqueue);
+        namespaces.addEventHandler(EventHandlers.onChange(ns -> { }, ns -> {
+            if (SystemNamespaceController.keeps(ns.getMetadata().getName())) {
+                systemNamespaces.enqueue(ns.getMetadata().getName());
+            }
         }));
         SharedIndexInformer<ServiceAccount> accounts = Informers.keepWatching(client.serviceAccounts().inAnyNamespace().runnableInformer(0));
         informers.add(accounts);
@@ -135,7 +144,8 @@ public final class ControllerManager implements AutoCloseable {
         nodeLeases.addEventHandler(EventHandlers.onChange(lease -> nodeLifecycle.enqueue(lease.getMetadata().getName())));
 
         OwnerGraph graph = new OwnerGraph();
-        Controller gc = controller("garbage-collector", new GarbageCollector(client, graph, registry));
+        GarbageCollector collector = new GarbageCollector(client, graph, registry, Clock.systemUTC());
+        Controller gc = controller("garbage-collector", collector);
         for (ResourceType type : oneVersionPerResource(registry)) {
             SharedIndexInformer<GenericKubernetesResource> informer = Informers.keepWatching(metadataClient
                     .genericKubernetesResources(ApiClients.context(type)).inAnyNamespace().runnableInformer(0));
@@ -146,12 +156,17 @@ public final class ControllerManager implements AutoCloseable {
             informer.addEventHandler(new ResourceEventHandler<>() {
                 @Override
                 public void onAdd(GenericKubernetesResource obj) {
-                    graph.upsert(type, obj).forEach(gc::enqueue);
+                    changed(graph.upsert(type, obj));
                 }
 
                 @Override
                 public void onUpdate(GenericKubernetesResource oldObj, GenericKubernetesResource newObj) {
-                    graph.upsert(type, newObj).forEach(gc::enqueue);
+                    changed(graph.upsert(type, newObj));
+                }
+
+                private void changed(OwnerGraph.Changes changes) {
+                    changes.affected().forEach(gc::enqueue);
+                    changes.invalidNamespaces().forEach(collector::reportInvalidNamespace);
                 }
 
                 @Override

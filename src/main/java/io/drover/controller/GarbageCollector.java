@@ -4,34 +4,64 @@ import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Kubernetes' garbage collector over ownerReferences: a dependent whose owners are all gone is
- * deleted; an owner deleted in the foreground keeps its "foregroundDeletion" finalizer until its
- * dependents are gone; an owner deleted with the orphan policy first strips itself from its
- * dependents' ownerReferences. Keys are uids; the {@link OwnerGraph} says who depends on whom.
+ * Kubernetes' garbage collector over ownerReferences, as kube-controller-manager's attemptToDeleteItem judges an
+ * object: its references are solid (the owner exists), dangling (it does not) or waiting (the owner is being deleted
+ * in the foreground). A dependent with a solid owner stays and loses its dangling and waiting references; one without
+ * is deleted, in the background unless its own finalizers say otherwise, or in the foreground when a waiting owner
+ * waits for it and it has dependents of its own (a dependent of it that waits too, an ownership cycle, first has its
+ * references made non-blocking, so that neither waits for the other for ever). An owner deleted in the foreground
+ * keeps its "foregroundDeletion" finalizer while dependents with blockOwnerDeletion remain; one deleted with the
+ * orphan policy first strips itself from its dependents' ownerReferences. Keys are uids; the {@link OwnerGraph} says
+ * who depends on whom.
  */
 final class GarbageCollector implements Reconciler {
     static final String FOREGROUND = "foregroundDeletion";
     static final String ORPHAN = "orphan";
+    /** The source of the collector's Events, as kube's graph builder names it. */
+    static final String COMPONENT = "garbage-collector-controller";
     private static final Duration RECHECK = Duration.ofMillis(500);
 
     private final KubernetesClient client;
     private final OwnerGraph graph;
     private final ResourceRegistry registry;
+    private final EventRecorder events;
 
-    GarbageCollector(KubernetesClient client, OwnerGraph graph, ResourceRegistry registry) {
+    GarbageCollector(KubernetesClient client, OwnerGraph graph, ResourceRegistry registry, Clock clock) {
         this.client = client;
         this.graph = graph;
         this.registry = registry;
+        this.events = new EventRecorder(client, COMPONENT, null, clock);
+    }
+
+    /**
+     * reportInvalidNamespaceOwnerRef: a Warning on the dependent whose reference names a namespaced owner that lives
+     * in another namespace (such an owner never exists for it: the dependent is collected, or, cluster-scoped, kept).
+     */
+    void reportInvalidNamespace(OwnerGraph.InvalidReference invalid) {
+        OwnerGraph.Node dependent = invalid.dependent();
+        OwnerReference reference = invalid.reference();
+        GenericKubernetesResource about = new GenericKubernetesResource();
+        about.setApiVersion(dependent.type().apiVersion());
+        about.setKind(dependent.type().kind());
+        about.setMetadata(new ObjectMetaBuilder().withNamespace(dependent.namespace()).withName(dependent.name())
+                .withUid(dependent.uid()).build());
+        // objectReference.String() of the reference, in the dependent's namespace; the namespace %q-quoted.
+        String owner = "[" + reference.getApiVersion() + "/" + reference.getKind() + ", namespace: "
+                + dependent.namespaceOrEmpty() + ", name: " + reference.getName() + ", uid: " + reference.getUid() + "]";
+        events.warning(about, "OwnerRefInvalidNamespace", "ownerRef " + owner + " does not exist in namespace \""
+                + dependent.namespaceOrEmpty() + "\"");
     }
 
     @Override
@@ -50,55 +80,92 @@ final class GarbageCollector implements Reconciler {
             removeFinalizer(node, ORPHAN);
             return Result.done();
         }
-        if (node.deleting() && node.finalizers().contains(FOREGROUND)) {
-            List<OwnerGraph.Node> dependents = graph.dependentsOf(uid);
-            if (!dependents.isEmpty()) {
-                for (OwnerGraph.Node dependent : dependents) {
-                    if (!dependent.deleting()) {
-                        delete(dependent, DeletionPropagation.FOREGROUND);
-                    }
-                }
-                return Result.requeueAfter(RECHECK);
-            }
-            removeFinalizer(node, FOREGROUND);
+        if (node.deletingDependents()) {
+            return processDeletingDependents(node);
+        }
+        if (node.deleting()) {
+            // A one-way trip: its dependents are judged once it is gone.
             return Result.done();
         }
         if (!node.owners().isEmpty()) {
-            collectIfOrphaned(node);
+            attemptToDelete(node);
         }
         return Result.done();
     }
 
     /**
-     * Deletes a dependent whose owners are all gone; drops references to the owners that are. A
-     * reference the collector cannot judge leaves the dependent alone, as attemptToDeleteItem
-     * stops at it: an owner of a kind this server does not serve (kube-controller-manager retries
-     * such a restMappingError for ever, "to prevent objects having references to an old resource
-     * from being deleted during a cluster upgrade"), or a namespaced owner of a cluster-scoped
+     * processDeletingDependentsItem: the owner goes once no dependent blocks it (a reference with
+     * blockOwnerDeletion); meanwhile each of its dependents is judged, the non-blocking ones too, as the graph builder
+     * queues them all when the owner starts waiting.
+     */
+    private Result processDeletingDependents(OwnerGraph.Node owner) {
+        if (graph.blockingDependentsOf(owner.uid()).isEmpty()) {
+            removeFinalizer(owner, FOREGROUND);
+            return Result.done();
+        }
+        for (OwnerGraph.Node dependent : graph.dependentsOf(owner.uid())) {
+            if (!dependent.deleting()) {
+                attemptToDelete(dependent);
+            }
+        }
+        return Result.requeueAfter(RECHECK);
+    }
+
+    /**
+     * attemptToDeleteItem for an object with owners that is not being deleted. A reference the collector cannot
+     * judge leaves the object alone, as attemptToDeleteItem stops at it: an owner of a kind this server does not
+     * serve (kube-controller-manager retries such a restMappingError for ever, "to prevent objects having references
+     * to an old resource from being deleted during a cluster upgrade"), or a namespaced owner of a cluster-scoped
      * object (namespacedOwnerOfClusterScopedObjectErr: invalid, and never collected).
      */
-    private void collectIfOrphaned(OwnerGraph.Node node) {
-        List<String> absent = new ArrayList<>();
+    private void attemptToDelete(OwnerGraph.Node node) {
+        List<String> solid = new ArrayList<>();
+        List<String> gone = new ArrayList<>(); // dangling, then waiting for dependents' deletion
+        List<String> waiting = new ArrayList<>();
         for (OwnerReference owner : node.owners()) {
             switch (owner(node, owner)) {
-                case ABSENT -> absent.add(owner.getUid());
+                case ABSENT -> gone.add(owner.getUid());
+                case WAITING -> waiting.add(owner.getUid());
+                case PRESENT -> solid.add(owner.getUid());
                 case UNJUDGED -> {
                     return;
                 }
-                case PRESENT -> { }
             }
         }
-        if (absent.isEmpty()) {
+        if (!solid.isEmpty()) {
+            // A waiting owner would wait for ever for a dependent that another owner keeps: drop the reference.
+            gone.addAll(waiting);
+            if (!gone.isEmpty()) {
+                resource(node).edit(r -> {
+                    r.getMetadata().getOwnerReferences().removeIf(o -> gone.contains(o.getUid()));
+                    return r;
+                });
+            }
             return;
         }
-        if (absent.size() == node.owners().size()) {
-            delete(node, DeletionPropagation.BACKGROUND);
-        } else {
-            resource(node).edit(r -> {
-                r.getMetadata().getOwnerReferences().removeIf(o -> absent.contains(o.getUid()));
-                return r;
-            });
+        if (!waiting.isEmpty() && !graph.dependentsOf(node.uid()).isEmpty()) {
+            if (graph.dependentsOf(node.uid()).stream().anyMatch(OwnerGraph.Node::deletingDependents)) {
+                unblockOwnerReferences(node);
+            }
+            delete(node, DeletionPropagation.FOREGROUND);
+            return;
         }
+        DeletionPropagation policy = node.finalizers().contains(ORPHAN) ? DeletionPropagation.ORPHAN
+                : node.finalizers().contains(FOREGROUND) ? DeletionPropagation.FOREGROUND
+                : DeletionPropagation.BACKGROUND;
+        delete(node, policy);
+    }
+
+    /**
+     * unblockOwnerReferencesStrategicMergePatch: a possible cycle (an owner waits for this object, which waits for a
+     * dependent that waits too) is broken by making this object's references non-blocking.
+     */
+    private void unblockOwnerReferences(OwnerGraph.Node node) {
+        resource(node).edit(r -> {
+            r.getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getBlockOwnerDeletion()))
+                    .forEach(o -> o.setBlockOwnerDeletion(false));
+            return r;
+        });
     }
 
     /**
@@ -114,18 +181,31 @@ final class GarbageCollector implements Reconciler {
         }
         OwnerGraph.Node cached = graph.get(owner.getUid());
         if (cached != null) {
-            return isNamedBy(cached, owner, node.namespace()) ? OwnerState.PRESENT : OwnerState.ABSENT;
+            return !isNamedBy(cached, owner, node.namespace()) ? OwnerState.ABSENT
+                    : cached.deletingDependents() ? OwnerState.WAITING : OwnerState.PRESENT;
         }
         var op = client.genericKubernetesResources(ApiClients.context(type));
         GenericKubernetesResource live = type.namespaced()
                 ? op.inNamespace(node.namespace()).withName(owner.getName()).get()
                 : op.withName(owner.getName()).get();
-        return live != null && owner.getUid().equals(live.getMetadata().getUid()) ? OwnerState.PRESENT
-                : OwnerState.ABSENT;
+        if (live == null || !owner.getUid().equals(live.getMetadata().getUid())) {
+            return OwnerState.ABSENT;
+        }
+        return live.getMetadata().getDeletionTimestamp() != null
+                && live.getMetadata().getFinalizers().contains(FOREGROUND) ? OwnerState.WAITING : OwnerState.PRESENT;
     }
 
-    /** What the collector makes of one ownerReference (isDangling's answers). */
-    private enum OwnerState { PRESENT, ABSENT, UNJUDGED }
+    /** What the collector makes of one ownerReference (isDangling's answers, then classifyReferences'). */
+    private enum OwnerState {
+        /** The owner exists and is not waiting for its dependents: solid. */
+        PRESENT,
+        /** The owner exists, deleted in the foreground: waitingForDependentsDeletion. */
+        WAITING,
+        /** No such owner: dangling. */
+        ABSENT,
+        /** Not to be judged: the object is left alone. */
+        UNJUDGED
+    }
 
     /** Whether {@code reference}, held by an object in {@code namespace}, names {@code owner}. */
     private static boolean isNamedBy(OwnerGraph.Node owner, OwnerReference reference, String namespace) {

@@ -21,8 +21,9 @@ import java.util.TreeMap;
 
 /**
  * Empties a namespace that is being deleted, then releases its "kubernetes" finalizer so the API
- * server removes it, as Kubernetes' namespace controller does; while content remains, the namespace's
- * conditions say what (resource and count) and which finalizers hold it, for {@code kubectl describe}.
+ * server removes it, as Kubernetes' namespace controller does; at each pass until the namespace is finalized, the
+ * namespace's five deletion conditions say what content remains (resource and count) and which finalizers hold it,
+ * or that none does, for {@code kubectl describe}.
  */
 final class NamespaceController implements Reconciler {
     static final String FINALIZER = "kubernetes";
@@ -54,6 +55,12 @@ final class NamespaceController implements Reconciler {
         if (ns == null || ns.getMetadata().getDeletionTimestamp() == null) {
             return Result.done();
         }
+        List<String> finalizers = ns.getSpec() == null || ns.getSpec().getFinalizers() == null ? List.of()
+                : ns.getSpec().getFinalizers();
+        if (finalizers.isEmpty()) {
+            // finalized: what holds it now is its metadata finalizers, none of the deleter's business
+            return Result.done();
+        }
         Map<String, Integer> remainingByResource = new TreeMap<>();
         Map<String, Integer> remainingByFinalizer = new TreeMap<>();
         for (ResourceType type : namespacedTypes) {
@@ -73,11 +80,11 @@ final class NamespaceController implements Reconciler {
                 }
             }
         }
+        // Every pass, as deleteAllContent: a condition that said "remaining" says "removed" once it is so.
+        updateConditions(ns, remainingByResource, remainingByFinalizer);
         if (!remainingByResource.isEmpty()) {
-            reportRemaining(ns, remainingByResource, remainingByFinalizer);
             return Result.requeueAfter(RECHECK);
         }
-        List<String> finalizers = ns.getSpec() == null ? List.of() : ns.getSpec().getFinalizers();
         if (finalizers.contains(FINALIZER)) {
             // spec.finalizers change only through the finalize subresource (an update of the namespace keeps
             // them), and its resourceVersion makes this a conflict if the namespace changed since it was read.
@@ -89,10 +96,12 @@ final class NamespaceController implements Reconciler {
     }
 
     /**
-     * The deleter's conditions (status_condition_utils.go): what content remains, and which finalizers hold it; the
-     * other three say discovery, parsing and deletion went well. Written only when they change.
+     * The deleter's five conditions (status_condition_utils.go): what content remains and which finalizers hold it,
+     * each False with its success reason once nothing does; discovery, parsing and deletion went well. Merged into
+     * the namespace's conditions as updateConditions merges them (a condition's transition time moves only with its
+     * status) and written only when one changed.
      */
-    private void reportRemaining(Namespace ns, Map<String, Integer> byResource, Map<String, Integer> byFinalizer) {
+    private void updateConditions(Namespace ns, Map<String, Integer> byResource, Map<String, Integer> byFinalizer) {
         List<NamespaceCondition> wanted = new ArrayList<>();
         wanted.add(condition("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered",
                 "All resources successfully discovered"));
@@ -100,10 +109,15 @@ final class NamespaceController implements Reconciler {
                 "All legacy kube types successfully parsed"));
         wanted.add(condition("NamespaceDeletionContentFailure", "False", "ContentDeleted",
                 "All content successfully deleted, may be waiting on finalization"));
-        List<String> resources = new ArrayList<>();
-        byResource.forEach((resource, n) -> resources.add(resource + " has " + n + " resource instances"));
-        wanted.add(condition("NamespaceContentRemaining", "True", "SomeResourcesRemain",
-                "Some resources are remaining: " + String.join(", ", resources)));
+        if (byResource.isEmpty()) {
+            wanted.add(condition("NamespaceContentRemaining", "False", "ContentRemoved",
+                    "All content successfully removed"));
+        } else {
+            List<String> resources = new ArrayList<>();
+            byResource.forEach((resource, n) -> resources.add(resource + " has " + n + " resource instances"));
+            wanted.add(condition("NamespaceContentRemaining", "True", "SomeResourcesRemain",
+                    "Some resources are remaining: " + String.join(", ", resources)));
+        }
         if (byFinalizer.isEmpty()) {
             wanted.add(condition("NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers",
                     "All content-preserving finalizers finished"));
@@ -113,21 +127,16 @@ final class NamespaceController implements Reconciler {
             wanted.add(condition("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain",
                     "Some content in the namespace has finalizers remaining: " + String.join(", ", finalizers)));
         }
-        List<NamespaceCondition> current = ns.getStatus() == null || ns.getStatus().getConditions() == null
-                ? List.of() : ns.getStatus().getConditions();
-        if (sameConditions(current, wanted)) {
-            return;
-        }
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
-        for (NamespaceCondition c : wanted) {
-            // A condition keeps its transition time while its status stays.
-            c.setLastTransitionTime(current.stream().filter(o -> o.getType().equals(c.getType())
-                    && o.getStatus().equals(c.getStatus())).map(NamespaceCondition::getLastTransitionTime)
-                    .findFirst().orElse(now));
+        if (merged(ns, wanted, now) == null) {
+            return;
         }
         try {
             client.namespaces().withName(ns.getMetadata().getName()).editStatus(n -> {
-                n.getStatus().setConditions(wanted);
+                List<NamespaceCondition> conditions = merged(n, wanted, now);
+                if (conditions != null) {
+                    n.getStatus().setConditions(conditions);
+                }
                 return n;
             });
         } catch (KubernetesClientException e) {
@@ -135,14 +144,35 @@ final class NamespaceController implements Reconciler {
         }
     }
 
+    /** The namespace's conditions with {@code wanted} merged in, or null when that changes none of them. */
+    private static List<NamespaceCondition> merged(Namespace ns, List<NamespaceCondition> wanted, String now) {
+        List<NamespaceCondition> conditions = new ArrayList<>();
+        if (ns.getStatus() != null && ns.getStatus().getConditions() != null) {
+            ns.getStatus().getConditions().forEach(c -> conditions.add(new NamespaceConditionBuilder(c).build()));
+        }
+        boolean changed = false;
+        for (NamespaceCondition w : wanted) {
+            NamespaceCondition old = conditions.stream().filter(c -> w.getType().equals(c.getType())).findFirst()
+                    .orElse(null);
+            if (old == null) {
+                conditions.add(new NamespaceConditionBuilder(w).withLastTransitionTime(now).build());
+                changed = true;
+            } else if (!w.getStatus().equals(old.getStatus()) || !w.getReason().equals(old.getReason())
+                    || !w.getMessage().equals(old.getMessage())) {
+                if (!w.getStatus().equals(old.getStatus())) {
+                    old.setLastTransitionTime(now);
+                }
+                old.setStatus(w.getStatus());
+                old.setReason(w.getReason());
+                old.setMessage(w.getMessage());
+                changed = true;
+            }
+        }
+        return changed ? conditions : null;
+    }
+
     private static NamespaceCondition condition(String type, String status, String reason, String message) {
         return new NamespaceConditionBuilder().withType(type).withStatus(status).withReason(reason)
                 .withMessage(message).build();
-    }
-
-    private static boolean sameConditions(List<NamespaceCondition> current, List<NamespaceCondition> wanted) {
-        return current.size() == wanted.size() && wanted.stream().allMatch(w -> current.stream().anyMatch(c ->
-                w.getType().equals(c.getType()) && w.getStatus().equals(c.getStatus())
-                        && w.getReason().equals(c.getReason()) && w.getMessage().equals(c.getMessage())));
     }
 }

@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
@@ -40,6 +41,7 @@ final class NodeLifecycleController implements Reconciler {
     static final Duration GRACE = Duration.ofSeconds(40);
     static final String UNREACHABLE = "node.kubernetes.io/unreachable";
     static final String UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
+    static final String EVICTION_COMPONENT = "taint-eviction-controller";
     private static final Duration MONITOR_PERIOD = Duration.ofSeconds(5);
     private static final String LEASE_NAMESPACE = "kube-node-lease";
     private static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
@@ -49,6 +51,8 @@ final class NodeLifecycleController implements Reconciler {
     private final SharedIndexInformer<Lease> leases;
     private final SharedIndexInformer<Pod> pods;
     private final Clock clock;
+    /** The taint eviction controller's Events (kube runs it as a controller of its own). */
+    private final EventRecorder evictions;
     /** Per node: the Lease renewTime last seen, and when this controller saw it. */
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
 
@@ -61,6 +65,7 @@ final class NodeLifecycleController implements Reconciler {
         this.leases = leases;
         this.pods = pods;
         this.clock = clock;
+        this.evictions = new EventRecorder(client, EVICTION_COMPONENT, null, clock);
     }
 
     @Override
@@ -105,7 +110,7 @@ final class NodeLifecycleController implements Reconciler {
             markNotReady(pod, now);
             Optional<Duration> left = evictionLeft(pod, taintedAt, now);
             if (left.isPresent() && !left.get().isPositive()) {
-                evict(pod);
+                evict(pod, now);
             } else if (left.isPresent() && left.get().compareTo(next) < 0) {
                 next = left.get();
             }
@@ -273,10 +278,21 @@ final class NodeLifecycleController implements Reconciler {
         };
     }
 
-    /** The taint eviction controller's deletion (graceful; a node that is gone never finishes it, its pod GC does). */
-    private void evict(Pod pod) {
+    /**
+     * The taint eviction controller's deletion (graceful; a node that is gone never finishes it, its pod GC does): its
+     * TaintManagerEviction event, then addConditionAndDeletePod's DisruptionTarget condition through the pod's status,
+     * then the delete.
+     */
+    private void evict(Pod pod, Instant now) {
+        String ns = pod.getMetadata().getNamespace();
+        String name = pod.getMetadata().getName();
+        // emitPodDeletionEvent names the pod by reference alone (no uid)
+        Pod reference = new PodBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata().build();
+        evictions.normal(reference, "TaintManagerEviction", "Marking for deletion Pod " + ns + "/" + name);
         bestEffort(() -> {
-            client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName()).delete();
+            PodDisruption.mark(client, pod, PodDisruption.target("DeletionByTaintManager",
+                    "Taint manager: deleting due to NoExecute taint"), false, now);
+            client.pods().inNamespace(ns).withName(name).delete();
         });
     }
 

@@ -14,8 +14,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * kube-controller-manager's pod garbage collector, for the pods no node agent will ever finish: a pod bound to a
  * node that does not exist (gcOrphaned: after the node has been missing for 40 seconds and the API server confirms
  * it, so that a node still registering keeps its pods), and a pod being deleted that was never bound
- * (gcUnscheduledTerminating). Both are deleted at once (grace 0), as there; without this a {@code kubectl delete}
- * of such a pod waited forever.
+ * (gcUnscheduledTerminating). Both are deleted at once (grace 0), as there, after their status says so: phase Failed
+ * (no kubelet will ever write it) and, for the first, the condition DisruptionTarget (DeletionByPodGC, "PodGC: node no
+ * longer exists"). Without this a {@code kubectl delete} of such a pod waited forever.
  */
 final class PodGarbageCollector implements Reconciler {
     /** kube-controller-manager's quarantineTime: how long a node must be missing before its pods go. */
@@ -52,17 +53,24 @@ final class PodGarbageCollector implements Reconciler {
             return Result.done();
         }
         String node = pod.getSpec() == null ? null : pod.getSpec().getNodeName();
-        if (node != null && !node.isEmpty()) {
-            Instant since = missingSince.computeIfAbsent(node, n -> clock.instant());
-            Duration left = QUARANTINE.minus(Duration.between(since, clock.instant()));
-            if (!left.isNegative()) {
-                return Result.requeueAfter(left.plusMillis(100));
-            }
-            if (client.nodes().withName(node).get() != null) {
-                missingSince.remove(node);
-                return Result.done();
-            }
+        if (node == null || node.isEmpty()) {
+            // gcUnscheduledTerminating: markFailedAndDeletePod, without a condition
+            PodDisruption.mark(client, pod, null, true, clock.instant());
+            PodDeletion.now(client, pod);
+            return Result.done();
         }
+        Instant since = missingSince.computeIfAbsent(node, n -> clock.instant());
+        Duration left = QUARANTINE.minus(Duration.between(since, clock.instant()));
+        if (!left.isNegative()) {
+            return Result.requeueAfter(left.plusMillis(100));
+        }
+        if (client.nodes().withName(node).get() != null) {
+            missingSince.remove(node);
+            return Result.done();
+        }
+        // gcOrphaned: markFailedAndDeletePodWithCondition
+        PodDisruption.mark(client, pod, PodDisruption.target("DeletionByPodGC", "PodGC: node no longer exists"), true,
+                clock.instant());
         PodDeletion.now(client, pod);
         return Result.done();
     }

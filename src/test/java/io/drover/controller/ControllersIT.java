@@ -135,6 +135,81 @@ class ControllersIT {
     }
 
     @Test
+    void aDeletedSystemNamespaceIsCreatedAgain() {
+        String before = CLUSTER.client().namespaces().withName("kube-node-lease").get().getMetadata().getUid();
+        CLUSTER.client().namespaces().withName("kube-node-lease").delete();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            var ns = CLUSTER.client().namespaces().withName("kube-node-lease").get();
+            assertThat(ns).isNotNull();
+            assertThat(ns.getMetadata().getUid()).isNotEqualTo(before);
+            assertThat(ns.getStatus().getPhase()).isEqualTo("Active");
+        });
+    }
+
+    private static String conditions(String ns) {
+        var status = CLUSTER.client().namespaces().withName(ns).get().getStatus();
+        return status.getConditions() == null ? "" : status.getConditions().stream()
+                .map(c -> c.getType() + " " + c.getStatus() + " " + c.getReason() + " " + c.getMessage())
+                .collect(java.util.stream.Collectors.joining("\n"));
+    }
+
+    private static final String ALL_REMOVED = """
+            NamespaceDeletionDiscoveryFailure False ResourcesDiscovered All resources successfully discovered
+            NamespaceDeletionGroupVersionParsingFailure False ParsedGroupVersions All legacy kube types successfully parsed
+            NamespaceDeletionContentFailure False ContentDeleted All content successfully deleted, may be waiting on finalization
+            NamespaceContentRemaining False ContentRemoved All content successfully removed
+            NamespaceFinalizersRemaining False ContentHasNoFinalizers All content-preserving finalizers finished""";
+
+    private static void finalize(String ns, String... finalizers) {
+        var namespace = CLUSTER.client().namespaces().withName(ns).get();
+        namespace.getSpec().setFinalizers(List.of(finalizers));
+        CLUSTER.client().raw("/api/v1/namespaces/" + ns + "/finalize", "PUT", namespace);
+    }
+
+    @Test
+    void anEmptyNamespaceHeldByAnotherFinalizerSaysItsContentIsRemoved() {
+        String ns = newNamespace("held-spec");
+        finalize(ns, "kubernetes", "example.com/x");
+        CLUSTER.client().namespaces().withName(ns).delete();
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(ns)).isEqualTo(ALL_REMOVED));
+        await().atMost(WAIT).until(() -> CLUSTER.client().namespaces().withName(ns).get().getSpec().getFinalizers()
+                .equals(List.of("example.com/x")));
+        finalize(ns);
+        await().atMost(WAIT).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
+    }
+
+    @Test
+    void theRemainingContentConditionsClearOnceTheContentIsGone() {
+        String ns = CLUSTER.client().namespaces().resource(new NamespaceBuilder().withNewMetadata()
+                .withGenerateName("held-meta-").addToFinalizers("example.com/meta").endMetadata().build()).create()
+                .getMetadata().getName();
+        CLUSTER.client().secrets().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("held").addToFinalizers("example.com/hold").endMetadata().build()).create();
+        CLUSTER.client().namespaces().withName(ns).delete();
+        try {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(ns))
+                    .contains("NamespaceContentRemaining True SomeResourcesRemain Some resources are remaining: "
+                            + "secrets. has 1 resource instances")
+                    .contains("NamespaceFinalizersRemaining True SomeFinalizersRemain Some content in the namespace "
+                            + "has finalizers remaining: example.com/hold in 1 resource instances"));
+
+            CLUSTER.client().secrets().inNamespace(ns).withName("held").edit(x -> {
+                x.getMetadata().setFinalizers(List.of());
+                return x;
+            });
+            await().atMost(WAIT).untilAsserted(() -> assertThat(conditions(ns)).isEqualTo(ALL_REMOVED));
+        } finally {
+            CLUSTER.client().namespaces().withName(ns).edit(n -> {
+                n.getMetadata().setFinalizers(List.of());
+                return n;
+            });
+        }
+        await().atMost(WAIT).until(() -> CLUSTER.client().namespaces().withName(ns).get() == null);
+    }
+
+    @Test
     void aTerminatingNamespaceRefusesNewContentUntilItIsGone() {
         String ns = newNamespace("held");
         CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("held")
@@ -224,9 +299,33 @@ class ControllersIT {
             assertThat(collector.reconcile(key)).isInstanceOf(Result.RequeueAfter.class);
             assertThat(client.pods().inNamespace(ns).withName("orphan").get()).isNotNull();
 
-            clock.advance(PodGarbageCollector.QUARANTINE.plusSeconds(1));
-            assertThat(collector.reconcile(key)).isInstanceOf(Result.Done.class);
-            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("orphan").get() == null);
+            List<Pod> seen = new CopyOnWriteArrayList<>();
+            try (var watch = client.pods().inNamespace(ns).withName("orphan").watch(
+                    new io.fabric8.kubernetes.client.Watcher<Pod>() {
+                        @Override
+                        public void eventReceived(Action action, Pod pod) {
+                            seen.add(pod);
+                        }
+
+                        @Override
+                        public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                        }
+                    })) {
+                clock.advance(PodGarbageCollector.QUARANTINE.plusSeconds(1));
+                assertThat(collector.reconcile(key)).isInstanceOf(Result.Done.class);
+                await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("orphan").get() == null);
+                // Before it went: Failed, with the reason of its disruption.
+                await().atMost(WAIT).untilAsserted(() -> assertThat(seen).anySatisfy(p -> {
+                    assertThat(p.getStatus()).isNotNull();
+                    assertThat(p.getStatus().getPhase()).isEqualTo("Failed");
+                    assertThat(p.getStatus().getConditions()).anySatisfy(c -> {
+                        assertThat(c.getType()).isEqualTo("DisruptionTarget");
+                        assertThat(c.getStatus()).isEqualTo("True");
+                        assertThat(c.getReason()).isEqualTo("DeletionByPodGC");
+                        assertThat(c.getMessage()).isEqualTo("PodGC: node no longer exists");
+                    });
+                }));
+            }
         } finally {
             pods.close();
             nodes.close();
@@ -271,6 +370,145 @@ class ControllersIT {
 
         await().atMost(WAIT).until(() -> CLUSTER.client().configMaps().inNamespace(ns).withName("owner").get() == null);
         assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("child").get()).isNull();
+    }
+
+    private static io.fabric8.kubernetes.api.model.OwnerReference reference(ConfigMap owner, boolean block) {
+        return new OwnerReferenceBuilder().withApiVersion("v1").withKind("ConfigMap")
+                .withName(owner.getMetadata().getName()).withUid(owner.getMetadata().getUid())
+                .withBlockOwnerDeletion(block ? true : null).build();
+    }
+
+    private ConfigMap dependent(String ns, String name, List<String> finalizers,
+            io.fabric8.kubernetes.api.model.OwnerReference... owners) {
+        return CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName(name).withFinalizers(finalizers).withOwnerReferences(owners).endMetadata().build()).create();
+    }
+
+    private ConfigMap get(String ns, String name) {
+        return CLUSTER.client().configMaps().inNamespace(ns).withName(name).get();
+    }
+
+    private void dropFinalizers(String ns, String name) {
+        CLUSTER.client().configMaps().inNamespace(ns).withName(name)
+                .edit(c -> new ConfigMapBuilder(c).editMetadata().withFinalizers().endMetadata().build());
+    }
+
+    @Test
+    void aForegroundDeleteKeepsADependentThatHasAnotherOwner() {
+        String ns = newNamespace("fg-shared");
+        ConfigMap own1 = configMap(ns, "own1");
+        ConfigMap own2 = configMap(ns, "own2");
+        dependent(ns, "dep", List.of(), reference(own1, true), reference(own2, false));
+        CLUSTER.client().configMaps().inNamespace(ns).withName("own1")
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+
+        await().atMost(WAIT).until(() -> get(ns, "own1") == null);
+        ConfigMap dep = get(ns, "dep");
+        assertThat(dep).isNotNull();
+        assertThat(dep.getMetadata().getDeletionTimestamp()).isNull();
+        assertThat(dep.getMetadata().getOwnerReferences()).extracting(o -> o.getName()).containsExactly("own2");
+    }
+
+    @Test
+    void anOwnershipCycleIsDeletedInTheForeground() {
+        String ns = newNamespace("fg-cycle");
+        ConfigMap a = configMap(ns, "a");
+        ConfigMap b = dependent(ns, "b", List.of(), reference(a, true));
+        CLUSTER.client().configMaps().inNamespace(ns).withName("a")
+                .edit(c -> new ConfigMapBuilder(c).editMetadata().withOwnerReferences(reference(b, true)).endMetadata()
+                        .build());
+        CLUSTER.client().configMaps().inNamespace(ns).withName("a")
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+
+        await().atMost(WAIT).until(() -> get(ns, "a") == null && get(ns, "b") == null);
+    }
+
+    @Test
+    void aForegroundOwnerWaitsOnlyForItsBlockingDependents() {
+        String ns = newNamespace("fg-block");
+        ConfigMap own3 = configMap(ns, "own3");
+        dependent(ns, "dep3", List.of("example.com/hold"), reference(own3, false));
+        dependent(ns, "dep3b", List.of("example.com/hold"), reference(own3, true));
+        CLUSTER.client().configMaps().inNamespace(ns).withName("own3")
+                .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+        try {
+            // Both are deleted, as their own policy says (no dependents of theirs: in the background).
+            await().atMost(WAIT).until(() -> get(ns, "dep3").getMetadata().getDeletionTimestamp() != null
+                    && get(ns, "dep3b").getMetadata().getDeletionTimestamp() != null);
+            assertThat(get(ns, "own3")).isNotNull();
+
+            dropFinalizers(ns, "dep3b");
+            await().atMost(WAIT).until(() -> get(ns, "own3") == null);
+            assertThat(get(ns, "dep3")).isNotNull();
+        } finally {
+            dropFinalizers(ns, "dep3");
+        }
+    }
+
+    @Test
+    void aLeafDependentOfAForegroundDeleteIsDeletedInTheBackground() {
+        String ns = newNamespace("fg-leaf");
+        ConfigMap owner = configMap(ns, "owner");
+        dependent(ns, "leaf", List.of("example.com/hold"), reference(owner, true));
+        List<List<String>> seen = new CopyOnWriteArrayList<>();
+        try (var watch = CLUSTER.client().configMaps().inNamespace(ns).withName("leaf")
+                .watch(new io.fabric8.kubernetes.client.Watcher<ConfigMap>() {
+                    @Override
+                    public void eventReceived(Action action, ConfigMap cm) {
+                        if (cm.getMetadata().getDeletionTimestamp() != null) {
+                            seen.add(List.copyOf(cm.getMetadata().getFinalizers()));
+                        }
+                    }
+
+                    @Override
+                    public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+                    }
+                })) {
+            CLUSTER.client().configMaps().inNamespace(ns).withName("owner")
+                    .withPropagationPolicy(DeletionPropagation.FOREGROUND).delete();
+            await().atMost(WAIT).until(() -> !seen.isEmpty());
+            dropFinalizers(ns, "leaf");
+            await().atMost(WAIT).until(() -> get(ns, "owner") == null && get(ns, "leaf") == null);
+        }
+        // Every state of the leaf being deleted: never the foregroundDeletion finalizer.
+        assertThat(seen).allSatisfy(finalizers -> assertThat(finalizers).doesNotContain("foregroundDeletion"));
+    }
+
+    @Test
+    void aReferenceToAnOwnerInAnotherNamespaceIsReported() {
+        String g1 = newNamespace("g1");
+        String g2 = newNamespace("g2");
+        ConfigMap other = configMap(g2, "other");
+        dependent(g1, "misplaced", List.of(), reference(other, false));
+        String role = g1 + "-role";
+        CLUSTER.client().rbac().clusterRoles().resource(new io.fabric8.kubernetes.api.model.rbac.ClusterRoleBuilder()
+                .withNewMetadata().withName(role).addToOwnerReferences(reference(other, false)).endMetadata().build())
+                .create();
+        try {
+            String uid = other.getMetadata().getUid();
+            await().atMost(WAIT).untilAsserted(() -> assertThat(CLUSTER.client().v1().events().inNamespace(g1).list()
+                    .getItems()).anySatisfy(e -> {
+                        assertThat(e.getInvolvedObject().getName()).isEqualTo("misplaced");
+                        assertThat(e.getInvolvedObject().getKind()).isEqualTo("ConfigMap");
+                        assertThat(e.getType()).isEqualTo("Warning");
+                        assertThat(e.getReason()).isEqualTo("OwnerRefInvalidNamespace");
+                        assertThat(e.getMessage()).isEqualTo("ownerRef [v1/ConfigMap, namespace: " + g1
+                                + ", name: other, uid: " + uid + "] does not exist in namespace \"" + g1 + "\"");
+                        assertThat(e.getSource().getComponent()).isEqualTo("garbage-collector-controller");
+                    }));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(CLUSTER.client().v1().events().inNamespace("default")
+                    .list().getItems()).anySatisfy(e -> {
+                        assertThat(e.getInvolvedObject().getName()).isEqualTo(role);
+                        assertThat(e.getInvolvedObject().getKind()).isEqualTo("ClusterRole");
+                        assertThat(e.getReason()).isEqualTo("OwnerRefInvalidNamespace");
+                        assertThat(e.getMessage()).isEqualTo("ownerRef [v1/ConfigMap, namespace: , name: other, uid: "
+                                + uid + "] does not exist in namespace \"\"");
+                    }));
+            // The namespaced dependent names an owner that does not exist where it lives: collected.
+            await().atMost(WAIT).until(() -> get(g1, "misplaced") == null);
+        } finally {
+            CLUSTER.client().rbac().clusterRoles().withName(role).delete();
+        }
     }
 
     @Test

@@ -138,8 +138,25 @@ class NodeLifecycleIT {
                     }));
             clock.advance(Duration.ofSeconds(6));
             controller.reconcile("ghost");
-            await().atMost(WAIT).until(() -> client.pods().inNamespace(ns).withName("brief").get() == null
-                    || client.pods().inNamespace(ns).withName("brief").get().getMetadata().getDeletionTimestamp() != null);
+            // Terminating (no agent finishes it), marked with the reason of its disruption, and told.
+            await().atMost(WAIT).untilAsserted(() -> {
+                Pod brief = client.pods().inNamespace(ns).withName("brief").get();
+                assertThat(brief.getMetadata().getDeletionTimestamp()).isNotNull();
+                assertThat(brief.getStatus().getConditions()).anySatisfy(c -> {
+                    assertThat(c.getType()).isEqualTo("DisruptionTarget");
+                    assertThat(c.getStatus()).isEqualTo("True");
+                    assertThat(c.getReason()).isEqualTo("DeletionByTaintManager");
+                    assertThat(c.getMessage()).isEqualTo("Taint manager: deleting due to NoExecute taint");
+                });
+            });
+            await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .anySatisfy(e -> {
+                        assertThat(e.getInvolvedObject().getName()).isEqualTo("brief");
+                        assertThat(e.getType()).isEqualTo("Normal");
+                        assertThat(e.getReason()).isEqualTo("TaintManagerEviction");
+                        assertThat(e.getMessage()).isEqualTo("Marking for deletion Pod " + ns + "/brief");
+                        assertThat(e.getSource().getComponent()).isEqualTo("taint-eviction-controller");
+                    }));
             assertThat(client.pods().inNamespace(ns).withName("patient").get().getMetadata().getDeletionTimestamp())
                     .isNull();
 
