@@ -20,11 +20,12 @@ final class Revisions {
     static final int MAX_HISTORY_CHARS = 2000;
 
     /**
-     * annotationsToSkip, plus drover's own: the rollout-failed mark, and the opt-in to automatic rollback, a switch
-     * of the Deployment that a rollback must not set back to what an old ReplicaSet carried.
+     * annotationsToSkip, plus drover's rollout-failed mark. The opt-in to automatic rollback is copied like any
+     * other annotation: kubectl's rollout undo sets a Deployment's annotations to its ReplicaSet's (beside
+     * annotationsToSkip), so a switch on no ReplicaSet was lost at every undo.
      */
     private static final Set<String> NOT_COPIED = Set.of(LAST_APPLIED, REVISION, REVISION_HISTORY, DESIRED_REPLICAS,
-            MAX_REPLICAS, ROLLBACK_TO, Rollbacks.ROLLOUT_FAILED, Rollbacks.ROLLBACK_ON_FAILURE);
+            MAX_REPLICAS, ROLLBACK_TO, Rollbacks.ROLLOUT_FAILED);
 
     private Revisions() {}
 

@@ -184,6 +184,12 @@ final class Rollbacks {
                     kept.put(k, v);
                 }
             });
+            // The server's rollback keeps the Deployment's own switch, whatever the old ReplicaSet carried.
+            kept.remove(ROLLBACK_ON_FAILURE);
+            String optIn = annotations.get(ROLLBACK_ON_FAILURE);
+            if (optIn != null) {
+                kept.put(ROLLBACK_ON_FAILURE, optIn);
+            }
             annotations = kept;
         }
         annotations.remove(Revisions.ROLLBACK_TO);

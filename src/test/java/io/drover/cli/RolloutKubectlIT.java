@@ -115,8 +115,8 @@ class RolloutKubectlIT {
     void setImageEnvAndResourcesMakeRevisionsThatHistoryShowsAndUndoRestores() throws Exception {
         String ns = "roll";
         createNamespace(ns);
-        assertThat(kubectl.runWithInput(manifest(ns, "1", SLEEP, ""), "apply", "-f", "-").requireSuccess().stdout())
-                .contains("deployment.apps/web created");
+        assertThat(kubectl.runWithInput(manifest(ns, "1", SLEEP, "drover.io/rollback-on-failure: \"true\""), "apply",
+                "-f", "-").requireSuccess().stdout()).contains("deployment.apps/web created");
         assertThat(rolloutStatus(ns)).contains("deployment \"web\" successfully rolled out");
 
         k(ns, "set", "image", "deployment/web", "app=app:2").requireSuccess();
@@ -143,6 +143,9 @@ class RolloutKubectlIT {
         assertThat(jsonpath(ns, "deployment/web", "{.spec.template.spec.containers[0].env[0].value}")).isEqualTo("1");
         assertThat(jsonpath(ns, "deployment/web", "{.metadata.annotations.deployment\\.kubernetes\\.io/revision}"))
                 .isEqualTo("5");
+        // kubectl sets the annotations to the ReplicaSet's: drover's opt-in is among them, so it stays.
+        assertThat(jsonpath(ns, "deployment/web", "{.metadata.annotations.drover\\.io/rollback-on-failure}"))
+                .isEqualTo("true");
         // Revision 2 became 5: history lists 1, 3, 4, 5.
         String after = k(ns, "rollout", "history", "deployment/web").requireSuccess().stdout();
         assertThat(after).containsPattern("(?m)^5 ").doesNotContainPattern("(?m)^2 ");
