@@ -1227,6 +1227,28 @@ class ApiServerIT {
     }
 
     @Test
+    void theLegacyBindingsResourceBindsThePodItsBodyNames() throws Exception {
+        String ns = newNamespace("legacy-bind");
+        unscheduledPod(ns, "p");
+        String url = "/api/v1/namespaces/" + ns + "/bindings";
+
+        HttpResponse<String> unnamed = raw("POST", url, "application/json",
+                "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{},\"target\":{\"name\":\"elsewhere\"}}", true);
+        assertThat(unnamed.statusCode()).isEqualTo(422);
+        assertThat(raw("GET", url, null, null, true).statusCode()).isEqualTo(405);
+
+        // What fabric8's bindings() and older schedulers send.
+        CLUSTER.client().bindings().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
+                .withNewMetadata().withName("p").endMetadata().withNewTarget().withKind("Node").withName("elsewhere")
+                .endTarget().build()).create();
+        assertThat(CLUSTER.client().pods().inNamespace(ns).withName("p").get().getSpec().getNodeName())
+                .isEqualTo("elsewhere");
+        HttpResponse<String> again = raw("POST", url, "application/json",
+                "{\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},\"target\":{\"name\":\"other\"}}", true);
+        assertThat(again.statusCode()).isEqualTo(409);
+    }
+
+    @Test
     void evictionDeletesThePodWithTheEvictionsDeleteOptions() throws Exception {
         String ns = newNamespace("evict");
         unscheduledPod(ns, "p");

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.drover.testing.SharedCluster;
+import io.fabric8.kubernetes.api.model.BindingBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -133,8 +134,12 @@ class DeploymentRolloutIT {
         String ns = namespaceWithKubelet("recreate");
         create(ns, 3, b -> b.editSpec().withNewStrategy().withType("Recreate").endStrategy().endSpec());
         awaitRolledOut(ns, 3);
-        // One old pod lingers while it terminates (a finalizer holds it).
+        // One old pod lingers while it terminates (a finalizer holds it). It is bound to a node, as a running pod
+        // is: an unbound pod being deleted is Failed at once (PodGC), and Recreate does not wait for a Failed pod.
         Pod lingering = CLUSTER.client().pods().inNamespace(ns).list().getItems().get(0);
+        CLUSTER.client().bindings().inNamespace(ns).resource(new BindingBuilder().withNewMetadata()
+                .withName(lingering.getMetadata().getName()).endMetadata().withNewTarget().withKind("Node")
+                .withName("elsewhere").endTarget().build()).create();
         CLUSTER.client().pods().inNamespace(ns).withName(lingering.getMetadata().getName()).edit(p -> new PodBuilder(p)
                 .editMetadata().addToFinalizers("test.drover.io/hold").endMetadata().build());
 
@@ -244,11 +249,12 @@ class DeploymentRolloutIT {
         assertThat(failed.getSpec().getReplicas()).isZero();
         assertThat(failed.getMetadata().getAnnotations()).containsEntry(Rollbacks.ROLLOUT_FAILED,
                 "ProgressDeadlineExceeded");
-        // The opt-in is the Deployment's switch: on no ReplicaSet, so no rollback can bring back one turned off.
+        // The opt-in is copied to ReplicaSets like any annotation, so kubectl's undo (which sets the Deployment's
+        // annotations to a ReplicaSet's) keeps it; the rollout-failed mark stays the ReplicaSet's own.
         assertThat(withImage(ns, "app:1").getMetadata().getAnnotations()).containsEntry(Revisions.REVISION, "3")
-                .doesNotContainKey(Rollbacks.ROLLOUT_FAILED).doesNotContainKey(Rollbacks.ROLLBACK_ON_FAILURE);
-        assertThat(failed.getMetadata().getAnnotations()).doesNotContainKey(Rollbacks.ROLLBACK_ON_FAILURE);
-        assertThat(get(ns).getMetadata().getAnnotations()).containsEntry(Rollbacks.ROLLBACK_ON_FAILURE, "true");
+                .doesNotContainKey(Rollbacks.ROLLOUT_FAILED).containsEntry(Rollbacks.ROLLBACK_ON_FAILURE, "true");
+        assertThat(get(ns).getMetadata().getAnnotations()).containsEntry(Rollbacks.ROLLBACK_ON_FAILURE, "true")
+                .doesNotContainKey(Rollbacks.ROLLOUT_FAILED);
         assertThat(eventMessages(ns)).contains("ReplicaSet \"" + failed.getMetadata().getName()
                 + "\" exceeded its progress deadline; rolling back to revision 1 (drover.io/rollback-on-failure)",
                 "Rolled back deployment \"web\" to revision 1");

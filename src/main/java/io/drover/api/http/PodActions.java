@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.validation.FieldValidation;
@@ -47,10 +48,33 @@ final class PodActions {
         return EVICTION.equals(subresource) || BINDING.equals(subresource);
     }
 
+    /** Whether {@code type} is the legacy bindings resource (POST /api/v1/namespaces/NS/bindings). */
+    static boolean isLegacyBinding(ResourceType type) {
+        return type.group().isEmpty() && type.plural().equals("bindings");
+    }
+
+    /**
+     * POST /api/v1/namespaces/NS/bindings, kube-apiserver's LegacyBinding: pods/NAME/binding with the pod named by the
+     * Binding's metadata.name (what older schedulers and fabric8's bindings() send).
+     */
+    void handleLegacyBinding(ApiRequest request, ResourcePath path, ResourceType pods, ApiResponse response)
+            throws IOException {
+        if (!request.method().equals("POST") || !path.isCollection() || path.subresource() != null) {
+            throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        handle(request, path, response, pods);
+    }
+
     void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         if (!request.method().equals("POST") || path.isCollection()) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
+        handle(request, path, response, null);
+    }
+
+    /** @param legacyPods the pods resource when {@code path} is the legacy bindings resource, else null */
+    private void handle(ApiRequest request, ResourcePath path, ApiResponse response, ResourceType legacyPods)
+            throws IOException {
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.CREATE);
         boolean dryRun = options.dryRun();
         BodyKind bodyKind = BodyKind.of(path);
@@ -64,7 +88,14 @@ final class PodActions {
         // refused under Strict, else dropped (with a warning each under Warn).
         FieldChecks.apply(options.fieldValidation(), bodyKind, body, response, parsed.objectDecoding());
         checkKindAndNamespace(body, path, kind);
-        if (!body.path("metadata").path("name").asText("").equals(path.name())) {
+        if (legacyPods != null) {
+            String pod = body.path("metadata").path("name").asText("");
+            if (pod.isEmpty()) {
+                throw ApiException.invalid("Binding", "", List.of(new ApiException.Cause("FieldValueRequired",
+                        "name or generateName is required", "metadata.name")));
+            }
+            path = new ResourcePath(legacyPods, path.namespace(), pod, BINDING);
+        } else if (!body.path("metadata").path("name").asText("").equals(path.name())) {
             throw ApiException.badRequest("name in URL does not match name in " + kind + " object");
         }
         if (EVICTION.equals(path.subresource())) {

@@ -91,6 +91,10 @@ final class ResourceHandler {
     }
 
     void handle(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+        if (PodActions.isLegacyBinding(path.type())) {
+            podActions.handleLegacyBinding(request, path, registry.find("", "v1", "pods").orElseThrow(), response);
+            return;
+        }
         if (!path.type().stored()) {
             selfReviews.handle(request, path, response);
             return;

@@ -48,6 +48,8 @@ public final class ResourceRegistry {
                 none, "limitranges"));
         r.add(new ResourceType("", "v1", "ServiceAccount", "serviceaccounts", "serviceaccount", true, List.of("sa"),
                 noNames, Set.of("token"), "serviceaccounts"));
+        // The legacy form of pods/binding (kube-apiserver's LegacyBinding): the pod is named in the body.
+        r.add(new ResourceType("", "v1", "Binding", "bindings", "binding", true, noNames, noNames, none, ""));
 
         // apps/v1
         Set<String> statusAndScale = Set.of(ResourceType.STATUS, ResourceType.SCALE);
