@@ -41,12 +41,13 @@ final class DeploymentStatuses {
         DeploymentStatus old = status(d);
         DeploymentStatus s = new DeploymentStatus();
         s.setObservedGeneration(d.getMetadata().getGeneration());
-        s.setReplicas(sum(all, rs -> rs.getStatus() == null ? null : rs.getStatus().getReplicas()));
-        s.setUpdatedReplicas(newRS == null ? 0 : sum(List.of(newRS), rs -> rs.getStatus() == null ? null
-                : rs.getStatus().getReplicas()));
-        s.setReadyReplicas(sum(all, rs -> rs.getStatus() == null ? null : rs.getStatus().getReadyReplicas()));
-        s.setAvailableReplicas(available);
-        s.setUnavailableReplicas(Math.max(0, total - available));
+        // These counts are omitempty in apps/v1 DeploymentStatus: a zero is left out, as kube-apiserver writes it.
+        s.setReplicas(omitZero(sum(all, rs -> rs.getStatus() == null ? null : rs.getStatus().getReplicas())));
+        s.setUpdatedReplicas(omitZero(newRS == null ? 0 : sum(List.of(newRS), rs -> rs.getStatus() == null ? null
+                : rs.getStatus().getReplicas())));
+        s.setReadyReplicas(omitZero(sum(all, rs -> rs.getStatus() == null ? null : rs.getStatus().getReadyReplicas())));
+        s.setAvailableReplicas(omitZero(available));
+        s.setUnavailableReplicas(omitZero(Math.max(0, total - available)));
         s.setCollisionCount(old.getCollisionCount());
         s.setConditions(old.getConditions() == null ? new ArrayList<>() : new ArrayList<>(Copies.of(old).getConditions()));
         if (available >= d.getSpec().getReplicas() - maxUnavailable(d)) {
@@ -253,6 +254,11 @@ final class DeploymentStatuses {
 
     private static int sum(List<ReplicaSet> rss, java.util.function.Function<ReplicaSet, Integer> f) {
         return rss.stream().filter(Objects::nonNull).map(f).filter(Objects::nonNull).mapToInt(Integer::intValue).sum();
+    }
+
+    /** An omitempty int32: null (left out) for zero. */
+    static Integer omitZero(int count) {
+        return count == 0 ? null : count;
     }
 
     private static long n(Number v) {

@@ -56,10 +56,10 @@ final class ReplicaSetStatuses {
             conditions.removeIf(c -> REPLICA_FAILURE.equals(c.getType()));
         }
         status.setConditions(conditions);
-        status.setReplicas(pods.size());
-        status.setFullyLabeledReplicas(fullyLabeled);
-        status.setReadyReplicas(ready);
-        status.setAvailableReplicas(available);
+        status.setReplicas(pods.size()); // the one count of ReplicaSetStatus that is not omitempty
+        status.setFullyLabeledReplicas(DeploymentStatuses.omitZero(fullyLabeled));
+        status.setReadyReplicas(DeploymentStatuses.omitZero(ready));
+        status.setAvailableReplicas(DeploymentStatuses.omitZero(available));
         status.setObservedGeneration(rs.getMetadata().getGeneration());
         return status;
     }
