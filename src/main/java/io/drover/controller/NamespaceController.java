@@ -81,7 +81,7 @@ final class NamespaceController implements Reconciler {
             }
         }
         // Every pass, as deleteAllContent: a condition that said "remaining" says "removed" once it is so.
-        updateConditions(ns, remainingByResource, remainingByFinalizer);
+        ns = updateConditions(ns, remainingByResource, remainingByFinalizer);
         if (!remainingByResource.isEmpty()) {
             return Result.requeueAfter(RECHECK);
         }
@@ -101,7 +101,11 @@ final class NamespaceController implements Reconciler {
      * the namespace's conditions as updateConditions merges them (a condition's transition time moves only with its
      * status) and written only when one changed.
      */
-    private void updateConditions(Namespace ns, Map<String, Integer> byResource, Map<String, Integer> byFinalizer) {
+    /**
+     * @return the namespace as it now is: the one written, whose resourceVersion the finalize that may follow must
+     *     carry (the cached one's would be a conflict)
+     */
+    private Namespace updateConditions(Namespace ns, Map<String, Integer> byResource, Map<String, Integer> byFinalizer) {
         List<NamespaceCondition> wanted = new ArrayList<>();
         wanted.add(condition("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered",
                 "All resources successfully discovered"));
@@ -129,10 +133,10 @@ final class NamespaceController implements Reconciler {
         }
         String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
         if (merged(ns, wanted, now) == null) {
-            return;
+            return ns;
         }
         try {
-            client.namespaces().withName(ns.getMetadata().getName()).editStatus(n -> {
+            return client.namespaces().withName(ns.getMetadata().getName()).editStatus(n -> {
                 List<NamespaceCondition> conditions = merged(n, wanted, now);
                 if (conditions != null) {
                     n.getStatus().setConditions(conditions);
@@ -140,7 +144,7 @@ final class NamespaceController implements Reconciler {
                 return n;
             });
         } catch (KubernetesClientException e) {
-            // the next pass writes them
+            return ns; // the next pass writes them
         }
     }
 
