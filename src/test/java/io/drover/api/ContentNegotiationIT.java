@@ -196,5 +196,14 @@ class ContentNegotiationIT {
         assertThat(get("/api/v1/namespaces/default", Map.of("Audit-Id", "my-request")).headers().firstValue("Audit-Id"))
                 .contains("my-request");
         assertThat(get("/api/v1/namespaces/none", "application/json").headers().firstValue("Audit-Id")).isPresent();
+        // A handler's own Cache-Control replaces the default, as WithCacheControl leaves one the handler set.
+        assertThat(get("/openid/v1/jwks", "application/json").headers().allValues("Cache-Control"))
+                .containsExactly("public, max-age=3600");
+        assertThat(get("/apis", AGGREGATED_V2).headers().allValues("Cache-Control")).containsExactly("public");
+        HttpResponse<String> unauthorized = CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(
+                URI.create(CLUSTER.cluster().server().url() + "/apis")).header("Accept", AGGREGATED_V2).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unauthorized.statusCode()).isEqualTo(401);
+        assertThat(unauthorized.headers().allValues("Cache-Control")).containsExactly("no-cache, private");
     }
 }

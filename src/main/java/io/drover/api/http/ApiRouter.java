@@ -108,8 +108,9 @@ public final class ApiRouter {
     }
 
     public void handle(ApiRequest request, ApiResponse response) throws IOException {
-        StandardHeaders.add(request, response);
-        if (OutputForm.negotiate(request.header("accept"), isWatch(request)).yaml()) {
+        response = new StandardHeaders(request, response);
+        if (OutputForm.negotiate(request.header("accept"), isWatch(request)).yaml() && !ProxySubresources.handles(
+                request.path())) {
             response = new YamlResponse(response);
         }
         try {

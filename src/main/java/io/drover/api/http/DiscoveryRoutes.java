@@ -101,6 +101,7 @@ public final class DiscoveryRoutes implements DiscoveryHandler {
         String etag = tagged.etag();
         response.addHeader("ETag", etag);
         response.addHeader("Vary", "Accept");
+        response.addHeader("Cache-Control", "public");
         String contentType = DiscoveryDocuments.aggregatedContentType(version);
         if (etag.equals(request.header("if-none-match"))) {
             response.send(304, contentType, new byte[0]);

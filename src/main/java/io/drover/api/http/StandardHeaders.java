@@ -1,27 +1,53 @@
 package io.drover.api.http;
 
-import io.drover.api.discovery.DiscoveryDocuments;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The headers kube-apiserver's handler chain puts on every answer: {@code Audit-Id} (the client's
- * own, echoed, or a new random one) and {@code Cache-Control: no-cache, private}, except on
- * aggregated discovery, which clients may cache ({@code public}, with its ETag).
+ * A response with the headers kube-apiserver's handler chain puts on every answer: {@code Audit-Id} (the
+ * client's own, echoed, or a new random one) and {@code Cache-Control: no-cache, private} unless the handler
+ * set its own (aggregated discovery is {@code public}, service account issuer discovery cacheable for an hour),
+ * as WithCacheControl leaves a Cache-Control the handler set.
  */
-final class StandardHeaders {
-    private StandardHeaders() {}
+final class StandardHeaders implements ApiResponse {
+    private static final String CACHE_CONTROL = "Cache-Control";
 
-    static void add(ApiRequest request, ApiResponse response) {
+    private final ApiResponse response;
+    private boolean cacheControlSet;
+
+    StandardHeaders(ApiRequest request, ApiResponse response) {
+        this.response = response;
         String auditId = request.header("audit-id");
         response.addHeader("Audit-Id", auditId == null || auditId.isEmpty() ? randomId() : auditId);
-        response.addHeader("Cache-Control", aggregatedDiscovery(request) ? "public" : "no-cache, private");
     }
 
-    private static boolean aggregatedDiscovery(ApiRequest request) {
-        String path = request.path();
-        boolean discoveryRoot = path.equals("/api") || path.equals("/apis") || path.equals("/api/") || path.equals("/apis/");
-        return discoveryRoot && DiscoveryDocuments.aggregatedVersion(request.header("accept")).isPresent();
+    @Override
+    public void addHeader(String name, String value) {
+        if (name.equalsIgnoreCase(CACHE_CONTROL)) {
+            cacheControlSet = true;
+        }
+        response.addHeader(name, value);
+    }
+
+    @Override
+    public void send(int status, String contentType, byte[] body) throws IOException {
+        defaultCacheControl();
+        response.send(status, contentType, body);
+    }
+
+    @Override
+    public OutputStream stream(int status, String contentType) throws IOException {
+        defaultCacheControl();
+        return response.stream(status, contentType);
+    }
+
+    private void defaultCacheControl() {
+        if (!cacheControlSet) {
+            cacheControlSet = true;
+            response.addHeader(CACHE_CONTROL, "no-cache, private");
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.drover.api.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
@@ -40,7 +41,14 @@ final class YamlResponse implements ApiResponse {
             response.send(status, contentType, body);
             return;
         }
-        response.send(status, yamlType(contentType), YAML.writeValueAsBytes(JSON.readTree(body)));
+        byte[] yaml;
+        try {
+            yaml = YAML.writeValueAsBytes(JSON.readTree(body));
+        } catch (JsonProcessingException e) {
+            response.send(status, contentType, body); // not one JSON document after all: as it is
+            return;
+        }
+        response.send(status, yamlType(contentType), yaml);
     }
 
     @Override
@@ -62,7 +70,8 @@ final class YamlResponse implements ApiResponse {
     }
 
     private static boolean isJson(String contentType) {
-        return contentType != null && contentType.startsWith(JSON_TYPE) && !contentType.contains("stream=watch");
+        return contentType != null && (contentType.equals(JSON_TYPE) || contentType.startsWith(JSON_TYPE + ";"))
+                && !contentType.contains("stream=watch");
     }
 
     /** "application/yaml" with the JSON type's parameters (e.g. aggregated discovery's g, v and as). */
