@@ -1236,6 +1236,12 @@ class ApiServerIT {
                 "{\"apiVersion\":\"v1\",\"kind\":\"Binding\",\"metadata\":{},\"target\":{\"name\":\"elsewhere\"}}", true);
         assertThat(unnamed.statusCode()).isEqualTo(422);
         assertThat(raw("GET", url, null, null, true).statusCode()).isEqualTo(405);
+        assertThat(raw("POST", "/api/v1/bindings", "application/json",
+                "{\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},\"target\":{\"name\":\"n\"}}", true).statusCode())
+                .isEqualTo(404);
+        assertThat(raw("POST", url, "application/json",
+                "{\"kind\":\"Binding\",\"metadata\":{\"name\":\"a/b\"},\"target\":{\"name\":\"n\"}}", true).statusCode())
+                .isEqualTo(400);
 
         // What fabric8's bindings() and older schedulers send.
         CLUSTER.client().bindings().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.BindingBuilder()
@@ -1273,6 +1279,12 @@ class ApiServerIT {
         HttpResponse<String> gone = raw("POST", url, "application/json", String.format(eviction, ""), true);
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(raw("GET", url, null, null, true).statusCode()).isEqualTo(405);
+        assertThat(raw("POST", "/api/v1/bindings", "application/json",
+                "{\"kind\":\"Binding\",\"metadata\":{\"name\":\"p\"},\"target\":{\"name\":\"n\"}}", true).statusCode())
+                .isEqualTo(404);
+        assertThat(raw("POST", url, "application/json",
+                "{\"kind\":\"Binding\",\"metadata\":{\"name\":\"a/b\"},\"target\":{\"name\":\"n\"}}", true).statusCode())
+                .isEqualTo(400);
     }
 
     @Test

@@ -62,6 +62,9 @@ final class PodActions {
         if (!request.method().equals("POST") || !path.isCollection() || path.subresource() != null) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
         }
+        if (path.namespace() == null) {
+            throw ApiException.notFound("the server could not find the requested resource"); // namespaced only
+        }
         handle(request, path, response, pods);
     }
 
@@ -93,6 +96,11 @@ final class PodActions {
             if (pod.isEmpty()) {
                 throw ApiException.invalid("Binding", "", List.of(new ApiException.Cause("FieldValueRequired",
                         "name or generateName is required", "metadata.name")));
+            }
+            if (pod.equals(".") || pod.equals("..") || pod.contains("/") || pod.contains("%")) {
+                // IsValidPathSegmentName, as the store's key function checks it.
+                throw ApiException.badRequest("Name parameter invalid: \"" + pod + "\": may not be '.' or '..' and "
+                        + "may not contain '/' or '%'");
             }
             path = new ResourcePath(legacyPods, path.namespace(), pod, BINDING);
         } else if (!body.path("metadata").path("name").asText("").equals(path.name())) {
