@@ -114,6 +114,11 @@ final class PodWorker implements Reconciler {
     private Consumer<String> requeue = key -> {};
     /** The pods this agent runs, by key. */
     private final Map<String, PodRun> runs = new ConcurrentHashMap<>();
+    /**
+     * The uid of the pod each key last finished stopping, until the pod is gone: the grace-0 mark of its final
+     * delete comes back as an update, which must not start a second stop of what has already stopped.
+     */
+    private final Map<String, String> stopped = new ConcurrentHashMap<>();
     /** The threads waiting for tasks to end, by task id. */
     private final Map<String, Thread> watchers = new ConcurrentHashMap<>();
 
@@ -193,10 +198,14 @@ final class PodWorker implements Reconciler {
                 stopAll(run, ORPHAN_GRACE, null); // deleted elsewhere with grace 0
                 runs.remove(key);
             }
+            stopped.remove(key);
             ports.release(key);
             return Result.done();
         }
         String uid = pod.getMetadata().getUid();
+        if (run == null && pod.getMetadata().getDeletionTimestamp() != null && uid.equals(stopped.get(key))) {
+            return Result.done(); // stopped already; its final delete is under way
+        }
         if (run != null && !run.uid.equals(uid)) {
             stopAll(run, ORPHAN_GRACE, null); // a new pod of the same name
             runs.remove(key);
@@ -455,7 +464,7 @@ final class PodWorker implements Reconciler {
                 return CONFIG_RECHECK;
             }
             start(key, pod, c, cr, resolved);
-            return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
+            return cr.mode == ContainerRun.Mode.RUNNING ? READY_AFTER_RUNNING : START_FAILED_RECHECK;
         }
         if (!shouldRestart(restartPolicy, cr.lastExit) && !cr.definitionChanged) {
             cr.mode = ContainerRun.Mode.EXITED;
@@ -485,7 +494,8 @@ final class PodWorker implements Reconciler {
         }
         cr.restartCount++;
         start(key, pod, c, cr, resolved);
-        return cr.mode == ContainerRun.Mode.RUNNING ? null : START_FAILED_RECHECK;
+        // Once started, look again when it may count as ready, whatever else brings the pod back here.
+        return cr.mode == ContainerRun.Mode.RUNNING ? READY_AFTER_RUNNING : START_FAILED_RECHECK;
     }
 
     /** What a container is started with: its environment and command line, and who and how confined it runs. */
@@ -726,6 +736,7 @@ final class PodWorker implements Reconciler {
         } catch (KubernetesClientException e) {
             log.debug("pod {}: final status not written: {}", key, e.getMessage());
         }
+        stopped.put(key, run.uid);
         runs.remove(key, run);
         ports.release(key);
         PodDeletion.now(client, pod);
