@@ -30,10 +30,13 @@ final class PodDisruption {
     }
 
     /**
-     * Sets {@code condition} on the pod, and phase Failed when {@code fail} and the pod has not finished; nothing is
-     * written when that changes nothing. A pod gone meanwhile is fine.
+     * Sets {@code condition} on the pod, and phase Failed when {@code fail}; with {@code fail}, a pod that has
+     * finished is left as it is. Nothing is written when that changes nothing. A pod gone meanwhile is fine.
      */
     static void mark(KubernetesClient client, Pod pod, PodCondition condition, boolean fail, Instant now) {
+        if (fail && pod.getStatus() != null && finished(pod.getStatus())) {
+            return; // PodGC marks only a pod that has not finished (markFailedAndDeletePodWithCondition)
+        }
         if (!changes(pod.getStatus(), condition, fail)) {
             return;
         }
@@ -47,7 +50,10 @@ final class PodDisruption {
                         if (p.getStatus() == null) {
                             p.setStatus(new PodStatus());
                         }
-                        if (fail && !finished(p.getStatus())) {
+                        if (fail && finished(p.getStatus())) {
+                            return p;
+                        }
+                        if (fail) {
                             p.getStatus().setPhase("Failed");
                         }
                         if (condition != null) {
