@@ -5,15 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.Message;
+import io.drover.testing.ProtobufFrames;
 import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.kubernetes.client.proto.Meta;
-import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -74,16 +73,7 @@ class BodyDecodingIT {
 
     /** "k8s\0" + runtime.Unknown, as client-go frames a protobuf body, with the envelope's TypeMeta as given. */
     private static byte[] protobuf(String apiVersion, String kind, Message object) {
-        Runtime.Unknown unknown = Runtime.Unknown.newBuilder()
-                .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))
-                .setRaw(object.toByteString())
-                .setContentEncoding("")
-                .setContentType("")
-                .build();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {'k', '8', 's', 0});
-        out.writeBytes(unknown.toByteArray());
-        return out.toByteArray();
+        return ProtobufFrames.body(apiVersion, kind, object);
     }
 
     private static V1.ConfigMap protobufConfigMap(String name, String value) {

@@ -56,6 +56,10 @@ final class Scale {
         String rv = scale.path("metadata").path("resourceVersion").asText("");
         if (!rv.isEmpty()) {
             workload.withObject("metadata").put("resourceVersion", rv);
+        } else {
+            // No precondition: an unconditional update, retried on a conflict as GuaranteedUpdate retries it
+            // (the stored object's version left here made every concurrent status write a 409).
+            workload.withObject("metadata").remove("resourceVersion");
         }
         return workload;
     }

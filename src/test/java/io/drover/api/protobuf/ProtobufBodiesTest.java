@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
+import io.drover.testing.ProtobufFrames;
 import io.kubernetes.client.proto.IntStr;
 import io.kubernetes.client.proto.Meta;
 import io.kubernetes.client.proto.Resource;
@@ -17,7 +18,6 @@ import io.kubernetes.client.proto.V1Apps;
 import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Coordination;
 import io.kubernetes.client.proto.V2Autoscaling;
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -29,16 +29,7 @@ class ProtobufBodiesTest {
 
     /** "k8s\0" + runtime.Unknown{typeMeta, raw, contentEncoding "", contentType ""}, as client-go writes it. */
     static byte[] body(String apiVersion, String kind, Message object) {
-        Runtime.Unknown unknown = Runtime.Unknown.newBuilder()
-                .setTypeMeta(Runtime.TypeMeta.newBuilder().setApiVersion(apiVersion).setKind(kind))
-                .setRaw(object.toByteString())
-                .setContentEncoding("")
-                .setContentType("")
-                .build();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.writeBytes(new byte[] {'k', '8', 's', 0});
-        out.writeBytes(unknown.toByteArray());
-        return out.toByteArray();
+        return ProtobufFrames.body(apiVersion, kind, object);
     }
 
     private static JsonNode json(String text) throws Exception {
