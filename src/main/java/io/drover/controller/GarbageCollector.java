@@ -13,7 +13,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * Kubernetes' garbage collector over ownerReferences, as kube-controller-manager's attemptToDeleteItem judges an
@@ -72,10 +74,7 @@ final class GarbageCollector implements Reconciler {
         }
         if (node.deleting() && node.finalizers().contains(ORPHAN)) {
             for (OwnerGraph.Node dependent : graph.dependentsOf(uid)) {
-                resource(dependent).edit(r -> {
-                    r.getMetadata().getOwnerReferences().removeIf(o -> uid.equals(o.getUid()));
-                    return r;
-                });
+                edit(dependent, r -> r.getMetadata().getOwnerReferences().removeIf(o -> uid.equals(o.getUid())));
             }
             removeFinalizer(node, ORPHAN);
             return Result.done();
@@ -136,10 +135,7 @@ final class GarbageCollector implements Reconciler {
             // A waiting owner would wait for ever for a dependent that another owner keeps: drop the reference.
             gone.addAll(waiting);
             if (!gone.isEmpty()) {
-                resource(node).edit(r -> {
-                    r.getMetadata().getOwnerReferences().removeIf(o -> gone.contains(o.getUid()));
-                    return r;
-                });
+                edit(node, r -> r.getMetadata().getOwnerReferences().removeIf(o -> gone.contains(o.getUid())));
             }
             return;
         }
@@ -161,11 +157,8 @@ final class GarbageCollector implements Reconciler {
      * dependent that waits too) is broken by making this object's references non-blocking.
      */
     private void unblockOwnerReferences(OwnerGraph.Node node) {
-        resource(node).edit(r -> {
-            r.getMetadata().getOwnerReferences().stream().filter(o -> Boolean.TRUE.equals(o.getBlockOwnerDeletion()))
-                    .forEach(o -> o.setBlockOwnerDeletion(false));
-            return r;
-        });
+        edit(node, r -> r.getMetadata().getOwnerReferences().stream()
+                .filter(o -> Boolean.TRUE.equals(o.getBlockOwnerDeletion())).forEach(o -> o.setBlockOwnerDeletion(false)));
     }
 
     /**
@@ -216,21 +209,42 @@ final class GarbageCollector implements Reconciler {
                 && (!owner.type().namespaced() || Objects.equals(owner.namespace(), namespace));
     }
 
+    /**
+     * Deletes the object the node stands for, with its uid as a precondition as kube's collector deletes: an object
+     * made again under the name since the graph saw it (another uid, a 409) is not this node's, and is left alone.
+     */
     private void delete(OwnerGraph.Node node, DeletionPropagation propagation) {
+        Map<String, Object> options = Map.of("kind", "DeleteOptions", "apiVersion", "v1",
+                "propagationPolicy", propagation.toString(), "preconditions", Map.of("uid", node.uid()));
         try {
-            resource(node).withPropagationPolicy(propagation).delete();
+            client.raw(path(node), "DELETE", options);
         } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
+            if (e.getCode() != 404 && e.getCode() != 409) {
                 throw e;
             }
         }
     }
 
-    private void removeFinalizer(OwnerGraph.Node node, String finalizer) {
+    /** Changes the node's object, unless the object under its name is now another (another uid). */
+    private void edit(OwnerGraph.Node node, Consumer<GenericKubernetesResource> change) {
         resource(node).edit(r -> {
-            r.getMetadata().getFinalizers().remove(finalizer);
+            if (node.uid().equals(r.getMetadata().getUid())) {
+                change.accept(r);
+            }
             return r;
         });
+    }
+
+    /** The object's URL path: /api/v1/... for the core group, /apis/GROUP/VERSION/... for the others. */
+    private static String path(OwnerGraph.Node node) {
+        ResourceType type = node.type();
+        String base = type.group().isEmpty() ? "/api/" + type.version() : "/apis/" + type.group() + "/" + type.version();
+        String namespace = type.namespaced() ? "/namespaces/" + node.namespace() : "";
+        return base + namespace + "/" + type.plural() + "/" + node.name();
+    }
+
+    private void removeFinalizer(OwnerGraph.Node node, String finalizer) {
+        edit(node, r -> r.getMetadata().getFinalizers().remove(finalizer));
     }
 
     private Resource<GenericKubernetesResource> resource(OwnerGraph.Node node) {
