@@ -183,6 +183,24 @@ class ApiServerIT {
     }
 
     @Test
+    void scaleStatusCarriesTheSelectorInItsCanonicalOrder() throws Exception {
+        String ns = newNamespace("scale-selector");
+        var deployment = new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder(deployment("web", 1))
+                .editSpec().withNewSelector().addToMatchLabels("tier", "front").addToMatchLabels("app", "web")
+                .addNewMatchExpression().withKey("env").withOperator("In").withValues("prod", "dev").endMatchExpression()
+                .endSelector().editTemplate().editMetadata()
+                .withLabels(Map.of("tier", "front", "app", "web", "env", "dev")).endMetadata().endTemplate().endSpec()
+                .build();
+        CLUSTER.client().apps().deployments().inNamespace(ns).resource(deployment).create();
+
+        HttpResponse<String> scale = raw("GET", "/apis/apps/v1/namespaces/" + ns + "/deployments/web/scale", null,
+                null, true);
+
+        // LabelSelectorAsSelector(...).String(): requirements sorted by key, set values sorted.
+        assertThat(scale.body()).contains("\"selector\":\"app=web,env in (dev,prod),tier=front\"");
+    }
+
+    @Test
     void aWriteThroughScaleOwnsTheReplicasSoThatAnApplyOfTheOldCountConflicts() throws Exception {
         String ns = newNamespace("scale-owner");
         String deployments = "/apis/apps/v1/namespaces/" + ns + "/deployments/";

@@ -1,5 +1,6 @@
 package io.drover.api.http;
 
+import io.drover.api.table.Selectors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -31,7 +32,8 @@ final class Scale {
         scale.putObject("spec").put("replicas", workload.path("spec").path("replicas").asInt(1));
         ObjectNode status = scale.putObject("status");
         status.put("replicas", workload.path("status").path("replicas").asInt(0));
-        status.put("selector", selectorString(workload.path("spec").path("selector")));
+        // LabelSelectorAsSelector(...).String(): requirements sorted by key, In/NotIn values sorted.
+        status.put("selector", Selectors.selectorString(workload.path("spec").path("selector")));
         return scale;
     }
 
@@ -116,25 +118,5 @@ final class Scale {
                     "Invalid value: " + replicas.asLong() + ": must be greater than or equal to 0", "spec.replicas")));
         }
         return replicas.asInt();
-    }
-
-    /** A label selector in its string form, as Scale's status.selector carries it. */
-    private static String selectorString(JsonNode selector) {
-        List<String> terms = new ArrayList<>();
-        selector.path("matchLabels").fields().forEachRemaining((Map.Entry<String, JsonNode> e) ->
-                terms.add(e.getKey() + "=" + e.getValue().asText()));
-        for (JsonNode expr : selector.path("matchExpressions")) {
-            String key = expr.path("key").asText();
-            List<String> values = new ArrayList<>();
-            expr.path("values").forEach(v -> values.add(v.asText()));
-            switch (expr.path("operator").asText()) {
-                case "In" -> terms.add(key + " in (" + String.join(",", values) + ")");
-                case "NotIn" -> terms.add(key + " notin (" + String.join(",", values) + ")");
-                case "Exists" -> terms.add(key);
-                case "DoesNotExist" -> terms.add("!" + key);
-                default -> { }
-            }
-        }
-        return String.join(",", terms);
     }
 }

@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
  * Label maps and label selectors as Kubernetes prints them: {@code labels.FormatLabels} and
  * {@code metav1.LabelSelectorAsSelector(..).String()}.
  */
-final class Selectors {
+public final class Selectors {
 
     static final String NONE = "<none>";
 
@@ -41,7 +41,7 @@ final class Selectors {
      * The selector's canonical string, "" for an absent or empty selector, or null when an operator
      * is unknown (Go returns an error there).
      */
-    static String selectorString(JsonNode selector) {
+    public static String selectorString(JsonNode selector) {
         if (!selector.isObject()) {
             return "";
         }
