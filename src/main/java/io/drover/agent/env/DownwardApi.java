@@ -1,5 +1,6 @@
 package io.drover.agent.env;
 
+import io.drover.api.strategy.GoValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectFieldSelector;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -113,23 +114,8 @@ final class DownwardApi {
             return "";
         }
         return new TreeMap<>(map).entrySet().stream()
-                .map(e -> e.getKey() + "=" + quote(e.getValue()))
+                .map(e -> e.getKey() + "=" + GoValues.quote(e.getValue()))
                 .collect(Collectors.joining("\n"));
-    }
-
-    private static String quote(String s) {
-        StringBuilder out = new StringBuilder("\"");
-        for (char ch : s.toCharArray()) {
-            switch (ch) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\t' -> out.append("\\t");
-                case '\r' -> out.append("\\r");
-                default -> out.append(ch);
-            }
-        }
-        return out.append('"').toString();
     }
 
     private static String text(String s) {

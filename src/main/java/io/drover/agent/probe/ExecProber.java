@@ -1,5 +1,6 @@
 package io.drover.agent.probe;
 
+import io.drover.api.strategy.GoValues;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskException;
 import io.drover.agent.runtime.TaskExec;
@@ -35,7 +36,7 @@ final class ExecProber {
             return ProbeResult.error(e.getMessage());
         }
         if (result.timedOut()) {
-            return ProbeResult.failure("command " + GoQuote.of(String.join(" ", command)) + " timed out");
+            return ProbeResult.failure("command " + GoValues.quote(String.join(" ", command)) + " timed out");
         }
         return result.exitCode() == 0 ? ProbeResult.success(result.output()) : ProbeResult.failure(result.output());
     }

@@ -1,5 +1,6 @@
 package io.drover.api.apply;
 
+import io.drover.api.strategy.GoValues;
 import java.util.Objects;
 
 /**
@@ -26,9 +27,9 @@ public record Conflict(String manager, String operation, String apiVersion, Stri
      * using v1} for an updater, with {@code with subresource "status"} when it wrote a subresource.
      */
     public String describeManager() {
-        String name = quote(manager);
+        String name = GoValues.quote(manager);
         if (!subresource.isEmpty()) {
-            name += " with subresource " + quote(subresource);
+            name += " with subresource " + GoValues.quote(subresource);
         }
         return operation.equals(ManagedFields.UPDATE) ? name + " using " + apiVersion : name;
     }
@@ -36,9 +37,5 @@ public record Conflict(String manager, String operation, String apiVersion, Stri
     /** The message of this conflict's {@code FieldManagerConflict} status cause: {@code conflict with "x" using v1}. */
     public String causeMessage() {
         return "conflict with " + describeManager();
-    }
-
-    private static String quote(String s) {
-        return '"' + s.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 }

@@ -23,6 +23,10 @@ public final class GoValues {
                 case '\n' -> b.append("\\n");
                 case '\t' -> b.append("\\t");
                 case '\r' -> b.append("\\r");
+                case 0x07 -> b.append("\\a");
+                case '\b' -> b.append("\\b");
+                case '\f' -> b.append("\\f");
+                case 0x0b -> b.append("\\v");
                 default -> {
                     if (c < 0x20 || c == 0x7f) {
                         b.append(String.format("\\x%02x", c));
@@ -33,14 +37,6 @@ public final class GoValues {
             }
         });
         return b.append('"').toString();
-    }
-
-    /** A scalar JSON value: strings quoted, numbers and booleans bare, null as {@code null}. */
-    static String scalar(JsonNode value) {
-        if (value == null || value.isNull() || value.isMissingNode()) {
-            return "null";
-        }
-        return value.isTextual() ? quote(value.asText()) : value.asText();
     }
 
     /** An IntOrString, which Kubernetes prints through its String(): bare, not quoted. */
