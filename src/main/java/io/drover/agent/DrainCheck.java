@@ -57,13 +57,6 @@ final class DrainCheck {
      *     Service deleted meanwhile is known as gone rather than never there
      * @param slices the pod namespace's EndpointSlices (at least those of {@code services})
      * @param proxies the proxies' Leases, asked for only when the slices no longer offer the pod
-     */
-    static Verdict check(String podUid, Set<String> services, List<EndpointSlice> slices,
-            Supplier<List<Lease>> proxies, Instant now) {
-        return check(podUid, services, slices, proxies, now, Long.MAX_VALUE);
-    }
-
-    /**
      * @param outSince the revision an earlier look found the pod out of every Service at, which the
      *     proxies need to have applied however far other pods' changes have moved the slices since
      *     ({@link Long#MAX_VALUE} for none): under churn (a scale-down of many pods) the slices'
@@ -73,7 +66,7 @@ final class DrainCheck {
             Supplier<List<Lease>> proxies, Instant now, long outSince) {
         for (EndpointSlice slice : slices) {
             String service = serviceOf(slice);
-            if (service != null && endpoints(slice).stream().anyMatch(e -> isPod(e, podUid))) {
+            if (service != null && PodFields.list(slice.getEndpoints()).stream().anyMatch(e -> isPod(e, podUid))) {
                 services.add(service);
             }
         }
@@ -90,7 +83,7 @@ final class DrainCheck {
                     continue;
                 }
                 revision = Math.max(revision, revision(slice));
-                for (Endpoint e : endpoints(slice)) {
+                for (Endpoint e : PodFields.list(slice.getEndpoints())) {
                     if (isPod(e, podUid)) {
                         if (ready(e)) {
                             return new Verdict.Listed(service, "listed as ready");
@@ -130,10 +123,6 @@ final class DrainCheck {
     private static String serviceOf(EndpointSlice slice) {
         Map<String, String> labels = slice.getMetadata().getLabels();
         return labels == null ? null : labels.get(DrainSource.SERVICE_NAME_LABEL);
-    }
-
-    private static List<Endpoint> endpoints(EndpointSlice slice) {
-        return slice.getEndpoints() == null ? List.of() : slice.getEndpoints();
     }
 
     private static boolean isPod(Endpoint e, String podUid) {

@@ -16,7 +16,7 @@ final class EphemeralContainers {
 
     /** The pod's ephemeral containers, each as the container it runs as. */
     static List<Container> of(Pod pod) {
-        return PodWorker.list(pod.getSpec().getEphemeralContainers()).stream().map(EphemeralContainers::container)
+        return PodFields.list(pod.getSpec().getEphemeralContainers()).stream().map(EphemeralContainers::container)
                 .toList();
     }
 

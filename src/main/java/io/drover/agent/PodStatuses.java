@@ -76,10 +76,10 @@ final class PodStatuses {
         conditions.add(condition(current, READY_TO_START, readyToStart(phase), nowText));
         conditions.add(condition(current, "Initialized", init.condition(phase), nowText));
         conditions.add(condition(current, "Ready",
-                ReadyConditions.podReady(pod.getSpec(), ready, PodWorker.list(current.getConditions())), nowText));
+                ReadyConditions.podReady(pod.getSpec(), ready, PodFields.list(current.getConditions())), nowText));
         conditions.add(condition(current, "ContainersReady", ready, nowText));
         conditions.add(condition(current, "PodScheduled", ReadyConditions.TRUE, nowText));
-        for (PodCondition other : PodWorker.list(current.getConditions())) {
+        for (PodCondition other : PodFields.list(current.getConditions())) {
             if (!OWN_CONDITIONS.contains(other.getType())) {
                 conditions.add(other);
             }
@@ -121,7 +121,7 @@ final class PodStatuses {
         List<ContainerStatus> statuses = new ArrayList<>();
         List<String> incomplete = new ArrayList<>();
         boolean failed = false;
-        for (Container c : PodWorker.list(pod.getSpec().getInitContainers())) {
+        for (Container c : PodFields.list(pod.getSpec().getInitContainers())) {
             ContainerRun cr = run.containers.get(c.getName());
             ContainerHealth h = health.apply(c, cr);
             ContainerStatus status = containerStatus(c, cr, h);
@@ -167,20 +167,16 @@ final class PodStatuses {
                 : new ContainerStateBuilder().withTerminated(previous).build();
         boolean running = cr.mode == ContainerRun.Mode.RUNNING;
         // The image the task was started for while it runs (the spec's may be newer until it restarts).
-        String image = running && cr.image != null ? cr.image : text(c.getImage());
+        String image = running && cr.image != null ? cr.image : PodFields.text(c.getImage());
         return new ContainerStatusBuilder().withName(c.getName()).withImage(image)
                 .withImageID("").withContainerID(cr.lastExit == null && !running ? null : "process://" + cr.taskId)
                 .withReady(running && health.ready()).withStarted(running && health.started()).withRestartCount(cr.restartCount)
                 .withState(state).withLastState(last).build();
     }
 
-    private static String text(String s) {
-        return s == null ? "" : s;
-    }
-
     private static PodCondition condition(PodStatus current, String type, ReadyConditions.Verdict verdict, String now) {
         String since = now;
-        for (PodCondition c : PodWorker.list(current.getConditions())) {
+        for (PodCondition c : PodFields.list(current.getConditions())) {
             if (type.equals(c.getType()) && verdict.status().equals(c.getStatus()) && c.getLastTransitionTime() != null) {
                 since = c.getLastTransitionTime();
             }

@@ -1,5 +1,9 @@
 package io.drover.agent;
 
+import static io.drover.agent.PodFields.list;
+import static io.drover.agent.PodFields.statusOf;
+import static io.drover.agent.PodFields.text;
+
 import io.drover.agent.env.ContainerConfigException;
 import io.drover.agent.env.ContainerEnvironment;
 import io.drover.agent.ports.NoFreePortException;
@@ -1022,25 +1026,7 @@ final class PodWorker implements Reconciler {
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
     }
 
-    static ContainerStatus statusOf(Pod pod, String container) {
-        if (pod.getStatus() == null) {
-            return null;
-        }
-        return java.util.stream.Stream.of(pod.getStatus().getInitContainerStatuses(),
-                        pod.getStatus().getContainerStatuses(), pod.getStatus().getEphemeralContainerStatuses())
-                .flatMap(statuses -> list(statuses).stream())
-                .filter(s -> container.equals(s.getName())).findFirst().orElse(null);
-    }
-
     static String time(Instant instant) {
         return instant.truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    static String text(String s) {
-        return s == null ? "" : s;
-    }
-
-    static <T> List<T> list(List<T> l) {
-        return l == null ? List.of() : l;
     }
 }

@@ -196,7 +196,7 @@ public final class ApiException extends RuntimeException {
         return new ApiException(405, "MethodNotAllowed", message);
     }
 
-    public static ApiException unsupportedMediaType(String contentType) {
+    public static ApiException unsupportedMediaType() {
         return new ApiException(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
                 + "accepted media types include: application/json, application/yaml, "
                 + "application/vnd.kubernetes.protobuf");

@@ -32,18 +32,11 @@ public final class ApiServer implements AutoCloseable {
     }
 
     /**
-     * Starts listening on {@code host:port} (port 0 picks a free one).
+     * Starts listening on {@code host:port} (port 0 picks a free one), with {@code front} wrapped
+     * around the API handler for requests that need Jetty itself (WebSocket upgrades: pods/exec,
+     * pods/portforward).
      *
      * @throws Exception when the port cannot be bound
-     */
-    public static ApiServer start(String host, int port, ClusterCredentials credentials, ApiRouter router)
-            throws Exception {
-        return start(host, port, credentials, router, UnaryOperator.identity());
-    }
-
-    /**
-     * Starts listening, with {@code front} wrapped around the API handler for requests that need
-     * Jetty itself (WebSocket upgrades: pods/exec, pods/portforward).
      */
     public static ApiServer start(String host, int port, ClusterCredentials credentials, ApiRouter router,
             UnaryOperator<Handler> front) throws Exception {

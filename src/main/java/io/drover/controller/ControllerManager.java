@@ -30,7 +30,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Starts the built-in controllers (namespace lifecycle, system namespaces kept, default service accounts and their token
  * Secrets, the root CA ConfigMap of each namespace, ClusterRole
- * aggregation, garbage collection of objects and of orphaned pods, node lifecycle with taint eviction, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers) on informers over one API client, and stops them. Every read and write goes through
+ * aggregation, garbage collection of objects and of orphaned pods, node lifecycle with taint eviction, ReplicaSets and Deployments, PodDisruptionBudgets, Service endpoints/slices/load balancers, the scheduler) on informers over one API client, and stops them. Every read and write goes through
  * the API server.
  */
 public final class ControllerManager implements AutoCloseable {

@@ -18,12 +18,12 @@ import java.util.function.Supplier;
 
 /**
  * The sockets the proxy listens on, opened and closed as Services come and go. Closing a listener
- * stops new connections only; connections already relayed run on. Used from the sync thread only.
+ * stops new connections only; connections already relayed run on. Changed from the sync thread only.
  */
 final class Listeners implements AutoCloseable {
     private final Transport transport;
     private final Duration udpIdleTimeout;
-    /** Concurrent only so that {@link #keys()} can be read from outside the sync thread. */
+    /** Concurrent only so that {@link #keys()} (tests' view of what is served) can be read from outside the sync thread. */
     private final Map<ListenerKey, Channel> open = new ConcurrentHashMap<>();
 
     Listeners(Transport transport, Duration udpIdleTimeout) {

@@ -45,17 +45,7 @@ public final class ServiceProxy implements AutoCloseable {
      *        where it can, rather than relayed by the proxy ({@link KernelForwarding})
      */
     public record Settings(String serviceCidr, Duration udpIdleTimeout, boolean kernelForwarding) {
-        public static final String DEFAULT_SERVICE_CIDR = "10.43.0.0/16";
         public static final Duration DEFAULT_UDP_IDLE = Duration.ofSeconds(60);
-
-        /** Settings of a proxy that relays every connection itself. */
-        public Settings(String serviceCidr, Duration udpIdleTimeout) {
-            this(serviceCidr, udpIdleTimeout, false);
-        }
-
-        public static Settings defaults() {
-            return new Settings(DEFAULT_SERVICE_CIDR, DEFAULT_UDP_IDLE);
-        }
     }
 
     /** The first retry of a Service whose sockets did not all open, doubled up to {@link #MAX_RETRY}. */

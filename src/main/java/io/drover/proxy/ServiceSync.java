@@ -150,12 +150,6 @@ final class ServiceSync {
         }
     }
 
-    /** The endpoints a Service port currently sends new connections to; for tests and diagnostics. */
-    List<Endpoint> endpoints(ServicePortKey key) {
-        Backends portBackends = backends.get(key);
-        return portBackends == null ? List.of() : portBackends.endpoints();
-    }
-
     private void listen(Service service, ListenerKey listener, ServicePortKey port, Set<ListenerKey> wanted) {
         try {
             listeners.ensure(listener, () -> backends.get(port));

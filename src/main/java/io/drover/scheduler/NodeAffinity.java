@@ -16,7 +16,6 @@ import java.util.Set;
  */
 record NodeAffinity(Map<String, String> nodeSelector, Optional<List<NodeSelectorTerm>> required,
         List<Preferred> preferred) {
-    static final NodeAffinity NONE = new NodeAffinity(Map.of(), Optional.empty(), List.of());
 
     /** A preferred term and its weight (1-100). */
     record Preferred(int weight, NodeSelectorTerm term) {}

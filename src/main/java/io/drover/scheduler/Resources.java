@@ -29,12 +29,12 @@ public record Resources(long milliCpu, long memory, long ephemeralStorage) {
      */
     public static Resources requestsOf(PodSpec spec) {
         Resources containers = NONE;
-        for (Container c : list(spec.getContainers())) {
+        for (Container c : PodInfo.list(spec.getContainers())) {
             containers = containers.plus(requestsOf(c));
         }
         Resources sidecars = NONE;
         Resources init = NONE;
-        for (Container c : list(spec.getInitContainers())) {
+        for (Container c : PodInfo.list(spec.getInitContainers())) {
             Resources r = requestsOf(c);
             if ("Always".equals(c.getRestartPolicy())) {
                 containers = containers.plus(r);
@@ -76,9 +76,5 @@ public record Resources(long milliCpu, long memory, long ephemeralStorage) {
             return Long.MAX_VALUE;
         }
         return Math.max(0, whole.longValue());
-    }
-
-    private static <T> List<T> list(List<T> l) {
-        return l == null ? List.of() : l;
     }
 }

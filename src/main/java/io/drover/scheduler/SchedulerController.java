@@ -25,8 +25,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The default scheduler as a reconciler of pods: a pending pod without a node is placed by
@@ -47,7 +45,6 @@ public final class SchedulerController implements Reconciler {
     /** The work queue key that stands for every pending pod that depends on other pods (no pod key lacks a '/'). */
     private static final String REQUEUE_DEPENDENTS = "pods-that-depend-on-other-pods";
     private static final Duration DEPENDENTS_BATCH = Duration.ofSeconds(1);
-    private static final Logger log = LoggerFactory.getLogger(SchedulerController.class);
 
     private final KubernetesClient client;
     private final SharedIndexInformer<Pod> pods;

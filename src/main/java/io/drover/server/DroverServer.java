@@ -43,10 +43,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One drover server: the store, its compactor, the API server, the controllers, the node agent and
- * its cluster DNS, started in that order and stopped in reverse. The controllers, the node agent and
- * the DNS (and later the proxy) talk to the others through the API only, over HTTPS, even in this
- * one process.
+ * One drover server: the store, its compactor and event expiry, the API server, the controllers, the
+ * node agent, its cluster DNS and its service proxy, started in that order and stopped in reverse.
+ * The controllers, the node agent, the DNS and the proxy talk to the others through the API only,
+ * even in this one process.
  */
 public final class DroverServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DroverServer.class);
@@ -214,10 +214,6 @@ public final class DroverServer implements AutoCloseable {
 
     public URI url() {
         return url;
-    }
-
-    public int port() {
-        return api.port();
     }
 
     /** The name of this machine's Node, run by the server's node agent; null without one. */

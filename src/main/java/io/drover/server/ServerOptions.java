@@ -59,11 +59,6 @@ public record ServerOptions(Path dataDir, int apiPort, String bindAddress, Strin
                 kernelForwarding);
     }
 
-    public ServerOptions withNodeName(String name) {
-        return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent, name,
-                stopPodsOnClose, restartBackoff, kubeletPort, hostPortRange, clusterDns, serviceRanges,
-                kernelForwarding);
-    }
 
     public ServerOptions withStopPodsOnClose(boolean stop) {
         return new ServerOptions(dataDir, apiPort, bindAddress, datastoreEndpoint, compactionInterval, nodeAgent,

@@ -1,5 +1,7 @@
 package io.drover.workload;
 
+import static io.drover.workload.DeploymentStatuses.n;
+
 import io.drover.controller.ApiErrors;
 import io.drover.controller.EventRecorder;
 import io.drover.controller.Reconciler;
@@ -480,9 +482,5 @@ final class DeploymentController implements Reconciler {
         Deployment copy = Copies.of(d);
         copy.setStatus(status);
         return client.apps().deployments().inNamespace(d.getMetadata().getNamespace()).resource(copy).updateStatus();
-    }
-
-    private static long n(Number v) {
-        return v == null ? 0 : v.longValue();
     }
 }

@@ -261,7 +261,8 @@ final class DeploymentStatuses {
         return count == 0 ? null : count;
     }
 
-    private static long n(Number v) {
+    /** A Go integer field's value: 0 when absent. */
+    static long n(Number v) {
         return v == null ? 0 : v.longValue();
     }
 }

@@ -32,10 +32,6 @@ record Sets(Deployment d, ReplicaSet newRS, List<ReplicaSet> old) {
         return new Sets(d, newRS, old.stream().map(o -> uid.equals(o.getMetadata().getUid()) ? updated : o).toList());
     }
 
-    Sets with(Deployment updated) {
-        return new Sets(updated, newRS, old);
-    }
-
     /** GetReplicaCountForReplicaSets: the sum of spec.replicas. */
     static int specReplicas(List<ReplicaSet> rss) {
         return rss.stream().mapToInt(rs -> rs.getSpec().getReplicas()).sum();

@@ -1,5 +1,6 @@
 package io.drover.proxy;
 
+import io.drover.api.service.ServiceCidr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -58,7 +59,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 10, unit = TimeUnit.MINUTES)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS) // one cluster per class, options chosen by the class
 class RolloutDrainIT {
-    private static final String CIDR = ServiceProxy.Settings.DEFAULT_SERVICE_CIDR;
+    private static final String CIDR = ServiceCidr.DEFAULT.toString();
     private static final Duration WAIT = Duration.ofSeconds(180);
     private static final Path PYTHON = Path.of("/usr/bin/python3");
     private static final Path STRICT_APP = Path.of("bench/rollout-app.py").toAbsolutePath();

@@ -1,5 +1,6 @@
 package io.drover.proxy;
 
+import io.drover.api.service.ServiceCidr;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * mode its options ask for, and stops it.
  */
 class ServerServiceProxyIT {
-    private static final String CIDR = ServiceProxy.Settings.DEFAULT_SERVICE_CIDR;
+    private static final String CIDR = ServiceCidr.DEFAULT.toString();
     private static final String CLUSTER_IP = "10.43.200.7";
 
     @Test

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
 /**
- * The {@code metav1.Status} documents the exec stream ends with on {@link Channels#ERROR}, shaped as
+ * The {@code metav1.Status} documents the exec stream ends with on {@link io.drover.agent.streaming.Channels#ERROR}, shaped as
  * the kubelet writes them (pkg/kubelet/cri/streaming/remotecommand): client-go turns
  * {@code NonZeroExitCode} with an {@code ExitCode} cause into "command terminated with exit code n"
  * and kubectl's own exit code n.

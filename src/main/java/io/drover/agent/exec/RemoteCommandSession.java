@@ -7,7 +7,6 @@ import io.drover.agent.streaming.MessageSender;
 import io.drover.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.eclipse.jetty.websocket.api.Callback;

@@ -14,7 +14,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * The WebSocket subprotocols of Kubernetes' remote command streams that drover speaks. Both put the
  * channel number in the first byte of every binary message and report the end of the command as a
- * {@code metav1.Status} on the error channel; v5 adds the close signal ({@link Channels#CLOSE}) that
+ * {@code metav1.Status} on the error channel; v5 adds the close signal ({@link io.drover.agent.streaming.Channels#CLOSE}) that
  * lets a client say its stdin ended without closing the connection.
  */
 public enum StreamProtocol {

@@ -41,10 +41,6 @@ public final class HostPortAllocator {
         this.random = random;
     }
 
-    public PortRange range() {
-        return range;
-    }
-
     /** The pod's assignments, if it holds any. */
     public synchronized Optional<List<PortAssignment>> assignmentsOf(String podUid) {
         return Optional.ofNullable(byPod.get(podUid));

@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Runs tasks (a pod's containers) on this node: the node agent's one seam to what executes
- * workloads. Implementations: {@code process} (supervised host processes) and, later,
- * {@code docker}.
+ * workloads. Implementation: {@code process} (supervised host processes); a container engine's
+ * runtime is meant to be a second one behind the same interface.
  *
  * <p>The shape follows Nomad's driver interface. {@link #start} returns a {@link TaskHandle} the
  * agent persists; every other operation takes a handle, so an agent that restarts can {@link

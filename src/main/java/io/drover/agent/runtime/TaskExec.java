@@ -9,7 +9,7 @@ import java.util.Optional;
 /**
  * Runs a command inside a running task, with the task's environment, working directory and
  * resource accounting: what a lifecycle hook's {@code exec} needs. A {@link Runtime} that can do
- * this implements it and says so in {@link Capabilities#supportsExec()}.
+ * this implements it; callers check for the interface.
  */
 public interface TaskExec {
 

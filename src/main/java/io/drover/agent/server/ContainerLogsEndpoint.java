@@ -1,5 +1,6 @@
 package io.drover.agent.server;
 
+import io.drover.agent.PodFields;
 import io.drover.agent.logs.LogOptions;
 import io.drover.agent.logs.LogPipeline;
 import io.fabric8.kubernetes.api.model.Container;
@@ -58,7 +59,7 @@ final class ContainerLogsEndpoint {
             return;
         }
         Path dir = pods.containerDir(pod, container);
-        LogRunSelection.Choice choice = LogRunSelection.choose(podName, container, status(pod, container),
+        LogRunSelection.Choice choice = LogRunSelection.choose(podName, container, PodFields.statusOf(pod, container),
                 logs.runs(dir), previous);
         if (choice.error() != null) {
             answer.fail(400, choice.error());
@@ -105,23 +106,10 @@ final class ContainerLogsEndpoint {
 
     /** Init, regular and ephemeral containers all have logs. */
     private static boolean hasContainer(Pod pod, String container) {
-        return Stream.of(list(pod.getSpec().getInitContainers()).stream().map(Container::getName),
-                        list(pod.getSpec().getContainers()).stream().map(Container::getName),
-                        list(pod.getSpec().getEphemeralContainers()).stream().map(EphemeralContainer::getName))
+        return Stream.of(PodFields.list(pod.getSpec().getInitContainers()).stream().map(Container::getName),
+                        PodFields.list(pod.getSpec().getContainers()).stream().map(Container::getName),
+                        PodFields.list(pod.getSpec().getEphemeralContainers()).stream().map(EphemeralContainer::getName))
                 .flatMap(names -> names).anyMatch(container::equals);
     }
 
-    private static ContainerStatus status(Pod pod, String container) {
-        if (pod.getStatus() == null) {
-            return null;
-        }
-        return Stream.of(pod.getStatus().getInitContainerStatuses(), pod.getStatus().getContainerStatuses(),
-                        pod.getStatus().getEphemeralContainerStatuses())
-                .flatMap(statuses -> list(statuses).stream()).filter(s -> container.equals(s.getName()))
-                .findFirst().orElse(null);
-    }
-
-    private static <T> List<T> list(List<T> l) {
-        return l == null ? List.of() : l;
-    }
 }

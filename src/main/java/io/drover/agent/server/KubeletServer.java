@@ -34,9 +34,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  * address; requests run on virtual threads, so a followed log holds no platform thread.
  */
 public final class KubeletServer implements AutoCloseable {
-    /** The kubelet's default port. */
-    public static final int DEFAULT_PORT = 10250;
-
     /**
      * How the endpoint serves.
      *

@@ -1,5 +1,7 @@
 package io.drover.api.exec;
 
+import static io.drover.agent.streaming.StreamingRequests.query;
+
 import io.drover.api.kubelet.NodeConnections;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
@@ -8,9 +10,6 @@ import io.drover.store.StoreUnavailableException;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
@@ -24,7 +23,6 @@ import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.Fields;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.websocket.api.exceptions.UpgradeException;
 import org.eclipse.jetty.websocket.client.ClientUpgradeRequest;
@@ -183,14 +181,6 @@ public final class StreamRelayHandler extends Handler.Wrapper {
         }
         log.info("stream relay to {} failed: {}", target.getHost() + ":" + target.getPort(), cause.toString());
         return ApiException.internal("error dialing backend: " + cause.getMessage());
-    }
-
-    private static Map<String, List<String>> query(Request request) {
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        for (Fields.Field field : Request.extractQueryParameters(request)) {
-            query.put(field.getName(), field.getValues());
-        }
-        return query;
     }
 
     private static void writeStatus(Response response, Callback callback, ApiException e) {

@@ -99,13 +99,13 @@ public final class Bodies {
         if (kind != null && (media.endsWith("-patch+json") || media.equals("application/apply-patch+yaml"))) {
             // A create or a replace takes an object, not a patch (kube-apiserver's serializers for them are
             // JSON, YAML and protobuf only).
-            throw ApiException.unsupportedMediaType(media);
+            throw ApiException.unsupportedMediaType();
         }
         boolean isYaml = switch (media) {
             case "application/json", "application/merge-patch+json", "application/json-patch+json",
                     "application/strategic-merge-patch+json", "" -> false;
             case "application/yaml", "application/apply-patch+yaml" -> true;
-            default -> throw ApiException.unsupportedMediaType(media);
+            default -> throw ApiException.unsupportedMediaType();
         };
         try {
             List<YamlTrees.DuplicateKey> yamlDuplicates = List.of();

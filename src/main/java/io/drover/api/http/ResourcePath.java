@@ -51,19 +51,19 @@ public record ResourcePath(ResourceType type, String namespace, String name, Str
                     .orElse(null);
             if (type != null) {
                 if (rest.size() > 5) {
-                    throw notFound(path);
+                    throw notFound();
                 }
                 return Optional.of(new ResourcePath(type, rest.get(1), at(rest, 3), at(rest, 4)));
             }
         }
-        ResourceType type = registry.find(group, version, rest.get(0)).orElseThrow(() -> notFound(path));
+        ResourceType type = registry.find(group, version, rest.get(0)).orElseThrow(ResourcePath::notFound);
         if (rest.size() > 3) {
-            throw notFound(path);
+            throw notFound();
         }
         String name = at(rest, 1);
         if (type.namespaced() && name != null) {
             // A namespaced resource addressed by name needs its namespace.
-            throw notFound(path);
+            throw notFound();
         }
         return Optional.of(new ResourcePath(type, null, name, at(rest, 2)));
     }
@@ -72,7 +72,7 @@ public record ResourcePath(ResourceType type, String namespace, String name, Str
         return i < parts.size() ? parts.get(i) : null;
     }
 
-    private static ApiException notFound(String path) {
+    private static ApiException notFound() {
         return ApiException.notFound("the server could not find the requested resource");
     }
 }

@@ -11,7 +11,6 @@ import io.drover.api.storage.ObjectStorage;
 import io.drover.api.validation.FieldValidation;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -78,7 +77,7 @@ final class TokenRequests {
         if (spec.path("audiences").isEmpty()) {
             spec.putArray("audiences").add(ServiceAccountTokens.ISSUER);
         }
-        validate(spec, expiration);
+        validate(expiration);
 
         ObjectNode account = storage.get(path.type(), path.namespace(), path.name());
         ServiceAccountTokens.BoundObject bound = boundObject(path.namespace(), spec.path("boundObjectRef"));
@@ -104,7 +103,7 @@ final class TokenRequests {
     }
 
     /** ValidateTokenRequest. */
-    private static void validate(ObjectNode spec, long expiration) {
+    private static void validate(long expiration) {
         List<ApiException.Cause> causes = new ArrayList<>();
         if (expiration < MIN_EXPIRATION) {
             causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: " + expiration

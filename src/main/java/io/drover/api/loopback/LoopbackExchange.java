@@ -75,7 +75,7 @@ final class LoopbackExchange implements ApiResponse {
 
     @Override
     public void send(int status, String contentType, byte[] bytes) throws IOException {
-        startResponse(status, contentType);
+        startResponse(contentType);
         if (bytes.length > 0 && !request.method().equals("HEAD")) {
             body.offer(ByteBuffer.wrap(bytes));
         }
@@ -85,7 +85,7 @@ final class LoopbackExchange implements ApiResponse {
 
     @Override
     public OutputStream stream(int status, String contentType) throws IOException {
-        startResponse(status, contentType);
+        startResponse(contentType);
         streaming = true;
         if (body.done().isDone()) {
             // Cancelled before the stream began: the interrupt that ends a waiting writer came too early.
@@ -95,7 +95,7 @@ final class LoopbackExchange implements ApiResponse {
         return new BufferedOutputStream(new ChunkSink(), STREAM_BUFFER);
     }
 
-    private void startResponse(int status, String contentType) {
+    private void startResponse(String contentType) {
         if (response.isDone()) {
             throw new IllegalStateException("response already started: " + request.method() + " " + request.uri());
         }

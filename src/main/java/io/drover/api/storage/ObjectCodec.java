@@ -33,10 +33,6 @@ final class ObjectCodec {
         }
     }
 
-    ObjectNode newObject() {
-        return json.createObjectNode();
-    }
-
     /**
      * The bytes to store: the object without its resourceVersion. It is taken out for the write and
      * put back, not written from a copy of the whole object (a copy per write was a tenth of a

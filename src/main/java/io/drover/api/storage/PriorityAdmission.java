@@ -81,7 +81,7 @@ final class PriorityAdmission {
 
     /** The class marked globalDefault; of several (a race Kubernetes allows too), the lowest value. */
     private Optional<ObjectNode> globalDefault() {
-        List<KeyValue> classes = store.range(PREFIX, new RangeOptions(0, 0, null)).kvs();
+        List<KeyValue> classes = store.range(PREFIX, RangeOptions.all()).kvs();
         ObjectNode chosen = null;
         for (KeyValue kv : classes) {
             ObjectNode pc = codec.decode(kv);

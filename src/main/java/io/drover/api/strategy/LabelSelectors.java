@@ -9,7 +9,6 @@ import java.util.Set;
 
 /** A meta/v1 LabelSelector: its validation (apimachinery's {@code ValidateLabelSelector}), matching and rendering. */
 public final class LabelSelectors {
-    private static final Set<String> OPERATORS = Set.of("In", "NotIn", "Exists", "DoesNotExist");
 
     private LabelSelectors() {}
 

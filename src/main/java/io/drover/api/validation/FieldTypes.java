@@ -11,7 +11,6 @@ import static io.drover.api.validation.ApimachineryTypes.TIME;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
-import io.drover.api.protobuf.GoJsonFields;
 import io.drover.api.protobuf.ProtobufBodies;
 import io.drover.json.GoJsonErrors;
 import java.math.BigInteger;

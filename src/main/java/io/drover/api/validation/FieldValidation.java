@@ -20,11 +20,6 @@ public enum FieldValidation {
         this.value = value;
     }
 
-    /** The value as Kubernetes spells it in the query parameter: {@code Strict}, {@code Warn}, {@code Ignore}. */
-    public String value() {
-        return value;
-    }
-
     /**
      * Parses the query parameter as kube-apiserver takes it: exactly {@code Strict}, {@code Warn} or
      * {@code Ignore}; null or empty is the default, {@link #WARN}.

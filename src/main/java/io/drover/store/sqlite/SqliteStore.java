@@ -35,7 +35,6 @@ public final class SqliteStore implements Store {
     private static final int RING_EVENTS = 4_096;
     private static final long RING_BYTES = 16L * 1024 * 1024;
 
-    private final SqliteDatabase db;
     private final ReaderPool readers;
     private final EventRing ring;
     private final Writer writer;
@@ -44,7 +43,6 @@ public final class SqliteStore implements Store {
     private volatile boolean closed;
 
     private SqliteStore(SqliteDatabase db) {
-        this.db = db;
         this.readers = new ReaderPool(db, READERS);
         long committed = readers.read(Queries::revision);
         this.ring = new EventRing(RING_EVENTS, RING_BYTES, committed);
@@ -62,10 +60,6 @@ public final class SqliteStore implements Store {
         SqliteStore store = new SqliteStore(SqliteDatabase.create(file));
         store.writer.start();
         return store;
-    }
-
-    public Path file() {
-        return db.file();
     }
 
     @Override

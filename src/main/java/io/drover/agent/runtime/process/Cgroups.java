@@ -195,10 +195,6 @@ final class Cgroups {
         return new Detection(Optional.empty(), problem);
     }
 
-    Version version() {
-        return version;
-    }
-
     boolean limitsEnforced() {
         return limitsEnforced;
     }

@@ -190,7 +190,7 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         executable("/usr/bin/env");
         this.cgroups = cgroups;
         boolean limits = cgroups != null && cgroups.limitsEnforced();
-        this.capabilities = new Capabilities(NAME, false, true, true, limits, limits);
+        this.capabilities = new Capabilities(NAME, limits);
         this.exec = new ProcessExec(setsid, kill);
     }
 
