@@ -37,9 +37,6 @@ import java.util.random.RandomGenerator;
  */
 public final class ObjectStorage {
 
-    /** Attempts of an update that named no resourceVersion before giving up with a conflict. */
-    private static final int UPDATE_ATTEMPTS = 8;
-
     private static final ResourceType NAMESPACES = ResourceRegistry.builtin().find("", "v1", "namespaces").orElseThrow();
     /** Namespaces Kubernetes' namespace lifecycle admission never lets go. */
     private static final java.util.Set<String> UNDELETABLE_NAMESPACES = java.util.Set.of("default", "kube-system",
@@ -267,7 +264,8 @@ public final class ObjectStorage {
     public ObjectNode update(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
             WritePart part, boolean dryRun) {
         boolean statusWrite = part == WritePart.STATUS;
-        for (int attempt = 1; ; attempt++) {
+        ConflictRetry retry = new ConflictRetry();
+        while (true) {
             KeyValue kv = read(type, namespace, name);
             ObjectNode stored = codec.decode(kv);
             ObjectNode desired = change.apply(stored.deepCopy());
@@ -323,10 +321,10 @@ public final class ObjectStorage {
                 return allocating(type, next, false,
                         () -> codec.written(next, store.update(kv.key(), codec.encode(next), kv.modRevision())));
             } catch (ConflictException e) {
-                if (!wantedVersion.isEmpty() || attempt >= UPDATE_ATTEMPTS || e.keyMissing()) {
-                    if (e.keyMissing()) {
-                        throw ApiException.notFound(type, name);
-                    }
+                if (e.keyMissing()) {
+                    throw ApiException.notFound(type, name);
+                }
+                if (!wantedVersion.isEmpty() || !retry.pauseBeforeRetry()) {
                     throw ApiException.conflict(type, name);
                 }
             } catch (ValueTooLargeException e) {
