@@ -12,6 +12,7 @@ import io.drover.api.storage.StoredUids;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.http.ApiRouter;
+import io.drover.api.service.ApiServerEndpoints;
 import io.drover.api.service.KubernetesService;
 import io.drover.api.service.ServiceAllocations;
 import io.drover.api.http.DiscoveryRoutes;
@@ -55,6 +56,7 @@ public final class DroverServer implements AutoCloseable {
     private final Compactor compactor;
     private final EventExpiry eventExpiry;
     private final ApiServer api;
+    private final ApiServerEndpoints apiEndpoints;
     /** The controllers: a ControllerManager, or ElectedControllers on a datastore other servers share. */
     private final AutoCloseable controllers;
     private final NodeAgent agent;
@@ -64,12 +66,14 @@ public final class DroverServer implements AutoCloseable {
     private final Path kubeconfig;
     private boolean closed;
 
-    private DroverServer(Store store, Compactor compactor, EventExpiry eventExpiry, ApiServer api, AutoCloseable controllers,
-            NodeAgent agent, ClusterDns dns, ServiceProxy proxy, URI url, Path kubeconfig) {
+    private DroverServer(Store store, Compactor compactor, EventExpiry eventExpiry, ApiServer api,
+            ApiServerEndpoints apiEndpoints, AutoCloseable controllers, NodeAgent agent, ClusterDns dns,
+            ServiceProxy proxy, URI url, Path kubeconfig) {
         this.store = store;
         this.compactor = compactor;
         this.eventExpiry = eventExpiry;
         this.api = api;
+        this.apiEndpoints = apiEndpoints;
         this.controllers = controllers;
         this.agent = agent;
         this.dns = dns;
@@ -89,6 +93,7 @@ public final class DroverServer implements AutoCloseable {
         Compactor compactor = null;
         EventExpiry eventExpiry = null;
         ApiServer api = null;
+        ApiServerEndpoints apiEndpoints = null;
         AutoCloseable controllers = null;
         NodeAgent agent = null;
         ClusterDns dns = null;
@@ -122,6 +127,7 @@ public final class DroverServer implements AutoCloseable {
             boundPort.set(api.port());
             URI url = URI.create("https://127.0.0.1:" + api.port());
             KubernetesService.ensure(storage, registry, json, options.serviceRanges().cidr(), advertised, api.port());
+            apiEndpoints = ApiServerEndpoints.start(store, storage, registry, json, advertised, api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
             Supplier<KubernetesClient> controllerClient = () -> ApiClients.inProcess(router, url,
@@ -154,10 +160,11 @@ public final class DroverServer implements AutoCloseable {
                 clusterIpsServed.set(proxy.servesClusterIps());
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, eventExpiry, api, controllers, agent, dns, proxy, url, kubeconfig);
+            return new DroverServer(store, compactor, eventExpiry, api, apiEndpoints, controllers, agent, dns, proxy, url,
+                    kubeconfig);
         } catch (Exception | Error e) {
             try {
-                stop(proxy, dns, agent, controllers, api, eventExpiry, compactor, store);
+                stop(proxy, dns, agent, controllers, apiEndpoints, api, eventExpiry, compactor, store);
             } catch (Exception suppressed) {
                 e.addSuppressed(suppressed);
             }
@@ -170,9 +177,11 @@ public final class DroverServer implements AutoCloseable {
      * last, whatever failed before them.
      */
     private static void stop(ServiceProxy proxy, ClusterDns dns, NodeAgent agent, AutoCloseable controllers,
-            ApiServer api, EventExpiry eventExpiry, Compactor compactor, Store store) throws Exception {
+            ApiServerEndpoints apiEndpoints, ApiServer api, EventExpiry eventExpiry, Compactor compactor, Store store)
+            throws Exception {
         try {
-            for (AutoCloseable part : new AutoCloseable[] {proxy, dns, agent, controllers, api, eventExpiry}) {
+            for (AutoCloseable part : new AutoCloseable[] {proxy, dns, agent, controllers, apiEndpoints, api,
+                    eventExpiry}) {
                 if (part != null) {
                     part.close();
                 }
@@ -250,6 +259,6 @@ public final class DroverServer implements AutoCloseable {
             return;
         }
         closed = true;
-        stop(proxy, dns, agent, controllers, api, eventExpiry, compactor, store);
+        stop(proxy, dns, agent, controllers, apiEndpoints, api, eventExpiry, compactor, store);
     }
 }
