@@ -69,6 +69,15 @@ public final class ApiException extends RuntimeException {
         return retryAfterSeconds;
     }
 
+    /**
+     * A request that did not finish in time and may still take effect, as kube-apiserver's request
+     * finisher answers it (NewTimeoutError).
+     */
+    public static ApiException requestTimeout() {
+        return new ApiException(504, "Timeout",
+                "Timeout: request did not complete within requested timeout - context deadline exceeded");
+    }
+
     public static ApiException notFound(ResourceType type, String name) {
         return new ApiException(404, "NotFound", type.qualifiedName() + " \"" + name + "\" not found", type, name,
                 List.of());

@@ -1,7 +1,7 @@
 package io.drover.store;
 
 /** The backend could not be reached or failed (I/O error, etcd unreachable, store closed). */
-public final class StoreUnavailableException extends StoreException {
+public sealed class StoreUnavailableException extends StoreException permits StoreTimeoutException {
     public StoreUnavailableException(String message) {
         super(message);
     }

@@ -98,9 +98,35 @@ public final class EtcdProcess implements AutoCloseable {
         return endpoint;
     }
 
-    /** Stops etcd (politely, then forcibly) and deletes its data. Safe to call twice. */
+    /** Freezes etcd (SIGSTOP): connections stay open and requests go unanswered, as with a hung member. */
+    public void pause() throws IOException, InterruptedException {
+        signal("-STOP");
+    }
+
+    /** Lets a paused etcd run again (SIGCONT). */
+    public void resume() throws IOException, InterruptedException {
+        signal("-CONT");
+    }
+
+    private void signal(String signal) throws IOException, InterruptedException {
+        int exit = new ProcessBuilder("kill", signal, Long.toString(process.pid())).inheritIO().start().waitFor();
+        if (exit != 0) {
+            throw new IOException("kill " + signal + " " + process.pid() + " exited with " + exit);
+        }
+    }
+
+    /** Stops etcd (politely, then forcibly) and deletes its data. Safe to call twice, and on a paused etcd. */
     @Override
     public void close() {
+        if (process.isAlive()) {
+            try {
+                resume();
+            } catch (IOException e) {
+                // destroyForcibly below still ends it.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         process.destroy();
         try {
             if (!process.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {

@@ -11,6 +11,7 @@ import io.drover.api.security.UserInfo;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.store.FutureRevisionException;
 import io.drover.store.StoreException;
+import io.drover.store.StoreTimeoutException;
 import io.drover.store.StoreUnavailableException;
 import java.io.IOException;
 import java.time.Duration;
@@ -120,6 +121,10 @@ public final class ApiRouter {
         } catch (FutureRevisionException e) {
             // Any read at a revision the store has not reached, where no path turned it into the Status itself.
             sendStatus(response, ApiException.resourceVersionTooLarge(e.requestedRevision(), e.currentRevision()));
+        } catch (StoreTimeoutException e) {
+            // The write may still land: kube's "did not complete" answer, not "unavailable" (which says it was not done).
+            log.warn("{} {}: store timed out: {}", request.method(), request.path(), e.getMessage());
+            sendStatus(response, ApiException.requestTimeout());
         } catch (StoreUnavailableException e) {
             log.warn("{} {}: store unavailable: {}", request.method(), request.path(), e.getMessage());
             sendStatus(response, ApiException.unavailable("the datastore is unavailable: " + e.getMessage()));

@@ -1,5 +1,6 @@
 package io.drover.store.etcd;
 
+import io.drover.store.StoreTimeoutException;
 import io.drover.store.StoreUnavailableException;
 import java.time.Duration;
 import java.util.concurrent.CancellationException;
@@ -29,14 +30,14 @@ final class EtcdErrors {
      * The future's value, waiting at most {@code timeout}.
      *
      * @throws StoreUnavailableException on any failure; its cause is the unwrapped etcd error, which
-     *     the {@code is…} methods classify
+     *     the {@code is…} methods classify ({@link StoreTimeoutException} when etcd did not answer in time)
      */
     static <T> T await(CompletableFuture<T> future, Duration timeout, String what) {
         try {
             return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             future.cancel(true);
-            throw new StoreUnavailableException(
+            throw new StoreTimeoutException(
                     "etcd did not answer " + what + " within " + timeout.toSeconds() + " s", e);
         } catch (InterruptedException e) {
             future.cancel(true);
