@@ -863,7 +863,7 @@ final class PodWorker implements Reconciler {
 
     /**
      * Where a command exec'd in a running container runs: its task's environment, working
-     * directory and cgroup. Empty when the container does not run here (or the runtime cannot exec).
+     * directory and cgroup, and the task its sessions end with. Empty when the container does not run here (or the runtime cannot exec).
      */
     Optional<ExecTarget> execTarget(String namespace, String pod, String container) {
         PodRun run = runs.get(namespace + "/" + pod);
@@ -873,7 +873,7 @@ final class PodWorker implements Reconciler {
             return Optional.empty();
         }
         return exec.environment(handle).map(e -> new ExecTarget(e.env(), e.workingDir(), e.cgroupProcs(),
-                e.mountNamespace(), e.security()));
+                e.mountNamespace(), e.security(), sessionId -> exec.adoptSession(handle, sessionId)));
     }
 
     /**

@@ -100,4 +100,24 @@ class ServicesKubectlIT {
                 .containsPattern("Port:\\s+<unset>\\s+80/TCP").containsPattern("TargetPort:\\s+http/TCP")
                 .containsPattern("Endpoints:\\s+\\d+\\.\\d+\\.\\d+\\.\\d+:\\d+");
     }
+
+    @Test
+    void aPortAddedInFrontOfANodePortByJsonOrStrategicPatchKeepsTheExistingNodePort() throws Exception {
+        kubectl.run("create", "service", "nodeport", "np3", "--tcp=80:8080").requireSuccess();
+        String existing = kubectl.run("get", "svc", "np3", "-o", "jsonpath={.spec.ports[0].nodePort}").requireSuccess()
+                .stdout();
+
+        // JSON patch: the new port goes first, so the existing one moves to index 1
+        kubectl.run("patch", "svc", "np3", "--type=json",
+                "-p", "[{\"op\":\"add\",\"path\":\"/spec/ports/0\",\"value\":{\"name\":\"z\",\"port\":70,\"targetPort\":70}}]")
+                .requireSuccess();
+        // strategic merge patch (kubectl apply and edit, fabric8's STRATEGIC_MERGE): the patch's items come first
+        kubectl.run("patch", "svc", "np3", "--type=strategic", "-p", "{\"spec\":{\"ports\":[{\"name\":\"c\",\"port\":91}]}}")
+                .requireSuccess();
+
+        String ports = kubectl.run("get", "svc", "np3", "-o",
+                "jsonpath={range .spec.ports[*]}{.port}={.nodePort} {end}").requireSuccess().stdout().trim();
+        assertThat(ports).matches("91=310\\d\\d 70=310\\d\\d 80=" + existing);
+        assertThat(ports.split(" ")).extracting(p -> p.substring(p.indexOf('=') + 1)).doesNotHaveDuplicates();
+    }
 }

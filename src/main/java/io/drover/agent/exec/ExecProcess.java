@@ -6,15 +6,20 @@ import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One exec'd command running on the host (command line in {@link ExecCommandLine}): its pipes,
- * its exit status, terminal resizing and killing its whole process tree.
+ * its exit status, terminal resizing, and what a client that goes away leaves it with.
+ *
+ * <p>A command outlives its client, as under containerd and CRI-O: the kubelet only closes the
+ * session's streams, and the runtime runs the exec with a context of its own, so the process reads
+ * end of file on its stdin and runs to its end (kubernetes/kubernetes#89031, containerd/cri#1256).
+ * fabric8's upload depends on it: it speaks v4, which has no stdin-close signal, so closing the
+ * connection is how it ends the {@code cat - > file} that receives the archive. What keeps such a
+ * command from running for good is the container: it is stopped with it ({@link SessionOwner}).
  */
 final class ExecProcess implements RemoteStreams {
     private static final Logger log = LoggerFactory.getLogger(ExecProcess.class);
@@ -23,16 +28,18 @@ final class ExecProcess implements RemoteStreams {
     private final List<String> command;
     private final boolean stdin;
     private final boolean tty;
+    private final SessionOwner sessions;
 
-    private ExecProcess(Process process, ExecOptions options) {
+    private ExecProcess(Process process, ExecOptions options, SessionOwner sessions) {
         this.process = process;
         this.command = options.command();
         this.stdin = options.stdin();
         this.tty = options.tty();
+        this.sessions = sessions;
     }
 
     /**
-     * Starts the command.
+     * Starts the command, in a session of its own that ends with the container.
      *
      * @throws IOException when it cannot be started (working directory gone, setsid missing)
      */
@@ -56,7 +63,10 @@ final class ExecProcess implements RemoteStreams {
         } else if (!options.stderr()) {
             builder.redirectError(ProcessBuilder.Redirect.DISCARD);
         }
-        return new ExecProcess(builder.start(), options);
+        Process process = builder.start();
+        // setsid(1) and what follows it exec in place, so the pid is the id of the session it makes.
+        target.sessions().adopt(process.pid());
+        return new ExecProcess(process, options, target.sessions());
     }
 
     @Override
@@ -91,13 +101,42 @@ final class ExecProcess implements RemoteStreams {
         return code == 0 ? ExecStatus.success() : ExecStatus.exitCode(command, code);
     }
 
-    /** An exec'd command does not outlive its client: its whole tree is killed. */
+    /**
+     * The client went away before the end, which ends the command's input and nothing else, as
+     * the kubelet and the container runtime do: without a terminal the command reads end of file
+     * and runs on to its end, its output read and dropped by the session; with one, the terminal
+     * hangs up.
+     */
     @Override
     public void abandon() {
-        if (process.isAlive()) {
-            log.info("exec {}: killing {}", process.pid(), command);
-            killTree();
+        if (!process.isAlive()) {
+            return;
         }
+        if (tty) {
+            hangUp();
+            return;
+        }
+        try {
+            endStdin();
+        } catch (IOException e) {
+            log.debug("exec {}: closing stdin failed: {}", process.pid(), e.getMessage());
+        }
+    }
+
+    /**
+     * Hangs up the command's terminal as a container runtime does when the exec's stdin ends
+     * (containerd's shim then closes the console, the pty master): script(1), which holds the
+     * master, is killed, and the kernel sends SIGHUP and SIGCONT to the session on the pty, whose
+     * reads see end of file from then on; when its leader ends, its foreground group gets SIGHUP
+     * too. An interactive shell ends; a program that ignores SIGHUP runs on, as in a container.
+     * The session on the pty (script's child made it) leaves the command's tree with script, so
+     * it is handed to the container first. Closing script's stdin instead would only type ^D,
+     * which a program in raw mode (an editor, top) reads as a key.
+     */
+    private void hangUp() {
+        process.children().forEach(child -> sessions.adopt(child.pid()));
+        log.info("exec {}: hanging up the terminal of {}", process.pid(), command);
+        process.destroyForcibly();
     }
 
     @Override
@@ -111,37 +150,5 @@ final class ExecProcess implements RemoteStreams {
         if (tty && !Pty.resize(process.toHandle(), size.width(), size.height())) {
             log.debug("exec {}: no pty to resize (command gone or not started)", process.pid());
         }
-    }
-
-    /**
-     * SIGKILL to the command's whole tree: its process group (it leads one) and every descendant
-     * and the groups they lead (script's child leads a session of its own). Processes that left the
-     * tree (double-forked daemons) escape unless the container's cgroup holds them.
-     */
-    void killTree() {
-        if (!process.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> tree = new ArrayList<>();
-        tree.add(process.toHandle());
-        process.descendants().forEach(tree::add);
-        List<String> kill = new ArrayList<>(List.of("kill", "-KILL", "--"));
-        for (ProcessHandle p : tree) {
-            kill.add("-" + p.pid());
-            kill.add(Long.toString(p.pid()));
-        }
-        try {
-            Process killer = new ProcessBuilder(kill)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            killer.waitFor(5, TimeUnit.SECONDS);
-        } catch (IOException e) {
-            log.warn("exec {}: kill(1) failed: {}", process.pid(), e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        // kill(1) may be missing a pid that forked just now; signal each known process directly too.
-        tree.forEach(ProcessHandle::destroyForcibly);
     }
 }

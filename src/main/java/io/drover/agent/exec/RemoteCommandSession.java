@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
  * the streams end (the command exits, the task ends or the attachment detaches) and the output is
  * drained, the status goes out on {@link Channels#ERROR} and the connection closes normally, which
  * client-go reads as the end of every stream. If the client goes away first, the streams are
- * {@link RemoteStreams#abandon() abandoned}.
+ * {@link RemoteStreams#abandon() abandoned} (an exec'd command's input ends and it runs on, as in
+ * Kubernetes), and the pumps go on reading the output to its end and drop it, so that a command
+ * still writing is not stopped by a full pipe.
  *
  * <p>Input: stdin messages are written on the receiving thread; WebSocket demand is given only
  * after that write, so a command that does not read stdin applies back-pressure to the client.
@@ -112,11 +114,12 @@ public final class RemoteCommandSession implements Session.Listener {
     private Thread pump(InputStream from, int channel, String stream) {
         return Thread.ofVirtual().name(kind + "-" + stream + "-" + name).start(() -> {
             byte[] buffer = new byte[CHUNK];
+            boolean connected = true;
             try (from) {
                 int n;
                 while ((n = from.read(buffer)) >= 0) {
-                    if (n > 0 && !send(Channels.frame(channel, buffer, 0, n))) {
-                        return;
+                    if (n > 0 && connected) {
+                        connected = send(Channels.frame(channel, buffer, 0, n));
                     }
                 }
             } catch (IOException e) {
@@ -244,7 +247,7 @@ public final class RemoteCommandSession implements Session.Listener {
     private void abandonUnlessFinished(String why) {
         RemoteStreams open = streams;
         if (open != null && !finished) {
-            log.info("{}: {} before the end", name, why);
+            log.info("{}: {} before the end; its streams are abandoned", name, why);
             open.abandon();
             open.release();
         }

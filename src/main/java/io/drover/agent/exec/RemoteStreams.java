@@ -25,7 +25,10 @@ interface RemoteStreams {
     /** Waits for the end and returns the {@code metav1.Status} that reports it. */
     ObjectNode awaitEnd() throws InterruptedException;
 
-    /** The client went away before the end. */
+    /**
+     * The client went away before the end: its input ends. What runs goes on (an exec'd command
+     * to its end, a task attached to); the session reads and drops what it still writes.
+     */
     void abandon();
 
     /** The session is over and its output drained: lets go of what the streams hold. */

@@ -31,6 +31,14 @@ public interface TaskExec {
     Optional<TaskEnvironment> environment(TaskHandle handle);
 
     /**
+     * Ties a session that a command the caller started in the task leads (a {@code kubectl exec}
+     * started from {@link #environment}) to the task's life: stopping the task kills its
+     * processes too, as every process of a container ends with it. A task that no longer runs
+     * has them killed at once.
+     */
+    void adoptSession(TaskHandle handle, long sessionId);
+
+    /**
      * How a task's processes run.
      *
      * @param env its whole environment

@@ -7,6 +7,12 @@ import java.util.Set;
 /**
  * Picks and checks NodePorts against the ports already taken (a set this allocator adds to), as
  * kube-apiserver's portallocator.
+ *
+ * <p>In an update the Service's own ports stay allocated until it is written, as in
+ * kube-apiserver's updateNodePorts (their release is deferred): a port that asks for one of them
+ * again keeps it, and {@link #next} never hands one to another of its ports. Handing out the
+ * Service's own port first made adding a port in front of an existing one fail with "provided
+ * port is already allocated" on the existing port's own nodePort (fuzz round 20).
  */
 final class NodePortAllocator {
     /** kube-apiserver's {@code --service-node-port-range} default. */
@@ -14,16 +20,27 @@ final class NodePortAllocator {
 
     private final PortRange range;
     private final Set<Integer> taken;
+    private final Set<Integer> own;
 
-    NodePortAllocator(PortRange range, Set<Integer> taken) {
+    /**
+     * @param taken the ports other Services hold; this allocator adds what it hands out
+     * @param own the ports the Service being updated holds now (empty for a create)
+     */
+    NodePortAllocator(PortRange range, Set<Integer> taken, Set<Integer> own) {
         this.range = range;
         this.taken = taken;
+        this.own = Set.copyOf(own);
     }
 
     /**
      * Takes {@code port}; or says why it cannot be had, worded as Kubernetes' portallocator errors.
+     * One the Service holds already is its own (not checked against the range again, as
+     * kube-apiserver does not allocate it again).
      */
     Optional<String> claim(int port) {
+        if (own.contains(port)) {
+            return Optional.empty();
+        }
         if (!range.contains(port)) {
             return Optional.of("provided port is not in the valid range. The range of valid ports is "
                     + range.first() + "-" + range.last());
@@ -44,7 +61,7 @@ final class NodePortAllocator {
 
     private Optional<Integer> firstFree(int from, int to) {
         for (int port = from; port <= to; port++) {
-            if (!taken.contains(port)) {
+            if (!taken.contains(port) && !own.contains(port)) {
                 taken.add(port);
                 return Optional.of(port);
             }

@@ -181,7 +181,7 @@ public final class ServiceAllocations {
             if (!serviceType.equals("ExternalName")) {
                 clusterIp(spec, new ClusterIpAllocator(cidr, taken.ips()), round).ifPresent(causes::add);
             }
-            NodePortAllocator ports = new NodePortAllocator(nodePorts, taken.ports());
+            NodePortAllocator ports = new NodePortAllocator(nodePorts, taken.ports(), own.ports());
             if (serviceType.equals("NodePort") || serviceType.equals("LoadBalancer")) {
                 // shouldAllocateNodePorts: a LoadBalancer with allocateLoadBalancerNodePorts false gets only
                 // the nodePorts it asks for.

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.server.Server;
@@ -33,6 +34,8 @@ class ExecHandlerIT {
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private Path workDir;
+    /** The sessions exec'd commands lead, as the container would be told of them. */
+    private final List<Long> adopted = new CopyOnWriteArrayList<>();
     private Server server;
     private int port;
 
@@ -41,7 +44,7 @@ class ExecHandlerIT {
         workDir = TempDirs.create("drover-exec");
         Map<String, String> env = Map.of("PATH", "/usr/local/bin:/usr/bin:/bin", "GREETING", "hello from the pod");
         ExecTargets targets = (ns, pod, container) -> ns.equals("default") && pod.equals("web") && container.equals("app")
-                ? Optional.of(new ExecTarget(env, workDir, List.of()))
+                ? Optional.of(new ExecTarget(env, workDir, List.of(), Optional.empty(), null, adopted::add))
                 : ns.equals("default") && pod.equals("gone") ? Optional.of(new ExecTarget(env, workDir.resolve("missing"), List.of()))
                 : Optional.empty();
         server = new Server();
@@ -57,6 +60,10 @@ class ExecHandlerIT {
     @AfterEach
     void stopServer() throws Exception {
         server.stop();
+        // No container stops these sessions here: the test does, as stopping the container would.
+        for (long session : adopted) {
+            new ProcessBuilder("pkill", "-KILL", "-s", Long.toString(session)).start().waitFor();
+        }
         TempDirs.delete(workDir);
     }
 
@@ -126,19 +133,65 @@ class ExecHandlerIT {
     }
 
     @Test
-    void disconnectKillsTheCommandsWholeTree() throws Exception {
-        long sleeper;
-        long shell;
-        try (ChannelStreams streams = exec("stdout=true&stderr=true", "sh", "-c",
-                "sleep 300 & echo $$ $!; wait")) {
-            await().atMost(WAIT).until(() -> streams.stdout().trim().split(" ").length == 2);
-            String[] pids = streams.stdout().trim().split(" ");
-            shell = Long.parseLong(pids[0]);
-            sleeper = Long.parseLong(pids[1]);
-            assertThat(ProcessHandle.of(sleeper)).isPresent();
+    void aDisconnectEndsStdinAndTheCommandRunsToItsEnd() throws Exception {
+        // fabric8's upload: v4 has no stdin-close signal, so closing the connection ends the input
+        try (ChannelStreams streams = exec("stdin=true&stdout=true&stderr=true", "sh", "-c",
+                "cat > received; sleep 0.5; echo done > after")) {
+            streams.stdin("the archive");
+            await().atMost(WAIT).until(() -> Files.exists(workDir.resolve("received"))
+                    && Files.readString(workDir.resolve("received")).equals("the archive"));
             streams.disconnect();
         }
-        await().atMost(WAIT).until(() -> gone(shell) && gone(sleeper));
+        await().atMost(WAIT).until(() -> Files.exists(workDir.resolve("after")));
+        assertThat(Files.readString(workDir.resolve("after"))).isEqualTo("done\n");
+    }
+
+    @Test
+    void aCommandThatIgnoresItsInputOutlivesTheClientInASessionTheContainerAdopts() throws Exception {
+        long sleeper;
+        try (ChannelStreams streams = exec("stdout=true&stderr=true", "sh", "-c",
+                "echo $$; exec sleep 300")) {
+            await().atMost(WAIT).until(() -> streams.stdout().endsWith("\n"));
+            sleeper = Long.parseLong(streams.stdout().trim());
+            streams.disconnect();
+        }
+        // as kubectl exec -- sleep 300 interrupted: the process goes on until its container stops
+        await().during(Duration.ofSeconds(1)).atMost(WAIT).until(() -> !gone(sleeper));
+        assertThat(adopted).contains(sleeper);
+    }
+
+    @Test
+    void aDisconnectHangsUpATerminalSoAShellOnItEnds() throws Exception {
+        long shell;
+        try (ChannelStreams streams = exec("stdin=true&stdout=true&stderr=true&tty=true", "sh")) {
+            streams.stdin("echo shell=$$\n");
+            await().atMost(WAIT).until(() -> streams.stdout().matches("(?s).*shell=\\d+\\r\\n.*"));
+            shell = pidAfter(streams.stdout(), "shell=");
+            streams.disconnect();
+        }
+        await().atMost(WAIT).until(() -> gone(shell));
+    }
+
+    @Test
+    void aDisconnectHangsUpATerminalInRawModeWhereEndOfInputIsJustAKey() throws Exception {
+        long reader;
+        try (ChannelStreams streams = exec("stdin=true&stdout=true&stderr=true&tty=true", "sh", "-c",
+                "stty raw -echo; echo reader=$$; exec cat > /dev/null")) {
+            await().atMost(WAIT).until(() -> streams.stdout().matches("(?s).*reader=\\d+\\r?\\n.*"));
+            reader = pidAfter(streams.stdout(), "reader=");
+            streams.disconnect();
+        }
+        // SIGHUP to the session on the pty: ^D typed into it would have been read as data
+        await().atMost(WAIT).until(() -> gone(reader));
+    }
+
+    private static long pidAfter(String output, String marker) {
+        int at = output.lastIndexOf(marker) + marker.length();
+        int end = at;
+        while (end < output.length() && Character.isDigit(output.charAt(end))) {
+            end++;
+        }
+        return Long.parseLong(output.substring(at, end));
     }
 
     /** Gone, or a zombie waiting for a reaper (it holds no resources and runs nothing). */

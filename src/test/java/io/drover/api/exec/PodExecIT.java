@@ -196,7 +196,7 @@ class PodExecIT {
     }
 
     @Test
-    void relaysTtyAndKillsTheCommandWhenTheClientDisappears() throws Exception {
+    void relaysTtyAndHangsUpTheTerminalWhenTheClientDisappears() throws Exception {
         URI uri = URI.create(CLUSTER.cluster().server().url().toString().replaceFirst("^https", "wss")
                 + "/api/v1/namespaces/default/pods/web/exec?command=sh&command=-c&command="
                 + "test%20-t%200%20%26%26%20echo%20tty%3B%20sleep%20300%20%26%20echo%20pid%3D%24!%3B%20wait"
@@ -211,6 +211,7 @@ class PodExecIT {
             sleeper = Long.parseLong(out.substring(out.indexOf("pid=") + 4, out.indexOf("\r\n", out.indexOf("pid="))));
             streams.disconnect();
         }
+        // the hang-up's SIGHUP ends the shell, whose end sends SIGHUP to its foreground group, the sleep's
         await().atMost(WAIT).until(() -> gone(sleeper));
     }
 

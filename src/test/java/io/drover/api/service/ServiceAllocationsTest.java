@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.agent.ports.PortRange;
 import io.drover.api.ApiException;
@@ -140,6 +141,110 @@ class ServiceAllocationsTest {
         ServiceAllocations.carryOver(stored, toClusterIp);
         assertThat(toClusterIp.path("spec").path("ports").get(0).has("nodePort")).isFalse();
         assertThat(toClusterIp.path("spec").has("externalTrafficPolicy")).isFalse();
+    }
+
+    /** An update as the registry runs it: carryOver from the stored Service, then allocation, then the write. */
+    private ObjectNode update(ObjectNode next) {
+        String name = next.path("metadata").path("name").asText();
+        ObjectNode current = (ObjectNode) stored.stream()
+                .filter(s -> s.path("metadata").path("name").asText().equals(name)).findFirst().orElseThrow();
+        ServiceAllocations.carryOver(current, next);
+        return allocations.write(SERVICES, next, () -> stored, claims, () -> {
+            stored.replaceAll(s -> s == current ? next : s);
+            return next;
+        });
+    }
+
+    private static ObjectNode withPorts(ObjectNode svc, int... ports) {
+        ArrayNode list = svc.withObject("spec").putArray("ports");
+        for (int port : ports) {
+            list.addObject().put("port", port).put("protocol", "TCP");
+        }
+        return svc;
+    }
+
+    private static int nodePort(JsonNode svc, int index) {
+        return svc.path("spec").path("ports").get(index).path("nodePort").asInt();
+    }
+
+    @Test
+    void aPortAddedInFrontOfANodePortGetsAnotherAndTheExistingOneKeepsItsOwn() {
+        int existing = nodePort(create(service("np", "NodePort")), 0);
+
+        ObjectNode updated = update(withPorts(service("np", "NodePort"), 70, 80));
+
+        assertThat(nodePort(updated, 1)).isEqualTo(existing);
+        assertThat(nodePort(updated, 0)).isNotZero().isNotEqualTo(existing);
+    }
+
+    @Test
+    void aRemovedPortFreesItsNodePortAndAKeptOneKeepsIts() {
+        ObjectNode both = create(withPorts(service("np", "NodePort"), 80, 81));
+        int kept = nodePort(both, 0);
+        int freed = nodePort(both, 1);
+
+        assertThat(nodePort(update(withPorts(service("np", "NodePort"), 80)), 0)).isEqualTo(kept);
+
+        ObjectNode other = service("other", "NodePort");
+        ((ObjectNode) other.path("spec").path("ports").get(0)).put("nodePort", freed);
+        assertThat(nodePort(create(other), 0)).isEqualTo(freed);
+    }
+
+    @Test
+    void aPortThatAsksForAnotherNodePortGetsItIfFreeAndFreesItsOld() {
+        int old = nodePort(create(service("np", "NodePort")), 0);
+        int taken = nodePort(create(service("taken", "NodePort")), 0);
+
+        ObjectNode toTaken = service("np", "NodePort");
+        ((ObjectNode) toTaken.path("spec").path("ports").get(0)).put("nodePort", taken);
+        assertThatThrownBy(() -> update(toTaken)).hasMessage("Service \"np\" is invalid: spec.ports[0].nodePort: "
+                + "Invalid value: " + taken + ": provided port is already allocated");
+
+        ObjectNode moved = service("np", "NodePort");
+        ((ObjectNode) moved.path("spec").path("ports").get(0)).put("nodePort", 30500);
+        assertThat(nodePort(update(moved), 0)).isEqualTo(30500);
+        ObjectNode other = service("other", "NodePort");
+        ((ObjectNode) other.path("spec").path("ports").get(0)).put("nodePort", old);
+        assertThat(nodePort(create(other), 0)).isEqualTo(old);
+    }
+
+    @Test
+    void aTypeChangeToClusterIpReleasesEveryNodePortAndTheHealthCheckNodePort() {
+        ObjectNode lb = withPorts(service("lb", "LoadBalancer"), 80, 81);
+        lb.withObject("spec").put("externalTrafficPolicy", "Local");
+        ObjectNode created = create(lb);
+        List<Integer> held = List.of(nodePort(created, 0), nodePort(created, 1),
+                created.path("spec").path("healthCheckNodePort").asInt());
+        assertThat(held).doesNotHaveDuplicates().doesNotContain(0);
+
+        ObjectNode toClusterIp = withPorts(service("lb", "ClusterIP"), 80, 81);
+        toClusterIp.withObject("spec").put("externalTrafficPolicy", "Local");
+        ObjectNode updated = update(toClusterIp);
+        assertThat(updated.path("spec").path("ports").get(0).has("nodePort")).isFalse();
+        assertThat(updated.path("spec").has("healthCheckNodePort")).isFalse();
+
+        for (int port : held) {
+            ObjectNode other = service("other-" + port, "NodePort");
+            ((ObjectNode) other.path("spec").path("ports").get(0)).put("nodePort", port);
+            assertThat(nodePort(create(other), 0)).isEqualTo(port);
+        }
+    }
+
+    @Test
+    void aPortAddedToALocalLoadBalancerGetsNeitherItsNodePortsNorItsHealthCheckNodePort() {
+        ObjectNode lb = service("lb", "LoadBalancer");
+        lb.withObject("spec").put("externalTrafficPolicy", "Local");
+        ObjectNode created = create(lb);
+        int existing = nodePort(created, 0);
+        int healthCheck = created.path("spec").path("healthCheckNodePort").asInt();
+
+        ObjectNode grown = withPorts(service("lb", "LoadBalancer"), 70, 80);
+        grown.withObject("spec").put("externalTrafficPolicy", "Local");
+        ObjectNode updated = update(grown);
+
+        assertThat(nodePort(updated, 1)).isEqualTo(existing);
+        assertThat(updated.path("spec").path("healthCheckNodePort").asInt()).isEqualTo(healthCheck);
+        assertThat(nodePort(updated, 0)).isNotIn(existing, healthCheck, 0);
     }
 
     @Test

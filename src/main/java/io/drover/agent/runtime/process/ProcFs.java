@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Reads process facts from Linux's {@code /proc}. */
 final class ProcFs {
@@ -61,11 +62,19 @@ final class ProcFs {
 
     /** The live (not zombie) processes whose session id is {@code sid}. */
     static List<Stat> session(long sid) {
+        return sessions(Set.of(sid));
+    }
+
+    /** The live (not zombie) processes whose session id is one of {@code sids}: one pass over /proc. */
+    static List<Stat> sessions(Set<Long> sids) {
         List<Stat> members = new ArrayList<>();
+        if (sids.isEmpty()) {
+            return members;
+        }
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcFs::isPidDir)) {
             for (Path dir : dirs) {
                 stat(Long.parseLong(dir.getFileName().toString()))
-                        .filter(s -> s.session() == sid && !s.ended())
+                        .filter(s -> sids.contains(s.session()) && !s.ended())
                         .ifPresent(members::add);
             }
         } catch (IOException e) {

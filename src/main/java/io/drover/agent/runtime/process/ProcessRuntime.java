@@ -34,8 +34,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -109,8 +111,12 @@ import org.slf4j.LoggerFactory;
  * it; {@link #destroy} removes it. Without usable cgroups the runtime logs one warning and runs
  * tasks without limits, as before.
  *
+ * <p><b>Exec'd commands</b> ({@code kubectl exec}) lead sessions of their own and run on after
+ * their client leaves, as in Kubernetes: a task with a cgroup holds them in it; without one,
+ * their sessions are adopted ({@link #adoptSession}) and stopping the task kills them after it.
+ *
  * <p><b>Limits</b>: without cgroups a process that calls {@code setsid} itself leaves the task's
- * session and is not found. If something kills the monitor too (e.g. systemd stopping the agent's
+ * session and is not found; nor are commands exec'd before the agent restarted. If something kills the monitor too (e.g. systemd stopping the agent's
  * unit with the default {@code KillMode=control-group}), the task's exit status is lost.
  */
 public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
@@ -182,6 +188,8 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
     private final ProcessExec exec;
     /** Monitors this instance started, by {@link #key}; recovered tasks have none. */
     private final Map<String, Process> monitors = new ConcurrentHashMap<>();
+    /** Sessions of commands exec'd into tasks without a cgroup, which stop kills with the task. */
+    private final AdoptedSessions adopted = new AdoptedSessions();
 
     private ProcessRuntime(Path root, Cgroups cgroups) {
         this.root = root.toAbsolutePath();
@@ -212,6 +220,11 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             log.info("process runtime: tasks run in their own cgroups, {}", found.cgroups().get().describe());
         }
         return new ProcessRuntime(absolute, found.cgroups().orElse(null));
+    }
+
+    /** A process runtime that uses no cgroups, as on a machine whose cgroups cannot be used (tests). */
+    static ProcessRuntime withoutCgroups(Path root) {
+        return new ProcessRuntime(root.toAbsolutePath(), null);
     }
 
     /** A short name for this runtime's cgroups, the same for every runtime on the same root. */
@@ -469,9 +482,14 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
 
     @Override
     public void stop(TaskHandle h, Duration gracePeriod) throws InterruptedException {
-        if (!ours(h)) {
-            return;
+        if (ours(h)) {
+            stopTask(h, gracePeriod);
         }
+        // After the task, as in a container whose init has ended: what was exec'd into it gets SIGKILL.
+        killAdoptedSessions(h);
+    }
+
+    private void stopTask(TaskHandle h, Duration gracePeriod) throws InterruptedException {
         TaskCgroup cgroup = cgroupOf(h);
         List<Stat> left = members(h, cgroup);
         if (left.isEmpty()) {
@@ -484,6 +502,11 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         while (!(left = members(h, cgroup)).isEmpty() && System.nanoTime() < deadline) {
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }
+        killUntilGone(h, left, () -> members(h, cgroup));
+    }
+
+    /** SIGKILL to {@code left} and to what {@code members} finds after, until it finds nothing. */
+    private void killUntilGone(TaskHandle h, List<Stat> left, Supplier<List<Stat>> members) throws InterruptedException {
         long killDeadline = System.nanoTime() + KILL_TIMEOUT.toNanos();
         while (!left.isEmpty()) {
             if (System.nanoTime() > killDeadline) {
@@ -492,7 +515,35 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             signalGroups(left, "KILL");
             signalProcesses(left, "KILL");
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
-            left = members(h, cgroup);
+            left = members.get();
+        }
+    }
+
+    /**
+     * A command exec'd into the task (kubectl exec) leads a session of its own: a task without a
+     * cgroup has it adopted here, so that it ends with the task. The task's cgroup holds it
+     * otherwise (it joins before it execs), which stopping the task empties.
+     */
+    @Override
+    public void adoptSession(TaskHandle h, long sessionId) {
+        if (cgroupOf(h) != null) {
+            return;
+        }
+        adopted.add(key(h), sessionId);
+        if (!running(h)) {
+            // The task stopped meanwhile, and its stop may have come before this adoption.
+            try {
+                killAdoptedSessions(h);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private void killAdoptedSessions(TaskHandle h) throws InterruptedException {
+        Set<Long> sessions = adopted.take(key(h));
+        if (!sessions.isEmpty()) {
+            killUntilGone(h, ProcFs.sessions(sessions), () -> ProcFs.sessions(sessions));
         }
     }
 
