@@ -5,6 +5,7 @@ import static io.drover.agent.streaming.StreamingRequests.query;
 import io.drover.api.kubelet.NodeConnections;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.security.WebSocketTokenProtocol;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.store.StoreUnavailableException;
 import java.net.URI;
@@ -127,7 +128,7 @@ public final class StreamRelayHandler extends Handler.Wrapper {
 
     private void relay(Request request, Response response, Callback callback, String namespace, String name,
             String subresource) throws Exception {
-        if (!authorized.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+        if (!authenticated(request)) {
             throw ApiException.unauthorized();
         }
         if (!request.getMethod().equals("GET") && !request.getMethod().equals("POST")) {
@@ -150,7 +151,8 @@ public final class StreamRelayHandler extends Handler.Wrapper {
         websockets.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
             RelayEndpoint[] pair = RelayEndpoint.pair();
             ClientUpgradeRequest toNode = new ClientUpgradeRequest();
-            toNode.setSubProtocols(upgradeRequest.getSubProtocols());
+            // The node is offered what the client offered, except the protocol that carries the client's token.
+            toNode.setSubProtocols(WebSocketTokenProtocol.withoutToken(upgradeRequest.getSubProtocols()));
             connections.authorization().ifPresent(value -> toNode.setHeader("Authorization", value));
             try {
                 startedNodes().connect(pair[1], wsTarget, toNode).get(CONNECT_SECONDS, TimeUnit.SECONDS);
@@ -162,6 +164,15 @@ public final class StreamRelayHandler extends Handler.Wrapper {
             upgradeResponse.setAcceptedSubProtocol(pair[1].acceptedSubProtocol());
             return pair[0];
         }, request, response, callback);
+    }
+
+    /** Whether the Authorization header, or else a token subprotocol ({@link WebSocketTokenProtocol}), is accepted. */
+    private boolean authenticated(Request request) {
+        if (authorized.test(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+            return true;
+        }
+        String protocols = String.join(",", request.getHeaders().getValuesList(HttpHeader.SEC_WEBSOCKET_SUBPROTOCOL));
+        return WebSocketTokenProtocol.token(protocols).map(token -> authorized.test("Bearer " + token)).orElse(false);
     }
 
     /** Whether the client tunnels SPDY through the WebSocket (kubectl's port-forward). */

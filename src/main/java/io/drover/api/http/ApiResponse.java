@@ -23,4 +23,19 @@ public interface ApiResponse {
      * piece by piece through the returned stream, and ends when it is closed.
      */
     OutputStream stream(int status, String contentType) throws IOException;
+
+    /**
+     * Serves a watch and closes {@code events} when it ends. Here, as a streamed response with one
+     * JSON line per event, on the calling thread; a transport that can answer the request's WebSocket
+     * upgrade serves it there instead, one message per event, and may return before the watch ends.
+     * A wrapper passes the watch on to the response it wraps, so that the transport decides.
+     */
+    default void watch(WatchStream events) throws IOException {
+        try (events; OutputStream out = stream(200, WatchStream.CONTENT_TYPE)) {
+            events.run(WatchSink.lines(out));
+        } catch (InterruptedException e) {
+            // The client went away (the in-process transport interrupts the watch when it is cancelled).
+            Thread.currentThread().interrupt();
+        }
+    }
 }

@@ -8,6 +8,7 @@ import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.security.Authenticator;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.security.UserInfo;
+import io.drover.api.security.WebSocketTokenProtocol;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.store.FutureRevisionException;
 import io.drover.store.StoreException;
@@ -135,6 +136,7 @@ public final class ApiRouter {
     }
 
     private void route(ApiRequest request, ApiResponse response) throws IOException {
+        request = withSubprotocolToken(request);
         String path = request.path().length() > 1 && request.path().endsWith("/")
                 ? request.path().substring(0, request.path().length() - 1) : request.path();
         if (!PUBLIC_PATHS.contains(path) || presentsBearerToken(request)) {
@@ -176,6 +178,26 @@ public final class ApiRouter {
         if (!discovery.handle(request, path, response)) {
             throw ApiException.notFound("the server could not find the requested resource");
         }
+    }
+
+    /**
+     * A WebSocket request that authenticates with a token subprotocol ({@link WebSocketTokenProtocol}) and not
+     * with its Authorization header acts with that token, as kube-apiserver's authenticators accept either.
+     */
+    private ApiRequest withSubprotocolToken(ApiRequest request) {
+        if (!isWebSocketRequest(request) || authorizes(request.header("authorization"))) {
+            return request;
+        }
+        return WebSocketTokenProtocol.token(request.header("sec-websocket-protocol"))
+                .map(token -> request.withHeader("authorization", "Bearer " + token))
+                .orElse(request);
+    }
+
+    /** wsstream.IsWebSocketRequest: {@code Connection: Upgrade} and {@code Upgrade: websocket}. */
+    static boolean isWebSocketRequest(ApiRequest request) {
+        String connection = request.header("connection");
+        return "websocket".equalsIgnoreCase(request.header("upgrade")) && connection != null
+                && java.util.Arrays.stream(connection.split(",")).map(String::trim).anyMatch("upgrade"::equalsIgnoreCase);
     }
 
     private static boolean isWatch(ApiRequest request) {

@@ -1,5 +1,6 @@
 package io.drover.api.http;
 
+import io.drover.api.security.WebSocketTokenProtocol;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,26 +18,40 @@ import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.BufferUtil;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
+import org.eclipse.jetty.websocket.server.ServerWebSocketContainer;
 
 /**
  * Hands Jetty's requests to the {@link ApiRouter} in blocking style: each request runs on its own
  * (virtual) thread, reads its body through an InputStream and writes through an OutputStream, which
- * keeps the API code free of Jetty's callback model.
+ * keeps the API code free of Jetty's callback model. A watch that asks for a WebSocket is the one
+ * exception: the upgrade hands the exchange to Jetty, and the watch goes on in a {@link WatchSocket}.
  */
 public final class JettyAdapter extends Handler.Abstract {
     private final ApiRouter router;
+    private ServerWebSocketContainer websockets;
 
     public JettyAdapter(ApiRouter router) {
         this.router = router;
     }
 
     @Override
+    protected void doStart() throws Exception {
+        websockets = ServerWebSocketContainer.ensure(getServer());
+        super.doStart();
+    }
+
+    @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        JettyResponse answer = new JettyResponse(request, response, callback, websockets);
         try {
-            router.handle(toApiRequest(request), new JettyResponse(request, response));
-            callback.succeeded();
+            router.handle(toApiRequest(request), answer);
+            if (!answer.upgraded) {
+                callback.succeeded();
+            }
         } catch (Throwable t) {
-            callback.failed(t);
+            if (!answer.upgraded) {
+                callback.failed(t);
+            }
         }
         return true;
     }
@@ -56,7 +71,54 @@ public final class JettyAdapter extends Handler.Abstract {
                 () -> Bodies.readBounded(Content.Source.asInputStream(request), request.getLength()));
     }
 
-    private record JettyResponse(Request request, Response response) implements ApiResponse {
+    private static final class JettyResponse implements ApiResponse {
+        private final Request request;
+        private final Response response;
+        private final Callback callback;
+        private final ServerWebSocketContainer websockets;
+        /** Whether a WebSocket upgrade took over the exchange (and its callback). */
+        private boolean upgraded;
+
+        JettyResponse(Request request, Response response, Callback callback, ServerWebSocketContainer websockets) {
+            this.request = request;
+            this.response = response;
+            this.callback = callback;
+            this.websockets = websockets;
+        }
+
+        /**
+         * A watch whose request asks for a WebSocket is served over it ({@link WatchSocket}), as
+         * kube-apiserver's serveWatchHandler does when wsstream.IsWebSocketRequest; the upgrade answer
+         * names the events' content type, as there, and echoes the client's first subprotocol (never
+         * the one carrying its token). Any other request streams.
+         */
+        @Override
+        public void watch(WatchStream events) throws IOException {
+            if (websockets == null || !isWebSocketUpgrade()) {
+                ApiResponse.super.watch(events);
+                return;
+            }
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, WatchStream.CONTENT_TYPE);
+            // If the handshake fails nothing opens the socket: the store watch is closed here.
+            Callback handshake = Callback.from(callback::succeeded, failure -> {
+                events.close();
+                callback.failed(failure);
+            });
+            upgraded = websockets.upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
+                WebSocketTokenProtocol.withoutToken(upgradeRequest.getSubProtocols()).stream().findFirst()
+                        .ifPresent(upgradeResponse::setAcceptedSubProtocol);
+                return new WatchSocket(events);
+            }, request, response, handshake);
+            if (!upgraded) {
+                // Not a handshake Jetty can answer after all (a WebSocket version it does not speak): stream.
+                ApiResponse.super.watch(events);
+            }
+        }
+
+        private boolean isWebSocketUpgrade() {
+            String upgrade = request.getHeaders().get(HttpHeader.UPGRADE);
+            return upgrade != null && upgrade.trim().equalsIgnoreCase("websocket");
+        }
         @Override
         public void addHeader(String name, String value) {
             response.getHeaders().add(name, value);

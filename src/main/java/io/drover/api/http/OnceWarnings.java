@@ -34,4 +34,9 @@ final class OnceWarnings implements ApiResponse {
     public OutputStream stream(int status, String contentType) throws IOException {
         return response.stream(status, contentType);
     }
+
+    @Override
+    public void watch(WatchStream events) throws IOException {
+        response.watch(events);
+    }
 }

@@ -2,7 +2,6 @@ package io.drover.api.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.strategy.GoValues;
@@ -29,11 +28,9 @@ import io.drover.api.storage.Deletion;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.storage.WritePart;
-import io.drover.api.storage.ObjectWatch;
 import io.drover.api.table.TableConverter;
 import io.drover.json.Mappers;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
@@ -49,15 +46,12 @@ final class ResourceHandler {
             "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml");
     /** How long a watch without timeoutSeconds runs; clients re-watch after it ends. */
     private static final long DEFAULT_WATCH_SECONDS = 1800;
-    /** Quiet time after which a watch that asked for bookmarks gets one. */
-    private static final long BOOKMARK_AFTER_MILLIS = 5_000;
 
     private final ResourceRegistry registry;
     /** Set when the server stops: open watches end so that the stop does not wait for them. */
     private volatile boolean closing;
     private final ObjectStorage storage;
     private final ObjectMapper json;
-    private final ObjectWriter eventWriter;
     private final Bodies bodies;
     private final ListWriter lists;
     private final PodActions podActions;
@@ -74,7 +68,6 @@ final class ResourceHandler {
         this.podLogs = podLogs;
         this.storage = storage;
         this.json = json;
-        this.eventWriter = WatchEvents.writer(this.json);
         this.bodies = new Bodies(Mappers.requestJson());
         this.lists = new ListWriter(json, JSON);
         this.clock = clock;
@@ -193,91 +186,11 @@ final class ResourceHandler {
                 throw ApiException.badRequest("timeoutSeconds: Invalid value: \"" + timeout + "\"");
             }
         }
-        if ("websocket".equalsIgnoreCase(request.header("upgrade"))) {
-            // Watches stream over plain HTTP here. Clients that try a WebSocket first (fabric8)
-            // fall back to a streaming GET on 503, as they do behind kubectl proxy.
-            throw ApiException.unavailable("watch over WebSocket is not supported; use a streaming GET");
-        }
         boolean bookmarks = request.flag("allowWatchBookmarks");
         long deadline = System.currentTimeMillis() + seconds * 1000;
-        try (ObjectWatch watch = storage.watch(path.type(), path.namespace(), options, sendInitialEvents);
-                OutputStream out = response.stream(200, JSON)) {
-            long quietSince = System.currentTimeMillis();
-            boolean columnsSent = false;
-            while (true) {
-                long left = deadline - System.currentTimeMillis();
-                if (left <= 0) {
-                    return;
-                }
-                List<ObjectWatch.Event> events = watch.next(Math.min(left, 1000));
-                if (events == null || closing) {
-                    return;
-                }
-                for (ObjectWatch.Event e : events) {
-                    if (e.type().equals(ObjectWatch.Event.INITIAL_EVENTS_END)) {
-                        if (bookmarks) {
-                            writeEvent(out, ObjectWatch.Event.BOOKMARK,
-                                    inView(view, initialEventsEnd(path.type(), e.object())));
-                        }
-                        continue;
-                    }
-                    boolean asView = view != null && !e.type().equals(ObjectWatch.Event.ERROR);
-                    ObjectNode object = asView ? view.ofObject(e.object()) : e.object();
-                    if (view instanceof TableView && object.path("kind").asText().equals("Table")) {
-                        // As kube-apiserver's watch encoder: the columns with the first Table only.
-                        if (columnsSent) {
-                            object.putNull("columnDefinitions");
-                        }
-                        columnsSent = true;
-                    }
-                    writeEvent(out, e.type(), object);
-                }
-                long now = System.currentTimeMillis();
-                if (!events.isEmpty()) {
-                    quietSince = now;
-                    out.flush();
-                } else if (bookmarks && now - quietSince >= BOOKMARK_AFTER_MILLIS) {
-                    writeEvent(out, ObjectWatch.Event.BOOKMARK, inView(view, bookmark(path.type(), watch.lastRevision())));
-                    out.flush();
-                    quietSince = now;
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * A bookmark in the watch's view: kube-apiserver's watch encoder transforms bookmarks as it
-     * transforms objects, so a metadata watch's are PartialObjectMetadata, which client-go's metadata
-     * client can decode (a resource's own kind it cannot). A Table watch's go out as they are
-     * ({@link TableView}).
-     */
-    private static ObjectNode inView(ResponseView view, ObjectNode bookmark) {
-        return view instanceof MetadataView metadata ? metadata.ofObject(bookmark) : bookmark;
-    }
-
-    /** The bookmark that ends a watch's initial events, at the revision they were read at. */
-    private ObjectNode initialEventsEnd(ResourceType type, ObjectNode marker) {
-        ObjectNode object = bookmark(type, Long.parseLong(marker.path("metadata").path("resourceVersion").asText()));
-        object.withObject("metadata").putObject("annotations").put("k8s.io/initial-events-end", "true");
-        return object;
-    }
-
-    private ObjectNode bookmark(ResourceType type, long revision) {
-        ObjectNode object = json.createObjectNode();
-        object.put("kind", type.kind());
-        object.put("apiVersion", type.apiVersion());
-        object.putObject("metadata").put("resourceVersion", Long.toString(revision));
-        return object;
-    }
-
-    private void writeEvent(OutputStream out, String type, ObjectNode object) throws IOException {
-        ObjectNode event = json.createObjectNode();
-        event.put("type", type);
-        event.set("object", object);
-        out.write(eventWriter.writeValueAsBytes(event));
-        out.write('\n');
+        // Over a streamed GET or a WebSocket, as the request asked and the transport can (ApiResponse.watch).
+        response.watch(new WatchStream(storage.watch(path.type(), path.namespace(), options, sendInitialEvents),
+                path.type(), view, bookmarks, deadline, () -> closing, json));
     }
 
     private void create(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {

@@ -184,7 +184,15 @@ final class ServedVersion {
 
             @Override
             public OutputStream stream(int status, String contentType) throws IOException {
-                return new LineConverter(response.stream(status, contentType));
+                return new ListConverter(response.stream(status, contentType));
+            }
+
+            @Override
+            public void watch(WatchStream events) throws IOException {
+                response.watch(events.converted(event -> {
+                    convertInPlace(event);
+                    return event;
+                }));
             }
         };
     }
@@ -195,15 +203,6 @@ final class ServedVersion {
             convertInPlace(o);
         }
         return json.writeValueAsBytes(node);
-    }
-
-    /** A watch event line converted, written as every watch event is ({@link WatchEvents}). */
-    private byte[] convertEvent(byte[] line) throws IOException {
-        JsonNode node = json.readTree(line);
-        if (node instanceof ObjectNode o) {
-            convertInPlace(o);
-        }
-        return WatchEvents.writer(json).writeValueAsBytes(node);
     }
 
     /** Converts an object, the items of a list, or the object of a watch event. */
@@ -228,39 +227,31 @@ final class ServedVersion {
     }
 
     /**
-     * Converts a watch stream one event (one line) at a time, and a streamed list (one line with
-     * no newline, {@link ListWriter}) whole when it ends.
+     * Converts a streamed list ({@link ListWriter}) whole when it ends. Watches do not come this way:
+     * they are converted event by event ({@link WatchStream#converted}).
      */
-    private final class LineConverter extends FilterOutputStream {
-        private final ByteArrayOutputStream line = new ByteArrayOutputStream();
+    private final class ListConverter extends FilterOutputStream {
+        private final ByteArrayOutputStream list = new ByteArrayOutputStream();
 
-        LineConverter(OutputStream out) {
+        ListConverter(OutputStream out) {
             super(out);
         }
 
         @Override
-        public void write(int b) throws IOException {
-            if (b == '\n') {
-                out.write(convertEvent(line.toByteArray()));
-                out.write('\n');
-                line.reset();
-            } else {
-                line.write(b);
-            }
+        public void write(int b) {
+            list.write(b);
         }
 
         @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            for (int i = off; i < off + len; i++) {
-                write(b[i]);
-            }
+        public void write(byte[] b, int off, int len) {
+            list.write(b, off, len);
         }
 
         @Override
         public void close() throws IOException {
-            if (line.size() > 0) {
-                out.write(convert(line.toByteArray()));
-                line.reset();
+            if (list.size() > 0) {
+                out.write(convert(list.toByteArray()));
+                list.reset();
             }
             super.close();
         }

@@ -43,6 +43,12 @@ final class StandardHeaders implements ApiResponse {
         return response.stream(status, contentType);
     }
 
+    @Override
+    public void watch(WatchStream events) throws IOException {
+        defaultCacheControl();
+        response.watch(events);
+    }
+
     private void defaultCacheControl() {
         if (!cacheControlSet) {
             cacheControlSet = true;

@@ -69,6 +69,12 @@ final class YamlResponse implements ApiResponse {
         };
     }
 
+    /** Watches are never YAML (kube streams them as JSON or protobuf only): passed on as they are. */
+    @Override
+    public void watch(WatchStream events) throws IOException {
+        response.watch(events);
+    }
+
     private static boolean isJson(String contentType) {
         return contentType != null && (contentType.equals(JSON_TYPE) || contentType.startsWith(JSON_TYPE + ";"))
                 && !contentType.contains("stream=watch");

@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
+import io.drover.api.storage.ObjectWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -118,13 +120,37 @@ class ServedVersionTest {
     @Test
     void aWatchIsConvertedOneEventAtATime() throws IOException {
         Collected collected = new Collected();
-        OutputStream out = served(collected).stream(200, "application/json");
+        ObjectNode stored = (ObjectNode) JSON.readTree(HPA_V2);
+        stored.withObject("metadata").put("resourceVersion", "7");
+        ObjectWatch oneEvent = new ObjectWatch() {
+            private boolean sent;
 
-        out.write(("{\"type\":\"ADDED\",\"object\":" + HPA_V2 + "}\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
+            @Override
+            public List<Event> next(long timeoutMillis) {
+                if (sent) {
+                    return null;
+                }
+                sent = true;
+                return List.of(new Event(Event.ADDED, stored));
+            }
+
+            @Override
+            public long lastRevision() {
+                return 7;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        ResourceType v2 = REGISTRY.find("autoscaling", "v2", "horizontalpodautoscalers").orElseThrow();
+
+        served(collected).watch(new WatchStream(oneEvent, v2, null, false, System.currentTimeMillis() + 10_000,
+                () -> false, JSON));
 
         String[] lines = collected.text().split("\n");
         assertThat(lines).hasSize(1);
+        assertThat(JSON.readTree(lines[0]).at("/object/apiVersion").asText()).isEqualTo("autoscaling/v1");
         assertThat(JSON.readTree(lines[0]).at("/object/spec/targetCPUUtilizationPercentage").asInt()).isEqualTo(60);
     }
 }
