@@ -43,7 +43,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -658,6 +660,30 @@ class ApiServerIT {
     }
 
     @Test
+    void aWatchWithTimeoutSecondsZeroRunsForTheDefaultTimeNotNone() throws Exception {
+        String ns = newNamespace("watch-zero");
+        HttpRequest request = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url()
+                        + "/api/v1/namespaces/" + ns + "/configmaps?watch=true&timeoutSeconds=0"))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).build();
+        HttpResponse<java.io.InputStream> watch = CLUSTER.cluster().httpClient().send(request,
+                HttpResponse.BodyHandlers.ofInputStream());
+        try (java.io.InputStream events = watch.body()) {
+            assertThat(watch.statusCode()).isEqualTo(200);
+            CompletableFuture<Integer> firstByte = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return events.read();
+                } catch (java.io.IOException e) {
+                    return -2;
+                }
+            });
+            // As kube's watch handler: 0 means the server's default (30-60 min), not "end at once".
+            CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("seen").endMetadata().build()).create();
+            assertThat(firstByte.get(10, TimeUnit.SECONDS)).isEqualTo((int) '{');
+        }
+    }
+
+    @Test
     void aWatchListSendsTheInitialEventsThenABookmarkMarkingTheirEnd() throws Exception {
         String ns = newNamespace("wl");
         for (String name : List.of("a", "b")) {
@@ -783,20 +809,6 @@ class ApiServerIT {
                 .addToFinalizers("example.com/hold").endMetadata().build()).create();
         HttpResponse<String> first = raw("DELETE", "/api/v1/namespaces/" + ns, null, null, true);
         assertThat(first.statusCode()).isEqualTo(200);
-
-        HttpResponse<String> again = raw("DELETE", "/api/v1/namespaces/" + ns, null, null, true);
-        HttpResponse<String> collection = raw("DELETE", "/api/v1/namespaces?labelSelector=none%3Dnone", null, null, true);
-        HttpResponse<String> getFinalize = raw("GET", "/api/v1/namespaces/" + ns + "/finalize", null, null, true);
-
-        // kube-apiserver 1.32's namespace registry answers the namespace while its spec.finalizers remain.
-        assertThat(again.statusCode()).isEqualTo(200);
-        JsonNode firstNamespace = new ObjectMapper().readTree(first.body());
-        JsonNode againNamespace = new ObjectMapper().readTree(again.body());
-        assertThat(againNamespace.path("kind").asText()).isEqualTo("Namespace");
-        assertThat(againNamespace.path("metadata").path("resourceVersion"))
-                .isEqualTo(firstNamespace.path("metadata").path("resourceVersion"));
-        assertThat(collection.statusCode()).isEqualTo(405);
-        assertThat(getFinalize.statusCode()).isEqualTo(405);
         // The namespace controller says what it waits for, as Kubernetes' deleter does.
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(CLUSTER.client().namespaces().withName(ns)
                 .get().getStatus().getConditions()).extracting(c -> c.getType() + "=" + c.getStatus() + ": " + c.getMessage())
@@ -806,6 +818,21 @@ class ApiServerIT {
                                 + "example.com/hold in 1 resource instances",
                         "NamespaceDeletionContentFailure=False: All content successfully deleted, may be waiting on "
                                 + "finalization"));
+        String settled = CLUSTER.client().namespaces().withName(ns).get().getMetadata().getResourceVersion();
+
+        HttpResponse<String> again = raw("DELETE", "/api/v1/namespaces/" + ns, null, null, true);
+        HttpResponse<String> collection = raw("DELETE", "/api/v1/namespaces?labelSelector=none%3Dnone", null, null, true);
+        HttpResponse<String> getFinalize = raw("GET", "/api/v1/namespaces/" + ns + "/finalize", null, null, true);
+
+        // kube-apiserver 1.32's namespace registry answers the namespace, unchanged, while its spec.finalizers remain.
+        assertThat(again.statusCode()).isEqualTo(200);
+        JsonNode againNamespace = new ObjectMapper().readTree(again.body());
+        assertThat(againNamespace.path("kind").asText()).isEqualTo("Namespace");
+        assertThat(againNamespace.path("metadata").path("resourceVersion").asText()).isEqualTo(settled);
+        assertThat(againNamespace.path("metadata").path("deletionTimestamp"))
+                .isEqualTo(new ObjectMapper().readTree(first.body()).path("metadata").path("deletionTimestamp"));
+        assertThat(collection.statusCode()).isEqualTo(405);
+        assertThat(getFinalize.statusCode()).isEqualTo(405);
 
         // The recipe for a stuck namespace: `kubectl get ns X -o json`, empty spec.finalizers, PUT to /finalize.
         var stuck = CLUSTER.client().namespaces().withName(ns).get();

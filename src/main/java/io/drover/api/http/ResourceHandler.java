@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.UnaryOperator;
 
 /** The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection. */
@@ -44,7 +45,10 @@ final class ResourceHandler {
     /** The patch types of a built-in kind, in kube-apiserver's order. */
     private static final Set<String> PATCH_TYPES = Set.of("application/json-patch+json",
             "application/merge-patch+json", "application/strategic-merge-patch+json", "application/apply-patch+yaml");
-    /** How long a watch without timeoutSeconds runs; clients re-watch after it ends. */
+    /**
+     * How long a watch without timeoutSeconds (or with 0) runs at least: kube-apiserver's
+     * --min-request-timeout, which it stretches by a random factor of 1-2 so that re-watches spread.
+     */
     private static final long DEFAULT_WATCH_SECONDS = 1800;
 
     private final ResourceRegistry registry;
@@ -177,7 +181,7 @@ final class ResourceHandler {
 
     private void watch(ApiRequest request, ResourcePath path, ListOptions options, Boolean sendInitialEvents,
             ApiResponse response, ResponseView view) throws IOException {
-        long seconds = DEFAULT_WATCH_SECONDS;
+        long seconds = 0;
         String timeout = request.param("timeoutSeconds");
         if (timeout != null && !timeout.isEmpty()) {
             try {
@@ -185,6 +189,9 @@ final class ResourceHandler {
             } catch (NumberFormatException e) {
                 throw ApiException.badRequest("timeoutSeconds: Invalid value: \"" + timeout + "\"");
             }
+        }
+        if (seconds == 0) {
+            seconds = DEFAULT_WATCH_SECONDS + ThreadLocalRandom.current().nextLong(DEFAULT_WATCH_SECONDS + 1);
         }
         boolean bookmarks = request.flag("allowWatchBookmarks");
         long deadline = System.currentTimeMillis() + seconds * 1000;
