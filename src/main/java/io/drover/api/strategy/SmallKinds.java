@@ -103,7 +103,12 @@ final class SmallKinds {
 
         @Override
         public List<Cause> validateCreate(ObjectNode slice) {
-            return EndpointValidation.endpointSlice(slice);
+            return EndpointSliceValidation.validate(slice);
+        }
+
+        @Override
+        List<Cause> validateImmutable(ObjectNode oldSlice, ObjectNode slice) {
+            return EndpointSliceValidation.immutable(oldSlice, slice);
         }
     }
 
