@@ -14,14 +14,15 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceList;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * discovery.k8s.io/v1 EndpointSlices through the fabric8 client, as kube-apiserver's endpointSliceStrategy and
- * ValidateEndpointSlice take them: the address type never changes, and the sizes and names Kubernetes bounds are
- * refused beyond their bounds.
+ * ValidateEndpointSlice take them: the address type never changes, the sizes and names Kubernetes bounds are
+ * refused beyond their bounds, labels move the generation, and a v1 write drops deprecatedTopology.
  */
 class EndpointSliceRulesIT {
     private static final String LABEL = "test";
@@ -98,5 +99,26 @@ class EndpointSliceRulesIT {
                         .isEqualTo("EndpointSlice.discovery.k8s.io \"wide\" is invalid: endpoints[0].addresses: Too many: "
                                 + "101: must have at most 100 items"));
         create(slice("fits", "IPv4").withEndpoints(endpoints.subList(0, 1000)).build());
+    }
+
+    @Test
+    void labelsMoveTheGenerationAndV1WritesDropDeprecatedTopology() {
+        EndpointSlice created = create(slice("gen", "IPv4").withEndpoints(new EndpointBuilder().withAddresses("10.0.0.1")
+                .withDeprecatedTopology(Map.of("kubernetes.io/hostname", "node-a")).build()).build());
+        assertThat(created.getMetadata().getGeneration()).isEqualTo(1L);
+        assertThat(created.getEndpoints().get(0).getDeprecatedTopology()).isNullOrEmpty();
+
+        EndpointSlice relabelled = slices().inNamespace("default").withName("gen").edit(s -> new EndpointSliceBuilder(s)
+                .editMetadata().addToLabels("kubernetes.io/service-name", "web").endMetadata().build());
+        assertThat(relabelled.getMetadata().getGeneration()).isEqualTo(2L);
+        EndpointSlice annotated = slices().inNamespace("default").withName("gen").edit(s -> new EndpointSliceBuilder(s)
+                .editMetadata().addToAnnotations("note", "x").endMetadata().build());
+        assertThat(annotated.getMetadata().getGeneration()).isEqualTo(2L);
+
+        EndpointSlice moved = slices().inNamespace("default").withName("gen").edit(s -> new EndpointSliceBuilder(s)
+                .withEndpoints(new EndpointBuilder().withAddresses("10.0.0.2")
+                        .withDeprecatedTopology(Map.of("topology.example.com/rack", "r1")).build()).build());
+        assertThat(moved.getMetadata().getGeneration()).isEqualTo(3L);
+        assertThat(moved.getEndpoints().get(0).getDeprecatedTopology()).isNullOrEmpty();
     }
 }

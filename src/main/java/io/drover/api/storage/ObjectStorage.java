@@ -375,7 +375,8 @@ public final class ObjectStorage {
         } else if (statusWrite) {
             strategy.prepareStatusUpdate(stored, next);
         }
-        if (!statusWrite && strategy.tracksGeneration() && ObjectMetaRules.specChanged(stored, next)) {
+        if (!statusWrite && strategy.tracksGeneration() && ObjectMetaRules.specChanged(stored, next,
+                strategy.metadataInGeneration())) {
             next.withObject("metadata").put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
         }
         next.withObject("metadata").put("resourceVersion", stored.path("metadata").path("resourceVersion").asText());

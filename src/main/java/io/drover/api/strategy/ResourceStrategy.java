@@ -61,6 +61,14 @@ public interface ResourceStrategy {
         return false;
     }
 
+    /**
+     * The metadata fields whose change moves the generation too, for a kind that {@link #tracksGeneration tracks
+     * one}: an EndpointSlice's labels (they say which Service it serves). None by default.
+     */
+    default List<String> metadataInGeneration() {
+        return List.of();
+    }
+
     /** A kind with no defaults and no rules of its own. */
     ResourceStrategy NONE = new ResourceStrategy() {
         @Override

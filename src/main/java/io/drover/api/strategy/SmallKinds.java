@@ -84,11 +84,30 @@ final class SmallKinds {
         }
     }
 
-    /** discovery.k8s.io/v1 EndpointSlices: ports are TCP and named "" by default; they have a generation. */
+    /**
+     * discovery.k8s.io/v1 EndpointSlices: ports are TCP and named "" by default; they have a generation, which their
+     * labels move too; a v1 write drops their endpoints' deprecatedTopology ({@link DeprecatedTopology}).
+     */
     static final class EndpointSliceStrategy extends KindStrategy {
         @Override
         public boolean tracksGeneration() {
             return true;
+        }
+
+        /** endpointSliceStrategy.PrepareForUpdate: a relabelled slice may serve another Service. */
+        @Override
+        public List<String> metadataInGeneration() {
+            return List.of("labels");
+        }
+
+        @Override
+        public void applyCreateDefaults(ObjectNode slice) {
+            DeprecatedTopology.dropOnCreate(slice);
+        }
+
+        @Override
+        public void keepOnUpdate(ObjectNode stored, ObjectNode next) {
+            DeprecatedTopology.dropOnUpdate(stored, next);
         }
 
         @Override

@@ -24,6 +24,11 @@ final class WithObjectMeta implements ResourceStrategy {
     }
 
     @Override
+    public List<String> metadataInGeneration() {
+        return kind.metadataInGeneration();
+    }
+
+    @Override
     public void applyCreateDefaults(ObjectNode object) {
         kind.applyCreateDefaults(object);
     }

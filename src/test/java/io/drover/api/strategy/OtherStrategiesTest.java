@@ -127,6 +127,30 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void aV1WriteDropsDeprecatedTopologyKeepingOnlyANodeNameTheStoredSliceNamed() {
+        SmallKinds.EndpointSliceStrategy slices = new SmallKinds.EndpointSliceStrategy();
+        ObjectNode created = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.1'],"
+                + " deprecatedTopology: {'kubernetes.io/hostname': 'node-a'}}]}");
+        slices.applyCreateDefaults(created);
+        assertThat(created.at("/endpoints/0").has("deprecatedTopology")).isFalse();
+
+        // Stored before the rule (or through v1beta1): kept while the endpoints stay as they are.
+        ObjectNode stored = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.1'],"
+                + " deprecatedTopology: {'kubernetes.io/hostname': 'node-a'}}]}");
+        ObjectNode relabelled = stored.deepCopy();
+        slices.keepOnUpdate(stored, relabelled);
+        assertThat(relabelled).isEqualTo(stored);
+
+        ObjectNode changed = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.2'],"
+                + " deprecatedTopology: {'kubernetes.io/hostname': 'node-a'}}, {addresses: ['10.0.0.3'],"
+                + " deprecatedTopology: {'kubernetes.io/hostname': 'node-b'}}]}");
+        slices.keepOnUpdate(stored, changed);
+        assertThat(changed).isEqualTo(Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.2'],"
+                + " nodeName: 'node-a'}, {addresses: ['10.0.0.3']}]}"));
+        assertThat(slices.metadataInGeneration()).containsExactly("labels");
+    }
+
+    @Test
     void aSliceHoldsAtMostAThousandEndpointsOfAHundredAddressesAndTwentyThousandPorts() {
         SmallKinds.EndpointSliceStrategy slices = new SmallKinds.EndpointSliceStrategy();
         ObjectNode tooManyEndpoints = Json.parse("{addressType: 'IPv4'}");
