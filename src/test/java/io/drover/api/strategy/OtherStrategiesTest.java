@@ -308,6 +308,26 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void aContainerResourceMetricNamesAContainerAndWhatContainersRequest() {
+        HorizontalPodAutoscalerStrategy v2 = new HorizontalPodAutoscalerStrategy(true);
+        ObjectNode hpa = Json.parse("{spec: {scaleTargetRef: {kind: 'Deployment', name: 'web'}, maxReplicas: 2, metrics: ["
+                + "{type: 'ContainerResource', containerResource: {name: 'foo', container: 'Bad_C', target: {type:"
+                + " 'Utilization', averageUtilization: 5}}},"
+                + "{type: 'ContainerResource', containerResource: {name: 'memory', container: 'app', target: {type:"
+                + " 'AverageValue', averageValue: '1Gi'}}}]}}");
+        v2.applyDefaults(hpa);
+        assertThat(Json.printed(v2.validateCreate(hpa))).containsExactly(
+                "spec.metrics[0].containerResource.name: Invalid value: \"foo\": must be a standard resource type or"
+                        + " fully qualified",
+                "spec.metrics[0].containerResource.name: Invalid value: \"foo\": must be a standard resource for"
+                        + " containers",
+                "spec.metrics[0].containerResource.container: Invalid value: \"Bad_C\": a lowercase RFC 1123 label must"
+                        + " consist of lower case alphanumeric characters or '-', and must start and end with an"
+                        + " alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is"
+                        + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
+    }
+
+    @Test
     void aGivenBehaviorIsCompletedWithKubernetesDefaults() {
         HorizontalPodAutoscalerStrategy v2 = new HorizontalPodAutoscalerStrategy(true);
         ObjectNode hpa = Json.parse("{spec: {scaleTargetRef: {kind: 'Deployment', name: 'web'}, maxReplicas: 5,"
