@@ -51,6 +51,56 @@ class HorizontalPodAutoscalerVersionsIT {
     }
 
     @Test
+    void roundTripAnnotationsAreNeverStoredFromV2AndAV1ReadCanBeWrittenBack() throws Exception {
+        var hpas = CLUSTER.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace("default");
+        HorizontalPodAutoscaler created = hpas.resource(hpa("junk").editMetadata()
+                .addToAnnotations("autoscaling.alpha.kubernetes.io/conditions", "junk")
+                .addToAnnotations("autoscaling.alpha.kubernetes.io/metrics", "junk")
+                .addToAnnotations("team", "a").endMetadata().build()).create();
+        assertThat(created.getMetadata().getAnnotations()).containsExactly(Map.entry("team", "a"));
+        HorizontalPodAutoscaler updated = hpas.withName("junk").edit(h -> new HorizontalPodAutoscalerBuilder(h)
+                .editMetadata().addToAnnotations("autoscaling.alpha.kubernetes.io/behavior", "junk").endMetadata().build());
+        assertThat(updated.getMetadata().getAnnotations()).containsOnlyKeys("team");
+
+        HttpResponse<String> read = raw("GET", V1 + "/junk", null);
+        assertThat(read.statusCode()).isEqualTo(200);
+        JsonNode v1 = JSON.readTree(read.body());
+        assertThat(v1.at("/metadata/annotations").properties()).extracting(Map.Entry::getKey).containsExactly("team");
+        // v1's status has its replica counts whatever they are, as Go writes fields without omitempty.
+        assertThat(v1.get("status")).isEqualTo(JSON.readTree("{\"currentReplicas\":0,\"desiredReplicas\":0}"));
+        HttpResponse<String> written = raw("PUT", V1 + "/junk", read.body());
+        assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
+    }
+
+    @Test
+    void aV1ReadCarriesTheAnnotationsOfItsOwnConversion() throws Exception {
+        var hpas = CLUSTER.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace("default");
+        hpas.resource(hpa("memory").editSpec().addNewMetric().withType("Resource").withNewResource().withName("memory")
+                .withNewTarget().withType("Utilization").withAverageUtilization(70).endTarget().endResource()
+                .endMetric().withNewBehavior().withNewScaleUp().withStabilizationWindowSeconds(60).endScaleUp()
+                .endBehavior().endSpec().build()).create();
+
+        JsonNode v1 = JSON.readTree(raw("GET", V1 + "/memory", null).body());
+        JsonNode annotations = v1.at("/metadata/annotations");
+        assertThat(annotations.properties()).extracting(Map.Entry::getKey).containsExactlyInAnyOrder(
+                "autoscaling.alpha.kubernetes.io/metrics", "autoscaling.alpha.kubernetes.io/behavior");
+        // The internal type marshalled, as the conversion writes it: Go's field names, nulls included (scale down
+        // has no stabilization window by default).
+        JsonNode behavior = JSON.readTree(annotations.get("autoscaling.alpha.kubernetes.io/behavior").asText());
+        assertThat(behavior.path("ScaleUp").path("StabilizationWindowSeconds").asInt()).isEqualTo(60);
+        assertThat(behavior.path("ScaleDown").path("StabilizationWindowSeconds").isNull()).isTrue();
+
+        HttpResponse<String> written = raw("PUT", V1 + "/memory", v1.toString());
+        assertThat(written.statusCode()).as(written.body()).isEqualTo(200);
+        HorizontalPodAutoscaler stored = hpas.withName("memory").get();
+        assertThat(stored.getMetadata().getAnnotations()).isNullOrEmpty();
+        assertThat(stored.getSpec().getMetrics()).singleElement()
+                .satisfies(m -> assertThat(m.getResource().getName()).isEqualTo("memory"));
+        assertThat(stored.getSpec().getBehavior().getScaleUp().getStabilizationWindowSeconds()).isEqualTo(60);
+        assertThat(stored.getSpec().getBehavior().getScaleDown().getStabilizationWindowSeconds()).isNull();
+    }
+
+    @Test
     void aContainerResourceMetricNamesAContainerResourceAndAContainer() {
         HorizontalPodAutoscaler bad = hpa("cr").editSpec().addNewMetric().withType("ContainerResource")
                 .withNewContainerResource().withName("foo").withContainer("Bad_C").withNewTarget().withType("Utilization")
