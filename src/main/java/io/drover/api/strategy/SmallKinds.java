@@ -171,7 +171,10 @@ final class SmallKinds {
         }
     }
 
-    /** v1 ResourceQuotas: their hard limits and scopes ({@link ResourceQuotaValidation}). */
+    /**
+     * v1 ResourceQuotas: their hard limits and scopes, which never change, and the amounts a status write reports
+     * ({@link ResourceQuotaValidation}).
+     */
     static final class ResourceQuotaStrategy extends KindStrategy {
         /** resourcequotaStrategy.PrepareForCreate: hard and used are the quota controller's; a client's are dropped. */
         @Override
@@ -182,6 +185,16 @@ final class SmallKinds {
         @Override
         public List<Cause> validateCreate(ObjectNode quota) {
             return ResourceQuotaValidation.resourceQuota(quota);
+        }
+
+        @Override
+        List<Cause> validateImmutable(ObjectNode oldQuota, ObjectNode quota) {
+            return ResourceQuotaValidation.scopesUnchanged(oldQuota, quota);
+        }
+
+        @Override
+        public List<Cause> validateStatusUpdate(ObjectNode oldQuota, ObjectNode quota) {
+            return ResourceQuotaValidation.status(quota);
         }
     }
 }

@@ -223,6 +223,30 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void aQuotaKeepsItsScopesAndItsStatusHoldsQuotaResourcesWithValidAmounts() {
+        SmallKinds.ResourceQuotaStrategy quotas = new SmallKinds.ResourceQuotaStrategy();
+        ObjectNode bestEffort = Json.parse("{spec: {hard: {pods: '1'}, scopes: ['BestEffort']}}");
+        assertThat(Json.printed(quotas.validateUpdate(bestEffort, Json.parse("{spec: {hard: {pods: '1'},"
+                + " scopes: ['NotBestEffort']}}")))).containsExactly(
+                        "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"NotBestEffort\"}: field is immutable");
+        assertThat(Json.printed(quotas.validateUpdate(bestEffort, Json.parse("{spec: {hard: {pods: '1'}}}"))))
+                .containsExactly("spec.scopes: Invalid value: []core.ResourceQuotaScope(nil): field is immutable");
+        // A set: order and repetition do not matter.
+        ObjectNode two = Json.parse("{spec: {hard: {pods: '1'}, scopes: ['NotTerminating', 'BestEffort']}}");
+        assertThat(quotas.validateUpdate(two, Json.parse("{spec: {hard: {pods: '2'}, scopes: ['BestEffort',"
+                + " 'NotTerminating', 'BestEffort']}}"))).isEmpty();
+
+        assertThat(Json.printed(quotas.validateStatusUpdate(bestEffort, Json.parse("{spec: {hard: {pods: '1'}},"
+                + " status: {hard: {pods: '-3'}, used: {pods: '1.5', bogus: '1'}}}")))).containsExactly(
+                        "status.hard[pods]: Invalid value: \"-3\": must be greater than or equal to 0",
+                        "status.used[pods]: Invalid value: \"1.5\": must be an integer",
+                        "status.used[bogus]: Invalid value: \"bogus\": must be a standard resource type or fully qualified",
+                        "status.used[bogus]: Invalid value: \"bogus\": must be a standard resource for quota");
+        assertThat(quotas.validateStatusUpdate(bestEffort, Json.parse("{spec: {hard: {pods: '1'}},"
+                + " status: {hard: {pods: '1'}, used: {pods: '0'}}}"))).isEmpty();
+    }
+
+    @Test
     void aQuotaScopeSelectorIsCheckedAsItsScopesAre() {
         assertThat(Json.printed(ResourceQuotaValidation.resourceQuota(Json.parse("{spec: {scopeSelector: {"
                 + "matchExpressions: [{scopeName: 'PriorityClass', operator: 'Exists', values: ['a']},"
