@@ -38,6 +38,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection. */
@@ -105,7 +106,7 @@ final class ResourceHandler {
             try {
                 RequestVersion.during(path.type().apiVersion(), () -> {
                     handleStored(served.storedRequest(request, bodies), served.storedPath(path),
-                            served.servedResponse(response));
+                            served.servedResponse(response), served::checkCreate);
                     return null;
                 });
             } catch (ApiException e) {
@@ -116,11 +117,16 @@ final class ResourceHandler {
                 throw new IllegalStateException(e); // handleStored throws nothing else
             }
         } else {
-            handleStored(request, path, response);
+            handleStored(request, path, response, object -> { });
         }
     }
 
-    private void handleStored(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+    /**
+     * A request on the stored version of its resource. {@code servedCreateChecks} are the checks of the version
+     * the request came in as (events.k8s.io/v1's) that a create adds, for a PUT that creates its object.
+     */
+    private void handleStored(ApiRequest request, ResourcePath path, ApiResponse response,
+            Consumer<ObjectNode> servedCreateChecks) throws IOException {
         String sub = path.subresource();
         if (sub != null && !path.type().hasSubresource(sub)) {
             throw ApiException.notFound("the server could not find the requested resource");
@@ -149,7 +155,7 @@ final class ResourceHandler {
         switch (request.method()) {
             case "GET" -> get(request, path, response);
             case "POST" -> create(request, path, response);
-            case "PUT" -> update(request, path, response);
+            case "PUT" -> update(request, path, response, servedCreateChecks);
             case "PATCH" -> patch(request, path, response);
             case "DELETE" -> delete(request, path, response);
             default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested "
@@ -300,7 +306,8 @@ final class ResourceHandler {
         return path.namespace();
     }
 
-    private void update(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+    private void update(ApiRequest request, ResourcePath path, ApiResponse response,
+            Consumer<ObjectNode> servedCreateChecks) throws IOException {
         requireItem(path);
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.UPDATE);
         boolean scale = ResourceType.SCALE.equals(path.subresource());
@@ -325,9 +332,14 @@ final class ResourceHandler {
             // The body is confined to the subresource's part below, its name with the rest of its metadata.
             ObjectStorage.checkName(body, path.name());
         }
-        send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
-                current -> recordUpdate(current, part.confine(current, body), options.fieldManager(), part), part,
-                options.dryRun()));
+        ObjectStorage.Replaced replaced = storage.replace(path.type(), path.namespace(), path.name(),
+                current -> recordUpdate(current, part.confine(current, body), options.fieldManager(), part),
+                () -> {
+                    // A PUT that creates is a create (an Update entry in managedFields all the same, as there).
+                    servedCreateChecks.accept(body);
+                    return recordUpdate(null, body.deepCopy(), options.fieldManager());
+                }, part, options.dryRun());
+        send(response, replaced.created() ? 201 : 200, replaced.object());
     }
 
     private void patch(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
@@ -376,6 +388,8 @@ final class ResourceHandler {
             ObjectNode patched = (ObjectNode) BodyKind.of(path.type())
                     .defaultsOf(requireObject(patcher.apply(current)));
             checkUidUnchanged(current, patched, path);
+            // A patch is applied to the stored object, resourceVersion included, unless it removes that.
+            ObjectStorage.requireResourceVersionWhereNeeded(path.type(), path.name(), patched);
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(options.fieldValidation(), path.type(), patched, warnings, decoding);
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), patched);

@@ -35,6 +35,11 @@ final class SmallKinds {
     /** v1 Endpoints: ports are TCP by default; addresses and ports are checked ({@link EndpointValidation}). */
     static final class EndpointsStrategy extends KindStrategy {
         @Override
+        public boolean allowsCreateOnUpdate() {
+            return true;
+        }
+
+        @Override
         public void applyDefaults(ObjectNode endpoints) {
             for (ObjectNode subset : Nodes.objects(endpoints, "subsets")) {
                 Nodes.objects(subset, "ports").forEach(p -> Nodes.defaultText(p, "protocol", "TCP"));
@@ -47,10 +52,23 @@ final class SmallKinds {
         }
     }
 
-    /** coordination.k8s.io/v1 Leases (ValidateLeaseSpec): a positive duration, no negative transition count. */
+    /**
+     * coordination.k8s.io/v1 Leases (ValidateLeaseSpec): a positive duration, no negative transition count. A PUT may
+     * create one, and an update must name the version it read: leader election relies on it.
+     */
     static final class LeaseStrategy extends KindStrategy {
         /** Coordinated leader election's fields, alpha in 1.32 and off: leaseStrategy drops them. */
         private static final List<String> COORDINATED_ELECTION = List.of("strategy", "preferredHolder");
+
+        @Override
+        public boolean allowsCreateOnUpdate() {
+            return true;
+        }
+
+        @Override
+        public boolean allowsUnconditionalUpdate() {
+            return false;
+        }
 
         @Override
         public void applyCreateDefaults(ObjectNode lease) {
@@ -136,6 +154,11 @@ final class SmallKinds {
      * request is its default limit, else its min.
      */
     static final class LimitRangeStrategy extends KindStrategy {
+        @Override
+        public boolean allowsCreateOnUpdate() {
+            return true;
+        }
+
         @Override
         public List<Cause> validateCreate(ObjectNode limitRange) {
             return ResourceQuotaValidation.limitRange(limitRange);
