@@ -19,6 +19,7 @@ import io.drover.api.apply.ApplyResult;
 import io.drover.api.apply.InvalidApplyException;
 import io.drover.api.apply.LastApplied;
 import io.drover.api.apply.ManagedFields;
+import io.drover.api.apply.ResetFields;
 import io.drover.api.apply.ServerSideApply;
 import io.drover.api.apply.UndeclaredFields;
 import io.drover.api.patch.PatchException;
@@ -295,7 +296,7 @@ final class ResourceHandler {
         ObjectNode object = (ObjectNode) parsed.tree();
         FieldChecks.apply(options.fieldValidation(), path.type(), object, response, parsed.objectDecoding());
         OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), object);
-        object = recordUpdate(null, object, options.fieldManager());
+        object = recordUpdate(path.type(), null, object, options.fieldManager());
         send(response, 201, storage.create(path.type(), namespaceOf(path), object, options.dryRun()));
     }
 
@@ -319,8 +320,8 @@ final class ResourceHandler {
             // A Scale is decoded as any object is: unknown fields refused under Strict, else dropped.
             FieldChecks.apply(options.fieldValidation(), kind, body, response, parsed.objectDecoding());
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
-                    current -> recordUpdate(current, Scale.applyTo(current.deepCopy(), body), options.fieldManager(),
-                            WritePart.SCALE),
+                    current -> recordUpdate(path.type(), current, Scale.applyTo(current.deepCopy(), body),
+                            options.fieldManager(), WritePart.SCALE),
                     WritePart.SCALE, options.dryRun()), json));
             return;
         }
@@ -333,11 +334,12 @@ final class ResourceHandler {
             ObjectStorage.checkName(body, path.name());
         }
         ObjectStorage.Replaced replaced = storage.replace(path.type(), path.namespace(), path.name(),
-                current -> recordUpdate(current, part.confine(current, body), options.fieldManager(), part),
+                current -> recordUpdate(path.type(), current, part.confine(current, body), options.fieldManager(),
+                        part),
                 () -> {
                     // A PUT that creates is a create (an Update entry in managedFields all the same, as there).
                     servedCreateChecks.accept(body);
-                    return recordUpdate(null, body.deepCopy(), options.fieldManager());
+                    return recordUpdate(path.type(), null, body.deepCopy(), options.fieldManager());
                 }, part, options.dryRun());
         send(response, replaced.created() ? 201 : 200, replaced.object());
     }
@@ -382,7 +384,8 @@ final class ResourceHandler {
                 ObjectNode patchedScale = (ObjectNode) requireObject(patcher.apply(Scale.of(current, json)));
                 FieldChecks.apply(options.fieldValidation(), BodyKind.of(path), patchedScale, warnings, decoding);
                 ObjectNode scaled = Scale.applyTo(current.deepCopy(), patchedScale);
-                return sameVersionIsNoPrecondition(current, recordUpdate(current, scaled, options.fieldManager(), part));
+                return sameVersionIsNoPrecondition(current, recordUpdate(path.type(), current, scaled,
+                        options.fieldManager(), part));
             }
             // Decoded into the endpoint's type, a patched object without apiVersion or kind gets them back.
             ObjectNode patched = (ObjectNode) BodyKind.of(path.type())
@@ -394,7 +397,8 @@ final class ResourceHandler {
             FieldChecks.apply(options.fieldValidation(), path.type(), patched, warnings, decoding);
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), patched);
             return sameVersionIsNoPrecondition(current,
-                    recordUpdate(current, part.confine(current, patched), options.fieldManager(), part));
+                    recordUpdate(path.type(), current, part.confine(current, patched), options.fieldManager(),
+                            part));
         }, part, options.dryRun());
         send(response, 200, scale ? Scale.of(result, json) : result);
     }
@@ -440,14 +444,15 @@ final class ResourceHandler {
         WritePart part = WritePart.of(path.subresource());
         // Through a subresource only its part is applied, and owned, as Kubernetes resets the rest.
         ObjectNode config = part.confine(skeleton(applied), applied);
+        ResetFields reset = ResetFields.of(path.type(), part.subresource());
         try {
             ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
                 ApplyResult first = attempt(path, () -> ServerSideApply.apply(current, config, manager, force,
-                        schema, clock.instant(), part.subresource()));
+                        schema, clock.instant(), part.subresource(), reset));
                 ObjectNode merged;
                 if (first.conflicted() && ClientSideApplyTakeover.allowed(current, first.conflicts())) {
                     merged = applied(path, () -> ServerSideApply.apply(current, config, manager, true, schema,
-                            clock.instant(), part.subresource()));
+                            clock.instant(), part.subresource(), reset));
                 } else {
                     merged = applied(path, () -> first);
                 }
@@ -468,7 +473,7 @@ final class ResourceHandler {
                 throw e;
             }
             ObjectNode created = applied(path, () -> ServerSideApply.apply(null, applied, manager, force, schema,
-                    clock.instant()));
+                    clock.instant(), "", reset));
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), created);
             strictness.check();
             LastApplied.sync(created, applied, manager);
@@ -550,17 +555,23 @@ final class ResourceHandler {
     }
 
     /**
-     * Attributes the fields a write changed to its manager. An object whose lists cannot be keyed
-     * (a container without a name) is left as it is: validation reports the real problem.
+     * Attributes the fields a write changed to its manager, but those the kind's strategy resets ({@link
+     * ResetFields}: a create's or update's status). An object whose lists cannot be keyed (a container without a
+     * name) is left as it is: validation reports the real problem.
      */
-    private ObjectNode recordUpdate(ObjectNode current, ObjectNode desired, String manager) {
-        return recordUpdate(current, desired, manager, WritePart.MAIN);
+    private ObjectNode recordUpdate(ResourceType type, ObjectNode current, ObjectNode desired, String manager) {
+        return recordUpdate(type, current, desired, manager, WritePart.MAIN);
     }
 
-    /** {@link #recordUpdate(ObjectNode, ObjectNode, String)} for a write of {@code part} (its subresource's entry). */
-    private ObjectNode recordUpdate(ObjectNode current, ObjectNode desired, String manager, WritePart part) {
+    /**
+     * {@link #recordUpdate(ResourceType, ObjectNode, ObjectNode, String)} for a write of {@code part} (its
+     * subresource's entry).
+     */
+    private ObjectNode recordUpdate(ResourceType type, ObjectNode current, ObjectNode desired, String manager,
+            WritePart part) {
         try {
-            return ManagedFields.recordUpdate(current, desired, manager, clock.instant(), part.subresource());
+            return ManagedFields.recordUpdate(current, desired, manager, clock.instant(), part.subresource(),
+                    ResetFields.of(type, part.subresource()));
         } catch (InvalidApplyException e) {
             return desired;
         }
