@@ -148,13 +148,17 @@ class ApiServerIT {
                 .withNewMetadata().withName(name).endMetadata().withAddressType("IPv4").build()).create();
         assertThat(slice.getMetadata().getGeneration()).isEqualTo(1);
 
-        var relabelled = slices.withName(name).edit(s -> new io.fabric8.kubernetes.api.model.discovery.v1
-                .EndpointSliceBuilder(s).editMetadata().addToLabels("tier", "front").endMetadata().build());
-        assertThat(relabelled.getMetadata().getGeneration()).isEqualTo(1);
+        var annotated = slices.withName(name).edit(s -> new io.fabric8.kubernetes.api.model.discovery.v1
+                .EndpointSliceBuilder(s).editMetadata().addToAnnotations("tier", "front").endMetadata().build());
+        assertThat(annotated.getMetadata().getGeneration()).isEqualTo(1);
 
         var changed = slices.withName(name).edit(s -> new io.fabric8.kubernetes.api.model.discovery.v1
                 .EndpointSliceBuilder(s).addNewEndpoint().withAddresses("10.0.0.9").endEndpoint().build());
         assertThat(changed.getMetadata().getGeneration()).isEqualTo(2);
+        // An EndpointSlice's labels move it too (endpointSliceStrategy): they say which Service it serves.
+        var relabelled = slices.withName(name).edit(s -> new io.fabric8.kubernetes.api.model.discovery.v1
+                .EndpointSliceBuilder(s).editMetadata().addToLabels("tier", "front").endMetadata().build());
+        assertThat(relabelled.getMetadata().getGeneration()).isEqualTo(3);
         slices.withName(name).delete();
 
         // A ConfigMap has none, as in Kubernetes, whatever the client sends.

@@ -64,6 +64,20 @@ final class FieldSet {
         return new FieldSet(result);
     }
 
+    /** This set without the paths of {@code prefixes} and everything below them (structured-merge-diff's RecursiveDifference). */
+    FieldSet withoutAnyUnder(FieldSet prefixes) {
+        if (prefixes.isEmpty()) {
+            return this;
+        }
+        TreeSet<FieldPath> result = new TreeSet<>();
+        for (FieldPath path : paths) {
+            if (prefixes.paths.stream().noneMatch(prefix -> prefix.isPrefixOf(path))) {
+                result.add(path);
+            }
+        }
+        return new FieldSet(result);
+    }
+
     /** Parses a {@code fieldsV1} tree. */
     static FieldSet fromFieldsV1(JsonNode fieldsV1) {
         TreeSet<FieldPath> result = new TreeSet<>();

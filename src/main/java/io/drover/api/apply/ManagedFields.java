@@ -90,18 +90,29 @@ public final class ManagedFields {
      */
     public static ObjectNode recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, Instant now,
             String subresource) {
+        return recordUpdate(oldObj, newObj, manager, now, subresource, ResetFields.NONE);
+    }
+
+    /**
+     * As {@link #recordUpdate(ObjectNode, ObjectNode, String, Instant, String)} for a write whose strategy resets
+     * {@code reset}: those fields are left out of what the write changed, so the writer owns none of them and no
+     * other manager loses any, and the writer's entry drops those it held (structured-merge-diff's IgnoredFields).
+     */
+    public static ObjectNode recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, Instant now,
+            String subresource, ResetFields reset) {
         return recordUpdate(oldObj, newObj, manager, now,
-                PatchSchema.forKind(newObj.path("apiVersion").asText(), newObj.path("kind").asText()), subresource);
+                PatchSchema.forKind(newObj.path("apiVersion").asText(), newObj.path("kind").asText()), subresource,
+                reset);
     }
 
     /** As {@link #recordUpdate(ObjectNode, ObjectNode, String, Instant)}, with the kind's schema given. */
     public static ObjectNode recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, Instant now,
             PatchSchema schema) {
-        return recordUpdate(oldObj, newObj, manager, now, schema, "");
+        return recordUpdate(oldObj, newObj, manager, now, schema, "", ResetFields.NONE);
     }
 
     private static ObjectNode recordUpdate(ObjectNode oldObj, ObjectNode newObj, String manager, Instant now,
-            PatchSchema schema, String subresource) {
+            PatchSchema schema, String subresource, ResetFields reset) {
         Objects.requireNonNull(manager, "manager");
         JsonNode sent = newObj.path("metadata").path("managedFields");
         // As apiserver's decodeLiveOrNew: managedFields sent that it cannot decode count as none sent.
@@ -114,13 +125,18 @@ public final class ManagedFields {
         String apiVersion = after.path("apiVersion").asText();
 
         Fields.Comparison comparison = Fields.compare(before, after, schema);
-        FieldSet taken = comparison.changed().union(comparison.removed());
-        FieldSet current = ownable(comparison.changed());
+        FieldSet changed = reset.removeFrom(comparison.changed());
+        FieldSet taken = changed.union(reset.removeFrom(comparison.removed()));
+        FieldSet current = ownable(changed);
         List<Entry> updated = new ArrayList<>();
         boolean recorded = false;
         for (Entry entry : entries) {
             Entry rest = entry.withFields(entry.fields().difference(taken));
-            if (!current.isEmpty() && rest.sameManagerAs(manager, UPDATE, apiVersion, subresource)) {
+            boolean writers = rest.sameManagerAs(manager, UPDATE, apiVersion, subresource);
+            if (writers) {
+                rest = rest.withFields(reset.removeFrom(rest.fields()));
+            }
+            if (!current.isEmpty() && writers) {
                 rest = new Entry(manager, UPDATE, apiVersion, format(now), subresource, rest.fields().union(current));
                 recorded = true;
             }

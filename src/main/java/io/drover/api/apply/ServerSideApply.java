@@ -52,6 +52,17 @@ public final class ServerSideApply {
      */
     public static ApplyResult apply(ObjectNode live, ObjectNode applied, String manager, boolean force,
             PatchSchema schema, Instant now, String subresource) {
+        return apply(live, applied, manager, force, schema, now, subresource, ResetFields.NONE);
+    }
+
+    /**
+     * As {@link #apply(ObjectNode, ObjectNode, String, boolean, PatchSchema, Instant, String)} for a write whose
+     * strategy resets {@code reset} (an object's status): the manager does not own those fields, and changing them
+     * conflicts with no one, as structured-merge-diff's IgnoredFields. They are merged all the same; the strategy
+     * resets them afterwards.
+     */
+    public static ApplyResult apply(ObjectNode live, ObjectNode applied, String manager, boolean force,
+            PatchSchema schema, Instant now, String subresource, ResetFields reset) {
         Objects.requireNonNull(applied, "applied");
         Objects.requireNonNull(manager, "manager");
         ObjectNode config = ManagedFields.withoutManagedFields(applied);
@@ -62,7 +73,7 @@ public final class ServerSideApply {
             entries = ManagedFields.beforeFirstApply(live, schema);
         }
 
-        FieldSet appliedSet = ManagedFields.ownable(Fields.applied(config, schema));
+        FieldSet appliedSet = reset.removeFrom(ManagedFields.ownable(Fields.applied(config, schema)));
         Entry previous = null;
         List<Entry> others = new ArrayList<>();
         for (Entry entry : entries) {
@@ -81,14 +92,15 @@ public final class ServerSideApply {
         }
 
         Fields.Comparison comparison = Fields.compare(before, merged, schema);
-        FieldSet changed = comparison.changed();
+        FieldSet changed = reset.removeFrom(comparison.changed());
+        FieldSet removed = reset.removeFrom(comparison.removed());
         List<Conflict> conflicts = new ArrayList<>();
         List<Entry> updated = new ArrayList<>();
         for (Entry other : others) {
             FieldSet lost = other.fields().intersection(changed);
             lost.paths().forEach(path -> conflicts.add(new Conflict(other.manager(), other.operation(),
                     other.apiVersion(), other.subresource(), path.toString())));
-            updated.add(other.withFields(other.fields().difference(lost).difference(comparison.removed())));
+            updated.add(other.withFields(other.fields().difference(lost).difference(removed)));
         }
         if (!conflicts.isEmpty() && !force) {
             conflicts.sort(Comparator.comparing(Conflict::manager).thenComparing(Conflict::operation)

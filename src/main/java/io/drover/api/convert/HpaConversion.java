@@ -32,6 +32,11 @@ import java.util.function.UnaryOperator;
  * </ul>
  * Converting to v2 lifts them back out and removes them. A v1 object with no metric at all gets the implicit
  * v1 default, CPU at 80% utilization, as upstream. Both methods return new objects; their input is not changed.
+ *
+ * <p>The annotations exist only in v1's form: as every conversion upstream calls
+ * DropRoundTripHorizontalPodAutoscalerAnnotations, a v2 write never stores them ({@link #dropRoundTripAnnotations})
+ * and a v1 read carries only those its own conversion produced, never stale or client-written ones (which a v1
+ * client writing the object back would have failed to send through the conversion).
  */
 public final class HpaConversion {
 
@@ -46,10 +51,26 @@ public final class HpaConversion {
     /** The target utilization of a v1 HPA without one (autoscaling.DefaultCPUUtilization). */
     public static final int DEFAULT_CPU_UTILIZATION = 80;
 
+    private static final List<String> ROUND_TRIP_ANNOTATIONS = List.of(METRICS, CURRENT_METRICS, CONDITIONS, BEHAVIOR);
+
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final ObjectMapper JSON = Mappers.json();
 
     private HpaConversion() {
+    }
+
+    /**
+     * Removes the v1 round-trip annotations from {@code hpa}, in place, and its annotations when none are left (Go
+     * omits an empty map): what DropRoundTripHorizontalPodAutoscalerAnnotations does in every conversion.
+     */
+    public static void dropRoundTripAnnotations(ObjectNode hpa) {
+        if (hpa.get("metadata") instanceof ObjectNode metadata && metadata.get("annotations") instanceof ObjectNode annotations
+                && ROUND_TRIP_ANNOTATIONS.stream().anyMatch(annotations::has)) {
+            annotations.remove(ROUND_TRIP_ANNOTATIONS);
+            if (annotations.isEmpty()) {
+                metadata.remove("annotations");
+            }
+        }
     }
 
     /**
@@ -104,7 +125,7 @@ public final class HpaConversion {
         }
         JsonNode behavior = behaviorAnnotation(annotations);
         if (behavior != null) {
-            spec.set("behavior", renameKeys(behavior, HpaConversion::decapitalize));
+            spec.set("behavior", behavior);
         }
 
         if (v1.has("status")) {
@@ -126,10 +147,7 @@ public final class HpaConversion {
                 status.set("conditions", conditions);
             }
         }
-        annotations.remove(List.of(METRICS, CURRENT_METRICS, CONDITIONS, BEHAVIOR));
-        if (annotations.isEmpty()) {
-            metadata.remove("annotations");
-        }
+        dropRoundTripAnnotations(out);
         return out;
     }
 
@@ -141,6 +159,8 @@ public final class HpaConversion {
         ObjectNode metadata = v2.has("metadata") && v2.get("metadata").isObject()
                 ? ((ObjectNode) v2.get("metadata")).deepCopy() : NODES.objectNode();
         out.set("metadata", metadata);
+        // Only the annotations this conversion makes: none the object itself carries.
+        dropRoundTripAnnotations(out);
         JsonNode inSpec = v2.path("spec");
         JsonNode inStatus = v2.path("status");
 
@@ -168,26 +188,27 @@ public final class HpaConversion {
             annotations.put(METRICS, write(otherMetrics));
         }
         if (inSpec.path("behavior").isObject()) {
-            annotations.put(BEHAVIOR, write(renameKeys(inSpec.get("behavior"), HpaConversion::capitalize)));
+            annotations.put(BEHAVIOR, write(internalBehavior(inSpec.get("behavior"))));
         }
 
-        if (v2.has("status")) {
-            ObjectNode status = out.putObject("status");
-            copy(inStatus, status, "observedGeneration", "lastScaleTime", "currentReplicas", "desiredReplicas");
-            ArrayNode currentMetrics = NODES.arrayNode();
-            for (JsonNode metric : inStatus.path("currentMetrics")) {
-                if (isCpuResource(metric) && metric.path("resource").path("current").path("averageUtilization").isNumber()) {
-                    status.put("currentCPUUtilizationPercentage",
-                            metric.path("resource").path("current").path("averageUtilization").intValue());
-                }
-                currentMetrics.add(metricStatusToV1(metric));
+        // v1's status is a struct, and its replica counts have no omitempty: Go always writes them.
+        ObjectNode status = out.putObject("status");
+        copy(inStatus, status, "observedGeneration", "lastScaleTime");
+        status.put("currentReplicas", inStatus.path("currentReplicas").asInt(0));
+        status.put("desiredReplicas", inStatus.path("desiredReplicas").asInt(0));
+        ArrayNode currentMetrics = NODES.arrayNode();
+        for (JsonNode metric : inStatus.path("currentMetrics")) {
+            if (isCpuResource(metric) && metric.path("resource").path("current").path("averageUtilization").isNumber()) {
+                status.put("currentCPUUtilizationPercentage",
+                        metric.path("resource").path("current").path("averageUtilization").intValue());
             }
-            if (!currentMetrics.isEmpty()) {
-                annotations.put(CURRENT_METRICS, write(currentMetrics));
-            }
-            if (inStatus.path("conditions").isArray() && !inStatus.get("conditions").isEmpty()) {
-                annotations.put(CONDITIONS, write(inStatus.get("conditions")));
-            }
+            currentMetrics.add(metricStatusToV1(metric));
+        }
+        if (!currentMetrics.isEmpty()) {
+            annotations.put(CURRENT_METRICS, write(currentMetrics));
+        }
+        if (inStatus.path("conditions").isArray() && !inStatus.get("conditions").isEmpty()) {
+            annotations.put(CONDITIONS, write(inStatus.get("conditions")));
         }
         if (!annotations.isEmpty()) {
             ObjectNode existing = metadata.get("annotations") instanceof ObjectNode a ? a : metadata.putObject("annotations");
@@ -469,7 +490,69 @@ public final class HpaConversion {
     private static JsonNode behaviorAnnotation(ObjectNode annotations) {
         JsonNode value = annotations.get(BEHAVIOR);
         JsonNode behavior = value == null || !value.isTextual() ? null : parse(value.asText());
-        return behavior != null && behavior.isObject() && !behavior.isEmpty() ? behavior : null;
+        if (behavior == null || !behavior.isObject()) {
+            return null;
+        }
+        // Go's unmarshalling matches field names in any case and leaves a null pointer unset.
+        JsonNode fields = withoutNulls(renameKeys(behavior, HpaConversion::decapitalize));
+        return fields.isEmpty() ? null : fields;
+    }
+
+    /**
+     * spec.behavior as Kubernetes writes it into the v1 annotation: json.Marshal of its internal
+     * HorizontalPodAutoscalerBehavior, a type without JSON tags, so every field is there under its Go name, null
+     * when unset.
+     */
+    private static ObjectNode internalBehavior(JsonNode behavior) {
+        ObjectNode out = NODES.objectNode();
+        out.set("ScaleUp", internalRules(behavior.get("scaleUp")));
+        out.set("ScaleDown", internalRules(behavior.get("scaleDown")));
+        return out;
+    }
+
+    private static JsonNode internalRules(JsonNode rules) {
+        if (rules == null || !rules.isObject()) {
+            return NODES.nullNode();
+        }
+        ObjectNode out = NODES.objectNode();
+        out.set("StabilizationWindowSeconds", orNull(rules.get("stabilizationWindowSeconds")));
+        out.set("SelectPolicy", orNull(rules.get("selectPolicy")));
+        JsonNode policies = rules.get("policies");
+        if (policies == null || !policies.isArray()) {
+            out.putNull("Policies");
+        } else {
+            ArrayNode list = out.putArray("Policies");
+            for (JsonNode policy : policies) {
+                // HPAScalingPolicy's fields are values, not pointers: their zero values are written.
+                list.addObject().put("Type", policy.path("type").asText(""))
+                        .put("Value", policy.path("value").asInt(0))
+                        .put("PeriodSeconds", policy.path("periodSeconds").asInt(0));
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode orNull(JsonNode value) {
+        return value == null || value.isMissingNode() ? NODES.nullNode() : value.deepCopy();
+    }
+
+    /** {@code node} without its null members, at every depth. */
+    private static JsonNode withoutNulls(JsonNode node) {
+        if (node.isObject()) {
+            ObjectNode out = NODES.objectNode();
+            node.properties().forEach(member -> {
+                if (!member.getValue().isNull()) {
+                    out.set(member.getKey(), withoutNulls(member.getValue()));
+                }
+            });
+            return out;
+        }
+        if (node.isArray()) {
+            ArrayNode out = NODES.arrayNode();
+            node.forEach(element -> out.add(withoutNulls(element)));
+            return out;
+        }
+        return node;
     }
 
     /** The JSON tree of {@code text}, or null when it is not JSON. */
@@ -510,10 +593,6 @@ public final class HpaConversion {
             return out;
         }
         return node.deepCopy();
-    }
-
-    private static String capitalize(String key) {
-        return key.isEmpty() ? key : Character.toUpperCase(key.charAt(0)) + key.substring(1);
     }
 
     private static String decapitalize(String key) {

@@ -18,6 +18,7 @@ import io.drover.api.apply.ApplyResult;
 import io.drover.api.apply.InvalidApplyException;
 import io.drover.api.apply.LastApplied;
 import io.drover.api.apply.ManagedFields;
+import io.drover.api.apply.ResetFields;
 import io.drover.api.apply.ServerSideApply;
 import io.drover.api.apply.UndeclaredFields;
 import io.drover.api.patch.PatchException;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /** The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection. */
@@ -102,7 +104,7 @@ final class ResourceHandler {
             try {
                 RequestVersion.during(path.type().apiVersion(), () -> {
                     handleStored(served.storedRequest(request, bodies), served.storedPath(path),
-                            served.servedResponse(response));
+                            served.servedResponse(response), served::checkCreate);
                     return null;
                 });
             } catch (ApiException e) {
@@ -113,11 +115,16 @@ final class ResourceHandler {
                 throw new IllegalStateException(e); // handleStored throws nothing else
             }
         } else {
-            handleStored(request, path, response);
+            handleStored(request, path, response, object -> { });
         }
     }
 
-    private void handleStored(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+    /**
+     * A request on the stored version of its resource. {@code servedCreateChecks} are the checks of the version
+     * the request came in as (events.k8s.io/v1's) that a create adds, for a PUT that creates its object.
+     */
+    private void handleStored(ApiRequest request, ResourcePath path, ApiResponse response,
+            Consumer<ObjectNode> servedCreateChecks) throws IOException {
         String sub = path.subresource();
         if (sub != null && !path.type().hasSubresource(sub)) {
             throw ApiException.notFound("the server could not find the requested resource");
@@ -146,7 +153,7 @@ final class ResourceHandler {
         switch (request.method()) {
             case "GET" -> get(request, path, response);
             case "POST" -> create(request, path, response);
-            case "PUT" -> update(request, path, response);
+            case "PUT" -> update(request, path, response, servedCreateChecks);
             case "PATCH" -> patch(request, path, response);
             case "DELETE" -> delete(request, path, response);
             default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested "
@@ -209,7 +216,7 @@ final class ResourceHandler {
         ObjectNode object = (ObjectNode) parsed.tree();
         FieldChecks.apply(options.fieldValidation(), path.type(), object, response, parsed.objectDecoding());
         OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), object);
-        object = recordUpdate(null, object, options.fieldManager());
+        object = recordUpdate(path.type(), null, object, options.fieldManager());
         send(response, 201, storage.create(path.type(), namespaceOf(path), object, options.dryRun()));
     }
 
@@ -220,7 +227,8 @@ final class ResourceHandler {
         return path.namespace();
     }
 
-    private void update(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
+    private void update(ApiRequest request, ResourcePath path, ApiResponse response,
+            Consumer<ObjectNode> servedCreateChecks) throws IOException {
         requireItem(path);
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.UPDATE);
         boolean scale = ResourceType.SCALE.equals(path.subresource());
@@ -232,8 +240,8 @@ final class ResourceHandler {
             // A Scale is decoded as any object is: unknown fields refused under Strict, else dropped.
             FieldChecks.apply(options.fieldValidation(), kind, body, response, parsed.objectDecoding());
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
-                    current -> recordUpdate(current, Scale.applyTo(current.deepCopy(), body), options.fieldManager(),
-                            WritePart.SCALE),
+                    current -> recordUpdate(path.type(), current, Scale.applyTo(current.deepCopy(), body),
+                            options.fieldManager(), WritePart.SCALE),
                     WritePart.SCALE, options.dryRun()), json));
             return;
         }
@@ -245,9 +253,15 @@ final class ResourceHandler {
             // The body is confined to the subresource's part below, its name with the rest of its metadata.
             ObjectStorage.checkName(body, path.name());
         }
-        send(response, 200, storage.update(path.type(), path.namespace(), path.name(),
-                current -> recordUpdate(current, part.confine(current, body), options.fieldManager(), part), part,
-                options.dryRun()));
+        ObjectStorage.Replaced replaced = storage.replace(path.type(), path.namespace(), path.name(),
+                current -> recordUpdate(path.type(), current, part.confine(current, body), options.fieldManager(),
+                        part),
+                () -> {
+                    // A PUT that creates is a create (an Update entry in managedFields all the same, as there).
+                    servedCreateChecks.accept(body);
+                    return recordUpdate(path.type(), null, body.deepCopy(), options.fieldManager());
+                }, part, options.dryRun());
+        send(response, replaced.created() ? 201 : 200, replaced.object());
     }
 
     private void patch(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
@@ -290,17 +304,21 @@ final class ResourceHandler {
                 ObjectNode patchedScale = (ObjectNode) requireObject(patcher.apply(Scale.of(current, json)));
                 FieldChecks.apply(options.fieldValidation(), BodyKind.of(path), patchedScale, warnings, decoding);
                 ObjectNode scaled = Scale.applyTo(current.deepCopy(), patchedScale);
-                return sameVersionIsNoPrecondition(current, recordUpdate(current, scaled, options.fieldManager(), part));
+                return sameVersionIsNoPrecondition(current, recordUpdate(path.type(), current, scaled,
+                        options.fieldManager(), part));
             }
             // Decoded into the endpoint's type, a patched object without apiVersion or kind gets them back.
             ObjectNode patched = (ObjectNode) BodyKind.of(path.type())
                     .defaultsOf(requireObject(patcher.apply(current)));
             checkUidUnchanged(current, patched, path);
+            // A patch is applied to the stored object, resourceVersion included, unless it removes that.
+            ObjectStorage.requireResourceVersionWhereNeeded(path.type(), path.name(), patched);
             checkKindAndNamespace(patched, path);
             FieldChecks.apply(options.fieldValidation(), path.type(), patched, warnings, decoding);
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), patched);
             return sameVersionIsNoPrecondition(current,
-                    recordUpdate(current, part.confine(current, patched), options.fieldManager(), part));
+                    recordUpdate(path.type(), current, part.confine(current, patched), options.fieldManager(),
+                            part));
         }, part, options.dryRun());
         send(response, 200, scale ? Scale.of(result, json) : result);
     }
@@ -346,14 +364,15 @@ final class ResourceHandler {
         WritePart part = WritePart.of(path.subresource());
         // Through a subresource only its part is applied, and owned, as Kubernetes resets the rest.
         ObjectNode config = part.confine(skeleton(applied), applied);
+        ResetFields reset = ResetFields.of(path.type(), part.subresource());
         try {
             ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
                 ApplyResult first = attempt(path, () -> ServerSideApply.apply(current, config, manager, force,
-                        schema, clock.instant(), part.subresource()));
+                        schema, clock.instant(), part.subresource(), reset));
                 ObjectNode merged;
                 if (first.conflicted() && ClientSideApplyTakeover.allowed(current, first.conflicts())) {
                     merged = applied(path, () -> ServerSideApply.apply(current, config, manager, true, schema,
-                            clock.instant(), part.subresource()));
+                            clock.instant(), part.subresource(), reset));
                 } else {
                     merged = applied(path, () -> first);
                 }
@@ -374,7 +393,7 @@ final class ResourceHandler {
                 throw e;
             }
             ObjectNode created = applied(path, () -> ServerSideApply.apply(null, applied, manager, force, schema,
-                    clock.instant()));
+                    clock.instant(), "", reset));
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), created);
             strictness.check();
             LastApplied.sync(created, applied, manager);
@@ -456,17 +475,23 @@ final class ResourceHandler {
     }
 
     /**
-     * Attributes the fields a write changed to its manager. An object whose lists cannot be keyed
-     * (a container without a name) is left as it is: validation reports the real problem.
+     * Attributes the fields a write changed to its manager, but those the kind's strategy resets ({@link
+     * ResetFields}: a create's or update's status). An object whose lists cannot be keyed (a container without a
+     * name) is left as it is: validation reports the real problem.
      */
-    private ObjectNode recordUpdate(ObjectNode current, ObjectNode desired, String manager) {
-        return recordUpdate(current, desired, manager, WritePart.MAIN);
+    private ObjectNode recordUpdate(ResourceType type, ObjectNode current, ObjectNode desired, String manager) {
+        return recordUpdate(type, current, desired, manager, WritePart.MAIN);
     }
 
-    /** {@link #recordUpdate(ObjectNode, ObjectNode, String)} for a write of {@code part} (its subresource's entry). */
-    private ObjectNode recordUpdate(ObjectNode current, ObjectNode desired, String manager, WritePart part) {
+    /**
+     * {@link #recordUpdate(ResourceType, ObjectNode, ObjectNode, String)} for a write of {@code part} (its
+     * subresource's entry).
+     */
+    private ObjectNode recordUpdate(ResourceType type, ObjectNode current, ObjectNode desired, String manager,
+            WritePart part) {
         try {
-            return ManagedFields.recordUpdate(current, desired, manager, clock.instant(), part.subresource());
+            return ManagedFields.recordUpdate(current, desired, manager, clock.instant(), part.subresource(),
+                    ResetFields.of(type, part.subresource()));
         } catch (InvalidApplyException e) {
             return desired;
         }

@@ -164,6 +164,15 @@ final class ServedVersion {
         return new ApiRequest(request.method(), request.path(), query, request.headers(), request.body());
     }
 
+    /**
+     * The served version's own checks of a create (events.k8s.io/v1's stricter ones), on the stored-version object
+     * a PUT is about to create: kube-apiserver's create-on-update runs the strategy's create validation, which
+     * knows the request's version.
+     */
+    void checkCreate(ObjectNode storedObject) {
+        createChecks.accept(toServed.apply(storedObject));
+    }
+
     /** A refusal of the stored version's handling, in the served version's field names. */
     ApiException servedError(ApiException e) {
         return e.asServed(served, fieldToServed);

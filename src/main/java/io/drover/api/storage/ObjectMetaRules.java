@@ -98,8 +98,16 @@ final class ObjectMetaRules {
         return causes;
     }
 
-    /** Whether two versions of an object differ outside metadata and status: a spec change. */
-    static boolean specChanged(JsonNode before, JsonNode after) {
+    /**
+     * Whether two versions of an object differ outside metadata and status (a spec change), or in one of the
+     * {@code metadataFields} the kind's generation follows too.
+     */
+    static boolean specChanged(JsonNode before, JsonNode after, List<String> metadataFields) {
+        for (String field : metadataFields) {
+            if (!before.path("metadata").path(field).equals(after.path("metadata").path(field))) {
+                return true;
+            }
+        }
         ObjectNode a = ((ObjectNode) before).deepCopy();
         ObjectNode b = ((ObjectNode) after).deepCopy();
         for (ObjectNode o : List.of(a, b)) {

@@ -2,6 +2,7 @@ package io.drover.api.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceRegistry;
@@ -24,6 +25,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -263,13 +265,66 @@ public final class ObjectStorage {
      */
     public ObjectNode update(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
             WritePart part, boolean dryRun) {
+        return write(type, namespace, name, change, null, part, false, dryRun).object();
+    }
+
+    /** What a PUT did: the object as written, and whether the PUT created it (answered 201). */
+    public record Replaced(ObjectNode object, boolean created) {}
+
+    /**
+     * An update through PUT, as kube-apiserver's store.Update takes it: {@code change} makes the desired object of
+     * the stored one, as for {@link #update(ResourceType, String, String, UnaryOperator, WritePart, boolean)}. A kind
+     * whose strategy does not allow unconditional updates (a Lease) refuses a body without a resourceVersion with a
+     * 422. A missing object of a kind whose strategy allows create on update (a Lease, a Role, an Event, ...) is
+     * created from {@code creation} through the create path, defaults, checks and admission included, its body's
+     * resourceVersion ignored and its uid a precondition that no object meets (409). Through a subresource nothing
+     * is created.
+     */
+    public Replaced replace(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
+            Supplier<ObjectNode> creation, WritePart part, boolean dryRun) {
+        boolean creates = part == WritePart.MAIN && Strategies.forType(type).allowsCreateOnUpdate();
+        return write(type, namespace, name, change, creates ? creation : null, part, true, dryRun);
+    }
+
+    /**
+     * store.Update's refusal of an update without a resourceVersion for a kind whose strategy does not allow
+     * unconditional updates (Leases, RuntimeClasses); a patch meets it only by removing the resourceVersion.
+     */
+    public static void requireResourceVersionWhereNeeded(ResourceType type, String name, JsonNode desired) {
+        if (desired.path("metadata").path("resourceVersion").asText("").isEmpty()
+                && !Strategies.forType(type).allowsUnconditionalUpdate()) {
+            // NewInvalid on the resource (not the kind), as the generic store words it.
+            throw ApiException.invalid(type.qualifiedName(), name, List.of(new ApiException.Cause("FieldValueInvalid",
+                    "Invalid value: 0: must be specified for an update", "metadata.resourceVersion")));
+        }
+    }
+
+    private Replaced write(ResourceType type, String namespace, String name, UnaryOperator<ObjectNode> change,
+            Supplier<ObjectNode> creation, WritePart part, boolean put, boolean dryRun) {
         boolean statusWrite = part == WritePart.STATUS;
         ConflictRetry retry = new ConflictRetry();
         while (true) {
-            KeyValue kv = read(type, namespace, name);
+            Optional<KeyValue> found = store.get(type.storageKey(namespace, name));
+            if (found.isEmpty()) {
+                if (creation == null) {
+                    throw ApiException.notFound(type, name);
+                }
+                Replaced created = createOnUpdate(type, namespace, name, creation.get(), dryRun);
+                if (created != null) {
+                    return created;
+                }
+                if (!retry.pauseBeforeRetry()) {
+                    throw ApiException.conflict(type, name);
+                }
+                continue; // created meanwhile: updated as GuaranteedUpdate retries on what it finds
+            }
+            KeyValue kv = found.get();
             ObjectNode stored = codec.decode(kv);
             ObjectNode desired = change.apply(stored.deepCopy());
             ObjectMetaRules.checkUid(type, name, stored, desired);
+            if (put) {
+                requireResourceVersionWhereNeeded(type, name, desired);
+            }
             String wantedVersion = desired.path("metadata").path("resourceVersion").asText("");
             if (!wantedVersion.isEmpty() && !wantedVersion.equals(Long.toString(kv.modRevision()))) {
                 throw ApiException.conflict(type, name);
@@ -307,21 +362,25 @@ public final class ObjectStorage {
                 priorities.admitClass(next);
             }
             if (next.equals(stored)) {
-                return stored;
+                return new Replaced(stored, false);
             }
             if (dryRun) {
-                return allocating(type, next, true, () -> next);
+                return new Replaced(allocating(type, next, true, () -> next), false);
             }
             try {
                 if (isDeleting(next) && finalizers(type, next).isEmpty()
                         && next.path("metadata").path("deletionGracePeriodSeconds").asLong(0) == 0) {
                     store.delete(kv.key(), kv.modRevision());
-                    return next;
+                    return new Replaced(next, false);
                 }
-                return allocating(type, next, false,
-                        () -> codec.written(next, store.update(kv.key(), codec.encode(next), kv.modRevision())));
+                return new Replaced(allocating(type, next, false,
+                        () -> codec.written(next, store.update(kv.key(), codec.encode(next), kv.modRevision()))),
+                        false);
             } catch (ConflictException e) {
                 if (e.keyMissing()) {
+                    if (creation != null && retry.pauseBeforeRetry()) {
+                        continue; // deleted meanwhile: created on the next attempt
+                    }
                     throw ApiException.notFound(type, name);
                 }
                 if (!wantedVersion.isEmpty() || !retry.pauseBeforeRetry()) {
@@ -330,6 +389,25 @@ public final class ObjectStorage {
             } catch (ValueTooLargeException e) {
                 throw ApiException.tooLarge("object is too large: " + e.getMessage());
             }
+        }
+    }
+
+    /**
+     * The create of a PUT that found no object; null when one was created meanwhile (the caller updates it then).
+     * GuaranteedUpdate checks a PUT body's uid against the object it found, here none: a client writing back its
+     * copy of an object deleted meanwhile gets a 409, not the object made again.
+     */
+    private Replaced createOnUpdate(ResourceType type, String namespace, String name, ObjectNode desired,
+            boolean dryRun) {
+        ObjectMetaRules.checkUid(type, name, JsonNodeFactory.instance.objectNode(), desired);
+        checkName(desired, name);
+        try {
+            return new Replaced(create(type, namespace, desired, dryRun), true);
+        } catch (ApiException e) {
+            if (e.reason().equals("AlreadyExists")) {
+                return null;
+            }
+            throw e;
         }
     }
 
@@ -373,7 +451,8 @@ public final class ObjectStorage {
         } else if (statusWrite) {
             strategy.prepareStatusUpdate(stored, next);
         }
-        if (!statusWrite && strategy.tracksGeneration() && ObjectMetaRules.specChanged(stored, next)) {
+        if (!statusWrite && strategy.tracksGeneration() && ObjectMetaRules.specChanged(stored, next,
+                strategy.metadataInGeneration())) {
             next.withObject("metadata").put("generation", stored.path("metadata").path("generation").asLong(1) + 1);
         }
         next.withObject("metadata").put("resourceVersion", stored.path("metadata").path("resourceVersion").asText());

@@ -82,11 +82,21 @@ final class AutoscalerMetricsValidation {
         boolean utilization = t.hasNonNull("averageUtilization");
         switch (kind) {
             case "resource", "containerResource" -> {
-                if (Nodes.text(source, "name").isEmpty()) {
+                String name = Nodes.text(source, "name");
+                if (name.isEmpty()) {
                     causes.add(Causes.required(at + ".name", "must specify a resource name"));
+                } else if (kind.equals("containerResource")) {
+                    // validateContainerResourceSource: what a container can request (ValidateContainerResourceName).
+                    causes.addAll(ResourceNames.check(name, at + ".name", ResourceNames.CONTAINER,
+                            "must be a standard resource for containers"));
                 }
-                if (kind.equals("containerResource") && Nodes.text(source, "container").isEmpty()) {
-                    causes.add(Causes.required(at + ".container", "must specify a container"));
+                if (kind.equals("containerResource")) {
+                    String container = Nodes.text(source, "container");
+                    if (container.isEmpty()) {
+                        causes.add(Causes.required(at + ".container", "must specify a container"));
+                    } else {
+                        causes.addAll(Causes.invalidEach(at + ".container", container, NameRules.dns1123Label(container)));
+                    }
                 }
                 causes.addAll(target(t, at + ".target"));
                 if (!utilization && !averageValue) {

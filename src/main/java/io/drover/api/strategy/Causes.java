@@ -51,6 +51,12 @@ final class Causes {
         return new Cause("FieldValueForbidden", "Forbidden: " + detail, field);
     }
 
+    /** Kubernetes' {@code field.TooMany}: a list longer than it may be. */
+    static Cause tooMany(String field, int actual, int max) {
+        return new Cause("FieldValueTooMany", "Too many: " + actual + ": must have at most " + max
+                + (max == 1 ? " item" : " items"), field);
+    }
+
     static Cause tooLong(String field, int maxBytes) {
         return new Cause("FieldValueTooLong", "Too long: may not be more than " + maxBytes + " bytes", field);
     }

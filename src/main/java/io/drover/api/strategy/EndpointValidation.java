@@ -5,21 +5,17 @@ import io.drover.api.ApiException.Cause;
 import io.netty.util.NetUtil;
 import java.net.InetAddress;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Kubernetes' checks of Endpoints (validateEndpointSubsets) and EndpointSlices (discovery's ValidateEndpointSlice):
- * addresses that are addresses (a slice's of its type: IPv4, IPv6 or a fully qualified domain name), ports in
- * range with a known protocol, names that are DNS labels. Addresses are checked as ValidateEndpointIP checks them:
+ * Kubernetes' checks of Endpoints (validateEndpointSubsets), and the address rules EndpointSlices share
+ * ({@link EndpointSliceValidation}): addresses that are addresses, ports in range with a known protocol, names that
+ * are DNS labels. Addresses are checked as ValidateEndpointIP checks them:
  * no unspecified, link-local (the cloud metadata address 169.254.169.254) or link-local multicast address, so that a
  * Service cannot be pointed at what only the node itself should reach. Unlike Kubernetes, loopback addresses are
  * allowed: on a machine without another address drover's node, and so its pods and API server, are on 127.0.0.1.
  */
 final class EndpointValidation {
-    private static final List<String> ADDRESS_TYPES = List.of("FQDN", "IPv4", "IPv6");
-
     private EndpointValidation() {}
 
     static List<Cause> endpoints(ObjectNode endpoints) {
@@ -92,7 +88,7 @@ final class EndpointValidation {
     }
 
     /** apimachinery's IsFullyQualifiedDomainName: a DNS subdomain of at least two labels, a trailing dot allowed. */
-    private static List<Cause> fullyQualifiedDomainName(String address, String field) {
+    static List<Cause> fullyQualifiedDomainName(String address, String field) {
         if (address.isEmpty()) {
             return List.of(Causes.required(field));
         }
@@ -113,56 +109,5 @@ final class EndpointValidation {
             }
         }
         return List.of();
-    }
-
-    static List<Cause> endpointSlice(ObjectNode slice) {
-        List<Cause> causes = new ArrayList<>();
-        String type = Nodes.text(slice, "addressType");
-        if (type.isEmpty()) {
-            causes.add(Causes.required("addressType"));
-        } else if (!ADDRESS_TYPES.contains(type)) {
-            causes.add(Causes.notSupported("addressType", GoValues.quote(type), ADDRESS_TYPES));
-        }
-        List<ObjectNode> endpoints = Nodes.objects(slice, "endpoints");
-        for (int i = 0; i < endpoints.size(); i++) {
-            String at = "endpoints[" + i + "]";
-            List<String> addresses = new ArrayList<>();
-            endpoints.get(i).path("addresses").forEach(a -> addresses.add(a.asText()));
-            if (addresses.isEmpty()) {
-                causes.add(Causes.required(at + ".addresses", "must contain at least 1 address"));
-            }
-            for (int a = 0; a < addresses.size(); a++) {
-                String address = addresses.get(a);
-                String field = at + ".addresses[" + a + "]";
-                if (type.equals("IPv4") && !NetUtil.isValidIpV4Address(address)) { // a literal: no "[" or zone
-                    causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv4 address"));
-                } else if (type.equals("IPv6") && !(PodNetworkValidation.isIp(address) && address.contains(":"))) {
-                    causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv6 address"));
-                } else if (type.equals("FQDN")) {
-                    causes.addAll(fullyQualifiedDomainName(address, field));
-                } else {
-                    causes.addAll(Causes.invalidEach(field, address, specialAddressProblems(address)));
-                }
-            }
-            String hostname = Nodes.text(endpoints.get(i), "hostname");
-            if (!hostname.isEmpty()) {
-                causes.addAll(Causes.invalidEach(at + ".hostname", hostname, NameRules.dns1123Label(hostname)));
-            }
-        }
-        Set<String> names = new HashSet<>();
-        List<ObjectNode> ports = Nodes.objects(slice, "ports");
-        for (int p = 0; p < ports.size(); p++) {
-            String at = "ports[" + p + "]";
-            String name = Nodes.text(ports.get(p), "name");
-            if (!name.isEmpty()) {
-                causes.addAll(Causes.invalidEach(at + ".name", name, NameRules.dns1123Label(name)));
-            }
-            if (!names.add(name)) {
-                causes.add(Causes.duplicate(at + ".name", GoValues.quote(name)));
-            }
-            // Kubernetes does not check the port's range here; the proxy ignores a port no socket can have.
-            causes.addAll(PodSpecValidation.protocol(ports.get(p), at + ".protocol"));
-        }
-        return causes;
     }
 }

@@ -19,6 +19,12 @@ final class EventStrategy extends KindStrategy {
     private static final int REASON_LIMIT = 128;
     private static final int NOTE_LIMIT = 1024;
 
+    /** A recorder may write an Event by PUT whether it exists or not. */
+    @Override
+    public boolean allowsCreateOnUpdate() {
+        return true;
+    }
+
     @Override
     public List<Cause> validateCreate(ObjectNode event) {
         List<Cause> causes = new ArrayList<>();

@@ -3,6 +3,7 @@ package io.drover.api.strategy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
+import io.drover.api.convert.HpaConversion;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,6 +29,10 @@ final class HorizontalPodAutoscalerStrategy extends KindStrategy {
 
     @Override
     public void applyDefaults(ObjectNode hpa) {
+        if (v2) {
+            // v2's decoding drops the annotations v1 carries v2's fields in: a v2 write never stores them.
+            HpaConversion.dropRoundTripAnnotations(hpa);
+        }
         ObjectNode spec = Nodes.objectOrNew(hpa, "spec");
         Nodes.defaultPointer(spec, "minReplicas", 1);
         ObjectNode behavior = Nodes.object(spec, "behavior");

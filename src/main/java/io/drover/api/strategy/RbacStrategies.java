@@ -27,6 +27,12 @@ final class RbacStrategies {
             this.namespaced = namespaced;
         }
 
+        /** As each of RBAC's strategies allows: a PUT may create one. */
+        @Override
+        public boolean allowsCreateOnUpdate() {
+            return true;
+        }
+
         @Override
         public List<Cause> validateCreate(ObjectNode role) {
             List<Cause> causes = new ArrayList<>();
@@ -83,6 +89,11 @@ final class RbacStrategies {
 
         BindingStrategy(boolean namespaced) {
             this.namespaced = namespaced;
+        }
+
+        @Override
+        public boolean allowsCreateOnUpdate() {
+            return true;
         }
 
         @Override

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,11 +33,7 @@ final class ResourceQuotaValidation {
     static List<Cause> resourceQuota(ObjectNode quota) {
         List<Cause> causes = new ArrayList<>();
         JsonNode spec = quota.path("spec");
-        spec.path("hard").properties().forEach(e -> {
-            String at = "spec.hard[" + e.getKey() + "]";
-            causes.addAll(ResourceNames.check(e.getKey(), at, ResourceNames.QUOTA, "must be a standard resource for quota"));
-            causes.addAll(ResourceNames.value(e.getKey(), e.getValue().asText(), at));
-        });
+        causes.addAll(quotaResources(spec.path("hard"), "spec.hard"));
         List<String> scopes = new ArrayList<>();
         spec.path("scopes").forEach(s -> scopes.add(s.asText()));
         String shown = "[]core.ResourceQuotaScope" + GoValues.stringSlice(scopes).substring("[]string".length());
@@ -62,6 +59,49 @@ final class ResourceQuotaValidation {
             causes.addAll(scopeSelector(spec.path("scopeSelector"), hard,
                     spec.path("scopes").isArray() ? shown : "[]core.ResourceQuotaScope(nil)"));
         }
+        return causes;
+    }
+
+    /**
+     * What ValidateResourceQuotaUpdate adds to a quota's checks: its scopes, taken as a set, stay, as the quota
+     * controller's usage is counted for them.
+     */
+    static List<Cause> scopesUnchanged(ObjectNode oldQuota, ObjectNode quota) {
+        JsonNode scopes = quota.path("spec").get("scopes");
+        if (scopeSet(oldQuota.path("spec").get("scopes")).equals(scopeSet(scopes))) {
+            return List.of();
+        }
+        String shown = scopes == null || !scopes.isArray() ? "[]core.ResourceQuotaScope(nil)"
+                : "[]core.ResourceQuotaScope" + GoValues.stringSlice(scopes).substring("[]string".length());
+        return List.of(Causes.immutable("spec.scopes", shown));
+    }
+
+    private static Set<String> scopeSet(JsonNode scopes) {
+        Set<String> set = new HashSet<>();
+        if (scopes != null) {
+            scopes.forEach(scope -> set.add(scope.asText()));
+        }
+        return set;
+    }
+
+    /**
+     * ValidateResourceQuotaStatusUpdate: status.hard and status.used hold resources a quota knows, with amounts that
+     * are not negative, and whole where counted.
+     */
+    static List<Cause> status(ObjectNode quota) {
+        List<Cause> causes = new ArrayList<>(quotaResources(quota.path("status").path("hard"), "status.hard"));
+        causes.addAll(quotaResources(quota.path("status").path("used"), "status.used"));
+        return causes;
+    }
+
+    /** ValidateResourceQuotaResourceName and ValidateResourceQuantityValue of each entry of a resource list. */
+    private static List<Cause> quotaResources(JsonNode resources, String path) {
+        List<Cause> causes = new ArrayList<>();
+        resources.properties().forEach(e -> {
+            String at = path + "[" + e.getKey() + "]";
+            causes.addAll(ResourceNames.check(e.getKey(), at, ResourceNames.QUOTA, "must be a standard resource for quota"));
+            causes.addAll(ResourceNames.value(e.getKey(), e.getValue().asText(), at));
+        });
         return causes;
     }
 

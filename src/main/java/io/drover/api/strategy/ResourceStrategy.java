@@ -61,6 +61,30 @@ public interface ResourceStrategy {
         return false;
     }
 
+    /**
+     * The metadata fields whose change moves the generation too, for a kind that {@link #tracksGeneration tracks
+     * one}: an EndpointSlice's labels (they say which Service it serves). None by default.
+     */
+    default List<String> metadataInGeneration() {
+        return List.of();
+    }
+
+    /**
+     * Whether a PUT of a missing object creates it (the strategy's AllowCreateOnUpdate): true for the kinds clients
+     * upsert by PUT (Leases, Endpoints, Events, RBAC objects, ...), false for most.
+     */
+    default boolean allowsCreateOnUpdate() {
+        return false;
+    }
+
+    /**
+     * Whether an update without a resourceVersion is written over the newest version (AllowUnconditionalUpdate);
+     * false for the kinds whose writers must say which version they read (Leases, RuntimeClasses).
+     */
+    default boolean allowsUnconditionalUpdate() {
+        return true;
+    }
+
     /** A kind with no defaults and no rules of its own. */
     ResourceStrategy NONE = new ResourceStrategy() {
         @Override

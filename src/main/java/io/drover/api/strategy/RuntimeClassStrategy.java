@@ -16,6 +16,17 @@ import java.util.List;
  */
 final class RuntimeClassStrategy extends KindStrategy {
 
+    /** A PUT may create one; an update must name the version it read. */
+    @Override
+    public boolean allowsCreateOnUpdate() {
+        return true;
+    }
+
+    @Override
+    public boolean allowsUnconditionalUpdate() {
+        return false;
+    }
+
     @Override
     public List<Cause> validateCreate(ObjectNode runtimeClass) {
         String handler = Nodes.text(runtimeClass, "handler");

@@ -16,6 +16,12 @@ import java.util.Set;
  */
 final class ServiceStrategy extends KindStrategy {
 
+    /** svcStrategy.AllowCreateOnUpdate: a PUT may create one, its addresses allocated as for a POST. */
+    @Override
+    public boolean allowsCreateOnUpdate() {
+        return true;
+    }
+
     /** svcStrategy.PrepareForCreate: the status (a load balancer's ingress) is its controller's; a client's is dropped. */
     @Override
     public void applyCreateDefaults(ObjectNode service) {

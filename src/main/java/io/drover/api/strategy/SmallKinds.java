@@ -35,6 +35,11 @@ final class SmallKinds {
     /** v1 Endpoints: ports are TCP by default; addresses and ports are checked ({@link EndpointValidation}). */
     static final class EndpointsStrategy extends KindStrategy {
         @Override
+        public boolean allowsCreateOnUpdate() {
+            return true;
+        }
+
+        @Override
         public void applyDefaults(ObjectNode endpoints) {
             for (ObjectNode subset : Nodes.objects(endpoints, "subsets")) {
                 Nodes.objects(subset, "ports").forEach(p -> Nodes.defaultText(p, "protocol", "TCP"));
@@ -47,10 +52,23 @@ final class SmallKinds {
         }
     }
 
-    /** coordination.k8s.io/v1 Leases (ValidateLeaseSpec): a positive duration, no negative transition count. */
+    /**
+     * coordination.k8s.io/v1 Leases (ValidateLeaseSpec): a positive duration, no negative transition count. A PUT may
+     * create one, and an update must name the version it read: leader election relies on it.
+     */
     static final class LeaseStrategy extends KindStrategy {
         /** Coordinated leader election's fields, alpha in 1.32 and off: leaseStrategy drops them. */
         private static final List<String> COORDINATED_ELECTION = List.of("strategy", "preferredHolder");
+
+        @Override
+        public boolean allowsCreateOnUpdate() {
+            return true;
+        }
+
+        @Override
+        public boolean allowsUnconditionalUpdate() {
+            return false;
+        }
 
         @Override
         public void applyCreateDefaults(ObjectNode lease) {
@@ -84,11 +102,30 @@ final class SmallKinds {
         }
     }
 
-    /** discovery.k8s.io/v1 EndpointSlices: ports are TCP and named "" by default; they have a generation. */
+    /**
+     * discovery.k8s.io/v1 EndpointSlices: ports are TCP and named "" by default; they have a generation, which their
+     * labels move too; a v1 write drops their endpoints' deprecatedTopology ({@link DeprecatedTopology}).
+     */
     static final class EndpointSliceStrategy extends KindStrategy {
         @Override
         public boolean tracksGeneration() {
             return true;
+        }
+
+        /** endpointSliceStrategy.PrepareForUpdate: a relabelled slice may serve another Service. */
+        @Override
+        public List<String> metadataInGeneration() {
+            return List.of("labels");
+        }
+
+        @Override
+        public void applyCreateDefaults(ObjectNode slice) {
+            DeprecatedTopology.dropOnCreate(slice);
+        }
+
+        @Override
+        public void keepOnUpdate(ObjectNode stored, ObjectNode next) {
+            DeprecatedTopology.dropOnUpdate(stored, next);
         }
 
         @Override
@@ -103,7 +140,12 @@ final class SmallKinds {
 
         @Override
         public List<Cause> validateCreate(ObjectNode slice) {
-            return EndpointValidation.endpointSlice(slice);
+            return EndpointSliceValidation.validate(slice);
+        }
+
+        @Override
+        List<Cause> validateImmutable(ObjectNode oldSlice, ObjectNode slice) {
+            return EndpointSliceValidation.immutable(oldSlice, slice);
         }
     }
 
@@ -112,6 +154,11 @@ final class SmallKinds {
      * request is its default limit, else its min.
      */
     static final class LimitRangeStrategy extends KindStrategy {
+        @Override
+        public boolean allowsCreateOnUpdate() {
+            return true;
+        }
+
         @Override
         public List<Cause> validateCreate(ObjectNode limitRange) {
             return ResourceQuotaValidation.limitRange(limitRange);
@@ -147,7 +194,10 @@ final class SmallKinds {
         }
     }
 
-    /** v1 ResourceQuotas: their hard limits and scopes ({@link ResourceQuotaValidation}). */
+    /**
+     * v1 ResourceQuotas: their hard limits and scopes, which never change, and the amounts a status write reports
+     * ({@link ResourceQuotaValidation}).
+     */
     static final class ResourceQuotaStrategy extends KindStrategy {
         /** resourcequotaStrategy.PrepareForCreate: hard and used are the quota controller's; a client's are dropped. */
         @Override
@@ -158,6 +208,16 @@ final class SmallKinds {
         @Override
         public List<Cause> validateCreate(ObjectNode quota) {
             return ResourceQuotaValidation.resourceQuota(quota);
+        }
+
+        @Override
+        List<Cause> validateImmutable(ObjectNode oldQuota, ObjectNode quota) {
+            return ResourceQuotaValidation.scopesUnchanged(oldQuota, quota);
+        }
+
+        @Override
+        public List<Cause> validateStatusUpdate(ObjectNode oldQuota, ObjectNode quota) {
+            return ResourceQuotaValidation.status(quota);
         }
     }
 }

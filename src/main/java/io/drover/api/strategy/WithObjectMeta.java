@@ -24,6 +24,21 @@ final class WithObjectMeta implements ResourceStrategy {
     }
 
     @Override
+    public boolean allowsCreateOnUpdate() {
+        return kind.allowsCreateOnUpdate();
+    }
+
+    @Override
+    public boolean allowsUnconditionalUpdate() {
+        return kind.allowsUnconditionalUpdate();
+    }
+
+    @Override
+    public List<String> metadataInGeneration() {
+        return kind.metadataInGeneration();
+    }
+
+    @Override
     public void applyCreateDefaults(ObjectNode object) {
         kind.applyCreateDefaults(object);
     }

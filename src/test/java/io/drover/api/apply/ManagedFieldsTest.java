@@ -53,6 +53,33 @@ class ManagedFieldsTest {
     }
 
     @Test
+    void theFieldsAWritesStrategyResetsAreNeitherOwnedByTheWriterNorTakenFromOthers() {
+        var pods = io.drover.api.resource.ResourceRegistry.builtin().find("", "v1", "pods").orElseThrow();
+        ObjectNode withStatus = pod("{'app':'web'}", "a");
+        withStatus.putObject("status").put("phase", "Pending");
+        // A create that carries status (kubectl autoscale's does): the status is reset, so not the creator's.
+        ObjectNode created = ManagedFields.recordUpdate(null, withStatus, "creator", T0, "",
+                ResetFields.of(pods, ""));
+        assertThat(created.at("/metadata/managedFields/0/fieldsV1").has("f:status")).isFalse();
+
+        // The kubelet's status write owns the status; a later main write of another phase takes nothing from it.
+        ObjectNode running = created.deepCopy();
+        running.withObjectProperty("status").put("phase", "Running");
+        ObjectNode reported = ManagedFields.recordUpdate(created, running, "kubelet", T1, "status",
+                ResetFields.of(pods, "status"));
+        ObjectNode rewritten = reported.deepCopy();
+        rewritten.withObjectProperty("status").put("phase", "Failed");
+        ObjectNode main = ManagedFields.recordUpdate(reported, rewritten, "creator", T1, "", ResetFields.of(pods, ""));
+        assertThat(main.path("metadata").path("managedFields")).anySatisfy(e -> {
+            assertThat(e.path("manager").asText()).isEqualTo("kubelet");
+            assertThat(e.at("/fieldsV1/f:status/f:phase").isObject()).isTrue();
+        }).noneSatisfy(e -> {
+            assertThat(e.path("manager").asText()).isEqualTo("creator");
+            assertThat(e.path("fieldsV1").has("f:status")).isTrue();
+        });
+    }
+
+    @Test
     void aSubresourceWriteIsTheManagersEntryForThatSubresource() {
         ObjectNode created = ManagedFields.recordUpdate(null, pod("{'app':'web'}", "a"), "kubelet", T0);
         ObjectNode withStatus = created.deepCopy();

@@ -47,6 +47,29 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void anApplyOfFieldsItsStrategyResetsNeitherOwnsThemNorConflictsOnThem() {
+        var deployments = io.drover.api.resource.ResourceRegistry.builtin().find("apps", "v1", "deployments")
+                .orElseThrow();
+        ObjectNode live = json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web',"
+                + "'namespace':'default','managedFields':[{'manager':'kube-controller-manager','operation':'Update',"
+                + "'apiVersion':'apps/v1','subresource':'status','fieldsType':'FieldsV1',"
+                + "'fieldsV1':{'f:status':{'f:replicas':{}}}}]},'spec':{'replicas':1},'status':{'replicas':1}}");
+        ObjectNode config = json("{'apiVersion':'apps/v1','kind':'Deployment','metadata':{'name':'web'},"
+                + "'spec':{'replicas':2},'status':{'replicas':5}}");
+
+        ApplyResult result = ServerSideApply.apply(live, config, "kubectl", false, DEPLOYMENT, T1, "",
+                ResetFields.of(deployments, ""));
+
+        assertThat(result.conflicts()).isEmpty();
+        assertThat(entry(result.merged(), "kubectl", "Apply").get("fieldsV1"))
+                .isEqualTo(json("{'f:spec':{'f:replicas':{}}}"));
+        assertThat(entry(result.merged(), "kube-controller-manager", "Update").get("fieldsV1"))
+                .isEqualTo(json("{'f:status':{'f:replicas':{}}}"));
+        // Without the reset fields the same apply conflicts with the controller.
+        assertThat(ServerSideApply.apply(live, config, "kubectl", false, DEPLOYMENT, T1).conflicts()).hasSize(1);
+    }
+
+    @Test
     void createViaApplyRecordsExactlyTheAppliedFields() {
         ObjectNode created = apply(null, configMap("{'a':'1','b':'2'}"), "kubectl", false, CONFIG_MAP, T0);
 

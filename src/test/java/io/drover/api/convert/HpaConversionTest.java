@@ -111,8 +111,9 @@ class HpaConversionTest {
                 + "{\"type\":\"Pods\",\"pods\":{\"metricName\":\"qps\",\"targetAverageValue\":\"10\"}},"
                 + "{\"type\":\"External\",\"external\":{\"metricName\":\"queue\","
                 + "\"metricSelector\":{\"matchLabels\":{\"q\":\"jobs\"}},\"targetValue\":\"30\"}}]");
+        // json.Marshal of the internal type, which has no JSON tags: every field, null when unset.
         assertThat(annotations.get(HpaConversion.BEHAVIOR).asText()).isEqualTo(
-                "{\"ScaleDown\":{\"StabilizationWindowSeconds\":300,"
+                "{\"ScaleUp\":null,\"ScaleDown\":{\"StabilizationWindowSeconds\":300,\"SelectPolicy\":null,"
                 + "\"Policies\":[{\"Type\":\"Percent\",\"Value\":10,\"PeriodSeconds\":60}]}}");
         assertThat(annotations.get(HpaConversion.CONDITIONS).asText()).isEqualTo(
                 "[{\"type\":\"AbleToScale\",\"status\":\"True\",\"reason\":\"ReadyForNewScale\"}]");
@@ -152,6 +153,38 @@ class HpaConversionTest {
                         + "v1.HorizontalPodAutoscalerCondition");
         assertThatThrownBy(() -> HpaConversion.toV2(withAnnotation(HpaConversion.METRICS, "")))
                 .hasMessageEndingWith(": unexpected end of JSON input");
+    }
+
+    @Test
+    void aV1ObjectCarriesOnlyTheAnnotationsItsConversionMadeAndAlwaysItsReplicaCounts() {
+        ObjectNode v2 = json("""
+                {'apiVersion':'autoscaling/v2','kind':'HorizontalPodAutoscaler',
+                 'metadata':{'name':'web','annotations':{'autoscaling.alpha.kubernetes.io/conditions':'junk',
+                             'autoscaling.alpha.kubernetes.io/behavior':'junk'}},
+                 'spec':{'scaleTargetRef':{'kind':'Deployment','name':'web'},'maxReplicas':3,
+                         'metrics':[{'type':'Resource','resource':{'name':'cpu',
+                                     'target':{'type':'Utilization','averageUtilization':80}}}]}}""");
+
+        ObjectNode v1 = HpaConversion.toV1(v2);
+
+        assertThat(v1.path("metadata").has("annotations")).isFalse();
+        assertThat(v1.get("status")).isEqualTo(json("{'currentReplicas':0,'desiredReplicas':0}"));
+        // Written back as it was read, it converts.
+        assertThat(HpaConversion.toV2(v1).path("metadata").has("annotations")).isFalse();
+
+        ObjectNode annotated = v2.deepCopy();
+        HpaConversion.dropRoundTripAnnotations(annotated);
+        assertThat(annotated.get("metadata")).isEqualTo(json("{'name':'web'}"));
+    }
+
+    @Test
+    void aBehaviorAnnotationWithNullsIsTheBehaviorItsFieldsSay() {
+        ObjectNode v2 = HpaConversion.toV2(withAnnotation(HpaConversion.BEHAVIOR, "{\"ScaleUp\":null,"
+                + "\"ScaleDown\":{\"StabilizationWindowSeconds\":null,\"SelectPolicy\":\"Min\",\"Policies\":null}}"));
+        assertThat(v2.at("/spec/behavior")).isEqualTo(json("{'scaleDown':{'selectPolicy':'Min'}}"));
+
+        ObjectNode none = HpaConversion.toV2(withAnnotation(HpaConversion.BEHAVIOR, "{\"ScaleUp\":null,\"ScaleDown\":null}"));
+        assertThat(none.path("spec").has("behavior")).isFalse();
     }
 
     @Test

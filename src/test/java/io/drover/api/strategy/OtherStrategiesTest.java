@@ -90,6 +90,94 @@ class OtherStrategiesTest {
     }
 
     @Test
+    void aSliceKeepsItsAddressTypeAndItsNodeNamesHintsHostnamesAndAppProtocolsAreChecked() {
+        SmallKinds.EndpointSliceStrategy slices = new SmallKinds.EndpointSliceStrategy();
+        ObjectNode v4 = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.1']}]}");
+        assertThat(Json.printed(slices.validateUpdate(v4, Json.parse("{addressType: 'FQDN', endpoints: [{addresses:"
+                + " ['a.b']}]}")))).containsExactly("addressType: Invalid value: \"FQDN\": field is immutable");
+        assertThat(slices.validateUpdate(v4, v4)).isEmpty();
+
+        ObjectNode slice = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.1'], nodeName: 'bad node',"
+                + " hostname: '', hints: {forZones: [{name: 'a'}, {name: 'a'}, {name: 'bad value!'}]}}],"
+                + " ports: [{name: 'http', appProtocol: 'bad proto!'}]}");
+        slices.applyDefaults(slice);
+        assertThat(Json.printed(slices.validateCreate(slice))).containsExactly(
+                "endpoints[0].nodeName: Invalid value: \"bad node\": a lowercase RFC 1123 subdomain must consist of lower"
+                        + " case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"
+                        + " (e.g. 'example.com', regex used for validation is"
+                        + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                "endpoints[0].hostname: Invalid value: \"\": a lowercase RFC 1123 label must consist of lower case"
+                        + " alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g."
+                        + " 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+                "endpoints[0].hints.forZones[1].name: Duplicate value: \"a\"",
+                "endpoints[0].hints.forZones[2].name: Invalid value: \"bad value!\": a valid label must be an empty"
+                        + " string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an"
+                        + " alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation"
+                        + " is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+                "ports[0].appProtocol: Invalid value: \"bad proto!\": name part must consist of alphanumeric characters,"
+                        + " '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or"
+                        + " 'my.name',  or '123-abc', regex used for validation is"
+                        + " '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
+
+        String nineZones = "{forZones: [{name: 'a'}, {name: 'b'}, {name: 'c'}, {name: 'd'}, {name: 'e'}, {name: 'f'},"
+                + " {name: 'g'}, {name: 'h'}, {name: 'i'}]}";
+        assertThat(Json.printed(slices.validateCreate(Json.parse("{addressType: 'IPv4', endpoints: [{addresses:"
+                + " ['10.0.0.1'], hints: " + nineZones + "}]}"))))
+                .containsExactly("endpoints[0].hints.forZones: Too many: 9: must have at most 8 items");
+    }
+
+    @Test
+    void aV1WriteDropsDeprecatedTopologyKeepingOnlyANodeNameTheStoredSliceNamed() {
+        SmallKinds.EndpointSliceStrategy slices = new SmallKinds.EndpointSliceStrategy();
+        ObjectNode created = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.1'],"
+                + " deprecatedTopology: {'kubernetes.io/hostname': 'node-a'}}]}");
+        slices.applyCreateDefaults(created);
+        assertThat(created.at("/endpoints/0").has("deprecatedTopology")).isFalse();
+
+        // Stored before the rule (or through v1beta1): kept while the endpoints stay as they are.
+        ObjectNode stored = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.1'],"
+                + " deprecatedTopology: {'kubernetes.io/hostname': 'node-a'}}]}");
+        ObjectNode relabelled = stored.deepCopy();
+        slices.keepOnUpdate(stored, relabelled);
+        assertThat(relabelled).isEqualTo(stored);
+
+        ObjectNode changed = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.2'],"
+                + " deprecatedTopology: {'kubernetes.io/hostname': 'node-a'}}, {addresses: ['10.0.0.3'],"
+                + " deprecatedTopology: {'kubernetes.io/hostname': 'node-b'}}]}");
+        slices.keepOnUpdate(stored, changed);
+        assertThat(changed).isEqualTo(Json.parse("{addressType: 'IPv4', endpoints: [{addresses: ['10.0.0.2'],"
+                + " nodeName: 'node-a'}, {addresses: ['10.0.0.3']}]}"));
+        assertThat(slices.metadataInGeneration()).containsExactly("labels");
+    }
+
+    @Test
+    void aSliceHoldsAtMostAThousandEndpointsOfAHundredAddressesAndTwentyThousandPorts() {
+        SmallKinds.EndpointSliceStrategy slices = new SmallKinds.EndpointSliceStrategy();
+        ObjectNode tooManyEndpoints = Json.parse("{addressType: 'IPv4'}");
+        for (int i = 0; i < 1001; i++) {
+            tooManyEndpoints.withArray("endpoints").addObject().putArray("addresses").add("10.1." + (i / 250) + "."
+                    + (i % 250 + 1));
+        }
+        assertThat(Json.printed(slices.validateCreate(tooManyEndpoints)))
+                .containsExactly("endpoints: Too many: 1001: must have at most 1000 items");
+
+        ObjectNode tooManyAddresses = Json.parse("{addressType: 'IPv4', endpoints: [{addresses: []}]}");
+        for (int i = 0; i < 101; i++) {
+            ((com.fasterxml.jackson.databind.node.ArrayNode) tooManyAddresses.at("/endpoints/0/addresses"))
+                    .add("10.2.0." + (i + 1));
+        }
+        assertThat(Json.printed(slices.validateCreate(tooManyAddresses)))
+                .containsExactly("endpoints[0].addresses: Too many: 101: must have at most 100 items");
+
+        ObjectNode tooManyPorts = Json.parse("{addressType: 'IPv4'}");
+        for (int i = 0; i < 20_001; i++) {
+            tooManyPorts.withArray("ports").addObject().put("name", "p" + i).put("port", 80).put("protocol", "TCP");
+        }
+        assertThat(Json.printed(slices.validateCreate(tooManyPorts)))
+                .containsExactly("ports: Too many: 20001: must have at most 20000 items");
+    }
+
+    @Test
     void aNamespacesPhaseSaysWhetherItIsBeingDeleted() {
         NamespaceStrategy namespaces = new NamespaceStrategy();
         ObjectNode old = Json.parse("{metadata: {name: 'a'}, status: {phase: 'Active'}}");
@@ -132,6 +220,30 @@ class OtherStrategiesTest {
                                 + "\"NotBestEffort\"}: unsupported scope applied to resource",
                         "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"Bogus\", \"BestEffort\", "
                                 + "\"NotBestEffort\"}: conflicting scopes");
+    }
+
+    @Test
+    void aQuotaKeepsItsScopesAndItsStatusHoldsQuotaResourcesWithValidAmounts() {
+        SmallKinds.ResourceQuotaStrategy quotas = new SmallKinds.ResourceQuotaStrategy();
+        ObjectNode bestEffort = Json.parse("{spec: {hard: {pods: '1'}, scopes: ['BestEffort']}}");
+        assertThat(Json.printed(quotas.validateUpdate(bestEffort, Json.parse("{spec: {hard: {pods: '1'},"
+                + " scopes: ['NotBestEffort']}}")))).containsExactly(
+                        "spec.scopes: Invalid value: []core.ResourceQuotaScope{\"NotBestEffort\"}: field is immutable");
+        assertThat(Json.printed(quotas.validateUpdate(bestEffort, Json.parse("{spec: {hard: {pods: '1'}}}"))))
+                .containsExactly("spec.scopes: Invalid value: []core.ResourceQuotaScope(nil): field is immutable");
+        // A set: order and repetition do not matter.
+        ObjectNode two = Json.parse("{spec: {hard: {pods: '1'}, scopes: ['NotTerminating', 'BestEffort']}}");
+        assertThat(quotas.validateUpdate(two, Json.parse("{spec: {hard: {pods: '2'}, scopes: ['BestEffort',"
+                + " 'NotTerminating', 'BestEffort']}}"))).isEmpty();
+
+        assertThat(Json.printed(quotas.validateStatusUpdate(bestEffort, Json.parse("{spec: {hard: {pods: '1'}},"
+                + " status: {hard: {pods: '-3'}, used: {pods: '1.5', bogus: '1'}}}")))).containsExactly(
+                        "status.hard[pods]: Invalid value: \"-3\": must be greater than or equal to 0",
+                        "status.used[pods]: Invalid value: \"1.5\": must be an integer",
+                        "status.used[bogus]: Invalid value: \"bogus\": must be a standard resource type or fully qualified",
+                        "status.used[bogus]: Invalid value: \"bogus\": must be a standard resource for quota");
+        assertThat(quotas.validateStatusUpdate(bestEffort, Json.parse("{spec: {hard: {pods: '1'}},"
+                + " status: {hard: {pods: '1'}, used: {pods: '0'}}}"))).isEmpty();
     }
 
     @Test
@@ -217,6 +329,26 @@ class OtherStrategiesTest {
                         + "\"Max\", \"Min\"",
                 "spec.behavior.scaleUp.policies[0].value: Invalid value: 0: must be greater than zero",
                 "spec.behavior.scaleUp.policies[0].periodSeconds: Invalid value: 0: must be greater than zero");
+    }
+
+    @Test
+    void aContainerResourceMetricNamesAContainerAndWhatContainersRequest() {
+        HorizontalPodAutoscalerStrategy v2 = new HorizontalPodAutoscalerStrategy(true);
+        ObjectNode hpa = Json.parse("{spec: {scaleTargetRef: {kind: 'Deployment', name: 'web'}, maxReplicas: 2, metrics: ["
+                + "{type: 'ContainerResource', containerResource: {name: 'foo', container: 'Bad_C', target: {type:"
+                + " 'Utilization', averageUtilization: 5}}},"
+                + "{type: 'ContainerResource', containerResource: {name: 'memory', container: 'app', target: {type:"
+                + " 'AverageValue', averageValue: '1Gi'}}}]}}");
+        v2.applyDefaults(hpa);
+        assertThat(Json.printed(v2.validateCreate(hpa))).containsExactly(
+                "spec.metrics[0].containerResource.name: Invalid value: \"foo\": must be a standard resource type or"
+                        + " fully qualified",
+                "spec.metrics[0].containerResource.name: Invalid value: \"foo\": must be a standard resource for"
+                        + " containers",
+                "spec.metrics[0].containerResource.container: Invalid value: \"Bad_C\": a lowercase RFC 1123 label must"
+                        + " consist of lower case alphanumeric characters or '-', and must start and end with an"
+                        + " alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is"
+                        + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?')");
     }
 
     @Test
