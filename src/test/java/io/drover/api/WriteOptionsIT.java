@@ -83,7 +83,7 @@ class WriteOptionsIT {
 
         assertThat(response.statusCode()).isEqualTo(422);
         assertThat(body(response).path("message").asText()).isEqualTo("UpdateOptions.meta.k8s.io \"\" is invalid: "
-                + "fieldManager: Invalid value: \"ab\\x07c\": invalid character U+0007 (at position 2)");
+                + "fieldManager: Invalid value: \"ab\\ac\": invalid character U+0007 (at position 2)");
     }
 
     @Test
