@@ -180,6 +180,10 @@ public final class DroverServer implements AutoCloseable {
             ApiServerEndpoints apiEndpoints, ApiServer api, EventExpiry eventExpiry, Compactor compactor, Store store)
             throws Exception {
         try {
+            if (apiEndpoints != null) {
+                // Out of the kubernetes Service first, as kube-apiserver's shutdown does, and meanwhile the rest stops.
+                apiEndpoints.beginClose();
+            }
             for (AutoCloseable part : new AutoCloseable[] {proxy, dns, agent, controllers, apiEndpoints, api,
                     eventExpiry}) {
                 if (part != null) {

@@ -52,6 +52,7 @@ public final class ApiServerEndpoints implements AutoCloseable {
     static final String LEASE_PREFIX = "/registry/masterleases/";
     static final Duration RENEW = Duration.ofSeconds(10);
     static final Duration TTL = Duration.ofSeconds(15);
+    private static final Duration STOP_BOUND = Duration.ofSeconds(3);
     private static final String NAMESPACE = ApiServerObjects.NAMESPACE;
     private static final String SERVICE = "kubernetes";
     private static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
@@ -65,6 +66,8 @@ public final class ApiServerEndpoints implements AutoCloseable {
     private final ResourceType slices;
     private final Member self;
     private final ScheduledExecutorService timer;
+    private Thread takeOut;
+    private long takeOutDeadline;
 
     /** One API server: where pods reach it. */
     record Member(String address, int port) {
@@ -114,18 +117,42 @@ public final class ApiServerEndpoints implements AutoCloseable {
         reconcile();
     }
 
-    /** Stops renewing and takes this server out of the Service's endpoints (RemoveEndpoints). */
+    /**
+     * Stops renewing and starts taking this server out of the Service's endpoints (RemoveEndpoints),
+     * returning at once, so that in-cluster clients move to the other servers while this one stops
+     * its other parts. Best effort, as every component's last words to the store.
+     */
+    public synchronized void beginClose() {
+        if (takeOut != null) {
+            return;
+        }
+        timer.shutdownNow();
+        takeOutDeadline = System.nanoTime() + STOP_BOUND.toNanos();
+        takeOut = Thread.ofVirtual().name("apiserver-endpoints-stop").start(() -> {
+            try {
+                store.get(self.key()).ifPresent(this::deleteLease);
+                reconcile();
+            } catch (RuntimeException e) {
+                log.warn("taking this server out of the kubernetes Service's endpoints failed: {}", e.toString());
+            }
+        });
+    }
+
+    /**
+     * Waits for the removal {@link #beginClose} started, at most until its bound, so that a store that is gone
+     * does not hold the server's stop (the lease then runs out instead).
+     */
     @Override
     public void close() {
-        timer.shutdownNow();
+        beginClose();
         try {
-            timer.awaitTermination(5, TimeUnit.SECONDS);
-            store.get(self.key()).ifPresent(kv -> deleteLease(kv));
-            reconcile();
+            long left = takeOutDeadline - System.nanoTime();
+            if (!takeOut.join(Duration.ofNanos(Math.max(left, 1)))) {
+                log.warn("taking this server out of the kubernetes Service's endpoints did not finish within {} s; "
+                        + "its lease runs out instead", STOP_BOUND.toSeconds());
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            log.warn("taking this server out of the kubernetes Service's endpoints failed: {}", e.toString());
         }
     }
 
