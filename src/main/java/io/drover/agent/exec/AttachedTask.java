@@ -12,8 +12,10 @@ import java.util.concurrent.TimeUnit;
  * client's stdin does, follow containerd's attach (internal/cri/io, ContainerIO.Attach): when the
  * client's stdin ends and the container is {@code stdinOnce} without a terminal, the container's
  * stdin is closed and the session lasts until the container ends, so its last output arrives;
- * otherwise the session detaches and the container runs on. It ends with a Success status, as the
- * kubelet's ServeAttach writes it.
+ * otherwise the session detaches and the container runs on. A container without stdin ignores the
+ * client's stdin, its end included (containerd relays stdin only to a container that has one), so
+ * the session lasts until the container ends or the client goes. It ends with a Success status, as
+ * the kubelet's ServeAttach writes it.
  */
 final class AttachedTask implements RemoteStreams {
     private static final long POLL_MILLIS = 50;
@@ -47,7 +49,7 @@ final class AttachedTask implements RemoteStreams {
 
     @Override
     public void endStdin() throws IOException {
-        if (!clientStdin) {
+        if (!clientStdin || !task.hasStdin()) {
             return;
         }
         if (closesTaskStdin()) {

@@ -18,6 +18,12 @@ public interface TaskStreams extends Closeable {
     boolean stdinOnce();
 
     /**
+     * Whether this attachment writes to the task's stdin: false when the task has none (a container
+     * without {@code stdin}), its stdin was closed for good, or the attachment was opened without it.
+     */
+    boolean hasStdin();
+
+    /**
      * Writes to the task's stdin. Dropped when the task has no stdin, or it was closed: a
      * container started without {@code stdin} ignores an attached client's input.
      */

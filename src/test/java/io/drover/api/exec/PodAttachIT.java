@@ -126,6 +126,19 @@ class PodAttachIT {
     }
 
     @Test
+    void aContainerWithoutStdinIgnoresTheClientsStdinAndItsEnd() throws Exception {
+        create(pod("no-stdin", "Never", false, false, false,
+                "sh", "-c", "sleep 2; for i in 1 2 3; do echo tick $i; sleep 0.3; done"));
+        awaitRunning("no-stdin");
+
+        // kubectl sends stdin whatever the container declares; containerd relays it only to a container with one.
+        Kubectl.Run run = kubectl().runWithInput("ignored\n", "attach", "-i", "no-stdin");
+
+        assertThat(run.exitCode()).as(run.stderr()).isZero();
+        assertThat(run.stdout()).endsWith("tick 3\n");
+    }
+
+    @Test
     void kubectlRunItGivesTheContainerATerminalOfTheClientsSize() throws Exception {
         try (Terminal terminal = Terminal.open("stty cols 100 rows 30; exec " + kubectlCommand()
                 + " run -it --rm --restart=Never shell --image=busybox -- sh")) {

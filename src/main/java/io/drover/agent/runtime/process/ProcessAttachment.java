@@ -90,6 +90,11 @@ final class ProcessAttachment implements TaskStreams {
     }
 
     @Override
+    public boolean hasStdin() {
+        return stdin != null;
+    }
+
+    @Override
     public void writeStdin(byte[] data) throws IOException {
         if (stdin != null && running.getAsBoolean()) {
             stdin.write(data);
