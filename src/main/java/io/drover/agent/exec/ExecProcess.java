@@ -41,9 +41,10 @@ final class ExecProcess implements RemoteStreams {
     /**
      * Starts the command, in a session of its own that ends with the container.
      *
-     * @throws IOException when it cannot be started (working directory gone, setsid missing)
+     * @throws IOException when it cannot be started (its program missing, working directory gone, setsid missing)
      */
     static ExecProcess start(ExecTarget target, ExecOptions options) throws IOException {
+        ExecutableLookup.check(target, options.command().get(0));
         ProcessBuilder builder = new ProcessBuilder(ExecCommandLine.of(target, options))
                 .directory(target.workingDir().toFile());
         builder.environment().clear();

@@ -167,6 +167,19 @@ class PodExecIT {
     }
 
     @Test
+    void aProgramTheContainerLacksIsTheRuntimesErrorNotAnExitCode() throws Exception {
+        // runc looks the program up first: kubectl reports the error and exits 1, not a launcher's 127.
+        Kubectl.Run missing = kubectl().run("exec", "web", "--", "no-such-program-here");
+        assertThat(missing.exitCode()).as(missing.stderr()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("exec: \"no-such-program-here\": executable file not found in $PATH")
+                .doesNotContain("setpriv");
+
+        Kubectl.Run missingPath = kubectl().run("exec", "web", "--", "./nowhere/prog");
+        assertThat(missingPath.exitCode()).isEqualTo(1);
+        assertThat(missingPath.stderr()).contains("exec: \"./nowhere/prog\": stat ./nowhere/prog: no such file or directory");
+    }
+
+    @Test
     void kubectlForcedOntoSpdyGetsAClearError() throws Exception {
         ProcessBuilder spdy = new ProcessBuilder(Requirements.kubectl().toString(), "--kubeconfig",
                 CLUSTER.cluster().server().kubeconfig().toString(), "--cache-dir", cache.toString(), "exec", "web", "--", "ls")
