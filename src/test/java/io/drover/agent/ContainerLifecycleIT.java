@@ -140,6 +140,28 @@ class ContainerLifecycleIT {
     }
 
     @Test
+    void deletingAPodSendsSigtermToTheMainProcessOnly() throws Exception {
+        // The fuzzing report's repro: containerd signals the container's init alone; its child dies with it.
+        Pod pod = create(withGrace(pod("Always", List.of("sh", "-c", """
+                sh -c 'trap "echo TERM > %1$s/child" TERM; while true; do sleep 0.2; done' &
+                trap 'echo TERM > %1$s/parent; sleep 1; echo done > %1$s/parent-exit; exit 0' TERM
+                while true; do sleep 0.2; done
+                """.formatted(markers))), 10));
+        awaitRunning(pod);
+        await().atMost(WAIT).until(() -> processesOf(pod.getMetadata().getName()).size() >= 3);
+
+        long deleteAt = System.nanoTime();
+        CLUSTER.client().pods().inNamespace("default").withName(pod.getMetadata().getName()).delete();
+        awaitGone(pod);
+
+        assertThat(Duration.ofNanos(System.nanoTime() - deleteAt)).isLessThan(Duration.ofSeconds(8));
+        assertThat(markers.resolve("parent")).hasContent("TERM");
+        assertThat(markers.resolve("parent-exit")).hasContent("done");
+        assertThat(markers.resolve("child")).as("the child never got SIGTERM").doesNotExist();
+        assertThat(processesOf(pod.getMetadata().getName())).isEmpty();
+    }
+
+    @Test
     void aProcessIgnoringSigtermIsKilledWhenTheGracePeriodEnds() throws Exception {
         Pod pod = create(withGrace(pod("Always", List.of("sh", "-c", "trap '' TERM; sleep 1000 & wait")), 3));
         awaitRunning(pod);

@@ -39,8 +39,9 @@ public interface Runtime {
     Optional<ExitResult> await(TaskHandle handle, Duration timeout) throws InterruptedException;
 
     /**
-     * Stops a task and every process it started: sends SIGTERM, waits up to {@code gracePeriod}
-     * for all of them to end, then sends SIGKILL. Returns once none is left (it does not wait for
+     * Stops a task and every process it started: sends SIGTERM to its main process (only, as a
+     * container runtime signals a container's init), waits up to {@code gracePeriod} for it to
+     * end, then sends SIGKILL to every process left. Returns once none is left (it does not wait for
      * the exit status to be recorded: {@link #await} does).
      */
     void stop(TaskHandle handle, Duration gracePeriod) throws InterruptedException;

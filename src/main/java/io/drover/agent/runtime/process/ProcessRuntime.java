@@ -92,9 +92,11 @@ import org.slf4j.LoggerFactory;
  * the exit file appears or both the task and its monitor are gone (then the status is {@link
  * ExitResult#lost lost}).
  *
- * <p><b>Stopping</b>: SIGTERM to every process group of the task's session (the task's own group,
- * plus any a process of it made with {@code setpgid}), wait until no process of the session is
- * left or the grace period ends, then SIGKILL to the groups and to each remaining process.
+ * <p><b>Stopping</b>: SIGTERM to the task's main process only, as containerd signals a
+ * container's init alone; its children are left for it to stop. Once the main process has ended,
+ * or when the grace period ends, SIGKILL to every group and every process left in the task's
+ * session and cgroup (the monitor kills them too when the main process ends, as a container's PID
+ * namespace goes with its init).
  *
  * <p><b>One task per id at a time</b>: a task's directory is {@code <root>/<id>}; starting an id
  * again (a container restart) clears the previous exit file, so the caller starts it only after
@@ -139,8 +141,9 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
      * (empty: the host's; unshare and sh exec, so the task keeps the pid printed before), {@code
      * $6} the FIFO the task reads as stdin (empty: /dev/null), then {@code env} arguments and the
      * command. Prints its own stat line, then the task's, on stdout. When the task ends it kills
-     * what is left of its group and, up to 50 rounds, of its cgroup (a process may fork while it is
-     * being killed).
+     * what is left of its group and, up to 50 rounds, of its cgroup, or without one of its session
+     * (a process may fork while it is being killed): what a container's PID namespace takes with
+     * its init process.
      *
      * <p>The stdin FIFO is made afresh for each run. The monitor holds it open read-write on fd 3
      * for as long as the task's stdin is to stay open: the task's read-only open then does not
@@ -171,6 +174,17 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             u=; wait "$p"; c=$?
             while [ -n "$u" ] && [ "$c" -eq 138 ]; do u=; wait "$p"; c=$?; done
             kill -s KILL -- "-$p" 2>/dev/null
+            n=0
+            while [ -z "$g" ] && [ "$n" -lt 50 ]; do
+              k=
+              for f in /proc/[0-9]*/stat; do
+                read -r s 2>/dev/null <"$f" || continue
+                set -- ${s##*) }
+                [ "$4" = "$p" ] && [ "$1" != Z ] && { q=${f%/stat}; k="$k ${q#/proc/}"; }
+              done
+              [ -n "$k" ] || break
+              kill -s KILL $k 2>/dev/null; n=$((n+1))
+            done
             n=0
             while [ -n "$g" ] && [ "$n" -lt 50 ] && q=$(cat "${g%% *}" 2>/dev/null) && [ -n "$q" ]; do
               kill -s KILL $q 2>/dev/null; n=$((n+1))
@@ -495,11 +509,18 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         if (left.isEmpty()) {
             return;
         }
-        // SIGTERM goes to the task's session, as a container's init gets it; processes that left
-        // the session go when the main process ends (the monitor kills its cgroup) or at SIGKILL.
-        signalGroups(left.stream().filter(s -> s.session() == h.pid()).toList(), "TERM");
+        // SIGTERM goes to the main process only, as containerd's stopContainer sends the stop signal
+        // to the container's init alone (task.Kill without WithKillAll): its children are its to stop.
+        // h.pid() is the container's command itself (the subshell execs setsid, env, setpriv and the
+        // command, so the pid never changes; under a tty it is script, which passes SIGTERM to the command).
+        if (running(h)) {
+            send("TERM", List.of(Long.toString(h.pid())));
+        }
+        // What is left once the main process has ended goes at once, as a container's PID namespace
+        // goes with its init (the monitor does so too; this covers a task whose monitor is gone);
+        // everything goes at the end of the grace period.
         long deadline = System.nanoTime() + gracePeriod.toNanos();
-        while (!(left = members(h, cgroup)).isEmpty() && System.nanoTime() < deadline) {
+        while (!(left = members(h, cgroup)).isEmpty() && System.nanoTime() < deadline && running(h)) {
             TimeUnit.MILLISECONDS.sleep(POLL_MILLIS);
         }
         killUntilGone(h, left, () -> members(h, cgroup));

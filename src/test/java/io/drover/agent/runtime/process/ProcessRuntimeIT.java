@@ -227,6 +227,91 @@ class ProcessRuntimeIT {
     }
 
     @Test
+    void stopSignalsTheMainProcessOnlyAndItsChildrenDieWithIt() throws Exception {
+        stopSignalsTheMainProcessOnly(runtime);
+    }
+
+    @Test
+    void stopSignalsTheMainProcessOnlyAndItsChildrenDieWithItWithoutCgroups() throws Exception {
+        stopSignalsTheMainProcessOnly(ProcessRuntime.withoutCgroups(root));
+    }
+
+    /**
+     * containerd's stopContainer signals the container's init alone: a trapped-TERM parent sees
+     * TERM, its trapped-TERM child does not, and is killed once the parent has ended.
+     */
+    private void stopSignalsTheMainProcessOnly(ProcessRuntime rt) throws Exception {
+        Path marks = Files.createDirectories(tmp.resolve("marks-" + (count + 1)));
+        TaskSpec spec = spec("sh", "-c", """
+                sh -c 'trap "echo TERM > %1$s/child; exit 0" TERM; while true; do sleep 0.2; done' &
+                echo $! > %1$s/child.pid
+                trap 'echo TERM > %1$s/parent; kill -0 $(cat %1$s/child.pid) && echo alive > %1$s/child.seen; sleep 1; exit 0' TERM
+                echo ready
+                while true; do sleep 0.2; done
+                """.formatted(marks));
+        TaskHandle h = rt.start(spec);
+        started.add(h);
+        awaitLog(spec, "ready");
+        long childPid = Long.parseLong(Files.readString(marks.resolve("child.pid")).strip());
+        ProcFs.Stat child = ProcFs.stat(childPid).orElseThrow();
+
+        rt.stop(h, LONG);
+        ExitResult exit = rt.await(h, LONG).orElseThrow();
+
+        assertThat(exit.exitCode()).as("the parent's trap ran to its end").isZero();
+        assertThat(marks.resolve("parent")).hasContent("TERM");
+        assertThat(marks.resolve("child.seen")).as("the child ran while the parent handled TERM").hasContent("alive");
+        assertThat(marks.resolve("child")).as("the child never got SIGTERM").doesNotExist();
+        assertThat(ProcFs.stat(childPid).filter(s -> s.startTime() == child.startTime() && !s.ended())).isEmpty();
+        assertThat(ProcFs.session(h.pid())).isEmpty();
+    }
+
+    @Test
+    void aMainProcessIgnoringTermIsKilledWithItsChildrenAtTheGracePeriod() throws Exception {
+        mainProcessIgnoringTermIsKilledAtTheGracePeriod(runtime);
+    }
+
+    @Test
+    void aMainProcessIgnoringTermIsKilledWithItsChildrenAtTheGracePeriodWithoutCgroups() throws Exception {
+        mainProcessIgnoringTermIsKilledAtTheGracePeriod(ProcessRuntime.withoutCgroups(root));
+    }
+
+    private void mainProcessIgnoringTermIsKilledAtTheGracePeriod(ProcessRuntime rt) throws Exception {
+        TaskSpec spec = spec("sh", "-c", "trap '' TERM; sleep 4242 & sleep 4242 & echo ready; while true; do sleep 0.2; done");
+        TaskHandle h = rt.start(spec);
+        started.add(h);
+        awaitLog(spec, "ready");
+        await().atMost(LONG).until(() -> ProcFs.session(h.pid()).size() >= 3);
+        List<ProcFs.Stat> before = ProcFs.session(h.pid());
+
+        long t0 = System.nanoTime();
+        rt.stop(h, Duration.ofSeconds(1));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        ExitResult exit = rt.await(h, LONG).orElseThrow();
+
+        assertThat(took).isBetween(Duration.ofMillis(900), Duration.ofSeconds(6));
+        assertThat(exit.exitCode()).isEqualTo(137);
+        assertThat(ProcFs.session(h.pid())).isEmpty();
+        for (ProcFs.Stat s : before) {
+            assertThat(ProcFs.stat(s.pid()).filter(p -> p.startTime() == s.startTime() && !p.ended())).isEmpty();
+        }
+    }
+
+    @Test
+    void whenTheMainProcessEndsItsSessionIsKilledWithoutCgroups() throws Exception {
+        // bash's job control puts the background job in a group of its own: the monitor finds it by session
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/bin/bash")), "needs /bin/bash");
+        ProcessRuntime rt = ProcessRuntime.withoutCgroups(root);
+        TaskSpec spec = spec("/bin/bash", "-c", "set -m; sleep 4242 & echo ready; exit 0");
+        TaskHandle h = rt.start(spec);
+        started.add(h);
+
+        assertThat(rt.await(h, LONG).orElseThrow().exitCode()).isZero();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> ProcFs.session(h.pid()).isEmpty());
+    }
+
+    @Test
     void aTaskOutlivesTheAgentThatStartedItAndItsExitCodeIsKnownAfterRecovery() throws Exception {
         // the "agent" is a separate JVM that starts a task, prints the handle and exits
         String java = ProcessHandle.current().info().command().orElseThrow();
