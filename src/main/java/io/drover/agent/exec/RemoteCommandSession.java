@@ -9,6 +9,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.websocket.api.Callback;
 import org.eclipse.jetty.websocket.api.Session;
 import org.eclipse.jetty.websocket.api.StatusCode;
@@ -47,6 +49,8 @@ public final class RemoteCommandSession implements Session.Listener {
      * command's pipes would otherwise hold the exec open until it ends.
      */
     private static final Duration DRAIN_TIMEOUT = Duration.ofSeconds(2);
+    /** How long a client's close waits for a stdin write under way before closing the command's stdin. */
+    private static final Duration STDIN_WRITE_WAIT = Duration.ofSeconds(5);
     private static final int CHUNK = 32 * 1024;
 
     /** Opens the streams once the connection is up. */
@@ -67,6 +71,8 @@ public final class RemoteCommandSession implements Session.Listener {
     private volatile Session session;
     private volatile RemoteStreams streams;
     private volatile boolean finished;
+    /** Held while stdin is written, so that abandoning the streams comes after a write under way. */
+    private final ReentrantLock stdinLock = new ReentrantLock();
 
     /**
      * @param kind {@code exec} or {@code attach}, for logs and thread names
@@ -203,7 +209,12 @@ public final class RemoteCommandSession implements Session.Listener {
             return;
         }
         try {
-            streams.writeStdin(data);
+            stdinLock.lock();
+            try {
+                streams.writeStdin(data);
+            } finally {
+                stdinLock.unlock();
+            }
         } catch (IOException e) {
             // The command closed its stdin or exited: further input has nowhere to go, as in a pipe.
             log.debug("{}: stdin write failed: {}", name, e.getMessage());
@@ -248,8 +259,23 @@ public final class RemoteCommandSession implements Session.Listener {
         RemoteStreams open = streams;
         if (open != null && !finished) {
             log.info("{}: {} before the end; its streams are abandoned", name, why);
-            open.abandon();
-            open.release();
+            // After a stdin write still under way (its message came before the close): closing the pipe under it
+            // lost the rest of its data. A write that blocks (a command that stops reading) is closed under after
+            // STDIN_WRITE_WAIT, which ends it.
+            boolean locked = false;
+            try {
+                locked = stdinLock.tryLock(STDIN_WRITE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            try {
+                open.abandon();
+                open.release();
+            } finally {
+                if (locked) {
+                    stdinLock.unlock();
+                }
+            }
         }
     }
 }
