@@ -13,10 +13,16 @@ import io.fabric8.kubernetes.client.dsl.PodResource;
 import io.fabric8.kubernetes.client.readiness.Readiness;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -80,6 +86,45 @@ class PodExecDisconnectIT {
         } // closed without ending stdin: the close is the end of the input
         await().atMost(WAIT).until(() -> Files.exists(after));
         assertThat(Files.readString(after)).isEqualTo("done\n");
+    }
+
+    /**
+     * Every byte a client sent before its close reaches the command, through the relay and the node. A raw JDK
+     * WebSocket client (v4, no stdin-close signal) writes 200 kB in 8 kB messages, each after the last one was
+     * written, and closes at once. fabric8's uploads end the same way, but are not used here: its JDK transport
+     * sends a message while the last is still pending, which the JDK refuses ("Send pending"), so they fail in the
+     * client whenever the socket's buffer fills.
+     */
+    @Test
+    void everyByteWrittenBeforeTheClientsCloseReachesTheCommand() throws Exception {
+        byte[] content = new byte[200_000];
+        for (int i = 0; i < content.length; i++) {
+            content[i] = (byte) (i * 31);
+        }
+        HttpClient http = cluster.httpClient();
+        for (int i = 0; i < 5; i++) {
+            Path received = dir.resolve("upload-" + i);
+            Path after = dir.resolve("upload-done-" + i);
+            WebSocket socket = http.newWebSocketBuilder().header("Authorization", "Bearer " + cluster.token())
+                    .subprotocols("v4.channel.k8s.io")
+                    .buildAsync(execUri("target", "cat > " + received + "; echo done > " + after),
+                            new WebSocket.Listener() { })
+                    .get(30, TimeUnit.SECONDS);
+            for (int offset = 0; offset < content.length; offset += 8192) {
+                int length = Math.min(8192, content.length - offset);
+                ByteBuffer message = ByteBuffer.allocate(length + 1).put((byte) 0).put(content, offset, length).flip();
+                socket.sendBinary(message, true).get(30, TimeUnit.SECONDS);
+            }
+            socket.sendClose(WebSocket.NORMAL_CLOSURE, "").get(30, TimeUnit.SECONDS);
+            await().atMost(WAIT).until(() -> Files.exists(after));
+            assertThat(Files.readAllBytes(received)).as("upload %d", i).isEqualTo(content);
+        }
+    }
+
+    private static URI execUri(String pod, String script) {
+        return URI.create(cluster.server().url().toString().replaceFirst("^https", "wss") + "/api/v1/namespaces/" + NS
+                + "/pods/" + pod + "/exec?command=sh&command=-c&command="
+                + URLEncoder.encode(script, StandardCharsets.UTF_8) + "&stdin=true&stdout=true&stderr=true");
     }
 
     @Test
