@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.drover.ports.PodPorts;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * Where an httpGet lifecycle hook connects: the port its {@code port} field names. The agent uses
@@ -47,9 +48,23 @@ interface HookPorts {
     /**
      * The host port allocated to the containerPort the hook names (by number or name, {@link
      * PodPorts#forProbe}); a number that is no declared containerPort is itself, as in the kubelet.
+     * A declared port without a host port yet is an error, never the bare containerPort.
+     *
+     * @param portsOf where a pod's ports are on this node
      */
-    HookPorts ALLOCATED = (pod, c, port) -> {
-        OptionalInt allocated = PodPorts.of(pod).forProbe(c, port);
-        return allocated.isPresent() ? allocated.getAsInt() : CONTAINER_PORTS.resolve(pod, c, port);
-    };
+    static HookPorts allocated(Function<Pod, PodPorts> portsOf) {
+        return (pod, c, port) -> {
+            PodPorts ports = portsOf.apply(pod);
+            OptionalInt allocated = ports.forProbe(c, port);
+            if (allocated.isPresent()) {
+                return allocated.getAsInt();
+            }
+            int resolved = CONTAINER_PORTS.resolve(pod, c, port);
+            if (ports.declares(resolved, "TCP")) {
+                throw new IllegalArgumentException("port " + resolved + " of container " + c.getName()
+                        + " has no host port yet");
+            }
+            return resolved;
+        };
+    }
 }

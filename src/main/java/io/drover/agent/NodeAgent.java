@@ -131,7 +131,7 @@ public final class NodeAgent implements AutoCloseable {
                 new HostPortAllocator(settings.hostPorts(), PortProbe.bindTest(), RandomGenerator.getDefault()));
         worker = new PodWorker(client, pods, runtime, files, logs, host, ports,
                 new ContainerEnvironment(nodeEnv, new ApiEnvVarSources(client), settings.clusterIpsServed()), clock, settings.restartBackoff(),
-                HookPorts.ALLOCATED, ProbePorts.allocated(), new PodDnsFiles(settings.clusterDns()));
+                HookPorts.allocated(ports::portsOf), ProbePorts.allocated(ports::portsOf), new PodDnsFiles(settings.clusterDns()));
         kubelet = KubeletServer.start(settings.kubelet(), new PodLogSource(pods, files), logs, worker::execTarget, worker::attach,
                 worker::portForwardTarget);
         NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);

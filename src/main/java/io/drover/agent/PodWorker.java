@@ -907,8 +907,8 @@ final class PodWorker implements Reconciler {
                 || run.containers.values().stream().noneMatch(cr -> cr.mode == ContainerRun.Mode.RUNNING)) {
             return Optional.empty();
         }
-        PodPorts ports = PodPorts.of(current);
-        return Optional.of(new PortForwardTarget(key, run.uid, port -> ports.assigned(port, "TCP").orElse(port)));
+        PodPorts hostPorts = ports.portsOf(current);
+        return Optional.of(new PortForwardTarget(key, run.uid, port -> hostPorts.assigned(port, "TCP").orElse(port)));
     }
 
     /** Stops watching task exits, and interrupts the stops of deleted pods; the tasks keep running. */

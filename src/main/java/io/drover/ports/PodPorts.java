@@ -35,7 +35,18 @@ public final class PodPorts {
     public static PodPorts of(Pod pod) {
         Map<String, String> annotations = pod.getMetadata() == null ? null : pod.getMetadata().getAnnotations();
         String value = annotations == null ? null : annotations.get(HostPortAnnotation.KEY);
-        return new PodPorts(declared(pod), HostPortAnnotation.parse(value).orElse(List.of()));
+        return of(pod, HostPortAnnotation.parse(value).orElse(List.of()));
+    }
+
+    /** The pod's declared ports with assignments known elsewhere (the agent's own, before its record is seen). */
+    public static PodPorts of(Pod pod, List<PortAssignment> assignments) {
+        return new PodPorts(declared(pod), assignments);
+    }
+
+    /** Whether the pod declares this containerPort (so it has a host port of its own once assigned). */
+    public boolean declares(int containerPort, String protocol) {
+        String proto = protocol(protocol);
+        return declared.stream().anyMatch(d -> d.containerPort() == containerPort && d.protocol().equals(proto));
     }
 
     /**
@@ -116,8 +127,7 @@ public final class PodPorts {
     }
 
     private OptionalInt byNumber(int port, String protocol) {
-        boolean isDeclared = declared.stream().anyMatch(d -> d.containerPort() == port && d.protocol().equals(protocol));
-        return isDeclared ? assigned(port, protocol) : OptionalInt.of(port);
+        return declares(port, protocol) ? assigned(port, protocol) : OptionalInt.of(port);
     }
 
     private static String protocol(String protocol) {

@@ -78,6 +78,16 @@ public final class PodPortAssigner {
         return assigned;
     }
 
+    /**
+     * Where the pod's ports are on this node: the assignments held here, made before its first container started,
+     * else the ones recorded on it. The pod object a caller holds may predate the record of its assignments, so the
+     * probes and hooks of a container that just started would not find them there.
+     */
+    public PodPorts portsOf(Pod pod) {
+        return allocator.assignmentsOf(pod.getMetadata().getUid()).map(held -> PodPorts.of(pod, held))
+                .orElseGet(() -> PodPorts.of(pod));
+    }
+
     /** Frees the ports of the pod with this key (namespace/name), whichever uid holds them. */
     public void release(String podKey) {
         String uid = uidByKey.remove(podKey);

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.OptionalInt;
+import java.util.function.Function;
 
 /**
  * Where a probe's {@code port} (a number or a containerPort's name) is reached on this node: the
@@ -24,13 +25,22 @@ public interface ProbePorts {
     /**
      * The host port allocated to the containerPort the probe names, by number or name ({@link
      * PodPorts#forProbe}), where the process listens; a number that is no declared containerPort
-     * is itself, as in the kubelet.
+     * is itself, as in the kubelet. A declared port without a host port yet is an error, never the
+     * bare containerPort, which some other process on the host may hold.
+     *
+     * @param portsOf where a pod's ports are on this node
      */
-    static ProbePorts allocated() {
+    static ProbePorts allocated(Function<Pod, PodPorts> portsOf) {
         ProbePorts declared = containerPorts();
         return (pod, container, port) -> {
-            OptionalInt allocated = PodPorts.of(pod).forProbe(container, port);
-            return allocated.isPresent() ? allocated.getAsInt() : declared.resolve(pod, container, port);
+            PodPorts ports = portsOf.apply(pod);
+            OptionalInt allocated = ports.forProbe(container, port);
+            if (allocated.isPresent()) {
+                return allocated.getAsInt();
+            }
+            int containerPort = declared.resolve(pod, container, port);
+            throw new IllegalArgumentException("port " + containerPort + " of container " + container.getName()
+                    + " has no host port yet");
         };
     }
 

@@ -3,6 +3,7 @@ package io.drover.agent.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.drover.ports.HostPortAnnotation;
+import io.drover.ports.PodPorts;
 import io.fabric8.kubernetes.api.model.GRPCActionBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -28,7 +29,7 @@ class GrpcProberTest {
                     .endPort().endContainer().endSpec().build();
             ProbeTarget target = new ProbeTarget(pod, pod.getSpec().getContainers().get(0), null, "127.0.0.1");
 
-            ProbeResult result = new GrpcProber(ProbePorts.allocated()).probe(target,
+            ProbeResult result = new GrpcProber(ProbePorts.allocated(PodPorts::of)).probe(target,
                     new GRPCActionBuilder().withPort(9000).build(), Duration.ofSeconds(5));
 
             assertThat(result.outcome()).as(result.output()).isEqualTo(ProbeResult.Outcome.SUCCESS);

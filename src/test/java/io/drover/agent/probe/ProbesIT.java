@@ -14,11 +14,19 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
@@ -136,6 +144,56 @@ class ProbesIT {
                         "Readiness probe failed: dial tcp ") && e.getMessage().endsWith(
                         ":" + closed + ": connect: connection refused")));
         assertThat(ready(CLUSTER.client().pods().inNamespace("default").withName("tcp-closed").get())).isFalse();
+    }
+
+    /**
+     * A probe of a declared port goes to the pod's host port from the first probe on, never to the bare
+     * containerPort on the host, where another process may listen (fuzz rounds 22 and 24: the first probe ran
+     * from a pod object older than the record of its ports, and a pod whose process never listened went Ready).
+     */
+    @Test
+    void aProbeOfADeclaredPortNeverReachesTheBareContainerPortOnTheHost() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        AtomicBoolean everReady = new AtomicBoolean();
+        try (ServerSocket bystander = new ServerSocket(0);
+                Watch watch = CLUSTER.client().pods().inNamespace("default").withName("bystander-port")
+                        .watch(new Watcher<Pod>() {
+                            @Override
+                            public void eventReceived(Action action, Pod pod) {
+                                if (ready(pod)) {
+                                    everReady.set(true);
+                                }
+                            }
+
+                            @Override
+                            public void onClose(WatcherException cause) {
+                            }
+                        })) {
+            Thread.ofVirtual().start(() -> {
+                while (!bystander.isClosed()) {
+                    try (Socket ignored = bystander.accept()) {
+                        connections.incrementAndGet();
+                    } catch (IOException e) {
+                        return;
+                    }
+                }
+            });
+            create(new PodBuilder(pod("bystander-port", List.of("sleep", "1000"))).editSpec().editFirstContainer()
+                    .addNewPort().withName("svc").withContainerPort(bystander.getLocalPort()).endPort()
+                    .withReadinessProbe(new ProbeBuilder().withNewTcpSocket().withPort(new IntOrString("svc"))
+                            .endTcpSocket().withPeriodSeconds(1).withTimeoutSeconds(PROBE_TIMEOUT)
+                            .withFailureThreshold(1).build())
+                    .endContainer().endSpec().build());
+
+            Pod running = awaitPod("bystander-port", p -> status(p) != null && status(p).getState().getRunning() != null);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(events(running))
+                    .anyMatch(e -> e.getReason().equals("Unhealthy") && e.getCount() != null && e.getCount() >= 3));
+
+            assertThat(connections.get()).as("probes that reached the host's port %d", bystander.getLocalPort())
+                    .isZero();
+            assertThat(everReady.get()).as("the pod was Ready once").isFalse();
+            assertThat(events(running)).noneMatch(e -> e.getMessage().contains(":" + bystander.getLocalPort() + ":"));
+        }
     }
 
     @Test
