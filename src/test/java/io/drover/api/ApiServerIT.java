@@ -805,6 +805,35 @@ class ApiServerIT {
                 .isNull();
     }
 
+    /**
+     * Times are stored as Kubernetes encodes them (UTC, whole seconds; MicroTime with six digits), so an object read
+     * and written back by a client that writes every time with milliseconds (the JavaScript client) is unchanged:
+     * same resourceVersion, no event (fuzz round 24: it made a new resourceVersion every time).
+     */
+    @Test
+    void timesAreStoredAsKubernetesEncodesThemSoAWriteBackWithMillisecondsChangesNothing() throws Exception {
+        String ns = newNamespace("times");
+        ConfigMap stored = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("c").endMetadata().addToData("k", "v").build()).create();
+        String time = stored.getMetadata().getManagedFields().get(0).getTime();
+        stored.getMetadata().getManagedFields().get(0).setTime(time.replace("Z", ".000Z"));
+
+        ConfigMap written = CLUSTER.client().configMaps().inNamespace(ns).resource(stored).update();
+
+        assertThat(written.getMetadata().getResourceVersion()).isEqualTo(stored.getMetadata().getResourceVersion());
+        assertThat(written.getMetadata().getManagedFields().get(0).getTime()).isEqualTo(time);
+
+        HttpResponse<String> lease = raw("POST", "/apis/coordination.k8s.io/v1/namespaces/" + ns + "/leases",
+                "application/json", """
+                {"metadata": {"name": "l"}, "spec": {"holderIdentity": "a",
+                 "renewTime": "2026-12-02T09:08:05.123456+02:00"}}""", true);
+        assertThat(lease.statusCode()).isEqualTo(201);
+        HttpResponse<String> read = raw("GET", "/apis/coordination.k8s.io/v1/namespaces/" + ns + "/leases/l", null,
+                null, true);
+        assertThat(new ObjectMapper().readTree(read.body()).at("/spec/renewTime").asText())
+                .isEqualTo("2026-12-02T07:08:05.123456Z");
+    }
+
     @Test
     void aTerminatingNamespaceAnswersASecondDeleteUnchangedAndIsReleasedThroughFinalize() throws Exception {
         String ns = newNamespace("stuck");

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
-import io.drover.api.validation.CanonicalQuantities;
+import io.drover.api.validation.CanonicalValues;
 import io.drover.api.validation.FieldTypes;
 import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.StrictDecoding;
@@ -16,7 +16,7 @@ import java.util.List;
 /**
  * What Kubernetes' typed decoding checks on writes: a value of the wrong type is a 400 whatever
  * the mode ({@link FieldTypes}), a null in a list or a map is its element's zero value ({@link ZeroValues}), and
- * quantities are stored in their canonical form ({@link CanonicalQuantities}); and the {@code fieldValidation}
+ * quantities and times are stored in their canonical form ({@link CanonicalValues}); and the {@code fieldValidation}
  * query parameter: unknown fields (and fields given twice) fail the request under Strict, and under Warn (the
  * default) or Ignore unknown fields are dropped, as Kubernetes' typed decoding drops them, with one Warning header
  * per problem under Warn.
@@ -45,7 +45,7 @@ final class FieldChecks {
             throw ApiException.badRequest(error);
         });
         ZeroValues.fill(apiVersion, kind.kind(), object);
-        CanonicalQuantities.canonicalize(apiVersion, kind.kind(), object);
+        CanonicalValues.canonicalize(apiVersion, kind.kind(), object);
         List<String> unknown = UnknownFields.find(apiVersion, kind.kind(), object);
         List<StrictDecoding.Problem> problems = mode == FieldValidation.IGNORE ? List.of() : decoding.problems(unknown);
         if (mode == FieldValidation.STRICT && !problems.isEmpty()) {

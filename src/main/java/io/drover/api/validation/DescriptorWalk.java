@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * A walk over an object along its kind's protobuf descriptor, which gives every field its Go type: the one loop
- * that {@link ZeroValues}, {@link CanonicalQuantities} and {@link OmittedEmpties} rewrite values in, each with a
+ * that {@link ZeroValues}, {@link CanonicalValues} and {@link OmittedEmpties} rewrite values in, each with a
  * {@link Visitor} of its own. Members the descriptor does not know are left alone ({@link UnknownFields} reports
  * them).
  */

@@ -62,7 +62,7 @@ class QuantitiesTest {
                    "volumes": [{"name": "v", "emptyDir": {"sizeLimit": "1000M"}}], "overhead": {"cpu": "250m"}}}
                 """);
 
-        CanonicalQuantities.canonicalize("v1", "Pod", pod);
+        CanonicalValues.canonicalize("v1", "Pod", pod);
 
         assertThat(pod.at("/spec/containers/0/resources")).isEqualTo(JSON.readTree(
                 "{\"requests\": {\"cpu\": \"500m\", \"memory\": \"1Gi\"}, \"limits\": {\"cpu\": \"1\", \"memory\": \"1536Mi\"}}"));
