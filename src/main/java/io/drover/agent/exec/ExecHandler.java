@@ -55,7 +55,7 @@ public final class ExecHandler extends StreamingEndpoint {
         boolean upgraded = websockets().upgrade((upgradeRequest, upgradeResponse, upgradeCallback) -> {
             upgradeResponse.setAcceptedSubProtocol(protocol.get().id());
             return new RemoteCommandSession("exec", () -> ExecProcess.start(target.get(), options),
-                    "failed to exec in container: ", options.stdout(), options.stderr(), protocol.get(), name);
+                    "error executing command in container: failed to exec in container: ", options.stdout(), options.stderr(), protocol.get(), name);
         }, request, response, callback);
         if (!upgraded) {
             return refuse(response, callback, HttpStatus.BAD_REQUEST_400, "BadRequest",

@@ -20,9 +20,10 @@ public final class ExecStatus {
         return status;
     }
 
+    /** kube's message formats the command as Go's {@code %v} of a []string: {@code [sh -c exit 3]}. */
     public static ObjectNode exitCode(List<String> command, int code) {
-        ObjectNode status = failure("command terminated with non-zero exit code: error executing command "
-                + command + ", exit code " + code);
+        ObjectNode status = failureStatus("command terminated with non-zero exit code: error executing command ["
+                + String.join(" ", command) + "], exit code " + code);
         status.put("reason", "NonZeroExitCode");
         ObjectNode cause = status.putObject("details").putArray("causes").addObject();
         cause.put("reason", "ExitCode");
@@ -30,8 +31,19 @@ public final class ExecStatus {
         return status;
     }
 
-    /** The command could not be run at all; kubectl prints the message. */
-    public static ObjectNode failure(String message) {
+    /**
+     * The command could not be run, or the task not attached: the kubelet's {@code apierrors.NewInternalError} of
+     * {@code error}, a 500 InternalError whose message kubectl prints.
+     */
+    public static ObjectNode internalError(String error) {
+        ObjectNode status = failureStatus("Internal error occurred: " + error);
+        status.put("reason", "InternalError");
+        status.putObject("details").putArray("causes").addObject().put("message", error);
+        status.put("code", 500);
+        return status;
+    }
+
+    private static ObjectNode failureStatus(String message) {
         ObjectNode status = JsonNodeFactory.instance.objectNode();
         status.putObject("metadata");
         status.put("status", "Failure");

@@ -100,7 +100,7 @@ public final class RemoteCommandSession implements Session.Listener {
         } catch (IOException e) {
             log.info("{}: cannot open: {}", name, e.getMessage());
             Thread.ofVirtual().name(kind + "-" + name).start(
-                    () -> finish(ExecStatus.failure(failurePrefix + e.getMessage())));
+                    () -> finish(ExecStatus.internalError(failurePrefix + e.getMessage())));
             return;
         }
         log.debug("{}: open ({})", name, protocol.id());

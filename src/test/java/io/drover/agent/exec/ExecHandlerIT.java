@@ -224,7 +224,10 @@ class ExecHandlerIT {
         try (ChannelStreams streams = ChannelStreams.connect(uri("gone", commandQuery("ls") + "&stdout=true"),
                 Map.of(), "v5.channel.k8s.io")) {
             await().atMost(WAIT).until(() -> streams.closeCode() != null);
-            assertThat(streams.status()).contains("\"status\":\"Failure\"", "failed to exec in container");
+            // the kubelet's apierrors.NewInternalError("error executing command in container: ...")
+            assertThat(streams.status()).contains("\"status\":\"Failure\"", "\"reason\":\"InternalError\"",
+                    "\"code\":500", "\"message\":\"Internal error occurred: error executing command in container: "
+                            + "failed to exec in container: ");
         }
     }
 

@@ -59,7 +59,14 @@ class ExecProtocolTest {
         assertThat(ExecStatus.success().toString()).isEqualTo("{\"metadata\":{},\"status\":\"Success\"}");
         String failure = ExecStatus.exitCode(List.of("sh", "-c", "exit 3"), 3).toString();
         assertThat(failure).contains("\"status\":\"Failure\"", "\"reason\":\"NonZeroExitCode\"",
-                "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"3\"}]}");
+                "\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"3\"}]}",
+                // Go's %v of the []string
+                "\"message\":\"command terminated with non-zero exit code: error executing command [sh -c exit 3], "
+                        + "exit code 3\"");
+        assertThat(ExecStatus.internalError("error attaching to container: gone").toString()).isEqualTo(
+                "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"Internal error occurred: error attaching to "
+                        + "container: gone\",\"reason\":\"InternalError\",\"details\":{\"causes\":[{\"message\":"
+                        + "\"error attaching to container: gone\"}]},\"code\":500}");
     }
 
     @Test
@@ -67,6 +74,11 @@ class ExecProtocolTest {
         assertThat(TerminalSize.parse("{\"Width\":120,\"Height\":40}".getBytes(StandardCharsets.UTF_8)))
                 .isEqualTo(new TerminalSize(120, 40));
         assertThat(TerminalSize.parse("{\"Width\":0,\"Height\":0}".getBytes(StandardCharsets.UTF_8))).isNull();
+        // Go's encoding/json matches untagged field names in any case: the JavaScript client writes lower case.
+        assertThat(TerminalSize.parse("{\"height\":33,\"width\":111}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new TerminalSize(111, 33));
+        assertThat(TerminalSize.parse("{\"WIDTH\":1,\"width\":80,\"Height\":24}".getBytes(StandardCharsets.UTF_8)))
+                .isEqualTo(new TerminalSize(80, 24));
         assertThat(TerminalSize.parse("not json".getBytes(StandardCharsets.UTF_8))).isNull();
     }
 
