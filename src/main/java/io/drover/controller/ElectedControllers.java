@@ -2,6 +2,7 @@ package io.drover.controller;
 
 import io.drover.api.resource.ResourceRegistry;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElector;
@@ -210,17 +211,19 @@ public final class ElectedControllers implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         if (lastElector != null) {
-            bounded("lease-hand-back", lastElector::release);
+            bounded("lease-hand-back", () -> {
+                try {
+                    lastElector.release();
+                } catch (KubernetesClientException e) {
+                    // The store is away: the Lease runs out instead, and another server takes over then.
+                    log.warn("{}: handing back the controller lease failed: {}", identity, e.getMessage());
+                }
+            });
         }
         electionClient.close();
     }
 
     private static void bounded(String name, Runnable step) {
-        Thread thread = Thread.ofVirtual().name(name).start(step);
-        try {
-            thread.join(STEP_WAIT);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        BoundedCall.run(name, STEP_WAIT, step);
     }
 }

@@ -1,5 +1,6 @@
 package io.drover.proxy;
 
+import io.drover.controller.BoundedCall;
 import io.drover.controller.Informers;
 import io.drover.controller.EventRecorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -259,7 +260,11 @@ public final class ServiceProxy implements AutoCloseable {
         }
         syncThread.shutdown();
         try {
-            syncThread.awaitTermination(10, TimeUnit.SECONDS);
+            // Bounded as every last word: a sync under way may be recording an event, which waits for the
+            // store (10 s when etcd is gone); the client's close below ends that call.
+            if (!syncThread.awaitTermination(BoundedCall.ON_STOP.toMillis(), TimeUnit.MILLISECONDS)) {
+                syncThread.shutdownNow();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

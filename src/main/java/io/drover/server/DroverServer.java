@@ -60,6 +60,8 @@ public final class DroverServer implements AutoCloseable {
     private final EventExpiry eventExpiry;
     private final ApiServer api;
     private final ApiServerEndpoints apiEndpoints;
+    /** Held until the server has stopped, so no other server starts on its data dir meanwhile. */
+    private final DataDirLock dataDirLock;
     /** The controllers: a ControllerManager, or ElectedControllers on a datastore other servers share. */
     private final AutoCloseable controllers;
     private final NodeAgent agent;
@@ -69,9 +71,10 @@ public final class DroverServer implements AutoCloseable {
     private final Path kubeconfig;
     private boolean closed;
 
-    private DroverServer(Store store, Compactor compactor, EventExpiry eventExpiry, ApiServer api,
+    private DroverServer(DataDirLock dataDirLock, Store store, Compactor compactor, EventExpiry eventExpiry, ApiServer api,
             ApiServerEndpoints apiEndpoints, AutoCloseable controllers, NodeAgent agent, ClusterDns dns,
             ServiceProxy proxy, URI url, Path kubeconfig) {
+        this.dataDirLock = dataDirLock;
         this.store = store;
         this.compactor = compactor;
         this.eventExpiry = eventExpiry;
@@ -87,6 +90,16 @@ public final class DroverServer implements AutoCloseable {
 
     /** Starts everything; when this returns, /readyz answers 200 and the kubeconfig is written. */
     public static DroverServer start(ServerOptions options) throws Exception {
+        DataDirLock dataDirLock = DataDirLock.acquire(options.dataDir());
+        try {
+            return start(options, dataDirLock);
+        } catch (Exception | Error e) {
+            dataDirLock.close();
+            throw e;
+        }
+    }
+
+    private static DroverServer start(ServerOptions options, DataDirLock dataDirLock) throws Exception {
         StoreConfig storeConfig = StoreConfig.of(options.dataDir(), options.datastoreEndpoint());
         ClusterCredentials credentials = ClusterCredentials.loadOrCreate(options.dataDir(),
                 InetAddress.getByName(options.serviceRanges().cidr().address(0)));
@@ -163,8 +176,8 @@ public final class DroverServer implements AutoCloseable {
                 clusterIpsServed.set(proxy.servesClusterIps());
             }
             log.info("drover API server ready at {} ({}); kubeconfig: {}", url, storeConfig.describe(), kubeconfig);
-            return new DroverServer(store, compactor, eventExpiry, api, apiEndpoints, controllers, agent, dns, proxy, url,
-                    kubeconfig);
+            return new DroverServer(dataDirLock, store, compactor, eventExpiry, api, apiEndpoints, controllers, agent,
+                    dns, proxy, url, kubeconfig);
         } catch (Exception | Error e) {
             try {
                 stop(proxy, dns, agent, controllers, apiEndpoints, api, eventExpiry, compactor, store);
@@ -295,6 +308,10 @@ public final class DroverServer implements AutoCloseable {
             return;
         }
         closed = true;
-        stop(proxy, dns, agent, controllers, apiEndpoints, api, eventExpiry, compactor, store);
+        try {
+            stop(proxy, dns, agent, controllers, apiEndpoints, api, eventExpiry, compactor, store);
+        } finally {
+            dataDirLock.close();
+        }
     }
 }

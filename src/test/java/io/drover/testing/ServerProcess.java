@@ -35,12 +35,12 @@ public final class ServerProcess implements AutoCloseable {
     }
 
     public static ServerProcess start(String... extraArgs) throws IOException {
-        return startOn(TempDirs.create("drover-server"), List.of(), extraArgs);
+        return startOn(TempDirs.create("drover-server"), true, List.of(), extraArgs);
     }
 
     /** A server whose JVM runs with these options as well (e.g. a small {@code -Xmx}). */
     public static ServerProcess startWithJvmOptions(List<String> jvmOptions, String... extraArgs) throws IOException {
-        return startOn(TempDirs.create("drover-server"), jvmOptions, extraArgs);
+        return startOn(TempDirs.create("drover-server"), true, jvmOptions, extraArgs);
     }
 
     /**
@@ -51,11 +51,17 @@ public final class ServerProcess implements AutoCloseable {
         if (process.isAlive()) {
             throw new IllegalStateException("the server still runs (pid " + process.pid() + ")");
         }
-        return startOn(dataDir, List.of(), extraArgs);
+        return startOn(dataDir, true, List.of(), extraArgs);
     }
 
-    private static ServerProcess startOn(Path dataDir, List<String> jvmOptions, String... extraArgs)
-            throws IOException {
+    /** Starts a second server on the data dir of this one while it runs, which the second must refuse. */
+    public ServerProcess startAnother(String... extraArgs) throws IOException {
+        return startOn(dataDir, false, List.of(), extraArgs);
+    }
+
+    /** @param ownsDataDir whether a server that fails to start takes the data dir (its pods, its files) with it */
+    private static ServerProcess startOn(Path dataDir, boolean ownsDataDir, List<String> jvmOptions,
+            String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "--enable-native-access=ALL-UNNAMED"));
         command.addAll(jvmOptions);
@@ -73,11 +79,11 @@ public final class ServerProcess implements AutoCloseable {
             Awaitility.await().atMost(Duration.ofSeconds(60))
                     .until(() -> server.url != null || !process.isAlive());
         } catch (RuntimeException e) {
-            server.close();
+            server.abandon(ownsDataDir);
             throw e;
         }
         if (server.url == null) {
-            server.close();
+            server.abandon(ownsDataDir);
             throw new IllegalStateException("drover server did not start:\n" + String.join("\n", server.output));
         }
         return server;
@@ -135,6 +141,15 @@ public final class ServerProcess implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         }
         return process.exitValue();
+    }
+
+    /** A server that did not start: stopped, and its data dir deleted only if it is its own. */
+    private void abandon(boolean ownsDataDir) {
+        if (ownsDataDir) {
+            close();
+        } else {
+            process.destroyForcibly();
+        }
     }
 
     @Override
