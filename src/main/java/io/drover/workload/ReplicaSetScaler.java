@@ -49,9 +49,9 @@ final class ReplicaSetScaler {
         ReplicaSet updated = client.apps().replicaSets().inNamespace(rs.getMetadata().getNamespace()).resource(copy)
                 .update();
         if (resize) {
-            // Kubernetes 1.26+ wording: "to <new> from <old>" (the creation event keeps "from 0 to <n>").
+            // Kubernetes 1.31+ wording (kubernetes#125118): "from <old> to <new>", as the creation event's.
             events.normal(d, SCALING_REPLICA_SET, "Scaled " + operation + " replica set " + rs.getMetadata().getName()
-                    + " to " + newScale + " from " + oldScale);
+                    + " from " + oldScale + " to " + newScale);
         }
         return updated;
     }

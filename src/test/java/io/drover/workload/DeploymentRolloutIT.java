@@ -126,7 +126,7 @@ class DeploymentRolloutIT {
         assertThat(withImage(ns, "app:1").getSpec().getReplicas()).isZero();
         // The first steps: the new ReplicaSet takes the whole surge, the old one gives up maxUnavailable.
         assertThat(eventMessages(ns)).contains("Scaled up replica set " + second + " from 0 to 3",
-                "Scaled down replica set " + first + " to 8 from 10");
+                "Scaled down replica set " + first + " from 10 to 8");
     }
 
     @Test

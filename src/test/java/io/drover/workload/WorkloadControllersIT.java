@@ -278,7 +278,7 @@ class WorkloadControllersIT {
             assertThat(dep.getStatus().getUpdatedReplicas()).isEqualTo(3);
         });
         assertThat(CLUSTER.client().v1().events().inNamespace(ns).list().getItems()).extracting(e -> e.getMessage())
-                .contains("Scaled down replica set " + first.getMetadata().getName() + " to 0 from 1");
+                .contains("Scaled down replica set " + first.getMetadata().getName() + " from 1 to 0");
     }
 
     @Test
