@@ -1,12 +1,15 @@
 package io.drover.agent.runtime.process;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -81,6 +84,44 @@ final class ProcFs {
             throw new IllegalStateException("cannot list " + PROC, e);
         }
         return members;
+    }
+
+    /** The live processes whose command line holds {@code args} one after the other: one pass over /proc. */
+    static List<Stat> withArguments(List<String> args) {
+        List<Stat> found = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcFs::isPidDir)) {
+            for (Path dir : dirs) {
+                if (Collections.indexOfSubList(arguments(dir), args) >= 0) {
+                    stat(Long.parseLong(dir.getFileName().toString())).filter(s -> !s.ended()).ifPresent(found::add);
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + PROC, e);
+        }
+        return found;
+    }
+
+    /** The live children of the processes {@code parents}: one pass over /proc. */
+    static List<Stat> children(Set<Long> parents) {
+        List<Stat> found = new ArrayList<>();
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcFs::isPidDir)) {
+            for (Path dir : dirs) {
+                stat(Long.parseLong(dir.getFileName().toString()))
+                        .filter(s -> parents.contains(s.ppid()) && !s.ended()).ifPresent(found::add);
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot list " + PROC, e);
+        }
+        return found;
+    }
+
+    private static List<String> arguments(Path pidDir) {
+        try {
+            String cmdline = new String(Files.readAllBytes(pidDir.resolve("cmdline")), StandardCharsets.UTF_8);
+            return cmdline.isEmpty() ? List.of() : Arrays.asList(cmdline.split("\0"));
+        } catch (IOException e) {
+            return List.of(); // ended meanwhile, or not ours to read
+        }
     }
 
     private static boolean isPidDir(Path p) {

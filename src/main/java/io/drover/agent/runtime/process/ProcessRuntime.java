@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -268,6 +269,7 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
         // runc sets HOME from the user's passwd entry when the container does not: every container has one.
         Optional<TaskUser> user = spec.security().user();
         env.putIfAbsent("HOME", Passwd.node().home(user.map(TaskUser::uid).orElseGet(Passwd::processUid)));
+        killEarlierMonitors(spec.id(), dir);
         try {
             Files.createDirectories(dir);
             Files.deleteIfExists(dir.resolve(EXIT_FILE));
@@ -378,6 +380,29 @@ public final class ProcessRuntime implements Runtime, TaskExec, TaskAttach {
             }
             cgroup.remove(Duration.ofSeconds(5));
         }
+    }
+
+    /**
+     * Kills what an earlier start of this task left that no handle records (the agent stopped between spawning the
+     * monitor and saving the handle): the monitor, which would otherwise sweep the cgroup this start re-creates and
+     * write its exit into the task dir once its task is killed (fuzz round 23: a running container "restarted" with
+     * 137 a second after the agent's restart), and the task it started, a session of its own that would run on
+     * unmanaged (without cgroups nothing else finds it). A monitor is found by its arguments, {@code drover-monitor
+     * DIR}; the monitors of this task's earlier runs have ended with them.
+     */
+    private void killEarlierMonitors(String taskId, Path dir) {
+        List<Stat> monitors = ProcFs.withArguments(List.of("drover-monitor", dir.toString()));
+        if (monitors.isEmpty()) {
+            return;
+        }
+        Set<Long> monitorPids = monitors.stream().map(Stat::pid).collect(Collectors.toSet());
+        // Before the monitors die, while the tasks are still their children; each task leads its own session.
+        Set<Long> taskSessions = ProcFs.children(monitorPids).stream().map(Stat::pid).collect(Collectors.toSet());
+        monitors.forEach(m -> ProcessHandle.of(m.pid()).ifPresent(ProcessHandle::destroyForcibly));
+        List<Stat> tasks = ProcFs.sessions(taskSessions);
+        tasks.forEach(t -> ProcessHandle.of(t.pid()).ifPresent(ProcessHandle::destroyForcibly));
+        log.warn("task {}: killed the monitor {} and processes {} of an earlier start that no handle recorded", taskId,
+                monitorPids, tasks.stream().map(Stat::pid).toList());
     }
 
     /**

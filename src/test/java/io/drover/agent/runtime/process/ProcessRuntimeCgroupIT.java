@@ -213,6 +213,16 @@ class ProcessRuntimeCgroupIT {
         await().atMost(LONG).until(() -> ProcFs.stat(unrecorded.pid()).filter(st -> !st.ended()).isEmpty());
         assertThat(runtime.cgroupOf(again).pids()).contains(again.pid()).doesNotContain(unrecorded.pid());
         assertThat(runtime.inspect(again)).isPresent();
+        // The earlier start's monitor is gone too: once its task was killed it swept the re-created cgroup, killing
+        // the new task, and wrote its exit into the task dir (fuzz round 23).
+        assertThat(ProcFs.withArguments(List.of("drover-monitor"))).noneMatch(m -> m.pid() == monitorPid(unrecorded));
+        await().during(Duration.ofSeconds(2)).atMost(LONG)
+                .until(() -> ProcFs.stat(again.pid()).filter(st -> !st.ended()).isPresent());
+        assertThat(runtime.inspect(again).orElseThrow().exit()).isNull();
+    }
+
+    private static long monitorPid(TaskHandle handle) {
+        return Long.parseLong(handle.state().get("monitorPid"));
     }
 
     @Test

@@ -572,6 +572,30 @@ class ProcessRuntimeIT {
         return text;
     }
 
+    /**
+     * Without cgroups, a start finds what an earlier start of the same task left unrecorded (the agent stopped between
+     * the spawn and the handle's save) by its monitor's arguments: both the monitor and its task are killed, so the
+     * task does not run twice and the old monitor does not write its exit over the new start's (fuzz round 23).
+     */
+    @Test
+    void aStartWithoutCgroupsKillsAnEarlierUnrecordedStartAndItsMonitor() throws Exception {
+        ProcessRuntime plain = ProcessRuntime.withoutCgroups(root);
+        TaskSpec spec = spec("sleep", "4245");
+        TaskHandle unrecorded = ProcessRuntime.withoutCgroups(root).start(spec);
+        started.add(unrecorded);
+        long oldMonitor = Long.parseLong(unrecorded.state().get("monitorPid"));
+
+        TaskHandle again = plain.start(spec);
+        started.add(again);
+
+        await().atMost(LONG).until(() -> ProcFs.stat(unrecorded.pid()).filter(st -> !st.ended()).isEmpty()
+                && ProcFs.stat(oldMonitor).filter(st -> !st.ended()).isEmpty());
+        await().during(Duration.ofSeconds(2)).atMost(LONG)
+                .until(() -> ProcFs.stat(again.pid()).filter(st -> !st.ended()).isPresent());
+        assertThat(plain.inspect(again).orElseThrow().exit()).isNull();
+        plain.stop(again, Duration.ofSeconds(1));
+    }
+
     private TaskSpec spec(String... command) {
         String id = "pod-" + (++count) + "/c";
         Path logs = tmp.resolve("logs");
