@@ -1,6 +1,7 @@
 package io.drover.agent;
 
 import io.drover.agent.probe.ContainerHealth;
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;

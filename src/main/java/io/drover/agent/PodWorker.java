@@ -1,8 +1,8 @@
 package io.drover.agent;
 
-import static io.drover.agent.PodFields.list;
-import static io.drover.agent.PodFields.statusOf;
-import static io.drover.agent.PodFields.text;
+import static io.drover.pod.PodFields.list;
+import static io.drover.pod.PodFields.statusOf;
+import static io.drover.pod.PodFields.text;
 
 import io.drover.agent.env.ContainerConfigException;
 import io.drover.agent.env.ContainerEnvironment;

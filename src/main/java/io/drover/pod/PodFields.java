@@ -1,11 +1,14 @@
-package io.drover.agent;
+package io.drover.pod;
 
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Null-safe reads of a pod's optional fields, as Go reads a nil slice or string: empty. */
+/**
+ * Null-safe reads of a pod's optional fields, as Go reads a nil slice or string: empty. A package of its own, not
+ * the agent's, since the scheduler and the controllers read pods the same way.
+ */
 public final class PodFields {
     private PodFields() {}
 
