@@ -114,8 +114,7 @@ final class PodStatuses {
      * cgroup), which it has by the time it writes a status.
      */
     private static ReadyConditions.Verdict readyToStart(String phase) {
-        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
-        return terminal ? new ReadyConditions.Verdict("False", null, null) : ReadyConditions.TRUE;
+        return PodFields.isTerminal(phase) ? new ReadyConditions.Verdict("False", null, null) : ReadyConditions.TRUE;
     }
 
     private static Init init(Pod pod, PodWorker.PodRun run, BiFunction<Container, ContainerRun, ContainerHealth> health) {

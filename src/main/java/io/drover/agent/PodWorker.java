@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import static io.drover.pod.PodFields.isTerminal;
 import static io.drover.pod.PodFields.list;
 import static io.drover.pod.PodFields.statusOf;
 import static io.drover.pod.PodFields.text;
@@ -972,11 +973,6 @@ final class PodWorker implements Reconciler {
             case "OnFailure" -> exit == null || exit.getExitCode() == null || exit.getExitCode() != 0;
             default -> true;
         };
-    }
-
-    private static boolean isTerminal(Pod pod) {
-        String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());
-        return phase.equals("Succeeded") || phase.equals("Failed");
     }
 
     /**

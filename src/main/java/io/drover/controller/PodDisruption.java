@@ -1,5 +1,6 @@
 package io.drover.controller;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -34,7 +35,7 @@ final class PodDisruption {
      * finished is left as it is. Nothing is written when that changes nothing. A pod gone meanwhile is fine.
      */
     static void mark(KubernetesClient client, Pod pod, PodCondition condition, boolean fail, Instant now) {
-        if (fail && pod.getStatus() != null && finished(pod.getStatus())) {
+        if (fail && PodFields.isTerminal(pod)) {
             return; // PodGC marks only a pod that has not finished (markFailedAndDeletePodWithCondition)
         }
         if (!changes(pod.getStatus(), condition, fail)) {
@@ -50,7 +51,7 @@ final class PodDisruption {
                         if (p.getStatus() == null) {
                             p.setStatus(new PodStatus());
                         }
-                        if (fail && finished(p.getStatus())) {
+                        if (fail && PodFields.isTerminal(p)) {
                             return p;
                         }
                         if (fail) {
@@ -68,15 +69,11 @@ final class PodDisruption {
         }
     }
 
-    private static boolean finished(PodStatus status) {
-        return "Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase());
-    }
-
     private static boolean changes(PodStatus status, PodCondition condition, boolean fail) {
         if (status == null) {
             return true;
         }
-        if (fail && !finished(status)) {
+        if (fail && !PodFields.isTerminal(status.getPhase())) {
             return true;
         }
         if (condition == null) {

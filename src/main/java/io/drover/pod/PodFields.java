@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Null-safe reads of a pod's optional fields, as Go reads a nil slice or string: empty. A package of its own, not
- * the agent's, since the scheduler and the controllers read pods the same way.
+ * Null-safe reads of a pod's optional fields, as Go reads a nil slice or string: empty, and whether its phase is
+ * terminal. A package of its own, not the agent's, since the scheduler, the controllers and the API server read
+ * pods the same way.
  */
 public final class PodFields {
     private PodFields() {}
@@ -21,6 +22,19 @@ public final class PodFields {
                         pod.getStatus().getEphemeralContainerStatuses())
                 .flatMap(statuses -> list(statuses).stream())
                 .filter(s -> container.equals(s.getName())).findFirst().orElse(null);
+    }
+
+    /**
+     * podutil.IsPodTerminal: the phase is Succeeded or Failed, so the pod will run nothing more. A pod without a
+     * status or phase yet is not terminal.
+     */
+    public static boolean isTerminal(Pod pod) {
+        return pod.getStatus() != null && isTerminal(pod.getStatus().getPhase());
+    }
+
+    /** podutil.IsPodPhaseTerminal, for a phase read on its own (from a pod's JSON, say); null is not terminal. */
+    public static boolean isTerminal(String phase) {
+        return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
     public static String text(String s) {

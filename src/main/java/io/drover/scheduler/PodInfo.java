@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -64,7 +65,7 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
                 PodAffinity.of(spec, namespace),
                 TopologySpreadConstraint.required(spec.getTopologySpreadConstraints(), labels),
                 list(spec.getSchedulingGates()).stream().map(g -> text(g.getName())).toList(),
-                meta.getDeletionTimestamp() != null, hasFinished(pod));
+                meta.getDeletionTimestamp() != null, PodFields.isTerminal(pod));
     }
 
     /**
@@ -85,12 +86,6 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
         copy.setSpec(holdings);
         copy.setStatus(pod.getStatus());
         return of(copy);
-    }
-
-    /** Succeeded or Failed: read from the phase alone, so it holds for a pod whose spec cannot be read. */
-    static boolean hasFinished(Pod pod) {
-        String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());
-        return phase.equals("Succeeded") || phase.equals("Failed");
     }
 
     private static HostPort hostPort(ContainerPort p) {

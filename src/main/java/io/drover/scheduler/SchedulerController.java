@@ -7,6 +7,7 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -102,7 +103,7 @@ public final class SchedulerController implements Reconciler {
         }
         Pod pod = pods.getStore().getByKey(key);
         if (pod == null || !isOurs(pod) || pod.getMetadata().getDeletionTimestamp() != null
-                || PodInfo.hasFinished(pod)) {
+                || PodFields.isTerminal(pod)) {
             return Result.done();
         }
         if (!PodInfo.text(pod.getSpec().getNodeName()).isEmpty()) {
@@ -276,7 +277,7 @@ public final class SchedulerController implements Reconciler {
     }
 
     private static boolean holdsNode(Pod pod) {
-        return !PodInfo.text(pod.getSpec().getNodeName()).isEmpty() && !PodInfo.hasFinished(pod);
+        return !PodInfo.text(pod.getSpec().getNodeName()).isEmpty() && !PodFields.isTerminal(pod);
     }
 
     static boolean isOurs(Pod pod) {

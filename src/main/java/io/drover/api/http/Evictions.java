@@ -10,6 +10,7 @@ import io.drover.api.storage.ListCursor;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.strategy.LabelSelectors;
+import io.drover.pod.PodFields;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -47,7 +48,7 @@ final class Evictions {
         ObjectNode pod = storage.get(pods, namespace, name);
         String phase = pod.path("status").path("phase").asText("");
         boolean deleting = pod.path("metadata").hasNonNull("deletionTimestamp");
-        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+        boolean terminal = PodFields.isTerminal(phase);
         if (terminal || deleting || phase.equals("Pending")) {
             // Already disrupted, or not yet serving: no budget to consult. A Pending pod's version is
             // pinned so that it is not deleted after it became Ready meanwhile.

@@ -3,6 +3,7 @@ package io.drover.api.storage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceType;
+import io.drover.pod.PodFields;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
@@ -90,8 +91,7 @@ final class PodGrace {
         long period = requested != null ? requested
                 : pod.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_SECONDS);
         String phase = pod.path("status").path("phase").asText("");
-        if (pod.path("spec").path("nodeName").asText("").isEmpty() || phase.equals("Succeeded")
-                || phase.equals("Failed")) {
+        if (pod.path("spec").path("nodeName").asText("").isEmpty() || PodFields.isTerminal(phase)) {
             return 0;
         }
         return period;
