@@ -37,10 +37,12 @@ public final class PodFields {
         return "Succeeded".equals(phase) || "Failed".equals(phase);
     }
 
+    /** An optional string field as Go reads a nil one: "" (any object's, not only a pod's). */
     public static String text(String s) {
         return s == null ? "" : s;
     }
 
+    /** An optional list field as Go reads a nil slice: empty (any object's, not only a pod's). */
     public static <T> List<T> list(List<T> l) {
         return l == null ? List.of() : l;
     }

@@ -1,6 +1,9 @@
 package io.drover.scheduler;
 
-import io.drover.pod.PodFields;
+import static io.drover.pod.PodFields.isTerminal;
+import static io.drover.pod.PodFields.list;
+import static io.drover.pod.PodFields.text;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -65,7 +68,7 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
                 PodAffinity.of(spec, namespace),
                 TopologySpreadConstraint.required(spec.getTopologySpreadConstraints(), labels),
                 list(spec.getSchedulingGates()).stream().map(g -> text(g.getName())).toList(),
-                meta.getDeletionTimestamp() != null, PodFields.isTerminal(pod));
+                meta.getDeletionTimestamp() != null, isTerminal(pod));
     }
 
     /**
@@ -107,14 +110,6 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
         }
         return o.controllerUid.isEmpty() && !labels.isEmpty() && namespace.equals(o.namespace)
                 && labels.equals(o.labels);
-    }
-
-    static String text(String s) {
-        return s == null ? "" : s;
-    }
-
-    static <T> List<T> list(List<T> l) {
-        return l == null ? List.of() : l;
     }
 
     static Map<String, String> map(Map<String, String> m) {
