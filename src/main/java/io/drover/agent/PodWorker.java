@@ -31,6 +31,7 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.PodDeletion;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.drover.json.MetaTime;
 import io.drover.ports.PodPorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -47,7 +48,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -543,7 +543,8 @@ final class PodWorker implements Reconciler {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
             exited(cr, new ContainerStateTerminatedBuilder().withExitCode(128).withReason("StartError")
-                    .withMessage(message).withStartedAt(time(now)).withFinishedAt(time(now)).build(), Duration.ZERO);
+                    .withMessage(message).withStartedAt(MetaTime.format(now)).withFinishedAt(MetaTime.format(now))
+                    .build(), Duration.ZERO);
             events.warning(pod, "Failed", "Error: " + message);
             return;
         }
@@ -648,7 +649,7 @@ final class PodWorker implements Reconciler {
         ContainerStateTerminated terminated = new ContainerStateTerminatedBuilder().withExitCode(exit.exitCode())
                 .withSignal(exit.signal() == 0 ? null : exit.signal()).withReason(reason)
                 .withMessage(terminationMessages.of(c, dir, cr.restartCount, exit.exitCode()))
-                .withStartedAt(time(started)).withFinishedAt(time(exit.finishedAt())).build();
+                .withStartedAt(MetaTime.format(started)).withFinishedAt(MetaTime.format(exit.finishedAt())).build();
         exited(cr, terminated, Duration.between(started, exit.finishedAt()));
     }
 
@@ -822,7 +823,7 @@ final class PodWorker implements Reconciler {
                     cr.lastExit = new ContainerStateTerminatedBuilder().withExitCode(137)
                             .withReason("ContainerStatusUnknown")
                             .withMessage("The container could not be located when the pod was terminated")
-                            .withFinishedAt(time(clock.instant())).build();
+                            .withFinishedAt(MetaTime.format(clock.instant())).build();
                 }
             }
         }
@@ -1020,9 +1021,5 @@ final class PodWorker implements Reconciler {
         Pod copy = client.getKubernetesSerialization().clone(pod);
         copy.setStatus(desired);
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
-    }
-
-    static String time(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

@@ -1,5 +1,6 @@
 package io.drover.controller;
 
+import io.drover.json.MetaTime;
 import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -9,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -41,7 +41,7 @@ final class PodDisruption {
         if (!changes(pod.getStatus(), condition, fail)) {
             return;
         }
-        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        String stamp = MetaTime.format(now);
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .editStatus(p -> {

@@ -7,6 +7,7 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.drover.json.MetaTime;
 import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
@@ -19,7 +20,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -166,7 +166,7 @@ public final class SchedulerController implements Reconciler {
             return;
         }
         writeCondition(pod, new PodConditionBuilder().withType("PodScheduled").withStatus("True")
-                .withLastTransitionTime(now()).build());
+                .withLastTransitionTime(MetaTime.now(clock)).build());
     }
 
     private Result markUnschedulable(Pod pod, String message) {
@@ -175,7 +175,8 @@ public final class SchedulerController implements Reconciler {
                 && message.equals(current.getMessage())) {
             return Result.requeueAfter(RETRY); // already said; say it again only when it changes
         }
-        String since = current != null && "False".equals(current.getStatus()) ? current.getLastTransitionTime() : now();
+        String since = current != null && "False".equals(current.getStatus()) ? current.getLastTransitionTime()
+                : MetaTime.now(clock);
         writeCondition(pod, new PodConditionBuilder().withType("PodScheduled").withStatus("False")
                 .withReason("Unschedulable").withMessage(message).withLastTransitionTime(since).build());
         events.warning(pod, "FailedScheduling", message);
@@ -197,7 +198,6 @@ public final class SchedulerController implements Reconciler {
         status.setConditions(conditions);
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
     }
-
 
     private ResourceEventHandler<Pod> podHandler(Controller controller) {
         return new ResourceEventHandler<>() {
@@ -288,10 +288,6 @@ public final class SchedulerController implements Reconciler {
     private static PodCondition condition(Pod pod) {
         return pod.getStatus() == null ? null : PodFields.list(pod.getStatus().getConditions()).stream()
                 .filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);
-    }
-
-    private String now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
 }

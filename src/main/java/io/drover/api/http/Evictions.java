@@ -10,10 +10,9 @@ import io.drover.api.storage.ListCursor;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.strategy.LabelSelectors;
+import io.drover.json.MetaTime;
 import io.drover.pod.PodFields;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -122,7 +121,7 @@ final class Evictions {
                 noMoreDisruptions(status);
             }
             if (!dryRun) {
-                status.withObject("disruptedPods").put(podName, now());
+                status.withObject("disruptedPods").put(podName, MetaTime.now(clock));
             }
             pdb.withObject("metadata").remove("resourceVersion");
             return pdb;
@@ -142,7 +141,7 @@ final class Evictions {
             condition = conditions.addObject().put("type", "DisruptionAllowed").put("message", "");
         }
         if (!condition.path("status").asText().equals("False")) {
-            condition.put("lastTransitionTime", now());
+            condition.put("lastTransitionTime", MetaTime.now(clock));
         }
         condition.put("status", "False");
         condition.put("reason", "InsufficientPods");
@@ -209,7 +208,7 @@ final class Evictions {
         target.put("type", "DisruptionTarget");
         target.put("status", "True");
         target.putNull("lastProbeTime");
-        target.put("lastTransitionTime", now());
+        target.put("lastTransitionTime", MetaTime.now(clock));
         target.put("reason", "EvictionByEvictionAPI");
         target.put("message", "Eviction API: evicting");
         return pod;
@@ -231,10 +230,6 @@ final class Evictions {
             }
         }
         return false;
-    }
-
-    private String now() {
-        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private static ApiException stillProcessing(String pdbName) {
