@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.pod.PodFields;
 import io.drover.proxy.AppliedRevisionLease;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;

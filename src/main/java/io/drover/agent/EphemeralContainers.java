@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;

@@ -2,6 +2,7 @@ package io.drover.agent;
 
 import io.drover.api.KubernetesVersion;
 import io.drover.controller.EventRecorder;
+import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -19,7 +20,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -107,7 +107,7 @@ final class NodeStatusReporter {
     }
 
     NodeStatus status(NodeStatus previous) {
-        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = MetaTime.now(clock);
         Map<String, Quantity> resources = host.allocatable(MAX_PODS);
         List<NodeCondition> conditions = new ArrayList<>();
         conditions.add(condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",

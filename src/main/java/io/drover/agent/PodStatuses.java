@@ -1,6 +1,8 @@
 package io.drover.agent;
 
 import io.drover.agent.probe.ContainerHealth;
+import io.drover.json.MetaTime;
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerState;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
@@ -61,7 +63,7 @@ final class PodStatuses {
         status.setPodIP(nodeIp);
         status.setPodIPs(List.of(new PodIP(nodeIp)));
         if (status.getStartTime() == null) {
-            status.setStartTime(PodWorker.time(now));
+            status.setStartTime(MetaTime.format(now));
         }
         status.setContainerStatuses(statuses);
         status.setInitContainerStatuses(init.statuses().isEmpty() ? null : init.statuses());
@@ -71,7 +73,7 @@ final class PodStatuses {
         }
         status.setEphemeralContainerStatuses(ephemeral.isEmpty() ? null : ephemeral);
         ReadyConditions.Verdict ready = ReadyConditions.containersReady(pod.getSpec(), init.statuses(), statuses, phase);
-        String nowText = PodWorker.time(now);
+        String nowText = MetaTime.format(now);
         List<PodCondition> conditions = new ArrayList<>();
         conditions.add(condition(current, READY_TO_START, readyToStart(phase), nowText));
         conditions.add(condition(current, "Initialized", init.condition(phase), nowText));
@@ -113,8 +115,7 @@ final class PodStatuses {
      * cgroup), which it has by the time it writes a status.
      */
     private static ReadyConditions.Verdict readyToStart(String phase) {
-        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
-        return terminal ? new ReadyConditions.Verdict("False", null, null) : ReadyConditions.TRUE;
+        return PodFields.isTerminal(phase) ? new ReadyConditions.Verdict("False", null, null) : ReadyConditions.TRUE;
     }
 
     private static Init init(Pod pod, PodWorker.PodRun run, BiFunction<Container, ContainerRun, ContainerHealth> health) {
@@ -157,7 +158,7 @@ final class PodStatuses {
     private static ContainerStatus containerStatus(Container c, ContainerRun cr, ContainerHealth health) {
         ContainerState state = switch (cr.mode) {
             case RUNNING -> new ContainerStateBuilder().withNewRunning()
-                    .withStartedAt(PodWorker.time(cr.startedAt)).endRunning().build();
+                    .withStartedAt(MetaTime.format(cr.startedAt)).endRunning().build();
             case EXITED -> new ContainerStateBuilder().withTerminated(cr.lastExit).build();
             case WAITING, BACKOFF -> new ContainerStateBuilder().withNewWaiting().withReason(cr.waitingReason)
                     .withMessage(cr.waitingMessage).endWaiting().build();

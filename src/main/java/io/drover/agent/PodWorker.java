@@ -1,8 +1,9 @@
 package io.drover.agent;
 
-import static io.drover.agent.PodFields.list;
-import static io.drover.agent.PodFields.statusOf;
-import static io.drover.agent.PodFields.text;
+import static io.drover.pod.PodFields.isTerminal;
+import static io.drover.pod.PodFields.list;
+import static io.drover.pod.PodFields.statusOf;
+import static io.drover.pod.PodFields.text;
 
 import io.drover.agent.env.ContainerConfigException;
 import io.drover.agent.env.ContainerEnvironment;
@@ -30,6 +31,7 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.PodDeletion;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.drover.json.MetaTime;
 import io.drover.ports.PodPorts;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
@@ -46,7 +48,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -542,7 +543,8 @@ final class PodWorker implements Reconciler {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
             exited(cr, new ContainerStateTerminatedBuilder().withExitCode(128).withReason("StartError")
-                    .withMessage(message).withStartedAt(time(now)).withFinishedAt(time(now)).build(), Duration.ZERO);
+                    .withMessage(message).withStartedAt(MetaTime.format(now)).withFinishedAt(MetaTime.format(now))
+                    .build(), Duration.ZERO);
             events.warning(pod, "Failed", "Error: " + message);
             return;
         }
@@ -647,7 +649,7 @@ final class PodWorker implements Reconciler {
         ContainerStateTerminated terminated = new ContainerStateTerminatedBuilder().withExitCode(exit.exitCode())
                 .withSignal(exit.signal() == 0 ? null : exit.signal()).withReason(reason)
                 .withMessage(terminationMessages.of(c, dir, cr.restartCount, exit.exitCode()))
-                .withStartedAt(time(started)).withFinishedAt(time(exit.finishedAt())).build();
+                .withStartedAt(MetaTime.format(started)).withFinishedAt(MetaTime.format(exit.finishedAt())).build();
         exited(cr, terminated, Duration.between(started, exit.finishedAt()));
     }
 
@@ -821,7 +823,7 @@ final class PodWorker implements Reconciler {
                     cr.lastExit = new ContainerStateTerminatedBuilder().withExitCode(137)
                             .withReason("ContainerStatusUnknown")
                             .withMessage("The container could not be located when the pod was terminated")
-                            .withFinishedAt(time(clock.instant())).build();
+                            .withFinishedAt(MetaTime.format(clock.instant())).build();
                 }
             }
         }
@@ -974,11 +976,6 @@ final class PodWorker implements Reconciler {
         };
     }
 
-    private static boolean isTerminal(Pod pod) {
-        String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());
-        return phase.equals("Succeeded") || phase.equals("Failed");
-    }
-
     /**
      * Marks a deleted pod's containers not ready, which takes it out of its Services' serving
      * endpoints before it gets SIGTERM ({@link DrainCheck}); its status is written at once.
@@ -1024,9 +1021,5 @@ final class PodWorker implements Reconciler {
         Pod copy = client.getKubernetesSerialization().clone(pod);
         copy.setStatus(desired);
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
-    }
-
-    static String time(Instant instant) {
-        return instant.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 }

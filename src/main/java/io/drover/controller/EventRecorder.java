@@ -2,6 +2,7 @@ package io.drover.controller;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -12,7 +13,6 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -72,7 +72,7 @@ public final class EventRecorder {
 
     private void record(HasMetadata about, String type, String reason, String givenMessage) {
         Instant now = clock.instant();
-        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        String stamp = MetaTime.format(now);
         // events about cluster-scoped objects (Nodes) live in "default", as Kubernetes keeps them
         String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
         EventThrottle.ObjectKey object = new EventThrottle.ObjectKey(about.getApiVersion(), about.getKind(),

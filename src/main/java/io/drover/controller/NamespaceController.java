@@ -2,6 +2,7 @@ package io.drover.controller;
 
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
+import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -12,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -131,7 +131,7 @@ final class NamespaceController implements Reconciler {
             wanted.add(condition("NamespaceFinalizersRemaining", "True", "SomeFinalizersRemain",
                     "Some content in the namespace has finalizers remaining: " + String.join(", ", finalizers)));
         }
-        String now = clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
+        String now = MetaTime.now(clock);
         if (merged(ns, wanted, now) == null) {
             return ns;
         }

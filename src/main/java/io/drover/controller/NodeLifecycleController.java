@@ -1,5 +1,6 @@
 package io.drover.controller;
 
+import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeSpec;
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -139,7 +139,7 @@ final class NodeLifecycleController implements Reconciler {
 
     /** tryUpdateNodeHealth: every condition the agent posts becomes Unknown, since when it was last posted. */
     private void markUnknown(String nodeName, Instant now) {
-        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        String stamp = MetaTime.format(now);
         bestEffort(() -> {
             client.nodes().withName(nodeName).editStatus(n -> {
                 if (n.getStatus() == null) {
@@ -188,7 +188,7 @@ final class NodeLifecycleController implements Reconciler {
 
     /** Adds (or removes) the unreachable NoSchedule and NoExecute taints. */
     private void updateTaints(String nodeName, boolean unreachable, Instant now) {
-        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        String stamp = MetaTime.format(now);
         editTaints(nodeName, taints -> {
             taints.removeIf(t -> UNREACHABLE.equals(t.getKey()) && !unreachable);
             if (unreachable) {
@@ -225,7 +225,7 @@ final class NodeLifecycleController implements Reconciler {
         if (conditions.stream().noneMatch(c -> "Ready".equals(c.getType()) && !"False".equals(c.getStatus()))) {
             return;
         }
-        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        String stamp = MetaTime.format(now);
         bestEffort(() -> {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .editStatus(p -> {

@@ -1,5 +1,7 @@
 package io.drover.controller;
 
+import io.drover.json.MetaTime;
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
@@ -8,7 +10,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,13 +35,13 @@ final class PodDisruption {
      * finished is left as it is. Nothing is written when that changes nothing. A pod gone meanwhile is fine.
      */
     static void mark(KubernetesClient client, Pod pod, PodCondition condition, boolean fail, Instant now) {
-        if (fail && pod.getStatus() != null && finished(pod.getStatus())) {
+        if (fail && PodFields.isTerminal(pod)) {
             return; // PodGC marks only a pod that has not finished (markFailedAndDeletePodWithCondition)
         }
         if (!changes(pod.getStatus(), condition, fail)) {
             return;
         }
-        String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        String stamp = MetaTime.format(now);
         try {
             client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName())
                     .editStatus(p -> {
@@ -50,7 +51,7 @@ final class PodDisruption {
                         if (p.getStatus() == null) {
                             p.setStatus(new PodStatus());
                         }
-                        if (fail && finished(p.getStatus())) {
+                        if (fail && PodFields.isTerminal(p)) {
                             return p;
                         }
                         if (fail) {
@@ -68,15 +69,11 @@ final class PodDisruption {
         }
     }
 
-    private static boolean finished(PodStatus status) {
-        return "Succeeded".equals(status.getPhase()) || "Failed".equals(status.getPhase());
-    }
-
     private static boolean changes(PodStatus status, PodCondition condition, boolean fail) {
         if (status == null) {
             return true;
         }
-        if (fail && !finished(status)) {
+        if (fail && !PodFields.isTerminal(status.getPhase())) {
             return true;
         }
         if (condition == null) {

@@ -1,5 +1,8 @@
 package io.drover.ports;
 
+import static io.drover.pod.PodFields.list;
+import static io.drover.pod.PodFields.text;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -132,13 +135,5 @@ public final class PodPorts {
 
     private static String protocol(String protocol) {
         return protocol == null || protocol.isEmpty() ? TCP : protocol;
-    }
-
-    private static String text(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static <T> List<T> list(List<T> l) {
-        return l == null ? List.of() : l;
     }
 }

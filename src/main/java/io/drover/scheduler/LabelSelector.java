@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ record LabelSelector(Map<String, String> matchLabels, List<Requirement> expressi
             return NOTHING;
         }
         return new LabelSelector(PodInfo.map(selector.getMatchLabels()),
-                PodInfo.list(selector.getMatchExpressions()).stream()
+                PodFields.list(selector.getMatchExpressions()).stream()
                         .map(e -> Requirement.of(e.getKey(), e.getOperator(), e.getValues())).toList(),
                 false);
     }

@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.HashSet;
 import java.util.List;
@@ -32,8 +33,8 @@ record NodeAffinity(Map<String, String> nodeSelector, Optional<List<NodeSelector
         List<Preferred> preferred = List.of();
         if (affinity != null) {
             required = Optional.ofNullable(affinity.getRequiredDuringSchedulingIgnoredDuringExecution())
-                    .map(s -> PodInfo.list(s.getNodeSelectorTerms()).stream().map(NodeSelectorTerm::of).toList());
-            preferred = PodInfo.list(affinity.getPreferredDuringSchedulingIgnoredDuringExecution()).stream()
+                    .map(s -> PodFields.list(s.getNodeSelectorTerms()).stream().map(NodeSelectorTerm::of).toList());
+            preferred = PodFields.list(affinity.getPreferredDuringSchedulingIgnoredDuringExecution()).stream()
                     .filter(p -> p.getPreference() != null)
                     .map(p -> new Preferred(p.getWeight() == null ? 0 : p.getWeight(),
                             NodeSelectorTerm.of(p.getPreference())))

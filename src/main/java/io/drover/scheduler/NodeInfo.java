@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -32,9 +33,9 @@ public record NodeInfo(String name, Map<String, String> labels, List<Taint> tain
         var status = node.getStatus();
         List<Taint> taints = new ArrayList<>();
         if (spec != null) {
-            PodInfo.list(spec.getTaints()).stream().map(Taint::of).forEach(taints::add);
+            PodFields.list(spec.getTaints()).stream().map(Taint::of).forEach(taints::add);
         }
-        String ready = status == null ? "" : PodInfo.list(status.getConditions()).stream()
+        String ready = status == null ? "" : PodFields.list(status.getConditions()).stream()
                 .filter(c -> "Ready".equals(c.getType())).map(NodeCondition::getStatus).findFirst().orElse("");
         if (!ready.equals("True")) {
             String key = ready.equals("Unknown") ? UNREACHABLE : NOT_READY;
@@ -44,7 +45,7 @@ public record NodeInfo(String name, Map<String, String> labels, List<Taint> tain
         }
         Map<String, Quantity> allocatable = status == null || status.getAllocatable() == null
                 ? Map.of() : status.getAllocatable();
-        return new NodeInfo(PodInfo.text(node.getMetadata().getName()), PodInfo.map(node.getMetadata().getLabels()),
+        return new NodeInfo(PodFields.text(node.getMetadata().getName()), PodInfo.map(node.getMetadata().getLabels()),
                 taints, Resources.of(allocatable), Resources.value(allocatable.get("pods")),
                 spec != null && Boolean.TRUE.equals(spec.getUnschedulable()));
     }

@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,9 @@ record NodeSelectorTerm(List<Requirement> expressions, List<Requirement> fields)
 
     static NodeSelectorTerm of(io.fabric8.kubernetes.api.model.NodeSelectorTerm term) {
         return new NodeSelectorTerm(
-                PodInfo.list(term.getMatchExpressions()).stream()
+                PodFields.list(term.getMatchExpressions()).stream()
                         .map(r -> Requirement.of(r.getKey(), r.getOperator(), r.getValues())).toList(),
-                PodInfo.list(term.getMatchFields()).stream()
+                PodFields.list(term.getMatchFields()).stream()
                         .map(r -> Requirement.of(r.getKey(), r.getOperator(), r.getValues())).toList());
     }
 

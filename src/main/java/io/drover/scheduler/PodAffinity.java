@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import java.util.List;
 
@@ -30,7 +31,7 @@ record PodAffinity(List<PodAffinityTerm> required, List<PodAffinityTerm> require
 
     private static List<PodAffinityTerm> terms(List<io.fabric8.kubernetes.api.model.PodAffinityTerm> terms,
             String namespace) {
-        return PodInfo.list(terms).stream().map(t -> PodAffinityTerm.of(t, namespace)).toList();
+        return PodFields.list(terms).stream().map(t -> PodAffinityTerm.of(t, namespace)).toList();
     }
 
     boolean isEmpty() {

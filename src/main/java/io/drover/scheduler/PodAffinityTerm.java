@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,11 +22,11 @@ record PodAffinityTerm(LabelSelector selector, Set<String> namespaces, LabelSele
     }
 
     static PodAffinityTerm of(io.fabric8.kubernetes.api.model.PodAffinityTerm term, String ownNamespace) {
-        List<String> listed = PodInfo.list(term.getNamespaces());
+        List<String> listed = PodFields.list(term.getNamespaces());
         Set<String> namespaces = listed.isEmpty() && term.getNamespaceSelector() == null
-                ? Set.of(ownNamespace) : Set.copyOf(listed.stream().map(PodInfo::text).toList());
+                ? Set.of(ownNamespace) : Set.copyOf(listed.stream().map(PodFields::text).toList());
         return new PodAffinityTerm(LabelSelector.of(term.getLabelSelector()), namespaces,
-                LabelSelector.of(term.getNamespaceSelector()), PodInfo.text(term.getTopologyKey()));
+                LabelSelector.of(term.getNamespaceSelector()), PodFields.text(term.getTopologyKey()));
     }
 
     /** Whether this term selects {@code pod}, whose namespace has the labels {@code namespaceLabels}. */

@@ -1,5 +1,9 @@
 package io.drover.scheduler;
 
+import static io.drover.pod.PodFields.isTerminal;
+import static io.drover.pod.PodFields.list;
+import static io.drover.pod.PodFields.text;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.OwnerReference;
@@ -64,7 +68,7 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
                 PodAffinity.of(spec, namespace),
                 TopologySpreadConstraint.required(spec.getTopologySpreadConstraints(), labels),
                 list(spec.getSchedulingGates()).stream().map(g -> text(g.getName())).toList(),
-                meta.getDeletionTimestamp() != null, hasFinished(pod));
+                meta.getDeletionTimestamp() != null, isTerminal(pod));
     }
 
     /**
@@ -87,12 +91,6 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
         return of(copy);
     }
 
-    /** Succeeded or Failed: read from the phase alone, so it holds for a pod whose spec cannot be read. */
-    static boolean hasFinished(Pod pod) {
-        String phase = pod.getStatus() == null ? "" : text(pod.getStatus().getPhase());
-        return phase.equals("Succeeded") || phase.equals("Failed");
-    }
-
     private static HostPort hostPort(ContainerPort p) {
         String ip = text(p.getHostIP());
         String protocol = text(p.getProtocol());
@@ -112,14 +110,6 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
         }
         return o.controllerUid.isEmpty() && !labels.isEmpty() && namespace.equals(o.namespace)
                 && labels.equals(o.labels);
-    }
-
-    static String text(String s) {
-        return s == null ? "" : s;
-    }
-
-    static <T> List<T> list(List<T> l) {
-        return l == null ? List.of() : l;
     }
 
     static Map<String, String> map(Map<String, String> m) {

@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import java.util.List;
 import java.util.Map;
 
@@ -19,8 +20,8 @@ record Requirement(String key, String operator, List<String> values) {
     }
 
     static Requirement of(String key, String operator, List<String> values) {
-        return new Requirement(PodInfo.text(key), PodInfo.text(operator),
-                PodInfo.list(values).stream().map(PodInfo::text).toList());
+        return new Requirement(PodFields.text(key), PodFields.text(operator),
+                PodFields.list(values).stream().map(PodFields::text).toList());
     }
 
     /** Whether {@code labels} (or, for matchFields, the object's fields) satisfy this requirement. */

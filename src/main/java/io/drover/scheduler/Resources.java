@@ -1,11 +1,11 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -29,12 +29,12 @@ public record Resources(long milliCpu, long memory, long ephemeralStorage) {
      */
     public static Resources requestsOf(PodSpec spec) {
         Resources containers = NONE;
-        for (Container c : PodInfo.list(spec.getContainers())) {
+        for (Container c : PodFields.list(spec.getContainers())) {
             containers = containers.plus(requestsOf(c));
         }
         Resources sidecars = NONE;
         Resources init = NONE;
-        for (Container c : PodInfo.list(spec.getInitContainers())) {
+        for (Container c : PodFields.list(spec.getInitContainers())) {
             Resources r = requestsOf(c);
             if ("Always".equals(c.getRestartPolicy())) {
                 containers = containers.plus(r);

@@ -7,6 +7,8 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
+import io.drover.json.MetaTime;
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -18,7 +20,6 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -102,10 +103,10 @@ public final class SchedulerController implements Reconciler {
         }
         Pod pod = pods.getStore().getByKey(key);
         if (pod == null || !isOurs(pod) || pod.getMetadata().getDeletionTimestamp() != null
-                || PodInfo.hasFinished(pod)) {
+                || PodFields.isTerminal(pod)) {
             return Result.done();
         }
-        if (!PodInfo.text(pod.getSpec().getNodeName()).isEmpty()) {
+        if (!PodFields.text(pod.getSpec().getNodeName()).isEmpty()) {
             markScheduled(pod);
             return Result.done();
         }
@@ -165,7 +166,7 @@ public final class SchedulerController implements Reconciler {
             return;
         }
         writeCondition(pod, new PodConditionBuilder().withType("PodScheduled").withStatus("True")
-                .withLastTransitionTime(now()).build());
+                .withLastTransitionTime(MetaTime.now(clock)).build());
     }
 
     private Result markUnschedulable(Pod pod, String message) {
@@ -174,7 +175,8 @@ public final class SchedulerController implements Reconciler {
                 && message.equals(current.getMessage())) {
             return Result.requeueAfter(RETRY); // already said; say it again only when it changes
         }
-        String since = current != null && "False".equals(current.getStatus()) ? current.getLastTransitionTime() : now();
+        String since = current != null && "False".equals(current.getStatus()) ? current.getLastTransitionTime()
+                : MetaTime.now(clock);
         writeCondition(pod, new PodConditionBuilder().withType("PodScheduled").withStatus("False")
                 .withReason("Unschedulable").withMessage(message).withLastTransitionTime(since).build());
         events.warning(pod, "FailedScheduling", message);
@@ -187,16 +189,15 @@ public final class SchedulerController implements Reconciler {
             copy.setStatus(new PodStatus());
         }
         PodStatus status = copy.getStatus();
-        if (PodInfo.text(status.getPhase()).isEmpty()) {
+        if (PodFields.text(status.getPhase()).isEmpty()) {
             status.setPhase("Pending");
         }
-        List<PodCondition> conditions = new ArrayList<>(PodInfo.list(status.getConditions()));
+        List<PodCondition> conditions = new ArrayList<>(PodFields.list(status.getConditions()));
         conditions.removeIf(c -> "PodScheduled".equals(c.getType()));
         conditions.add(condition);
         status.setConditions(conditions);
         client.pods().inNamespace(pod.getMetadata().getNamespace()).resource(copy).updateStatus();
     }
-
 
     private ResourceEventHandler<Pod> podHandler(Controller controller) {
         return new ResourceEventHandler<>() {
@@ -220,7 +221,7 @@ public final class SchedulerController implements Reconciler {
 
             private void changed(Pod oldPod, Pod pod) {
                 String key = Keys.of(pod);
-                if (!PodInfo.text(pod.getSpec().getNodeName()).isEmpty()) {
+                if (!PodFields.text(pod.getSpec().getNodeName()).isEmpty()) {
                     assumed.remove(key);
                 }
                 if (oldPod != null && holdsNode(oldPod) && !holdsNode(pod)) {
@@ -246,8 +247,8 @@ public final class SchedulerController implements Reconciler {
     /** The keys of our pods that wait for a node and {@code which} selects; gated pods wait for an update instead. */
     private List<String> pendingPods(Predicate<Pod> which) {
         return pods.getStore().list().stream()
-                .filter(p -> isOurs(p) && PodInfo.text(p.getSpec().getNodeName()).isEmpty()
-                        && PodInfo.list(p.getSpec().getSchedulingGates()).isEmpty() && which.test(p))
+                .filter(p -> isOurs(p) && PodFields.text(p.getSpec().getNodeName()).isEmpty()
+                        && PodFields.list(p.getSpec().getSchedulingGates()).isEmpty() && which.test(p))
                 .map(Keys::of).toList();
     }
 
@@ -268,29 +269,25 @@ public final class SchedulerController implements Reconciler {
     private static boolean dependsOnOtherPods(Pod pod) {
         var affinity = pod.getSpec().getAffinity();
         boolean required = affinity != null && (affinity.getPodAffinity() != null
-                && !PodInfo.list(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty()
-                || affinity.getPodAntiAffinity() != null && !PodInfo.list(
+                && !PodFields.list(affinity.getPodAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty()
+                || affinity.getPodAntiAffinity() != null && !PodFields.list(
                         affinity.getPodAntiAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()).isEmpty());
-        return required || PodInfo.list(pod.getSpec().getTopologySpreadConstraints()).stream()
+        return required || PodFields.list(pod.getSpec().getTopologySpreadConstraints()).stream()
                 .anyMatch(c -> c != null && "DoNotSchedule".equals(c.getWhenUnsatisfiable()));
     }
 
     private static boolean holdsNode(Pod pod) {
-        return !PodInfo.text(pod.getSpec().getNodeName()).isEmpty() && !PodInfo.hasFinished(pod);
+        return !PodFields.text(pod.getSpec().getNodeName()).isEmpty() && !PodFields.isTerminal(pod);
     }
 
     static boolean isOurs(Pod pod) {
-        String name = pod.getSpec() == null ? "" : PodInfo.text(pod.getSpec().getSchedulerName());
+        String name = pod.getSpec() == null ? "" : PodFields.text(pod.getSpec().getSchedulerName());
         return pod.getSpec() != null && (name.isEmpty() || name.equals(NAME));
     }
 
     private static PodCondition condition(Pod pod) {
-        return pod.getStatus() == null ? null : PodInfo.list(pod.getStatus().getConditions()).stream()
+        return pod.getStatus() == null ? null : PodFields.list(pod.getStatus().getConditions()).stream()
                 .filter(c -> "PodScheduled".equals(c.getType())).findFirst().orElse(null);
-    }
-
-    private String now() {
-        return clock.instant().truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
 }

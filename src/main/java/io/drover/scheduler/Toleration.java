@@ -1,11 +1,13 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
+
 /** A pod's toleration; an empty effect matches every effect, an empty key with Exists every taint. */
 public record Toleration(String key, String operator, String value, String effect) {
 
     static Toleration of(io.fabric8.kubernetes.api.model.Toleration t) {
-        return new Toleration(PodInfo.text(t.getKey()), PodInfo.text(t.getOperator()), PodInfo.text(t.getValue()),
-                PodInfo.text(t.getEffect()));
+        return new Toleration(PodFields.text(t.getKey()), PodFields.text(t.getOperator()), PodFields.text(t.getValue()),
+                PodFields.text(t.getEffect()));
     }
 
     /** Kubernetes' ToleratesTaint (k8s.io/api/core/v1/toleration.go). */

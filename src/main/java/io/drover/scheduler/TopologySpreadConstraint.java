@@ -1,5 +1,6 @@
 package io.drover.scheduler;
 
+import io.drover.pod.PodFields;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,7 @@ record TopologySpreadConstraint(int maxSkew, String topologyKey, LabelSelector s
     /** The pod's DoNotSchedule constraints; {@code labels} are the pod's own. */
     static List<TopologySpreadConstraint> required(List<io.fabric8.kubernetes.api.model.TopologySpreadConstraint> all,
             Map<String, String> labels) {
-        return PodInfo.list(all).stream()
+        return PodFields.list(all).stream()
                 .filter(c -> "DoNotSchedule".equals(c.getWhenUnsatisfiable()))
                 .map(c -> of(c, labels))
                 .toList();
@@ -31,13 +32,13 @@ record TopologySpreadConstraint(int maxSkew, String topologyKey, LabelSelector s
     private static TopologySpreadConstraint of(io.fabric8.kubernetes.api.model.TopologySpreadConstraint c,
             Map<String, String> labels) {
         Map<String, String> own = new HashMap<>();
-        PodInfo.list(c.getMatchLabelKeys()).forEach(key -> {
+        PodFields.list(c.getMatchLabelKeys()).forEach(key -> {
             if (labels.containsKey(key)) {
                 own.put(key, labels.get(key));
             }
         });
         return new TopologySpreadConstraint(c.getMaxSkew() == null ? 1 : c.getMaxSkew(),
-                PodInfo.text(c.getTopologyKey()), LabelSelector.of(c.getLabelSelector()).and(own),
+                PodFields.text(c.getTopologyKey()), LabelSelector.of(c.getLabelSelector()).and(own),
                 c.getMinDomains() == null ? 1 : c.getMinDomains(), !"Ignore".equals(c.getNodeAffinityPolicy()),
                 "Honor".equals(c.getNodeTaintsPolicy()));
     }

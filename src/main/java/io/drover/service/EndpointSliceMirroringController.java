@@ -1,5 +1,7 @@
 package io.drover.service;
 
+import static io.drover.pod.PodFields.list;
+
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
@@ -141,9 +143,5 @@ final class EndpointSliceMirroringController implements Reconciler {
 
     private void delete(EndpointSlice slice) {
         EndpointSliceController.delete(client, slice);
-    }
-
-    private static <T> List<T> list(List<T> items) {
-        return items == null ? List.of() : items;
     }
 }

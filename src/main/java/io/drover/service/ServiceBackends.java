@@ -1,5 +1,6 @@
 package io.drover.service;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Service;
@@ -60,8 +61,7 @@ final class ServiceBackends {
         if (pod.getStatus() == null || pod.getStatus().getPodIP() == null || pod.getStatus().getPodIP().isEmpty()) {
             return false;
         }
-        String phase = pod.getStatus().getPhase();
-        if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+        if (PodFields.isTerminal(pod)) {
             return false;
         }
         return includeTerminating || pod.getMetadata().getDeletionTimestamp() == null;

@@ -7,6 +7,7 @@ import io.drover.controller.EventRecorder;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
 import io.drover.controller.Selectors;
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -203,8 +204,7 @@ final class DeploymentController implements Reconciler {
         return pods.getIndexer().byIndex(Cache.NAMESPACE_INDEX, sets.d().getMetadata().getNamespace()).stream()
                 .filter(p -> Selectors.matches(sets.d().getSpec().getSelector(), p.getMetadata().getLabels()))
                 .filter(p -> OwnerRefs.controllerOf(p).map(r -> oldUids.contains(r.getUid())).orElse(false))
-                .anyMatch(p -> p.getStatus() == null
-                        || !"Failed".equals(p.getStatus().getPhase()) && !"Succeeded".equals(p.getStatus().getPhase()));
+                .anyMatch(p -> !PodFields.isTerminal(p));
     }
 
     /** The history cleanup runs only once the rollout completed (and then the failure mark goes). */

@@ -1,5 +1,6 @@
 package io.drover.workload;
 
+import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentCondition;
@@ -8,7 +9,6 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -196,7 +196,7 @@ final class DeploymentStatuses {
     }
 
     static DeploymentCondition condition(String type, String status, String reason, String message, Instant now) {
-        String t = now.truncatedTo(ChronoUnit.SECONDS).toString();
+        String t = MetaTime.format(now);
         DeploymentCondition c = new DeploymentCondition();
         c.setType(type);
         c.setStatus(status);

@@ -5,6 +5,7 @@ import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
 import io.drover.controller.Selectors;
+import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -22,7 +23,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -281,7 +281,7 @@ final class DisruptionController implements Reconciler {
             }
         }
         String transition = previous != null && status.equals(previous.getStatus()) ? previous.getLastTransitionTime()
-                : now.truncatedTo(ChronoUnit.SECONDS).toString();
+                : MetaTime.format(now);
         conditions.add(new ConditionBuilder().withType("DisruptionAllowed").withStatus(status).withReason(reason)
                 .withMessage(message).withObservedGeneration(pdb.getMetadata().getGeneration())
                 .withLastTransitionTime(transition).build());

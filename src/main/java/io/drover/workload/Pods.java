@@ -1,5 +1,6 @@
 package io.drover.workload;
 
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
@@ -46,8 +47,7 @@ final class Pods {
 
     /** {@code controller.IsPodActive}: not Succeeded, not Failed, not being deleted. */
     static boolean isActive(Pod pod) {
-        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-        return !"Succeeded".equals(phase) && !"Failed".equals(phase) && pod.getMetadata().getDeletionTimestamp() == null;
+        return !PodFields.isTerminal(pod) && pod.getMetadata().getDeletionTimestamp() == null;
     }
 
     static boolean isReady(Pod pod) {

@@ -1,13 +1,13 @@
 package io.drover.workload;
 
 import io.drover.controller.ApiErrors;
+import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetCondition;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSetStatus;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +51,7 @@ final class ReplicaSetStatuses {
             String reason = diff < 0 ? "FailedCreate" : diff > 0 ? "FailedDelete" : "";
             conditions.add(new ReplicaSetConditionBuilder().withType(REPLICA_FAILURE).withStatus("True")
                     .withReason(reason).withMessage(ApiErrors.message(manageError))
-                    .withLastTransitionTime(now.truncatedTo(ChronoUnit.SECONDS).toString()).build());
+                    .withLastTransitionTime(MetaTime.format(now)).build());
         } else if (manageError == null && hasFailure) {
             conditions.removeIf(c -> REPLICA_FAILURE.equals(c.getType()));
         }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.drover.pod.PodFields;
 import io.drover.testing.SharedCluster;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -110,7 +111,7 @@ class SchedulerIT {
     }
 
     private String nodeNameOf(String pod) {
-        return PodInfo.text(CLUSTER.client().pods().inNamespace(ns).withName(pod).get().getSpec().getNodeName());
+        return PodFields.text(CLUSTER.client().pods().inNamespace(ns).withName(pod).get().getSpec().getNodeName());
     }
 
     @Test

@@ -1,5 +1,7 @@
 package io.drover.agent.env;
 
+import static io.drover.pod.PodFields.list;
+
 import io.drover.ports.PortAssignment;
 import io.fabric8.kubernetes.api.model.ConfigMapKeySelector;
 import io.fabric8.kubernetes.api.model.Container;
@@ -232,10 +234,6 @@ public final class ContainerEnvironment {
 
     private static boolean isTrue(Boolean b) {
         return Boolean.TRUE.equals(b);
-    }
-
-    private static <T> List<T> list(List<T> l) {
-        return l == null ? List.of() : l;
     }
 
     /**

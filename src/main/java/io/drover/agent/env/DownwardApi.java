@@ -1,5 +1,8 @@
 package io.drover.agent.env;
 
+import static io.drover.pod.PodFields.list;
+import static io.drover.pod.PodFields.text;
+
 import io.drover.api.strategy.GoValues;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ObjectFieldSelector;
@@ -8,7 +11,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ResourceFieldSelector;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
@@ -116,13 +118,5 @@ final class DownwardApi {
         return new TreeMap<>(map).entrySet().stream()
                 .map(e -> e.getKey() + "=" + GoValues.quote(e.getValue()))
                 .collect(Collectors.joining("\n"));
-    }
-
-    private static String text(String s) {
-        return s == null ? "" : s;
-    }
-
-    private static <T> List<T> list(List<T> l) {
-        return l == null ? List.of() : l;
     }
 }

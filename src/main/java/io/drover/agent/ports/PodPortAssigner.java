@@ -1,6 +1,7 @@
 package io.drover.agent.ports;
 
 import io.drover.controller.Keys;
+import io.drover.pod.PodFields;
 import io.drover.ports.HostPortAnnotation;
 import io.drover.ports.PodPorts;
 import io.drover.ports.PortAssignment;
@@ -34,8 +35,7 @@ public final class PodPortAssigner {
     /** Takes back the ports recorded on this node's pods that have not ended (at agent start). */
     public void restore(Collection<Pod> pods) {
         for (Pod pod : pods) {
-            String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
-            if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+            if (PodFields.isTerminal(pod)) {
                 continue;
             }
             recorded(pod).ifPresent(assignments -> {

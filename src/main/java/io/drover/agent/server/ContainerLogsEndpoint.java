@@ -1,8 +1,8 @@
 package io.drover.agent.server;
 
-import io.drover.agent.PodFields;
 import io.drover.agent.logs.LogOptions;
 import io.drover.agent.logs.LogPipeline;
+import io.drover.pod.PodFields;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;

@@ -5,10 +5,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.patch.PatchSchema;
+import io.drover.json.MetaTime;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -137,13 +136,14 @@ public final class ManagedFields {
                 rest = rest.withFields(reset.removeFrom(rest.fields()));
             }
             if (!current.isEmpty() && writers) {
-                rest = new Entry(manager, UPDATE, apiVersion, format(now), subresource, rest.fields().union(current));
+                rest = new Entry(manager, UPDATE, apiVersion, MetaTime.format(now), subresource,
+                        rest.fields().union(current));
                 recorded = true;
             }
             updated.add(rest);
         }
         if (!current.isEmpty() && !recorded) {
-            updated.add(new Entry(manager, UPDATE, apiVersion, format(now), subresource, current));
+            updated.add(new Entry(manager, UPDATE, apiVersion, MetaTime.format(now), subresource, current));
         }
         ObjectNode result = newObj.deepCopy();
         write(result, updated);
@@ -258,11 +258,6 @@ public final class ManagedFields {
             metadata.remove("managedFields");
         }
         return copy;
-    }
-
-    /** RFC 3339 in whole seconds, as metav1.Time serializes. */
-    static String format(Instant time) {
-        return DateTimeFormatter.ISO_INSTANT.format(time.truncatedTo(ChronoUnit.SECONDS));
     }
 
     private static long epochSeconds(String time) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.apply.ManagedFields.Entry;
 import io.drover.api.patch.PatchSchema;
+import io.drover.json.MetaTime;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -109,7 +110,7 @@ public final class ServerSideApply {
         }
 
         boolean objectChanged = !merged.equals(before);
-        String time = objectChanged ? ManagedFields.format(now) : previous == null ? null : previous.time();
+        String time = objectChanged ? MetaTime.format(now) : previous == null ? null : previous.time();
         updated.add(new Entry(manager, ManagedFields.APPLY, config.path("apiVersion").asText(), time, subresource,
                 appliedSet));
         ManagedFields.write(merged, updated);

@@ -1,5 +1,7 @@
 package io.drover.api.exec;
 
+import static io.drover.api.http.PercentEncoding.encode;
+
 import io.drover.api.kubelet.NodeConnections;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -72,8 +74,8 @@ final class PodStreamLocator {
         if (!running(pod, container)) {
             throw ApiException.badRequest("container not found (\"" + container + "\")");
         }
-        return kubeletBase(nodeName).resolve("/" + subresource + "/" + segment(namespace) + "/" + segment(name) + "/"
-                + segment(container) + "?" + forwardedQuery(query, subresource.equals("exec")));
+        return kubeletBase(nodeName).resolve("/" + subresource + "/" + encode(namespace) + "/" + encode(name) + "/"
+                + encode(container) + "?" + forwardedQuery(query, subresource.equals("exec")));
     }
 
     /**
@@ -89,7 +91,7 @@ final class PodStreamLocator {
         URI base = kubeletBase(nodeName(storage.get(pods, namespace, name), name));
         String forwarded = ports.isEmpty() ? ""
                 : "?port=" + String.join(",", ports.stream().map(String::valueOf).toList());
-        return base.resolve("/portForward/" + segment(namespace) + "/" + segment(name) + forwarded);
+        return base.resolve("/portForward/" + encode(namespace) + "/" + encode(name) + forwarded);
     }
 
     /** PodPortForwardOptions' ports as kube-apiserver converts them, then as the kubelet checks them. */
@@ -158,10 +160,6 @@ final class PodStreamLocator {
 
     private static String first(List<String> values) {
         return values == null || values.isEmpty() ? null : values.get(0);
-    }
-
-    private static String segment(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
 }

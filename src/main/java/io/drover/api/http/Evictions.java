@@ -10,9 +10,9 @@ import io.drover.api.storage.ListCursor;
 import io.drover.api.storage.ListOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.strategy.LabelSelectors;
+import io.drover.json.MetaTime;
+import io.drover.pod.PodFields;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +47,7 @@ final class Evictions {
         ObjectNode pod = storage.get(pods, namespace, name);
         String phase = pod.path("status").path("phase").asText("");
         boolean deleting = pod.path("metadata").hasNonNull("deletionTimestamp");
-        boolean terminal = phase.equals("Succeeded") || phase.equals("Failed");
+        boolean terminal = PodFields.isTerminal(phase);
         if (terminal || deleting || phase.equals("Pending")) {
             // Already disrupted, or not yet serving: no budget to consult. A Pending pod's version is
             // pinned so that it is not deleted after it became Ready meanwhile.
@@ -121,7 +121,7 @@ final class Evictions {
                 noMoreDisruptions(status);
             }
             if (!dryRun) {
-                status.withObject("disruptedPods").put(podName, now());
+                status.withObject("disruptedPods").put(podName, MetaTime.now(clock));
             }
             pdb.withObject("metadata").remove("resourceVersion");
             return pdb;
@@ -141,7 +141,7 @@ final class Evictions {
             condition = conditions.addObject().put("type", "DisruptionAllowed").put("message", "");
         }
         if (!condition.path("status").asText().equals("False")) {
-            condition.put("lastTransitionTime", now());
+            condition.put("lastTransitionTime", MetaTime.now(clock));
         }
         condition.put("status", "False");
         condition.put("reason", "InsufficientPods");
@@ -208,7 +208,7 @@ final class Evictions {
         target.put("type", "DisruptionTarget");
         target.put("status", "True");
         target.putNull("lastProbeTime");
-        target.put("lastTransitionTime", now());
+        target.put("lastTransitionTime", MetaTime.now(clock));
         target.put("reason", "EvictionByEvictionAPI");
         target.put("message", "Eviction API: evicting");
         return pod;
@@ -230,10 +230,6 @@ final class Evictions {
             }
         }
         return false;
-    }
-
-    private String now() {
-        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     private static ApiException stillProcessing(String pdbName) {

@@ -4,6 +4,7 @@ import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.FieldLabels;
 import io.drover.api.storage.FieldSelector;
+import io.drover.api.storage.GoIntegers;
 import io.drover.api.storage.LabelSelector;
 import io.drover.api.storage.ListOptions;
 import java.util.ArrayList;
@@ -40,7 +41,7 @@ final class ListParameters {
             }
         }
         String timeout = request.param("timeoutSeconds");
-        if (timeout != null && !timeout.isEmpty() && !isInt64(timeout)) {
+        if (timeout != null && !timeout.isEmpty() && !GoIntegers.isInt64(timeout)) {
             // Part of ListOptions, decoded (and refused) on a plain list too, not only on a watch.
             throw ApiException.badRequest("timeoutSeconds: Invalid value: \"" + timeout + "\"");
         }
@@ -56,15 +57,6 @@ final class ListParameters {
                 limit,
                 cont == null || cont.isEmpty() ? null : cont,
                 request.param("resourceVersion") == null ? "" : request.param("resourceVersion"));
-    }
-
-    private static boolean isInt64(String value) {
-        try {
-            Long.parseLong(value);
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     /**

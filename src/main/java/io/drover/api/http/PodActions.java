@@ -9,10 +9,9 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.validation.FieldValidation;
+import io.drover.json.MetaTime;
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -226,7 +225,7 @@ final class PodActions {
         scheduled.put("type", "PodScheduled");
         scheduled.put("status", "True");
         scheduled.putNull("lastProbeTime");
-        scheduled.put("lastTransitionTime", Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+        scheduled.put("lastTransitionTime", MetaTime.now(clock));
         return pod;
     }
 

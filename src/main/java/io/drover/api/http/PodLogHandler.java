@@ -55,8 +55,8 @@ final class PodLogHandler {
         }
         ObjectNode node = storage.get(nodes, null, nodeName);
         URI kubelet = kubelets.kubeletBase(node);
-        String target = "/containerLogs/" + segment(path.namespace()) + "/" + segment(path.name()) + "/"
-                + segment(container) + encode(query);
+        String target = "/containerLogs/" + PercentEncoding.encode(path.namespace()) + "/"
+                + PercentEncoding.encode(path.name()) + "/" + PercentEncoding.encode(container) + encode(query);
         HttpResponse<InputStream> answer;
         try {
             answer = kubelets.get(kubelet, target);
@@ -198,10 +198,6 @@ final class PodLogHandler {
 
     private static ApiException.Cause invalid(String field, long value, String why) {
         return new ApiException.Cause("FieldValueInvalid", "Invalid value: " + value + ": " + why, field);
-    }
-
-    private static String segment(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private static String encode(Map<String, String> query) {

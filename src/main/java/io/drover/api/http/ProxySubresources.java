@@ -1,5 +1,7 @@
 package io.drover.api.http;
 
+import static io.drover.api.http.PercentEncoding.encode;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
@@ -226,10 +228,6 @@ final class ProxySubresources {
             }
         }
         return query.toString();
-    }
-
-    private static String encode(String s) {
-        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
     }
 
     private void forward(ApiRequest request, URI target, String id, ApiResponse response) throws IOException {

@@ -9,6 +9,7 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.validation.FieldValidation;
+import io.drover.json.MetaTime;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -95,10 +96,10 @@ final class TokenRequests {
         ObjectNode metadata = answer.putObject("metadata");
         metadata.put("name", path.name());
         metadata.put("namespace", path.namespace());
-        metadata.put("creationTimestamp", now.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        metadata.put("creationTimestamp", MetaTime.format(now));
         answer.set("spec", spec);
         answer.putObject("status").put("token", token)
-                .put("expirationTimestamp", expires.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                .put("expirationTimestamp", MetaTime.format(expires));
         response.send(201, JSON_TYPE, json.writeValueAsBytes(answer));
     }
 

@@ -95,7 +95,7 @@ final class LabelSelectorParser {
         List<String> errors = new ArrayList<>();
         boolean integers = operator == Kind.GREATER || operator == Kind.LESS;
         for (int i = 0; i < values.size(); i++) {
-            if (integers && !isInt64(values.get(i))) {
+            if (integers && !GoIntegers.isInt64(values.get(i))) {
                 errors.add("values[" + i + "]: Invalid value: " + GoValues.quote(values.get(i))
                         + ": for 'Gt', 'Lt' operators, the value must be an integer");
             }
@@ -240,15 +240,6 @@ final class LabelSelectorParser {
 
     private static boolean isSpecial(char c) {
         return c == '=' || c == '!' || c == '(' || c == ')' || c == ',' || c == '>' || c == '<';
-    }
-
-    private static boolean isInt64(String s) {
-        try {
-            Long.parseLong(s); // as Go's strconv.ParseInt: an optional sign, decimal digits
-            return true;
-        } catch (NumberFormatException e) {
-            return false;
-        }
     }
 
     private static ApiException requirementError(String message) {

@@ -13,6 +13,7 @@ import io.drover.api.strategy.GoValues;
 import io.drover.api.strategy.PodEphemeralContainers;
 import io.drover.api.strategy.ResourceStrategy;
 import io.drover.api.strategy.Strategies;
+import io.drover.json.MetaTime;
 import io.drover.store.ConflictException;
 import io.drover.store.KeyExistsException;
 import io.drover.store.KeyValue;
@@ -21,8 +22,6 @@ import io.drover.store.Store;
 import io.drover.store.ValueTooLargeException;
 import java.security.SecureRandom;
 import java.time.Clock;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -146,7 +145,7 @@ public final class ObjectStorage {
         object.put("apiVersion", type.apiVersion());
         object.put("kind", type.kind());
         metadata.put("uid", UUID.randomUUID().toString());
-        metadata.put("creationTimestamp", now());
+        metadata.put("creationTimestamp", MetaTime.now(clock));
         metadata.remove(List.of("resourceVersion", "deletionTimestamp", "deletionGracePeriodSeconds", "selfLink",
                 "generation"));
         ResourceStrategy strategy = Strategies.forType(type);
@@ -528,7 +527,7 @@ public final class ObjectStorage {
             return new Deletion(stored, false);
         }
         ObjectNode next = stored.deepCopy();
-        next.withObject("metadata").put("deletionTimestamp", now());
+        next.withObject("metadata").put("deletionTimestamp", MetaTime.now(clock));
         next.withObject("status").put("phase", "Terminating");
         DeletionMarks.applyNamespace(next.withObject("metadata"), options);
         if (options.dryRun()) {
@@ -626,10 +625,6 @@ public final class ObjectStorage {
         }
         long after = fromNothing ? store.currentRevision() : options.revision();
         return StoreObjectWatch.start(store, codec, prefix, after, options, null, false);
-    }
-
-    private String now() {
-        return Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
     /**

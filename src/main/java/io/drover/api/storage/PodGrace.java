@@ -3,8 +3,9 @@ package io.drover.api.storage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceType;
+import io.drover.json.MetaTime;
+import io.drover.pod.PodFields;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 
 /**
  * Graceful deletion of pods, as kube-apiserver's rest.BeforeDelete and the pod strategy's
@@ -75,7 +76,7 @@ final class PodGrace {
             return new Decision(Outcome.GRACEFUL, requested);
         }
         long period = checkGracefulDelete(object, requested);
-        metadata.put("deletionTimestamp", now.plusSeconds(period).truncatedTo(ChronoUnit.SECONDS).toString());
+        metadata.put("deletionTimestamp", MetaTime.format(now.plusSeconds(period)));
         metadata.put("deletionGracePeriodSeconds", period);
         // The first mark tells the object's controllers to stand back: a new generation, as for other kinds.
         long generation = metadata.path("generation").asLong(0);
@@ -90,8 +91,7 @@ final class PodGrace {
         long period = requested != null ? requested
                 : pod.path("spec").path("terminationGracePeriodSeconds").asLong(DEFAULT_SECONDS);
         String phase = pod.path("status").path("phase").asText("");
-        if (pod.path("spec").path("nodeName").asText("").isEmpty() || phase.equals("Succeeded")
-                || phase.equals("Failed")) {
+        if (pod.path("spec").path("nodeName").asText("").isEmpty() || PodFields.isTerminal(phase)) {
             return 0;
         }
         return period;

@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
+import io.drover.json.MetaTime;
 import java.time.Clock;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -64,7 +64,7 @@ final class PodStrategy extends KindStrategy {
             gated.put("type", "PodScheduled");
             gated.put("status", "False");
             gated.putNull("lastProbeTime");
-            gated.put("lastTransitionTime", clock.instant().truncatedTo(ChronoUnit.SECONDS).toString());
+            gated.put("lastTransitionTime", MetaTime.now(clock));
             gated.put("reason", "SchedulingGated");
             gated.put("message", GATED_MESSAGE);
         }

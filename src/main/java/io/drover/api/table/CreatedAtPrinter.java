@@ -2,10 +2,8 @@ package io.drover.api.table;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.drover.json.MetaTime;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -30,6 +28,6 @@ final class CreatedAtPrinter implements Printer {
         Instant created = Fields.creationTimestamp(object);
         // Go formats the zero time as 0001-01-01T00:00:00Z.
         Instant shown = created == null ? Instant.parse("0001-01-01T00:00:00Z") : created;
-        cells.add(DateTimeFormatter.ISO_INSTANT.format(shown.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)));
+        cells.add(MetaTime.format(shown));
     }
 }

@@ -3,6 +3,7 @@ package io.drover.api.table;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.drover.pod.PodFields;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -136,7 +137,7 @@ final class PodPrinter implements Printer {
         boolean deleting = Fields.present(pod, "metadata", "deletionTimestamp");
         if (deleting && Fields.text(status, "reason").equals(NODE_LOST)) {
             reason = "Unknown";
-        } else if (deleting && !phase.equals("Succeeded") && !phase.equals("Failed")) {
+        } else if (deleting && !PodFields.isTerminal(phase)) {
             reason = "Terminating";
         }
 
