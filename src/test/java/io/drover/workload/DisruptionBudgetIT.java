@@ -9,6 +9,8 @@ import io.drover.testing.Requirements;
 import io.drover.testing.SharedCluster;
 import io.drover.testing.TempDirs;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -54,10 +56,8 @@ class DisruptionBudgetIT {
         // kubectl drain cordons the node.
         CLUSTER.client().nodes().list().getItems().stream()
                 .filter(n -> n.getSpec() != null && Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
-                .forEach(n -> CLUSTER.client().nodes().withName(n.getMetadata().getName()).edit(node -> {
-                    node.getSpec().setUnschedulable(null);
-                    return node;
-                }));
+                .forEach(n -> CLUSTER.client().nodes().withName(n.getMetadata().getName()).patch(
+                        PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"unschedulable\":null}}"));
     }
 
     @Test
@@ -137,11 +137,9 @@ class DisruptionBudgetIT {
         });
         // Every change of the pod is a sync of the budget; the warning is given once.
         for (int i = 0; i < 3; i++) {
-            String value = "v" + i;
-            CLUSTER.client().pods().inNamespace("default").withName("bare").edit(p -> {
-                p.getMetadata().getLabels().put("touch", value);
-                return p;
-            });
+            // A merge patch without a resourceVersion: an edit's would conflict with the agent's status writes.
+            CLUSTER.client().pods().inNamespace("default").withName("bare").patch(PatchContext.of(PatchType.JSON_MERGE),
+                    "{\"metadata\":{\"labels\":{\"touch\":\"v" + i + "\"}}}");
         }
         await().atMost(WAIT).until(() -> unmanagedWarnings() >= 1);
         await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> unmanagedWarnings() == 1);
