@@ -1612,6 +1612,31 @@ class ApiServerIT {
         assertThat(deleted.path("object").path("metadata").path("resourceVersion").asText()).isEqualTo(relabelledAt);
     }
 
+    /**
+     * A quiet watch's bookmark carries the newest revision of the store, not the watch's start revision: kube's
+     * carries the watch cache's, which moves with every change of the resource in any namespace (fuzz round 23).
+     */
+    @Test
+    void aQuietWatchsBookmarkCarriesTheRevisionTheStoreHasReached() throws Exception {
+        String quiet = newNamespace("bm-quiet");
+        String busy = newNamespace("bm-busy");
+        String from = CLUSTER.client().namespaces().withName(quiet).get().getMetadata().getResourceVersion();
+        CompletableFuture<HttpResponse<String>> watch = CLUSTER.cluster().httpClient().sendAsync(HttpRequest.newBuilder(
+                URI.create(CLUSTER.cluster().server().url() + "/api/v1/namespaces/" + quiet + "/configmaps?watch=true"
+                        + "&allowWatchBookmarks=true&timeoutSeconds=6&resourceVersion=" + from))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        long elsewhere = Long.parseLong(CLUSTER.client().configMaps().inNamespace(busy).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("elsewhere").endMetadata().build()).create().getMetadata()
+                .getResourceVersion());
+
+        String events = watch.get(30, java.util.concurrent.TimeUnit.SECONDS).body();
+
+        JsonNode bookmark = new ObjectMapper().readTree(events.lines().filter(l -> l.contains("\"BOOKMARK\""))
+                .reduce((first, second) -> second).orElseThrow());
+        assertThat(bookmark.at("/object/metadata/resourceVersion").asLong()).isGreaterThanOrEqualTo(elsewhere);
+    }
+
     @Test
     void watchSendsBookmarksWhenAsked() throws Exception {
         String ns = newNamespace("bm");

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** A watch listener that keeps what it was told, for assertions. */
@@ -11,6 +12,8 @@ final class RecordingListener implements WatchListener {
     final List<WatchEvent> events = new CopyOnWriteArrayList<>();
     final AtomicReference<StoreException> closeCause = new AtomicReference<>();
     final CountDownLatch closed = new CountDownLatch(1);
+    /** The newest progress the store told. */
+    final AtomicLong progress = new AtomicLong();
     private final AtomicBoolean overlapping = new AtomicBoolean();
     private final AtomicBoolean inCall = new AtomicBoolean();
     private volatile boolean callAfterClose;
@@ -26,6 +29,19 @@ final class RecordingListener implements WatchListener {
                 callAfterClose = true;
             }
             events.addAll(batch);
+        } finally {
+            inCall.set(false);
+        }
+    }
+
+    @Override
+    public void onProgress(long revision) {
+        enter();
+        try {
+            if (closed.getCount() == 0) {
+                callAfterClose = true;
+            }
+            progress.accumulateAndGet(revision, Math::max);
         } finally {
             inCall.set(false);
         }

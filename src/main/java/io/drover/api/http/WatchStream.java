@@ -25,8 +25,12 @@ import java.util.function.UnaryOperator;
 public final class WatchStream implements AutoCloseable {
     /** What the events are, on a streamed response and on a WebSocket's upgrade answer. */
     static final String CONTENT_TYPE = "application/json";
-    /** Quiet time after which a watch that asked for bookmarks gets one. */
-    private static final long BOOKMARK_AFTER_MILLIS = 5_000;
+    /** How often a watch that allows bookmarks gets one: the watch cache's bookmarkFrequency. */
+    private static final long BOOKMARK_EVERY_MILLIS = 60_000;
+    /** The watch cache's last bookmark goes out this long before the deadline, so the client resumes from it. */
+    private static final long BOOKMARK_BEFORE_DEADLINE_MILLIS = 2_000;
+    /** How long before a bookmark the store is asked for the watch's progress (a SQLite watch tells it within 1 s). */
+    private static final long PROGRESS_LEAD_MILLIS = 1_500;
     /** How long one wait for events may last, so that a stopping server ends the watch within it. */
     private static final long POLL_MILLIS = 1_000;
 
@@ -84,7 +88,8 @@ public final class WatchStream implements AutoCloseable {
      * @throws InterruptedException when the running thread is interrupted (the client went away)
      */
     public void run(WatchSink sink) throws IOException, InterruptedException {
-        long quietSince = System.currentTimeMillis();
+        long nextBookmark = bookmarks ? nextBookmarkTime(System.currentTimeMillis()) : Long.MAX_VALUE;
+        boolean progressAsked = false;
         boolean columnsSent = false;
         while (true) {
             long left = deadlineMillis - System.currentTimeMillis();
@@ -113,16 +118,32 @@ public final class WatchStream implements AutoCloseable {
                 }
                 sink.send(encode(e.type(), object));
             }
-            long now = System.currentTimeMillis();
             if (!events.isEmpty()) {
-                quietSince = now;
                 sink.flush();
-            } else if (bookmarks && now - quietSince >= BOOKMARK_AFTER_MILLIS) {
+            }
+            long now = System.currentTimeMillis();
+            if (!progressAsked && now >= nextBookmark - PROGRESS_LEAD_MILLIS) {
+                watch.requestProgress();
+                progressAsked = true;
+            }
+            if (now >= nextBookmark) {
+                // The revision up to which this watch's events are complete, though the last of them may be older:
+                // a quiet watch resumes from it, not from a revision compacted away meanwhile.
                 sink.send(encode(ObjectWatch.Event.BOOKMARK, inView(bookmark(watch.lastRevision()))));
                 sink.flush();
-                quietSince = now;
+                nextBookmark = nextBookmarkTime(now);
+                progressAsked = false;
             }
         }
+    }
+
+    /**
+     * When the next bookmark is due, as the watch cache's nextBookmarkTime: a minute from now, or two seconds before
+     * the deadline if that comes first; none once that moment has passed.
+     */
+    private long nextBookmarkTime(long now) {
+        long next = Math.min(now + BOOKMARK_EVERY_MILLIS, deadlineMillis - BOOKMARK_BEFORE_DEADLINE_MILLIS);
+        return next < now ? Long.MAX_VALUE : next;
     }
 
     /** One event as kube-apiserver's JSON watch encoder writes it: the document and a newline. */

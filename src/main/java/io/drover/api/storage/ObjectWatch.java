@@ -30,8 +30,15 @@ public interface ObjectWatch extends AutoCloseable {
      */
     List<Event> next(long timeoutMillis) throws InterruptedException;
 
-    /** The newest revision this watch has seen, for bookmarks. */
+    /**
+     * The revision up to which the events {@link #next} handed out are complete (the store may have moved on under
+     * other keys since the last of them), for bookmarks.
+     */
     long lastRevision();
+
+    /** Asks the store to confirm this watch's progress soon, so that {@link #lastRevision} catches up. */
+    default void requestProgress() {
+    }
 
     @Override
     void close();

@@ -34,10 +34,16 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
     private static final int BATCH = 256;
     private static final Object END = new Object();
 
+    /** In the queue behind the events it covers: once taken, every event up to {@code revision} is handed out. */
+    private record Progress(long revision) {}
+
     private final ObjectCodec codec;
     private final ListOptions options;
     private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
     private volatile Watch watch;
+    /** Whether a bookmark is due: the store's next progress report goes into the queue. */
+    private volatile boolean progressWanted;
+    /** The revision up to which the events handed out by {@link #next} are complete. */
     private volatile long lastRevision;
     private boolean ended;
     /** The objects that existed when the watch started, not yet sent; null once they all are. */
@@ -69,14 +75,27 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
     public void onEvents(List<WatchEvent> events) {
         for (WatchEvent e : events) {
             Event converted = convert(e);
-            lastRevision = e.revision();
             if (converted != null) {
                 queue.add(converted);
             }
         }
+        queue.add(new Progress(events.get(events.size() - 1).revision()));
         if (queue.size() > MAX_PENDING) {
             queue.add(END);
             watch.close();
+        }
+    }
+
+    /**
+     * Taken only when a bookmark is due ({@link #requestProgress}): the store reports progress on every change it
+     * passes, which would otherwise wake the connection for nothing. It goes into the queue behind the events it
+     * covers, so {@link #lastRevision} never runs ahead of the events handed out.
+     */
+    @Override
+    public void onProgress(long revision) {
+        if (progressWanted) {
+            progressWanted = false;
+            queue.add(new Progress(revision));
         }
     }
 
@@ -138,6 +157,10 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
                 ended = true;
                 break;
             }
+            if (o instanceof Progress progress) {
+                lastRevision = Math.max(lastRevision, progress.revision());
+                continue;
+            }
             events.add((Event) o);
         }
         return events.isEmpty() && ended ? null : events;
@@ -175,6 +198,15 @@ final class StoreObjectWatch implements ObjectWatch, WatchListener {
     @Override
     public long lastRevision() {
         return lastRevision;
+    }
+
+    @Override
+    public void requestProgress() {
+        progressWanted = true;
+        Watch w = watch;
+        if (w != null) {
+            w.requestProgress();
+        }
     }
 
     @Override

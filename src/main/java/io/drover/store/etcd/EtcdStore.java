@@ -228,6 +228,7 @@ public final class EtcdStore implements Store {
                 .withRange(bytes(end == null ? LOWEST_KEY : end))
                 .withRevision(watch.startRevision())
                 .withPrevKV(true)
+                .withProgressNotify(true) // etcd's periodic progress, as kube-apiserver's watches ask for it
                 .build();
         ByteSequence start = bytes(prefix.isEmpty() ? LOWEST_KEY : prefix);
         watch.start(w -> client.getWatchClient().watch(start, option, w));

@@ -43,6 +43,9 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
 
     private record End(StoreException cause) implements Signal {}
 
+    /** An etcd progress notification: every change up to {@code revision} has been sent. */
+    private record Progress(long revision) implements Signal {}
+
     private final String prefix;
     private final long afterRevision;
     private final WatchListener listener;
@@ -80,6 +83,15 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
         }
     }
 
+    /** etcd answers with a progress notification once every event before it has been sent (RequestProgress). */
+    @Override
+    public void requestProgress() {
+        io.etcd.jetcd.Watch.Watcher w = watcher;
+        if (w != null && !ending.get()) {
+            w.requestProgress();
+        }
+    }
+
     @Override
     public void close() {
         end(null);
@@ -98,6 +110,10 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
     @Override
     public void onNext(WatchResponse response) {
         if (ending.get()) {
+            return;
+        }
+        if (response.isProgressNotify()) {
+            signals.add(new Progress(response.getHeader().getRevision()));
             return;
         }
         List<WatchEvent> batch = new ArrayList<>(response.getEvents().size());
@@ -148,6 +164,10 @@ final class EtcdWatch implements Watch, io.etcd.jetcd.Watch.Listener {
                 if (signal instanceof Batch batch) {
                     if (!ending.get()) {
                         deliver(batch.events());
+                    }
+                } else if (signal instanceof Progress progress) {
+                    if (!ending.get() && progress.revision() > afterRevision) {
+                        listener.onProgress(progress.revision());
                     }
                 } else if (signal instanceof End end) {
                     listener.onClose(end.cause());

@@ -36,6 +36,10 @@ final class SqliteWatch implements Watch {
     private final SqliteStore store;
     private final CountDownLatch finished = new CountDownLatch(1);
     private long position;
+    /** The position last told to the listener as progress. */
+    private long reported;
+    /** Whether to tell the progress at the next round (at most a second away) even if nothing was read. */
+    private volatile boolean progressRequested;
     private volatile boolean closed;
 
     SqliteWatch(SqliteStore store, EventRing ring, ReaderPool readers, String prefix, long afterRevision,
@@ -47,6 +51,11 @@ final class SqliteWatch implements Watch {
         this.prefixEnd = Keys.prefixEnd(prefix);
         this.listener = listener;
         this.position = afterRevision;
+    }
+
+    @Override
+    public void requestProgress() {
+        progressRequested = true;
     }
 
     void start() {
@@ -70,6 +79,12 @@ final class SqliteWatch implements Watch {
                 List<WatchEvent> mine = underPrefix(next);
                 if (!mine.isEmpty() && !closed) {
                     listener.onEvents(mine);
+                }
+                if ((position > reported || progressRequested) && !closed) {
+                    // Read up to here, changes under other prefixes included: a bookmark may say so.
+                    progressRequested = false;
+                    reported = position;
+                    listener.onProgress(position);
                 }
                 if (next.isEmpty()) {
                     ring.awaitBeyond(position, prefix, 1, TimeUnit.SECONDS);
