@@ -1,5 +1,6 @@
 package io.drover.agent;
 
+import io.drover.agent.probe.HttpGetHeaders;
 import io.drover.agent.probe.InsecureTls;
 import io.drover.agent.runtime.Runtime;
 import io.drover.agent.runtime.TaskExec;
@@ -7,7 +8,6 @@ import io.drover.agent.runtime.TaskHandle;
 import io.drover.controller.EventRecorder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
-import io.fabric8.kubernetes.api.model.HTTPHeader;
 import io.fabric8.kubernetes.api.model.LifecycleHandler;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
@@ -64,6 +64,8 @@ final class LifecycleHooks {
     private final EventRecorder events;
     private final String podIp;
     private final Clock clock;
+    /** The kubelet's lifecycle User-Agent (httpprobe.NewRequestForHTTPGetAction with "lifecycle"). */
+    static final String LIFECYCLE_USER_AGENT = "kube-lifecycle/1.32";
     private final HttpClient http;
 
     LifecycleHooks(Runtime runtime, HookPorts ports, EventRecorder events, String podIp, Clock clock) {
@@ -72,8 +74,9 @@ final class LifecycleHooks {
         this.events = events;
         this.podIp = podIp;
         this.clock = clock;
-        this.http = HttpClient.newBuilder().sslContext(InsecureTls.context()).followRedirects(HttpClient.Redirect.NORMAL)
-                .connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1 as the kubelet's Go client speaks it to a plain port: no h2c upgrade, which some servers refuse.
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(InsecureTls.context())
+                .followRedirects(HttpClient.Redirect.NORMAL).connectTimeout(Duration.ofSeconds(10)).build();
     }
 
     /**
@@ -222,11 +225,9 @@ final class LifecycleHooks {
         String path = get.getPath() == null ? "" : get.getPath();
         URI uri = URI.create(scheme + "://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port
                 + (path.startsWith("/") ? path : "/" + path));
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout)
-                .header("User-Agent", "kube-lifecycle/drover");
-        for (HTTPHeader header : get.getHttpHeaders() == null ? List.<HTTPHeader>of() : get.getHttpHeaders()) {
-            // A header's value may be absent: an empty one, as the kubelet sends it.
-            request.setHeader(header.getName(), header.getValue() == null ? "" : header.getValue());
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri).GET().timeout(timeout);
+        for (String[] header : HttpGetHeaders.of(get.getHttpHeaders(), LIFECYCLE_USER_AGENT)) {
+            request.setHeader(header[0], header[1]);
         }
         http.send(request.build(), HttpResponse.BodyHandlers.discarding());
     }

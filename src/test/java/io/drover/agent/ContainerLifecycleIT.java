@@ -3,6 +3,7 @@ package io.drover.agent;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpServer;
 import io.drover.agent.runtime.TaskHandle;
 import io.drover.agent.runtime.process.ProcessRuntime;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -220,9 +222,11 @@ class ContainerLifecycleIT {
         // The test's server stands in for the container's endpoint: an explicit hostPort is the
         // host port the named containerPort resolves to.
         AtomicLong hookAt = new AtomicLong();
+        AtomicReference<Headers> hookHeaders = new AtomicReference<>();
         HttpServer server = HttpServer.create(new InetSocketAddress(0), 0);
         server.createContext("/stop", exchange -> {
             hookAt.set(System.currentTimeMillis());
+            hookHeaders.set(exchange.getRequestHeaders());
             exchange.sendResponseHeaders(204, -1);
             exchange.close();
         });
@@ -246,6 +250,10 @@ class ContainerLifecycleIT {
 
             assertThat(hookAt.get()).isPositive();
             assertThat(Long.parseLong(Files.readString(term).strip()) / 1_000_000).isGreaterThanOrEqualTo(hookAt.get());
+            // The kubelet's request (NewRequestForHTTPGetAction with "lifecycle"), plain HTTP/1.1 without an h2c upgrade.
+            assertThat(hookHeaders.get().getFirst("User-Agent")).isEqualTo("kube-lifecycle/1.32");
+            assertThat(hookHeaders.get().getFirst("Accept")).isEqualTo("*/*");
+            assertThat(hookHeaders.get().containsKey("Upgrade")).isFalse();
         } finally {
             server.stop(0);
         }

@@ -64,7 +64,7 @@ final class HttpGetProber {
         } catch (URISyntaxException e) {
             return ProbeResult.error("invalid probe URL: " + e.getMessage());
         }
-        List<String[]> headers = headers(action.getHttpHeaders());
+        List<String[]> headers = HttpGetHeaders.of(action.getHttpHeaders(), USER_AGENT);
         Instant deadline = Instant.now().plus(timeout);
         URI first = url;
         for (int hops = 0; ; hops++) {
@@ -114,34 +114,6 @@ final class HttpGetProber {
         return new URI(scheme + "://" + authority + p);
     }
 
-    /** The request headers: the probe's, then kubelet's User-Agent and Accept unless the probe set them. */
-    private static List<String[]> headers(List<HTTPHeader> probeHeaders) {
-        List<String[]> headers = new ArrayList<>();
-        boolean agent = false;
-        boolean accept = false;
-        if (probeHeaders != null) {
-            for (HTTPHeader h : probeHeaders) {
-                if (h.getName() == null || h.getName().isEmpty()) {
-                    continue;
-                }
-                agent |= h.getName().equalsIgnoreCase("User-Agent");
-                accept |= h.getName().equalsIgnoreCase("Accept");
-                String value = h.getValue() == null ? "" : h.getValue();
-                // An empty Accept or User-Agent removes it, as Go's client does.
-                if (!value.isEmpty() || !(h.getName().equalsIgnoreCase("Accept")
-                        || h.getName().equalsIgnoreCase("User-Agent"))) {
-                    headers.add(new String[] {h.getName(), value});
-                }
-            }
-        }
-        if (!agent) {
-            headers.add(new String[] {"User-Agent", USER_AGENT});
-        }
-        if (!accept) {
-            headers.add(new String[] {"Accept", "*/*"});
-        }
-        return headers;
-    }
 
     private record Response(int status, String location, String body) {}
 
