@@ -35,6 +35,13 @@ final class RecordIndex {
 
         /** The name is outside the zones this index serves: forward it. */
         record NotOurs() implements Answer {}
+
+        /**
+         * The name is an alias (an ExternalName Service) whose CNAME chain ends at {@code target}, a
+         * name outside the zones: the upstream resolvers are to complete it, since stub resolvers
+         * (glibc, musl, Go) do not chase a CNAME that comes without the target's records.
+         */
+        record ExternalAlias(List<Record> chain, Name target) implements Answer {}
     }
 
     private static final Answer NO_DATA = new Answer.NoData();
@@ -75,7 +82,7 @@ final class RecordIndex {
     }
 
     Answer lookup(Name name, int type) {
-        if (zoneOf(name) == null && !records.containsKey(name)) {
+        if (!ours(name)) {
             // Reverse names of cluster IPs are answered here; any other name outside the cluster
             // zone falls through to the upstream resolvers (CoreDNS's "fallthrough in-addr.arpa").
             return NOT_OURS;
@@ -89,15 +96,23 @@ final class RecordIndex {
         if (found == null || found.isEmpty()) {
             // A CNAME answers every type, as for ExternalName services.
             List<Record> cname = byType.get(Type.CNAME);
-            return cname == null ? NO_DATA : new Answer.Records(followed(cname, type));
+            if (cname == null) {
+                return NO_DATA;
+            }
+            List<Record> chain = followed(cname, type);
+            if (type != Type.CNAME && chain.getLast() instanceof CNAMERecord alias && !ours(alias.getTarget())) {
+                return new Answer.ExternalAlias(chain, alias.getTarget());
+            }
+            return new Answer.Records(chain);
         }
         return new Answer.Records(found);
     }
 
     /**
      * A CNAME with the records of its target when the target is a name of the cluster's zones, as
-     * CoreDNS's kubernetes plugin follows an ExternalName that points at another Service (a name
-     * outside the zones is the client's resolver's to follow). Bounded, so a loop ends.
+     * CoreDNS's kubernetes plugin follows an ExternalName that points at another Service (a target
+     * outside the zones is left to the caller, see {@link Answer.ExternalAlias}). Bounded, so a loop
+     * ends.
      */
     private List<Record> followed(List<Record> cname, int type) {
         List<Record> chain = new java.util.ArrayList<>(cname);
@@ -135,6 +150,11 @@ final class RecordIndex {
 
     int size() {
         return records.size();
+    }
+
+    /** Whether this index answers for {@code name}: it is in a zone, or has records of its own (PTR). */
+    private boolean ours(Name name) {
+        return zoneOf(name) != null || records.containsKey(name);
     }
 
     private Name zoneOf(Name name) {

@@ -99,7 +99,9 @@ final class ServiceRecords {
             return;
         }
         if ("ExternalName".equals(spec.getType())) {
-            if (spec.getExternalName() != null && !spec.getExternalName().isBlank()) {
+            // An address is no alias: no name at all, as CoreDNS adds an ExternalName only when it is a host name.
+            if (spec.getExternalName() != null && !spec.getExternalName().isBlank()
+                    && ipLiteral(spec.getExternalName()) == null) {
                 add(new CNAMERecord(serviceName, DClass.IN, ttl, absolute(spec.getExternalName())));
             }
             return;
@@ -209,6 +211,33 @@ final class ServiceRecords {
     private static String dashed(InetAddress address) {
         String text = address.getHostAddress();
         return address.getAddress().length == 4 ? text.replace('.', '-') : text.replace(':', '-');
+    }
+
+    /**
+     * The address {@code text} spells as Go's {@code net.ParseIP} reads it (four decimal fields
+     * without leading zeros, or IPv6 in colon-hex form), which CoreDNS uses to tell an address from a
+     * host name; null otherwise. Never a lookup.
+     */
+    static InetAddress ipLiteral(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        if (text.indexOf(':') < 0) {
+            String[] fields = text.split("\\.", -1);
+            if (fields.length != 4) {
+                return null;
+            }
+            for (String field : fields) {
+                if (field.isEmpty() || field.length() > 3 || (field.length() > 1 && field.charAt(0) == '0')
+                        || !field.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(field) > 255) {
+                    return null;
+                }
+            }
+        } else if (!text.chars().allMatch(c -> c == ':' || c == '.' || (c >= '0' && c <= '9')
+                || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return null;
+        }
+        return parseAddress(text);
     }
 
     /** A literal address, never a host name to look up; null for anything else ("None", ""). */

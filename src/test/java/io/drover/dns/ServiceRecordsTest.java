@@ -89,8 +89,30 @@ class ServiceRecordsTest {
                 .withNewSpec().withType("ExternalName").withExternalName("search.example.com").endSpec().build();
         RecordIndex index = build(List.of(ext), List.of());
 
-        assertThat(((CNAMERecord) records(index, "search.shop.svc.cluster.local.", Type.A).get(0)).getTarget())
+        assertThat(((CNAMERecord) records(index, "search.shop.svc.cluster.local.", Type.CNAME).get(0)).getTarget())
                 .isEqualTo(Name.fromConstantString("search.example.com."));
+    }
+
+    @Test
+    void externalNameOutsideTheZoneLeavesItsTargetToTheUpstreamResolvers() {
+        RecordIndex index = build(List.of(QueryHandlerIT.externalName("ext", "www.example.com")), List.of());
+
+        assertThat(lookup(index, "ext.shop.svc.cluster.local.", Type.A)).isInstanceOfSatisfying(
+                RecordIndex.Answer.ExternalAlias.class,
+                alias -> assertThat(alias.target()).isEqualTo(Name.fromConstantString("www.example.com.")));
+    }
+
+    @Test
+    void externalNameThatIsAnAddressHasNoName() {
+        RecordIndex index = build(List.of(QueryHandlerIT.externalName("ip", "1.2.3.4"),
+                QueryHandlerIT.externalName("v6", "2001:db8::1"),
+                QueryHandlerIT.externalName("dotted", "1.2.3.04")), List.of());
+
+        assertThat(lookup(index, "ip.shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "v6.shop.svc.cluster.local.", Type.AAAA)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        // Not an address as Go reads it (leading zero): a host name, as in CoreDNS.
+        assertThat(lookup(index, "dotted.shop.svc.cluster.local.", Type.CNAME))
+                .isInstanceOf(RecordIndex.Answer.Records.class);
     }
 
     @Test
