@@ -1,10 +1,14 @@
 package io.drover.dns;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
@@ -51,13 +55,35 @@ final class RecordIndex {
     private final List<Name> zones;
     private final Map<Name, Map<Integer, List<Record>>> records;
     private final Set<Name> names;
+    private final Set<Name> podNamespaces;
+    private final long ttl;
     private final SOARecord soa;
 
-    RecordIndex(List<Name> zones, Map<Name, Map<Integer, List<Record>>> records, SOARecord soa) {
+    /**
+     * @param namespaces the cluster's namespaces: {@code <ns>.svc.<zone>} and {@code <ns>.pod.<zone>}
+     *     exist for each (NODATA, as CoreDNS's namespaceExposed), and {@code <a-b-c-d>.<ns>.pod.<zone>}
+     *     answers with the address its label spells
+     * @param ttl the TTL of the pod records made up per query
+     */
+    RecordIndex(List<Name> zones, Map<Name, Map<Integer, List<Record>>> records, Set<String> namespaces, long ttl,
+            SOARecord soa) {
         this.zones = List.copyOf(zones);
         this.records = Map.copyOf(records);
+        this.ttl = ttl;
         this.soa = soa;
         Set<Name> all = new HashSet<>();
+        Set<Name> pods = new HashSet<>();
+        for (Name zone : zones) {
+            all.add(child("pod", zone));
+            all.add(child("svc", zone));
+            for (String namespace : namespaces) {
+                all.add(child(namespace + ".svc", zone));
+                Name podNamespace = child(namespace + ".pod", zone);
+                all.add(podNamespace);
+                pods.add(podNamespace);
+            }
+        }
+        this.podNamespaces = Set.copyOf(pods);
         for (Name name : records.keySet()) {
             // Every ancestor of a record's name inside its zone exists (an "empty non-terminal").
             Name zone = zoneOf(name);
@@ -78,7 +104,7 @@ final class RecordIndex {
     }
 
     static RecordIndex empty(List<Name> zones, SOARecord soa) {
-        return new RecordIndex(zones, new HashMap<>(), soa);
+        return new RecordIndex(zones, new HashMap<>(), Set.of(), soa.getMinimum(), soa);
     }
 
     Answer lookup(Name name, int type) {
@@ -86,6 +112,10 @@ final class RecordIndex {
             // Reverse names of cluster IPs are answered here; any other name outside the cluster
             // zone falls through to the upstream resolvers (CoreDNS's "fallthrough in-addr.arpa").
             return NOT_OURS;
+        }
+        Answer pod = podAddress(name, type);
+        if (pod != null) {
+            return pod;
         }
         if (!names.contains(name)) {
             return NX_DOMAIN;
@@ -138,6 +168,31 @@ final class RecordIndex {
         return chain;
     }
 
+    /**
+     * The answer for {@code <a-b-c-d>.<ns>.pod.<zone>} of an existing namespace, as CoreDNS's
+     * {@code pods insecure} (the kubeadm and k3s Corefile; DNS specification 2.6): the address the
+     * first label spells with dashes, {@code a--b} for IPv6 {@code a::b}, unchecked against the pods;
+     * NXDOMAIN when it spells none. Null for every other name.
+     */
+    private Answer podAddress(Name name, int type) {
+        Name zone = zoneOf(name);
+        if (zone == null || name.labels() != zone.labels() + 3 || !podNamespaces.contains(parent(name))) {
+            return null;
+        }
+        String label = name.getLabelString(0);
+        boolean v4 = label.chars().filter(c -> c == '-').count() == 3 && !label.contains("--");
+        InetAddress address = ServiceRecords.ipLiteral(v4 ? label.replace('-', '.') : label.replace('-', ':'));
+        if (address == null) {
+            return NX_DOMAIN;
+        }
+        boolean isV4 = address instanceof Inet4Address;
+        if (type == Type.ANY || type == (isV4 ? Type.A : Type.AAAA)) {
+            return new Answer.Records(List.of(isV4 ? new ARecord(name, DClass.IN, ttl, address)
+                    : new AAAARecord(name, DClass.IN, ttl, address)));
+        }
+        return NO_DATA;
+    }
+
     /** The SOA of the zone {@code name} falls in, with the owner renamed to that zone. */
     SOARecord soaFor(Name name) {
         Name zone = zoneOf(name);
@@ -164,6 +219,14 @@ final class RecordIndex {
             }
         }
         return null;
+    }
+
+    private static Name child(String relative, Name origin) {
+        try {
+            return Name.fromString(relative, origin);
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalArgumentException("not a DNS name: " + relative, e);
+        }
     }
 
     private static Name parent(Name name) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -37,6 +38,7 @@ import org.xbill.DNS.TextParseException;
  *       {@code <hostname>.<svc>.<ns>.svc.<zone>} (the endpoint's hostname, else its address with
  *       dashes, as CoreDNS), SRV per named port per ready endpoint pointing at that name;
  *   <li>ExternalName services: CNAME to the external name;
+ *   <li>pods: {@code <a-b-c-d>.<ns>.pod.<zone>} in every namespace (made up per query by the index);
  *   <li>{@code dns-version.<zone>} TXT "1.1.0".
  * </ul>
  * Every record has the same TTL (5 s by default, as CoreDNS's kubernetes plugin).
@@ -55,9 +57,12 @@ final class ServiceRecords {
         this.ttl = ttl;
     }
 
-    /** The index for these objects; {@code serial} goes into the zone's SOA (a revision of the data). */
-    static RecordIndex build(Name zone, long ttl, long serial, Collection<Service> services,
-            Collection<EndpointSlice> slices) {
+    /**
+     * The index for these objects; {@code serial} goes into the zone's SOA (a revision of the data).
+     * {@code namespaces} (names) exist in the zone with or without Services, and hold the pod names.
+     */
+    static RecordIndex build(Name zone, long ttl, long serial, Collection<String> namespaces,
+            Collection<Service> services, Collection<EndpointSlice> slices) {
         ServiceRecords builder = new ServiceRecords(zone, ttl);
         Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
         for (EndpointSlice slice : slices) {
@@ -78,7 +83,7 @@ final class ServiceRecords {
             }
         }
         builder.add(new TXTRecord(builder.name("dns-version"), DClass.IN, ttl, SCHEMA_VERSION));
-        return new RecordIndex(List.of(zone), builder.records, soa(zone, ttl, serial));
+        return new RecordIndex(List.of(zone), builder.records, Set.copyOf(namespaces), ttl, soa(zone, ttl, serial));
     }
 
     /** The zone's SOA, with CoreDNS's timers; its minimum (the negative-caching TTL) is the record TTL. */

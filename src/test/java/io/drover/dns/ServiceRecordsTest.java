@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Name;
@@ -133,6 +134,41 @@ class ServiceRecordsTest {
     }
 
     @Test
+    void podNamesOfExistingNamespacesAnswerWithTheAddressTheirLabelSpells() {
+        RecordIndex index = build(List.of(), List.of());
+
+        assertThat(records(index, "10-1-2-3.shop.pod.cluster.local.", Type.A)).singleElement().satisfies(r -> {
+            assertThat(((ARecord) r).getAddress().getHostAddress()).isEqualTo("10.1.2.3");
+            assertThat(r.getTTL()).isEqualTo(5);
+            assertThat(r.getName()).isEqualTo(Name.fromConstantString("10-1-2-3.shop.pod.cluster.local."));
+        });
+        assertThat(records(index, "fd00--1.empty.pod.cluster.local.", Type.AAAA)).singleElement()
+                .satisfies(r -> assertThat(((AAAARecord) r).getAddress().getHostAddress()).isEqualTo("fd00:0:0:0:0:0:0:1"));
+        assertThat(lookup(index, "10-1-2-3.shop.pod.cluster.local.", Type.AAAA))
+                .isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "fd00--1.empty.pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "10-1-2-300.shop.pod.cluster.local.", Type.A))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "web.shop.pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "10-1-2-3.other.pod.cluster.local.", Type.A))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "x.10-1-2-3.shop.pod.cluster.local.", Type.A))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "shop.pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "other.pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+    }
+
+    @Test
+    void namespaceWithoutServicesIsNoDataAndUnknownNamespaceNxDomain() {
+        RecordIndex index = build(List.of(), List.of());
+
+        assertThat(lookup(index, "empty.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "other.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "web.empty.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+    }
+
+    @Test
     void serviceWithoutClusterIpYetExistsWithoutAddresses() {
         RecordIndex index = build(List.of(service("new", "shop", null, "http", "TCP", 80)), List.of());
 
@@ -148,7 +184,7 @@ class ServiceRecordsTest {
     }
 
     private static RecordIndex build(List<Service> services, List<EndpointSlice> slices) {
-        return ServiceRecords.build(ZONE, 5, 1, services, slices);
+        return ServiceRecords.build(ZONE, 5, 1, List.of("shop", "empty"), services, slices);
     }
 
     private static RecordIndex.Answer lookup(RecordIndex index, String name, int type) {
