@@ -139,8 +139,8 @@ final class ServiceRecords {
         }
     }
 
+    /** Without a ready endpoint the name does not exist (NXDOMAIN, DNS specification 2.4.1, as CoreDNS). */
     private void addHeadless(Name serviceName, List<EndpointSlice> slices, boolean publishNotReady) {
-        records.computeIfAbsent(serviceName, k -> new LinkedHashMap<>());
         for (EndpointSlice slice : slices) {
             if ("FQDN".equals(slice.getAddressType()) || slice.getEndpoints() == null) {
                 continue;

@@ -169,6 +169,25 @@ class ServiceRecordsTest {
     }
 
     @Test
+    void headlessServiceWithoutReadyEndpointsIsNxDomain() {
+        Service db = service("db", "shop", "None", "pg", "TCP", 5432);
+        EndpointSlice notReady = new EndpointSliceBuilder()
+                .withNewMetadata().withName("db-abc").withNamespace("shop")
+                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, "db")).endMetadata()
+                .withAddressType("IPv4")
+                .addNewEndpoint().withAddresses("10.0.0.3").withNewConditions().withReady(false).endConditions()
+                .endEndpoint()
+                .addNewPort().withName("pg").withProtocol("TCP").withPort(25432).endPort()
+                .build();
+        RecordIndex index = build(List.of(db, service("bare", "shop", "None", "pg", "TCP", 5432)), List.of(notReady));
+
+        assertThat(lookup(index, "db.shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "_pg._tcp.db.shop.svc.cluster.local.", Type.SRV))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "bare.shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+    }
+
+    @Test
     void serviceWithoutClusterIpYetExistsWithoutAddresses() {
         RecordIndex index = build(List.of(service("new", "shop", null, "http", "TCP", 80)), List.of());
 
