@@ -51,9 +51,14 @@ final class QueryHandler {
         }
     }
 
-    /** The wire form of the response to {@code query}, cut to what the client can take. */
+    /**
+     * The wire form of the response to {@code query}, addresses in random order ({@link LoadBalance};
+     * before the cut, so that a truncated answer holds different addresses each time), cut to what
+     * the client can take.
+     */
     byte[] answer(Message query, boolean tcp) {
         Message response = respond(query);
+        LoadBalance.shuffle(response);
         OPTRecord opt = query.getOPT();
         int limit = tcp ? TCP_MAX : opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), EDNS_PAYLOAD));
         if (opt != null && response.getOPT() == null) {
