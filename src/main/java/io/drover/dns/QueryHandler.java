@@ -85,8 +85,10 @@ final class QueryHandler {
         Message response = reply(query);
         response.getHeader().setFlag(Flags.AA);
         switch (answer) {
-            case RecordIndex.Answer.Records records -> records.records()
-                    .forEach(r -> response.addRecord(r, Section.ANSWER));
+            case RecordIndex.Answer.Records records -> {
+                records.records().forEach(r -> response.addRecord(r, Section.ANSWER));
+                current.additional(records.records()).forEach(r -> response.addRecord(r, Section.ADDITIONAL));
+            }
             case RecordIndex.Answer.ExternalAlias alias -> {
                 alias.chain().forEach(r -> response.addRecord(r, Section.ANSWER));
                 // When upstream fails the CNAME alone is still the right answer, as before.

@@ -2,6 +2,7 @@ package io.drover.dns;
 
 import java.net.Inet4Address;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -14,6 +15,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -145,7 +147,7 @@ final class RecordIndex {
      * ends.
      */
     private List<Record> followed(List<Record> cname, int type) {
-        List<Record> chain = new java.util.ArrayList<>(cname);
+        List<Record> chain = new ArrayList<>(cname);
         Record last = cname.getFirst();
         for (int hops = 0; hops < MAX_CNAME_HOPS && last instanceof CNAMERecord alias; hops++) {
             Name target = alias.getTarget();
@@ -191,6 +193,26 @@ final class RecordIndex {
                     : new AAAARecord(name, DClass.IN, ttl, address)));
         }
         return NO_DATA;
+    }
+
+    /**
+     * The address records of the targets of the SRV records in {@code answer}, for the Additional
+     * section, as CoreDNS's SRV lookup adds them, so a client needs no second query.
+     */
+    List<Record> additional(List<Record> answer) {
+        Set<Name> targets = new java.util.LinkedHashSet<>();
+        for (Record record : answer) {
+            if (record instanceof SRVRecord srv) {
+                targets.add(srv.getTarget());
+            }
+        }
+        List<Record> addresses = new ArrayList<>();
+        for (Name target : targets) {
+            Map<Integer, List<Record>> byType = records.getOrDefault(target, Map.of());
+            addresses.addAll(byType.getOrDefault(Type.A, List.of()));
+            addresses.addAll(byType.getOrDefault(Type.AAAA, List.of()));
+        }
+        return addresses;
     }
 
     /** The SOA of the zone {@code name} falls in, with the owner renamed to that zone. */

@@ -26,6 +26,7 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * Builds the cluster zone from Services and EndpointSlices, record for record as the Kubernetes
@@ -83,6 +84,7 @@ final class ServiceRecords {
             }
         }
         builder.add(new TXTRecord(builder.name("dns-version"), DClass.IN, ttl, SCHEMA_VERSION));
+        builder.splitSrvWeights();
         return new RecordIndex(List.of(zone), builder.records, Set.copyOf(namespaces), ttl, soa(zone, ttl, serial));
     }
 
@@ -170,6 +172,25 @@ final class ServiceRecords {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The records of one SRV name share a weight of 100, as CoreDNS splits it among the records of
+     * one priority (all are priority 0): 100 / n, rounded down, at least 1.
+     */
+    private void splitSrvWeights() {
+        for (Map<Integer, List<Record>> byType : records.values()) {
+            List<Record> srvs = byType.get(Type.SRV);
+            if (srvs == null || srvs.size() < 2) {
+                continue;
+            }
+            int weight = Math.max(1, 100 / srvs.size());
+            srvs.replaceAll(r -> {
+                SRVRecord srv = (SRVRecord) r;
+                return new SRVRecord(srv.getName(), srv.getDClass(), srv.getTTL(), srv.getPriority(), weight,
+                        srv.getPort(), srv.getTarget());
+            });
         }
     }
 
