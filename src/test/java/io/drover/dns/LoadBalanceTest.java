@@ -3,11 +3,9 @@ package io.drover.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
@@ -25,10 +23,7 @@ class LoadBalanceTest {
 
     @Test
     void headlessAnswersComeInEveryOrder() throws Exception {
-        EndpointSlice slice = new EndpointSliceBuilder()
-                .withNewMetadata().withName("db-abc").withNamespace("shop")
-                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, "db")).endMetadata()
-                .withAddressType("IPv4")
+        EndpointSlice slice = ServiceRecordsTest.slice("db")
                 .addNewEndpoint().withAddresses("10.0.0.1").endEndpoint()
                 .addNewEndpoint().withAddresses("10.0.0.2").endEndpoint()
                 .addNewEndpoint().withAddresses("10.0.0.3").endEndpoint()

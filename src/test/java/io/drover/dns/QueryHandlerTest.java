@@ -3,10 +3,8 @@ package io.drover.dns;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.Message;
@@ -22,10 +20,7 @@ class QueryHandlerTest {
 
     @Test
     void srvAnswersCarryTheirTargetsAddressesAndShareTheWeight() {
-        EndpointSlice slice = new EndpointSliceBuilder()
-                .withNewMetadata().withName("db-abc").withNamespace("shop")
-                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, "db")).endMetadata()
-                .withAddressType("IPv4")
+        EndpointSlice slice = ServiceRecordsTest.slice("db")
                 .addNewEndpoint().withAddresses("10.0.0.1").withHostname("db-0").endEndpoint()
                 .addNewEndpoint().withAddresses("10.0.0.2").withHostname("db-1").endEndpoint()
                 .addNewEndpoint().withAddresses("10.0.0.3").withHostname("db-2").endEndpoint()

@@ -58,10 +58,7 @@ class ServiceRecordsTest {
     @Test
     void headlessServiceAnswersWithReadyEndpointsAndTheirHostnames() {
         Service db = service("db", "shop", "None", "pg", "TCP", 5432);
-        EndpointSlice slice = new EndpointSliceBuilder()
-                .withNewMetadata().withName("db-abc").withNamespace("shop")
-                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, "db")).endMetadata()
-                .withAddressType("IPv4")
+        EndpointSlice slice = slice("db")
                 .addNewEndpoint().withAddresses("10.0.0.1").withHostname("db-0").endEndpoint()
                 .addNewEndpoint().withAddresses("10.0.0.2").withNewConditions().withReady(true).endConditions()
                 .endEndpoint()
@@ -171,10 +168,7 @@ class ServiceRecordsTest {
     @Test
     void headlessServiceWithoutReadyEndpointsIsNxDomain() {
         Service db = service("db", "shop", "None", "pg", "TCP", 5432);
-        EndpointSlice notReady = new EndpointSliceBuilder()
-                .withNewMetadata().withName("db-abc").withNamespace("shop")
-                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, "db")).endMetadata()
-                .withAddressType("IPv4")
+        EndpointSlice notReady = slice("db")
                 .addNewEndpoint().withAddresses("10.0.0.3").withNewConditions().withReady(false).endConditions()
                 .endEndpoint()
                 .addNewPort().withName("pg").withProtocol("TCP").withPort(25432).endPort()
@@ -200,6 +194,14 @@ class ServiceRecordsTest {
                 .withNewSpec().withType("ClusterIP").withClusterIP(clusterIp)
                 .addNewPort().withName(portName).withProtocol(protocol).withPort(port).endPort()
                 .endSpec().build();
+    }
+
+    /** An IPv4 EndpointSlice of Service {@code service} in namespace shop, endpoints and ports to add. */
+    static EndpointSliceBuilder slice(String service) {
+        return new EndpointSliceBuilder()
+                .withNewMetadata().withName(service + "-abc").withNamespace("shop")
+                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, service)).endMetadata()
+                .withAddressType("IPv4");
     }
 
     private static RecordIndex build(List<Service> services, List<EndpointSlice> slices) {
