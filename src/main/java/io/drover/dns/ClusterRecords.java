@@ -2,6 +2,7 @@ package io.drover.dns;
 
 import io.drover.controller.Informers;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -20,7 +21,7 @@ import org.xbill.DNS.Name;
 
 /**
  * The cluster zone kept current from the API, as CoreDNS's kubernetes plugin: informers on all
- * Services and EndpointSlices, and after any change the whole {@link RecordIndex} is rebuilt on one
+ * Services, EndpointSlices and Namespaces, and after any change the whole {@link RecordIndex} is rebuilt on one
  * thread and swapped in. Changes that arrive while a rebuild runs are folded into one more rebuild,
  * so a burst of events costs two builds, and queries never wait for one.
  */
@@ -36,6 +37,7 @@ final class ClusterRecords implements AutoCloseable {
     private long serial = Instant.now().getEpochSecond();
     private SharedIndexInformer<Service> services;
     private SharedIndexInformer<EndpointSlice> slices;
+    private SharedIndexInformer<Namespace> namespaces;
 
     private ClusterRecords(Name zone, long ttl) {
         this.zone = zone;
@@ -68,6 +70,8 @@ final class ClusterRecords implements AutoCloseable {
             records.slices = Informers.keepWatching(
                     client.discovery().v1().endpointSlices().inAnyNamespace().runnableInformer(0));
             records.slices.addEventHandler(handler(onChange)).run();
+            records.namespaces = Informers.keepWatching(client.namespaces().runnableInformer(0));
+            records.namespaces.addEventHandler(handler(onChange)).run();
             records.rebuild();
             return records;
         } catch (RuntimeException e) {
@@ -100,11 +104,13 @@ final class ClusterRecords implements AutoCloseable {
     }
 
     private synchronized void rebuild() {
-        if (services == null || slices == null) {
+        if (services == null || slices == null || namespaces == null) {
             return; // an event while the informers are still starting: start() rebuilds after
         }
         try {
-            RecordIndex index = ServiceRecords.build(zone, ttl, ++serial, services.getStore().list(),
+            List<String> namespaceNames = namespaces.getStore().list().stream().map(n -> n.getMetadata().getName())
+                    .toList();
+            RecordIndex index = ServiceRecords.build(zone, ttl, ++serial, namespaceNames, services.getStore().list(),
                     slices.getStore().list());
             current.set(index);
             log.debug("DNS index rebuilt: {} names", index.size());
@@ -120,6 +126,9 @@ final class ClusterRecords implements AutoCloseable {
         }
         if (slices != null) {
             slices.close();
+        }
+        if (namespaces != null) {
+            namespaces.close();
         }
         rebuilder.shutdownNow();
     }

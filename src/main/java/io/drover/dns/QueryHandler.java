@@ -12,7 +12,8 @@ import org.xbill.DNS.Section;
 
 /**
  * Turns one query into one response: cluster names from the current {@link RecordIndex}
- * (authoritative), everything else through the {@link Forwarder}. Encoding limits the answer to
+ * (authoritative; an ExternalName alias completed with its target's upstream records), everything
+ * else through the {@link Forwarder}. Encoding limits the answer to
  * what the client can take (512 bytes over UDP, its EDNS buffer size, 65535 over TCP); dnsjava
  * sets the TC bit when it has to drop records, and the client retries over TCP.
  */
@@ -32,8 +33,11 @@ final class QueryHandler {
     /** Whether answering needs the upstream resolvers (slow: the caller should not block its loop on it). */
     boolean needsForwarding(Message query) {
         Record question = query.getQuestion();
-        return question != null && query.getHeader().getOpcode() == Opcode.QUERY
-                && index.get().lookup(question.getName(), question.getType()) instanceof RecordIndex.Answer.NotOurs;
+        if (question == null || query.getHeader().getOpcode() != Opcode.QUERY) {
+            return false;
+        }
+        RecordIndex.Answer answer = index.get().lookup(question.getName(), question.getType());
+        return answer instanceof RecordIndex.Answer.NotOurs || answer instanceof RecordIndex.Answer.ExternalAlias;
     }
 
     /** The query in {@code wire}; null when it is not a DNS query worth answering. */
@@ -47,9 +51,14 @@ final class QueryHandler {
         }
     }
 
-    /** The wire form of the response to {@code query}, cut to what the client can take. */
+    /**
+     * The wire form of the response to {@code query}, addresses in random order ({@link LoadBalance};
+     * before the cut, so that a truncated answer holds different addresses each time), cut to what
+     * the client can take.
+     */
     byte[] answer(Message query, boolean tcp) {
         Message response = respond(query);
+        LoadBalance.shuffle(response);
         OPTRecord opt = query.getOPT();
         int limit = tcp ? TCP_MAX : opt == null ? 512 : Math.max(512, Math.min(opt.getPayloadSize(), EDNS_PAYLOAD));
         if (opt != null && response.getOPT() == null) {
@@ -76,8 +85,16 @@ final class QueryHandler {
         Message response = reply(query);
         response.getHeader().setFlag(Flags.AA);
         switch (answer) {
-            case RecordIndex.Answer.Records records -> records.records()
-                    .forEach(r -> response.addRecord(r, Section.ANSWER));
+            case RecordIndex.Answer.Records records -> {
+                records.records().forEach(r -> response.addRecord(r, Section.ANSWER));
+                current.additional(records.records()).forEach(r -> response.addRecord(r, Section.ADDITIONAL));
+            }
+            case RecordIndex.Answer.ExternalAlias alias -> {
+                alias.chain().forEach(r -> response.addRecord(r, Section.ANSWER));
+                // When upstream fails the CNAME alone is still the right answer, as before.
+                forwarder.resolve(alias.target(), question.getType())
+                        .forEach(r -> response.addRecord(r, Section.ANSWER));
+            }
             case RecordIndex.Answer.NoData noData -> response.addRecord(current.soaFor(name), Section.AUTHORITY);
             case RecordIndex.Answer.NxDomain nx -> {
                 response.getHeader().setRcode(Rcode.NXDOMAIN);

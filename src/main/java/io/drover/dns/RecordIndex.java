@@ -1,15 +1,21 @@
 package io.drover.dns;
 
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
+import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Type;
 
 /**
@@ -35,6 +41,13 @@ final class RecordIndex {
 
         /** The name is outside the zones this index serves: forward it. */
         record NotOurs() implements Answer {}
+
+        /**
+         * The name is an alias (an ExternalName Service) whose CNAME chain ends at {@code target}, a
+         * name outside the zones: the upstream resolvers are to complete it, since stub resolvers
+         * (glibc, musl, Go) do not chase a CNAME that comes without the target's records.
+         */
+        record ExternalAlias(List<Record> chain, Name target) implements Answer {}
     }
 
     private static final Answer NO_DATA = new Answer.NoData();
@@ -44,13 +57,35 @@ final class RecordIndex {
     private final List<Name> zones;
     private final Map<Name, Map<Integer, List<Record>>> records;
     private final Set<Name> names;
+    private final Set<Name> podNamespaces;
+    private final long ttl;
     private final SOARecord soa;
 
-    RecordIndex(List<Name> zones, Map<Name, Map<Integer, List<Record>>> records, SOARecord soa) {
+    /**
+     * @param namespaces the cluster's namespaces: {@code <ns>.svc.<zone>} and {@code <ns>.pod.<zone>}
+     *     exist for each (NODATA, as CoreDNS's namespaceExposed), and {@code <a-b-c-d>.<ns>.pod.<zone>}
+     *     answers with the address its label spells
+     * @param ttl the TTL of the pod records made up per query
+     */
+    RecordIndex(List<Name> zones, Map<Name, Map<Integer, List<Record>>> records, Set<String> namespaces, long ttl,
+            SOARecord soa) {
         this.zones = List.copyOf(zones);
         this.records = Map.copyOf(records);
+        this.ttl = ttl;
         this.soa = soa;
         Set<Name> all = new HashSet<>();
+        Set<Name> pods = new HashSet<>();
+        for (Name zone : zones) {
+            all.add(child("pod", zone));
+            all.add(child("svc", zone));
+            for (String namespace : namespaces) {
+                all.add(child(namespace + ".svc", zone));
+                Name podNamespace = child(namespace + ".pod", zone);
+                all.add(podNamespace);
+                pods.add(podNamespace);
+            }
+        }
+        this.podNamespaces = Set.copyOf(pods);
         for (Name name : records.keySet()) {
             // Every ancestor of a record's name inside its zone exists (an "empty non-terminal").
             Name zone = zoneOf(name);
@@ -71,14 +106,18 @@ final class RecordIndex {
     }
 
     static RecordIndex empty(List<Name> zones, SOARecord soa) {
-        return new RecordIndex(zones, new HashMap<>(), soa);
+        return new RecordIndex(zones, new HashMap<>(), Set.of(), soa.getMinimum(), soa);
     }
 
     Answer lookup(Name name, int type) {
-        if (zoneOf(name) == null && !records.containsKey(name)) {
+        if (!ours(name)) {
             // Reverse names of cluster IPs are answered here; any other name outside the cluster
             // zone falls through to the upstream resolvers (CoreDNS's "fallthrough in-addr.arpa").
             return NOT_OURS;
+        }
+        Answer pod = podAddress(name, type);
+        if (pod != null) {
+            return pod;
         }
         if (!names.contains(name)) {
             return NX_DOMAIN;
@@ -89,18 +128,26 @@ final class RecordIndex {
         if (found == null || found.isEmpty()) {
             // A CNAME answers every type, as for ExternalName services.
             List<Record> cname = byType.get(Type.CNAME);
-            return cname == null ? NO_DATA : new Answer.Records(followed(cname, type));
+            if (cname == null) {
+                return NO_DATA;
+            }
+            List<Record> chain = followed(cname, type);
+            if (type != Type.CNAME && chain.getLast() instanceof CNAMERecord alias && !ours(alias.getTarget())) {
+                return new Answer.ExternalAlias(chain, alias.getTarget());
+            }
+            return new Answer.Records(chain);
         }
         return new Answer.Records(found);
     }
 
     /**
      * A CNAME with the records of its target when the target is a name of the cluster's zones, as
-     * CoreDNS's kubernetes plugin follows an ExternalName that points at another Service (a name
-     * outside the zones is the client's resolver's to follow). Bounded, so a loop ends.
+     * CoreDNS's kubernetes plugin follows an ExternalName that points at another Service (a target
+     * outside the zones is left to the caller, see {@link Answer.ExternalAlias}). Bounded, so a loop
+     * ends.
      */
     private List<Record> followed(List<Record> cname, int type) {
-        List<Record> chain = new java.util.ArrayList<>(cname);
+        List<Record> chain = new ArrayList<>(cname);
         Record last = cname.getFirst();
         for (int hops = 0; hops < MAX_CNAME_HOPS && last instanceof CNAMERecord alias; hops++) {
             Name target = alias.getTarget();
@@ -123,6 +170,51 @@ final class RecordIndex {
         return chain;
     }
 
+    /**
+     * The answer for {@code <a-b-c-d>.<ns>.pod.<zone>} of an existing namespace, as CoreDNS's
+     * {@code pods insecure} (the kubeadm and k3s Corefile; DNS specification 2.6): the address the
+     * first label spells with dashes, {@code a--b} for IPv6 {@code a::b}, unchecked against the pods;
+     * NXDOMAIN when it spells none. Null for every other name.
+     */
+    private Answer podAddress(Name name, int type) {
+        Name zone = zoneOf(name);
+        if (zone == null || name.labels() != zone.labels() + 3 || !podNamespaces.contains(parent(name))) {
+            return null;
+        }
+        String label = name.getLabelString(0);
+        boolean v4 = label.chars().filter(c -> c == '-').count() == 3 && !label.contains("--");
+        InetAddress address = ServiceRecords.ipLiteral(v4 ? label.replace('-', '.') : label.replace('-', ':'));
+        if (address == null) {
+            return NX_DOMAIN;
+        }
+        boolean isV4 = address instanceof Inet4Address;
+        if (type == Type.ANY || type == (isV4 ? Type.A : Type.AAAA)) {
+            return new Answer.Records(List.of(isV4 ? new ARecord(name, DClass.IN, ttl, address)
+                    : new AAAARecord(name, DClass.IN, ttl, address)));
+        }
+        return NO_DATA;
+    }
+
+    /**
+     * The address records of the targets of the SRV records in {@code answer}, for the Additional
+     * section, as CoreDNS's SRV lookup adds them, so a client needs no second query.
+     */
+    List<Record> additional(List<Record> answer) {
+        Set<Name> targets = new java.util.LinkedHashSet<>();
+        for (Record record : answer) {
+            if (record instanceof SRVRecord srv) {
+                targets.add(srv.getTarget());
+            }
+        }
+        List<Record> addresses = new ArrayList<>();
+        for (Name target : targets) {
+            Map<Integer, List<Record>> byType = records.getOrDefault(target, Map.of());
+            addresses.addAll(byType.getOrDefault(Type.A, List.of()));
+            addresses.addAll(byType.getOrDefault(Type.AAAA, List.of()));
+        }
+        return addresses;
+    }
+
     /** The SOA of the zone {@code name} falls in, with the owner renamed to that zone. */
     SOARecord soaFor(Name name) {
         Name zone = zoneOf(name);
@@ -137,6 +229,11 @@ final class RecordIndex {
         return records.size();
     }
 
+    /** Whether this index answers for {@code name}: it is in a zone, or has records of its own (PTR). */
+    private boolean ours(Name name) {
+        return zoneOf(name) != null || records.containsKey(name);
+    }
+
     private Name zoneOf(Name name) {
         for (Name zone : zones) {
             if (name.subdomain(zone)) {
@@ -144,6 +241,14 @@ final class RecordIndex {
             }
         }
         return null;
+    }
+
+    private static Name child(String relative, Name origin) {
+        try {
+            return Name.fromString(relative, origin);
+        } catch (org.xbill.DNS.TextParseException e) {
+            throw new IllegalArgumentException("not a DNS name: " + relative, e);
+        }
     }
 
     private static Name parent(Name name) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
@@ -25,6 +26,7 @@ import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
+import org.xbill.DNS.Type;
 
 /**
  * Builds the cluster zone from Services and EndpointSlices, record for record as the Kubernetes
@@ -37,6 +39,7 @@ import org.xbill.DNS.TextParseException;
  *       {@code <hostname>.<svc>.<ns>.svc.<zone>} (the endpoint's hostname, else its address with
  *       dashes, as CoreDNS), SRV per named port per ready endpoint pointing at that name;
  *   <li>ExternalName services: CNAME to the external name;
+ *   <li>pods: {@code <a-b-c-d>.<ns>.pod.<zone>} in every namespace (made up per query by the index);
  *   <li>{@code dns-version.<zone>} TXT "1.1.0".
  * </ul>
  * Every record has the same TTL (5 s by default, as CoreDNS's kubernetes plugin).
@@ -55,9 +58,12 @@ final class ServiceRecords {
         this.ttl = ttl;
     }
 
-    /** The index for these objects; {@code serial} goes into the zone's SOA (a revision of the data). */
-    static RecordIndex build(Name zone, long ttl, long serial, Collection<Service> services,
-            Collection<EndpointSlice> slices) {
+    /**
+     * The index for these objects; {@code serial} goes into the zone's SOA (a revision of the data).
+     * {@code namespaces} (names) exist in the zone with or without Services, and hold the pod names.
+     */
+    static RecordIndex build(Name zone, long ttl, long serial, Collection<String> namespaces,
+            Collection<Service> services, Collection<EndpointSlice> slices) {
         ServiceRecords builder = new ServiceRecords(zone, ttl);
         Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
         for (EndpointSlice slice : slices) {
@@ -78,7 +84,8 @@ final class ServiceRecords {
             }
         }
         builder.add(new TXTRecord(builder.name("dns-version"), DClass.IN, ttl, SCHEMA_VERSION));
-        return new RecordIndex(List.of(zone), builder.records, soa(zone, ttl, serial));
+        builder.splitSrvWeights();
+        return new RecordIndex(List.of(zone), builder.records, Set.copyOf(namespaces), ttl, soa(zone, ttl, serial));
     }
 
     /** The zone's SOA, with CoreDNS's timers; its minimum (the negative-caching TTL) is the record TTL. */
@@ -99,7 +106,9 @@ final class ServiceRecords {
             return;
         }
         if ("ExternalName".equals(spec.getType())) {
-            if (spec.getExternalName() != null && !spec.getExternalName().isBlank()) {
+            // An address is no alias: no name at all, as CoreDNS adds an ExternalName only when it is a host name.
+            if (spec.getExternalName() != null && !spec.getExternalName().isBlank()
+                    && ipLiteral(spec.getExternalName()) == null) {
                 add(new CNAMERecord(serviceName, DClass.IN, ttl, absolute(spec.getExternalName())));
             }
             return;
@@ -132,8 +141,8 @@ final class ServiceRecords {
         }
     }
 
+    /** Without a ready endpoint the name does not exist (NXDOMAIN, DNS specification 2.4.1, as CoreDNS). */
     private void addHeadless(Name serviceName, List<EndpointSlice> slices, boolean publishNotReady) {
-        records.computeIfAbsent(serviceName, k -> new LinkedHashMap<>());
         for (EndpointSlice slice : slices) {
             if ("FQDN".equals(slice.getAddressType()) || slice.getEndpoints() == null) {
                 continue;
@@ -163,6 +172,25 @@ final class ServiceRecords {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The records of one SRV name share a weight of 100, as CoreDNS splits it among the records of
+     * one priority (all are priority 0): 100 / n, rounded down, at least 1.
+     */
+    private void splitSrvWeights() {
+        for (Map<Integer, List<Record>> byType : records.values()) {
+            List<Record> srvs = byType.get(Type.SRV);
+            if (srvs == null || srvs.size() < 2) {
+                continue;
+            }
+            int weight = Math.max(1, 100 / srvs.size());
+            srvs.replaceAll(r -> {
+                SRVRecord srv = (SRVRecord) r;
+                return new SRVRecord(srv.getName(), srv.getDClass(), srv.getTTL(), srv.getPriority(), weight,
+                        srv.getPort(), srv.getTarget());
+            });
         }
     }
 
@@ -209,6 +237,33 @@ final class ServiceRecords {
     private static String dashed(InetAddress address) {
         String text = address.getHostAddress();
         return address.getAddress().length == 4 ? text.replace('.', '-') : text.replace(':', '-');
+    }
+
+    /**
+     * The address {@code text} spells as Go's {@code net.ParseIP} reads it (four decimal fields
+     * without leading zeros, or IPv6 in colon-hex form), which CoreDNS uses to tell an address from a
+     * host name; null otherwise. Never a lookup.
+     */
+    static InetAddress ipLiteral(String text) {
+        if (text == null || text.isEmpty()) {
+            return null;
+        }
+        if (text.indexOf(':') < 0) {
+            String[] fields = text.split("\\.", -1);
+            if (fields.length != 4) {
+                return null;
+            }
+            for (String field : fields) {
+                if (field.isEmpty() || field.length() > 3 || (field.length() > 1 && field.charAt(0) == '0')
+                        || !field.chars().allMatch(c -> c >= '0' && c <= '9') || Integer.parseInt(field) > 255) {
+                    return null;
+                }
+            }
+        } else if (!text.chars().allMatch(c -> c == ':' || c == '.' || (c >= '0' && c <= '9')
+                || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'))) {
+            return null;
+        }
+        return parseAddress(text);
     }
 
     /** A literal address, never a host name to look up; null for anything else ("None", ""). */

@@ -145,6 +145,37 @@ class ClusterDnsIT {
     }
 
     @Test
+    void externalNameOutsideTheClusterIsAnsweredWithItsTargetsAddress() throws Exception {
+        client.services().inNamespace("default")
+                .resource(QueryHandlerIT.externalName("ext", "www.example.test")).create();
+
+        Message response = await().atMost(Duration.ofSeconds(10))
+                .until(() -> query("ext.default.svc.cluster.local.", Type.A, false),
+                        r -> r.getSection(Section.ANSWER).size() == 2);
+        assertThat(response.getSection(Section.ANSWER)).extracting(Record::getType)
+                .containsExactly(Type.CNAME, Type.A);
+        assertThat(((ARecord) response.getSection(Section.ANSWER).get(1)).getAddress().getHostAddress())
+                .isEqualTo("192.0.2.7");
+    }
+
+    @Test
+    void podNamesAndNamespacesWithoutServicesFollowTheNamespaces() throws Exception {
+        Message pod = await().atMost(Duration.ofSeconds(10))
+                .until(() -> query("10-9-8-7.default.pod.cluster.local.", Type.A, false),
+                        r -> r.getSection(Section.ANSWER).size() == 1);
+        assertThat(((ARecord) pod.getSection(Section.ANSWER).get(0)).getAddress().getHostAddress())
+                .isEqualTo("10.9.8.7");
+        assertThat(query("quiet.svc.cluster.local.", Type.A, false).getRcode()).isEqualTo(Rcode.NXDOMAIN);
+
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("quiet").endMetadata().build()).create();
+        Message noData = await().atMost(Duration.ofSeconds(10))
+                .until(() -> query("quiet.svc.cluster.local.", Type.A, false), r -> r.getRcode() == Rcode.NOERROR);
+        assertThat(noData.getSection(Section.ANSWER)).isEmpty();
+        assertThat(query("10-9-8-7.quiet.pod.cluster.local.", Type.A, true).getSection(Section.ANSWER)).hasSize(1);
+    }
+
+    @Test
     void followsServiceAndEndpointChanges() throws Exception {
         client.services().inNamespace("default")
                 .resource(ServiceRecordsTest.service("api", "default", "None", "grpc", "TCP", 9000)).create();

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.Name;
@@ -57,10 +58,7 @@ class ServiceRecordsTest {
     @Test
     void headlessServiceAnswersWithReadyEndpointsAndTheirHostnames() {
         Service db = service("db", "shop", "None", "pg", "TCP", 5432);
-        EndpointSlice slice = new EndpointSliceBuilder()
-                .withNewMetadata().withName("db-abc").withNamespace("shop")
-                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, "db")).endMetadata()
-                .withAddressType("IPv4")
+        EndpointSlice slice = slice("db")
                 .addNewEndpoint().withAddresses("10.0.0.1").withHostname("db-0").endEndpoint()
                 .addNewEndpoint().withAddresses("10.0.0.2").withNewConditions().withReady(true).endConditions()
                 .endEndpoint()
@@ -89,8 +87,30 @@ class ServiceRecordsTest {
                 .withNewSpec().withType("ExternalName").withExternalName("search.example.com").endSpec().build();
         RecordIndex index = build(List.of(ext), List.of());
 
-        assertThat(((CNAMERecord) records(index, "search.shop.svc.cluster.local.", Type.A).get(0)).getTarget())
+        assertThat(((CNAMERecord) records(index, "search.shop.svc.cluster.local.", Type.CNAME).get(0)).getTarget())
                 .isEqualTo(Name.fromConstantString("search.example.com."));
+    }
+
+    @Test
+    void externalNameOutsideTheZoneLeavesItsTargetToTheUpstreamResolvers() {
+        RecordIndex index = build(List.of(QueryHandlerIT.externalName("ext", "www.example.com")), List.of());
+
+        assertThat(lookup(index, "ext.shop.svc.cluster.local.", Type.A)).isInstanceOfSatisfying(
+                RecordIndex.Answer.ExternalAlias.class,
+                alias -> assertThat(alias.target()).isEqualTo(Name.fromConstantString("www.example.com.")));
+    }
+
+    @Test
+    void externalNameThatIsAnAddressHasNoName() {
+        RecordIndex index = build(List.of(QueryHandlerIT.externalName("ip", "1.2.3.4"),
+                QueryHandlerIT.externalName("v6", "2001:db8::1"),
+                QueryHandlerIT.externalName("dotted", "1.2.3.04")), List.of());
+
+        assertThat(lookup(index, "ip.shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "v6.shop.svc.cluster.local.", Type.AAAA)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        // Not an address as Go reads it (leading zero): a host name, as in CoreDNS.
+        assertThat(lookup(index, "dotted.shop.svc.cluster.local.", Type.CNAME))
+                .isInstanceOf(RecordIndex.Answer.Records.class);
     }
 
     @Test
@@ -111,6 +131,57 @@ class ServiceRecordsTest {
     }
 
     @Test
+    void podNamesOfExistingNamespacesAnswerWithTheAddressTheirLabelSpells() {
+        RecordIndex index = build(List.of(), List.of());
+
+        assertThat(records(index, "10-1-2-3.shop.pod.cluster.local.", Type.A)).singleElement().satisfies(r -> {
+            assertThat(((ARecord) r).getAddress().getHostAddress()).isEqualTo("10.1.2.3");
+            assertThat(r.getTTL()).isEqualTo(5);
+            assertThat(r.getName()).isEqualTo(Name.fromConstantString("10-1-2-3.shop.pod.cluster.local."));
+        });
+        assertThat(records(index, "fd00--1.empty.pod.cluster.local.", Type.AAAA)).singleElement()
+                .satisfies(r -> assertThat(((AAAARecord) r).getAddress().getHostAddress()).isEqualTo("fd00:0:0:0:0:0:0:1"));
+        assertThat(lookup(index, "10-1-2-3.shop.pod.cluster.local.", Type.AAAA))
+                .isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "fd00--1.empty.pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "10-1-2-300.shop.pod.cluster.local.", Type.A))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "web.shop.pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "10-1-2-3.other.pod.cluster.local.", Type.A))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "x.10-1-2-3.shop.pod.cluster.local.", Type.A))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "shop.pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "other.pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "pod.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+    }
+
+    @Test
+    void namespaceWithoutServicesIsNoDataAndUnknownNamespaceNxDomain() {
+        RecordIndex index = build(List.of(), List.of());
+
+        assertThat(lookup(index, "empty.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        assertThat(lookup(index, "other.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "web.empty.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+    }
+
+    @Test
+    void headlessServiceWithoutReadyEndpointsIsNxDomain() {
+        Service db = service("db", "shop", "None", "pg", "TCP", 5432);
+        EndpointSlice notReady = slice("db")
+                .addNewEndpoint().withAddresses("10.0.0.3").withNewConditions().withReady(false).endConditions()
+                .endEndpoint()
+                .addNewPort().withName("pg").withProtocol("TCP").withPort(25432).endPort()
+                .build();
+        RecordIndex index = build(List.of(db, service("bare", "shop", "None", "pg", "TCP", 5432)), List.of(notReady));
+
+        assertThat(lookup(index, "db.shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "_pg._tcp.db.shop.svc.cluster.local.", Type.SRV))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
+        assertThat(lookup(index, "bare.shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NxDomain.class);
+    }
+
+    @Test
     void serviceWithoutClusterIpYetExistsWithoutAddresses() {
         RecordIndex index = build(List.of(service("new", "shop", null, "http", "TCP", 80)), List.of());
 
@@ -125,8 +196,16 @@ class ServiceRecordsTest {
                 .endSpec().build();
     }
 
+    /** An IPv4 EndpointSlice of Service {@code service} in namespace shop, endpoints and ports to add. */
+    static EndpointSliceBuilder slice(String service) {
+        return new EndpointSliceBuilder()
+                .withNewMetadata().withName(service + "-abc").withNamespace("shop")
+                .withLabels(Map.of(ServiceRecords.SERVICE_NAME_LABEL, service)).endMetadata()
+                .withAddressType("IPv4");
+    }
+
     private static RecordIndex build(List<Service> services, List<EndpointSlice> slices) {
-        return ServiceRecords.build(ZONE, 5, 1, services, slices);
+        return ServiceRecords.build(ZONE, 5, 1, List.of("shop", "empty"), services, slices);
     }
 
     private static RecordIndex.Answer lookup(RecordIndex index, String name, int type) {

@@ -1,0 +1,53 @@
+package io.drover.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.SRVRecord;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+/** Cluster answers of the query handler (no upstream involved). */
+class QueryHandlerTest {
+    private static final Name ZONE = Name.fromConstantString("cluster.local.");
+
+    @Test
+    void srvAnswersCarryTheirTargetsAddressesAndShareTheWeight() {
+        EndpointSlice slice = ServiceRecordsTest.slice("db")
+                .addNewEndpoint().withAddresses("10.0.0.1").withHostname("db-0").endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.0.2").withHostname("db-1").endEndpoint()
+                .addNewEndpoint().withAddresses("10.0.0.3").withHostname("db-2").endEndpoint()
+                .addNewPort().withName("pg").withProtocol("TCP").withPort(5432).endPort()
+                .build();
+        RecordIndex index = ServiceRecords.build(ZONE, 5, 1, List.of("shop"),
+                List.of(ServiceRecordsTest.service("db", "shop", "None", "pg", "TCP", 5432),
+                        ServiceRecordsTest.service("web", "shop", "10.43.0.50", "http", "TCP", 80)),
+                List.of(slice));
+        QueryHandler handler = new QueryHandler(() -> index, new Forwarder(List.of(), Duration.ofSeconds(1)));
+
+        Message headless = handler.respond(QueryHandlerIT.query("_pg._tcp.db.shop.svc.cluster.local.", Type.SRV));
+        assertThat(headless.getSection(Section.ANSWER)).hasSize(3)
+                .allSatisfy(r -> assertThat(((SRVRecord) r).getWeight()).isEqualTo(33));
+        assertThat(headless.getSection(Section.ADDITIONAL))
+                .extracting(r -> r.getName() + " " + ((ARecord) r).getAddress().getHostAddress())
+                .containsExactlyInAnyOrder("db-0.db.shop.svc.cluster.local. 10.0.0.1",
+                        "db-1.db.shop.svc.cluster.local. 10.0.0.2", "db-2.db.shop.svc.cluster.local. 10.0.0.3");
+
+        Message clusterIp = handler.respond(QueryHandlerIT.query("_http._tcp.web.shop.svc.cluster.local.", Type.SRV));
+        assertThat(((SRVRecord) clusterIp.getSection(Section.ANSWER).get(0)).getWeight()).isEqualTo(100);
+        assertThat(clusterIp.getSection(Section.ADDITIONAL)).singleElement()
+                .satisfies(r -> assertThat(((ARecord) r).getAddress().getHostAddress()).isEqualTo("10.43.0.50"));
+
+        // Other types carry nothing extra.
+        List<Record> extra = handler.respond(QueryHandlerIT.query("db.shop.svc.cluster.local.", Type.A))
+                .getSection(Section.ADDITIONAL);
+        assertThat(extra).isEmpty();
+    }
+}
