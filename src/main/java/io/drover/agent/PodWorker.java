@@ -309,7 +309,8 @@ final class PodWorker implements Reconciler {
             return;
         }
         boolean restarts = InitContainers.isSidecar(c) || !"Never".equals(pod.getSpec().getRestartPolicy());
-        events.normal(pod, "Killing", health.killMessage(c.getName(), restarts));
+        events.normal(ContainerReference.of(pod, c.getName()), "Killing",
+                health.killMessage(c.getName(), restarts));
         runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, health.killGrace())); // preStop first, as kubelet
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {
@@ -326,7 +327,8 @@ final class PodWorker implements Reconciler {
         if (cr.mode != ContainerRun.Mode.RUNNING || cr.image == null || cr.image.equals(text(c.getImage()))) {
             return;
         }
-        events.normal(pod, "Killing", "Container " + c.getName() + " definition changed, will be restarted");
+        events.normal(ContainerReference.of(pod, c.getName()), "Killing",
+                "Container " + c.getName() + " definition changed, will be restarted");
         runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, gracePeriod(pod)));
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {
@@ -438,7 +440,7 @@ final class PodWorker implements Reconciler {
         // though the stop is asked again at each reconcile until the task has ended.
         if (!cr.terminalStopRecorded) {
             cr.terminalStopRecorded = true;
-            events.normal(pod, "Killing", "Stopping container " + c.getName());
+            events.normal(ContainerReference.of(pod, c.getName()), "Killing", "Stopping container " + c.getName());
         }
         runtime.stop(cr.handle, gracePeriod(pod));
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
@@ -457,7 +459,7 @@ final class PodWorker implements Reconciler {
                 cr.waitingMessage = problem;
                 if (!problem.equals(cr.failedEventFor)) {
                     cr.failedEventFor = problem;
-                    events.warning(pod, "Failed", "Error: " + problem);
+                    events.warning(ContainerReference.of(pod, c.getName()), "Failed", "Error: " + problem);
                 }
             }
             return null;
@@ -485,8 +487,9 @@ final class PodWorker implements Reconciler {
                     + pod.getMetadata().getUid() + ")";
             if (!cr.restartAt.equals(cr.backoffEventFor)) {
                 cr.backoffEventFor = cr.restartAt;
-                events.warning(pod, "BackOff", "Back-off restarting failed container " + c.getName()
-                        + " in pod " + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
+                events.warning(ContainerReference.of(pod, c.getName()), "BackOff",
+                        "Back-off restarting failed container " + c.getName() + " in pod "
+                        + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
                         + pod.getMetadata().getUid() + ")");
             }
             return Duration.between(now, cr.restartAt);
@@ -519,7 +522,7 @@ final class PodWorker implements Reconciler {
             cr.waitingMessage = e.getMessage();
             if (!e.getMessage().equals(cr.failedEventFor)) {
                 cr.failedEventFor = e.getMessage();
-                events.warning(pod, "Failed", "Error: " + e.getMessage());
+                events.warning(ContainerReference.of(pod, c.getName()), "Failed", "Error: " + e.getMessage());
             }
             return null;
         }
@@ -543,7 +546,7 @@ final class PodWorker implements Reconciler {
             Instant now = clock.instant();
             exited(cr, new ContainerStateTerminatedBuilder().withExitCode(128).withReason("StartError")
                     .withMessage(message).withStartedAt(time(now)).withFinishedAt(time(now)).build(), Duration.ZERO);
-            events.warning(pod, "Failed", "Error: " + message);
+            events.warning(ContainerReference.of(pod, c.getName()), "Failed", "Error: " + message);
             return;
         }
         files.saveHandle(dir, handle);
@@ -557,7 +560,7 @@ final class PodWorker implements Reconciler {
         cr.waitingReason = null;
         cr.waitingMessage = null;
         watch(key, handle);
-        events.normal(pod, "Started", "Started container " + c.getName());
+        events.normal(ContainerReference.of(pod, c.getName()), "Started", "Started container " + c.getName());
         hooks.postStart(pod, c, handle, gracePeriod(pod), () -> isBeingDeleted(key));
     }
 
@@ -767,8 +770,8 @@ final class PodWorker implements Reconciler {
         List<Thread> stops = new ArrayList<>();
         for (ContainerRun cr : running) {
             if (pod != null) {
-                events.normal(pod, "Killing", "Stopping container "
-                        + cr.taskId.substring(run.uid.length() + 1));
+                String name = cr.taskId.substring(run.uid.length() + 1);
+                events.normal(ContainerReference.of(pod, name), "Killing", "Stopping container " + name);
             }
             TaskHandle handle = cr.handle;
             Container spec = pod == null ? null : specOf(pod, run, cr);

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -44,8 +46,12 @@ public final class EventRecorder {
         }
     };
 
-    /** client-go's getEventKey: what must be equal for an Event to be a repeat (the source is this recorder). */
-    private record RepeatKey(EventThrottle.ObjectKey object, String type, String reason, String message) {}
+    /**
+     * client-go's getEventKey: what must be equal for an Event to be a repeat (the source is this recorder). The
+     * fieldPath counts here, not in the aggregator's and spam filter's keys, as there.
+     */
+    private record RepeatKey(EventThrottle.ObjectKey object, String fieldPath, String type, String reason,
+            String message) {}
 
     private final EventThrottle throttle = new EventThrottle();
 
@@ -63,32 +69,52 @@ public final class EventRecorder {
     }
 
     public void normal(HasMetadata about, String reason, String message) {
-        record(about, "Normal", reason, message);
+        record(reference(about), "Normal", reason, message);
     }
 
     public void warning(HasMetadata about, String reason, String message) {
+        record(reference(about), "Warning", reason, message);
+    }
+
+    /**
+     * An Event about what a reference names: a part of an object (a pod's container, by its fieldPath), or an
+     * object named without being read (the kubelet's reference to its Node).
+     */
+    public void normal(ObjectReference about, String reason, String message) {
+        record(about, "Normal", reason, message);
+    }
+
+    public void warning(ObjectReference about, String reason, String message) {
         record(about, "Warning", reason, message);
     }
 
-    private void record(HasMetadata about, String type, String reason, String givenMessage) {
+    /** client-go's reference.GetReference: the object as an Event's involvedObject names it. */
+    public static ObjectReference reference(HasMetadata about) {
+        return new ObjectReferenceBuilder().withApiVersion(about.getApiVersion()).withKind(about.getKind())
+                .withNamespace(about.getMetadata().getNamespace()).withName(about.getMetadata().getName())
+                .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
+                .build();
+    }
+
+    private void record(ObjectReference about, String type, String reason, String givenMessage) {
         Instant now = clock.instant();
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
         // events about cluster-scoped objects (Nodes) live in "default", as Kubernetes keeps them
-        String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
+        String ns = about.getNamespace() == null || about.getNamespace().isEmpty() ? "default" : about.getNamespace();
         EventThrottle.ObjectKey object = new EventThrottle.ObjectKey(about.getApiVersion(), about.getKind(),
-                about.getMetadata().getNamespace(), about.getMetadata().getName(), about.getMetadata().getUid());
+                about.getNamespace(), about.getName(), about.getUid());
         String message;
         Observation next;
         synchronized (observed) {
             message = throttle.message(object, type, reason, givenMessage, now);
             // Combined Events count as one, whatever their latest message (the aggregate key).
-            RepeatKey key = new RepeatKey(object, type, reason,
+            RepeatKey key = new RepeatKey(object, about.getFieldPath(), type, reason,
                     message.startsWith(EventThrottle.COMBINED) ? EventThrottle.COMBINED : message);
             Observation seen = observed.get(key);
             // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
             long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
             next = seen == null
-                    ? new Observation(about.getMetadata().getName() + "." + Long.toHexString(nanos), 1, stamp)
+                    ? new Observation(about.getName() + "." + Long.toHexString(nanos), 1, stamp)
                     : new Observation(seen.eventName(), seen.count() + 1, seen.firstTimestamp());
             // Counted before the spam filter, as client-go's eventObserve counts: an Event written after some
             // were dropped carries the true total.
@@ -103,8 +129,8 @@ public final class EventRecorder {
                         .create();
             }
         } catch (RuntimeException e) {
-            log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns,
-                    about.getMetadata().getName(), e.toString());
+            log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns, about.getName(),
+                    e.toString());
         }
     }
 
@@ -128,14 +154,11 @@ public final class EventRecorder {
         }
     }
 
-    private Event event(HasMetadata about, String ns, String type, String reason, String message, Observation seen,
-            String stamp) {
+    private Event event(ObjectReference about, String ns, String type, String reason, String message,
+            Observation seen, String stamp) {
         return new EventBuilder()
                 .withNewMetadata().withName(seen.eventName()).withNamespace(ns).endMetadata()
-                .withNewInvolvedObject().withApiVersion(about.getApiVersion()).withKind(about.getKind())
-                .withNamespace(about.getMetadata().getNamespace()).withName(about.getMetadata().getName())
-                .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
-                .endInvolvedObject()
+                .withInvolvedObject(new ObjectReferenceBuilder(about).build())
                 .withType(type).withReason(reason).withMessage(message)
                 .withNewSource().withComponent(component).withHost(host).endSource()
                 .withReportingComponent(component).withReportingInstance(host == null ? component : host)

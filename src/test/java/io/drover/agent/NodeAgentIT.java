@@ -204,6 +204,29 @@ class NodeAgentIT {
                 .anyMatch(e -> e.getReason().equals("BackOff")));
     }
 
+    /** kubectl get events -o wide shows the container an event is about as its SUBOBJECT. */
+    @Test
+    void containerEventsNameTheirContainerByItsFieldPath() {
+        Pod pod = create(new PodBuilder(pod("subobject", "Always", "sh", "-c", "exit 3")).editSpec()
+                .addNewInitContainer().withName("prep").withCommand("true").endInitContainer().endSpec().build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> events(pod).stream()
+                .anyMatch(e -> e.getReason().equals("BackOff")));
+
+        List<Event> events = events(pod);
+        assertThat(events).filteredOn(e -> e.getReason().equals("Started"))
+                .extracting(e -> e.getInvolvedObject().getFieldPath())
+                .containsExactlyInAnyOrder("spec.initContainers{prep}", "spec.containers{main}");
+        assertThat(events).filteredOn(e -> e.getReason().equals("BackOff"))
+                .extracting(e -> e.getInvolvedObject().getFieldPath()).containsOnly("spec.containers{main}");
+        assertThat(events).filteredOn(e -> e.getReason().equals("Scheduled"))
+                .extracting(e -> e.getInvolvedObject().getFieldPath()).containsOnlyNulls();
+        // kubectl get events --field-selector involvedObject.fieldPath='spec.containers{main}'
+        assertThat(CLUSTER.client().v1().events().inNamespace("default")
+                .withField("involvedObject.fieldPath", "spec.containers{main}").list().getItems())
+                .filteredOn(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+                .extracting(Event::getReason).contains("Started", "BackOff").doesNotContain("Scheduled");
+    }
+
     @Test
     void aContainerThatExitsAtOnceIsNeverReady() {
         List<Pod> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
