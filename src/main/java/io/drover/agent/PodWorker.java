@@ -35,6 +35,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -533,20 +534,25 @@ final class PodWorker implements Reconciler {
         ContainerEnvironment.Resolved resolved = launch.resolved();
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
+        ObjectReference container = ContainerReference.of(pod, c.getName());
         TaskHandle handle;
         try {
             LogPipeline.RunFiles output = logs.prepareRun(dir, cr.restartCount);
             Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
             Path resolvConf = dns.prepare(pod, files.podDir(pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), pod.getMetadata().getUid()));
-            handle = runtime.start(new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
-                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c), launch.security()));
+            TaskSpec spec = new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
+                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c), launch.security());
+            // The kubelet's startContainer: Created once the runtime has the container, before it starts it, so a
+            // start that fails (a program not found: runc's create) follows a Created, as there.
+            events.normal(container, "Created", "Created container " + c.getName());
+            handle = runtime.start(spec);
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
             exited(cr, new ContainerStateTerminatedBuilder().withExitCode(128).withReason("StartError")
                     .withMessage(message).withStartedAt(time(now)).withFinishedAt(time(now)).build(), Duration.ZERO);
-            events.warning(ContainerReference.of(pod, c.getName()), "Failed", "Error: " + message);
+            events.warning(container, "Failed", "Error: " + message);
             return;
         }
         files.saveHandle(dir, handle);
@@ -560,7 +566,7 @@ final class PodWorker implements Reconciler {
         cr.waitingReason = null;
         cr.waitingMessage = null;
         watch(key, handle);
-        events.normal(ContainerReference.of(pod, c.getName()), "Started", "Started container " + c.getName());
+        events.normal(container, "Started", "Started container " + c.getName());
         hooks.postStart(pod, c, handle, gracePeriod(pod), () -> isBeingDeleted(key));
     }
 

@@ -216,6 +216,12 @@ class NodeAgentIT {
         assertThat(events).filteredOn(e -> e.getReason().equals("Started"))
                 .extracting(e -> e.getInvolvedObject().getFieldPath())
                 .containsExactlyInAnyOrder("spec.initContainers{prep}", "spec.containers{main}");
+        // The kubelet's startContainer: Created, then Started, at each start.
+        assertThat(reasonsInOrder(pod, "spec.initContainers{prep}")).containsExactly("Created", "Started");
+        assertThat(events).filteredOn(e -> e.getReason().equals("Created"))
+                .extracting(e -> e.getInvolvedObject().getFieldPath() + " " + e.getMessage())
+                .containsExactlyInAnyOrder("spec.initContainers{prep} Created container prep",
+                        "spec.containers{main} Created container main");
         assertThat(events).filteredOn(e -> e.getReason().equals("BackOff"))
                 .extracting(e -> e.getInvolvedObject().getFieldPath()).containsOnly("spec.containers{main}");
         assertThat(events).filteredOn(e -> e.getReason().equals("Scheduled"))
@@ -412,6 +418,16 @@ class NodeAgentIT {
                 "unable to start container process: exec: \"drover-no-such-program\": executable file not found in $PATH");
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Warning")
                 && e.getReason().equals("Failed") && e.getMessage().contains("executable file not found in $PATH")));
+        // As with runc, whose create is what fails: the container was Created, then failed to start.
+        assertThat(reasonsInOrder(pod, "spec.containers{main}")).containsExactly("Created", "Failed");
+    }
+
+    /** The reasons of the pod's events about one container, in the order they were first written. */
+    private static List<String> reasonsInOrder(Pod pod, String fieldPath) {
+        return events(pod).stream().filter(e -> fieldPath.equals(e.getInvolvedObject().getFieldPath()))
+                .sorted(java.util.Comparator.comparing((Event e) -> e.getFirstTimestamp())
+                        .thenComparing(e -> e.getMetadata().getName()))
+                .map(Event::getReason).toList();
     }
 
     @Test
