@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes core/v1 Events about an object for one component (a controller, the scheduler, a node's
- * kubelet), as client-go's recorder does. A repeat of an Event this recorder wrote (the same object,
+ * Writes core/v1 Events about an object for one component (a controller, a node's kubelet), as client-go's
+ * tools/record recorder does; the scheduler and the service proxy write events.k8s.io/v1 Events, as theirs do
+ * ({@link EventsV1Recorder}). A repeat of an Event this recorder wrote (the same object,
  * type, reason and message) is counted on that Event, its count and lastTimestamp patched, as
  * client-go's EventCorrelator does, so a crash loop is one "Back-off" Event counting up rather than
  * one per restart; similar Events (same reason, other messages) are combined and a flood about one
@@ -59,7 +60,8 @@ public final class EventRecorder {
 
     /**
      * @param component the source component, e.g. "deployment-controller" or "kubelet"
-     * @param host the node the component runs on, or null for cluster-wide components
+     * @param host the node the component runs on (the kubelet's), or null for kube-controller-manager's
+     *     controllers; also the reportingInstance, "" when null
      */
     public EventRecorder(KubernetesClient client, String component, String host, Clock clock) {
         this.client = client;
@@ -161,7 +163,8 @@ public final class EventRecorder {
                 .withInvolvedObject(new ObjectReferenceBuilder(about).build())
                 .withType(type).withReason(reason).withMessage(message)
                 .withNewSource().withComponent(component).withHost(host).endSource()
-                .withReportingComponent(component).withReportingInstance(host == null ? component : host)
+                // client-go's generateEvent: the instance is the source's host, "" without one (kube-controller-manager)
+                .withReportingComponent(component).withReportingInstance(host == null ? "" : host)
                 .withFirstTimestamp(seen.firstTimestamp()).withLastTimestamp(stamp).withCount(seen.count())
                 .build();
     }

@@ -87,7 +87,11 @@ class SchedulerIT {
         Event scheduled = event("fits", "Scheduled").orElseThrow();
         assertThat(scheduled.getType()).isEqualTo("Normal");
         assertThat(scheduled.getMessage()).isEqualTo("Successfully assigned " + ns + "/fits to " + NODE);
-        assertThat(scheduled.getSource().getComponent()).isEqualTo("default-scheduler");
+        // kube-scheduler's events.k8s.io recorder: no source; "default-scheduler, default-scheduler-HOST" in -o wide
+        assertThat(scheduled.getReportingComponent()).isEqualTo("default-scheduler");
+        assertThat(scheduled.getReportingInstance()).startsWith("default-scheduler-");
+        assertThat(scheduled.getAction()).isEqualTo("Binding");
+        assertThat(scheduled.getEventTime()).isNotNull();
     }
 
     @Test
@@ -106,7 +110,8 @@ class SchedulerIT {
         assertThat(failed.getType()).isEqualTo("Warning");
         assertThat(failed.getMessage()).isEqualTo(condition.getMessage());
         assertThat(failed.getInvolvedObject().getKind()).isEqualTo("Pod");
-        assertThat(failed.getSource().getComponent()).isEqualTo("default-scheduler");
+        assertThat(failed.getReportingComponent()).isEqualTo("default-scheduler");
+        assertThat(failed.getAction()).isEqualTo("Scheduling");
     }
 
     private String nodeNameOf(String pod) {
