@@ -102,7 +102,8 @@ class SchedulerIT {
         PodCondition condition = podScheduled("too-big").orElseThrow();
         assertThat(condition.getStatus()).isEqualTo("False");
         assertThat(condition.getReason()).isEqualTo("Unschedulable");
-        assertThat(condition.getMessage()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
+        assertThat(condition.getMessage()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu. preemption: "
+                + "0/1 nodes are available: 1 No preemption victims found for incoming pod.");
         assertThat(CLUSTER.client().pods().inNamespace(ns).withName("too-big").get().getSpec().getNodeName()).isNullOrEmpty();
 
         await().atMost(WAIT).until(() -> event("too-big", "FailedScheduling").isPresent());
@@ -129,7 +130,9 @@ class SchedulerIT {
                 .endAffinity().addNewContainer().withName("main").withCommand("sleep", "3600").endContainer()
                 .endSpec().build()).create();
 
-        String expected = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.";
+        // kube-scheduler 1.32's words, DefaultPreemption's sentence included
+        String expected = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: "
+                + "0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
         await().atMost(WAIT).until(() -> event("needs-ssd", "FailedScheduling").isPresent());
         assertThat(event("needs-ssd", "FailedScheduling").orElseThrow().getMessage()).isEqualTo(expected);
         PodCondition condition = podScheduled("needs-ssd").orElseThrow();
