@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
@@ -101,8 +102,7 @@ public final class EventRecorder {
     private void record(ObjectReference about, String type, String reason, String givenMessage) {
         Instant now = clock.instant();
         String stamp = now.truncatedTo(ChronoUnit.SECONDS).toString();
-        // events about cluster-scoped objects (Nodes) live in "default", as Kubernetes keeps them
-        String ns = about.getNamespace() == null || about.getNamespace().isEmpty() ? "default" : about.getNamespace();
+        String ns = namespaceOf(about);
         EventThrottle.ObjectKey object = new EventThrottle.ObjectKey(about.getApiVersion(), about.getKind(),
                 about.getNamespace(), about.getName(), about.getUid());
         String message;
@@ -144,9 +144,13 @@ public final class EventRecorder {
         // The message too, as client-go's patch carries it: a combined Event shows the latest one.
         ObjectNode patch = JsonNodeFactory.instance.objectNode().put("count", seen.count())
                 .put("lastTimestamp", stamp).put("message", message);
+        return patchIfPresent(client.v1().events().inNamespace(ns).withName(seen.eventName()), patch);
+    }
+
+    /** A strategic merge patch of an Event written before; false when it is gone (404), to be written anew. */
+    static boolean patchIfPresent(Resource<?> event, ObjectNode patch) {
         try {
-            client.v1().events().inNamespace(ns).withName(seen.eventName())
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
+            event.patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
@@ -154,6 +158,11 @@ public final class EventRecorder {
             }
             throw e;
         }
+    }
+
+    /** Where an Event about the object lives: its namespace, "default" for a cluster-scoped one (a Node). */
+    static String namespaceOf(ObjectReference about) {
+        return about.getNamespace() == null || about.getNamespace().isEmpty() ? "default" : about.getNamespace();
     }
 
     private Event event(ObjectReference about, String ns, String type, String reason, String message,

@@ -8,11 +8,7 @@ import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.IOException;
-import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,28 +109,18 @@ public final class EventsV1Recorder {
         ObjectNode patch = JsonNodeFactory.instance.objectNode();
         patch.putObject("series").put("count", series.count())
                 .put("lastObservedTime", microTime(series.lastObserved()).getTime());
-        try {
-            client.events().v1().events().inNamespace(series.event().getMetadata().getNamespace())
-                    .withName(series.event().getMetadata().getName())
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
-            return true;
-        } catch (KubernetesClientException e) {
-            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
-                return false;
-            }
-            throw e;
-        }
+        return EventRecorder.patchIfPresent(client.events().v1().events()
+                .inNamespace(series.event().getMetadata().getNamespace())
+                .withName(series.event().getMetadata().getName()), patch);
     }
 
     /** client-go's makeEvent: named after the object and the time, in the object's namespace ("default" for none). */
     private Event event(ObjectReference regarding, String type, String reason, String action, String note,
             Instant now) {
         long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        String ns = regarding.getNamespace() == null || regarding.getNamespace().isEmpty() ? "default"
-                : regarding.getNamespace();
         return new EventBuilder()
-                .withNewMetadata().withName(regarding.getName() + "." + Long.toHexString(nanos)).withNamespace(ns)
-                .endMetadata()
+                .withNewMetadata().withName(regarding.getName() + "." + Long.toHexString(nanos))
+                .withNamespace(EventRecorder.namespaceOf(regarding)).endMetadata()
                 .withEventTime(microTime(now)).withReportingController(controller).withReportingInstance(instance)
                 .withAction(action).withReason(reason).withRegarding(regarding).withNote(note).withType(type)
                 .build();

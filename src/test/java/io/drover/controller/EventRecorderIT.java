@@ -25,6 +25,12 @@ class EventRecorderIT {
                 .endMetadata().build()).create().getMetadata().getName();
     }
 
+    /** What the events are about. */
+    private static ConfigMap configMap(String ns, String name) {
+        return CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName(name).endMetadata().build()).create();
+    }
+
     private static List<Event> events(String ns) {
         return CLUSTER.client().v1().events().inNamespace(ns).list().getItems().stream()
                 .sorted(Comparator.comparing(Event::getMessage)).toList();
@@ -33,8 +39,7 @@ class EventRecorderIT {
     @Test
     void aRepeatIsCountedOnTheEventWrittenFirst() {
         String ns = newNamespace();
-        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("about").endMetadata().build()).create();
+        ConfigMap about = configMap(ns, "about");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(CLUSTER.client(), "test-controller", null, clock);
 
@@ -67,8 +72,7 @@ class EventRecorderIT {
     @Test
     void theTenthDistinctMessageOfAReasonIsCombinedWithTheRest() {
         String ns = newNamespace();
-        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("rs").endMetadata().build()).create();
+        ConfigMap about = configMap(ns, "rs");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(CLUSTER.client(), "test-controller", null, clock);
 
@@ -93,8 +97,7 @@ class EventRecorderIT {
     @Test
     void aSourceWritesTwentyFiveEventsAboutAnObjectThenOneEveryFiveMinutes() {
         String ns = newNamespace();
-        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("flapping").endMetadata().build()).create();
+        ConfigMap about = configMap(ns, "flapping");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(CLUSTER.client(), "test-controller", null, clock);
 
@@ -119,8 +122,7 @@ class EventRecorderIT {
     @Test
     void theReportingInstanceIsTheHostAndEmptyWithoutOne() {
         String ns = newNamespace();
-        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("about").endMetadata().build()).create();
+        ConfigMap about = configMap(ns, "about");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
 
         new EventRecorder(CLUSTER.client(), "deployment-controller", null, clock).normal(about, "A", "a");
@@ -135,8 +137,7 @@ class EventRecorderIT {
     @Test
     void anEventsV1RecorderNamesItsInstanceAndActionAndCountsRepeatsInASeries() {
         String ns = newNamespace();
-        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("pod").endMetadata().build()).create();
+        ConfigMap about = configMap(ns, "pod");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00.123456789Z"));
         EventsV1Recorder recorder = new EventsV1Recorder(CLUSTER.client(), "default-scheduler", clock);
 
