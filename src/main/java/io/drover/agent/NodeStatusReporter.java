@@ -135,8 +135,8 @@ final class NodeStatusReporter {
      */
     static List<NodeEvent> statusEvents(String nodeName, NodeStatus previous, NodeStatus next) {
         List<NodeEvent> recorded = new ArrayList<>();
-        String bootBefore = previous == null || previous.getNodeInfo() == null || previous.getNodeInfo().getBootID() == null
-                ? "" : previous.getNodeInfo().getBootID();
+        String bootBefore = previous == null || previous.getNodeInfo() == null
+                || previous.getNodeInfo().getBootID() == null ? "" : previous.getNodeInfo().getBootID();
         String bootNow = next.getNodeInfo().getBootID();
         if (!bootBefore.isEmpty() && !bootBefore.equals(bootNow)) {
             recorded.add(new NodeEvent("Warning", "Rebooted", "Node " + nodeName + " has been rebooted, boot id: "

@@ -172,7 +172,7 @@ public final class EventRecorder {
                 .withInvolvedObject(new ObjectReferenceBuilder(about).build())
                 .withType(type).withReason(reason).withMessage(message)
                 .withNewSource().withComponent(component).withHost(host).endSource()
-                // client-go's generateEvent: the instance is the source's host, "" without one (kube-controller-manager)
+                // client-go's generateEvent: the instance is the source's host, "" without one
                 .withReportingComponent(component).withReportingInstance(host == null ? "" : host)
                 .withFirstTimestamp(seen.firstTimestamp()).withLastTimestamp(stamp).withCount(seen.count())
                 .build();

@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,19 +35,13 @@ public final class EventsV1Recorder {
     private static final Logger log = LoggerFactory.getLogger(EventsV1Recorder.class);
     /** client-go's finishTime: a series, or a single Event, ends when nothing was observed for this long. */
     static final Duration FINISH = Duration.ofMinutes(6);
-    private static final int MAX_CACHED = 4096;
 
     private final KubernetesClient client;
     private final String controller;
     private final String instance;
     private final Clock clock;
-    /** client-go's eventCache: the Events written, by what makes a repeat (the recorder's own fields aside). */
-    private final Map<Key, Written> written = new LinkedHashMap<>(16, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Key, Written> eldest) {
-            return size() > MAX_CACHED;
-        }
-    };
+    /** client-go's eventCache, bounded: the Events written, by what makes a repeat (the recorder's fields aside). */
+    private final Map<Key, Written> written = EventThrottle.lru();
 
     private record Key(String type, String action, String reason, ObjectReference regarding) {}
 

@@ -143,7 +143,8 @@ class NodeAgentIT {
     /** The node's events as "reason: message", in the order they were first written. */
     private static List<String> nodeEvents(String node) {
         return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
-                .filter(e -> "Node".equals(e.getInvolvedObject().getKind()) && node.equals(e.getInvolvedObject().getName()))
+                .filter(e -> "Node".equals(e.getInvolvedObject().getKind())
+                        && node.equals(e.getInvolvedObject().getName()))
                 .sorted(java.util.Comparator.comparing((Event e) -> e.getFirstTimestamp())
                         .thenComparing(e -> e.getMetadata().getName()))
                 .map(e -> e.getReason() + ": " + e.getMessage()).toList();

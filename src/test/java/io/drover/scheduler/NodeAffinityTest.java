@@ -103,8 +103,8 @@ class NodeAffinityTest {
         Node cordonedA = new NodeBuilder(readyNode("a")).editSpec().withUnschedulable(true).endSpec().build();
         assertThat(Scheduler.defaults().schedule(onB, snapshot(List.of(cordonedA, taintedB, readyNode("c")),
                 List.of()))).isEqualTo(new Placement.Unschedulable("0/3 nodes are available: 1 node(s) had "
-                        + "untolerated taint {gpu: }, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: 0/3 nodes are "
-                        + "available: 3 Preemption is not helpful for scheduling."));
+                        + "untolerated taint {gpu: }, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: "
+                        + "0/3 nodes are available: 3 Preemption is not helpful for scheduling."));
         assertThat(Scheduler.defaults().schedule(onB, snapshot(List.of(readyNode("a"), readyNode("b")), List.of())))
                 .isEqualTo(new Placement.Bound("b"));
 
