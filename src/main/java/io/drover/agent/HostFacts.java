@@ -23,14 +23,31 @@ import java.util.Map;
  * @param kernelVersion as {@code uname -r} prints it
  * @param osImage PRETTY_NAME from /etc/os-release
  * @param architecture the Kubernetes name of the CPU architecture (amd64, arm64)
+ * @param machineId as cadvisor reads it: /etc/machine-id, else /var/lib/dbus/machine-id; "" when neither is readable
+ * @param systemUuid the firmware's /sys/class/dmi/id/product_uuid (readable by root only); "" when unreadable
+ * @param bootId /proc/sys/kernel/random/boot_id: new at each boot, which tells the kubelet the node rebooted
  */
 public record HostFacts(String nodeName, String internalIp, int cpus, long memoryKi, String kernelVersion, String osImage,
-        String architecture) {
+        String architecture, String machineId, String systemUuid, String bootId) {
 
     static HostFacts detect(String nodeName) {
         return new HostFacts(nodeName, detectInternalIp(), java.lang.Runtime.getRuntime().availableProcessors(),
                 detectMemTotalKi(), firstLine(Path.of("/proc/sys/kernel/osrelease"), "unknown"), detectOsImage(),
-                kubernetesArch());
+                kubernetesArch(), firstReadable(Path.of("/etc/machine-id"), Path.of("/var/lib/dbus/machine-id")),
+                firstReadable(Path.of("/sys/class/dmi/id/product_uuid")),
+                firstReadable(Path.of("/proc/sys/kernel/random/boot_id")));
+    }
+
+    /** cadvisor's getInfoFromFiles: the trimmed content of the first file that can be read, else "". */
+    static String firstReadable(Path... files) {
+        for (Path file : files) {
+            try {
+                return Files.readString(file).strip();
+            } catch (IOException e) {
+                // missing or not readable by this user: the next one
+            }
+        }
+        return "";
     }
 
     /** The Node's capacity and allocatable: all CPUs and memory, and the pod limit. */

@@ -92,7 +92,7 @@ final class LifecycleHooks {
             if (failure.isPresent()) {
                 log.warn("PreStop hook of container {} in pod {}/{} failed: {}", c.getName(),
                         pod.getMetadata().getNamespace(), pod.getMetadata().getName(), failure.get());
-                events.warning(pod, "FailedPreStopHook", "PreStopHook failed");
+                events.warning(ContainerReference.of(pod, c.getName()), "FailedPreStopHook", "PreStopHook failed");
             }
             grace = grace.minusSeconds(Duration.between(start, clock.instant()).toSeconds());
         }
@@ -123,8 +123,8 @@ final class LifecycleHooks {
         }
         log.warn("PostStart hook of container {} in pod {}/{} failed: {}", c.getName(),
                 pod.getMetadata().getNamespace(), pod.getMetadata().getName(), failure.get());
-        events.warning(pod, "FailedPostStartHook", "PostStartHook failed");
-        events.normal(pod, "Killing", "FailedPostStartHook");
+        events.warning(ContainerReference.of(pod, c.getName()), "FailedPostStartHook", "PostStartHook failed");
+        events.normal(ContainerReference.of(pod, c.getName()), "Killing", "FailedPostStartHook");
         runtime.stop(h, preStop(pod, c, h, grace));
     }
 

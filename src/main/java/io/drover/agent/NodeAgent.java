@@ -135,6 +135,7 @@ public final class NodeAgent implements AutoCloseable {
         kubelet = KubeletServer.start(settings.kubelet(), new PodLogSource(pods, files), logs, worker::execTarget, worker::attach,
                 worker::portForwardTarget);
         NodeStatusReporter reporter = new NodeStatusReporter(client, host, kubelet.port(), clock);
+        reporter.starting();
         reporter.register();
         heartbeats = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "node-agent-heartbeat");

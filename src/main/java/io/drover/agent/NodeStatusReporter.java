@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.NodeConditionBuilder;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.NodeSystemInfoBuilder;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -31,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * Registers this machine's Node and keeps it alive: the Node's status (capacity, addresses,
  * conditions with a fresh lastHeartbeatTime) and its Lease in kube-node-lease are written every
  * {@link #HEARTBEAT}. Registering a Node that exists (an agent restart) updates it.
+ *
+ * <p>What the kubelet tells on its Node is told here too, on its reference to the Node (kind Node, the
+ * node's name as name and uid, which {@code kubectl describe node} looks for besides the Node's uid):
+ * "Starting kubelet." at each start, a condition's change ({@code NodeHasSufficientMemory},
+ * {@code NodeReady}, ... as the status setters record them), a new boot ({@code Rebooted}) and a cordon.
  */
 final class NodeStatusReporter {
     static final Duration HEARTBEAT = Duration.ofSeconds(10);
@@ -45,6 +52,8 @@ final class NodeStatusReporter {
     private final int kubeletPort;
     private final Clock clock;
     private final EventRecorder events;
+    /** The kubelet's nodeRef: what its events about the Node are about. */
+    private final ObjectReference nodeRef;
     /** The node's spec.unschedulable at the last heartbeat (kubelet's lastNodeUnschedulable, false at start). */
     private boolean lastUnschedulable;
 
@@ -54,6 +63,13 @@ final class NodeStatusReporter {
         this.kubeletPort = kubeletPort;
         this.clock = clock;
         this.events = new EventRecorder(client, "kubelet", host.nodeName(), clock);
+        this.nodeRef = new ObjectReferenceBuilder().withKind("Node").withName(host.nodeName())
+                .withUid(host.nodeName()).build();
+    }
+
+    /** The kubelet's BirthCry, once per start, before it registers. */
+    void starting() {
+        events.normal(nodeRef, "Starting", "Starting kubelet.");
     }
 
     /** Creates the Node, or updates the one a previous run registered. */
@@ -92,8 +108,62 @@ final class NodeStatusReporter {
         Node copy = client.getKubernetesSerialization().clone(node);
         copy.setStatus(status(node.getStatus()));
         client.nodes().resource(copy).updateStatus();
+        // Once written (the kubelet records them as it sets them, so a failed write records them again).
+        for (NodeEvent event : statusEvents(host.nodeName(), node.getStatus(), copy.getStatus())) {
+            if (event.type().equals("Warning")) {
+                events.warning(nodeRef, event.reason(), event.message());
+            } else {
+                events.normal(nodeRef, event.reason(), event.message());
+            }
+        }
         renewLease();
         recordSchedulability(node);
+    }
+
+    /** An Event the kubelet records on its Node. */
+    record NodeEvent(String type, String reason, String message) {}
+
+    /** The event of a pressure condition that becomes False (nodestatus.MemoryPressureCondition and its kin). */
+    private static final Map<String, String> NO_PRESSURE = Map.of("MemoryPressure", "NodeHasSufficientMemory",
+            "DiskPressure", "NodeHasNoDiskPressure", "PIDPressure", "NodeHasSufficientPID");
+
+    /**
+     * What the kubelet's status setters record when they turn {@code previous} into {@code next}: Rebooted when the
+     * boot id changed (nodestatus.MachineInfo), a pressure condition's event when it is new or changes (a new one
+     * starts as Unknown there), NodeReady or NodeNotReady when an existing Ready condition changes (a new one records
+     * nothing), in the setters' order.
+     */
+    static List<NodeEvent> statusEvents(String nodeName, NodeStatus previous, NodeStatus next) {
+        List<NodeEvent> recorded = new ArrayList<>();
+        String bootBefore = previous == null || previous.getNodeInfo() == null
+                || previous.getNodeInfo().getBootID() == null ? "" : previous.getNodeInfo().getBootID();
+        String bootNow = next.getNodeInfo().getBootID();
+        if (!bootBefore.isEmpty() && !bootBefore.equals(bootNow)) {
+            recorded.add(new NodeEvent("Warning", "Rebooted", "Node " + nodeName + " has been rebooted, boot id: "
+                    + bootNow));
+        }
+        for (NodeCondition condition : next.getConditions()) {
+            String before = conditionStatus(previous, condition.getType());
+            String reason = null;
+            if (NO_PRESSURE.containsKey(condition.getType()) && "False".equals(condition.getStatus())
+                    && !"False".equals(before)) {
+                reason = NO_PRESSURE.get(condition.getType());
+            } else if (condition.getType().equals("Ready") && before != null && !before.equals(condition.getStatus())) {
+                reason = "True".equals(condition.getStatus()) ? "NodeReady" : "NodeNotReady";
+            }
+            if (reason != null) {
+                recorded.add(new NodeEvent("Normal", reason, "Node " + nodeName + " status is now: " + reason));
+            }
+        }
+        return recorded;
+    }
+
+    private static String conditionStatus(NodeStatus status, String type) {
+        if (status == null || status.getConditions() == null) {
+            return null;
+        }
+        return status.getConditions().stream().filter(c -> type.equals(c.getType())).map(NodeCondition::getStatus)
+                .findFirst().orElse(null);
     }
 
     /** recordNodeSchedulableEvent: a cordon or uncordon is told on the Node, as kubelet tells it at its sync. */
@@ -101,7 +171,7 @@ final class NodeStatusReporter {
         boolean unschedulable = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
         if (unschedulable != lastUnschedulable) {
             String event = unschedulable ? "NodeNotSchedulable" : "NodeSchedulable";
-            events.normal(node, event, "Node " + host.nodeName() + " status is now: " + event);
+            events.normal(nodeRef, event, "Node " + host.nodeName() + " status is now: " + event);
             lastUnschedulable = unschedulable;
         }
     }
@@ -125,7 +195,8 @@ final class NodeStatusReporter {
                         .withOsImage(host.osImage()).withContainerRuntimeVersion(RUNTIME_VERSION)
                         .withKubeletVersion(KubernetesVersion.GIT_VERSION).withKubeProxyVersion(KubernetesVersion.GIT_VERSION)
                         .withOperatingSystem("linux").withArchitecture(host.architecture())
-                        .withMachineID("").withSystemUUID("").withBootID("").build())
+                        .withMachineID(host.machineId()).withSystemUUID(host.systemUuid()).withBootID(host.bootId())
+                        .build())
                 .withConditions(conditions)
                 .withNewDaemonEndpoints().withNewKubeletEndpoint().withPort(kubeletPort).endKubeletEndpoint()
                 .endDaemonEndpoints()

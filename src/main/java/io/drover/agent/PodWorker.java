@@ -37,6 +37,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminatedBuilder;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -310,7 +311,8 @@ final class PodWorker implements Reconciler {
             return;
         }
         boolean restarts = InitContainers.isSidecar(c) || !"Never".equals(pod.getSpec().getRestartPolicy());
-        events.normal(pod, "Killing", health.killMessage(c.getName(), restarts));
+        events.normal(ContainerReference.of(pod, c.getName()), "Killing",
+                health.killMessage(c.getName(), restarts));
         runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, health.killGrace())); // preStop first, as kubelet
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {
@@ -327,7 +329,8 @@ final class PodWorker implements Reconciler {
         if (cr.mode != ContainerRun.Mode.RUNNING || cr.image == null || cr.image.equals(text(c.getImage()))) {
             return;
         }
-        events.normal(pod, "Killing", "Container " + c.getName() + " definition changed, will be restarted");
+        events.normal(ContainerReference.of(pod, c.getName()), "Killing",
+                "Container " + c.getName() + " definition changed, will be restarted");
         runtime.stop(cr.handle, hooks.preStop(pod, c, cr.handle, gracePeriod(pod)));
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
         if (exit.isPresent()) {
@@ -439,7 +442,7 @@ final class PodWorker implements Reconciler {
         // though the stop is asked again at each reconcile until the task has ended.
         if (!cr.terminalStopRecorded) {
             cr.terminalStopRecorded = true;
-            events.normal(pod, "Killing", "Stopping container " + c.getName());
+            events.normal(ContainerReference.of(pod, c.getName()), "Killing", "Stopping container " + c.getName());
         }
         runtime.stop(cr.handle, gracePeriod(pod));
         Optional<ExitResult> exit = runtime.await(cr.handle, PROBE_KILL_EXIT_WAIT);
@@ -458,7 +461,7 @@ final class PodWorker implements Reconciler {
                 cr.waitingMessage = problem;
                 if (!problem.equals(cr.failedEventFor)) {
                     cr.failedEventFor = problem;
-                    events.warning(pod, "Failed", "Error: " + problem);
+                    events.warning(ContainerReference.of(pod, c.getName()), "Failed", "Error: " + problem);
                 }
             }
             return null;
@@ -486,8 +489,9 @@ final class PodWorker implements Reconciler {
                     + pod.getMetadata().getUid() + ")";
             if (!cr.restartAt.equals(cr.backoffEventFor)) {
                 cr.backoffEventFor = cr.restartAt;
-                events.warning(pod, "BackOff", "Back-off restarting failed container " + c.getName()
-                        + " in pod " + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
+                events.warning(ContainerReference.of(pod, c.getName()), "BackOff",
+                        "Back-off restarting failed container " + c.getName() + " in pod "
+                        + pod.getMetadata().getName() + "_" + pod.getMetadata().getNamespace() + "("
                         + pod.getMetadata().getUid() + ")");
             }
             return Duration.between(now, cr.restartAt);
@@ -520,7 +524,7 @@ final class PodWorker implements Reconciler {
             cr.waitingMessage = e.getMessage();
             if (!e.getMessage().equals(cr.failedEventFor)) {
                 cr.failedEventFor = e.getMessage();
-                events.warning(pod, "Failed", "Error: " + e.getMessage());
+                events.warning(ContainerReference.of(pod, c.getName()), "Failed", "Error: " + e.getMessage());
             }
             return null;
         }
@@ -531,21 +535,26 @@ final class PodWorker implements Reconciler {
         ContainerEnvironment.Resolved resolved = launch.resolved();
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
+        ObjectReference container = ContainerReference.of(pod, c.getName());
         TaskHandle handle;
         try {
             LogPipeline.RunFiles output = logs.prepareRun(dir, cr.restartCount);
             Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
             Path resolvConf = dns.prepare(pod, files.podDir(pod.getMetadata().getNamespace(),
                     pod.getMetadata().getName(), pod.getMetadata().getUid()));
-            handle = runtime.start(new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
-                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c), launch.security()));
+            TaskSpec spec = new TaskSpec(cr.taskId, resolved.command(), resolved.env(), workDir,
+                    output.stdout(), output.stderr(), ContainerResources.of(c), resolvConf, stdio(c), launch.security());
+            // The kubelet's startContainer: Created once the runtime has the container, before it starts it, so a
+            // start that fails (a program not found: runc's create) follows a Created, as there.
+            events.normal(container, "Created", "Created container " + c.getName());
+            handle = runtime.start(spec);
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
             exited(cr, new ContainerStateTerminatedBuilder().withExitCode(128).withReason("StartError")
                     .withMessage(message).withStartedAt(MetaTime.format(now)).withFinishedAt(MetaTime.format(now))
                     .build(), Duration.ZERO);
-            events.warning(pod, "Failed", "Error: " + message);
+            events.warning(container, "Failed", "Error: " + message);
             return;
         }
         files.saveHandle(dir, handle);
@@ -559,7 +568,7 @@ final class PodWorker implements Reconciler {
         cr.waitingReason = null;
         cr.waitingMessage = null;
         watch(key, handle);
-        events.normal(pod, "Started", "Started container " + c.getName());
+        events.normal(container, "Started", "Started container " + c.getName());
         hooks.postStart(pod, c, handle, gracePeriod(pod), () -> isBeingDeleted(key));
     }
 
@@ -769,8 +778,8 @@ final class PodWorker implements Reconciler {
         List<Thread> stops = new ArrayList<>();
         for (ContainerRun cr : running) {
             if (pod != null) {
-                events.normal(pod, "Killing", "Stopping container "
-                        + cr.taskId.substring(run.uid.length() + 1));
+                String name = cr.taskId.substring(run.uid.length() + 1);
+                events.normal(ContainerReference.of(pod, name), "Killing", "Stopping container " + name);
             }
             TaskHandle handle = cr.handle;
             Container spec = pod == null ? null : specOf(pod, run, cr);

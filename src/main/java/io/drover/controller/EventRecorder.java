@@ -6,8 +6,11 @@ import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.net.HttpURLConnection;
@@ -19,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes core/v1 Events about an object for one component (a controller, the scheduler, a node's
- * kubelet), as client-go's recorder does. A repeat of an Event this recorder wrote (the same object,
+ * Writes core/v1 Events about an object for one component (a controller, a node's kubelet), as client-go's
+ * tools/record recorder does; the scheduler and the service proxy write events.k8s.io/v1 Events, as theirs do
+ * ({@link EventsV1Recorder}). A repeat of an Event this recorder wrote (the same object,
  * type, reason and message) is counted on that Event, its count and lastTimestamp patched, as
  * client-go's EventCorrelator does, so a crash loop is one "Back-off" Event counting up rather than
  * one per restart; similar Events (same reason, other messages) are combined and a flood about one
@@ -44,8 +48,12 @@ public final class EventRecorder {
         }
     };
 
-    /** client-go's getEventKey: what must be equal for an Event to be a repeat (the source is this recorder). */
-    private record RepeatKey(EventThrottle.ObjectKey object, String type, String reason, String message) {}
+    /**
+     * client-go's getEventKey: what must be equal for an Event to be a repeat (the source is this recorder). The
+     * fieldPath counts here, not in the aggregator's and spam filter's keys, as there.
+     */
+    private record RepeatKey(EventThrottle.ObjectKey object, String fieldPath, String type, String reason,
+            String message) {}
 
     private final EventThrottle throttle = new EventThrottle();
 
@@ -53,7 +61,8 @@ public final class EventRecorder {
 
     /**
      * @param component the source component, e.g. "deployment-controller" or "kubelet"
-     * @param host the node the component runs on, or null for cluster-wide components
+     * @param host the node the component runs on (the kubelet's), or null for kube-controller-manager's
+     *     controllers; also the reportingInstance, "" when null
      */
     public EventRecorder(KubernetesClient client, String component, String host, Clock clock) {
         this.client = client;
@@ -63,32 +72,51 @@ public final class EventRecorder {
     }
 
     public void normal(HasMetadata about, String reason, String message) {
-        record(about, "Normal", reason, message);
+        record(reference(about), "Normal", reason, message);
     }
 
     public void warning(HasMetadata about, String reason, String message) {
+        record(reference(about), "Warning", reason, message);
+    }
+
+    /**
+     * An Event about what a reference names: a part of an object (a pod's container, by its fieldPath), or an
+     * object named without being read (the kubelet's reference to its Node).
+     */
+    public void normal(ObjectReference about, String reason, String message) {
+        record(about, "Normal", reason, message);
+    }
+
+    public void warning(ObjectReference about, String reason, String message) {
         record(about, "Warning", reason, message);
     }
 
-    private void record(HasMetadata about, String type, String reason, String givenMessage) {
+    /** client-go's reference.GetReference: the object as an Event's involvedObject names it. */
+    public static ObjectReference reference(HasMetadata about) {
+        return new ObjectReferenceBuilder().withApiVersion(about.getApiVersion()).withKind(about.getKind())
+                .withNamespace(about.getMetadata().getNamespace()).withName(about.getMetadata().getName())
+                .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
+                .build();
+    }
+
+    private void record(ObjectReference about, String type, String reason, String givenMessage) {
         Instant now = clock.instant();
         String stamp = MetaTime.format(now);
-        // events about cluster-scoped objects (Nodes) live in "default", as Kubernetes keeps them
-        String ns = about.getMetadata().getNamespace() == null ? "default" : about.getMetadata().getNamespace();
+        String ns = namespaceOf(about);
         EventThrottle.ObjectKey object = new EventThrottle.ObjectKey(about.getApiVersion(), about.getKind(),
-                about.getMetadata().getNamespace(), about.getMetadata().getName(), about.getMetadata().getUid());
+                about.getNamespace(), about.getName(), about.getUid());
         String message;
         Observation next;
         synchronized (observed) {
             message = throttle.message(object, type, reason, givenMessage, now);
             // Combined Events count as one, whatever their latest message (the aggregate key).
-            RepeatKey key = new RepeatKey(object, type, reason,
+            RepeatKey key = new RepeatKey(object, about.getFieldPath(), type, reason,
                     message.startsWith(EventThrottle.COMBINED) ? EventThrottle.COMBINED : message);
             Observation seen = observed.get(key);
             // Unique per event, as client-go names them: <object>.<hex nanoseconds>.
             long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano() + System.nanoTime() % 1000;
             next = seen == null
-                    ? new Observation(about.getMetadata().getName() + "." + Long.toHexString(nanos), 1, stamp)
+                    ? new Observation(about.getName() + "." + Long.toHexString(nanos), 1, stamp)
                     : new Observation(seen.eventName(), seen.count() + 1, seen.firstTimestamp());
             // Counted before the spam filter, as client-go's eventObserve counts: an Event written after some
             // were dropped carries the true total.
@@ -103,8 +131,8 @@ public final class EventRecorder {
                         .create();
             }
         } catch (RuntimeException e) {
-            log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns,
-                    about.getMetadata().getName(), e.toString());
+            log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns, about.getName(),
+                    e.toString());
         }
     }
 
@@ -116,9 +144,13 @@ public final class EventRecorder {
         // The message too, as client-go's patch carries it: a combined Event shows the latest one.
         ObjectNode patch = JsonNodeFactory.instance.objectNode().put("count", seen.count())
                 .put("lastTimestamp", stamp).put("message", message);
+        return patchIfPresent(client.v1().events().inNamespace(ns).withName(seen.eventName()), patch);
+    }
+
+    /** A strategic merge patch of an Event written before; false when it is gone (404), to be written anew. */
+    static boolean patchIfPresent(Resource<?> event, ObjectNode patch) {
         try {
-            client.v1().events().inNamespace(ns).withName(seen.eventName())
-                    .patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
+            event.patch(PatchContext.of(PatchType.STRATEGIC_MERGE), patch.toString());
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
@@ -128,17 +160,20 @@ public final class EventRecorder {
         }
     }
 
-    private Event event(HasMetadata about, String ns, String type, String reason, String message, Observation seen,
-            String stamp) {
+    /** Where an Event about the object lives: its namespace, "default" for a cluster-scoped one (a Node). */
+    static String namespaceOf(ObjectReference about) {
+        return about.getNamespace() == null || about.getNamespace().isEmpty() ? "default" : about.getNamespace();
+    }
+
+    private Event event(ObjectReference about, String ns, String type, String reason, String message,
+            Observation seen, String stamp) {
         return new EventBuilder()
                 .withNewMetadata().withName(seen.eventName()).withNamespace(ns).endMetadata()
-                .withNewInvolvedObject().withApiVersion(about.getApiVersion()).withKind(about.getKind())
-                .withNamespace(about.getMetadata().getNamespace()).withName(about.getMetadata().getName())
-                .withUid(about.getMetadata().getUid()).withResourceVersion(about.getMetadata().getResourceVersion())
-                .endInvolvedObject()
+                .withInvolvedObject(new ObjectReferenceBuilder(about).build())
                 .withType(type).withReason(reason).withMessage(message)
                 .withNewSource().withComponent(component).withHost(host).endSource()
-                .withReportingComponent(component).withReportingInstance(host == null ? component : host)
+                // client-go's generateEvent: the instance is the source's host, "" without one
+                .withReportingComponent(component).withReportingInstance(host == null ? "" : host)
                 .withFirstTimestamp(seen.firstTimestamp()).withLastTimestamp(stamp).withCount(seen.count())
                 .build();
     }

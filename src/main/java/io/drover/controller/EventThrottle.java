@@ -76,7 +76,8 @@ final class EventThrottle {
         return true;
     }
 
-    private static <K, V> Map<K, V> lru() {
+    /** An access-ordered map of the 4,096 entries used last, as client-go's caches of events (groupcache's lru). */
+    static <K, V> Map<K, V> lru() {
         return new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {

@@ -2,7 +2,7 @@ package io.drover.proxy;
 
 import io.drover.controller.BoundedCall;
 import io.drover.controller.Informers;
-import io.drover.controller.EventRecorder;
+import io.drover.controller.EventsV1Recorder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -90,7 +90,7 @@ public final class ServiceProxy implements AutoCloseable {
         this.kernel = settings.kernelForwarding() && addresses.routed()
                 ? KernelForwarding.open(settings.serviceCidr()) : null;
         this.sync = new ServiceSync(addresses, listeners, kernel, Clock.systemUTC(),
-                new EventRecorder(client, "kube-proxy", null, Clock.systemUTC()));
+                new EventsV1Recorder(client, "kube-proxy", Clock.systemUTC()));
         this.syncThread = new ScheduledThreadPoolExecutor(1, Thread.ofPlatform().name("service-proxy-sync").factory());
         // Pending retries are dropped at close rather than holding it up.
         syncThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);

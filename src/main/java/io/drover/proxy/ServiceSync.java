@@ -1,6 +1,6 @@
 package io.drover.proxy;
 
-import io.drover.controller.EventRecorder;
+import io.drover.controller.EventsV1Recorder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
@@ -33,7 +33,7 @@ final class ServiceSync {
     private final ServiceAddresses addresses;
     private final Listeners listeners;
     private final Clock clock;
-    private final EventRecorder events;
+    private final EventsV1Recorder events;
     /** Forwards TCP ClusterIP ports in the kernel; null where the proxy relays every connection itself. */
     private final KernelForwarding kernel;
     /** Sockets that failed to open and for which Service, so each failure is reported once, not on every sync. */
@@ -45,7 +45,7 @@ final class ServiceSync {
     private final Map<String, Set<ListenerKey>> forwardedByService = new HashMap<>();
 
     ServiceSync(ServiceAddresses addresses, Listeners listeners, KernelForwarding kernel, Clock clock,
-            EventRecorder events) {
+            EventsV1Recorder events) {
         this.addresses = addresses;
         this.listeners = listeners;
         this.kernel = kernel;
@@ -160,7 +160,7 @@ final class ServiceSync {
             String message = "cannot listen on " + e.getMessage();
             if (failed.putIfAbsent(listener, port.namespace() + "/" + port.service()) == null) {
                 log.warn("service {}/{}: {} (retrying)", port.namespace(), port.service(), message);
-                events.warning(service, "FailedToListen", message);
+                events.warning(service, "FailedToListen", "SyncProxyRules", message);
             } else {
                 log.debug("service {}/{}: still {}", port.namespace(), port.service(), message);
             }

@@ -44,6 +44,13 @@ public final class ClusterSnapshot {
         return new ClusterSnapshot(sorted, Map.copyOf(byNode), labels);
     }
 
+    /** This picture with {@code removed} gone from their nodes: what preemption's dry run filters against. */
+    ClusterSnapshot without(Collection<PodInfo> removed) {
+        Map<String, List<PodInfo>> byNode = podsByNode.entrySet().stream().collect(Collectors.toUnmodifiableMap(
+                Map.Entry::getKey, e -> e.getValue().stream().filter(p -> !removed.contains(p)).toList()));
+        return new ClusterSnapshot(nodes, byNode, namespaceLabels);
+    }
+
     public List<NodeInfo> nodes() {
         return nodes;
     }

@@ -10,6 +10,11 @@ final class HostPortsFilter implements Filter {
     static final String REASON = "node(s) didn't have free ports for the requested pod ports";
 
     @Override
+    public boolean preemptionMightHelp(List<String> reasons) {
+        return true; // NodePorts: Unschedulable
+    }
+
+    @Override
     public List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
         if (pod.hostPorts().isEmpty()) {
             return List.of();

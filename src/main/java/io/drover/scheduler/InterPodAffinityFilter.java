@@ -27,6 +27,11 @@ final class InterPodAffinityFilter implements Filter {
     static final String EXISTING_ANTI_AFFINITY = "node(s) didn't satisfy existing pods anti-affinity rules";
 
     @Override
+    public boolean preemptionMightHelp(List<String> reasons) {
+        return !reasons.contains(AFFINITY); // removing pods adds no pod the affinity asks for
+    }
+
+    @Override
     public List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
         return preparedFor(pod, snapshot).reject(pod, node, snapshot);
     }

@@ -23,12 +23,14 @@ import java.util.stream.Stream;
  * @param schedulingGates the names of its spec.schedulingGates; while there are any it is not scheduled
  * @param terminating it has a deletionTimestamp: it still holds its node, but no longer counts for spreading
  * @param terminal Succeeded or Failed: it holds no resources any more
+ * @param priority spec.priority, 0 without one (corev1helpers.PodPriority)
+ * @param preemptsOthers its spec.preemptionPolicy is not Never
  */
 public record PodInfo(String namespace, String name, String uid, String nodeName, String schedulerName,
         Map<String, String> labels, String controllerUid, Resources requests, List<HostPort> hostPorts,
         List<Toleration> tolerations, NodeAffinity nodeAffinity, PodAffinity podAffinity,
         List<TopologySpreadConstraint> spreadConstraints, List<String> schedulingGates, boolean terminating,
-        boolean terminal) {
+        boolean terminal, int priority, boolean preemptsOthers) {
 
     public PodInfo {
         labels = Map.copyOf(labels);
@@ -68,7 +70,8 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
                 PodAffinity.of(spec, namespace),
                 TopologySpreadConstraint.required(spec.getTopologySpreadConstraints(), labels),
                 list(spec.getSchedulingGates()).stream().map(g -> text(g.getName())).toList(),
-                meta.getDeletionTimestamp() != null, isTerminal(pod));
+                meta.getDeletionTimestamp() != null, isTerminal(pod),
+                spec.getPriority() == null ? 0 : spec.getPriority(), !"Never".equals(spec.getPreemptionPolicy()));
     }
 
     /**
@@ -84,6 +87,7 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
         holdings.setOverhead(spec.getOverhead());
         holdings.setNodeName(spec.getNodeName());
         holdings.setSchedulerName(spec.getSchedulerName());
+        holdings.setPriority(spec.getPriority()); // what preemption would weigh it by
         Pod copy = new Pod();
         copy.setMetadata(meta);
         copy.setSpec(holdings);
@@ -100,7 +104,8 @@ public record PodInfo(String namespace, String name, String uid, String nodeName
     /** The same pod, as if bound to {@code node} (a binding the informer has not shown yet). */
     public PodInfo withNodeName(String node) {
         return new PodInfo(namespace, name, uid, node, schedulerName, labels, controllerUid, requests, hostPorts,
-                tolerations, nodeAffinity, podAffinity, spreadConstraints, schedulingGates, terminating, terminal);
+                tolerations, nodeAffinity, podAffinity, spreadConstraints, schedulingGates, terminating, terminal,
+                priority, preemptsOthers);
     }
 
     /** Replicas of one workload: the same controller, or, without one, the same labels in the same namespace. */

@@ -24,6 +24,11 @@ final class PodTopologySpreadFilter implements Filter {
     static final String MISSING_LABEL = REASON + " (missing required label)";
 
     @Override
+    public boolean preemptionMightHelp(List<String> reasons) {
+        return !reasons.contains(MISSING_LABEL); // a node without the topology key stays without it
+    }
+
+    @Override
     public List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
         return preparedFor(pod, snapshot).reject(pod, node, snapshot);
     }

@@ -11,6 +11,11 @@ import java.util.List;
 final class ResourcesFitFilter implements Filter {
 
     @Override
+    public boolean preemptionMightHelp(List<String> reasons) {
+        return true; // NodeResourcesFit (1.32): Unschedulable, even for a request beyond the node's allocatable
+    }
+
+    @Override
     public List<String> reject(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
         List<String> reasons = new ArrayList<>();
         if (snapshot.podsOn(node.name()).size() + 1 > node.maxPods()) {

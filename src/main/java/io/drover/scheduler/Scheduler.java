@@ -22,7 +22,9 @@ import java.util.TreeMap;
  *
  * <p>Before any filter, the nodes a pod's required node affinity names by {@code metadata.name} are the only ones
  * looked at (kube-scheduler's NodeAffinity PreFilter), so the others are counted with their own reason. A pod with
- * scheduling gates is not looked at at all.
+ * scheduling gates is not looked at at all. A pod that fits nowhere gets {@link DefaultPreemption}'s sentence after
+ * the filters' ("... preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."); nothing
+ * is preempted.
  */
 public final class Scheduler {
     private final List<Filter> filters;
@@ -58,18 +60,24 @@ public final class Scheduler {
         }
         Optional<Set<String>> named = pod.nodeAffinity().nodeNames();
         if (named.isPresent() && named.get().isEmpty()) {
-            return new Placement.Unschedulable("0/" + snapshot.nodes().size() + " nodes are available: "
-                    + NodeAffinityFilter.CONFLICT + ".");
+            // A PreFilter's verdict, for every node and for good.
+            return unschedulable(pod, snapshot, "0/" + snapshot.nodes().size() + " nodes are available: "
+                    + NodeAffinityFilter.CONFLICT + ".", List.of());
         }
-        List<Filter> prepared = filters.stream().map(f -> f.preparedFor(pod, snapshot)).toList();
+        List<Filter> prepared = prepare(pod, snapshot);
         Map<String, Integer> reasons = new TreeMap<>();
+        List<NodeInfo> preemptible = new ArrayList<>();
         NodeInfo best = null;
         long[] bestScores = null;
         for (NodeInfo node : snapshot.nodes()) {
-            List<String> rejected = named.isPresent() && !named.get().contains(node.name())
-                    ? List.of(NodeAffinityFilter.NOT_NAMED) : reject(prepared, pod, node, snapshot);
-            if (!rejected.isEmpty()) {
-                rejected.forEach(r -> reasons.merge(r, 1, Integer::sum));
+            Rejection rejected = named.isPresent() && !named.get().contains(node.name())
+                    ? new Rejection(List.of(NodeAffinityFilter.NOT_NAMED), false)
+                    : reject(prepared, pod, node, snapshot);
+            if (!rejected.reasons().isEmpty()) {
+                rejected.reasons().forEach(r -> reasons.merge(r, 1, Integer::sum));
+                if (rejected.preemptionMightHelp()) {
+                    preemptible.add(node);
+                }
                 continue;
             }
             long[] scores = scores(pod, node, snapshot);
@@ -82,17 +90,33 @@ public final class Scheduler {
         if (best != null) {
             return new Placement.Bound(best.name());
         }
-        return new Placement.Unschedulable(message(snapshot.nodes().size(), reasons));
+        return unschedulable(pod, snapshot, message(snapshot.nodes().size(), reasons), preemptible);
     }
 
-    private static List<String> reject(List<Filter> filters, PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
-        for (Filter filter : filters) {
-            List<String> reasons = filter.reject(pod, node, snapshot);
+    /** The filters for one pod on one snapshot, in the order of {@link #filters}. */
+    private List<Filter> prepare(PodInfo pod, ClusterSnapshot snapshot) {
+        return filters.stream().map(f -> f.preparedFor(pod, snapshot)).toList();
+    }
+
+    /** Why a node cannot take a pod: the first rejecting filter's reasons, and whether preemption might help. */
+    private record Rejection(List<String> reasons, boolean preemptionMightHelp) {}
+
+    private Rejection reject(List<Filter> prepared, PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {
+        for (int i = 0; i < prepared.size(); i++) {
+            List<String> reasons = prepared.get(i).reject(pod, node, snapshot);
             if (!reasons.isEmpty()) {
-                return reasons;
+                return new Rejection(reasons, filters.get(i).preemptionMightHelp(reasons));
             }
         }
-        return List.of();
+        return new Rejection(List.of(), false);
+    }
+
+    /** The filters' message, then DefaultPreemption's, as kube-scheduler's FitError joins them. */
+    private Placement unschedulable(PodInfo pod, ClusterSnapshot snapshot, String message,
+            List<NodeInfo> preemptible) {
+        Optional<String> preemption = DefaultPreemption.message(pod, snapshot, preemptible,
+                (reduced, node) -> reject(prepare(pod, reduced), pod, node, reduced).reasons());
+        return new Placement.Unschedulable(preemption.map(m -> message + " " + m).orElse(message));
     }
 
     private long[] scores(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {

@@ -3,7 +3,7 @@ package io.drover.scheduler;
 import io.drover.controller.Informers;
 import io.drover.controller.Controller;
 import io.drover.controller.EventHandlers;
-import io.drover.controller.EventRecorder;
+import io.drover.controller.EventsV1Recorder;
 import io.drover.controller.Keys;
 import io.drover.controller.Reconciler;
 import io.drover.controller.Result;
@@ -53,7 +53,7 @@ public final class SchedulerController implements Reconciler {
     private final SharedIndexInformer<Namespace> namespaces;
     private final Scheduler scheduler;
     private final Clock clock;
-    private final EventRecorder events;
+    private final EventsV1Recorder events;
     private final SnapshotReader reader = new SnapshotReader();
     private final Map<String, Assumed> assumed = new ConcurrentHashMap<>();
     private final Object decisions = new Object();
@@ -71,7 +71,7 @@ public final class SchedulerController implements Reconciler {
         this.namespaces = namespaces;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.events = new EventRecorder(client, NAME, null, clock);
+        this.events = new EventsV1Recorder(client, NAME, clock);
     }
 
     /**
@@ -155,7 +155,7 @@ public final class SchedulerController implements Reconciler {
             assumed.remove(key);
             throw e;
         }
-        events.normal(pod, "Scheduled", "Successfully assigned " + key + " to " + node);
+        events.normal(pod, "Scheduled", "Binding", "Successfully assigned " + key + " to " + node);
         markScheduled(bound);
         return Result.done();
     }
@@ -179,7 +179,7 @@ public final class SchedulerController implements Reconciler {
                 : MetaTime.now(clock);
         writeCondition(pod, new PodConditionBuilder().withType("PodScheduled").withStatus("False")
                 .withReason("Unschedulable").withMessage(message).withLastTransitionTime(since).build());
-        events.warning(pod, "FailedScheduling", message);
+        events.warning(pod, "FailedScheduling", "Scheduling", message);
         return Result.requeueAfter(RETRY);
     }
 

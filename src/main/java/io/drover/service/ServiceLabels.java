@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -45,8 +47,22 @@ final class ServiceLabels {
                 .withController(true).withBlockOwnerDeletion(true).build();
     }
 
-    /** The trigger-time annotation's value: when this controller saw the change (RFC 3339, as Go's RFC3339Nano). */
+    /** The trigger-time annotation's value: when this controller saw the change, in Go's RFC3339Nano. */
     static String now(Clock clock) {
-        return clock.instant().toString();
+        return rfc3339Nano(clock.instant());
+    }
+
+    /**
+     * Go's {@code t.UTC().Format(time.RFC3339Nano)}: the fraction without its trailing zeros, and none at all for a
+     * whole second ({@code 2026-12-02T09:10:52.5764331Z}), where {@link Instant#toString} keeps groups of three
+     * digits ({@code .576433100Z}).
+     */
+    static String rfc3339Nano(Instant instant) {
+        String seconds = instant.truncatedTo(ChronoUnit.SECONDS).toString(); // always ends "ss" + "Z"
+        if (instant.getNano() == 0) {
+            return seconds;
+        }
+        String fraction = String.format(java.util.Locale.ROOT, "%09d", instant.getNano()).replaceFirst("0+$", "");
+        return seconds.substring(0, seconds.length() - 1) + "." + fraction + "Z";
     }
 }

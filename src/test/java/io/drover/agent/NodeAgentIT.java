@@ -62,7 +62,21 @@ class NodeAgentIT {
             assertThat(ready.getReason()).isEqualTo("KubeletReady");
             assertThat(n.getStatus().getAddresses()).anyMatch(a -> a.getType().equals("InternalIP"));
             assertThat(n.getStatus().getNodeInfo().getKubeletVersion()).isEqualTo("v1.32.4-drover");
+            // What cadvisor reads for the kubelet (kubectl describe node: System Info).
+            assertThat(n.getStatus().getNodeInfo().getBootID())
+                    .isEqualTo(Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip()).isNotEmpty();
+            assertThat(n.getStatus().getNodeInfo().getMachineID()).isEqualTo(HostFacts.firstReadable(
+                    Path.of("/etc/machine-id"), Path.of("/var/lib/dbus/machine-id")));
+            assertThat(n.getStatus().getNodeInfo().getSystemUUID())
+                    .isEqualTo(HostFacts.firstReadable(Path.of("/sys/class/dmi/id/product_uuid")));
         });
+        // A new node, as a new kubelet tells it; its Ready condition was never anything else, so no NodeReady.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(nodeEvents(node))
+                .containsSubsequence("Starting: Starting kubelet.",
+                        "NodeHasSufficientMemory: Node " + node + " status is now: NodeHasSufficientMemory",
+                        "NodeHasNoDiskPressure: Node " + node + " status is now: NodeHasNoDiskPressure",
+                        "NodeHasSufficientPID: Node " + node + " status is now: NodeHasSufficientPID")
+                .noneMatch(e -> e.startsWith("NodeReady") || e.startsWith("Rebooted")));
         Lease lease = CLUSTER.client().resources(Lease.class).inNamespace("kube-node-lease").withName(node).get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(node);
         assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
@@ -85,6 +99,55 @@ class NodeAgentIT {
                     io.fabric8.kubernetes.client.dsl.base.PatchType.STRATEGIC_MERGE), "{\"spec\":{\"unschedulable\":null}}");
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> nodeEvent(node, "NodeSchedulable"));
+    }
+
+    /** An agent whose Node was left by an earlier boot and found Unknown by the node lifecycle controller. */
+    @Test
+    void anAgentThatFindsItsNodeFromAnotherBootSaysItRebootedAndIsReadyAgain() throws Exception {
+        String node = "rebooted-node";
+        Path dataDir = Files.createTempDirectory("drover-agent");
+        try {
+            CLUSTER.client().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata()
+                    .withName(node).endMetadata().build()).create();
+            CLUSTER.client().nodes().withName(node).editStatus(n -> new io.fabric8.kubernetes.api.model.NodeBuilder(n)
+                    .withNewStatus().withNewNodeInfo().withBootID("an-earlier-boot").endNodeInfo()
+                    .addNewCondition().withType("MemoryPressure").withStatus("Unknown").endCondition()
+                    .addNewCondition().withType("DiskPressure").withStatus("False").endCondition()
+                    .addNewCondition().withType("Ready").withStatus("Unknown").endCondition().endStatus().build());
+            String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+
+            try (NodeAgent agent = agent(node, dataDir)) {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(nodeEvents(node))
+                        .containsSubsequence("Starting: Starting kubelet.",
+                                "Rebooted: Node " + node + " has been rebooted, boot id: " + boot,
+                                "NodeHasSufficientMemory: Node " + node + " status is now: NodeHasSufficientMemory",
+                                "NodeHasSufficientPID: Node " + node + " status is now: NodeHasSufficientPID",
+                                "NodeReady: Node " + node + " status is now: NodeReady")
+                        .noneMatch(e -> e.startsWith("NodeHasNoDiskPressure"))); // it was False already
+            }
+            Event rebooted = CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
+                    .filter(e -> node.equals(e.getInvolvedObject().getName()) && "Rebooted".equals(e.getReason()))
+                    .findFirst().orElseThrow();
+            assertThat(rebooted.getType()).isEqualTo("Warning");
+            // The kubelet's nodeRef: the node's name as its uid, no apiVersion.
+            assertThat(rebooted.getInvolvedObject().getKind()).isEqualTo("Node");
+            assertThat(rebooted.getInvolvedObject().getUid()).isEqualTo(node);
+            assertThat(rebooted.getInvolvedObject().getApiVersion()).isNull();
+            assertThat(rebooted.getSource().getHost()).isEqualTo(node);
+        } finally {
+            CLUSTER.client().nodes().withName(node).delete();
+            io.drover.testing.TempDirs.delete(dataDir);
+        }
+    }
+
+    /** The node's events as "reason: message", in the order they were first written. */
+    private static List<String> nodeEvents(String node) {
+        return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> "Node".equals(e.getInvolvedObject().getKind())
+                        && node.equals(e.getInvolvedObject().getName()))
+                .sorted(java.util.Comparator.comparing((Event e) -> e.getFirstTimestamp())
+                        .thenComparing(e -> e.getMetadata().getName()))
+                .map(e -> e.getReason() + ": " + e.getMessage()).toList();
     }
 
     private static boolean nodeEvent(String node, String reason) {
@@ -202,6 +265,35 @@ class NodeAgentIT {
                 .isEqualTo("Running");
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream()
                 .anyMatch(e -> e.getReason().equals("BackOff")));
+    }
+
+    /** kubectl get events -o wide shows the container an event is about as its SUBOBJECT. */
+    @Test
+    void containerEventsNameTheirContainerByItsFieldPath() {
+        Pod pod = create(new PodBuilder(pod("subobject", "Always", "sh", "-c", "exit 3")).editSpec()
+                .addNewInitContainer().withName("prep").withCommand("true").endInitContainer().endSpec().build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> events(pod).stream()
+                .anyMatch(e -> e.getReason().equals("BackOff")));
+
+        List<Event> events = events(pod);
+        assertThat(events).filteredOn(e -> e.getReason().equals("Started"))
+                .extracting(e -> e.getInvolvedObject().getFieldPath())
+                .containsExactlyInAnyOrder("spec.initContainers{prep}", "spec.containers{main}");
+        // The kubelet's startContainer: Created, then Started, at each start.
+        assertThat(reasonsInOrder(pod, "spec.initContainers{prep}")).containsExactly("Created", "Started");
+        assertThat(events).filteredOn(e -> e.getReason().equals("Created"))
+                .extracting(e -> e.getInvolvedObject().getFieldPath() + " " + e.getMessage())
+                .containsExactlyInAnyOrder("spec.initContainers{prep} Created container prep",
+                        "spec.containers{main} Created container main");
+        assertThat(events).filteredOn(e -> e.getReason().equals("BackOff"))
+                .extracting(e -> e.getInvolvedObject().getFieldPath()).containsOnly("spec.containers{main}");
+        assertThat(events).filteredOn(e -> e.getReason().equals("Scheduled"))
+                .extracting(e -> e.getInvolvedObject().getFieldPath()).containsOnlyNulls();
+        // kubectl get events --field-selector involvedObject.fieldPath='spec.containers{main}'
+        assertThat(CLUSTER.client().v1().events().inNamespace("default")
+                .withField("involvedObject.fieldPath", "spec.containers{main}").list().getItems())
+                .filteredOn(e -> pod.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+                .extracting(Event::getReason).contains("Started", "BackOff").doesNotContain("Scheduled");
     }
 
     @Test
@@ -389,6 +481,16 @@ class NodeAgentIT {
                 "unable to start container process: exec: \"drover-no-such-program\": executable file not found in $PATH");
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Warning")
                 && e.getReason().equals("Failed") && e.getMessage().contains("executable file not found in $PATH")));
+        // As with runc, whose create is what fails: the container was Created, then failed to start.
+        assertThat(reasonsInOrder(pod, "spec.containers{main}")).containsExactly("Created", "Failed");
+    }
+
+    /** The reasons of the pod's events about one container, in the order they were first written. */
+    private static List<String> reasonsInOrder(Pod pod, String fieldPath) {
+        return events(pod).stream().filter(e -> fieldPath.equals(e.getInvolvedObject().getFieldPath()))
+                .sorted(java.util.Comparator.comparing((Event e) -> e.getFirstTimestamp())
+                        .thenComparing(e -> e.getMetadata().getName()))
+                .map(Event::getReason).toList();
     }
 
     @Test

@@ -25,6 +25,12 @@ class EventRecorderIT {
                 .endMetadata().build()).create().getMetadata().getName();
     }
 
+    /** What the events are about. */
+    private static ConfigMap configMap(String ns, String name) {
+        return CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
+                .withNewMetadata().withName(name).endMetadata().build()).create();
+    }
+
     private static List<Event> events(String ns) {
         return CLUSTER.client().v1().events().inNamespace(ns).list().getItems().stream()
                 .sorted(Comparator.comparing(Event::getMessage)).toList();
@@ -33,8 +39,7 @@ class EventRecorderIT {
     @Test
     void aRepeatIsCountedOnTheEventWrittenFirst() {
         String ns = newNamespace();
-        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("about").endMetadata().build()).create();
+        ConfigMap about = configMap(ns, "about");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(CLUSTER.client(), "test-controller", null, clock);
 
@@ -67,8 +72,7 @@ class EventRecorderIT {
     @Test
     void theTenthDistinctMessageOfAReasonIsCombinedWithTheRest() {
         String ns = newNamespace();
-        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("rs").endMetadata().build()).create();
+        ConfigMap about = configMap(ns, "rs");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(CLUSTER.client(), "test-controller", null, clock);
 
@@ -93,8 +97,7 @@ class EventRecorderIT {
     @Test
     void aSourceWritesTwentyFiveEventsAboutAnObjectThenOneEveryFiveMinutes() {
         String ns = newNamespace();
-        ConfigMap about = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder()
-                .withNewMetadata().withName("flapping").endMetadata().build()).create();
+        ConfigMap about = configMap(ns, "flapping");
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
         EventRecorder recorder = new EventRecorder(CLUSTER.client(), "test-controller", null, clock);
 
@@ -112,6 +115,56 @@ class EventRecorderIT {
         assertThat(events(ns)).singleElement().satisfies(e -> assertThat(e.getCount()).isEqualTo(41));
         // Another source, or another object, has buckets of its own.
         new EventRecorder(CLUSTER.client(), "other-controller", null, clock).warning(about, "Unhealthy", "x");
+        assertThat(events(ns)).hasSize(2);
+    }
+
+    /** client-go's generateEvent: the reportingInstance is the source's host, "" for kube-controller-manager's. */
+    @Test
+    void theReportingInstanceIsTheHostAndEmptyWithoutOne() {
+        String ns = newNamespace();
+        ConfigMap about = configMap(ns, "about");
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
+
+        new EventRecorder(CLUSTER.client(), "deployment-controller", null, clock).normal(about, "A", "a");
+        new EventRecorder(CLUSTER.client(), "kubelet", "node-1", clock).normal(about, "B", "b");
+
+        assertThat(events(ns)).extracting(e -> e.getSource().getComponent() + "/" + e.getSource().getHost() + " "
+                + e.getReportingComponent() + "/" + e.getReportingInstance())
+                .containsExactly("deployment-controller/null deployment-controller/", "kubelet/node-1 kubelet/node-1");
+    }
+
+    /** kube-scheduler's and kube-proxy's recorder (client-go tools/events), seen through core/v1. */
+    @Test
+    void anEventsV1RecorderNamesItsInstanceAndActionAndCountsRepeatsInASeries() {
+        String ns = newNamespace();
+        ConfigMap about = configMap(ns, "pod");
+        MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00.123456789Z"));
+        EventsV1Recorder recorder = new EventsV1Recorder(CLUSTER.client(), "default-scheduler", clock);
+
+        recorder.warning(about, "FailedScheduling", "Scheduling", "0/1 nodes are available");
+        Event first = events(ns).get(0);
+        assertThat(first.getSource() == null ? null : first.getSource().getComponent()).isNull();
+        assertThat(first.getReportingComponent()).isEqualTo("default-scheduler");
+        assertThat(first.getReportingInstance()).isEqualTo("default-scheduler-" + EventsV1Recorder.hostName());
+        assertThat(first.getAction()).isEqualTo("Scheduling");
+        assertThat(first.getEventTime().getTime()).isEqualTo("2026-12-01T10:00:00.123456Z");
+        assertThat(first.getFirstTimestamp()).isNull();
+        assertThat(first.getCount()).isNull();
+        assertThat(first.getSeries()).isNull();
+
+        clock.advance(Duration.ofSeconds(30));
+        recorder.warning(about, "FailedScheduling", "Scheduling", "0/1 nodes are available");
+        clock.advance(Duration.ofSeconds(30));
+        recorder.warning(about, "FailedScheduling", "Scheduling", "0/1 nodes are available");
+        Event series = events(ns).get(0);
+        assertThat(events(ns)).hasSize(1);
+        assertThat(series.getMetadata().getName()).isEqualTo(first.getMetadata().getName());
+        assertThat(series.getSeries().getCount()).isEqualTo(3);
+        assertThat(series.getSeries().getLastObservedTime().getTime()).isEqualTo("2026-12-01T10:01:00.123456Z");
+
+        // Nothing for longer than client-go's finishTime: the next one is a new Event.
+        clock.advance(EventsV1Recorder.FINISH.plusSeconds(1));
+        recorder.warning(about, "FailedScheduling", "Scheduling", "0/1 nodes are available");
         assertThat(events(ns)).hasSize(2);
     }
 }

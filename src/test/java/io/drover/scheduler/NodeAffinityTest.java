@@ -103,7 +103,8 @@ class NodeAffinityTest {
         Node cordonedA = new NodeBuilder(readyNode("a")).editSpec().withUnschedulable(true).endSpec().build();
         assertThat(Scheduler.defaults().schedule(onB, snapshot(List.of(cordonedA, taintedB, readyNode("c")),
                 List.of()))).isEqualTo(new Placement.Unschedulable("0/3 nodes are available: 1 node(s) had "
-                        + "untolerated taint {gpu: }, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]."));
+                        + "untolerated taint {gpu: }, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: "
+                        + "0/3 nodes are available: 3 Preemption is not helpful for scheduling."));
         assertThat(Scheduler.defaults().schedule(onB, snapshot(List.of(readyNode("a"), readyNode("b")), List.of())))
                 .isEqualTo(new Placement.Bound("b"));
 
@@ -111,7 +112,8 @@ class NodeAffinityTest {
                 requirement("metadata.name", "In", "b"));
         assertThat(Scheduler.defaults().schedule(conflicting, snapshot(List.of(readyNode("a"), readyNode("b")),
                 List.of()))).isEqualTo(new Placement.Unschedulable(
-                        "0/2 nodes are available: pod affinity terms conflict."));
+                        "0/2 nodes are available: pod affinity terms conflict. preemption: 0/2 nodes are available: "
+                                + "2 Preemption is not helpful for scheduling."));
     }
 
     @Test
@@ -119,7 +121,8 @@ class NodeAffinityTest {
         Pod pod = requiringNode(List.of(requirement("disk", "In", "ssd")));
         assertThat(Scheduler.defaults().schedule(pod, snapshot(List.of(readyNode("a"), readyNode("b")), List.of())))
                 .isEqualTo(new Placement.Unschedulable(
-                        "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector."));
+                        "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: "
+                                + "0/2 nodes are available: 2 Preemption is not helpful for scheduling."));
     }
 
     @Test

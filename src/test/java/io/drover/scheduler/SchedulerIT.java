@@ -88,7 +88,11 @@ class SchedulerIT {
         Event scheduled = event("fits", "Scheduled").orElseThrow();
         assertThat(scheduled.getType()).isEqualTo("Normal");
         assertThat(scheduled.getMessage()).isEqualTo("Successfully assigned " + ns + "/fits to " + NODE);
-        assertThat(scheduled.getSource().getComponent()).isEqualTo("default-scheduler");
+        // kube-scheduler's events.k8s.io recorder: no source; "default-scheduler, default-scheduler-HOST" in -o wide
+        assertThat(scheduled.getReportingComponent()).isEqualTo("default-scheduler");
+        assertThat(scheduled.getReportingInstance()).startsWith("default-scheduler-");
+        assertThat(scheduled.getAction()).isEqualTo("Binding");
+        assertThat(scheduled.getEventTime()).isNotNull();
     }
 
     @Test
@@ -99,7 +103,8 @@ class SchedulerIT {
         PodCondition condition = podScheduled("too-big").orElseThrow();
         assertThat(condition.getStatus()).isEqualTo("False");
         assertThat(condition.getReason()).isEqualTo("Unschedulable");
-        assertThat(condition.getMessage()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu.");
+        assertThat(condition.getMessage()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu. preemption: "
+                + "0/1 nodes are available: 1 No preemption victims found for incoming pod.");
         assertThat(CLUSTER.client().pods().inNamespace(ns).withName("too-big").get().getSpec().getNodeName()).isNullOrEmpty();
 
         await().atMost(WAIT).until(() -> event("too-big", "FailedScheduling").isPresent());
@@ -107,7 +112,8 @@ class SchedulerIT {
         assertThat(failed.getType()).isEqualTo("Warning");
         assertThat(failed.getMessage()).isEqualTo(condition.getMessage());
         assertThat(failed.getInvolvedObject().getKind()).isEqualTo("Pod");
-        assertThat(failed.getSource().getComponent()).isEqualTo("default-scheduler");
+        assertThat(failed.getReportingComponent()).isEqualTo("default-scheduler");
+        assertThat(failed.getAction()).isEqualTo("Scheduling");
     }
 
     private String nodeNameOf(String pod) {
@@ -125,7 +131,9 @@ class SchedulerIT {
                 .endAffinity().addNewContainer().withName("main").withCommand("sleep", "3600").endContainer()
                 .endSpec().build()).create();
 
-        String expected = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector.";
+        // kube-scheduler 1.32's words, DefaultPreemption's sentence included
+        String expected = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: "
+                + "0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
         await().atMost(WAIT).until(() -> event("needs-ssd", "FailedScheduling").isPresent());
         assertThat(event("needs-ssd", "FailedScheduling").orElseThrow().getMessage()).isEqualTo(expected);
         PodCondition condition = podScheduled("needs-ssd").orElseThrow();

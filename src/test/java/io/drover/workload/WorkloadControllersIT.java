@@ -122,6 +122,7 @@ class WorkloadControllersIT {
                             + " from 0 to 3");
                     assertThat(e.getInvolvedObject().getName()).isEqualTo("web");
                     assertThat(e.getSource().getComponent()).isEqualTo("deployment-controller");
+                    assertThat(e.getReportingInstance()).isEmpty(); // as kube-controller-manager's, no host
                 });
     }
 

@@ -1,5 +1,6 @@
 package io.drover.agent.probe;
 
+import io.drover.agent.ContainerReference;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -116,6 +117,6 @@ final class ProbeWorker {
     }
 
     private void event(Pod current, String reason, String message) {
-        manager.events().warning(current, reason, message);
+        manager.events().warning(ContainerReference.of(current, container.getName()), reason, message);
     }
 }
