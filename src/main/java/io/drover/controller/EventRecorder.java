@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * type, reason and message) is counted on that Event, its count and lastTimestamp patched, as
  * client-go's EventCorrelator does, so a crash loop is one "Back-off" Event counting up rather than
  * one per restart; similar Events (same reason, other messages) are combined and a flood about one
- * object is dropped as client-go's aggregator and spam filter do ({@link EventThrottle}). Best
+ * object is dropped as client-go's aggregator and spam filter do ({@link EventThrottle}). Written off the
+ * recording thread ({@link EventWriter}), so recording never waits for the API. Best
  * effort, as in Kubernetes: an event that cannot be written is logged, never a reason to fail a
  * reconcile.
  */
@@ -40,6 +41,7 @@ public final class EventRecorder {
     private final String component;
     private final String host;
     private final Clock clock;
+    private final EventWriter writer;
     /** The Events written, by what makes a repeat: client-go's LRU of 4,096 observations. */
     private final Map<RepeatKey, Observation> observed = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -69,6 +71,7 @@ public final class EventRecorder {
         this.component = component;
         this.host = host;
         this.clock = clock;
+        this.writer = new EventWriter(component);
     }
 
     public void normal(HasMetadata about, String reason, String message) {
@@ -125,15 +128,18 @@ public final class EventRecorder {
                 return;
             }
         }
-        try {
-            if (next.count() == 1 || !countRepeat(ns, next, message, stamp)) {
-                client.v1().events().inNamespace(ns).resource(event(about, ns, type, reason, message, next, stamp))
-                        .create();
+        Observation written = next;
+        writer.write(() -> {
+            try {
+                if (written.count() == 1 || !countRepeat(ns, written, message, stamp)) {
+                    client.v1().events().inNamespace(ns)
+                            .resource(event(about, ns, type, reason, message, written, stamp)).create();
+                }
+            } catch (RuntimeException e) {
+                log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns, about.getName(),
+                        e.toString());
             }
-        } catch (RuntimeException e) {
-            log.warn("{}: could not record event {} on {}/{}: {}", component, reason, ns, about.getName(),
-                    e.toString());
-        }
+        });
     }
 
     /**

@@ -40,6 +40,8 @@ public final class EventsV1Recorder {
     private final String controller;
     private final String instance;
     private final Clock clock;
+    /** Off the recording thread, as {@link EventRecorder}'s. */
+    private final EventWriter writer;
     /** client-go's eventCache, bounded: the Events written, by what makes a repeat (the recorder's fields aside). */
     private final Map<Key, Written> written = EventThrottle.lru();
 
@@ -57,6 +59,7 @@ public final class EventsV1Recorder {
         this.controller = controller;
         this.instance = instance;
         this.clock = clock;
+        this.writer = new EventWriter(controller);
     }
 
     public void normal(HasMetadata regarding, String reason, String action, String note) {
@@ -83,18 +86,21 @@ public final class EventsV1Recorder {
             written.put(key, next);
         }
         String ns = next.event().getMetadata().getNamespace();
-        try {
-            if (next.count() == 1) {
-                client.events().v1().events().inNamespace(ns).resource(next.event()).create();
-            } else if (!patchSeries(next)) {
-                Event whole = new EventBuilder(next.event()).withNewSeries().withCount(next.count())
-                        .withLastObservedTime(microTime(next.lastObserved())).endSeries().build();
-                client.events().v1().events().inNamespace(ns).resource(whole).create();
+        Written series = next;
+        writer.write(() -> {
+            try {
+                if (series.count() == 1) {
+                    client.events().v1().events().inNamespace(ns).resource(series.event()).create();
+                } else if (!patchSeries(series)) {
+                    Event whole = new EventBuilder(series.event()).withNewSeries().withCount(series.count())
+                            .withLastObservedTime(microTime(series.lastObserved())).endSeries().build();
+                    client.events().v1().events().inNamespace(ns).resource(whole).create();
+                }
+            } catch (RuntimeException e) {
+                log.warn("{}: could not record event {} on {}/{}: {}", controller, reason, ns, regarding.getName(),
+                        e.toString());
             }
-        } catch (RuntimeException e) {
-            log.warn("{}: could not record event {} on {}/{}: {}", controller, reason, ns, regarding.getName(),
-                    e.toString());
-        }
+        });
     }
 
     /** The series patch client-go sends; false when the Event is gone, to be written anew with its series. */
