@@ -25,6 +25,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,33 +171,38 @@ class ServiceProxyIT {
     @Test
     void udpDatagramsAreEchoedThroughTheProxy() throws Exception {
         startProxy();
-        DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        Thread echoThread = Thread.ofVirtual().start(() -> {
-            byte[] buffer = new byte[1500];
-            try {
-                while (true) {
-                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                    echo.receive(packet);
-                    echo.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
-                }
-            } catch (IOException closed) {
-                // the test is over
-            }
-        });
-        closers.add(() -> {
-            echo.close();
-            echoThread.join();
-        });
-        InetSocketAddress service = service("UDP", Map.of(), null, List.of(echo.getLocalPort())).address();
+        InetSocketAddress service = service("UDP", Map.of(), null, List.of(udpEcho())).address();
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.setSoTimeout(500);
             byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
-            await().atMost(WAIT).ignoreExceptions().until(() -> {
-                socket.send(new DatagramPacket(hello, hello.length, service));
-                DatagramPacket reply = new DatagramPacket(new byte[100], 100);
-                socket.receive(reply);
-                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).equals("hello");
-            });
+            await().atMost(WAIT).ignoreExceptions().until(() -> Arrays.equals(echoed(socket, service, hello), hello));
+        }
+    }
+
+    /** Netty's datagram channels read 2,048 bytes unless told otherwise; a longer datagram was cut, both ways. */
+    @Test
+    void udpDatagramsLongerThan2048BytesArriveWholeBothWaysOnClusterIpAndNodePort() throws Exception {
+        startProxy();
+        int nodePort = freeNodePort();
+        InetSocketAddress clusterIp = service("UDP", Map.of(), nodePort, List.of(udpEcho())).address();
+        InetSocketAddress onNodePort = new InetSocketAddress(InetAddress.getLoopbackAddress(), nodePort);
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(500);
+            for (InetSocketAddress service : List.of(clusterIp, onNodePort)) {
+                byte[] first = {1};
+                await().atMost(WAIT).ignoreExceptions().until(() -> echoed(socket, service, first).length == 1);
+                for (int size : List.of(2049, 5000, 60000)) {
+                    byte[] sent = new byte[size];
+                    ThreadLocalRandom.current().nextBytes(sent);
+                    socket.send(new DatagramPacket(sent, sent.length, service));
+                    byte[] reply = received(socket);
+                    while (reply.length == 1) { // a late answer to the first datagram
+                        reply = received(socket);
+                    }
+                    assertThat(reply.length).as("length of %s bytes through %s", size, service).isEqualTo(size);
+                    assertThat(Arrays.equals(reply, sent)).as("%s bytes through %s unchanged", size, service).isTrue();
+                }
+            }
         }
     }
 
@@ -332,6 +338,40 @@ class ServiceProxyIT {
     }
 
     // --- helpers ---
+
+    /** A UDP backend on backendAddress that sends every datagram back whole to its sender; its port. */
+    private int udpEcho() throws IOException {
+        DatagramSocket echo = new DatagramSocket(0, backendAddress);
+        Thread echoThread = Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[65_535];
+            try {
+                while (true) {
+                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                    echo.receive(packet);
+                    echo.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+        closers.add(() -> {
+            echo.close();
+            echoThread.join();
+        });
+        return echo.getLocalPort();
+    }
+
+    /** Sends one datagram and returns the next one that comes back (whatever its length). */
+    private static byte[] echoed(DatagramSocket socket, InetSocketAddress to, byte[] datagram) throws IOException {
+        socket.send(new DatagramPacket(datagram, datagram.length, to));
+        return received(socket);
+    }
+
+    private static byte[] received(DatagramSocket socket) throws IOException {
+        DatagramPacket reply = new DatagramPacket(new byte[65_535], 65_535);
+        socket.receive(reply);
+        return Arrays.copyOf(reply.getData(), reply.getLength());
+    }
 
     /**
      * A request in flight on endpoint "a" when "a" is replaced by "b": new connections go to "b" only,
