@@ -230,7 +230,13 @@ public final class ServiceProxy implements AutoCloseable {
         List<EndpointSlice> own = slices.getIndexer().list().stream()
                 .filter(s -> EndpointSelection.sameService(s, namespace, name))
                 .toList();
-        if (sync.sync(namespace, name, service, own)) {
+        boolean complete = sync.sync(namespace, name, service, own);
+        for (String waiting : sync.takeUnblocked()) {
+            // A socket another Service waits for is free (an external address and port both name).
+            int slash = waiting.indexOf('/');
+            enqueue(waiting.substring(0, slash), waiting.substring(slash + 1), -1);
+        }
+        if (complete) {
             retryDelays.remove(key);
             return;
         }
