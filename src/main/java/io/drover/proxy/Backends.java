@@ -59,6 +59,11 @@ final class Backends {
         return endpoints;
     }
 
+    /** Whether an endpoint other than these is listed (a connect that fails could go there). */
+    boolean hasOtherThan(Set<Endpoint> excluded) {
+        return endpoints.stream().anyMatch(e -> !excluded.contains(e));
+    }
+
     /** The endpoint for a new connection from this client, other than those already tried; null if none is left. */
     Endpoint pick(InetAddress client, Set<Endpoint> tried) {
         List<Endpoint> candidates = endpoints;

@@ -47,6 +47,7 @@ final class Listeners implements AutoCloseable {
         InetSocketAddress address = new InetSocketAddress(key.address(), key.port());
         ChannelFuture bound = "UDP".equals(key.protocol())
                 ? new Bootstrap().group(transport.group()).channel(transport.datagramChannel())
+                        .option(ChannelOption.RCVBUF_ALLOCATOR, UdpRelay.wholeDatagrams())
                         .handler(new UdpRelay(backends, transport.datagramChannel(), udpIdleTimeout))
                         .bind(address)
                 : new ServerBootstrap().group(transport.group()).channel(transport.serverChannel())

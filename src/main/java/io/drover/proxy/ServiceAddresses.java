@@ -1,7 +1,11 @@
 package io.drover.proxy;
 
+import io.netty.util.NetUtil;
 import java.io.IOException;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -69,6 +73,32 @@ final class ServiceAddresses implements AutoCloseable {
         }
         bytes[0] = 127;
         return InetAddress.getByAddress(bytes);
+    }
+
+    /** This IPv4 literal as an address (never a name lookup); null for anything else. */
+    static InetAddress ipv4(String ip) {
+        if (!NetUtil.isValidIpV4Address(ip)) {
+            return null;
+        }
+        try {
+            return InetAddress.getByAddress(NetUtil.createByteArrayFromIpAddressString(ip));
+        } catch (UnknownHostException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Whether this machine can listen on the address: a probe binds a UDP socket to it on a port the
+     * kernel picks, so a port in use does not matter and an address on a local route (the service
+     * CIDR's, loopback) counts as well as an interface's. Binding an address that is not local fails
+     * ("Cannot assign requested address").
+     */
+    static boolean local(InetAddress address) {
+        try (DatagramSocket probe = new DatagramSocket(new InetSocketAddress(address, 0))) {
+            return true;
+        } catch (SocketException e) {
+            return false;
+        }
     }
 
     @Override

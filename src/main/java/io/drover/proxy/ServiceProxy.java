@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The service proxy of one node, as kube-proxy is: it watches Services and EndpointSlices through
- * the API and serves every ClusterIP:port and NodePort of this machine, forwarding each new TCP
+ * the API and serves every ClusterIP:port and NodePort of this machine, and the Services' external
+ * and load balancer ingress IPs that are this machine's, forwarding each new TCP
  * connection (or UDP session) to a ready endpoint.
  *
  * <p>Informer events only name a Service; one sync thread brings that Service's listeners and
@@ -157,7 +158,10 @@ public final class ServiceProxy implements AutoCloseable {
         return appliedRevision.get();
     }
 
-    /** Whether the proxy listens on this address and port (a ClusterIP's listen address or 0.0.0.0 for a NodePort). */
+    /**
+     * Whether the proxy listens on this address and port (a ClusterIP's listen address, 0.0.0.0 for a
+     * NodePort, or an external or ingress IP of this node).
+     */
     boolean serving(InetSocketAddress address) {
         return listeners.keys().stream().anyMatch(
                 k -> k.address().equals(address.getAddress()) && k.port() == address.getPort());
@@ -230,7 +234,13 @@ public final class ServiceProxy implements AutoCloseable {
         List<EndpointSlice> own = slices.getIndexer().list().stream()
                 .filter(s -> EndpointSelection.sameService(s, namespace, name))
                 .toList();
-        if (sync.sync(namespace, name, service, own)) {
+        boolean complete = sync.sync(namespace, name, service, own);
+        for (String waiting : sync.takeUnblocked()) {
+            // A socket another Service waits for is free (an external address and port both name).
+            int slash = waiting.indexOf('/');
+            enqueue(waiting.substring(0, slash), waiting.substring(slash + 1), -1);
+        }
+        if (complete) {
             retryDelays.remove(key);
             return;
         }

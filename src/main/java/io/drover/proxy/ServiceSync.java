@@ -1,6 +1,7 @@
 package io.drover.proxy;
 
 import io.drover.controller.EventsV1Recorder;
+import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -41,6 +43,12 @@ final class ServiceSync {
     private final Map<ServicePortKey, Backends> backends = new ConcurrentHashMap<>();
     /** The listeners each Service ("namespace/name") has open. */
     private final Map<String, Set<ListenerKey>> listenersByService = new HashMap<>();
+    /** Which Service ("namespace/name") holds each open listener: an address and port serve one Service. */
+    private final Map<ListenerKey, String> holders = new HashMap<>();
+    /** Services ("namespace/name") that failed on a socket this proxy has since closed: worth a sync now. */
+    private final Set<String> unblocked = new HashSet<>();
+    /** The external addresses of each Service that are not on this node, so each is logged once. */
+    private final Map<String, Set<InetAddress>> notLocal = new HashMap<>();
     /** The ClusterIP ports each Service ("namespace/name") has forwarded in the kernel. */
     private final Map<String, Set<ListenerKey>> forwardedByService = new HashMap<>();
 
@@ -68,6 +76,7 @@ final class ServiceSync {
             ServiceSpec spec = service.getSpec();
             BalancingPolicy policy = BalancingPolicy.of(service.getMetadata().getAnnotations());
             Duration affinity = affinityTimeout(spec);
+            List<InetAddress> external = externalAddresses(serviceKey, service);
             for (ServicePort port : spec.getPorts()) {
                 String protocol = port.getProtocol() == null ? "TCP" : port.getProtocol();
                 if (!"TCP".equals(protocol) && !"UDP".equals(protocol)) {
@@ -83,7 +92,7 @@ final class ServiceSync {
                 portBackends.update(endpoints);
                 ports.add(key);
                 ListenerKey clusterIp = clusterIpListener(serviceKey, spec.getClusterIP(), port.getPort(), protocol);
-                List<ListenerKey> sockets = new ArrayList<>();
+                Set<ListenerKey> sockets = new LinkedHashSet<>();
                 if (clusterIp != null) {
                     sockets.add(clusterIp);
                     if (kernelForwards(clusterIp, policy, affinity, endpoints)) {
@@ -93,11 +102,17 @@ final class ServiceSync {
                 if (port.getNodePort() != null && port.getNodePort() > 0) {
                     sockets.add(new ListenerKey(anyAddress(), port.getNodePort(), protocol));
                 }
+                for (InetAddress address : external) {
+                    sockets.add(new ListenerKey(address, port.getPort(), protocol));
+                }
                 for (ListenerKey socket : sockets) {
                     attempted.add(socket);
                     listen(service, socket, key, wanted);
                 }
             }
+        }
+        if (service == null || !proxied(service.getSpec())) {
+            notLocal.remove(serviceKey);
         }
         // A socket this Service no longer asks for is no longer failing (reported again if asked for anew).
         failed.entrySet().removeIf(f -> f.getValue().equals(serviceKey) && !attempted.contains(f.getKey()));
@@ -105,6 +120,11 @@ final class ServiceSync {
         for (ListenerKey key : had) {
             if (!wanted.contains(key)) {
                 listeners.close(key);
+                holders.remove(key);
+                String waiting = failed.get(key);
+                if (waiting != null) {
+                    unblocked.add(waiting);
+                }
             }
         }
         if (wanted.isEmpty()) {
@@ -118,6 +138,16 @@ final class ServiceSync {
             forwardInKernel(serviceKey, forward);
         }
         return wanted.containsAll(attempted);
+    }
+
+    /**
+     * The Services that failed to open a socket this proxy closed since the last call (another
+     * Service let go of it), so they need not wait for their next retry.
+     */
+    Set<String> takeUnblocked() {
+        Set<String> taken = Set.copyOf(unblocked);
+        unblocked.clear();
+        return taken;
     }
 
     /**
@@ -151,19 +181,31 @@ final class ServiceSync {
     }
 
     private void listen(Service service, ListenerKey listener, ServicePortKey port, Set<ListenerKey> wanted) {
-        try {
-            listeners.ensure(listener, () -> backends.get(port));
-            wanted.add(listener);
-            failed.remove(listener);
-        } catch (UncheckedIOException e) {
-            // Retried (ServiceProxy schedules the Service again); reported once, until it opens.
-            String message = "cannot listen on " + e.getMessage();
-            if (failed.putIfAbsent(listener, port.namespace() + "/" + port.service()) == null) {
-                log.warn("service {}/{}: {} (retrying)", port.namespace(), port.service(), message);
-                events.warning(service, "FailedToListen", "SyncProxyRules", message);
-            } else {
-                log.debug("service {}/{}: still {}", port.namespace(), port.service(), message);
+        String serviceKey = port.namespace() + "/" + port.service();
+        String holder = holders.get(listener);
+        String failure;
+        if (holder != null && !holder.equals(serviceKey)) {
+            // Two Services naming one external address and port: the first keeps it, as a socket
+            // in use by a host process would; the other waits for it like a NodePort in use.
+            failure = listener + ": in use by Service " + holder;
+        } else {
+            try {
+                listeners.ensure(listener, () -> backends.get(port));
+                holders.put(listener, serviceKey);
+                wanted.add(listener);
+                failed.remove(listener);
+                return;
+            } catch (UncheckedIOException e) {
+                failure = e.getMessage();
             }
+        }
+        // Retried (ServiceProxy schedules the Service again); reported once, until it opens.
+        String message = "cannot listen on " + failure;
+        if (failed.putIfAbsent(listener, serviceKey) == null) {
+            log.warn("service {}: {} (retrying)", serviceKey, message);
+            events.warning(service, "FailedToListen", "SyncProxyRules", message);
+        } else {
+            log.debug("service {}: still {}", serviceKey, message);
         }
     }
 
@@ -174,6 +216,57 @@ final class ServiceSync {
             log.warn("service {}: clusterIP {} is not an address", serviceKey, clusterIp);
             return null;
         }
+    }
+
+    /**
+     * The addresses outside the cluster this Service is served on at its ports, as kube-proxy
+     * captures them: every {@code spec.externalIPs} entry and, for a LoadBalancer, every ingress IP
+     * of ipMode VIP (or unset). kube-proxy also uses the ingress of a Service that is no longer a
+     * LoadBalancer while its status still shows one; the controllers clear it on the type change,
+     * and a stale status should not keep a port open. Only addresses of this node can be listened
+     * on: kube-proxy's rules also catch traffic for other addresses that passes through the node,
+     * which a proxy of sockets cannot. Those are left out (logged once), not retried; an address
+     * this node gets later is served from the Service's next sync.
+     */
+    private List<InetAddress> externalAddresses(String serviceKey, Service service) {
+        Set<String> ips = new LinkedHashSet<>();
+        if (service.getSpec().getExternalIPs() != null) {
+            ips.addAll(service.getSpec().getExternalIPs());
+        }
+        var status = service.getStatus() == null ? null : service.getStatus().getLoadBalancer();
+        if ("LoadBalancer".equals(service.getSpec().getType()) && status != null && status.getIngress() != null) {
+            for (LoadBalancerIngress ingress : status.getIngress()) {
+                if (ingress.getIp() != null && (ingress.getIpMode() == null || "VIP".equals(ingress.getIpMode()))) {
+                    ips.add(ingress.getIp());
+                }
+            }
+        }
+        List<InetAddress> local = new ArrayList<>();
+        Set<InetAddress> elsewhere = new HashSet<>();
+        for (String ip : ips) {
+            InetAddress address = ServiceAddresses.ipv4(ip);
+            if (address == null) {
+                continue; // IPv6 (the proxy serves IPv4 only) or not an address
+            }
+            if (ServiceAddresses.local(address)) {
+                local.add(address);
+            } else {
+                elsewhere.add(address);
+            }
+        }
+        Set<InetAddress> logged = notLocal.getOrDefault(serviceKey, Set.of());
+        for (InetAddress address : elsewhere) {
+            if (!logged.contains(address)) {
+                log.info("service {}: external address {} is not on this node; not served here", serviceKey,
+                        address.getHostAddress());
+            }
+        }
+        if (elsewhere.isEmpty()) {
+            notLocal.remove(serviceKey);
+        } else {
+            notLocal.put(serviceKey, elsewhere);
+        }
+        return local;
     }
 
     /** ClusterIP Services with an address get proxied; headless and ExternalName ones do not, as in kube-proxy. */

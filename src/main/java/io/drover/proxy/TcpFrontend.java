@@ -19,13 +19,26 @@ import java.util.function.Supplier;
 
 /**
  * One client connection to a Service port: connects to an endpoint on the client's own event loop
- * (no thread hand-off on the data path), tries the next endpoint when a connect fails, and then
- * relays both ways ({@link Relay}). The client is not read from until a backend is connected (both
- * sides start with auto-read off and turn it on then); what the transport delivers before that
- * (data, or the client's FIN) is kept and passed on once it is.
+ * (no thread hand-off on the data path), tries the next endpoint when a connect fails (refused, or
+ * not answered within 1 s while another endpoint is left; the last one left gets the kernel's whole
+ * SYN retry time), and then relays both ways ({@link Relay}). The client is not read from until a
+ * backend is connected (both sides start with auto-read off and turn it on then); what the
+ * transport delivers before that (data, or the client's FIN) is kept and passed on once it is.
  */
 final class TcpFrontend extends ChannelInboundHandlerAdapter {
+    /** How long a connect may take while another endpoint is left to try. */
     static final int CONNECT_TIMEOUT_MILLIS = 1000;
+    /**
+     * How long the connect to the last endpoint left may take: no bound of the proxy's own (Netty's
+     * 0), so the kernel gives up after its SYN retries (net.ipv4.tcp_syn_retries, by default 6
+     * retransmissions at 1, 3, 7, ... s: about 127 s), as it would for the client's own connect
+     * through kube-proxy's DNAT, which sets no timeout either. A backend whose accept queue is full
+     * under a spike drops SYNs; the retransmission a second or three later gets in, where a reset
+     * after 1 s made that latency an error (fuzz round 25 #5). The client's own timeouts still apply.
+     * A client that leaves meanwhile goes unnoticed (it is not read until a backend is connected), so
+     * the attempt runs on, holding a socket and counting for least-connections, until it ends.
+     */
+    static final int LAST_CONNECT_TIMEOUT_MILLIS = 0;
     static final int MAX_ATTEMPTS = 5;
 
     private final Supplier<Backends> backends;
@@ -81,6 +94,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
             return;
         }
         tried.add(endpoint);
+        boolean last = tried.size() >= MAX_ATTEMPTS || !current.hasOtherThan(tried);
         endpoint.opened();
         Runnable release = once(endpoint::closed);
         Bootstrap bootstrap = new Bootstrap()
@@ -89,7 +103,7 @@ final class TcpFrontend extends ChannelInboundHandlerAdapter {
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .option(ChannelOption.TCP_NODELAY, true)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, CONNECT_TIMEOUT_MILLIS)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, last ? LAST_CONNECT_TIMEOUT_MILLIS : CONNECT_TIMEOUT_MILLIS)
                 .handler(new EndpointDone(release, new Relay(inbound)));
         bootstrap.connect(endpoint.address()).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {

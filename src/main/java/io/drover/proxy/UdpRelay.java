@@ -5,6 +5,9 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.DatagramPacket;
@@ -25,6 +28,20 @@ import java.util.function.Supplier;
  * UDP flow; the next datagram from that client picks an endpoint anew.
  */
 final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
+    /**
+     * The largest datagram a UDP socket can be handed (an IPv4 packet's 65,535 bytes less its headers
+     * is 65,507; 65,535 covers any). Netty's datagram channels read into 2,048-byte buffers unless
+     * told otherwise and cut what is longer without a word, so every UDP channel of the proxy reads
+     * with this, as the kernel's DNAT of kube-proxy passes any datagram unchanged. The buffer comes
+     * from Netty's pooled allocator and goes back to it once the datagram is written on.
+     */
+    static final int MAX_DATAGRAM = 65_535;
+
+    /** The receive allocator every UDP channel of the proxy is opened with ({@link #MAX_DATAGRAM}). */
+    static RecvByteBufAllocator wholeDatagrams() {
+        return new FixedRecvByteBufAllocator(MAX_DATAGRAM);
+    }
+
     private final Supplier<Backends> backends;
     private final Class<? extends DatagramChannel> channelClass;
     private final Duration idleTimeout;
@@ -71,6 +88,7 @@ final class UdpRelay extends SimpleChannelInboundHandler<DatagramPacket> {
         ChannelFuture connected = new Bootstrap()
                 .group(listener.eventLoop())
                 .channel(channelClass)
+                .option(ChannelOption.RCVBUF_ALLOCATOR, wholeDatagrams())
                 .handler(new ChannelInitializer<DatagramChannel>() {
                     @Override
                     protected void initChannel(DatagramChannel channel) {

@@ -25,6 +25,7 @@ import java.net.SocketException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,33 +171,38 @@ class ServiceProxyIT {
     @Test
     void udpDatagramsAreEchoedThroughTheProxy() throws Exception {
         startProxy();
-        DatagramSocket echo = new DatagramSocket(0, InetAddress.getLoopbackAddress());
-        Thread echoThread = Thread.ofVirtual().start(() -> {
-            byte[] buffer = new byte[1500];
-            try {
-                while (true) {
-                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
-                    echo.receive(packet);
-                    echo.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
-                }
-            } catch (IOException closed) {
-                // the test is over
-            }
-        });
-        closers.add(() -> {
-            echo.close();
-            echoThread.join();
-        });
-        InetSocketAddress service = service("UDP", Map.of(), null, List.of(echo.getLocalPort())).address();
+        InetSocketAddress service = service("UDP", Map.of(), null, List.of(udpEcho())).address();
         try (DatagramSocket socket = new DatagramSocket()) {
             socket.setSoTimeout(500);
             byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
-            await().atMost(WAIT).ignoreExceptions().until(() -> {
-                socket.send(new DatagramPacket(hello, hello.length, service));
-                DatagramPacket reply = new DatagramPacket(new byte[100], 100);
-                socket.receive(reply);
-                return new String(reply.getData(), 0, reply.getLength(), StandardCharsets.US_ASCII).equals("hello");
-            });
+            await().atMost(WAIT).ignoreExceptions().until(() -> Arrays.equals(echoed(socket, service, hello), hello));
+        }
+    }
+
+    /** Netty's datagram channels read 2,048 bytes unless told otherwise; a longer datagram was cut, both ways. */
+    @Test
+    void udpDatagramsLongerThan2048BytesArriveWholeBothWaysOnClusterIpAndNodePort() throws Exception {
+        startProxy();
+        int nodePort = freeNodePort();
+        InetSocketAddress clusterIp = service("UDP", Map.of(), nodePort, List.of(udpEcho())).address();
+        InetSocketAddress onNodePort = new InetSocketAddress(InetAddress.getLoopbackAddress(), nodePort);
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(500);
+            for (InetSocketAddress service : List.of(clusterIp, onNodePort)) {
+                byte[] first = {1};
+                await().atMost(WAIT).ignoreExceptions().until(() -> echoed(socket, service, first).length == 1);
+                for (int size : List.of(2049, 5000, 60000)) {
+                    byte[] sent = new byte[size];
+                    ThreadLocalRandom.current().nextBytes(sent);
+                    socket.send(new DatagramPacket(sent, sent.length, service));
+                    byte[] reply = received(socket);
+                    while (reply.length == 1) { // a late answer to the first datagram
+                        reply = received(socket);
+                    }
+                    assertThat(reply.length).as("length of %s bytes through %s", size, service).isEqualTo(size);
+                    assertThat(Arrays.equals(reply, sent)).as("%s bytes through %s unchanged", size, service).isTrue();
+                }
+            }
         }
     }
 
@@ -226,6 +232,73 @@ class ServiceProxyIT {
         // port was held by a proxy still stopping).
         InetSocketAddress onNodePort = new InetSocketAddress(InetAddress.getLoopbackAddress(), nodePort);
         await().atMost(WAIT).ignoreExceptions().until(() -> get(onNodePort).equals("a"));
+    }
+
+    /**
+     * kube-proxy captures a LoadBalancer's ingress IPs at the Service port ("Capture load-balancer
+     * ingress"); drover's LoadBalancerController publishes the node's addresses, which were refused.
+     * The Service names a loadBalancerClass so that the test writes its ingress (no node here is Ready).
+     */
+    @Test
+    void loadBalancerIsServedOnItsIngressIpAtTheServicePortUntilItIsNoLongerOne() throws Exception {
+        startProxy();
+        InetAddress nodeIp = nodeAddress();
+        int port = freePort(nodeIp);
+        String name = externalService("LoadBalancer", "TCP", port, List.of(), backend("lb"));
+        CLUSTER.client().services().inNamespace("default").resource(new ServiceBuilder(
+                CLUSTER.client().services().inNamespace("default").withName(name).get())
+                .editOrNewStatus().withNewLoadBalancer().addNewIngress().withIp(nodeIp.getHostAddress()).withIpMode("VIP")
+                .endIngress().endLoadBalancer().endStatus().build()).updateStatus();
+        InetSocketAddress ingress = new InetSocketAddress(nodeIp, port);
+        await().atMost(WAIT).until(() -> proxy.serving(ingress));
+        assertThat(get(ingress)).isEqualTo("lb");
+
+        CLUSTER.client().services().inNamespace("default").withName(name).edit(s -> new ServiceBuilder(s).editSpec()
+                .withType("ClusterIP").withLoadBalancerClass(null).withAllocateLoadBalancerNodePorts(null).endSpec().build());
+        await().atMost(WAIT).until(() -> !proxy.serving(ingress));
+        assertThatThrownBy(() -> get(ingress)).isInstanceOf(IOException.class);
+    }
+
+    /** kube-proxy captures every spec.externalIPs entry at the Service port ("Capture externalIPs"), UDP as TCP. */
+    @Test
+    void externalIpOfThisNodeIsServedUntilItIsRemovedAndOneElsewhereIsLeftOut() throws Exception {
+        startProxy();
+        InetAddress nodeIp = nodeAddress();
+        int port = freePort(nodeIp);
+        // 192.0.2.77 (TEST-NET-1) is no address of this machine: kube-proxy's rules would catch it in
+        // passing, a proxy of sockets cannot, and no failure is reported for it.
+        String name = externalService("ClusterIP", "UDP", port, List.of(nodeIp.getHostAddress(), "192.0.2.77"), udpEcho());
+        InetSocketAddress external = new InetSocketAddress(nodeIp, port);
+        await().atMost(WAIT).until(() -> proxy.serving(external));
+        try (DatagramSocket socket = new DatagramSocket()) {
+            socket.setSoTimeout(500);
+            byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
+            await().atMost(WAIT).ignoreExceptions().until(() -> Arrays.equals(echoed(socket, external, hello), hello));
+        }
+        assertThat(proxy.serving(new InetSocketAddress("192.0.2.77", port))).isFalse();
+        assertThat(failedToListen(name)).isEmpty();
+
+        CLUSTER.client().services().inNamespace("default").withName(name).edit(s -> new ServiceBuilder(s).editSpec()
+                .withExternalIPs("192.0.2.77").endSpec().build());
+        await().atMost(WAIT).until(() -> !proxy.serving(external));
+    }
+
+    /** One address and port serve one Service: the first keeps it, the second is told and takes it once free. */
+    @Test
+    void externalIpAndPortNamedByTwoServicesGoToTheFirstUntilItLetsGo() throws Exception {
+        startProxy();
+        InetAddress nodeIp = nodeAddress();
+        int port = freePort(nodeIp);
+        InetSocketAddress external = new InetSocketAddress(nodeIp, port);
+        String first = externalService("ClusterIP", "TCP", port, List.of(nodeIp.getHostAddress()), backend("first"));
+        await().atMost(WAIT).until(() -> proxy.serving(external));
+        String second = externalService("ClusterIP", "TCP", port, List.of(nodeIp.getHostAddress()), backend("second"));
+        await().atMost(WAIT).until(() -> failedToListen(second).stream()
+                .anyMatch(message -> message.contains(nodeIp.getHostAddress() + ":" + port + "/TCP: in use by Service default/" + first)));
+        assertThat(get(external)).isEqualTo("first");
+
+        CLUSTER.client().services().inNamespace("default").withName(first).delete();
+        await().atMost(WAIT).ignoreExceptions().until(() -> get(external).equals("second"));
     }
 
     @Test
@@ -332,6 +405,93 @@ class ServiceProxyIT {
     }
 
     // --- helpers ---
+
+    /** This machine's address other than loopback (where external IPs can point); the test is skipped without one. */
+    private static InetAddress nodeAddress() throws IOException {
+        InetAddress address = InetAddress.getByName(io.drover.agent.HostFacts.detectInternalIp());
+        assumeTrue(!address.isLoopbackAddress(), "this machine has no address but loopback");
+        return address;
+    }
+
+    /** A port free for TCP and UDP on this address (the node's address is shared with whatever runs here). */
+    private static int freePort(InetAddress address) {
+        for (int attempt = 0; attempt < 50; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(40000, 45000);
+            try (ServerSocket tcp = new ServerSocket(port, 1, address); DatagramSocket udp = new DatagramSocket(port, address)) {
+                return port;
+            } catch (IOException inUse) {
+                // try another
+            }
+        }
+        throw new IllegalStateException("no free port in 40000-44999 on " + address);
+    }
+
+    /**
+     * A Service of this type with one port and these externalIPs and an endpoint on backendAddress:endpointPort;
+     * a LoadBalancer gets no NodePort (allocateLoadBalancerNodePorts false) and a loadBalancerClass of
+     * no controller. Returns its name once the proxy serves its ClusterIP.
+     */
+    private String externalService(String type, String protocol, int port, List<String> externalIps, int endpointPort)
+            throws Exception {
+        int n = NEXT_SERVICE.getAndIncrement();
+        String name = "svc-" + n;
+        String clusterIp = CIDR_PREFIX + ".0." + (10 + n % 200);
+        boolean loadBalancer = type.equals("LoadBalancer");
+        CLUSTER.client().services().inNamespace("default").resource(new ServiceBuilder()
+                .withNewMetadata().withName(name).endMetadata()
+                .withNewSpec().withType(type).withClusterIP(clusterIp).withExternalIPs(externalIps)
+                .withLoadBalancerClass(loadBalancer ? "example.com/none" : null)
+                .withAllocateLoadBalancerNodePorts(loadBalancer ? false : null)
+                .addNewPort().withName("web").withProtocol(protocol).withPort(port).endPort()
+                .endSpec().build()).create();
+        closers.add(() -> CLUSTER.client().services().inNamespace("default").withName(name).delete());
+        TestService service = new TestService(name, protocol, new InetSocketAddress(proxy.listenAddress(clusterIp), port));
+        addEndpoint(service, endpointPort);
+        await().atMost(WAIT).until(() -> proxy.serving(service.address()));
+        return name;
+    }
+
+    /** The messages of the FailedToListen events on this Service. */
+    private static List<String> failedToListen(String service) {
+        return CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getName().equals(service) && e.getReason().equals("FailedToListen"))
+                .map(io.fabric8.kubernetes.api.model.Event::getMessage)
+                .toList();
+    }
+
+    /** A UDP backend on backendAddress that sends every datagram back whole to its sender; its port. */
+    private int udpEcho() throws IOException {
+        DatagramSocket echo = new DatagramSocket(0, backendAddress);
+        Thread echoThread = Thread.ofVirtual().start(() -> {
+            byte[] buffer = new byte[65_535];
+            try {
+                while (true) {
+                    DatagramPacket packet = new DatagramPacket(buffer, buffer.length);
+                    echo.receive(packet);
+                    echo.send(new DatagramPacket(packet.getData(), packet.getLength(), packet.getSocketAddress()));
+                }
+            } catch (IOException closed) {
+                // the test is over
+            }
+        });
+        closers.add(() -> {
+            echo.close();
+            echoThread.join();
+        });
+        return echo.getLocalPort();
+    }
+
+    /** Sends one datagram and returns the next one that comes back (whatever its length). */
+    private static byte[] echoed(DatagramSocket socket, InetSocketAddress to, byte[] datagram) throws IOException {
+        socket.send(new DatagramPacket(datagram, datagram.length, to));
+        return received(socket);
+    }
+
+    private static byte[] received(DatagramSocket socket) throws IOException {
+        DatagramPacket reply = new DatagramPacket(new byte[65_535], 65_535);
+        socket.receive(reply);
+        return Arrays.copyOf(reply.getData(), reply.getLength());
+    }
 
     /**
      * A request in flight on endpoint "a" when "a" is replaced by "b": new connections go to "b" only,
