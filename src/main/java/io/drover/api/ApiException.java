@@ -268,7 +268,9 @@ public final class ApiException extends RuntimeException {
                 if (!optionsGroupKind.group().isEmpty()) {
                     details.put("group", optionsGroupKind.group()); // omitempty
                 }
-                details.put("kind", optionsGroupKind.kind());
+                if (!optionsGroupKind.kind().isEmpty()) {
+                    details.put("kind", optionsGroupKind.kind()); // omitempty: a patch's errors name no kind
+                }
             }
             if (!causes.isEmpty()) {
                 ArrayNode list = details.putArray("causes");

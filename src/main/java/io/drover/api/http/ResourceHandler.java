@@ -38,6 +38,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /** The verbs on resource paths: get, list, watch, create, update, patch, delete, deletecollection. */
@@ -296,13 +297,24 @@ final class ResourceHandler {
             }
             default -> throw new IllegalStateException("not a patch type: " + media);
         };
+        if (options.fieldValidation() == FieldValidation.STRICT
+                && !media.equals("application/strategic-merge-patch+json")) {
+            // A JSON or merge patch's own fields given twice (or a JSON patch operation's unknown members) are the
+            // patch body's 400, found before it is applied (jsonPatcher.applyJSPatch); a strategic merge patch's go
+            // with the patched object's problems, in its 422.
+            List<StrictDecoding.Problem> own = decoding.problems(List.of());
+            if (!own.isEmpty()) {
+                throw ApiException.badRequest(decoding.errorMessage(path.type().apiVersion(), path.type().kind(), own));
+            }
+        }
         boolean scale = ResourceType.SCALE.equals(path.subresource());
         WritePart part = WritePart.of(path.subresource());
         ApiResponse warnings = new OnceWarnings(response); // the patch runs again on a conflict
         ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
             if (scale) {
                 ObjectNode patchedScale = (ObjectNode) requireObject(patcher.apply(Scale.of(current, json)));
-                FieldChecks.apply(options.fieldValidation(), BodyKind.of(path), patchedScale, warnings, decoding);
+                checkPatched(options.fieldValidation(), BodyKind.of(path), patchedScale, warnings, decoding,
+                        invalidValue(media, patch, patchedScale));
                 ObjectNode scaled = Scale.applyTo(current.deepCopy(), patchedScale);
                 return sameVersionIsNoPrecondition(current, recordUpdate(path.type(), current, scaled,
                         options.fieldManager(), part));
@@ -314,13 +326,40 @@ final class ResourceHandler {
             // A patch is applied to the stored object, resourceVersion included, unless it removes that.
             ObjectStorage.requireResourceVersionWhereNeeded(path.type(), path.name(), patched);
             checkKindAndNamespace(patched, path);
-            FieldChecks.apply(options.fieldValidation(), path.type(), patched, warnings, decoding);
+            checkPatched(options.fieldValidation(), BodyKind.of(path.type()), patched, warnings, decoding,
+                    invalidValue(media, patch, patched));
             OmittedEmpties.drop(path.type().apiVersion(), path.type().kind(), patched);
             return sameVersionIsNoPrecondition(current,
                     recordUpdate(path.type(), current, part.confine(current, patched), options.fieldManager(),
                             part));
         }, part, options.dryRun());
         send(response, 200, scale ? Scale.of(result, json) : result);
+    }
+
+    /**
+     * {@link FieldChecks} of a patched object, failing as kube-apiserver's patch handler fails a patched object it
+     * cannot decode (applyPatchToObject, jsonPatcher): 422 Invalid on field {@code patch}, not the 400 of a created
+     * or updated body, so that kubectl says "The request is invalid" and clients' IsInvalid holds.
+     */
+    private static void checkPatched(FieldValidation mode, BodyKind kind, ObjectNode patched, ApiResponse warnings,
+            StrictDecoding decoding, Supplier<String> invalidValue) {
+        try {
+            FieldChecks.apply(mode, kind, patched, warnings, decoding);
+        } catch (ApiException e) {
+            if (e.code() != 400) {
+                throw e;
+            }
+            // The bare decoding error: a patch's names no kind ("X in version ... cannot be handled as a X: ").
+            String error = e.getMessage().replaceFirst("^\\S+ in version \"[^\"]*\" cannot be handled as a \\S+: ", "");
+            throw ApiException.invalid("", "", List.of(new ApiException.Cause("FieldValueInvalid",
+                    "Invalid value: " + GoValues.quote(invalidValue.get()) + ": " + error, "patch")));
+        }
+    }
+
+    /** The invalid value kube names: a strategic merge patch's map as Go's %+v prints it, else the patched object. */
+    private static Supplier<String> invalidValue(String media, JsonNode patch, JsonNode patched) {
+        return media.equals("application/strategic-merge-patch+json") ? () -> GoValues.plusV(patch)
+                : patched::toString;
     }
 
     /**

@@ -29,8 +29,12 @@ public final class WatchStream implements AutoCloseable {
     private static final long BOOKMARK_EVERY_MILLIS = 60_000;
     /** The watch cache's last bookmark goes out this long before the deadline, so the client resumes from it. */
     private static final long BOOKMARK_BEFORE_DEADLINE_MILLIS = 2_000;
-    /** How long before a bookmark the store is asked for the watch's progress (a SQLite watch tells it within 1 s). */
-    private static final long PROGRESS_LEAD_MILLIS = 1_500;
+    /**
+     * How long before a bookmark the store is asked for the watch's progress: this loop looks every second and a
+     * SQLite watch answers within a second, so the answer is in before the bookmark. A late answer only makes the
+     * bookmark older, never ahead of the events.
+     */
+    private static final long PROGRESS_LEAD_MILLIS = 3_000;
     /** How long one wait for events may last, so that a stopping server ends the watch within it. */
     private static final long POLL_MILLIS = 1_000;
 

@@ -1,6 +1,7 @@
 package io.drover.api.strategy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
@@ -64,6 +65,62 @@ public final class GoValues {
         List<String> items = new ArrayList<>();
         list.forEach(v -> items.add(quote(v.asText())));
         return "[]string{" + String.join(", ", items) + "}";
+    }
+
+    /**
+     * Go's {@code %+v} of a JSON document decoded into {@code interface{}} values with integers kept (sigs.k8s.io/json):
+     * {@code map[a:1 b:[x y] c:map[d:<nil>]]}, map keys sorted, strings bare, other numbers as float64's {@code %v}.
+     */
+    public static String plusV(JsonNode value) {
+        StringBuilder out = new StringBuilder();
+        plusV(value, out);
+        return out.toString();
+    }
+
+    private static void plusV(JsonNode value, StringBuilder out) {
+        if (value == null || value.isNull() || value.isMissingNode()) {
+            out.append("<nil>");
+        } else if (value.isObject()) {
+            TreeMap<String, JsonNode> sorted = new TreeMap<>();
+            value.properties().forEach(e -> sorted.put(e.getKey(), e.getValue()));
+            out.append("map[");
+            boolean first = true;
+            for (var e : sorted.entrySet()) {
+                out.append(first ? "" : " ").append(e.getKey()).append(':');
+                plusV(e.getValue(), out);
+                first = false;
+            }
+            out.append(']');
+        } else if (value.isArray()) {
+            out.append('[');
+            for (int i = 0; i < value.size(); i++) {
+                out.append(i > 0 ? " " : "");
+                plusV(value.get(i), out);
+            }
+            out.append(']');
+        } else if (value.isIntegralNumber() && value.canConvertToLong()) {
+            out.append(value.asLong());
+        } else if (value.isNumber()) {
+            out.append(float64(value.asDouble()));
+        } else {
+            out.append(value.asText());
+        }
+    }
+
+    /** fmt's {@code %v} of a float64: the shortest digits, in exponent form below 1e-4 or from 1e21 on. */
+    static String float64(double v) {
+        if (v == 0) {
+            return "0";
+        }
+        BigDecimal shortest = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+        int exponent = shortest.precision() - shortest.scale() - 1;
+        if (exponent >= -4 && exponent < 21) {
+            return shortest.toPlainString();
+        }
+        String digits = shortest.unscaledValue().abs().toString();
+        String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+        return (v < 0 ? "-" : "") + mantissa + "e" + (exponent < 0 ? "-" : "+")
+                + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
     }
 
     public static String stringSlice(List<String> list) {
