@@ -13,6 +13,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /** Reads process facts from Linux's {@code /proc}. */
 final class ProcFs {
@@ -70,44 +71,26 @@ final class ProcFs {
 
     /** The live (not zombie) processes whose session id is one of {@code sids}: one pass over /proc. */
     static List<Stat> sessions(Set<Long> sids) {
-        List<Stat> members = new ArrayList<>();
-        if (sids.isEmpty()) {
-            return members;
-        }
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcFs::isPidDir)) {
-            for (Path dir : dirs) {
-                stat(Long.parseLong(dir.getFileName().toString()))
-                        .filter(s -> sids.contains(s.session()) && !s.ended())
-                        .ifPresent(members::add);
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list " + PROC, e);
-        }
-        return members;
+        return sids.isEmpty() ? new ArrayList<>() : live(s -> sids.contains(s.session()));
     }
 
     /** The live processes whose command line holds {@code args} one after the other: one pass over /proc. */
     static List<Stat> withArguments(List<String> args) {
-        List<Stat> found = new ArrayList<>();
-        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcFs::isPidDir)) {
-            for (Path dir : dirs) {
-                if (Collections.indexOfSubList(arguments(dir), args) >= 0) {
-                    stat(Long.parseLong(dir.getFileName().toString())).filter(s -> !s.ended()).ifPresent(found::add);
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot list " + PROC, e);
-        }
-        return found;
+        return live(s -> Collections.indexOfSubList(arguments(PROC.resolve(Long.toString(s.pid()))), args) >= 0);
     }
 
     /** The live children of the processes {@code parents}: one pass over /proc. */
     static List<Stat> children(Set<Long> parents) {
+        return live(s -> parents.contains(s.ppid()));
+    }
+
+    /** The live (not zombie) processes {@code selected} takes: one pass over /proc. */
+    private static List<Stat> live(Predicate<Stat> selected) {
         List<Stat> found = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(PROC, ProcFs::isPidDir)) {
             for (Path dir : dirs) {
                 stat(Long.parseLong(dir.getFileName().toString()))
-                        .filter(s -> parents.contains(s.ppid()) && !s.ended()).ifPresent(found::add);
+                        .filter(s -> !s.ended() && selected.test(s)).ifPresent(found::add);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot list " + PROC, e);
