@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 
 import java.util.Map;
@@ -28,6 +29,8 @@ public final class ChannelStreams implements Session.Listener.AutoDemanding, Aut
     private final ByteArrayOutputStream error = new ByteArrayOutputStream();
     private volatile Session session;
     private volatile Integer closeCode;
+    private volatile long connected;
+    private volatile long firstMessage;
 
     private ChannelStreams(WebSocketClient client) {
         this.client = client;
@@ -47,11 +50,17 @@ public final class ChannelStreams implements Session.Listener.AutoDemanding, Aut
             request.setSubProtocols(protocols);
             headers.forEach(request::setHeader);
             streams.session = client.connect(streams, uri, request).get(10, TimeUnit.SECONDS);
+            streams.connected = System.nanoTime();
             return streams;
         } catch (Exception e) {
             client.stop();
             throw e;
         }
+    }
+
+    /** From the upgrade's answer to the first message (negative when it came first), or null before one arrived. */
+    public Duration firstMessageAfterUpgrade() {
+        return firstMessage == 0 ? null : Duration.ofNanos(firstMessage - connected);
     }
 
     public String protocol() {
@@ -60,6 +69,9 @@ public final class ChannelStreams implements Session.Listener.AutoDemanding, Aut
 
     @Override
     public void onWebSocketBinary(ByteBuffer payload, Callback callback) {
+        if (firstMessage == 0) {
+            firstMessage = System.nanoTime();
+        }
         int channel = Byte.toUnsignedInt(payload.get());
         byte[] data = new byte[payload.remaining()];
         payload.get(data);

@@ -52,6 +52,14 @@ public final class RemoteCommandSession implements Session.Listener {
     /** How long a client's close waits for a stdin write under way before closing the command's stdin. */
     private static final Duration STDIN_WRITE_WAIT = Duration.ofSeconds(5);
     private static final int CHUNK = 32 * 1024;
+    /**
+     * How long after the connection opens the first message waits. client-go before 1.33 (kubectl
+     * 1.32) starts reading the connection before it has created its streams, and drops a message
+     * that arrives first ("Unknown stream id 3, discarding message"): a command that fails at once
+     * lost its error, and kubectl printed "closed all streams" instead. The kubelet's own answer
+     * comes after a container runtime round trip, which hides the race there.
+     */
+    static final Duration CLIENT_STREAMS_GRACE = Duration.ofMillis(100);
 
     /** Opens the streams once the connection is up. */
     @FunctionalInterface
@@ -69,6 +77,7 @@ public final class RemoteCommandSession implements Session.Listener {
     private final String name;
     private final MessageSender sender;
     private volatile Session session;
+    private volatile long openedAt;
     private volatile RemoteStreams streams;
     private volatile boolean finished;
     /** Held while stdin is written, so that abandoning the streams comes after a write under way. */
@@ -93,14 +102,17 @@ public final class RemoteCommandSession implements Session.Listener {
     @Override
     public void onWebSocketOpen(Session session) {
         this.session = session;
+        openedAt = System.nanoTime();
         sender.open(session);
         session.setIdleTimeout(IDLE_TIMEOUT);
         try {
             streams = opener.open();
         } catch (IOException e) {
             log.info("{}: cannot open: {}", name, e.getMessage());
-            Thread.ofVirtual().name(kind + "-" + name).start(
-                    () -> finish(ExecStatus.internalError(failurePrefix + e.getMessage())));
+            Thread.ofVirtual().name(kind + "-" + name).start(() -> {
+                awaitClientStreams();
+                finish(ExecStatus.internalError(failurePrefix + e.getMessage()));
+            });
             return;
         }
         log.debug("{}: open ({})", name, protocol.id());
@@ -110,11 +122,23 @@ public final class RemoteCommandSession implements Session.Listener {
     }
 
     private void relayOutput() {
+        awaitClientStreams();
         int ready = stdout ? Channels.STDOUT : stderr ? Channels.STDERR : Channels.ERROR;
         send(Channels.frame(ready, new byte[0]));
         Thread out = stdout ? pump(streams.stdout(), Channels.STDOUT, "stdout") : null;
         Thread err = stderr ? pump(streams.stderr(), Channels.STDERR, "stderr") : null;
         awaitEnd(out, err);
+    }
+
+    private void awaitClientStreams() {
+        long wait = openedAt + CLIENT_STREAMS_GRACE.toNanos() - System.nanoTime();
+        if (wait > 0) {
+            try {
+                Thread.sleep(Duration.ofNanos(wait));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     private Thread pump(InputStream from, int channel, String stream) {

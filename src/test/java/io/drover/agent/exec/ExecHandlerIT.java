@@ -232,6 +232,19 @@ class ExecHandlerIT {
     }
 
     @Test
+    void theFirstMessageWaitsUntilKubectlCanHaveCreatedItsStreams() throws Exception {
+        // A command that fails at once answers within milliseconds of the upgrade (once warm: the first
+        // failure is slower); kubectl 1.32 drops a message that comes before it has created its streams.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try (ChannelStreams streams = ChannelStreams.connect(uri("gone", commandQuery("ls") + "&stdout=true"),
+                    Map.of(), "v5.channel.k8s.io")) {
+                await().atMost(WAIT).until(() -> streams.closeCode() != null);
+                assertThat(streams.firstMessageAfterUpgrade()).isGreaterThanOrEqualTo(Duration.ofMillis(50));
+            }
+        }
+    }
+
+    @Test
     void refusesUnknownContainersAndRequestsWithoutUpgrade() throws Exception {
         HttpClient http = HttpClient.newHttpClient();
         HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
