@@ -8,6 +8,7 @@ import io.drover.testing.ServerProcess;
 import io.drover.testing.TempDirs;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,26 @@ class KubectlIT {
         assertThat(kubectl.run("version", "-o", "json").requireSuccess().stdout()).contains("\"minor\": \"32\"");
         String resources = kubectl.run("api-resources").requireSuccess().stdout();
         assertThat(resources).contains("deployments", "deploy", "apps/v1", "pods", "po", "horizontalpodautoscalers");
+    }
+
+    @Test
+    void explainPrintsKubernetesSchemasOfEveryResource() throws Exception {
+        String strategy = kubectl.run("explain", "deployment.spec.strategy.rollingUpdate").requireSuccess().stdout();
+        assertThat(strategy).contains("GROUP:      apps", "KIND:       Deployment", "maxSurge", "maxUnavailable");
+        assertThat(kubectl.run("explain", "pods.spec.containers.ports").requireSuccess().stdout())
+                .containsPattern("containerPort\\t<integer> -required-");
+        assertThat(kubectl.run("explain", "svc", "--recursive").requireSuccess().stdout())
+                .contains("sessionAffinityConfig\t<SessionAffinityConfig>", "timeoutSeconds\t<integer>");
+        // Every kind's schema is in its group version's document (OpenApiDocumentsTest); kubectl finds them by GVK.
+        for (String[] resource : List.of(new String[] {"horizontalpodautoscalers", "autoscaling/v1"},
+                new String[] {"events", "events.k8s.io/v1"}, new String[] {"clusterroles", "rbac.authorization.k8s.io/v1"},
+                new String[] {"endpointslices", "discovery.k8s.io/v1"})) {
+            assertThat(kubectl.run("explain", resource[0], "--api-version=" + resource[1]).requireSuccess().stdout())
+                    .as(resource[0]).contains("VERSION:    v1", "FIELDS:");
+        }
+        Kubectl.Run missing = kubectl.run("explain", "pods.spec.nosuch");
+        assertThat(missing.exitCode()).isEqualTo(1);
+        assertThat(missing.stderr()).contains("field \"nosuch\" does not exist");
     }
 
     @Test

@@ -20,23 +20,24 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
  * The OpenAPI v3 documents of the API server, built from the resource registry: the root at
  * /openapi/v3 and one document per group version.
  *
- * <p>The per-group-version documents are deliberately minimal: paths and operations without
- * schemas (no {@code components.schemas}). What kubectl 1.32 reads from them is the PATCH
- * operation of each kind, found by its {@code x-kubernetes-group-version-kind} extension: if it
- * lists the {@code fieldValidation} query parameter, kubectl leaves validation to the server
- * ({@code fieldValidation=Strict}) instead of validating against schemas, and the
- * strategic-merge-patch content type makes it build strategic merge patches from its compiled-in
- * types once it finds no schema here. kubectl uses the first PATCH operation carrying the kind, so
- * every PATCH operation here lists the same parameters. Full schemas would only matter for
- * client-side validation and {@code kubectl explain}.
+ * <p>The per-group-version documents carry Kubernetes' own schemas of the kinds they serve
+ * ({@link KubernetesSchemas}), which {@code kubectl explain} prints and kubectl builds strategic
+ * merge patches from, and paths with operations (no request or response schemas). What kubectl
+ * 1.32 reads from the paths is the PATCH operation of each kind, found by its
+ * {@code x-kubernetes-group-version-kind} extension: if it lists the {@code fieldValidation} query
+ * parameter, kubectl leaves validation to the server ({@code fieldValidation=Strict}) instead of
+ * validating against schemas, and the strategic-merge-patch content type makes it build strategic
+ * merge patches from the kind's schema. kubectl uses the first PATCH operation carrying the kind,
+ * so every PATCH operation here lists the same parameters.
  *
- * <p>The documents are built once; each is served with the hash of its exact bytes, which the root
+ * <p>The documents are built once, at the first request; each is served with the hash of its exact bytes, which the root
  * links to, so clients may cache them as immutable.
  */
 public final class OpenApiDocuments {
@@ -53,29 +54,54 @@ public final class OpenApiDocuments {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     private static final ObjectMapper MAPPER = Mappers.json();
 
-    private final Map<String, OpenApiDocument> byPath;
-    private final List<String> order;
+    private final ResourceRegistry registry;
+    /** Built at the first request: the schemas are most of a megabyte that a server start need not parse. */
+    private volatile Built built;
+
+    private record Built(Map<String, OpenApiDocument> byPath, List<String> order) {}
 
     public OpenApiDocuments(ResourceRegistry registry) {
-        Objects.requireNonNull(registry, "registry");
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    private Built built() {
+        Built documents = built;
+        if (documents == null) {
+            synchronized (this) {
+                documents = built;
+                if (documents == null) {
+                    documents = build(registry);
+                    built = documents;
+                }
+            }
+        }
+        return documents;
+    }
+
+    private static Built build(ResourceRegistry registry) {
+        KubernetesSchemas schemas = KubernetesSchemas.load();
         Map<String, OpenApiDocument> docs = new LinkedHashMap<>();
         for (String group : registry.groups()) {
             for (String version : registry.versions(group)) {
                 String path = group.isEmpty() ? "api/" + version : "apis/" + group + "/" + version;
-                String json = serialize(groupVersionDocument(path, registry.resources(group, version)));
+                List<ResourceType> types = registry.resources(group, version);
+                ObjectNode doc = groupVersionDocument(path, types);
+                Set<String> kinds = types.stream().map(ResourceType::kind).collect(Collectors.toSet());
+                doc.putObject("components").set("schemas", schemas.forGroupVersion(group, version, kinds));
+                String json = serialize(doc);
                 docs.put(path, new OpenApiDocument(path, json, hash(json)));
             }
         }
-        this.byPath = Map.copyOf(docs);
-        this.order = List.copyOf(docs.keySet());
+        return new Built(Map.copyOf(docs), List.copyOf(docs.keySet()));
     }
 
     /** The root document for GET /openapi/v3: every group version with its hashed URL. */
     public ObjectNode root() {
         ObjectNode doc = JSON.objectNode();
         ObjectNode paths = doc.putObject("paths");
-        for (String path : order) {
-            paths.putObject(path).put("serverRelativeURL", byPath.get(path).serverRelativeUrl());
+        Built documents = built();
+        for (String path : documents.order()) {
+            paths.putObject(path).put("serverRelativeURL", documents.byPath().get(path).serverRelativeUrl());
         }
         return doc;
     }
@@ -87,7 +113,7 @@ public final class OpenApiDocuments {
     public Optional<OpenApiDocument> groupVersion(String path) {
         Objects.requireNonNull(path, "path");
         String key = path.startsWith("/") ? path.substring(1) : path;
-        return Optional.ofNullable(byPath.get(key));
+        return Optional.ofNullable(built().byPath().get(key));
     }
 
     private static ObjectNode groupVersionDocument(String path, List<ResourceType> types) {
@@ -107,7 +133,6 @@ public final class OpenApiDocuments {
             paths.set(collection, collectionPath(type));
             paths.set(collection + "/{name}", itemPath(type));
         }
-        doc.putObject("components");
         return doc;
     }
 
