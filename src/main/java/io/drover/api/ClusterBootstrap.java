@@ -6,11 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.api.strategy.SystemPriorityClasses;
 import io.drover.json.Mappers;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * The objects every cluster starts with, as Kubernetes has them: the namespaces default,
@@ -41,11 +43,10 @@ public final class ClusterBootstrap {
         process.put("handler", "process");
         createIfMissing(storage, runtimeClasses, null, process);
         ResourceType priorityClasses = registry.find("scheduling.k8s.io", "v1", "priorityclasses").orElseThrow();
-        createIfMissing(storage, priorityClasses, null, priorityClass(json, "system-node-critical", 2_000_001_000L,
-                "Used for system critical pods that must not be moved from their current node."));
-        createIfMissing(storage, priorityClasses, null, priorityClass(json, "system-cluster-critical", 2_000_000_000L,
-                "Used for system critical pods that must run in the cluster, but can be moved to another node if "
-                        + "necessary."));
+        for (String name : new TreeSet<>(SystemPriorityClasses.VALUES.keySet())) {
+            createIfMissing(storage, priorityClasses, null, priorityClass(json, name,
+                    SystemPriorityClasses.VALUES.get(name), SystemPriorityClasses.DESCRIPTIONS.get(name)));
+        }
         for (JsonNode item : bootstrapRbac()) {
             ObjectNode object = (ObjectNode) item;
             String kind = object.path("kind").asText();

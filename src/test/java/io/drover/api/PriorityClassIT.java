@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
 import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -96,6 +97,19 @@ class PriorityClassIT {
             return pc;
         })).isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
                 .contains("value: Forbidden: may not be changed in an update."));
+    }
+
+    @Test
+    void theSystemClassesCannotBeDeleted() {
+        for (String name : List.of("system-node-critical", "system-cluster-critical")) {
+            assertThatThrownBy(() -> CLUSTER.client().scheduling().v1().priorityClasses().withName(name).delete())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getMessage()).isEqualTo("priorityclasses.scheduling.k8s.io \"" + name
+                                + "\" is forbidden: this is a system priority class and cannot be deleted");
+                    });
+            assertThat(CLUSTER.client().scheduling().v1().priorityClasses().withName(name).get()).isNotNull();
+        }
     }
 
     private static PriorityClass priorityClass(String name, int value, boolean globalDefault, String policy) {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.strategy.GoValues;
 import io.drover.api.strategy.RequestVersion;
+import io.drover.api.strategy.SystemPriorityClasses;
 import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.OmittedEmpties;
 import io.drover.api.validation.StrictDecoding;
@@ -555,6 +556,12 @@ final class ResourceHandler {
         }
         if (path.subresource() != null) {
             throw ApiException.methodNotAllowed("the server does not allow this method on the requested resource");
+        }
+        if (path.type().kind().equals("PriorityClass") && SystemPriorityClasses.isSystem(path.name())) {
+            // priorityclass REST.Delete; a deletecollection passes the generic store, as there.
+            throw new ApiException(403, "Forbidden", path.type().qualifiedName() + " \"" + path.name()
+                    + "\" is forbidden: this is a system priority class and cannot be deleted", path.type(),
+                    path.name(), List.of());
         }
         Deletion done = storage.delete(path.type(), path.namespace(), path.name(), options);
         ObjectNode last = done.object();

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.HashSet;
 import java.util.Set;
 
-/** The ClusterIPs and NodePorts a stored Service holds (its healthCheckNodePort among the ports). */
+/**
+ * The ClusterIPs (in {@link ServiceCidr#canonical canonical} form) and NodePorts a stored Service holds (its
+ * healthCheckNodePort among the ports).
+ */
 record HeldValues(Set<String> ips, Set<Integer> ports) {
 
     static HeldValues of(JsonNode service) {
@@ -16,10 +19,10 @@ record HeldValues(Set<String> ips, Set<Integer> ports) {
     /** Adds what {@code service} holds to these sets. */
     void add(JsonNode service) {
         JsonNode spec = service.path("spec");
-        spec.path("clusterIPs").forEach(ip -> ips.add(ip.asText()));
+        spec.path("clusterIPs").forEach(ip -> ips.add(ServiceCidr.canonical(ip.asText())));
         String ip = spec.path("clusterIP").asText("");
         if (!ip.isEmpty() && !ip.equals("None")) {
-            ips.add(ip);
+            ips.add(ServiceCidr.canonical(ip));
         }
         for (JsonNode port : spec.path("ports")) {
             int nodePort = port.path("nodePort").asInt(0);

@@ -221,13 +221,15 @@ public final class ServiceAllocations {
                 allocator.markTaken(ip);
             }
         }
-        Optional<String> refused = allocator.refuse(requested)
-                .or(() -> round.take(Kind.CLUSTER_IP, requested) ? Optional.empty()
+        // Held and claimed as parsed, so that a second spelling of a taken address is taken too; stored as written.
+        String address = ServiceCidr.canonical(requested);
+        Optional<String> refused = allocator.refuse(address)
+                .or(() -> round.take(Kind.CLUSTER_IP, address) ? Optional.empty()
                         : Optional.of("provided IP is already allocated"));
         if (refused.isPresent()) {
             String value = "[]string{\"" + requested + "\"}";
             return Optional.of(new Cause("FieldValueInvalid", "Invalid value: " + value + ": failed to allocate IP "
-                    + requested + ": " + refused.get(), "spec.clusterIPs"));
+                    + address + ": " + refused.get(), "spec.clusterIPs"));
         }
         setClusterIp(spec, requested);
         return Optional.empty();

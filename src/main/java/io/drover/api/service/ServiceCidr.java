@@ -50,6 +50,15 @@ public record ServiceCidr(long base, int prefix) {
         return value < 0 || offset < 0 || offset >= size() ? -1 : (int) offset;
     }
 
+    /**
+     * An IPv4 address in the form Go prints a parsed one ("10.43.07.9" is 10.43.7.9, as ParseIPSloppy
+     * reads it), so that two spellings of one address are one address; anything else as it is.
+     */
+    static String canonical(String ip) {
+        long value = toLong(ip);
+        return value < 0 ? ip : toText(value);
+    }
+
     @Override
     public String toString() {
         return toText(base) + "/" + prefix;

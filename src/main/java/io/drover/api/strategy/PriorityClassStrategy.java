@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * scheduling.k8s.io/v1 PriorityClasses (pkg/apis/scheduling/validation): names starting with
@@ -16,9 +15,6 @@ import java.util.Map;
 final class PriorityClassStrategy extends KindStrategy {
     static final String SYSTEM_PREFIX = "system-";
     static final long HIGHEST_USER_DEFINABLE = 1_000_000_000L;
-    /** The system classes and their values (scheduling.SystemPriorityClasses). */
-    static final Map<String, Long> SYSTEM_CLASSES = Map.of("system-node-critical", 2_000_001_000L,
-            "system-cluster-critical", 2_000_000_000L);
     private static final List<String> POLICIES = List.of("Never", "PreemptLowerPriority");
 
     @Override
@@ -50,7 +46,7 @@ final class PriorityClassStrategy extends KindStrategy {
 
     /** IsKnownSystemPriorityClass: null when it is one, with its value and not the global default. */
     private static String systemClassProblem(String name, long value, boolean globalDefault) {
-        Long known = SYSTEM_CLASSES.get(name);
+        Long known = SystemPriorityClasses.VALUES.get(name);
         if (known == null) {
             return name + " is not a known system priority class";
         }

@@ -77,6 +77,18 @@ class ServiceAllocationsTest {
     }
 
     @Test
+    void anAddressIsTakenWhateverItsSpelling() {
+        ObjectNode first = service("first", "ClusterIP");
+        first.withObject("spec").put("clusterIP", "10.43.07.9");
+        assertThat(create(first).path("spec").path("clusterIP").asText()).as("stored as written").isEqualTo("10.43.07.9");
+        ObjectNode second = service("second", "ClusterIP");
+        second.withObject("spec").put("clusterIP", "10.43.7.09");
+        assertThatThrownBy(() -> create(second)).isInstanceOfSatisfying(ApiException.class, e ->
+                assertThat(e.getMessage()).isEqualTo("Service \"second\" is invalid: spec.clusterIPs: Invalid value: "
+                        + "[]string{\"10.43.7.09\"}: failed to allocate IP 10.43.7.9: provided IP is already allocated"));
+    }
+
+    @Test
     void aClusterIpOutsideTheRangeIsRefused() {
         ObjectNode svc = service("out", "ClusterIP");
         svc.withObject("spec").put("clusterIP", "10.96.0.5");
