@@ -53,6 +53,11 @@ final class PodStatuses {
             // getPhase of a terminal pod whose containers all stopped: Succeeded if each exited 0, else Failed.
             phase = PodPhase.of("Never", phases);
         }
+        if (PodFields.isTerminal(current.getPhase())) {
+            // generateAPIPodStatus: a pod never leaves a terminal phase the API server shows (someone wrote it
+            // through pods/status); the containers are stopped instead.
+            phase = current.getPhase();
+        }
         if (run.deadlineExceeded) {
             status.setReason(ActiveDeadline.REASON);
             status.setMessage(ActiveDeadline.MESSAGE);

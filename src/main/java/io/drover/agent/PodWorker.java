@@ -249,7 +249,7 @@ final class PodWorker implements Reconciler {
             if (left.isPresent() && !left.get().isPositive()) {
                 run.deadlineExceeded = true;
                 terminal = true;
-                events.warning(pod, ActiveDeadline.REASON, ActiveDeadline.MESSAGE);
+                events.normal(pod, ActiveDeadline.REASON, ActiveDeadline.MESSAGE);
             } else {
                 left.ifPresent(waits::add);
             }

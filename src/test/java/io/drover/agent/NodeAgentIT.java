@@ -18,6 +18,8 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -354,10 +356,26 @@ class NodeAgentIT {
         assertThat(failed.getStatus().getMessage()).isEqualTo("Pod was active on the node longer than the specified deadline");
         Pod stopped = awaitPod("deadline", p -> status(p).getState().getTerminated() != null);
         assertThat(status(stopped).getRestartCount()).isZero();
-        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Warning")
+        // The kubelet's activeDeadlineHandler records it as Normal.
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Normal")
                 && e.getReason().equals("DeadlineExceeded")));
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Normal")
                 && e.getReason().equals("Killing") && e.getMessage().equals("Stopping container main")));
+    }
+
+    @Test
+    void aTerminalPhaseWrittenThroughTheApiStaysAndTheContainersAreStopped() {
+        create(new PodBuilder(pod("ended", "Always", "sleep", "1000")).editSpec()
+                .withTerminationGracePeriodSeconds(1L).endSpec().build());
+        awaitPod("ended", p -> status(p) != null && status(p).getState().getRunning() != null);
+        CLUSTER.client().pods().inNamespace("default").withName("ended").editStatus(p -> {
+            p.getStatus().setPhase("Failed");
+            return p;
+        });
+
+        Pod stopped = awaitPod("ended", p -> status(p).getState().getTerminated() != null);
+        assertThat(stopped.getStatus().getPhase()).isEqualTo("Failed");
+        assertThat(status(stopped).getRestartCount()).isZero();
     }
 
     @Test
@@ -584,8 +602,9 @@ class NodeAgentIT {
         Pod running = awaitPod("reimaged", p -> status(p) != null && status(p).getState().getRunning() != null);
         assertThat(status(running).getImage()).isEqualTo("app:1");
 
-        CLUSTER.client().pods().inNamespace("default").withName("reimaged").edit(p -> new PodBuilder(p).editSpec()
-                .editFirstContainer().withImage("app:2").endContainer().endSpec().build());
+        // A patch without a resourceVersion: the agent's status writes would make an edit's conflict.
+        CLUSTER.client().pods().inNamespace("default").withName("reimaged").patch(
+                PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"spec\":{\"containers\":[{\"name\":\"main\",\"image\":\"app:2\"}]}}");
 
         Pod restarted = awaitPod("reimaged", p -> status(p) != null && status(p).getRestartCount() == 1
                 && status(p).getState().getRunning() != null);
