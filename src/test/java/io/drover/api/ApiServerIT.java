@@ -1205,6 +1205,20 @@ class ApiServerIT {
     }
 
     @Test
+    void aNullStrategicMergePatchChangesNothingAsGoDecodesItToANilMap() throws Exception {
+        String ns = newNamespace("smp-null");
+        ConfigMap made = CLUSTER.client().configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("x").endMetadata().addToData("k", "v").build()).create();
+        String path = "/api/v1/namespaces/" + ns + "/configmaps/x";
+
+        HttpResponse<String> response = raw("PATCH", path, "application/strategic-merge-patch+json", "null", true);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(CLUSTER.client().configMaps().inNamespace(ns).withName("x").get().getMetadata().getResourceVersion())
+                .isEqualTo(made.getMetadata().getResourceVersion());
+        assertThat(raw("PATCH", path, "application/strategic-merge-patch+json", "[1]", true).statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void dryRunCreatesNothing() throws Exception {
         HttpResponse<String> response = raw("POST", "/api/v1/namespaces/default/configmaps?dryRun=All",
                 "application/json", "{\"metadata\":{\"name\":\"dry\"}}", true);

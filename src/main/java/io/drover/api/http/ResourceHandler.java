@@ -293,8 +293,9 @@ final class ResourceHandler {
             case "application/json-patch+json" ->
                     current -> JsonPatches.apply(path.type(), path.name(), patch, current);
             case "application/strategic-merge-patch+json" -> {
-                requireObject(patch);
-                yield current -> strategicPatch(path, patch, current);
+                // Go decodes a null patch into a nil map, which StrategicMergePatch merges as nothing.
+                JsonNode merged = patch.isNull() ? json.createObjectNode() : requireObject(patch);
+                yield current -> strategicPatch(path, merged, current);
             }
             default -> throw new IllegalStateException("not a patch type: " + media);
         };
