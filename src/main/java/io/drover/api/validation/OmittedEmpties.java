@@ -9,10 +9,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Drops the empty values Kubernetes' typed decoding does not keep, where they decide a rollout: in pod specs
- * (everything below a PodSpec), object metadata and label selectors, an empty string, list or map, a null, and a
- * zero metadata.generation are what Go's {@code omitempty} fields hold when they are unset, so kube-apiserver
- * stores none of them and compares such an object equal to one without them.
+ * Drops the empty values Kubernetes' typed decoding does not keep, where they decide a rollout or a diff: in pod
+ * specs (everything below a PodSpec), object metadata, label selectors, and ConfigMaps' and Secrets' own fields, an
+ * empty string, list or map, a null, and a zero metadata.generation are what Go's {@code omitempty} fields hold when
+ * they are unset, so kube-apiserver stores none of them and compares such an object equal to one without them.
  *
  * <p>Before, they were stored as sent: a Deployment written with {@code env: [{name: X, value: ""}]} or
  * {@code workingDir: ""} and updated by a typed client (which leaves them out) changed its template, got a new
@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class OmittedEmpties {
     private static final String OBJECT_META = Meta.ObjectMeta.getDescriptor().getFullName();
-    /** The message types whose empty values are dropped: what a PodSpec holds, metadata and selectors. */
+    /** The message types whose empty values are dropped: what a PodSpec holds, metadata, selectors, configuration. */
     private static final Set<Descriptor> SCOPE = scope();
     /**
      * Fields in scope whose empty string is a value: pointers in Go ({@code *string}), where "" and unset differ
@@ -80,6 +80,9 @@ public final class OmittedEmpties {
         types.add(Meta.ObjectMeta.getDescriptor());
         types.add(Meta.LabelSelector.getDescriptor());
         types.add(Meta.LabelSelectorRequirement.getDescriptor());
+        // Configuration is read back and diffed by tools (kubectl diff, GitOps); kube answers no `data: {}`.
+        types.add(V1.ConfigMap.getDescriptor());
+        types.add(V1.Secret.getDescriptor());
         return Set.copyOf(types);
     }
 

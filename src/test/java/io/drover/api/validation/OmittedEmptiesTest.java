@@ -44,4 +44,11 @@ class OmittedEmptiesTest {
                 + "'port':80}]}")).isEqualTo("{'addressType':'IPv4','ports':[{'name':'','port':80}]}");
         assertThat(dropped("v1", "ConfigMap", "{'data':{'k':''}}")).isEqualTo("{'data':{'k':''}}");
     }
+
+    @Test
+    void configurationWithoutEntriesHasNoEmptyMaps() {
+        assertThat(dropped("v1", "ConfigMap", "{'data':{},'binaryData':{},'immutable':false}"))
+                .isEqualTo("{'immutable':false}");
+        assertThat(dropped("v1", "Secret", "{'data':{},'stringData':{},'type':'Opaque'}")).isEqualTo("{'type':'Opaque'}");
+    }
 }
