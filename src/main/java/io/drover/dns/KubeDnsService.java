@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonDeletingOperation;
+import io.netty.util.NetUtil;
+import java.nio.ByteBuffer;
 import java.util.Map;
 
 /**
@@ -18,8 +20,8 @@ import java.util.Map;
  */
 final class KubeDnsService {
     /**
-     * kube-dns's ClusterIP: the tenth address of the default service CIDR 10.43.0.0/16, as k3s.
-     * The service IP allocator must keep it for this Service.
+     * kube-dns's ClusterIP in the default service CIDR 10.43.0.0/16, as k3s: the range's tenth address, which
+     * the service IP allocator keeps free for static allocation.
      */
     static final String CLUSTER_IP = "10.43.0.10";
     static final String NAMESPACE = "kube-system";
@@ -39,17 +41,32 @@ final class KubeDnsService {
             return existing;
         }
         try {
-            return client.services().inNamespace(NAMESPACE).resource(service(CLUSTER_IP)).create();
+            return client.services().inNamespace(NAMESPACE).resource(service(tenthAddress())).create();
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return client.services().inNamespace(NAMESPACE).withName(NAME).get();
             }
             if (e.getCode() == 422) {
-                // A service CIDR without 10.43.0.10 in it: take whatever ClusterIP the allocator gives.
+                // The tenth address is taken (or not in the range): whatever ClusterIP the allocator gives.
                 return client.services().inNamespace(NAMESPACE).resource(service(null)).create();
             }
             throw e;
         }
+    }
+
+    /**
+     * The service CIDR's tenth address, as kubeadm and k3s give kube-dns: nine past the {@code kubernetes}
+     * Service's, which is the range's first (this component knows the range only through the API).
+     */
+    private String tenthAddress() {
+        Service kubernetes = client.services().inNamespace("default").withName("kubernetes").get();
+        byte[] first = kubernetes == null || kubernetes.getSpec().getClusterIP() == null ? null
+                : NetUtil.createByteArrayFromIpAddressString(kubernetes.getSpec().getClusterIP());
+        if (first == null || first.length != 4) {
+            return CLUSTER_IP;
+        }
+        int tenth = ByteBuffer.wrap(first).getInt() + 9;
+        return NetUtil.bytesToIpAddress(ByteBuffer.allocate(4).putInt(tenth).array());
     }
 
     /** Writes this node's EndpointSlice: {@code address}:{@code port}, ready. */

@@ -60,6 +60,7 @@ class ClusterDnsPodIT {
         Assumptions.assumeTrue(cluster.server().serviceProxy().servesClusterIps(),
                 "the service proxy could not add the service CIDR's local route");
         String kubeDns = cluster.server().clusterDns().serviceIp();
+        assertThat(kubeDns).as("the range's tenth address, as kubeadm and k3s").isEqualTo(prefix + ".0.10");
         KubernetesClient client = cluster.client();
         client.services().inNamespace("default")
                 .resource(ServiceRecordsTest.service("web", "default", prefix + ".0.50", "http", "TCP", 80)).create();
