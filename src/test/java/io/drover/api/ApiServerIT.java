@@ -1823,6 +1823,48 @@ class ApiServerIT {
         assertThat(details.path("causes").get(0).path("field").asText()).isEqualTo(".data.k");
     }
 
+    /**
+     * apiserver's lastAppliedManager: only the manager kubectl takes fields over from client-side apply, and only
+     * those whose live value is still the one in the last-applied-configuration annotation, from any manager.
+     */
+    @Test
+    void kubectlsApplyTakesOverWhatTheLastAppliedConfigurationStillHolds() throws Exception {
+        String ns = newNamespace("csa");
+        String apply = "application/apply-patch+yaml";
+        String body = "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"%s\"},"
+                + "\"data\":{\"k\":\"%s\"}}";
+        var mapper = new ObjectMapper();
+        for (String name : List.of("by-other", "shared", "patched")) {
+            ObjectNode created = (ObjectNode) mapper.readTree(body.formatted(name, "v"));
+            created.withObjectProperty("metadata").putObject("annotations").put("kubectl.kubernetes.io/last-applied-configuration",
+                    body.formatted(name, "v"));
+            assertThat(raw("POST", "/api/v1/namespaces/" + ns + "/configmaps?fieldManager=kubectl-client-side-apply",
+                    "application/json", created.toString(), true).statusCode()).isEqualTo(201);
+        }
+        String cm = "/api/v1/namespaces/" + ns + "/configmaps/";
+
+        HttpResponse<String> other = raw("PATCH", cm + "by-other?fieldManager=other", apply,
+                body.formatted("by-other", "v2"), true);
+        assertThat(other.statusCode()).isEqualTo(409);
+        assertThat(mapper.readTree(other.body()).path("message").asText()).isEqualTo(
+                "Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using v1: .data.k");
+
+        assertThat(raw("PATCH", cm + "shared?fieldManager=helm", apply, body.formatted("shared", "v"), true)
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> overShared = raw("PATCH", cm + "shared?fieldManager=kubectl", apply,
+                body.formatted("shared", "v3"), true);
+        assertThat(overShared.statusCode()).as(overShared.body()).isEqualTo(200);
+        assertThat(mapper.readTree(overShared.body()).path("data").path("k").asText()).isEqualTo("v3");
+
+        assertThat(raw("PATCH", cm + "patched?fieldManager=kubectl-patch", "application/merge-patch+json",
+                "{\"data\":{\"k\":\"patched\"}}", true).statusCode()).isEqualTo(200);
+        HttpResponse<String> reverted = raw("PATCH", cm + "patched?fieldManager=kubectl", apply,
+                body.formatted("patched", "v"), true);
+        assertThat(reverted.statusCode()).isEqualTo(409);
+        assertThat(mapper.readTree(reverted.body()).path("message").asText())
+                .isEqualTo("Apply failed with 1 conflict: conflict with \"kubectl-patch\" using v1: .data.k");
+    }
+
     @Test
     void aServerSideApplyWorksInEveryServedVersion() throws Exception {
         String ns = newNamespace("apply-v1");

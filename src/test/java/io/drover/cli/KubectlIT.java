@@ -229,6 +229,94 @@ class KubectlIT {
     }
 
     @Test
+    void onlyKubectlTakesFieldsOverFromClientSideApply() throws Exception {
+        String manifest = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: csa-other
+                  namespace: default
+                data:
+                  k: v
+                """;
+        kubectl.runWithInput(manifest, "apply", "-f", "-").requireSuccess();
+        Kubectl.Run other = kubectl.runWithInput(manifest.replace("k: v", "k: v2"), "apply", "--server-side",
+                "--field-manager=other", "-f", "-");
+        assertThat(other.exitCode()).isNotZero();
+        assertThat(other.stderr()).contains(
+                "Apply failed with 1 conflict: conflict with \"kubectl-client-side-apply\" using v1: .data.k");
+        assertThat(kubectl.run("get", "configmap", "csa-other", "-o", "jsonpath={.data.k}").requireSuccess()
+                .stdout()).isEqualTo("v");
+        assertThat(kubectl.run("get", "configmap", "csa-other", "--show-managed-fields", "-o",
+                "jsonpath={.metadata.managedFields[*].manager}").requireSuccess().stdout())
+                .isEqualTo("kubectl-client-side-apply");
+        kubectl.run("delete", "configmap", "csa-other").requireSuccess();
+    }
+
+    @Test
+    void serverSideApplyOfAClientSideAppliedDeploymentKeepsALaterScale() throws Exception {
+        String manifest = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: csa-scaled
+                  namespace: default
+                spec:
+                  replicas: 1
+                  selector:
+                    matchLabels: {app: csa-scaled}
+                  template:
+                    metadata:
+                      labels: {app: csa-scaled}
+                    spec:
+                      containers:
+                      - name: app
+                        image: nginx
+                """;
+        kubectl.runWithInput(manifest, "apply", "-f", "-").requireSuccess();
+        kubectl.run("scale", "deployment", "csa-scaled", "--replicas=2").requireSuccess();
+
+        Kubectl.Run reapplied = kubectl.runWithInput(manifest, "apply", "--server-side", "-f", "-");
+        assertThat(reapplied.exitCode()).isNotZero();
+        assertThat(reapplied.stderr()).contains("Apply failed with 1 conflict: conflict with \"kubectl\" "
+                + "with subresource \"scale\" using apps/v1: .spec.replicas");
+        assertThat(kubectl.run("get", "deployment", "csa-scaled", "-o", "jsonpath={.spec.replicas}")
+                .requireSuccess().stdout()).isEqualTo("2");
+        kubectl.run("delete", "deployment", "csa-scaled").requireSuccess();
+    }
+
+    @Test
+    void serverSideApplyOfAnUnchangedClientSideAppliedDeploymentSucceeds() throws Exception {
+        String manifest = """
+                apiVersion: apps/v1
+                kind: Deployment
+                metadata:
+                  name: csa-same
+                  namespace: default
+                spec:
+                  replicas: 0
+                  selector:
+                    matchLabels: {app: csa-same}
+                  template:
+                    metadata:
+                      labels: {app: csa-same}
+                    spec:
+                      containers:
+                      - name: app
+                        image: nginx
+                """;
+        kubectl.runWithInput(manifest, "apply", "-f", "-").requireSuccess();
+        assertThat(kubectl.runWithInput(manifest, "apply", "--server-side", "-f", "-").requireSuccess().stdout())
+                .contains("serverside-applied");
+        assertThat(kubectl.runWithInput(manifest.replace("image: nginx", "image: nginx:1.27"), "apply",
+                "--server-side", "-f", "-").requireSuccess().stdout()).contains("serverside-applied");
+        assertThat(kubectl.run("get", "deployment", "csa-same", "-o",
+                "jsonpath={.spec.template.spec.containers[0].image}").requireSuccess().stdout())
+                .isEqualTo("nginx:1.27");
+        kubectl.run("delete", "deployment", "csa-same").requireSuccess();
+    }
+
+    @Test
     void replaceAndDescribe() throws Exception {
         String manifest = """
                 apiVersion: v1

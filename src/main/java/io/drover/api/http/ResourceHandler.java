@@ -16,6 +16,7 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.security.Authenticator;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.apply.ApplyResult;
+import io.drover.api.apply.ClientSideApplyTakeover;
 import io.drover.api.apply.InvalidApplyException;
 import io.drover.api.apply.LastApplied;
 import io.drover.api.apply.ManagedFields;
@@ -410,13 +411,11 @@ final class ResourceHandler {
             ObjectNode result = storage.update(path.type(), path.namespace(), path.name(), current -> {
                 ApplyResult first = attempt(path, () -> ServerSideApply.apply(current, config, manager, force,
                         schema, clock.instant(), part.subresource(), reset));
-                ObjectNode merged;
-                if (first.conflicted() && ClientSideApplyTakeover.allowed(current, first.conflicts())) {
-                    merged = applied(path, () -> ServerSideApply.apply(current, config, manager, true, schema,
-                            clock.instant(), part.subresource(), reset));
-                } else {
-                    merged = applied(path, () -> first);
-                }
+                // Kubernetes applies to a Scale, which has no last-applied annotation to take fields over by.
+                ApplyResult outcome = scale ? first : ClientSideApplyTakeover.resolve(current, path.type(), schema,
+                        manager, first, () -> attempt(path, () -> ServerSideApply.apply(current, config, manager,
+                                true, schema, clock.instant(), part.subresource(), reset)));
+                ObjectNode merged = applied(path, () -> outcome);
                 // An applied uid is a field like another (no precondition, unlike a PUT's): another one is immutable.
                 checkUidUnchanged(current, merged, path);
                 // The configuration keeps its empty values, as structured-merge-diff sees them (an applied
