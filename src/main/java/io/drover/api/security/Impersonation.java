@@ -1,5 +1,6 @@
 package io.drover.api.security;
 
+import io.drover.api.strategy.NameRules;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,8 +9,9 @@ import java.util.function.UnaryOperator;
 
 /**
  * kube-apiserver's impersonation filter ({@code kubectl --as}, {@code --as-group}, {@code --as-uid}):
- * a request with Impersonate-User acts as that user, in the Impersonate-Group groups, and in
- * {@code system:authenticated} (and a service account's groups, for a service account's name).
+ * a request with Impersonate-User acts as that user, in a service account's groups (for a service
+ * account's name), the Impersonate-Group groups, and {@code system:authenticated} (or
+ * {@code system:unauthenticated} for {@code system:anonymous}).
  * Under AlwaysAllow every authenticated user may impersonate anyone.
  */
 public final class Impersonation {
@@ -45,14 +47,22 @@ public final class Impersonation {
             }
             return authenticated;
         }
-        List<String> all = new ArrayList<>(groups);
-        if (user.startsWith(SERVICE_ACCOUNT_PREFIX)) {
-            String[] parts = user.substring(SERVICE_ACCOUNT_PREFIX.length()).split(":", 2);
-            addIfMissing(all, "system:serviceaccounts");
-            addIfMissing(all, "system:serviceaccounts:" + parts[0]);
+        // WithImpersonation: a service account's groups come first (its request is the first), then the
+        // requested groups, then system:authenticated unless a group says either way; the anonymous user is
+        // system:unauthenticated instead.
+        List<String> all = new ArrayList<>();
+        String namespace = serviceAccountNamespace(user);
+        if (namespace != null) {
+            all.add("system:serviceaccounts");
+            all.add("system:serviceaccounts:" + namespace);
         }
+        all.addAll(groups);
         if (!user.equals("system:anonymous")) {
-            addIfMissing(all, "system:authenticated");
+            if (!all.contains("system:authenticated") && !all.contains("system:unauthenticated")) {
+                all.add("system:authenticated");
+            }
+        } else if (!all.contains("system:unauthenticated")) {
+            all.add("system:unauthenticated");
         }
         Map<String, List<String>> extra = new java.util.TreeMap<>();
         // Each header's value is one value, whole (commas included).
@@ -67,10 +77,20 @@ public final class Impersonation {
         return Arrays.stream(joined.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
     }
 
-    private static void addIfMissing(List<String> groups, String group) {
-        if (!groups.contains(group)) {
-            groups.add(group);
+    /**
+     * serviceaccount.SplitUsername: the namespace of {@code system:serviceaccount:NS:NAME} with a valid
+     * namespace and name; null for any other user name, which is impersonated as a plain user.
+     */
+    private static String serviceAccountNamespace(String user) {
+        if (!user.startsWith(SERVICE_ACCOUNT_PREFIX)) {
+            return null;
         }
+        String[] parts = user.substring(SERVICE_ACCOUNT_PREFIX.length()).split(":", -1);
+        if (parts.length != 2 || !NameRules.dns1123Label(parts[0]).isEmpty()
+                || !NameRules.dns1123Subdomain(parts[1]).isEmpty()) {
+            return null;
+        }
+        return parts[0];
     }
 
     /** unescapeExtraKey: the key percent-decoded, or kept as sent when it does not decode. */

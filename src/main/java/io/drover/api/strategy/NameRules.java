@@ -115,7 +115,7 @@ public final class NameRules {
         return errs;
     }
 
-    static List<String> dns1123Label(String value) {
+    public static List<String> dns1123Label(String value) {
         List<String> errs = new ArrayList<>();
         if (bytes(value) > 63) {
             errs.add(maxLenError(63));
@@ -132,7 +132,7 @@ public final class NameRules {
         return errs;
     }
 
-    static List<String> dns1123Subdomain(String value) {
+    public static List<String> dns1123Subdomain(String value) {
         List<String> errs = new ArrayList<>();
         if (bytes(value) > 253) {
             errs.add(maxLenError(253));

@@ -25,7 +25,25 @@ class ImpersonationTest {
         assertThat(jane).isEqualTo(new UserInfo("jane", "42", java.util.List.of("devs", "ops", "system:authenticated")));
         assertThat(effective(Map.of("Impersonate-User", "system:serviceaccount:team:ci")).groups())
                 .containsExactly("system:serviceaccounts", "system:serviceaccounts:team", "system:authenticated");
-        assertThat(effective(Map.of("Impersonate-User", "system:anonymous")).groups()).isEmpty();
+        assertThat(effective(Map.of("Impersonate-User", "system:anonymous")).groups())
+                .containsExactly("system:unauthenticated");
+    }
+
+    @Test
+    void groupsFollowTheImpersonationFiltersRules() {
+        // The service account's request comes first, so its groups lead; requested groups follow.
+        assertThat(effective(Map.of("Impersonate-User", "system:serviceaccount:ns1:sa1", "Impersonate-Group", "custom"))
+                .groups()).containsExactly("system:serviceaccounts", "system:serviceaccounts:ns1", "custom",
+                        "system:authenticated");
+        // Asking for system:unauthenticated (or system:authenticated) leaves the authenticated group out.
+        assertThat(effective(Map.of("Impersonate-User", "bob", "Impersonate-Group", "system:unauthenticated"))
+                .groups()).containsExactly("system:unauthenticated");
+        // A name SplitUsername refuses is a plain user's.
+        for (String name : new String[] {"system:serviceaccount:ns1", "system:serviceaccount:ns1:sa:x",
+                "system:serviceaccount:NS:sa"}) {
+            assertThat(effective(Map.of("Impersonate-User", name)).groups()).as(name)
+                    .containsExactly("system:authenticated");
+        }
     }
 
     @Test
