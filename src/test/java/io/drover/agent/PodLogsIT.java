@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.client.dsl.LogWatch;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +28,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.Flow;
+import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -153,6 +156,79 @@ class PodLogsIT {
             }
         }
         assertThat(lines).containsExactly("tick 1", "tick 2", "tick 3", "tick 4", "tick 5");
+    }
+
+    @Test
+    void aLargeLogComesInLargeBlocks() throws Exception {
+        create(pod("counter", "Never", "sh", "-c", "seq 1 100000"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> status("counter") != null
+                && status("counter").getState().getTerminated() != null);
+        HttpRequest request = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url()
+                        + "/api/v1/namespaces/default/pods/counter/log"))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).timeout(Duration.ofSeconds(60)).build();
+        BlockCounter counter = new BlockCounter();
+
+        HttpResponse<byte[]> answer = CLUSTER.cluster().httpClient().send(request,
+                HttpResponse.BodyHandlers.fromSubscriber(counter, BlockCounter::body));
+
+        String expected = IntStream.rangeClosed(1, 100_000).mapToObj(i -> i + "\n").collect(Collectors.joining());
+        assertThat(new String(answer.body(), StandardCharsets.UTF_8)).isEqualTo(expected);
+        // A record or two per block (the kubelet's writes as they were, each flushed on) made it take seconds.
+        assertThat(counter.blocks).isLessThan(expected.length() / 4096);
+    }
+
+    @Test
+    void followSeesEachLineWhileTheContainerWaits() throws Exception {
+        create(pod("slow", "Never", "sh", "-c", "echo first; sleep 2; echo second; sleep 1000"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> status("slow") != null
+                && status("slow").getState().getRunning() != null);
+        try (LogWatch watch = CLUSTER.client().pods().inNamespace("default").withName("slow").watchLog();
+                BufferedReader in = new BufferedReader(new InputStreamReader(watch.getOutput(), StandardCharsets.UTF_8))) {
+            var first = java.util.concurrent.CompletableFuture.supplyAsync(() -> readLine(in));
+            assertThat(first.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("first");
+            var second = java.util.concurrent.CompletableFuture.supplyAsync(() -> readLine(in));
+            // Printed two seconds later, then the container waits: the line is not held back in a buffer.
+            assertThat(second.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("second");
+        }
+    }
+
+    private static String readLine(BufferedReader in) {
+        try {
+            return in.readLine();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Counts the blocks a response body arrives in. */
+    private static final class BlockCounter implements Flow.Subscriber<List<ByteBuffer>> {
+        private final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        volatile int blocks;
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            subscription.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public void onNext(List<ByteBuffer> item) {
+            blocks++;
+            for (ByteBuffer buffer : item) {
+                byte[] b = new byte[buffer.remaining()];
+                buffer.get(b);
+                bytes.write(b, 0, b.length);
+            }
+        }
+
+        @Override
+        public void onError(Throwable throwable) {}
+
+        @Override
+        public void onComplete() {}
+
+        byte[] body() {
+            return bytes.toByteArray();
+        }
     }
 
     @Test

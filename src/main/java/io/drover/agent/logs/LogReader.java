@@ -1,5 +1,6 @@
 package io.drover.agent.logs;
 
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -43,10 +44,15 @@ final class LogReader {
         this.remaining = options.limitBytes() < 0 ? Long.MAX_VALUE : options.limitBytes();
     }
 
-    /** Writes the selected part of {@code runLog} to {@code out}; returns when done (or the limit is reached). */
+    /**
+     * Writes the selected part of {@code runLog} to {@code out}; returns when done (or the limit is
+     * reached). Records are written in blocks of up to {@value #CHUNK} bytes, a few writes per record
+     * being as many HTTP chunks on an unbuffered response; what was read is flushed before every wait
+     * for more, so a follower sees each record at once.
+     */
     static void copy(Path runLog, LogOptions options, Progress progress, OutputStream out)
             throws IOException, InterruptedException {
-        new LogReader(options, out).run(runLog, progress);
+        new LogReader(options, new BufferedOutputStream(out, CHUNK)).run(runLog, progress);
     }
 
     private void run(Path runLog, Progress progress) throws IOException, InterruptedException {

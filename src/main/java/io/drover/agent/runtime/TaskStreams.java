@@ -44,7 +44,10 @@ public interface TaskStreams extends Closeable {
     /** Whether the task still runs. */
     boolean running();
 
-    /** Detaches: the output streams end, this attachment's handle on stdin is released. */
+    /**
+     * Detaches: the output streams end, this attachment's handle on stdin is released. Input it
+     * already took still reaches the task, unless the task ends or leaves it unread for a while.
+     */
     @Override
     void close();
 }

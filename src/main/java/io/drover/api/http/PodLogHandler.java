@@ -24,13 +24,14 @@ import java.util.Map;
 /**
  * {@code GET /api/v1/namespaces/{ns}/pods/{name}/log}: validates the request as kube-apiserver does
  * (PodLogOptions validation, the container, the pod's node), then streams the answer of the node's
- * kubelet endpoint ({@code /containerLogs/{ns}/{pod}/{container}}), flushing each chunk as it
- * comes. Refusals of the kubelet become Status objects with its code and message, as
+ * kubelet endpoint ({@code /containerLogs/{ns}/{pod}/{container}}), flushing whenever no more of
+ * it has come yet. Refusals of the kubelet become Status objects with its code and message, as
  * kube-apiserver's pods/log response checker makes them.
  */
 final class PodLogHandler {
     private static final int MAX_ERROR_BYTES = 4096;
-    private static final int CHUNK = 8192;
+    /** The kubelet endpoint's blocks (the agent's LogReader writes up to 64 KiB at a time). */
+    private static final int CHUNK = 64 * 1024;
 
     private final ObjectStorage storage;
     private final ResourceType nodes;
@@ -77,7 +78,9 @@ final class PodLogHandler {
                 int n;
                 while ((n = in.read(buf)) > 0) {
                     out.write(buf, 0, n);
-                    out.flush();
+                    if (in.available() == 0) { // a follower waits for more: what came so far goes out now
+                        out.flush();
+                    }
                 }
             }
         }

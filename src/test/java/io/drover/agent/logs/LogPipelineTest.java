@@ -134,6 +134,50 @@ class LogPipelineTest {
     }
 
     @Test
+    void aLogIsWrittenInBlocksNotRecordByRecord() throws IOException, InterruptedException {
+        Path log = LogFiles.runLog(dir, 0);
+        LogPump pump = pump(log);
+        StringBuilder lines = new StringBuilder();
+        for (int i = 1; i <= 10_000; i++) {
+            lines.append("line ").append(i).append('\n');
+        }
+        append(LogFiles.STDOUT_RAW, lines.toString());
+        pump.drain(false);
+        CountingStream out = new CountingStream();
+
+        LogReader.copy(log, new LogOptions(false, -1, null, true, -1), new LogReader.Progress() {
+            @Override
+            public boolean live() {
+                return false;
+            }
+
+            @Override
+            public void awaitChange(long millis) {}
+        }, out);
+
+        // The kubelet's response stream is unbuffered: every write is an HTTP chunk of its own.
+        assertThat(out.bytes.toString(StandardCharsets.UTF_8)).hasLineCount(10_000).endsWith(" line 10000\n");
+        assertThat(out.writes).isLessThanOrEqualTo(out.bytes.size() / (64 * 1024) + 1);
+    }
+
+    /** Counts the writes that reach it. */
+    private static final class CountingStream extends java.io.OutputStream {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int writes;
+
+        @Override
+        public void write(int b) {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            writes++;
+            bytes.write(b, off, len);
+        }
+    }
+
+    @Test
     void rotatesBySizeKeepingMaxFilesAndReadsOnlyTheCurrentFile() throws IOException {
         Path log = LogFiles.runLog(dir, 0);
         // Each record is 47 bytes; 100 bytes hold two.

@@ -111,6 +111,36 @@ class PodAttachIT {
     }
 
     @Test
+    void kubectlRunWithStdinWritesEveryByteOfALargeInputBeforeTheEndOfFile() throws Exception {
+        // Larger than what the FIFO and the writer's queue hold together, so the client's stdin ends while
+        // input is still queued: containerd copies stdin to the client's end of file, then closes it.
+        String input = "0123456789abcde\n".repeat(5_000_000 / 16);
+        for (int i = 0; i < 3; i++) {
+            Kubectl.Run run = kubectl().runWithInput(input, "run", "-i", "-q", "--rm", "--restart=Never",
+                    "counter-" + i, "--image=busybox", "--command", "--", "sh", "-c", "sleep 1; wc -c");
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(run.stdout().trim()).as("run %d", i).isEqualTo("5000000");
+        }
+    }
+
+    @Test
+    void kubectlAttachWritesTheClientsWholeInputBeforeItDetaches() throws Exception {
+        create(pod("reader", "Always", true, false, false, "sh", "-c", "while read l; do echo \"got $l\"; done"));
+        awaitRunning("reader");
+
+        // stdin without stdinOnce: the client's end of input detaches, the container's stdin stays open.
+        for (int i = 1; i <= 5; i++) {
+            Kubectl.Run run = kubectl().runWithInput("line " + i + "\n", "attach", "-i", "reader");
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(
+                CLUSTER.client().pods().inNamespace("default").withName("reader").getLog())
+                .isEqualTo("got line 1\ngot line 2\ngot line 3\ngot line 4\ngot line 5\n"));
+    }
+
+    @Test
     void kubectlAttachFollowsOutputAndSaysWhenTheContainerIsGone() throws Exception {
         create(pod("ticker", "Never", false, false, false,
                 "sh", "-c", "sleep 2; for i in 1 2 3; do echo tick $i; sleep 0.3; done"));

@@ -9,6 +9,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -27,9 +28,16 @@ import java.util.function.BooleanSupplier;
  *
  * <p>Input: the task's stdin FIFO, written by a platform thread of the attachment's own
  * ({@link FifoWriter}), so a write that blocks on a full FIFO (a task that does not read) slows the
- * client and can still be abandoned: closing the attachment interrupts that thread.
+ * client. Closing the attachment takes no more input, but what was taken still reaches a task that
+ * reads it within {@link #DETACH_STDIN_WAIT}; past that the writer's thread is interrupted.
  */
 final class ProcessAttachment implements TaskStreams {
+    /**
+     * How long input written before a detach may wait for the task to read it: a task that does not
+     * read its stdin holds the writer's thread no longer.
+     */
+    static final Duration DETACH_STDIN_WAIT = Duration.ofSeconds(5);
+
     private final TaskHandle handle;
     private final boolean stdinOnce;
     private final boolean tty;
@@ -136,7 +144,7 @@ final class ProcessAttachment implements TaskStreams {
         stdout.close();
         stderr.close();
         if (stdin != null) {
-            stdin.abandon();
+            stdin.finishWithin(DETACH_STDIN_WAIT);
         }
     }
 
@@ -145,15 +153,24 @@ final class ProcessAttachment implements TaskStreams {
      * FIFO is a file channel, whose blocked write only a platform thread's interrupt ends (a virtual
      * thread's close would wait for the write). The FIFO is opened read-write so that opening never
      * blocks (a write-only open waits for a reader).
+     *
+     * <p>Input that was taken is written before the writer lets go of the FIFO, as containerd copies
+     * a client's stdin to its end before it closes the container's stdin or detaches; it is dropped
+     * only when the task ends first, or, when detaching, does not read it in time.
      */
     static final class FifoWriter {
         private static final byte[] END = new byte[0];
+        /** A stdinOnce task's stdin ends after the client's input: as long as the task runs, it may read it. */
+        private static final Duration UNTIL_THE_TASK_ENDS = Duration.ofNanos(Long.MAX_VALUE);
         /** A few WebSocket messages: beyond that the client waits, as it would on a full pipe. */
         private final BlockingQueue<byte[]> pending = new ArrayBlockingQueue<>(8);
         private final FileChannel fifo;
         private final BooleanSupplier running;
         private final Runnable releaseStdin;
         private final Thread thread;
+        /** No more input is taken: what is queued is written, then the writer lets go of the FIFO. */
+        private volatile boolean finishing;
+        /** The writer let go of the FIFO. */
         private volatile boolean closed;
         /** The task's stdin is to end once this writer let go of the FIFO. */
         private volatile boolean release;
@@ -171,18 +188,18 @@ final class ProcessAttachment implements TaskStreams {
                     running, releaseStdin);
         }
 
-        /** The thread starts with the first input or end of input: an attachment that sends none costs none. */
+        /** The thread starts with the first input: an attachment that sends none costs none. */
         private synchronized void started() {
-            if (thread.getState() == Thread.State.NEW) {
+            if (thread.getState() == Thread.State.NEW && !finishing) {
                 thread.start();
             }
         }
 
-        /** Queues input, waiting while the queue is full; dropped once the writer is closed. */
+        /** Queues input, waiting while the queue is full; dropped once the writer is finishing. */
         void write(byte[] data) throws IOException {
             started();
             try {
-                while (!closed && running.getAsBoolean()) {
+                while (!finishing && !closed && running.getAsBoolean()) {
                     if (pending.offer(data, ProcessRuntime.POLL_MILLIS, TimeUnit.MILLISECONDS)) {
                         return;
                     }
@@ -195,29 +212,55 @@ final class ProcessAttachment implements TaskStreams {
 
         /** Writes what is queued, then closes the task's stdin for good (stdinOnce). */
         void finishAndRelease() {
-            started();
-            release = true;
-            if (!pending.offer(END)) {
-                abandon(); // the task does not read its stdin: it gets its end of file without the rest
-            }
+            finish(true, UNTIL_THE_TASK_ENDS);
         }
 
         /**
-         * Drops what is queued and lets go of the FIFO, ending a write that waits on it (and then
-         * ending the task's stdin, when that was asked).
+         * Writes what is queued and lets go of the FIFO: the input of an attachment that detaches
+         * reaches a task that reads it within {@code atMost}.
          */
-        void abandon() {
-            closed = true;
+        void finishWithin(Duration atMost) {
+            finish(false, atMost);
+        }
+
+        /** Takes no more input and returns at once; the first call decides. */
+        private void finish(boolean releaseAfter, Duration atMost) {
+            boolean neverStarted;
             synchronized (this) {
-                if (thread.getState() == Thread.State.NEW) {
-                    closeFifo(); // never started: nothing else lets go of the FIFO
-                    if (release) {
-                        releaseStdin.run();
-                    }
+                if (finishing) {
                     return;
                 }
+                release = releaseAfter;
+                finishing = true;
+                neverStarted = thread.getState() == Thread.State.NEW;
             }
-            thread.interrupt();
+            if (neverStarted) { // nothing was queued, and nothing else lets go of the FIFO
+                closed = true;
+                closeFifo();
+                if (releaseAfter) {
+                    releaseStdin.run();
+                }
+                return;
+            }
+            // Wakes a writer waiting for input; when the queue is full, the writer sees finishing once it emptied it.
+            pending.offer(END);
+            Thread.ofVirtual().name("stdin-deadline-" + thread.getName())
+                    .start(() -> abandonWhenStuck(System.nanoTime(), atMost));
+        }
+
+        /** Ends a FIFO write the task does not read in time, or that waits for a task that has ended. */
+        private void abandonWhenStuck(long since, Duration atMost) {
+            try {
+                while (thread.isAlive()) {
+                    if (!running.getAsBoolean() || System.nanoTime() - since > atMost.toNanos()) {
+                        thread.interrupt();
+                        return;
+                    }
+                    thread.join(Duration.ofMillis(ProcessRuntime.POLL_MILLIS));
+                }
+            } catch (InterruptedException e) {
+                thread.interrupt();
+            }
         }
 
         private void closeFifo() {
@@ -230,9 +273,9 @@ final class ProcessAttachment implements TaskStreams {
 
         private void run() {
             try {
-                while (!closed) {
-                    byte[] data = pending.take();
-                    if (data == END) {
+                while (true) {
+                    byte[] data = finishing ? pending.poll() : pending.take();
+                    if (data == null || data == END) {
                         break;
                     }
                     ByteBuffer buffer = ByteBuffer.wrap(data);

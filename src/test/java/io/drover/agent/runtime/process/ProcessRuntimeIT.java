@@ -486,6 +486,40 @@ class ProcessRuntimeIT {
     }
 
     @Test
+    void closingAStdinOnceTasksStdinWritesAllQueuedInputFirst() throws Exception {
+        // The task reads only after a while: when the input ends, the FIFO (64 KiB) is full, the writer waits
+        // with a third chunk, and the queue holds eight more.
+        TaskSpec spec = withStdio(spec("sh", "-c", "sleep 1; wc -c"), new TaskStdio(true, true, false));
+        TaskHandle h = start(spec);
+        TaskStreams attached = runtime.attach(h, true).orElseThrow();
+        byte[] chunk = new byte[32 * 1024];
+        for (int i = 0; i < 11; i++) {
+            attached.writeStdin(chunk);
+        }
+        attached.closeTaskStdin();
+
+        assertThat(runtime.await(h, LONG).orElseThrow().exitCode()).isZero();
+        assertThat(read(spec.stdoutLog()).trim()).isEqualTo(Integer.toString(11 * chunk.length));
+        attached.close();
+    }
+
+    @Test
+    void inputWrittenBeforeADetachStillReachesTheTask() throws Exception {
+        TaskSpec spec = withStdio(spec("sh", "-c", "sleep 1; head -c 1048576 | wc -c; sleep 60"),
+                new TaskStdio(true, false, false));
+        TaskHandle h = start(spec);
+        byte[] chunk = new byte[32 * 1024];
+        try (TaskStreams attached = runtime.attach(h, true).orElseThrow()) {
+            for (int i = 0; i < 32; i++) {
+                attached.writeStdin(chunk);
+            }
+        }
+
+        awaitLog(spec, "1048576");
+        await().atMost(LONG).until(() -> stdinThreads(h) == 0);
+    }
+
+    @Test
     void inputATaskDoesNotReadWaitsForItButClosingTheAttachmentEndsTheWait() throws Exception {
         TaskHandle h = start(withStdio(spec("sleep", "60"), new TaskStdio(true, false, false)));
         TaskStreams attached = runtime.attach(h, true).orElseThrow();
@@ -507,6 +541,8 @@ class ProcessRuntimeIT {
         attached.close();
         await().atMost(LONG).until(() -> !client.isAlive());
         assertThat(attached.running()).isTrue();
+        // The input it took waits for the task a while, then its writer gives up.
+        await().atMost(ProcessAttachment.DETACH_STDIN_WAIT.plus(LONG)).until(() -> stdinThreads(h) == 0);
     }
 
     @Test
