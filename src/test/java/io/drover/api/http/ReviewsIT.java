@@ -1,0 +1,50 @@
+package io.drover.api.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.drover.testing.SharedCluster;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The reviews as kube-apiserver 1.32 answers them, posted as raw JSON the way delegating authenticators and
+ * authorizers (an aggregated API server's, kube-rbac-proxy) post them.
+ */
+class ReviewsIT {
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(options -> options.withNodeAgent(false));
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String ACCESS = "/apis/authorization.k8s.io/v1/subjectaccessreviews";
+    private static final String LOCAL_ACCESS = "/apis/authorization.k8s.io/v1/namespaces/default/localsubjectaccessreviews";
+    private static final String TOKEN = "/apis/authentication.k8s.io/v1/tokenreviews";
+
+    @Test
+    void aUsersExtraIsAcceptedAsTheArraysGoSends() throws Exception {
+        String spec = "'user':'system:serviceaccount:default:sa1','groups':['system:serviceaccounts'],"
+                + "'extra':{'authentication.kubernetes.io/credential-id':['JTI=abc']},"
+                + "'resourceAttributes':{'verb':'get','resource':'pods','namespace':'default'}";
+        for (String path : new String[] {ACCESS, LOCAL_ACCESS}) {
+            HttpResponse<String> answer = post(path, "{'spec':{" + spec + "}}");
+            assertThat(answer.statusCode()).as(answer.body()).isEqualTo(201);
+            JsonNode review = JSON.readTree(answer.body());
+            assertThat(review.at("/status/allowed").asBoolean()).isTrue();
+            assertThat(review.at("/spec/extra/authentication.kubernetes.io~1credential-id").toString())
+                    .isEqualTo("[\"JTI=abc\"]");
+        }
+        HttpResponse<String> token = post(TOKEN, "{'spec':{'token':'x'},'status':{'user':{'extra':{'k':['v']}}}}");
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
+    }
+
+    /** A body with ' for ", posted with the admin's token. */
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(CLUSTER.cluster().server().url().resolve(path))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.replace('\'', '"'))).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
