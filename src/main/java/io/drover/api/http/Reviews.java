@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.security.Authentication;
 import io.drover.api.security.Authenticator;
 import io.drover.api.security.Impersonation;
 import io.drover.api.security.ServiceAccountTokens;
@@ -11,7 +12,6 @@ import io.drover.api.security.UserInfo;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The reviews, which are answered at once and never stored: those a client makes of itself,
@@ -137,7 +137,7 @@ final class Reviews {
 
     /**
      * A TokenReview: whether the token authenticates someone, who, and for which of the audiences
-     * asked for (the API server's own when none), as kube-apiserver's TokenReview REST answers it.
+     * asked for (the API server's own when none), or why not, as kube-apiserver's TokenReview REST answers it.
      */
     private ObjectNode tokenStatus(ObjectNode review) {
         String token = review.path("spec").path("token").asText("");
@@ -146,27 +146,21 @@ final class Reviews {
         }
         List<String> wanted = new ArrayList<>();
         review.path("spec").path("audiences").forEach(a -> wanted.add(a.asText()));
-        List<String> audiences = wanted.isEmpty() ? List.of(ServiceAccountTokens.ISSUER) : wanted;
+        Authentication found = authenticator.review(token, wanted.isEmpty() ? List.of(ServiceAccountTokens.ISSUER) : wanted);
         ObjectNode status = json.createObjectNode();
-        UserInfo user = null;
-        List<String> matched = new ArrayList<>();
-        for (String audience : audiences) {
-            Optional<UserInfo> found = authenticator.authenticate(token, audience);
-            if (found.isPresent()) {
-                user = found.get();
-                matched.add(audience);
-            }
-        }
-        status.put("authenticated", user != null);
+        status.put("authenticated", found instanceof Authentication.Authenticated);
         ObjectNode userInfo = status.putObject("user");
-        if (user != null) {
-            userInfo.put("username", user.username());
-            if (!user.uid().isEmpty()) {
-                userInfo.put("uid", user.uid());
+        switch (found) {
+            case Authentication.Authenticated(UserInfo user, List<String> audiences) -> {
+                userInfo.put("username", user.username());
+                if (!user.uid().isEmpty()) {
+                    userInfo.put("uid", user.uid());
+                }
+                user.groups().forEach(userInfo.putArray("groups")::add);
+                putExtra(userInfo, user);
+                audiences.forEach(status.putArray("audiences")::add);
             }
-            user.groups().forEach(userInfo.putArray("groups")::add);
-            putExtra(userInfo, user);
-            matched.forEach(status.putArray("audiences")::add);
+            case Authentication.Unauthenticated(String error) -> status.put("error", error);
         }
         return status;
     }

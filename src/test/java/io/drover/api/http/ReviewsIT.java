@@ -40,6 +40,21 @@ class ReviewsIT {
         assertThat(token.statusCode()).as(token.body()).isEqualTo(201);
     }
 
+    @Test
+    void theAdminTokenIsReviewedForTheApiServersAudienceAlone() throws Exception {
+        String admin = CLUSTER.cluster().token();
+        JsonNode foreign = JSON.readTree(post(TOKEN, "{'spec':{'token':'" + admin + "','audiences':['foo']}}").body());
+        assertThat(foreign.at("/status/authenticated").asBoolean()).isFalse();
+        assertThat(foreign.at("/status/error").asText()).isEqualTo("invalid bearer token");
+        assertThat(foreign.at("/status").has("audiences")).isFalse();
+
+        JsonNode both = JSON.readTree(post(TOKEN, "{'spec':{'token':'" + admin + "','audiences':['foo',"
+                + "'https://kubernetes.default.svc.cluster.local']}}").body());
+        assertThat(both.at("/status/authenticated").asBoolean()).isTrue();
+        assertThat(both.at("/status/audiences").toString()).isEqualTo("[\"https://kubernetes.default.svc.cluster.local\"]");
+        assertThat(both.at("/status/user/username").asText()).isEqualTo("admin");
+    }
+
     /** A body with ' for ", posted with the admin's token. */
     private static HttpResponse<String> post(String path, String body) throws Exception {
         return CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(CLUSTER.cluster().server().url().resolve(path))
