@@ -39,6 +39,8 @@ public final class ServiceAccountTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
     private static final String ALGORITHM = "SHA256withECDSAinP1363Format";
+    /** go-jose's DefaultLeeway, which kube-apiserver checks a token's exp and nbf with (clocks of its clients differ). */
+    static final java.time.Duration LEEWAY = java.time.Duration.ofMinutes(1);
     /** go-jose's ErrCryptoFailure: what kube-apiserver says of a token its keys did not sign. */
     static final String CRYPTO_FAILURE = "go-jose/go-jose: error in cryptographic primitive";
 
@@ -229,8 +231,8 @@ public final class ServiceAccountTokens {
     }
 
     /**
-     * The claims of a token this cluster signed for one of {@code audiences} and valid at {@code now}, as
-     * kube-apiserver's service-account JWT authenticator checks it.
+     * The claims of a token this cluster signed for one of {@code audiences} and valid at {@code now}, give or take
+     * go-jose's leeway of a minute ({@link #LEEWAY}), as kube-apiserver's service-account JWT authenticator checks it.
      * Empty for a token of another issuer, or none that can be read as a JWT; whether the objects it names still
      * exist is the caller's to check.
      *
@@ -246,10 +248,11 @@ public final class ServiceAccountTokens {
         requireAudience(tokenAudiences, audiences);
         Instant expires = Instant.ofEpochSecond(payload.path("exp").asLong(0));
         Instant notBefore = Instant.ofEpochSecond(payload.path("nbf").asLong(0));
-        if (!now.isBefore(expires)) {
+        // go-jose's Claims.Validate: expired once now - leeway is after exp, not yet valid while now + leeway is before nbf.
+        if (now.minus(LEEWAY).isAfter(expires)) {
             throw new InvalidTokenException("service account token has expired");
         }
-        if (now.isBefore(notBefore)) {
+        if (now.plus(LEEWAY).isBefore(notBefore)) {
             throw new InvalidTokenException("service account token is not valid yet");
         }
         return Optional.of(claims(payload, tokenAudiences, expires));

@@ -61,8 +61,8 @@ class ServiceAccountTokensTest {
         Instant during = ISSUED.plusSeconds(60);
         assertThat(tokens.verify(token, API, during)).isPresent();
         assertThat(tokens.verify(token, List.of("other", ServiceAccountTokens.ISSUER), during)).isPresent();
-        assertRefused(() -> tokens.verify(token, API, ISSUED.plusSeconds(3600)), "service account token has expired");
-        assertRefused(() -> tokens.verify(token, API, ISSUED.minusSeconds(1)), "service account token is not valid yet");
+        assertRefused(() -> tokens.verify(token, API, ISSUED.plusSeconds(3661)), "service account token has expired");
+        assertRefused(() -> tokens.verify(token, API, ISSUED.minusSeconds(61)), "service account token is not valid yet");
         assertRefused(() -> ServiceAccountTokens.loadOrCreate(other).verify(token, API, during),
                 "go-jose/go-jose: error in cryptographic primitive");
         assertRefused(() -> tokens.verify(tokens.issue(claims(List.of("vault", "x"), null)), API, during),
@@ -74,6 +74,16 @@ class ServiceAccountTokensTest {
                 Base64.getUrlDecoder().decode(parts[1])).replace("\"ci\"", "\"admin\"").getBytes());
         assertRefused(() -> tokens.verify(parts[0] + "." + forged + "." + parts[2], API, during),
                 "go-jose/go-jose: error in cryptographic primitive");
+    }
+
+    @Test
+    void expiryAndNotBeforeAreCheckedWithGoJosesMinuteOfLeeway() throws Exception {
+        ServiceAccountTokens tokens = ServiceAccountTokens.loadOrCreate(dir);
+        String token = tokens.issue(claims(API, null));
+        assertThat(tokens.verify(token, API, ISSUED.plusSeconds(3600 + 30))).as("30 s after exp").isPresent();
+        assertThat(tokens.verify(token, API, ISSUED.plusSeconds(3600 + 60))).as("a minute after exp").isPresent();
+        assertThat(tokens.verify(token, API, ISSUED.minusSeconds(30))).as("30 s before nbf").isPresent();
+        assertThat(tokens.verify(token, API, ISSUED.minusSeconds(60))).as("a minute before nbf").isPresent();
     }
 
     @Test
