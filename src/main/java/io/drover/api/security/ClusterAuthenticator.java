@@ -28,27 +28,54 @@ public final class ClusterAuthenticator implements Authenticator {
         Optional<String> of(String kind, String namespace, String name);
     }
 
-    /**
-     * The token a kubernetes.io/service-account-token Secret holds (its data.token, decoded); empty when the Secret
-     * does not exist, is being deleted or holds none.
-     */
+    /** A kubernetes.io/service-account-token Secret as stored; empty when it does not exist. */
     @FunctionalInterface
     public interface SecretTokens {
-        Optional<String> of(String namespace, String name);
+        Optional<TokenSecret> of(String namespace, String name);
     }
+
+    /**
+     * What the legacy validator reads of a token Secret.
+     *
+     * @param token its data.token, decoded; "" when it holds none
+     * @param deleting whether it has a deletionTimestamp
+     * @param labels its labels (the legacy-token-invalid-since and -last-used marks)
+     */
+    public record TokenSecret(String namespace, String name, String uid, String token, boolean deleting,
+            Map<String, String> labels) {
+        public TokenSecret {
+            labels = Map.copyOf(labels);
+        }
+    }
+
+    /**
+     * Where a token Secret's use is recorded: labels it {@value #LAST_USED_LABEL} = {@code today}. Called at most at
+     * each use of a Secret not yet labelled today; it must not hold up the request, nor fail it.
+     */
+    @FunctionalInterface
+    public interface LegacyTokenUses {
+        void used(TokenSecret secret, String today);
+    }
+
+    /** The label that disables a Secret's long-lived token (the documented clean-up of legacy tokens). */
+    public static final String INVALID_SINCE_LABEL = "kubernetes.io/legacy-token-invalid-since";
+    /** The label that tells when a Secret's long-lived token was last used (UTC, YYYY-MM-DD). */
+    public static final String LAST_USED_LABEL = "kubernetes.io/legacy-token-last-used";
 
     private final ClusterCredentials credentials;
     private final ServiceAccountTokens tokens;
     private final Uids uids;
     private final SecretTokens secretTokens;
+    private final LegacyTokenUses legacyTokenUses;
     private final Clock clock;
 
     public ClusterAuthenticator(ClusterCredentials credentials, ServiceAccountTokens tokens, Uids uids,
-            SecretTokens secretTokens, Clock clock) {
+            SecretTokens secretTokens, LegacyTokenUses legacyTokenUses, Clock clock) {
         this.credentials = credentials;
         this.tokens = tokens;
         this.uids = uids;
         this.secretTokens = secretTokens;
+        this.legacyTokenUses = legacyTokenUses;
         this.clock = clock;
     }
 
@@ -123,13 +150,16 @@ public final class ClusterAuthenticator implements Authenticator {
     }
 
     /**
-     * A Secret's long-lived token (kube-apiserver's legacy service-account validator): valid while its Secret still
-     * holds it and its service account exists with the uid it names, so deleting either revokes it.
+     * A Secret's long-lived token (kube-apiserver's legacy service-account validator, in its order and words): valid
+     * while its Secret still holds it, its service account exists with the uid it names and the Secret is not marked
+     * {@value #INVALID_SINCE_LABEL}; each use, even a refused one of a marked Secret, is recorded.
      */
     private UserInfo legacy(String token, ServiceAccountTokens.LegacyClaims claims) throws InvalidTokenException {
-        String held = secretTokens.of(claims.namespace(), claims.secretName())
+        TokenSecret secret = secretTokens.of(claims.namespace(), claims.secretName())
+                .filter(s -> !s.deleting())
                 .orElseThrow(() -> new InvalidTokenException("Token has been invalidated"));
-        if (!held.equals(token)) {
+        if (!java.security.MessageDigest.isEqual(secret.token().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                token.getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
             throw new InvalidTokenException("Token does not match server's copy");
         }
         String account = uids.of("ServiceAccount", claims.namespace(), claims.serviceAccount()).orElseThrow(
@@ -138,7 +168,24 @@ public final class ClusterAuthenticator implements Authenticator {
             throw new InvalidTokenException("ServiceAccount UID (" + account + ") does not match claim ("
                     + claims.serviceAccountUid() + ")");
         }
+        recordUse(secret);
+        if (!secret.labels().getOrDefault(INVALID_SINCE_LABEL, "").isEmpty()) {
+            throw new InvalidTokenException("the token in secret " + claims.namespace() + "/" + claims.secretName()
+                    + " for service account " + claims.namespace() + "/" + claims.serviceAccount() + " has been "
+                    + "marked invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, "
+                    + "or remove the '" + INVALID_SINCE_LABEL + "' label from the secret to temporarily allow use of "
+                    + "this token");
+        }
         return UserInfo.serviceAccount(claims.namespace(), claims.serviceAccount(), claims.serviceAccountUid(), Map.of());
+    }
+
+    /** patchSecretWithLastUsedDate: once a day, unless the label already says today (or tomorrow, another clock's). */
+    private void recordUse(TokenSecret secret) {
+        java.time.LocalDate today = java.time.LocalDate.ofInstant(clock.instant(), java.time.ZoneOffset.UTC);
+        String lastUsed = secret.labels().getOrDefault(LAST_USED_LABEL, "");
+        if (!lastUsed.equals(today.toString()) && !lastUsed.equals(today.plusDays(1).toString())) {
+            legacyTokenUses.used(secret, today.toString());
+        }
     }
 
     /**

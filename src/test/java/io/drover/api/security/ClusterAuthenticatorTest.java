@@ -23,8 +23,10 @@ class ClusterAuthenticatorTest {
     private final MutableClock clock = new MutableClock(NOW);
     /** "Kind/namespace/name" to uid. */
     private final Map<String, String> uids = new HashMap<>();
-    /** "namespace/name" to the token the Secret holds. */
-    private final Map<String, String> secretTokens = new HashMap<>();
+    /** "namespace/name" to the token Secret. */
+    private final Map<String, ClusterAuthenticator.TokenSecret> secrets = new HashMap<>();
+    /** The Secrets whose use was recorded, as "namespace/name=date". */
+    private final List<String> recordedUses = new java.util.ArrayList<>();
     private ClusterCredentials credentials;
     private ServiceAccountTokens tokens;
     private ClusterAuthenticator authenticator;
@@ -35,7 +37,8 @@ class ClusterAuthenticatorTest {
         tokens = ServiceAccountTokens.loadOrCreate(dir);
         authenticator = new ClusterAuthenticator(credentials, tokens,
                 (kind, namespace, name) -> Optional.ofNullable(uids.get(kind + "/" + namespace + "/" + name)),
-                (namespace, name) -> Optional.ofNullable(secretTokens.get(namespace + "/" + name)), clock);
+                (namespace, name) -> Optional.ofNullable(secrets.get(namespace + "/" + name)),
+                (secret, today) -> recordedUses.add(secret.namespace() + "/" + secret.name() + "=" + today), clock);
         uids.put("ServiceAccount/team/ci", "sa-uid");
     }
 
@@ -86,5 +89,60 @@ class ClusterAuthenticatorTest {
         assertThat(authenticator.review(token, List.of(API))).isEqualTo(new Authentication.Unauthenticated(
                 "[invalid bearer token, serviceaccounts \"ci\" not found]"));
         assertThat(authenticator.authenticate(token)).isEmpty();
+    }
+
+    /** A Secret's long-lived token, held by the Secret with {@code labels}. */
+    private String legacyToken(Map<String, String> labels) {
+        String token = tokens.issueLegacy(new ServiceAccountTokens.LegacyClaims("team", "ci", "sa-uid", "ci-token"));
+        label(token, labels);
+        return token;
+    }
+
+    private void label(String token, Map<String, String> labels) {
+        secrets.put("team/ci-token", new ClusterAuthenticator.TokenSecret("team", "ci-token", "secret-uid", token, false,
+                labels));
+    }
+
+    @Test
+    void aSecretsTokenIsRecordedAsUsedOnceADay() {
+        String token = legacyToken(Map.of());
+        assertThat(authenticator.review(token, List.of(API))).isInstanceOfSatisfying(
+                Authentication.Authenticated.class, a -> assertThat(a.audiences()).containsExactly(API));
+        assertThat(recordedUses).containsExactly("team/ci-token=2026-12-01");
+
+        recordedUses.clear();
+        label(token, Map.of(ClusterAuthenticator.LAST_USED_LABEL, "2026-12-01"));
+        assertThat(authenticator.authenticate(token)).isPresent();
+        label(token, Map.of(ClusterAuthenticator.LAST_USED_LABEL, "2026-12-02"));
+        assertThat(authenticator.authenticate(token)).as("another clock's tomorrow").isPresent();
+        assertThat(recordedUses).isEmpty();
+        label(token, Map.of(ClusterAuthenticator.LAST_USED_LABEL, "2026-11-30"));
+        assertThat(authenticator.authenticate(token)).isPresent();
+        assertThat(recordedUses).containsExactly("team/ci-token=2026-12-01");
+    }
+
+    @Test
+    void aSecretMarkedInvalidSinceADateAuthenticatesNobodyButIsRecordedAsUsed() {
+        String token = legacyToken(Map.of(ClusterAuthenticator.INVALID_SINCE_LABEL, "2024-01-01"));
+        assertThat(authenticator.review(token, List.of(API))).isEqualTo(new Authentication.Unauthenticated(
+                "[invalid bearer token, the token in secret team/ci-token for service account team/ci has been marked "
+                        + "invalid. Use tokens from the TokenRequest API or manually created secret-based tokens, or "
+                        + "remove the 'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily "
+                        + "allow use of this token]"));
+        assertThat(authenticator.authenticate(token)).isEmpty();
+        assertThat(recordedUses).contains("team/ci-token=2026-12-01");
+    }
+
+    @Test
+    void aSecretsTokenIsValidWhileTheSecretHoldsIt() {
+        String token = legacyToken(Map.of());
+        secrets.put("team/ci-token", new ClusterAuthenticator.TokenSecret("team", "ci-token", "secret-uid", "other",
+                false, Map.of()));
+        assertThat(authenticator.review(token, List.of(API))).isEqualTo(
+                new Authentication.Unauthenticated("[invalid bearer token, Token does not match server's copy]"));
+        secrets.clear();
+        assertThat(authenticator.review(token, List.of(API))).isEqualTo(
+                new Authentication.Unauthenticated("[invalid bearer token, Token has been invalidated]"));
+        assertThat(recordedUses).isEmpty();
     }
 }
