@@ -154,7 +154,7 @@ class ServiceAccountTokenIT {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getStatus().getMessage()).contains(
                             "spec.resourceAttributes.namespace: Invalid value: \"other\": must match metadata.namespace",
-                            "spec.user,spec.groups: Invalid value: \"\": at least one of user or group must be specified");
+                            "spec.user: Invalid value: \"\": at least one of user or group must be specified");
                 });
     }
 
