@@ -75,6 +75,8 @@ public final class ApiClients {
      * and the kubelet, and a conflict names it.
      */
     public enum Component {
+        /** The API server's own writes (a legacy token Secret's last-used label). */
+        API_SERVER("kube-apiserver"),
         CONTROLLER_MANAGER("kube-controller-manager"),
         SCHEDULER("kube-scheduler"),
         NODE_AGENT("kubelet"),

@@ -134,9 +134,10 @@ public final class DroverServer implements AutoCloseable {
             // The port is known once the listener is bound: /api answers with it from then on.
             java.util.concurrent.atomic.AtomicInteger boundPort = new java.util.concurrent.atomic.AtomicInteger(
                     options.apiPort());
+            LegacyTokenLastUsed legacyTokenUses = new LegacyTokenLastUsed();
             ApiRouter router = new ApiRouter(json, registry, storage,
                     new DiscoveryRoutes(json, registry, () -> advertised + ":" + boundPort.get()),
-                    authenticator(credentials, serviceAccountTokens, new StoredUids(storage, registry)),
+                    authenticator(credentials, serviceAccountTokens, new StoredUids(storage, registry), legacyTokenUses),
                     serviceAccountTokens, kubelets);
             api = ApiServer.start(options.bindAddress(), options.apiPort(), credentials, router,
                     next -> new StreamRelayHandler(next, router::authorizes, storage, registry, kubelets));
@@ -146,6 +147,8 @@ public final class DroverServer implements AutoCloseable {
             apiEndpoints = ApiServerEndpoints.start(store, storage, registry, json, advertised, api.port());
             Path kubeconfig = options.dataDir().resolve("kubeconfig");
             Kubeconfig.write(kubeconfig, url, credentials.caCertificatePem(), credentials.adminToken(), "admin");
+            legacyTokenUses.connect(() -> ApiClients.inProcess(router, url, credentials.adminToken(),
+                    ApiClients.Component.API_SERVER));
             Supplier<KubernetesClient> controllerClient = () -> ApiClients.inProcess(router, url,
                     credentials.adminToken(), ApiClients.Component.CONTROLLER_MANAGER);
             TokenSigning signing = new TokenSigning(serviceAccountTokens, credentials.caCertificatePem());
@@ -245,8 +248,8 @@ public final class DroverServer implements AutoCloseable {
 
     /** The admin token, service account tokens, and the long-lived tokens of service-account-token Secrets. */
     private static ClusterAuthenticator authenticator(ClusterCredentials credentials, ServiceAccountTokens tokens,
-            StoredUids stored) {
-        return new ClusterAuthenticator(credentials, tokens, stored, stored, Clock.systemUTC());
+            StoredUids stored, ClusterAuthenticator.LegacyTokenUses legacyTokenUses) {
+        return new ClusterAuthenticator(credentials, tokens, stored, stored, legacyTokenUses, Clock.systemUTC());
     }
 
     /**

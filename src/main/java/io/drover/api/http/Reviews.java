@@ -4,14 +4,17 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.security.Authentication;
 import io.drover.api.security.Authenticator;
 import io.drover.api.security.Impersonation;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.security.UserInfo;
+import io.drover.api.strategy.AccessReviewValidation;
 import java.io.IOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The reviews, which are answered at once and never stored: those a client makes of itself,
@@ -58,86 +61,77 @@ final class Reviews {
         FieldChecks.apply(WriteOptions.of(request, WriteOptions.Verb.CREATE).fieldValidation(), path.type(), review, response);
         review.put("apiVersion", path.type().apiVersion());
         review.put("kind", path.type().kind());
-        if (!review.path("metadata").isObject()) {
-            review.putObject("metadata");
-        }
-        ObjectNode status = switch (path.type().kind()) {
-            case "SelfSubjectAccessReview" -> accessStatus(review);
-            case "SelfSubjectRulesReview" -> rulesStatus();
-            case "SubjectAccessReview", "LocalSubjectAccessReview" -> subjectAccessStatus(review, path);
-            case "TokenReview" -> tokenStatus(review);
-            default -> identityStatus(actingUser(request));
+        matchNamespace(review, path);
+        ObjectNode answer = switch (path.type().kind()) {
+            case "SelfSubjectAccessReview" -> {
+                AccessReviewValidation.selfSubjectAccessReview(review);
+                yield allowed(review, path);
+            }
+            case "SubjectAccessReview" -> {
+                AccessReviewValidation.subjectAccessReview(review);
+                yield allowed(review, path);
+            }
+            case "LocalSubjectAccessReview" -> {
+                AccessReviewValidation.localSubjectAccessReview(review);
+                yield allowed(review, path);
+            }
+            case "SelfSubjectRulesReview" -> rules(review, path);
+            case "TokenReview" -> {
+                review.set("status", tokenStatus(review));
+                yield review;
+            }
+            default -> identity(actingUser(request), path);
         };
-        review.set("status", status);
-        response.send(201, JSON, json.writeValueAsBytes(review));
-    }
-
-    /** Kubernetes' ValidateSelfSubjectAccessReviewSpec, then AlwaysAllow's answer. */
-    private ObjectNode accessStatus(ObjectNode review) {
-        JsonNode spec = review.path("spec");
-        boolean resource = spec.path("resourceAttributes").isObject();
-        boolean nonResource = spec.path("nonResourceAttributes").isObject();
-        if (resource && nonResource) {
-            throw ApiException.invalid("SelfSubjectAccessReview.authorization.k8s.io", "", List.of(
-                    new ApiException.Cause("FieldValueInvalid", "Invalid value: " + spec.path("nonResourceAttributes")
-                            + ": cannot be specified in combination with resourceAttributes",
-                            "spec.nonResourceAttributes")));
-        }
-        if (!resource && !nonResource) {
-            throw ApiException.invalid("SelfSubjectAccessReview.authorization.k8s.io", "", List.of(
-                    new ApiException.Cause("FieldValueInvalid", "Invalid value: \"null\": exactly one of "
-                            + "nonResourceAttributes or resourceAttributes must be specified",
-                            "spec.resourceAttributes")));
-        }
-        ObjectNode status = json.createObjectNode();
-        status.put("allowed", true);
-        return status;
+        response.send(201, JSON, json.writeValueAsBytes(answer));
     }
 
     /**
-     * ValidateSubjectAccessReviewSpec (a user or a group; exactly one kind of attributes) and, for a
-     * LocalSubjectAccessReview, its namespace rules; then AlwaysAllow's answer.
+     * rest.EnsureObjectNamespaceMatchesRequestNamespace, as the create handler applies it: a body's namespace is the
+     * request's, or none for a cluster-scoped kind (cleared), or is refused when it names another.
      */
-    private ObjectNode subjectAccessStatus(ObjectNode review, ResourcePath path) {
-        JsonNode spec = review.path("spec");
-        String kind = path.type().kind() + ".authorization.k8s.io";
-        List<ApiException.Cause> causes = new ArrayList<>();
-        boolean resource = spec.path("resourceAttributes").isObject();
-        boolean nonResource = spec.path("nonResourceAttributes").isObject();
-        if (resource && nonResource) {
-            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: " + spec.path("nonResourceAttributes")
-                    + ": cannot be specified in combination with resourceAttributes", "spec.nonResourceAttributes"));
-        } else if (!resource && !nonResource) {
-            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"null\": exactly one of "
-                    + "nonResourceAttributes or resourceAttributes must be specified", "spec.resourceAttributes"));
+    private static void matchNamespace(ObjectNode review, ResourcePath path) {
+        if (!review.path("metadata").isObject()) {
+            review.putObject("metadata");
         }
-        if (spec.path("user").asText("").isEmpty() && spec.path("groups").isEmpty()) {
-            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"\": at least one of user or group "
-                    + "must be specified", "spec.user,spec.groups"));
+        ObjectNode metadata = review.withObject("metadata");
+        String namespace = metadata.path("namespace").asText("");
+        if (!path.type().namespaced()) {
+            metadata.remove("namespace");
+        } else if (namespace.isEmpty()) {
+            metadata.put("namespace", path.namespace());
+        } else if (!namespace.equals(path.namespace())) {
+            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent on "
+                    + "the request");
         }
-        if (path.type().namespaced()) {
-            if (nonResource) {
-                causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: " + spec.path("nonResourceAttributes")
-                        + ": disallowed on this kind of request", "spec.nonResourceAttributes"));
-            }
-            String namespace = spec.path("resourceAttributes").path("namespace").asText("");
-            if (resource && !namespace.equals(path.namespace())) {
-                causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"" + namespace
-                        + "\": must match metadata.namespace", "spec.resourceAttributes.namespace"));
-            }
-            review.withObject("metadata").put("namespace", path.namespace());
+    }
+
+    /**
+     * An access review as kube-apiserver returns it: the review it decoded (its spec; its metadata, which validation
+     * left empty but for a local review's namespace) with AlwaysAllow's answer as status.
+     */
+    private ObjectNode allowed(ObjectNode review, ResourcePath path) {
+        ObjectNode answer = newObject(path, review.path("metadata").path("namespace").asText(""));
+        answer.set("spec", review.path("spec"));
+        answer.putObject("status").put("allowed", true);
+        return answer;
+    }
+
+    /** An object of the path's kind that kube-apiserver builds for its answer: Go writes its zero creationTimestamp as null. */
+    private ObjectNode newObject(ResourcePath path, String namespace) {
+        ObjectNode answer = json.createObjectNode();
+        answer.put("kind", path.type().kind());
+        answer.put("apiVersion", path.type().apiVersion());
+        ObjectNode metadata = answer.putObject("metadata");
+        if (!namespace.isEmpty()) {
+            metadata.put("namespace", namespace);
         }
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid(kind, "", causes);
-        }
-        ObjectNode status = json.createObjectNode();
-        status.put("allowed", true);
-        return status;
+        metadata.putNull("creationTimestamp");
+        return answer;
     }
 
     /**
      * A TokenReview: whether the token authenticates someone, who, and for which of the audiences
-     * asked for (the API server's own when none), as kube-apiserver's TokenReview REST answers it.
+     * asked for (the API server's own when none), or why not, as kube-apiserver's TokenReview REST answers it.
      */
     private ObjectNode tokenStatus(ObjectNode review) {
         String token = review.path("spec").path("token").asText("");
@@ -146,33 +140,36 @@ final class Reviews {
         }
         List<String> wanted = new ArrayList<>();
         review.path("spec").path("audiences").forEach(a -> wanted.add(a.asText()));
-        List<String> audiences = wanted.isEmpty() ? List.of(ServiceAccountTokens.ISSUER) : wanted;
+        Authentication found = authenticator.review(token, wanted.isEmpty() ? List.of(ServiceAccountTokens.ISSUER) : wanted);
         ObjectNode status = json.createObjectNode();
-        UserInfo user = null;
-        List<String> matched = new ArrayList<>();
-        for (String audience : audiences) {
-            Optional<UserInfo> found = authenticator.authenticate(token, audience);
-            if (found.isPresent()) {
-                user = found.get();
-                matched.add(audience);
-            }
-        }
-        status.put("authenticated", user != null);
+        status.put("authenticated", found instanceof Authentication.Authenticated);
         ObjectNode userInfo = status.putObject("user");
-        if (user != null) {
-            userInfo.put("username", user.username());
-            if (!user.uid().isEmpty()) {
-                userInfo.put("uid", user.uid());
+        switch (found) {
+            case Authentication.Authenticated(UserInfo user, List<String> audiences) -> {
+                userInfo.put("username", user.username());
+                if (!user.uid().isEmpty()) {
+                    userInfo.put("uid", user.uid());
+                }
+                user.groups().forEach(userInfo.putArray("groups")::add);
+                putExtra(userInfo, user);
+                audiences.forEach(status.putArray("audiences")::add);
             }
-            user.groups().forEach(userInfo.putArray("groups")::add);
-            putExtra(userInfo, user);
-            matched.forEach(status.putArray("audiences")::add);
+            case Authentication.Unauthenticated(String error) -> status.put("error", error);
         }
         return status;
     }
 
-    private ObjectNode rulesStatus() {
-        ObjectNode status = json.createObjectNode();
+    /**
+     * A SelfSubjectRulesReview, as its REST answers it: the namespace is required, and the answer is a new review
+     * with AlwaysAllow's rules, every verb on everything, and no spec.
+     */
+    private ObjectNode rules(ObjectNode review, ResourcePath path) {
+        if (review.path("spec").path("namespace").asText("").isEmpty()) {
+            throw ApiException.badRequest("no namespace on request");
+        }
+        ObjectNode answer = newObject(path, "");
+        answer.putObject("spec");
+        ObjectNode status = answer.putObject("status");
         ObjectNode resourceRule = status.putArray("resourceRules").addObject();
         resourceRule.putArray("verbs").add("*");
         resourceRule.putArray("apiGroups").add("*");
@@ -181,7 +178,7 @@ final class Reviews {
         nonResourceRule.putArray("verbs").add("*");
         nonResourceRule.putArray("nonResourceURLs").add("*");
         status.put("incomplete", false);
-        return status;
+        return answer;
     }
 
     /** Who the request acts as: its token's user, or the one it impersonates ({@code kubectl --as}). */
@@ -196,16 +193,19 @@ final class Reviews {
         }
     }
 
-    private ObjectNode identityStatus(UserInfo who) {
-        ObjectNode status = json.createObjectNode();
-        ObjectNode user = status.putObject("userInfo");
+    /** A SelfSubjectReview, a new object created now whose status is the caller's user, as its REST makes it. */
+    private ObjectNode identity(UserInfo who, ResourcePath path) {
+        ObjectNode answer = newObject(path, "");
+        answer.withObject("metadata").put("creationTimestamp",
+                Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        ObjectNode user = answer.putObject("status").putObject("userInfo");
         user.put("username", who.username());
         if (!who.uid().isEmpty()) {
             user.put("uid", who.uid());
         }
         who.groups().forEach(user.putArray("groups")::add);
         putExtra(user, who);
-        return status;
+        return answer;
     }
 
     private static void putExtra(ObjectNode userInfo, UserInfo who) {

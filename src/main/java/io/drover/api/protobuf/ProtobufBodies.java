@@ -44,7 +44,8 @@ import java.util.Optional;
  *       does;</li>
  *   <li>{@code meta.v1.Time} becomes an RFC 3339 string (dropped when zero, Go's JSON {@code null}),
  *       {@code MicroTime} the same with microseconds, {@code IntOrString} a number or a string,
- *       {@code Quantity} its string, {@code RawExtension} and {@code FieldsV1} the embedded JSON, bytes base64.</li>
+ *       {@code Quantity} its string, {@code RawExtension} and {@code FieldsV1} the embedded JSON, bytes base64, a
+ *       named slice ({@link GoSlices}: a user's extra values) its array of strings.</li>
  * </ul>
  */
 public final class ProtobufBodies {
@@ -274,6 +275,14 @@ public final class ProtobufBodies {
         if (type.equals(FIELDS_V1_TYPE)) {
             // Always JSON: kube-apiserver's field manager reads it as such (a nested body is no field set).
             return embeddedJson((ByteString) field(value, "Raw"));
+        }
+        if (GoSlices.isSlice(value.getDescriptorForType())) {
+            ArrayNode array = NODES.arrayNode();
+            FieldDescriptor items = GoSlices.items(value.getDescriptorForType());
+            for (int i = 0; i < value.getRepeatedFieldCount(items); i++) {
+                array.add((String) value.getRepeatedField(items, i));
+            }
+            return array;
         }
         return message(value, depth);
     }

@@ -39,6 +39,10 @@ public final class ServiceAccountTokens {
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
     private static final String ALGORITHM = "SHA256withECDSAinP1363Format";
+    /** go-jose's DefaultLeeway, which kube-apiserver checks a token's exp and nbf with (clocks of its clients differ). */
+    static final java.time.Duration LEEWAY = java.time.Duration.ofMinutes(1);
+    /** go-jose's ErrCryptoFailure: what kube-apiserver says of a token its keys did not sign. */
+    static final String CRYPTO_FAILURE = "go-jose/go-jose: error in cryptographic primitive";
 
     /**
      * What a token says about its service account and the object it is bound to.
@@ -186,29 +190,88 @@ public final class ServiceAccountTokens {
     }
 
     /**
-     * The claims of a long-lived token this cluster signed; empty for anything else. Whether its Secret and
-     * service account still exist is the caller's to check.
+     * The claims of a long-lived token this cluster signed (the legacy issuer's), for {@code audiences}: as
+     * kube-apiserver's legacy service-account authenticator, such a token has no audience of its own and is good
+     * for the API server's alone. Empty for a token of another issuer; whether its Secret and service account still
+     * exist is the caller's to check.
+     *
+     * @throws InvalidTokenException when its signature, the audiences asked for or its claims are wrong
      */
-    public Optional<LegacyClaims> verifyLegacy(String token) {
-        return verifiedPayload(token).filter(p -> LEGACY_ISSUER.equals(p.path("iss").asText()))
-                .filter(p -> p.path("sub").asText().equals("system:serviceaccount:"
-                        + p.path(LEGACY + "namespace").asText() + ":" + p.path(LEGACY + "service-account.name").asText()))
-                .map(p -> new LegacyClaims(p.path(LEGACY + "namespace").asText(),
-                        p.path(LEGACY + "service-account.name").asText(),
-                        p.path(LEGACY + "service-account.uid").asText(), p.path(LEGACY + "secret.name").asText()));
+    public Optional<LegacyClaims> verifyLegacy(String token, List<String> audiences) throws InvalidTokenException {
+        if (unverifiedPayload(token, LEGACY_ISSUER).isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode payload = verifiedPayload(token);
+        requireAudience(Audiences.API, audiences);
+        String subject = payload.path("sub").asText("");
+        String namespace = payload.path(LEGACY + "namespace").asText("");
+        String secretName = payload.path(LEGACY + "secret.name").asText("");
+        String serviceAccount = payload.path(LEGACY + "service-account.name").asText("");
+        String serviceAccountUid = payload.path(LEGACY + "service-account.uid").asText("");
+        // legacyValidator.Validate's checks, in its order and words.
+        if (subject.isEmpty()) {
+            throw new InvalidTokenException("sub claim is missing");
+        }
+        if (namespace.isEmpty()) {
+            throw new InvalidTokenException("namespace claim is missing");
+        }
+        if (secretName.isEmpty()) {
+            throw new InvalidTokenException("secretName claim is missing");
+        }
+        if (serviceAccount.isEmpty()) {
+            throw new InvalidTokenException("serviceAccountName claim is missing");
+        }
+        if (serviceAccountUid.isEmpty()) {
+            throw new InvalidTokenException("serviceAccountUID claim is missing");
+        }
+        if (!subject.equals("system:serviceaccount:" + namespace + ":" + serviceAccount)) {
+            throw new InvalidTokenException("sub claim is invalid");
+        }
+        return Optional.of(new LegacyClaims(namespace, serviceAccount, serviceAccountUid, secretName));
     }
 
     /**
-     * The claims of a token this cluster signed, issued for {@code audience}, and valid at {@code
-     * now}; empty for anything else (another issuer's, expired, not yet valid, altered, not a JWT).
+     * The claims of a token this cluster signed for one of {@code audiences} and valid at {@code now}, give or take
+     * go-jose's leeway of a minute ({@link #LEEWAY}), as kube-apiserver's service-account JWT authenticator checks it.
+     * Empty for a token of another issuer, or none that can be read as a JWT; whether the objects it names still
+     * exist is the caller's to check.
+     *
+     * @throws InvalidTokenException when its signature, audiences or validity period are wrong
      */
-    public Optional<Claims> verify(String token, String audience, Instant now) {
-        return verifiedPayload(token).flatMap(payload -> claims(payload, audience, now));
+    public Optional<Claims> verify(String token, List<String> audiences, Instant now) throws InvalidTokenException {
+        if (unverifiedPayload(token, ISSUER).isEmpty()) {
+            return Optional.empty();
+        }
+        JsonNode payload = verifiedPayload(token);
+        List<String> tokenAudiences = new ArrayList<>();
+        payload.path("aud").forEach(a -> tokenAudiences.add(a.asText()));
+        requireAudience(tokenAudiences, audiences);
+        Instant expires = Instant.ofEpochSecond(payload.path("exp").asLong(0));
+        Instant notBefore = Instant.ofEpochSecond(payload.path("nbf").asLong(0));
+        // go-jose's Claims.Validate: expired once now - leeway is after exp, not yet valid while now + leeway is before nbf.
+        if (now.minus(LEEWAY).isAfter(expires)) {
+            throw new InvalidTokenException("service account token has expired");
+        }
+        if (now.plus(LEEWAY).isBefore(notBefore)) {
+            throw new InvalidTokenException("service account token is not valid yet");
+        }
+        return Optional.of(claims(payload, tokenAudiences, expires));
     }
 
-    /** The payload of a JWT this cluster's key signed; empty for anything else. */
-    private Optional<JsonNode> verifiedPayload(String token) {
-        if (token == null) {
+    /** jwtTokenAuthenticator's audience check: the token must be good for one of the audiences asked for. */
+    private static void requireAudience(List<String> tokenAudiences, List<String> wanted) throws InvalidTokenException {
+        if (Audiences.intersect(tokenAudiences, wanted).isEmpty()) {
+            throw new InvalidTokenException("token audiences " + Audiences.quoted(tokenAudiences)
+                    + " is invalid for the target audiences " + Audiences.quoted(wanted));
+        }
+    }
+
+    /**
+     * The payload of a JWT whose (not yet verified) issuer is {@code issuer}: which of kube-apiserver's
+     * authenticators takes a token up (hasCorrectIssuer). Empty for anything else.
+     */
+    private static Optional<JsonNode> unverifiedPayload(String token, String issuer) {
+        if (token == null || token.strip().startsWith("{")) {
             return Optional.empty();
         }
         String[] parts = token.split("\\.", -1);
@@ -216,31 +279,33 @@ public final class ServiceAccountTokens {
             return Optional.empty();
         }
         try {
-            JsonNode header = JSON.readTree(UNB64.decode(parts[0]));
-            if (!"ES256".equals(header.path("alg").asText())) {
-                return Optional.empty();
-            }
-            Signature signature = Signature.getInstance(ALGORITHM);
-            signature.initVerify(verifying);
-            signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
-            if (!signature.verify(UNB64.decode(parts[2]))) {
-                return Optional.empty();
-            }
-            return Optional.of(JSON.readTree(UNB64.decode(parts[1])));
-        } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+            JsonNode payload = JSON.readTree(UNB64.decode(parts[1]));
+            return payload != null && issuer.equals(payload.path("iss").asText()) ? Optional.of(payload) : Optional.empty();
+        } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
     }
 
-    private static Optional<Claims> claims(JsonNode payload, String audience, Instant now) {
-        List<String> audiences = new ArrayList<>();
-        payload.path("aud").forEach(a -> audiences.add(a.asText()));
-        Instant expires = Instant.ofEpochSecond(payload.path("exp").asLong(0));
-        Instant notBefore = Instant.ofEpochSecond(payload.path("nbf").asLong(0));
-        if (!ISSUER.equals(payload.path("iss").asText()) || !audiences.contains(audience)
-                || !now.isBefore(expires) || now.isBefore(notBefore)) {
-            return Optional.empty();
+    /** The payload of a JWT this cluster's key signed; refused with go-jose's words when the key did not sign it. */
+    private JsonNode verifiedPayload(String token) throws InvalidTokenException {
+        String[] parts = token.split("\\.", -1);
+        try {
+            JsonNode header = JSON.readTree(UNB64.decode(parts[0]));
+            if (header != null && "ES256".equals(header.path("alg").asText())) {
+                Signature signature = Signature.getInstance(ALGORITHM);
+                signature.initVerify(verifying);
+                signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+                if (signature.verify(UNB64.decode(parts[2]))) {
+                    return JSON.readTree(UNB64.decode(parts[1]));
+                }
+            }
+        } catch (IOException | IllegalArgumentException | GeneralSecurityException e) {
+            // refused below, as any other signature that does not verify
         }
+        throw new InvalidTokenException(CRYPTO_FAILURE);
+    }
+
+    private static Claims claims(JsonNode payload, List<String> audiences, Instant expires) {
         JsonNode kubernetes = payload.path("kubernetes.io");
         BoundObject node = object(kubernetes, "Node");
         // A pod-bound token names its pod's node too; the node is what it is bound to only without a pod or secret.
@@ -251,10 +316,10 @@ public final class ServiceAccountTokens {
         if (bound == null) {
             bound = node;
         }
-        return Optional.of(new Claims(kubernetes.path("namespace").asText(),
+        return new Claims(kubernetes.path("namespace").asText(),
                 kubernetes.path("serviceaccount").path("name").asText(),
                 kubernetes.path("serviceaccount").path("uid").asText(), bound, node, payload.path("jti").asText(""),
-                audiences, Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires));
+                audiences, Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires);
     }
 
     private static BoundObject object(JsonNode kubernetes, String kind) {

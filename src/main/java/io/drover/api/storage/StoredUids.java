@@ -39,9 +39,9 @@ public final class StoredUids implements ClusterAuthenticator.Uids, ClusterAuthe
         }
     }
 
-    /** The decoded data.token of the Secret, unless it is missing, being deleted or holds none. */
+    /** The Secret with its decoded data.token ("" when it holds none or no base64), labels and deletion mark. */
     @Override
-    public Optional<String> of(String namespace, String name) {
+    public Optional<ClusterAuthenticator.TokenSecret> of(String namespace, String name) {
         ResourceType secrets = registry.find("", "v1", "secrets").orElseThrow();
         com.fasterxml.jackson.databind.JsonNode secret;
         try {
@@ -52,14 +52,18 @@ public final class StoredUids implements ClusterAuthenticator.Uids, ClusterAuthe
             }
             throw e;
         }
-        String token = secret.path("data").path("token").asText("");
-        if (secret.path("metadata").hasNonNull("deletionTimestamp") || token.isEmpty()) {
-            return Optional.empty();
-        }
+        com.fasterxml.jackson.databind.JsonNode metadata = secret.path("metadata");
+        java.util.Map<String, String> labels = new java.util.HashMap<>();
+        metadata.path("labels").properties().forEach(label -> labels.put(label.getKey(), label.getValue().asText()));
+        return Optional.of(new ClusterAuthenticator.TokenSecret(namespace, name, metadata.path("uid").asText(),
+                token(secret.path("data").path("token").asText("")), metadata.hasNonNull("deletionTimestamp"), labels));
+    }
+
+    private static String token(String base64) {
         try {
-            return Optional.of(new String(java.util.Base64.getDecoder().decode(token), java.nio.charset.StandardCharsets.UTF_8));
+            return new String(java.util.Base64.getDecoder().decode(base64), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IllegalArgumentException e) {
-            return Optional.empty();
+            return "";
         }
     }
 }

@@ -20,39 +20,49 @@ public final class LabelSelectors {
         List<JsonNode> expressions = new ArrayList<>();
         selector.path("matchExpressions").forEach(expressions::add);
         for (int i = 0; i < expressions.size(); i++) {
-            JsonNode req = expressions.get(i);
-            String path = field + ".matchExpressions[" + i + "]";
-            String operator = Nodes.text(req, "operator");
-            int values = req.path("values").size();
-            switch (operator) {
-                case "In", "NotIn" -> {
-                    if (values == 0) {
-                        causes.add(Causes.required(path + ".values",
-                                "must be specified when `operator` is 'In' or 'NotIn'"));
-                    }
+            causes.addAll(requirement(expressions.get(i), field + ".matchExpressions[" + i + "]", false));
+        }
+        causes.addAll(ObjectMetaValidation.labels(selector.get("matchLabels"), field + ".matchLabels"));
+        return causes;
+    }
+
+    /**
+     * ValidateLabelSelectorRequirement: the operator's values, a qualified key, label values. An access review's
+     * selector allows operators it does not know (AllowUnknownOperatorInRequirement), for newer clients.
+     */
+    static List<Cause> requirement(JsonNode req, String path, boolean allowUnknownOperator) {
+        List<Cause> causes = new ArrayList<>();
+        String operator = Nodes.text(req, "operator");
+        int values = req.path("values").size();
+        switch (operator) {
+            case "In", "NotIn" -> {
+                if (values == 0) {
+                    causes.add(Causes.required(path + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
                 }
-                case "Exists", "DoesNotExist" -> {
-                    if (values > 0) {
-                        causes.add(Causes.forbidden(path + ".values",
-                                "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-                    }
+            }
+            case "Exists", "DoesNotExist" -> {
+                if (values > 0) {
+                    causes.add(Causes.forbidden(path + ".values",
+                            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
                 }
-                default -> causes.add(Causes.invalid(path + ".operator", GoValues.quote(operator),
-                        "not a valid selector operator"));
             }
-            String key = Nodes.text(req, "key");
-            for (String msg : NameRules.qualifiedName(key)) {
-                causes.add(Causes.invalid(path + ".key", GoValues.quote(key), msg));
-            }
-            // AllowInvalidLabelValueInSelector is only ever true for an object stored with such a value.
-            for (int j = 0; j < values; j++) {
-                String value = req.path("values").path(j).asText();
-                for (String msg : NameRules.labelValue(value)) {
-                    causes.add(Causes.invalid(path + ".values[" + j + "]", GoValues.quote(value), msg));
+            default -> {
+                if (!allowUnknownOperator) {
+                    causes.add(Causes.invalid(path + ".operator", GoValues.quote(operator), "not a valid selector operator"));
                 }
             }
         }
-        causes.addAll(ObjectMetaValidation.labels(selector.get("matchLabels"), field + ".matchLabels"));
+        String key = Nodes.text(req, "key");
+        for (String msg : NameRules.qualifiedName(key)) {
+            causes.add(Causes.invalid(path + ".key", GoValues.quote(key), msg));
+        }
+        // AllowInvalidLabelValueInSelector is only ever true for an object stored with such a value.
+        for (int j = 0; j < values; j++) {
+            String value = req.path("values").path(j).asText();
+            for (String msg : NameRules.labelValue(value)) {
+                causes.add(Causes.invalid(path + ".values[" + j + "]", GoValues.quote(value), msg));
+            }
+        }
         return causes;
     }
 

@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.drover.api.protobuf.GoSlices;
 import io.drover.api.protobuf.ProtobufBodies;
 import java.util.Iterator;
 import java.util.Map;
@@ -20,8 +21,8 @@ import java.util.Map;
 /**
  * A walk over an object along its kind's protobuf descriptor, which gives every field its Go type: the one loop
  * that {@link ZeroValues}, {@link CanonicalValues} and {@link OmittedEmpties} rewrite values in, each with a
- * {@link Visitor} of its own. Members the descriptor does not know are left alone ({@link UnknownFields} reports
- * them).
+ * {@link Visitor} of its own. A named Go slice ({@link GoSlices}) is walked as the array it is in JSON. Members the
+ * descriptor does not know are left alone ({@link UnknownFields} reports them).
  */
 final class DescriptorWalk {
     /** What one rewrite does with the values it is shown; the walk then goes into what it returns. */
@@ -56,11 +57,15 @@ final class DescriptorWalk {
     static boolean isStruct(Descriptor type) {
         return switch (type.getFullName()) {
             case QUANTITY, INT_OR_STRING, TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION -> false;
-            default -> true;
+            default -> !GoSlices.isSlice(type);
         };
     }
 
     private static void message(Descriptor type, JsonNode value, Visitor visitor) {
+        if (value instanceof ArrayNode array && GoSlices.isSlice(type) && visitor.enters(type)) {
+            elements(GoSlices.items(type), array, visitor);
+            return;
+        }
         if (!(value instanceof ObjectNode object) || !isStruct(type) || !visitor.enters(type)) {
             return;
         }
@@ -84,13 +89,17 @@ final class DescriptorWalk {
                 }
             } else if (field.isRepeated()) {
                 if (kept instanceof ArrayNode array) {
-                    for (int i = 0; i < array.size(); i++) {
-                        array.set(i, elementWalked(field, array.get(i), visitor));
-                    }
+                    elements(field, array, visitor);
                 }
             } else if (field.getJavaType() == FieldDescriptor.JavaType.MESSAGE) {
                 message(field.getMessageType(), kept, visitor);
             }
+        }
+    }
+
+    private static void elements(FieldDescriptor field, ArrayNode array, Visitor visitor) {
+        for (int i = 0; i < array.size(); i++) {
+            array.set(i, elementWalked(field, array.get(i), visitor));
         }
     }
 

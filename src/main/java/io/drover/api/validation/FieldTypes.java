@@ -11,6 +11,7 @@ import static io.drover.api.validation.ApimachineryTypes.TIME;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.drover.api.protobuf.GoSlices;
 import io.drover.api.protobuf.ProtobufBodies;
 import io.drover.json.GoJsonErrors;
 import java.math.BigInteger;
@@ -24,7 +25,7 @@ import java.util.Optional;
  * "abc", a memory of "1K") is refused as Kubernetes' Quantity decoder refuses it ({@link Quantities}), a
  * {@code []byte} that is not base64 as Go's decoder refuses it ({@code illegal base64 data at input byte 0}), and a
  * time that {@code metav1.Time} or {@code MicroTime} cannot read with Go's {@code time.Parse} message
- * ({@link GoTimes}).
+ * ({@link GoTimes}). A named Go slice ({@code ExtraValue}, {@link GoSlices}) is an array of strings.
  *
  * <p>Without this, a label given as a number or an array was stored as it came, and every client
  * that decodes the kind (the server's own informers among them) failed on that object: one such
@@ -162,6 +163,9 @@ public final class FieldTypes {
     }
 
     private static String message(Descriptor type, JsonNode value, String struct, String path) {
+        if (GoSlices.isSlice(type)) {
+            return strings(type, value, struct, path);
+        }
         switch (type.getFullName()) {
             case TIME -> {
                 return value.isTextual() ? GoTimes.parseError(GoTimes.RFC3339, value.textValue())
@@ -212,6 +216,19 @@ public final class FieldTypes {
                 return null;
             }
         }
+    }
+
+    /** A named slice of strings ({@link GoSlices}): a JSON array, as Go reads it, not the proto's {items: [...]}. */
+    private static String strings(Descriptor type, JsonNode value, String struct, String path) {
+        if (!value.isArray()) {
+            return mismatch(value, struct, path, goName(type));
+        }
+        for (JsonNode element : value) {
+            if (!element.isTextual() && !element.isNull()) {
+                return mismatch(element, struct, path, "string");
+            }
+        }
+        return null;
     }
 
     /** A []byte is base64 in JSON; Go's decoder fails on anything else with the base64 package's error. */

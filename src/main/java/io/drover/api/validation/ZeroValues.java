@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.Descriptors.FieldDescriptor;
+import io.drover.api.protobuf.GoSlices;
 
 /**
  * Replaces every JSON null inside a list or a map with the Go zero value of the element type, as Kubernetes' typed
@@ -60,7 +61,8 @@ public final class ZeroValues {
             case INT_OR_STRING -> NODES.numberNode(0);
             // A zero Time is written as null; the others have no zero that Go would write.
             case TIME, MICRO_TIME, DURATION, FIELDS_V1, RAW_EXTENSION -> NODES.nullNode();
-            default -> NODES.objectNode();
+            // A nil named slice (an ExtraValue in a map) is written as null too.
+            default -> GoSlices.isSlice(type) ? NODES.nullNode() : NODES.objectNode();
         };
     }
 }

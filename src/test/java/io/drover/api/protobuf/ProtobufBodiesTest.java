@@ -15,6 +15,7 @@ import io.kubernetes.client.proto.Resource;
 import io.kubernetes.client.proto.Runtime;
 import io.kubernetes.client.proto.V1;
 import io.kubernetes.client.proto.V1Apps;
+import io.kubernetes.client.proto.V1Authorization;
 import io.kubernetes.client.proto.V1Autoscaling;
 import io.kubernetes.client.proto.V1Coordination;
 import io.kubernetes.client.proto.V2Autoscaling;
@@ -139,6 +140,21 @@ class ProtobufBodiesTest {
         assertThat(decoded.at("/spec/containers/0/env/0/valueFrom/configMapKeyRef/name").asText()).isEqualTo("cfg");
         assertThat(decoded.at("/spec/containers/0/livenessProbe/httpGet/path").asText()).isEqualTo("/healthz");
         assertThat(decoded.at("/spec/containers/0/livenessProbe").has("handler")).isFalse();
+    }
+
+    @Test
+    void aUsersExtraValuesAreArraysAsInJson() throws Exception {
+        V1Authorization.SubjectAccessReview review = V1Authorization.SubjectAccessReview.newBuilder()
+                .setSpec(V1Authorization.SubjectAccessReviewSpec.newBuilder().setUser("u")
+                        .putExtra("authentication.kubernetes.io/credential-id",
+                                V1Authorization.ExtraValue.newBuilder().addItems("JTI=abc").build())
+                        .putExtra("two", V1Authorization.ExtraValue.newBuilder().addItems("a").addItems("b").build()))
+                .build();
+
+        ObjectNode decoded = ProtobufBodies.decode(body("authorization.k8s.io/v1", "SubjectAccessReview", review));
+
+        assertThat(decoded.path("spec").path("extra")).isEqualTo(json(
+                "{'authentication.kubernetes.io/credential-id':['JTI=abc'],'two':['a','b']}"));
     }
 
     @Test

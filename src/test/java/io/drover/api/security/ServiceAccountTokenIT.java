@@ -154,7 +154,7 @@ class ServiceAccountTokenIT {
                     assertThat(e.getCode()).isEqualTo(422);
                     assertThat(e.getStatus().getMessage()).contains(
                             "spec.resourceAttributes.namespace: Invalid value: \"other\": must match metadata.namespace",
-                            "spec.user,spec.groups: Invalid value: \"\": at least one of user or group must be specified");
+                            "spec.user: Invalid value: \"\": at least one of user or group must be specified");
                 });
     }
 
@@ -244,6 +244,50 @@ class ServiceAccountTokenIT {
         admin().serviceAccounts().inNamespace("default").withName("robot").delete();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() ->
                 admin().secrets().inNamespace("default").withName("robot-token-2").get() == null);
+    }
+
+    /**
+     * The clean-up of long-lived tokens as kube documents it: a use labels the Secret with the day it was last used,
+     * and the invalid-since label disables the token (a 401, and the reason in a TokenReview).
+     */
+    @Test
+    void aSecretsTokenIsLabelledWhenUsedAndRefusedOnceMarkedInvalid() {
+        admin().serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("sa3").endMetadata().build()).create();
+        admin().secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("sa3-token").addToAnnotations("kubernetes.io/service-account.name", "sa3")
+                .endMetadata().withType("kubernetes.io/service-account-token").build()).create();
+        String token = decode(org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(
+                () -> admin().secrets().inNamespace("default").withName("sa3-token").get(),
+                s -> s.getData() != null && s.getData().containsKey("token")).getData().get("token"));
+        try (KubernetesClient sa3 = clientWith(token)) {
+            assertThat(sa3.namespaces().withName("default").get()).isNotNull();
+            String today = java.time.LocalDate.now(java.time.ZoneOffset.UTC).toString();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(admin().secrets().inNamespace("default").withLabel(
+                            "kubernetes.io/legacy-token-last-used").list().getItems())
+                            .anySatisfy(s -> {
+                                assertThat(s.getMetadata().getName()).isEqualTo("sa3-token");
+                                assertThat(s.getMetadata().getLabels())
+                                        .containsEntry("kubernetes.io/legacy-token-last-used", today);
+                            }));
+
+            admin().secrets().inNamespace("default").withName("sa3-token").edit(s -> new io.fabric8.kubernetes.api.model
+                    .SecretBuilder(s).editMetadata().addToLabels("kubernetes.io/legacy-token-invalid-since", "2024-01-01")
+                    .endMetadata().build());
+            assertThatThrownBy(() -> sa3.namespaces().withName("default").get())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+            var review = admin().resource(new io.fabric8.kubernetes.api.model.authentication.TokenReviewBuilder()
+                    .withNewSpec().withToken(token).endSpec().build()).create();
+            assertThat(review.getStatus().getAuthenticated()).isFalse();
+            assertThat(review.getStatus().getError()).isEqualTo("[invalid bearer token, the token in secret "
+                    + "default/sa3-token for service account default/sa3 has been marked invalid. Use tokens from the "
+                    + "TokenRequest API or manually created secret-based tokens, or remove the "
+                    + "'kubernetes.io/legacy-token-invalid-since' label from the secret to temporarily allow use of "
+                    + "this token]");
+        } finally {
+            admin().serviceAccounts().inNamespace("default").withName("sa3").delete();
+        }
     }
 
     /**

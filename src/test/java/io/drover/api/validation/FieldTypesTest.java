@@ -122,4 +122,24 @@ class FieldTypesTest {
     void aKindWithoutADescriptorIsNotChecked() {
         assertThat(error("example.com/v1", "Widget", "{'spec':{'replicas':'abc'}}")).isNull();
     }
+
+    @Test
+    void aUsersExtraIsAMapOfStringArraysAsGoReadsItsNamedSlice() {
+        assertThat(error("authorization.k8s.io/v1", "SubjectAccessReview", "{'spec':{'user':'u',"
+                + "'extra':{'authentication.kubernetes.io/credential-id':['JTI=abc'],'empty':[],'nil':null},"
+                + "'resourceAttributes':{'verb':'get','resource':'pods'}}}")).isNull();
+        assertThat(error("authorization.k8s.io/v1", "LocalSubjectAccessReview", "{'spec':{'extra':{'k':['a',null]}}}"))
+                .isNull();
+        assertThat(error("authentication.k8s.io/v1", "TokenReview", "{'spec':{'token':'t'},"
+                + "'status':{'user':{'username':'u','extra':{'k':['a','b']}}}}")).isNull();
+        assertThat(error("authorization.k8s.io/v1", "SubjectAccessReview", "{'spec':{'extra':{'k':{'items':['a']}}}}"))
+                .endsWith("json: cannot unmarshal object into Go struct field SubjectAccessReviewSpec.spec.extra of type "
+                        + "v1.ExtraValue");
+        assertThat(error("authorization.k8s.io/v1", "SubjectAccessReview", "{'spec':{'extra':{'k':[1]}}}"))
+                .endsWith("json: cannot unmarshal number into Go struct field SubjectAccessReviewSpec.spec.extra of type "
+                        + "string");
+        assertThat(error("authorization.k8s.io/v1", "SubjectAccessReview", "{'spec':{'extra':['a']}}"))
+                .endsWith("json: cannot unmarshal array into Go struct field SubjectAccessReviewSpec.spec.extra of type "
+                        + "map[string]v1.ExtraValue");
+    }
 }

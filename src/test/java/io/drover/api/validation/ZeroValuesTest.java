@@ -36,4 +36,10 @@ class ZeroValuesTest {
         assertThat(filled("example.com/v1", "Widget", "{'spec':{'items':[null]}}"))
                 .isEqualTo("{'spec':{'items':[null]}}");
     }
+
+    @Test
+    void aUsersExtraValuesAreWalkedAsTheArraysTheyAre() {
+        assertThat(filled("authorization.k8s.io/v1", "SubjectAccessReview", "{'spec':{'extra':{'a':[null,'x'],'b':null}}}"))
+                .isEqualTo("{'spec':{'extra':{'a':['','x'],'b':null}}}");
+    }
 }
