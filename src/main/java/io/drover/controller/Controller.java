@@ -16,11 +16,18 @@ public final class Controller implements AutoCloseable {
     private final Reconciler reconciler;
     private final WorkQueue queue;
     private final List<Thread> workers = new ArrayList<>();
+    private final int maxWorkers;
 
     public Controller(String name, Reconciler reconciler) {
+        this(name, reconciler, Integer.MAX_VALUE);
+    }
+
+    /** @param maxWorkers at most this many workers, whatever {@link #start} asks for: 1 keeps the queue's order */
+    public Controller(String name, Reconciler reconciler, int maxWorkers) {
         this.name = name;
         this.reconciler = reconciler;
         this.queue = new WorkQueue(name);
+        this.maxWorkers = maxWorkers;
     }
 
     /** Asks for the key to be reconciled. */
@@ -34,7 +41,7 @@ public final class Controller implements AutoCloseable {
     }
 
     public void start(int workerCount) {
-        for (int i = 0; i < workerCount; i++) {
+        for (int i = 0; i < Math.min(workerCount, maxWorkers); i++) {
             workers.add(Thread.ofVirtual().name(name + "-worker-" + i).start(this::work));
         }
     }

@@ -21,6 +21,7 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,6 +44,11 @@ import java.util.function.Predicate;
 public final class SchedulerController implements Reconciler {
     public static final String NAME = "default-scheduler";
     static final Duration RETRY = Duration.ofSeconds(10);
+    /** PrioritySort's Less: priority descending, then creation (the pod's first queueing) ascending. */
+    private static final Comparator<Pod> QUEUE_ORDER = Comparator
+            .comparingInt((Pod p) -> p.getSpec().getPriority() == null ? 0 : p.getSpec().getPriority()).reversed()
+            .thenComparing(p -> PodFields.text(p.getMetadata().getCreationTimestamp()))
+            .thenComparing(p -> p.getMetadata().getName());
     /** The work queue key that stands for every pending pod that depends on other pods (no pod key lacks a '/'). */
     private static final String REQUEUE_DEPENDENTS = "pods-that-depend-on-other-pods";
     private static final Duration DEPENDENTS_BATCH = Duration.ofSeconds(1);
@@ -84,7 +90,9 @@ public final class SchedulerController implements Reconciler {
         SharedIndexInformer<Node> nodes = Informers.keepWatching(client.nodes().runnableInformer(0));
         SchedulerController scheduler = new SchedulerController(client, pods, nodes, namespaces, Scheduler.defaults(),
                 Clock.systemUTC());
-        Controller controller = new Controller(NAME, scheduler);
+        // One worker, as kube's one scheduling cycle: pods are decided in the queue's order (PrioritySort), so room
+        // that frees up goes to the pod first in it, not to whichever of two workers wins the decision lock.
+        Controller controller = new Controller(NAME, scheduler, 1);
         scheduler.controller = controller;
         pods.addEventHandler(scheduler.podHandler(controller));
         nodes.addEventHandler(EventHandlers.onChange(node -> scheduler.pendingPods().forEach(controller::enqueue)));
@@ -244,12 +252,16 @@ public final class SchedulerController implements Reconciler {
         return pendingPods(pod -> true);
     }
 
-    /** The keys of our pods that wait for a node and {@code which} selects; gated pods wait for an update instead. */
+    /**
+     * The keys of our pods that wait for a node and {@code which} selects, in the order kube's scheduling
+     * queue pops them (PrioritySort: higher priority first, then the longest waiting), so that room that
+     * frees up goes to them in that order; gated pods wait for an update instead.
+     */
     private List<String> pendingPods(Predicate<Pod> which) {
         return pods.getStore().list().stream()
                 .filter(p -> isOurs(p) && PodFields.text(p.getSpec().getNodeName()).isEmpty()
                         && PodFields.list(p.getSpec().getSchedulingGates()).isEmpty() && which.test(p))
-                .map(Keys::of).toList();
+                .sorted(QUEUE_ORDER).map(Keys::of).toList();
     }
 
     /**

@@ -14,8 +14,11 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClass;
+import io.fabric8.kubernetes.api.model.scheduling.v1.PriorityClassBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
@@ -60,10 +63,14 @@ class SchedulerIT {
     }
 
     private Pod createPod(String name, String cpu) {
-        return CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata().withName(name).endMetadata()
+        return CLUSTER.client().pods().inNamespace(ns).resource(podSpec(name, cpu)).create();
+    }
+
+    private static Pod podSpec(String name, String cpu) {
+        return new PodBuilder().withNewMetadata().withName(name).endMetadata()
                 .withNewSpec().addNewContainer().withName("main").withCommand("sleep", "3600").withNewResources()
                 .withRequests(Map.of("cpu", new Quantity(cpu), "memory", new Quantity("64Mi"))).endResources()
-                .endContainer().endSpec().build()).create();
+                .endContainer().endSpec().build();
     }
 
     private Optional<PodCondition> podScheduled(String name) {
@@ -114,6 +121,37 @@ class SchedulerIT {
         assertThat(failed.getInvolvedObject().getKind()).isEqualTo("Pod");
         assertThat(failed.getReportingComponent()).isEqualTo("default-scheduler");
         assertThat(failed.getAction()).isEqualTo("Scheduling");
+    }
+
+    @Test
+    void roomThatFreesUpGoesToTheHigherPriorityPodThenTheOlder() {
+        CLUSTER.client().pods().inNamespace(ns).withGracePeriod(0).delete();
+        await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace(ns).list().getItems().isEmpty());
+        PriorityClass high = CLUSTER.client().scheduling().v1().priorityClasses().resource(new PriorityClassBuilder()
+                .withNewMetadata().withName("scheduler-it-high").endMetadata().withValue(1000).build()).create();
+        try {
+            createPod("filler", "1500m");
+            await().atMost(WAIT).until(() -> NODE.equals(nodeNameOf("filler")));
+            // Names against their age, so that the name (the last tie-break) cannot be what orders them.
+            Pod older = createPod("b-older", "1500m");
+            Instant created = Instant.parse(older.getMetadata().getCreationTimestamp());
+            await().atMost(WAIT).until(() -> Instant.now().isAfter(created.plusSeconds(1)));
+            createPod("a-newer", "1500m");
+            CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder(podSpec("high", "1500m")).editSpec()
+                    .withPriorityClassName(high.getMetadata().getName()).endSpec().build()).create();
+            for (String waiting : new String[] {"b-older", "a-newer", "high"}) {
+                await().atMost(WAIT).until(() -> podScheduled(waiting).map(c -> "False".equals(c.getStatus())).orElse(false));
+            }
+
+            // kube's PrioritySort: priority first, then the longest waiting.
+            CLUSTER.client().pods().inNamespace(ns).withName("filler").withGracePeriod(0).delete();
+            await().atMost(WAIT).until(() -> NODE.equals(nodeNameOf("high")));
+            CLUSTER.client().pods().inNamespace(ns).withName("high").withGracePeriod(0).delete();
+            await().atMost(WAIT).until(() -> NODE.equals(nodeNameOf("b-older")));
+            assertThat(nodeNameOf("a-newer")).isEmpty();
+        } finally {
+            CLUSTER.client().scheduling().v1().priorityClasses().withName("scheduler-it-high").delete();
+        }
     }
 
     private String nodeNameOf(String pod) {
