@@ -40,6 +40,11 @@ public final class Controller implements AutoCloseable {
         queue.addAfter(key, delay);
     }
 
+    /** Asks for the key again after a failure done outside a reconcile, with the queue's back-off. */
+    public void enqueueRateLimited(String key) {
+        queue.addRateLimited(key);
+    }
+
     public void start(int workerCount) {
         for (int i = 0; i < Math.min(workerCount, maxWorkers); i++) {
             workers.add(Thread.ofVirtual().name(name + "-worker-" + i).start(this::work));

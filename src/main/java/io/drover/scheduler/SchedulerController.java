@@ -27,6 +27,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The default scheduler as a reconciler of pods: a pending pod without a node is placed by
@@ -43,6 +45,7 @@ import java.util.function.Predicate;
  */
 public final class SchedulerController implements Reconciler {
     public static final String NAME = "default-scheduler";
+    private static final Logger log = LoggerFactory.getLogger(SchedulerController.class);
     static final Duration RETRY = Duration.ofSeconds(10);
     /** PrioritySort's Less: priority descending, then creation (the pod's first queueing) ascending. */
     private static final Comparator<Pod> QUEUE_ORDER = Comparator
@@ -91,7 +94,8 @@ public final class SchedulerController implements Reconciler {
         SchedulerController scheduler = new SchedulerController(client, pods, nodes, namespaces, Scheduler.defaults(),
                 Clock.systemUTC());
         // One worker, as kube's one scheduling cycle: pods are decided in the queue's order (PrioritySort), so room
-        // that frees up goes to the pod first in it, not to whichever of two workers wins the decision lock.
+        // that frees up goes to the pod first in it, not to whichever of two workers wins the decision lock. Binds
+        // run in the background, as kube's binding cycles.
         Controller controller = new Controller(NAME, scheduler, 1);
         scheduler.controller = controller;
         pods.addEventHandler(scheduler.podHandler(controller));
@@ -137,7 +141,7 @@ public final class SchedulerController implements Reconciler {
             }
         }
         return switch (placement) {
-            case Placement.Bound(String node) -> bind(key, pod, node);
+            case Placement.Bound(String node) -> bindInBackground(key, pod, node);
             case Placement.Unschedulable(String message) -> markUnschedulable(pod, message);
             case Placement.Gated gated -> Result.done(); // the update that removes the last gate enqueues it again
         };
@@ -153,7 +157,23 @@ public final class SchedulerController implements Reconciler {
                 });
     }
 
-    private Result bind(String key, Pod pod, String node) {
+    /**
+     * kube's binding cycle, apart from the scheduling cycle: the one worker decides the next pod while this one
+     * is bound (the assumed binding holds its room meanwhile); a failed bind forgets it and asks again.
+     */
+    private Result bindInBackground(String key, Pod pod, String node) {
+        Thread.ofVirtual().name("scheduler-bind-" + key).start(() -> {
+            try {
+                bind(key, pod, node);
+            } catch (RuntimeException e) {
+                log.debug("binding {} to {} failed, will retry: {}", key, node, e.toString());
+                controller.enqueueRateLimited(key);
+            }
+        });
+        return Result.done();
+    }
+
+    private void bind(String key, Pod pod, String node) {
         Pod bound;
         try {
             Pod copy = client.getKubernetesSerialization().clone(pod);
@@ -165,7 +185,6 @@ public final class SchedulerController implements Reconciler {
         }
         events.normal(pod, "Scheduled", "Binding", "Successfully assigned " + key + " to " + node);
         markScheduled(bound);
-        return Result.done();
     }
 
     private void markScheduled(Pod pod) {
