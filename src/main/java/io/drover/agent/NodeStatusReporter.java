@@ -74,8 +74,10 @@ final class NodeStatusReporter {
 
     /** Creates the Node, or updates the one a previous run registered. */
     void register() {
+        // initialNode's labels, the deprecated beta ones too (older manifests still select on them).
         Map<String, String> labels = Map.of("kubernetes.io/hostname", host.nodeName(), "kubernetes.io/os", "linux",
-                "kubernetes.io/arch", host.architecture());
+                "kubernetes.io/arch", host.architecture(), "beta.kubernetes.io/os", "linux",
+                "beta.kubernetes.io/arch", host.architecture());
         Node existing = client.nodes().withName(host.nodeName()).get();
         if (existing == null) {
             try {

@@ -54,7 +54,9 @@ class NodeAgentIT {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             Node n = CLUSTER.client().nodes().withName(node).get();
             assertThat(n.getMetadata().getLabels()).containsEntry("kubernetes.io/hostname", node)
-                    .containsEntry("kubernetes.io/os", "linux").containsKey("kubernetes.io/arch");
+                    .containsEntry("kubernetes.io/os", "linux").containsKey("kubernetes.io/arch")
+                    .containsEntry("beta.kubernetes.io/os", "linux")
+                    .containsEntry("beta.kubernetes.io/arch", n.getMetadata().getLabels().get("kubernetes.io/arch"));
             assertThat(n.getStatus().getAllocatable()).containsKeys("cpu", "memory", "pods");
             assertThat(n.getStatus().getAllocatable().get("pods").toString()).isEqualTo("110");
             assertThat(n.getStatus().getAllocatable().get("memory").toString()).endsWith("Ki");
