@@ -142,6 +142,10 @@ public final class ControllerManager implements AutoCloseable {
                 new NodeLifecycleController(client, nodes, nodeLeases, pods, Clock.systemUTC()));
         nodes.addEventHandler(EventHandlers.onChange(node -> nodeLifecycle.enqueue(node.getMetadata().getName())));
         nodeLeases.addEventHandler(EventHandlers.onChange(lease -> nodeLifecycle.enqueue(lease.getMetadata().getName())));
+        Controller taintEviction = controller(TaintEvictionController.COMPONENT,
+                new TaintEvictionController(client, nodes, pods, Clock.systemUTC()));
+        nodes.addEventHandler(TaintEvictionController.nodeChanges(taintEviction));
+        pods.addEventHandler(TaintEvictionController.podChanges(taintEviction));
 
         OwnerGraph graph = new OwnerGraph();
         GarbageCollector collector = new GarbageCollector(client, graph, registry, Clock.systemUTC());

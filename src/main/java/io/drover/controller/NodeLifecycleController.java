@@ -6,11 +6,9 @@ import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
-import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -25,13 +23,13 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * kube-controller-manager's node lifecycle controller, and its taint eviction: a node whose agent stopped
- * renewing its Lease in kube-node-lease for the grace period gets its conditions Unknown ("Kubelet stopped posting
- * node status."), the {@code node.kubernetes.io/unreachable} NoSchedule and NoExecute taints (the scheduler then
- * places nothing there) and its pods Ready False (their endpoints go); a pod that does not tolerate the NoExecute
- * taint is deleted, one that tolerates it for a while (DefaultTolerationSeconds gives 300 s) when that ends, so its
- * controller replaces it elsewhere. When the Lease is renewed again the taints go; the agent writes its own
- * conditions. Before, a dead server's node stayed Ready and got new pods that never ran.
+ * kube-controller-manager's node lifecycle controller: a node whose agent stopped renewing its Lease in
+ * kube-node-lease for the grace period gets its conditions Unknown ("Kubelet stopped posting node status."), the
+ * {@code node.kubernetes.io/unreachable} NoSchedule and NoExecute taints (the scheduler then places nothing there) and
+ * its pods Ready False (their endpoints go); {@link TaintEvictionController} deletes the pods when their toleration of
+ * the NoExecute taint ends (DefaultTolerationSeconds gives 300 s), so their controllers replace them elsewhere. When
+ * the Lease is renewed again the taints go; the agent writes its own conditions. Before, a dead server's node stayed
+ * Ready and got new pods that never ran.
  *
  * <p>As there, the grace period counts from when this controller saw the Lease change, not from its renewTime: a
  * controller that starts (a server's restart, a new leader) gives every node the full period.
@@ -41,7 +39,6 @@ final class NodeLifecycleController implements Reconciler {
     static final Duration GRACE = Duration.ofSeconds(40);
     static final String UNREACHABLE = "node.kubernetes.io/unreachable";
     static final String UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
-    static final String EVICTION_COMPONENT = "taint-eviction-controller";
     private static final Duration MONITOR_PERIOD = Duration.ofSeconds(5);
     private static final String LEASE_NAMESPACE = "kube-node-lease";
     private static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
@@ -51,8 +48,6 @@ final class NodeLifecycleController implements Reconciler {
     private final SharedIndexInformer<Lease> leases;
     private final SharedIndexInformer<Pod> pods;
     private final Clock clock;
-    /** The taint eviction controller's Events (kube runs it as a controller of its own). */
-    private final EventRecorder evictions;
     /** Per node: the Lease renewTime last seen, and when this controller saw it. */
     private final Map<String, Probe> probes = new ConcurrentHashMap<>();
 
@@ -65,7 +60,6 @@ final class NodeLifecycleController implements Reconciler {
         this.leases = leases;
         this.pods = pods;
         this.clock = clock;
-        this.evictions = new EventRecorder(client, EVICTION_COMPONENT, null, clock);
     }
 
     @Override
@@ -104,18 +98,9 @@ final class NodeLifecycleController implements Reconciler {
             updateTaints(nodeName, true, now);
             return Result.requeueAfter(MONITOR_PERIOD);
         }
-        Instant taintedAt = noExecute.get().getTimeAdded() == null ? now : Instant.parse(noExecute.get().getTimeAdded());
-        Duration next = MONITOR_PERIOD;
-        for (Pod pod : podsOn(nodeName)) {
-            markNotReady(pod, now);
-            Optional<Duration> left = evictionLeft(pod, taintedAt, now);
-            if (left.isPresent() && !left.get().isPositive()) {
-                evict(pod, now);
-            } else if (left.isPresent() && left.get().compareTo(next) < 0) {
-                next = left.get();
-            }
-        }
-        return Result.requeueAfter(next);
+        // The pods that do not tolerate the NoExecute taint for ever go by TaintEvictionController.
+        podsOn(nodeName).forEach(pod -> markNotReady(pod, now));
+        return Result.requeueAfter(MONITOR_PERIOD);
     }
 
     private List<Pod> podsOn(String nodeName) {
@@ -236,63 +221,6 @@ final class NodeLifecycleController implements Reconciler {
                                 });
                         return p;
                     });
-        });
-    }
-
-    /**
-     * How long {@code pod} may stay on a node tainted unreachable NoExecute since {@code tainted}: empty when it
-     * tolerates the taint for ever, zero when it does not tolerate it (the taint eviction controller's rule).
-     */
-    static Optional<Duration> evictionLeft(Pod pod, Instant tainted, Instant now) {
-        List<Toleration> tolerations = pod.getSpec().getTolerations() == null ? List.of() : pod.getSpec().getTolerations();
-        Long shortest = null;
-        boolean tolerated = false;
-        for (Toleration t : tolerations) {
-            if (!toleratesUnreachableNoExecute(t)) {
-                continue;
-            }
-            tolerated = true;
-            if (t.getTolerationSeconds() == null) {
-                return Optional.empty();
-            }
-            shortest = shortest == null ? t.getTolerationSeconds() : Math.min(shortest, t.getTolerationSeconds());
-        }
-        if (!tolerated) {
-            return Optional.of(Duration.ZERO);
-        }
-        return Optional.of(Duration.between(now, tainted.plusSeconds(Math.max(shortest, 0))));
-    }
-
-    /** Toleration.ToleratesTaint for the unreachable NoExecute taint (no value). */
-    private static boolean toleratesUnreachableNoExecute(Toleration t) {
-        if (t.getEffect() != null && !t.getEffect().isEmpty() && !"NoExecute".equals(t.getEffect())) {
-            return false;
-        }
-        if (t.getKey() != null && !t.getKey().isEmpty() && !UNREACHABLE.equals(t.getKey())) {
-            return false;
-        }
-        return switch (t.getOperator() == null ? "" : t.getOperator()) {
-            case "", "Equal" -> t.getValue() == null || t.getValue().isEmpty();
-            case "Exists" -> true;
-            default -> false;
-        };
-    }
-
-    /**
-     * The taint eviction controller's deletion (graceful; a node that is gone never finishes it, its pod GC does): its
-     * TaintManagerEviction event, then addConditionAndDeletePod's DisruptionTarget condition through the pod's status,
-     * then the delete.
-     */
-    private void evict(Pod pod, Instant now) {
-        String ns = pod.getMetadata().getNamespace();
-        String name = pod.getMetadata().getName();
-        // emitPodDeletionEvent names the pod by reference alone (no uid)
-        Pod reference = new PodBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata().build();
-        evictions.normal(reference, "TaintManagerEviction", "Marking for deletion Pod " + ns + "/" + name);
-        bestEffort(() -> {
-            PodDisruption.mark(client, pod, PodDisruption.target("DeletionByTaintManager",
-                    "Taint manager: deleting due to NoExecute taint"), false, now);
-            client.pods().inNamespace(ns).withName(name).delete();
         });
     }
 

@@ -7,7 +7,7 @@ public record Taint(String key, String value, String effect) {
     public static final String NO_SCHEDULE = "NoSchedule";
     public static final String NO_EXECUTE = "NoExecute";
 
-    static Taint of(io.fabric8.kubernetes.api.model.Taint t) {
+    public static Taint of(io.fabric8.kubernetes.api.model.Taint t) {
         return new Taint(PodFields.text(t.getKey()), PodFields.text(t.getValue()), PodFields.text(t.getEffect()));
     }
 

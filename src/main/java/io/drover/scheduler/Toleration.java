@@ -5,7 +5,7 @@ import io.drover.pod.PodFields;
 /** A pod's toleration; an empty effect matches every effect, an empty key with Exists every taint. */
 public record Toleration(String key, String operator, String value, String effect) {
 
-    static Toleration of(io.fabric8.kubernetes.api.model.Toleration t) {
+    public static Toleration of(io.fabric8.kubernetes.api.model.Toleration t) {
         return new Toleration(PodFields.text(t.getKey()), PodFields.text(t.getOperator()), PodFields.text(t.getValue()),
                 PodFields.text(t.getEffect()));
     }
