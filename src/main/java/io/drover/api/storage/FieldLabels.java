@@ -33,9 +33,10 @@ public final class FieldLabels {
 
     /**
      * Selectable fields that are not the object's field of that path: Kubernetes selects an
-     * Event's "source" by its source.component.
+     * Event's "source" by its source.component, or its reportingComponent when that is empty (events
+     * written through events.k8s.io, such as the scheduler's, have no source).
      */
-    private static final Map<String, String> EVENT_PATHS = Map.of("source", "source.component");
+    private static final Map<String, String> EVENT_PATHS = Map.of("source", "source.component|reportingComponent");
 
     /** Booleans that Kubernetes' field sets hold as "false" when they are absent. */
     private static final Set<String> FALSE_WHEN_ABSENT = Set.of("spec.unschedulable", "spec.hostNetwork");

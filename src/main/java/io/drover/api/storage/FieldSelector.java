@@ -23,12 +23,22 @@ public record FieldSelector(List<Term> terms) {
             this(path, equal, value, "");
         }
 
+        /** Alternatives in the path, separated by '|', are read in turn: the first that is set and not empty counts. */
         boolean matches(JsonNode object) {
-            JsonNode node = object;
-            for (String part : path.split("\\.")) {
-                node = node == null ? null : node.get(part);
+            String actual = missingAs;
+            for (String alternative : path.split("\\|")) {
+                JsonNode node = object;
+                for (String part : alternative.split("\\.")) {
+                    node = node == null ? null : node.get(part);
+                }
+                if (node != null && !node.isNull() && !node.asText().isEmpty()) {
+                    actual = node.asText();
+                    break;
+                }
+                if (node != null && !node.isNull()) {
+                    actual = node.asText();
+                }
             }
-            String actual = node == null || node.isNull() ? missingAs : node.asText();
             return actual.equals(value) == equal;
         }
     }

@@ -70,6 +70,16 @@ class FieldLabelsTest {
         event.putObject("source").put("component", "kubelet");
         assertThat(check("", "events", "source=kubelet").matches(event)).isTrue();
         assertThat(check("", "events", "source=scheduler").matches(event)).isFalse();
+
+        // An events.k8s.io write has no source: kube selects it by its reporting controller.
+        ObjectNode v1Event = JSON.createObjectNode();
+        v1Event.putObject("source");
+        v1Event.put("reportingComponent", "default-scheduler");
+        assertThat(check("", "events", "source=default-scheduler").matches(v1Event)).isTrue();
+        assertThat(check("", "events", "source!=default-scheduler").matches(v1Event)).isFalse();
+        event.put("reportingComponent", "other");
+        assertThat(check("", "events", "source=kubelet").matches(event)).as("source.component first").isTrue();
+        assertThat(check("", "events", "source=").matches(JSON.createObjectNode())).isTrue();
     }
 
     @Test
