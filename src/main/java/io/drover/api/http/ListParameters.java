@@ -33,12 +33,10 @@ final class ListParameters {
         int limit = 0;
         String limitParam = request.param("limit");
         if (limitParam != null && !limitParam.isEmpty()) {
-            try {
-                // An int64 in Kubernetes; 0 or less means no limit.
-                limit = (int) Math.clamp(Long.parseLong(limitParam), 0, Integer.MAX_VALUE);
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("limit: Invalid value: \"" + limitParam + "\": must be an integer");
-            }
+            // An int64 in Kubernetes; 0 or less means no limit.
+            long asked = GoIntegers.parseInt64(limitParam).orElseThrow(() -> ApiException.badRequest(
+                    "limit: Invalid value: \"" + limitParam + "\": must be an integer"));
+            limit = (int) Math.clamp(asked, 0, Integer.MAX_VALUE);
         }
         String timeout = request.param("timeoutSeconds");
         if (timeout != null && !timeout.isEmpty() && !GoIntegers.isInt64(timeout)) {

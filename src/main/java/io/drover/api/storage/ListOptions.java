@@ -34,12 +34,7 @@ public record ListOptions(LabelSelector labels, FieldSelector fields, int limit,
      * @throws ApiException 400 when it is not a number of zero or more
      */
     public static long revision(String resourceVersion) {
-        long revision;
-        try {
-            revision = Long.parseLong(resourceVersion);
-        } catch (NumberFormatException e) {
-            revision = -1;
-        }
+        long revision = GoIntegers.parseUint64(resourceVersion).orElse(-1);
         if (revision < 0) {
             throw ApiException.badRequest("invalid resource version: " + resourceVersion);
         }
