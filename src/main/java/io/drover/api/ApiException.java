@@ -178,12 +178,14 @@ public final class ApiException extends RuntimeException {
     }
 
     /**
-     * A read at a resourceVersion the store has not reached, worded as Kubernetes' storage layer
-     * words it (504, reason Timeout, a ResourceVersionTooLarge cause).
+     * A read at a resourceVersion the store has not reached, as Kubernetes' storage layer answers it
+     * (NewTooLargeResourceVersionError: NewTimeoutError's 504 with its "Timeout: " prefix, a
+     * ResourceVersionTooLarge cause, and the watch cache's retry after 1 s, which client-go honours).
      */
     public static ApiException resourceVersionTooLarge(long requested, long current) {
-        return new ApiException(504, "Timeout", "Too large resource version: " + requested + ", current: " + current,
-                null, null, List.of(new Cause("ResourceVersionTooLarge", "Too large resource version", "")));
+        return new ApiException(504, "Timeout", "Timeout: Too large resource version: " + requested + ", current: "
+                + current, null, null, List.of(new Cause("ResourceVersionTooLarge", "Too large resource version", null)),
+                false, 1);
     }
 
     public static ApiException badRequest(String message) {

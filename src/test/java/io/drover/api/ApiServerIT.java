@@ -1531,8 +1531,12 @@ class ApiServerIT {
 
         HttpResponse<String> future = raw("GET", configmaps + "?resourceVersion=999999999", null, null, true);
         assertThat(future.statusCode()).isEqualTo(504);
-        assertThat(future.body()).contains("\"reason\":\"Timeout\"").contains("Too large resource version: 999999999")
-                .contains("\"reason\":\"ResourceVersionTooLarge\"");
+        assertThat(future.body()).contains("\"reason\":\"Timeout\"")
+                .contains("\"message\":\"Timeout: Too large resource version: 999999999")
+                .contains("{\"reason\":\"ResourceVersionTooLarge\",\"message\":\"Too large resource version\"}")
+                .contains("\"retryAfterSeconds\":1");
+        // NewTimeoutError's retry, which client-go waits for and retries after (checkWait).
+        assertThat(future.headers().firstValue("Retry-After")).hasValue("1");
 
         for (String bad : List.of("abc", "-5")) {
             HttpResponse<String> invalid = raw("GET", configmaps + "?resourceVersion=" + bad, null, null, true);
