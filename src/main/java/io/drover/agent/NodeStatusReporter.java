@@ -3,6 +3,7 @@ package io.drover.agent;
 import io.drover.api.KubernetesVersion;
 import io.drover.controller.EventRecorder;
 import io.drover.json.MetaTime;
+import io.drover.pod.ResourceNames;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeAddressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
@@ -26,6 +27,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -180,7 +182,16 @@ final class NodeStatusReporter {
 
     NodeStatus status(NodeStatus previous) {
         String now = MetaTime.now(clock);
-        Map<String, Quantity> resources = host.allocatable(MAX_PODS);
+        Map<String, Quantity> capacity = new TreeMap<>(host.allocatable(MAX_PODS));
+        if (previous != null && previous.getCapacity() != null) {
+            // The MachineInfo setter: what an admin (or a device plugin) advertised on capacity stays, and
+            // allocatable follows capacity.
+            previous.getCapacity().forEach((name, amount) -> {
+                if (ResourceNames.isExtended(name)) {
+                    capacity.putIfAbsent(name, amount);
+                }
+            });
+        }
         List<NodeCondition> conditions = new ArrayList<>();
         conditions.add(condition(previous, "MemoryPressure", "False", "KubeletHasSufficientMemory",
                 "kubelet has sufficient memory available", now));
@@ -190,7 +201,7 @@ final class NodeStatusReporter {
                 "kubelet has sufficient PID available", now));
         conditions.add(condition(previous, "Ready", "True", "KubeletReady", "kubelet is posting ready status", now));
         return new NodeStatusBuilder()
-                .withCapacity(resources).withAllocatable(resources)
+                .withCapacity(capacity).withAllocatable(new TreeMap<>(capacity))
                 .withAddresses(new NodeAddressBuilder().withType("InternalIP").withAddress(host.internalIp()).build(),
                         new NodeAddressBuilder().withType("Hostname").withAddress(host.nodeName()).build())
                 .withNodeInfo(new NodeSystemInfoBuilder().withKernelVersion(host.kernelVersion())

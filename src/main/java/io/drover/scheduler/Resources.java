@@ -1,25 +1,44 @@
 package io.drover.scheduler;
 
 import io.drover.pod.PodFields;
+import io.drover.pod.ResourceNames;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.LongBinaryOperator;
 
 /**
  * An amount of the resources the scheduler accounts for: cpu in millicores, memory and
- * ephemeral storage in bytes. Quantities round up, as Kubernetes' MilliValue and Value do.
+ * ephemeral storage in bytes, and the scalar resources (extended resources such as nvidia.com/gpu,
+ * hugepages) by name in their base units. Quantities round up, as Kubernetes' MilliValue and Value do.
  */
-public record Resources(long milliCpu, long memory, long ephemeralStorage) {
+public record Resources(long milliCpu, long memory, long ephemeralStorage, Map<String, Long> scalars) {
     public static final Resources NONE = new Resources(0, 0, 0);
+
+    public Resources {
+        scalars = Map.copyOf(scalars);
+    }
+
+    public Resources(long milliCpu, long memory, long ephemeralStorage) {
+        this(milliCpu, memory, ephemeralStorage, Map.of());
+    }
 
     public static Resources of(Map<String, Quantity> list) {
         if (list == null || list.isEmpty()) {
             return NONE;
         }
-        return new Resources(milli(list.get("cpu")), value(list.get("memory")), value(list.get("ephemeral-storage")));
+        Map<String, Long> scalars = new TreeMap<>();
+        list.forEach((name, quantity) -> {
+            if (ResourceNames.isScalar(name)) {
+                scalars.put(name, value(quantity));
+            }
+        });
+        return new Resources(milli(list.get("cpu")), value(list.get("memory")), value(list.get("ephemeral-storage")),
+                scalars);
     }
 
     /**
@@ -52,12 +71,30 @@ public record Resources(long milliCpu, long memory, long ephemeralStorage) {
     }
 
     public Resources plus(Resources o) {
-        return new Resources(milliCpu + o.milliCpu, memory + o.memory, ephemeralStorage + o.ephemeralStorage);
+        return new Resources(milliCpu + o.milliCpu, memory + o.memory, ephemeralStorage + o.ephemeralStorage,
+                merged(scalars, o.scalars, Long::sum));
     }
 
     public Resources max(Resources o) {
         return new Resources(Math.max(milliCpu, o.milliCpu), Math.max(memory, o.memory),
-                Math.max(ephemeralStorage, o.ephemeralStorage));
+                Math.max(ephemeralStorage, o.ephemeralStorage), merged(scalars, o.scalars, Math::max));
+    }
+
+    /** The amount of scalar resource {@code name}, 0 when absent. */
+    public long scalar(String name) {
+        return scalars.getOrDefault(name, 0L);
+    }
+
+    private static Map<String, Long> merged(Map<String, Long> a, Map<String, Long> b, LongBinaryOperator how) {
+        if (b.isEmpty()) {
+            return a;
+        }
+        if (a.isEmpty()) {
+            return b;
+        }
+        Map<String, Long> result = new TreeMap<>(a);
+        b.forEach((name, amount) -> result.merge(name, amount, (x, y) -> how.applyAsLong(x, y)));
+        return result;
     }
 
     /** "1", "100m", "1e3", "0.5": millicores, rounded up; 0 when absent. */

@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The pod's requests must fit in the node's allocatable minus what its pods already request, and
+ * The pod's requests (cpu, memory, ephemeral storage and every scalar resource: extended resources,
+ * hugepages) must fit in the node's allocatable minus what its pods already request, and
  * one more pod must fit in its allocatable "pods". Every shortfall is a reason, as in kube-scheduler's
  * NodeResourcesFit; a resource the pod does not request is not checked.
  */
@@ -33,6 +34,12 @@ final class ResourcesFitFilter implements Filter {
         if (want.ephemeralStorage() > 0 && want.ephemeralStorage() > has.ephemeralStorage() - used.ephemeralStorage()) {
             reasons.add("Insufficient ephemeral-storage");
         }
+        // fitsRequest's ScalarResources: a node without the resource has none of it.
+        want.scalars().forEach((name, amount) -> {
+            if (amount > 0 && amount > has.scalar(name) - used.scalar(name)) {
+                reasons.add("Insufficient " + name);
+            }
+        });
         return reasons;
     }
 }

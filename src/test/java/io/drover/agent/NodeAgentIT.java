@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
@@ -363,6 +364,25 @@ class NodeAgentIT {
                 && e.getReason().equals("DeadlineExceeded")));
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Normal")
                 && e.getReason().equals("Killing") && e.getMessage().equals("Stopping container main")));
+    }
+
+    @Test
+    void anExtendedResourceAdvertisedOnCapacityStaysAndBecomesAllocatable() {
+        // "Advertise Extended Resources for a Node": a JSON patch of the node's status capacity.
+        String node = CLUSTER.cluster().server().nodeName();
+        CLUSTER.client().nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.JSON),
+                "[{\"op\":\"add\",\"path\":\"/status/capacity/example.com~1dongle\",\"value\":\"4\"}]");
+        try {
+            // The next heartbeat keeps it in capacity and copies it to allocatable, as the kubelet's MachineInfo setter.
+            await().atMost(NodeStatusReporter.HEARTBEAT.multipliedBy(3)).untilAsserted(() -> {
+                Node n = CLUSTER.client().nodes().withName(node).get();
+                assertThat(n.getStatus().getAllocatable()).containsEntry("example.com/dongle", new Quantity("4"));
+                assertThat(n.getStatus().getCapacity()).containsEntry("example.com/dongle", new Quantity("4"));
+            });
+        } finally {
+            CLUSTER.client().nodes().withName(node).subresource("status").patch(PatchContext.of(PatchType.JSON),
+                    "[{\"op\":\"remove\",\"path\":\"/status/capacity/example.com~1dongle\"}]");
+        }
     }
 
     @Test

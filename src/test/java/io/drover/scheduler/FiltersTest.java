@@ -27,6 +27,28 @@ class FiltersTest {
     }
 
     @Test
+    void resourcesFitCountsExtendedResourcesAndHugepagesANodeWithoutThemLacks() {
+        Node plain = node("n1", "4", "8Gi").build();
+        Pod gpu = withRequests(pod("gpu", "100m", "64Mi"), Map.of("example.com/foo", "1", "hugepages-2Mi", "2Mi"));
+        assertThat(reject(new ResourcesFitFilter(), gpu, plain))
+                .containsExactlyInAnyOrder("Insufficient example.com/foo", "Insufficient hugepages-2Mi");
+
+        Node dongles = node("n1", "4", "8Gi").editStatus().addToAllocatable("example.com/foo", new Quantity("2"))
+                .addToAllocatable("hugepages-2Mi", new Quantity("4Mi")).endStatus().build();
+        assertThat(reject(new ResourcesFitFilter(), gpu, dongles)).isEmpty();
+        Pod holder = boundTo(new PodBuilder(withRequests(pod("holder", "100m", "64Mi"),
+                Map.of("example.com/foo", "2"))), "n1");
+        assertThat(reject(new ResourcesFitFilter(), gpu, dongles, holder)).containsExactly("Insufficient example.com/foo");
+    }
+
+    private static Pod withRequests(PodBuilder pod, Map<String, String> more) {
+        Pod built = pod.build();
+        more.forEach((name, amount) -> built.getSpec().getContainers().get(0).getResources().getRequests()
+                .put(name, new Quantity(amount)));
+        return built;
+    }
+
+    @Test
     void resourcesFitCountsWhatBoundPodsRequest() {
         Node node = node("n1", "1", "1Gi").build();
         Pod running = boundTo(pod("a", "700m", "512Mi"), "n1");
