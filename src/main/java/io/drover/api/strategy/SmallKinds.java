@@ -15,6 +15,7 @@ final class SmallKinds {
         @Override
         public void applyDefaults(ObjectNode node) {
             Nodes.dropZeros(Nodes.object(node, "spec"), "unschedulable");
+            NodeSpecValidation.syncPodCidrs(Nodes.object(node, "spec"));
             ObjectNode status = Nodes.object(node, "status");
             if (status != null && status.has("capacity") && !status.has("allocatable")) {
                 status.set("allocatable", status.get("capacity").deepCopy());
@@ -23,7 +24,14 @@ final class SmallKinds {
 
         @Override
         public List<Cause> validateCreate(ObjectNode node) {
-            return NodeTaintValidation.validate(node);
+            List<Cause> causes = new ArrayList<>(NodeTaintValidation.validate(node));
+            causes.addAll(NodeSpecValidation.validate(node));
+            return causes;
+        }
+
+        @Override
+        List<Cause> validateImmutable(ObjectNode oldNode, ObjectNode node) {
+            return NodeSpecValidation.validateUpdate(oldNode, node);
         }
 
         @Override
