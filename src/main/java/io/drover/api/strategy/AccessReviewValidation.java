@@ -128,23 +128,9 @@ public final class AccessReviewValidation {
         if (requirement.path("key").asText("").isEmpty()) {
             causes.add(Causes.required(path + ".key", "must be specified"));
         }
-        int values = requirement.path("values").size();
-        switch (requirement.path("operator").asText("")) {
-            case "In", "NotIn" -> {
-                if (values == 0) {
-                    causes.add(Causes.required(path + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
-                }
-            }
-            case "Exists", "DoesNotExist" -> {
-                if (values > 0) {
-                    causes.add(Causes.forbidden(path + ".values",
-                            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-                }
-            }
-            default -> {
-                // AllowUnknownOperatorInRequirement
-            }
-        }
+        // AllowUnknownOperatorInRequirement
+        causes.addAll(LabelSelectors.operatorValues(requirement.path("operator").asText(""),
+                requirement.path("values").size(), path, true));
         return causes;
     }
 

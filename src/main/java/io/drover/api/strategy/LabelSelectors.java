@@ -27,31 +27,31 @@ public final class LabelSelectors {
     }
 
     /**
+     * The values an operator takes, as ValidateLabelSelectorRequirement and ValidateFieldSelectorRequirement check
+     * them alike: In and NotIn need some, Exists and DoesNotExist none; another operator is refused unless allowed.
+     */
+    static List<Cause> operatorValues(String operator, int values, String path, boolean allowUnknownOperator) {
+        return switch (operator) {
+            case "In", "NotIn" -> values == 0
+                    ? List.of(Causes.required(path + ".values", "must be specified when `operator` is 'In' or 'NotIn'"))
+                    : List.of();
+            case "Exists", "DoesNotExist" -> values > 0
+                    ? List.of(Causes.forbidden(path + ".values",
+                            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"))
+                    : List.of();
+            default -> allowUnknownOperator ? List.of()
+                    : List.of(Causes.invalid(path + ".operator", GoValues.quote(operator), "not a valid selector operator"));
+        };
+    }
+
+    /**
      * ValidateLabelSelectorRequirement: the operator's values, a qualified key, label values. An access review's
      * selector allows operators it does not know (AllowUnknownOperatorInRequirement), for newer clients.
      */
     static List<Cause> requirement(JsonNode req, String path, boolean allowUnknownOperator) {
-        List<Cause> causes = new ArrayList<>();
-        String operator = Nodes.text(req, "operator");
         int values = req.path("values").size();
-        switch (operator) {
-            case "In", "NotIn" -> {
-                if (values == 0) {
-                    causes.add(Causes.required(path + ".values", "must be specified when `operator` is 'In' or 'NotIn'"));
-                }
-            }
-            case "Exists", "DoesNotExist" -> {
-                if (values > 0) {
-                    causes.add(Causes.forbidden(path + ".values",
-                            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'"));
-                }
-            }
-            default -> {
-                if (!allowUnknownOperator) {
-                    causes.add(Causes.invalid(path + ".operator", GoValues.quote(operator), "not a valid selector operator"));
-                }
-            }
-        }
+        List<Cause> causes = new ArrayList<>(operatorValues(Nodes.text(req, "operator"), values, path,
+                allowUnknownOperator));
         String key = Nodes.text(req, "key");
         for (String msg : NameRules.qualifiedName(key)) {
             causes.add(Causes.invalid(path + ".key", GoValues.quote(key), msg));
