@@ -6,6 +6,7 @@ import io.drover.api.ApiException;
 import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.security.Authenticator;
+import io.drover.api.security.Impersonation;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.security.UserInfo;
 import io.drover.api.security.WebSocketTokenProtocol;
@@ -17,6 +18,7 @@ import io.drover.store.StoreUnavailableException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -142,6 +144,7 @@ public final class ApiRouter {
         if (!PUBLIC_PATHS.contains(path) || presentsBearerToken(request)) {
             // Anonymous requests may read the public paths; a token that fails is a 401 on every path.
             authenticate(request);
+            requireWellFormedImpersonation(request);
         }
         if (HealthChecks.handles(path)) {
             health.handle(request, path, response);
@@ -207,6 +210,26 @@ public final class ApiRouter {
     private void authenticate(ApiRequest request) {
         if (!authorizes(request.header("authorization"))) {
             throw ApiException.unauthorized();
+        }
+    }
+
+    /**
+     * WithImpersonation's check of every authenticated request's Impersonate-* headers: groups, a uid or extras
+     * without a user to impersonate are a 400. Under AlwaysAllow anyone may impersonate anyone, and only the
+     * review kinds (whoami, can-i) answer with the user a request acts as.
+     */
+    private void requireWellFormedImpersonation(ApiRequest request) {
+        Map<String, String> extras = request.headersStartingWith("impersonate-extra-");
+        if (request.header("impersonate-user") == null && request.header("impersonate-group") == null
+                && request.header("impersonate-uid") == null && extras.isEmpty()) {
+            return; // the usual request: no second look at its token
+        }
+        UserInfo authenticated = user(authenticator, request.header("authorization"))
+                .orElseThrow(ApiException::unauthorized);
+        try {
+            Impersonation.effective(authenticated, request::header, extras);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
     }
 

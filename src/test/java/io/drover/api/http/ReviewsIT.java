@@ -150,6 +150,22 @@ class ReviewsIT {
         assertThat(review.at("/status/error").asText()).isEqualTo("invalid bearer token");
     }
 
+    @Test
+    void impersonationHeadersAreCheckedOnEveryRequest() throws Exception {
+        // WithImpersonation runs before any handler: groups without a user are refused whatever the path.
+        HttpResponse<String> groupsAlone = get("/api/v1/namespaces", "Impersonate-Group", "g1");
+        assertThat(groupsAlone.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(groupsAlone.body()).path("message").asText())
+                .isEqualTo("requested [{Group  g1  }] without impersonating a user");
+        assertThat(get("/api/v1/namespaces", "Impersonate-User", "jane").statusCode()).isEqualTo(200);
+    }
+
+    private static HttpResponse<String> get(String path, String header, String value) throws Exception {
+        return CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(CLUSTER.cluster().server().url().resolve(path))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token()).header(header, value).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The causes of a 422 Status, as "field: message". */
     private static java.util.List<String> causes(HttpResponse<String> answer) throws Exception {
         java.util.List<String> causes = new java.util.ArrayList<>();
