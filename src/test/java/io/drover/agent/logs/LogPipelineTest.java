@@ -25,6 +25,17 @@ import org.junit.jupiter.api.Test;
  * clock): line splitting, offsets across a restart, tail/since/limit selection and rotation.
  */
 class LogPipelineTest {
+    /** A log whose container has ended: read to its end once, no waiting for more. */
+    private static final LogReader.Progress FINISHED = new LogReader.Progress() {
+        @Override
+        public boolean live() {
+            return false;
+        }
+
+        @Override
+        public void awaitChange(long millis) {}
+    };
+
     private static final Instant T0 = Instant.parse("2024-05-01T10:00:00Z");
     private Path dir;
     private final MutableClock clock = new MutableClock(T0);
@@ -145,15 +156,7 @@ class LogPipelineTest {
         pump.drain(false);
         CountingStream out = new CountingStream();
 
-        LogReader.copy(log, new LogOptions(false, -1, null, true, -1), new LogReader.Progress() {
-            @Override
-            public boolean live() {
-                return false;
-            }
-
-            @Override
-            public void awaitChange(long millis) {}
-        }, out);
+        LogReader.copy(log, new LogOptions(false, -1, null, true, -1), FINISHED, out);
 
         // The kubelet's response stream is unbuffered: every write is an HTTP chunk of its own.
         assertThat(out.bytes.toString(StandardCharsets.UTF_8)).hasLineCount(10_000).endsWith(" line 10000\n");
@@ -249,15 +252,7 @@ class LogPipelineTest {
     private static String read(Path log, LogOptions options) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
-            LogReader.copy(log, options, new LogReader.Progress() {
-                @Override
-                public boolean live() {
-                    return false;
-                }
-
-                @Override
-                public void awaitChange(long millis) {}
-            }, out);
+            LogReader.copy(log, options, FINISHED, out);
         } catch (InterruptedException e) {
             throw new AssertionError(e);
         }
