@@ -7,8 +7,6 @@ import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.NodeStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
-import io.fabric8.kubernetes.api.model.Taint;
-import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -19,7 +17,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -29,7 +26,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * its pods Ready False (their endpoints go); {@link TaintEvictionController} deletes the pods when their toleration of
  * the NoExecute taint ends (DefaultTolerationSeconds gives 300 s), so their controllers replace them elsewhere. When
  * the Lease is renewed again the taints go; the agent writes its own conditions. Before, a dead server's node stayed
- * Ready and got new pods that never ran.
+ * Ready and got new pods that never ran. The other conditions taint as well ({@link ConditionTaints}): Ready False
+ * gives not-ready NoSchedule and NoExecute, a pressure condition True its NoSchedule taint, a cordon the unschedulable
+ * one.
  *
  * <p>As there, the grace period counts from when this controller saw the Lease change, not from its renewTime: a
  * controller that starts (a server's restart, a new leader) gives every node the full period.
@@ -37,8 +36,6 @@ import java.util.concurrent.ConcurrentHashMap;
 final class NodeLifecycleController implements Reconciler {
     /** kube-controller-manager's --node-monitor-grace-period. */
     static final Duration GRACE = Duration.ofSeconds(40);
-    static final String UNREACHABLE = "node.kubernetes.io/unreachable";
-    static final String UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
     private static final Duration MONITOR_PERIOD = Duration.ofSeconds(5);
     private static final String LEASE_NAMESPACE = "kube-node-lease";
     private static final List<String> CONDITIONS = List.of("Ready", "MemoryPressure", "DiskPressure", "PIDPressure");
@@ -70,10 +67,6 @@ final class NodeLifecycleController implements Reconciler {
             return Result.done();
         }
         Instant now = clock.instant();
-        boolean cordoned = node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable());
-        if (cordoned != hasCordonTaint(node)) {
-            updateCordonTaint(nodeName, cordoned);
-        }
         Lease lease = leases.getStore().getByKey(LEASE_NAMESPACE + "/" + nodeName);
         String renewTime = lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null ? ""
                 : lease.getSpec().getRenewTime().toString();
@@ -85,21 +78,14 @@ final class NodeLifecycleController implements Reconciler {
             markUnknown(nodeName, now); // the informer brings the node back with Ready Unknown
             return Result.requeueAfter(MONITOR_PERIOD);
         }
-        // The tainting pass goes by the Ready condition, as there: the agent back writes True.
-        Optional<Taint> noExecute = taint(node, "NoExecute");
-        boolean tainted = noExecute.isPresent() && taint(node, "NoSchedule").isPresent();
-        if (ready.equals("True") && (noExecute.isPresent() || taint(node, "NoSchedule").isPresent())) {
-            updateTaints(nodeName, false, now);
+        // The tainting passes go by the conditions, as there: the agent back writes Ready True and the taints go.
+        if (!ConditionTaints.desired(node).equals(ConditionTaints.current(node))) {
+            updateTaints(nodeName, now);
         }
-        if (!ready.equals("Unknown")) {
-            return Result.requeueAfter(MONITOR_PERIOD);
+        if (ready.equals("Unknown")) {
+            // The pods that do not tolerate the NoExecute taint for ever go by TaintEvictionController.
+            podsOn(nodeName).forEach(pod -> markNotReady(pod, now));
         }
-        if (!tainted) {
-            updateTaints(nodeName, true, now);
-            return Result.requeueAfter(MONITOR_PERIOD);
-        }
-        // The pods that do not tolerate the NoExecute taint for ever go by TaintEvictionController.
-        podsOn(nodeName).forEach(pod -> markNotReady(pod, now));
         return Result.requeueAfter(MONITOR_PERIOD);
     }
 
@@ -107,12 +93,6 @@ final class NodeLifecycleController implements Reconciler {
         return pods.getStore().list().stream()
                 .filter(p -> p.getSpec() != null && nodeName.equals(p.getSpec().getNodeName()))
                 .filter(p -> p.getMetadata().getDeletionTimestamp() == null).toList();
-    }
-
-    private static Optional<Taint> taint(Node node, String effect) {
-        return node.getSpec() == null || node.getSpec().getTaints() == null ? Optional.empty()
-                : node.getSpec().getTaints().stream()
-                        .filter(t -> UNREACHABLE.equals(t.getKey()) && effect.equals(t.getEffect())).findFirst();
     }
 
     /** The status of the node's Ready condition; "" without one (a node that never posted its status). */
@@ -153,51 +133,15 @@ final class NodeLifecycleController implements Reconciler {
         });
     }
 
-    private static boolean hasCordonTaint(Node node) {
-        return node.getSpec() != null && node.getSpec().getTaints() != null && node.getSpec().getTaints().stream()
-                .anyMatch(t -> UNSCHEDULABLE.equals(t.getKey()) && "NoSchedule".equals(t.getEffect()));
-    }
-
-    /**
-     * doNoScheduleTaintingPass for a cordoned node: {@code node.kubernetes.io/unschedulable:NoSchedule} while
-     * spec.unschedulable is true, so tools that read taints (and tolerations of the cordon) see it; gone at uncordon.
-     */
-    private void updateCordonTaint(String nodeName, boolean cordoned) {
-        editTaints(nodeName, taints -> {
-            taints.removeIf(t -> UNSCHEDULABLE.equals(t.getKey()) && "NoSchedule".equals(t.getEffect()));
-            if (cordoned) {
-                taints.add(new TaintBuilder().withKey(UNSCHEDULABLE).withEffect("NoSchedule").build());
-            }
-        });
-    }
-
-    /** Adds (or removes) the unreachable NoSchedule and NoExecute taints. */
-    private void updateTaints(String nodeName, boolean unreachable, Instant now) {
+    /** Brings the controller's taints in line with the node's conditions and cordon, on the node as it is now. */
+    private void updateTaints(String nodeName, Instant now) {
         String stamp = MetaTime.format(now);
-        editTaints(nodeName, taints -> {
-            taints.removeIf(t -> UNREACHABLE.equals(t.getKey()) && !unreachable);
-            if (unreachable) {
-                for (String effect : List.of("NoSchedule", "NoExecute")) {
-                    if (taints.stream().noneMatch(t -> UNREACHABLE.equals(t.getKey()) && effect.equals(t.getEffect()))) {
-                        taints.add(new TaintBuilder().withKey(UNREACHABLE).withEffect(effect)
-                                .withTimeAdded(effect.equals("NoExecute") ? stamp : null).build());
-                    }
-                }
-            }
-        });
-    }
-
-    /** Edits the node's taints in place (retried on conflicts by the edit), best effort. */
-    private void editTaints(String nodeName, java.util.function.Consumer<List<Taint>> change) {
         bestEffort(() -> {
             client.nodes().withName(nodeName).edit(n -> {
                 if (n.getSpec() == null) {
                     n.setSpec(new NodeSpec());
                 }
-                List<Taint> taints = n.getSpec().getTaints() == null ? new ArrayList<>()
-                        : new ArrayList<>(n.getSpec().getTaints());
-                change.accept(taints);
-                n.getSpec().setTaints(taints);
+                n.getSpec().setTaints(ConditionTaints.reconciled(n, stamp));
                 return n;
             });
         });

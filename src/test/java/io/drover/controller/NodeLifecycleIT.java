@@ -38,7 +38,7 @@ class NodeLifecycleIT {
         PodBuilder b = new PodBuilder().withNewMetadata().withName(name).endMetadata().withNewSpec()
                 .withNodeName("ghost").addNewContainer().withName("c").withImage("c").endContainer().endSpec();
         if (unreachableSeconds != null) {
-            b.editSpec().addNewToleration().withKey(NodeLifecycleController.UNREACHABLE).withOperator("Exists")
+            b.editSpec().addNewToleration().withKey(ConditionTaints.UNREACHABLE).withOperator("Exists")
                     .withEffect("NoExecute").withTolerationSeconds(unreachableSeconds).endToleration().endSpec();
         }
         CLUSTER.client().pods().inNamespace(ns).resource(b.build()).create();
@@ -79,6 +79,44 @@ class NodeLifecycleIT {
         } finally {
             client.nodes().withName("cordoned").delete();
         }
+    }
+
+    /**
+     * A node that posts Ready False (its agent up but not ready) is tainted not-ready, NoSchedule and NoExecute, and a
+     * pressure condition True gives its NoSchedule taint; Ready again, they go, and a taint of the admin's stays.
+     */
+    @Test
+    void aNodeNotReadyOrUnderPressureIsTaintedByItsConditions() {
+        KubernetesClient client = CLUSTER.client();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("troubled").endMetadata().withNewSpec()
+                .addNewTaint().withKey("dedicated").withValue("db").withEffect("NoSchedule").endTaint().endSpec()
+                .build()).create();
+        try {
+            postConditions(client, "troubled", "False", "True");
+            await().atMost(WAIT).until(() -> taintsOf(client, "troubled").containsAll(List.of(
+                    "node.kubernetes.io/not-ready:NoSchedule", "node.kubernetes.io/not-ready:NoExecute",
+                    "node.kubernetes.io/memory-pressure:NoSchedule", "dedicated:NoSchedule")));
+            assertThat(client.nodes().withName("troubled").get().getSpec().getTaints())
+                    .filteredOn(t -> t.getKey().startsWith("node.kubernetes.io/"))
+                    .allSatisfy(t -> assertThat(t.getTimeAdded()).isNotNull());
+
+            postConditions(client, "troubled", "True", "False");
+            await().atMost(WAIT).until(() -> taintsOf(client, "troubled").equals(List.of("dedicated:NoSchedule")));
+        } finally {
+            client.nodes().withName("troubled").delete();
+        }
+    }
+
+    private static void postConditions(KubernetesClient client, String name, String ready, String memoryPressure) {
+        client.nodes().withName(name).editStatus(n -> {
+            n.setStatus(new io.fabric8.kubernetes.api.model.NodeStatus());
+            n.getStatus().setConditions(List.of(
+                    new io.fabric8.kubernetes.api.model.NodeConditionBuilder().withType("Ready").withStatus(ready)
+                            .withReason("KubeletNotReady").build(),
+                    new io.fabric8.kubernetes.api.model.NodeConditionBuilder().withType("MemoryPressure")
+                            .withStatus(memoryPressure).withReason("KubeletHasInsufficientMemory").build()));
+            return n;
+        });
     }
 
     private static List<String> taintsOf(KubernetesClient client, String name) {
@@ -165,7 +203,7 @@ class NodeLifecycleIT {
                 return l;
             });
             client.nodes().withName("ghost").editStatus(n -> {
-                n.getStatus().getConditions().forEach(c -> c.setStatus("True"));
+                n.getStatus().getConditions().forEach(c -> c.setStatus(c.getType().equals("Ready") ? "True" : "False"));
                 return n;
             });
             await().atMost(WAIT).until(() -> ready(nodes.getStore().getByKey("ghost")).equals("True")

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 /** How long a pod tolerates a node's NoExecute taints: GetMatchingTolerations, then getMinTolerationTime. */
 class TaintEvictionControllerTest {
-    private static final Taint UNREACHABLE = new Taint(NodeLifecycleController.UNREACHABLE, "", Taint.NO_EXECUTE);
+    private static final Taint UNREACHABLE = new Taint(ConditionTaints.UNREACHABLE, "", Taint.NO_EXECUTE);
     private static final Taint DEDICATED = new Taint("dedicated", "db", Taint.NO_EXECUTE);
 
     private static Pod pod(Toleration... tolerations) {
@@ -43,10 +43,10 @@ class TaintEvictionControllerTest {
     @Test
     void theLeastSecondsOfTheTolerationsUsedCount() {
         assertThat(TaintEvictionController.tolerationTime(pod(tolerating("dedicated", 20L),
-                tolerating(NodeLifecycleController.UNREACHABLE, 300L)), List.of(DEDICATED, UNREACHABLE)))
+                tolerating(ConditionTaints.UNREACHABLE, 300L)), List.of(DEDICATED, UNREACHABLE)))
                 .contains(Duration.ofSeconds(20));
         assertThat(TaintEvictionController.tolerationTime(pod(tolerating("dedicated", null),
-                tolerating(NodeLifecycleController.UNREACHABLE, 300L)), List.of(DEDICATED, UNREACHABLE)))
+                tolerating(ConditionTaints.UNREACHABLE, 300L)), List.of(DEDICATED, UNREACHABLE)))
                 .contains(Duration.ofSeconds(300));
         assertThat(TaintEvictionController.tolerationTime(pod(tolerating("dedicated", -1L)), List.of(DEDICATED)))
                 .contains(Duration.ZERO);
@@ -56,10 +56,10 @@ class TaintEvictionControllerTest {
     @Test
     void onlyTheFirstMatchingTolerationOfATaintIsUsed() {
         Toleration everything = new TolerationBuilder().withOperator("Exists").build();
-        assertThat(TaintEvictionController.tolerationTime(pod(tolerating(NodeLifecycleController.UNREACHABLE, 5L),
+        assertThat(TaintEvictionController.tolerationTime(pod(tolerating(ConditionTaints.UNREACHABLE, 5L),
                 everything), List.of(UNREACHABLE))).contains(Duration.ofSeconds(5));
-        assertThat(TaintEvictionController.tolerationTime(pod(tolerating(NodeLifecycleController.UNREACHABLE, 600L),
-                tolerating(NodeLifecycleController.UNREACHABLE, 60L)), List.of(UNREACHABLE)))
+        assertThat(TaintEvictionController.tolerationTime(pod(tolerating(ConditionTaints.UNREACHABLE, 600L),
+                tolerating(ConditionTaints.UNREACHABLE, 60L)), List.of(UNREACHABLE)))
                 .isEqualTo(Optional.of(Duration.ofSeconds(600)));
     }
 }
