@@ -26,16 +26,63 @@ import java.util.Map;
  * @param machineId as cadvisor reads it: /etc/machine-id, else /var/lib/dbus/machine-id; "" when neither is readable
  * @param systemUuid the firmware's /sys/class/dmi/id/product_uuid (readable by root only); "" when unreadable
  * @param bootId /proc/sys/kernel/random/boot_id: new at each boot, which tells the kubelet the node rebooted
+ * @param storageBytes the size of the file system holding the agent's data dir, where pods write (the kubelet's root
+ *     dir file system, its ephemeral-storage)
+ * @param hugePages the huge pages the kernel holds, per page size: as {@code hugepages-2Mi} to their bytes
  */
 public record HostFacts(String nodeName, String internalIp, int cpus, long memoryKi, String kernelVersion, String osImage,
-        String architecture, String machineId, String systemUuid, String bootId) {
+        String architecture, String machineId, String systemUuid, String bootId, long storageBytes,
+        Map<String, Long> hugePages) {
+    private static final Path HUGE_PAGES = Path.of("/sys/kernel/mm/hugepages");
 
-    static HostFacts detect(String nodeName) {
+    static HostFacts detect(String nodeName, Path dataDir) {
         return new HostFacts(nodeName, detectInternalIp(), java.lang.Runtime.getRuntime().availableProcessors(),
                 detectMemTotalKi(), firstLine(Path.of("/proc/sys/kernel/osrelease"), "unknown"), detectOsImage(),
                 kubernetesArch(), firstReadable(Path.of("/etc/machine-id"), Path.of("/var/lib/dbus/machine-id")),
                 firstReadable(Path.of("/sys/class/dmi/id/product_uuid")),
-                firstReadable(Path.of("/proc/sys/kernel/random/boot_id")));
+                firstReadable(Path.of("/proc/sys/kernel/random/boot_id")), fileSystemSize(dataDir),
+                hugePages(HUGE_PAGES));
+    }
+
+    /**
+     * statfs's blocks times block size, as cadvisor's rootfs Capacity, of the file system that holds {@code dir} (or
+     * will: its nearest existing parent); 0 when it cannot be read.
+     */
+    static long fileSystemSize(Path dir) {
+        Path existing = dir.toAbsolutePath();
+        while (existing.getParent() != null && !Files.exists(existing)) {
+            existing = existing.getParent();
+        }
+        try {
+            return Files.getFileStore(existing).getTotalSpace();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * cadvisor's GetHugePagesInfo: for each {@code hugepages-<size>kB} directory, nr_hugepages pages of that size,
+     * named as the kubelet names the resource (HugePageResourceName: {@code hugepages-2Mi}, {@code hugepages-1Gi}).
+     */
+    static Map<String, Long> hugePages(Path sysfs) {
+        Map<String, Long> pages = new java.util.TreeMap<>();
+        try (var dirs = Files.list(sysfs)) {
+            dirs.forEach(dir -> {
+                String name = dir.getFileName().toString();
+                if (name.startsWith("hugepages-") && name.endsWith("kB")) {
+                    try {
+                        long pageKi = Long.parseLong(name.substring("hugepages-".length(), name.length() - 2));
+                        long count = Long.parseLong(firstLine(dir.resolve("nr_hugepages"), "0"));
+                        pages.put("hugepages-" + binaryBytes(pageKi * 1024), count * pageKi * 1024);
+                    } catch (NumberFormatException e) {
+                        // not a page size directory
+                    }
+                }
+            });
+        } catch (IOException e) {
+            // no huge pages support
+        }
+        return Map.copyOf(pages);
     }
 
     /** cadvisor's getInfoFromFiles: the trimmed content of the first file that can be read, else "". */
@@ -50,10 +97,49 @@ public record HostFacts(String nodeName, String internalIp, int cpus, long memor
         return "";
     }
 
-    /** The Node's capacity and allocatable: all CPUs and memory, and the pod limit. */
+    /** The Node's capacity: all CPUs, memory, the data dir's file system, the huge pages, and the pod limit. */
+    Map<String, Quantity> capacity(String maxPods) {
+        Map<String, Quantity> capacity = new java.util.TreeMap<>();
+        capacity.put("cpu", new Quantity(Integer.toString(cpus)));
+        capacity.put("memory", new Quantity(binaryBytes(memoryKi * 1024)));
+        capacity.put("ephemeral-storage", new Quantity(binaryBytes(storageBytes)));
+        hugePages.forEach((name, bytes) -> capacity.put(name, new Quantity(binaryBytes(bytes))));
+        capacity.put("pods", new Quantity(maxPods));
+        return capacity;
+    }
+
+    /**
+     * The Node's allocatable, as the kubelet's MachineInfo setter with its default --eviction-hard
+     * (memory.available<100Mi, nodefs.available<10%) and no reservations: capacity less the eviction thresholds,
+     * and memory less every huge page as well, never below 0.
+     */
     Map<String, Quantity> allocatable(String maxPods) {
-        return Map.of("cpu", new Quantity(Integer.toString(cpus)), "memory", new Quantity(memoryKi + "Ki"),
-                "pods", new Quantity(maxPods));
+        Map<String, Quantity> allocatable = new java.util.TreeMap<>(capacity(maxPods));
+        long hugePageBytes = hugePages.values().stream().mapToLong(Long::longValue).sum();
+        long memory = memoryKi * 1024 - MEMORY_EVICTION_THRESHOLD - hugePageBytes;
+        allocatable.put("memory", new Quantity(binaryBytes(Math.max(0, memory))));
+        // GetThresholdQuantity: int64(float64(capacity) * float64(float32 percentage)).
+        long storageReserve = (long) (storageBytes * (double) NODEFS_EVICTION_PERCENTAGE);
+        allocatable.put("ephemeral-storage", new Quantity(binaryBytes(Math.max(0, storageBytes - storageReserve))));
+        return allocatable;
+    }
+
+    private static final long MEMORY_EVICTION_THRESHOLD = 100L << 20;
+    private static final float NODEFS_EVICTION_PERCENTAGE = 0.1f;
+
+    /**
+     * A byte count as a BinarySI quantity is written (resource.NewQuantity(n, BinarySI)): in the largest binary
+     * unit that divides it, else as bare bytes.
+     */
+    static String binaryBytes(long bytes) {
+        String[] units = {"", "Ki", "Mi", "Gi", "Ti", "Pi", "Ei"};
+        int unit = 0;
+        long amount = bytes;
+        while (amount != 0 && amount % 1024 == 0 && unit < units.length - 1) {
+            amount /= 1024;
+            unit++;
+        }
+        return amount + units[unit];
     }
 
     /** The host name, lower-cased as a Node name must be. */

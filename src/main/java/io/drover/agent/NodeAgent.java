@@ -114,7 +114,7 @@ public final class NodeAgent implements AutoCloseable {
     private void startAll(URI apiServer, Settings settings) throws Exception {
         Path dataDir = settings.dataDir();
         Clock clock = Clock.systemUTC();
-        HostFacts host = HostFacts.detect(nodeName);
+        HostFacts host = HostFacts.detect(nodeName, dataDir);
         PodFiles files = new PodFiles(dataDir.resolve("pods"));
         pods = Informers.keepWatching(client.pods().inAnyNamespace().withField("spec.nodeName", nodeName).runnableInformer(0));
         logs = LogPipeline.start(clock, LogPipeline.DEFAULT_MAX_SIZE, LogPipeline.DEFAULT_MAX_FILES);

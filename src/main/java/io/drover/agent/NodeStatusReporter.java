@@ -182,13 +182,15 @@ final class NodeStatusReporter {
 
     NodeStatus status(NodeStatus previous) {
         String now = MetaTime.now(clock);
-        Map<String, Quantity> capacity = new TreeMap<>(host.allocatable(MAX_PODS));
+        Map<String, Quantity> capacity = new TreeMap<>(host.capacity(MAX_PODS));
+        Map<String, Quantity> allocatable = new TreeMap<>(host.allocatable(MAX_PODS));
         if (previous != null && previous.getCapacity() != null) {
             // The MachineInfo setter: what an admin (or a device plugin) advertised on capacity stays, and
             // allocatable follows capacity.
             previous.getCapacity().forEach((name, amount) -> {
                 if (ResourceNames.isExtended(name)) {
                     capacity.putIfAbsent(name, amount);
+                    allocatable.putIfAbsent(name, amount);
                 }
             });
         }
@@ -201,7 +203,7 @@ final class NodeStatusReporter {
                 "kubelet has sufficient PID available", now));
         conditions.add(condition(previous, "Ready", "True", "KubeletReady", "kubelet is posting ready status", now));
         return new NodeStatusBuilder()
-                .withCapacity(capacity).withAllocatable(new TreeMap<>(capacity))
+                .withCapacity(capacity).withAllocatable(allocatable)
                 .withAddresses(new NodeAddressBuilder().withType("InternalIP").withAddress(host.internalIp()).build(),
                         new NodeAddressBuilder().withType("Hostname").withAddress(host.nodeName()).build())
                 .withNodeInfo(new NodeSystemInfoBuilder().withKernelVersion(host.kernelVersion())

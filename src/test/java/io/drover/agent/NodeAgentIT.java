@@ -49,6 +49,10 @@ class NodeAgentIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> pids.stream().noneMatch(NodeAgentIT::alive));
     }
 
+    private static long bytes(io.fabric8.kubernetes.api.model.Quantity quantity) {
+        return io.fabric8.kubernetes.api.model.Quantity.getAmountInBytes(quantity).longValueExact();
+    }
+
     @Test
     void registersAReadyNodeWithAllocatableAndRenewsItsLease() {
         String node = CLUSTER.cluster().server().nodeName();
@@ -60,7 +64,15 @@ class NodeAgentIT {
                     .containsEntry("beta.kubernetes.io/arch", n.getMetadata().getLabels().get("kubernetes.io/arch"));
             assertThat(n.getStatus().getAllocatable()).containsKeys("cpu", "memory", "pods");
             assertThat(n.getStatus().getAllocatable().get("pods").toString()).isEqualTo("110");
-            assertThat(n.getStatus().getAllocatable().get("memory").toString()).endsWith("Ki");
+            // Capacity less the kubelet's default hard eviction thresholds: memory 100Mi, ephemeral-storage 10%.
+            assertThat(n.getStatus().getCapacity()).containsKeys("cpu", "memory", "pods", "ephemeral-storage");
+            assertThat(n.getStatus().getAllocatable()).containsKey("ephemeral-storage");
+            assertThat(bytes(n.getStatus().getCapacity().get("memory"))
+                    - bytes(n.getStatus().getAllocatable().get("memory"))).isGreaterThanOrEqualTo(100L << 20);
+            long storage = bytes(n.getStatus().getCapacity().get("ephemeral-storage"));
+            assertThat(storage).isPositive();
+            assertThat(bytes(n.getStatus().getAllocatable().get("ephemeral-storage"))).isBetween(storage * 89 / 100,
+                    storage * 91 / 100);
             NodeCondition ready = n.getStatus().getConditions().stream()
                     .filter(c -> c.getType().equals("Ready")).findFirst().orElseThrow();
             assertThat(ready.getStatus()).isEqualTo("True");
@@ -364,6 +376,17 @@ class NodeAgentIT {
                 && e.getReason().equals("DeadlineExceeded")));
         await().atMost(Duration.ofSeconds(10)).until(() -> events(pod).stream().anyMatch(e -> e.getType().equals("Normal")
                 && e.getReason().equals("Killing") && e.getMessage().equals("Stopping container main")));
+    }
+
+    /** The node's ephemeral-storage is allocatable: a pod that requests some is scheduled here and runs. */
+    @Test
+    void aPodRequestingEphemeralStorageIsScheduledAndRuns() {
+        Pod pod = pod("scratch", "Never", "sleep", "30");
+        pod.getSpec().getContainers().get(0).setResources(new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+                .addToRequests("ephemeral-storage", new Quantity("1Gi"))
+                .addToLimits("ephemeral-storage", new Quantity("2Gi")).build());
+        create(pod);
+        awaitPod("scratch", p -> "Running".equals(p.getStatus().getPhase()));
     }
 
     @Test
