@@ -214,10 +214,23 @@ final class ServedVersion {
         return json.writeValueAsBytes(node);
     }
 
-    /** Converts an object, the items of a list, or the object of a watch event. */
+    /**
+     * Converts an object, the items of a list, the object of a watch event, or the objects of a Table's rows (asTable
+     * converts each row's object to the requested version: {@code kubectl get --sort-by} reads them).
+     */
     private void convertInPlace(ObjectNode node) {
         if (node.has("type") && node.path("object") instanceof ObjectNode event) {
-            node.set("object", served(event));
+            if (event.path("kind").asText().equals("Table")) {
+                convertInPlace(event);
+            } else {
+                node.set("object", served(event));
+            }
+        } else if (node.path("kind").asText().equals("Table")) {
+            for (JsonNode row : node.path("rows")) {
+                if (row.path("object") instanceof ObjectNode object) {
+                    ((ObjectNode) row).set("object", served(object));
+                }
+            }
         } else if (node.path("kind").asText().equals(kind + "List")) {
             node.put("apiVersion", servedApiVersion);
             ArrayNode items = (ArrayNode) node.path("items");

@@ -153,4 +153,22 @@ class ServedVersionTest {
         assertThat(JSON.readTree(lines[0]).at("/object/apiVersion").asText()).isEqualTo("autoscaling/v1");
         assertThat(JSON.readTree(lines[0]).at("/object/spec/targetCPUUtilizationPercentage").asInt()).isEqualTo(60);
     }
+
+    /** asTable converts each row's object to the requested version, which kubectl get --sort-by reads. */
+    @Test
+    void theObjectsOfATablesRowsAreConvertedAlsoInAWatchEvent() throws IOException {
+        String table = "{\"kind\":\"Table\",\"apiVersion\":\"meta.k8s.io/v1\",\"columnDefinitions\":[],"
+                + "\"rows\":[{\"cells\":[\"web\"],\"object\":" + HPA_V2 + "},{\"cells\":[\"x\"]}]}";
+        for (String body : List.of(table, "{\"type\":\"ADDED\",\"object\":" + table + "}")) {
+            Collected collected = new Collected();
+            served(collected).send(200, "application/json", body.getBytes(StandardCharsets.UTF_8));
+
+            JsonNode converted = JSON.readTree(collected.text());
+            JsonNode rows = converted.has("type") ? converted.at("/object/rows") : converted.path("rows");
+            assertThat(rows.at("/0/object/apiVersion").asText()).isEqualTo("autoscaling/v1");
+            assertThat(rows.at("/0/object/spec/targetCPUUtilizationPercentage").asInt()).isEqualTo(60);
+            assertThat(rows.at("/0/cells/0").asText()).isEqualTo("web");
+            assertThat(rows.get(1).has("object")).isFalse();
+        }
+    }
 }
