@@ -1,6 +1,5 @@
 package io.drover.api.strategy;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException.Cause;
 import io.netty.util.NetUtil;
@@ -70,16 +69,14 @@ final class EndpointSliceValidation {
             for (int a = 0; a < addresses.size(); a++) {
                 causes.addAll(address(addresses.get(a), type, at + ".addresses[" + a + "]"));
             }
-            JsonNode nodeName = set(endpoint, "nodeName");
+            String nodeName = Nodes.pointer(endpoint, "nodeName");
             if (nodeName != null) {
                 // ValidateNodeName: a DNS subdomain.
-                causes.addAll(Causes.invalidEach(at + ".nodeName", nodeName.asText(),
-                        NameRules.dns1123Subdomain(nodeName.asText())));
+                causes.addAll(Causes.invalidEach(at + ".nodeName", nodeName, NameRules.dns1123Subdomain(nodeName)));
             }
-            JsonNode hostname = set(endpoint, "hostname");
+            String hostname = Nodes.pointer(endpoint, "hostname");
             if (hostname != null) {
-                causes.addAll(Causes.invalidEach(at + ".hostname", hostname.asText(),
-                        NameRules.dns1123Label(hostname.asText())));
+                causes.addAll(Causes.invalidEach(at + ".hostname", hostname, NameRules.dns1123Label(hostname)));
             }
             if (endpoint.get("hints") instanceof ObjectNode hints) {
                 causes.addAll(hints(hints, at + ".hints"));
@@ -88,18 +85,30 @@ final class EndpointSliceValidation {
         return causes;
     }
 
+    /**
+     * The address type's own check (IsValidIPv4Address, IsValidIPv6Address), then ValidateEndpointIP whatever it
+     * said, as validateEndpoints runs both: "::1" in an IPv4 slice is one cause, "x" two.
+     */
     private static List<Cause> address(String address, String type, String field) {
-        return switch (type) {
+        List<Cause> causes = new ArrayList<>();
+        switch (type) {
             // A literal: no "[" or zone.
-            case "IPv4" -> NetUtil.isValidIpV4Address(address)
-                    ? Causes.invalidEach(field, address, EndpointValidation.specialAddressProblems(address))
-                    : List.of(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv4 address"));
-            case "IPv6" -> PodNetworkValidation.isIp(address) && address.contains(":")
-                    ? Causes.invalidEach(field, address, EndpointValidation.specialAddressProblems(address))
-                    : List.of(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv6 address"));
-            case "FQDN" -> EndpointValidation.fullyQualifiedDomainName(address, field);
-            default -> List.of(); // an unknown type is reported once, on addressType
-        };
+            case "IPv4" -> {
+                if (!NetUtil.isValidIpV4Address(address)) {
+                    causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv4 address"));
+                }
+                causes.addAll(Causes.invalidEach(field, address, EndpointValidation.endpointIpProblems(address)));
+            }
+            case "IPv6" -> {
+                if (!PodNetworkValidation.isIp(address) || !address.contains(":")) {
+                    causes.add(Causes.invalid(field, GoValues.quote(address), "must be a valid IPv6 address"));
+                }
+                causes.addAll(Causes.invalidEach(field, address, EndpointValidation.endpointIpProblems(address)));
+            }
+            case "FQDN" -> causes.addAll(EndpointValidation.fullyQualifiedDomainName(address, field));
+            default -> { } // an unknown type is reported once, on addressType
+        }
+        return causes;
     }
 
     /** validateHints: at most 8 zones, each named once, by a label value. */
@@ -139,18 +148,11 @@ final class EndpointSliceValidation {
             }
             // Kubernetes does not check the port's range here; the proxy ignores a port no socket can have.
             causes.addAll(PodSpecValidation.protocol(port, at + ".protocol"));
-            JsonNode appProtocol = set(port, "appProtocol");
+            String appProtocol = Nodes.pointer(port, "appProtocol");
             if (appProtocol != null) {
-                causes.addAll(Causes.invalidEach(at + ".appProtocol", appProtocol.asText(),
-                        NameRules.qualifiedName(appProtocol.asText())));
+                causes.addAll(Causes.invalidEach(at + ".appProtocol", appProtocol, NameRules.qualifiedName(appProtocol)));
             }
         }
         return causes;
-    }
-
-    /** A pointer field's value when it is set (not absent, not null). */
-    private static JsonNode set(ObjectNode object, String field) {
-        JsonNode value = object.get(field);
-        return value == null || value.isNull() ? null : value;
     }
 }

@@ -9,8 +9,9 @@ import java.util.List;
 
 /**
  * Kubernetes' checks of Endpoints (validateEndpointSubsets), and the address rules EndpointSlices share
- * ({@link EndpointSliceValidation}): addresses that are addresses, ports in range with a known protocol, names that
- * are DNS labels. Addresses are checked as ValidateEndpointIP checks them:
+ * ({@link EndpointSliceValidation}): addresses that are addresses, node names that are DNS subdomains, ports in range
+ * with a known protocol and a qualified-name app protocol, names that are DNS labels. Addresses are checked as
+ * ValidateEndpointIP checks them, after the field's own IP check (so a malformed one is reported twice, as there):
  * no unspecified, link-local (the cloud metadata address 169.254.169.254) or link-local multicast address, so that a
  * Service cannot be pointed at what only the node itself should reach. Unlike Kubernetes, loopback addresses are
  * allowed: on a machine without another address drover's node, and so its pods and API server, are on 127.0.0.1.
@@ -44,11 +45,17 @@ final class EndpointValidation {
                 long number = port.path("port").asLong(0);
                 NameRules.portNumber(number).forEach(m -> causes.add(Causes.invalid(pat + ".port", "" + number, m)));
                 causes.addAll(PodSpecValidation.protocol(port, pat + ".protocol"));
+                String appProtocol = Nodes.pointer(port, "appProtocol");
+                if (appProtocol != null) {
+                    causes.addAll(Causes.invalidEach(pat + ".appProtocol", appProtocol,
+                            NameRules.qualifiedName(appProtocol)));
+                }
             }
         }
         return causes;
     }
 
+    /** validateEndpointAddress, in its order: the IP, the hostname, the node name, then ValidateEndpointIP. */
     private static List<Cause> addresses(List<ObjectNode> addresses, String path) {
         List<Cause> causes = new ArrayList<>();
         for (int i = 0; i < addresses.size(); i++) {
@@ -57,15 +64,24 @@ final class EndpointValidation {
             String ip = Nodes.text(address, "ip");
             if (!PodNetworkValidation.isIp(ip)) {
                 causes.add(Causes.invalid(at + ".ip", GoValues.quote(ip), PodNetworkValidation.IP_ERROR));
-            } else {
-                causes.addAll(Causes.invalidEach(at + ".ip", ip, specialAddressProblems(ip)));
             }
             String hostname = Nodes.text(address, "hostname");
             if (!hostname.isEmpty()) {
                 causes.addAll(Causes.invalidEach(at + ".hostname", hostname, NameRules.dns1123Label(hostname)));
             }
+            String nodeName = Nodes.pointer(address, "nodeName");
+            if (nodeName != null) {
+                // ValidateNodeName: a DNS subdomain.
+                causes.addAll(Causes.invalidEach(at + ".nodeName", nodeName, NameRules.dns1123Subdomain(nodeName)));
+            }
+            causes.addAll(Causes.invalidEach(at + ".ip", ip, endpointIpProblems(ip)));
         }
         return causes;
+    }
+
+    /** ValidateEndpointIP: an IP address (its own message), and no special one but loopback (see the class comment). */
+    static List<String> endpointIpProblems(String ip) {
+        return PodNetworkValidation.isIp(ip) ? specialAddressProblems(ip) : List.of("must be a valid IP address");
     }
 
     /** ValidateEndpointIP's refusals of a valid address, but for loopback (see the class comment). */

@@ -36,6 +36,15 @@ final class Nodes {
         return child == null || child.isNull() ? "" : child.asText();
     }
 
+    /**
+     * The text of a field that is a pointer in Go ({@code *string}): null when absent or null, and otherwise its
+     * text, "" included, since Kubernetes checks a non-nil pointer to an empty string.
+     */
+    static String pointer(JsonNode parent, String name) {
+        JsonNode child = parent == null ? null : parent.get(name);
+        return child == null || child.isNull() ? null : child.asText();
+    }
+
     /** Whether the field is absent, null, or an empty string, which Kubernetes' defaulting treats as unset. */
     static boolean unset(JsonNode parent, String name) {
         JsonNode child = parent.get(name);

@@ -44,6 +44,7 @@ class OtherStrategiesTest {
         assertThat(Json.printed(endpoints.validateCreate(bad))).containsExactly(
                 "subsets[0].addresses[0].ip: Invalid value: \"not-an-ip\": must be a valid IP address, (e.g. 10.9.8.7 "
                         + "or 2001:db8::ffff)",
+                "subsets[0].addresses[0].ip: Invalid value: \"not-an-ip\": must be a valid IP address",
                 "subsets[0].ports[0].name: Required value",
                 "subsets[0].ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive",
                 "subsets[0].ports[1].protocol: Unsupported value: \"FOO\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
@@ -74,6 +75,7 @@ class OtherStrategiesTest {
         slices.applyDefaults(slice);
         assertThat(Json.printed(slices.validateCreate(slice))).containsExactly(
                 "endpoints[0].addresses[0]: Invalid value: \"not-an-ip\": must be a valid IPv4 address",
+                "endpoints[0].addresses[0]: Invalid value: \"not-an-ip\": must be a valid IP address",
                 "endpoints[1].addresses: Required value: must contain at least 1 address",
                 "ports[0].protocol: Unsupported value: \"FOO\": supported values: \"SCTP\", \"TCP\", \"UDP\"",
                 "ports[1].name: Duplicate value: \"a\"");
@@ -87,6 +89,41 @@ class OtherStrategiesTest {
                         + "'[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')");
         assertThat(Json.printed(slices.validateCreate(Json.parse("{addressType: 'Bogus'}")))).containsExactly(
                 "addressType: Unsupported value: \"Bogus\": supported values: \"FQDN\", \"IPv4\", \"IPv6\"");
+    }
+
+    @Test
+    void endpointsAddressNodeNamesAndPortAppProtocolsAreCheckedAndASliceChecksEveryAddressAsAnEndpointIp() {
+        SmallKinds.EndpointsStrategy endpoints = new SmallKinds.EndpointsStrategy();
+        ObjectNode bad = Json.parse("{subsets: [{addresses: [{ip: '10.0.0.1', nodeName: 'Bad_N'}],"
+                + " notReadyAddresses: [{ip: '10.0.0.2', nodeName: 'node-a'}],"
+                + " ports: [{port: 80, protocol: 'TCP', appProtocol: 'x y'}]}]}");
+        assertThat(Json.printed(endpoints.validateCreate(bad))).containsExactly(
+                "subsets[0].addresses[0].nodeName: Invalid value: \"Bad_N\": a lowercase RFC 1123 subdomain must"
+                        + " consist of lower case alphanumeric characters, '-' or '.', and must start and end with an"
+                        + " alphanumeric character (e.g. 'example.com', regex used for validation is"
+                        + " '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+                "subsets[0].ports[0].appProtocol: Invalid value: \"x y\": name part must consist of alphanumeric"
+                        + " characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g."
+                        + " 'MyName',  or 'my.name',  or '123-abc', regex used for validation is"
+                        + " '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')");
+        assertThat(endpoints.validateCreate(Json.parse("{subsets: [{addresses: [{ip: '10.0.0.1', nodeName: 'node-a'}],"
+                + " ports: [{port: 80, protocol: 'TCP', appProtocol: 'kubernetes.io/h2c'}]}]}"))).isEmpty();
+
+        // validateEndpoints runs ValidateEndpointIP after the address type's check whatever that said.
+        SmallKinds.EndpointSliceStrategy slices = new SmallKinds.EndpointSliceStrategy();
+        assertThat(Json.printed(slices.validateCreate(Json.parse("{addressType: 'IPv4', endpoints: [{addresses:"
+                + " ['fe80::1', '::1']}]}")))).containsExactly(
+                        "endpoints[0].addresses[0]: Invalid value: \"fe80::1\": must be a valid IPv4 address",
+                        "endpoints[0].addresses[0]: Invalid value: \"fe80::1\": may not be in the link-local range"
+                                + " (169.254.0.0/16, fe80::/10)",
+                        "endpoints[0].addresses[1]: Invalid value: \"::1\": must be a valid IPv4 address");
+        assertThat(Json.printed(slices.validateCreate(Json.parse("{addressType: 'IPv6', endpoints: [{addresses:"
+                + " ['nope', '169.254.1.1']}]}")))).containsExactly(
+                        "endpoints[0].addresses[0]: Invalid value: \"nope\": must be a valid IPv6 address",
+                        "endpoints[0].addresses[0]: Invalid value: \"nope\": must be a valid IP address",
+                        "endpoints[0].addresses[1]: Invalid value: \"169.254.1.1\": must be a valid IPv6 address",
+                        "endpoints[0].addresses[1]: Invalid value: \"169.254.1.1\": may not be in the link-local range"
+                                + " (169.254.0.0/16, fe80::/10)");
     }
 
     @Test
