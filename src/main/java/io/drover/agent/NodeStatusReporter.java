@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.NodeStatusBuilder;
 import io.fabric8.kubernetes.api.model.NodeSystemInfoBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
@@ -120,7 +122,7 @@ final class NodeStatusReporter {
                 events.normal(nodeRef, event.reason(), event.message());
             }
         }
-        renewLease();
+        renewLease(node);
         recordSchedulability(node);
     }
 
@@ -233,22 +235,35 @@ final class NodeStatusReporter {
                 .withLastHeartbeatTime(now).withLastTransitionTime(since).build();
     }
 
-    private void renewLease() {
+    /**
+     * Creates or renews the node's Lease. Owned by the Node, as SetNodeOwnerFunc makes it on create and on any renewal
+     * of a Lease without owners (one an earlier agent wrote), so that deleting the Node collects its Lease.
+     */
+    private void renewLease(Node node) {
         var leases = client.resources(Lease.class).inNamespace(LEASE_NAMESPACE);
         Lease lease = leases.withName(host.nodeName()).get();
         if (lease == null) {
             leases.resource(new LeaseBuilder().withNewMetadata().withName(host.nodeName())
-                    .withNamespace(LEASE_NAMESPACE).endMetadata()
+                    .withNamespace(LEASE_NAMESPACE).withOwnerReferences(ownedBy(node)).endMetadata()
                     .withNewSpec().withHolderIdentity(host.nodeName()).withLeaseDurationSeconds(LEASE_SECONDS)
                     .withRenewTime(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC))
                     .endSpec().build()).create();
             return;
         }
         Lease copy = client.getKubernetesSerialization().clone(lease);
+        if (copy.getMetadata().getOwnerReferences() == null || copy.getMetadata().getOwnerReferences().isEmpty()) {
+            copy.getMetadata().setOwnerReferences(List.of(ownedBy(node)));
+        }
         copy.getSpec().setHolderIdentity(host.nodeName());
         copy.getSpec().setLeaseDurationSeconds(LEASE_SECONDS);
         copy.getSpec().setRenewTime(ZonedDateTime.ofInstant(clock.instant(), ZoneOffset.UTC));
         leases.resource(copy).update();
+    }
+
+    /** SetNodeOwnerFunc's reference: apiVersion, kind, name and uid only (neither controller nor blocking). */
+    private static OwnerReference ownedBy(Node node) {
+        return new OwnerReferenceBuilder().withApiVersion("v1").withKind("Node")
+                .withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid()).build();
     }
 
     /** Heartbeats are retried on the next tick; a failed one is only logged. */

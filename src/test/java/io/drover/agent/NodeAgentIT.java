@@ -97,6 +97,14 @@ class NodeAgentIT {
         Lease lease = CLUSTER.client().resources(Lease.class).inNamespace("kube-node-lease").withName(node).get();
         assertThat(lease.getSpec().getHolderIdentity()).isEqualTo(node);
         assertThat(lease.getSpec().getLeaseDurationSeconds()).isEqualTo(40);
+        // Owned by the Node, as SetNodeOwnerFunc makes it: deleting the Node collects its Lease.
+        assertThat(lease.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> {
+            assertThat(o.getApiVersion()).isEqualTo("v1");
+            assertThat(o.getKind()).isEqualTo("Node");
+            assertThat(o.getName()).isEqualTo(node);
+            assertThat(o.getUid()).isEqualTo(CLUSTER.client().nodes().withName(node).get().getMetadata().getUid());
+            assertThat(o.getController()).isNull();
+        });
         ZonedDateTime first = lease.getSpec().getRenewTime();
         await().atMost(Duration.ofSeconds(25)).until(() -> CLUSTER.client().resources(Lease.class)
                 .inNamespace("kube-node-lease").withName(node).get().getSpec().getRenewTime().isAfter(first));
@@ -132,6 +140,10 @@ class NodeAgentIT {
                     .addNewCondition().withType("DiskPressure").withStatus("False").endCondition()
                     .addNewCondition().withType("Ready").withStatus("Unknown").endCondition().endStatus().build());
             String boot = Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+            // The earlier boot's Lease, written before the Node could be read: the renewal makes the Node its owner.
+            var leases = CLUSTER.client().resources(Lease.class).inNamespace("kube-node-lease");
+            leases.resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder().withNewMetadata()
+                    .withName(node).endMetadata().withNewSpec().withHolderIdentity(node).endSpec().build()).create();
 
             try (NodeAgent agent = agent(node, dataDir)) {
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(nodeEvents(node))
@@ -141,6 +153,10 @@ class NodeAgentIT {
                                 "NodeHasSufficientPID: Node " + node + " status is now: NodeHasSufficientPID",
                                 "NodeReady: Node " + node + " status is now: NodeReady")
                         .noneMatch(e -> e.startsWith("NodeHasNoDiskPressure"))); // it was False already
+                String uid = CLUSTER.client().nodes().withName(node).get().getMetadata().getUid();
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(leases.withName(node).get()
+                        .getMetadata().getOwnerReferences()).extracting(o -> o.getKind() + "/" + o.getName() + "/"
+                                + o.getUid()).containsExactly("Node/" + node + "/" + uid));
             }
             Event rebooted = CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
                     .filter(e -> node.equals(e.getInvolvedObject().getName()) && "Rebooted".equals(e.getReason()))
@@ -151,8 +167,12 @@ class NodeAgentIT {
             assertThat(rebooted.getInvolvedObject().getUid()).isEqualTo(node);
             assertThat(rebooted.getInvolvedObject().getApiVersion()).isNull();
             assertThat(rebooted.getSource().getHost()).isEqualTo(node);
+
+            CLUSTER.client().nodes().withName(node).delete();
+            await().atMost(Duration.ofSeconds(30)).until(() -> leases.withName(node).get() == null);
         } finally {
             CLUSTER.client().nodes().withName(node).delete();
+            CLUSTER.client().resources(Lease.class).inNamespace("kube-node-lease").withName(node).delete();
             io.drover.testing.TempDirs.delete(dataDir);
         }
     }
