@@ -30,12 +30,20 @@ import java.util.Objects;
  * a selector (an address outside the cluster behind a ClusterIP) are mirrored into EndpointSlices,
  * which is what the service proxies and the cluster DNS read. One slice per subset and address
  * family, at most 1,000 addresses a subset (maxEndpointsPerSubset), owned by the Endpoints,
- * labelled with its labels, the service name and this controller. Endpoints labelled
- * {@code endpointslice.kubernetes.io/skip-mirror: "true"} are not mirrored.
+ * labelled with its labels, the service name and this controller, and annotated with its annotations but the two
+ * that describe the Endpoints object itself (newEndpointSlice). A change of either updates the slice. Endpoints
+ * labelled {@code endpointslice.kubernetes.io/skip-mirror: "true"}, and those a leader election holds its record in
+ * (annotated {@code control-plane.alpha.kubernetes.io/leader}, hasLeaderElection), are not mirrored: their slices,
+ * if any, are deleted.
  */
 final class EndpointSliceMirroringController implements Reconciler {
     static final String MIRRORING = "endpointslicemirroring-controller.k8s.io";
     static final String SKIP_MIRROR = "endpointslice.kubernetes.io/skip-mirror";
+    /** resourcelock.LeaderElectionRecordAnnotationKey: an Endpoints lock's record, not addresses of a Service. */
+    static final String LEADER = "control-plane.alpha.kubernetes.io/leader";
+    /** The annotations newEndpointSlice does not copy (EndpointsLastChangeTriggerTime, LastAppliedConfigAnnotation). */
+    private static final List<String> NOT_MIRRORED_ANNOTATIONS = List.of(
+            "endpoints.kubernetes.io/last-change-trigger-time", "kubectl.kubernetes.io/last-applied-configuration");
     private static final int MAX_PER_SUBSET = 1000;
 
     private final KubernetesClient client;
@@ -57,7 +65,7 @@ final class EndpointSliceMirroringController implements Reconciler {
         Service service = services.getStore().getByKey(key);
         Endpoints written = endpoints.getStore().getByKey(key);
         List<EndpointSlice> existing = new ArrayList<>(mirrored(namespace, Keys.name(key)));
-        if (service == null || ServiceBackends.selects(service) || written == null || skipsMirror(written)) {
+        if (service == null || ServiceBackends.selects(service) || written == null || !shouldMirror(written)) {
             existing.forEach(this::delete);
             return Result.done();
         }
@@ -74,9 +82,11 @@ final class EndpointSliceMirroringController implements Reconciler {
             existing.remove(match);
             if (!Objects.equals(match.getEndpoints(), want.getEndpoints()) || !Objects.equals(match.getPorts(),
                     want.getPorts()) || !Objects.equals(match.getAddressType(), want.getAddressType())
-                    || !Objects.equals(match.getMetadata().getLabels(), want.getMetadata().getLabels())) {
+                    || !Objects.equals(match.getMetadata().getLabels(), want.getMetadata().getLabels())
+                    || !annotations(match).equals(annotations(want))) {
                 EndpointSlice next = new EndpointSliceBuilder(match).editMetadata()
-                        .withLabels(want.getMetadata().getLabels()).endMetadata().withAddressType(want.getAddressType())
+                        .withLabels(want.getMetadata().getLabels()).withAnnotations(want.getMetadata().getAnnotations())
+                        .endMetadata().withAddressType(want.getAddressType())
                         .withPorts(want.getPorts()).withEndpoints(want.getEndpoints()).build();
                 client.discovery().v1().endpointSlices().inNamespace(namespace).resource(next).update();
             }
@@ -110,6 +120,7 @@ final class EndpointSliceMirroringController implements Reconciler {
             byFamily.forEach((family, endpointsOfFamily) -> out.add(new EndpointSliceBuilder().withNewMetadata()
                     .withGenerateName(written.getMetadata().getName() + "-")
                     .withNamespace(written.getMetadata().getNamespace()).withLabels(labels(written))
+                    .withAnnotations(mirroredAnnotations(written))
                     .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("v1").withKind("Endpoints")
                             .withName(written.getMetadata().getName()).withUid(written.getMetadata().getUid())
                             .withController(true).withBlockOwnerDeletion(true).build()).endMetadata()
@@ -128,9 +139,27 @@ final class EndpointSliceMirroringController implements Reconciler {
         return labels;
     }
 
-    private static boolean skipsMirror(Endpoints written) {
+    private static Map<String, String> mirroredAnnotations(Endpoints written) {
+        Map<String, String> annotations = new LinkedHashMap<>();
+        if (written.getMetadata().getAnnotations() != null) {
+            annotations.putAll(written.getMetadata().getAnnotations());
+        }
+        NOT_MIRRORED_ANNOTATIONS.forEach(annotations::remove);
+        return annotations;
+    }
+
+    /** A slice's annotations, none when unset: kube compares them semantically, where nil and empty are equal. */
+    private static Map<String, String> annotations(EndpointSlice slice) {
+        var annotations = slice.getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+
+    /** shouldMirror: neither skipMirror nor hasLeaderElection. */
+    private static boolean shouldMirror(Endpoints written) {
         var labels = written.getMetadata().getLabels();
-        return labels != null && "true".equals(labels.get(SKIP_MIRROR));
+        var annotations = written.getMetadata().getAnnotations();
+        return !(labels != null && "true".equals(labels.get(SKIP_MIRROR)))
+                && !(annotations != null && annotations.containsKey(LEADER));
     }
 
     private List<EndpointSlice> mirrored(String namespace, String serviceName) {

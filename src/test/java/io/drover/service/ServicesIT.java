@@ -268,7 +268,9 @@ class ServicesIT {
                 .create();
         var endpointsApi = CLUSTER.client().endpoints().inNamespace("default");
         endpointsApi.resource(new io.fabric8.kubernetes.api.model.EndpointsBuilder().withNewMetadata().withName("outside")
-                .addToLabels("team", "data").endMetadata().addNewSubset().addNewAddress().withIp("192.0.2.50").endAddress()
+                .addToLabels("team", "data").addToAnnotations("owner", "dba")
+                .addToAnnotations("endpoints.kubernetes.io/last-change-trigger-time", "2025-01-01T00:00:00Z")
+                .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{}").endMetadata().addNewSubset().addNewAddress().withIp("192.0.2.50").endAddress()
                 .addNewNotReadyAddress().withIp("192.0.2.51").endNotReadyAddress().addNewPort().withName("db")
                 .withPort(5432).withProtocol("TCP").endPort().endSubset().build()).create();
 
@@ -277,12 +279,29 @@ class ServicesIT {
                     assertThat(slice.getMetadata().getLabels()).containsEntry("team", "data")
                             .containsEntry("endpointslice.kubernetes.io/managed-by",
                                     "endpointslicemirroring-controller.k8s.io");
+                    // Every annotation but the Endpoints' own change time and last applied configuration.
+                    assertThat(slice.getMetadata().getAnnotations()).containsExactly(Map.entry("owner", "dba"));
                     assertThat(slice.getMetadata().getOwnerReferences()).singleElement()
                             .satisfies(o -> assertThat(o.getKind()).isEqualTo("Endpoints"));
                     assertThat(slice.getPorts()).singleElement().satisfies(p -> assertThat(p.getPort()).isEqualTo(5432));
                     assertThat(slice.getEndpoints()).extracting(e -> e.getAddresses().get(0) + "=" + e.getConditions()
                             .getReady()).containsExactly("192.0.2.50=true", "192.0.2.51=false");
                 }));
+
+        // An annotation's change alone updates the slice.
+        endpointsApi.withName("outside").edit(e -> new io.fabric8.kubernetes.api.model.EndpointsBuilder(e)
+                .editMetadata().addToAnnotations("owner", "platform").endMetadata().build());
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(slices("outside")).singleElement()
+                .satisfies(slice -> assertThat(slice.getMetadata().getAnnotations())
+                        .containsExactly(Map.entry("owner", "platform"))));
+        // Endpoints a leader election keeps its record in are no Service's addresses: their slices go.
+        endpointsApi.withName("outside").edit(e -> new io.fabric8.kubernetes.api.model.EndpointsBuilder(e)
+                .editMetadata().addToAnnotations("control-plane.alpha.kubernetes.io/leader", "{\"holderIdentity\":\"a\"}")
+                .endMetadata().build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> slices("outside").isEmpty());
+        endpointsApi.withName("outside").edit(e -> new io.fabric8.kubernetes.api.model.EndpointsBuilder(e)
+                .editMetadata().removeFromAnnotations("control-plane.alpha.kubernetes.io/leader").endMetadata().build());
+        await().atMost(Duration.ofSeconds(30)).until(() -> slices("outside").size() == 1);
 
         endpointsApi.withName("outside").delete();
         await().atMost(Duration.ofSeconds(30)).until(() -> slices("outside").isEmpty());
