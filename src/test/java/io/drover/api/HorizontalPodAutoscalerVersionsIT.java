@@ -124,4 +124,43 @@ class HorizontalPodAutoscalerVersionsIT {
                 .withName("cpu").withContainer("app").withNewTarget().withType("Utilization").withAverageUtilization(50)
                 .endTarget().endContainerResource().endMetric().endSpec().build()).create();
     }
+
+    /**
+     * A v1 body is decoded as v1 before it is converted: a misspelled v1 field fails a Strict write and is warned
+     * about under Warn (the conversion to v2 would drop it and the target fall back to 80%), an apply names it as
+     * undeclared in v1's schema, and a v2 body is not a v1 one.
+     */
+    @Test
+    void unknownFieldsOfAV1BodyAreFoundInV1() throws Exception {
+        String typo = "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"HorizontalPodAutoscaler\",\"metadata\":"
+                + "{\"name\":\"typo\"},\"spec\":{\"scaleTargetRef\":{\"apiVersion\":\"apps/v1\",\"kind\":"
+                + "\"Deployment\",\"name\":\"web\"},\"maxReplicas\":3,\"targetCPUUtilisationPercentage\":50}}";
+
+        HttpResponse<String> strict = raw("POST", V1 + "?fieldValidation=Strict", typo);
+        assertThat(strict.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(strict.body()).path("message").asText()).isEqualTo("HorizontalPodAutoscaler in "
+                + "version \"v1\" cannot be handled as a HorizontalPodAutoscaler: strict decoding error: unknown field "
+                + "\"spec.targetCPUUtilisationPercentage\"");
+
+        HttpResponse<String> warned = raw("POST", V1, typo);
+        assertThat(warned.statusCode()).as(warned.body()).isEqualTo(201);
+        assertThat(warned.headers().allValues("Warning"))
+                .containsExactly("299 - \"unknown field \\\"spec.targetCPUUtilisationPercentage\\\"\"");
+
+        HttpRequest apply = HttpRequest.newBuilder(URI.create(CLUSTER.cluster().server().url() + V1
+                        + "/typo?fieldManager=me"))
+                .header("Authorization", "Bearer " + CLUSTER.cluster().token())
+                .header("Content-Type", "application/apply-patch+yaml")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(typo.replace("Utilisation", "Bogus"))).build();
+        HttpResponse<String> applied = CLUSTER.cluster().httpClient().send(apply, HttpResponse.BodyHandlers.ofString());
+        assertThat(applied.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(applied.body()).path("message").asText()).isEqualTo("failed to create typed patch "
+                + "object (default/typo; autoscaling/v1, Kind=HorizontalPodAutoscaler): .spec.targetCPUBogusPercentage: "
+                + "field not declared in schema");
+
+        HttpResponse<String> v2 = raw("POST", V1, typo.replace("autoscaling/v1", "autoscaling/v2"));
+        assertThat(v2.statusCode()).isEqualTo(400);
+        assertThat(JSON.readTree(v2.body()).path("message").asText()).isEqualTo("the API version in the data "
+                + "(autoscaling/v2) does not match the expected API version (autoscaling/v1)");
+    }
 }

@@ -106,7 +106,7 @@ final class ResourceHandler {
             ServedVersion served = conversion.get();
             try {
                 RequestVersion.during(path.type().apiVersion(), () -> {
-                    handleStored(served.storedRequest(request, bodies), served.storedPath(path),
+                    handleStored(served.storedRequest(request, path, bodies, response), served.storedPath(path),
                             served.servedResponse(response), served::checkCreate);
                     return null;
                 });
@@ -370,6 +370,23 @@ final class ResourceHandler {
      * does not exist), owning its fields for the field manager; a field owned by another manager
      * with another value is a 409 conflict unless {@code force=true}.
      */
+    /**
+     * structured-merge-diff's typed conversion of an apply configuration refuses fields the kind does not have,
+     * whatever fieldValidation says (kube-apiserver answers that with a 500; it is the client's error), in the
+     * version the configuration is written in.
+     */
+    static void refuseUndeclaredFields(ResourcePath path, ObjectNode applied) {
+        String apiVersion = path.type().apiVersion();
+        List<String> undeclared = UnknownFields.find(apiVersion, path.type().kind(), applied);
+        if (!undeclared.isEmpty()) {
+            String version = apiVersion.contains("/") ? apiVersion : "/" + apiVersion;
+            throw ApiException.badRequest("failed to create typed patch object (" + Objects.toString(path.namespace(),
+                    "") + "/" + path.name() + "; " + version + ", Kind=" + path.type().kind() + "): "
+                    + UndeclaredFields.message(applied, PatchSchema.forKind(apiVersion, path.type().kind()),
+                            undeclared));
+        }
+    }
+
     private void serverSideApply(WriteOptions options, ResourcePath path, ObjectNode body,
             List<String> duplicateKeys, ApiResponse response) throws IOException {
         BodyKind.requireNamedInApply(body);
@@ -391,14 +408,7 @@ final class ResourceHandler {
         if (!scale) {
             // structured-merge-diff's typed conversion of the configuration refuses fields the kind does not have,
             // whatever fieldValidation says (kube-apiserver answers that with a 500; it is the client's error).
-            List<String> undeclared = UnknownFields.find(path.type().apiVersion(), path.type().kind(), applied);
-            if (!undeclared.isEmpty()) {
-                String version = path.type().apiVersion().contains("/") ? path.type().apiVersion()
-                        : "/" + path.type().apiVersion();
-                throw ApiException.badRequest("failed to create typed patch object (" + Objects.toString(path.namespace(),
-                        "") + "/" + path.name() + "; " + version + ", Kind=" + path.type().kind() + "): "
-                        + UndeclaredFields.message(applied, schema, undeclared));
-            }
+            refuseUndeclaredFields(path, applied);
             FieldChecks.apply(options.fieldValidation(), path.type(), applied, response);
         }
         ApplyStrictness strictness = new ApplyStrictness(options.fieldValidation(), duplicateKeys);
@@ -620,7 +630,7 @@ final class ResourceHandler {
         return parsed;
     }
 
-    private static void checkKindAndNamespace(ObjectNode body, ResourcePath path) {
+    static void checkKindAndNamespace(ObjectNode body, ResourcePath path) {
         ResourceType type = path.type();
         String apiVersion = body.path("apiVersion").asText("");
         if (!apiVersion.isEmpty() && !apiVersion.equals(type.apiVersion())) {

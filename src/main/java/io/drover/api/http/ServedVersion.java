@@ -10,6 +10,7 @@ import io.drover.api.convert.HpaConversion;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.validation.FieldTypes;
+import io.drover.api.validation.FieldValidation;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -92,8 +93,12 @@ final class ServedVersion {
         return new ResourcePath(stored, path.namespace(), path.name(), path.subresource());
     }
 
-    /** The request with its body (a served-version object) converted to the stored version. */
-    ApiRequest storedRequest(ApiRequest request, Bodies bodies) {
+    /**
+     * The request with its body (a served-version object) converted to the stored version. The body is decoded as
+     * the served version first, as kube-apiserver decodes it: its unknown fields fail the request under Strict and
+     * are told as warnings (on {@code response}) under Warn, before the conversion drops them.
+     */
+    ApiRequest storedRequest(ApiRequest request, ResourcePath path, Bodies bodies, ApiResponse response) {
         ApiRequest selected = withStoredFieldSelector(request);
         String type = Bodies.mediaType(request.header("content-type"));
         if (request.method().equals("PATCH")
@@ -105,7 +110,8 @@ final class ServedVersion {
         }
         if (request.method().equals("PATCH") && type.equals(APPLY)) {
             return new ApiRequest(selected.method(), selected.path(), selected.query(), selected.headers(),
-                    () -> json.writeValueAsBytes(storedApplyConfiguration(bodies.parse(request.body().read(), APPLY))));
+                    () -> json.writeValueAsBytes(storedApplyConfiguration(path,
+                            bodies.parse(request.body().read(), APPLY))));
         }
         if (!request.method().matches("POST|PUT")) {
             return selected;
@@ -117,15 +123,19 @@ final class ServedVersion {
             if (body.length == 0 || !object) {
                 return body;
             }
-            JsonNode node = bodies.parse(body, type, BodyKind.of(served));
-            if (!(node instanceof ObjectNode o && kind.equals(o.path("kind").asText(kind)))) {
-                return json.writeValueAsBytes(node);
+            FieldValidation validation = WriteOptions.of(request,
+                    request.method().equals("POST") ? WriteOptions.Verb.CREATE : WriteOptions.Verb.UPDATE)
+                    .fieldValidation();
+            Bodies.Parsed parsed = bodies.parse(body, type, BodyKind.of(served), validation != FieldValidation.IGNORE);
+            JsonNode node = parsed.tree();
+            if (!(node instanceof ObjectNode o)) {
+                return json.writeValueAsBytes(node); // refused by the stored version's handling
             }
-            // The served version's value types, as its decoder checks them: the conversion would
-            // lose a wrong one (an autoscaling/v1 target of "50" became the default 80).
-            FieldTypes.decodingError(servedApiVersion, kind, o).ifPresent(error -> {
-                throw ApiException.badRequest(error);
-            });
+            ResourceHandler.checkKindAndNamespace(o, path);
+            // The served version's value types and fields, as its decoder checks them: the conversion would lose a
+            // wrong or misspelled one (an autoscaling/v1 target of "50", or a targetCPUUtilisationPercentage, became
+            // the default 80).
+            FieldChecks.apply(validation, BodyKind.of(served), o, response, parsed.objectDecoding());
             if (request.method().equals("POST")) {
                 createChecks.accept(o);
             }
@@ -138,7 +148,7 @@ final class ServedVersion {
      * stored version it is applied to (JSON is YAML, so the body keeps its media type). The manager's entry then
      * names the stored version, where kube-apiserver would keep the served one.
      */
-    private ObjectNode storedApplyConfiguration(JsonNode body) {
+    private ObjectNode storedApplyConfiguration(ResourcePath path, JsonNode body) {
         if (!(body instanceof ObjectNode config)) {
             throw ApiException.badRequest("the request body must be a JSON object");
         }
@@ -151,6 +161,7 @@ final class ServedVersion {
         FieldTypes.decodingError(servedApiVersion, kind, config).ifPresent(error -> {
             throw ApiException.badRequest(error);
         });
+        ResourceHandler.refuseUndeclaredFields(path, config);
         return configurationToStored.apply(config);
     }
 

@@ -101,7 +101,7 @@ class ServedVersionTest {
             String body = "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"HorizontalPodAutoscaler\","
                     + "\"metadata\":{\"name\":\"web\"},\"spec\":{\"maxReplicas\":3,"
                     + "\"targetCPUUtilizationPercentage\":" + value + "}}";
-            assertThatThrownBy(() -> v1.storedRequest(createV1(body), new Bodies(JSON)).body().read()).as(value)
+            assertThatThrownBy(() -> v1.storedRequest(createV1(body), new ResourcePath(HPA_V1, "default", null, null), new Bodies(JSON), new Collected()).body().read()).as(value)
                     .isInstanceOfSatisfying(ApiException.class, e -> {
                         assertThat(e.code()).isEqualTo(400);
                         assertThat(e.getMessage()).isEqualTo(message);
@@ -111,7 +111,7 @@ class ServedVersionTest {
             String body = "{\"apiVersion\":\"autoscaling/v1\",\"kind\":\"HorizontalPodAutoscaler\","
                     + "\"metadata\":{\"name\":\"web\",\"annotations\":" + annotations + "},"
                     + "\"spec\":{\"maxReplicas\":3}}";
-            assertThatThrownBy(() -> v1.storedRequest(createV1(body), new Bodies(JSON)).body().read()).as(annotations)
+            assertThatThrownBy(() -> v1.storedRequest(createV1(body), new ResourcePath(HPA_V1, "default", null, null), new Bodies(JSON), new Collected()).body().read()).as(annotations)
                     .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage())
                             .contains("Go struct field ObjectMeta.metadata.annotations of type map[string]string"));
         }
