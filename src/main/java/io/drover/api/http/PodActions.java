@@ -89,7 +89,8 @@ final class PodActions {
         // Decoded as kube-apiserver's create handler decodes it: a value of the wrong type refused, unknown fields
         // refused under Strict, else dropped (with a warning each under Warn).
         FieldChecks.apply(options.fieldValidation(), bodyKind, body, response, parsed.objectDecoding());
-        checkKindAndNamespace(body, path, kind);
+        SubresourceBodies.checkKindAndNamespace(body, path.namespace(), kind,
+                kind.equals("Eviction") ? List.of("policy/v1", "policy/v1beta1") : List.of("v1"));
         if (legacyPods != null) {
             String pod = body.path("metadata").path("name").asText("");
             if (pod.isEmpty()) {
@@ -117,29 +118,6 @@ final class PodActions {
         status.put("status", "Success");
         status.put("code", 201);
         response.send(201, JSON, json.writeValueAsBytes(status));
-    }
-
-    /**
-     * What the create handler checks of a subresource's body before anything else: the kind and API version it
-     * decodes (an Eviction of policy/v1 or v1beta1, a Binding of v1), and a namespace, if any, that is the URL's.
-     */
-    private static void checkKindAndNamespace(JsonNode body, ResourcePath path, String kind) {
-        List<String> versions = kind.equals("Eviction") ? List.of("policy/v1", "policy/v1beta1") : List.of("v1");
-        String apiVersion = body.path("apiVersion").asText("");
-        if (!apiVersion.isEmpty() && !versions.contains(apiVersion)) {
-            throw ApiException.badRequest("the API version in the data (" + apiVersion
-                    + ") does not match the expected API version (" + versions.get(0) + ")");
-        }
-        String bodyKind = body.path("kind").asText("");
-        if (!bodyKind.isEmpty() && !bodyKind.equals(kind)) {
-            throw ApiException.badRequest("the kind in the data (" + bodyKind + ") does not match the expected kind ("
-                    + kind + ")");
-        }
-        String namespace = body.path("metadata").path("namespace").asText("");
-        if (!namespace.isEmpty() && !namespace.equals(path.namespace())) {
-            throw ApiException.badRequest("the namespace of the provided object does not match the namespace sent "
-                    + "on the request");
-        }
     }
 
     private void evict(ResourcePath path, ObjectNode eviction, boolean dryRun) {

@@ -35,6 +35,8 @@ import java.util.Optional;
 public final class ServiceAccountTokens {
     /** The issuer, and the audience the API server accepts: kubeadm's defaults. */
     public static final String ISSUER = "https://kubernetes.default.svc.cluster.local";
+    /** The audiences the API server accepts (kube-apiserver's --api-audiences): what a TokenRequest gets by default. */
+    public static final List<String> API_AUDIENCES = Audiences.API;
     private static final ObjectMapper JSON = Mappers.json();
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder UNB64 = Base64.getUrlDecoder();
@@ -51,15 +53,24 @@ public final class ServiceAccountTokens {
      * @param node the node of a pod-bound token's pod (ServiceAccountTokenPodNodeInfo), or of a node-bound one;
      *     null for none
      * @param jti the token's unique id (ServiceAccountTokenJTI); "" for a token issued before drover wrote one
+     * @param warnAfter when a token whose expiry was extended should have expired (the {@code kubernetes.io}
+     *     warnafter claim); null for a token used as issued
      */
     public record Claims(String namespace, String serviceAccount, String serviceAccountUid, BoundObject bound,
-            BoundObject node, String jti, List<String> audiences, Instant issuedAt, Instant expires) {
+            BoundObject node, String jti, List<String> audiences, Instant issuedAt, Instant expires,
+            Instant warnAfter) {
 
         /** A new token's claims, with a fresh jti. */
         public static Claims issued(String namespace, String serviceAccount, String serviceAccountUid,
                 BoundObject bound, BoundObject node, List<String> audiences, Instant issuedAt, Instant expires) {
             return new Claims(namespace, serviceAccount, serviceAccountUid, bound, node,
-                    java.util.UUID.randomUUID().toString(), audiences, issuedAt, expires);
+                    java.util.UUID.randomUUID().toString(), audiences, issuedAt, expires, null);
+        }
+
+        /** These claims expiring at {@code extended} instead, warning after {@code warnAfter} (claims.go). */
+        public Claims extended(Instant extended, Instant warnAfter) {
+            return new Claims(namespace, serviceAccount, serviceAccountUid, bound, node, jti, audiences, issuedAt,
+                    extended, warnAfter);
         }
     }
 
@@ -155,6 +166,9 @@ public final class ServiceAccountTokens {
                     .put("name", claims.bound().name()).put("uid", claims.bound().uid());
         }
         kubernetes.putObject("serviceaccount").put("name", claims.serviceAccount()).put("uid", claims.serviceAccountUid());
+        if (claims.warnAfter() != null) {
+            kubernetes.put("warnafter", claims.warnAfter().getEpochSecond());
+        }
         payload.put("nbf", claims.issuedAt().getEpochSecond());
         payload.put("sub", "system:serviceaccount:" + claims.namespace() + ":" + claims.serviceAccount());
         return sign(payload);
@@ -319,7 +333,8 @@ public final class ServiceAccountTokens {
         return new Claims(kubernetes.path("namespace").asText(),
                 kubernetes.path("serviceaccount").path("name").asText(),
                 kubernetes.path("serviceaccount").path("uid").asText(), bound, node, payload.path("jti").asText(""),
-                audiences, Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires);
+                audiences, Instant.ofEpochSecond(payload.path("iat").asLong(0)), expires,
+                kubernetes.hasNonNull("warnafter") ? Instant.ofEpochSecond(kubernetes.path("warnafter").asLong()) : null);
     }
 
     private static BoundObject object(JsonNode kubernetes, String kind) {

@@ -177,6 +177,109 @@ class ServiceAccountTokenIT {
                 + "DeleteOptions.deleteOptions.gracePeriodSeconds of type int64");
     }
 
+    /** TokenREST.Create's checks, in its order and words, and the create handler's before it. */
+    @Test
+    void aTokenRequestIsCheckedAsTokenRestChecksIt() throws Exception {
+        String s1 = "/api/v1/namespaces/default/serviceaccounts/s1/token";
+        admin().serviceAccounts().inNamespace("default").resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("s1").endMetadata().build()).create();
+        admin().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("p1").endMetadata()
+                .withNewSpec().addNewContainer().withName("app").withImage("process").withCommand("sleep", "1")
+                .endContainer().endSpec().build()).create();
+        try {
+            // The account is looked up before the request is validated.
+            assertStatus(post("/api/v1/namespaces/default/serviceaccounts/nosuch/token",
+                    "{\"spec\":{\"expirationSeconds\":1}}"), 404, "serviceaccounts \\\"nosuch\\\" not found");
+            assertStatus(post(s1, "{\"metadata\":{\"name\":\"other\"}}"), 422,
+                    "TokenRequest.authentication.k8s.io \\\"s1\\\" is invalid: metadata.name: Invalid value: "
+                            + "\\\"other\\\": must match the service account name if specified");
+            assertStatus(post(s1, "{\"metadata\":{\"namespace\":\"kube-system\"}}"), 400,
+                    "the namespace of the provided object does not match the namespace sent on the request");
+            assertStatus(post(s1, "{\"kind\":\"Pod\",\"apiVersion\":\"v1\"}"), 400, "the API version in the data (v1)");
+            assertStatus(post(s1, "{\"kind\":\"Foo\"}"), 400, "the kind in the data (Foo)");
+            assertStatus(post(s1, "{\"kind\":\"TokenRequest\",\"apiVersion\":\"authentication.k8s.io/v1beta1\"}"),
+                    400, "the API version in the data (authentication.k8s.io/v1beta1)");
+            assertStatus(post(s1, bound("{\"kind\":\"Pod\",\"apiVersion\":\"apps/v1\",\"name\":\"p1\"}")), 400,
+                    "cannot bind token to object of type apps/v1, Kind=Pod");
+            assertStatus(post(s1, bound("{\"kind\":\"ConfigMap\",\"apiVersion\":\"v1\",\"name\":\"c\"}")), 400,
+                    "cannot bind token to object of type /v1, Kind=ConfigMap");
+            assertStatus(post(s1, bound("{\"kind\":\"Pod\"}")), 400, "Name parameter required.");
+            // p1 runs as the namespace's default account, not as s1.
+            assertStatus(post(s1, bound("{\"kind\":\"Pod\",\"name\":\"p1\"}")), 400,
+                    "cannot bind token for serviceaccount \\\"s1\\\" to pod running with different serviceaccount name.");
+            HttpResponse<String> conflict = post("/api/v1/namespaces/default/serviceaccounts/default/token",
+                    bound("{\"kind\":\"Pod\",\"apiVersion\":\"v1\",\"name\":\"p1\",\"uid\":\"u\"}"));
+            assertStatus(conflict, 409, "Operation cannot be fulfilled on Pod \\\"p1\\\": the UID in the bound object "
+                    + "reference (u) does not match the UID in record.");
+            assertThat(conflict.body()).contains("\"kind\":\"Pod\"");
+
+            // The answer is the request completed: its labels and annotations too.
+            HttpResponse<String> issued = post(s1, "{\"metadata\":{\"labels\":{\"a\":\"b\"},\"annotations\":"
+                    + "{\"c\":\"d\"},\"uid\":\"x\"},\"spec\":{}}");
+            assertThat(issued.statusCode()).isEqualTo(201);
+            var answer = new com.fasterxml.jackson.databind.ObjectMapper().readTree(issued.body());
+            assertThat(answer.path("metadata").path("labels").path("a").asText()).isEqualTo("b");
+            assertThat(answer.path("metadata").path("annotations").path("c").asText()).isEqualTo("d");
+            assertThat(answer.path("metadata").has("uid")).isFalse();
+            assertThat(answer.path("metadata").path("name").asText()).isEqualTo("s1");
+            assertThat(answer.path("metadata").path("namespace").asText()).isEqualTo("default");
+        } finally {
+            admin().pods().inNamespace("default").withName("p1").withGracePeriod(0).delete();
+            admin().serviceAccounts().inNamespace("default").withName("s1").delete();
+        }
+    }
+
+    /**
+     * A pod-bound token asked for 3607 s for the API server is issued for a year with a warnafter claim at the time
+     * asked (the safe transition of projected tokens); status.expirationTimestamp says the time asked.
+     */
+    @Test
+    void aPodBoundTokenOfTheProjectedVolumesExpiryIsExtended() throws Exception {
+        admin().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName("projected")
+                .endMetadata().withNewSpec().addNewContainer().withName("app").withImage("process")
+                .withCommand("sleep", "1").endContainer().endSpec().build()).create();
+        try {
+            TokenRequest extended = podBoundToken("projected", 3607L, null);
+            var claims = payload(extended.getStatus().getToken());
+            long iat = claims.path("iat").asLong();
+            assertThat(claims.path("exp").asLong() - iat).isEqualTo(365L * 24 * 3600);
+            assertThat(claims.path("kubernetes.io").path("warnafter").asLong() - iat).isEqualTo(3607);
+            assertThat(java.time.Instant.parse(extended.getStatus().getExpirationTimestamp()).getEpochSecond() - iat)
+                    .isEqualTo(3607);
+
+            var asked = payload(podBoundToken("projected", 3608L, null).getStatus().getToken());
+            assertThat(asked.path("exp").asLong() - asked.path("iat").asLong()).isEqualTo(3608);
+            assertThat(asked.path("kubernetes.io").has("warnafter")).isFalse();
+            var otherAudience = payload(podBoundToken("projected", 3607L, "vault").getStatus().getToken());
+            assertThat(otherAudience.path("exp").asLong() - otherAudience.path("iat").asLong()).isEqualTo(3607);
+        } finally {
+            admin().pods().inNamespace("default").withName("projected").withGracePeriod(0).delete();
+        }
+    }
+
+    private static TokenRequest podBoundToken(String pod, long seconds, String audience) {
+        var spec = new TokenRequestBuilder().withNewSpec().withNewBoundObjectRef().withKind("Pod").withApiVersion("v1")
+                .withName(pod).endBoundObjectRef().withExpirationSeconds(seconds);
+        if (audience != null) {
+            spec = spec.withAudiences(audience);
+        }
+        return admin().serviceAccounts().inNamespace("default").withName("default").tokenRequest(spec.endSpec().build());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode payload(String token) throws Exception {
+        return new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                java.util.Base64.getUrlDecoder().decode(token.split("\\.")[1]));
+    }
+
+    private static String bound(String ref) {
+        return "{\"spec\":{\"boundObjectRef\":" + ref + "}}";
+    }
+
+    private static void assertStatus(HttpResponse<String> response, int code, String message) {
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(code);
+        assertThat(response.body()).contains(message);
+    }
+
     private static HttpResponse<String> post(String path, String body) throws Exception {
         return CLUSTER.cluster().httpClient().send(HttpRequest.newBuilder(CLUSTER.cluster().server().url().resolve(path))
                 .header("Authorization", "Bearer " + CLUSTER.cluster().token()).header("Content-Type", "application/json")
