@@ -249,7 +249,7 @@ public final class DroverServer implements AutoCloseable {
     /** The admin token, service account tokens, and the long-lived tokens of service-account-token Secrets. */
     private static ClusterAuthenticator authenticator(ClusterCredentials credentials, ServiceAccountTokens tokens,
             StoredUids stored, ClusterAuthenticator.LegacyTokenUses legacyTokenUses) {
-        return new ClusterAuthenticator(credentials, tokens, stored, stored, legacyTokenUses, Clock.systemUTC());
+        return new ClusterAuthenticator(credentials, tokens, stored, stored, stored, legacyTokenUses, Clock.systemUTC());
     }
 
     /**

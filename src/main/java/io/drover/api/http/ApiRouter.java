@@ -5,12 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.kubelet.KubeletClient;
 import io.drover.api.resource.ResourceRegistry;
+import io.drover.api.security.Authentication;
 import io.drover.api.security.Authenticator;
 import io.drover.api.security.Impersonation;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.security.UserInfo;
 import io.drover.api.security.WebSocketTokenProtocol;
 import io.drover.api.storage.ObjectStorage;
+import io.drover.api.validation.FieldValidation;
 import io.drover.store.FutureRevisionException;
 import io.drover.store.StoreException;
 import io.drover.store.StoreTimeoutException;
@@ -143,7 +145,7 @@ public final class ApiRouter {
                 ? request.path().substring(0, request.path().length() - 1) : request.path();
         if (!PUBLIC_PATHS.contains(path) || presentsBearerToken(request)) {
             // Anonymous requests may read the public paths; a token that fails is a 401 on every path.
-            authenticate(request);
+            authenticate(request, response);
             requireWellFormedImpersonation(request);
         }
         if (HealthChecks.handles(path)) {
@@ -207,10 +209,14 @@ public final class ApiRouter {
         return request.flag("watch") || request.path().contains("/watch/");
     }
 
-    private void authenticate(ApiRequest request) {
-        if (!authorizes(request.header("authorization"))) {
+    /** A 401 unless the request's token authenticates someone; the warnings of its authenticator go to the response. */
+    private void authenticate(ApiRequest request, ApiResponse response) {
+        String token = bearerToken(request.header("authorization"));
+        if (token == null || !(authenticator.review(token, ServiceAccountTokens.API_AUDIENCES)
+                instanceof Authentication.Authenticated found)) {
             throw ApiException.unauthorized();
         }
+        found.warnings().forEach(text -> response.addHeader("Warning", FieldValidation.warningHeader(text)));
     }
 
     /**

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.security.Authentication;
 import io.drover.api.security.Authenticator;
+import io.drover.api.validation.FieldValidation;
 import io.drover.api.security.Impersonation;
 import io.drover.api.security.ServiceAccountTokens;
 import io.drover.api.security.UserInfo;
@@ -77,7 +78,7 @@ final class Reviews {
             }
             case "SelfSubjectRulesReview" -> rules(review, path);
             case "TokenReview" -> {
-                review.set("status", tokenStatus(review));
+                review.set("status", tokenStatus(review, response));
                 yield review;
             }
             default -> identity(actingUser(request), path);
@@ -131,9 +132,10 @@ final class Reviews {
 
     /**
      * A TokenReview: whether the token authenticates someone, who, and for which of the audiences
-     * asked for (the API server's own when none), or why not, as kube-apiserver's TokenReview REST answers it.
+     * asked for (the API server's own when none), or why not, as kube-apiserver's TokenReview REST answers it. What
+     * the authenticator warns of goes to the response, as it does there (the review authenticates in the request).
      */
-    private ObjectNode tokenStatus(ObjectNode review) {
+    private ObjectNode tokenStatus(ObjectNode review, ApiResponse response) {
         String token = review.path("spec").path("token").asText("");
         if (token.isEmpty()) {
             throw ApiException.badRequest("token is required for TokenReview in authentication");
@@ -145,7 +147,8 @@ final class Reviews {
         status.put("authenticated", found instanceof Authentication.Authenticated);
         ObjectNode userInfo = status.putObject("user");
         switch (found) {
-            case Authentication.Authenticated(UserInfo user, List<String> audiences) -> {
+            case Authentication.Authenticated(UserInfo user, List<String> audiences, List<String> warnings) -> {
+                warnings.forEach(text -> response.addHeader("Warning", FieldValidation.warningHeader(text)));
                 userInfo.put("username", user.username());
                 if (!user.uid().isEmpty()) {
                     userInfo.put("uid", user.uid());

@@ -7,10 +7,19 @@ import java.util.List;
  * authenticates nobody, in kube-apiserver's words ({@code status.error}).
  */
 public sealed interface Authentication {
-    /** The token is {@code user}'s, valid for {@code audiences} (those asked for that it is good for). */
-    record Authenticated(UserInfo user, List<String> audiences) implements Authentication {
+    /**
+     * The token is {@code user}'s, valid for {@code audiences} (those asked for that it is good for); {@code warnings}
+     * are what its authenticator adds to the response's Warning headers (warning.AddWarning while authenticating).
+     */
+    record Authenticated(UserInfo user, List<String> audiences, List<String> warnings) implements Authentication {
         public Authenticated {
             audiences = List.copyOf(audiences);
+            warnings = List.copyOf(warnings);
+        }
+
+        /** Authenticated without a warning. */
+        public Authenticated(UserInfo user, List<String> audiences) {
+            this(user, audiences, List.of());
         }
     }
 

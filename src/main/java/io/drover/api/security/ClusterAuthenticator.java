@@ -35,6 +35,19 @@ public final class ClusterAuthenticator implements Authenticator {
     }
 
     /**
+     * Whether a service account lists a Secret in its secrets: what marks a token Secret as one the tokens controller
+     * generated for the account (before 1.24) rather than one made by hand.
+     */
+    @FunctionalInterface
+    public interface ListedSecrets {
+        boolean lists(String namespace, String serviceAccount, String secretName);
+    }
+
+    /** legacy.go's warning for the token of an auto-generated Secret, on each request it authenticates. */
+    static final String AUTO_GENERATED_WARNING = "Use tokens from the TokenRequest API or manually created "
+            + "secret-based tokens instead of auto-generated secret-based tokens.";
+
+    /**
      * What the legacy validator reads of a token Secret.
      *
      * @param token its data.token, decoded; "" when it holds none
@@ -66,15 +79,17 @@ public final class ClusterAuthenticator implements Authenticator {
     private final ServiceAccountTokens tokens;
     private final Uids uids;
     private final SecretTokens secretTokens;
+    private final ListedSecrets listedSecrets;
     private final LegacyTokenUses legacyTokenUses;
     private final Clock clock;
 
     public ClusterAuthenticator(ClusterCredentials credentials, ServiceAccountTokens tokens, Uids uids,
-            SecretTokens secretTokens, LegacyTokenUses legacyTokenUses, Clock clock) {
+            SecretTokens secretTokens, ListedSecrets listedSecrets, LegacyTokenUses legacyTokenUses, Clock clock) {
         this.credentials = credentials;
         this.tokens = tokens;
         this.uids = uids;
         this.secretTokens = secretTokens;
+        this.listedSecrets = listedSecrets;
         this.legacyTokenUses = legacyTokenUses;
         this.clock = clock;
     }
@@ -121,8 +136,7 @@ public final class ClusterAuthenticator implements Authenticator {
         }
         Optional<ServiceAccountTokens.LegacyClaims> legacy = tokens.verifyLegacy(token, audiences);
         if (legacy.isPresent()) {
-            return Optional.of(new Authentication.Authenticated(legacy(token, legacy.get()),
-                    Audiences.intersect(Audiences.API, audiences)));
+            return Optional.of(legacy(token, legacy.get(), Audiences.intersect(Audiences.API, audiences)));
         }
         return Optional.empty();
     }
@@ -152,9 +166,11 @@ public final class ClusterAuthenticator implements Authenticator {
     /**
      * A Secret's long-lived token (kube-apiserver's legacy service-account validator, in its order and words): valid
      * while its Secret still holds it, its service account exists with the uid it names and the Secret is not marked
-     * {@value #INVALID_SINCE_LABEL}; each use, even a refused one of a marked Secret, is recorded.
+     * {@value #INVALID_SINCE_LABEL}; each use, even a refused one of a marked Secret, is recorded. The token of a
+     * Secret its account lists (an auto-generated one) is warned about.
      */
-    private UserInfo legacy(String token, ServiceAccountTokens.LegacyClaims claims) throws InvalidTokenException {
+    private Authentication.Authenticated legacy(String token, ServiceAccountTokens.LegacyClaims claims,
+            List<String> audiences) throws InvalidTokenException {
         TokenSecret secret = secretTokens.of(claims.namespace(), claims.secretName())
                 .filter(s -> !s.deleting())
                 .orElseThrow(() -> new InvalidTokenException("Token has been invalidated"));
@@ -176,7 +192,10 @@ public final class ClusterAuthenticator implements Authenticator {
                     + "or remove the '" + INVALID_SINCE_LABEL + "' label from the secret to temporarily allow use of "
                     + "this token");
         }
-        return UserInfo.serviceAccount(claims.namespace(), claims.serviceAccount(), claims.serviceAccountUid(), Map.of());
+        List<String> warnings = listedSecrets.lists(claims.namespace(), claims.serviceAccount(), secret.name())
+                ? List.of(AUTO_GENERATED_WARNING) : List.of();
+        return new Authentication.Authenticated(UserInfo.serviceAccount(claims.namespace(), claims.serviceAccount(),
+                claims.serviceAccountUid(), Map.of()), audiences, warnings);
     }
 
     /** patchSecretWithLastUsedDate: once a day, unless the label already says today (or tomorrow, another clock's). */

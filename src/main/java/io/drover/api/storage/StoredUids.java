@@ -10,7 +10,8 @@ import java.util.Optional;
  * The uids of core/v1 objects, and the tokens of service-account-token Secrets, as stored: what a service account
  * token's claims are checked against.
  */
-public final class StoredUids implements ClusterAuthenticator.Uids, ClusterAuthenticator.SecretTokens {
+public final class StoredUids implements ClusterAuthenticator.Uids, ClusterAuthenticator.SecretTokens,
+        ClusterAuthenticator.ListedSecrets {
     private final ObjectStorage storage;
     private final ResourceRegistry registry;
 
@@ -57,6 +58,26 @@ public final class StoredUids implements ClusterAuthenticator.Uids, ClusterAuthe
         metadata.path("labels").properties().forEach(label -> labels.put(label.getKey(), label.getValue().asText()));
         return Optional.of(new ClusterAuthenticator.TokenSecret(namespace, name, metadata.path("uid").asText(),
                 token(secret.path("data").path("token").asText("")), metadata.hasNonNull("deletionTimestamp"), labels));
+    }
+
+    /** Whether the service account, if it exists, names the Secret in its secrets. */
+    @Override
+    public boolean lists(String namespace, String serviceAccount, String secretName) {
+        ResourceType accounts = registry.find("", "v1", "serviceaccounts").orElseThrow();
+        try {
+            for (com.fasterxml.jackson.databind.JsonNode ref : storage.get(accounts, namespace, serviceAccount)
+                    .path("secrets")) {
+                if (secretName.equals(ref.path("name").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (ApiException e) {
+            if (e.code() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private static String token(String base64) {

@@ -25,6 +25,8 @@ class ClusterAuthenticatorTest {
     private final Map<String, String> uids = new HashMap<>();
     /** "namespace/name" to the token Secret. */
     private final Map<String, ClusterAuthenticator.TokenSecret> secrets = new HashMap<>();
+    /** "namespace/account/secret" of the Secrets their account lists. */
+    private final java.util.Set<String> listed = new java.util.HashSet<>();
     /** The Secrets whose use was recorded, as "namespace/name=date". */
     private final List<String> recordedUses = new java.util.ArrayList<>();
     private ClusterCredentials credentials;
@@ -38,6 +40,7 @@ class ClusterAuthenticatorTest {
         authenticator = new ClusterAuthenticator(credentials, tokens,
                 (kind, namespace, name) -> Optional.ofNullable(uids.get(kind + "/" + namespace + "/" + name)),
                 (namespace, name) -> Optional.ofNullable(secrets.get(namespace + "/" + name)),
+                (namespace, account, secret) -> listed.contains(namespace + "/" + account + "/" + secret),
                 (secret, today) -> recordedUses.add(secret.namespace() + "/" + secret.name() + "=" + today), clock);
         uids.put("ServiceAccount/team/ci", "sa-uid");
     }
@@ -144,5 +147,19 @@ class ClusterAuthenticatorTest {
         assertThat(authenticator.review(token, List.of(API))).isEqualTo(
                 new Authentication.Unauthenticated("[invalid bearer token, Token has been invalidated]"));
         assertThat(recordedUses).isEmpty();
+    }
+
+    @Test
+    void theTokenOfASecretItsAccountListsIsWarnedAbout() {
+        String token = legacyToken(Map.of());
+        assertThat(authenticator.review(token, List.of(API))).isInstanceOfSatisfying(
+                Authentication.Authenticated.class, a -> assertThat(a.warnings()).as("made by hand").isEmpty());
+        listed.add("team/ci/ci-token");
+        assertThat(authenticator.review(token, List.of(API))).isInstanceOfSatisfying(
+                Authentication.Authenticated.class, a -> assertThat(a.warnings()).containsExactly("Use tokens from the "
+                        + "TokenRequest API or manually created secret-based tokens instead of auto-generated "
+                        + "secret-based tokens."));
+        label(token, Map.of(ClusterAuthenticator.INVALID_SINCE_LABEL, "2024-01-01"));
+        assertThat(authenticator.review(token, List.of(API))).isInstanceOf(Authentication.Unauthenticated.class);
     }
 }
