@@ -919,6 +919,27 @@ class ApiServerIT {
         CLUSTER.client().pods().inNamespace(ns).withGracePeriod(0).delete();
     }
 
+    /** The ServiceAccount admission's Admit: a pod that names no imagePullSecrets gets its account's. */
+    @Test
+    void aPodWithoutImagePullSecretsGetsItsAccounts() {
+        String ns = newNamespace("pullsecrets");
+        CLUSTER.client().serviceAccounts().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model
+                .ServiceAccountBuilder().withNewMetadata().withName("puller").endMetadata()
+                .addNewImagePullSecret("registry-a").addNewImagePullSecret("registry-b").build()).create();
+        Pod inherits = CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata()
+                .withName("inherits").endMetadata().withNewSpec().withServiceAccountName("puller").addNewContainer()
+                .withName("c").withImage("c").endContainer().withNodeName("nowhere").endSpec().build()).create();
+        Pod own = CLUSTER.client().pods().inNamespace(ns).resource(new PodBuilder().withNewMetadata()
+                .withName("own").endMetadata().withNewSpec().withServiceAccountName("puller")
+                .addNewImagePullSecret("mine").addNewContainer().withName("c").withImage("c").endContainer()
+                .withNodeName("nowhere").endSpec().build()).create();
+
+        assertThat(inherits.getSpec().getImagePullSecrets()).extracting(r -> r.getName())
+                .containsExactly("registry-a", "registry-b");
+        assertThat(own.getSpec().getImagePullSecrets()).extracting(r -> r.getName()).containsExactly("mine");
+        CLUSTER.client().pods().inNamespace(ns).withGracePeriod(0).delete();
+    }
+
     @Test
     void anUpdateOfANamespaceKeepsItsSpecFinalizersWhichOnlyFinalizeChanges() throws Exception {
         String ns = newNamespace("keepfin");

@@ -75,7 +75,7 @@ public final class ObjectStorage {
         this.serviceClaims = new ServiceClaims(store, json, clock);
         this.activeNamespaces = new ActiveNamespaces(store, codec);
         this.priorities = new PriorityAdmission(store, codec);
-        this.serviceAccounts = new ServiceAccountAdmission(store);
+        this.serviceAccounts = new ServiceAccountAdmission(store, codec);
     }
 
     public long currentRevision() {
