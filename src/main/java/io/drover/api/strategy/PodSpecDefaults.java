@@ -13,6 +13,8 @@ final class PodSpecDefaults {
     private static final List<String> PROBES = List.of("livenessProbe", "readinessProbe", "startupProbe");
     private static final List<String> CONTAINER_LISTS = List.of("initContainers", "containers", "ephemeralContainers");
     private static final int DEFAULT_MODE = 0644;
+    /** A projected service account token's lifetime when none is asked for: an hour. */
+    private static final int TOKEN_EXPIRATION_SECONDS = 3600;
 
     private PodSpecDefaults() {}
 
@@ -142,6 +144,13 @@ final class PodSpecDefaults {
             ObjectNode s = Nodes.object(v, source);
             if (s != null) {
                 Nodes.defaultPointer(s, "defaultMode", DEFAULT_MODE);
+            }
+        }
+        // SetDefaults_ServiceAccountTokenProjection: a projected token lasts an hour unless asked otherwise.
+        for (ObjectNode projection : Nodes.objects(Nodes.object(v, "projected"), "sources")) {
+            ObjectNode token = Nodes.object(projection, "serviceAccountToken");
+            if (token != null) {
+                Nodes.defaultPointer(token, "expirationSeconds", TOKEN_EXPIRATION_SECONDS);
             }
         }
         ObjectNode hostPath = Nodes.object(v, "hostPath");

@@ -86,20 +86,30 @@ final class VolumeSourceValidation {
         return causes;
     }
 
+    /**
+     * validateProjectedVolumeSource, of the sources drover checks: a service account token's lifetime and its path,
+     * local and not reserved. As kube's, a token's path errors name the projection's path, not the source's.
+     */
     private static List<Cause> projected(ObjectNode projected, String at) {
         List<Cause> causes = new ArrayList<>(mode(projected, "defaultMode", at));
         List<ObjectNode> sources = Nodes.objects(projected, "sources");
         for (int i = 0; i < sources.size(); i++) {
             ObjectNode token = Nodes.object(sources.get(i), "serviceAccountToken");
-            JsonNode seconds = token == null ? null : token.get("expirationSeconds");
-            if (seconds == null || !seconds.isNumber()) {
+            if (token == null) {
                 continue;
             }
+            JsonNode seconds = token.get("expirationSeconds");
             String field = at + ".sources[" + i + "].serviceAccountToken.expirationSeconds";
-            if (seconds.asLong() < 600) {
+            if (seconds != null && seconds.isNumber() && seconds.asLong() < 600) {
                 causes.add(Causes.invalid(field, seconds.asText(), "may not specify a duration less than 10 minutes"));
-            } else if (seconds.asLong() > (1L << 32)) {
+            } else if (seconds != null && seconds.isNumber() && seconds.asLong() > (1L << 32)) {
                 causes.add(Causes.invalid(field, seconds.asText(), "may not specify a duration larger than 2^32 seconds"));
+            }
+            String path = Nodes.text(token, "path");
+            if (path.isEmpty()) {
+                causes.add(Causes.required(at + ".path"));
+            } else {
+                causes.addAll(localNonReservedPath(path, at + ".path"));
             }
         }
         return causes;

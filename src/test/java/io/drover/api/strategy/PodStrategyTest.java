@@ -350,6 +350,32 @@ class PodStrategyTest {
                         + "not specify a duration less than 10 minutes");
     }
 
+    /** SetDefaults_ServiceAccountTokenProjection and validateProjectionSources' checks of a projected token. */
+    @Test
+    void aProjectedTokenLastsAnHourByDefaultAndHasALocalPath() {
+        ObjectNode pod = defaulted("{volumes: [{name: 'a', projected: {sources: [{serviceAccountToken: {path: 't'}},"
+                + " {serviceAccountToken: {path: 'u', expirationSeconds: 7200}}]}}], containers: [{name: 'a'}]}");
+        assertThat(pod.at("/spec/volumes/0/projected/sources/0/serviceAccountToken/expirationSeconds").asLong())
+                .isEqualTo(3600);
+        assertThat(pod.at("/spec/volumes/0/projected/sources/1/serviceAccountToken/expirationSeconds").asLong())
+                .isEqualTo(7200);
+        assertThat(Json.printed(strategy.validateCreate(pod))).isEmpty();
+
+        assertThat(create("{volumes: [{name: 'a', projected: {sources: [{serviceAccountToken: {}},"
+                + " {serviceAccountToken: {path: '../a'}}, {serviceAccountToken: {path: '/abs'}},"
+                + " {serviceAccountToken: {path: '..data', expirationSeconds: 4294967297}},"
+                + " {serviceAccountToken: {path: 'ok', expirationSeconds: 0}}]}}], containers: [{name: 'a'}]}"))
+                .containsExactly(
+                        "spec.volumes[0].projected.path: Required value",
+                        "spec.volumes[0].projected.path: Invalid value: \"../a\": must not contain '..'",
+                        "spec.volumes[0].projected.path: Invalid value: \"/abs\": must be a relative path",
+                        "spec.volumes[0].projected.sources[3].serviceAccountToken.expirationSeconds: Invalid value: "
+                                + "4294967297: may not specify a duration larger than 2^32 seconds",
+                        "spec.volumes[0].projected.path: Invalid value: \"..data\": must not start with '..'",
+                        "spec.volumes[0].projected.sources[4].serviceAccountToken.expirationSeconds: Invalid value: 0: "
+                                + "may not specify a duration less than 10 minutes");
+    }
+
     @Test
     void dnsNamesAndHostPortsAreKubernetes() {
         assertThat(create("{dnsPolicy: 'None', containers: [{name: 'a'}]}")).containsExactly(
