@@ -30,6 +30,7 @@ final class AutoscalerMetricsValidation {
         for (int i = 0; i < metrics.size(); i++) {
             causes.addAll(metric(metrics.get(i), "spec.metrics[" + i + "]"));
         }
+        scaleToZero(spec).ifPresent(causes::add);
         ObjectNode behavior = Nodes.object(spec, "behavior");
         if (behavior != null) {
             for (String direction : List.of("scaleUp", "scaleDown")) {
@@ -40,6 +41,20 @@ final class AutoscalerMetricsValidation {
             }
         }
         return causes;
+    }
+
+    /**
+     * validateMetrics: minReplicas 0 needs an Object or External metric to scale back up from zero (whatever the
+     * HPAScaleToZero gate, which only decides whether 0 passes the minReplicas check).
+     */
+    static java.util.Optional<Cause> scaleToZero(JsonNode spec) {
+        JsonNode min = spec.path("minReplicas");
+        boolean zero = min.isIntegralNumber() && min.asLong() == 0;
+        boolean wakes = Nodes.objects(spec, "metrics").stream()
+                .map(m -> Nodes.text(m, "type")).anyMatch(t -> t.equals("Object") || t.equals("External"));
+        return zero && !wakes ? java.util.Optional.of(Causes.forbidden("spec.metrics",
+                "must specify at least one Object or External metric to support scaling to zero replicas"))
+                : java.util.Optional.empty();
     }
 
     private static List<Cause> metric(ObjectNode metric, String at) {

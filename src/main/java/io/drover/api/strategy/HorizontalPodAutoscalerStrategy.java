@@ -72,7 +72,6 @@ final class HorizontalPodAutoscalerStrategy extends KindStrategy {
     public List<Cause> validateCreate(ObjectNode hpa) {
         List<Cause> causes = new ArrayList<>();
         JsonNode spec = hpa.path("spec");
-        causes.addAll(AutoscalerMetricsValidation.reference(spec.path("scaleTargetRef"), "spec.scaleTargetRef"));
         long min = spec.path("minReplicas").asLong(1);
         long max = spec.path("maxReplicas").asLong(0);
         if (min < 1) {
@@ -84,12 +83,17 @@ final class HorizontalPodAutoscalerStrategy extends KindStrategy {
         if (max < min) {
             causes.add(Causes.invalid("spec.maxReplicas", "" + max, "must be greater than or equal to `minReplicas`"));
         }
+        // validateHorizontalPodAutoscalerSpec's order: the replica bounds, the target, the metrics, the behavior.
+        causes.addAll(AutoscalerMetricsValidation.reference(spec.path("scaleTargetRef"), "spec.scaleTargetRef"));
         if (v2) {
             causes.addAll(AutoscalerMetricsValidation.validate(spec));
-        }
-        JsonNode cpu = spec.get("targetCPUUtilizationPercentage");
-        if (!v2 && cpu != null && cpu.isNumber() && cpu.asLong() < 1) {
-            causes.add(Causes.invalid("spec.targetCPUUtilizationPercentage", cpu.asText(), "must be greater than 0"));
+        } else {
+            JsonNode cpu = spec.get("targetCPUUtilizationPercentage");
+            if (cpu != null && cpu.isNumber() && cpu.asLong() < 1) {
+                causes.add(Causes.invalid("spec.targetCPUUtilizationPercentage", cpu.asText(), "must be greater than 0"));
+            }
+            // v1 has a CPU metric only: never one that lets it scale to zero.
+            AutoscalerMetricsValidation.scaleToZero(spec).ifPresent(causes::add);
         }
         return causes;
     }

@@ -521,12 +521,24 @@ class OtherStrategiesTest {
     void autoscalersNeedATargetAndSaneBounds() {
         HorizontalPodAutoscalerStrategy v2 = new HorizontalPodAutoscalerStrategy(true);
         assertThat(Json.printed(v2.validateCreate(Json.parse("{spec: {minReplicas: 3, maxReplicas: 2}}"))))
-                .containsExactly("spec.scaleTargetRef.kind: Required value", "spec.scaleTargetRef.name: Required value",
-                        "spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`");
+                .containsExactly("spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`",
+                        "spec.scaleTargetRef.kind: Required value", "spec.scaleTargetRef.name: Required value");
         assertThat(Json.printed(v2.validateCreate(Json.parse("{spec: {scaleTargetRef: {kind: 'D', name: 'd'},"
                 + " minReplicas: 0, maxReplicas: 0}}")))).containsExactly(
                 "spec.minReplicas: Invalid value: 0: must be greater than or equal to 1",
-                "spec.maxReplicas: Invalid value: 0: must be greater than 0");
+                "spec.maxReplicas: Invalid value: 0: must be greater than 0",
+                "spec.metrics: Forbidden: must specify at least one Object or External metric to support scaling to "
+                        + "zero replicas");
+        assertThat(Json.printed(new HorizontalPodAutoscalerStrategy(false).validateCreate(Json.parse("{spec: "
+                + "{scaleTargetRef: {kind: 'D', name: 'd'}, minReplicas: 0, maxReplicas: 2}}")))).containsExactly(
+                "spec.minReplicas: Invalid value: 0: must be greater than or equal to 1",
+                "spec.metrics: Forbidden: must specify at least one Object or External metric to support scaling to "
+                        + "zero replicas");
+        // An External metric can wake it from zero: only the lower bound (the HPAScaleToZero gate is off) remains.
+        assertThat(Json.printed(v2.validateCreate(Json.parse("{spec: {scaleTargetRef: {kind: 'D', name: 'd'},"
+                + " minReplicas: 0, maxReplicas: 2, metrics: [{type: 'External', external: {metric: {name: 'q'},"
+                + " target: {type: 'Value', value: '1'}}}]}}")))).containsExactly(
+                "spec.minReplicas: Invalid value: 0: must be greater than or equal to 1");
     }
 
     @Test
