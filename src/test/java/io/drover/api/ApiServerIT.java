@@ -268,6 +268,11 @@ class ApiServerIT {
                 "{\"spec\":{\"replicas\":-1}}", true);
         HttpResponse<String> fraction = raw("PATCH", scale, "application/merge-patch+json",
                 "{\"spec\":{\"replicas\":1.5}}", true);
+        HttpResponse<String> aPod = raw("PUT", scale, "application/json", "{\"apiVersion\":\"v1\",\"kind\":\"Pod\","
+                + "\"metadata\":{\"name\":\"web\"},\"spec\":{\"replicas\":3}}", true);
+        HttpResponse<String> nameless = raw("PUT", scale, "application/json", "{\"spec\":{\"replicas\":3}}", true);
+        HttpResponse<String> elsewhere = raw("PUT", scale, "application/json",
+                "{\"metadata\":{\"name\":\"web\",\"namespace\":\"other\"},\"spec\":{\"replicas\":3}}", true);
 
         assertThat(otherName.statusCode()).isEqualTo(400);
         assertThat(otherName.body()).contains("the name of the object (other) does not match the name on the URL (web)");
@@ -277,6 +282,16 @@ class ApiServerIT {
         assertThat(fraction.statusCode()).isEqualTo(422); // a patched Scale that does not decode (handlers/patch.go)
         assertThat(fraction.body()).contains("patch: Invalid value: ",
                 "cannot unmarshal number 1.5 into Go struct field ScaleSpec.spec.replicas");
+        assertThat(aPod.statusCode()).isEqualTo(400);
+        assertThat(aPod.body()).contains("the API version in the data (v1) does not match the expected API version "
+                + "(autoscaling/v1)");
+        assertThat(nameless.statusCode()).isEqualTo(400);
+        assertThat(nameless.body()).contains("the name of the object (web based on URL) was undeterminable");
+        assertThat(elsewhere.statusCode()).isEqualTo(400);
+        assertThat(elsewhere.body()).contains("the namespace of the provided object does not match the namespace sent "
+                + "on the request");
+        assertThat(CLUSTER.client().apps().deployments().inNamespace(ns).withName("web").get().getSpec().getReplicas())
+                .isZero();
     }
 
     /** A subresource's PUT names its object as the main resource's does: the body's name is checked first. */

@@ -240,7 +240,10 @@ final class ResourceHandler {
                 options.fieldValidation() != FieldValidation.IGNORE);
         ObjectNode body = (ObjectNode) requireObject(parsed.tree());
         if (scale) {
-            // A Scale is decoded as any object is: unknown fields refused under Strict, else dropped.
+            // A Scale is decoded as any object is: of its kind and version only, unknown fields refused under
+            // Strict, else dropped; and the update handler's checks: the URL's namespace, a name (checkName).
+            SubresourceBodies.checkKindAndNamespace(body, path.namespace(), "Scale", List.of("autoscaling/v1"));
+            ObjectStorage.checkName(body, path.name());
             FieldChecks.apply(options.fieldValidation(), kind, body, response, parsed.objectDecoding());
             send(response, 200, Scale.of(storage.update(path.type(), path.namespace(), path.name(),
                     current -> recordUpdate(path.type(), current, Scale.applyTo(current.deepCopy(), body),
