@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.resource.ResourceType;
 import java.util.List;
-import java.util.function.UnaryOperator;
 
 /**
  * A request the API server refuses, with the HTTP code, the Kubernetes StatusReason and a message
@@ -149,16 +148,15 @@ public final class ApiException extends RuntimeException {
 
     /**
      * This 422 as a request through another version of the resource gets it: naming {@code served}'s kind and
-     * group (an events.k8s.io request's errors name Event.events.k8s.io, whatever version stores it) and its
-     * fields renamed; anything else unchanged.
+     * group (an events.k8s.io request's errors name Event.events.k8s.io, whatever version stores it), its causes
+     * as they are (Kubernetes names fields after its internal type, whichever version served the request);
+     * anything else unchanged.
      */
-    public ApiException asServed(ResourceType served, UnaryOperator<String> rename) {
+    public ApiException asServed(ResourceType served) {
         if (code != 422 || type == null || causes.isEmpty()) {
             return this;
         }
-        return invalid(served, name, causes.stream()
-                .map(c -> new Cause(c.reason(), c.message(), rename.apply(c.field())))
-                .toList());
+        return invalid(served, name, causes);
     }
 
     /** NewInvalid's message: {@code Kind "name" is invalid: field: message}, several in brackets. */

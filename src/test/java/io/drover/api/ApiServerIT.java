@@ -1089,7 +1089,15 @@ class ApiServerIT {
         assertThat(CLUSTER.client().events().v1().events().inNamespace(ns).withName("started").get().getNote())
                 .isEqualTo("it started again");
 
-        // The legacy checks name the reporting controller as the request's API does.
+        // A series changed through events.k8s.io/v1 is checked again (validateV1EventSeries), before what is immutable.
+        HttpResponse<String> series = raw("PATCH", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/started",
+                "application/merge-patch+json", "{\"series\":{\"count\":1,\"lastObservedTime\":null},\"note\":\"z\"}",
+                true);
+        assertThat(series.statusCode()).as(series.body()).isEqualTo(422);
+        assertThat(series.body()).contains("is invalid: [series.count: Invalid value: \\\"\\\": should be at least 2, "
+                + "series.lastObservedTime: Required value, message: Invalid value: \\\"z\\\": field is immutable]");
+
+        // The legacy checks name the reporting controller after the internal field, whichever API is asked.
         String unreported = "{\"apiVersion\":\"%s\",\"kind\":\"Event\",\"metadata\":{\"name\":\"x\"},"
                 + "\"eventTime\":\"2026-01-01T00:00:00.000000Z\",\"type\":\"Normal\",\"reason\":\"R\",\"action\":\"A\","
                 + "\"reportingInstance\":\"i\",\"%s\":{\"kind\":\"Pod\",\"name\":\"p\",\"namespace\":\"" + ns + "\"}}";
@@ -1100,7 +1108,14 @@ class ApiServerIT {
         HttpResponse<String> viaCore = raw("POST", "/api/v1/namespaces/" + ns + "/events",
                 "application/json", unreported.formatted("v1", "involvedObject"), true);
         assertThat(viaCore.statusCode()).isEqualTo(422);
-        assertThat(viaCore.body()).contains("reportingComponent: Required value");
+        assertThat(viaCore.body()).contains("reportingController: Required value").doesNotContain("reportingComponent");
+        // Through events.k8s.io/v1 the legacy problems come first, then the strict ones (ValidateEventCreate).
+        HttpResponse<String> both = raw("POST", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events",
+                "application/json", unreported.formatted("events.k8s.io/v1", "regarding").replace("Normal", "Info"),
+                true);
+        assertThat(both.statusCode()).isEqualTo(422);
+        assertThat(both.body()).contains("is invalid: [reportingController: Required value, ",
+                "[A-Za-z0-9]'), type: Invalid value: \\\"\\\": has invalid value: Info]");
     }
 
     @Test

@@ -4,9 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.storage.FieldSelector;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -35,32 +33,12 @@ public final class EventConversion {
             "deprecatedCount", "count");
     private static final Map<String, String> TO_EVENTS = TO_CORE.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
-    /** The deprecated fields, in the order Kubernetes checks them, by their core/v1 names. */
-    private static final Map<String, String> DEPRECATED_TO_CORE = orderedDeprecated();
 
     /** The field labels events.k8s.io/v1 selects by that core/v1 names alike. */
     private static final Set<String> SAME_LABELS =
             Set.of("metadata.name", "metadata.namespace", "reason", "type", "source");
 
     private EventConversion() {}
-
-    private static Map<String, String> orderedDeprecated() {
-        Map<String, String> deprecated = new LinkedHashMap<>();
-        for (String name : List.of("deprecatedFirstTimestamp", "deprecatedLastTimestamp", "deprecatedCount",
-                "deprecatedSource")) {
-            deprecated.put(name, TO_CORE.get(name));
-        }
-        return deprecated;
-    }
-
-    /**
-     * A validation error's field path for an events.k8s.io request: Kubernetes' legacy Event checks
-     * name the reporting controller after the request's API (legacyValidateEvent); every other path
-     * keeps its core/internal name.
-     */
-    public static String servedFieldPath(String corePath) {
-        return corePath.equals("reportingComponent") ? "reportingController" : corePath;
-    }
 
     /** The core/v1 form of an events.k8s.io/v1 Event. */
     public static ObjectNode toCore(ObjectNode event) {
@@ -70,51 +48,6 @@ public final class EventConversion {
     /** The events.k8s.io/v1 form of a core/v1 Event. */
     public static ObjectNode toEvents(ObjectNode event) {
         return renamed(event, EVENTS, TO_EVENTS);
-    }
-
-    /**
-     * The checks Kubernetes adds for an Event created through events.k8s.io/v1 (ValidateEventCreate
-     * beyond the legacy rules every Event passes): an eventTime, a type of Normal or Warning, a
-     * series of at least two with its last observed time, and none of the deprecated fields (named
-     * by the core fields they become: firstTimestamp, lastTimestamp, count, source).
-     *
-     * @throws ApiException 422 with every problem found
-     */
-    public static void validateCreate(ObjectNode event) {
-        List<ApiException.Cause> causes = new ArrayList<>();
-        JsonNode series = event.get("series");
-        if (series != null && !series.isNull()) {
-            if (series.path("count").asLong(0) < 2) {
-                causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"\": should be at least 2",
-                        "series.count"));
-            }
-            if (series.path("lastObservedTime").asText("").isEmpty()) {
-                causes.add(new ApiException.Cause("FieldValueRequired", "Required value", "series.lastObservedTime"));
-            }
-        }
-        if (event.path("eventTime").asText("").isEmpty()) {
-            causes.add(new ApiException.Cause("FieldValueRequired", "Required value", "eventTime"));
-        }
-        String type = event.path("type").asText("");
-        if (!type.equals("Normal") && !type.equals("Warning")) {
-            causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"\": has invalid value: " + type,
-                    "type"));
-        }
-        // Named as Kubernetes' validation names them: by the core fields they become.
-        for (Map.Entry<String, String> deprecated : DEPRECATED_TO_CORE.entrySet()) {
-            JsonNode value = event.get(deprecated.getKey());
-            boolean set = value != null && !value.isNull() && !(value.isNumber() && value.asLong() == 0)
-                    && !(value.isTextual() && value.asText().isEmpty())
-                    && !(value.isObject() && value.path("component").asText("").isEmpty()
-                            && value.path("host").asText("").isEmpty());
-            if (set) {
-                causes.add(new ApiException.Cause("FieldValueInvalid", "Invalid value: \"\": needs to be unset",
-                        deprecated.getValue()));
-            }
-        }
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid("Event.events.k8s.io", event.path("metadata").path("name").asText(""), causes);
-        }
     }
 
     /** A merge or strategic merge patch of an events.k8s.io/v1 Event, in core/v1's field names. */

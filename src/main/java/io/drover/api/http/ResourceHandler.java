@@ -39,7 +39,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -107,7 +106,7 @@ final class ResourceHandler {
             try {
                 RequestVersion.during(path.type().apiVersion(), () -> {
                     handleStored(served.storedRequest(request, path, bodies, response), served.storedPath(path),
-                            served.servedResponse(response), served::checkCreate);
+                            served.servedResponse(response));
                     return null;
                 });
             } catch (ApiException e) {
@@ -118,16 +117,12 @@ final class ResourceHandler {
                 throw new IllegalStateException(e); // handleStored throws nothing else
             }
         } else {
-            handleStored(request, path, response, object -> { });
+            handleStored(request, path, response);
         }
     }
 
-    /**
-     * A request on the stored version of its resource. {@code servedCreateChecks} are the checks of the version
-     * the request came in as (events.k8s.io/v1's) that a create adds, for a PUT that creates its object.
-     */
-    private void handleStored(ApiRequest request, ResourcePath path, ApiResponse response,
-            Consumer<ObjectNode> servedCreateChecks) throws IOException {
+    /** A request on the stored version of its resource. */
+    private void handleStored(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         String sub = path.subresource();
         if (sub != null && !path.type().hasSubresource(sub)) {
             throw ApiException.notFound("the server could not find the requested resource");
@@ -156,7 +151,7 @@ final class ResourceHandler {
         switch (request.method()) {
             case "GET" -> get(request, path, response);
             case "POST" -> create(request, path, response);
-            case "PUT" -> update(request, path, response, servedCreateChecks);
+            case "PUT" -> update(request, path, response);
             case "PATCH" -> patch(request, path, response);
             case "DELETE" -> delete(request, path, response);
             default -> throw ApiException.methodNotAllowed("the server does not allow this method on the requested "
@@ -230,8 +225,7 @@ final class ResourceHandler {
         return path.namespace();
     }
 
-    private void update(ApiRequest request, ResourcePath path, ApiResponse response,
-            Consumer<ObjectNode> servedCreateChecks) throws IOException {
+    private void update(ApiRequest request, ResourcePath path, ApiResponse response) throws IOException {
         requireItem(path);
         WriteOptions options = WriteOptions.of(request, WriteOptions.Verb.UPDATE);
         boolean scale = ResourceType.SCALE.equals(path.subresource());
@@ -262,11 +256,8 @@ final class ResourceHandler {
         ObjectStorage.Replaced replaced = storage.replace(path.type(), path.namespace(), path.name(),
                 current -> recordUpdate(path.type(), current, part.confine(current, body), options.fieldManager(),
                         part),
-                () -> {
-                    // A PUT that creates is a create (an Update entry in managedFields all the same, as there).
-                    servedCreateChecks.accept(body);
-                    return recordUpdate(path.type(), null, body.deepCopy(), options.fieldManager());
-                }, part, options.dryRun());
+                // A PUT that creates is a create (an Update entry in managedFields all the same, as there).
+                () -> recordUpdate(path.type(), null, body.deepCopy(), options.fieldManager()), part, options.dryRun());
         send(response, replaced.created() ? 201 : 200, replaced.object());
     }
 

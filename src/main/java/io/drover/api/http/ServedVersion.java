@@ -19,7 +19,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 
 /**
@@ -46,18 +45,11 @@ final class ServedVersion {
     /** A fieldSelector in the stored version's labels. */
     private final UnaryOperator<String> selectorToStored;
     private final ObjectMapper json;
-    /** The served version's own checks of a create, before it is converted (none for most). */
-    private final Consumer<ObjectNode> createChecks;
-    /** A validation error's field path as the served version names it. */
-    private final UnaryOperator<String> fieldToServed;
 
     private ServedVersion(ResourceType stored, ResourceType served, UnaryOperator<ObjectNode> toStored,
             UnaryOperator<ObjectNode> configurationToStored,
             UnaryOperator<ObjectNode> toServed, UnaryOperator<ObjectNode> patchToStored,
-            UnaryOperator<String> selectorToStored, Consumer<ObjectNode> createChecks,
-            UnaryOperator<String> fieldToServed, ObjectMapper json) {
-        this.createChecks = createChecks;
-        this.fieldToServed = fieldToServed;
+            UnaryOperator<String> selectorToStored, ObjectMapper json) {
         this.stored = stored;
         this.servedApiVersion = served.apiVersion();
         this.served = served;
@@ -76,15 +68,14 @@ final class ServedVersion {
             ResourceType v2 = registry.find("autoscaling", "v2", served.plural()).orElseThrow();
             return Optional.of(new ServedVersion(v2, served, HpaConversion::toV2, HpaConversion::configurationToV2,
                     HpaConversion::toV1,
-                    UnaryOperator.identity(), UnaryOperator.identity(), object -> { }, UnaryOperator.identity(), json));
+                    UnaryOperator.identity(), UnaryOperator.identity(), json));
         }
         if (served.group().equals("events.k8s.io")) {
             ResourceType core = registry.find("", "v1", served.plural()).orElseThrow();
             // Event conversion renames fields and adds none: a configuration converts as an object does.
             return Optional.of(new ServedVersion(core, served, EventConversion::toCore, EventConversion::toCore,
                     EventConversion::toEvents,
-                    EventConversion::patchToCore, EventConversion::coreFieldSelector, EventConversion::validateCreate,
-                    EventConversion::servedFieldPath, json));
+                    EventConversion::patchToCore, EventConversion::coreFieldSelector, json));
         }
         return Optional.empty();
     }
@@ -136,9 +127,6 @@ final class ServedVersion {
             // wrong or misspelled one (an autoscaling/v1 target of "50", or a targetCPUUtilisationPercentage, became
             // the default 80).
             FieldChecks.apply(validation, BodyKind.of(served), o, response, parsed.objectDecoding());
-            if (request.method().equals("POST")) {
-                createChecks.accept(o);
-            }
             return json.writeValueAsBytes(toStored.apply(o));
         }).withHeader("content-type", "application/json");
     }
@@ -175,18 +163,9 @@ final class ServedVersion {
         return new ApiRequest(request.method(), request.path(), query, request.headers(), request.body());
     }
 
-    /**
-     * The served version's own checks of a create (events.k8s.io/v1's stricter ones), on the stored-version object
-     * a PUT is about to create: kube-apiserver's create-on-update runs the strategy's create validation, which
-     * knows the request's version.
-     */
-    void checkCreate(ObjectNode storedObject) {
-        createChecks.accept(toServed.apply(storedObject));
-    }
-
-    /** A refusal of the stored version's handling, in the served version's field names. */
+    /** A refusal of the stored version's handling, naming the served resource. */
     ApiException servedError(ApiException e) {
-        return e.asServed(served, fieldToServed);
+        return e.asServed(served);
     }
 
     /** The response with every stored-version object in it converted to the served version. */

@@ -10,10 +10,12 @@ import java.util.List;
  * core/v1 Events, whichever API wrote them (pkg/apis/core/validation legacyValidateEvent, which
  * Kubernetes applies to events.k8s.io too): an event about an object lives in that object's
  * namespace ("default", or none, for a cluster-scoped one); an event with an eventTime (the newer
- * recorders') also names its reporting component and instance, its action and reason, within
- * Kubernetes' lengths.
+ * recorders') also names its reporting controller and instance, its action and reason, within
+ * Kubernetes' lengths. A write through events.k8s.io/v1 is held to that API's stricter rules too
+ * ({@link EventsV1Rules}), after these, as ValidateEventCreate and ValidateEventUpdate append them.
  */
 final class EventStrategy extends KindStrategy {
+    private static final String EVENTS_V1 = "events.k8s.io/v1";
     private static final int REPORTING_INSTANCE_LIMIT = 128;
     private static final int ACTION_LIMIT = 128;
     private static final int REASON_LIMIT = 128;
@@ -27,6 +29,24 @@ final class EventStrategy extends KindStrategy {
 
     @Override
     public List<Cause> validateCreate(ObjectNode event) {
+        List<Cause> causes = new ArrayList<>(legacy(event));
+        if (EVENTS_V1.equals(RequestVersion.served())) {
+            causes.addAll(EventsV1Rules.create(event));
+        }
+        return causes;
+    }
+
+    /** An update's new event on its own is held to the legacy rules only (ValidateEventUpdate). */
+    @Override
+    List<Cause> validateUpdated(ObjectNode event) {
+        return legacy(event);
+    }
+
+    /**
+     * legacyValidateEvent. Its reporting controller is {@code reportingController} in every cause, whichever API
+     * served the request: Kubernetes names it after the internal field, which core/v1 calls reportingComponent.
+     */
+    private static List<Cause> legacy(ObjectNode event) {
         List<Cause> causes = new ArrayList<>();
         String namespace = event.path("metadata").path("namespace").asText("");
         String involved = event.path("involvedObject").path("namespace").asText("");
@@ -45,10 +65,10 @@ final class EventStrategy extends KindStrategy {
         }
         String component = Nodes.text(event, "reportingComponent");
         if (component.isEmpty()) {
-            causes.add(Causes.required("reportingComponent"));
+            causes.add(Causes.required("reportingController"));
         }
         NameRules.qualifiedName(component).forEach(m ->
-                causes.add(Causes.invalid("reportingComponent", GoValues.quote(component), m)));
+                causes.add(Causes.invalid("reportingController", GoValues.quote(component), m)));
         required(causes, event, "reportingInstance", REPORTING_INSTANCE_LIMIT);
         required(causes, event, "action", ACTION_LIMIT);
         required(causes, event, "reason", REASON_LIMIT);
@@ -60,15 +80,15 @@ final class EventStrategy extends KindStrategy {
 
     /**
      * ValidateEventUpdate: an update is an upsert through core/v1, so nothing is immutable there; through
-     * events.k8s.io/v1 what the event says may not change, only its series and metadata. Named by the internal
-     * fields (message for note, involvedObject for regarding, ...), values as Go prints them.
+     * events.k8s.io/v1 what the event says may not change, only its series (checked when it changes) and metadata.
+     * Named by the internal fields (message for note, involvedObject for regarding, ...), values as Go prints them.
      */
     @Override
     List<Cause> validateImmutable(ObjectNode oldEvent, ObjectNode event) {
-        if (!"events.k8s.io/v1".equals(RequestVersion.served())) {
+        if (!EVENTS_V1.equals(RequestVersion.served())) {
             return List.of();
         }
-        List<Cause> causes = new ArrayList<>();
+        List<Cause> causes = new ArrayList<>(EventsV1Rules.seriesUpdate(oldEvent, event));
         immutable(causes, oldEvent, event, "involvedObject", EventStrategy::objectReference);
         immutable(causes, oldEvent, event, "reason", EventStrategy::text);
         immutable(causes, oldEvent, event, "message", EventStrategy::text);
@@ -82,17 +102,23 @@ final class EventStrategy extends KindStrategy {
         immutable(causes, oldEvent, event, "eventTime", EventStrategy::time);
         immutable(causes, oldEvent, event, "action", EventStrategy::text);
         immutable(causes, oldEvent, event, "related", v -> v.isObject() ? objectReference(v) : "null");
-        immutable(causes, oldEvent, event, "reportingComponent", EventStrategy::text);
+        immutable(causes, oldEvent, event, "reportingComponent", "reportingController", EventStrategy::text);
         immutable(causes, oldEvent, event, "reportingInstance", EventStrategy::text);
         return causes;
     }
 
     private static void immutable(List<Cause> causes, ObjectNode oldEvent, ObjectNode event, String field,
             java.util.function.Function<JsonNode, String> goValue) {
+        immutable(causes, oldEvent, event, field, field, goValue);
+    }
+
+    /** A field whose internal name, which the cause gives, is not its core/v1 one. */
+    private static void immutable(List<Cause> causes, ObjectNode oldEvent, ObjectNode event, String field,
+            String path, java.util.function.Function<JsonNode, String> goValue) {
         JsonNode before = present(oldEvent.get(field));
         JsonNode after = present(event.get(field));
         if (!java.util.Objects.equals(before, after)) {
-            causes.add(Causes.immutable(field, goValue.apply(after == null ? com.fasterxml.jackson.databind.node
+            causes.add(Causes.immutable(path, goValue.apply(after == null ? com.fasterxml.jackson.databind.node
                     .MissingNode.getInstance() : after)));
         }
     }

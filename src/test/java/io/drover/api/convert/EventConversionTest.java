@@ -41,29 +41,6 @@ class EventConversionTest {
     }
 
     @Test
-    void aCreateThroughEventsV1NeedsAnEventTimeAKnownTypeAndNoDeprecatedFields() throws Exception {
-        ObjectNode good = (ObjectNode) JSON.readTree("""
-                {"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"},
-                 "eventTime": "2026-01-01T00:00:00.000000Z", "type": "Normal", "reason": "R", "action": "A",
-                 "reportingController": "c", "reportingInstance": "i", "regarding": {"kind": "Pod", "name": "p"}}""");
-        EventConversion.validateCreate(good);
-
-        ObjectNode bad = (ObjectNode) JSON.readTree("""
-                {"apiVersion": "events.k8s.io/v1", "kind": "Event", "metadata": {"name": "e"}, "type": "Info",
-                 "deprecatedCount": 3, "deprecatedSource": {"component": "old"}, "series": {"count": 1}}""");
-        assertThatThrownBy(() -> EventConversion.validateCreate(bad))
-                .isInstanceOfSatisfying(ApiException.class, e -> {
-                    assertThat(e.code()).isEqualTo(422);
-                    assertThat(e.getMessage()).startsWith("Event.events.k8s.io \"e\" is invalid: ").contains(
-                            "series.count: Invalid value: \"\": should be at least 2",
-                            "series.lastObservedTime: Required value", "eventTime: Required value",
-                            "type: Invalid value: \"\": has invalid value: Info",
-                            "count: Invalid value: \"\": needs to be unset",
-                            "source: Invalid value: \"\": needs to be unset");
-                });
-    }
-
-    @Test
     void aMergePatchIsRenamedWithoutGainingAnApiVersion() throws Exception {
         ObjectNode patch = EventConversion.patchToCore(json("{'note':'new','series':{'count':4}}"));
         assertThat(patch).isEqualTo(json("{'message':'new','series':{'count':4}}"));
