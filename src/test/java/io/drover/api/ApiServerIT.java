@@ -1059,6 +1059,20 @@ class ApiServerIT {
         assertThat(core.getInvolvedObject().getName()).isEqualTo("p");
         assertThat(core.getReportingComponent()).isEqualTo("drover.io/test");
 
+        // Go's always-written zero values, in each API's names (an empty reporting string only in core/v1's).
+        assertThat(raw("GET", "/api/v1/namespaces/" + ns + "/events/started", null, null, true).body())
+                .contains("\"source\":{}", "\"firstTimestamp\":null", "\"lastTimestamp\":null");
+        assertThat(raw("GET", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/started", null, null, true).body())
+                .contains("\"deprecatedSource\":{}", "\"deprecatedFirstTimestamp\":null",
+                        "\"deprecatedLastTimestamp\":null");
+        CLUSTER.client().v1().events().inNamespace(ns).resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                .withNewMetadata().withName("old-style").endMetadata().withNewInvolvedObject().withKind("Pod")
+                .withName("o").withNamespace(ns).endInvolvedObject().withReason("R").build()).create();
+        assertThat(raw("GET", "/api/v1/namespaces/" + ns + "/events/old-style", null, null, true).body())
+                .contains("\"reportingComponent\":\"\"", "\"reportingInstance\":\"\"", "\"eventTime\":null");
+        assertThat(raw("GET", "/apis/events.k8s.io/v1/namespaces/" + ns + "/events/old-style", null, null, true).body())
+                .contains("\"eventTime\":null").doesNotContain("reportingController", "reportingInstance");
+
         assertThat(CLUSTER.client().events().v1().events().inNamespace(ns).withField("regarding.name", "p").list().getItems())
                 .extracting(e -> e.getRegarding().getName()).containsExactly("p");
         assertThat(CLUSTER.client().events().v1().events().inNamespace(ns).withField("regarding.name", "q").list().getItems())

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.storage.FieldSelector;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -34,6 +35,8 @@ public final class EventConversion {
     private static final Map<String, String> TO_EVENTS = TO_CORE.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getValue, Map.Entry::getKey));
 
+    /** events.k8s.io/v1's omitempty strings that core/v1 writes even when empty. */
+    private static final List<String> OMIT_EMPTY_IN_EVENTS = List.of("reportingController", "reportingInstance");
     /** The field labels events.k8s.io/v1 selects by that core/v1 names alike. */
     private static final Set<String> SAME_LABELS =
             Set.of("metadata.name", "metadata.namespace", "reason", "type", "source");
@@ -45,9 +48,18 @@ public final class EventConversion {
         return renamed(event, CORE, TO_CORE);
     }
 
-    /** The events.k8s.io/v1 form of a core/v1 Event. */
+    /**
+     * The events.k8s.io/v1 form of a core/v1 Event. Its reporting strings are omitempty there (k8s.io/api/events/v1),
+     * where core/v1 always writes them: empty ones are left out.
+     */
     public static ObjectNode toEvents(ObjectNode event) {
-        return renamed(event, EVENTS, TO_EVENTS);
+        ObjectNode out = renamed(event, EVENTS, TO_EVENTS);
+        for (String omitEmpty : OMIT_EMPTY_IN_EVENTS) {
+            if (out.path(omitEmpty).isTextual() && out.get(omitEmpty).asText().isEmpty()) {
+                out.remove(omitEmpty);
+            }
+        }
+        return out;
     }
 
     /** A merge or strategic merge patch of an events.k8s.io/v1 Event, in core/v1's field names. */

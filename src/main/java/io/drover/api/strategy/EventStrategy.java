@@ -21,6 +21,42 @@ final class EventStrategy extends KindStrategy {
     private static final int REASON_LIMIT = 128;
     private static final int NOTE_LIMIT = 1024;
 
+    /** The reporting strings, which have no omitempty in core/v1. */
+    private static final List<String> ALWAYS_WRITTEN_TEXT = List.of("reportingComponent", "reportingInstance");
+    /** The struct fields, which Go's encoding/json writes whatever their omitempty. */
+    private static final List<String> STRUCTS = List.of("involvedObject", "source");
+    /** The time fields, structs too, whose zero value metav1.Time and MicroTime write as null. */
+    private static final List<String> TIMES = List.of("firstTimestamp", "lastTimestamp", "eventTime");
+
+    /**
+     * The fields k8s.io/api/core/v1's Event always writes, as Go's zero values when unset, so that an Event reads
+     * back as kube-apiserver answers it: {@code "source": {}}, {@code "firstTimestamp": null},
+     * {@code "reportingComponent": ""}. events.k8s.io/v1 gets them renamed, less its omitempty strings
+     * (EventConversion.toEvents).
+     */
+    @Override
+    public void applyDefaults(ObjectNode event) {
+        for (String field : ALWAYS_WRITTEN_TEXT) {
+            if (unset(event, field)) {
+                event.put(field, "");
+            }
+        }
+        for (String field : STRUCTS) {
+            if (unset(event, field)) {
+                event.putObject(field);
+            }
+        }
+        for (String field : TIMES) {
+            if (!event.has(field)) {
+                event.putNull(field);
+            }
+        }
+    }
+
+    private static boolean unset(ObjectNode event, String field) {
+        return event.get(field) == null || event.get(field).isNull();
+    }
+
     /** A recorder may write an Event by PUT whether it exists or not. */
     @Override
     public boolean allowsCreateOnUpdate() {

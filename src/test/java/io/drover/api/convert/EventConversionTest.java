@@ -41,6 +41,14 @@ class EventConversionTest {
     }
 
     @Test
+    void emptyReportingStringsAreLeftOutOfTheEventsV1Form() throws Exception {
+        ObjectNode core = json("{'apiVersion':'v1','kind':'Event','reportingComponent':'','reportingInstance':'',"
+                + "'source':{},'firstTimestamp':null,'eventTime':null}");
+        assertThat(EventConversion.toEvents(core)).isEqualTo(json("{'apiVersion':'events.k8s.io/v1','kind':'Event',"
+                + "'deprecatedSource':{},'deprecatedFirstTimestamp':null,'eventTime':null}"));
+    }
+
+    @Test
     void aMergePatchIsRenamedWithoutGainingAnApiVersion() throws Exception {
         ObjectNode patch = EventConversion.patchToCore(json("{'note':'new','series':{'count':4}}"));
         assertThat(patch).isEqualTo(json("{'message':'new','series':{'count':4}}"));

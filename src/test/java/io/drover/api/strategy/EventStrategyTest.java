@@ -98,4 +98,14 @@ class EventStrategyTest {
         String badSeries = event.formatted(", series: {count: 1, lastObservedTime: '2026-01-01T00:00:01.000000Z'}");
         assertThat(updateThroughEventsV1(badSeries, badSeries.replace("01.000000Z", "01Z"))).isEmpty();
     }
+
+    @Test
+    void anEventHasTheFieldsGoAlwaysWritesAsTheirZeroValues() {
+        com.fasterxml.jackson.databind.node.ObjectNode event = Json.parse("{metadata: {name: 'e'}, reason: 'R',"
+                + " firstTimestamp: '2026-01-01T00:00:00Z', reportingInstance: 'vm'}");
+        strategy.applyDefaults(event);
+        assertThat(event).isEqualTo(Json.parse("{metadata: {name: 'e'}, reason: 'R',"
+                + " firstTimestamp: '2026-01-01T00:00:00Z', reportingInstance: 'vm', reportingComponent: '',"
+                + " involvedObject: {}, source: {}, lastTimestamp: null, eventTime: null}"));
+    }
 }
