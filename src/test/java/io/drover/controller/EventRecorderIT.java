@@ -164,6 +164,8 @@ class EventRecorderIT {
         MutableClock clock = new MutableClock(Instant.parse("2026-12-01T10:00:00Z"));
 
         new EventRecorder(CLUSTER.client(), "deployment-controller", null, clock).normal(about, "A", "a");
+        // Event names come from the clock (name.%x of its nanoseconds): one clock at one instant names both alike.
+        clock.advance(java.time.Duration.ofSeconds(1));
         new EventRecorder(CLUSTER.client(), "kubelet", "node-1", clock).normal(about, "B", "b");
 
         await().atMost(WAIT).untilAsserted(() -> assertThat(events(ns)).hasSize(2));
