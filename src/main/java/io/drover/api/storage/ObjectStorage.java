@@ -9,6 +9,7 @@ import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.service.ServiceAllocations;
 import io.drover.api.service.ServiceClaims;
+import io.drover.api.strategy.ConditionTimes;
 import io.drover.api.strategy.GoValues;
 import io.drover.api.strategy.PodEphemeralContainers;
 import io.drover.api.strategy.ResourceStrategy;
@@ -154,6 +155,7 @@ public final class ObjectStorage {
         }
         strategy.applyDefaults(object);
         strategy.applyCreateDefaults(object);
+        ConditionTimes.fill(type, object);
         if (type.group().isEmpty() && type.plural().equals("pods")) {
             serviceAccounts.admit(object, namespace, admittedName);
             priorities.admitPod(object, admittedName);
@@ -339,6 +341,7 @@ public final class ObjectStorage {
             ResourceStrategy strategy = Strategies.forType(type);
             // Defaults go in before the comparison that decides whether the spec changed.
             strategy.applyDefaults(desired);
+            ConditionTimes.fill(type, desired);
             ObjectNode next = part == WritePart.EPHEMERAL_CONTAINERS ? withEphemeralContainers(stored, desired)
                     : merge(type, strategy, stored, desired, part);
             if (ServiceAllocations.handles(type) && !statusWrite) {
