@@ -1934,6 +1934,59 @@ class ApiServerIT {
                 .isEqualTo("Apply failed with 1 conflict: conflict with \"kubectl-patch\" using v1: .data.k");
     }
 
+    /**
+     * The field manager sees a write as decoded (handlers/create.go: defaulted, converted): a Secret's stringData is
+     * owned as the data it becomes, the zero values a protobuf body carries for omitempty fields are owned by nobody,
+     * defaulted fields by the writer; so moving to server-side apply meets no conflict kube would not raise.
+     */
+    @Test
+    void aWriteOwnsTheObjectAsDecodedNotTheBodyAsSent() throws Exception {
+        String ns = newNamespace("decoded-owner");
+        var mapper = new ObjectMapper();
+        String secret = "{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"sd\"},"
+                + "\"stringData\":{\"a\":\"2\"}}";
+        assertThat(raw("POST", "/api/v1/namespaces/" + ns + "/secrets?fieldManager=kubectl-client-side-apply",
+                "application/json", secret, true).statusCode()).isEqualTo(201);
+        HttpResponse<String> applied = raw("PATCH", "/api/v1/namespaces/" + ns + "/secrets/sd?fieldManager=kubectl",
+                "application/apply-patch+yaml", secret, true);
+        assertThat(applied.statusCode()).as(applied.body()).isEqualTo(200);
+        JsonNode csa = managerFields(mapper.readTree(applied.body()), "kubectl-client-side-apply");
+        assertThat(csa.at("/f:data/f:a").isObject()).as(csa.toString()).isTrue();
+        assertThat(csa.at("/f:type").isObject()).isTrue();
+        assertThat(csa.has("f:stringData")).isFalse();
+
+        // As kubectl create deployment's protobuf body carries them: Go's non-pointer zeros.
+        String deployment = "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"name\":\"d\"},"
+                + "\"spec\":{\"replicas\":1,\"minReadySeconds\":0,\"paused\":false,\"selector\":{\"matchLabels\":"
+                + "{\"app\":\"d\"}},\"template\":{\"metadata\":{\"labels\":{\"app\":\"d\"}},\"spec\":{"
+                + "\"hostNetwork\":false,\"containers\":[{\"name\":\"c\",\"image\":\"i\",\"stdin\":false,"
+                + "\"tty\":false}]}}}}";
+        HttpResponse<String> created = raw("POST", "/apis/apps/v1/namespaces/" + ns
+                + "/deployments?fieldManager=kubectl-create", "application/json", deployment, true);
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode owned = managerFields(mapper.readTree(created.body()), "kubectl-create");
+        assertThat(owned.path("f:spec").has("f:paused")).as(owned.toString()).isFalse();
+        assertThat(owned.path("f:spec").has("f:revisionHistoryLimit")).isTrue();
+        JsonNode container = owned.at("/f:spec/f:template/f:spec/f:containers").get("k:{\"name\":\"c\"}");
+        assertThat(container.has("f:stdin")).as(container.toString()).isFalse();
+        assertThat(container.has("f:imagePullPolicy")).isTrue();
+        assertThat(owned.at("/f:spec/f:template/f:spec").has("f:hostNetwork")).isFalse();
+
+        HttpResponse<String> paused = raw("PATCH", "/apis/apps/v1/namespaces/" + ns + "/deployments/d?fieldManager=tool",
+                "application/apply-patch+yaml", "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":"
+                        + "{\"name\":\"d\"},\"spec\":{\"paused\":true,\"minReadySeconds\":5}}", true);
+        assertThat(paused.statusCode()).as(paused.body()).isEqualTo(200);
+    }
+
+    private static JsonNode managerFields(JsonNode object, String manager) {
+        for (JsonNode entry : object.path("metadata").path("managedFields")) {
+            if (entry.path("manager").asText().equals(manager) && entry.path("subresource").asText("").isEmpty()) {
+                return entry.path("fieldsV1");
+            }
+        }
+        throw new AssertionError("no entry of " + manager + " in " + object.path("metadata").path("managedFields"));
+    }
+
     @Test
     void aServerSideApplyWorksInEveryServedVersion() throws Exception {
         String ns = newNamespace("apply-v1");

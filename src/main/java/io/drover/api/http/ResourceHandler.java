@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.strategy.GoValues;
 import io.drover.api.strategy.RequestVersion;
+import io.drover.api.strategy.Strategies;
 import io.drover.api.strategy.SystemPriorityClasses;
 import io.drover.api.validation.FieldValidation;
 import io.drover.api.validation.OmittedEmpties;
@@ -533,6 +534,11 @@ final class ResourceHandler {
      */
     private ObjectNode recordUpdate(ResourceType type, ObjectNode current, ObjectNode desired, String manager,
             WritePart part) {
+        if (part == WritePart.MAIN) {
+            // The field manager sees the object as decoded: defaulted, a Secret's stringData folded into data, the
+            // zero values a protobuf body carries for omitempty fields gone (kubectl create owns no spec.paused).
+            Strategies.forType(type).applyDecodeDefaults(desired);
+        }
         try {
             return ManagedFields.recordUpdate(current, desired, manager, clock.instant(), part.subresource(),
                     ResetFields.of(type, part.subresource()));

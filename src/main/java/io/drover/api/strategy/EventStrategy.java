@@ -34,6 +34,11 @@ final class EventStrategy extends KindStrategy {
      * {@code "reportingComponent": ""}. events.k8s.io/v1 gets them renamed, less its omitempty strings
      * (EventConversion.toEvents).
      */
+    /** None: the zero values are what Go writes on output, which the field manager compares against. */
+    @Override
+    public void applyDecodeDefaults(ObjectNode event) {
+    }
+
     @Override
     public void applyDefaults(ObjectNode event) {
         for (String field : ALWAYS_WRITTEN_TEXT) {

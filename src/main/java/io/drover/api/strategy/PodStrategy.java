@@ -41,13 +41,20 @@ final class PodStrategy extends KindStrategy {
 
     @Override
     public void applyDefaults(ObjectNode pod) {
+        applyDecodeDefaults(pod);
         ObjectNode spec = Nodes.object(pod, "spec");
-        PodSpecDefaults.apply(spec);
-        PodSpecDefaults.applyPodOnly(spec);
         if (spec != null) {
             // The admission plugin runs on updates too: an update that leaves them out keeps them.
             defaultTolerationSeconds(spec);
         }
+    }
+
+    /** The v1 defaults; the default tolerations are the DefaultTolerationSeconds admission plugin's. */
+    @Override
+    public void applyDecodeDefaults(ObjectNode pod) {
+        ObjectNode spec = Nodes.object(pod, "spec");
+        PodSpecDefaults.apply(spec);
+        PodSpecDefaults.applyPodOnly(spec);
     }
 
     /**

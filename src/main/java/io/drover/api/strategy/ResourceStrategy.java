@@ -15,6 +15,15 @@ public interface ResourceStrategy {
     void applyDefaults(ObjectNode object);
 
     /**
+     * The part of {@link #applyDefaults} kube-apiserver's decoding does (the v1 defaulters and conversions), which
+     * the field manager sees and attributes to the writer: not what admission adds after it (a pod's default
+     * tolerations) nor the zero values Go writes only on output.
+     */
+    default void applyDecodeDefaults(ObjectNode object) {
+        applyDefaults(object);
+    }
+
+    /**
      * Fills in what only a new object gets (a namespace's "kubernetes" finalizer, which must not
      * come back once the namespace controller released it). Called on create, after
      * {@link #applyDefaults}.

@@ -19,6 +19,11 @@ final class WithObjectMeta implements ResourceStrategy {
     }
 
     @Override
+    public void applyDecodeDefaults(ObjectNode object) {
+        kind.applyDecodeDefaults(object);
+    }
+
+    @Override
     public boolean tracksGeneration() {
         return kind.tracksGeneration();
     }
