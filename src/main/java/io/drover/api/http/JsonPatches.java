@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
-import io.drover.api.resource.ResourceType;
+import io.drover.api.validation.FieldValidation;
 import io.fabric8.zjsonpatch.CompatibilityFlags;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.zjsonpatch.JsonPatchException;
@@ -52,15 +52,33 @@ final class JsonPatches {
     private JsonPatches() {}
 
     /**
-     * The object {@code current} (named {@code name}, of {@code type}) with {@code patch} applied.
+     * The patch's operations as kube-apiserver's applyJSPatch decodes them: a JSON null is none (Go unmarshals it
+     * into a nil slice); anything else but an array is Go's unmarshal error, of the operations type it checks
+     * against under Strict and Warn, of jsonpatch.Patch under Ignore.
      *
-     * @throws ApiException 400 for a patch that is not an array, 413 for one of more than 10,000
-     *     operations, 422 for one that cannot be applied
+     * @throws ApiException 400 for a patch that is neither an array nor null
      */
-    static JsonNode apply(ResourceType type, String name, JsonNode patch, JsonNode current) {
-        if (!patch.isArray()) {
-            throw ApiException.badRequest("json patch must be an array of operations");
+    static JsonNode operations(JsonNode patch, FieldValidation mode) {
+        if (patch.isNull()) {
+            return JsonNodeFactory.instance.arrayNode();
         }
+        if (!patch.isArray()) {
+            String value = patch.isObject() ? "object" : patch.isTextual() ? "string" : patch.isBoolean() ? "bool"
+                    : "number";
+            throw ApiException.badRequest(mode == FieldValidation.IGNORE
+                    ? "json: cannot unmarshal " + value + " into Go value of type jsonpatch.Patch"
+                    : "error decoding patch: json: cannot unmarshal " + value
+                            + " into Go value of type []handlers.jsonPatchOp");
+        }
+        return patch;
+    }
+
+    /**
+     * The object {@code current} with {@code patch} (its {@link #operations}) applied.
+     *
+     * @throws ApiException 413 for a patch of more than 10,000 operations, 422 for one that cannot be applied
+     */
+    static JsonNode apply(JsonNode patch, JsonNode current) {
         if (patch.size() > MAX_OPERATIONS) {
             throw ApiException.tooLarge("Request entity too large: The allowed maximum operations in a JSON patch is "
                     + MAX_OPERATIONS + ", got " + patch.size());
@@ -90,7 +108,7 @@ final class JsonPatches {
                         part.removeAll();
                     }
                     if (at(document, parent).isArray()) {
-                        throw rejected(type, name, REJECTED + ": cannot remove \"-\" (past the last element) of the "
+                        throw rejected(REJECTED + ": cannot remove \"-\" (past the last element) of the "
                                 + "array at \"" + parent + "\"");
                     }
                 }
@@ -98,11 +116,11 @@ final class JsonPatches {
             }
             return JsonPatch.apply(part, document, FLAGS);
         } catch (JsonPatchException e) {
-            throw rejected(type, name, REJECTED + ": " + e.getMessage());
+            throw rejected(REJECTED + ": " + e.getMessage());
         } catch (ApiException e) {
             throw e;
         } catch (RuntimeException e) {
-            throw rejected(type, name, REJECTED);
+            throw rejected(REJECTED);
         }
     }
 
@@ -194,7 +212,11 @@ final class JsonPatches {
         }
     }
 
-    private static ApiException rejected(ResourceType type, String name, String message) {
-        return new ApiException(422, "Invalid", message, type, name, List.of());
+    /**
+     * patch.go's NewGenericServerResponse(422, "", GroupResource{}, "", ...): details name no object, so kubectl says
+     * "The request is invalid: ..." with the message, which here goes on with what was wrong.
+     */
+    private static ApiException rejected(String message) {
+        return new ApiException(422, "Invalid", message);
     }
 }

@@ -273,11 +273,13 @@ final class ResourceHandler {
         WriteOptions options = WriteOptions.of(request, apply ? WriteOptions.Verb.APPLY : WriteOptions.Verb.PATCH);
         Bodies.Parsed parsed = bodies.parse(request.body().read(), media, null,
                 options.fieldValidation() != FieldValidation.IGNORE);
-        JsonNode patch = parsed.tree();
         if (apply) {
-            serverSideApply(options, path, (ObjectNode) requireObject(patch), parsed.yamlDuplicateLines(), response);
+            serverSideApply(options, path, (ObjectNode) requireObject(parsed.tree()), parsed.yamlDuplicateLines(),
+                    response);
             return;
         }
+        JsonNode patch = media.equals("application/json-patch+json")
+                ? JsonPatches.operations(parsed.tree(), options.fieldValidation()) : parsed.tree();
         StrictDecoding decoding = media.equals("application/json-patch+json")
                 ? StrictDecoding.jsonPatch(JsonPatches.unknownMembers(patch), parsed.jsonFields())
                 : StrictDecoding.patch(parsed.jsonFields());
@@ -287,7 +289,7 @@ final class ResourceHandler {
                 yield current -> MergePatch.apply(current, patch);
             }
             case "application/json-patch+json" ->
-                    current -> JsonPatches.apply(path.type(), path.name(), patch, current);
+                    current -> JsonPatches.apply(patch, current);
             case "application/strategic-merge-patch+json" -> {
                 // Go decodes a null patch into a nil map, which StrategicMergePatch merges as nothing.
                 JsonNode merged = patch.isNull() ? json.createObjectNode() : requireObject(patch);

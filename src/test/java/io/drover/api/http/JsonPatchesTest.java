@@ -6,8 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.drover.api.ApiException;
-import io.drover.api.resource.ResourceRegistry;
-import io.drover.api.resource.ResourceType;
+import io.drover.api.validation.FieldValidation;
 import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,7 +14,6 @@ import org.junit.jupiter.api.Test;
 /** JSON patches (RFC 6902) applied to an object: every patch that cannot be applied is a 4xx. */
 class JsonPatchesTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ResourceType PODS = ResourceRegistry.builtin().find("", "v1", "pods").orElseThrow();
     private static final String KUBERNETES_MESSAGE = "the server rejected our request due to an error in our request";
 
     private static JsonNode pod() throws Exception {
@@ -24,7 +22,7 @@ class JsonPatchesTest {
     }
 
     private static JsonNode apply(String patch) throws Exception {
-        return JsonPatches.apply(PODS, "web", JSON.readTree(patch), pod());
+        return JsonPatches.apply(JSON.readTree(patch), pod());
     }
 
     @Test
@@ -168,9 +166,28 @@ class JsonPatchesTest {
         });
     }
 
+    /** applyJSPatch's decoding: null is no operation, anything else but an array Go's unmarshal error. */
     @Test
-    void aPatchThatIsNotAnArrayIsABadRequest() {
-        assertThatThrownBy(() -> apply("{\"op\":\"add\"}"))
-                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(400));
+    void aPatchThatIsNoArrayIsGosUnmarshalErrorOfTheModesType() throws Exception {
+        assertThat(JsonPatches.operations(JSON.readTree("null"), FieldValidation.STRICT)).isEmpty();
+        assertThatThrownBy(() -> JsonPatches.operations(JSON.readTree("{\"op\":\"add\"}"), FieldValidation.WARN))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(400);
+                    assertThat(e.getMessage()).isEqualTo("error decoding patch: json: cannot unmarshal object into Go "
+                            + "value of type []handlers.jsonPatchOp");
+                });
+        assertThatThrownBy(() -> JsonPatches.operations(JSON.readTree("\"x\""), FieldValidation.IGNORE))
+                .hasMessage("json: cannot unmarshal string into Go value of type jsonpatch.Patch");
+    }
+
+    /** patch.go's 422 names no object (kubectl: "The request is invalid: ..."), and says what failed. */
+    @Test
+    void aFailedTestNamesNoObject() throws Exception {
+        assertThatThrownBy(() -> apply("[{\"op\":\"test\",\"path\":\"/metadata/name\",\"value\":\"other\"}]"))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(422);
+                    assertThat(e.getMessage()).startsWith(KUBERNETES_MESSAGE + ": ");
+                    assertThat(e.toStatus().has("details")).isFalse();
+                });
     }
 }
