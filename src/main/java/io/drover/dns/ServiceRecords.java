@@ -42,12 +42,15 @@ import org.xbill.DNS.Type;
  *   <li>pods: {@code <a-b-c-d>.<ns>.pod.<zone>} in every namespace (made up per query by the index);
  *   <li>{@code dns-version.<zone>} TXT "1.1.0".
  * </ul>
- * Every record has the same TTL (5 s by default, as CoreDNS's kubernetes plugin).
+ * Every record has the same TTL (5 s by default, as CoreDNS's kubernetes plugin), but for
+ * {@code dns-version}'s 8 hours.
  */
 final class ServiceRecords {
     private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ServiceRecords.class);
     static final String SCHEMA_VERSION = "1.1.0";
     static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+    /** The TTL of {@code dns-version.<zone>}: CoreDNS's kubernetes Services() hard-codes it, whatever the plugin's ttl. */
+    static final long SCHEMA_VERSION_TTL = 28800;
 
     private final Name zone;
     private final long ttl;
@@ -83,7 +86,7 @@ final class ServiceRecords {
                 log.warn("no DNS records for service {}: {}", key, e.getMessage());
             }
         }
-        builder.add(new TXTRecord(builder.name("dns-version"), DClass.IN, ttl, SCHEMA_VERSION));
+        builder.add(new TXTRecord(builder.name("dns-version"), DClass.IN, SCHEMA_VERSION_TTL, SCHEMA_VERSION));
         builder.splitSrvWeights();
         return new RecordIndex(List.of(zone), builder.records, Set.copyOf(namespaces), ttl, soa(zone, ttl, serial));
     }

@@ -51,8 +51,10 @@ class ServiceRecordsTest {
         assertThat(lookup(index, "example.com.", Type.A)).isInstanceOf(RecordIndex.Answer.NotOurs.class);
         assertThat(lookup(index, "1.2.0.192.in-addr.arpa.", Type.PTR)).isInstanceOf(RecordIndex.Answer.NotOurs.class);
         assertThat(lookup(index, "WEB.Shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.Records.class);
-        assertThat(((TXTRecord) records(index, "dns-version.cluster.local.", Type.TXT).get(0)).getStrings())
-                .containsExactly("1.1.0");
+        assertThat(records(index, "dns-version.cluster.local.", Type.TXT)).singleElement().satisfies(r -> {
+            assertThat(((TXTRecord) r).getStrings()).containsExactly("1.1.0");
+            assertThat(r.getTTL()).isEqualTo(28800);
+        });
     }
 
     @Test
