@@ -160,7 +160,7 @@ final class ServiceRecords {
                         continue;
                     }
                     String label = endpoint.getHostname() != null && !endpoint.getHostname().isEmpty()
-                            ? endpoint.getHostname() : dashed(address);
+                            ? endpoint.getHostname() : dashed(ip);
                     Name endpointName = child(label, serviceName);
                     add(addressRecord(serviceName, address));
                     add(addressRecord(endpointName, address));
@@ -237,9 +237,13 @@ final class ServiceRecords {
         return child(name.endsWith(".") ? name : name + ".", Name.root);
     }
 
-    private static String dashed(InetAddress address) {
-        String text = address.getHostAddress();
-        return address.getAddress().length == 4 ? text.replace('.', '-') : text.replace(':', '-');
+    /**
+     * The name label of an endpoint without hostname, as CoreDNS's endpointHostname: the address as
+     * the slice spells it with its dots, else its colons, made dashes ({@code fd00::1} is
+     * {@code fd00--1}, not the expanded form).
+     */
+    static String dashed(String ip) {
+        return ip.contains(".") ? ip.replace('.', '-') : ip.replace(':', '-');
     }
 
     /**

@@ -84,6 +84,20 @@ class ServiceRecordsTest {
     }
 
     @Test
+    void ipv6EndpointWithoutHostnameIsNamedAfterTheAddressAsTheSliceSpellsIt() {
+        EndpointSlice slice = slice("db").withAddressType("IPv6")
+                .addNewEndpoint().withAddresses("fd00::1").endEndpoint()
+                .addNewPort().withName("pg").withProtocol("TCP").withPort(5432).endPort()
+                .build();
+        RecordIndex index = build(List.of(service("db", "shop", "None", "pg", "TCP", 5432)), List.of(slice));
+
+        assertThat(records(index, "fd00--1.db.shop.svc.cluster.local.", Type.AAAA)).hasSize(1);
+        assertThat(records(index, "_pg._tcp.db.shop.svc.cluster.local.", Type.SRV))
+                .extracting(r -> ((SRVRecord) r).getTarget().toString())
+                .containsExactly("fd00--1.db.shop.svc.cluster.local.");
+    }
+
+    @Test
     void externalNameServiceIsACname() {
         Service ext = new ServiceBuilder().withNewMetadata().withName("search").withNamespace("shop").endMetadata()
                 .withNewSpec().withType("ExternalName").withExternalName("search.example.com").endSpec().build();
