@@ -9,6 +9,7 @@ import org.xbill.DNS.Opcode;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
 
 /**
  * Turns one query into one response: cluster names from the current {@link RecordIndex}
@@ -79,8 +80,14 @@ final class QueryHandler {
         Name name = question.getName();
         RecordIndex.Answer answer = current.lookup(name, question.getType());
         if (answer instanceof RecordIndex.Answer.NotOurs) {
+            // The upstream's answer as it is, flags (RA) included.
             Message upstream = forwarder.forward(query);
             return upstream != null ? upstream : error(query, Rcode.SERVFAIL);
+        }
+        if (question.getType() == Type.AXFR || question.getType() == Type.IXFR) {
+            // The kubernetes plugin serves no zone transfers without the transfer plugin (not in the
+            // kubeadm/k3s Corefile): its ServeDNS returns REFUSED.
+            return error(query, Rcode.REFUSED);
         }
         Message response = reply(query);
         response.getHeader().setFlag(Flags.AA);
@@ -105,14 +112,21 @@ final class QueryHandler {
         return response;
     }
 
+    /**
+     * The reply header as miekg/dns's SetReply makes it for CoreDNS: QR, the opcode, and for a query
+     * the RD and CD bits copied. Never RA: the kubernetes plugin is an authoritative answer, not
+     * recursion.
+     */
     private static Message reply(Message query) {
         Message response = new Message(query.getHeader().getID());
         response.getHeader().setFlag(Flags.QR);
-        response.getHeader().setFlag(Flags.RA);
-        if (query.getHeader().getFlag(Flags.RD)) {
-            response.getHeader().setFlag(Flags.RD);
+        int opcode = query.getHeader().getOpcode();
+        response.getHeader().setOpcode(opcode);
+        for (int flag : new int[] {Flags.RD, Flags.CD}) {
+            if (opcode == Opcode.QUERY && query.getHeader().getFlag(flag)) {
+                response.getHeader().setFlag(flag);
+            }
         }
-        response.getHeader().setOpcode(query.getHeader().getOpcode());
         if (query.getQuestion() != null) {
             response.addRecord(query.getQuestion(), Section.QUESTION);
         }

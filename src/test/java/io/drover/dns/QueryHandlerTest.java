@@ -2,13 +2,16 @@ package io.drover.dns;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.xbill.DNS.ARecord;
+import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SRVRecord;
 import org.xbill.DNS.Section;
@@ -49,5 +52,39 @@ class QueryHandlerTest {
         List<Record> extra = handler.respond(QueryHandlerIT.query("db.shop.svc.cluster.local.", Type.A))
                 .getSection(Section.ADDITIONAL);
         assertThat(extra).isEmpty();
+    }
+
+    @Test
+    void clusterAnswersAreAuthoritativeWithoutRecursionAvailableAndCopyRdAndCd() {
+        QueryHandler handler = handler(List.of(ServiceRecordsTest.service("web", "shop", "10.43.0.50", "http", "TCP",
+                80)));
+        for (String name : List.of("web.shop.svc.cluster.local.", "nope.shop.svc.cluster.local.")) {
+            Message q = QueryHandlerIT.query(name, Type.A);
+            q.getHeader().setFlag(Flags.CD);
+            Message response = handler.respond(q);
+            assertThat(response.getHeader().getFlag(Flags.AA)).as(name).isTrue();
+            assertThat(response.getHeader().getFlag(Flags.RA)).as(name).isFalse();
+            assertThat(response.getHeader().getFlag(Flags.RD)).as(name).isTrue();
+            assertThat(response.getHeader().getFlag(Flags.CD)).as(name).isTrue();
+        }
+    }
+
+    @Test
+    void zoneTransfersAreRefused() {
+        QueryHandler handler = handler(List.of(ServiceRecordsTest.service("web", "shop", "10.43.0.50", "http", "TCP",
+                80)));
+
+        for (int type : new int[] {Type.AXFR, Type.IXFR}) {
+            Message response = handler.respond(QueryHandlerIT.query("cluster.local.", type));
+            assertThat(response.getRcode()).isEqualTo(Rcode.REFUSED);
+            assertThat(response.getHeader().getFlag(Flags.AA)).isFalse();
+            assertThat(response.getSection(Section.ANSWER)).isEmpty();
+            assertThat(response.getSection(Section.AUTHORITY)).isEmpty();
+        }
+    }
+
+    private static QueryHandler handler(List<Service> services) {
+        RecordIndex index = ServiceRecords.build(ZONE, 5, 1, List.of("shop"), services, List.of());
+        return new QueryHandler(() -> index, new Forwarder(List.of(), Duration.ofSeconds(1)));
     }
 }
