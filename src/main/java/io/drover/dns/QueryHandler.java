@@ -15,8 +15,8 @@ import org.xbill.DNS.Type;
  * Turns one query into one response: cluster names from the current {@link RecordIndex}
  * (authoritative; an ExternalName alias completed with its target's upstream records), everything
  * else through the {@link Forwarder}. Encoding limits the answer to
- * what the client can take (512 bytes over UDP, its EDNS buffer size, 65535 over TCP); dnsjava
- * sets the TC bit when it has to drop records, and the client retries over TCP.
+ * what the client can take (512 bytes over UDP, its EDNS buffer size, 65535 over TCP), keeping the
+ * records that fit and setting the TC bit ({@link Truncation}), and the client retries over TCP.
  */
 final class QueryHandler {
     /** The EDNS buffer size this server advertises: the DNS flag day 2020 value, no fragmentation. */
@@ -65,7 +65,7 @@ final class QueryHandler {
         if (opt != null && response.getOPT() == null) {
             response.addRecord(new OPTRecord(EDNS_PAYLOAD, 0, 0), Section.ADDITIONAL);
         }
-        return response.toWire(limit);
+        return Truncation.toWire(response, limit);
     }
 
     Message respond(Message query) {

@@ -217,8 +217,9 @@ class ClusterDnsIT {
         plainUdp.setIgnoreTruncation(true);
         Message udp = plainUdp.send(Message.newQuery(
                 Record.newRecord(Name.fromString("big.default.svc.cluster.local."), Type.A, DClass.IN)));
+        // As CoreDNS (miekg Truncate): the records that fit, not none, and TC.
         assertThat(udp.getHeader().getFlag(Flags.TC)).isTrue();
-        assertThat(udp.getSection(Section.ANSWER).size()).isLessThan(60);
+        assertThat(udp.getSection(Section.ANSWER).size()).isBetween(1, 59);
         assertThat(udp.toWire().length).isLessThanOrEqualTo(512);
 
         // A client that does not ignore the TC bit retries over TCP and gets everything.
