@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.List;
 import org.slf4j.Logger;
@@ -53,7 +55,7 @@ public final class ClusterDns implements AutoCloseable {
             String nodeIp = internalIp(client, nodeName);
             InetAddress listen = InetAddress.getByName(options.address() == null ? nodeIp : options.address());
             Name zone = Name.fromString(options.domain(), Name.root);
-            records = ClusterRecords.start(client, zone, options.ttl().toSeconds());
+            records = ClusterRecords.start(client, zone, options.ttl().toSeconds(), boundAddresses(listen));
             InetSocketAddress bind = new InetSocketAddress(listen, options.port());
             List<InetSocketAddress> upstreams = options.upstreams().isEmpty()
                     ? Forwarder.fromResolvConf(ClusterDnsOptions.HOST_RESOLV_CONF, bind) : options.upstreams();
@@ -102,6 +104,17 @@ public final class ClusterDns implements AutoCloseable {
     /** Where the server listens (UDP and TCP). */
     public InetSocketAddress address() {
         return server.address();
+    }
+
+    /**
+     * The server's own addresses as CoreDNS's boundIPs: the listen address, or every interface's for
+     * a wildcard, loopback left out.
+     */
+    private static List<InetAddress> boundAddresses(InetAddress listen) throws SocketException {
+        List<InetAddress> candidates = listen.isAnyLocalAddress()
+                ? NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses).toList()
+                : List.of(listen);
+        return candidates.stream().filter(address -> !address.isLoopbackAddress()).toList();
     }
 
     private static String internalIp(KubernetesClient client, String nodeName) {

@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.net.InetAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -30,6 +31,7 @@ final class ClusterRecords implements AutoCloseable {
 
     private final Name zone;
     private final long ttl;
+    private final List<InetAddress> serverAddresses;
     private final AtomicReference<RecordIndex> current;
     private final AtomicBoolean rebuildPending = new AtomicBoolean();
     private final ExecutorService rebuilder =
@@ -39,15 +41,19 @@ final class ClusterRecords implements AutoCloseable {
     private SharedIndexInformer<EndpointSlice> slices;
     private SharedIndexInformer<Namespace> namespaces;
 
-    private ClusterRecords(Name zone, long ttl) {
+    private ClusterRecords(Name zone, long ttl, List<InetAddress> serverAddresses) {
         this.zone = zone;
         this.ttl = ttl;
+        this.serverAddresses = List.copyOf(serverAddresses);
         this.current = new AtomicReference<>(RecordIndex.empty(List.of(zone), ServiceRecords.soa(zone, ttl, serial)));
     }
 
-    /** Starts the informers and returns once the first full index is in place. */
-    static ClusterRecords start(KubernetesClient client, Name zone, long ttl) {
-        ClusterRecords records = new ClusterRecords(zone, ttl);
+    /**
+     * Starts the informers and returns once the first full index is in place. {@code serverAddresses}
+     * are the DNS server's own addresses, which name the zone's name servers ({@link NameServers}).
+     */
+    static ClusterRecords start(KubernetesClient client, Name zone, long ttl, List<InetAddress> serverAddresses) {
+        ClusterRecords records = new ClusterRecords(zone, ttl, serverAddresses);
         ResourceEventHandler<HasMetadata> onChange = new ResourceEventHandler<>() {
             @Override
             public void onAdd(HasMetadata obj) {
@@ -111,7 +117,7 @@ final class ClusterRecords implements AutoCloseable {
             List<String> namespaceNames = namespaces.getStore().list().stream().map(n -> n.getMetadata().getName())
                     .toList();
             RecordIndex index = ServiceRecords.build(zone, ttl, ++serial, namespaceNames, services.getStore().list(),
-                    slices.getStore().list());
+                    slices.getStore().list(), serverAddresses);
             current.set(index);
             log.debug("DNS index rebuilt: {} names", index.size());
         } catch (RuntimeException e) {

@@ -12,6 +12,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.SOARecord;
@@ -20,9 +21,11 @@ import org.xbill.DNS.Type;
 
 /**
  * An immutable snapshot of every record the cluster zone answers with, keyed by owner name and
- * type, built once per change so that a query is two hash lookups. Names that only exist as the
- * parent of other names ({@code svc.cluster.local}, {@code default.svc.cluster.local}) are kept
- * too, so that they answer NOERROR with no records rather than NXDOMAIN, as CoreDNS does.
+ * type, built once per change so that a query is two hash lookups. The names that exist are those
+ * with records and the ones CoreDNS's parseRequest accepts without records: the zone,
+ * {@code svc.<zone>}, {@code pod.<zone>} and each namespace's {@code <ns>.svc} and {@code <ns>.pod}
+ * (NOERROR with no records); any other parent of a name, as {@code _tcp.<svc>} or
+ * {@code dns.<zone>}, is NXDOMAIN, as there.
  * Records outside the zones (PTR records of cluster IPs under in-addr.arpa) are answered where they
  * exist and otherwise forwarded.
  */
@@ -86,19 +89,7 @@ final class RecordIndex {
             }
         }
         this.podNamespaces = Set.copyOf(pods);
-        for (Name name : records.keySet()) {
-            // Every ancestor of a record's name inside its zone exists (an "empty non-terminal").
-            Name zone = zoneOf(name);
-            if (zone == null) {
-                all.add(name);
-                continue;
-            }
-            for (Name n = name; n.labels() >= zone.labels(); n = parent(n)) {
-                if (!all.add(n)) {
-                    break;
-                }
-            }
-        }
+        all.addAll(records.keySet());
         for (Name zone : zones) {
             all.add(zone);
         }
@@ -196,14 +187,16 @@ final class RecordIndex {
     }
 
     /**
-     * The address records of the targets of the SRV records in {@code answer}, for the Additional
-     * section, as CoreDNS's SRV lookup adds them, so a client needs no second query.
+     * The address records of the targets of the SRV and NS records in {@code answer}, for the
+     * Additional section, as CoreDNS's SRV and NS lookups add them, so a client needs no second query.
      */
     List<Record> additional(List<Record> answer) {
         Set<Name> targets = new java.util.LinkedHashSet<>();
         for (Record record : answer) {
             if (record instanceof SRVRecord srv) {
                 targets.add(srv.getTarget());
+            } else if (record instanceof NSRecord ns) {
+                targets.add(ns.getTarget());
             }
         }
         List<Record> addresses = new ArrayList<>();

@@ -2,6 +2,7 @@ package io.drover.dns;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
@@ -18,6 +19,7 @@ import org.xbill.DNS.AAAARecord;
 import org.xbill.DNS.ARecord;
 import org.xbill.DNS.CNAMERecord;
 import org.xbill.DNS.DClass;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
@@ -40,7 +42,9 @@ import org.xbill.DNS.Type;
  *       dashes, as CoreDNS), SRV per named port per ready endpoint pointing at that name;
  *   <li>ExternalName services: CNAME to the external name;
  *   <li>pods: {@code <a-b-c-d>.<ns>.pod.<zone>} in every namespace (made up per query by the index);
- *   <li>{@code dns-version.<zone>} TXT "1.1.0".
+ *   <li>{@code dns-version.<zone>} TXT "1.1.0";
+ *   <li>NS at the zone apex naming the DNS Service this server is an endpoint of, else
+ *       {@code ns.dns.<zone>} ({@link NameServers}), as CoreDNS.
  * </ul>
  * Every record has the same TTL (5 s by default, as CoreDNS's kubernetes plugin), but for
  * {@code dns-version}'s 8 hours.
@@ -64,9 +68,11 @@ final class ServiceRecords {
     /**
      * The index for these objects; {@code serial} goes into the zone's SOA (a revision of the data).
      * {@code namespaces} (names) exist in the zone with or without Services, and hold the pod names.
+     * {@code serverAddresses} are the DNS server's own (non-loopback) addresses, by which it finds
+     * itself among the endpoints to name the zone's name servers ({@link NameServers}).
      */
     static RecordIndex build(Name zone, long ttl, long serial, Collection<String> namespaces,
-            Collection<Service> services, Collection<EndpointSlice> slices) {
+            Collection<Service> services, Collection<EndpointSlice> slices, Collection<InetAddress> serverAddresses) {
         ServiceRecords builder = new ServiceRecords(zone, ttl);
         Map<String, List<EndpointSlice>> slicesByService = new HashMap<>();
         for (EndpointSlice slice : slices) {
@@ -77,8 +83,10 @@ final class ServiceRecords {
                         k -> new ArrayList<>()).add(slice);
             }
         }
+        Map<String, Service> servicesByKey = new HashMap<>();
         for (Service service : services) {
             String key = service.getMetadata().getNamespace() + "/" + service.getMetadata().getName();
+            servicesByKey.put(key, service);
             try {
                 builder.addService(service, slicesByService.getOrDefault(key, List.of()));
             } catch (IllegalArgumentException e) {
@@ -87,6 +95,7 @@ final class ServiceRecords {
             }
         }
         builder.add(new TXTRecord(builder.name("dns-version"), DClass.IN, SCHEMA_VERSION_TTL, SCHEMA_VERSION));
+        builder.addNameServers(NameServers.of(zone, serverAddresses, servicesByKey, slicesByService));
         builder.splitSrvWeights();
         return new RecordIndex(List.of(zone), builder.records, Set.copyOf(namespaces), ttl, soa(zone, ttl, serial));
     }
@@ -120,11 +129,8 @@ final class ServiceRecords {
             addHeadless(serviceName, slices, Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()));
             return;
         }
-        List<String> clusterIps = spec.getClusterIPs() == null || spec.getClusterIPs().isEmpty()
-                ? (spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP()))
-                : spec.getClusterIPs();
         boolean any = false;
-        for (String ip : clusterIps) {
+        for (String ip : clusterIps(spec)) {
             InetAddress address = parseAddress(ip);
             if (address != null) {
                 add(addressRecord(serviceName, address));
@@ -141,6 +147,29 @@ final class ServiceRecords {
                 add(new SRVRecord(srvName(port.getName(), port.getProtocol(), serviceName), DClass.IN, ttl, 0, 100,
                         port.getPort(), serviceName));
             }
+        }
+    }
+
+    /** The Service's ClusterIPs, else its ClusterIP, as CoreDNS's object.ToService reads them. */
+    static List<String> clusterIps(ServiceSpec spec) {
+        return spec.getClusterIPs() == null || spec.getClusterIPs().isEmpty()
+                ? (spec.getClusterIP() == null ? List.of() : List.of(spec.getClusterIP()))
+                : spec.getClusterIPs();
+    }
+
+    /**
+     * The zone's NS records and {@code ns.dns.<zone>}'s addresses, as CoreDNS answers
+     * {@code <zone> NS} (plugin.NS over nsAddrs: one NS per name server name, TTL the plugin's) and
+     * {@code ns.dns.<zone> A/AAAA} (every name server address, isDefaultNS). The NS targets' own
+     * address records (the DNS Service's, or {@code ns.dns.<zone>}'s) go to the Additional section
+     * ({@link RecordIndex#additional}).
+     */
+    private void addNameServers(List<NameServers.Server> servers) {
+        Name defaultName = name("ns.dns");
+        records.computeIfAbsent(defaultName, k -> new LinkedHashMap<>()); // NODATA without addresses
+        for (NameServers.Server server : servers) {
+            add(new NSRecord(zone, DClass.IN, ttl, server.name()));
+            add(addressRecord(defaultName, server.address()));
         }
     }
 
@@ -198,7 +227,7 @@ final class ServiceRecords {
     }
 
     /** Unknown readiness counts as ready, as the EndpointSlice API says consumers should. */
-    private static boolean ready(Endpoint endpoint) {
+    static boolean ready(Endpoint endpoint) {
         return endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
                 || endpoint.getConditions().getReady();
     }

@@ -29,7 +29,7 @@ class LoadBalanceTest {
                 .addNewEndpoint().withAddresses("10.0.0.3").endEndpoint()
                 .build();
         RecordIndex index = ServiceRecords.build(ZONE, 5, 1, List.of("shop"),
-                List.of(ServiceRecordsTest.service("db", "shop", "None", "pg", "TCP", 5432)), List.of(slice));
+                List.of(ServiceRecordsTest.service("db", "shop", "None", "pg", "TCP", 5432)), List.of(slice), List.of());
         QueryHandler handler = new QueryHandler(() -> index, new Forwarder(List.of(), Duration.ofSeconds(1)));
 
         Set<String> first = new HashSet<>();

@@ -84,7 +84,7 @@ class QueryHandlerIT {
     }
 
     private static QueryHandler handler(List<InetSocketAddress> upstreams, Service... services) {
-        RecordIndex index = ServiceRecords.build(ZONE, 5, 1, List.of("shop"), List.of(services), List.of());
+        RecordIndex index = ServiceRecords.build(ZONE, 5, 1, List.of("shop"), List.of(services), List.of(), List.of());
         return new QueryHandler(() -> index, new Forwarder(upstreams, Duration.ofMillis(500)));
     }
 

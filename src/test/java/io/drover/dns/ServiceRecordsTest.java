@@ -48,6 +48,9 @@ class ServiceRecordsTest {
         assertThat(lookup(index, "web.shop.svc.cluster.local.", Type.AAAA)).isInstanceOf(RecordIndex.Answer.NoData.class);
         assertThat(lookup(index, "shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
         assertThat(lookup(index, "svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.NoData.class);
+        // A parent of the SRV names is no name (CoreDNS's parseRequest reads it as an endpoint that is not there).
+        assertThat(lookup(index, "_tcp.web.shop.svc.cluster.local.", Type.A))
+                .isInstanceOf(RecordIndex.Answer.NxDomain.class);
         assertThat(lookup(index, "example.com.", Type.A)).isInstanceOf(RecordIndex.Answer.NotOurs.class);
         assertThat(lookup(index, "1.2.0.192.in-addr.arpa.", Type.PTR)).isInstanceOf(RecordIndex.Answer.NotOurs.class);
         assertThat(lookup(index, "WEB.Shop.svc.cluster.local.", Type.A)).isInstanceOf(RecordIndex.Answer.Records.class);
@@ -221,7 +224,7 @@ class ServiceRecordsTest {
     }
 
     private static RecordIndex build(List<Service> services, List<EndpointSlice> slices) {
-        return ServiceRecords.build(ZONE, 5, 1, List.of("shop", "empty"), services, slices);
+        return ServiceRecords.build(ZONE, 5, 1, List.of("shop", "empty"), services, slices, List.of());
     }
 
     private static RecordIndex.Answer lookup(RecordIndex index, String name, int type) {
