@@ -117,13 +117,14 @@ final class RecordIndex {
         List<Record> found = type == Type.ANY ? byType.values().stream().flatMap(List::stream).toList()
                 : byType.get(type);
         if (found == null || found.isEmpty()) {
-            // A CNAME answers every type, as for ExternalName services.
+            // An ExternalName's CNAME answers A and AAAA only: CoreDNS's A/AAAA lookups follow it,
+            // while its SRV, TXT, MX and the rest find no record of the type (NODATA, no CNAME).
             List<Record> cname = byType.get(Type.CNAME);
-            if (cname == null) {
+            if (cname == null || (type != Type.A && type != Type.AAAA)) {
                 return NO_DATA;
             }
             List<Record> chain = followed(cname, type);
-            if (type != Type.CNAME && chain.getLast() instanceof CNAMERecord alias && !ours(alias.getTarget())) {
+            if (chain.getLast() instanceof CNAMERecord alias && !ours(alias.getTarget())) {
                 return new Answer.ExternalAlias(chain, alias.getTarget());
             }
             return new Answer.Records(chain);
@@ -142,7 +143,7 @@ final class RecordIndex {
         Record last = cname.getFirst();
         for (int hops = 0; hops < MAX_CNAME_HOPS && last instanceof CNAMERecord alias; hops++) {
             Name target = alias.getTarget();
-            if (zoneOf(target) == null || !names.contains(target) || type == Type.CNAME) {
+            if (zoneOf(target) == null || !names.contains(target)) {
                 break;
             }
             Map<Integer, List<Record>> byType = records.getOrDefault(target, Map.of());

@@ -129,23 +129,26 @@ final class ServiceRecords {
             addHeadless(serviceName, slices, Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()));
             return;
         }
-        boolean any = false;
+        List<InetAddress> addresses = new ArrayList<>();
         for (String ip : clusterIps(spec)) {
             InetAddress address = parseAddress(ip);
             if (address != null) {
                 add(addressRecord(serviceName, address));
                 add(new PTRRecord(ReverseMap.fromAddress(address), DClass.IN, ttl, serviceName));
-                any = true;
+                addresses.add(address);
             }
         }
-        if (!any) {
+        if (addresses.isEmpty()) {
             // No ClusterIP yet: the name exists (NOERROR, no records) until one is allocated.
             records.computeIfAbsent(serviceName, k -> new LinkedHashMap<>());
         }
         for (ServicePort port : spec.getPorts() == null ? List.<ServicePort>of() : spec.getPorts()) {
             if (port.getName() != null && !port.getName().isEmpty() && port.getPort() != null) {
-                add(new SRVRecord(srvName(port.getName(), port.getProtocol(), serviceName), DClass.IN, ttl, 0, 100,
-                        port.getPort(), serviceName));
+                Name srvName = srvName(port.getName(), port.getProtocol(), serviceName);
+                add(new SRVRecord(srvName, DClass.IN, ttl, 0, 100, port.getPort(), serviceName));
+                // An address question on the SRV name gets the addresses too: CoreDNS's findServices
+                // filters by port and protocol whatever the type asked.
+                addresses.forEach(address -> add(addressRecord(srvName, address)));
             }
         }
     }
@@ -198,8 +201,9 @@ final class ServiceRecords {
                     }
                     for (EndpointPort port : slice.getPorts() == null ? List.<EndpointPort>of() : slice.getPorts()) {
                         if (port.getName() != null && !port.getName().isEmpty() && port.getPort() != null) {
-                            add(new SRVRecord(srvName(port.getName(), port.getProtocol(), serviceName), DClass.IN,
-                                    ttl, 0, 100, port.getPort(), endpointName));
+                            Name srvName = srvName(port.getName(), port.getProtocol(), serviceName);
+                            add(new SRVRecord(srvName, DClass.IN, ttl, 0, 100, port.getPort(), endpointName));
+                            add(addressRecord(srvName, address)); // as for a ClusterIP Service's port
                         }
                     }
                 }

@@ -38,6 +38,9 @@ class ServiceRecordsTest {
         assertThat(srv.getTarget()).isEqualTo(Name.fromConstantString("web.shop.svc.cluster.local."));
         assertThat(((PTRRecord) records(index, "50.0.43.10.in-addr.arpa.", Type.PTR).get(0)).getTarget())
                 .isEqualTo(Name.fromConstantString("web.shop.svc.cluster.local."));
+        // An address question on the SRV name gets the ClusterIP, as CoreDNS's findServices.
+        assertThat(records(index, "_http._tcp.web.shop.svc.cluster.local.", Type.A)).singleElement()
+                .satisfies(r -> assertThat(((ARecord) r).getAddress().getHostAddress()).isEqualTo("10.43.0.50"));
     }
 
     @Test
@@ -81,6 +84,8 @@ class ServiceRecordsTest {
         assertThat(records(index, "_pg._tcp.db.shop.svc.cluster.local.", Type.SRV))
                 .extracting(r -> ((SRVRecord) r).getTarget().toString() + ":" + ((SRVRecord) r).getPort())
                 .containsExactly("db-0.db.shop.svc.cluster.local.:25432", "10-0-0-2.db.shop.svc.cluster.local.:25432");
+        assertThat(records(index, "_pg._tcp.db.shop.svc.cluster.local.", Type.A))
+                .extracting(r -> ((ARecord) r).getAddress().getHostAddress()).containsExactly("10.0.0.1", "10.0.0.2");
         assertThat(((PTRRecord) records(index, "1.0.0.10.in-addr.arpa.", Type.PTR).get(0)).getTarget())
                 .isEqualTo(Name.fromConstantString("db-0.db.shop.svc.cluster.local."));
         assertThat(lookup(index, "3.0.0.10.in-addr.arpa.", Type.PTR)).isInstanceOf(RecordIndex.Answer.NotOurs.class);
@@ -108,6 +113,11 @@ class ServiceRecordsTest {
 
         assertThat(((CNAMERecord) records(index, "search.shop.svc.cluster.local.", Type.CNAME).get(0)).getTarget())
                 .isEqualTo(Name.fromConstantString("search.example.com."));
+        // Only A and AAAA follow the alias (CoreDNS's SRV, TXT, MX lookups find nothing of the type).
+        for (int type : new int[] {Type.SRV, Type.TXT, Type.MX}) {
+            assertThat(lookup(index, "search.shop.svc.cluster.local.", type)).as(Type.string(type))
+                    .isInstanceOf(RecordIndex.Answer.NoData.class);
+        }
     }
 
     @Test
