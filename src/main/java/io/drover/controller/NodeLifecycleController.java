@@ -2,9 +2,12 @@ package io.drover.controller;
 
 import io.drover.json.MetaTime;
 import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.NodeCondition;
 import io.fabric8.kubernetes.api.model.NodeSpec;
 import io.fabric8.kubernetes.api.model.NodeStatus;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -17,6 +20,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -45,10 +50,19 @@ final class NodeLifecycleController implements Reconciler {
     private final SharedIndexInformer<Lease> leases;
     private final SharedIndexInformer<Pod> pods;
     private final Clock clock;
-    /** Per node: the Lease renewTime last seen, and when this controller saw it. */
-    private final Map<String, Probe> probes = new ConcurrentHashMap<>();
+    /** kube-controller-manager's node lifecycle controller records as "node-controller". */
+    static final String COMPONENT = "node-controller";
 
-    private record Probe(String renewTime, Instant seenAt) {}
+    /** Per node: the Lease renewTime and the Ready heartbeat last seen, and when this controller saw them. */
+    private final Map<String, Probe> probes = new ConcurrentHashMap<>();
+    private final EventRecorder events;
+
+    /** What tells the controller the agent is alive: a renewed Lease or a new Ready heartbeat, as tryUpdateNodeHealth. */
+    private record Probe(String renewTime, String heartbeat, Instant seenAt) {
+        boolean sameAs(String otherRenewTime, String otherHeartbeat) {
+            return renewTime.equals(otherRenewTime) && heartbeat.equals(otherHeartbeat);
+        }
+    }
 
     NodeLifecycleController(KubernetesClient client, SharedIndexInformer<Node> nodes, SharedIndexInformer<Lease> leases,
             SharedIndexInformer<Pod> pods, Clock clock) {
@@ -57,6 +71,7 @@ final class NodeLifecycleController implements Reconciler {
         this.leases = leases;
         this.pods = pods;
         this.clock = clock;
+        this.events = new EventRecorder(client, COMPONENT, null, clock);
     }
 
     @Override
@@ -70,12 +85,17 @@ final class NodeLifecycleController implements Reconciler {
         Lease lease = leases.getStore().getByKey(LEASE_NAMESPACE + "/" + nodeName);
         String renewTime = lease == null || lease.getSpec() == null || lease.getSpec().getRenewTime() == null ? ""
                 : lease.getSpec().getRenewTime().toString();
-        Probe probe = probes.compute(nodeName, (n, p) -> p == null || !p.renewTime().equals(renewTime)
-                ? new Probe(renewTime, now) : p);
+        String heartbeat = readyCondition(node).map(c -> Objects.toString(c.getLastHeartbeatTime(), "")).orElse("");
+        if (!probes.containsKey(nodeName)) {
+            events.normal(nodeReference(node), "RegisteredNode", "Node " + nodeName + " event: Registered Node "
+                    + nodeName + " in Controller");
+        }
+        Probe probe = probes.compute(nodeName, (n, p) -> p == null || !p.sameAs(renewTime, heartbeat)
+                ? new Probe(renewTime, heartbeat, now) : p);
         boolean silent = !Duration.between(probe.seenAt(), now).minus(GRACE).isNegative();
         String ready = readyStatus(node);
         if (silent && !ready.equals("Unknown")) {
-            markUnknown(nodeName, now); // the informer brings the node back with Ready Unknown
+            markUnknown(node, now); // the informer brings the node back with Ready Unknown
             return Result.requeueAfter(MONITOR_PERIOD);
         }
         // The tainting passes go by the conditions, as there: the agent back writes Ready True and the taints go.
@@ -97,39 +117,57 @@ final class NodeLifecycleController implements Reconciler {
 
     /** The status of the node's Ready condition; "" without one (a node that never posted its status). */
     private static String readyStatus(Node node) {
-        return node.getStatus() == null || node.getStatus().getConditions() == null ? ""
-                : node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
-                        .map(c -> c.getStatus() == null ? "" : c.getStatus()).findFirst().orElse("");
+        return readyCondition(node).map(c -> c.getStatus() == null ? "" : c.getStatus()).orElse("");
     }
 
-    /** tryUpdateNodeHealth: every condition the agent posts becomes Unknown, since when it was last posted. */
-    private void markUnknown(String nodeName, Instant now) {
+    private static Optional<NodeCondition> readyCondition(Node node) {
+        return node.getStatus() == null || node.getStatus().getConditions() == null ? Optional.empty()
+                : node.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+    }
+
+    /** RecordNodeStatusChange's and RecordNodeEvent's reference: the Node by its name and uid. */
+    private static ObjectReference nodeReference(Node node) {
+        return new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node").withName(node.getMetadata().getName())
+                .withUid(node.getMetadata().getUid()).build();
+    }
+
+    /**
+     * tryUpdateNodeHealth: every condition the agent posts becomes Unknown, since when it was last posted; written
+     * over the node as this controller saw it (its resourceVersion a precondition, as UpdateStatus of the lister's
+     * copy), so that an agent's Ready posted meanwhile is not overwritten: the write fails and the next pass sees the
+     * heartbeat. A node that was Ready is told NodeNotReady.
+     */
+    private void markUnknown(Node seen, Instant now) {
         String stamp = MetaTime.format(now);
+        Node node = new NodeBuilder(seen).build();
+        if (node.getStatus() == null) {
+            node.setStatus(new NodeStatus());
+        }
+        List<NodeCondition> conditions = node.getStatus().getConditions() == null ? new ArrayList<>()
+                : new ArrayList<>(node.getStatus().getConditions());
+        for (String type : CONDITIONS) {
+            NodeCondition c = conditions.stream().filter(x -> type.equals(x.getType())).findFirst()
+                    .orElseGet(() -> {
+                        NodeCondition added = new NodeCondition();
+                        added.setType(type);
+                        conditions.add(added);
+                        return added;
+                    });
+            if (!"Unknown".equals(c.getStatus())) {
+                c.setLastTransitionTime(stamp);
+            }
+            c.setStatus("Unknown");
+            c.setReason("NodeStatusUnknown");
+            c.setMessage("Kubelet stopped posting node status.");
+        }
+        node.getStatus().setConditions(conditions);
+        boolean wasReady = readyStatus(seen).equals("True");
         bestEffort(() -> {
-            client.nodes().withName(nodeName).editStatus(n -> {
-                if (n.getStatus() == null) {
-                    n.setStatus(new NodeStatus());
-                }
-                List<NodeCondition> conditions = n.getStatus().getConditions() == null ? new ArrayList<>()
-                        : new ArrayList<>(n.getStatus().getConditions());
-                for (String type : CONDITIONS) {
-                    NodeCondition c = conditions.stream().filter(x -> type.equals(x.getType())).findFirst()
-                            .orElseGet(() -> {
-                                NodeCondition added = new NodeCondition();
-                                added.setType(type);
-                                conditions.add(added);
-                                return added;
-                            });
-                    if (!"Unknown".equals(c.getStatus())) {
-                        c.setLastTransitionTime(stamp);
-                    }
-                    c.setStatus("Unknown");
-                    c.setReason("NodeStatusUnknown");
-                    c.setMessage("Kubelet stopped posting node status.");
-                }
-                n.getStatus().setConditions(conditions);
-                return n;
-            });
+            client.nodes().resource(node).updateStatus();
+            if (wasReady) {
+                events.normal(nodeReference(seen), "NodeNotReady", "Node " + seen.getMetadata().getName()
+                        + " status is now: NodeNotReady");
+            }
         });
     }
 
@@ -165,6 +203,8 @@ final class NodeLifecycleController implements Reconciler {
                                 });
                         return p;
                     });
+            // After the write, as there: the pod still exists.
+            events.warning(pod, "NodeNotReady", "Node is not ready");
         });
     }
 

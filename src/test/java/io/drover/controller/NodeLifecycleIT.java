@@ -82,6 +82,56 @@ class NodeLifecycleIT {
     }
 
     /**
+     * tryUpdateNodeHealth counts a new Ready heartbeat as a sign of life as well as a renewed Lease: an agent that
+     * posted its status but has not yet renewed its Lease is not marked Unknown.
+     */
+    @Test
+    void aNewReadyHeartbeatKeepsANodeAliveWithoutALeaseRenewal() throws Exception {
+        KubernetesClient client = CLUSTER.client();
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("beating").endMetadata().build()).create();
+        postReady(client, "beating", "2026-12-02T10:00:00Z");
+        SharedIndexInformer<Node> nodes = client.nodes().runnableInformer(0);
+        SharedIndexInformer<Lease> leases = client.resources(Lease.class).inNamespace("kube-node-lease")
+                .runnableInformer(0);
+        SharedIndexInformer<Pod> pods = client.pods().inNamespace("default").runnableInformer(0);
+        try {
+            for (SharedIndexInformer<?> informer : List.of(nodes, leases, pods)) {
+                informer.start().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            MutableClock clock = new MutableClock(Instant.now());
+            NodeLifecycleController controller = new NodeLifecycleController(client, nodes, leases, pods, clock);
+            controller.reconcile("beating");
+            clock.advance(NodeLifecycleController.GRACE.minusSeconds(1));
+            postReady(client, "beating", "2026-12-02T10:00:39Z");
+            await().atMost(WAIT).until(() -> nodes.getStore().getByKey("beating").getStatus().getConditions().get(0)
+                    .getLastHeartbeatTime().equals("2026-12-02T10:00:39Z"));
+            controller.reconcile("beating");
+            clock.advance(Duration.ofSeconds(2));
+            controller.reconcile("beating");
+            assertThat(ready(client.nodes().withName("beating").get())).isEqualTo("True");
+
+            clock.advance(NodeLifecycleController.GRACE);
+            controller.reconcile("beating");
+            await().atMost(WAIT).until(() -> ready(client.nodes().withName("beating").get()).equals("Unknown"));
+        } finally {
+            nodes.close();
+            leases.close();
+            pods.close();
+            client.nodes().withName("beating").delete();
+        }
+    }
+
+    private static void postReady(KubernetesClient client, String name, String heartbeat) {
+        client.nodes().withName(name).editStatus(n -> {
+            n.setStatus(new io.fabric8.kubernetes.api.model.NodeStatus());
+            n.getStatus().setConditions(List.of(new io.fabric8.kubernetes.api.model.NodeConditionBuilder()
+                    .withType("Ready").withStatus("True").withReason("KubeletReady").withLastHeartbeatTime(heartbeat)
+                    .withLastTransitionTime("2026-12-02T10:00:00Z").build()));
+            return n;
+        });
+    }
+
+    /**
      * A node that posts Ready False (its agent up but not ready) is tainted not-ready, NoSchedule and NoExecute, and a
      * pressure condition True gives its NoSchedule taint; Ready again, they go, and a taint of the admin's stays.
      */
@@ -163,6 +213,12 @@ class NodeLifecycleIT {
             await().atMost(WAIT).until(() -> ready(nodes.getStore().getByKey("ghost")).equals("Unknown"));
             assertThat(client.nodes().withName("ghost").get().getStatus().getConditions())
                     .anySatisfy(c -> assertThat(c.getMessage()).isEqualTo("Kubelet stopped posting node status."));
+            // As RecordNodeEvent and RecordNodeStatusChange tell them, in the default namespace.
+            await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace("default").list()
+                    .getItems()).filteredOn(e -> "ghost".equals(e.getInvolvedObject().getName()))
+                    .extracting(e -> e.getReason() + ": " + e.getMessage() + " (" + e.getSource().getComponent() + ")")
+                    .contains("RegisteredNode: Node ghost event: Registered Node ghost in Controller (node-controller)",
+                            "NodeNotReady: Node ghost status is now: NodeNotReady (node-controller)"));
             controller.reconcile("ghost");
             await().atMost(WAIT).until(() -> taints(client).containsAll(List.of(
                     "node.kubernetes.io/unreachable:NoSchedule", "node.kubernetes.io/unreachable:NoExecute")));
@@ -173,6 +229,12 @@ class NodeLifecycleIT {
                     .getStatus().getConditions()).anySatisfy(c -> {
                         assertThat(c.getType()).isEqualTo("Ready");
                         assertThat(c.getStatus()).isEqualTo("False");
+                    }));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(ns).list().getItems())
+                    .anySatisfy(e -> {
+                        assertThat(e.getInvolvedObject().getName()).isEqualTo("patient");
+                        assertThat(e.getType() + " " + e.getReason() + ": " + e.getMessage())
+                                .isEqualTo("Warning NodeNotReady: Node is not ready");
                     }));
             // The cluster's taint eviction controller deletes brief 5 s after it saw the taint: Terminating (no agent
             // finishes it), marked with the reason of its disruption, and told.
