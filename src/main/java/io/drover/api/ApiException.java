@@ -235,8 +235,10 @@ public final class ApiException extends RuntimeException {
         return new ApiException(429, "TooManyRequests", message, null, null, causes, false, retryAfterSeconds);
     }
 
+    /** 500 InternalError, as apierrors.NewInternalError: the error again as the one cause, a message alone. */
     public static ApiException internal(String message) {
-        return new ApiException(500, "InternalError", "Internal error occurred: " + message);
+        return new ApiException(500, "InternalError", "Internal error occurred: " + message, null, null,
+                List.of(new Cause(null, message, null)));
     }
 
     /** The meta/v1 Status object sent as the response body. */
@@ -276,7 +278,9 @@ public final class ApiException extends RuntimeException {
                 ArrayNode list = details.putArray("causes");
                 for (Cause c : causes) {
                     ObjectNode cause = list.addObject();
-                    cause.put("reason", c.reason());
+                    if (c.reason() != null) {
+                        cause.put("reason", c.reason()); // CauseType is omitempty: NewInternalError's has none
+                    }
                     cause.put("message", c.message());
                     if (c.field() != null) {
                         cause.put("field", c.field());

@@ -42,10 +42,9 @@ public final class StatusErrorHandler extends ErrorHandler {
      */
     static byte[] status(int code, String message) {
         String text = message == null || message.isBlank() ? HttpStatus.getMessage(code) : message;
-        if (code >= 500) {
-            text = "Internal error occurred: " + text;
-        }
-        return new ApiException(code, reason(code), text).toStatus().toString().getBytes(StandardCharsets.UTF_8);
+        ApiException error = code == 500 ? ApiException.internal(text)
+                : new ApiException(code, reason(code), code > 500 ? "Internal error occurred: " + text : text);
+        return error.toStatus().toString().getBytes(StandardCharsets.UTF_8);
     }
 
     private static String reason(int code) {

@@ -65,6 +65,8 @@ class StatusErrorHandlerTest {
         assertThat(status.path("reason").asText()).isEqualTo("InternalError");
         assertThat(status.path("code").asInt()).isEqualTo(500);
         assertThat(status.path("message").asText()).isEqualTo("Internal error occurred: OutOfMemoryError");
+        // NewInternalError's one cause: the error again, a message alone.
+        assertThat(status.path("details").toString()).isEqualTo("{\"causes\":[{\"message\":\"OutOfMemoryError\"}]}");
         assertThat(response.body()).doesNotContain("heap").doesNotContain("/secret/path");
     }
 }
