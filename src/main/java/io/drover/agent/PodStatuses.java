@@ -137,9 +137,9 @@ final class PodStatuses {
                 }
             } else {
                 boolean succeeded = InitContainers.succeeded(cr);
-                // A regular init container is ready once it succeeded, and never counts as started.
+                // prober_manager's UpdatePodStatus: a regular init container is ready once it succeeded; started is
+                // isContainerStarted's, as for any container (it may have no startup probe: started while it runs).
                 status.setReady(succeeded);
-                status.setStarted(false);
                 if (!succeeded) {
                     incomplete.add(c.getName());
                 }
