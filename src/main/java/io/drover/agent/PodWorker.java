@@ -655,8 +655,9 @@ final class PodWorker implements Reconciler {
         forget(handle); // completes the run's log, which the message may be taken from
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
+        // No signal: convertContainerStatus never sets it (the CRI has none), so a kill shows as its exit code, 137.
         ContainerStateTerminated terminated = new ContainerStateTerminatedBuilder().withExitCode(exit.exitCode())
-                .withSignal(exit.signal() == 0 ? null : exit.signal()).withReason(reason)
+                .withReason(reason)
                 .withMessage(terminationMessages.of(c, dir, cr.restartCount, exit.exitCode()))
                 .withStartedAt(MetaTime.format(started)).withFinishedAt(MetaTime.format(exit.finishedAt())).build();
         exited(cr, terminated, Duration.between(started, exit.finishedAt()));

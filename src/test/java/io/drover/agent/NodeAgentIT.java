@@ -259,6 +259,7 @@ class NodeAgentIT {
         Pod restarted = awaitPod("killed", p -> status(p) != null && status(p).getRestartCount() == 1
                 && status(p).getState().getRunning() != null);
         assertThat(status(restarted).getLastState().getTerminated().getExitCode()).isEqualTo(137);
+        assertThat(status(restarted).getLastState().getTerminated().getSignal()).as("no signal, as the kubelet").isNull();
         assertThat(pidOf(containerDir(restarted, "main"))).isNotEqualTo(pid);
     }
 
