@@ -51,4 +51,14 @@ final class ContainerRun {
         this.taskId = taskId;
         this.backoff = new RestartBackoff(backoff);
     }
+
+    /**
+     * The containerID of the running or last run, as the status shows it: each run its own, as each of the kubelet's
+     * is a new CRI container. The task id stays the container's across runs (its files, its cgroup, its adoption);
+     * the restart count a run started with tells the runs apart, and is known again from the status after an agent
+     * restart.
+     */
+    String containerId() {
+        return "process://" + taskId + "-" + restartCount;
+    }
 }

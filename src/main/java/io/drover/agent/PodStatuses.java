@@ -175,7 +175,7 @@ final class PodStatuses {
         // The image the task was started for while it runs (the spec's may be newer until it restarts).
         String image = running && cr.image != null ? cr.image : PodFields.text(c.getImage());
         return new ContainerStatusBuilder().withName(c.getName()).withImage(image)
-                .withImageID("").withContainerID(cr.lastExit == null && !running ? null : "process://" + cr.taskId)
+                .withImageID("").withContainerID(cr.lastExit == null && !running ? null : cr.containerId())
                 .withReady(running && health.ready()).withStarted(running && health.started()).withRestartCount(cr.restartCount)
                 .withState(state).withLastState(last).build();
     }

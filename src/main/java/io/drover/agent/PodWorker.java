@@ -552,7 +552,7 @@ final class PodWorker implements Reconciler {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
             Instant now = clock.instant();
             exited(cr, new ContainerStateTerminatedBuilder().withExitCode(128).withReason("StartError")
-                    .withMessage(message).withStartedAt(MetaTime.format(now)).withFinishedAt(MetaTime.format(now))
+                    .withMessage(message).withContainerID(cr.containerId()).withStartedAt(MetaTime.format(now)).withFinishedAt(MetaTime.format(now))
                     .build(), Duration.ZERO);
             events.warning(container, "Failed", "Error: " + message);
             return;
@@ -657,7 +657,7 @@ final class PodWorker implements Reconciler {
                 pod.getMetadata().getUid(), c.getName());
         // No signal: convertContainerStatus never sets it (the CRI has none), so a kill shows as its exit code, 137.
         ContainerStateTerminated terminated = new ContainerStateTerminatedBuilder().withExitCode(exit.exitCode())
-                .withReason(reason)
+                .withReason(reason).withContainerID(cr.containerId())
                 .withMessage(terminationMessages.of(c, dir, cr.restartCount, exit.exitCode()))
                 .withStartedAt(MetaTime.format(started)).withFinishedAt(MetaTime.format(exit.finishedAt())).build();
         exited(cr, terminated, Duration.between(started, exit.finishedAt()));

@@ -260,6 +260,10 @@ class NodeAgentIT {
                 && status(p).getState().getRunning() != null);
         assertThat(status(restarted).getLastState().getTerminated().getExitCode()).isEqualTo(137);
         assertThat(status(restarted).getLastState().getTerminated().getSignal()).as("no signal, as the kubelet").isNull();
+        // Each run is a container of its own, as each of the kubelet's is a new CRI container.
+        assertThat(status(restarted).getContainerID()).isNotEqualTo(status(running).getContainerID());
+        assertThat(status(restarted).getLastState().getTerminated().getContainerID())
+                .isEqualTo(status(running).getContainerID());
         assertThat(pidOf(containerDir(restarted, "main"))).isNotEqualTo(pid);
     }
 
@@ -270,6 +274,7 @@ class NodeAgentIT {
         ContainerStatus status = status(failed);
         assertThat(status.getState().getTerminated().getExitCode()).isEqualTo(3);
         assertThat(status.getState().getTerminated().getReason()).isEqualTo("Error");
+        assertThat(status.getState().getTerminated().getContainerID()).isNotNull().isEqualTo(status.getContainerID());
         assertThat(status.getRestartCount()).isZero();
         assertThat(status.getReady()).isFalse();
     }
@@ -597,11 +602,13 @@ class NodeAgentIT {
         NodeAgent first = agent(node, dataDir);
         Pod pod;
         long pid;
+        String containerId;
         try {
             pod = create(new PodBuilder(pod("adopted", "Always", "sleep", "1000")).editSpec().withNodeName(node)
                     .endSpec().build());
             Pod running = awaitPod("adopted", p -> status(p) != null && status(p).getState().getRunning() != null);
             pid = pidOf(agentContainerDir(dataDir, running));
+            containerId = status(running).getContainerID();
             pids.add(pid);
         } finally {
             first.close();
@@ -612,7 +619,7 @@ class NodeAgentIT {
             await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).until(() -> {
                 Pod p = CLUSTER.client().pods().inNamespace("default").withName("adopted").get();
                 return status(p).getState().getRunning() != null && status(p).getRestartCount() == 0
-                        && pidOf(agentContainerDir(dataDir, p)) == pid;
+                        && pidOf(agentContainerDir(dataDir, p)) == pid && status(p).getContainerID().equals(containerId);
             });
             assertThat(events(pod).stream().filter(e -> e.getReason().equals("Started"))).hasSize(1);
         }
