@@ -68,7 +68,7 @@ final class PodStatuses {
         status.setPodIP(nodeIp);
         status.setPodIPs(List.of(new PodIP(nodeIp)));
         if (status.getStartTime() == null) {
-            status.setStartTime(MetaTime.format(now));
+            status.setStartTime(MetaTime.format(run.seenAt));
         }
         status.setContainerStatuses(statuses);
         status.setInitContainerStatuses(init.statuses().isEmpty() ? null : init.statuses());

@@ -133,6 +133,11 @@ final class PodWorker implements Reconciler {
         final String uid;
         final String namespace;
         final String name;
+        /**
+         * When this agent first took the pod on, before any of its containers started: its startTime unless the
+         * status has one, as the kubelet's status manager stamps it at the first sync (updateStatusInternal).
+         */
+        final Instant seenAt;
         /** By name. Concurrent: ephemeral containers join while the kubelet endpoint's requests read it. */
         final Map<String, ContainerRun> containers = new ConcurrentHashMap<>();
         /** Every init container has done its part once: they are not run again (a restart does not undo it). */
@@ -146,10 +151,11 @@ final class PodWorker implements Reconciler {
         /** The thread stopping the deleted pod (its grace period can be long), while it runs. */
         volatile Thread stopping;
 
-        PodRun(String uid, String namespace, String name) {
+        PodRun(String uid, String namespace, String name, Instant seenAt) {
             this.uid = uid;
             this.namespace = namespace;
             this.name = name;
+            this.seenAt = seenAt;
         }
     }
 
@@ -219,7 +225,7 @@ final class PodWorker implements Reconciler {
             run = null;
         }
         if (run == null) {
-            run = new PodRun(uid, pod.getMetadata().getNamespace(), pod.getMetadata().getName());
+            run = new PodRun(uid, pod.getMetadata().getNamespace(), pod.getMetadata().getName(), clock.instant());
             runs.put(key, run);
         }
         for (List<Container> containers : List.of(list(pod.getSpec().getInitContainers()), pod.getSpec().getContainers(),
@@ -537,6 +543,7 @@ final class PodWorker implements Reconciler {
                 pod.getMetadata().getUid(), c.getName());
         ObjectReference container = ContainerReference.of(pod, c.getName());
         TaskHandle handle;
+        Instant spawnedAt;
         try {
             LogPipeline.RunFiles output = logs.prepareRun(dir, cr.restartCount);
             Path workDir = c.getWorkingDir() == null || c.getWorkingDir().isEmpty() ? null : Path.of(c.getWorkingDir());
@@ -547,6 +554,7 @@ final class PodWorker implements Reconciler {
             // The kubelet's startContainer: Created once the runtime has the container, before it starts it, so a
             // start that fails (a program not found: runc's create) follows a Created, as there.
             events.normal(container, "Created", "Created container " + c.getName());
+            spawnedAt = clock.instant();
             handle = runtime.start(spec);
         } catch (IOException | TaskException | IllegalArgumentException e) {
             String message = e instanceof IOException io ? new UncheckedIOException(io).getMessage() : e.getMessage();
@@ -563,7 +571,9 @@ final class PodWorker implements Reconciler {
         cr.mode = ContainerRun.Mode.RUNNING;
         cr.image = text(c.getImage());
         cr.definitionChanged = false;
-        cr.startedAt = runtime.inspect(handle).map(TaskStatus::startedAt).orElse(clock.instant());
+        // The clock read at the spawn, not /proc's start ticks: those count from a boot time in whole seconds, so
+        // they could put the start before the pod's startTime or the previous init container's end.
+        cr.startedAt = spawnedAt;
         cr.readyFrom = clock.instant().plus(READY_AFTER_RUNNING);
         cr.waitingReason = null;
         cr.waitingMessage = null;
@@ -593,13 +603,17 @@ final class PodWorker implements Reconciler {
             }
             return cr;
         }
+        // The start the status says this run had, when it is of this run: as it was shown, not as /proc tells it.
+        Instant shownStart = previous != null && cr.containerId().equals(previous.getContainerID())
+                ? runningSince(previous) : null;
         Optional<TaskHandle> recovered = runtime.recover(persisted.get());
         if (recovered.isPresent()) {
             cr.handle = recovered.get();
             cr.mode = ContainerRun.Mode.RUNNING;
             // The image the status says it runs: an image changed while no agent watched still restarts it.
             cr.image = previous == null || previous.getImage() == null ? null : previous.getImage();
-            cr.startedAt = runtime.inspect(cr.handle).map(TaskStatus::startedAt).orElse(clock.instant());
+            cr.startedAt = shownStart != null ? shownStart
+                    : runtime.inspect(cr.handle).map(TaskStatus::startedAt).orElse(clock.instant());
             cr.waitingReason = null;
             log.info("adopted task {} of pod {} (pid {})", cr.taskId, key, cr.handle.pid());
             followLogs(dir);
@@ -611,7 +625,8 @@ final class PodWorker implements Reconciler {
         ExitResult exit = ended.map(TaskStatus::exit).orElse(ExitResult.lost(clock.instant()));
         cr.handle = persisted.get();
         // When it started, not now: a start after its end would make its run time negative (and the back-off).
-        cr.startedAt = ended.map(TaskStatus::startedAt).orElseGet(() -> runningSince(previous));
+        cr.startedAt = shownStart != null ? shownStart
+                : ended.map(TaskStatus::startedAt).orElseGet(() -> runningSince(previous));
         cr.mode = ContainerRun.Mode.RUNNING;
         finish(pod, c, cr, exit);
         return cr;
@@ -649,6 +664,8 @@ final class PodWorker implements Reconciler {
 
     private void finish(Pod pod, Container c, ContainerRun cr, ExitResult exit) throws InterruptedException {
         Instant started = cr.startedAt == null ? exit.finishedAt() : cr.startedAt;
+        // The kernel stamps the exit with its coarse clock, which may lag the clock read at the spawn by a tick.
+        Instant finished = exit.finishedAt().isBefore(started) ? started : exit.finishedAt();
         String reason = exit.oomKilled() ? "OOMKilled" : exit.lost() ? "ContainerStatusUnknown"
                 : exit.exitCode() == 0 ? "Completed" : "Error";
         TaskHandle handle = cr.handle;
@@ -659,8 +676,8 @@ final class PodWorker implements Reconciler {
         ContainerStateTerminated terminated = new ContainerStateTerminatedBuilder().withExitCode(exit.exitCode())
                 .withReason(reason).withContainerID(cr.containerId())
                 .withMessage(terminationMessages.of(c, dir, cr.restartCount, exit.exitCode()))
-                .withStartedAt(MetaTime.format(started)).withFinishedAt(MetaTime.format(exit.finishedAt())).build();
-        exited(cr, terminated, Duration.between(started, exit.finishedAt()));
+                .withStartedAt(MetaTime.format(started)).withFinishedAt(MetaTime.format(finished)).build();
+        exited(cr, terminated, Duration.between(started, finished));
     }
 
     private void exited(ContainerRun cr, ContainerStateTerminated terminated, Duration ranFor) {

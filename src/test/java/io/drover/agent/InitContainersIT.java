@@ -14,6 +14,7 @@ import io.fabric8.kubernetes.api.model.PodCondition;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -59,6 +60,25 @@ class InitContainersIT {
         await().atMost(WAIT).until(() -> CLUSTER.client().pods().inNamespace("default").withName("ordered").getLog()
                 .equals("first\nsecond\n"));
         assertThat(CLUSTER.client().pods().inNamespace("default").withName("ordered").inContainer("second").getLog()).isEmpty();
+    }
+
+    @Test
+    void eachStartFollowsThePodsStartTimeAndTheEndOfTheInitContainerBefore() {
+        // Chained, so that a start shown up to a second early (as /proc's ticks from a whole-second boot time put it)
+        // is all but sure to come before some end.
+        create(pod("chained", "Always", List.of(container("one", "true"), container("two", "true"),
+                container("three", "true")), "sleep 1000"));
+
+        Pod running = awaitPod("chained", p -> "Running".equals(p.getStatus().getPhase()));
+        Instant previous = Instant.parse(running.getStatus().getStartTime());
+        for (ContainerStatus init : running.getStatus().getInitContainerStatuses()) {
+            var terminated = init.getState().getTerminated();
+            assertThat(Instant.parse(terminated.getStartedAt())).as("%s started", init.getName())
+                    .isAfterOrEqualTo(previous);
+            previous = Instant.parse(terminated.getFinishedAt());
+        }
+        assertThat(Instant.parse(running.getStatus().getContainerStatuses().get(0).getState().getRunning()
+                .getStartedAt())).as("main started").isAfterOrEqualTo(previous);
     }
 
     @Test

@@ -21,7 +21,7 @@ class PodStatusesTest {
             .endMetadata().withNewSpec().withRestartPolicy("Always")
             .addNewInitContainer().withName("setup").withCommand("true").endInitContainer()
             .addNewContainer().withName("main").withCommand("sleep", "1000").endContainer().endSpec().build();
-    private final PodWorker.PodRun run = new PodWorker.PodRun(UID, "default", "p");
+    private final PodWorker.PodRun run = new PodWorker.PodRun(UID, "default", "p", NOW.minusSeconds(3));
 
     private ContainerRun container(String name) {
         ContainerRun cr = new ContainerRun(UID + "_" + name, RestartBackoffPolicy.DEFAULT);
@@ -51,5 +51,14 @@ class PodStatusesTest {
         // prober_manager's UpdatePodStatus: isContainerStarted for init containers too; ready only once it succeeded.
         assertThat(setup.getStarted()).isTrue();
         assertThat(setup.getReady()).isFalse();
+    }
+
+    @Test
+    void thePodStartedWhenTheAgentFirstTookItOnNotWhenItsStatusIsFirstWritten() {
+        running(container("setup"), NOW.minusSeconds(2));
+        container("main");
+
+        // updateStatusInternal stamps it at the first sync, before any container starts.
+        assertThat(build().getStartTime()).isEqualTo("2025-01-02T03:04:02Z");
     }
 }
