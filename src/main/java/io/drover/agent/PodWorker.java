@@ -542,6 +542,9 @@ final class PodWorker implements Reconciler {
         Path dir = files.containerDir(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
                 pod.getMetadata().getUid(), c.getName());
         ObjectReference container = ContainerReference.of(pod, c.getName());
+        if (c.getLifecycle() != null && c.getLifecycle().getPostStart() != null) {
+            writeStatusBeforeStart(key, pod);
+        }
         TaskHandle handle;
         Instant spawnedAt;
         try {
@@ -580,6 +583,21 @@ final class PodWorker implements Reconciler {
         watch(key, handle);
         events.normal(container, "Started", "Started container " + c.getName());
         hooks.postStart(pod, c, handle, gracePeriod(pod), () -> isBeingDeleted(key));
+    }
+
+    /**
+     * Writes the status as it is before a container starts whose postStart hook will hold this reconcile (and the
+     * status written at its end) while it runs: the kubelet's SyncPod sets the pod's status before it starts the
+     * containers, so while a hook runs the pod shows its start time, IPs, conditions and its containers waiting
+     * (ContainerCreating), not a Pending pod with nothing. A failed write only costs that view.
+     */
+    private void writeStatusBeforeStart(String key, Pod pod) {
+        PodRun run = runs.get(key);
+        try {
+            writeStatus(pod, run);
+        } catch (KubernetesClientException e) {
+            log.debug("pod {}: status before a postStart hook not written: {}", key, e.getMessage());
+        }
     }
 
     /** The first look at a container: adopt its task if a previous agent started it. */
@@ -765,7 +783,7 @@ final class PodWorker implements Reconciler {
         // pod goes, so a watcher sees it end ("0/1 Completed" or "Error") rather than vanish while Terminating.
         run.terminated = true;
         try {
-            writeFinalStatus(pod, run);
+            writeStatus(pod, run);
         } catch (KubernetesClientException e) {
             log.debug("pod {}: final status not written: {}", key, e.getMessage());
         }
@@ -1020,12 +1038,13 @@ final class PodWorker implements Reconciler {
     }
 
     /**
-     * The stopped pod's last status, written on the newest version of the pod when it changed during the stop (a
-     * shorter grace period, a finalizer's controller): the pod stays as long as a finalizer holds it, and says it ended.
+     * Writes the pod's status when it changed, on the newest version of the pod when it changed since it was read:
+     * by this agent's own write before a postStart hook, or during a stop (a shorter grace period, a finalizer's
+     * controller), so that a stopped pod a finalizer holds still says it ended.
      */
-    private void writeFinalStatus(Pod pod, PodRun run) {
+    private void writeStatus(Pod pod, PodRun run) {
         try {
-            writeStatus(pod, run);
+            writeStatusOn(pod, run);
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -1033,12 +1052,12 @@ final class PodWorker implements Reconciler {
             Pod newest = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata()
                     .getName()).get();
             if (newest != null && newest.getMetadata().getUid().equals(pod.getMetadata().getUid())) {
-                writeStatus(newest, run);
+                writeStatusOn(newest, run);
             }
         }
     }
 
-    private void writeStatus(Pod pod, PodRun run) {
+    private void writeStatusOn(Pod pod, PodRun run) {
         PodStatus current = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
         PodStatus desired = PodStatuses.build(pod, run, host.internalIp(), clock.instant(),
                 (c, cr) -> run.unserving ? health(pod, c, cr).notReady() : health(pod, c, cr));

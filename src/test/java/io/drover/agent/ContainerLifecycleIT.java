@@ -290,6 +290,27 @@ class ContainerLifecycleIT {
                 && e.getMessage().equals("FailedPostStartHook"));
     }
 
+    @Test
+    void whileAPostStartHookRunsThePodShowsItsContainerCreating() throws Exception {
+        Path release = markers.resolve("release");
+        Pod pod = create(new PodBuilder(pod("Always", List.of("sleep", "1000"))).editSpec().editFirstContainer()
+                .withNewLifecycle().withPostStart(exec("sh", "-c", "while [ ! -e " + release + " ]; do sleep 0.1; done"))
+                .endLifecycle().endContainer().endSpec().build());
+
+        // As the kubelet's SyncPod sets the status before it starts the containers, not a bare Pending pod.
+        Pod creating = awaitPod(pod, p -> status(p) != null);
+        assertThat(creating.getStatus().getPhase()).isEqualTo("Pending");
+        assertThat(status(creating).getState().getWaiting().getReason()).isEqualTo("ContainerCreating");
+        assertThat(creating.getStatus().getStartTime()).isNotNull();
+        assertThat(creating.getStatus().getPodIP()).isNotNull();
+        assertThat(creating.getStatus().getConditions()).anyMatch(c -> c.getType().equals("Ready")
+                && c.getStatus().equals("False") && c.getReason().equals("ContainersNotReady"));
+
+        Files.createFile(release);
+        Pod running = awaitRunning(pod);
+        assertThat(running.getStatus().getStartTime()).isEqualTo(creating.getStatus().getStartTime());
+    }
+
     private static void requireCgroups() {
         Assumptions.assumeTrue(cgroupsWritable,
                 "cgroups are not writable on this machine (see the process runtime's warning): skipping");
