@@ -2,6 +2,7 @@ package io.drover.agent.probe;
 
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HTTPHeader;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -17,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -120,13 +122,22 @@ final class HttpGetProber {
     private Response get(URI url, List<String[]> headers, Instant deadline) throws IOException {
         InetSocketAddress address = new InetSocketAddress(url.getHost().replace("[", "").replace("]", ""),
                 url.getPort());
-        try (Socket plain = new Socket()) {
+        try (FirstBytesSocket plain = new FirstBytesSocket()) {
             plain.connect(address, remainingMillis(deadline));
             plain.setSoTimeout(remainingMillis(deadline));
             Socket socket = plain;
             if (url.getScheme().equals("https")) {
                 SSLSocket ssl = (SSLSocket) tls.createSocket(plain, address.getHostString(), url.getPort(), true);
-                ssl.startHandshake();
+                try {
+                    ssl.startHandshake();
+                } catch (SSLException e) {
+                    // Go's http.Client: a first TLS record header that reads "HTTP/" is a plain HTTP server's
+                    // answer (ErrSchemeMismatch), where Java only says "Unsupported or unrecognized SSL message".
+                    if (plain.firstBytes().equals("HTTP/")) {
+                        throw new IOException("http: server gave HTTP response to HTTPS client", e);
+                    }
+                    throw e;
+                }
                 socket = ssl;
             }
             OutputStream out = socket.getOutputStream();
@@ -134,6 +145,52 @@ final class HttpGetProber {
             out.flush();
             InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
             return read(in, deadline, socket);
+        }
+    }
+
+    /**
+     * A socket that keeps the first five bytes read from it: the header of the first TLS record, which tells a plain
+     * HTTP server that answered the handshake.
+     */
+    private static final class FirstBytesSocket extends Socket {
+        private final byte[] first = new byte[5];
+        private int kept;
+        private InputStream in;
+
+        @Override
+        public synchronized InputStream getInputStream() throws IOException {
+            if (in == null) {
+                in = new FilterInputStream(super.getInputStream()) {
+                    @Override
+                    public int read() throws IOException {
+                        int b = super.read();
+                        if (b >= 0) {
+                            keep((byte) b);
+                        }
+                        return b;
+                    }
+
+                    @Override
+                    public int read(byte[] buffer, int offset, int length) throws IOException {
+                        int n = super.read(buffer, offset, length);
+                        for (int i = 0; i < n && kept < first.length; i++) {
+                            keep(buffer[offset + i]);
+                        }
+                        return n;
+                    }
+                };
+            }
+            return in;
+        }
+
+        private void keep(byte b) {
+            if (kept < first.length) {
+                first[kept++] = b;
+            }
+        }
+
+        String firstBytes() {
+            return new String(first, 0, kept, StandardCharsets.ISO_8859_1);
         }
     }
 

@@ -139,6 +139,27 @@ class HttpGetProberIT {
     }
 
     @Test
+    void anHttpsProbeOfAPlainHttpServerFailsWithGosMessage() throws Exception {
+        try (java.net.ServerSocket plain = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            // What a plain HTTP server answers a TLS ClientHello with.
+            Thread server = Thread.ofVirtual().start(() -> {
+                try (java.net.Socket s = plain.accept()) {
+                    s.getInputStream().read(new byte[512]);
+                    s.getOutputStream().write("HTTP/1.0 400 Bad Request\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                } catch (IOException e) {
+                    // the probe went away
+                }
+            });
+            HTTPGetAction action = new HTTPGetActionBuilder().withScheme("HTTPS").withPath("/ok")
+                    .withPort(new IntOrString(plain.getLocalPort())).build();
+
+            assertThat(probe(action, Duration.ofSeconds(5))).isEqualTo(ProbeResult.failure("Get \"https://127.0.0.1:"
+                    + plain.getLocalPort() + "/ok\": http: server gave HTTP response to HTTPS client"));
+            server.join();
+        }
+    }
+
+    @Test
     void anUnknownPortNameIsAnErrorNotAFailure() {
         ProbeResult result = probe(new HTTPGetActionBuilder(get("/ok")).withPort(new IntOrString("nope")).build(),
                 Duration.ofSeconds(1));
