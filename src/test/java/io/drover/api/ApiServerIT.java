@@ -739,6 +739,22 @@ class ApiServerIT {
         assertThat(end.path("annotations").path("k8s.io/initial-events-end").asText()).isEqualTo("true");
         assertThat(end.path("resourceVersion").asLong()).isGreaterThanOrEqualTo(
                 events.get(1).path("object").path("metadata").path("resourceVersion").asLong());
+        // watchListTransformer's blueprint: the empty list, encoded, from which WatchListClient builds its list.
+        assertThat(new String(java.util.Base64.getDecoder().decode(end.path("annotations")
+                .path("kubernetes.io/initial-events-list-blueprint").asText()), java.nio.charset.StandardCharsets.UTF_8))
+                .isEqualTo("{\"kind\":\"ConfigMapList\",\"apiVersion\":\"v1\",\"metadata\":{},\"items\":null}\n");
+
+        // SetListOptionsDefaults: a watch from "0" (or "") asking neither is a watch list too.
+        HttpResponse<String> legacy = raw("GET", url + "&resourceVersion=0&allowWatchBookmarks=true", null, null, true);
+        List<String> legacyTypes = new ArrayList<>();
+        for (String line : legacy.body().split("\n")) {
+            JsonNode event = CLUSTER.client().getKubernetesSerialization().unmarshal(line, JsonNode.class);
+            if (!event.at("/object/metadata/name").asText().equals(ROOT_CA)) {
+                legacyTypes.add(event.path("type").asText() + (event.at("/object/metadata/annotations")
+                        .has("k8s.io/initial-events-end") ? " end" : ""));
+            }
+        }
+        assertThat(legacyTypes).startsWith("ADDED", "ADDED", "BOOKMARK end");
 
         HttpResponse<String> noInitial = raw("GET", url + "&sendInitialEvents=false&resourceVersionMatch=NotOlderThan",
                 null, null, true);
@@ -1037,8 +1053,14 @@ class ApiServerIT {
         HttpResponse<String> list = raw("GET", "/api/v1/namespaces/default/configmaps?timeoutSeconds=abc", null, null,
                 true);
 
+        HttpResponse<String> limit = raw("GET", "/api/v1/namespaces/default/configmaps?limit=99999999999999999999",
+                null, null, true);
+
+        // DecodeParameters' conversion error, as ListResource answers it.
         assertThat(list.statusCode()).isEqualTo(400);
-        assertThat(list.body()).contains("timeoutSeconds: Invalid value: \\\"abc\\\"");
+        assertThat(list.body()).contains("strconv.ParseInt: parsing \\\"abc\\\": invalid syntax");
+        assertThat(limit.statusCode()).isEqualTo(400);
+        assertThat(limit.body()).contains("strconv.ParseInt: parsing \\\"99999999999999999999\\\": value out of range");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.drover.api.http;
 
 import io.drover.api.ApiException;
+import io.drover.api.strategy.GoValues;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.FieldLabels;
 import io.drover.api.storage.FieldSelector;
@@ -34,14 +35,13 @@ final class ListParameters {
         String limitParam = request.param("limit");
         if (limitParam != null && !limitParam.isEmpty()) {
             // An int64 in Kubernetes; 0 or less means no limit.
-            long asked = GoIntegers.parseInt64(limitParam).orElseThrow(() -> ApiException.badRequest(
-                    "limit: Invalid value: \"" + limitParam + "\": must be an integer"));
+            long asked = GoIntegers.parseInt64(limitParam).orElseThrow(() -> parseIntError(limitParam));
             limit = (int) Math.clamp(asked, 0, Integer.MAX_VALUE);
         }
         String timeout = request.param("timeoutSeconds");
         if (timeout != null && !timeout.isEmpty() && !GoIntegers.isInt64(timeout)) {
             // Part of ListOptions, decoded (and refused) on a plain list too, not only on a watch.
-            throw ApiException.badRequest("timeoutSeconds: Invalid value: \"" + timeout + "\"");
+            throw parseIntError(timeout);
         }
         String cont = request.param("continue");
         if ("0".equals(request.param("resourceVersion")) && (cont == null || cont.isEmpty())) {
@@ -117,12 +117,19 @@ final class ListParameters {
 
     /**
      * A watch's sendInitialEvents (WatchList, served as Kubernetes 1.32 serves it with the feature
-     * on), or null when not asked. Asked for, it needs resourceVersionMatch=NotOlderThan, and a
+     * on, defaulted as there), or null when not asked. Asked for, it needs resourceVersionMatch=NotOlderThan, and a
      * resourceVersionMatch needs it.
      */
     Boolean sendInitialEvents(ListOptions options, ApiRequest request) {
         String match = match(request);
         Boolean send = QueryBooleans.parse(request.param(SEND_INITIAL_EVENTS));
+        String rv = options.resourceVersion() == null ? "" : options.resourceVersion();
+        if (send == null && match.isEmpty() && (rv.isEmpty() || rv.equals("0"))) {
+            // SetListOptionsDefaults, before the checks: with WatchList on (1.32's default) a watch from "" or "0"
+            // that asks neither is one with initial events, which a watch with bookmarks sees end.
+            send = true;
+            match = NOT_OLDER_THAN;
+        }
         List<ApiException.Cause> causes = new ArrayList<>();
         if (send != null && !match.equals(NOT_OLDER_THAN)) {
             causes.add(forbidden("sendInitialEvents requires setting resourceVersionMatch to NotOlderThan"));
@@ -139,11 +146,20 @@ final class ListParameters {
             }
         }
         requireNone(causes);
-        String rv = options.resourceVersion();
         if (Boolean.TRUE.equals(send) && !rv.isEmpty() && !rv.equals("0")) {
             requireReached(options.revision());
         }
         return send;
+    }
+
+    /**
+     * The 400 of a query integer Go cannot read: DecodeParameters' Convert_Slice_string_To_int64 returns
+     * strconv.ParseInt's error, which ListResource answers as it is.
+     */
+    private static ApiException parseIntError(String value) {
+        boolean digits = value.matches("[+-]?[0-9]+");
+        return ApiException.badRequest("strconv.ParseInt: parsing " + GoValues.quote(value) + ": "
+                + (digits ? "value out of range" : "invalid syntax"));
     }
 
     private void requireReached(long requested) {

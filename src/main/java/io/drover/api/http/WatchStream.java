@@ -7,6 +7,7 @@ import io.drover.api.resource.ResourceType;
 import io.drover.api.storage.ObjectWatch;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.UnaryOperator;
@@ -171,11 +172,31 @@ public final class WatchStream implements AutoCloseable {
         return view instanceof MetadataView metadata ? metadata.ofObject(bookmark) : bookmark;
     }
 
-    /** The bookmark that ends a watch's initial events, at the revision they were read at. */
+    /**
+     * The bookmark that ends a watch's initial events, at the revision they were read at, with the blueprint of the
+     * list they make (watchListTransformer): the empty list of the watch's view, encoded and in base64, from which
+     * client-go's WatchListClient builds the list it returns (without it, it logs an error and lists instead).
+     */
     private ObjectNode initialEventsEnd(ObjectNode marker) {
         ObjectNode object = bookmark(Long.parseLong(marker.path("metadata").path("resourceVersion").asText()));
-        object.withObject("metadata").putObject("annotations").put("k8s.io/initial-events-end", "true");
+        ObjectNode annotations = object.withObject("metadata").putObject("annotations");
+        annotations.put("k8s.io/initial-events-end", "true");
+        annotations.put("kubernetes.io/initial-events-list-blueprint", listBlueprint());
         return object;
+    }
+
+    /** The empty list as Go's JSON encoder writes it: no items is null, and a newline ends it. */
+    private String listBlueprint() {
+        ObjectNode list = json.createObjectNode();
+        if (view instanceof MetadataView metadata) {
+            list.setAll(metadata.listForm().head());
+        } else {
+            list.put("kind", type.kind() + "List");
+            list.put("apiVersion", type.apiVersion());
+        }
+        list.putObject("metadata");
+        list.putNull("items");
+        return java.util.Base64.getEncoder().encodeToString((list + "\n").getBytes(StandardCharsets.UTF_8));
     }
 
     private ObjectNode bookmark(long revision) {

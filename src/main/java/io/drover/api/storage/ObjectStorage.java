@@ -608,10 +608,6 @@ public final class ObjectStorage {
     }
 
     /**
-     * Watches the objects the options select. resourceVersion "" or "0" starts with an ADDED event
-     * for every selected object; a number starts after that revision.
-     */
-    /**
      * A watch, with the existing objects first as ADDED events when {@code sendInitialEvents} is
      * true, or when it is null (not asked) and the resourceVersion is "" or "0", as before
      * WatchList. Asked for, the initial events end with {@link ObjectWatch.Event#INITIAL_EVENTS_END};
