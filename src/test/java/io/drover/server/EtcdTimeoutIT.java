@@ -44,6 +44,13 @@ class EtcdTimeoutIT {
                             assertThat(e.getStatus().getMessage()).isEqualTo("Timeout: request did not complete "
                                     + "within requested timeout - context deadline exceeded");
                         });
+                // The readiness check's 2 s bound, worded as kube-apiserver's etcd3 health check words it.
+                java.net.http.HttpResponse<String> ready = cluster.httpClient().send(java.net.http.HttpRequest
+                        .newBuilder(java.net.URI.create(cluster.server().url() + "/readyz/etcd"))
+                        .header("Authorization", "Bearer " + cluster.token()).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(ready.statusCode()).isEqualTo(500);
+                assertThat(ready.body()).contains("error getting data from etcd: context deadline exceeded");
             } finally {
                 etcd.resume();
             }

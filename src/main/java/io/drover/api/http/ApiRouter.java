@@ -41,6 +41,7 @@ public final class ApiRouter {
 
     /** Paths anyone may read, as a Kubernetes API server allows anonymous health checks. */
     private static final Duration DATASTORE_CHECK_TIMEOUT = Duration.ofSeconds(2);
+    private static final String DATASTORE_ERROR = "error getting data from etcd: ";
     private static final Executor HEALTH_CHECKS = Executors.newVirtualThreadPerTaskExecutor();
     private static final Set<String> PUBLIC_PATHS = Set.of("/healthz", "/livez", "/readyz", "/version");
 
@@ -80,22 +81,26 @@ public final class ApiRouter {
                         () -> stopping ? Optional.of("process is shutting down") : Optional.empty())));
     }
 
-    /** The datastore check, bounded at 2 s as kube-apiserver bounds its etcd check (a datastore gone answers late). */
+    /**
+     * The datastore check, bounded at 2 s as kube-apiserver bounds its etcd check (a datastore gone answers late),
+     * and worded as its etcd3 health check words a failure ("error getting data from etcd: ...", Go's context
+     * error on the timeout).
+     */
     private static Optional<String> datastoreFailure(ObjectStorage storage) {
         CompletableFuture<Optional<String>> check = CompletableFuture.supplyAsync(() -> {
             try {
                 storage.checkDatastore();
                 return Optional.<String>empty();
             } catch (StoreException e) {
-                return Optional.of(e.getMessage());
+                return Optional.of(DATASTORE_ERROR + e.getMessage());
             }
         }, HEALTH_CHECKS);
         try {
             return check.get(DATASTORE_CHECK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return Optional.of("no answer within " + DATASTORE_CHECK_TIMEOUT.toSeconds() + "s");
+            return Optional.of(DATASTORE_ERROR + "context deadline exceeded");
         } catch (ExecutionException e) {
-            return Optional.of(String.valueOf(e.getCause()));
+            return Optional.of(DATASTORE_ERROR + e.getCause());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Optional.of("interrupted");
