@@ -528,10 +528,9 @@ final class PodWorker implements Reconciler {
         } catch (ContainerConfigException | NoFreePortException e) {
             cr.waitingReason = ContainerConfigException.REASON;
             cr.waitingMessage = e.getMessage();
-            if (!e.getMessage().equals(cr.failedEventFor)) {
-                cr.failedEventFor = e.getMessage();
-                events.warning(ContainerReference.of(pod, c.getName()), "Failed", "Error: " + e.getMessage());
-            }
+            // Told at every attempt, as startContainer records FailedToCreateContainer at each sync (the recorder
+            // counts the repeats: "x5 over 46s").
+            events.warning(ContainerReference.of(pod, c.getName()), "Failed", "Error: " + e.getMessage());
             return null;
         }
     }

@@ -28,11 +28,8 @@ final class ConfigMapStrategy extends KindStrategy {
         }
         causes.addAll(DataRules.keys(binary, "binaryData"));
         if (binary != null && binary.isObject()) {
+            // ValidateConfigMap checks a key in both bags once, from data's side (above).
             for (var e : binary.properties()) {
-                if (data != null && data.has(e.getKey())) {
-                    causes.add(Causes.invalid("binaryData[" + e.getKey() + "]", GoValues.quote(e.getKey()),
-                            "duplicate of key present in data"));
-                }
                 total += decodedLength(e.getValue().asText());
             }
         }

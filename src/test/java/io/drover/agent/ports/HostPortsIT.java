@@ -144,6 +144,10 @@ class HostPortsIT {
         assertThat(client.v1().events().inNamespace("default").list().getItems()).anyMatch(e ->
                 "gamma".equals(e.getInvolvedObject().getName()) && "Failed".equals(e.getReason())
                         && e.getMessage().startsWith("Error: no free host port in range " + range));
+        // Told again at each attempt, as the kubelet's startContainer records it: the event counts the repeats.
+        await().atMost(Duration.ofSeconds(30)).until(() -> client.v1().events().inNamespace("default").list()
+                .getItems().stream().anyMatch(e -> "gamma".equals(e.getInvolvedObject().getName())
+                        && "Failed".equals(e.getReason()) && e.getCount() != null && e.getCount() >= 2));
 
         // Scaling alpha to zero deletes its pod, which releases its port for gamma.
         // kubectl scale's merge patch of /scale: no resourceVersion to conflict with status writes
