@@ -17,20 +17,36 @@ public final class GoJsonErrors {
 
     private GoJsonErrors() {}
 
-    /** Go's error for {@code text} unmarshalled into a map; null when it unmarshals (an object, or null). */
+    /**
+     * Go's error for {@code text} unmarshalled into a map; null when it unmarshals (an object, or null). As Go's
+     * decoder: bytes that are not UTF-8 inside a string are replaced, not refused; a byte order mark is a character
+     * that starts no value; and anything but white space after the value is an error.
+     */
     public static String intoMap(byte[] text) {
+        if (text.length >= 3 && (text[0] & 0xff) == 0xef && (text[1] & 0xff) == 0xbb && (text[2] & 0xff) == 0xbf) {
+            return "invalid character 'ï' looking for beginning of value"; // the BOM's first byte, as Go quotes it
+        }
+        String decoded = new String(text, java.nio.charset.StandardCharsets.UTF_8);
         JsonNode value;
-        try {
-            value = JSON.readTree(text);
+        int end;
+        try (com.fasterxml.jackson.core.JsonParser parser = JSON.createParser(decoded)) {
+            value = JSON.readTree(parser);
+            end = (int) parser.currentLocation().getCharOffset();
         } catch (JsonEOFException e) {
             return "unexpected end of JSON input";
         } catch (JsonProcessingException e) {
-            return syntaxError(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+            return syntaxError(decoded);
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e); // an in-memory read has no I/O to fail
         }
         if (value == null || value.isMissingNode()) {
             return "unexpected end of JSON input";
+        }
+        for (int i = Math.max(end, 0); i < decoded.length(); i++) {
+            char c = decoded.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return "invalid character '" + c + "' after top-level value";
+            }
         }
         if (value.isObject() || value.isNull()) {
             return null;
