@@ -23,7 +23,7 @@ import java.util.TreeMap;
  * <p>Before any filter, the nodes a pod's required node affinity names by {@code metadata.name} are the only ones
  * looked at (kube-scheduler's NodeAffinity PreFilter), so the others are counted with their own reason. A pod with
  * scheduling gates is not looked at at all. A pod that fits nowhere gets {@link DefaultPreemption}'s sentence after
- * the filters' ("... preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling."); nothing
+ * the filters' ("... preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.."); nothing
  * is preempted.
  */
 public final class Scheduler {
@@ -111,12 +111,15 @@ public final class Scheduler {
         return new Rejection(List.of(), false);
     }
 
-    /** The filters' message, then DefaultPreemption's, as kube-scheduler's FitError joins them. */
+    /**
+     * The filters' message, then DefaultPreemption's, as kube-scheduler's FitError joins them: with its
+     * SeparatorFormat " %v.", after a message that ends in its own period (real events end "..").
+     */
     private Placement unschedulable(PodInfo pod, ClusterSnapshot snapshot, String message,
             List<NodeInfo> preemptible) {
         Optional<String> preemption = DefaultPreemption.message(pod, snapshot, preemptible,
                 (reduced, node) -> reject(prepare(pod, reduced), pod, node, reduced).reasons());
-        return new Placement.Unschedulable(preemption.map(m -> message + " " + m).orElse(message));
+        return new Placement.Unschedulable(preemption.map(m -> message + " " + m + ".").orElse(message));
     }
 
     private long[] scores(PodInfo pod, NodeInfo node, ClusterSnapshot snapshot) {

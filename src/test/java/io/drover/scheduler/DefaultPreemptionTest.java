@@ -31,7 +31,7 @@ class DefaultPreemptionTest {
                 .withPreemptionPolicy("Never").endSpec().build();
 
         assertThat(message(never, List.of(small))).isEqualTo("0/1 nodes are available: 1 Insufficient cpu. "
-                + "preemption: not eligible due to preemptionPolicy=Never.");
+                + "preemption: not eligible due to preemptionPolicy=Never..");
     }
 
     @Test
@@ -40,7 +40,7 @@ class DefaultPreemptionTest {
 
         assertThat(message(pod("p", "2", null).build(), List.of(small), equal)).isEqualTo("0/1 nodes are available: "
                 + "1 Insufficient cpu. preemption: 0/1 nodes are available: 1 No preemption victims found for "
-                + "incoming pod.");
+                + "incoming pod..");
     }
 
     @Test
@@ -51,7 +51,7 @@ class DefaultPreemptionTest {
 
         assertThat(message(withPriority(pod("p", "8", null).build(), 100), List.of(small, cordoned), low))
                 .isEqualTo("0/2 nodes are available: 1 Insufficient cpu, 1 node(s) were unschedulable. preemption: "
-                        + "0/2 nodes are available: 1 Insufficient cpu, 1 Preemption is not helpful for scheduling.");
+                        + "0/2 nodes are available: 1 Insufficient cpu, 1 Preemption is not helpful for scheduling..");
     }
 
     @Test

