@@ -37,14 +37,16 @@ public final class Scheduler {
 
     /**
      * The default chain, in kube-scheduler's order: cordon, taints, node affinity, host ports, resources, topology
-     * spread, inter-pod affinity; then preferred node affinity, spread of replicas, least allocated.
+     * spread, inter-pod affinity; then soft (PreferNoSchedule) taints, preferred node affinity, spread of replicas,
+     * least allocated.
      */
     public static Scheduler defaults() {
         return new Scheduler(
                 List.of(new NodeUnschedulableFilter(), new TaintTolerationFilter(), new NodeAffinityFilter(),
                         new HostPortsFilter(), new ResourcesFitFilter(), new PodTopologySpreadFilter(),
                         new InterPodAffinityFilter()),
-                List.of(new NodeAffinityScorer(), new SpreadScorer(), new LeastAllocatedScorer()));
+                List.of(new TaintTolerationScorer(), new NodeAffinityScorer(), new SpreadScorer(),
+                        new LeastAllocatedScorer()));
     }
 
     public Placement schedule(Pod pod, ClusterSnapshot snapshot) {

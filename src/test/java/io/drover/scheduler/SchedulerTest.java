@@ -93,6 +93,20 @@ class SchedulerTest {
         assertThat(schedule(tolerant, List.of(gpu, plain))).isEqualTo(new Placement.Bound("a"));
     }
 
+    /** TaintToleration's score: a soft taint sends a pod elsewhere while another node will do, unless tolerated. */
+    @Test
+    void aPreferNoScheduleTaintKeepsPodsAwayWhileAnotherNodeWillDo() {
+        Node soft = new NodeBuilder(node("a", "8", "8Gi").build()).editSpec()
+                .addToTaints(taint("batch", "", "PreferNoSchedule")).endSpec().build();
+        Node busy = node("b", "2", "2Gi").build();
+        Pod pod = pod("p", "1", null).build();
+        assertThat(schedule(pod, List.of(soft, busy))).isEqualTo(new Placement.Bound("b"));
+        assertThat(schedule(pod("q", "4", null).build(), List.of(soft, busy))).isEqualTo(new Placement.Bound("a"));
+        Pod tolerant = pod("p", "1", null).editSpec().addToTolerations(toleration("batch", "Exists", null, ""))
+                .endSpec().build();
+        assertThat(schedule(tolerant, List.of(soft, busy))).isEqualTo(new Placement.Bound("a"));
+    }
+
     @Test
     void nodeSelectorPicksTheLabelledNode() {
         Node ssd = new NodeBuilder(readyNode("z")).editMetadata().addToLabels("disk", "ssd").endMetadata().build();
