@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
+import io.drover.api.resource.GroupVersion;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
 import io.drover.api.security.ServiceAccountTokens;
@@ -195,7 +196,7 @@ final class TokenRequests {
         }
         String kind = ref.path("kind").asText("");
         String name = ref.path("name").asText("");
-        GroupVersion version = GroupVersion.parse(ref.path("apiVersion").asText(""));
+        GroupVersion version = GroupVersion.parseOrEmpty(ref.path("apiVersion").asText(""));
         String plural = BOUND_KINDS.get(kind);
         if (plural == null || !version.group().isEmpty()) {
             throw ApiException.badRequest("cannot bind token to object of type " + version.group() + "/"
@@ -218,20 +219,5 @@ final class TokenRequests {
                     + ") does not match the UID in record. The object might have been deleted and then recreated");
         }
         return new ServiceAccountTokens.BoundObject(kind, name, uid);
-    }
-
-    /**
-     * schema.ParseGroupVersion as FromAPIVersionAndKind uses it: "" is no group and no version, "v1" a version of the
-     * core group, "g/v" both; anything else is neither.
-     */
-    private record GroupVersion(String group, String version) {
-        static GroupVersion parse(String apiVersion) {
-            String[] parts = apiVersion.split("/", -1);
-            return switch (parts.length) {
-                case 1 -> new GroupVersion("", apiVersion);
-                case 2 -> new GroupVersion(parts[0], parts[1]);
-                default -> new GroupVersion("", "");
-            };
-        }
     }
 }

@@ -2,6 +2,7 @@ package io.drover.api.strategy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drover.api.ApiException.Cause;
+import io.drover.api.resource.GroupVersion;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -97,8 +98,9 @@ final class ObjectMetaValidation {
         String firstController = "";
         for (JsonNode ref : refs) {
             String apiVersion = Nodes.text(ref, "apiVersion");
-            String version = apiVersion.contains("/") ? apiVersion.substring(apiVersion.indexOf('/') + 1) : apiVersion;
-            if (version.isEmpty()) {
+            // schema.FromAPIVersionAndKind: an apiVersion with more than one "/" is no group and no version.
+            GroupVersion version = GroupVersion.parseOrEmpty(apiVersion);
+            if (version.version().isEmpty()) {
                 causes.add(Causes.invalid(field + ".apiVersion", GoValues.quote(apiVersion),
                         "version must not be empty"));
             }
@@ -107,7 +109,8 @@ final class ObjectMetaValidation {
                     causes.add(Causes.invalid(field + "." + child, "\"\"", "must not be empty"));
                 }
             }
-            if (Nodes.text(ref, "kind").equals("Event") && apiVersion.equals("v1")) {
+            // BannedOwners, on the parsed group and version: "v1" and "/v1" are both the core group's v1.
+            if (Nodes.text(ref, "kind").equals("Event") && version.equals(new GroupVersion("", "v1"))) {
                 causes.add(Causes.invalid(field, ref.toString(), "/v1, Kind=Event is disallowed from being an owner"));
             }
             if (Nodes.isTrue(ref, "controller")) {

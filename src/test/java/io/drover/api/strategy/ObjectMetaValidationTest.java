@@ -73,6 +73,22 @@ class ObjectMetaValidationTest {
     }
 
     @Test
+    void ownerReferenceApiVersionsParseAsGroupVersions() {
+        // schema.ParseGroupVersion refuses more than one "/": no group and no version.
+        assertThat(create("{ownerReferences: [{apiVersion: 'a/b/c', kind: 'A', name: 'a', uid: '1'}]}"))
+                .containsExactly("metadata.ownerReferences.apiVersion: Invalid value: \"a/b/c\": version must not be "
+                        + "empty");
+        // "/v1" is the core group's v1, as "v1" is: an Event may own nothing either way.
+        for (String apiVersion : List.of("v1", "/v1")) {
+            assertThat(create("{ownerReferences: [{apiVersion: '" + apiVersion + "', kind: 'Event', name: 'e', "
+                    + "uid: '1'}]}")).singleElement().asString()
+                    .endsWith(": /v1, Kind=Event is disallowed from being an owner");
+        }
+        assertThat(create("{ownerReferences: [{apiVersion: 'events.k8s.io/v1', kind: 'Event', name: 'e', "
+                + "uid: '1'}]}")).isEmpty();
+    }
+
+    @Test
     void finalizersAreQualifiedNames() {
         assertThat(create("{finalizers: ['example.com/ok', 'not ok']}")).hasSize(2).first().asString()
                 .startsWith("metadata.finalizers: Invalid value: \"not ok\": name part must consist of");
