@@ -12,6 +12,7 @@ import io.kubernetes.client.proto.Meta;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The DeleteOptions of a DELETE of an object or a collection, read as kube-apiserver's
@@ -51,7 +52,11 @@ final class DeleteRequestOptions {
         JsonNode options = body.length > 0 ? decode(bodies.parse(body, request.header("content-type")))
                 : MissingNode.getInstance();
         List<String> queryDryRun = DryRun.queried(request);
-        validate(options, request.param("propagationPolicy"), request.param("orphanDependents"), queryDryRun);
+        List<Cause> problems = problems(options, request.param("propagationPolicy"), request.param("orphanDependents"),
+                queryDryRun);
+        if (!problems.isEmpty()) {
+            throw invalid(problems);
+        }
         // Valid dryRun values are all "All": any value at all asks for a dry run.
         boolean dryRun = !queryDryRun.isEmpty() || !options.path("dryRun").isEmpty();
         return DeleteOptions.of(options, request.param("propagationPolicy"), request.param("gracePeriodSeconds"),
@@ -90,8 +95,22 @@ final class DeleteRequestOptions {
         return ApiException.badRequest("couldn't get version/kind; json parse error: " + jsonError);
     }
 
+    /**
+     * The 422 rest.BeforeDelete answers for the DeleteOptions object {@code options} (an Eviction's
+     * deleteOptions), empty when they are valid.
+     */
+    static Optional<ApiException> refusal(JsonNode options) {
+        List<Cause> problems = problems(options, null, null, List.of());
+        return problems.isEmpty() ? Optional.empty() : Optional.of(invalid(problems));
+    }
+
+    private static ApiException invalid(List<Cause> problems) {
+        return ApiException.invalid("DeleteOptions.meta.k8s.io", "", problems);
+    }
+
     /** ValidateDeleteOptions (k8s.io/apimachinery/pkg/apis/meta/v1/validation), every problem at once. */
-    private static void validate(JsonNode body, String queryPolicy, String queryOrphan, List<String> queryDryRun) {
+    private static List<Cause> problems(JsonNode body, String queryPolicy, String queryOrphan,
+            List<String> queryDryRun) {
         List<Cause> causes = new ArrayList<>();
         String policy = body.hasNonNull("propagationPolicy") ? body.get("propagationPolicy").asText() : queryPolicy;
         // Both given, in the body or the query (which stands where the body is silent), as the options decode.
@@ -109,8 +128,6 @@ final class DeleteRequestOptions {
         body.path("dryRun").forEach(value -> bodyDryRun.add(value.isNull() ? "" : value.asText()));
         DryRun.unsupported(bodyDryRun).ifPresent(causes::add);
         DryRun.unsupported(queryDryRun).ifPresent(causes::add);
-        if (!causes.isEmpty()) {
-            throw ApiException.invalid("DeleteOptions.meta.k8s.io", "", causes);
-        }
+        return causes;
     }
 }

@@ -15,6 +15,7 @@ import io.drover.pod.PodFields;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * pods/eviction as kube-apiserver's EvictionREST decides it (pkg/registry/core/pod/storage/eviction.go).
@@ -43,7 +44,20 @@ final class Evictions {
         this.clock = clock;
     }
 
-    void evict(ResourceType pods, String namespace, String name, DeleteOptions options) {
+    /**
+     * Evicts the pod with the Eviction's {@code deleteOptions} (missing for none) and the request's
+     * {@code dryRun} query values.
+     *
+     * <p>As EvictionREST hands the options to the pod store's Delete, they are validated only there
+     * (rest.BeforeDelete's ValidateDeleteOptions, 422 on DeleteOptions.meta.k8s.io): after the
+     * budget was consulted (a 429 comes first) and, when it is not a dry run, after the budget was
+     * used and the pod marked, which Kubernetes does not undo either.
+     */
+    void evict(ResourceType pods, String namespace, String name, JsonNode deleteOptions, List<String> queryDryRun) {
+        List<String> dryRun = propagateDryRun(deleteOptions, queryDryRun);
+        // dryrun.IsDryRun: any value asks for a dry run; the store refuses a value other than All.
+        DeleteOptions options = DeleteOptions.of(deleteOptions, null, null, !dryRun.isEmpty());
+        Optional<ApiException> refusal = DeleteRequestOptions.refusal(deleteOptions);
         ObjectNode pod = storage.get(pods, namespace, name);
         String phase = pod.path("status").path("phase").asText("");
         boolean deleting = pod.path("metadata").hasNonNull("deletionTimestamp");
@@ -51,7 +65,7 @@ final class Evictions {
         if (terminal || deleting || phase.equals("Pending")) {
             // Already disrupted, or not yet serving: no budget to consult. A Pending pod's version is
             // pinned so that it is not deleted after it became Ready meanwhile.
-            delete(pods, namespace, name, terminal || deleting ? options : pinned(options, pod), null);
+            delete(pods, namespace, name, terminal || deleting ? options : pinned(options, pod), refusal, null);
             return;
         }
         List<ObjectNode> covering = covering(namespace, pod.path("metadata").path("labels"));
@@ -61,18 +75,41 @@ final class Evictions {
                     "This pod has more than one PodDisruptionBudget, which the eviction subresource does not support.");
         }
         if (covering.isEmpty()) {
-            delete(pods, namespace, name, options, null);
+            delete(pods, namespace, name, options, refusal, null);
             return;
         }
         ObjectNode pdb = covering.get(0);
         String pdbName = pdb.path("metadata").path("name").asText();
         if (!ready(pod) && unhealthyMayGo(pdb)) {
             // Does not count towards the budget; pinned so that it is not deleted after it became Ready.
-            delete(pods, namespace, name, pinned(options, pod), pdbName);
+            delete(pods, namespace, name, pinned(options, pod), refusal, pdbName);
             return;
         }
         takeOneDisruption(namespace, pdbName, name, options.dryRun());
-        delete(pods, namespace, name, options, null);
+        delete(pods, namespace, name, options, refusal, null);
+    }
+
+    /**
+     * propagateDryRun: the Eviction's dryRun values, or the query's when it has none; both given and
+     * different is a plain error, which kube-apiserver answers as a bare 500.
+     */
+    private static List<String> propagateDryRun(JsonNode deleteOptions, List<String> queryDryRun) {
+        List<String> content = new ArrayList<>();
+        // A null element decodes as Go's empty string.
+        deleteOptions.path("dryRun").forEach(value -> content.add(value.isNull() ? "" : value.asText()));
+        if (content.isEmpty()) {
+            return queryDryRun;
+        }
+        if (!queryDryRun.isEmpty() && !queryDryRun.equals(content)) {
+            throw new ApiException(500, "", "Non-matching dry-run options in request and content: "
+                    + goSlice(queryDryRun) + " and " + goSlice(content));
+        }
+        return content;
+    }
+
+    /** A []string as Go's %v prints it: [a b]. */
+    private static String goSlice(List<String> values) {
+        return "[" + String.join(" ", values) + "]";
     }
 
     /** The budgets of the namespace whose selector matches the labels (a missing selector matches nothing). */
@@ -153,10 +190,12 @@ final class Evictions {
      * preconditions against it), then the delete, its resourceVersion precondition moved to the
      * version that write made.
      *
+     * @param refusal the 422 the options get from the store's Delete, if they are invalid
      * @param pinnedFor the budget whose check a pinned version stands for: a conflict then means
      *     the pod changed since, which Kubernetes answers with 429 so that the client tries again
      */
-    private void delete(ResourceType pods, String namespace, String name, DeleteOptions options, String pinnedFor) {
+    private void delete(ResourceType pods, String namespace, String name, DeleteOptions options,
+            Optional<ApiException> refusal, String pinnedFor) {
         DeleteOptions effective = options;
         try {
             if (!options.dryRun()) {
@@ -167,6 +206,9 @@ final class Evictions {
                             options.propagationPolicy(), false, options.gracePeriodSeconds());
                 }
             }
+            if (refusal.isPresent()) {
+                throw refusal.get(); // the store's Delete validates the options before it deletes
+            }
             storage.delete(pods, namespace, name, effective);
         } catch (ApiException e) {
             if (e.code() == 409 && pinnedFor != null) {
@@ -176,18 +218,22 @@ final class Evictions {
         }
     }
 
+    /**
+     * addConditionAndDeletePod's getLatestPod: the preconditions checked against the newest pod, their conflicts on
+     * GroupResource{Resource: "Pod"} ("Operation cannot be fulfilled on Pod ..."), then the condition.
+     */
     private ObjectNode markDisruptionTarget(ResourceType pods, String name, ObjectNode pod, DeleteOptions options) {
         ObjectNode metadata = pod.withObject("metadata");
         String uid = metadata.path("uid").asText();
         String version = metadata.path("resourceVersion").asText();
         if (options.uid() != null && !options.uid().isEmpty() && !options.uid().equals(uid)) {
-            throw ApiException.conflict(pods, name, "the UID in the precondition (" + options.uid()
+            throw ApiException.conflictOnKind(pods, name, "the UID in the precondition (" + options.uid()
                     + ") does not match the UID in record (" + uid + "). The object might have been deleted and then "
                     + "recreated");
         }
         if (options.resourceVersion() != null && !options.resourceVersion().isEmpty()
                 && !options.resourceVersion().equals(version)) {
-            throw ApiException.conflict(pods, name, "the ResourceVersion in the precondition ("
+            throw ApiException.conflictOnKind(pods, name, "the ResourceVersion in the precondition ("
                     + options.resourceVersion() + ") does not match the ResourceVersion in record (" + version
                     + "). The object might have been modified");
         }

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.drover.api.ApiException;
 import io.drover.api.resource.ResourceType;
-import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.api.validation.FieldValidation;
 import io.drover.json.MetaTime;
@@ -107,7 +106,7 @@ final class PodActions {
             throw ApiException.badRequest("name in URL does not match name in " + kind + " object");
         }
         if (EVICTION.equals(path.subresource())) {
-            evict(path, body, dryRun);
+            evict(path, body, DryRun.queried(request));
         } else {
             bind(path, body, dryRun);
         }
@@ -120,18 +119,8 @@ final class PodActions {
         response.send(201, JSON, json.writeValueAsBytes(status));
     }
 
-    private void evict(ResourcePath path, ObjectNode eviction, boolean dryRun) {
-        JsonNode options = eviction.path("deleteOptions");
-        boolean optionsDryRun = false;
-        for (JsonNode value : options.path("dryRun")) {
-            if (!value.asText().equals("All")) {
-                throw ApiException.badRequest("deleteOptions.dryRun: Unsupported value: \"" + value.asText()
-                        + "\": supported values: \"All\"");
-            }
-            optionsDryRun = true;
-        }
-        evictions.evict(path.type(), path.namespace(), path.name(),
-                DeleteOptions.of(options, null, null, dryRun || optionsDryRun));
+    private void evict(ResourcePath path, ObjectNode eviction, List<String> queryDryRun) {
+        evictions.evict(path.type(), path.namespace(), path.name(), eviction.path("deleteOptions"), queryDryRun);
     }
 
     private void bind(ResourcePath path, ObjectNode binding, boolean dryRun) {

@@ -2,7 +2,6 @@ package io.drover.api.storage;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.drover.api.ApiException;
-import java.util.List;
 
 /**
  * What a DELETE asked for.
@@ -38,7 +37,10 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
      * The options of a DeleteOptions object (a DELETE's body, an Eviction's deleteOptions; a
      * missing node for none) and the query parameters, which the body's values override.
      *
-     * @throws ApiException 400 for a grace period that is not an integer or an unknown policy
+     * <p>The options are not validated here: the DELETE handler and the eviction check them as
+     * ValidateDeleteOptions does, each at its own step.
+     *
+     * @throws ApiException 400 for a grace period that is not an integer
      */
     public static DeleteOptions of(JsonNode options, String policyParam, String graceParam, boolean dryRun) {
         return of(options, policyParam, graceParam, null, dryRun);
@@ -77,10 +79,6 @@ public record DeleteOptions(String uid, String resourceVersion, String propagati
         JsonNode preconditions = options.path("preconditions");
         String uid = preconditions.hasNonNull("uid") ? preconditions.get("uid").asText() : null;
         String rv = preconditions.hasNonNull("resourceVersion") ? preconditions.get("resourceVersion").asText() : null;
-        if (policy != null && !List.of("Foreground", "Background", "Orphan").contains(policy)) {
-            throw ApiException.badRequest("propagationPolicy: Unsupported value: \"" + policy
-                    + "\": supported values: \"Foreground\", \"Background\", \"Orphan\"");
-        }
         if (grace != null && grace < 0) {
             // "Negative values will be treated as the value 1s on the delete path" (rest.BeforeDelete).
             grace = 1L;

@@ -10,12 +10,12 @@ import io.drover.api.ApiException;
 import io.drover.api.ClusterBootstrap;
 import io.drover.api.resource.ResourceRegistry;
 import io.drover.api.resource.ResourceType;
-import io.drover.api.storage.DeleteOptions;
 import io.drover.api.storage.ObjectStorage;
 import io.drover.json.Mappers;
 import io.drover.testing.DefaultServiceAccounts;
 import io.drover.testing.TempSqliteStore;
 import java.time.Clock;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +27,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class EvictionsTest {
     private static final ObjectMapper JSON = Mappers.json();
-    private static final DeleteOptions NOW = new DeleteOptions(null, null, null, false, 0L);
+    private static final JsonNode NOW = JSON.createObjectNode().put("gracePeriodSeconds", 0);
 
     @RegisterExtension
     final TempSqliteStore temp = new TempSqliteStore("drover-evictions");
@@ -51,7 +51,7 @@ class EvictionsTest {
     @Test
     void aPodNoBudgetCoversIsDeleted() {
         pod("a", "Running", true);
-        evictions.evict(pods, "default", "a", NOW);
+        evictions.evict(pods, "default", "a", NOW, List.of());
         assertThat(exists("a")).isFalse();
     }
 
@@ -59,7 +59,7 @@ class EvictionsTest {
     void aBudgetWithADisruptionLeftRecordsThePodAndRunsOut() {
         budget("web", 1, 3, 2, null);
         pod("a", "Running", true);
-        evictions.evict(pods, "default", "a", NOW);
+        evictions.evict(pods, "default", "a", NOW, List.of());
 
         assertThat(exists("a")).isFalse();
         JsonNode status = storage.get(budgets, "default", "web").path("status");
@@ -73,7 +73,7 @@ class EvictionsTest {
     void aBudgetWithoutDisruptionsLeftAnswersTooManyRequestsWithItsNumbers() {
         budget("web", 0, 2, 2, null);
         pod("a", "Running", true);
-        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", NOW))
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", NOW, List.of()))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.code()).isEqualTo(429);
                     assertThat(e.getMessage()).isEqualTo(
@@ -97,7 +97,7 @@ class EvictionsTest {
             return pdb;
         }, false, false);
         pod("a", "Running", true);
-        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", NOW))
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", NOW, List.of()))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.code()).isEqualTo(429);
                     assertThat(e.retryAfterSeconds()).isEqualTo(10);
@@ -111,7 +111,7 @@ class EvictionsTest {
         budget("one", 1, 3, 2, null);
         budget("two", 1, 3, 2, null);
         pod("a", "Running", true);
-        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", NOW))
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", NOW, List.of()))
                 .isInstanceOfSatisfying(ApiException.class, e -> {
                     assertThat(e.code()).isEqualTo(500);
                     assertThat(e.getMessage()).isEqualTo("This pod has more than one PodDisruptionBudget, which the "
@@ -126,8 +126,8 @@ class EvictionsTest {
         budget("web", 0, 1, 2, "AlwaysAllow");
         pod("unready", "Running", false);
         pod("pending", "Pending", false);
-        evictions.evict(pods, "default", "unready", NOW);
-        evictions.evict(pods, "default", "pending", NOW);
+        evictions.evict(pods, "default", "unready", NOW, List.of());
+        evictions.evict(pods, "default", "pending", NOW, List.of());
         assertThat(exists("unready")).isFalse();
         assertThat(exists("pending")).isFalse();
         assertThat(storage.get(budgets, "default", "web").path("status").path("disruptedPods").isMissingNode())
@@ -138,18 +138,18 @@ class EvictionsTest {
     void anUnreadyPodUnderIfHealthyBudgetGoesOnlyWhileTheBudgetIsMet() {
         budget("web", 0, 1, 2, null);
         pod("unready", "Running", false);
-        assertThatThrownBy(() -> evictions.evict(pods, "default", "unready", NOW))
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "unready", NOW, List.of()))
                 .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(429));
         budget("met", 0, 2, 2, null, "tier", "met");
         pod("unready-met", "Running", false, "tier", "met");
-        evictions.evict(pods, "default", "unready-met", NOW);
+        evictions.evict(pods, "default", "unready-met", NOW, List.of());
         assertThat(exists("unready-met")).isFalse();
     }
 
     @Test
     void theEvictedPodIsMarkedAsADisruptionTargetBeforeItGoes() {
         pod("graceful", "Running", true);
-        evictions.evict(pods, "default", "graceful", new DeleteOptions(null, null, null, false, 30L));
+        evictions.evict(pods, "default", "graceful", JSON.createObjectNode().put("gracePeriodSeconds", 30), List.of());
         JsonNode pod = storage.get(pods, "default", "graceful");
         assertThat(pod.path("metadata").has("deletionTimestamp")).isTrue();
         assertThat(pod.path("status").path("conditions")).anySatisfy(c -> {
@@ -157,6 +157,70 @@ class EvictionsTest {
             assertThat(c.path("reason").asText()).isEqualTo("EvictionByEvictionAPI");
             assertThat(c.path("message").asText()).isEqualTo("Eviction API: evicting");
         });
+    }
+
+    @Test
+    void invalidDeleteOptionsAreRefusedAsTheStoreDeleteRefusesThem() {
+        pod("a", "Running", true);
+        ObjectNode both = JSON.createObjectNode().put("propagationPolicy", "Bad").put("orphanDependents", true);
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", both, List.of()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(422);
+                    assertThat(e.getMessage()).startsWith("DeleteOptions.meta.k8s.io \"\" is invalid: ")
+                            .contains("propagationPolicy: Invalid value: \"Bad\": orphanDependents and "
+                                    + "deletionPropagation cannot be both set")
+                            .contains("propagationPolicy: Unsupported value: \"Bad\": supported values: "
+                                    + "\"Foreground\", \"Background\", \"Orphan\", \"nil\"");
+                });
+        ObjectNode bogus = JSON.createObjectNode();
+        bogus.putArray("dryRun").add("Bogus");
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", bogus, List.of()))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.getMessage()).isEqualTo(
+                        "DeleteOptions.meta.k8s.io \"\" is invalid: dryRun: Unsupported value: []string{\"Bogus\"}: "
+                                + "supported values: \"All\""));
+        assertThat(exists("a")).isTrue();
+    }
+
+    @Test
+    void invalidDeleteOptionsMeetTheBudgetFirst() {
+        budget("web", 0, 2, 2, null);
+        pod("a", "Running", true);
+        ObjectNode bad = JSON.createObjectNode().put("propagationPolicy", "Bad");
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", bad, List.of()))
+                .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(429));
+    }
+
+    @Test
+    void aDryRunInTheQueryAndAnotherInTheEvictionIsABare500() {
+        pod("a", "Running", true);
+        ObjectNode bogus = JSON.createObjectNode();
+        bogus.putArray("dryRun").add("Bogus");
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "a", bogus, List.of("All")))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(500);
+                    assertThat(e.getMessage())
+                            .isEqualTo("Non-matching dry-run options in request and content: [All] and [Bogus]");
+                    assertThat(e.toStatus().has("reason")).isFalse();
+                });
+        ObjectNode all = JSON.createObjectNode();
+        all.putArray("dryRun").add("All");
+        evictions.evict(pods, "default", "a", all, List.of("All"));
+        evictions.evict(pods, "default", "a", JSON.createObjectNode(), List.of("All"));
+        assertThat(exists("a")).as("only dry runs").isTrue();
+    }
+
+    @Test
+    void aPreconditionThatFailsOnTheMarkedPodIsAConflictOnPod() {
+        pod("lone2", "Running", true);
+        ObjectNode options = JSON.createObjectNode();
+        options.putObject("preconditions").put("uid", "other");
+        assertThatThrownBy(() -> evictions.evict(pods, "default", "lone2", options, List.of()))
+                .isInstanceOfSatisfying(ApiException.class, e -> {
+                    assertThat(e.code()).isEqualTo(409);
+                    assertThat(e.getMessage()).startsWith("Operation cannot be fulfilled on Pod \"lone2\": the UID in "
+                            + "the precondition (other) does not match the UID in record (");
+                    assertThat(e.toStatus().path("details").path("kind").asText()).isEqualTo("Pod");
+                });
     }
 
     private void budget(String name, int allowed, int currentHealthy, int desiredHealthy, String policy,
