@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,10 +36,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The pods are those of the budget's namespace that its selector matches (an empty selector
  * matches all, none matches nothing). desiredHealthy is minAvailable as a count, or a percentage
  * of the expected pods, or the expected pods less maxUnavailable; the expected pods are the pods
- * themselves for a count, else the sum of the scales of their controllers (a Deployment through its
- * ReplicaSet, or a ReplicaSet); a pod with a controller drover cannot scale fails the sync (no
- * disruption allowed, condition reason SyncFailed), a pod with none is left out, with a warning
- * event, as Kubernetes does. currentHealthy counts the Ready pods that are neither being deleted
+ * themselves for a count, else the sum of the scales of their controllers ({@link ControllerScales});
+ * a pod whose controller cannot be scaled fails the sync (a CalculateExpectedPodCountFailed event,
+ * no disruption allowed, condition reason SyncFailed, observedGeneration kept), a pod with none is
+ * left out, with a warning event, as Kubernetes does. currentHealthy counts the Ready pods that are neither being deleted
  * nor recorded in disruptedPods (an eviction the API server granted less than two minutes ago);
  * disruptionsAllowed is their difference, and 0 while no pod is expected.
  */
@@ -51,8 +50,7 @@ final class DisruptionController implements Reconciler {
     private final KubernetesClient client;
     private final SharedIndexInformer<PodDisruptionBudget> budgets;
     private final SharedIndexInformer<Pod> pods;
-    private final SharedIndexInformer<ReplicaSet> replicaSets;
-    private final SharedIndexInformer<Deployment> deployments;
+    private final ControllerScales scales;
     private final EventRecorder events;
     private final Clock clock;
     /** The unmanaged pods last warned about, by budget key. */
@@ -66,8 +64,7 @@ final class DisruptionController implements Reconciler {
         this.client = client;
         this.budgets = budgets;
         this.pods = pods;
-        this.replicaSets = replicaSets;
-        this.deployments = deployments;
+        this.scales = new ControllerScales(client, replicaSets, deployments);
         this.events = events;
         this.clock = clock;
     }
@@ -102,8 +99,12 @@ final class DisruptionController implements Reconciler {
         try {
             expectedAndDesired = expectedAndDesired(pdb, selected);
         } catch (SyncFailure e) {
+            // trySync's event, then failSafe; kube's sync returns failSafe's (nil) error, so nothing is retried
+            // until the budget, a pod or a controller changes.
+            events.warning(pdb, "CalculateExpectedPodCountFailed", "Failed to calculate the number of expected pods: "
+                    + e.getMessage());
             write(pdb, failSafe(pdb, e.getMessage(), now));
-            return Result.requeueAfter(Duration.ofSeconds(30));
+            return Result.done();
         }
         Map<String, String> disrupted = new LinkedHashMap<>();
         Instant recheck = disruptedPods(pdb, selected, now, disrupted);
@@ -125,7 +126,7 @@ final class DisruptionController implements Reconciler {
         status.setDisruptedPods(disrupted.isEmpty() ? null : disrupted);
         status.setObservedGeneration(pdb.getMetadata().getGeneration());
         status.setConditions(withCondition(pdb, allowed > 0 ? "True" : "False",
-                allowed > 0 ? "SufficientPods" : "InsufficientPods", "", now));
+                allowed > 0 ? "SufficientPods" : "InsufficientPods", "", pdb.getMetadata().getGeneration(), now));
         write(pdb, status);
         return recheck == null ? Result.done() : Result.requeueAfter(Duration.between(now, recheck).plusSeconds(1));
     }
@@ -162,12 +163,11 @@ final class DisruptionController implements Reconciler {
             if (scaleByController.containsKey(ref.getUid())) {
                 continue;
             }
-            Map.Entry<String, Integer> scale = controllerScale(ref, pod.getMetadata().getNamespace());
-            if (scale == null) {
-                throw new SyncFailure("found no controllers for pod \"" + pod.getMetadata().getName() + "\"");
-            }
+            ControllerScales.ControllerScale scale = scales.find(ref, pod.getMetadata().getNamespace())
+                    .orElseThrow(() -> new SyncFailure("found no controllers for pod \"" + pod.getMetadata().getName()
+                            + "\""));
             scaleByController.put(ref.getUid(), 0);
-            scaleByController.put(scale.getKey(), scale.getValue());
+            scaleByController.put(scale.uid(), scale.replicas());
         }
         // Said once per budget and set of pods, not at every sync (each pod change is one): client-go's
         // event correlator would fold the repeats into one Event's count.
@@ -200,29 +200,6 @@ final class DisruptionController implements Reconciler {
     }
 
     /**
-     * The finders for ReplicaSets and Deployments: the uid and replicas of the controller that
-     * scales a pod whose controller reference is {@code ref}; null when there is none drover knows.
-     */
-    private Map.Entry<String, Integer> controllerScale(OwnerReference ref, String namespace) {
-        if (!"ReplicaSet".equals(ref.getKind())) {
-            return null;
-        }
-        ReplicaSet rs = replicaSets.getStore().getByKey(namespace + "/" + ref.getName());
-        if (rs == null || !Objects.equals(rs.getMetadata().getUid(), ref.getUid())) {
-            return null;
-        }
-        OwnerReference owner = OwnerRefs.controllerOf(rs).orElse(null);
-        if (owner != null && "Deployment".equals(owner.getKind())) {
-            Deployment d = deployments.getStore().getByKey(namespace + "/" + owner.getName());
-            if (d == null || !Objects.equals(d.getMetadata().getUid(), owner.getUid())) {
-                return null;
-            }
-            return Map.entry(d.getMetadata().getUid(), Objects.requireNonNullElse(d.getSpec().getReplicas(), 1));
-        }
-        return Map.entry(rs.getMetadata().getUid(), Objects.requireNonNullElse(rs.getSpec().getReplicas(), 1));
-    }
-
-    /**
      * buildDisruptedPodMap: the granted evictions whose pods still exist, are not being deleted and
      * were granted less than {@link #DELETION_TIMEOUT} ago, into {@code result}; returns when the
      * first of them expires (null when none), to look again then.
@@ -251,7 +228,11 @@ final class DisruptionController implements Reconciler {
         return recheck;
     }
 
-    /** failSafe: no disruption allowed, and why, the rest of the status as it was. */
+    /**
+     * failSafe: no disruption allowed, and why, the rest of the status as it was. Its observedGeneration
+     * too (only updatePdbStatus advances it), and the condition's is that one: an eviction meanwhile
+     * hears that the budget is still being processed.
+     */
     private PodDisruptionBudgetStatus failSafe(PodDisruptionBudget pdb, String message, Instant now) {
         PodDisruptionBudgetStatus status = new PodDisruptionBudgetStatus();
         if (pdb.getStatus() != null) {
@@ -260,15 +241,16 @@ final class DisruptionController implements Reconciler {
             status.setExpectedPods(pdb.getStatus().getExpectedPods());
             status.setDisruptedPods(pdb.getStatus().getDisruptedPods());
         }
+        Long observed = pdb.getStatus() == null ? null : pdb.getStatus().getObservedGeneration();
+        status.setObservedGeneration(observed);
         status.setDisruptionsAllowed(0);
-        status.setObservedGeneration(pdb.getMetadata().getGeneration());
-        status.setConditions(withCondition(pdb, "False", "SyncFailed", message, now));
+        status.setConditions(withCondition(pdb, "False", "SyncFailed", message, observed, now));
         return status;
     }
 
     /** apimeta.SetStatusCondition of DisruptionAllowed: lastTransitionTime moves only with the status. */
     private static List<Condition> withCondition(PodDisruptionBudget pdb, String status, String reason, String message,
-            Instant now) {
+            Long observedGeneration, Instant now) {
         List<Condition> conditions = new ArrayList<>();
         Condition previous = null;
         if (pdb.getStatus() != null && pdb.getStatus().getConditions() != null) {
@@ -283,7 +265,7 @@ final class DisruptionController implements Reconciler {
         String transition = previous != null && status.equals(previous.getStatus()) ? previous.getLastTransitionTime()
                 : MetaTime.format(now);
         conditions.add(new ConditionBuilder().withType("DisruptionAllowed").withStatus(status).withReason(reason)
-                .withMessage(message).withObservedGeneration(pdb.getMetadata().getGeneration())
+                .withMessage(message).withObservedGeneration(observedGeneration)
                 .withLastTransitionTime(transition).build());
         return conditions;
     }
@@ -312,7 +294,7 @@ final class DisruptionController implements Reconciler {
     }
 
     /** A budget whose pods cannot be counted. */
-    private static final class SyncFailure extends Exception {
+    static final class SyncFailure extends Exception {
         SyncFailure(String message) {
             super(message);
         }

@@ -8,10 +8,13 @@ import io.drover.testing.Kubectl;
 import io.drover.testing.Requirements;
 import io.drover.testing.SharedCluster;
 import io.drover.testing.TempDirs;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
@@ -153,6 +156,75 @@ class DisruptionBudgetIT {
                         && e.getMessage().contains("(selector: &LabelSelector{MatchLabels:map[string]string{app: bare,},"
                                 + "MatchExpressions:[]LabelSelectorRequirement{},})"))
                 .mapToLong(e -> e.getCount() == null ? 1 : e.getCount()).sum();
+    }
+
+    @Test
+    void aControllerWithoutAScaleFailsTheSyncAndKeepsTheBudgetUnprocessed() {
+        ConfigMap owner = CLUSTER.client().configMaps().inNamespace("default").resource(new ConfigMapBuilder()
+                .withNewMetadata().withName("owner").endMetadata().build()).create();
+        ownedPod("owned", "v1", "ConfigMap", "owner", owner.getMetadata().getUid());
+        otherBudget("owned");
+        String message = "configmaps does not implement the scale subresource";
+        await().atMost(WAIT).until(() -> {
+            PodDisruptionBudget pdb = CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default")
+                    .withName("owned").get();
+            PodDisruptionBudgetStatus s = pdb.getStatus();
+            return s != null && s.getConditions() != null && s.getConditions().stream().anyMatch(c ->
+                    "SyncFailed".equals(c.getReason()) && message.equals(c.getMessage()));
+        });
+        PodDisruptionBudgetStatus status = CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default")
+                .withName("owned").get().getStatus();
+        // failSafe leaves observedGeneration where it was (never set here), the condition's too.
+        assertThat(status.getObservedGeneration()).isNull();
+        assertThat(status.getDisruptionsAllowed()).isZero();
+        assertThat(status.getConditions()).singleElement().satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getObservedGeneration()).isNull();
+        });
+        await().atMost(WAIT).until(() -> CLUSTER.client().v1().events().inNamespace("default").list().getItems().stream()
+                .anyMatch(e -> "CalculateExpectedPodCountFailed".equals(e.getReason())
+                        && "owned".equals(e.getInvolvedObject().getName()) && "Warning".equals(e.getType())
+                        && ("Failed to calculate the number of expected pods: " + message).equals(e.getMessage())));
+        await().atMost(WAIT).until(() -> "Running".equals(CLUSTER.client().pods().inNamespace("default")
+                .withName("owned").get().getStatus().getPhase()));
+        // The budget is still being processed (429): the pod stays.
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName("owned").evict()).isFalse();
+        assertThat(CLUSTER.client().pods().inNamespace("default").withName("owned").get().getMetadata()
+                .getDeletionTimestamp()).isNull();
+        CLUSTER.client().pods().inNamespace("default").withName("owned").withGracePeriod(0).delete();
+        CLUSTER.client().configMaps().inNamespace("default").withName("owner").delete();
+    }
+
+    @Test
+    void aPodADeploymentControlsDirectlyCountsTheDeploymentsScale() {
+        String uid = CLUSTER.client().apps().deployments().inNamespace("default").withName("web").get().getMetadata()
+                .getUid();
+        ownedPod("direct", "apps/v1", "Deployment", "web", uid);
+        otherBudget("direct");
+        await().atMost(WAIT).until(() -> {
+            PodDisruptionBudget pdb = CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default")
+                    .withName("direct").get();
+            PodDisruptionBudgetStatus s = pdb.getStatus();
+            return s != null && pdb.getMetadata().getGeneration().equals(s.getObservedGeneration())
+                    && s.getExpectedPods() == 3 && s.getDesiredHealthy() == 2;
+        });
+        CLUSTER.client().pods().inNamespace("default").withName("direct").withGracePeriod(0).delete();
+    }
+
+    /** A pod labelled app=NAME whose controller is the object named. */
+    private static void ownedPod(String name, String apiVersion, String kind, String owner, String uid) {
+        CLUSTER.client().pods().inNamespace("default").resource(new PodBuilder().withNewMetadata().withName(name)
+                .addToLabels("app", name).addNewOwnerReference().withApiVersion(apiVersion).withKind(kind)
+                .withName(owner).withUid(uid).withController(true).endOwnerReference().endMetadata().withNewSpec()
+                .withTerminationGracePeriodSeconds(1L).addNewContainer().withName("app").withImage("process")
+                .withCommand("sleep", "3600").endContainer().endSpec().build()).create();
+    }
+
+    /** A budget named NAME of maxUnavailable 1 over the pods labelled app=NAME. */
+    private static void otherBudget(String name) {
+        CLUSTER.client().policy().v1().podDisruptionBudget().inNamespace("default").resource(new PodDisruptionBudgetBuilder()
+                .withNewMetadata().withName(name).endMetadata().withNewSpec().withMaxUnavailable(new IntOrString(1))
+                .withNewSelector().addToMatchLabels("app", name).endSelector().endSpec().build()).create();
     }
 
     @Test
