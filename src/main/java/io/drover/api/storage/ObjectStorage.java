@@ -56,6 +56,7 @@ public final class ObjectStorage {
     /** Which namespaces a create may go into without reading the namespace (see ActiveNamespaces). */
     private final ActiveNamespaces activeNamespaces;
     private final PriorityAdmission priorities;
+    private final RuntimeClassAdmission runtimeClasses;
     private final ServiceAccountAdmission serviceAccounts;
 
     public ObjectStorage(Store store, ObjectMapper json, Clock clock) {
@@ -76,6 +77,7 @@ public final class ObjectStorage {
         this.serviceClaims = new ServiceClaims(store, json, clock);
         this.activeNamespaces = new ActiveNamespaces(store, codec);
         this.priorities = new PriorityAdmission(store, codec);
+        this.runtimeClasses = new RuntimeClassAdmission(store, codec);
         this.serviceAccounts = new ServiceAccountAdmission(store, codec);
     }
 
@@ -159,6 +161,7 @@ public final class ObjectStorage {
         if (type.group().isEmpty() && type.plural().equals("pods")) {
             serviceAccounts.admit(object, namespace, admittedName);
             priorities.admitPod(object, admittedName);
+            runtimeClasses.admitPod(object, admittedName);
         } else if (type.plural().equals("priorityclasses")) {
             priorities.admitClass(object);
         }
