@@ -93,7 +93,8 @@ final class PriorityAdmission {
         return Optional.ofNullable(chosen);
     }
 
-    private static ApiException forbidden(String name, String why) {
+    /** An admission plugin's refusal of a pod's create: 403, the pod named as admission errors name it. */
+    static ApiException forbidden(String name, String why) {
         return new ApiException(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + why);
     }
 }

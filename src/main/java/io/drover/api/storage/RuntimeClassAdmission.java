@@ -3,7 +3,6 @@ package io.drover.api.storage;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.drover.api.ApiException;
 import io.drover.api.validation.Quantities;
 import io.drover.store.KeyValue;
 import io.drover.store.Store;
@@ -39,7 +38,7 @@ final class RuntimeClassAdmission {
         String className = spec.path("runtimeClassName").asText("");
         Optional<ObjectNode> runtimeClass = Optional.empty();
         if (!className.isEmpty()) {
-            KeyValue kv = store.get(PREFIX + className).orElseThrow(() -> forbidden(name,
+            KeyValue kv = store.get(PREFIX + className).orElseThrow(() -> PriorityAdmission.forbidden(name,
                     "pod rejected: RuntimeClass \"" + className + "\" not found"));
             runtimeClass = Optional.of(codec.decode(kv));
         }
@@ -48,11 +47,13 @@ final class RuntimeClassAdmission {
         boolean podOverhead = spec.path("overhead").isObject() && !spec.path("overhead").isEmpty();
         if (classOverhead) {
             if (podOverhead && !sameResources(overhead, spec.path("overhead"))) {
-                throw forbidden(name, "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead");
+                throw PriorityAdmission.forbidden(name,
+                        "pod rejected: Pod's Overhead doesn't match RuntimeClass's defined Overhead");
             }
             spec.set("overhead", overhead.deepCopy());
         } else if (podOverhead) {
-            throw forbidden(name, "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead");
+            throw PriorityAdmission.forbidden(name,
+                    "pod rejected: Pod Overhead set without corresponding RuntimeClass defined Overhead");
         }
         runtimeClass.map(rc -> rc.path("scheduling")).filter(JsonNode::isObject)
                 .ifPresent(scheduling -> schedule(spec, (ObjectNode) scheduling, name));
@@ -66,7 +67,8 @@ final class RuntimeClassAdmission {
             for (Map.Entry<String, JsonNode> entry : classSelector.properties()) {
                 JsonNode podValue = selector.get(entry.getKey());
                 if (podValue != null && !podValue.asText().equals(entry.getValue().asText())) {
-                    throw forbidden(name, "conflict: runtimeClass.scheduling.nodeSelector[" + entry.getKey() + "] = "
+                    throw PriorityAdmission.forbidden(name, "conflict: runtimeClass.scheduling.nodeSelector["
+                            + entry.getKey() + "] = "
                             + entry.getValue().asText() + "; pod.spec.nodeSelector[" + entry.getKey() + "] = "
                             + podValue.asText());
                 }
@@ -152,9 +154,5 @@ final class RuntimeClassAdmission {
             }
         }
         return true;
-    }
-
-    private static ApiException forbidden(String name, String why) {
-        return new ApiException(403, "Forbidden", "pods \"" + name + "\" is forbidden: " + why);
     }
 }
